@@ -1,0 +1,31 @@
+// What the evaluator and the standard library can see while a query runs. One EvalContext per
+// query attempt; it is discarded (with its transaction) on retry or failure.
+import type { Value } from '../values/value';
+import type { ModelTxn } from '../../model/model-api';
+
+export interface QueryStats {
+  computeOps: number;
+  readOps: number;
+  writeOps: number;
+  storageBytesRead: number;
+  storageBytesWrite: number;
+  contentionRetries: number;
+}
+
+export interface EvalContext {
+  /** The query source with template placeholders ("\u0000value>") in place. */
+  readonly source: string;
+  /** Values bound to the template placeholders, in order. */
+  readonly templateValues: readonly Value[];
+  /** Variables bound by the request's `arguments`. */
+  readonly arguments: ReadonlyMap<string, Value>;
+  /** Database access for this query (one transaction). */
+  readonly model: ModelTxn;
+  /** performance.now()-based deadline in ms; evaluation checks it at checkpoints. */
+  readonly deadline: number;
+  readonly stats: QueryStats;
+  /** Lines produced by log()/dbg(); rendered into the response summary. */
+  readonly logs: { readonly text: string; readonly span?: import('../ast/span').Span }[];
+  /** Nesting depth of function calls, for stack_overflow errors. */
+  depth: number;
+}

@@ -1,0 +1,43 @@
+// What the evaluator, the standard library and the wire encoders need from the database for
+// one query. Implemented by src/model over a storage transaction (src/storage/kv.ts).
+import type { DocV, NamedDocV, NullDocV, Value, FqlSet } from '../fql/values/value';
+import type { MethodDef } from '../fql/stdlib/registry';
+
+/** A document as read at the query's snapshot. */
+export interface DocData {
+  readonly coll: string;
+  readonly id: string;
+  /** Version timestamp, µs since the epoch. */
+  readonly ts: bigint;
+  /** Expiry, ns since the epoch, when set. */
+  readonly ttl?: bigint;
+  /** User fields, in stored order (excluding id/coll/ts/ttl). */
+  readonly data: ReadonlyMap<string, Value>;
+}
+
+/** A named schema document (Collection, Function, Role, Database, AccessProvider). */
+export interface NamedData {
+  readonly coll: string;
+  readonly name: string;
+  readonly ts: bigint;
+  /** Definition fields excluding name/coll/ts, in Fauna's order. */
+  readonly data: ReadonlyMap<string, Value>;
+}
+
+export interface ModelTxn {
+  /** This transaction's timestamp (µs): `txn_ts` of the response, `ts` of written versions. */
+  readonly txnTs: bigint;
+  readDoc(ref: DocV): Promise<DocData | NullDocV>;
+  readNamed(ref: NamedDocV): Promise<NamedData | NullDocV>;
+  /**
+   * Resolve a global identifier that is not a built-in module or a variable: a user
+   * collection (ModuleV) or a user-defined function (FunctionV udf). Undefined if unknown.
+   */
+  resolveGlobal(name: string): Promise<Value | undefined>;
+  /** A user-defined index method on a collection (`Account.byEmail`), if defined. */
+  collectionIndex(coll: string, name: string): Promise<MethodDef | undefined>;
+  /** Rebuild a set from its `describe()` output (for `Set.paginate(cursor)`). */
+  decodeSet(description: unknown): Promise<FqlSet>;
+  /** Highest schema-change timestamp of the current database (µs; 0 if never). */
+  schemaVersion(): Promise<bigint>;
+}

@@ -1,0 +1,64 @@
+// The storage engine contract: an ordered, transactional key-value store in the style of
+// FoundationDB's layers. Everything above (documents, versions, indexes, schema, keys, tokens)
+// is encoded into keys by src/model; an engine knows nothing about FQL.
+//
+// Semantics every engine must provide (checked by test/storage/engine-suite):
+//   - A transaction sees a consistent view plus its own buffered writes (read-your-writes,
+//     also in scans).
+//   - commit() is atomic and serializable: if anything the transaction read (a key or a
+//     scanned range, including absent keys) was changed by another transaction that committed
+//     after this one began, commit() throws KvConflictError and applies nothing.
+//   - An acknowledged commit survives a crash (kill -9) of the process.
+//   - `ts` values are strictly increasing across all transactions ever begun against the same
+//     store, in every process sharing it, and are close to wall-clock time in µs.
+
+export type Bytes = Uint8Array;
+
+export interface KvPair { readonly key: Bytes; readonly value: Bytes }
+
+export interface ScanOptions {
+  /** Inclusive lower bound. */
+  readonly start: Bytes;
+  /** Exclusive upper bound. */
+  readonly end: Bytes;
+  readonly reverse?: boolean;
+  readonly limit?: number;
+}
+
+export interface KvStats {
+  /** Keys returned by get/scan (a lookup that found nothing counts 1). */
+  rowsRead: number;
+  bytesRead: number;
+  bytesWritten: number;
+}
+
+export interface KvTxn {
+  /** Transaction timestamp, µs since the epoch. */
+  readonly ts: bigint;
+  readonly stats: KvStats;
+  get(key: Bytes): Promise<Bytes | undefined>;
+  scan(opts: ScanOptions): Promise<KvPair[]>;
+  /** Buffered until commit. */
+  put(key: Bytes, value: Bytes): void;
+  /** Buffered until commit. */
+  delete(key: Bytes): void;
+  /** True if put/delete was called. */
+  readonly hasWrites: boolean;
+  /** Throws KvConflictError on a serialization conflict; nothing is applied then. */
+  commit(): Promise<void>;
+  /** Discard buffered writes and release resources. Safe to call more than once. */
+  rollback(): Promise<void>;
+}
+
+export interface KvEngine {
+  readonly kind: 'sqlite' | 'postgres';
+  begin(opts?: { readonly readOnly?: boolean }): Promise<KvTxn>;
+  close(): Promise<void>;
+}
+
+/** A serialization conflict; the caller may retry the whole transaction. */
+export class KvConflictError extends Error {
+  constructor(readonly detail: string = 'concurrent modification') {
+    super(`Transaction conflict: ${detail}`);
+  }
+}
