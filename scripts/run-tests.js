@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Runs the compiled test suite (dist/test/**/*.test.js) with Node's built-in test runner.
-// With FQL_TEST_PG set to a PostgreSQL URL, engine-parametrised suites also run on PostgreSQL.
+// When FQL_TEST_PG holds a PostgreSQL URL, the storage suite includes the PostgreSQL engine and
+// a second pass runs the end-to-end suites with servers on PostgreSQL (FQL_TEST_STORAGE).
+// Arguments filter test files by substring: `npm test -- e2e/protocol`.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -16,6 +18,14 @@ function find(dir, out = []) {
   return out;
 }
 
+function run(files, env) {
+  const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], {
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
+  return r.status ?? 1;
+}
+
 const filter = process.argv.slice(2);
 let files = find(path.join(__dirname, '..', 'dist', 'test')).sort();
 if (filter.length) files = files.filter((f) => filter.some((x) => f.includes(x)));
@@ -23,5 +33,13 @@ if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
-process.exit(r.status ?? 1);
+
+let status = run(files, {});
+const e2e = files.filter((f) => f.includes(`${path.sep}e2e${path.sep}`));
+if (process.env.FQL_TEST_PG && e2e.length) {
+  console.log('\n# end-to-end suites on PostgreSQL');
+  status = run(e2e, { FQL_TEST_STORAGE: 'postgres' }) || status;
+} else if (!process.env.FQL_TEST_PG) {
+  console.log('# FQL_TEST_PG not set: PostgreSQL passes skipped (see README)');
+}
+process.exit(status);

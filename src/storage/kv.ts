@@ -62,3 +62,13 @@ export class KvConflictError extends Error {
     super(`Transaction conflict: ${detail}`);
   }
 }
+
+/**
+ * A write in a transaction begun with `readOnly`. Callers that guessed wrong restart the work
+ * in a read-write transaction.
+ */
+export class KvReadOnlyError extends Error {
+  constructor() {
+    super('cannot write in a read-only transaction');
+  }
+}

@@ -10,9 +10,12 @@ export type MValue =
   | NullDocV
   | { readonly t: 'array'; readonly v: readonly MValue[] }
   | { readonly t: 'object'; readonly v: ReadonlyMap<string, MValue> }
-  /** A live document at the top of the result: `@doc` with id, coll, ts, [ttl], fields. */
+  /**
+   * A live document at the top of the result: `@doc` with id, coll, ts, [ttl], fields.
+   * Units as in DocData: `ts` in µs since the epoch, `ttl` in ns since the epoch.
+   */
   | { readonly t: 'doc'; readonly coll: string; readonly id: string; readonly ts: bigint; readonly ttl?: bigint; readonly data: ReadonlyMap<string, MValue> }
-  /** A live named document: `@doc` with name, coll, ts, fields. */
+  /** A live named document: `@doc` with name, coll, ts (µs), fields. */
   | { readonly t: 'named'; readonly coll: string; readonly name: string; readonly ts: bigint; readonly data: ReadonlyMap<string, MValue> }
   /** A document reference not materialised (nested inside a document): `@ref`. */
   | { readonly t: 'ref'; readonly coll: string; readonly id: string }

@@ -28,4 +28,9 @@ export interface EvalContext {
   readonly logs: { readonly text: string; readonly span?: import('../ast/span').Span }[];
   /** Nesting depth of function calls, for stack_overflow errors. */
   depth: number;
+  /**
+   * Read snapshot (µs) set by `at (time) expr` while `expr` evaluates; undefined means the
+   * transaction's own snapshot. The model reads documents and sets as of this time.
+   */
+  snapshotTs?: bigint;
 }

@@ -3,6 +3,7 @@
 // registers its methods here at module load; the evaluator looks methods and fields up here.
 //
 // Dispatch keys:
+//   - 'doc:<Coll>': documents of one collection (looked up before 'doc')
 //   - value kinds: 'null' 'boolean' 'int' 'long' 'double' 'string' 'bytes' 'time' 'date'
 //     'uuid' 'array' 'object' 'set' 'function' 'eventsource' 'doc' 'nulldoc'
 //   - 'number': shared by int, long and double (looked up after the exact kind)
@@ -66,6 +67,8 @@ export function dispatchKeys(v: Value): readonly string[] {
     case 'int': case 'long': case 'double': return [v.t, 'number'];
     case 'named': return ['named:' + v.coll, 'named'];
     case 'module': return builtinModules.has(v.name) ? ['module:' + v.name] : ['collection'];
+    // Documents of one collection may have methods of their own (Credential: login, verify).
+    case 'doc': return ['doc:' + v.coll, 'doc'];
     default: return [v.t];
   }
 }

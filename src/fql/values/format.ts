@@ -1,5 +1,6 @@
 // Canonical text forms of scalar values, matching Fauna (which follows Java's
 // Double.toString and Instant.toString). Shared by the wire encoders and the standard library.
+import type { Value } from './value';
 
 /** Java `Double.toString` style: "3.0", "22.2", "1.0E10", "1.5E-5", "NaN", "-Infinity". */
 export function formatDouble(n: number): string {
@@ -86,8 +87,14 @@ export function formatTime(ns: bigint): string {
   return `${formatDate(Number(days))}T${pad(hh, 2)}:${pad(mm, 2)}:${pad(ss, 2)}${frac}Z`;
 }
 
-const DATE_RE = /^([+-]?\d{4,9})-(\d{2})-(\d{2})$/;
-const TIME_RE = /^([+-]?\d{4,9})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?(?::?\d{2})?)$/i;
+// Java's ISO_LOCAL_DATE year: exactly 4 digits, or a sign and up to 9 digits (a `+` is only
+// accepted, and required, beyond 4 digits). Offsets follow core's Timestamp.parse: `Z`,
+// `+HH:MM`, `+HH:MM:ss` or `+HHMM`.
+const YEAR = '(\\d{4}|-\\d{4,9}|\\+\\d{5,9})';
+const DATE_RE = new RegExp(`^${YEAR}-(\\d{2})-(\\d{2})$`);
+const TIME_RE = new RegExp(
+  `^${YEAR}-(\\d{2})-(\\d{2})T(\\d{2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d{1,9}))?)?(Z|[+-]\\d{2}:\\d{2}(?::\\d{2})?|[+-]\\d{4})$`,
+  'i');
 
 function validYmd(y: number, m: number, d: number): boolean {
   if (m < 1 || m > 12 || d < 1) return false;
@@ -120,7 +127,7 @@ export function parseTime(s: string): bigint | undefined {
   if (off.toUpperCase() !== 'Z') {
     const sign = off[0] === '-' ? -1 : 1;
     const digits = off.slice(1).replace(/:/g, '');
-    const oh = Number(digits.slice(0, 2)), om = Number(digits.slice(2, 4) || '0'), os = Number(digits.slice(4, 6) || '0');
+    const oh = Number(digits.slice(0, 2)), om = Number(digits.slice(2, 4)), os = Number(digits.slice(4, 6) || '0');
     if (oh > 18 || om > 59 || os > 59) return undefined;
     offsetSec = sign * (oh * 3600 + om * 60 + os);
   }
@@ -132,4 +139,32 @@ export function parseTime(s: string): bigint | undefined {
 /** Standard, padded base64 (Fauna's `@bytes`). */
 export function formatBytes(b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
+}
+
+/**
+ * The text `toString()` gives for a scalar (core ToString.toDisplayString): strings as-is,
+ * whole Doubles without a fraction ("2", not "2.0"), Times and Dates in ISO form, Bytes in
+ * base64. Undefined for values that are not scalars.
+ */
+export function displayScalar(v: Value): string | undefined {
+  switch (v.t) {
+    case 'null': return 'null';
+    case 'boolean': return v.v ? 'true' : 'false';
+    case 'int': return String(v.v);
+    case 'long': return v.v.toString();
+    case 'double': return displayDouble(v.v);
+    case 'string': return v.v;
+    case 'bytes': return formatBytes(v.v);
+    case 'time': return formatTime(v.ns);
+    case 'date': return formatDate(v.days);
+    case 'uuid': return v.v;
+    default: return undefined;
+  }
+}
+
+/** Java's `String.format("%.0f", d)` for whole values (exact digits), else `Double.toString`. */
+function displayDouble(n: number): string {
+  if (n % 1 !== 0) return formatDouble(n);
+  if (Object.is(n, -0)) return '-0';
+  return BigInt(n).toString();
 }

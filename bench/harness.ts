@@ -1,0 +1,70 @@
+// Load generation and statistics shared by the benchmark workloads: run an async operation
+// from N concurrent workers for a fixed time and report throughput and latency percentiles.
+import { performance } from 'node:perf_hooks';
+
+export interface Measurement {
+  readonly name: string;
+  readonly concurrency: number;
+  readonly ops: number;
+  readonly errors: number;
+  readonly seconds: number;
+  readonly opsPerSec: number;
+  readonly p50Ms: number;
+  readonly p90Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}
+
+const round = (n: number, d = 3) => Math.round(n * 10 ** d) / 10 ** d;
+
+/**
+ * Run `op(workerIndex, iteration)` from `concurrency` workers for `seconds` (after a short
+ * warm-up that is not measured). Bounded in time by construction.
+ */
+export async function measure(
+  name: string,
+  concurrency: number,
+  seconds: number,
+  op: (worker: number, i: number) => Promise<unknown>,
+  warmupSeconds = Math.min(1, seconds / 4),
+): Promise<Measurement> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let firstError: unknown;
+  const runPhase = async (durationS: number, record: boolean) => {
+    const end = performance.now() + durationS * 1000;
+    await Promise.all(Array.from({ length: concurrency }, async (_, w) => {
+      for (let i = 0; performance.now() < end; i++) {
+        const t0 = performance.now();
+        try {
+          await op(w, i);
+          if (record) latencies.push(performance.now() - t0);
+        } catch (e) {
+          if (record) { errors++; firstError ??= e; }
+        }
+      }
+    }));
+  };
+  await runPhase(warmupSeconds, false);
+  const t0 = performance.now();
+  await runPhase(seconds, true);
+  const elapsed = (performance.now() - t0) / 1000;
+  if (firstError) process.stderr.write(`  ${name}: first error: ${(firstError as Error).message}\n`);
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    name, concurrency, ops: latencies.length, errors, seconds: round(elapsed),
+    opsPerSec: round(latencies.length / elapsed, 1),
+    p50Ms: round(percentile(sorted, 50)), p90Ms: round(percentile(sorted, 90)),
+    p99Ms: round(percentile(sorted, 99)), maxMs: round(sorted[sorted.length - 1] ?? NaN),
+  };
+}
+
+export function formatRow(m: Measurement): string {
+  return `${m.name.padEnd(34)} ${String(m.opsPerSec).padStart(10)} ops/s   p50 ${m.p50Ms.toFixed(3).padStart(8)} ms   p99 ${m.p99Ms.toFixed(3).padStart(8)} ms   errors ${m.errors}`;
+}

@@ -1,0 +1,94 @@
+// Server configuration from command-line options and environment variables (options win).
+// Defaults match what Fauna's tooling assumes of a local server: port 8443, root secret
+// "secret" (fauna-js tests, the CLI's --local, the Docker image).
+
+export interface ServerConfig {
+  readonly host: string;
+  readonly port: number;
+  /** Directory of the embedded (SQLite) store; unused when `storageUrl` is set. */
+  readonly dataDir: string;
+  /** PostgreSQL URL; when set, data is kept there instead of `dataDir`. */
+  readonly storageUrl?: string;
+  /** Cleartext root secrets. */
+  readonly rootSecrets: readonly string[];
+  /** bcrypt hashes of root secrets. */
+  readonly rootSecretHashes: readonly string[];
+  /** bcrypt cost for hashing generated key secrets. */
+  readonly bcryptCost: number;
+}
+
+export class ConfigError extends Error {}
+
+export const USAGE = `Usage: fql-server [options]
+
+Options (environment variable in brackets):
+  --host <addr>              address to listen on [HOST] (default 0.0.0.0)
+  --port <n>                 TCP port, HTTP/1.1 and HTTP/2 cleartext [PORT] (default 8443)
+  --data <dir>               data directory for the embedded store
+                             [FAUNA_DATA_DIR or DATA_DIR] (default ./data)
+  --storage <postgres-url>   keep data in PostgreSQL instead [DATABASE_URL]
+  --root-secret <secret>     root key secret [FAUNA_ROOT_KEY or ROOT_SECRET] (default "secret"
+                             unless a hash is given); may be repeated
+  --root-secret-hash <hash>  bcrypt hash of a root secret [ROOT_SECRET_HASH, comma-separated];
+                             may be repeated
+  --bcrypt-cost <n>          bcrypt cost for generated key secrets [BCRYPT_COST] (default 10)
+  --help                     show this help
+`;
+
+const DEFAULTS = { host: '0.0.0.0', port: 8443, dataDir: './data', rootSecret: 'secret', bcryptCost: 10 };
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function parseIntOption(name: string, v: string, min: number, max: number): number {
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got '${v}'`);
+  }
+  return Number(v);
+}
+
+function nonEmpty(v: string | undefined): string | undefined {
+  return v === undefined || v === '' ? undefined : v;
+}
+
+/** Parse options; returns 'help' when --help was given. Throws ConfigError on bad input. */
+export function parseConfig(argv: readonly string[], env: Env): ServerConfig | 'help' {
+  const opts = new Map<string, string[]>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') return 'help';
+    if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument '${arg}'`);
+    const eq = arg.indexOf('=');
+    const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
+    let value: string | undefined = eq < 0 ? undefined : arg.slice(eq + 1);
+    if (!['host', 'port', 'data', 'storage', 'root-secret', 'root-secret-hash', 'bcrypt-cost'].includes(name)) {
+      throw new ConfigError(`unknown option '--${name}'`);
+    }
+    if (value === undefined) {
+      value = argv[++i];
+      if (value === undefined) throw new ConfigError(`option '--${name}' needs a value`);
+    }
+    opts.set(name, [...(opts.get(name) ?? []), value]);
+  }
+  const last = (name: string): string | undefined => opts.get(name)?.at(-1);
+
+  const hashes = opts.get('root-secret-hash')
+    ?? (nonEmpty(env.ROOT_SECRET_HASH)?.split(',').map((s) => s.trim()).filter((s) => s !== '') ?? []);
+  const secretFromEnv = nonEmpty(env.FAUNA_ROOT_KEY) ?? nonEmpty(env.ROOT_SECRET);
+  const secrets = opts.get('root-secret')
+    ?? (secretFromEnv !== undefined ? [secretFromEnv] : hashes.length > 0 ? [] : [DEFAULTS.rootSecret]);
+  for (const h of hashes) {
+    if (!/^\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}$/.test(h)) throw new ConfigError(`'${h}' is not a bcrypt hash`);
+  }
+
+  const port = last('port') ?? nonEmpty(env.PORT);
+  const cost = last('bcrypt-cost') ?? nonEmpty(env.BCRYPT_COST);
+  return {
+    host: last('host') ?? nonEmpty(env.HOST) ?? DEFAULTS.host,
+    port: port === undefined ? DEFAULTS.port : parseIntOption('port', port, 0, 65535),
+    dataDir: last('data') ?? nonEmpty(env.FAUNA_DATA_DIR) ?? nonEmpty(env.DATA_DIR) ?? DEFAULTS.dataDir,
+    storageUrl: last('storage') ?? nonEmpty(env.DATABASE_URL),
+    rootSecrets: secrets,
+    rootSecretHashes: hashes,
+    bcryptCost: cost === undefined ? DEFAULTS.bcryptCost : parseIntOption('bcrypt-cost', cost, 4, 31),
+  };
+}

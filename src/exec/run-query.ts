@@ -1,0 +1,225 @@
+// Runs one FQL v10 query as one transaction: authenticate, parse (cached), evaluate,
+// materialise the result while the transaction is still open, commit. Serialization conflicts
+// retry the whole query up to x-max-contention-retries times; every failure rolls back.
+import { performance } from 'node:perf_hooks';
+import type { KvEngine } from '../storage/kv';
+import { KvConflictError, KvReadOnlyError } from '../storage/kv';
+import type { Query } from '../fql/ast/nodes';
+import { QueryCheckError, QueryError, QueryTimeout } from '../fql/errors';
+import type { EvalContext, QueryStats } from '../fql/eval/context';
+import { isStackOverflow, parseQuery } from '../fql/parse/parse';
+import { evaluateQuery } from '../fql/eval/evaluate';
+import { renderLog, renderSummary } from '../fql/summary';
+import { materialize } from '../wire/materialize';
+import { ModelTxnImpl } from '../model/model-txn';
+import { attachPrincipal, authenticate } from '../model/identity/index';
+import type { Credentials } from '../auth/credentials';
+import type { QueryInfo, QueryOutcome, QueryRequest, QueryService, QueryStatsOut } from './query-service';
+import '../fql/stdlib/index';
+import '../model/stdlib/index';
+
+/** Time reserved for committing: a query whose deadline falls inside it has timed out. */
+const COMMIT_BUDGET_MS = 2;
+const PARSE_CACHE_SIZE = 2000;
+
+export interface QueryServiceOptions {
+  readonly engine: KvEngine;
+  /**
+   * True when the secret is a root secret. Other secrets (keys, tokens) are looked up in
+   * storage, inside each query's own transaction.
+   */
+  readonly authenticate: (credentials: Credentials) => Promise<boolean>;
+}
+
+/** A small LRU of parsed queries: apps send the same query texts over and over. */
+class ParseCache {
+  private readonly map = new Map<string, Query | QueryCheckError>();
+  get(source: string): Query | QueryCheckError {
+    const cached = this.map.get(source);
+    if (cached !== undefined) {
+      this.map.delete(source);
+      this.map.set(source, cached);
+      return cached;
+    }
+    let hit: Query | QueryCheckError;
+    try {
+      hit = parseQuery(source);
+    } catch (e) {
+      if (!(e instanceof QueryCheckError)) throw e;
+      hit = e;
+    }
+    this.map.set(source, hit);
+    if (this.map.size > PARSE_CACHE_SIZE) this.map.delete(this.map.keys().next().value as string);
+    return hit;
+  }
+}
+
+const UNAUTHORIZED: QueryOutcome = {
+  kind: 'protocolError', status: 401, code: 'unauthorized', message: 'Access token required',
+};
+
+function newStats(): QueryStats {
+  return { computeOps: 0, readOps: 0, writeOps: 0, storageBytesRead: 0, storageBytesWrite: 0, contentionRetries: 0 };
+}
+
+function statsOut(s: QueryStats, startedAt: number, kv: { bytesRead: number; bytesWritten: number }): QueryStatsOut {
+  return {
+    compute_ops: Math.max(1, s.computeOps),
+    read_ops: s.readOps,
+    write_ops: s.writeOps,
+    query_time_ms: Math.round(performance.now() - startedAt),
+    contention_retries: s.contentionRetries,
+    storage_bytes_read: kv.bytesRead,
+    storage_bytes_write: kv.bytesWritten,
+    rate_limits_hit: [],
+  };
+}
+
+function timeoutOutcome(req: QueryRequest, startedAt: number): QueryOutcome {
+  const elapsed = performance.now() - startedAt;
+  if (elapsed < 1000) {
+    const needs = Math.max(Math.ceil(elapsed) + COMMIT_BUDGET_MS, req.timeoutMs + 1);
+    return {
+      kind: 'protocolError', status: 440, code: 'time_out',
+      message: `Client set aggressive deadline: query needs ${needs}, timed out within ${req.timeoutMs}`,
+    };
+  }
+  return { kind: 'protocolError', status: 503, code: 'time_out', message: 'Read timed out' };
+}
+
+/** A field path as Fauna prints it: `terms[0].field`. */
+function renderPath(path: readonly (string | number)[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+
+/** The summary line Fauna shows for a runtime failure, listing constraint failures. */
+function failureMessage(e: QueryError): string {
+  const failures = e.extra.constraintFailures;
+  if (!failures || failures.length === 0) return e.message;
+  const lines = failures.map((f) => {
+    const label = f.paths.map(renderPath).join(',');
+    return `  ${label ? `${label}: ` : ''}${f.message.replace(/\n/g, '\n      ')}`;
+  });
+  return `${e.message}\nconstraint failures:\n${lines.join('\n')}`;
+}
+
+async function failureOutcome(
+  e: unknown, req: QueryRequest, ctx: EvalContext, info: () => Promise<QueryInfo>, startedAt: number,
+): Promise<QueryOutcome> {
+  if (e instanceof QueryTimeout) return timeoutOutcome(req, startedAt);
+  if (isStackOverflow(e)) {
+    // Deeply nested values or expressions exhausted the JavaScript stack somewhere below the
+    // evaluator's own frame limit.
+    e = new QueryError('stack_overflow', 'Stack overflow.', { start: 0, end: Math.min(1, req.source.length) });
+  }
+  if (e instanceof QueryCheckError) {
+    return { kind: 'queryError', error: e, summary: renderSummary(req.source, e.diagnostics), info: await info() };
+  }
+  if (e instanceof QueryError) {
+    const message = failureMessage(e);
+    const summary = e.span ? renderSummary(req.source, [{ message, span: e.span }]) : `error: ${message}`;
+    const abort = e.code === 'abort' && e.extra.abort !== undefined
+      ? await materialize(ctx, e.extra.abort).catch(() => undefined)
+      : undefined;
+    return { kind: 'queryError', error: e, summary, abort, info: await info() };
+  }
+  process.stderr.write(`internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+  return {
+    kind: 'protocolError', status: 500, code: 'internal_error',
+    message: `${(e as Error)?.message ?? 'Unexpected error'}. Please create a ticket at https://support.fauna.com`,
+  };
+}
+
+/**
+ * Query texts that turned out to write. Queries start read-only (on PostgreSQL a read-only
+ * transaction does not queue behind writers); one that writes is restarted read-write once and
+ * remembered, so later runs of the same text start read-write.
+ */
+class WriterMemo {
+  private readonly set = new Set<string>();
+  has(source: string): boolean { return this.set.has(source); }
+  add(source: string): void {
+    if (this.set.size >= PARSE_CACHE_SIZE) this.set.clear();
+    this.set.add(source);
+  }
+}
+
+export function createQueryService(opts: QueryServiceOptions): QueryService {
+  const cache = new ParseCache();
+  const writers = new WriterMemo();
+
+  async function run(req: QueryRequest): Promise<QueryOutcome> {
+    const startedAt = performance.now();
+    const isRoot = await opts.authenticate(req.credentials);
+    const parsed = cache.get(req.source);
+    const stats = newStats();
+    let readOnly = !writers.has(req.source);
+    for (let attempt = 0; ; attempt++) {
+      const kv = await opts.engine.begin({ readOnly });
+      let principal;
+      try {
+        principal = await authenticate(kv, req.credentials, isRoot);
+      } catch (e) {
+        await kv.rollback();
+        throw e;
+      }
+      if (!principal) {
+        await kv.rollback();
+        return UNAUTHORIZED;
+      }
+      const model = new ModelTxnImpl(kv, principal.db);
+      const ctx: EvalContext = {
+        source: req.source,
+        templateValues: req.templateValues,
+        arguments: req.arguments,
+        model,
+        deadline: req.deadline,
+        stats,
+        logs: [],
+        depth: 0,
+      };
+      attachPrincipal(ctx, principal);
+      model.bindContext(ctx);
+      const info = async (): Promise<QueryInfo> => ({
+        txnTs: kv.ts,
+        schemaVersion: await model.schemaVersion().catch(() => 0n),
+        stats: statsOut(stats, startedAt, kv.stats),
+        summaryLines: ctx.logs.map((l) => renderLog(req.source, l.text, l.span)),
+      });
+      try {
+        if (parsed instanceof QueryCheckError) throw parsed;
+        // With typechecking off (the default, as in Fauna's local image) unbound names fail at
+        // run time, only when reached.
+        const value = await evaluateQuery(parsed, ctx, { checkUnbound: req.typecheck === true });
+        const data = await materialize(ctx, value);
+        const done = await info();
+        if (performance.now() + COMMIT_BUDGET_MS > req.deadline) throw new QueryTimeout();
+        await kv.commit();
+        return { kind: 'ok', data, info: done };
+      } catch (e) {
+        if (e instanceof KvReadOnlyError && readOnly) {
+          await kv.rollback();
+          writers.add(req.source);
+          readOnly = false;
+          attempt--;
+          continue;
+        }
+        if (e instanceof KvConflictError) {
+          await kv.rollback();
+          if (attempt < req.maxContentionRetries) { stats.contentionRetries++; continue; }
+          return {
+            kind: 'protocolError', status: 409, code: 'contended_transaction',
+            message: `Transaction was aborted due to detection of concurrent modifications to ${e.detail}.`,
+          };
+        }
+        // Materialise what the failure carries (an abort value may hold documents) before the
+        // transaction goes away.
+        const outcome = await failureOutcome(e, req, ctx, info, startedAt);
+        await kv.rollback();
+        return outcome;
+      }
+    }
+  }
+
+  return { run };
+}

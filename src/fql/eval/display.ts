@@ -1,0 +1,114 @@
+// Text renderings of values: `toString()` and string interpolation use the display form
+// (strings raw, integral doubles without ".0"); nested values use the debug form, which reads
+// like FQL source (`{ a: "x", b: [1, 2] }`). Mirrors Fauna's ToString.
+import { formatBytes, formatDate, formatDouble, formatTime } from '../values/format';
+import type { Value } from '../values/value';
+import type { EvalContext } from './context';
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A double-quoted FQL string literal. */
+export function quote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    switch (ch) {
+      case '"': out += '\\"'; break;
+      case '\\': out += '\\\\'; break;
+      case '\n': out += '\\n'; break;
+      case '\r': out += '\\r'; break;
+      case '\t': out += '\\t'; break;
+      default: {
+        const c = ch.codePointAt(0)!;
+        out += c < 0x20 ? `\\u${c.toString(16).padStart(4, '0')}` : ch;
+      }
+    }
+  }
+  return out + '"';
+}
+
+function displayDouble(n: number): string {
+  if (Number.isFinite(n) && n % 1 === 0) {
+    return Math.abs(n) < 1e21 ? n.toFixed(0) : BigInt(n).toString();
+  }
+  return formatDouble(n);
+}
+
+function functionText(v: Extract<Value, { t: 'function' }>): string {
+  const fn = v.fn;
+  return fn.kind === 'lambda' ? '[function <lambda>]' : `[function ${fn.name}()]`;
+}
+
+/** Display form: what `toString()` and `"#{x}"` produce. */
+export async function displayString(ctx: EvalContext, v: Value): Promise<string> {
+  switch (v.t) {
+    case 'string': return v.v;
+    case 'int': return String(v.v);
+    case 'long': return v.v.toString();
+    case 'double': return displayDouble(v.v);
+    case 'bytes': return formatBytes(v.v);
+    case 'time': return formatTime(v.ns);
+    case 'date': return formatDate(v.days);
+    case 'uuid': return v.v;
+    case 'null': return 'null';
+    default: return debugString(ctx, v, false);
+  }
+}
+
+/** Debug form: FQL-like source text. Documents nested in documents render as `[doc 1 in C]`. */
+export async function debugString(ctx: EvalContext, v: Value, nested: boolean): Promise<string> {
+  switch (v.t) {
+    case 'null': return 'null';
+    case 'boolean': return String(v.v);
+    case 'int': return String(v.v);
+    case 'long': return v.v.toString();
+    case 'double': return formatDouble(v.v);
+    case 'string': return quote(v.v);
+    case 'bytes': return `Bytes("${formatBytes(v.v)}")`;
+    case 'time': return `Time("${formatTime(v.ns)}")`;
+    case 'date': return `Date("${formatDate(v.days)}")`;
+    case 'uuid': return `UUID("${v.v}")`;
+    case 'array': {
+      const parts: string[] = [];
+      for (const x of v.v) parts.push(await debugString(ctx, x, nested));
+      return `[${parts.join(', ')}]`;
+    }
+    case 'object': return objectText(ctx, v.v, nested);
+    case 'module': return v.name;
+    case 'set': return '[set]';
+    case 'eventsource': return '[event source]';
+    case 'function': return functionText(v);
+    case 'nulldoc': return 'null';
+    case 'doc': {
+      if (nested) return `[doc ${v.id} in ${v.coll}]`;
+      const d = await ctx.model.readDoc(v);
+      if ('cause' in d) return 'null';
+      const fields = new Map<string, Value>([
+        ['id', { t: 'string', v: d.id }],
+        ['coll', { t: 'module', name: d.coll }],
+        ['ts', { t: 'time', ns: d.ts * 1000n }],
+      ]);
+      if (d.ttl !== undefined) fields.set('ttl', { t: 'time', ns: d.ttl });
+      for (const [k, x] of d.data) fields.set(k, x);
+      return objectText(ctx, fields, true);
+    }
+    case 'named': {
+      if (nested) return `[doc ${v.name} in ${v.coll}]`;
+      const d = await ctx.model.readNamed(v);
+      if ('cause' in d) return 'null';
+      const fields = new Map<string, Value>([
+        ['name', { t: 'string', v: d.name }],
+        ['coll', { t: 'module', name: d.coll }],
+        ['ts', { t: 'time', ns: d.ts * 1000n }],
+      ]);
+      for (const [k, x] of d.data) fields.set(k, x);
+      return objectText(ctx, fields, true);
+    }
+  }
+}
+
+async function objectText(ctx: EvalContext, fields: ReadonlyMap<string, Value>, nested: boolean): Promise<string> {
+  if (fields.size === 0) return '{}';
+  const parts: string[] = [];
+  for (const [k, x] of fields) parts.push(`${IDENT.test(k) ? k : quote(k)}: ${await debugString(ctx, x, nested)}`);
+  return `{ ${parts.join(', ')} }`;
+}

@@ -1,0 +1,88 @@
+// Field access (`x.name`, `x["name"]`): object members, document fields (read through the
+// model), registry fields such as `"abc".length`, and methods as bound function values.
+// A missing field is a null that remembers the field name.
+import { dispatchKeys, isBuiltinModule, lookupField, lookupMethod } from '../stdlib/registry';
+import type { DocV, NamedDocV, Value } from '../values/value';
+import type { DocData, NamedData } from '../../model/model-api';
+import { boundMethod } from './calls';
+import type { Evaluator } from './evaluator';
+import { invalidNullAccess } from './failures';
+import { missingField, nullDocError } from './nulls';
+import { moduleValue } from './state';
+
+export async function readDoc(ev: Evaluator, ref: DocV): Promise<DocData> {
+  const d = await ev.ctx.model.readDoc(ref);
+  if ('cause' in d) throw nullDocError(d);
+  return d;
+}
+
+export async function readNamed(ev: Evaluator, ref: NamedDocV): Promise<NamedData> {
+  const d = await ev.ctx.model.readNamed(ref);
+  if ('cause' in d) throw nullDocError(d);
+  return d;
+}
+
+/** Whether a document reference points at a live document (null docs compare equal to null). */
+export async function docExists(ev: Evaluator, v: Value): Promise<boolean> {
+  if (v.t === 'doc') return !('cause' in (await ev.ctx.model.readDoc(v)));
+  if (v.t === 'named') return !('cause' in (await ev.ctx.model.readNamed(v)));
+  return v.t !== 'nulldoc' && v.t !== 'null';
+}
+
+function docBuiltin(d: DocData, name: string): Value | undefined {
+  switch (name) {
+    case 'id': return { t: 'string', v: d.id };
+    case 'coll': return moduleValue(d.coll);
+    case 'ts': return { t: 'time', ns: d.ts * 1000n };
+    case 'ttl': return d.ttl === undefined ? { t: 'null' } : { t: 'time', ns: d.ttl };
+    default: return undefined;
+  }
+}
+
+function namedBuiltin(d: NamedData, name: string): Value | undefined {
+  switch (name) {
+    case 'name': return { t: 'string', v: d.name };
+    case 'coll': return moduleValue(d.coll);
+    case 'ts': return { t: 'time', ns: d.ts * 1000n };
+    default: return undefined;
+  }
+}
+
+export async function getField(ev: Evaluator, v: Value, name: string): Promise<Value> {
+  switch (v.t) {
+    case 'object': return v.v.get(name) ?? missingField(name);
+    case 'null': throw invalidNullAccess(name);
+    case 'nulldoc': throw nullDocError(v);
+    case 'doc': case 'named': {
+      const keys = dispatchKeys(v);
+      const field = lookupField(keys, name);
+      if (field) return field(ev.ctx, v);
+      if (v.t === 'doc') {
+        const d = await readDoc(ev, v);
+        const builtin = docBuiltin(d, name);
+        if (builtin) return builtin;
+        const method = lookupMethod(keys, name);
+        if (method) return boundMethod(name, method, v);
+        return d.data.get(name) ?? missingField(name);
+      }
+      const d = await readNamed(ev, v);
+      const builtin = namedBuiltin(d, name);
+      if (builtin) return builtin;
+      const method = lookupMethod(keys, name);
+      if (method) return boundMethod(name, method, v);
+      return d.data.get(name) ?? missingField(name);
+    }
+    default: {
+      const keys = dispatchKeys(v);
+      const field = lookupField(keys, name);
+      if (field) return field(ev.ctx, v);
+      const method = lookupMethod(keys, name);
+      if (method) return boundMethod(name, method, v);
+      if (v.t === 'module' && !isBuiltinModule(v.name)) {
+        const index = await ev.ctx.model.collectionIndex(v.name, name);
+        if (index) return boundMethod(name, index, v);
+      }
+      return missingField(name);
+    }
+  }
+}

@@ -1,0 +1,35 @@
+// Sets whose elements are known up front: `[...].toSet()`, `Set.single(x)` and
+// `Set.sequence(from, until)`. Positions are element indexes (sequence: the number itself).
+import { int } from '../../values/construct';
+import type { FqlSet, SetElement, SetPosition, Value } from '../../values/value';
+import { serializeValue } from '../../values/serialize';
+
+export class ArraySet implements FqlSet {
+  readonly label = '[set]';
+  constructor(readonly items: readonly Value[]) {}
+
+  async *iterate(_ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
+    for (let i = after === undefined ? 0 : Number(after) + 1; i < this.items.length; i++) {
+      yield { value: this.items[i], pos: i };
+    }
+  }
+
+  describe(): unknown {
+    return { src: 'array', items: this.items.map(serializeValue) };
+  }
+}
+
+export class SequenceSet implements FqlSet {
+  readonly label: string;
+  constructor(readonly from: number, readonly until: number) {
+    this.label = `Set.sequence(${from}, ${until})`;
+  }
+
+  async *iterate(_ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
+    for (let n = after === undefined ? this.from : Number(after) + 1; n < this.until; n++) yield { value: int(n), pos: n };
+  }
+
+  describe(): unknown {
+    return { src: 'sequence', from: this.from, until: this.until };
+  }
+}

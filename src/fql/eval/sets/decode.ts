@@ -1,0 +1,67 @@
+// Rebuilding sets from their descriptions (the inverse of FqlSet.describe()). Sets described
+// by the model (collection scans, index ranges) are handed to ctx.model.decodeSet.
+import type { EvalContext } from '../context';
+import type { FqlSet, FunctionV, SetElement, SetPosition } from '../../values/value';
+import { deserializeValue } from '../../values/serialize';
+import { ArraySet, SequenceSet } from './array-set';
+import {
+  ConcatSet, DistinctSet, DropSet, FlatMapSet, MapSet, OrderSet, PagedSet, ReverseSet, TakeSet, WhereSet,
+} from './combinators';
+
+type Description = Record<string, unknown>;
+
+function fn(j: unknown): FunctionV {
+  const v = deserializeValue(j);
+  if (v.t !== 'function') throw new SyntaxError('expected a function');
+  return v;
+}
+
+export async function decodeSet(ctx: EvalContext, desc: unknown): Promise<FqlSet> {
+  if (typeof desc !== 'object' || desc === null) throw new SyntaxError('malformed set description');
+  const d = desc as Description;
+  const inner = () => decodeSet(ctx, d.inner);
+  switch (d.src) {
+    case 'array':
+      if (!Array.isArray(d.items)) throw new SyntaxError('malformed array set');
+      return new ArraySet(d.items.map(deserializeValue));
+    case 'sequence': return new SequenceSet(Number(d.from), Number(d.until));
+    case 'where': return new WhereSet(await inner(), fn(d.fn));
+    case 'map': return new MapSet(await inner(), fn(d.fn));
+    case 'flatMap': return new FlatMapSet(await inner(), fn(d.fn));
+    case 'take': return new TakeSet(await inner(), Number(d.n));
+    case 'drop': return new DropSet(await inner(), Number(d.n));
+    case 'reverse': return new ReverseSet(await inner());
+    case 'distinct': return new DistinctSet(await inner());
+    case 'paged': return new PagedSet(await inner(), Number(d.size));
+    case 'concat': return new ConcatSet(await decodeSet(ctx, d.first), await decodeSet(ctx, d.second));
+    case 'order': {
+      if (!Array.isArray(d.ords)) throw new SyntaxError('malformed order set');
+      const ords = d.ords.map((o: Description) => ({ fn: fn(o.fn), desc: o.desc === true }));
+      return new OrderSet(await inner(), ords);
+    }
+    default: return ctx.model.decodeSet(desc);
+  }
+}
+
+/**
+ * A set held inside a serialised value (e.g. captured by a lambda): decoded on first use,
+ * when a context is available.
+ */
+class LazyDecodedSet implements FqlSet {
+  readonly label = '[set]';
+  private decoded: Promise<FqlSet> | undefined;
+  constructor(private readonly desc: unknown) {}
+
+  async *iterate(ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
+    this.decoded ??= decodeSet(ctx as EvalContext, this.desc);
+    yield* (await this.decoded).iterate(ctx, after);
+  }
+
+  describe(): unknown {
+    return this.desc;
+  }
+}
+
+export function decodedSet(desc: unknown): FqlSet {
+  return new LazyDecodedSet(desc);
+}

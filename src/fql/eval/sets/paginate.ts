@@ -1,0 +1,82 @@
+// Pages of sets and the opaque cursors that resume them. A cursor is base64url(JSON) of the
+// set's description, the position of the last element returned, and the page size.
+import { QueryError } from '../../errors';
+import type { EvalContext } from '../context';
+import type { FqlSet, SetPosition, Value } from '../../values/value';
+import { invalidCursor } from '../failures';
+import { checkpoint, evalState } from '../state';
+import { PagedSet } from './combinators';
+import { decodeSet } from './decode';
+
+export const DEFAULT_PAGE_SIZE = 16;
+export const MAX_PAGE_SIZE = 16000;
+
+interface Cursor { readonly d: unknown; readonly p: SetPosition; readonly s: number }
+
+export function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+function decodeCursor(text: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
+    if (typeof c !== 'object' || c === null || !('d' in c) || typeof c.s !== 'number') throw new SyntaxError('bad cursor');
+    return c;
+  } catch {
+    throw invalidCursor();
+  }
+}
+
+/** The page size a set paginates with when none is given (`pageSize(n)` or the default). */
+export function defaultPageSize(set: FqlSet): number {
+  return set instanceof PagedSet ? set.pageSize : DEFAULT_PAGE_SIZE;
+}
+
+/**
+ * Up to `size` elements of `set` after position `after`, and a cursor to the rest when there
+ * is more and the set can be resumed.
+ */
+export async function pageSet(
+  ctx: EvalContext, set: FqlSet, size: number, after?: SetPosition,
+): Promise<{ items: Value[]; after?: string }> {
+  const state = evalState(ctx);
+  const items: Value[] = [];
+  let last: SetPosition | undefined;
+  const it = set.iterate(ctx, after)[Symbol.asyncIterator]();
+  try {
+    while (items.length < size) {
+      const next = await it.next();
+      if (next.done) return { items };
+      checkpoint(ctx, state);
+      items.push(next.value.value);
+      last = next.value.pos;
+    }
+    // Fauna reads one element past the page to know whether another page exists.
+    if ((await it.next()).done) return { items };
+  } finally {
+    await it.return?.();
+  }
+  const d = set.describe();
+  if (d === undefined) return { items };
+  return { items, after: encodeCursor({ d, p: last, s: size }) };
+}
+
+/** The plain `{ data, after? }` object that `paginate()` and `Set.paginate()` return. */
+export function pageObject(page: { items: Value[]; after?: string }): Value {
+  const m = new Map<string, Value>([['data', { t: 'array', v: page.items }]]);
+  if (page.after !== undefined) m.set('after', { t: 'string', v: page.after });
+  return { t: 'object', v: m };
+}
+
+/** `Set.paginate(cursor[, size])`. */
+export async function paginateCursor(ctx: EvalContext, cursor: string, size?: number): Promise<Value> {
+  const c = decodeCursor(cursor);
+  let set: FqlSet;
+  try {
+    set = await decodeSet(ctx, c.d);
+  } catch (err) {
+    if (err instanceof QueryError) throw err;
+    throw invalidCursor();
+  }
+  return pageObject(await pageSet(ctx, set, size ?? c.s, c.p));
+}

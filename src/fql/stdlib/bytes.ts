@@ -1,0 +1,24 @@
+// `Bytes` values and the `Bytes` module (core Bytes.scala): standard, padded base64 text.
+import { str } from '../values/construct';
+import { formatBytes } from '../values/format';
+import type { BytesV, Value } from '../values/value';
+import { defineApply, defineMethods, defineModule } from './registry';
+import { STRING, invalidArgument, method, param, sig } from './native-args';
+
+// java.util.Base64's basic decoder: standard alphabet; padding optional but, when present, exact.
+const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?$/;
+
+export function bytesFromBase64(encoded: string): BytesV {
+  if (!BASE64_RE.test(encoded)) throw invalidArgument('encoded', 'invalid base64 string');
+  return { t: 'bytes', v: new Uint8Array(Buffer.from(encoded, 'base64')) };
+}
+
+const asBytes = (v: Value): BytesV => v as BytesV;
+const base64 = method(sig([], (_ctx, self) => str(formatBytes(asBytes(self).v))));
+
+defineMethods('bytes', { toBase64: base64, toString: base64 });
+
+defineModule('Bytes');
+const FROM_BASE64 = method(sig([param('encoded', STRING)], (_ctx, _self, [s]) => bytesFromBase64(s)));
+defineApply('Bytes', FROM_BASE64);
+defineMethods('module:Bytes', { fromBase64: FROM_BASE64 });

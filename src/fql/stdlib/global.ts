@@ -1,0 +1,46 @@
+// Global functions (`abort`, `log`, `dbg`, `newId`, `asc`, `desc`) and the `toString` method
+// every non-object value has.
+import { QueryError } from '../errors';
+import { NULL, obj, str } from '../values/construct';
+import type { CallSite, NativeFn, Value } from '../values/value';
+import type { EvalContext } from '../eval/context';
+import { debugString, displayString } from '../eval/display';
+import { defineGlobal } from '../eval/globals';
+import { newId } from '../../model/ids';
+import { method, sig } from './native-args';
+import { defineMethods } from './registry';
+
+function globalFunction(
+  name: string,
+  arity: NativeFn['arity'],
+  call: (ctx: EvalContext, args: readonly Value[], site: CallSite) => Value | Promise<Value>,
+): void {
+  defineGlobal(name, { t: 'function', fn: { kind: 'native', name, arity, call: (ctx, args, site) => call(ctx as EvalContext, args, site) } });
+}
+
+globalFunction('abort', 1, (_ctx, [value]) => {
+  throw new QueryError('abort', 'Query aborted.', undefined, { abort: value });
+});
+
+/** `log(a, b, ...)`: one summary line of the arguments' display strings. */
+globalFunction('log', [0, Infinity], async (ctx, args, site) => {
+  const parts: string[] = [];
+  for (const a of args) parts.push(await displayString(ctx, a));
+  ctx.logs.push({ text: parts.join(' '), span: site.span });
+  return NULL;
+});
+
+/** `dbg(x)`: logs x in FQL form and returns it unchanged. */
+globalFunction('dbg', 1, async (ctx, [value], site) => {
+  ctx.logs.push({ text: await debugString(ctx, value, false), span: site.span });
+  return value;
+});
+
+globalFunction('newId', 0, () => str(newId()));
+
+/** Orderings for `order()`: `asc(.name)`, `desc(.age)`. */
+globalFunction('asc', 1, (_ctx, [fn]) => obj([['asc', fn]]));
+globalFunction('desc', 1, (_ctx, [fn]) => obj([['desc', fn]]));
+
+const toString = method(sig([], async (ctx, self) => str(await displayString(ctx, self))));
+for (const kind of ['null', 'array', 'set', 'function', 'eventsource']) defineMethods(kind, { toString });

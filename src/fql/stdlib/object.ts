@@ -1,0 +1,47 @@
+// The `Object` module: functions over plain objects (Fauna's ObjectCompanion).
+import { QueryError } from '../errors';
+import { FALSE, NULL, TRUE, arr, obj, str } from '../values/construct';
+import type { ObjectV, Value } from '../values/value';
+import { ANY, ARRAY, OBJECT } from '../eval/args';
+import { debugString } from '../eval/display';
+import { dynamicTypeName, method, param, sig } from './native-args';
+import { defineMethods, defineModule } from './registry';
+
+/** Follow `path` (strings into objects, integers into arrays); undefined when it leads nowhere. */
+function select(root: Value, path: readonly Value[]): Value | undefined {
+  let v: Value | undefined = root;
+  for (const step of path) {
+    if (v === undefined) return undefined;
+    if (step.t === 'string') {
+      v = v.t === 'object' ? v.v.get(step.v) : undefined;
+    } else if (step.t === 'int') {
+      v = v.t === 'array' ? v.v[step.v] : undefined;
+    } else {
+      throw new QueryError('invalid_argument', `expected value for \`path\` of type Array<String | Int>, received ${dynamicTypeName(arr(path))}`);
+    }
+  }
+  return v;
+}
+
+function fromEntries(entries: readonly Value[]): ObjectV {
+  const m = new Map<string, Value>();
+  for (const e of entries) {
+    if (e.t !== 'array' || e.v.length !== 2 || e.v[0].t !== 'string') {
+      throw new QueryError('invalid_argument', `expected value for \`entries\` of type Array<[String, Any]>, received ${dynamicTypeName(e)}`);
+    }
+    m.set(e.v[0].v, e.v[1]);
+  }
+  return obj(m);
+}
+
+defineModule('Object');
+defineMethods('module:Object', {
+  keys: method(sig([param('object', OBJECT)], (_ctx, _self, [o]) => arr([...o.v.keys()].map(str)))),
+  values: method(sig([param('object', OBJECT)], (_ctx, _self, [o]) => arr([...o.v.values()]))),
+  entries: method(sig([param('object', OBJECT)], (_ctx, _self, [o]) => arr([...o.v].map(([k, v]) => arr([str(k), v]))))),
+  fromEntries: method(sig([param('entries', ARRAY)], (_ctx, _self, [a]) => fromEntries(a.v))),
+  assign: method(sig([param('destination', OBJECT), param('source', OBJECT)], (_ctx, _self, [a, b]) => obj(new Map([...a.v, ...b.v])))),
+  hasPath: method(sig([param('object', ANY), param('path', ARRAY)], (_ctx, _self, [o, path]) => (select(o, path.v) === undefined ? FALSE : TRUE))),
+  select: method(sig([param('object', ANY), param('path', ARRAY)], (_ctx, _self, [o, path]) => select(o, path.v) ?? NULL)),
+  toString: method(sig([param('object', ANY)], async (ctx, _self, [o]) => str(await debugString(ctx, o, false)))),
+});

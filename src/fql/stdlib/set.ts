@@ -1,0 +1,192 @@
+// Set methods (Fauna's SetPrototype) and the `Set` module. Transformations are lazy (they
+// wrap the set); methods that need elements iterate it. `paginate()` returns a plain
+// `{ data, after }` object.
+import { FALSE, NULL, TRUE, arr, bool, int } from '../values/construct';
+import { equals } from '../values/compare';
+import type { FqlSet, FunctionV, SetV, Value } from '../values/value';
+import type { EvalContext } from '../eval/context';
+import { ANY, FUNCTION, SET } from '../eval/args';
+import { checkParamArity } from '../eval/calls';
+import { callFunction } from '../eval/evaluate';
+import { invalidArgType, invalidBounds, invalidType } from '../eval/failures';
+import { noSuchElement } from '../eval/nulls';
+import { collectOrderings } from '../eval/ordering';
+import { checkpoint, evalState } from '../eval/state';
+import { ArraySet, SequenceSet } from '../eval/sets/array-set';
+import {
+  ConcatSet, DistinctSet, DropSet, FlatMapSet, MapSet, OrderSet, PagedSet, TakeSet, WhereSet,
+  materialize, reverseSet,
+} from '../eval/sets/combinators';
+import { MAX_PAGE_SIZE, defaultPageSize, pageObject, pageSet, paginateCursor } from '../eval/sets/paginate';
+import { INT, method, overloaded, param, sig } from './native-args';
+import { defineMethods, defineModule } from './registry';
+
+const setOf = (self: Value): FqlSet => (self as SetV).set;
+const wrap = (set: FqlSet): SetV => ({ t: 'set', set });
+const call = (ctx: EvalContext, fn: FunctionV, ...args: Value[]): Promise<Value> => callFunction(ctx, fn, args);
+
+/** Visit elements in order until `visit` returns false. */
+async function each(ctx: EvalContext, set: FqlSet, visit: (v: Value) => boolean | Promise<boolean>): Promise<void> {
+  const state = evalState(ctx);
+  for await (const el of set.iterate(ctx)) {
+    checkpoint(ctx, state);
+    if (!(await visit(el.value))) return;
+  }
+}
+
+async function first(ctx: EvalContext, set: FqlSet, reason: string): Promise<Value> {
+  let found: Value | undefined;
+  await each(ctx, set, (v) => { found = v; return false; });
+  return found ?? noSuchElement(reason);
+}
+
+function checkSize(size: number, arg: string): number {
+  if (size <= 0 || size > MAX_PAGE_SIZE) throw invalidBounds(arg, `between 1 and ${MAX_PAGE_SIZE} (inclusive)`, String(size));
+  return size;
+}
+
+async function anyEvery(ctx: EvalContext, set: FqlSet, fn: FunctionV, every: boolean): Promise<Value> {
+  checkParamArity(fn, 1, 'predicate');
+  let result = every;
+  await each(ctx, set, async (v) => {
+    const r = await call(ctx, fn, v);
+    const b = r.t === 'null' ? false : r.t === 'boolean' ? r.v : undefined;
+    if (b === undefined) throw invalidType('Boolean', r);
+    if (b !== every) { result = b; return false; }
+    return true;
+  });
+  return result ? TRUE : FALSE;
+}
+
+async function fold(ctx: EvalContext, items: readonly Value[], seed: Value, fn: FunctionV, right: boolean): Promise<Value> {
+  let acc = seed;
+  if (right) for (let i = items.length - 1; i >= 0; i--) acc = await call(ctx, fn, acc, items[i]);
+  else for (const x of items) acc = await call(ctx, fn, acc, x);
+  return acc;
+}
+
+async function reduce(ctx: EvalContext, set: FqlSet, fn: FunctionV, right: boolean): Promise<Value> {
+  checkParamArity(fn, 2, 'reducer');
+  const items = await materialize(ctx, set);
+  if (items.length === 0) return noSuchElement('empty set');
+  return right
+    ? fold(ctx, items.slice(0, -1), items[items.length - 1], fn, true)
+    : fold(ctx, items.slice(1), items[0], fn, false);
+}
+
+async function aggregate(ctx: EvalContext, set: FqlSet, seed: Value, fn: FunctionV): Promise<Value> {
+  checkParamArity(fn, 2, 'combiner');
+  let level = await materialize(ctx, set);
+  if (level.length === 0) return seed;
+  while (level.length > 1) {
+    const next: Value[] = [];
+    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? await call(ctx, fn, level[i], level[i + 1]) : level[i]);
+    level = next;
+  }
+  return call(ctx, fn, level[0], seed);
+}
+
+async function paginate(ctx: EvalContext, set: FqlSet, size: number): Promise<Value> {
+  return pageObject(await pageSet(ctx, set, size));
+}
+
+defineMethods('set', {
+  where: method(sig([param('predicate', FUNCTION)], (_ctx, self, [fn]) => {
+    checkParamArity(fn, 1, 'pred');
+    return wrap(new WhereSet(setOf(self), fn));
+  })),
+  map: method(sig([param('mapper', FUNCTION)], (_ctx, self, [fn]) => {
+    checkParamArity(fn, 1, 'mapper');
+    return wrap(new MapSet(setOf(self), fn));
+  })),
+  flatMap: method(sig([param('mapper', FUNCTION)], (_ctx, self, [fn]) => {
+    checkParamArity(fn, 1, 'mapper');
+    return wrap(new FlatMapSet(setOf(self), fn));
+  })),
+  take: method(sig([param('limit', INT)], (_ctx, self, [n]) => {
+    if (n < 0) throw invalidBounds('limit', 'greater than 0', String(n));
+    return wrap(n === 0 ? new ArraySet([]) : new TakeSet(setOf(self), n));
+  })),
+  drop: method(sig([param('amount', INT)], (_ctx, self, [n]) => wrap(new DropSet(setOf(self), n)))),
+  distinct: method(sig([], (_ctx, self) => wrap(new DistinctSet(setOf(self))))),
+  reverse: method(sig([], (_ctx, self) => wrap(reverseSet(setOf(self))))),
+  order: { arity: [0, Infinity], impl: (_ctx, self, args) => wrap(new OrderSet(setOf(self), collectOrderings(args))) },
+  concat: method(sig([param('other', SET)], (_ctx, self, [other]) => wrap(new ConcatSet(setOf(self), other.set)))),
+  toSet: method(sig([], (_ctx, self) => self)),
+  pageSize: method(sig([param('size', INT)], (_ctx, self, [n]) => wrap(new PagedSet(setOf(self), checkSize(n, 'size'))))),
+
+  first: method(sig([], (ctx, self) => first(ctx, setOf(self), 'empty set'))),
+  last: method(sig([], (ctx, self) => first(ctx, reverseSet(setOf(self)), 'empty set'))),
+  firstWhere: method(sig([param('predicate', FUNCTION)], (ctx, self, [fn]) => {
+    checkParamArity(fn, 1, 'pred');
+    return first(ctx, new WhereSet(setOf(self), fn), 'no element found');
+  })),
+  lastWhere: method(sig([param('predicate', FUNCTION)], (ctx, self, [fn]) => {
+    checkParamArity(fn, 1, 'pred');
+    return first(ctx, new WhereSet(reverseSet(setOf(self)), fn), 'no element found');
+  })),
+  count: method(sig([], async (ctx, self) => {
+    let n = 0;
+    await each(ctx, setOf(self), () => { n++; return true; });
+    return int(n);
+  })),
+  isEmpty: method(sig([], async (ctx, self) => {
+    let empty = true;
+    await each(ctx, setOf(self), () => (empty = false));
+    return bool(empty);
+  })),
+  nonEmpty: method(sig([], async (ctx, self) => {
+    let empty = true;
+    await each(ctx, setOf(self), () => (empty = false));
+    return bool(!empty);
+  })),
+  includes: method(sig([param('element', ANY)], async (ctx, self, [v]) => {
+    let found = false;
+    await each(ctx, setOf(self), (x) => !(found = equals(x, v)));
+    return bool(found);
+  })),
+  any: method(sig([param('predicate', FUNCTION)], (ctx, self, [fn]) => anyEvery(ctx, setOf(self), fn, false))),
+  every: method(sig([param('predicate', FUNCTION)], (ctx, self, [fn]) => anyEvery(ctx, setOf(self), fn, true))),
+  toArray: method(sig([], async (ctx, self) => arr(await materialize(ctx, setOf(self))))),
+  fold: method(sig([param('seed', ANY), param('reducer', FUNCTION)], async (ctx, self, [seed, fn]) => {
+    checkParamArity(fn, 2, 'reducer');
+    return fold(ctx, await materialize(ctx, setOf(self)), seed, fn, false);
+  })),
+  foldRight: method(sig([param('seed', ANY), param('reducer', FUNCTION)], async (ctx, self, [seed, fn]) => {
+    checkParamArity(fn, 2, 'reducer');
+    return fold(ctx, await materialize(ctx, setOf(self)), seed, fn, true);
+  })),
+  reduce: method(sig([param('reducer', FUNCTION)], (ctx, self, [fn]) => reduce(ctx, setOf(self), fn, false))),
+  reduceRight: method(sig([param('reducer', FUNCTION)], (ctx, self, [fn]) => reduce(ctx, setOf(self), fn, true))),
+  aggregate: method(sig([param('seed', ANY), param('combiner', FUNCTION)], (ctx, self, [seed, fn]) => aggregate(ctx, setOf(self), seed, fn))),
+  forEach: method(sig([param('callback', FUNCTION)], async (ctx, self, [fn]) => {
+    checkParamArity(fn, 1, 'func');
+    await each(ctx, setOf(self), async (v) => { await call(ctx, fn, v); return true; });
+    return NULL;
+  })),
+  paginate: overloaded('paginate',
+    sig([], (ctx, self) => paginate(ctx, setOf(self), defaultPageSize(setOf(self)))),
+    sig([param('size', INT)], (ctx, self, [n]) => paginate(ctx, setOf(self), checkSize(n, 'size')))),
+});
+
+const CURSOR_TYPE = 'String';
+function cursorText(v: Value): string {
+  if (v.t !== 'string') throw invalidArgType('cursor', CURSOR_TYPE, v);
+  return v.v;
+}
+
+defineModule('Set');
+defineMethods('module:Set', {
+  single: method(sig([param('element', ANY)], (_ctx, _self, [v]) => wrap(new ArraySet([v])))),
+  sequence: method(sig([param('from', INT), param('until', INT)], (_ctx, _self, [from, until]) => wrap(new SequenceSet(from, until)))),
+  paginate: {
+    arity: [1, 2],
+    impl: (ctx, _self, args) => {
+      const cursor = cursorText(args[0]);
+      if (args.length === 1) return paginateCursor(ctx, cursor);
+      const size = INT.cast(args[1]);
+      if (size === undefined) throw invalidArgType('size', 'Int', args[1]);
+      return paginateCursor(ctx, cursor, checkSize(size, 'size'));
+    },
+  },
+});

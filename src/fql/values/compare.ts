@@ -1,0 +1,160 @@
+// Equality and ordering of FQL values, following Fauna's ValueCmp: numbers compare across
+// Int/Long/Double, documents compare by collection and id, and values of unrelated types are
+// ordered by a fixed rank (numbers first, null last) so that `order()` is a total order.
+import type { Value } from './value';
+
+/** Fauna's `totalOrderingPosition`: the rank of each kind of value in a total order. */
+function rank(v: Value): number {
+  switch (v.t) {
+    case 'int': case 'long': case 'double': return 0;
+    case 'bytes': return 1;
+    case 'string': return 2;
+    case 'array': return 3;
+    case 'object': return 4;
+    case 'doc': case 'named': case 'nulldoc': return 6;
+    case 'time': return 7;
+    case 'date': return 9;
+    case 'uuid': return 10;
+    case 'boolean': return 11;
+    case 'module': return 12;
+    case 'set': return 13;
+    case 'function': return 15;
+    case 'eventsource': return 17;
+    case 'null': return 18;
+  }
+}
+
+const sign = (n: number): number => (n < 0 ? -1 : n > 0 ? 1 : 0);
+const cmpPrim = <T extends string | number | bigint | boolean>(a: T, b: T): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Java's Double.compare: -0.0 < 0.0 and NaN above everything. */
+function cmpDouble(a: number, b: number): number {
+  if (a < b) return -1;
+  if (a > b) return 1;
+  const an = Number.isNaN(a), bn = Number.isNaN(b);
+  if (an || bn) return an === bn ? 0 : an ? 1 : -1;
+  const az = Object.is(a, -0), bz = Object.is(b, -0);
+  return az === bz ? 0 : az ? -1 : 1;
+}
+
+function cmpNumbers(a: Value, b: Value): number {
+  if (a.t === 'double' || b.t === 'double') {
+    return cmpDouble(Number((a as { v: number | bigint }).v), Number((b as { v: number | bigint }).v));
+  }
+  if (a.t === 'int' && b.t === 'int') return cmpPrim(a.v, b.v);
+  return cmpPrim(BigInt((a as { v: number | bigint }).v), BigInt((b as { v: number | bigint }).v));
+}
+
+function cmpBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  return cmpPrim(a.length, b.length);
+}
+
+/** Numeric ids compare numerically; anything else (never expected) by text. */
+function cmpIds(a: string, b: string): number {
+  if (/^-?\d+$/.test(a) && /^-?\d+$/.test(b)) return cmpPrim(BigInt(a), BigInt(b));
+  return cmpPrim(a, b);
+}
+
+function docKey(v: Value): { coll: string; id?: string; name?: string } | undefined {
+  if (v.t === 'doc') return { coll: v.coll, id: v.id };
+  if (v.t === 'named') return { coll: v.coll, name: v.name };
+  if (v.t === 'nulldoc') return { coll: v.coll, id: v.id, name: v.name };
+  return undefined;
+}
+
+function sortedEntries(m: ReadonlyMap<string, Value>): [string, Value][] {
+  return [...m.entries()].sort((x, y) => cmpPrim(x[0], y[0]));
+}
+
+/**
+ * Order of two values of related types, or undefined when the types are unrelated (the
+ * relational operators are then simply false).
+ */
+export function compareRelated(a: Value, b: Value): number | undefined {
+  if (a === b) return 0;
+  switch (a.t) {
+    case 'int': case 'long': case 'double':
+      return b.t === 'int' || b.t === 'long' || b.t === 'double' ? cmpNumbers(a, b) : undefined;
+    case 'string': return b.t === 'string' ? cmpPrim(a.v, b.v) : undefined;
+    case 'boolean': return b.t === 'boolean' ? cmpPrim(a.v, b.v) : undefined;
+    case 'time': return b.t === 'time' ? cmpPrim(a.ns, b.ns) : undefined;
+    case 'date': return b.t === 'date' ? cmpPrim(a.days, b.days) : undefined;
+    case 'bytes': return b.t === 'bytes' ? cmpBytes(a.v, b.v) : undefined;
+    case 'uuid': return b.t === 'uuid' ? cmpPrim(a.v, b.v) : undefined;
+    case 'null': return b.t === 'null' ? 0 : undefined;
+    case 'module': return b.t === 'module' ? cmpPrim(a.name, b.name) : undefined;
+    case 'array': {
+      if (b.t !== 'array') return undefined;
+      const n = Math.min(a.v.length, b.v.length);
+      for (let i = 0; i < n; i++) {
+        const c = compare(a.v[i], b.v[i]);
+        if (c !== 0) return c;
+      }
+      return cmpPrim(a.v.length, b.v.length);
+    }
+    case 'object': {
+      if (b.t !== 'object') return undefined;
+      const ea = sortedEntries(a.v), eb = sortedEntries(b.v);
+      const n = Math.min(ea.length, eb.length);
+      for (let i = 0; i < n; i++) {
+        const c = cmpPrim(ea[i][0], eb[i][0]) || compare(ea[i][1], eb[i][1]);
+        if (c !== 0) return c;
+      }
+      return cmpPrim(ea.length, eb.length);
+    }
+    case 'doc': case 'named': case 'nulldoc': {
+      const ka = docKey(a)!, kb = docKey(b);
+      if (!kb) return undefined;
+      const c = cmpPrim(ka.coll, kb.coll);
+      if (c !== 0) return c;
+      if (ka.name !== undefined && kb.name !== undefined) return cmpPrim(ka.name, kb.name);
+      return cmpIds(ka.id ?? '', kb.id ?? '');
+    }
+    case 'set': case 'function': case 'eventsource':
+      return b.t === a.t ? 0 : undefined;
+  }
+}
+
+/** Total order over all values (used by `order()`, `distinct()` and sorting). */
+export function compare(a: Value, b: Value): number {
+  const c = compareRelated(a, b);
+  return c === undefined ? sign(rank(a) - rank(b)) : c;
+}
+
+/**
+ * Structural equality (`==`). Documents are equal when they are the same document. A
+ * document reference is never equal to null here: whether it exists needs a read, which the
+ * evaluator does before calling this.
+ */
+export function equals(a: Value, b: Value): boolean {
+  if (a === b) return true;
+  switch (a.t) {
+    case 'null': return b.t === 'null' || b.t === 'nulldoc';
+    case 'nulldoc': return b.t === 'null' || (docKey(b) !== undefined && compareRelated(a, b) === 0);
+    case 'int': case 'long': case 'double':
+      if (b.t !== 'int' && b.t !== 'long' && b.t !== 'double') return false;
+      if (a.t === 'double' || b.t === 'double') {
+        return Number((a as { v: number | bigint }).v) === Number((b as { v: number | bigint }).v);
+      }
+      return cmpNumbers(a, b) === 0;
+    case 'array':
+      if (b.t !== 'array' || a.v.length !== b.v.length) return false;
+      for (let i = 0; i < a.v.length; i++) if (!equals(a.v[i], b.v[i])) return false;
+      return true;
+    case 'object': {
+      if (b.t !== 'object' || a.v.size !== b.v.size) return false;
+      for (const [k, x] of a.v) {
+        const y = b.v.get(k);
+        if (y === undefined || !equals(x, y)) return false;
+      }
+      return true;
+    }
+    case 'set': case 'function':
+      return b.t === a.t && (a.t === 'set' ? a.set === (b as typeof a).set : a.fn === (b as typeof a).fn);
+    case 'eventsource': return b.t === 'eventsource' && a.token === b.token;
+    default:
+      return compareRelated(a, b) === 0;
+  }
+}

@@ -1,0 +1,325 @@
+// FSL (Fauna Schema Language) → typed schema definitions. Bodies of functions, predicates,
+// checks and computed fields are kept as FQL source text, which is what Fauna stores in the
+// corresponding documents (`body`, `predicate`, ...), and is parsed again when evaluated.
+import type { Expr, TypeExpr } from '../fql/ast/nodes';
+import type { Span } from '../fql/ast/span';
+import { ParseFailure } from '../fql/parse/failure';
+import { ParserState } from '../fql/parse/state';
+import { type DetailedDiagnostic, renderSummary } from '../fql/summary';
+import { type FslNode, type FslValue, parseItems } from './nodes';
+
+export interface IndexField {
+  /** The path as written, e.g. `.email` or `.address.city`. */
+  readonly field: string;
+  readonly mva: boolean;
+  /** Only for index values. */
+  readonly order?: 'asc' | 'desc';
+  readonly span: Span;
+}
+export interface IndexDef {
+  readonly name: string; readonly terms: readonly IndexField[] | null; readonly values: readonly IndexField[] | null;
+  readonly span: Span;
+}
+export interface UniqueDef { readonly fields: readonly IndexField[]; readonly span: Span }
+export interface CheckDef { readonly name: string; readonly body: string; readonly span: Span }
+/** `name: Type [= default]`; the wildcard `*: Type` has name `*`. */
+export interface FieldDef {
+  readonly name: string; readonly type: TypeExpr | null; readonly typeSource: string | null;
+  readonly default: string | null; readonly span: Span;
+}
+export interface ComputedFieldDef {
+  readonly name: string; readonly type: TypeExpr | null; readonly typeSource: string | null;
+  readonly body: string; readonly span: Span;
+}
+export interface CollectionDef {
+  readonly kind: 'collection';
+  readonly name: string;
+  readonly nameSpan: Span;
+  readonly alias: string | null;
+  readonly fields: readonly FieldDef[];
+  readonly computedFields: readonly ComputedFieldDef[];
+  readonly indexes: readonly IndexDef[];
+  readonly uniqueConstraints: readonly UniqueDef[];
+  readonly checkConstraints: readonly CheckDef[];
+  readonly historyDays: number | null;
+  readonly ttlDays: number | null;
+  readonly documentTtls: boolean | null;
+  /** Migration statements as written (`add .foo`, `drop .bar`, ...). */
+  readonly migrations: readonly string[];
+  readonly span: Span;
+}
+export interface FunctionParam { readonly name: string; readonly type: string | null; readonly variadic: boolean }
+export interface FunctionDef {
+  readonly kind: 'function';
+  readonly name: string;
+  readonly nameSpan: Span;
+  readonly alias: string | null;
+  /** `@role(server)` → "server". */
+  readonly role: string | null;
+  readonly params: readonly FunctionParam[];
+  readonly returnType: string | null;
+  /** The function as Fauna stores it in `body`: `(a, b) => { ... }`. */
+  readonly body: string;
+  /** `(a: T, b: U) => R` when the declaration has types (untyped parts are `Any`). */
+  readonly signature: string | null;
+  readonly span: Span;
+}
+export interface Predicated { readonly predicate: string | null }
+export interface RoleDef {
+  readonly kind: 'role';
+  readonly name: string;
+  readonly nameSpan: Span;
+  readonly membership: readonly ({ readonly collection: string } & Predicated)[];
+  readonly privileges: readonly { readonly resource: string; readonly actions: readonly ({ readonly action: string } & Predicated)[] }[];
+  readonly span: Span;
+}
+export interface AccessProviderDef {
+  readonly kind: 'accessProvider';
+  readonly name: string;
+  readonly nameSpan: Span;
+  readonly issuer: string | null;
+  readonly jwksUri: string | null;
+  readonly roles: readonly ({ readonly role: string } & Predicated)[];
+  readonly span: Span;
+}
+export type SchemaItem = CollectionDef | FunctionDef | RoleDef | AccessProviderDef;
+
+/** An invalid schema file; `summary` renders the diagnostics against the file. */
+export class FslError extends Error {
+  readonly summary: string;
+  constructor(readonly diagnostics: readonly DetailedDiagnostic[], readonly filename: string, source: string) {
+    super(diagnostics.map((d) => d.message).join('; '));
+    this.summary = renderSummary(source, diagnostics, 'error', filename);
+  }
+}
+
+class Invalid extends Error {
+  constructor(readonly diagnostic: DetailedDiagnostic) { super(diagnostic.message); }
+}
+const invalid = (message: string, span: Span): Invalid => new Invalid({ message, span });
+
+/** Parses an FSL file into its schema items. Throws FslError. */
+export function parseSchema(source: string, filename = 'main.fsl'): SchemaItem[] {
+  let nodes: FslNode[];
+  let p: ParserState | undefined;
+  try {
+    p = new ParserState(source);
+    nodes = parseItems(p);
+    if (p.tok.kind !== 'eof') throw invalid('Unexpected `}`', { start: p.tok.start, end: p.tok.end });
+    if (p.softErrors.length > 0) throw new FslError(p.softErrors, filename, source);
+    return nodes.map((n) => convertItem(source, n));
+  } catch (e) {
+    if (e instanceof ParseFailure) throw new FslError([...(p?.softErrors ?? []), e.diagnostic], filename, source);
+    if (e instanceof Invalid) throw new FslError([e.diagnostic], filename, source);
+    throw e;
+  }
+}
+
+const text = (source: string, span: Span): string => source.slice(span.start, span.end);
+
+function convertItem(source: string, n: FslNode): SchemaItem {
+  if (n.name === null) throw invalid(`Missing name for \`${n.keyword.value}\``, n.keyword.span);
+  switch (n.keyword.value) {
+    case 'collection': return convertCollection(source, n);
+    case 'function': return convertFunction(source, n);
+    case 'role': return convertRole(source, n);
+    case 'access': return convertAccessProvider(source, n);
+    default: throw invalid(`Unexpected \`${n.keyword.value}\``, n.keyword.span);
+  }
+}
+
+function annotation(n: FslNode, name: string): string | null {
+  const a = n.annotations.find((x) => x.name === name);
+  return a ? a.value.value : null;
+}
+
+function blockItems(n: FslNode): readonly FslNode[] {
+  if (n.value === null) return [];
+  if (n.value.kind !== 'block') throw invalid('Expected `{`', n.value.span);
+  return n.value.items;
+}
+
+function exprValue(n: FslNode): Expr {
+  if (n.value?.kind !== 'expr') throw invalid(`Expected a value for \`${n.keyword.value}\``, n.keyword.span);
+  return n.value.expr;
+}
+
+function intValue(n: FslNode): number {
+  const e = exprValue(n);
+  if (e.kind !== 'number' || e.numType === 'double') throw invalid('Expected an integer', e.span);
+  return e.value;
+}
+
+function stringValue(n: FslNode): string {
+  const e = exprValue(n);
+  if (e.kind !== 'string') throw invalid('Expected a string', e.span);
+  return e.value;
+}
+
+/** `(predicate (x => ...))` inside a block, as source text. */
+function predicateOf(source: string, n: FslNode): string | null {
+  let predicate: string | null = null;
+  for (const item of blockItems(n)) {
+    if (item.keyword.value !== 'predicate') throw invalid(`Unexpected \`${item.keyword.value}\``, item.keyword.span);
+    predicate = text(source, exprValue(item).span);
+  }
+  return predicate;
+}
+
+/** An index path: `.a.b`, `.["x"]`, optionally wrapped in `mva(...)`, `asc(...)`, `desc(...)`. */
+function indexField(source: string, e: Expr, allowOrder: boolean): IndexField {
+  let expr = e;
+  let mva = false;
+  let order: 'asc' | 'desc' | undefined;
+  while (expr.kind === 'call' && expr.callee.kind === 'ident' && expr.args.length === 1) {
+    const fn = expr.callee.name;
+    if (fn === 'mva') mva = true;
+    else if (allowOrder && (fn === 'asc' || fn === 'desc')) order = fn;
+    else throw invalid(allowOrder ? "Expected 'asc', 'desc', or 'mva'" : "Expected 'mva'", expr.callee.span);
+    expr = expr.args[0];
+  }
+  if (expr.kind !== 'shortLambda' || !isFieldPath(expr.body)) throw invalid('Invalid field path', expr.span);
+  return { field: text(source, expr.span), mva, ...(allowOrder ? { order: order ?? 'asc' } : {}), span: e.span };
+}
+
+function isFieldPath(e: Expr): boolean {
+  if (e.kind === 'implicitArg') return true;
+  if (e.kind === 'member') return !e.optional && isFieldPath(e.object);
+  if (e.kind === 'index') {
+    return !e.optional && (e.index.kind === 'string' || (e.index.kind === 'number' && e.index.numType !== 'double'))
+      && isFieldPath(e.object);
+  }
+  return false;
+}
+
+function paths(n: FslNode): readonly Expr[] {
+  if (n.value?.kind !== 'paths') throw invalid('Expected `[`', n.value?.span ?? n.keyword.span);
+  return n.value.paths;
+}
+
+function convertCollection(source: string, n: FslNode): CollectionDef {
+  const fields: FieldDef[] = [];
+  const computedFields: ComputedFieldDef[] = [];
+  const indexes: IndexDef[] = [];
+  const uniqueConstraints: UniqueDef[] = [];
+  const checkConstraints: CheckDef[] = [];
+  const migrations: string[] = [];
+  let historyDays: number | null = null;
+  let ttlDays: number | null = null;
+  let documentTtls: boolean | null = null;
+  for (const item of blockItems(n)) {
+    const v: FslValue | null = item.value;
+    if (v?.kind === 'field') {
+      const name = item.name?.value ?? item.keyword.value;
+      const typeSource = v.type ? text(source, v.type.span) : null;
+      if (v.compute) {
+        if (v.value === null) throw invalid('Computed fields require a value', item.span);
+        computedFields.push({ name, type: v.type, typeSource, body: text(source, v.value.span), span: item.span });
+      } else {
+        fields.push({ name, type: v.type, typeSource, default: v.value ? text(source, v.value.span) : null, span: item.span });
+      }
+      continue;
+    }
+    switch (item.keyword.value) {
+      case 'history_days': historyDays = intValue(item); break;
+      case 'ttl_days': ttlDays = intValue(item); break;
+      case 'document_ttls': {
+        const e = exprValue(item);
+        if (e.kind !== 'boolean') throw invalid('Expected `true` or `false`', e.span);
+        documentTtls = e.value;
+        break;
+      }
+      case 'index': {
+        if (item.name === null) throw invalid('Missing name for `index`', item.keyword.span);
+        let terms: IndexField[] | null = null;
+        let values: IndexField[] | null = null;
+        for (const part of blockItems(item)) {
+          if (part.keyword.value === 'terms') terms = paths(part).map((e) => indexField(source, e, false));
+          else if (part.keyword.value === 'values') values = paths(part).map((e) => indexField(source, e, true));
+          else throw invalid(`Unexpected \`${part.keyword.value}\``, part.keyword.span);
+        }
+        indexes.push({ name: item.name.value, terms, values, span: item.span });
+        break;
+      }
+      case 'unique':
+        uniqueConstraints.push({ fields: paths(item).map((e) => indexField(source, e, false)), span: item.span });
+        break;
+      case 'check':
+        if (item.name === null) throw invalid('Missing name for `check`', item.keyword.span);
+        checkConstraints.push({ name: item.name.value, body: text(source, exprValue(item).span), span: item.span });
+        break;
+      case 'migrations':
+        for (const m of blockItems(item)) {
+          if (m.value?.kind !== 'migration') throw invalid(`Unexpected \`${m.keyword.value}\``, m.keyword.span);
+          migrations.push(m.value.text);
+        }
+        break;
+      default:
+        throw invalid(`Unexpected \`${item.keyword.value}\``, item.keyword.span);
+    }
+  }
+  const name = n.name!;
+  return {
+    kind: 'collection', name: name.value, nameSpan: name.span, alias: annotation(n, 'alias'),
+    fields, computedFields, indexes, uniqueConstraints, checkConstraints, historyDays, ttlDays, documentTtls,
+    migrations, span: n.span,
+  };
+}
+
+function convertFunction(source: string, n: FslNode): FunctionDef {
+  const v = n.value;
+  if (v?.kind !== 'function') throw invalid('Expected `(`', n.keyword.span);
+  const params = v.params.map((x) => ({
+    name: x.name.value, type: x.type ? text(source, x.type.span) : null, variadic: x.variadic,
+  }));
+  const returnType = v.returnType ? text(source, v.returnType.span) : null;
+  const paramList = (typed: boolean): string => params
+    .map((x) => `${x.variadic ? '...' : ''}${x.name}${typed ? `: ${x.type ?? 'Any'}` : ''}`).join(', ');
+  const typed = returnType !== null || params.some((x) => x.type !== null);
+  const name = n.name!;
+  return {
+    kind: 'function', name: name.value, nameSpan: name.span, alias: annotation(n, 'alias'), role: annotation(n, 'role'),
+    params, returnType,
+    body: `(${paramList(false)}) => ${text(source, v.body.span)}`,
+    signature: typed ? `(${paramList(true)}) => ${returnType ?? 'Any'}` : null,
+    span: n.span,
+  };
+}
+
+function convertRole(source: string, n: FslNode): RoleDef {
+  const membership: ({ collection: string } & Predicated)[] = [];
+  const privileges: { resource: string; actions: ({ action: string } & Predicated)[] }[] = [];
+  for (const item of blockItems(n)) {
+    if (item.name === null) throw invalid(`Missing name for \`${item.keyword.value}\``, item.keyword.span);
+    if (item.keyword.value === 'membership') {
+      membership.push({ collection: item.name.value, predicate: predicateOf(source, item) });
+    } else if (item.keyword.value === 'privileges') {
+      const actions = blockItems(item).map((a) => ({ action: a.keyword.value, predicate: predicateOf(source, a) }));
+      privileges.push({ resource: item.name.value, actions });
+    } else {
+      throw invalid(`Unexpected \`${item.keyword.value}\``, item.keyword.span);
+    }
+  }
+  const name = n.name!;
+  return { kind: 'role', name: name.value, nameSpan: name.span, membership, privileges, span: n.span };
+}
+
+function convertAccessProvider(source: string, n: FslNode): AccessProviderDef {
+  let issuer: string | null = null;
+  let jwksUri: string | null = null;
+  const roles: ({ role: string } & Predicated)[] = [];
+  for (const item of blockItems(n)) {
+    switch (item.keyword.value) {
+      case 'issuer': issuer = stringValue(item); break;
+      case 'jwks_uri': jwksUri = stringValue(item); break;
+      case 'role':
+        if (item.name === null) throw invalid('Missing name for `role`', item.keyword.span);
+        roles.push({ role: item.name.value, predicate: predicateOf(source, item) });
+        break;
+      default:
+        throw invalid(`Unexpected \`${item.keyword.value}\``, item.keyword.span);
+    }
+  }
+  const name = n.name!;
+  return { kind: 'accessProvider', name: name.value, nameSpan: name.span, issuer, jwksUri, roles, span: n.span };
+}

@@ -1,0 +1,70 @@
+// A document as stored code and index definitions see it: an object with the document's
+// metadata (`id`, `coll`, `ts`, `ttl`), its data fields and its computed fields. Built from a
+// version in hand (the one being written, or an old one being replaced), so that hooks that
+// run before a write see the new version and index maintenance can recompute old entries.
+import type { EvalContext } from '../../fql/eval/context';
+import type { ObjectV, Value } from '../../fql/values/value';
+import type { ModelTxn } from '../model-api';
+import type { CollectionSchema } from './schema';
+import type { PathPart } from './field-path';
+import { callStoredLambda } from './stored-lambda';
+
+export interface DocVersion {
+  readonly coll: string;
+  readonly id: string;
+  /** µs */
+  readonly ts: bigint;
+  /** ns */
+  readonly ttl?: bigint;
+  readonly data: ReadonlyMap<string, Value>;
+}
+
+export function docView(d: DocVersion): ObjectV {
+  const m = new Map<string, Value>([
+    ['id', { t: 'string', v: d.id }],
+    ['coll', { t: 'module', name: d.coll }],
+    ['ts', { t: 'time', ns: d.ts * 1000n }],
+  ]);
+  if (d.ttl !== undefined) m.set('ttl', { t: 'time', ns: d.ttl });
+  for (const [k, v] of d.data) m.set(k, v);
+  return { t: 'object', v: m };
+}
+
+/** The values of a collection's computed fields for one document version. */
+export async function computedValues(
+  model: ModelTxn, outer: EvalContext | undefined, schema: CollectionSchema, d: DocVersion,
+): Promise<Map<string, Value>> {
+  const out = new Map<string, Value>();
+  if (schema.computed.length === 0) return out;
+  const view = docView(d);
+  for (const cf of schema.computed) out.set(cf.name, await callStoredLambda(model, outer, cf.body, [view]));
+  return out;
+}
+
+/** The document view including computed fields. */
+export async function fullDocView(
+  model: ModelTxn, outer: EvalContext | undefined, schema: CollectionSchema, d: DocVersion,
+): Promise<ObjectV> {
+  const view = docView(d);
+  if (schema.computed.length === 0) return view;
+  const m = new Map(view.v);
+  for (const [k, v] of await computedValues(model, outer, schema, d)) m.set(k, v);
+  return { t: 'object', v: m };
+}
+
+const NULL: Value = { t: 'null' };
+
+/** The value at a field path (null when any step is missing). */
+export function valueAt(view: ObjectV, path: readonly PathPart[]): Value {
+  let cur: Value = view;
+  for (const p of path) {
+    if (typeof p === 'number') {
+      if (cur.t !== 'array') return NULL;
+      cur = cur.v[p] ?? NULL;
+    } else {
+      if (cur.t !== 'object') return NULL;
+      cur = cur.v.get(p) ?? NULL;
+    }
+  }
+  return cur;
+}

@@ -1,0 +1,67 @@
+// Runs the FQL functions stored in collection definitions (computed field bodies, check
+// constraint predicates) against a document. Each source is parsed once; every call gets its
+// own evaluation context whose `source` is the function's text, so spans in errors and logs
+// refer to the stored source rather than to the query that caused the call.
+import type { Expr } from '../../fql/ast/nodes';
+import { QueryError } from '../../fql/errors';
+import type { EvalContext } from '../../fql/eval/context';
+import { Evaluator } from '../../fql/eval/evaluator';
+import { IMPLICIT, bind, type Scope } from '../../fql/eval/scope';
+import { evalState } from '../../fql/eval/state';
+import { parseExpression } from '../../fql/parse/parse';
+import type { Value } from '../../fql/values/value';
+import type { ModelTxn } from '../model-api';
+
+interface CompiledLambda { readonly params: readonly string[]; readonly body: Expr }
+
+const compiled = new Map<string, CompiledLambda>();
+const COMPILED_CACHE_SIZE = 1000;
+
+function compile(source: string): CompiledLambda {
+  let c = compiled.get(source);
+  if (c) return c;
+  const e = parseExpression(source, { allowShortLambda: true });
+  if (e.kind === 'lambda') c = { params: e.params, body: e.body };
+  else if (e.kind === 'shortLambda') c = { params: [IMPLICIT], body: e.body };
+  else throw new QueryError('invalid_function_definition', 'Stored function source is not a function.');
+  compiled.set(source, c);
+  if (compiled.size > COMPILED_CACHE_SIZE) compiled.delete(compiled.keys().next().value as string);
+  return c;
+}
+
+/** Seconds a stored function may run when no query deadline is known. */
+const STANDALONE_BUDGET_MS = 10_000;
+
+/** An evaluation context for stored code, sharing the query's transaction, stats and logs. */
+function storedContext(model: ModelTxn, source: string, outer: EvalContext | undefined): EvalContext {
+  return {
+    source,
+    templateValues: [],
+    arguments: new Map(),
+    model,
+    deadline: outer?.deadline ?? performance.now() + STANDALONE_BUDGET_MS,
+    stats: outer?.stats ?? {
+      computeOps: 0, readOps: 0, writeOps: 0, storageBytesRead: 0, storageBytesWrite: 0, contentionRetries: 0,
+    },
+    logs: outer?.logs ?? [],
+    depth: outer?.depth ?? 0,
+    snapshotTs: outer?.snapshotTs,
+  };
+}
+
+/** Call the stored function `source` with `args`. */
+export async function callStoredLambda(
+  model: ModelTxn, outer: EvalContext | undefined, source: string, args: readonly Value[],
+): Promise<Value> {
+  const fn = compile(source);
+  const ctx = storedContext(model, source, outer);
+  let scope: Scope | null = null;
+  fn.params.forEach((p, i) => { scope = bind(scope, p, args[i] ?? { t: 'null' }); });
+  return new Evaluator(ctx, evalState(ctx)).evalExpr(fn.body, scope);
+}
+
+/** Evaluate a stored expression (a defined field's `default`, e.g. `Time.now()`). */
+export async function evalStoredExpr(model: ModelTxn, outer: EvalContext | undefined, source: string): Promise<Value> {
+  const ctx = storedContext(model, source, outer);
+  return new Evaluator(ctx, evalState(ctx)).evalExpr(parseExpression(source), null);
+}

@@ -1,0 +1,73 @@
+// User-defined functions (core Functions.scala, UserFunction): `Function.create({ name, body,
+// role?, signature?, data? })`, calls `Name(args)`, `Name.definition`. A call needs the `call`
+// privilege; a function with a `role` runs with that role's permissions, otherwise with the
+// caller's.
+import { QueryCheckError, QueryError } from '../../fql/errors';
+import { setUdfInvoker } from '../../fql/eval/calls';
+import { missingField } from '../../fql/eval/nulls';
+import { defineFields } from '../../fql/stdlib/registry';
+import type { Value } from '../../fql/values/value';
+import { modelOf } from '../stdlib/args';
+import { authState, runAs } from './auth-state';
+import { accessForRole } from './authenticate';
+import { readDef, stringField } from './named-store';
+import { requireCall } from './permissions';
+import { defineSchemaKind, validName, type SchemaKind } from './schema-kinds';
+import { callStoredLambda, parseStoredLambda } from './stored-lambda';
+import { schemaWriteFailure } from './failures';
+
+const FIELD_ORDER = ['name', 'alias', 'body', 'role', 'signature', 'data'];
+const BUILTIN_ROLES = new Set(['admin', 'server', 'server-readonly']);
+
+const functionKind: SchemaKind = {
+  coll: 'Function',
+  async shape(ctx, action, fields) {
+    const fail = (path: string, message: string) => schemaWriteFailure(action, 'Function', path, message);
+    validName(functionKind, action, fields.get('name'));
+    for (const k of fields.keys()) if (!FIELD_ORDER.includes(k)) throw fail(k, 'Unexpected field provided.');
+    const body = fields.get('body');
+    if (!body || body.t !== 'string') throw fail('body', 'Missing required field of type String');
+    try {
+      const expr = parseStoredLambda(body.v);
+      if (expr.kind !== 'lambda' && expr.kind !== 'shortLambda') throw fail('body', 'Function body must be a lambda.');
+    } catch (e) {
+      if (!(e instanceof QueryCheckError)) throw e;
+      throw fail('body', e.diagnostics.map((d) => d.message).join('\n'));
+    }
+    const role = fields.get('role');
+    if (role !== undefined) {
+      if (role.t !== 'string') throw fail('role', 'Expected String | Null');
+      if (!BUILTIN_ROLES.has(role.v) && !(await readDef(modelOf(ctx), 'Role', role.v))) {
+        throw fail('role', `Role \`${role.v}\` does not exist.`);
+      }
+    }
+    const out = new Map<string, Value>();
+    for (const k of FIELD_ORDER) if (fields.has(k)) out.set(k, fields.get(k)!);
+    return out;
+  },
+};
+
+defineSchemaKind(functionKind);
+
+setUdfInvoker(async (ctx, name, args, site) => {
+  const def = await readDef(modelOf(ctx), 'Function', name);
+  if (!def) throw new QueryError('invalid_function_invocation', `The function \`${name}\` does not exist`, site.span);
+  await requireCall(ctx, name, args);
+  const body = stringField(def.data, 'body')!;
+  const role = stringField(def.data, 'role');
+  const state = authState(ctx.model);
+  const run = () => callStoredLambda(ctx, body, args, site);
+  try {
+    if (!state || role === undefined) return await run();
+    return await runAs(state, { ...state.principal, access: accessForRole(role) }, run);
+  } catch (e) {
+    // Spans inside the body refer to the function's source, not the query's.
+    if (e instanceof QueryError) e.span = site.span;
+    throw e;
+  }
+});
+
+defineFields('function', {
+  definition: (_ctx, self) =>
+    self.t === 'function' && self.fn.kind === 'udf' ? { t: 'named', coll: 'Function', name: self.fn.name } : missingField('definition'),
+});

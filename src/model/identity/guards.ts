@@ -1,0 +1,81 @@
+// Wires identity into the model: read guards (permissions, hidden fields, secrets shown once),
+// readers for Function/Role/Database definitions, UDF name resolution, and the write hooks
+// that check every document and schema write.
+import type { Value } from '../../fql/values/value';
+import type { DocData, NamedData } from '../model-api';
+import { ModelTxnImpl, modelHooks } from '../model-txn';
+import { onDocumentWrite, onSchemaWrite, type WriteAction } from '../write-broker';
+import { authState, freshSecret } from './auth-state';
+import { readDef } from './named-store';
+import {
+  type Action, deniedDoc, isAllowed, mayRead, mayReadNamed, permissionDenied, versionValue,
+} from './permissions';
+import { HASHED_PASSWORD, HASHED_SECRET, SYSTEM_COLLECTIONS } from './system';
+
+/** Named schema kinds stored by the identity layer. */
+const IDENTITY_SCHEMA = new Set(['Function', 'Role', 'Database']);
+
+/** A system document as queries see it: hashes removed, a secret created in this query added. */
+function present(txn: ModelTxnImpl, doc: DocData): DocData {
+  if (!SYSTEM_COLLECTIONS.has(doc.coll)) return doc;
+  const data = new Map(doc.data);
+  data.delete(HASHED_SECRET);
+  data.delete(HASHED_PASSWORD);
+  const secret = freshSecret(txn, doc.coll, doc.id);
+  if (secret !== undefined) data.set('secret', { t: 'string', v: secret });
+  return { ...doc, data };
+}
+
+modelHooks.guardDoc = async (txn, doc) => {
+  // A key or token created in this query is shown with its secret even to a caller that may
+  // not read keys or tokens (core returns it as a version override): how login hands out tokens.
+  if (freshSecret(txn, doc.coll, doc.id) !== undefined || (await mayRead(txn, doc))) return present(txn, doc);
+  return deniedDoc(doc);
+};
+
+modelHooks.guardNamed = async (txn, doc) =>
+  (await mayReadNamed(txn, doc)) ? doc : { t: 'nulldoc', coll: doc.coll, name: doc.name, cause: 'permission denied' };
+
+modelHooks.readNamed = async (txn, ref) => {
+  if (!IDENTITY_SCHEMA.has(ref.coll)) return undefined;
+  const def = await readDef(txn, ref.coll, ref.name);
+  if (!def) return { t: 'nulldoc', coll: ref.coll, name: ref.name, cause: 'not found' };
+  const data = new Map(def.data);
+  data.delete('name');
+  const named: NamedData = { coll: ref.coll, name: ref.name, ts: def.ts, data };
+  return named;
+};
+
+modelHooks.resolveGlobal = async (txn, name): Promise<Value | undefined> =>
+  (await readDef(txn, 'Function', name)) ? { t: 'function', fn: { kind: 'udf', name } } : undefined;
+
+function docAction(action: WriteAction, explicitId: boolean | undefined): Action {
+  switch (action) {
+    case 'create': return explicitId ? 'create_with_id' : 'create';
+    case 'delete': return 'delete';
+    default: return 'write';
+  }
+}
+
+onDocumentWrite(async (ctx, w) => {
+  const state = authState(ctx.model);
+  if (!state) return;
+  if (state.predicateDepth > 0) throw permissionDenied();
+  const action = docAction(w.action, w.explicitId);
+  const ref: Value = { t: 'doc', coll: w.def.name, id: w.id };
+  const after = () => versionValue(w.def.name, w.id, ctx.model.txnTs, w.after!.data, w.after!.ttl);
+  const args = (): readonly Value[] => {
+    switch (action) {
+      case 'write': return [ref, after()];
+      case 'delete': return [ref];
+      default: return [after()];
+    }
+  };
+  if (!(await isAllowed(state, w.def.name, action, args, w.before))) throw permissionDenied();
+});
+
+onSchemaWrite(async (ctx, coll, action) => {
+  const state = authState(ctx.model);
+  if (!state) return;
+  if (state.predicateDepth > 0 || !(await isAllowed(state, coll, docAction(action, false), () => []))) throw permissionDenied();
+});

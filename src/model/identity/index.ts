@@ -1,0 +1,14 @@
+// Loads the identity layer: system collections, Function/Role/Database, Query.identity/token,
+// permission guards and hooks. Import once (run-query does) before queries run.
+import './system';
+import './guards';
+import './key-docs';
+import './token-docs';
+import './credential-docs';
+import './functions';
+import './roles';
+import './databases';
+import './query-module';
+
+export { authenticate } from './authenticate';
+export { attachPrincipal, principalOf } from './auth-state';

@@ -1,0 +1,56 @@
+// The `Key` collection (core Keys.scala): `Key.create({ role, database?, ttl?, data? })` returns
+// the key with its `secret`, shown this once. Only admin may see or change keys.
+import type { EvalContext } from '../../fql/eval/context';
+import { obj } from '../../fql/values/construct';
+import type { ObjectV, Value } from '../../fql/values/value';
+import { modelOf } from '../stdlib/args';
+import { createDocument, shapeWrites } from '../write-broker';
+import { readDef } from './named-store';
+import { issueSecret, keepSecret, registerSecret } from './secret-docs';
+import { checkFields, defineSystemCollectionModule } from './system-modules';
+import { docWriteFailure } from './failures';
+import { HASHED_SECRET, KEY_COLL } from './system';
+
+const KEY_FIELDS: ReadonlySet<string> = new Set(['role', 'database', 'ttl', 'data']);
+const BUILTIN_ROLES = new Set(['admin', 'server', 'server-readonly', 'client']);
+
+/** A key's role is built-in or a role of the database; `database` names an existing child. */
+async function validateKey(ctx: EvalContext, action: 'create' | 'update' | 'replace', data: ReadonlyMap<string, Value>): Promise<void> {
+  const fail = (path: string, message: string) => docWriteFailure(action, KEY_COLL.name, path, message);
+  const model = modelOf(ctx);
+  const role = data.get('role');
+  if (!role) throw fail('role', 'Missing required field of type String');
+  if (role.t !== 'string') throw fail('role', `Expected String, provided ${role.t === 'object' ? 'Object' : role.t}`);
+  if (!BUILTIN_ROLES.has(role.v) && !(await readDef(model, 'Role', role.v))) {
+    throw fail('role', `Role \`${role.v}\` does not exist.`);
+  }
+  const database = data.get('database');
+  if (database !== undefined && database.t !== 'null') {
+    if (database.t !== 'string') throw fail('database', 'Expected String | Null');
+    if (!(await readDef(model, 'Database', database.v))) throw fail('database', `Database \`${database.v}\` does not exist.`);
+  }
+}
+
+async function createKey(ctx: EvalContext, data: ObjectV): Promise<Value> {
+  checkFields(data.v, KEY_FIELDS, (p, m) => docWriteFailure('create', KEY_COLL.name, p, m));
+  await validateKey(ctx, 'create', data.v);
+  const issued = issueSecret();
+  const fields = new Map(data.v);
+  fields.set(HASHED_SECRET, { t: 'string', v: issued.digest });
+  const ref = await createDocument(ctx, KEY_COLL, obj(fields));
+  registerSecret(ctx, 'Key', ref.id, issued);
+  return ref;
+}
+
+defineSystemCollectionModule(KEY_COLL, createKey);
+
+shapeWrites(KEY_COLL.name, async (ctx, w) => {
+  const shaped = keepSecret(ctx, w);
+  if (shaped.after && (w.action === 'update' || w.action === 'replace')) {
+    const visible = new Map(shaped.after.data);
+    visible.delete(HASHED_SECRET);
+    checkFields(visible, KEY_FIELDS, (p, m) => docWriteFailure(w.action as 'update', KEY_COLL.name, p, m));
+    await validateKey(ctx, w.action, visible);
+  }
+  return shaped;
+});

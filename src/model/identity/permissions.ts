@@ -1,0 +1,230 @@
+// Permission checks (core Permissions.scala / RoleEvalContext.scala): every document read goes
+// through the model's read guard, every document write through a write hook, every schema
+// write through a schema hook and every UDF call through `mayCall`.
+//
+//   admin            everything in its database
+//   server           everything except Key, Role, Database (and AccessProvider) documents
+//   server-readonly  reads of the same; no writes, no calls
+//   client           nothing
+//   user roles       the union of the roles' privileges: per resource (a collection, a
+//                    function, Credential, Token, ...) and action, `true` or a predicate
+//   tokens / @doc    the roles whose membership matches the identity document, plus reading
+//                    the identity's own credential and reading/deleting its own tokens
+import { QueryError, QueryTimeout } from '../../fql/errors';
+import type { EvalContext } from '../../fql/eval/context';
+import { obj, str } from '../../fql/values/construct';
+import type { DocV, NullDocV, Value } from '../../fql/values/value';
+import type { Principal } from '../../auth/principal';
+import type { DocData, NamedData } from '../model-api';
+import type { ModelTxnImpl } from '../model-txn';
+import { moduleValue } from '../../fql/eval/state';
+import { authState, memoOf, runAs, type AuthState } from './auth-state';
+import type { DbId } from '../keys';
+import { allDefs, type NamedDef } from './named-store';
+import { callStoredLambda } from './stored-lambda';
+import { ADMIN_ONLY, CREDENTIAL_COLL, TOKEN_COLL } from './system';
+
+export type Action =
+  | 'read' | 'write' | 'create' | 'create_with_id' | 'delete'
+  | 'history_read' | 'history_write' | 'unrestricted_read' | 'call';
+
+export const ACTIONS: ReadonlySet<string> = new Set<Action>([
+  'read', 'write', 'create', 'create_with_id', 'delete', 'history_read', 'history_write', 'unrestricted_read', 'call',
+]);
+
+const READS: ReadonlySet<Action> = new Set<Action>(['read', 'history_read']);
+
+export function permissionDenied(): QueryError {
+  return new QueryError('permission_denied', 'Insufficient privileges to perform the action.');
+}
+
+/** A privilege action: granted outright, or by a predicate (FQL lambda source). */
+type Grant = true | string;
+
+interface ParsedRole {
+  readonly name: string;
+  /** resource → action → grants (several roles may grant the same action). */
+  readonly privileges: ReadonlyMap<string, ReadonlyMap<string, Grant>>;
+  readonly membership: readonly { readonly resource: string; readonly predicate?: string }[];
+}
+
+/** A list-valued role field: Fauna accepts one object or an array of objects. */
+function entries(v: Value | undefined): ReadonlyMap<string, Value>[] {
+  if (!v) return [];
+  if (v.t === 'object') return [v.v];
+  if (v.t === 'array') return v.v.flatMap((x) => (x.t === 'object' ? [x.v] : []));
+  return [];
+}
+
+function parseRole(def: NamedDef): ParsedRole {
+  const privileges = new Map<string, Map<string, Grant>>();
+  for (const p of entries(def.data.get('privileges'))) {
+    const resource = p.get('resource');
+    const actions = p.get('actions');
+    if (resource?.t !== 'string' || actions?.t !== 'object') continue;
+    let m = privileges.get(resource.v);
+    if (!m) privileges.set(resource.v, (m = new Map()));
+    for (const [action, grant] of actions.v) {
+      if (grant.t === 'boolean' && grant.v) m.set(action, true);
+      else if (grant.t === 'string' && m.get(action) !== true) m.set(action, grant.v);
+    }
+  }
+  const membership = entries(def.data.get('membership')).flatMap((m) => {
+    const resource = m.get('resource');
+    const predicate = m.get('predicate');
+    if (resource?.t !== 'string') return [];
+    return [{ resource: resource.v, predicate: predicate?.t === 'string' ? predicate.v : undefined }];
+  });
+  return { name: def.name, privileges, membership };
+}
+
+/** Run a role predicate read-only; anything but `true` (including a failure) denies. */
+async function predicateHolds(state: AuthState, source: string, args: readonly Value[]): Promise<boolean> {
+  const p = state.principal;
+  const internal: Principal = { db: p.db, access: { kind: 'predicate' }, identity: p.identity, token: p.token };
+  state.predicateDepth++;
+  try {
+    const r = await runAs(state, internal, () => callStoredLambda(state.ctx, source, args));
+    return r.t === 'boolean' && r.v;
+  } catch (e) {
+    if (e instanceof QueryTimeout) throw e;
+    return false;
+  } finally {
+    state.predicateDepth--;
+  }
+}
+
+/**
+ * Every role of a database, parsed. Cached per process by the database's schema version, which
+ * every role change bumps and which is read inside the query's transaction: a role changed by
+ * another process is seen by the next query.
+ */
+const roleCache = new Map<DbId, { readonly version: bigint; readonly roles: ReadonlyMap<string, ParsedRole> }>();
+
+async function rolesOfDatabase(model: ModelTxnImpl): Promise<ReadonlyMap<string, ParsedRole>> {
+  const version = await model.schemaVersion();
+  const hit = roleCache.get(model.db);
+  if (hit && hit.version === version) return hit.roles;
+  const roles = new Map((await allDefs(model.kv, model.db, 'Role')).map((d) => [d.name, parseRole(d)] as const));
+  roleCache.set(model.db, { version, roles });
+  return roles;
+}
+
+/** The roles the current principal holds (memoised per query and principal). */
+async function rolesOf(state: AuthState): Promise<readonly ParsedRole[]> {
+  const memo = memoOf(state);
+  const cached = memo.get('roles') as readonly ParsedRole[] | undefined;
+  if (cached) return cached;
+  const p = state.principal;
+  const all = await rolesOfDatabase(state.ctx.model as ModelTxnImpl);
+  let roles: ParsedRole[] = [];
+  if (p.access.kind === 'roles') {
+    for (const name of p.access.names) {
+      const role = all.get(name);
+      if (role) roles.push(role);
+    }
+  } else if (p.access.kind === 'identity' && p.identity) {
+    const identity = p.identity;
+    for (const role of all.values()) {
+      for (const m of role.membership) {
+        if (m.resource !== identity.coll) continue;
+        if (m.predicate === undefined || (await predicateHolds(state, m.predicate, [identity]))) {
+          roles.push(role);
+          break;
+        }
+      }
+    }
+  }
+  memo.set('roles', roles);
+  return roles;
+}
+
+/** Non-revocable rights of an identity over its own credential and tokens. */
+function baseline(p: Principal, resource: string, action: Action, subject: DocData | undefined): boolean {
+  if (!p.identity || !subject) return false;
+  const isOwn = () => {
+    const d = subject.data.get('document');
+    return d?.t === 'doc' && d.coll === p.identity!.coll && d.id === p.identity!.id;
+  };
+  if (resource === CREDENTIAL_COLL.name) return action === 'read' && isOwn();
+  if (resource === TOKEN_COLL.name) return (action === 'read' || action === 'delete') && isOwn();
+  return false;
+}
+
+/**
+ * Whether the current principal may perform `action` on `resource` (a collection or schema
+ * collection name, or a function name for `call`). `args` builds the predicate arguments;
+ * `subject` is the document concerned, for the identity baseline.
+ */
+export async function isAllowed(
+  state: AuthState, resource: string, action: Action, args: () => readonly Value[], subject?: DocData,
+): Promise<boolean> {
+  const p = state.principal;
+  switch (p.access.kind) {
+    case 'builtin':
+      switch (p.access.role) {
+        case 'admin': return true;
+        case 'server': return action === 'call' || !ADMIN_ONLY.has(resource);
+        case 'server-readonly': return READS.has(action) && !ADMIN_ONLY.has(resource);
+        case 'client': return false;
+      }
+      break;
+    case 'predicate':
+      return (action === 'call' || action === 'read') && !ADMIN_ONLY.has(resource);
+    case 'roles': case 'identity': {
+      if (baseline(p, resource, action, subject)) return true;
+      const grants: Grant[] = [];
+      for (const role of await rolesOf(state)) {
+        const g = role.privileges.get(resource)?.get(action);
+        if (g === true) return true;
+        if (g !== undefined) grants.push(g);
+      }
+      for (const g of grants) if (await predicateHolds(state, g as string, args())) return true;
+      return false;
+    }
+  }
+  return false;
+}
+
+/** A document as a predicate sees a version that is not stored yet: its fields plus id/coll/ts. */
+export function versionValue(coll: string, id: string, ts: bigint, data: ReadonlyMap<string, Value>, ttl?: bigint): Value {
+  const m = new Map<string, Value>([['id', str(id)], ['coll', moduleValue(coll)], ['ts', { t: 'time', ns: ts * 1000n }]]);
+  if (ttl !== undefined) m.set('ttl', { t: 'time', ns: ttl });
+  for (const [k, v] of data) m.set(k, v);
+  return obj(m);
+}
+
+/** Whether the caller may read a stored document (memoised per version object). */
+export async function mayRead(txn: ModelTxnImpl, doc: DocData): Promise<boolean> {
+  const state = authState(txn);
+  if (!state) return true;
+  const memo = memoOf(state);
+  let verdicts = memo.get('read') as WeakMap<DocData, boolean> | undefined;
+  if (!verdicts) memo.set('read', (verdicts = new WeakMap()));
+  const known = verdicts.get(doc);
+  if (known !== undefined) return known;
+  const ref: DocV = { t: 'doc', coll: doc.coll, id: doc.id };
+  const verdict = await isAllowed(state, doc.coll, 'read', () => [ref], doc);
+  verdicts.set(doc, verdict);
+  return verdict;
+}
+
+export async function mayReadNamed(txn: ModelTxnImpl, doc: NamedData): Promise<boolean> {
+  const state = authState(txn);
+  if (!state) return true;
+  return isAllowed(state, doc.coll, 'read', () => [{ t: 'named', coll: doc.coll, name: doc.name }]);
+}
+
+export const deniedDoc = (doc: DocData): NullDocV => ({ t: 'nulldoc', coll: doc.coll, id: doc.id, cause: 'permission denied' });
+
+/** Throws permission_denied unless the caller may call the UDF `name` with `args`. */
+export async function requireCall(ctx: EvalContext, name: string, args: readonly Value[]): Promise<void> {
+  const state = authState(ctx.model);
+  if (state && !(await isAllowed(state, name, 'call', () => args))) throw permissionDenied();
+}
+
+/** Throws permission_denied unless the caller may perform `action` on `resource`. */
+export async function requireAction(ctx: EvalContext, resource: string, action: Action, args: () => readonly Value[], subject?: DocData): Promise<void> {
+  const state = authState(ctx.model);
+  if (state && !(await isAllowed(state, resource, action, args, subject))) throw permissionDenied();
+}

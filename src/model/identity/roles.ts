@@ -1,0 +1,69 @@
+// User-defined roles (core Roles.scala): `Role.create({ name, membership?, privileges?, data? })`.
+// Privileges name a resource (a collection, a UDF, Credential, Token, ...) and actions, each
+// `true`/`false` or a predicate lambda given as source text; membership names collections
+// whose documents (as token identities) hold the role, optionally with a predicate.
+import type { Value } from '../../fql/values/value';
+import { typeName } from '../../fql/values/construct';
+import { QueryCheckError } from '../../fql/errors';
+import { ACTIONS } from './permissions';
+import { defineSchemaKind, validName, type SchemaAction, type SchemaKind } from './schema-kinds';
+import { parseStoredLambda } from './stored-lambda';
+import { schemaWriteFailure } from './failures';
+
+const FIELD_ORDER = ['name', 'privileges', 'membership', 'data'];
+
+/** One object or an array of objects, each checked by `check`. */
+function checkList(action: SchemaAction, field: string, v: Value, check: (o: ReadonlyMap<string, Value>, path: string) => void): void {
+  const items = v.t === 'array' ? v.v : [v];
+  items.forEach((item, i) => {
+    const path = v.t === 'array' ? `${field}.${i}` : field;
+    if (item.t !== 'object') throw schemaWriteFailure(action, 'Role', path, `Expected Object, provided ${typeName(item)}`);
+    check(item.v, path);
+  });
+}
+
+function checkPredicate(action: SchemaAction, path: string, v: Value): void {
+  if (v.t === 'boolean') return;
+  if (v.t !== 'string') throw schemaWriteFailure(action, 'Role', path, `Expected Boolean | String, provided ${typeName(v)}`);
+  try {
+    parseStoredLambda(v.v);
+  } catch (e) {
+    if (!(e instanceof QueryCheckError)) throw e;
+    throw schemaWriteFailure(action, 'Role', path, e.diagnostics.map((d) => d.message).join('\n'));
+  }
+}
+
+const roleKind: SchemaKind = {
+  coll: 'Role',
+  async shape(_ctx, action, fields) {
+    const fail = (path: string, message: string) => schemaWriteFailure(action, 'Role', path, message);
+    validName(roleKind, action, fields.get('name'));
+    for (const k of fields.keys()) if (!FIELD_ORDER.includes(k)) throw fail(k, 'Unexpected field provided.');
+    const privileges = fields.get('privileges');
+    if (privileges) {
+      checkList(action, 'privileges', privileges, (p, path) => {
+        if (p.get('resource')?.t !== 'string') throw fail(`${path}.resource`, 'Missing required field of type String');
+        const actions = p.get('actions');
+        if (actions === undefined) return;
+        if (actions.t !== 'object') throw fail(`${path}.actions`, `Expected Object, provided ${typeName(actions)}`);
+        for (const [name, grant] of actions.v) {
+          if (!ACTIONS.has(name)) throw fail(`${path}.actions.${name}`, 'Unexpected field provided.');
+          checkPredicate(action, `${path}.actions.${name}`, grant);
+        }
+      });
+    }
+    const membership = fields.get('membership');
+    if (membership) {
+      checkList(action, 'membership', membership, (m, path) => {
+        if (m.get('resource')?.t !== 'string') throw fail(`${path}.resource`, 'Missing required field of type String');
+        const predicate = m.get('predicate');
+        if (predicate !== undefined) checkPredicate(action, `${path}.predicate`, predicate);
+      });
+    }
+    const out = new Map<string, Value>();
+    for (const k of FIELD_ORDER) if (fields.has(k)) out.set(k, fields.get(k)!);
+    return out;
+  },
+};
+
+defineSchemaKind(roleKind);

@@ -1,0 +1,132 @@
+// The modules of the named schema documents kept by the identity layer (Function, Role,
+// Database): `X.create`, `X.byName`, `X.all()`, and `update`/`replace`/`delete`/`exists` on
+// definitions. Each kind validates and orders its own fields.
+import type { EvalContext } from '../../fql/eval/context';
+import { FALSE, TRUE, str } from '../../fql/values/construct';
+import { defineMethods, isBuiltinModule } from '../../fql/stdlib/registry';
+import type { FqlSet, NamedDocV, NullDocV, SetElement, SetPosition, Value } from '../../fql/values/value';
+import { QueryError } from '../../fql/errors';
+import { defineSetDecoder } from '../model-txn';
+import { expectObject, expectString, modelOf } from '../stdlib/args';
+import { checkSchemaWrite } from '../write-broker';
+import { allDefs, deleteDef, putDef, readDef, type NamedDef } from './named-store';
+import { mayReadNamed } from './permissions';
+import { schemaWriteFailure } from './failures';
+
+export type SchemaAction = 'create' | 'update' | 'replace';
+
+export interface SchemaKind {
+  readonly coll: string;
+  /** Check the fields (all of them, `name` included) and return them in Fauna's order. */
+  shape(ctx: EvalContext, action: SchemaAction, fields: ReadonlyMap<string, Value>): Promise<Map<string, Value>>;
+  /** The numeric id stored with a new definition (child databases). */
+  allocateId?(ctx: EvalContext): Promise<number>;
+  /** Cleanup when a definition goes (a database's contents). */
+  onDelete?(ctx: EvalContext, def: NamedDef): Promise<void>;
+}
+
+const IDENT_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function validName(kind: SchemaKind, action: SchemaAction, v: Value | undefined, identifier = true): string {
+  if (!v || v.t !== 'string') throw schemaWriteFailure(action, kind.coll, 'name', 'Missing required field of type String');
+  if (identifier && (!IDENT_RE.test(v.v) || isBuiltinModule(v.v))) throw schemaWriteFailure(action, kind.coll, 'name', 'Invalid identifier.');
+  return v.v;
+}
+
+/** The definitions of one kind, by name, hiding the ones the caller may not read. */
+class DefinitionsSet implements FqlSet {
+  readonly label: string;
+  constructor(readonly coll: string) {
+    this.label = `${coll}.all()`;
+  }
+
+  async *iterate(ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
+    const model = modelOf(ctx as EvalContext);
+    for (const d of await allDefs(model.kv, model.db, this.coll)) {
+      if (after !== undefined && d.name <= (after as string)) continue;
+      const data = new Map(d.data);
+      data.delete('name');
+      if (!(await mayReadNamed(model, { coll: this.coll, name: d.name, ts: d.ts, data }))) continue;
+      yield { value: { t: 'named', coll: this.coll, name: d.name }, pos: d.name };
+    }
+  }
+
+  describe(): unknown {
+    return { kind: 'identityDefinitions', coll: this.coll };
+  }
+}
+
+defineSetDecoder('identityDefinitions', async (_txn, d) => new DefinitionsSet(String(d.coll)));
+
+async function existing(ctx: EvalContext, kind: SchemaKind, self: Value): Promise<NamedDef> {
+  const name = (self as NamedDocV).name;
+  const def = await readDef(modelOf(ctx), kind.coll, name);
+  if (!def) throw new QueryError('document_not_found', `${kind.coll} \`${name}\` not found.`);
+  return def;
+}
+
+async function create(ctx: EvalContext, kind: SchemaKind, arg: Value): Promise<NamedDocV> {
+  const spec = expectObject(arg, 'data');
+  await checkSchemaWrite(ctx, kind.coll, 'create');
+  const fields = await kind.shape(ctx, 'create', spec.v);
+  const name = (fields.get('name') as { v: string }).v;
+  const model = modelOf(ctx);
+  if (await readDef(model, kind.coll, name)) {
+    throw schemaWriteFailure('create', kind.coll, 'name', `A ${kind.coll} already exists with the name \`${name}\``);
+  }
+  const id = kind.allocateId ? await kind.allocateId(ctx) : undefined;
+  putDef(model, kind.coll, name, fields, id);
+  ctx.stats.writeOps += 1;
+  return { t: 'named', coll: kind.coll, name };
+}
+
+async function rewrite(ctx: EvalContext, kind: SchemaKind, self: Value, arg: Value, action: 'update' | 'replace'): Promise<NamedDocV> {
+  const patch = expectObject(arg, 'data');
+  await checkSchemaWrite(ctx, kind.coll, action);
+  const def = await existing(ctx, kind, self);
+  const merged = new Map(action === 'update' ? def.data : [['name', str(def.name)] as [string, Value]]);
+  for (const [k, v] of patch.v) {
+    if (k === 'coll' || k === 'ts') throw schemaWriteFailure(action, kind.coll, k, `Cannot write to the reserved field \`${k}\`.`);
+    if (v.t === 'null') merged.delete(k); else merged.set(k, v);
+  }
+  const fields = await kind.shape(ctx, action, merged);
+  const name = (fields.get('name') as { v: string }).v;
+  const model = modelOf(ctx);
+  if (name !== def.name) {
+    if (await readDef(model, kind.coll, name)) {
+      throw schemaWriteFailure(action, kind.coll, 'name', `A ${kind.coll} already exists with the name \`${name}\``);
+    }
+    deleteDef(model, kind.coll, def.name);
+  }
+  putDef(model, kind.coll, name, fields, def.id);
+  ctx.stats.writeOps += 1;
+  return { t: 'named', coll: kind.coll, name };
+}
+
+export function defineSchemaKind(kind: SchemaKind): void {
+  defineMethods('module:' + kind.coll, {
+    create: { arity: 1, impl: (ctx, _self, [arg]) => create(ctx, kind, arg) },
+    byName: { arity: 1, impl: (_ctx, _self, [name]) => ({ t: 'named', coll: kind.coll, name: expectString(name, 'name').v }) },
+    all: { arity: 0, impl: () => ({ t: 'set', set: new DefinitionsSet(kind.coll) }) },
+    toString: { arity: 0, impl: () => str(kind.coll) },
+  });
+  defineMethods('named:' + kind.coll, {
+    update: { arity: 1, impl: (ctx, self, [arg]) => rewrite(ctx, kind, self, arg, 'update') },
+    replace: { arity: 1, impl: (ctx, self, [arg]) => rewrite(ctx, kind, self, arg, 'replace') },
+    delete: {
+      arity: 0,
+      impl: async (ctx, self): Promise<NullDocV> => {
+        await checkSchemaWrite(ctx, kind.coll, 'delete');
+        const def = await existing(ctx, kind, self);
+        await kind.onDelete?.(ctx, def);
+        deleteDef(modelOf(ctx), kind.coll, def.name);
+        ctx.stats.writeOps += 1;
+        return { t: 'nulldoc', coll: kind.coll, name: def.name, cause: 'deleted' };
+      },
+    },
+    exists: {
+      arity: 0,
+      impl: async (ctx, self) => ((await readDef(modelOf(ctx), kind.coll, (self as NamedDocV).name)) ? TRUE : FALSE),
+    },
+  });
+}

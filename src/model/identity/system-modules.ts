@@ -1,0 +1,36 @@
+// The members shared by the system collection modules Key, Token and Credential:
+// `all()`, `byId(id)`, `X(id)`, `where`, `firstWhere`, `create(...)`.
+import { QueryError } from '../../fql/errors';
+import type { EvalContext } from '../../fql/eval/context';
+import { defineApply, defineMethods, lookupMethod, type MethodDef } from '../../fql/stdlib/registry';
+import type { CallSite, ObjectV, Value } from '../../fql/values/value';
+import type { CollectionDef } from '../model-txn';
+import { CollectionScanSet } from '../sets/collection-scan';
+import { expectDocId, expectObject } from '../stdlib/args';
+
+export type Creator = (ctx: EvalContext, data: ObjectV) => Promise<Value>;
+
+export function defineSystemCollectionModule(def: CollectionDef, create: Creator, extra: Record<string, MethodDef> = {}): void {
+  const all = (): Value => ({ t: 'set', set: new CollectionScanSet(def.name) });
+  const byId = (id: Value): Value => ({ t: 'doc', coll: def.name, id: expectDocId(id) });
+  const viaSet = (method: string) => (ctx: EvalContext, _self: Value, args: readonly Value[], site: CallSite) => {
+    const m = lookupMethod(['set'], method);
+    if (!m) throw new QueryError('invalid_function_invocation', `The function \`${method}\` does not exist on \`Set\``);
+    return m.impl(ctx, all(), args, site);
+  };
+  defineMethods('module:' + def.name, {
+    all: { arity: 0, impl: all },
+    byId: { arity: 1, impl: (_ctx, _self, [id]) => byId(id) },
+    create: { arity: 1, impl: (ctx, _self, [data]) => create(ctx, expectObject(data, 'data')) },
+    where: { arity: 1, impl: viaSet('where') },
+    firstWhere: { arity: 1, impl: viaSet('firstWhere') },
+    toString: { arity: 0, impl: (): Value => ({ t: 'string', v: def.name }) },
+    ...extra,
+  });
+  defineApply(def.name, { arity: 1, impl: (_ctx, _self, [id]) => byId(id) });
+}
+
+/** Reject fields a system document does not have (core's strict create types). */
+export function checkFields(fields: ReadonlyMap<string, Value>, allowed: ReadonlySet<string>, fail: (path: string, message: string) => QueryError): void {
+  for (const k of fields.keys()) if (!allowed.has(k)) throw fail(k, 'Unexpected field provided.');
+}

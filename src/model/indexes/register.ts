@@ -1,0 +1,47 @@
+// Wires collection definitions into the model: index methods on collection modules, computed
+// fields on document reads, temporal reads, `ttl_days` and field defaults, and the write hook that enforces check and unique constraints and
+// keeps index entries in step with every document write (same transaction).
+import { defineIndexResolver, defineReadDecorator } from '../model-txn';
+import { onDocumentWrite } from '../write-broker';
+import { modelOf } from '../stdlib/args';
+import { computedValues, fullDocView } from '../definitions/doc-view';
+import { schemaOf } from '../definitions/schema';
+import { enforceChecks } from '../constraints/check';
+import { enforceUniques } from '../constraints/unique';
+import { collectionIndexMethod } from './index-method';
+import { updateIndexEntries, type VersionView } from './index-store';
+import '../temporal/history';
+import '../temporal/ttl-days';
+import '../definitions/field-defaults';
+
+defineIndexResolver(collectionIndexMethod);
+
+defineReadDecorator(async (txn, doc) => {
+  const def = await txn.collection(doc.coll);
+  if (!def) return doc;
+  const schema = schemaOf(def);
+  if (schema.computed.length === 0) return doc;
+  const data = new Map(doc.data);
+  for (const [k, v] of await computedValues(txn, txn.context, schema, doc)) data.set(k, v);
+  return { ...doc, data };
+});
+
+onDocumentWrite(async (ctx, w) => {
+  const schema = schemaOf(w.def);
+  if (schema.indexes.size === 0 && schema.uniques.length === 0 && schema.checks.length === 0) return;
+  const model = modelOf(ctx);
+  model.bindContext(ctx);
+  const before: VersionView | undefined = w.before
+    ? { view: await fullDocView(model, ctx, schema, w.before), ttl: w.before.ttl }
+    : undefined;
+  const after: VersionView | undefined = w.after
+    ? {
+      view: await fullDocView(model, ctx, schema,
+        { coll: w.def.name, id: w.id, ts: model.txnTs, ttl: w.after.ttl, data: w.after.data }),
+      ttl: w.after.ttl,
+    }
+    : undefined;
+  if (after && schema.checks.length > 0) await enforceChecks(ctx, model, schema, w.def.name, w.action, after.view);
+  if (schema.uniques.length > 0) await enforceUniques(model, w.def, schema.uniques, w.id, before?.view, after?.view);
+  for (const index of schema.indexes.values()) updateIndexEntries(model, w.def, index, w.id, before, after);
+});

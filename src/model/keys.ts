@@ -1,0 +1,47 @@
+// The keyspace. Every key starts with the owning database's numeric id, so a database's whole
+// contents are one contiguous range (child databases come with the identity work).
+//
+//   [db, 's', <schema coll>, <name>]      named schema documents (Collection, Function, ...)
+//   [db, 'sv']                            schema version: ts of the last schema change
+//   [db, 'c', <collId>, <docId>]          current version of a document
+//   [db, 'h', <collId>, <docId>, -ts]     historical versions, newest first
+//   ['g', 'collid']                       collection id allocator
+//   [db, 'i', <collId>, <index>, ...terms, ...values, <docId>]   index entries (src/model/indexes)
+//   [db, 'u', <collId>, <constraint>, ...values]  unique constraint entries → owning doc id
+import { encodeKey, prefixEnd, type KeyPart } from '../storage/tuple';
+
+export type DbId = number;
+export const ROOT_DB: DbId = 0;
+
+export const schemaKey = (db: DbId, coll: string, name: string) => encodeKey([db, 's', coll, name]);
+export const schemaPrefix = (db: DbId, coll: string) => encodeKey([db, 's', coll]);
+export const schemaVersionKey = (db: DbId) => encodeKey([db, 'sv']);
+export const docKey = (db: DbId, collId: number, docId: bigint) => encodeKey([db, 'c', collId, docId]);
+export const docPrefix = (db: DbId, collId: number) => encodeKey([db, 'c', collId]);
+export const versionKey = (db: DbId, collId: number, docId: bigint, ts: bigint) =>
+  encodeKey([db, 'h', collId, docId, -ts]);
+export const versionPrefix = (db: DbId, collId: number, docId: bigint) => encodeKey([db, 'h', collId, docId]);
+export const collIdAllocatorKey = () => encodeKey(['g', 'collid']);
+export const indexKey = (db: DbId, collId: number, index: string, parts: readonly KeyPart[]) =>
+  encodeKey([db, 'i', collId, index, ...parts]);
+/** Every index entry of a collection (`index` omitted) or of one index. */
+export const indexPrefix = (db: DbId, collId: number, index?: string) =>
+  encodeKey(index === undefined ? [db, 'i', collId] : [db, 'i', collId, index]);
+export const uniqueKey = (db: DbId, collId: number, constraint: string, parts: readonly KeyPart[]) =>
+  encodeKey([db, 'u', collId, constraint, ...parts]);
+/** Every unique-constraint entry of a collection (`constraint` omitted) or of one constraint. */
+export const uniquePrefix = (db: DbId, collId: number, constraint?: string) =>
+  encodeKey(constraint === undefined ? [db, 'u', collId] : [db, 'u', collId, constraint]);
+export const collVersionsPrefix = (db: DbId, collId: number) => encodeKey([db, 'h', collId]);
+
+export { prefixEnd };
+
+// Identity and access control:
+//   ['g', 'secret', <sha256 of secret>]   → the key or token a secret belongs to (db, coll, id)
+//   ['g', 'dbid']                         database id allocator
+//   [db, 'cred', <collId>, <docId>]       → id of the credential of an identity document
+export const secretLookupKey = (hash: string) => encodeKey(['g', 'secret', hash]);
+export const dbIdAllocatorKey = () => encodeKey(['g', 'dbid']);
+export const credentialByDocKey = (db: DbId, collId: number, docId: bigint) => encodeKey([db, 'cred', collId, docId]);
+/** Every key of one database (its documents, schema and indexes). */
+export const databasePrefix = (db: DbId) => encodeKey([db]);

@@ -1,0 +1,310 @@
+// One query's view of one database: reads and writes of documents and schema through a single
+// storage transaction, with per-transaction caches so a document read twice costs one lookup.
+import type { KvTxn } from '../storage/kv';
+import type { DocV, FqlSet, NamedDocV, NullDocV, Value } from '../fql/values/value';
+import type { MethodDef } from '../fql/stdlib/registry';
+import type { EvalContext } from '../fql/eval/context';
+import type { DocData, ModelTxn, NamedData } from './model-api';
+import { QueryError } from '../fql/errors';
+import { decodeFields, encodeFields, fromBytes, toBytes } from './codec';
+import {
+  DbId, collIdAllocatorKey, docKey, docPrefix, prefixEnd, schemaKey, schemaPrefix,
+  schemaVersionKey, versionKey,
+} from './keys';
+import { isBuiltinModule } from '../fql/stdlib/registry';
+import { decodeKey } from '../storage/tuple';
+
+/** A document version as stored under the current-version key. */
+interface StoredDoc { ts: string; ttl?: string; data: unknown }
+/** A named schema document as stored. `id` is the collection id for Collection definitions. */
+interface StoredNamed { ts: string; id?: number; data: unknown }
+
+export interface CollectionDef {
+  readonly name: string;
+  readonly id: number;
+  readonly ts: bigint;
+  readonly data: ReadonlyMap<string, Value>;
+}
+
+/** Decoders for sets the model owns, registered by the modules that define them. */
+type SetDecoder = (txn: ModelTxnImpl, description: Record<string, unknown>) => Promise<FqlSet>;
+const setDecoders = new Map<string, SetDecoder>();
+export function defineSetDecoder(kind: string, decode: SetDecoder): void {
+  setDecoders.set(kind, decode);
+}
+
+/**
+ * Extension points for features layered over the model (identity and access control): read
+ * guards that hide or trim what the caller may not see, and readers/resolvers for named schema
+ * documents other than Collection (Function, Role, Database).
+ */
+export interface ModelHooks {
+  /** What the caller may see of a document: the document (possibly trimmed) or a null doc. */
+  guardDoc?: (txn: ModelTxnImpl, doc: DocData) => Promise<DocData | NullDocV>;
+  guardNamed?: (txn: ModelTxnImpl, doc: NamedData) => Promise<NamedData | NullDocV>;
+  /** Reads a named schema document of a kind other than Collection; undefined if not handled. */
+  readNamed?: (txn: ModelTxnImpl, ref: NamedDocV) => Promise<NamedData | NullDocV | undefined>;
+  /** Resolves a global name that is not a collection (user-defined functions). */
+  resolveGlobal?: (txn: ModelTxnImpl, name: string) => Promise<Value | undefined>;
+}
+export const modelHooks: ModelHooks = {};
+
+/** System collections with id-keyed documents (Key, Token, Credential) and fixed ids. */
+const systemCollections = new Map<string, CollectionDef>();
+export function defineSystemCollection(name: string, id: number): CollectionDef {
+  const def: CollectionDef = { name, id, ts: 0n, data: new Map() };
+  systemCollections.set(name, def);
+  return def;
+}
+
+/** Resolves `Coll.indexName` (registered by src/model/indexes). */
+type IndexResolver = (txn: ModelTxnImpl, coll: string, name: string) => Promise<MethodDef | undefined>;
+let indexResolver: IndexResolver | undefined;
+export function defineIndexResolver(resolve: IndexResolver): void {
+  indexResolver = resolve;
+}
+
+/**
+ * Completes a document read through the ModelTxn API (computed fields, registered by
+ * src/model/definitions); internal reads (getDoc) see stored data only.
+ */
+type ReadDecorator = (txn: ModelTxnImpl, doc: DocData) => Promise<DocData>;
+let readDecorator: ReadDecorator | undefined;
+export function defineReadDecorator(decorate: ReadDecorator): void {
+  readDecorator = decorate;
+}
+
+/** Reads a document as of a past snapshot (`at`), registered by src/model/temporal. */
+type HistoricalReader = (txn: ModelTxnImpl, def: CollectionDef, id: string, ts: bigint) => Promise<DocData | undefined>;
+let historicalReader: HistoricalReader | undefined;
+export function defineHistoricalReader(read: HistoricalReader): void {
+  historicalReader = read;
+}
+
+const MISSING = Symbol('missing');
+
+export class ModelTxnImpl implements ModelTxn {
+  private readonly docCache = new Map<string, DocData | typeof MISSING>();
+  private readonly collCache = new Map<string, CollectionDef | typeof MISSING>();
+  private cachedSchemaVersion: bigint | undefined;
+
+  /**
+   * The query context using this transaction, when bound (bindContext): document reads follow
+   * its `at` snapshot.
+   */
+  context?: EvalContext;
+
+  constructor(readonly kv: KvTxn, readonly db: DbId) {}
+
+  /** Bind the query context (idempotent); reads then honour `at (time) { ... }` snapshots. */
+  bindContext(ctx: EvalContext): void {
+    this.context ??= ctx;
+  }
+
+  get txnTs(): bigint { return this.kv.ts; }
+
+  // ------------------------------------------------------------------ collections (schema)
+
+  async collection(name: string): Promise<CollectionDef | undefined> {
+    const sys = systemCollections.get(name);
+    if (sys) return sys;
+    const hit = this.collCache.get(name);
+    if (hit !== undefined) return hit === MISSING ? undefined : hit;
+    const raw = await this.kv.get(schemaKey(this.db, 'Collection', name));
+    if (!raw) { this.collCache.set(name, MISSING); return undefined; }
+    const s = fromBytes<StoredNamed>(raw);
+    const def: CollectionDef = { name, id: s.id!, ts: BigInt(s.ts), data: decodeFields(s.data as never) };
+    this.collCache.set(name, def);
+    return def;
+  }
+
+  /** Every collection definition, ordered by name. */
+  async allCollections(): Promise<CollectionDef[]> {
+    const prefix = schemaPrefix(this.db, 'Collection');
+    const rows = await this.kv.scan({ start: prefix, end: prefixEnd(prefix) });
+    return rows.map((r) => {
+      const s = fromBytes<StoredNamed>(r.value);
+      const data = decodeFields(s.data as never);
+      const nameV = data.get('name');
+      const name = nameV && nameV.t === 'string' ? nameV.v : '';
+      return { name, id: s.id!, ts: BigInt(s.ts), data };
+    });
+  }
+
+  /** Create or overwrite a collection definition; bumps the schema version. */
+  async putCollection(name: string, id: number, data: ReadonlyMap<string, Value>): Promise<CollectionDef> {
+    const stored: StoredNamed = { ts: this.kv.ts.toString(), id, data: encodeFields(data) };
+    this.kv.put(schemaKey(this.db, 'Collection', name), toBytes(stored));
+    const def: CollectionDef = { name, id, ts: this.kv.ts, data };
+    this.collCache.set(name, def);
+    this.bumpSchemaVersion();
+    return def;
+  }
+
+  async deleteCollection(def: CollectionDef): Promise<void> {
+    this.kv.delete(schemaKey(this.db, 'Collection', def.name));
+    this.collCache.set(def.name, MISSING);
+    // The documents go with their collection.
+    const prefix = docPrefix(this.db, def.id);
+    for (const row of await this.kv.scan({ start: prefix, end: prefixEnd(prefix) })) this.kv.delete(row.key);
+    this.bumpSchemaVersion();
+  }
+
+  /** Forget a definition's old name (on rename; documents are keyed by collection id). */
+  dropCollectionName(name: string): void {
+    this.kv.delete(schemaKey(this.db, 'Collection', name));
+    this.collCache.set(name, MISSING);
+    this.docCache.clear();
+  }
+
+  async allocateCollectionId(): Promise<number> {
+    const key = collIdAllocatorKey();
+    const raw = await this.kv.get(key);
+    const next = raw ? fromBytes<number>(raw) + 1 : 1024;
+    this.kv.put(key, toBytes(next));
+    return next;
+  }
+
+  bumpSchemaVersion(): void {
+    this.kv.put(schemaVersionKey(this.db), toBytes(this.kv.ts.toString()));
+    this.cachedSchemaVersion = this.kv.ts;
+  }
+
+  async schemaVersion(): Promise<bigint> {
+    if (this.cachedSchemaVersion !== undefined) return this.cachedSchemaVersion;
+    const raw = await this.kv.get(schemaVersionKey(this.db));
+    this.cachedSchemaVersion = raw ? BigInt(fromBytes<string>(raw)) : 0n;
+    return this.cachedSchemaVersion;
+  }
+
+  // ------------------------------------------------------------------ documents
+
+  private docCacheKey(coll: string, id: string): string { return coll + '\u0000' + id; }
+
+  /** Read a document's current version, or undefined if it does not exist. */
+  async getDoc(coll: string, id: string): Promise<DocData | undefined> {
+    const ck = this.docCacheKey(coll, id);
+    const hit = this.docCache.get(ck);
+    if (hit !== undefined) return hit === MISSING ? undefined : hit;
+    const def = await this.collection(coll);
+    if (!def) return undefined;
+    const raw = await this.kv.get(docKey(this.db, def.id, BigInt(id)));
+    const doc = raw ? this.decodeDoc(coll, id, fromBytes<StoredDoc>(raw)) : undefined;
+    this.docCache.set(ck, doc ?? MISSING);
+    return doc;
+  }
+
+  decodeDoc(coll: string, id: string, s: StoredDoc): DocData | undefined {
+    const ttl = s.ttl !== undefined ? BigInt(s.ttl) : undefined;
+    // Expired documents vanish from reads; the sweeper removes them later.
+    if (ttl !== undefined && ttl <= this.kv.ts * 1000n) return undefined;
+    return { coll, id, ts: BigInt(s.ts), ttl, data: decodeFields(s.data as never) };
+  }
+
+  /** Remember a document read by a scan so that later field reads do not go to storage. */
+  cacheDoc(doc: DocData): void {
+    this.docCache.set(this.docCacheKey(doc.coll, doc.id), doc);
+  }
+
+  /** Write a document's new current version (and its history entry). */
+  writeDoc(def: CollectionDef, id: string, data: ReadonlyMap<string, Value>, ttl?: bigint): DocData {
+    const docId = BigInt(id);
+    const stored: StoredDoc = { ts: this.kv.ts.toString(), data: encodeFields(data) };
+    if (ttl !== undefined) stored.ttl = ttl.toString();
+    const bytes = toBytes(stored);
+    this.kv.put(docKey(this.db, def.id, docId), bytes);
+    this.kv.put(versionKey(this.db, def.id, docId, this.kv.ts), bytes);
+    const doc: DocData = { coll: def.name, id, ts: this.kv.ts, ttl, data };
+    this.docCache.set(this.docCacheKey(def.name, id), doc);
+    return doc;
+  }
+
+  deleteDoc(def: CollectionDef, id: string): void {
+    const docId = BigInt(id);
+    this.kv.delete(docKey(this.db, def.id, docId));
+    this.kv.put(versionKey(this.db, def.id, docId, this.kv.ts), toBytes({ ts: this.kv.ts.toString(), deleted: true }));
+    this.docCache.set(this.docCacheKey(def.name, id), MISSING);
+  }
+
+  /**
+   * Current documents of a collection in id order, after `afterId` when given. `lastId` is the
+   * id of the last row scanned (expired documents are skipped but still advance the scan) and
+   * `more` says whether the scan may have more rows.
+   */
+  async scanDocs(def: CollectionDef, afterId: bigint | undefined, limit: number, reverse = false):
+    Promise<{ docs: DocData[]; lastId?: bigint; more: boolean }> {
+    const prefix = docPrefix(this.db, def.id);
+    let start = prefix;
+    let end = prefixEnd(prefix);
+    if (afterId !== undefined) {
+      if (reverse) end = docKey(this.db, def.id, afterId);
+      else start = prefixEnd(docKey(this.db, def.id, afterId));
+    }
+    const rows = await this.kv.scan({ start, end, limit, reverse });
+    const docs: DocData[] = [];
+    let lastId: bigint | undefined;
+    for (const r of rows) {
+      lastId = idFromDocKey(r.key);
+      const doc = this.decodeDoc(def.name, lastId.toString(), fromBytes<StoredDoc>(r.value));
+      if (!doc) continue;
+      this.cacheDoc(doc);
+      const visible = modelHooks.guardDoc ? await modelHooks.guardDoc(this, doc) : doc;
+      // Documents the caller may not read vanish from sets.
+      if (!('cause' in visible)) docs.push(visible);
+    }
+    return { docs, lastId, more: rows.length === limit };
+  }
+
+  // ------------------------------------------------------------------ ModelTxn
+
+  async readDoc(ref: DocV): Promise<DocData | NullDocV> {
+    const def = await this.collection(ref.coll);
+    if (!def && !isBuiltinModule(ref.coll)) {
+      return { t: 'nulldoc', coll: ref.coll, id: ref.id, cause: 'collection deleted' };
+    }
+    const snapshot = this.context?.snapshotTs;
+    const stored = snapshot !== undefined && def && historicalReader
+      ? await historicalReader(this, def, ref.id, snapshot)
+      : await this.getDoc(ref.coll, ref.id);
+    if (!stored) return { t: 'nulldoc', coll: ref.coll, id: ref.id, cause: 'not found' };
+    const doc = readDecorator ? await readDecorator(this, stored) : stored;
+    return modelHooks.guardDoc ? modelHooks.guardDoc(this, doc) : doc;
+  }
+
+  async readNamed(ref: NamedDocV): Promise<NamedData | NullDocV> {
+    if (ref.coll === 'Collection') {
+      const def = await this.collection(ref.name);
+      if (!def) return { t: 'nulldoc', coll: ref.coll, name: ref.name, cause: 'not found' };
+      const data = new Map(def.data);
+      data.delete('name');
+      const named: NamedData = { coll: 'Collection', name: def.name, ts: def.ts, data };
+      return modelHooks.guardNamed ? modelHooks.guardNamed(this, named) : named;
+    }
+    const other = await modelHooks.readNamed?.(this, ref);
+    if (other && !('cause' in other) && modelHooks.guardNamed) return modelHooks.guardNamed(this, other);
+    return other ?? { t: 'nulldoc', coll: ref.coll, name: ref.name, cause: 'not found' };
+  }
+
+  async resolveGlobal(name: string): Promise<Value | undefined> {
+    const def = await this.collection(name);
+    if (def) return { t: 'module', name };
+    return modelHooks.resolveGlobal?.(this, name);
+  }
+
+  async collectionIndex(coll: string, name: string): Promise<MethodDef | undefined> {
+    return indexResolver ? indexResolver(this, coll, name) : undefined;
+  }
+
+  async decodeSet(description: unknown): Promise<FqlSet> {
+    const d = description as Record<string, unknown> | null;
+    const decode = d && typeof d.kind === 'string' ? setDecoders.get(d.kind) : undefined;
+    if (!decode) throw new QueryError('invalid_cursor', 'Cursor cursor is invalid or expired.');
+    return decode(this, d!);
+  }
+}
+
+/** The document id is the last tuple element of a current-version key. */
+function idFromDocKey(key: Uint8Array): bigint {
+  const parts = decodeKey(key);
+  return BigInt(parts[parts.length - 1] as bigint | number);
+}

@@ -1,0 +1,177 @@
+// The `Collection` module, collection definitions (`Collection.byName("X")` documents) and the
+// members every user collection module has (`X.all()`, `X.byId(id)`, `X.create({...})`, ...).
+import { QueryError, type ConstraintFailure } from '../../fql/errors';
+import { FALSE, TRUE } from '../../fql/values/construct';
+import {
+  defineApply, defineFields, defineMethods, defineModule, isBuiltinModule, lookupMethod,
+} from '../../fql/stdlib/registry';
+import type { EvalContext } from '../../fql/eval/context';
+import type { CallSite, ModuleV, NamedDocV, NullDocV, ObjectV, Value } from '../../fql/values/value';
+import type { CollectionDef } from '../model-txn';
+import { CollectionScanSet } from '../sets/collection-scan';
+import { NamedScanSet } from '../sets/named-scan';
+import { checkSchemaWrite, createDocument } from '../write-broker';
+import { mergeDefinition, normalizeDefinition } from '../definitions/validate';
+import { applySchemaChange, dropCollectionEntries } from '../indexes/schema-change';
+import '../indexes/register';
+import { expectDocId, expectObject, expectString, modelOf } from './args';
+
+defineModule('Collection');
+
+const IDENT_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Names a collection cannot take: FQL keywords, built-in modules and Fauna's reserved words. */
+const RESERVED = new Set([
+  '_', 'let', 'if', 'else', 'at', 'true', 'false', 'null', 'isa',
+  'events', 'self', 'documents', 'ts', 'ttl', 'data', 'id', 'coll', 'create', 'update', 'delete',
+  'replace', 'all', 'first', 'where', 'byName', 'byId', 'definition',
+]);
+
+function collectionFailure(action: string, path: string, message: string): QueryError {
+  return new QueryError('constraint_failure', `Failed to ${action} Collection.`, undefined, {
+    constraintFailures: [{ paths: [[path]], message }],
+  });
+}
+
+function validateName(action: string, name: Value | undefined): string {
+  if (!name || name.t !== 'string') {
+    throw collectionFailure(action, 'name', `Missing required field of type String`);
+  }
+  if (!IDENT_RE.test(name.v) || RESERVED.has(name.v) || isBuiltinModule(name.v)) {
+    throw collectionFailure(action, 'name', 'Invalid identifier.');
+  }
+  return name.v;
+}
+
+/**
+ * The definition as stored (validated, in Fauna's order, with defaults and statuses), or a
+ * constraint failure listing every problem. `current` names the collection being updated.
+ */
+function definitionFields(action: string, name: string, given: ReadonlyMap<string, Value>, current?: string): Map<string, Value> {
+  const failures: ConstraintFailure[] = [];
+  const data = normalizeDefinition(name, given, failures);
+  if (failures.length > 0) {
+    const what = current === undefined ? 'Collection' : `Collection \`${current}\``;
+    throw new QueryError('constraint_failure', `Failed to ${action} ${what}.`, undefined, { constraintFailures: failures });
+  }
+  return data;
+}
+
+async function createCollection(ctx: EvalContext, arg: Value): Promise<NamedDocV> {
+  const spec = expectObject(arg, 'data');
+  await checkSchemaWrite(ctx, 'Collection', 'create');
+  const name = validateName('create', spec.v.get('name'));
+  const model = modelOf(ctx);
+  if (await model.collection(name)) {
+    throw collectionFailure('create', 'name', `A Collection already exists with the name \`${name}\``);
+  }
+  const data = definitionFields('create', name, spec.v);
+  const id = await model.allocateCollectionId();
+  await applySchemaChange(ctx, model, undefined, await model.putCollection(name, id, data));
+  ctx.stats.writeOps += 1;
+  return { t: 'named', coll: 'Collection', name };
+}
+
+async function definitionOf(ctx: EvalContext, self: Value): Promise<CollectionDef> {
+  const ref = self as NamedDocV;
+  const def = await modelOf(ctx).collection(ref.name);
+  if (!def) throw new QueryError('document_not_found', `Collection \`${ref.name}\` not found.`);
+  return def;
+}
+
+async function rewriteCollection(ctx: EvalContext, self: Value, arg: Value, action: 'update' | 'replace'): Promise<NamedDocV> {
+  const patch = expectObject(arg, 'data');
+  await checkSchemaWrite(ctx, 'Collection', action);
+  const def = await definitionOf(ctx, self);
+  const model = modelOf(ctx);
+  for (const k of patch.v.keys()) {
+    if (k === 'coll' || k === 'ts') throw collectionFailure(action, k, `Cannot write to the reserved field \`${k}\`.`);
+  }
+  const merged = mergeDefinition(action === 'update' ? def.data : new Map(), patch.v);
+  const name = validateName(action, merged.get('name') ?? { t: 'string', v: def.name });
+  if (name !== def.name) {
+    if (await model.collection(name)) {
+      throw collectionFailure(action, 'name', `A Collection already exists with the name \`${name}\``);
+    }
+    model.dropCollectionName(def.name);
+  }
+  merged.delete('name');
+  const data = definitionFields(action, name, merged, def.name);
+  await applySchemaChange(ctx, model, def, await model.putCollection(name, def.id, data));
+  ctx.stats.writeOps += 1;
+  return { t: 'named', coll: 'Collection', name };
+}
+
+defineMethods('module:Collection', {
+  create: { arity: 1, impl: (ctx, _self, [arg]) => createCollection(ctx, arg) },
+  byName: {
+    arity: 1,
+    impl: (_ctx, _self, [name]) => ({ t: 'named', coll: 'Collection', name: expectString(name, 'name').v }),
+  },
+  all: { arity: 0, impl: () => ({ t: 'set', set: new NamedScanSet('Collection') }) },
+});
+
+defineMethods('named:Collection', {
+  update: { arity: 1, impl: (ctx, self, [arg]) => rewriteCollection(ctx, self, arg, 'update') },
+  replace: { arity: 1, impl: (ctx, self, [arg]) => rewriteCollection(ctx, self, arg, 'replace') },
+  delete: {
+    arity: 0,
+    impl: async (ctx, self): Promise<NullDocV> => {
+      await checkSchemaWrite(ctx, 'Collection', 'delete');
+      const def = await definitionOf(ctx, self);
+      await modelOf(ctx).deleteCollection(def);
+      await dropCollectionEntries(modelOf(ctx), def.id);
+      ctx.stats.writeOps += 1;
+      return { t: 'nulldoc', coll: 'Collection', name: def.name, cause: 'deleted' };
+    },
+  },
+  exists: {
+    arity: 0,
+    impl: async (ctx, self) => ((await modelOf(ctx).collection((self as NamedDocV).name)) ? TRUE : FALSE),
+  },
+});
+
+// Members of user collection modules --------------------------------------------------------
+
+async function userCollection(ctx: EvalContext, self: Value): Promise<CollectionDef> {
+  const name = (self as ModuleV).name;
+  modelOf(ctx).bindContext(ctx);
+  const def = await modelOf(ctx).collection(name);
+  if (!def) throw new QueryError('invalid_argument', `Collection \`${name}\` does not exist.`);
+  return def;
+}
+
+const allOf = (self: Value): Value => ({ t: 'set', set: new CollectionScanSet((self as ModuleV).name) });
+
+/** Delegate `X.where(f)` and friends to the Set method of the same name on `X.all()`. */
+function viaSet(method: string) {
+  return async (ctx: EvalContext, self: Value, args: readonly Value[], site: CallSite): Promise<Value> => {
+    await userCollection(ctx, self);
+    const m = lookupMethod(['set'], method);
+    if (!m) throw new QueryError('invalid_function_invocation', `The function \`${method}\` does not exist on \`Set\``);
+    return m.impl(ctx, allOf(self), args, site);
+  };
+}
+
+async function byId(ctx: EvalContext, self: Value, id: Value): Promise<Value> {
+  const def = await userCollection(ctx, self);
+  return { t: 'doc', coll: def.name, id: expectDocId(id) };
+}
+
+defineMethods('collection', {
+  all: { arity: 0, impl: async (ctx, self) => { await userCollection(ctx, self); return allOf(self); } },
+  byId: { arity: 1, impl: (ctx, self, [id]) => byId(ctx, self, id) },
+  create: {
+    arity: 1,
+    impl: async (ctx, self, [data]) => createDocument(ctx, await userCollection(ctx, self), expectObject(data, 'data') as ObjectV),
+  },
+  where: { arity: 1, impl: viaSet('where') },
+  firstWhere: { arity: 1, impl: viaSet('firstWhere') },
+  toString: { arity: 0, impl: (_ctx: EvalContext, self: Value): Value => ({ t: 'string', v: (self as ModuleV).name }) },
+});
+
+defineFields('collection', {
+  definition: (_ctx, self) => ({ t: 'named', coll: 'Collection', name: (self as ModuleV).name }),
+});
+
+/** `Account("123")` is `Account.byId("123")`. */
+defineApply('collection', { arity: 1, impl: (ctx, self, [id]) => byId(ctx, self, id) });

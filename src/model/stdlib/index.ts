@@ -1,0 +1,3 @@
+// Loads every model-backed part of the standard library so its registrations happen.
+import './collections';
+import './documents';

@@ -1,0 +1,184 @@
+// Every document write goes through here (as in Fauna's WriteBroker): argument validation,
+// reserved fields, id allocation, then the write hooks that other features register (index
+// maintenance, unique and check constraints, permission checks), then storage.
+import { QueryError } from '../fql/errors';
+import { typeName } from '../fql/values/construct';
+import type { EvalContext } from '../fql/eval/context';
+import type { DocV, NullDocV, ObjectV, Value } from '../fql/values/value';
+import type { CollectionDef } from './model-txn';
+import type { DocData } from './model-api';
+import { newId } from './ids';
+import { modelOf, toDocId } from './stdlib/args';
+
+export type WriteAction = 'create' | 'update' | 'replace' | 'delete';
+
+/** One document write, seen by write hooks before it is stored. */
+export interface DocWrite {
+  readonly action: WriteAction;
+  readonly def: CollectionDef;
+  readonly id: string;
+  /** The current version (undefined on create). */
+  readonly before?: DocData;
+  /** The new version (undefined on delete). */
+  readonly after?: { readonly data: ReadonlyMap<string, Value>; readonly ttl?: bigint };
+  /** On create: the caller chose the id (Fauna's separate `create_with_id` privilege). */
+  readonly explicitId?: boolean;
+}
+
+/** Runs before a write is stored; throws (a QueryError) to refuse it. */
+export type WriteHook = (ctx: EvalContext, write: DocWrite) => Promise<void>;
+
+const hooks: WriteHook[] = [];
+export function onDocumentWrite(hook: WriteHook): void {
+  hooks.push(hook);
+}
+
+/**
+ * Rewrites a write to one system collection before the hooks see it: hashing a credential's
+ * password, keeping a key's secret hash across replace, validating a key's role.
+ */
+export type WriteShaper = (ctx: EvalContext, write: DocWrite) => Promise<DocWrite>;
+const shapers = new Map<string, WriteShaper>();
+export function shapeWrites(coll: string, shaper: WriteShaper): void {
+  shapers.set(coll, shaper);
+}
+
+/**
+ * Rewrites every document write after the per-collection shaper, before the hooks: collection
+ * definition defaults such as `ttl_days`.
+ */
+const commonShapers: WriteShaper[] = [];
+export function shapeAllWrites(shaper: WriteShaper): void {
+  commonShapers.push(shaper);
+}
+
+/** A write to a named schema document (Collection, Function, Role, Database definitions). */
+export type SchemaWriteHook = (ctx: EvalContext, coll: string, action: WriteAction) => Promise<void>;
+const schemaHooks: SchemaWriteHook[] = [];
+export function onSchemaWrite(hook: SchemaWriteHook): void {
+  schemaHooks.push(hook);
+}
+
+/** Called by every schema write before it happens; throws to refuse it. */
+export async function checkSchemaWrite(ctx: EvalContext, coll: string, action: WriteAction): Promise<void> {
+  for (const h of schemaHooks) await h(ctx, coll, action);
+}
+
+async function store(ctx: EvalContext, write: DocWrite): Promise<void> {
+  const shape = shapers.get(write.def.name);
+  let w = shape ? await shape(ctx, write) : write;
+  for (const s of commonShapers) w = await s(ctx, w);
+  for (const h of hooks) await h(ctx, w);
+  const model = modelOf(ctx);
+  if (w.after) model.writeDoc(w.def, w.id, w.after.data, w.after.ttl);
+  else model.deleteDoc(w.def, w.id);
+  ctx.stats.writeOps += 1;
+}
+
+/** Fields a document always has; user data may not set them (`id` only on create). */
+const META_FIELDS = new Set(['id', 'coll', 'ts']);
+
+function writeFailure(action: 'create' | 'update' | 'replace', coll: string, path: string, message: string): QueryError {
+  const what = action === 'create' ? 'create' : action === 'update' ? 'update' : 'replace';
+  return new QueryError('constraint_failure', `Failed to ${what} document in collection \`${coll}\`.`, undefined, {
+    constraintFailures: [{ paths: [[path]], message }],
+  });
+}
+
+/** Null means "absent" in Fauna documents: drop null members of objects, recursively. */
+function stripNulls(fields: ReadonlyMap<string, Value>): Map<string, Value> {
+  const out = new Map<string, Value>();
+  for (const [k, v] of fields) {
+    if (v.t === 'null') continue;
+    out.set(k, v.t === 'object' ? { t: 'object', v: stripNulls(v.v) } : v);
+  }
+  return out;
+}
+
+/** Deep merge used by `update`: objects merge, null removes, anything else replaces. */
+function mergeFields(base: ReadonlyMap<string, Value>, patch: ReadonlyMap<string, Value>): Map<string, Value> {
+  const out = new Map(base);
+  for (const [k, v] of patch) {
+    if (v.t === 'null') { out.delete(k); continue; }
+    const prev = out.get(k);
+    if (v.t === 'object' && prev?.t === 'object') out.set(k, { t: 'object', v: mergeFields(prev.v, v.v) });
+    else out.set(k, v.t === 'object' ? { t: 'object', v: stripNulls(v.v) } : v);
+  }
+  return out;
+}
+
+/** Separate `ttl` from the user fields; a Time sets it, null clears it. */
+function takeTtl(action: 'create' | 'update' | 'replace', coll: string, fields: Map<string, Value>): bigint | null | undefined {
+  const v = fields.get('ttl');
+  if (v === undefined) return undefined;
+  fields.delete('ttl');
+  if (v.t === 'null') return null;
+  if (v.t !== 'time') throw writeFailure(action, coll, 'ttl', `Expected Time | Null, provided ${typeName(v)}`);
+  return v.ns;
+}
+
+function rejectMeta(action: 'create' | 'update' | 'replace', coll: string, fields: ReadonlyMap<string, Value>): void {
+  for (const k of fields.keys()) {
+    if (META_FIELDS.has(k)) throw writeFailure(action, coll, k, `Cannot write to the reserved field \`${k}\`.`);
+  }
+}
+
+export async function createDocument(ctx: EvalContext, def: CollectionDef, data: ObjectV): Promise<DocV> {
+  const model = modelOf(ctx);
+  const fields = new Map(data.v);
+  let id: string;
+  const given = fields.get('id');
+  if (given !== undefined && given.t !== 'null') {
+    const parsed = toDocId(given);
+    if (parsed === undefined) {
+      if (given.t === 'string' || given.t === 'int' || given.t === 'long') {
+        throw new QueryError('invalid_document_id',
+          `Create in collection ${def.name} failed due to invalid document id ${given.t === 'string' ? given.v : String(given.v)}`);
+      }
+      throw writeFailure('create', def.name, 'id', `Expected ID | String | Long, provided ${typeName(given)}`);
+    }
+    if (await model.getDoc(def.name, parsed)) {
+      throw new QueryError('document_id_exists', `Collection \`${def.name}\` already contains document with id ${parsed}.`);
+    }
+    id = parsed;
+  } else {
+    id = newId();
+  }
+  fields.delete('id');
+  rejectMeta('create', def.name, fields);
+  const ttl = takeTtl('create', def.name, fields);
+  await store(ctx, {
+    action: 'create', def, id, after: { data: stripNulls(fields), ttl: ttl ?? undefined }, explicitId: given !== undefined && given.t !== 'null',
+  });
+  return { t: 'doc', coll: def.name, id };
+}
+
+async function existing(ctx: EvalContext, ref: DocV): Promise<{ def: CollectionDef; doc: DocData }> {
+  const model = modelOf(ctx);
+  const def = await model.collection(ref.coll);
+  const doc = def ? await model.getDoc(ref.coll, ref.id) : undefined;
+  if (!def || !doc) {
+    throw new QueryError('document_not_found', `Collection \`${ref.coll}\` does not contain document with id ${ref.id}.`);
+  }
+  ctx.stats.readOps += 1;
+  return { def, doc };
+}
+
+/** `update` (deep merge) or `replace` of an existing document. */
+export async function rewriteDocument(ctx: EvalContext, ref: DocV, patch: ObjectV, action: 'update' | 'replace'): Promise<DocV> {
+  const { def, doc } = await existing(ctx, ref);
+  const fields = new Map(patch.v);
+  rejectMeta(action, def.name, fields);
+  const ttlChange = takeTtl(action, def.name, fields);
+  const data = action === 'update' ? mergeFields(doc.data, fields) : stripNulls(fields);
+  const ttl = ttlChange === undefined ? doc.ttl : ttlChange ?? undefined;
+  await store(ctx, { action, def, id: ref.id, before: doc, after: { data, ttl } });
+  return ref;
+}
+
+export async function deleteDocument(ctx: EvalContext, ref: DocV): Promise<NullDocV> {
+  const { def, doc } = await existing(ctx, ref);
+  await store(ctx, { action: 'delete', def, id: ref.id, before: doc });
+  return { t: 'nulldoc', coll: ref.coll, id: ref.id, cause: 'deleted' };
+}
+

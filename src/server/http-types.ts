@@ -1,0 +1,38 @@
+// A transport-neutral request/response model shared by HTTP/1.1 and HTTP/2 connections.
+// Handlers are async functions from request to response; a response body may be an async
+// iterable of chunks for long-lived streaming responses (/stream/1).
+
+export interface ServerRequest {
+  readonly method: string;
+  /** Path without the query string, e.g. "/query/1". */
+  readonly path: string;
+  readonly query: URLSearchParams;
+  /** Header names are lowercase; repeated headers are joined with ", ". */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly httpVersion: string;
+  /** performance.now() when the request arrived (deadlines are measured from here). */
+  readonly receivedAt: number;
+  /** The whole request body; rejects with RequestTooLargeError past the size limit. */
+  body(): Promise<Buffer>;
+  /** Aborted when the client disconnects (streaming handlers stop on it). */
+  readonly signal: AbortSignal;
+}
+
+export type ResponseBody = string | Buffer | AsyncIterable<string | Buffer>;
+
+export interface ServerResponse {
+  readonly status: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: ResponseBody;
+}
+
+export type Handler = (req: ServerRequest) => Promise<ServerResponse>;
+
+/** Core's `HttpServer.MaxRequestSize`. */
+export const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+
+export class RequestTooLargeError extends Error {
+  constructor() { super('Request entity is too large'); }
+}
+
+export const JSON_CONTENT_TYPE = 'application/json;charset=utf-8';

@@ -1,0 +1,106 @@
+// The PostgreSQL engine: many server processes can share one database.
+//
+// Isolation: each KvTxn is a SERIALIZABLE transaction; serialization failures surface as
+// KvConflictError.
+//
+// Timestamps come from the single-row clock table (sql.takeTimestampSql), which makes them
+// strictly increasing across all processes. To make writers' timestamps follow their commit
+// order, a writer first takes a session advisory lock held until it commits or rolls back, then
+// takes its ts, then opens its transaction (so its snapshot includes every earlier writer). The
+// trade-off: writers are serialized database-wide for their whole duration (a long writer delays
+// all others), but they never abort each other and ts order = commit order = serial order.
+// Waiting writers of one process queue on an in-process mutex first, so they do not hold pooled
+// connections while waiting.
+//
+// Read-only transactions take a ts from the same clock without the writer lock (they never wait
+// for writers), then take a connection and open their transaction lazily at the first read. Their ts exceeds that of
+// every write acknowledged before they began, and their snapshot contains all those writes; a
+// writer still running when they begin may have a lower ts yet be invisible to them, or (if it
+// commits before the first read) a higher ts and be visible. Both are concurrent with the reader.
+import { Pool, type PoolClient, type QueryResult } from 'pg';
+import type { KvEngine } from '../kv';
+import { translatePgError } from './errors';
+import { Mutex } from './mutex';
+import { migrate } from './schema';
+import { BEGIN_WRITE, LOCK_WRITER, RAISE_CLOCK_FLOOR, takeTimestampSql } from './sql';
+import { PgTxn } from './txn';
+
+export interface PostgresOptions {
+  /** Maximum pooled connections (default 10). */
+  readonly poolSize?: number;
+}
+
+class PostgresEngine implements KvEngine {
+  readonly kind = 'postgres' as const;
+  private readonly writers = new Mutex();
+  private closed = false;
+
+  constructor(private readonly pool: Pool) {}
+
+  async begin(opts?: { readonly readOnly?: boolean }): Promise<PgTxn> {
+    if (this.closed) throw new Error('storage engine is closed');
+    if (opts?.readOnly === true) {
+      // The connection is only borrowed for the ts; the transaction gets one at its first read.
+      const client = await this.pool.connect();
+      const ts = await this.takeTimestamp(client, takeTimestampSql());
+      client.release();
+      return PgTxn.reader(this.pool, ts);
+    }
+    const unlock = await this.writers.acquire();
+    try {
+      const client = await this.pool.connect();
+      // One round trip: lock (waiting for other processes' writers), ts, then the transaction.
+      const ts = await this.takeTimestamp(client, `${LOCK_WRITER}; ${takeTimestampSql(BEGIN_WRITE)}`);
+      return PgTxn.writer(this.pool, client, ts, unlock);
+    } catch (err) {
+      unlock();
+      throw err;
+    }
+  }
+
+  /** Runs `sql` (containing the clock update) on `client`; releases the client if it fails. */
+  private async takeTimestamp(client: PoolClient, sql: string): Promise<bigint> {
+    try {
+      const results = (await client.query(sql)) as unknown as QueryResult<{ ts: string }>[];
+      const update = results.find((r) => r.command === 'UPDATE');
+      if (update === undefined || update.rows.length !== 1) throw new Error('kv_clock row is missing');
+      return BigInt(update.rows[0].ts);
+    } catch (err) {
+      client.release(err as Error);
+      throw translatePgError(err);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+}
+
+/** Connects to `url`, creates or migrates the tables, and returns the engine. */
+export async function openPostgres(url: string, opts: PostgresOptions = {}): Promise<KvEngine> {
+  const pool = new Pool({ connectionString: url, max: opts.poolSize ?? 10 });
+  // An idle pooled connection that breaks is dropped by the pool; without a listener the
+  // 'error' event would crash the process.
+  pool.on('error', () => {});
+  try {
+    await migrate(pool);
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+  return new PostgresEngine(pool);
+}
+
+/** Makes every timestamp the database hands out from now on exceed `minTs`. */
+export async function raisePostgresClockFloor(url: string, minTs: bigint): Promise<void> {
+  const pool = new Pool({ connectionString: url, max: 1 });
+  pool.on('error', () => {});
+  try {
+    await migrate(pool);
+    await pool.query(RAISE_CLOCK_FLOOR, [minTs.toString()]);
+  } finally {
+    await pool.end();
+  }
+}

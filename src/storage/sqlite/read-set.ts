@@ -1,0 +1,38 @@
+// What a transaction's results depended on: keys looked up (present or not) and key ranges
+// scanned, as latin1 key strings (see bytes.keyString) so that `<` compares bytewise.
+import { lowerBound } from '../overlay';
+
+export interface KeyRange {
+  /** Inclusive. */
+  readonly start: string;
+  /** Exclusive. */
+  readonly end: string;
+}
+
+export class ReadSet {
+  readonly points = new Set<string>();
+  readonly ranges: KeyRange[] = [];
+
+  get isEmpty(): boolean {
+    return this.points.size === 0 && this.ranges.length === 0;
+  }
+
+  addRange(start: string, end: string): void {
+    if (start < end) this.ranges.push({ start, end });
+  }
+
+  /** True if any of the keys (ascending) was read. */
+  intersects(sortedKeys: readonly string[]): boolean {
+    if (sortedKeys.length === 0) return false;
+    if (this.points.size <= sortedKeys.length) {
+      for (const p of this.points) if (sortedKeys[lowerBound(sortedKeys, p)] === p) return true;
+    } else {
+      for (const k of sortedKeys) if (this.points.has(k)) return true;
+    }
+    for (const r of this.ranges) {
+      const i = lowerBound(sortedKeys, r.start);
+      if (i < sortedKeys.length && sortedKeys[i] < r.end) return true;
+    }
+    return false;
+  }
+}

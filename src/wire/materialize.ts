@@ -1,0 +1,105 @@
+// Materialisation of a query result inside the query's transaction (core
+// `FQL2ValueMaterializer`): documents in the result are read, sets are paged (16 items),
+// recursively inside set pages up to 10 levels, after which a set is returned as a cursor.
+// A document's own fields that point at other documents stay references (`@ref`).
+import type { EvalContext } from '../fql/eval/context';
+import type { Callable, DocV, FqlSet, NamedDocV, NullDocV, Value } from '../fql/values/value';
+import type { DocData, NamedData } from '../model/model-api';
+import type { MValue } from './materialized';
+import { defaultPageSize, encodeCursor, pageSet } from '../fql/eval/sets/paginate';
+
+/** Set nesting levels materialised; deeper sets render as `{"@set": "<cursor>"}`. */
+export const SET_MATERIALIZATION_DEPTH = 10;
+
+export function functionDisplay(fn: Callable): string {
+  return fn.kind === 'lambda' ? '[function <lambda>]' : `[function ${fn.name}()]`;
+}
+
+class Materializer {
+  /** Reads are shared: the same document appearing twice in a result is read once. */
+  private readonly docs = new Map<string, Promise<DocData | NullDocV>>();
+  private readonly named = new Map<string, Promise<NamedData | NullDocV>>();
+
+  constructor(private readonly ctx: EvalContext) {}
+
+  async value(v: Value, setDepth: number): Promise<MValue> {
+    switch (v.t) {
+      case 'array': {
+        const items = new Array<MValue>(v.v.length);
+        for (let i = 0; i < v.v.length; i++) items[i] = await this.value(v.v[i], setDepth);
+        return { t: 'array', v: items };
+      }
+      case 'object': {
+        const m = new Map<string, MValue>();
+        for (const [k, x] of v.v) m.set(k, await this.value(x, setDepth));
+        return { t: 'object', v: m };
+      }
+      case 'doc': return this.doc(v);
+      case 'named': return this.namedDoc(v);
+      case 'set': return this.set(v.set, setDepth);
+      case 'function': return { t: 'function', display: functionDisplay(v.fn) };
+      case 'eventsource': return { t: 'eventsource', token: v.token };
+      default: return v;
+    }
+  }
+
+  private async doc(ref: DocV): Promise<MValue> {
+    const key = `${ref.coll}\u0000${ref.id}`;
+    let read = this.docs.get(key);
+    if (!read) this.docs.set(key, (read = this.ctx.model.readDoc(ref)));
+    const d = await read;
+    if ('t' in d) return d;
+    return { t: 'doc', coll: d.coll, id: d.id, ts: d.ts, ttl: d.ttl, data: shallowFields(d.data) };
+  }
+
+  private async namedDoc(ref: NamedDocV): Promise<MValue> {
+    const key = `${ref.coll}\u0000${ref.name}`;
+    let read = this.named.get(key);
+    if (!read) this.named.set(key, (read = this.ctx.model.readNamed(ref)));
+    const d = await read;
+    if ('t' in d) return d;
+    return { t: 'named', coll: d.coll, name: d.name, ts: d.ts, data: shallowFields(d.data) };
+  }
+
+  private async set(set: FqlSet, setDepth: number): Promise<MValue> {
+    if (setDepth >= SET_MATERIALIZATION_DEPTH) {
+      const cursor = setCursor(set);
+      if (cursor !== undefined) return { t: 'setRef', cursor };
+    }
+    const page = await pageSet(this.ctx, set, defaultPageSize(set));
+    const data = new Array<MValue>(page.items.length);
+    for (let i = 0; i < page.items.length; i++) data[i] = await this.value(page.items[i], setDepth + 1);
+    return page.after !== undefined ? { t: 'page', data, after: page.after } : { t: 'page', data };
+  }
+}
+
+/** A cursor to the start of `set` (what `Set.paginate(cursor)` resumes), if it can be resumed. */
+function setCursor(set: FqlSet): string | undefined {
+  const d = set.describe();
+  return d === undefined ? undefined : encodeCursor({ d, p: undefined, s: defaultPageSize(set) });
+}
+
+/** Fields of a materialised document: nested documents stay references, nothing is read. */
+function shallowFields(data: ReadonlyMap<string, Value>): ReadonlyMap<string, MValue> {
+  const m = new Map<string, MValue>();
+  for (const [k, v] of data) m.set(k, shallow(v));
+  return m;
+}
+
+function shallow(v: Value): MValue {
+  switch (v.t) {
+    case 'array': return { t: 'array', v: v.v.map(shallow) };
+    case 'object': return { t: 'object', v: shallowFields(v.v) };
+    case 'doc': return { t: 'ref', coll: v.coll, id: v.id };
+    case 'named': return { t: 'namedRef', coll: v.coll, name: v.name };
+    case 'set': return { t: 'setRef', cursor: setCursor(v.set) ?? '' };
+    case 'function': return { t: 'function', display: functionDisplay(v.fn) };
+    case 'eventsource': return { t: 'eventsource', token: v.token };
+    default: return v;
+  }
+}
+
+/** Read documents and page sets in `v` so that it can be encoded synchronously. */
+export function materialize(ctx: EvalContext, v: Value): Promise<MValue> {
+  return new Materializer(ctx).value(v, 0);
+}

@@ -1,0 +1,177 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseExpression } from '../../src/fql/parse/parse';
+import {
+  type AccessProviderDef, type CollectionDef, type FunctionDef, FslError, parseSchema, type RoleDef,
+} from '../../src/fsl/schema';
+
+const AUTH_SCHEMA = `collection Account {
+  history_days 0
+  index byEmail {
+    terms [.email]
+  }
+  unique [.email]
+}
+
+collection Movie {
+  history_days 0
+}
+
+function UserRegistration(email, password) {
+  let acc = Account.create({ email: email })
+  Credential.create({ document: acc, password: password })
+}
+
+function UserLogout() {
+  Query.token()!.delete()
+}
+
+// The key that ships with the client app gets this role.
+role UnAuthRole {
+  privileges UserRegistration { call }
+  privileges Account { create read }
+  privileges Token { create }
+}
+
+role AuthRole {
+  membership Account
+  privileges Movie { read }
+}
+`;
+
+describe('parseSchema', () => {
+  it('reads the auth guide schema', () => {
+    const items = parseSchema(AUTH_SCHEMA);
+    assert.deepEqual(items.map((i) => `${i.kind}:${i.name}`), [
+      'collection:Account', 'collection:Movie', 'function:UserRegistration', 'function:UserLogout',
+      'role:UnAuthRole', 'role:AuthRole',
+    ]);
+    const account = items[0] as CollectionDef;
+    assert.equal(account.historyDays, 0);
+    assert.deepEqual(account.indexes.map((x) => [x.name, x.terms?.map((t) => [t.field, t.mva]), x.values]), [
+      ['byEmail', [['.email', false]], null],
+    ]);
+    assert.deepEqual(account.uniqueConstraints.map((u) => u.fields.map((f) => f.field)), [['.email']]);
+    const register = items[2] as FunctionDef;
+    assert.equal(register.body, '(email, password) => {\n  let acc = Account.create({ email: email })\n  Credential.create({ document: acc, password: password })\n}');
+    assert.equal(register.signature, null);
+    assert.equal(parseExpression(register.body).kind, 'lambda');
+    assert.equal((items[3] as FunctionDef).body, '() => {\n  Query.token()!.delete()\n}');
+    const unauth = items[4] as RoleDef;
+    assert.deepEqual(unauth.privileges.map((pr) => [pr.resource, pr.actions.map((a) => a.action)]), [
+      ['UserRegistration', ['call']], ['Account', ['create', 'read']], ['Token', ['create']],
+    ]);
+    assert.deepEqual((items[5] as RoleDef).membership, [{ collection: 'Account', predicate: null }]);
+    assert.equal(AUTH_SCHEMA.slice(items[1].span.start, items[1].span.end), 'collection Movie {\n  history_days 0\n}');
+  });
+
+  it('reads every collection member', () => {
+    const [c] = parseSchema(`@alias(Person)
+collection User {
+  name: String
+  email: String?
+  tags: Array<String> = []
+  *: Any
+  compute fullName: String = (doc => doc.first + " " + doc.last)
+  check positive (doc => doc.age >= 0)
+  index byName {
+    terms [.name, mva(.tags)]
+    values [desc(.ts), .address.city, .["odd key"]]
+  }
+  unique [.email, .name]
+  ttl_days 30
+  document_ttls true
+  migrations {
+    add .tags
+    move .nick -> .name
+  }
+}`) as CollectionDef[];
+    assert.equal(c.alias, 'Person');
+    assert.deepEqual(c.fields.map((f) => [f.name, f.typeSource, f.default]), [
+      ['name', 'String', null], ['email', 'String?', null], ['tags', 'Array<String>', '[]'], ['*', 'Any', null],
+    ]);
+    assert.deepEqual(c.computedFields.map((f) => [f.name, f.typeSource, f.body]), [
+      ['fullName', 'String', '(doc => doc.first + " " + doc.last)'],
+    ]);
+    assert.deepEqual(c.checkConstraints.map((x) => [x.name, x.body]), [['positive', '(doc => doc.age >= 0)']]);
+    const idx = c.indexes[0];
+    assert.deepEqual(idx.terms?.map((t) => [t.field, t.mva]), [['.name', false], ['.tags', true]]);
+    assert.deepEqual(idx.values?.map((t) => [t.field, t.order, t.mva]), [
+      ['.ts', 'desc', false], ['.address.city', 'asc', false], ['.["odd key"]', 'asc', false],
+    ]);
+    assert.deepEqual(c.uniqueConstraints[0].fields.map((f) => f.field), ['.email', '.name']);
+    assert.deepEqual([c.ttlDays, c.documentTtls, c.historyDays], [30, true, null]);
+    assert.deepEqual(c.migrations, ['add .tags', 'move .nick -> .name']);
+  });
+
+  it('reads annotated, typed and variadic functions', () => {
+    const [f, g] = parseSchema(`@role(server)
+function Login(email: String, password: String): Token {
+  Credential.byDocument(Account.byEmail(email).first()!)!.login(password)
+}
+@alias(Total) function Sum(...nums: Array<Number>) { nums.reduce((a, b) => a + b) }`) as FunctionDef[];
+    assert.equal(f.role, 'server');
+    assert.deepEqual(f.params, [{ name: 'email', type: 'String', variadic: false }, { name: 'password', type: 'String', variadic: false }]);
+    assert.equal(f.returnType, 'Token');
+    assert.equal(f.signature, '(email: String, password: String) => Token');
+    assert.ok(f.body.startsWith('(email, password) => {\n  Credential'));
+    assert.equal(g.alias, 'Total');
+    assert.equal(g.body, '(...nums) => { nums.reduce((a, b) => a + b) }');
+    assert.equal(g.signature, '(...nums: Array<Number>) => Any');
+  });
+
+  it('reads role predicates and access providers', () => {
+    const [r, ap] = parseSchema(`role Manager {
+  membership Account {
+    predicate (acc => acc.manager == true)
+  }
+  privileges Movie {
+    read
+    write {
+      predicate ((oldDoc, newDoc) => oldDoc.owner == Query.identity())
+    }
+    delete
+  }
+}
+access provider Auth0 {
+  issuer "https://example.auth0.com/"
+  jwks_uri "https://example.auth0.com/.well-known/jwks.json"
+  role Manager
+  role Reader {
+    predicate (jwt => jwt!.scope.includes("read"))
+  }
+}`) as [RoleDef, AccessProviderDef];
+    assert.deepEqual(r.membership, [{ collection: 'Account', predicate: '(acc => acc.manager == true)' }]);
+    assert.deepEqual(r.privileges[0].actions, [
+      { action: 'read', predicate: null },
+      { action: 'write', predicate: '((oldDoc, newDoc) => oldDoc.owner == Query.identity())' },
+      { action: 'delete', predicate: null },
+    ]);
+    assert.equal(ap.kind, 'accessProvider');
+    assert.equal(ap.issuer, 'https://example.auth0.com/');
+    assert.equal(ap.jwksUri, 'https://example.auth0.com/.well-known/jwks.json');
+    assert.deepEqual(ap.roles, [
+      { role: 'Manager', predicate: null },
+      { role: 'Reader', predicate: '(jwt => jwt!.scope.includes("read"))' },
+    ]);
+  });
+
+  it('reports errors against the file name', () => {
+    const fail = (src: string): FslError => {
+      try {
+        parseSchema(src, 'main.fsl');
+      } catch (e) {
+        assert.ok(e instanceof FslError);
+        return e;
+      }
+      assert.fail('expected an FslError');
+    };
+    const e = fail('collection Foo {\n  index byX {\n    terms [.x\n  }\n}');
+    assert.equal(e.diagnostics[0].message, 'Expected `,` or `]`');
+    assert.equal(e.summary.split('\n')[1], 'at main.fsl:4:3');
+    assert.equal(fail('collection Foo {\n  bogus\n}').diagnostics[0].message, 'Expected schema item');
+    assert.equal(fail('collection Foo {\n  unique [.a.b()]\n}').diagnostics[0].message, 'Invalid field path');
+    assert.equal(fail('collection Foo {\n  history_days "x"\n}').diagnostics[0].message, 'Expected an integer');
+    assert.equal(fail('index Foo {}').diagnostics[0].message, 'Unexpected `index`');
+  });
+});

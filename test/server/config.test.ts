@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError, parseConfig } from '../../src/config';
+
+const HASH = '$2b$10$' + 'a'.repeat(53);
+
+test('defaults', () => {
+  assert.deepEqual(parseConfig([], {}), {
+    host: '0.0.0.0', port: 8443, dataDir: './data', storageUrl: undefined,
+    rootSecrets: ['secret'], rootSecretHashes: [], bcryptCost: 10,
+  });
+});
+
+test('options override environment', () => {
+  const c = parseConfig(['--port', '9000', '--data=/tmp/d', '--root-secret', 'x', '--root-secret', 'y', '--bcrypt-cost', '4'],
+    { PORT: '1', FAUNA_DATA_DIR: '/e', FAUNA_ROOT_KEY: 'env' });
+  assert.ok(c !== 'help');
+  assert.equal(c.port, 9000);
+  assert.equal(c.dataDir, '/tmp/d');
+  assert.deepEqual(c.rootSecrets, ['x', 'y']);
+  assert.equal(c.bcryptCost, 4);
+});
+
+test('environment', () => {
+  const c = parseConfig([], { PORT: '7000', DATA_DIR: '/d', ROOT_SECRET: 'r', DATABASE_URL: 'postgres://x', HOST: '127.0.0.1', ROOT_SECRET_HASH: HASH });
+  assert.ok(c !== 'help');
+  assert.deepEqual([c.port, c.dataDir, c.rootSecrets, c.storageUrl, c.host, c.rootSecretHashes], [7000, '/d', ['r'], 'postgres://x', '127.0.0.1', [HASH]]);
+});
+
+test('a hash alone disables the default cleartext secret', () => {
+  const c = parseConfig(['--root-secret-hash', HASH], {});
+  assert.ok(c !== 'help');
+  assert.deepEqual(c.rootSecrets, []);
+});
+
+test('help and errors', () => {
+  assert.equal(parseConfig(['--help'], {}), 'help');
+  assert.throws(() => parseConfig(['--nope'], {}), ConfigError);
+  assert.throws(() => parseConfig(['--port', 'x'], {}), /port must be an integer/);
+  assert.throws(() => parseConfig(['--port'], {}), /needs a value/);
+  assert.throws(() => parseConfig(['--root-secret-hash', 'plain'], {}), /not a bcrypt hash/);
+});

@@ -1,0 +1,460 @@
+// The KvEngine contract as tests, registered once per engine (sqlite.test.ts, postgres.test.ts).
+// Every test works in its own random key namespace, so one store can serve the whole suite.
+//
+// Both engines are serializable but get there differently: SQLite runs transactions
+// optimistically and rejects the loser at commit; PostgreSQL runs writers one at a time (a second
+// writer's begin() waits for the first to finish). Tests that only check outcomes run on both;
+// tests that provoke a specific conflict by interleaving two writers run on optimistic engines,
+// and the PostgreSQL variant checks that the second writer waits and sees the first one's writes.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { KvConflictError, type Bytes, type KvEngine, type KvTxn } from '../../src/storage/kv';
+import { encodeKey, prefixEnd, type KeyPart } from '../../src/storage/tuple';
+
+export interface EngineHarness {
+  readonly name: string;
+  /** Opens the store used by the suite (the same store on every call; called again after close). */
+  open(): Promise<KvEngine>;
+  /** True if writers run one at a time instead of optimistically. */
+  readonly serializesWriters: boolean;
+}
+
+const text = (s: string): Bytes => Buffer.from(s, 'utf8');
+const str = (b: Bytes | undefined): string | undefined => (b === undefined ? undefined : Buffer.from(b).toString('utf8'));
+const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Keys of one test, all under a fresh random prefix. */
+class Space {
+  private readonly ns = randomBytes(8).toString('hex');
+  key(...parts: KeyPart[]): Bytes {
+    return encodeKey([this.ns, ...parts]);
+  }
+  /** The range of all keys starting with the given parts. */
+  range(...parts: KeyPart[]): { start: Bytes; end: Bytes } {
+    const start = this.key(...parts);
+    return { start, end: prefixEnd(start) };
+  }
+}
+
+async function withRetry<T>(engine: KvEngine, body: (txn: KvTxn) => Promise<T>): Promise<{ result: T; attempts: number }> {
+  for (let attempts = 1; ; attempts++) {
+    const txn = await engine.begin();
+    try {
+      const result = await body(txn);
+      await txn.commit();
+      return { result, attempts };
+    } catch (err) {
+      await txn.rollback();
+      if (!(err instanceof KvConflictError)) throw err;
+    }
+  }
+}
+
+async function commitOrConflict(txn: KvTxn): Promise<'committed' | 'conflict'> {
+  try {
+    await txn.commit();
+    return 'committed';
+  } catch (err) {
+    if (err instanceof KvConflictError) return 'conflict';
+    throw err;
+  }
+}
+
+async function readAll(engine: KvEngine, keys: readonly Bytes[]): Promise<(string | undefined)[]> {
+  const txn = await engine.begin({ readOnly: true });
+  const values: (string | undefined)[] = [];
+  for (const k of keys) values.push(str(await txn.get(k)));
+  await txn.commit();
+  return values;
+}
+
+export function registerEngineSuite(h: EngineHarness): void {
+  describe(`KvEngine contract: ${h.name}`, () => {
+    let engine: KvEngine;
+    before(async () => {
+      engine = await h.open();
+    });
+    after(async () => {
+      await engine.close();
+    });
+
+    test('get, put, delete and commit', async () => {
+      const s = new Space();
+      const t1 = await engine.begin();
+      assert.equal(await t1.get(s.key('a')), undefined);
+      t1.put(s.key('a'), text('1'));
+      t1.put(s.key('b'), text('2'));
+      assert.equal(t1.hasWrites, true);
+      await t1.commit();
+
+      const t2 = await engine.begin();
+      assert.equal(t2.hasWrites, false);
+      assert.equal(str(await t2.get(s.key('a'))), '1');
+      t2.delete(s.key('a'));
+      t2.put(s.key('b'), text('3'));
+      await t2.commit();
+
+      assert.deepEqual(await readAll(engine, [s.key('a'), s.key('b'), s.key('c')]), [undefined, '3', undefined]);
+    });
+
+    test('scan: ranges, direction and limits', async () => {
+      const s = new Space();
+      const w = await engine.begin();
+      for (let i = 0; i < 10; i++) w.put(s.key('r', i), text(`v${i}`));
+      w.put(s.key('other'), text('x'));
+      await w.commit();
+
+      const t = await engine.begin({ readOnly: true });
+      const all = await t.scan(s.range('r'));
+      assert.deepEqual(all.map((r) => str(r.value)), ['v0', 'v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9']);
+      const rev = await t.scan({ ...s.range('r'), reverse: true, limit: 3 });
+      assert.deepEqual(rev.map((r) => str(r.value)), ['v9', 'v8', 'v7']);
+      const fwd = await t.scan({ ...s.range('r'), limit: 2 });
+      assert.deepEqual(fwd.map((r) => str(r.value)), ['v0', 'v1']);
+      // start inclusive, end exclusive
+      const mid = await t.scan({ start: s.key('r', 3), end: s.key('r', 6) });
+      assert.deepEqual(mid.map((r) => str(r.value)), ['v3', 'v4', 'v5']);
+      const midRev = await t.scan({ start: s.key('r', 3), end: s.key('r', 6), reverse: true });
+      assert.deepEqual(midRev.map((r) => str(r.value)), ['v5', 'v4', 'v3']);
+      assert.deepEqual(await t.scan({ ...s.range('r'), limit: 0 }), []);
+      assert.deepEqual(await t.scan(s.range('none')), []);
+      assert.deepEqual(Buffer.from(all[4].key), Buffer.from(s.key('r', 4)));
+      await t.commit();
+    });
+
+    test('read-your-writes in get and scan, with limits in both directions', async () => {
+      const s = new Space();
+      const w = await engine.begin();
+      for (const i of [1, 2, 3, 4, 5]) w.put(s.key(i), text(`c${i}`));
+      await w.commit();
+
+      const t = await engine.begin();
+      t.delete(s.key(1));
+      t.delete(s.key(2));
+      t.put(s.key(3), text('own3'));
+      t.put(s.key(6), text('own6'));
+      t.put(s.key(0), text('own0'));
+      assert.equal(await t.get(s.key(1)), undefined);
+      assert.equal(str(await t.get(s.key(3))), 'own3');
+      assert.equal(str(await t.get(s.key(6))), 'own6');
+      const values = async (opts: { reverse?: boolean; limit?: number }): Promise<(string | undefined)[]> =>
+        (await t.scan({ ...s.range(), ...opts })).map((r) => str(r.value));
+      assert.deepEqual(await values({}), ['own0', 'own3', 'c4', 'c5', 'own6']);
+      assert.deepEqual(await values({ limit: 2 }), ['own0', 'own3']);
+      assert.deepEqual(await values({ limit: 3 }), ['own0', 'own3', 'c4']);
+      assert.deepEqual(await values({ reverse: true }), ['own6', 'c5', 'c4', 'own3', 'own0']);
+      assert.deepEqual(await values({ reverse: true, limit: 4 }), ['own6', 'c5', 'c4', 'own3']);
+      t.delete(s.key(4));
+      t.delete(s.key(5));
+      assert.deepEqual(await values({ reverse: true, limit: 2 }), ['own6', 'own3']);
+      t.put(s.key(5), text('back'));
+      assert.deepEqual(await values({ limit: 10 }), ['own0', 'own3', 'back', 'own6']);
+      await t.rollback();
+
+      assert.deepEqual(await readAll(engine, [0, 1, 2, 3, 4, 5, 6].map((i) => s.key(i))), [
+        undefined, 'c1', 'c2', 'c3', 'c4', 'c5', undefined,
+      ]);
+    });
+
+    test('commit is atomic: a concurrent reader sees all of a commit or none of it', async () => {
+      const s = new Space();
+      const keys = Array.from({ length: 50 }, (_, i) => s.key(i));
+      const w = await engine.begin();
+      for (const k of keys) w.put(k, text('x'));
+      const before = await engine.begin({ readOnly: true });
+      assert.equal(await before.get(keys[0]), undefined);
+      await w.commit();
+      // The reader began before the commit: it either still sees nothing, or must not commit.
+      const seen = (await before.scan(s.range())).length;
+      const outcome = await commitOrConflict(before);
+      assert.ok(seen === 0 || outcome === 'conflict', `reader saw ${seen} rows and ${outcome}`);
+      assert.equal((await readAll(engine, keys)).filter((v) => v === 'x').length, 50);
+    });
+
+    test('rollback discards writes and is idempotent; a finished transaction refuses work', async () => {
+      const s = new Space();
+      const t = await engine.begin();
+      t.put(s.key('k'), text('v'));
+      await t.rollback();
+      await t.rollback();
+      await assert.rejects(t.get(s.key('k')), /already committed or rolled back/);
+      assert.throws(() => t.put(s.key('k'), text('v')), /already committed or rolled back/);
+      assert.deepEqual(await readAll(engine, [s.key('k')]), [undefined]);
+
+      const c = await engine.begin();
+      await c.commit();
+      await assert.rejects(c.commit(), /already committed or rolled back/);
+      await c.rollback();
+    });
+
+    test('read-only transactions refuse writes', async () => {
+      const s = new Space();
+      const t = await engine.begin({ readOnly: true });
+      assert.throws(() => t.put(s.key('k'), text('v')), /read-only/);
+      assert.throws(() => t.delete(s.key('k')), /read-only/);
+      await t.commit();
+    });
+
+    test('lost update is impossible: two read-modify-write transactions without retry', async () => {
+      const s = new Space();
+      const k = s.key('counter');
+      const incrementOnce = async (): Promise<'committed' | 'conflict'> => {
+        const t = await engine.begin();
+        try {
+          const v = Number(str(await t.get(k)) ?? '0');
+          await tick();
+          t.put(k, text(String(v + 1)));
+          await tick();
+          return await commitOrConflict(t);
+        } finally {
+          await t.rollback();
+        }
+      };
+      const outcomes = await Promise.all([incrementOnce(), incrementOnce()]);
+      const committed = outcomes.filter((o) => o === 'committed').length;
+      assert.deepEqual(await readAll(engine, [k]), [String(committed)]);
+      if (!h.serializesWriters) assert.deepEqual(outcomes, ['committed', 'conflict']);
+      else assert.deepEqual(outcomes, ['committed', 'committed']);
+    });
+
+    test('write skew over scanned ranges is impossible (phantoms)', async () => {
+      // Each task inserts into its own range only if the other's range is empty; serializably,
+      // exactly one of them can insert.
+      const s = new Space();
+      const task = async (mine: string, theirs: string): Promise<number> =>
+        (
+          await withRetry(engine, async (t) => {
+            const rows = await t.scan(s.range(theirs));
+            await tick();
+            if (rows.length === 0) t.put(s.key(mine, 'x'), text(mine));
+            await tick();
+          })
+        ).attempts;
+      const attempts = await Promise.all([task('a', 'b'), task('b', 'a')]);
+      const t = await engine.begin({ readOnly: true });
+      const counts = [(await t.scan(s.range('a'))).length, (await t.scan(s.range('b'))).length];
+      await t.commit();
+      assert.equal(counts[0] + counts[1], 1, `inserted into a: ${counts[0]}, b: ${counts[1]}`);
+      if (!h.serializesWriters) assert.equal(attempts[0] + attempts[1], 3);
+    });
+
+    test('a read-only transaction never commits an inconsistent view', async () => {
+      const s = new Space();
+      const init = await engine.begin();
+      init.put(s.key('a'), text('0'));
+      init.put(s.key('b'), text('0'));
+      await init.commit();
+
+      const r = await engine.begin({ readOnly: true });
+      const a = str(await r.get(s.key('a')));
+      const w = await engine.begin();
+      w.put(s.key('a'), text('1'));
+      w.put(s.key('b'), text('1'));
+      await w.commit();
+      const b = str(await r.get(s.key('b')));
+      const outcome = await commitOrConflict(r);
+      assert.ok(outcome === 'conflict' || a === b, `read a=${a} b=${b} and ${outcome}`);
+    });
+
+    if (!h.serializesWriters) {
+      describe('optimistic conflicts', () => {
+        test('read-write: a key read by T and changed by a later commit', async () => {
+          const s = new Space();
+          const t1 = await engine.begin();
+          await t1.get(s.key('k'));
+          const t2 = await engine.begin();
+          t2.put(s.key('k'), text('t2'));
+          await t2.commit();
+          t1.put(s.key('other'), text('t1'));
+          await assert.rejects(t1.commit(), KvConflictError);
+          assert.deepEqual(await readAll(engine, [s.key('k'), s.key('other')]), ['t2', undefined]);
+        });
+
+        test('write-write: a newer transaction already wrote the key', async () => {
+          const s = new Space();
+          const t1 = await engine.begin();
+          const t2 = await engine.begin();
+          t1.put(s.key('k'), text('t1'));
+          t1.put(s.key('j'), text('t1'));
+          t2.put(s.key('k'), text('t2'));
+          await t2.commit();
+          await assert.rejects(t1.commit(), KvConflictError);
+          // nothing of the failed commit is applied
+          assert.deepEqual(await readAll(engine, [s.key('k'), s.key('j')]), ['t2', undefined]);
+        });
+
+        test('timestamp order: an older writer cannot change what a newer transaction already read', async () => {
+          const s = new Space();
+          const older = await engine.begin();
+          older.put(s.key('k'), text('older'));
+          const newer = await engine.begin({ readOnly: true });
+          assert.ok(newer.ts > older.ts);
+          assert.equal(await newer.get(s.key('k')), undefined);
+          await newer.commit();
+          await assert.rejects(older.commit(), /a newer transaction read data this transaction writes/);
+        });
+
+        test('phantom: an insert into a scanned range', async () => {
+          const s = new Space();
+          const t1 = await engine.begin();
+          assert.deepEqual(await t1.scan(s.range('r')), []);
+          const t2 = await engine.begin();
+          t2.put(s.key('r', 5), text('new'));
+          await t2.commit();
+          t1.put(s.key('summary'), text('0 rows'));
+          await assert.rejects(t1.commit(), KvConflictError);
+        });
+
+        test('a limited scan only covers the keys up to the last one returned', async () => {
+          const s = new Space();
+          const init = await engine.begin();
+          init.put(s.key('r', 2), text('2'));
+          init.put(s.key('r', 4), text('4'));
+          await init.commit();
+          const scanThenWrite = async (insertAt: number, reverse: boolean): Promise<string> => {
+            const t1 = await engine.begin();
+            const rows = await t1.scan({ ...s.range('r'), limit: 1, reverse });
+            assert.equal(rows.length, 1);
+            const t2 = await engine.begin();
+            t2.put(s.key('r', insertAt), text('x'));
+            await t2.commit();
+            t1.put(s.key('out', insertAt, reverse), text('y'));
+            return commitOrConflict(t1);
+          };
+          assert.equal(await scanThenWrite(3, false), 'committed'); // after the returned key 2
+          assert.equal(await scanThenWrite(1, false), 'conflict'); // before it
+          assert.equal(await scanThenWrite(3.5, true), 'committed'); // below the returned key 4
+          assert.equal(await scanThenWrite(5, true), 'conflict'); // above it
+        });
+
+        test('absent keys that were read are protected too', async () => {
+          const s = new Space();
+          const t1 = await engine.begin();
+          assert.equal(await t1.get(s.key('k')), undefined);
+          const t2 = await engine.begin();
+          t2.put(s.key('k'), text('created'));
+          await t2.commit();
+          t1.put(s.key('k2'), text('x'));
+          await assert.rejects(t1.commit(), KvConflictError);
+        });
+
+        test('disjoint transactions do not conflict', async () => {
+          const s = new Space();
+          const t1 = await engine.begin();
+          const t2 = await engine.begin();
+          await t1.get(s.key('a'));
+          await t2.get(s.key('b'));
+          t1.put(s.key('a'), text('1'));
+          t2.put(s.key('b'), text('2'));
+          await t2.commit();
+          await t1.commit();
+          assert.deepEqual(await readAll(engine, [s.key('a'), s.key('b')]), ['1', '2']);
+        });
+      });
+    } else {
+      test('a second writer waits for the first and then sees its writes', async () => {
+        const s = new Space();
+        const t1 = await engine.begin();
+        t1.put(s.key('k'), text('t1'));
+        let t2Begun = false;
+        const t2Promise = engine.begin().then((t) => {
+          t2Begun = true;
+          return t;
+        });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        assert.equal(t2Begun, false);
+        await t1.commit();
+        const t2 = await t2Promise;
+        assert.ok(t2.ts > t1.ts);
+        assert.equal(str(await t2.get(s.key('k'))), 't1');
+        await t2.commit();
+      });
+    }
+
+    test('timestamps are strictly increasing and close to wall-clock time', async () => {
+      const seen: bigint[] = [];
+      for (let i = 0; i < 50; i++) {
+        const t = await engine.begin({ readOnly: i % 2 === 0 });
+        seen.push(t.ts);
+        await t.commit();
+      }
+      const parallelTs = await Promise.all(
+        Array.from({ length: 20 }, async () => {
+          const t = await engine.begin({ readOnly: true });
+          await t.commit();
+          return t.ts;
+        }),
+      );
+      assert.equal(new Set(parallelTs).size, 20);
+      for (let i = 1; i < seen.length; i++) assert.ok(seen[i] > seen[i - 1], `ts ${seen[i]} after ${seen[i - 1]}`);
+      for (const ts of parallelTs) assert.ok(ts > seen[seen.length - 1]);
+      const nowUs = BigInt(Date.now()) * 1000n;
+      const last = parallelTs.reduce((a, b) => (a > b ? a : b));
+      assert.ok(last > nowUs - 60_000_000n && last < nowUs + 5_000_000n, `ts ${last} vs now ${nowUs}`);
+    });
+
+    test('concurrent increments with retries reach the exact count', async () => {
+      const s = new Space();
+      const k = s.key('counter');
+      const tasks = 10;
+      const perTask = 10;
+      const worker = async (): Promise<void> => {
+        for (let i = 0; i < perTask; i++) {
+          await withRetry(engine, async (t) => {
+            const v = Number(str(await t.get(k)) ?? '0');
+            await tick();
+            t.put(k, text(String(v + 1)));
+          });
+        }
+      };
+      await Promise.all(Array.from({ length: tasks }, worker));
+      assert.deepEqual(await readAll(engine, [k]), [String(tasks * perTask)]);
+    });
+
+    test('stats count rows and bytes', async () => {
+      const s = new Space();
+      const w = await engine.begin();
+      w.put(s.key('a'), text('12345'));
+      w.put(s.key('b'), text('1'));
+      w.delete(s.key('c'));
+      const keyLen = s.key('a').length;
+      assert.equal(w.stats.bytesWritten, keyLen + 5 + keyLen + 1 + keyLen);
+      await w.commit();
+      const t = await engine.begin({ readOnly: true });
+      await t.get(s.key('a'));
+      await t.get(s.key('missing'));
+      await t.scan(s.range());
+      assert.equal(t.stats.rowsRead, 4);
+      assert.equal(t.stats.bytesRead, keyLen + 5 + (keyLen + 5 + keyLen + 1));
+      assert.equal(t.stats.bytesWritten, 0);
+      await t.commit();
+    });
+
+    test('committed data survives close and reopen; timestamps keep increasing', async () => {
+      const s = new Space();
+      const w = await engine.begin();
+      w.put(s.key('durable'), text('yes'));
+      await w.commit();
+      await engine.close();
+      engine = await h.open();
+      const t = await engine.begin({ readOnly: true });
+      assert.ok(t.ts > w.ts, `ts ${t.ts} after reopen, ${w.ts} before`);
+      assert.equal(str(await t.get(s.key('durable'))), 'yes');
+      await t.commit();
+    });
+
+    test('binary keys and values round-trip, including empty values', async () => {
+      const s = new Space();
+      const value = new Uint8Array(256).map((_, i) => i);
+      const w = await engine.begin();
+      w.put(s.key(new Uint8Array([0, 255, 0])), value);
+      w.put(s.key('empty'), new Uint8Array(0));
+      await w.commit();
+      const t = await engine.begin({ readOnly: true });
+      assert.deepEqual(Buffer.from((await t.get(s.key(new Uint8Array([0, 255, 0])))) as Bytes), Buffer.from(value));
+      assert.equal((await t.get(s.key('empty')))?.length, 0);
+      await t.commit();
+    });
+  });
+}

@@ -1,0 +1,116 @@
+// Runs the engine suite on PostgreSQL when FQL_TEST_PG holds a connection URL
+// (eval "$(scripts/pg-test-cluster.sh start)" provides one), plus multi-process behaviour.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { Client } from 'pg';
+import { KvConflictError, type KvEngine, type KvTxn } from '../../src/storage/kv';
+import { openStorage } from '../../src/storage/open';
+import { openPostgres } from '../../src/storage/postgres/engine';
+import { encodeKey } from '../../src/storage/tuple';
+import { registerEngineSuite } from './engine-suite';
+
+const url = process.env.FQL_TEST_PG;
+
+if (url === undefined || url === '') {
+  test('postgres engine', { skip: 'FQL_TEST_PG is not set (eval "$(scripts/pg-test-cluster.sh start)")' }, () => {});
+} else {
+  registerEngineSuite({ name: 'postgres', open: () => openPostgres(url, { poolSize: 5 }), serializesWriters: true });
+  registerMultiProcessTests(url);
+}
+
+function registerMultiProcessTests(url: string): void {
+  describe('postgres: several engine instances on one database (simulated processes)', () => {
+    let a: KvEngine;
+    let b: KvEngine;
+    before(async () => {
+      [a, b] = await Promise.all([openPostgres(url, { poolSize: 4 }), openStorage({ url, poolSize: 4 })]);
+    });
+    after(async () => {
+      await Promise.all([a.close(), b.close()]);
+    });
+
+    test('openStorage picks PostgreSQL for postgres:// URLs', () => {
+      assert.equal(b.kind, 'postgres');
+    });
+
+    test('racing increments from two instances give the exact count', async () => {
+      const key = encodeKey(['race', randomBytes(8).toString('hex')]);
+      const increment = async (engine: KvEngine): Promise<void> => {
+        for (;;) {
+          const t: KvTxn = await engine.begin();
+          try {
+            const v = Number(Buffer.from((await t.get(key)) ?? Buffer.from('0')).toString());
+            await new Promise((resolve) => setImmediate(resolve));
+            t.put(key, Buffer.from(String(v + 1)));
+            await t.commit();
+            return;
+          } catch (err) {
+            await t.rollback();
+            if (!(err instanceof KvConflictError)) throw err;
+          }
+        }
+      };
+      const jobs: Promise<void>[] = [];
+      for (let i = 0; i < 40; i++) jobs.push(increment(i % 2 === 0 ? a : b));
+      await Promise.all(jobs);
+      const r = await a.begin({ readOnly: true });
+      assert.equal(Buffer.from((await r.get(key)) as Uint8Array).toString(), '40');
+      await r.commit();
+    });
+
+    test('timestamps are strictly increasing across instances, and readers see acknowledged writes', async () => {
+      const key = encodeKey(['ts', randomBytes(8).toString('hex')]);
+      let last = 0n;
+      for (let i = 0; i < 30; i++) {
+        const writer = i % 2 === 0 ? a : b;
+        const reader = i % 2 === 0 ? b : a;
+        const w = await writer.begin();
+        assert.ok(w.ts > last);
+        w.put(key, Buffer.from(String(w.ts)));
+        await w.commit();
+        const r = await reader.begin({ readOnly: true });
+        assert.ok(r.ts > w.ts);
+        assert.equal(Buffer.from((await r.get(key)) as Uint8Array).toString(), String(w.ts));
+        await r.commit();
+        last = r.ts;
+      }
+    });
+
+    test('a reader does not wait for a running writer of another instance', async () => {
+      const w = await a.begin();
+      const r = await b.begin({ readOnly: true });
+      assert.ok(r.ts > w.ts);
+      assert.deepEqual(await r.scan({ start: encodeKey(['nothing']), end: encodeKey(['nothing', null]) }), []);
+      await r.commit();
+      await w.rollback();
+    });
+
+    test('concurrent first starts on a fresh database migrate exactly once', async () => {
+      const dbName = `fql_mig_${randomBytes(6).toString('hex')}`;
+      const admin = new Client({ connectionString: url });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${dbName}`);
+      try {
+        const freshUrl = new URL(url);
+        freshUrl.pathname = `/${dbName}`;
+        const engines = await Promise.all([1, 2, 3].map(() => openPostgres(freshUrl.toString(), { poolSize: 2 })));
+        const t = await engines[0].begin();
+        t.put(encodeKey(['m']), Buffer.from('ok'));
+        await t.commit();
+        const r = await engines[2].begin({ readOnly: true });
+        assert.equal(Buffer.from((await r.get(encodeKey(['m']))) as Uint8Array).toString(), 'ok');
+        await r.commit();
+        await Promise.all(engines.map((e) => e.close()));
+        const check = new Client({ connectionString: freshUrl.toString() });
+        await check.connect();
+        const { rows } = await check.query('SELECT version FROM kv_migrations ORDER BY version');
+        assert.deepEqual(rows, [{ version: 1 }]);
+        await check.end();
+      } finally {
+        await admin.query(`DROP DATABASE ${dbName}`);
+        await admin.end();
+      }
+    });
+  });
+}
