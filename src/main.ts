@@ -5,17 +5,23 @@ import { ConfigError, type ServerConfig, USAGE, parseConfig } from './config';
 import { RootKeyChecker } from './auth/root-key';
 import { createQueryService } from './exec/run-query';
 import { createApp } from './server/app';
+import { createSchemaEndpoint } from './schema-api/endpoint';
 import { listen } from './server/listen';
 import { openStorage } from './storage/open';
 import { startHistorySweeper } from './model/temporal/history';
 import { setPasswordCost } from './auth/passwords';
+import { createV4Service } from './v4/run';
+import { createV4Endpoint } from './v4/endpoint';
 
 async function start(config: ServerConfig): Promise<void> {
   setPasswordCost(config.bcryptCost);
   const engine = await openStorage(config.storageUrl !== undefined ? { url: config.storageUrl } : { dataDir: config.dataDir });
   const rootKeys = new RootKeyChecker({ secrets: config.rootSecrets, hashes: config.rootSecretHashes });
-  const service = createQueryService({ engine, authenticate: (c) => rootKeys.isRoot(c.secret) });
-  const server = await listen(createApp({ service }), { port: config.port, host: config.host });
+  const isRoot = (c: { secret: string }) => rootKeys.isRoot(c.secret);
+  const service = createQueryService({ engine, authenticate: isRoot });
+  const schema = createSchemaEndpoint({ engine, isRoot });
+  const v4 = createV4Endpoint(createV4Service({ engine, authenticate: isRoot }));
+  const server = await listen(createApp({ service, routes: { schema, v4 } }), { port: config.port, host: config.host });
   const stopSweeper = startHistorySweeper(engine);
   const storage = config.storageUrl !== undefined ? `postgres ${redactUrl(config.storageUrl)}` : `sqlite ${config.dataDir}`;
   console.log(`fql-server listening on http://${config.host}:${server.port} (storage: ${storage})`);

@@ -11,9 +11,8 @@ import { isStackOverflow, parseQuery } from '../fql/parse/parse';
 import { evaluateQuery } from '../fql/eval/evaluate';
 import { renderLog, renderSummary } from '../fql/summary';
 import { materialize } from '../wire/materialize';
-import { ModelTxnImpl } from '../model/model-txn';
-import { attachPrincipal, authenticate } from '../model/identity/index';
 import type { Credentials } from '../auth/credentials';
+import { beginAttempt, newStats } from './attempt';
 import type { QueryInfo, QueryOutcome, QueryRequest, QueryService, QueryStatsOut } from './query-service';
 import '../fql/stdlib/index';
 import '../model/stdlib/index';
@@ -57,10 +56,6 @@ class ParseCache {
 const UNAUTHORIZED: QueryOutcome = {
   kind: 'protocolError', status: 401, code: 'unauthorized', message: 'Access token required',
 };
-
-function newStats(): QueryStats {
-  return { computeOps: 0, readOps: 0, writeOps: 0, storageBytesRead: 0, storageBytesWrite: 0, contentionRetries: 0 };
-}
 
 function statsOut(s: QueryStats, startedAt: number, kv: { bytesRead: number; bytesWritten: number }): QueryStatsOut {
   return {
@@ -155,31 +150,12 @@ export function createQueryService(opts: QueryServiceOptions): QueryService {
     const stats = newStats();
     let readOnly = !writers.has(req.source);
     for (let attempt = 0; ; attempt++) {
-      const kv = await opts.engine.begin({ readOnly });
-      let principal;
-      try {
-        principal = await authenticate(kv, req.credentials, isRoot);
-      } catch (e) {
-        await kv.rollback();
-        throw e;
-      }
-      if (!principal) {
-        await kv.rollback();
-        return UNAUTHORIZED;
-      }
-      const model = new ModelTxnImpl(kv, principal.db);
-      const ctx: EvalContext = {
-        source: req.source,
-        templateValues: req.templateValues,
-        arguments: req.arguments,
-        model,
-        deadline: req.deadline,
-        stats,
-        logs: [],
-        depth: 0,
-      };
-      attachPrincipal(ctx, principal);
-      model.bindContext(ctx);
+      const begun = await beginAttempt(opts.engine, {
+        credentials: req.credentials, isRoot, readOnly, deadline: req.deadline, stats,
+        source: req.source, templateValues: req.templateValues, arguments: req.arguments,
+      });
+      if (!begun) return UNAUTHORIZED;
+      const { kv, model, ctx } = begun;
       const info = async (): Promise<QueryInfo> => ({
         txnTs: kv.ts,
         schemaVersion: await model.schemaVersion().catch(() => 0n),

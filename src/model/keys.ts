@@ -45,3 +45,9 @@ export const dbIdAllocatorKey = () => encodeKey(['g', 'dbid']);
 export const credentialByDocKey = (db: DbId, collId: number, docId: bigint) => encodeKey([db, 'cred', collId, docId]);
 /** Every key of one database (its documents, schema and indexes). */
 export const databasePrefix = (db: DbId) => encodeKey([db]);
+
+// Document expiry (src/model/temporal/expiry.ts), across databases so one sweep finds them all:
+//   ['g', 'ttl', <expiry ns>, db, <collId>, <docId>]   → empty
+export const expiryKey = (ttlNs: bigint, db: DbId, collId: number, docId: bigint) =>
+  encodeKey(['g', 'ttl', ttlNs, db, collId, docId]);
+export const expiryPrefix = () => encodeKey(['g', 'ttl']);

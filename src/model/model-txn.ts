@@ -87,6 +87,7 @@ export class ModelTxnImpl implements ModelTxn {
   private readonly docCache = new Map<string, DocData | typeof MISSING>();
   private readonly collCache = new Map<string, CollectionDef | typeof MISSING>();
   private cachedSchemaVersion: bigint | undefined;
+  private aliases: Map<string, CollectionDef> | undefined;
 
   /**
    * The query context using this transaction, when bound (bindContext): document reads follow
@@ -116,6 +117,15 @@ export class ModelTxnImpl implements ModelTxn {
     const def: CollectionDef = { name, id: s.id!, ts: BigInt(s.ts), data: decodeFields(s.data as never) };
     this.collCache.set(name, def);
     return def;
+  }
+
+  /** The collection whose definition has `alias: name` (Fauna resolves aliases as globals). */
+  async collectionByAlias(name: string): Promise<CollectionDef | undefined> {
+    this.aliases ??= new Map((await this.allCollections()).flatMap((d) => {
+      const alias = d.data.get('alias');
+      return alias && alias.t === 'string' ? [[alias.v, d] as const] : [];
+    }));
+    return this.aliases.get(name);
   }
 
   /** Every collection definition, ordered by name. */
@@ -166,6 +176,7 @@ export class ModelTxnImpl implements ModelTxn {
   }
 
   bumpSchemaVersion(): void {
+    this.aliases = undefined;
     this.kv.put(schemaVersionKey(this.db), toBytes(this.kv.ts.toString()));
     this.cachedSchemaVersion = this.kv.ts;
   }
@@ -262,7 +273,7 @@ export class ModelTxnImpl implements ModelTxn {
     if (!def && !isBuiltinModule(ref.coll)) {
       return { t: 'nulldoc', coll: ref.coll, id: ref.id, cause: 'collection deleted' };
     }
-    const snapshot = this.context?.snapshotTs;
+    const snapshot = ref.readTs ?? this.context?.snapshotTs;
     const stored = snapshot !== undefined && def && historicalReader
       ? await historicalReader(this, def, ref.id, snapshot)
       : await this.getDoc(ref.coll, ref.id);
@@ -286,8 +297,8 @@ export class ModelTxnImpl implements ModelTxn {
   }
 
   async resolveGlobal(name: string): Promise<Value | undefined> {
-    const def = await this.collection(name);
-    if (def) return { t: 'module', name };
+    const def = (await this.collection(name)) ?? (await this.collectionByAlias(name));
+    if (def) return { t: 'module', name: def.name };
     return modelHooks.resolveGlobal?.(this, name);
   }
 

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { createHash, type Hash } from 'node:crypto';
 import type { KvEngine } from '../storage/kv';
 import { openStorage, type StorageSpec } from '../storage/open';
+import { sqliteDataFile } from '../storage/sqlite/engine';
 import { describeStorage, parseArgs, runTool, storageSpec, UsageError } from './cli-args';
 import {
   CHUNK_MAX_BYTES, CHUNK_MAX_PAIRS, DUMP_FORMAT, DUMP_VERSION, DumpDigest, MANIFEST_FILE, chunkFileName, encodePairLine,
@@ -124,6 +125,10 @@ export async function exportEngine(engine: KvEngine, dir: string): Promise<DumpM
 
 /** Opens the store, dumps it into `dir`, closes it. */
 export async function exportStore(spec: StorageSpec, dir: string): Promise<DumpManifest> {
+  // Opening a missing data directory would create an empty store and export nothing.
+  if ('dataDir' in spec && !fs.existsSync(sqliteDataFile(spec.dataDir))) {
+    throw new Error(`no database in ${spec.dataDir}`);
+  }
   const engine = await openStorage(spec);
   try {
     return await exportEngine(engine, dir);

@@ -47,7 +47,12 @@ describe('durability', () => {
             }
           }
         });
-        await new Promise((r) => setTimeout(r, 150 + Math.random() * 350));
+        // Kill at a random moment once this round has had some acknowledged writes (a loaded
+        // machine may take a while to acknowledge the first ones).
+        const before = acked.length;
+        const waitUntil = Date.now() + 10_000;
+        while (acked.length < before + 10 && Date.now() < waitUntil) await new Promise((r) => setTimeout(r, 10));
+        await new Promise((r) => setTimeout(r, Math.random() * 300));
         await s.kill();
         stop = true;
         await Promise.all(writers);

@@ -42,7 +42,7 @@ test('array methods', async () => {
   assert.equal(await val('[].isEmpty()'), true);
   assert.equal(await val('[1].nonEmpty()'), true);
   assert.equal(await val('[1, 2].forEach(x => x)'), null);
-  assert.deepEqual(await val('[3, 1, 2].order()'), [3, 1, 2]);
+  assert.deepEqual(await val('[3, 1, 2].order()'), [1, 2, 3]);
   assert.deepEqual(await val('[3, 1, 2].order(x => x)'), [1, 2, 3]);
   assert.deepEqual(await val('[{n: "b", a: 1}, {n: "a", a: 2}].order(asc(.n)).map(.a)'), [2, 1]);
   assert.deepEqual(await val('[3, "a", null, 1.5, true].order(x => x)'), [1.5, 3, 'a', true, null]);

@@ -14,6 +14,8 @@ export interface ModelHarness {
   query(source: string): Promise<MValue>;
   /** Run a query and return the raw outcome. */
   run(source: string): Promise<QueryOutcome>;
+  /** The storage engine under the query service (for sweeps and raw key checks). */
+  readonly engine: KvEngine;
   /** Storage rows read by the last committed or rolled back transaction. */
   lastRowsRead(): number;
   close(): Promise<void>;
@@ -47,6 +49,7 @@ export async function openHarness(): Promise<ModelHarness> {
     maxContentionRetries: 5,
   });
   return {
+    engine,
     run,
     async query(source) {
       const out = await run(source);

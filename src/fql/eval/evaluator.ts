@@ -425,7 +425,7 @@ export class Evaluator {
       source: `(${PROJECTED}) => ${PROJECTED} ${projectionText(fields, this.sourceOf(scope))}`,
       span,
     };
-    return { t: 'set', set: mapSet(v.set, { t: 'function', fn }) };
+    return { t: 'set', set: mapSet(v.set, { t: 'function', fn }, this.ctx.snapshotTs) };
   }
 }
 

@@ -6,6 +6,7 @@ import { double, int, integer, long, str } from '../values/construct';
 import { displayScalar } from '../values/format';
 import { defineMethods, defineModule } from './registry';
 import { method, sig, type NumberV } from './native-args';
+import { compareNumbers } from '../values/compare';
 
 const LONG_MIN = -(2n ** 63n);
 const LONG_MAX = 2n ** 63n - 1n;
@@ -26,22 +27,7 @@ export function toDouble(n: NumberV): number {
 const asBig = (n: NumberV): bigint | undefined =>
   n.t === 'int' ? BigInt(n.v) : n.t === 'long' ? n.v : undefined;
 
-/** Java's Double.compare: -0.0 < 0.0 and NaN above everything, including +Infinity. */
-function compareDoubles(a: number, b: number): number {
-  if (a < b) return -1;
-  if (a > b) return 1;
-  const an = Number.isNaN(a), bn = Number.isNaN(b);
-  if (an || bn) return an === bn ? 0 : an ? 1 : -1;
-  const az = Object.is(a, -0), bz = Object.is(b, -0);
-  return az === bz ? 0 : az ? -1 : 1;
-}
-
-/** Fauna's numeric ordering (-1, 0 or 1): exact for integers, Java's Double.compare otherwise. */
-export function compareNumbers(a: NumberV, b: NumberV): number {
-  const x = asBig(a), y = asBig(b);
-  if (x !== undefined && y !== undefined) return x < y ? -1 : x > y ? 1 : 0;
-  return compareDoubles(toDouble(a), toDouble(b));
-}
+export { compareNumbers };
 
 function exactOrDouble(r: bigint, fallback: () => number): NumberV {
   return r >= LONG_MIN && r <= LONG_MAX ? integer(r) : double(fallback());

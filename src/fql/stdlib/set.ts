@@ -15,7 +15,7 @@ import { checkpoint, evalState } from '../eval/state';
 import { ArraySet, SequenceSet } from '../eval/sets/array-set';
 import {
   ConcatSet, DistinctSet, DropSet, FlatMapSet, MapSet, OrderSet, PagedSet, TakeSet, WhereSet,
-  materialize, reverseSet,
+  MAX_SET_ELEMENTS, materialize, reverseSet,
 } from '../eval/sets/combinators';
 import { MAX_PAGE_SIZE, defaultPageSize, pageObject, pageSet, paginateCursor } from '../eval/sets/paginate';
 import { INT, method, overloaded, param, sig } from './native-args';
@@ -91,17 +91,18 @@ async function paginate(ctx: EvalContext, set: FqlSet, size: number): Promise<Va
 }
 
 defineMethods('set', {
-  where: method(sig([param('predicate', FUNCTION)], (_ctx, self, [fn]) => {
+  // Lazy transformations remember the `at` snapshot they were built in (ctx.snapshotTs).
+  where: method(sig([param('predicate', FUNCTION)], (ctx, self, [fn]) => {
     checkParamArity(fn, 1, 'pred');
-    return wrap(new WhereSet(setOf(self), fn));
+    return wrap(new WhereSet(setOf(self), fn, ctx.snapshotTs));
   })),
-  map: method(sig([param('mapper', FUNCTION)], (_ctx, self, [fn]) => {
+  map: method(sig([param('mapper', FUNCTION)], (ctx, self, [fn]) => {
     checkParamArity(fn, 1, 'mapper');
-    return wrap(new MapSet(setOf(self), fn));
+    return wrap(new MapSet(setOf(self), fn, ctx.snapshotTs));
   })),
-  flatMap: method(sig([param('mapper', FUNCTION)], (_ctx, self, [fn]) => {
+  flatMap: method(sig([param('mapper', FUNCTION)], (ctx, self, [fn]) => {
     checkParamArity(fn, 1, 'mapper');
-    return wrap(new FlatMapSet(setOf(self), fn));
+    return wrap(new FlatMapSet(setOf(self), fn, ctx.snapshotTs));
   })),
   take: method(sig([param('limit', INT)], (_ctx, self, [n]) => {
     if (n < 0) throw invalidBounds('limit', 'greater than 0', String(n));
@@ -119,11 +120,11 @@ defineMethods('set', {
   last: method(sig([], (ctx, self) => first(ctx, reverseSet(setOf(self)), 'empty set'))),
   firstWhere: method(sig([param('predicate', FUNCTION)], (ctx, self, [fn]) => {
     checkParamArity(fn, 1, 'pred');
-    return first(ctx, new WhereSet(setOf(self), fn), 'no element found');
+    return first(ctx, new WhereSet(setOf(self), fn, ctx.snapshotTs), 'no element found');
   })),
   lastWhere: method(sig([param('predicate', FUNCTION)], (ctx, self, [fn]) => {
     checkParamArity(fn, 1, 'pred');
-    return first(ctx, new WhereSet(reverseSet(setOf(self)), fn), 'no element found');
+    return first(ctx, new WhereSet(reverseSet(setOf(self)), fn, ctx.snapshotTs), 'no element found');
   })),
   count: method(sig([], async (ctx, self) => {
     let n = 0;
@@ -147,7 +148,7 @@ defineMethods('set', {
   })),
   any: method(sig([param('predicate', FUNCTION)], (ctx, self, [fn]) => anyEvery(ctx, setOf(self), fn, false))),
   every: method(sig([param('predicate', FUNCTION)], (ctx, self, [fn]) => anyEvery(ctx, setOf(self), fn, true))),
-  toArray: method(sig([], async (ctx, self) => arr(await materialize(ctx, setOf(self))))),
+  toArray: method(sig([], async (ctx, self) => arr(await materialize(ctx, setOf(self), MAX_SET_ELEMENTS)))),
   fold: method(sig([param('seed', ANY), param('reducer', FUNCTION)], async (ctx, self, [seed, fn]) => {
     checkParamArity(fn, 2, 'reducer');
     return fold(ctx, await materialize(ctx, setOf(self)), seed, fn, false);

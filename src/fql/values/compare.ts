@@ -1,7 +1,7 @@
 // Equality and ordering of FQL values, following Fauna's ValueCmp: numbers compare across
 // Int/Long/Double, documents compare by collection and id, and values of unrelated types are
 // ordered by a fixed rank (numbers first, null last) so that `order()` is a total order.
-import type { Value } from './value';
+import type { DoubleV, IntV, LongV, Value } from './value';
 
 /** Fauna's `totalOrderingPosition`: the rank of each kind of value in a total order. */
 function rank(v: Value): number {
@@ -27,8 +27,8 @@ function rank(v: Value): number {
 const sign = (n: number): number => (n < 0 ? -1 : n > 0 ? 1 : 0);
 const cmpPrim = <T extends string | number | bigint | boolean>(a: T, b: T): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Java's Double.compare: -0.0 < 0.0 and NaN above everything. */
-function cmpDouble(a: number, b: number): number {
+/** Java's Double.compare: -0.0 < 0.0 and NaN above everything, including +Infinity. */
+export function compareDoubles(a: number, b: number): number {
   if (a < b) return -1;
   if (a > b) return 1;
   const an = Number.isNaN(a), bn = Number.isNaN(b);
@@ -37,12 +37,13 @@ function cmpDouble(a: number, b: number): number {
   return az === bz ? 0 : az ? -1 : 1;
 }
 
-function cmpNumbers(a: Value, b: Value): number {
-  if (a.t === 'double' || b.t === 'double') {
-    return cmpDouble(Number((a as { v: number | bigint }).v), Number((b as { v: number | bigint }).v));
-  }
+type NumberV = IntV | LongV | DoubleV;
+
+/** Fauna's numeric ordering (-1, 0 or 1): exact between integers, Java's Double.compare otherwise. */
+export function compareNumbers(a: NumberV, b: NumberV): number {
+  if (a.t === 'double' || b.t === 'double') return compareDoubles(Number(a.v), Number(b.v));
   if (a.t === 'int' && b.t === 'int') return cmpPrim(a.v, b.v);
-  return cmpPrim(BigInt((a as { v: number | bigint }).v), BigInt((b as { v: number | bigint }).v));
+  return cmpPrim(BigInt(a.v), BigInt(b.v));
 }
 
 function cmpBytes(a: Uint8Array, b: Uint8Array): number {
@@ -76,7 +77,7 @@ export function compareRelated(a: Value, b: Value): number | undefined {
   if (a === b) return 0;
   switch (a.t) {
     case 'int': case 'long': case 'double':
-      return b.t === 'int' || b.t === 'long' || b.t === 'double' ? cmpNumbers(a, b) : undefined;
+      return b.t === 'int' || b.t === 'long' || b.t === 'double' ? compareNumbers(a as NumberV, b as NumberV) : undefined;
     case 'string': return b.t === 'string' ? cmpPrim(a.v, b.v) : undefined;
     case 'boolean': return b.t === 'boolean' ? cmpPrim(a.v, b.v) : undefined;
     case 'time': return b.t === 'time' ? cmpPrim(a.ns, b.ns) : undefined;
@@ -138,7 +139,7 @@ export function equals(a: Value, b: Value): boolean {
       if (a.t === 'double' || b.t === 'double') {
         return Number((a as { v: number | bigint }).v) === Number((b as { v: number | bigint }).v);
       }
-      return cmpNumbers(a, b) === 0;
+      return compareNumbers(a as NumberV, b as NumberV) === 0;
     case 'array':
       if (b.t !== 'array' || a.v.length !== b.v.length) return false;
       for (let i = 0; i < a.v.length; i++) if (!equals(a.v[i], b.v[i])) return false;

@@ -55,7 +55,15 @@ export interface ModuleV { readonly t: 'module'; readonly name: string }
  * system collection with ids such as `Key`, `Token`, `Credential`). Existence is checked when
  * the document is read; a document known not to exist is a NullDocV.
  */
-export interface DocV { readonly t: 'doc'; readonly coll: string; readonly id: string }
+export interface DocV {
+  readonly t: 'doc'; readonly coll: string; readonly id: string;
+  /**
+   * Read snapshot (µs) of a document obtained inside `at (t) { ... }` (Fauna's Doc readTS):
+   * reads of it show the version as of `t` even outside the `at` block. Unset: the reading
+   * context's snapshot.
+   */
+  readonly readTs?: bigint;
+}
 
 /** A named schema document: Collection, Function, Role, Database, AccessProvider definitions. */
 export interface NamedDocV { readonly t: 'named'; readonly coll: string; readonly name: string }

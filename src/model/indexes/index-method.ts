@@ -16,7 +16,7 @@ export async function collectionIndexMethod(model: ModelTxnImpl, coll: string, n
     arity: [n, n + 1],
     impl: (ctx, _self, args) => ({
       t: 'set',
-      set: indexSet(modelOf(ctx), def, index, args.slice(0, n), args.length > n ? args[n] : undefined),
+      set: indexSet(modelOf(ctx), def, index, args.slice(0, n), args.length > n ? args[n] : undefined, ctx.snapshotTs),
     }),
   };
 }

@@ -1,7 +1,10 @@
 // Wires collection definitions into the model: index methods on collection modules, computed
-// fields on document reads, temporal reads, `ttl_days` and field defaults, and the write hook that enforces check and unique constraints and
-// keeps index entries in step with every document write (same transaction).
+// fields on document reads, temporal reads, `ttl_days` and field defaults, and the write hook
+// that enforces field types, check and unique constraints and keeps index entries in step with
+// every document write (same transaction).
+import { QueryError } from '../../fql/errors';
 import { defineIndexResolver, defineReadDecorator } from '../model-txn';
+import { fieldFailures, hasFieldSchema } from '../definitions/field-types';
 import { onDocumentWrite } from '../write-broker';
 import { modelOf } from '../stdlib/args';
 import { computedValues, fullDocView } from '../definitions/doc-view';
@@ -11,6 +14,7 @@ import { enforceUniques } from '../constraints/unique';
 import { collectionIndexMethod } from './index-method';
 import { updateIndexEntries, type VersionView } from './index-store';
 import '../temporal/history';
+import '../temporal/expiry';
 import '../temporal/ttl-days';
 import '../definitions/field-defaults';
 
@@ -28,6 +32,13 @@ defineReadDecorator(async (txn, doc) => {
 
 onDocumentWrite(async (ctx, w) => {
   const schema = schemaOf(w.def);
+  if (w.after && hasFieldSchema(schema)) {
+    const failures = fieldFailures(schema, w.after.data);
+    if (failures.length > 0) {
+      throw new QueryError('constraint_failure', `Failed to ${w.action} document in collection \`${w.def.name}\`.`, undefined,
+        { constraintFailures: failures });
+    }
+  }
   if (schema.indexes.size === 0 && schema.uniques.length === 0 && schema.checks.length === 0) return;
   const model = modelOf(ctx);
   model.bindContext(ctx);

@@ -1,13 +1,22 @@
 // `Coll.all()`: the documents of a user collection in id order, read lazily in growing
-// batches so that `first()` or a 16-item page reads only what it needs.
-import type { FqlSet, SetElement, SetPosition } from '../../fql/values/value';
+// batches so that `first()` or a 16-item page reads only what it needs. Built inside
+// `at (t) { ... }` it reads the version history as of `t`, and its documents keep that
+// snapshot wherever they are read (even outside the `at` block, or from a cursor).
+import type { DocV, FqlSet, SetElement, SetPosition } from '../../fql/values/value';
 import type { EvalContext } from '../../fql/eval/context';
 import { ModelTxnImpl, defineSetDecoder } from '../model-txn';
+import { scanDocsAt } from '../temporal/historical-scan';
 
 export class CollectionScanSet implements FqlSet {
   readonly label: string;
-  constructor(readonly coll: string, readonly reverse = false) {
+  /** `at`: the read snapshot (µs) when built inside `at`; `descending`: reverse id order. */
+  constructor(readonly coll: string, readonly descending = false, readonly at?: bigint) {
     this.label = `${coll}.all()`;
+  }
+
+  /** Reversing flips the scan direction instead of materialising the set. */
+  reverse(): FqlSet {
+    return new CollectionScanSet(this.coll, !this.descending, this.at);
   }
 
   async *iterate(ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
@@ -17,8 +26,15 @@ export class CollectionScanSet implements FqlSet {
     let from = after === undefined ? undefined : BigInt(after as string);
     let batch = 16;
     for (;;) {
-      const { docs, lastId, more } = await model.scanDocs(def, from, batch, this.reverse);
-      for (const d of docs) yield { value: { t: 'doc', coll: this.coll, id: d.id }, pos: d.id };
+      const { docs, lastId, more } = this.at === undefined
+        ? await model.scanDocs(def, from, batch, this.descending)
+        : await scanDocsAt(model, def, this.at, from, batch, this.descending);
+      for (const d of docs) {
+        const value: DocV = this.at === undefined
+          ? { t: 'doc', coll: this.coll, id: d.id }
+          : { t: 'doc', coll: this.coll, id: d.id, readTs: this.at };
+        yield { value, pos: d.id };
+      }
       if (!more || lastId === undefined) return;
       from = lastId;
       batch = Math.min(batch * 4, 1024);
@@ -26,9 +42,9 @@ export class CollectionScanSet implements FqlSet {
   }
 
   describe(): unknown {
-    return { kind: 'collAll', coll: this.coll, reverse: this.reverse };
+    return { kind: 'collAll', coll: this.coll, reverse: this.descending, at: this.at?.toString() };
   }
 }
 
 defineSetDecoder('collAll', async (_txn, d) =>
-  new CollectionScanSet(String(d.coll), d.reverse === true));
+  new CollectionScanSet(String(d.coll), d.reverse === true, typeof d.at === 'string' ? BigInt(d.at) : undefined));

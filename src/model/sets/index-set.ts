@@ -3,16 +3,19 @@
 // lazily in growing batches straight from the index keys, so a lookup costs O(log n + k) and
 // a page reads only what it returns; positions are index keys, so a cursor resumes exactly
 // after the last entry it returned even when entries were added or removed meanwhile.
+// `reverse()` scans the same range backwards. Built inside `at (t) { ... }`, the set reads the
+// entries as of `t` (src/model/indexes/index-history.ts) and its documents keep that snapshot.
 import type { EvalContext } from '../../fql/eval/context';
 import { QueryError } from '../../fql/errors';
-import type { FqlSet, SetElement, SetPosition, Value } from '../../fql/values/value';
+import type { DocV, FqlSet, SetElement, SetPosition, Value } from '../../fql/values/value';
 import { decodeValue, encodeValue } from '../codec';
 import { indexKey, prefixEnd } from '../keys';
-import { ModelTxnImpl, defineSetDecoder } from '../model-txn';
+import { ModelTxnImpl, defineSetDecoder, modelHooks } from '../model-txn';
 import { decodeKey } from '../../storage/tuple';
 import { schemaOf, type IndexDef } from '../definitions/schema';
 import { rangeBounds, termParts } from '../indexes/index-range';
 import { entryTtl } from '../indexes/index-store';
+import { historicalEntries } from '../indexes/index-history';
 
 const FIRST_BATCH = 16;
 const MAX_BATCH = 1024;
@@ -25,6 +28,7 @@ function keyAfter(key: Uint8Array): Uint8Array {
 }
 
 const maxKey = (a: Uint8Array, b: Uint8Array): Uint8Array => (Buffer.compare(a, b) >= 0 ? a : b);
+const minKey = (a: Uint8Array, b: Uint8Array): Uint8Array => (Buffer.compare(a, b) <= 0 ? a : b);
 
 export class IndexSet implements FqlSet {
   readonly label: string;
@@ -33,6 +37,10 @@ export class IndexSet implements FqlSet {
   /** Key bytes shared by every entry of the set; positions are the bytes after it. */
   private readonly prefix: Uint8Array;
 
+  /**
+   * `at`: the read snapshot (µs) when the set was built inside `at (t) { ... }`;
+   * `descending`: entries in reverse index order (`reverse()` flips the scan, as Fauna does).
+   */
   constructor(
     readonly db: number,
     readonly collId: number,
@@ -40,6 +48,8 @@ export class IndexSet implements FqlSet {
     readonly index: IndexDef,
     readonly terms: readonly Value[],
     readonly range: Value | undefined,
+    readonly at?: bigint,
+    readonly descending = false,
   ) {
     this.label = `${coll}.${index.name}()`;
     const tparts = termParts(index, terms);
@@ -47,6 +57,10 @@ export class IndexSet implements FqlSet {
     const { from, to } = rangeBounds(index, range);
     this.start = from ? indexKey(db, collId, index.name, [...tparts, ...from]) : this.prefix;
     this.end = prefixEnd(to ? indexKey(db, collId, index.name, [...tparts, ...to]) : this.prefix);
+  }
+
+  reverse(): FqlSet {
+    return new IndexSet(this.db, this.collId, this.coll, this.index, this.terms, this.range, this.at, !this.descending);
   }
 
   private positionKey(pos: SetPosition): Uint8Array {
@@ -58,28 +72,66 @@ export class IndexSet implements FqlSet {
     return key;
   }
 
-  async *iterate(ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
+  /** The key range still to read after position `after`: [start, end). */
+  private remaining(after: SetPosition | undefined): { start: Uint8Array; end: Uint8Array } {
+    if (after === undefined) return { start: this.start, end: this.end };
+    const key = this.positionKey(after);
+    return this.descending
+      ? { start: this.start, end: minKey(key, this.end) }
+      : { start: maxKey(keyAfter(key), this.start), end: this.end };
+  }
+
+  private element(key: Uint8Array): SetElement {
+    const parts = decodeKey(key);
+    const id = String(parts[parts.length - 1]);
+    const pos = Buffer.from(key.subarray(this.prefix.length)).toString('base64');
+    const value: DocV = this.at === undefined
+      ? { t: 'doc', coll: this.coll, id }
+      : { t: 'doc', coll: this.coll, id, readTs: this.at };
+    return { value, pos };
+  }
+
+  iterate(ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
     const ectx = ctx as EvalContext;
+    const { start, end } = this.remaining(after);
+    const entries = this.at === undefined ? this.current(ectx, start, end) : this.historical(ectx, start, end, this.at);
+    return modelHooks.guardDoc ? this.readable(ectx, entries) : entries;
+  }
+
+  /** Documents the caller may not read vanish from sets silently. */
+  private async *readable(ectx: EvalContext, entries: AsyncIterable<SetElement>): AsyncIterable<SetElement> {
+    const model = ectx.model as ModelTxnImpl;
+    for await (const e of entries) {
+      if (!('cause' in (await model.readDoc(e.value as DocV)))) yield e;
+    }
+  }
+
+  private async *current(ectx: EvalContext, start: Uint8Array, end: Uint8Array): AsyncIterable<SetElement> {
     const model = ectx.model as ModelTxnImpl;
     const nowNs = model.txnTs * 1000n;
-    let start = after === undefined ? this.start : maxKey(keyAfter(this.positionKey(after)), this.start);
     let batch = FIRST_BATCH;
     for (;;) {
-      if (Buffer.compare(start, this.end) >= 0) return;
-      const rows = await model.kv.scan({ start, end: this.end, limit: batch });
+      if (Buffer.compare(start, end) >= 0) return;
+      const rows = await model.kv.scan({ start, end, limit: batch, reverse: this.descending });
       ectx.stats.readOps += 1;
       for (const r of rows) {
         const ttl = entryTtl(r.value);
         if (ttl !== undefined && ttl <= nowNs) continue;
-        const parts = decodeKey(r.key);
-        const id = String(parts[parts.length - 1]);
-        const pos = Buffer.from(r.key.subarray(this.prefix.length)).toString('base64');
-        yield { value: { t: 'doc', coll: this.coll, id }, pos };
+        yield this.element(r.key);
       }
       if (rows.length < batch) return;
-      start = keyAfter(rows[rows.length - 1].key);
+      const last = rows[rows.length - 1].key;
+      if (this.descending) end = last;
+      else start = keyAfter(last);
       batch = Math.min(batch * 4, MAX_BATCH);
     }
+  }
+
+  /** Entries as of `ts`, recomputed from the documents' versions then (see index-history.ts). */
+  private async *historical(ectx: EvalContext, start: Uint8Array, end: Uint8Array, ts: bigint): AsyncIterable<SetElement> {
+    const keys = await historicalEntries(ectx, this.collId, this.coll, this.index, ts, start, end);
+    if (this.descending) keys.reverse();
+    for (const k of keys) yield this.element(k);
   }
 
   describe(): unknown {
@@ -90,6 +142,8 @@ export class IndexSet implements FqlSet {
       fp: this.index.fingerprint,
       terms: this.terms.map(encodeValue),
       range: this.range === undefined ? undefined : encodeValue(this.range),
+      at: this.at?.toString(),
+      rev: this.descending || undefined,
     };
   }
 }
@@ -97,12 +151,12 @@ export class IndexSet implements FqlSet {
 /** The set an index method call returns, after checking the index can be queried. */
 export function indexSet(
   model: ModelTxnImpl, coll: { readonly id: number; readonly name: string }, index: IndexDef,
-  terms: readonly Value[], range: Value | undefined,
+  terms: readonly Value[], range: Value | undefined, at?: bigint, descending = false,
 ): IndexSet {
   if (!index.queryable) {
     throw new QueryError('invalid_index_invocation', `The index \`${coll.name}.${index.name}\` is not queryable.`);
   }
-  return new IndexSet(model.db, coll.id, coll.name, index, terms, range);
+  return new IndexSet(model.db, coll.id, coll.name, index, terms, range, at, descending);
 }
 
 defineSetDecoder('index', async (txn, d) => {
@@ -113,5 +167,5 @@ defineSetDecoder('index', async (txn, d) => {
   }
   const terms = (d.terms as never[]).map(decodeValue);
   const range = d.range === undefined ? undefined : decodeValue(d.range as never);
-  return indexSet(txn, def, index, terms, range);
+  return indexSet(txn, def, index, terms, range, typeof d.at === 'string' ? BigInt(d.at) : undefined, d.rev === true);
 });

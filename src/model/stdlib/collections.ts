@@ -140,7 +140,9 @@ async function userCollection(ctx: EvalContext, self: Value): Promise<Collection
   return def;
 }
 
-const allOf = (self: Value): Value => ({ t: 'set', set: new CollectionScanSet((self as ModuleV).name) });
+/** `X.all()`; inside `at (t)` the set reads the collection as of `t`. */
+const allOf = (ctx: EvalContext, self: Value): Value =>
+  ({ t: 'set', set: new CollectionScanSet((self as ModuleV).name, false, ctx.snapshotTs) });
 
 /** Delegate `X.where(f)` and friends to the Set method of the same name on `X.all()`. */
 function viaSet(method: string) {
@@ -148,17 +150,21 @@ function viaSet(method: string) {
     await userCollection(ctx, self);
     const m = lookupMethod(['set'], method);
     if (!m) throw new QueryError('invalid_function_invocation', `The function \`${method}\` does not exist on \`Set\``);
-    return m.impl(ctx, allOf(self), args, site);
+    return m.impl(ctx, allOf(ctx, self), args, site);
   };
 }
 
 async function byId(ctx: EvalContext, self: Value, id: Value): Promise<Value> {
   const def = await userCollection(ctx, self);
-  return { t: 'doc', coll: def.name, id: expectDocId(id) };
+  const docId = expectDocId(id);
+  // A document looked up inside `at (t)` keeps that snapshot (Fauna's Doc readTS).
+  return ctx.snapshotTs === undefined
+    ? { t: 'doc', coll: def.name, id: docId }
+    : { t: 'doc', coll: def.name, id: docId, readTs: ctx.snapshotTs };
 }
 
 defineMethods('collection', {
-  all: { arity: 0, impl: async (ctx, self) => { await userCollection(ctx, self); return allOf(self); } },
+  all: { arity: 0, impl: async (ctx, self) => { await userCollection(ctx, self); return allOf(ctx, self); } },
   byId: { arity: 1, impl: (ctx, self, [id]) => byId(ctx, self, id) },
   create: {
     arity: 1,

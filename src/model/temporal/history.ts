@@ -8,13 +8,15 @@ import type { KvEngine, KvTxn } from '../../storage/kv';
 import { decodeKey } from '../../storage/tuple';
 import { decodeFields, decodeValue, fromBytes } from '../codec';
 import { ROOT_DB, collVersionsPrefix, prefixEnd, schemaPrefix, versionKey, versionPrefix, type DbId } from '../keys';
-import { defineHistoricalReader } from '../model-txn';
+import { defineHistoricalReader, type CollectionDef, type ModelTxnImpl } from '../model-txn';
 import type { DocData } from '../model-api';
+import { sweepExpired } from './expiry';
 
 /** A stored version: a document state, or a deletion marker. */
 interface StoredVersion { ts: string; ttl?: string; data?: unknown; deleted?: boolean }
 
-defineHistoricalReader(async (txn, def, id, ts): Promise<DocData | undefined> => {
+/** The version of a document visible at `ts` (µs), or undefined if none (absent, deleted, expired). */
+export async function readVersionAt(txn: ModelTxnImpl, def: CollectionDef, id: string, ts: bigint): Promise<DocData | undefined> {
   const prefix = versionPrefix(txn.db, def.id, BigInt(id));
   const rows = await txn.kv.scan({ start: versionKey(txn.db, def.id, BigInt(id), ts), end: prefixEnd(prefix), limit: 1 });
   if (rows.length === 0) return undefined;
@@ -23,7 +25,9 @@ defineHistoricalReader(async (txn, def, id, ts): Promise<DocData | undefined> =>
   const ttl = v.ttl !== undefined ? BigInt(v.ttl) : undefined;
   if (ttl !== undefined && ttl <= ts * 1000n) return undefined;
   return { coll: def.name, id, ts: BigInt(v.ts), ttl, data: decodeFields(v.data as never) };
-});
+}
+
+defineHistoricalReader(readVersionAt);
 
 const US_PER_DAY = 86_400n * 1_000_000n;
 const SWEEP_BATCH = 1000;
@@ -81,13 +85,21 @@ export async function sweepHistory(engine: KvEngine, nowUs: bigint, db: DbId = R
   return removed;
 }
 
-/** Run the sweep every `intervalMs`; returns a function that stops it. */
-export function startHistorySweeper(engine: KvEngine, intervalMs = 60_000): () => void {
+/** Sweep period: FQL_SWEEP_INTERVAL_MS (tests shorten it), else a minute. */
+function sweepInterval(): number {
+  const ms = Number(process.env.FQL_SWEEP_INTERVAL_MS);
+  return Number.isFinite(ms) && ms > 0 ? ms : 60_000;
+}
+
+/** Remove expired documents, then old history, every `intervalMs`; returns a function that stops it. */
+export function startHistorySweeper(engine: KvEngine, intervalMs = sweepInterval()): () => void {
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    sweepHistory(engine, BigInt(Date.now()) * 1000n)
+    const nowUs = BigInt(Date.now()) * 1000n;
+    sweepExpired(engine, nowUs * 1000n)
+      .then(() => sweepHistory(engine, nowUs))
       .catch((e) => process.stderr.write(`history sweep failed: ${(e as Error).message}\n`))
       .finally(() => { running = false; });
   }, intervalMs);

@@ -118,9 +118,14 @@ export async function raiseSqliteClockFloor(dataDir: string, minTs: bigint): Pro
   }
 }
 
+/** The database file of a data directory. */
+export function sqliteDataFile(dataDir: string): string {
+  return path.join(dataDir, 'data.sqlite');
+}
+
 function openMigrated(dataDir: string): Database.Database {
   fs.mkdirSync(dataDir, { recursive: true });
-  const file = path.join(dataDir, 'data.sqlite');
+  const file = sqliteDataFile(dataDir);
   // No busy wait: if another process holds the file, fail at once with a clear message.
   const db = new Database(file, { timeout: 0 });
   try {

@@ -5,7 +5,7 @@ import type { EvalContext } from '../context';
 import type { FqlSet, FunctionV, SetElement, SetPosition, Value } from '../../values/value';
 import { compare, equals } from '../../values/compare';
 import { serializeValue } from '../../values/serialize';
-import { invalidType } from '../failures';
+import { invalidType, valueTooLarge } from '../failures';
 import { callValue } from '../evaluate';
 import { checkpoint, evalState } from '../state';
 import { ArraySet } from './array-set';
@@ -18,16 +18,46 @@ function wrap(inner: FqlSet, fields: () => Description): unknown {
   return d === undefined ? undefined : { ...fields(), inner: d };
 }
 
-/** The elements of a set, in order (for transformations that need all of them). */
-export async function materialize(ctx: unknown, set: FqlSet): Promise<Value[]> {
-  if (set instanceof ArraySet) return [...set.items];
+/** Elements a set may hold when it is materialised at once (Fauna's ValueSet.MaximumElements). */
+export const MAX_SET_ELEMENTS = 16_000;
+
+/**
+ * The elements of a set, in order. With `limit`, a set larger than that fails with Fauna's
+ * `value_too_large` (toArray, distinct, order and reverse materialise; folds stream).
+ */
+export async function materialize(ctx: unknown, set: FqlSet, limit?: number): Promise<Value[]> {
+  const tooLarge = () => valueTooLarge(`exceeded maximum number of elements (limit=${limit})`);
+  if (set instanceof ArraySet) {
+    if (limit !== undefined && set.items.length > limit) throw tooLarge();
+    return [...set.items];
+  }
   const out: Value[] = [];
   for await (const el of set.iterate(ctx)) {
     checkpoint(ctx as EvalContext, evalState(ctx as EvalContext));
+    if (limit !== undefined && out.length >= limit) throw tooLarge();
     out.push(el.value);
   }
   return out;
 }
+
+/**
+ * Run `body` with the read snapshot a set captured when it was built: lambdas of sets made
+ * inside `at (t) { ... }` read as of `t` wherever the set is iterated (Fauna's validTime).
+ */
+async function atSnapshot<T>(ctx: unknown, ts: bigint | undefined, body: () => Promise<T>): Promise<T> {
+  const ectx = ctx as EvalContext;
+  if (ts === undefined || ectx.snapshotTs === ts) return body();
+  const previous = ectx.snapshotTs;
+  ectx.snapshotTs = ts;
+  try {
+    return await body();
+  } finally {
+    ectx.snapshotTs = previous;
+  }
+}
+
+/** A snapshot as stored in a set description. */
+const snapshotField = (ts: bigint | undefined): Description => (ts === undefined ? {} : { at: ts.toString() });
 
 /** A predicate result as Fauna reads it: true keeps, false or null drops, else an error. */
 export function truthy(r: Value): boolean {
@@ -38,36 +68,39 @@ export function truthy(r: Value): boolean {
 
 export class WhereSet implements FqlSet {
   readonly label: string;
-  constructor(readonly inner: FqlSet, readonly pred: FunctionV) {
+  /** `at` is the read snapshot the predicate runs at (set when built inside `at`). */
+  constructor(readonly inner: FqlSet, readonly pred: FunctionV, readonly at?: bigint) {
     this.label = `${inner.label}.where(...)`;
   }
   async *iterate(ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
     for await (const el of this.inner.iterate(ctx, after)) {
-      if (truthy(await callValue(ctx as EvalContext, this.pred, [el.value]))) yield el;
+      const keep = await atSnapshot(ctx, this.at, () => callValue(ctx as EvalContext, this.pred, [el.value]));
+      if (truthy(keep)) yield el;
     }
   }
   describe(): unknown {
-    return wrap(this.inner, () => ({ src: 'where', fn: serializeValue(this.pred) }));
+    return wrap(this.inner, () => ({ src: 'where', fn: serializeValue(this.pred), ...snapshotField(this.at) }));
   }
 }
 
 export class MapSet implements FqlSet {
   readonly label: string;
-  constructor(readonly inner: FqlSet, readonly fn: FunctionV) {
+  constructor(readonly inner: FqlSet, readonly fn: FunctionV, readonly at?: bigint) {
     this.label = `${inner.label}.map(...)`;
   }
   async *iterate(ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
     for await (const el of this.inner.iterate(ctx, after)) {
-      yield { value: await callValue(ctx as EvalContext, this.fn, [el.value]), pos: el.pos };
+      const value = await atSnapshot(ctx, this.at, () => callValue(ctx as EvalContext, this.fn, [el.value]));
+      yield { value, pos: el.pos };
     }
   }
   describe(): unknown {
-    return wrap(this.inner, () => ({ src: 'map', fn: serializeValue(this.fn) }));
+    return wrap(this.inner, () => ({ src: 'map', fn: serializeValue(this.fn), ...snapshotField(this.at) }));
   }
 }
 
-export function mapSet(inner: FqlSet, fn: FunctionV): FqlSet {
-  return new MapSet(inner, fn);
+export function mapSet(inner: FqlSet, fn: FunctionV, at?: bigint): FqlSet {
+  return new MapSet(inner, fn, at);
 }
 
 /** Position: the outer position before the current outer element (null: none), and the inner one. */
@@ -75,7 +108,7 @@ interface FlatPos { readonly o: SetPosition | null; readonly i: SetPosition }
 
 export class FlatMapSet implements FqlSet {
   readonly label: string;
-  constructor(readonly inner: FqlSet, readonly fn: FunctionV) {
+  constructor(readonly inner: FqlSet, readonly fn: FunctionV, readonly at?: bigint) {
     this.label = `${inner.label}.flatMap(...)`;
   }
   async *iterate(ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
@@ -83,16 +116,17 @@ export class FlatMapSet implements FqlSet {
     let prev: SetPosition | null = resume ? resume.o : null;
     let innerAfter: SetPosition | undefined = resume ? resume.i : undefined;
     for await (const outer of this.inner.iterate(ctx, prev === null ? undefined : prev)) {
-      const sub = await callValue(ctx as EvalContext, this.fn, [outer.value]);
-      const subSet = sub.t === 'set' ? sub.set : sub.t === 'array' ? new ArraySet(sub.v) : undefined;
-      if (!subSet) throw invalidType('Set', sub);
+      const sub = await atSnapshot(ctx, this.at, () => callValue(ctx as EvalContext, this.fn, [outer.value]));
+      // Fauna's FlatMapSet accepts sets only (arrays must be turned into sets with toSet()).
+      if (sub.t !== 'set') throw invalidType('Set<Any>', sub);
+      const subSet = sub.set;
       for await (const el of subSet.iterate(ctx, innerAfter)) yield { value: el.value, pos: { o: prev, i: el.pos } };
       innerAfter = undefined;
       prev = outer.pos;
     }
   }
   describe(): unknown {
-    return wrap(this.inner, () => ({ src: 'flatMap', fn: serializeValue(this.fn) }));
+    return wrap(this.inner, () => ({ src: 'flatMap', fn: serializeValue(this.fn), ...snapshotField(this.at) }));
   }
 }
 
@@ -168,7 +202,7 @@ abstract class MaterializedSet implements FqlSet {
   abstract describe(): unknown;
 
   async *iterate(ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
-    const items = await this.arrange(ctx, await materialize(ctx, this.inner));
+    const items = await this.arrange(ctx, await materialize(ctx, this.inner, MAX_SET_ELEMENTS));
     for (let i = after === undefined ? 0 : Number(after) + 1; i < items.length; i++) yield { value: items[i], pos: i };
   }
 }
@@ -196,8 +230,12 @@ export function reverseSet(set: FqlSet): FqlSet {
 /** One `order()` key: the accessor and its direction. */
 export interface Ordering { readonly fn: FunctionV; readonly desc: boolean }
 
-/** Sort `items` by the orderings' keys (Fauna's total order; stable for equal keys). */
+/**
+ * Sort `items` by the orderings' keys (Fauna's total order; stable for equal keys). Without
+ * orderings, by the elements themselves, ascending (Fauna's OrderedSet.sortElems).
+ */
 export async function sortByOrderings(ctx: unknown, items: readonly Value[], ords: readonly Ordering[]): Promise<Value[]> {
+  if (ords.length === 0) return [...items].sort(compare);
   const keyed: { v: Value; keys: Value[] }[] = [];
   for (const v of items) {
     const keys: Value[] = [];
@@ -219,7 +257,7 @@ export class OrderSet extends MaterializedSet {
   constructor(inner: FqlSet, readonly ords: readonly Ordering[]) {
     super(inner);
   }
-  protected arrange(ctx: unknown, items: Value[]): Promise<Value[]> {
+  protected async arrange(ctx: unknown, items: Value[]): Promise<Value[]> {
     return sortByOrderings(ctx, items, this.ords);
   }
   describe(): unknown {
@@ -227,25 +265,29 @@ export class OrderSet extends MaterializedSet {
   }
 }
 
-export class DistinctSet implements FqlSet {
-  readonly label: string;
-  constructor(readonly inner: FqlSet) {
-    this.label = `${inner.label}.distinct()`;
-  }
-  async *iterate(ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
-    // Resuming replays the prefix to rebuild the elements already seen.
-    const resumeAt = after === undefined ? undefined : JSON.stringify(after);
-    let emitting = resumeAt === undefined;
-    const seen: Value[] = [];
-    for await (const el of this.inner.iterate(ctx)) {
-      const dup = seen.some((s) => equals(s, el.value));
-      if (!dup) seen.push(el.value);
-      if (emitting && !dup) yield el;
-      if (!emitting && JSON.stringify(el.pos) === resumeAt) emitting = true;
-    }
+/** `distinct()`: Fauna materialises the set, sorts it (total value order) and drops repeats. */
+export class DistinctSet extends MaterializedSet {
+  readonly label = `${this.inner.label}.distinct()`;
+  protected async arrange(_ctx: unknown, items: Value[]): Promise<Value[]> {
+    const sorted = items.sort(compare);
+    return sorted.filter((v, i) => i === 0 || !equals(sorted[i - 1], v));
   }
   describe(): unknown {
     return wrap(this.inner, () => ({ src: 'distinct' }));
+  }
+}
+
+/**
+ * The page size a set paginates with by default: the nearest `pageSize(n)` under the
+ * transformations that keep their inner set's page size (Fauna's `initialPageSize`), else 16.
+ */
+export function initialPageSize(set: FqlSet, fallback: number): number {
+  let s: FqlSet = set;
+  for (;;) {
+    if (s instanceof PagedSet) return s.pageSize;
+    if (s instanceof WhereSet || s instanceof MapSet || s instanceof FlatMapSet || s instanceof TakeSet
+      || s instanceof DropSet || s instanceof MaterializedSet) s = s.inner;
+    else return fallback;
   }
 }
 

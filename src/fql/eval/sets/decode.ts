@@ -10,6 +10,9 @@ import {
 
 type Description = Record<string, unknown>;
 
+/** The read snapshot a where/map/flatMap set was built at, if any. */
+const snapshotOf = (d: Description): bigint | undefined => (typeof d.at === 'string' ? BigInt(d.at) : undefined);
+
 function fn(j: unknown): FunctionV {
   const v = deserializeValue(j);
   if (v.t !== 'function') throw new SyntaxError('expected a function');
@@ -25,9 +28,9 @@ export async function decodeSet(ctx: EvalContext, desc: unknown): Promise<FqlSet
       if (!Array.isArray(d.items)) throw new SyntaxError('malformed array set');
       return new ArraySet(d.items.map(deserializeValue));
     case 'sequence': return new SequenceSet(Number(d.from), Number(d.until));
-    case 'where': return new WhereSet(await inner(), fn(d.fn));
-    case 'map': return new MapSet(await inner(), fn(d.fn));
-    case 'flatMap': return new FlatMapSet(await inner(), fn(d.fn));
+    case 'where': return new WhereSet(await inner(), fn(d.fn), snapshotOf(d));
+    case 'map': return new MapSet(await inner(), fn(d.fn), snapshotOf(d));
+    case 'flatMap': return new FlatMapSet(await inner(), fn(d.fn), snapshotOf(d));
     case 'take': return new TakeSet(await inner(), Number(d.n));
     case 'drop': return new DropSet(await inner(), Number(d.n));
     case 'reverse': return new ReverseSet(await inner());

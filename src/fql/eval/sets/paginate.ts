@@ -5,7 +5,7 @@ import type { EvalContext } from '../context';
 import type { FqlSet, SetPosition, Value } from '../../values/value';
 import { invalidCursor } from '../failures';
 import { checkpoint, evalState } from '../state';
-import { PagedSet } from './combinators';
+import { initialPageSize } from './combinators';
 import { decodeSet } from './decode';
 
 export const DEFAULT_PAGE_SIZE = 16;
@@ -29,7 +29,7 @@ function decodeCursor(text: string): Cursor {
 
 /** The page size a set paginates with when none is given (`pageSize(n)` or the default). */
 export function defaultPageSize(set: FqlSet): number {
-  return set instanceof PagedSet ? set.pageSize : DEFAULT_PAGE_SIZE;
+  return initialPageSize(set, DEFAULT_PAGE_SIZE);
 }
 
 /**

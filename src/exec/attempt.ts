@@ -1,0 +1,71 @@
+// One attempt at a request, shared by every endpoint that runs work against the database (FQL
+// v10 queries, FQL v4 requests, the schema API): a storage transaction, the caller
+// authenticated inside it (so a deleted key or an expired token fails at once, in every
+// process), and the model and evaluation context bound to the caller's database and principal.
+// Endpoints differ only in what they run and how they report failures.
+import type { Credentials } from '../auth/credentials';
+import type { Principal } from '../auth/principal';
+import type { EvalContext, QueryStats } from '../fql/eval/context';
+import type { Value } from '../fql/values/value';
+import { attachPrincipal, authenticate } from '../model/identity/index';
+import { ModelTxnImpl } from '../model/model-txn';
+import type { KvEngine, KvTxn } from '../storage/kv';
+
+export interface Attempt {
+  readonly kv: KvTxn;
+  readonly model: ModelTxnImpl;
+  readonly principal: Principal;
+  readonly ctx: EvalContext;
+}
+
+export interface AttemptSpec {
+  readonly credentials: Credentials;
+  /** Whether the secret is a root key (checked against configuration, outside storage). */
+  readonly isRoot: boolean;
+  readonly readOnly: boolean;
+  /** performance.now()-based deadline in ms. */
+  readonly deadline: number;
+  /** Shared across the attempts of one request, so retries add up. */
+  readonly stats: QueryStats;
+  readonly source?: string;
+  readonly templateValues?: readonly Value[];
+  readonly arguments?: ReadonlyMap<string, Value>;
+  /** Run without the caller's permissions (internal work such as dry runs of a schema diff). */
+  readonly trusted?: boolean;
+}
+
+export function newStats(): QueryStats {
+  return { computeOps: 0, readOps: 0, writeOps: 0, storageBytesRead: 0, storageBytesWrite: 0, contentionRetries: 0 };
+}
+
+/**
+ * Begins a transaction and authenticates the caller inside it. Resolves to undefined, with the
+ * transaction rolled back, when the secret is not valid.
+ */
+export async function beginAttempt(engine: KvEngine, spec: AttemptSpec): Promise<Attempt | undefined> {
+  const kv = await engine.begin({ readOnly: spec.readOnly });
+  try {
+    const principal = await authenticate(kv, spec.credentials, spec.isRoot);
+    if (!principal) {
+      await kv.rollback();
+      return undefined;
+    }
+    const model = new ModelTxnImpl(kv, principal.db);
+    const ctx: EvalContext = {
+      source: spec.source ?? '',
+      templateValues: spec.templateValues ?? [],
+      arguments: spec.arguments ?? new Map(),
+      model,
+      deadline: spec.deadline,
+      stats: spec.stats,
+      logs: [],
+      depth: 0,
+    };
+    if (!spec.trusted) attachPrincipal(ctx, principal);
+    model.bindContext(ctx);
+    return { kv, model, principal, ctx };
+  } catch (e) {
+    await kv.rollback();
+    throw e;
+  }
+}

@@ -1,0 +1,66 @@
+// One schema request's transaction: authenticate the secret inside it (as queries do), bind a
+// query context to the model so that schema changes run through the FQL code paths with the
+// caller's permissions, and retry the whole unit of work on serialization conflicts.
+import type { KvEngine, KvTxn } from '../storage/kv';
+import { KvConflictError } from '../storage/kv';
+import type { Credentials } from '../auth/credentials';
+import type { Principal } from '../auth/principal';
+import type { EvalContext } from '../fql/eval/context';
+import { ModelTxnImpl } from '../model/model-txn';
+import { beginAttempt, newStats } from '../exec/attempt';
+import { UNAUTHORIZED, SchemaApiError } from './errors';
+import '../fql/stdlib/index';
+import '../model/stdlib/index';
+
+const MAX_CONFLICT_RETRIES = 5;
+/** Schema changes may rebuild indexes over many documents. */
+const SCHEMA_TIMEOUT_MS = 120_000;
+
+export interface SchemaSession {
+  readonly kv: KvTxn;
+  readonly model: ModelTxnImpl;
+  readonly principal: Principal;
+  /** The context FQL methods run in; the caller's principal is attached unless `trusted`. */
+  readonly ctx: EvalContext;
+}
+
+export interface SessionOptions {
+  readonly engine: KvEngine;
+  readonly isRoot: (credentials: Credentials) => Promise<boolean>;
+}
+
+export interface SessionRun {
+  readonly credentials: Credentials | null;
+  readonly readOnly: boolean;
+  /** Commit the work (false: always roll back, e.g. to validate a schema by applying it). */
+  readonly commit: boolean;
+  /** Run FQL methods without the caller's permissions (dry runs of a diff). */
+  readonly trusted?: boolean;
+}
+
+export async function inSession<T>(opts: SessionOptions, run: SessionRun, work: (s: SchemaSession) => Promise<T>): Promise<T> {
+  const creds = run.credentials;
+  if (!creds) throw UNAUTHORIZED();
+  const isRoot = await opts.isRoot(creds);
+  for (let attempt = 0; ; attempt++) {
+    const begun = await beginAttempt(opts.engine, {
+      credentials: creds, isRoot, readOnly: run.readOnly, trusted: run.trusted,
+      deadline: performance.now() + SCHEMA_TIMEOUT_MS, stats: newStats(),
+    });
+    if (!begun) throw UNAUTHORIZED();
+    const { kv, model, principal, ctx } = begun;
+    try {
+      const result = await work({ kv, model, principal, ctx });
+      if (run.commit) await kv.commit();
+      else await kv.rollback();
+      return result;
+    } catch (e) {
+      await kv.rollback();
+      if (e instanceof KvConflictError && attempt < MAX_CONFLICT_RETRIES) continue;
+      if (e instanceof KvConflictError) {
+        throw new SchemaApiError(409, 'Transaction was aborted due to detection of concurrent modifications.');
+      }
+      throw e;
+    }
+  }
+}

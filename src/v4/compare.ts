@@ -1,0 +1,82 @@
+// Equality (Equals, Match terms) and ordering (set elements, cursors) of v4 values.
+import type { RefV4, V4Value } from './values';
+
+function refEquals(a: RefV4 | undefined, b: RefV4 | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.id === b.id && refEquals(a.coll, b.coll) && refEquals(a.db, b.db);
+}
+
+export function equals4(a: V4Value, b: V4Value): boolean {
+  if ((a.t === 'long' || a.t === 'double') && (b.t === 'long' || b.t === 'double')) {
+    return a.t === b.t && (a.t === 'long' ? a.v === (b.v as bigint) : a.v === (b.v as number));
+  }
+  if (a.t !== b.t) return false;
+  switch (a.t) {
+    case 'null': return true;
+    case 'boolean': case 'string': case 'uuid': case 'long': case 'double': return a.v === (b as typeof a).v;
+    case 'time': return a.ns === (b as typeof a).ns;
+    case 'date': return a.days === (b as typeof a).days;
+    case 'bytes': return Buffer.from(a.v).equals(Buffer.from((b as typeof a).v));
+    case 'array': {
+      const bv = (b as typeof a).v;
+      return a.v.length === bv.length && a.v.every((x, i) => equals4(x, bv[i]));
+    }
+    case 'object': {
+      const bv = (b as typeof a).v;
+      if (a.v.size !== bv.size) return false;
+      for (const [k, x] of a.v) { const y = bv.get(k); if (!y || !equals4(x, y)) return false; }
+      return true;
+    }
+    case 'ref': return refEquals(a, b as RefV4);
+    case 'page': {
+      const p = b as typeof a;
+      return equals4({ t: 'array', v: a.data }, { t: 'array', v: p.data });
+    }
+    case 'set': return a.set === (b as typeof a).set;
+    case 'lambda': return a === b;
+  }
+}
+
+const RANK: Readonly<Record<V4Value['t'], number>> = {
+  long: 0, double: 0, bytes: 1, string: 2, array: 3, object: 4, page: 4, ref: 5, set: 6, time: 7, date: 8,
+  boolean: 9, null: 10, uuid: 11, lambda: 12,
+};
+
+function compareIds(a: string, b: string): number {
+  const na = /^\d+$/.test(a), nb = /^\d+$/.test(b);
+  if (na && nb) return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareRefs(a: RefV4 | undefined, b: RefV4 | undefined): number {
+  if (!a || !b) return a ? 1 : b ? -1 : 0;
+  return compareRefs(a.db, b.db) || compareRefs(a.coll, b.coll) || compareIds(a.id, b.id);
+}
+
+export function compare4(a: V4Value, b: V4Value): number {
+  const ra = RANK[a.t], rb = RANK[b.t];
+  if (ra !== rb) return ra - rb;
+  switch (a.t) {
+    case 'long': case 'double': {
+      const x = Number(a.v), y = Number((b as { v: bigint | number }).v);
+      return x < y ? -1 : x > y ? 1 : 0;
+    }
+    case 'string': case 'uuid': { const y = (b as typeof a).v; return a.v < y ? -1 : a.v > y ? 1 : 0; }
+    case 'boolean': return Number(a.v) - Number((b as typeof a).v);
+    case 'time': { const y = (b as typeof a).ns; return a.ns < y ? -1 : a.ns > y ? 1 : 0; }
+    case 'date': return a.days - (b as typeof a).days;
+    case 'bytes': return Buffer.compare(Buffer.from(a.v), Buffer.from((b as typeof a).v));
+    case 'array': return compareKeys(a.v, (b as typeof a).v);
+    case 'ref': return compareRefs(a, b as RefV4);
+    default: return 0;
+  }
+}
+
+/** Lexicographic order of sort keys (index values, then the ref). */
+export function compareKeys(a: readonly V4Value[], b: readonly V4Value[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const c = compare4(a[i], b[i]);
+    if (c !== 0) return c;
+  }
+  return a.length - b.length;
+}

@@ -1,0 +1,176 @@
+// Reads, writes and schema creation (core ReadFunctions.scala, WriteFunctions.scala) and sets
+// with pagination (SetFunctions.scala, PaginateFunction.scala).
+import { compareKeys } from '../compare';
+import { type Position, V4Error, invalidArgument } from '../errors';
+import { type Evaluator, type FormArgs, defineForms } from '../evaluator';
+import { locate, scopedModel } from '../model/locate';
+import { DOC_NATIVES, SCHEMA_NATIVES } from '../model/names';
+import { getVersion, refExists } from '../model/reads';
+import { DocumentsSet, SchemaSet, SingletonSet } from '../model/sets';
+import { create, createSchema, paramsObject, remove, rewrite } from '../model/writes';
+import { matchSet } from '../model/index-defs';
+import type { V4Query } from '../query-context';
+import { type SetEntry, type V4Set, type V4Value, arr4, bool4, isNativeCollectionRef, scopeOf } from '../values';
+import { expectInteger, expectRef, varargs } from './args';
+
+const DEFAULT_PAGE_SIZE = 64n;
+const MAX_PAGE_SIZE = 100_000n;
+
+/** A value used as a set: a set, a native collection ref (its documents) or a single ref. */
+export async function toSet(q: V4Query, v: V4Value, pos: Position): Promise<V4Set> {
+  if (v.t === 'set') return v.set;
+  if (v.t !== 'ref') throw invalidArgument(['Set', 'Ref'], v, pos);
+  if (!isNativeCollectionRef(v)) return new SingletonSet(v);
+  const { model } = await scopedModel(q, scopeOf(v), pos);
+  const native = v.id as Parameters<typeof DOC_NATIVES.get>[0];
+  const docColl = DOC_NATIVES.get(native);
+  if (docColl) return new DocumentsSet(model, docColl, v, false);
+  const schemaColl = SCHEMA_NATIVES.get(native);
+  if (schemaColl && native !== 'keys' && native !== 'tokens' && native !== 'credentials' && native !== 'access_providers') {
+    return new SchemaSet(model, schemaColl, native, v, scopeOf(v));
+  }
+  throw new V4Error('invalid argument', `Set expected, ${native} provided.`, pos);
+}
+
+/** A cursor as sent back by the driver: the element's sort key (an array, or one value). */
+const cursorKey = (v: V4Value): readonly V4Value[] => (v.t === 'array' ? v.v : [v]);
+
+function page(entries: readonly SetEntry[], start: number, end: number): V4Value {
+  const data = entries.slice(start, end).map((e) => e.value);
+  return {
+    t: 'page',
+    data,
+    ...(start > 0 ? { before: arr4(entries[start].key) } : {}),
+    ...(end < entries.length ? { after: arr4(entries[end].key) } : {}),
+  };
+}
+
+async function paginate(ev: Evaluator, a: FormArgs): Promise<V4Value> {
+  const set = await toSet(ev.q, await a.value('paginate'), a.at('paginate'));
+  let size = DEFAULT_PAGE_SIZE;
+  if (a.has('size')) {
+    size = expectInteger(await a.value('size'), a.at('size'));
+    if (size < 1n || size > MAX_PAGE_SIZE) {
+      throw new V4Error('invalid argument', `size must be between 1 and ${MAX_PAGE_SIZE}`, a.at('size'));
+    }
+  }
+  let after = a.has('after') ? await a.value('after') : undefined;
+  let before = a.has('before') ? await a.value('before') : undefined;
+  if (a.has('cursor')) {
+    const cursor = await a.value('cursor');
+    const c = cursor.t === 'object' ? cursor.v : undefined;
+    if (!c || (!c.has('after') && !c.has('before'))) {
+      throw new V4Error('invalid argument', "Invalid cursor object. Expected an object with either 'before' or 'after' key in it.", a.at('cursor'));
+    }
+    after = c.get('after');
+    before = c.get('before');
+  }
+  // Every set yields its elements in key order.
+  const entries = await set.entries();
+  const n = Number(size);
+  const indexOf = (key: readonly V4Value[]) => {
+    const i = entries.findIndex((e) => compareKeys(e.key, key) >= 0);
+    return i < 0 ? entries.length : i;
+  };
+  if (before !== undefined && after === undefined) {
+    const end = before.t === 'null' ? entries.length : indexOf(cursorKey(before));
+    return page(entries, Math.max(0, end - n), end);
+  }
+  const start = after === undefined || after.t === 'null' ? 0 : indexOf(cursorKey(after));
+  return page(entries, start, Math.min(entries.length, start + n));
+}
+
+async function documents(ev: Evaluator, a: FormArgs): Promise<V4Value> {
+  const coll = expectRef(await a.value('documents'), a.at('documents'));
+  const t = await locate(ev.q, coll, a.at('documents'));
+  if (t.kind === 'schema' && t.schemaColl === 'Collection') {
+    if (!(await t.model.collection(t.name))) throw new V4Error('invalid ref', `Ref refers to undefined collection '${t.name}'`, a.at('documents'));
+    return { t: 'set', set: new DocumentsSet(t.model, t.name, coll, true) };
+  }
+  if (t.kind === 'native' && DOC_NATIVES.has(t.native)) {
+    return { t: 'set', set: new DocumentsSet(t.model, DOC_NATIVES.get(t.native)!, coll, true) };
+  }
+  throw invalidArgument(['Collection Ref'], coll, a.at('documents'));
+}
+
+/** The ref a Get/Exists/Login argument names: a ref, or the first element of a set. */
+export async function firstRef(q: V4Query, v: V4Value, pos: Position): Promise<V4Value | undefined> {
+  if (v.t === 'ref') return v;
+  if (v.t !== 'set') throw invalidArgument(['Ref', 'Set'], v, pos);
+  const entries = await v.set.entries();
+  return entries[0]?.value;
+}
+
+async function writeParams(a: FormArgs): Promise<ReadonlyMap<string, V4Value>> {
+  return paramsObject(a.has('params') ? await a.value('params') : { t: 'null' }, a.at('params'));
+}
+
+defineForms([
+  {
+    keys: ['get'],
+    run: async (ev, a) => {
+      const ref = await firstRef(ev.q, await a.value('get'), a.at('get'));
+      if (!ref) throw new V4Error('instance not found', 'Set not found.', a.pos);
+      return getVersion(ev.q, expectRef(ref, a.at('get')), a.pos);
+    },
+  },
+  {
+    keys: ['exists'],
+    run: async (ev, a) => {
+      const ref = await firstRef(ev.q, await a.value('exists'), a.at('exists'));
+      return bool4(ref !== undefined && ref.t === 'ref' && (await refExists(ev.q, ref, a.pos)));
+    },
+  },
+  {
+    keys: ['create'], optional: ['params'], writes: true,
+    run: async (ev, a) => create(ev.q, expectRef(await a.value('create'), a.at('create')), await writeParams(a), a.pos),
+  },
+  {
+    keys: ['update', 'params'], writes: true,
+    run: async (ev, a) => rewrite(ev.q, expectRef(await a.value('update'), a.at('update')), await writeParams(a), 'update', a.pos),
+  },
+  {
+    keys: ['replace', 'params'], writes: true,
+    run: async (ev, a) => rewrite(ev.q, expectRef(await a.value('replace'), a.at('replace')), await writeParams(a), 'replace', a.pos),
+  },
+  {
+    keys: ['delete'], writes: true,
+    run: async (ev, a) => remove(ev.q, expectRef(await a.value('delete'), a.at('delete')), a.pos),
+  },
+  {
+    keys: ['create_collection'], writes: true,
+    run: async (ev, a) => createSchema(ev.q, 'Collection', paramsObject(await a.value('create_collection'), a.at('create_collection')), a.pos),
+  },
+  {
+    keys: ['create_class'], writes: true,
+    run: async (ev, a) => createSchema(ev.q, 'Collection', paramsObject(await a.value('create_class'), a.at('create_class')), a.pos),
+  },
+  {
+    keys: ['create_database'], writes: true,
+    run: async (ev, a) => createSchema(ev.q, 'Database', paramsObject(await a.value('create_database'), a.at('create_database')), a.pos),
+  },
+  {
+    keys: ['create_index'], writes: true,
+    run: async (ev, a) => createSchema(ev.q, 'Index', paramsObject(await a.value('create_index'), a.at('create_index')), a.pos),
+  },
+  {
+    keys: ['create_key'], writes: true,
+    run: async (ev, a) => create(ev.q, { t: 'ref', id: 'keys' }, paramsObject(await a.value('create_key'), a.at('create_key')), a.pos),
+  },
+  { keys: ['paginate'], optional: ['size', 'after', 'before', 'cursor'], run: paginate },
+  { keys: ['documents'], run: documents },
+  {
+    keys: ['match', 'terms'],
+    run: async (ev, a) => ({
+      t: 'set',
+      set: await matchSet(ev.q, expectRef(await a.value('match'), a.at('match')), varargs(await a.value('terms')), a.at('match')),
+    }),
+  },
+  {
+    keys: ['match', 'index'],
+    run: async (ev, a) => ({
+      t: 'set',
+      set: await matchSet(ev.q, expectRef(await a.value('index'), a.at('index')), varargs(await a.value('match')), a.at('index')),
+    }),
+  },
+]);

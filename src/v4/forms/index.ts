@@ -1,0 +1,6 @@
+// Loads every family of v4 forms (each registers itself with the evaluator).
+import './basic';
+import './refs';
+import './documents';
+import './identity';
+import './time';

@@ -1,0 +1,71 @@
+// Get and Exists on refs (core ReadFunctions.scala): the current version of a document or
+// schema definition, with the caller's read permission checked by the model's read guards.
+import type { DocData, NamedData } from '../../model/model-api';
+import { type Position, V4Error, invalidRef, permissionDenied } from '../errors';
+import type { V4Query } from '../query-context';
+import { type ObjectV4, type RefV4, scopeOf } from '../values';
+import { type DocTarget, type SchemaTarget, locate } from './locate';
+import { NATIVE_TITLES } from './names';
+import { renderDoc, renderNamed } from './render';
+import { readIndexDef } from './index-defs';
+
+const SCHEMA_KIND_NAMES: Readonly<Record<string, string>> = {
+  Collection: 'collection', Database: 'database', Function: 'function', Role: 'role', Index: 'index',
+};
+
+export function notFound(t: DocTarget, pos: Position): V4Error {
+  return new V4Error('instance not found', t.native ? `${NATIVE_TITLES[t.native]} not found.` : 'Document not found.', pos);
+}
+
+/** The stored document, or undefined when it does not exist; throws when it may not be read. */
+export async function readDocTarget(q: V4Query, t: DocTarget, pos: Position): Promise<DocData | undefined> {
+  const doc = await t.model.getDoc(t.coll, t.id);
+  if (!doc) return undefined;
+  q.ctx.stats.readOps += 1;
+  if (!t.scoped) {
+    // The read guard decides visibility; v4 shows the stored fields (hashes included).
+    const visible = await q.model.readDoc({ t: 'doc', coll: t.coll, id: t.id });
+    if ('cause' in visible) {
+      if (visible.cause === 'permission denied') throw permissionDenied(pos);
+      return undefined;
+    }
+  }
+  return doc;
+}
+
+async function readSchemaTarget(q: V4Query, t: SchemaTarget, pos: Position): Promise<NamedData> {
+  const named = t.schemaColl === 'Index'
+    ? await readIndexDef(t.model, t.name)
+    : await t.model.readNamed({ t: 'named', coll: t.schemaColl, name: t.name });
+  if (!named || 'cause' in named) {
+    if (named && named.cause === 'permission denied') throw permissionDenied(pos);
+    throw invalidRef(SCHEMA_KIND_NAMES[t.schemaColl] ?? t.schemaColl.toLowerCase(), t.name, pos);
+  }
+  return named;
+}
+
+/** `Get(ref)`. */
+export async function getVersion(q: V4Query, ref: RefV4, pos: Position): Promise<ObjectV4> {
+  const t = await locate(q, ref, pos);
+  const db = scopeOf(ref);
+  switch (t.kind) {
+    case 'doc': {
+      const doc = await readDocTarget(q, t, pos);
+      if (!doc) throw notFound(t, pos);
+      return renderDoc(t.model, t.collRef, doc, pos, db);
+    }
+    case 'schema': return renderNamed(await readSchemaTarget(q, t, pos), pos, db);
+    case 'native': throw new V4Error('invalid argument', 'Ref expected, Collection Ref provided.', pos);
+  }
+}
+
+/** `Exists(ref)`: false for missing and for unreadable documents. */
+export async function refExists(q: V4Query, ref: RefV4, pos: Position): Promise<boolean> {
+  try {
+    await getVersion(q, ref, pos);
+    return true;
+  } catch (e) {
+    if (e instanceof V4Error && ['instance not found', 'permission denied', 'invalid ref'].includes(e.code)) return false;
+    throw e;
+  }
+}

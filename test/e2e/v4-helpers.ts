@@ -1,0 +1,49 @@
+// Shared by the FQL v4 end-to-end suites: `faunadb` driver clients for a test server, the
+// HTTP status of the last response (the driver hides 200 vs 201), and error assertions.
+import assert from 'node:assert/strict';
+import { Client, errors, type Expr } from 'faunadb';
+import type { TestServer } from '../helpers/server';
+
+export class V4Clients {
+  private readonly open: Client[] = [];
+  /** Status of the most recent response seen by any client made here. */
+  lastStatus = 0;
+  constructor(private readonly server: TestServer) {}
+
+  as(secret: string): Client {
+    const c = new Client({
+      secret, domain: '127.0.0.1', port: this.server.port, scheme: 'http',
+      observer: (res) => { this.lastStatus = res.statusCode ?? 0; },
+    });
+    this.open.push(c);
+    return c;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.open.splice(0).map((c) => c.close({ force: true })));
+  }
+}
+
+/** Assert that a v4 query fails with `code`, `description` and HTTP `status`. */
+export async function v4Fails(client: Client, expr: Expr, code: string, status: number, description?: string): Promise<errors.FaunaHTTPError> {
+  let caught: unknown;
+  try {
+    await client.query(expr);
+  } catch (e) {
+    caught = e;
+  }
+  assert.ok(caught instanceof errors.FaunaHTTPError, `expected ${code}, got ${String(caught)}`);
+  assert.equal(caught.requestResult.statusCode, status);
+  if (status !== 401) {
+    assert.equal(caught.message, code);
+    if (description !== undefined) assert.equal(caught.description, description);
+  }
+  return caught;
+}
+
+/** The raw JSON errors of a failed query. */
+export const errorsOf = (e: errors.FaunaHTTPError): { position: unknown[]; code: string; description: string; failures?: unknown[] }[] =>
+  (e.requestResult.responseContent as unknown as { errors: never[] }).errors;
+
+/** Refs are equal when the driver prints them the same (`Ref(Collection("users"), "1")`). */
+export const sameRef = (a: unknown, b: unknown): boolean => String(a) === String(b);
