@@ -19,7 +19,7 @@ function find(dir, out = []) {
 }
 
 function run(files, env) {
-  const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], {
+  const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=300000', ...files], {
     stdio: 'inherit',
     env: { ...process.env, ...env },
   });

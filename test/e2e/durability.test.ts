@@ -6,13 +6,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fql } from 'fauna';
-import { startServer } from '../helpers/server';
+import { startServer, TestServer } from '../helpers/server';
 
 describe('durability', () => {
   it('keeps data across a graceful restart', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'fql-restart-'));
+    let s: TestServer | undefined;
     try {
-      let s = await startServer({ dataDir });
+      s = await startServer({ dataDir });
       await s.client().query(fql`Collection.create({ name: "Keep" })`);
       const doc = await s.client().query<any>(fql`Keep.create({ v: "kept" })`);
       const storage = s.storage;
@@ -20,16 +21,17 @@ describe('durability', () => {
       s = await startServer({ dataDir, storage });
       const res = await s.client().query<any>(fql`Keep.byId(${doc.data.id})`);
       assert.equal(res.data.v, 'kept');
-      await s.stop();
     } finally {
+      await s?.stop();
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
 
   it('loses no acknowledged create when killed with SIGKILL', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'fql-crash-'));
+    let s: TestServer | undefined;
     try {
-      let s = await startServer({ dataDir });
+      s = await startServer({ dataDir });
       const storage = s.storage;
       await s.client().query(fql`Collection.create({ name: "Crash" })`);
       const acked: { id: string; n: number }[] = [];
@@ -69,8 +71,8 @@ describe('durability', () => {
           assert.equal(d.payload, 'x'.repeat(200));
         });
       }
-      await s.stop();
     } finally {
+      await s?.stop();
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
