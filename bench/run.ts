@@ -4,7 +4,8 @@
 //
 // Options: --seconds N (per workload, default 5) · --concurrency N (default 16)
 //          --storage postgres://... (run the server on PostgreSQL)
-//          --only core,indexes,identity (sections to run; default all)
+//          --only core,indexes,identity,postgres (sections to run; default all; postgres
+//          needs --storage)
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,6 +16,7 @@ import { startServer } from '../test/helpers/server';
 import { formatRow, measure, Measurement } from './harness';
 import { indexWorkloads } from './indexes';
 import { identityTargets, identityWorkloads } from './identity';
+import { postgresWorkloads } from './postgres';
 
 interface Options { seconds: number; concurrency: number; storage?: string }
 
@@ -145,6 +147,12 @@ async function main(): Promise<void> {
     const ms = await identityWorkloads({ seconds: o.seconds, concurrency: o.concurrency, storage: o.storage });
     measurements.push(...ms);
     targets.push(...identityTargets(ms));
+  }
+
+  if (o.storage && want('postgres')) {
+    const pg = await postgresWorkloads({ seconds: o.seconds, concurrency: o.concurrency, storage: o.storage });
+    measurements.push(...pg.measurements);
+    targets.push(...pg.targets);
   }
 
   for (const m of measurements) console.log(formatRow(m));

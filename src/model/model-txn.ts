@@ -40,7 +40,8 @@ export function defineSetDecoder(kind: string, decode: SetDecoder): void {
  */
 export interface ModelHooks {
   /** What the caller may see of a document: the document (possibly trimmed) or a null doc. */
-  guardDoc?: (txn: ModelTxnImpl, doc: DocData) => Promise<DocData | NullDocV>;
+  /** `historical`: the read is of a past version (`at()`), which needs `history_read`. */
+  guardDoc?: (txn: ModelTxnImpl, doc: DocData, historical?: boolean) => Promise<DocData | NullDocV>;
   guardNamed?: (txn: ModelTxnImpl, doc: NamedData) => Promise<NamedData | NullDocV>;
   /** Reads a named schema document of a kind other than Collection; undefined if not handled. */
   readNamed?: (txn: ModelTxnImpl, ref: NamedDocV) => Promise<NamedData | NullDocV | undefined>;
@@ -279,7 +280,7 @@ export class ModelTxnImpl implements ModelTxn {
       : await this.getDoc(ref.coll, ref.id);
     if (!stored) return { t: 'nulldoc', coll: ref.coll, id: ref.id, cause: 'not found' };
     const doc = readDecorator ? await readDecorator(this, stored) : stored;
-    return modelHooks.guardDoc ? modelHooks.guardDoc(this, doc) : doc;
+    return modelHooks.guardDoc ? modelHooks.guardDoc(this, doc, snapshot !== undefined) : doc;
   }
 
   async readNamed(ref: NamedDocV): Promise<NamedData | NullDocV> {

@@ -52,5 +52,23 @@ describe('read predicates filter sets', () => {
     const res = await reader.query<any>(fql`Note.byId(${hiddenId})`);
     assert.ok(res.data instanceof NullDocument);
     assert.equal(res.data.cause, 'permission denied');
+    const exists = await reader.query(fql`[Note.byId(${hiddenId}).exists(), Note.byTag("t").first()!.exists()]`);
+    assert.deepEqual(exists.data, [false, true]);
+  });
+
+  it('needs history_read to read past versions with at()', async () => {
+    await root.query(fql`Collection.create({ name: "Diary", history_days: 30 })`);
+    const doc = await root.query<any>(fql`Diary.create({ v: 1 })`);
+    const before = doc.txn_ts!;
+    await root.query(fql`Diary.byId(${doc.data.id})!.update({ v: 2 })`);
+    await root.query(fql`Role.create({ name: "NowOnly", privileges: [{ resource: "Diary", actions: { read: true } }] })`);
+    await root.query(fql`Role.create({ name: "Historian", privileges: [{ resource: "Diary", actions: { read: true, history_read: true } }] })`);
+    const nowOnly = server.client({ secret: (await root.query<{ secret: string }>(fql`Key.create({ role: "NowOnly" })`)).data.secret });
+    const historian = server.client({ secret: (await root.query<{ secret: string }>(fql`Key.create({ role: "Historian" })`)).data.secret });
+    const at = fql`at (Time.fromString(${new Date(before / 1000).toISOString()}).add(${before % 1000}, "microseconds")) { Diary.byId(${doc.data.id})?.v }`;
+    assert.equal((await nowOnly.query(fql`Diary.byId(${doc.data.id})!.v`)).data, 2);
+    assert.equal((await nowOnly.query(at)).data, null);
+    assert.equal((await historian.query(at)).data, 1);
+    assert.equal((await root.query(at)).data, 1);
   });
 });

@@ -26,10 +26,10 @@ function present(txn: ModelTxnImpl, doc: DocData): DocData {
   return { ...doc, data };
 }
 
-modelHooks.guardDoc = async (txn, doc) => {
+modelHooks.guardDoc = async (txn, doc, historical) => {
   // A key or token created in this query is shown with its secret even to a caller that may
   // not read keys or tokens (core returns it as a version override): how login hands out tokens.
-  if (freshSecret(txn, doc.coll, doc.id) !== undefined || (await mayRead(txn, doc))) return present(txn, doc);
+  if (freshSecret(txn, doc.coll, doc.id) !== undefined || (await mayRead(txn, doc, historical))) return present(txn, doc);
   return deniedDoc(doc);
 };
 

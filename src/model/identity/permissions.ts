@@ -194,17 +194,21 @@ export function versionValue(coll: string, id: string, ts: bigint, data: Readonl
   return obj(m);
 }
 
-/** Whether the caller may read a stored document (memoised per version object). */
-export async function mayRead(txn: ModelTxnImpl, doc: DocData): Promise<boolean> {
+/**
+ * Whether the caller may read a stored document (memoised per version object). Reading a past
+ * version (`at()`) needs `history_read` rather than `read`.
+ */
+export async function mayRead(txn: ModelTxnImpl, doc: DocData, historical = false): Promise<boolean> {
   const state = authState(txn);
   if (!state) return true;
+  const action: Action = historical ? 'history_read' : 'read';
   const memo = memoOf(state);
-  let verdicts = memo.get('read') as WeakMap<DocData, boolean> | undefined;
-  if (!verdicts) memo.set('read', (verdicts = new WeakMap()));
+  let verdicts = memo.get(action) as WeakMap<DocData, boolean> | undefined;
+  if (!verdicts) memo.set(action, (verdicts = new WeakMap()));
   const known = verdicts.get(doc);
   if (known !== undefined) return known;
   const ref: DocV = { t: 'doc', coll: doc.coll, id: doc.id };
-  const verdict = await isAllowed(state, doc.coll, 'read', () => [ref], doc);
+  const verdict = await isAllowed(state, doc.coll, action, () => [ref], doc);
   verdicts.set(doc, verdict);
   return verdict;
 }

@@ -12,9 +12,10 @@ defineMethods('doc', {
   exists: {
     arity: 0,
     impl: async (ctx, self) => {
-      const ref = self as DocV;
       ctx.stats.readOps += 1;
-      return (await modelOf(ctx).getDoc(ref.coll, ref.id)) ? TRUE : FALSE;
+      // Through readDoc, so that a document the caller may not read does not exist for it
+      // (and `at()` snapshots apply).
+      return 'cause' in (await modelOf(ctx).readDoc(self as DocV)) ? FALSE : TRUE;
     },
   },
 });

@@ -1,28 +1,31 @@
 // The PostgreSQL engine: many server processes can share one database.
 //
-// Isolation: each KvTxn is a SERIALIZABLE transaction; serialization failures surface as
-// KvConflictError.
-//
 // Timestamps come from the single-row clock table (sql.takeTimestampSql), which makes them
-// strictly increasing across all processes. To make writers' timestamps follow their commit
-// order, a writer first takes a session advisory lock held until it commits or rolls back, then
-// takes its ts, then opens its transaction (so its snapshot includes every earlier writer). The
-// trade-off: writers are serialized database-wide for their whole duration (a long writer delays
-// all others), but they never abort each other and ts order = commit order = serial order.
-// Waiting writers of one process queue on an in-process mutex first, so they do not hold pooled
-// connections while waiting.
+// strictly increasing across all processes.
 //
-// Read-only transactions take a ts from the same clock without the writer lock (they never wait
-// for writers), then take a connection and open their transaction lazily at the first read. Their ts exceeds that of
-// every write acknowledged before they began, and their snapshot contains all those writes; a
-// writer still running when they begin may have a lower ts yet be invisible to them, or (if it
-// commits before the first read) a higher ts and be visible. Both are concurrent with the reader.
+// Writers: to make writers' timestamps follow their commit order, a writer first takes a session
+// advisory lock held until it commits or rolls back, then takes its ts, then opens a SERIALIZABLE
+// transaction (so its snapshot includes every earlier writer). The trade-off: writers are
+// serialized database-wide for their whole duration (a long writer delays all others), but they
+// never abort each other and ts order = commit order = serial order. Waiting writers of one
+// process queue on an in-process mutex first, so they do not hold pooled connections while
+// waiting.
+//
+// Readers take a ts from the same clock without the writer lock (they never wait for writers)
+// and open a REPEATABLE READ READ ONLY transaction in the same round trip. Because writers are
+// serialized, the committed writers form one serial history and any snapshot is a prefix of it,
+// so snapshot isolation is already serializable for a read-only transaction, without SSI's
+// bookkeeping and without serialization failures. A reader's ts exceeds that of every write
+// acknowledged before it began, and its snapshot (taken at its first read) contains all those
+// writes; a writer still running when it begins may have a lower ts yet be invisible to it, or
+// (if it commits before the first read) a higher ts and be visible. Both are concurrent with the
+// reader.
 import { Pool, type PoolClient, type QueryResult } from 'pg';
 import type { KvEngine } from '../kv';
 import { translatePgError } from './errors';
 import { Mutex } from './mutex';
 import { migrate } from './schema';
-import { BEGIN_WRITE, LOCK_WRITER, RAISE_CLOCK_FLOOR, takeTimestampSql } from './sql';
+import { BEGIN_READ, BEGIN_WRITE, LOCK_WRITER, RAISE_CLOCK_FLOOR, takeTimestampSql } from './sql';
 import { PgTxn } from './txn';
 
 export interface PostgresOptions {
@@ -40,18 +43,16 @@ class PostgresEngine implements KvEngine {
   async begin(opts?: { readonly readOnly?: boolean }): Promise<PgTxn> {
     if (this.closed) throw new Error('storage engine is closed');
     if (opts?.readOnly === true) {
-      // The connection is only borrowed for the ts; the transaction gets one at its first read.
       const client = await this.pool.connect();
-      const ts = await this.takeTimestamp(client, takeTimestampSql());
-      client.release();
-      return PgTxn.reader(this.pool, ts);
+      // One round trip: ts, then the transaction.
+      return PgTxn.reader(client, await this.takeTimestamp(client, takeTimestampSql(BEGIN_READ)));
     }
     const unlock = await this.writers.acquire();
     try {
       const client = await this.pool.connect();
       // One round trip: lock (waiting for other processes' writers), ts, then the transaction.
       const ts = await this.takeTimestamp(client, `${LOCK_WRITER}; ${takeTimestampSql(BEGIN_WRITE)}`);
-      return PgTxn.writer(this.pool, client, ts, unlock);
+      return PgTxn.writer(client, ts, unlock);
     } catch (err) {
       unlock();
       throw err;

@@ -40,11 +40,13 @@ export const DELETE = { name: 'fql_kv_delete', text: 'DELETE FROM kv WHERE key =
  * bump need not be flushed by itself: a writer's own commit, which is flushed, comes later in
  * the WAL and so persists it; a lost bump of a read-only ts (under a second, on a database crash)
  * is covered by the wall clock having moved on by the time the server is back.
+ * READ COMMITTED explicitly: under a serializable default (default_transaction_isolation),
+ * concurrent bumps of the one row would fail with serialization errors instead of queueing.
  * `then` is appended verbatim to the same round trip.
  */
 export function takeTimestampSql(then = ''): string {
   return (
-    'BEGIN; SET LOCAL synchronous_commit TO OFF; ' +
+    'BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit TO OFF; ' +
     'UPDATE kv_clock SET ts = GREATEST(ts + 1, (EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::bigint) ' +
     'WHERE id = 1 RETURNING ts; COMMIT;' +
     then
@@ -55,8 +57,9 @@ export function takeTimestampSql(then = ''): string {
 export const RAISE_CLOCK_FLOOR = 'UPDATE kv_clock SET ts = GREATEST(ts, $1::bigint) WHERE id = 1';
 
 export const BEGIN_WRITE = 'BEGIN ISOLATION LEVEL SERIALIZABLE';
-export const BEGIN_READ = 'BEGIN ISOLATION LEVEL SERIALIZABLE READ ONLY';
+export const BEGIN_READ = 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
 
 export const LOCK_WRITER = `SELECT pg_advisory_lock(${WRITER_LOCK_KEY})`;
-export const COMMIT_AND_UNLOCK_WRITER = `COMMIT; SELECT pg_advisory_unlock(${WRITER_LOCK_KEY})`;
-export const ROLLBACK_AND_UNLOCK_WRITER = `ROLLBACK; SELECT pg_advisory_unlock(${WRITER_LOCK_KEY})`;
+export const UNLOCK_WRITER = `SELECT pg_advisory_unlock(${WRITER_LOCK_KEY})`;
+export const COMMIT_AND_UNLOCK_WRITER = `COMMIT; ${UNLOCK_WRITER}`;
+export const ROLLBACK_AND_UNLOCK_WRITER = `ROLLBACK; ${UNLOCK_WRITER}`;

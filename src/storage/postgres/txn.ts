@@ -1,13 +1,12 @@
-// One KvTxn = one PostgreSQL SERIALIZABLE transaction on a pooled connection. Writers arrive with
-// the transaction already open (see engine.ts); read-only transactions open theirs lazily at the
-// first read. Writes are buffered in the overlay and flushed in batches at commit.
-import type { Pool, PoolClient } from 'pg';
+// One KvTxn = one PostgreSQL transaction on a pooled connection, which arrives with the
+// transaction already open (see engine.ts). Writes are buffered in the overlay and flushed in
+// batches at commit.
+import type { PoolClient } from 'pg';
 import type { Bytes, KvPair, KvStats, KvTxn, ScanOptions } from '../kv';
 import { KvReadOnlyError } from '../kv';
 import { WriteOverlay } from '../overlay';
 import { translatePgError } from './errors';
 import {
-  BEGIN_READ,
   COMMIT_AND_UNLOCK_WRITER,
   DELETE,
   GET,
@@ -21,34 +20,25 @@ import {
 export class PgTxn implements KvTxn {
   readonly stats: KvStats = { rowsRead: 0, bytesRead: 0, bytesWritten: 0 };
   private readonly overlay = new WriteOverlay();
-  /** The connection with the open transaction; a reader gets it at its first read. */
-  private connection: Promise<PoolClient> | undefined;
-  private client: PoolClient | undefined;
   private finished = false;
 
   /**
-   * A writer passes `client`, which holds the writer lock and an open transaction that ending
-   * this one must release. A reader passes undefined. `onEnd` runs when the transaction ends.
+   * `client` holds the open transaction (a writer's also holds the writer lock, which ending
+   * the transaction releases). `onEnd` runs when the transaction ends.
    */
   private constructor(
-    private readonly pool: Pool,
-    client: PoolClient | undefined,
+    private readonly client: PoolClient,
     readonly ts: bigint,
     private readonly writer: boolean,
     private readonly onEnd: () => void,
-  ) {
-    if (client !== undefined) {
-      this.client = client;
-      this.connection = Promise.resolve(client);
-    }
+  ) {}
+
+  static writer(client: PoolClient, ts: bigint, onEnd: () => void): PgTxn {
+    return new PgTxn(client, ts, true, onEnd);
   }
 
-  static writer(pool: Pool, client: PoolClient, ts: bigint, onEnd: () => void): PgTxn {
-    return new PgTxn(pool, client, ts, true, onEnd);
-  }
-
-  static reader(pool: Pool, ts: bigint): PgTxn {
-    return new PgTxn(pool, undefined, ts, false, () => {});
+  static reader(client: PoolClient, ts: bigint): PgTxn {
+    return new PgTxn(client, ts, false, () => {});
   }
 
   get hasWrites(): boolean {
@@ -98,12 +88,11 @@ export class PgTxn implements KvTxn {
     this.ensureOpen();
     this.finished = true;
     try {
-      const client = await this.connection;
       if (this.writer) {
-        await this.flush(client as PoolClient);
-        await (client as PoolClient).query(COMMIT_AND_UNLOCK_WRITER);
-      } else if (client !== undefined) {
-        await client.query('COMMIT');
+        await this.flush();
+        await this.client.query(COMMIT_AND_UNLOCK_WRITER);
+      } else {
+        await this.client.query('COMMIT');
       }
     } catch (err) {
       this.end(err as Error);
@@ -116,9 +105,7 @@ export class PgTxn implements KvTxn {
     if (this.finished) return;
     this.finished = true;
     try {
-      const client = await this.connection;
-      if (this.writer) await (client as PoolClient).query(ROLLBACK_AND_UNLOCK_WRITER);
-      else if (client !== undefined) await client.query('ROLLBACK');
+      await this.client.query(this.writer ? ROLLBACK_AND_UNLOCK_WRITER : 'ROLLBACK');
     } catch (err) {
       this.end(err as Error);
       return;
@@ -126,7 +113,7 @@ export class PgTxn implements KvTxn {
     this.end();
   }
 
-  private async flush(client: PoolClient): Promise<void> {
+  private async flush(): Promise<void> {
     const putKeys: Bytes[] = [];
     const putValues: Bytes[] = [];
     const deleteKeys: Bytes[] = [];
@@ -139,35 +126,25 @@ export class PgTxn implements KvTxn {
     }
     for (let i = 0; i < putKeys.length; i += WRITE_BATCH_ROWS) {
       const end = i + WRITE_BATCH_ROWS;
-      await client.query({ ...UPSERT, values: [putKeys.slice(i, end), putValues.slice(i, end)] });
+      await this.client.query({ ...UPSERT, values: [putKeys.slice(i, end), putValues.slice(i, end)] });
     }
     for (let i = 0; i < deleteKeys.length; i += WRITE_BATCH_ROWS) {
-      await client.query({ ...DELETE, values: [deleteKeys.slice(i, i + WRITE_BATCH_ROWS)] });
+      await this.client.query({ ...DELETE, values: [deleteKeys.slice(i, i + WRITE_BATCH_ROWS)] });
     }
   }
 
   private async query<R extends unknown[]>(name: string, text: string, values: unknown[]): Promise<R[]> {
     try {
-      this.connection ??= this.startReader();
-      const client = await this.connection;
-      const res = await client.query<R>({ name, text, values, rowMode: 'array' });
+      const res = await this.client.query<R>({ name, text, values, rowMode: 'array' });
       return res.rows;
     } catch (err) {
       throw translatePgError(err);
     }
   }
 
-  private async startReader(): Promise<PoolClient> {
-    const client = await this.pool.connect();
-    this.client = client;
-    await client.query(BEGIN_READ);
-    return client;
-  }
-
   /** Gives the connection back; a connection in an unknown state (`err`) is discarded instead. */
   private end(err?: Error): void {
-    this.client?.release(err);
-    this.client = undefined;
+    this.client.release(err);
     this.onEnd();
   }
 
