@@ -213,6 +213,11 @@ export class ModelTxnImpl implements ModelTxn {
     return { coll, id, ts: BigInt(s.ts), ttl, data: decodeFields(s.data as never) };
   }
 
+  /** Whether this transaction already read or wrote the document's current version. */
+  hasCachedDoc(coll: string, id: string): boolean {
+    return this.docCache.has(this.docCacheKey(coll, id));
+  }
+
   /** Remember a document read by a scan so that later field reads do not go to storage. */
   cacheDoc(doc: DocData): void {
     this.docCache.set(this.docCacheKey(doc.coll, doc.id), doc);

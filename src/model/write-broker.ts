@@ -9,6 +9,7 @@ import type { CollectionDef } from './model-txn';
 import type { DocData } from './model-api';
 import { newId } from './ids';
 import { modelOf, toDocId } from './stdlib/args';
+import { schemaOf } from './definitions/schema';
 
 export type WriteAction = 'create' | 'update' | 'replace' | 'delete';
 
@@ -107,13 +108,18 @@ function mergeFields(base: ReadonlyMap<string, Value>, patch: ReadonlyMap<string
   return out;
 }
 
-/** Separate `ttl` from the user fields; a Time sets it, null clears it. */
-function takeTtl(action: 'create' | 'update' | 'replace', coll: string, fields: Map<string, Value>): bigint | null | undefined {
+/**
+ * Separate `ttl` from the user fields; a Time sets it, null clears it. A collection whose
+ * `document_ttls` is false refuses a set `ttl` (Fauna's typechecker leaves `ttl` out of its
+ * documents' write types; `ttl_days` and existing ttls still apply).
+ */
+function takeTtl(action: 'create' | 'update' | 'replace', def: CollectionDef, fields: Map<string, Value>): bigint | null | undefined {
   const v = fields.get('ttl');
   if (v === undefined) return undefined;
   fields.delete('ttl');
   if (v.t === 'null') return null;
-  if (v.t !== 'time') throw writeFailure(action, coll, 'ttl', `Expected Time | Null, provided ${typeName(v)}`);
+  if (!schemaOf(def).documentTtls) throw writeFailure(action, def.name, 'ttl', 'Unexpected field provided');
+  if (v.t !== 'time') throw writeFailure(action, def.name, 'ttl', `Expected Time | Null, provided ${typeName(v)}`);
   return v.ns;
 }
 
@@ -146,7 +152,7 @@ export async function createDocument(ctx: EvalContext, def: CollectionDef, data:
   }
   fields.delete('id');
   rejectMeta('create', def.name, fields);
-  const ttl = takeTtl('create', def.name, fields);
+  const ttl = takeTtl('create', def, fields);
   await store(ctx, {
     action: 'create', def, id, after: { data: stripNulls(fields), ttl: ttl ?? undefined }, explicitId: given !== undefined && given.t !== 'null',
   });
@@ -169,7 +175,7 @@ export async function rewriteDocument(ctx: EvalContext, ref: DocV, patch: Object
   const { def, doc } = await existing(ctx, ref);
   const fields = new Map(patch.v);
   rejectMeta(action, def.name, fields);
-  const ttlChange = takeTtl(action, def.name, fields);
+  const ttlChange = takeTtl(action, def, fields);
   const data = action === 'update' ? mergeFields(doc.data, fields) : stripNulls(fields);
   const ttl = ttlChange === undefined ? doc.ttl : ttlChange ?? undefined;
   await store(ctx, { action, def, id: ref.id, before: doc, after: { data, ttl } });

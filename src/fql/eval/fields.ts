@@ -10,6 +10,17 @@ import { invalidNullAccess } from './failures';
 import { missingField, nullDocError } from './nulls';
 import { moduleValue } from './state';
 
+/**
+ * Serves what an index entry recorded of a document (registered by src/model/sets/covered.ts):
+ * a partial DocData when `field` (or, without one, the document's existence) can be answered
+ * without reading the document, else undefined.
+ */
+export type CoveredReader = (ctx: Evaluator['ctx'], ref: DocV, field?: string) => Promise<DocData | undefined>;
+let coveredReader: CoveredReader | undefined;
+export function defineCoveredReader(read: CoveredReader): void {
+  coveredReader = read;
+}
+
 export async function readDoc(ev: Evaluator, ref: DocV): Promise<DocData> {
   const d = await ev.ctx.model.readDoc(ref);
   if ('cause' in d) throw nullDocError(d);
@@ -24,7 +35,7 @@ export async function readNamed(ev: Evaluator, ref: NamedDocV): Promise<NamedDat
 
 /** Whether a document reference points at a live document (null docs compare equal to null). */
 export async function docExists(ev: Evaluator, v: Value): Promise<boolean> {
-  if (v.t === 'doc') return !('cause' in (await ev.ctx.model.readDoc(v)));
+  if (v.t === 'doc') return (await coveredReader?.(ev.ctx, v)) !== undefined || !('cause' in (await ev.ctx.model.readDoc(v)));
   if (v.t === 'named') return !('cause' in (await ev.ctx.model.readNamed(v)));
   return v.t !== 'nulldoc' && v.t !== 'null';
 }
@@ -58,7 +69,7 @@ export async function getField(ev: Evaluator, v: Value, name: string): Promise<V
       const field = lookupField(keys, name);
       if (field) return field(ev.ctx, v);
       if (v.t === 'doc') {
-        const d = await readDoc(ev, v);
+        const d = (await coveredReader?.(ev.ctx, v, name)) ?? (await readDoc(ev, v));
         const builtin = docBuiltin(d, name);
         if (builtin) return builtin;
         const method = lookupMethod(keys, name);

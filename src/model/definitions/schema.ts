@@ -43,6 +43,11 @@ export interface CollectionSchema {
   readonly fields: readonly FieldDef[];
   readonly wildcard?: string;
   readonly ttlDays?: number;
+  /**
+   * Whether writes may set a document's `ttl` (`document_ttls`; when unset, Fauna allows it
+   * only in collections without defined fields).
+   */
+  readonly documentTtls: boolean;
   readonly historyDays: number;
   readonly alias?: string;
 }
@@ -118,6 +123,7 @@ export function parseSchema(data: ReadonlyMap<string, Value>): CollectionSchema 
     indexes, uniques: withBodies, checks, computed, fields,
     wildcard: str(data.get('wildcard')),
     ttlDays: num(data.get('ttl_days')),
+    documentTtls: bool(data.get('document_ttls')) ?? fields.length === 0,
     historyDays: num(data.get('history_days')) ?? 0,
     alias: str(data.get('alias')),
   };

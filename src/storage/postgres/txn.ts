@@ -2,9 +2,8 @@
 // transaction already open (see engine.ts). Writes are buffered in the overlay and flushed in
 // batches at commit.
 import type { PoolClient } from 'pg';
-import type { Bytes, KvPair, KvStats, KvTxn, ScanOptions } from '../kv';
-import { KvReadOnlyError } from '../kv';
-import { WriteOverlay } from '../overlay';
+import type { Bytes, KvPair, KvTxn, ScanOptions } from '../kv';
+import { BufferedTxn } from '../buffered-txn';
 import { translatePgError } from './errors';
 import {
   COMMIT_AND_UNLOCK_WRITER,
@@ -17,11 +16,7 @@ import {
   WRITE_BATCH_ROWS,
 } from './sql';
 
-export class PgTxn implements KvTxn {
-  readonly stats: KvStats = { rowsRead: 0, bytesRead: 0, bytesWritten: 0 };
-  private readonly overlay = new WriteOverlay();
-  private finished = false;
-
+export class PgTxn extends BufferedTxn implements KvTxn {
   /**
    * `client` holds the open transaction (a writer's also holds the writer lock, which ending
    * the transaction releases). `onEnd` runs when the transaction ends.
@@ -31,7 +26,13 @@ export class PgTxn implements KvTxn {
     readonly ts: bigint,
     private readonly writer: boolean,
     private readonly onEnd: () => void,
-  ) {}
+  ) {
+    super();
+  }
+
+  protected get writable(): boolean {
+    return this.writer;
+  }
 
   static writer(client: PoolClient, ts: bigint, onEnd: () => void): PgTxn {
     return new PgTxn(client, ts, true, onEnd);
@@ -41,22 +42,11 @@ export class PgTxn implements KvTxn {
     return new PgTxn(client, ts, false, () => {});
   }
 
-  get hasWrites(): boolean {
-    return this.overlay.size > 0;
-  }
-
-  async get(key: Bytes): Promise<Bytes | undefined> {
-    this.ensureOpen();
-    this.stats.rowsRead++;
-    const own = this.overlay.lookup(key);
-    if (own !== undefined) {
-      if (own.value !== undefined) this.stats.bytesRead += key.length + own.value.length;
-      return own.value;
-    }
-    const rows = await this.query<[Bytes]>(GET.name, GET.text, [key]);
-    const value = rows.length > 0 ? rows[0][0] : undefined;
-    if (value !== undefined) this.stats.bytesRead += key.length + value.length;
-    return value;
+  get(key: Bytes): Promise<Bytes | undefined> {
+    return this.readThrough(key, async (k) => {
+      const rows = await this.query<[Bytes]>(GET.name, GET.text, [k]);
+      return rows.length > 0 ? rows[0][0] : undefined;
+    });
   }
 
   async scan(opts: ScanOptions): Promise<KvPair[]> {
@@ -66,22 +56,7 @@ export class PgTxn implements KvTxn {
     const base = (await this.query<[Bytes, Bytes]>(stmt.name, stmt.text, [opts.start, opts.end, limit])).map(
       ([key, value]): KvPair => ({ key, value }),
     );
-    const rows = this.overlay.merge(base, opts);
-    this.stats.rowsRead += rows.length;
-    for (const row of rows) this.stats.bytesRead += row.key.length + row.value.length;
-    return rows;
-  }
-
-  put(key: Bytes, value: Bytes): void {
-    this.ensureWritable();
-    this.overlay.put(key, value);
-    this.stats.bytesWritten += key.length + value.length;
-  }
-
-  delete(key: Bytes): void {
-    this.ensureWritable();
-    this.overlay.delete(key);
-    this.stats.bytesWritten += key.length;
+    return this.counted(this.overlay.merge(base, opts));
   }
 
   async commit(): Promise<void> {
@@ -146,14 +121,5 @@ export class PgTxn implements KvTxn {
   private end(err?: Error): void {
     this.client.release(err);
     this.onEnd();
-  }
-
-  private ensureOpen(): void {
-    if (this.finished) throw new Error('transaction is already committed or rolled back');
-  }
-
-  private ensureWritable(): void {
-    this.ensureOpen();
-    if (!this.writer) throw new KvReadOnlyError();
   }
 }

@@ -1,9 +1,8 @@
 // One optimistic transaction: reads go straight to the committed state (recording what was read),
 // writes are buffered in the overlay, and commit hands both to the engine for validation.
 import { keyString } from '../bytes';
-import type { Bytes, KvPair, KvStats, KvTxn, ScanOptions } from '../kv';
-import { KvReadOnlyError } from '../kv';
-import { WriteOverlay } from '../overlay';
+import type { Bytes, KvPair, KvTxn, ScanOptions } from '../kv';
+import { BufferedTxn } from '../buffered-txn';
 import { ReadSet } from './read-set';
 import type { Statements } from './statements';
 
@@ -16,11 +15,8 @@ export interface TxnHost {
   release(txn: SqliteTxn): void;
 }
 
-export class SqliteTxn implements KvTxn {
-  readonly stats: KvStats = { rowsRead: 0, bytesRead: 0, bytesWritten: 0 };
-  readonly overlay = new WriteOverlay();
+export class SqliteTxn extends BufferedTxn implements KvTxn {
   readonly reads = new ReadSet();
-  private finished = false;
 
   constructor(
     private readonly host: TxnHost,
@@ -28,24 +24,19 @@ export class SqliteTxn implements KvTxn {
     /** Commit sequence number of the state this transaction started from. */
     readonly startCsn: number,
     readonly readOnly: boolean,
-  ) {}
-
-  get hasWrites(): boolean {
-    return this.overlay.size > 0;
+  ) {
+    super();
   }
 
-  async get(key: Bytes): Promise<Bytes | undefined> {
-    this.ensureOpen();
-    this.stats.rowsRead++;
-    const own = this.overlay.lookup(key);
-    if (own !== undefined) {
-      if (own.value !== undefined) this.stats.bytesRead += key.length + own.value.length;
-      return own.value;
-    }
-    const value = this.host.statements.get.get(key);
-    this.reads.points.add(keyString(key));
-    if (value !== undefined) this.stats.bytesRead += key.length + value.length;
-    return value;
+  protected get writable(): boolean {
+    return !this.readOnly;
+  }
+
+  get(key: Bytes): Promise<Bytes | undefined> {
+    return this.readThrough(key, (k) => {
+      this.reads.points.add(keyString(k));
+      return this.host.statements.get.get(k);
+    });
   }
 
   async scan(opts: ScanOptions): Promise<KvPair[]> {
@@ -55,9 +46,7 @@ export class SqliteTxn implements KvTxn {
     const base = stmt.all(opts.start, opts.end, baseLimit ?? -1).map(([key, value]): KvPair => ({ key, value }));
     const rows = this.overlay.merge(base, opts);
     this.recordScan(opts, rows);
-    this.stats.rowsRead += rows.length;
-    for (const row of rows) this.stats.bytesRead += row.key.length + row.value.length;
-    return rows;
+    return this.counted(rows);
   }
 
   /** A scan cut short by its limit depended only on the keys up to the last one it returned. */
@@ -72,18 +61,6 @@ export class SqliteTxn implements KvTxn {
     }
   }
 
-  put(key: Bytes, value: Bytes): void {
-    this.ensureWritable();
-    this.overlay.put(key, value);
-    this.stats.bytesWritten += key.length + value.length;
-  }
-
-  delete(key: Bytes): void {
-    this.ensureWritable();
-    this.overlay.delete(key);
-    this.stats.bytesWritten += key.length;
-  }
-
   async commit(): Promise<void> {
     this.ensureOpen();
     this.finished = true;
@@ -94,14 +71,5 @@ export class SqliteTxn implements KvTxn {
     if (this.finished) return;
     this.finished = true;
     this.host.release(this);
-  }
-
-  private ensureOpen(): void {
-    if (this.finished) throw new Error('transaction is already committed or rolled back');
-  }
-
-  private ensureWritable(): void {
-    this.ensureOpen();
-    if (this.readOnly) throw new KvReadOnlyError();
   }
 }
