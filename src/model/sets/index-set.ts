@@ -5,6 +5,8 @@
 // after the last entry it returned even when entries were added or removed meanwhile.
 // `reverse()` scans the same range backwards. Built inside `at (t) { ... }`, the set reads the
 // entries as of `t` (src/model/indexes/index-history.ts) and its documents keep that snapshot.
+// The entries it reads are remembered so that reads of their covered fields need not fetch
+// the documents (src/model/sets/covered.ts).
 import type { EvalContext } from '../../fql/eval/context';
 import { QueryError } from '../../fql/errors';
 import type { DocV, FqlSet, SetElement, SetPosition, Value } from '../../fql/values/value';
@@ -16,6 +18,7 @@ import { schemaOf, type IndexDef } from '../definitions/schema';
 import { rangeBounds, termParts } from '../indexes/index-range';
 import { entryTtl } from '../indexes/index-store';
 import { historicalEntries } from '../indexes/index-history';
+import { readsUnconditionally, recordEntry } from './covered';
 
 const FIRST_BATCH = 16;
 const MAX_BATCH = 1024;
@@ -98,9 +101,16 @@ export class IndexSet implements FqlSet {
     return modelHooks.guardDoc ? this.readable(ectx, entries) : entries;
   }
 
-  /** Documents the caller may not read vanish from sets silently. */
+  /**
+   * Documents the caller may not read vanish from sets silently. A caller who may read the
+   * whole collection needs no document read for that.
+   */
   private async *readable(ectx: EvalContext, entries: AsyncIterable<SetElement>): AsyncIterable<SetElement> {
     const model = ectx.model as ModelTxnImpl;
+    if (this.at === undefined && (await readsUnconditionally(model, this.coll))) {
+      yield* entries;
+      return;
+    }
     for await (const e of entries) {
       if (!('cause' in (await model.readDoc(e.value as DocV)))) yield e;
     }
@@ -109,6 +119,8 @@ export class IndexSet implements FqlSet {
   private async *current(ectx: EvalContext, start: Uint8Array, end: Uint8Array): AsyncIterable<SetElement> {
     const model = ectx.model as ModelTxnImpl;
     const nowNs = model.txnTs * 1000n;
+    const def = await model.collection(this.coll);
+    const defTs = def && def.id === this.collId ? def.ts : undefined;
     let batch = FIRST_BATCH;
     for (;;) {
       if (Buffer.compare(start, end) >= 0) return;
@@ -117,7 +129,9 @@ export class IndexSet implements FqlSet {
       for (const r of rows) {
         const ttl = entryTtl(r.value);
         if (ttl !== undefined && ttl <= nowNs) continue;
-        yield this.element(r.key);
+        const e = this.element(r.key);
+        if (defTs !== undefined) recordEntry(model, this.coll, this.collId, defTs, this.index.name, (e.value as DocV).id, r.value);
+        yield e;
       }
       if (rows.length < batch) return;
       const last = rows[rows.length - 1].key;
