@@ -45,6 +45,8 @@ async function serverIndexWorkloads(o: IndexBenchOptions, n: number): Promise<Me
     return [
       await measure(`server: index lookup (${n} docs)`, o.concurrency, o.seconds, (_w, i) =>
         client.query(fql`BenchAccount.byEmail(${email(pick(i, n))}).first()`)),
+      await measure(`server: index lookup (${n} docs, 1 client)`, 1, o.seconds, (_w, i) =>
+        client.query(fql`BenchAccount.byEmail(${email(pick(i, n))}).first()`)),
       await measure('server: index page near start', o.concurrency, o.seconds, (_w, i) =>
         client.query(fql`BenchAccount.byN({ from: ${pick(i, 1000)} }).paginate(16)`)),
       await measure('server: index page near end', o.concurrency, o.seconds, (_w, i) =>
@@ -81,12 +83,12 @@ async function sqliteIndexBaseline(o: IndexBenchOptions, n: number): Promise<Mea
 }
 
 /**
- * Runs the index workloads. Order of results: server lookup, sqlite lookup, server pages
- * (near start, near end, deep cursor).
+ * Runs the index workloads. Order of results: server lookup (16 clients), sqlite lookup,
+ * server lookup (1 client), server pages (near start, near end, deep cursor).
  */
 export async function indexWorkloads(opts: IndexBenchOptions): Promise<Measurement[]> {
   const n = opts.docs ?? 100_000;
-  const [lookup, ...pages] = await serverIndexWorkloads(opts, n);
+  const [lookup, lookup1, ...pages] = await serverIndexWorkloads(opts, n);
   const baseline = await sqliteIndexBaseline(opts, n);
-  return [lookup, baseline, ...pages];
+  return [lookup, baseline, lookup1, ...pages];
 }

@@ -34,6 +34,19 @@ export const uniquePrefix = (db: DbId, collId: number, constraint?: string) =>
   encodeKey(constraint === undefined ? [db, 'u', collId] : [db, 'u', collId, constraint]);
 export const collVersionsPrefix = (db: DbId, collId: number) => encodeKey([db, 'h', collId]);
 
+/**
+ * The history garbage queue: one entry per superseded version,
+ *   ['gc', db, collId, supersededTs, docId, versionTs]
+ * so the sweep finds the versions that fell out of a collection's `history_days` window by
+ * reading a key range, never by scanning the whole history.
+ */
+export const gcKey = (db: DbId, collId: number, supersededTs: bigint, docId: bigint, versionTs: bigint) =>
+  encodeKey(['gc', db, collId, supersededTs, docId, versionTs]);
+export const gcRootPrefix = () => encodeKey(['gc']);
+export const gcCollPrefix = (db: DbId, collId: number) => encodeKey(['gc', db, collId]);
+/** Entries of a collection superseded strictly before `ts`. */
+export const gcCollBound = (db: DbId, collId: number, ts: bigint) => encodeKey(['gc', db, collId, ts]);
+
 export { prefixEnd };
 
 // Identity and access control:

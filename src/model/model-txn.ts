@@ -9,7 +9,7 @@ import { QueryError } from '../fql/errors';
 import { decodeFields, encodeFields, fromBytes, toBytes } from './codec';
 import {
   DbId, collIdAllocatorKey, docKey, docPrefix, prefixEnd, schemaKey, schemaPrefix,
-  schemaVersionKey, versionKey,
+  schemaVersionKey, versionKey, gcKey,
 } from './keys';
 import { isBuiltinModule } from '../fql/stdlib/registry';
 import { decodeKey } from '../storage/tuple';
@@ -83,6 +83,7 @@ export function defineHistoricalReader(read: HistoricalReader): void {
 }
 
 const MISSING = Symbol('missing');
+const EMPTY = new Uint8Array(0);
 
 export class ModelTxnImpl implements ModelTxn {
   private readonly docCache = new Map<string, DocData | typeof MISSING>();
@@ -224,8 +225,20 @@ export class ModelTxnImpl implements ModelTxn {
   }
 
   /** Write a document's new current version (and its history entry). */
+  /**
+   * The version a write in this transaction supersedes, queued for the history sweep (the
+   * version read earlier in this transaction — every update, replace and delete reads it).
+   */
+  private queueSuperseded(def: CollectionDef, id: string, docId: bigint): void {
+    const prev = this.docCache.get(this.docCacheKey(def.name, id));
+    if (prev !== undefined && prev !== MISSING && prev.ts < this.kv.ts) {
+      this.kv.put(gcKey(this.db, def.id, this.kv.ts, docId, prev.ts), EMPTY);
+    }
+  }
+
   writeDoc(def: CollectionDef, id: string, data: ReadonlyMap<string, Value>, ttl?: bigint): DocData {
     const docId = BigInt(id);
+    this.queueSuperseded(def, id, docId);
     const stored: StoredDoc = { ts: this.kv.ts.toString(), data: encodeFields(data) };
     if (ttl !== undefined) stored.ttl = ttl.toString();
     const bytes = toBytes(stored);
@@ -238,8 +251,12 @@ export class ModelTxnImpl implements ModelTxn {
 
   deleteDoc(def: CollectionDef, id: string): void {
     const docId = BigInt(id);
+    this.queueSuperseded(def, id, docId);
     this.kv.delete(docKey(this.db, def.id, docId));
     this.kv.put(versionKey(this.db, def.id, docId, this.kv.ts), toBytes({ ts: this.kv.ts.toString(), deleted: true }));
+    // Once the older versions are gone the deletion marker says nothing a missing version
+    // would not: it goes with them.
+    this.kv.put(gcKey(this.db, def.id, this.kv.ts, docId, this.kv.ts), EMPTY);
     this.docCache.set(this.docCacheKey(def.name, id), MISSING);
   }
 

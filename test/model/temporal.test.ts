@@ -1,15 +1,10 @@
 // Temporal reads (`at`), document expiry (`ttl`, `ttl_days`) and the history sweep.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { openHarness, plain, type ModelHarness } from './harness';
-import { openStorage } from '../../src/storage/open';
-import { encodeKey } from '../../src/storage/tuple';
 import { sweepHistory } from '../../src/model/temporal/history';
-import { docKey, versionPrefix, prefixEnd } from '../../src/model/keys';
-import { toBytes } from '../../src/model/codec';
+import { versionPrefix, prefixEnd, schemaKey } from '../../src/model/keys';
+import { fromBytes } from '../../src/model/codec';
 
 describe('temporal reads and expiry', () => {
   let h: ModelHarness;
@@ -47,28 +42,45 @@ describe('temporal reads and expiry', () => {
 });
 
 describe('history sweep', () => {
-  it('removes versions older than history_days but keeps the one current at the cut-off', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fql-sweep-'));
-    const engine = await openStorage({ dataDir: dir });
+  it('removes the versions that left the history_days window, and only those', async () => {
+    const h = await openHarness();
     try {
-      const collId = 1024;
-      const t = await engine.begin();
-      t.put(encodeKey([0, 's', 'Collection', 'C']), toBytes({ ts: '1', id: collId, data: { name: 'C', history_days: 1 } }));
+      await h.query('Collection.create({ name: "Kept", history_days: 1 })');
+      await h.query('Collection.create({ name: "Gone" })');
+      const id = plain(await h.query('Kept.create({ id: "7", v: 1 }).id'));
+      assert.equal(id, '7');
+      await h.query('Kept.byId("7")!.update({ v: 2 })');
+      const t3 = await h.run('Kept.byId("7")!.update({ v: 3 })');
+      assert.equal(t3.kind, 'ok');
+      const supersededLast = (t3 as { info: { txnTs: bigint } }).info.txnTs;
+      await h.query('Gone.create({ id: "8", v: 1 })');
+      await h.query('Gone.byId("8")!.update({ v: 2 })');
+      const deleted = await h.run('Gone.byId("8")!.delete()');
+      const lastWrite = (deleted as { info: { txnTs: bigint } }).info.txnTs;
+      const versions = async (coll: string, doc: bigint) => {
+        const r = await h.engine.begin({ readOnly: true });
+        const def = fromBytes<{ id: number }>((await r.get(schemaKey(0, 'Collection', coll)))!);
+        const collId = def.id;
+        const rows = await r.scan({ start: versionPrefix(0, collId, doc), end: prefixEnd(versionPrefix(0, collId, doc)) });
+        await r.rollback();
+        return rows.length;
+      };
+      assert.equal(await versions('Kept', 7n), 3);
+      assert.equal(await versions('Gone', 8n), 3);
+      // Nothing of Kept is older than a day yet; Gone keeps no history (history_days 0): its
+      // superseded versions and the deletion marker go.
       const day = 86_400_000_000n;
-      const now = 10n * day;
-      for (const ts of [now - 5n * day, now - 3n * day, now - 12n * 3600_000_000n]) {
-        t.put(encodeKey([0, 'h', collId, 7n, -ts]), toBytes({ ts: ts.toString(), data: {} }));
-      }
-      t.put(docKey(0, collId, 7n), toBytes({ ts: (now - 12n * 3600_000_000n).toString(), data: {} }));
-      await t.commit();
-      assert.equal(await sweepHistory(engine, now), 1);
-      const r = await engine.begin({ readOnly: true });
-      const left = await r.scan({ start: versionPrefix(0, collId, 7n), end: prefixEnd(versionPrefix(0, collId, 7n)) });
-      await r.rollback();
-      assert.equal(left.length, 2);
+      assert.equal(await sweepHistory(h.engine, lastWrite), 3);
+      assert.equal(await versions('Kept', 7n), 3);
+      assert.equal(await versions('Gone', 8n), 0);
+      // A day after the second version was superseded, the first two versions are out of the
+      // window but the current one stays; reading the current document still works.
+      assert.equal(await sweepHistory(h.engine, supersededLast + day), 2);
+      assert.equal(await versions('Kept', 7n), 1);
+      assert.equal(plain(await h.query('Kept.byId("7")!.v')), 3);
+      assert.equal(await sweepHistory(h.engine, supersededLast + 2n * day), 0);
     } finally {
-      await engine.close();
-      rmSync(dir, { recursive: true, force: true });
+      await h.close();
     }
   });
 });

@@ -5,9 +5,10 @@
 // `history_days` is removed by a periodic sweep, keeping the version that was current at the
 // cut-off so reads inside the retention window stay exact.
 import type { KvEngine, KvTxn } from '../../storage/kv';
-import { decodeKey } from '../../storage/tuple';
+import { KvConflictError } from '../../storage/kv';
+import { decodeKey, encodeKey } from '../../storage/tuple';
 import { decodeFields, decodeValue, fromBytes } from '../codec';
-import { ROOT_DB, collVersionsPrefix, prefixEnd, schemaPrefix, versionKey, versionPrefix, type DbId } from '../keys';
+import { gcCollBound, gcCollPrefix, gcRootPrefix, prefixEnd, schemaPrefix, versionKey, versionPrefix, type DbId } from '../keys';
 import { defineHistoricalReader, type CollectionDef, type ModelTxnImpl } from '../model-txn';
 import type { DocData } from '../model-api';
 import { sweepExpired } from './expiry';
@@ -45,44 +46,71 @@ async function retentions(txn: KvTxn, db: DbId): Promise<{ id: number; days: num
 }
 
 /**
- * Delete versions older than each collection's `history_days` (as of `nowUs`), keeping for
- * every document the newest version at or before the cut-off unless it is a deletion.
- * Returns the number of versions removed.
+ * Delete the versions that left their collection's `history_days` window: a version
+ * superseded (by an update, a replacement or a deletion) at or before now − history_days is not
+ * visible at any time inside the window. The garbage queue (`gcKey`) lists superseded versions
+ * by collection and supersession time, so a sweep reads only what it removes plus one key per
+ * collection. Entries of collections that no longer exist are dropped with their versions.
+ * Returns the number of versions removed. `onlyDb` limits the sweep to one database.
  */
-export async function sweepHistory(engine: KvEngine, nowUs: bigint, db: DbId = ROOT_DB): Promise<number> {
-  const read = await engine.begin({ readOnly: true });
-  let colls: { id: number; days: number }[];
-  try { colls = await retentions(read, db); } finally { await read.rollback(); }
+export async function sweepHistory(engine: KvEngine, nowUs: bigint, onlyDb?: DbId): Promise<number> {
+  const root = gcRootPrefix();
+  const rootEnd = prefixEnd(root);
+  const retention = new Map<DbId, Map<number, number>>();
+  let cursor = onlyDb === undefined ? root : encodeKey(['gc', onlyDb]);
   let removed = 0;
-  for (const c of colls) {
-    const cutoff = nowUs - BigInt(Math.trunc(c.days)) * US_PER_DAY;
-    const prefix = collVersionsPrefix(db, c.id);
-    let start = prefix;
-    for (;;) {
-      const txn = await engine.begin();
-      const rows = await txn.scan({ start, end: prefixEnd(prefix), limit: SWEEP_BATCH });
-      let doc: unknown;
-      let keptAtCutoff = false;
+  for (;;) {
+    // The next collection with queued versions.
+    const probe = await engine.begin({ readOnly: true });
+    let next: Uint8Array | undefined;
+    let days: Map<number, number> | undefined;
+    let db: DbId = 0;
+    let collId = 0;
+    try {
+      const rows = await probe.scan({ start: cursor, end: rootEnd, limit: 1 });
+      if (rows.length > 0) {
+        next = rows[0].key;
+        const parts = decodeKey(next);
+        db = parts[1] as number;
+        collId = parts[2] as number;
+        days = retention.get(db);
+        if (!days) retention.set(db, (days = new Map((await retentions(probe, db)).map((r) => [r.id, r.days]))));
+      }
+    } finally {
+      await probe.rollback();
+    }
+    if (!next || (onlyDb !== undefined && db !== onlyDb)) return removed;
+    const keepDays = days!.get(collId);
+    const cutoff = keepDays === undefined ? nowUs : nowUs - BigInt(Math.trunc(keepDays)) * US_PER_DAY;
+    removed += await sweepCollection(engine, db, collId, cutoff);
+    cursor = prefixEnd(gcCollPrefix(db, collId));
+  }
+}
+
+/** Remove a collection's queued versions superseded at or before `cutoff`, in batches. */
+async function sweepCollection(engine: KvEngine, db: DbId, collId: number, cutoff: bigint): Promise<number> {
+  let removed = 0;
+  for (;;) {
+    const txn = await engine.begin();
+    try {
+      const rows = await txn.scan({ start: gcCollPrefix(db, collId), end: gcCollBound(db, collId, cutoff + 1n), limit: SWEEP_BATCH });
       for (const r of rows) {
         const parts = decodeKey(r.key);
-        const docId = parts[parts.length - 2];
-        const ts = -BigInt(parts[parts.length - 1] as number | bigint);
-        if (docId !== doc) { doc = docId; keptAtCutoff = false; }
-        if (ts > cutoff) continue;
-        const deleted = fromBytes<StoredVersion>(r.value).deleted === true;
-        if (!keptAtCutoff && !deleted) { keptAtCutoff = true; continue; }
-        keptAtCutoff = true;
+        const docId = BigInt(parts[4] as number | bigint);
+        const versionTs = BigInt(parts[5] as number | bigint);
+        txn.delete(versionKey(db, collId, docId, versionTs));
         txn.delete(r.key);
-        removed++;
       }
       await txn.commit();
-      if (rows.length < SWEEP_BATCH) break;
-      // Resume at the next document, so each document's versions are judged in one batch.
-      const last = decodeKey(rows[rows.length - 1].key);
-      start = prefixEnd(versionPrefix(db, c.id, BigInt(last[last.length - 2] as number | bigint)));
+      removed += rows.length;
+      if (rows.length < SWEEP_BATCH) return removed;
+    } catch (e) {
+      await txn.rollback();
+      // A writer raced the batch; the next sweep picks it up again.
+      if (e instanceof KvConflictError) return removed;
+      throw e;
     }
   }
-  return removed;
 }
 
 /** Sweep period: FQL_SWEEP_INTERVAL_MS (tests shorten it), else a minute. */
