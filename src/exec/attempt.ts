@@ -8,7 +8,7 @@ import type { Principal } from '../auth/principal';
 import type { EvalContext, QueryStats } from '../fql/eval/context';
 import type { Value } from '../fql/values/value';
 import { attachPrincipal, authenticate } from '../model/identity/index';
-import { ModelTxnImpl } from '../model/model-txn';
+import { ModelTxnImpl, SharedDefinitions } from '../model/model-txn';
 import type { KvEngine, KvTxn } from '../storage/kv';
 
 export interface Attempt {
@@ -34,6 +34,14 @@ export interface AttemptSpec {
   readonly trusted?: boolean;
 }
 
+const definitions = new WeakMap<KvEngine, SharedDefinitions>();
+/** One definition cache per storage engine (tests run several engines in one process). */
+function sharedDefinitions(engine: KvEngine): SharedDefinitions {
+  let d = definitions.get(engine);
+  if (!d) definitions.set(engine, (d = new SharedDefinitions()));
+  return d;
+}
+
 export function newStats(): QueryStats {
   return { computeOps: 0, readOps: 0, writeOps: 0, storageBytesRead: 0, storageBytesWrite: 0, contentionRetries: 0 };
 }
@@ -50,7 +58,7 @@ export async function beginAttempt(engine: KvEngine, spec: AttemptSpec): Promise
       await kv.rollback();
       return undefined;
     }
-    const model = new ModelTxnImpl(kv, principal.db);
+    const model = new ModelTxnImpl(kv, principal.db, sharedDefinitions(engine));
     const ctx: EvalContext = {
       source: spec.source ?? '',
       templateValues: spec.templateValues ?? [],

@@ -83,6 +83,27 @@ export function defineHistoricalReader(read: HistoricalReader): void {
 }
 
 const MISSING = Symbol('missing');
+
+/**
+ * Collection definitions read by earlier transactions, per database and name, tagged with the
+ * schema version they were read at. A transaction reads the schema version (one point read it
+ * needs anyway for `schema_version`) and reuses a definition read at that same version instead
+ * of reading and decoding it again. Sound because every schema change bumps the version, a
+ * transaction's reads of the version and of a definition come from one snapshot (PostgreSQL)
+ * or are validated together at commit (SQLite: a transaction that could see a mismatched pair
+ * fails validation), and transactions that changed the schema neither read nor fill it.
+ */
+export class SharedDefinitions {
+  private readonly byKey = new Map<string, { version: bigint; def: CollectionDef | typeof MISSING }>();
+  get(db: DbId, name: string, version: bigint): CollectionDef | typeof MISSING | undefined {
+    const e = this.byKey.get(db + '\u0000' + name);
+    return e && e.version === version ? e.def : undefined;
+  }
+  set(db: DbId, name: string, version: bigint, def: CollectionDef | typeof MISSING): void {
+    if (this.byKey.size >= 10_000) this.byKey.clear();
+    this.byKey.set(db + '\u0000' + name, { version, def });
+  }
+}
 const EMPTY = new Uint8Array(0);
 
 export class ModelTxnImpl implements ModelTxn {
@@ -97,7 +118,14 @@ export class ModelTxnImpl implements ModelTxn {
    */
   context?: EvalContext;
 
-  constructor(readonly kv: KvTxn, readonly db: DbId) {}
+  /** Set once this transaction changes the schema: its definitions are not shared then. */
+  private schemaWritten = false;
+
+  /**
+   * `shared`: definitions already read by other transactions of the same storage engine,
+   * keyed by schema version (see SharedDefinitions).
+   */
+  constructor(readonly kv: KvTxn, readonly db: DbId, private readonly shared?: SharedDefinitions) {}
 
   /** Bind the query context (idempotent); reads then honour `at (time) { ... }` snapshots. */
   bindContext(ctx: EvalContext): void {
@@ -113,12 +141,22 @@ export class ModelTxnImpl implements ModelTxn {
     if (sys) return sys;
     const hit = this.collCache.get(name);
     if (hit !== undefined) return hit === MISSING ? undefined : hit;
+    const share = this.shared && !this.schemaWritten ? this.shared : undefined;
+    const version = share ? await this.schemaVersion() : 0n;
+    const known = share?.get(this.db, name, version);
+    if (known !== undefined) {
+      this.collCache.set(name, known);
+      return known === MISSING ? undefined : known;
+    }
     const raw = await this.kv.get(schemaKey(this.db, 'Collection', name));
-    if (!raw) { this.collCache.set(name, MISSING); return undefined; }
-    const s = fromBytes<StoredNamed>(raw);
-    const def: CollectionDef = { name, id: s.id!, ts: BigInt(s.ts), data: decodeFields(s.data as never) };
+    let def: CollectionDef | typeof MISSING = MISSING;
+    if (raw) {
+      const s = fromBytes<StoredNamed>(raw);
+      def = { name, id: s.id!, ts: BigInt(s.ts), data: decodeFields(s.data as never) };
+    }
     this.collCache.set(name, def);
-    return def;
+    share?.set(this.db, name, version, def);
+    return def === MISSING ? undefined : def;
   }
 
   /** The collection whose definition has `alias: name` (Fauna resolves aliases as globals). */
@@ -178,6 +216,7 @@ export class ModelTxnImpl implements ModelTxn {
   }
 
   bumpSchemaVersion(): void {
+    this.schemaWritten = true;
     this.aliases = undefined;
     this.kv.put(schemaVersionKey(this.db), toBytes(this.kv.ts.toString()));
     this.cachedSchemaVersion = this.kv.ts;
