@@ -12,8 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, ServiceError, fql, type Query, type QueryValue } from 'fauna';
-import { startServer, type StartOptions, type TestServer } from '../helpers/server';
-import { freshPgDatabase } from './pg-database';
+import { freshPgDatabase, startServer, type StartOptions, type TestServer } from '../helpers/server';
 
 const TOOLS = resolve(__dirname, '..', '..', 'src', 'tools');
 const PG = process.env.FQL_TEST_PG;

@@ -5,8 +5,7 @@
 import { after, before, describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, ServiceError, fql, type Query, type QueryValue } from 'fauna';
-import { startServer, type TestServer } from '../helpers/server';
-import { freshPgDatabase } from './pg-database';
+import { freshPgDatabase, startServer, type TestServer } from '../helpers/server';
 
 const PG = process.env.FQL_TEST_PG;
 

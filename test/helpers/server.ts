@@ -41,8 +41,8 @@ export async function freePort(): Promise<number> {
 
 let pgDbCounter = 0;
 
-/** A fresh PostgreSQL database on the FQL_TEST_PG server, for one test server. */
-async function freshPgDatabase(baseUrl: string): Promise<string> {
+/** Creates an empty database on the server of `baseUrl` (same user) and returns its URL. */
+export async function freshPgDatabase(baseUrl: string): Promise<string> {
   const { Client: PgClient } = await import('pg');
   const name = `fqltest_${process.pid}_${Date.now().toString(36)}_${pgDbCounter++}`;
   const admin = new PgClient({ connectionString: baseUrl });
