@@ -1,51 +1,36 @@
 // The /query/1 request body: a JSON object with `query` and optional `arguments`
-// (core `FQL2RequestBody`, errors from `FQL2Endpoint.getRequestBody`).
-import { isJsonObject, jsonLabel } from '../wire/json-labels';
+// (core `FQL2RequestBody`, errors from `FQL2Endpoint.getRequestBody`). Read with our own JSON
+// reader so member order, duplicate keys and exact numbers reach the decoders as Fauna sees them.
+import { jsonLabel } from '../wire/json-labels';
+import { JsonNestingError, JsonObject, JsonSyntaxError, type JsonValue, readJson } from '../wire/json-reader';
 
 /** A body error; `message` is the full response message. */
 export class InvalidBodyError extends Error {}
 
 export interface QueryBody {
-  readonly query: unknown;
-  readonly arguments?: Readonly<Record<string, unknown>>;
+  readonly query: JsonValue;
+  /** Argument name → raw value; a repeated name keeps its first position and last value. */
+  readonly arguments?: ReadonlyMap<string, JsonValue>;
 }
 
-/** Jackson's default maximum nesting depth (StreamReadConstraints). */
-export const MAX_JSON_DEPTH = 1000;
-
-/** Deepest array/object nesting in JSON text, scanning bytes (strings skipped). */
-export function jsonDepthExceeds(buf: Buffer, limit: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < buf.length; i++) {
-    const c = buf[i];
-    if (inString) {
-      if (c === 0x5c /* \ */) i++;
-      else if (c === 0x22 /* " */) inString = false;
-    } else if (c === 0x22) {
-      inString = true;
-    } else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
-      if (++depth > limit) return true;
-    } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) {
-      depth--;
-    }
+function readBodyJson(buf: Buffer): JsonValue {
+  try {
+    return readJson(buf.toString('utf8'));
+  } catch (e) {
+    if (e instanceof JsonNestingError) throw new InvalidBodyError('Invalid request body: JSON exceeds nesting limit');
+    if (e instanceof JsonSyntaxError) throw new InvalidBodyError(`Invalid request body: ${e.message}`);
+    throw e;
   }
-  return false;
 }
 
 export function parseQueryBody(buf: Buffer): QueryBody {
   if (buf.length === 0) throw new InvalidBodyError('No request body provided');
-  if (jsonDepthExceeds(buf, MAX_JSON_DEPTH)) throw new InvalidBodyError('Invalid request body: JSON exceeds nesting limit');
-  let json: unknown;
-  try {
-    json = JSON.parse(buf.toString('utf8'));
-  } catch (e) {
-    throw new InvalidBodyError(`Invalid request body: ${(e as Error).message}`);
-  }
-  if (!isJsonObject(json)) throw new InvalidBodyError(`Invalid request body: Unexpected JSON ${jsonLabel(json)}. Expected Object Start.`);
-  if (!('query' in json)) throw new InvalidBodyError("Invalid request body: Missing field 'query'.");
-  const args = json.arguments;
-  if (args === undefined || args === null) return { query: json.query };
-  if (!isJsonObject(args)) throw new InvalidBodyError(`Invalid request body: Unexpected JSON ${jsonLabel(args)}. Expected Object.`);
-  return { query: json.query, arguments: args };
+  const json = readBodyJson(buf);
+  if (!(json instanceof JsonObject)) throw new InvalidBodyError(`Invalid request body: Unexpected JSON ${jsonLabel(json)}. Expected Object Start.`);
+  const query = json.get('query');
+  if (query === undefined) throw new InvalidBodyError("Invalid request body: Missing field 'query'.");
+  const args = json.get('arguments');
+  if (args === undefined || args === null) return { query };
+  if (!(args instanceof JsonObject)) throw new InvalidBodyError(`Invalid request body: Unexpected JSON ${jsonLabel(args)}. Expected Object.`);
+  return { query, arguments: args.toMap() };
 }

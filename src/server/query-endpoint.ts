@@ -14,6 +14,7 @@ import { parseAuthorization } from '../auth/secret-parse';
 import type { ValueFormat } from '../wire/encode';
 import { InvalidValueError, decodeTagged } from '../wire/tagged-decode';
 import { decodeSimple } from '../wire/simple-decode';
+import type { JsonValue } from '../wire/json-reader';
 import { type AssembledQuery, TemplateSyntaxError, TemplateValueError, assembleQuery } from '../wire/template';
 import type { Handler, ServerRequest, ServerResponse } from './http-types';
 import { protocolError } from './responses';
@@ -29,16 +30,16 @@ function badRequest(message: string, tags?: string): ServerResponse {
   return protocolError(400, 'invalid_request', message, tags);
 }
 
-function decodeArguments(args: Readonly<Record<string, unknown>> | undefined, format: ValueFormat): Map<string, Value> {
+function decodeArguments(args: ReadonlyMap<string, JsonValue> | undefined, format: ValueFormat): Map<string, Value> {
   const out = new Map<string, Value>();
   if (args === undefined) return out;
-  for (const k of Object.keys(args)) {
+  for (const [k, raw] of args) {
     if (format === 'simple') {
-      out.set(k, decodeSimple(args[k]));
+      out.set(k, decodeSimple(raw));
       continue;
     }
     try {
-      out.set(k, decodeTagged(args[k]));
+      out.set(k, decodeTagged(raw));
     } catch (e) {
       if (e instanceof InvalidValueError) throw new InvalidArgumentError(`Invalid argument '${k}': ${e.message}`);
       throw e;
@@ -50,7 +51,7 @@ function decodeArguments(args: Readonly<Record<string, unknown>> | undefined, fo
 class InvalidArgumentError extends Error {}
 
 /** Template value errors are reported after authentication and arguments, as in core. */
-function assembleOrValueError(query: unknown): AssembledQuery | TemplateValueError {
+function assembleOrValueError(query: JsonValue): AssembledQuery | TemplateValueError {
   try {
     return assembleQuery(query);
   } catch (e) {

@@ -6,7 +6,7 @@
 import type { Value } from '../fql/values/value';
 import { INT_MAX, INT_MIN, LONG_MAX, LONG_MIN, NULL, arr, bool, double, int, long, obj, str } from '../fql/values/construct';
 import { parseDate, parseTime } from '../fql/values/format';
-import { isJsonObject } from './json-labels';
+import { JsonNumber, JsonObject, type JsonValue } from './json-reader';
 
 /** A value that cannot be decoded; the message is lowercase, it is embedded in a sentence. */
 export class InvalidValueError extends Error {}
@@ -21,31 +21,33 @@ const INTEGER_RE = /^[+-]?\d+$/;
 const DOUBLE_RE = /^[+-]?(?:NaN|Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[dDfF]?)$/;
 const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
 
-export function decodeTagged(json: unknown): Value {
+export function decodeTagged(json: JsonValue): Value {
   if (typeof json === 'string') return str(json);
   if (typeof json === 'boolean') return bool(json);
   if (json === null) return NULL;
-  if (typeof json === 'number') throw new InvalidValueError('numbers must be tagged');
-  if (Array.isArray(json)) return arr(json.map(decodeTagged));
-  const rec = json as Record<string, unknown>;
-  let tag: string | undefined;
-  let count = 0;
-  for (const k in rec) {
-    count++;
-    if (tag === undefined && k.charCodeAt(0) === 64 /* @ */) tag = k;
-  }
-  if (tag === undefined) return decodeObjectFields(rec);
-  if (count > 1) throw new InvalidValueError('too many keys in tagged value');
-  return decodeTag(tag, rec[tag]);
+  if (json instanceof JsonNumber) throw new InvalidValueError('numbers must be tagged');
+  if (json instanceof JsonObject) return decodeObject(json);
+  return arr(json.map(decodeTagged));
 }
 
-function decodeObjectFields(rec: Record<string, unknown>): Value {
+/** Core reads objects into a SeqMap first, merging repeated keys (see JsonObject.toMap). */
+function decodeObject(o: JsonObject): Value {
+  const members = o.toMap();
+  for (const [k, v] of members) {
+    if (k.charCodeAt(0) !== 64 /* @ */) continue;
+    if (members.size > 1) throw new InvalidValueError('too many keys in tagged value');
+    return decodeTag(k, v);
+  }
+  return decodeMembers(members);
+}
+
+function decodeMembers(members: ReadonlyMap<string, JsonValue>): Value {
   const m = new Map<string, Value>();
-  for (const k in rec) m.set(k, decodeTagged(rec[k]));
+  for (const [k, v] of members) m.set(k, decodeTagged(v));
   return obj(m);
 }
 
-function asString(tag: string, v: unknown): string {
+function asString(tag: string, v: JsonValue): string {
   if (typeof v !== 'string') throw new InvalidValueError(`${tag} requires a string value`);
   return v;
 }
@@ -57,7 +59,7 @@ function parseInteger(s: string, min: bigint, max: bigint): bigint | undefined {
   return n < min || n > max ? undefined : n;
 }
 
-function decodeTag(tag: string, v: unknown): Value {
+function decodeTag(tag: string, v: JsonValue): Value {
   switch (tag) {
     case '@int': {
       const n = parseInteger(asString(tag, v), BigInt(INT_MIN), BigInt(INT_MAX));
@@ -75,8 +77,8 @@ function decodeTag(tag: string, v: unknown): Value {
       return double(Number(s.replace(/[dDfF]$/, '')));
     }
     case '@object': {
-      if (!isJsonObject(v)) throw new InvalidValueError(`${tag} requires an object value`);
-      return decodeObjectFields(v);
+      if (!(v instanceof JsonObject)) throw new InvalidValueError(`${tag} requires an object value`);
+      return decodeMembers(v.toMap());
     }
     case '@time': {
       const ns = parseTime(asString(tag, v));

@@ -7,7 +7,8 @@
 //     value (objects through `@object`, so `@` keys survive).
 import type { Value } from '../fql/values/value';
 import { fqlStringLiteral } from './fql-literal';
-import { isJsonObject, jsonLabel } from './json-labels';
+import { jsonLabel } from './json-labels';
+import { JsonObject, type JsonValue, isJsonArray } from './json-reader';
 import { InvalidValueError, decodeTagged } from './tagged-decode';
 
 /** Core's `TemplateSigil.Value`; displayed as `<value>` (same length) in error summaries. */
@@ -30,7 +31,7 @@ export class TemplateValueError extends Error {
 
 const FRAGMENT_EXPECTED = "an object with a single key 'fql', 'value', 'array', or 'object'";
 
-function unexpected(v: unknown, expected: string): TemplateSyntaxError {
+function unexpected(v: JsonValue, expected: string): TemplateSyntaxError {
   return new TemplateSyntaxError(`Unexpected JSON ${jsonLabel(v)}. Expected ${expected}.`);
 }
 
@@ -39,9 +40,9 @@ function unexpected(v: unknown, expected: string): TemplateSyntaxError {
  * TemplateSyntaxError; they are all found before any value is decoded (TemplateValueError),
  * as in core where values are decoded when the assembled query is parsed.
  */
-export function assembleQuery(query: unknown): AssembledQuery {
+export function assembleQuery(query: JsonValue): AssembledQuery {
   if (typeof query === 'string') return { source: query, templateValues: [] };
-  if (!isJsonObject(query)) throw unexpected(query, 'query template');
+  if (!(query instanceof JsonObject)) throw unexpected(query, 'query template');
   const b = new TemplateBuilder();
   b.readFragment(query);
   const templateValues: Value[] = new Array(b.values.length);
@@ -57,7 +58,7 @@ export function assembleQuery(query: unknown): AssembledQuery {
   return { source: b.query, templateValues };
 }
 
-interface PendingValue { raw: unknown; offset: number }
+interface PendingValue { raw: JsonValue; offset: number }
 
 class TemplateBuilder {
   query = '';
@@ -68,9 +69,9 @@ class TemplateBuilder {
   private hitQuery = false;
 
   /** A part of an `fql` list or a container element: source text or a fragment object. */
-  readPart(part: unknown): void {
+  readPart(part: JsonValue): void {
     if (typeof part === 'string') this.readString(part);
-    else if (isJsonObject(part)) this.readFragment(part);
+    else if (part instanceof JsonObject) this.readFragment(part);
     else throw unexpected(part, 'query template');
   }
 
@@ -80,14 +81,11 @@ class TemplateBuilder {
     this.query += this.inContainer ? `(${s})` : s;
   }
 
-  readFragment(frag: Record<string, unknown>): void {
-    let key: string | undefined;
-    let count = 0;
-    for (const k in frag) {
-      if (count++ === 0) key = k;
-    }
-    if (key === undefined) throw new TemplateSyntaxError(`Unexpected JSON Object End. Expected ${FRAGMENT_EXPECTED}.`);
-    const body = frag[key];
+  readFragment(frag: JsonObject): void {
+    const count = frag.keys.length;
+    if (count === 0) throw new TemplateSyntaxError(`Unexpected JSON Object End. Expected ${FRAGMENT_EXPECTED}.`);
+    const key = frag.keys[0];
+    const body = frag.values[0];
     const outer = this.inContainer;
     switch (key) {
       case 'fql':
@@ -113,8 +111,8 @@ class TemplateBuilder {
     if (count > 1) throw new TemplateSyntaxError(`Unexpected JSON Object Field Name. Expected ${FRAGMENT_EXPECTED}.`);
   }
 
-  private readFql(parts: unknown, wrapParens: boolean): void {
-    if (!Array.isArray(parts)) throw unexpected(parts, 'Array Start');
+  private readFql(parts: JsonValue, wrapParens: boolean): void {
+    if (!isJsonArray(parts)) throw unexpected(parts, 'Array Start');
     if (wrapParens) this.query += '(';
     for (const p of parts) this.readPart(p);
     if (wrapParens) this.query += ')';
@@ -140,13 +138,13 @@ class TemplateBuilder {
     // Core always decodes these as tagged, so wrapping in @object keeps `@` keys literal.
     const raw = objectKeys === undefined
       ? children
-      : { '@object': Object.fromEntries(objectKeys.map((k, i) => [k, children[i]])) };
+      : new JsonObject(['@object'], [new JsonObject(objectKeys, children)]);
     this.query = this.query.slice(0, qstart) + VALUE_PLACEHOLDER;
     this.values.push({ raw, offset: qstart });
   }
 
-  private readArray(items: unknown): void {
-    if (!Array.isArray(items)) throw unexpected(items, 'Array Start');
+  private readArray(items: JsonValue): void {
+    if (!isJsonArray(items)) throw unexpected(items, 'Array Start');
     this.container(() => {
       this.query += '[';
       for (let i = 0; i < items.length; i++) {
@@ -158,15 +156,21 @@ class TemplateBuilder {
     });
   }
 
-  private readObject(fields: unknown): void {
-    if (!isJsonObject(fields)) throw unexpected(fields, 'Object Start');
+  private readObject(fields: JsonValue): void {
+    if (!(fields instanceof JsonObject)) throw unexpected(fields, 'Object Start');
     this.container(() => {
-      const keys = Object.keys(fields);
+      const { keys, values } = fields;
+      // Unlike values, template objects refuse repeated keys (core FQL2Query.decodeObject).
+      const seen = keys.length > 1 ? new Set<string>() : undefined;
       this.query += '{ ';
       for (let i = 0; i < keys.length; i++) {
         if (i > 0) this.query += ', ';
+        if (seen !== undefined) {
+          if (seen.has(keys[i])) throw new TemplateSyntaxError(`Duplicate object field \`${keys[i]}\``);
+          seen.add(keys[i]);
+        }
         this.query += fqlStringLiteral(keys[i]) + ': ';
-        this.readPart(fields[keys[i]]);
+        this.readPart(values[i]);
       }
       this.query += ' }';
       return keys;

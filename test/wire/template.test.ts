@@ -1,32 +1,36 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TemplateSyntaxError, TemplateValueError, VALUE_PLACEHOLDER as P, assembleQuery } from '../../src/wire/template';
+import { readJson } from '../../src/wire/json-reader';
+
+/** Tests write templates as JS literals; assembly reads what the JSON reader produces. */
+const assemble = (x: unknown) => assembleQuery(readJson(JSON.stringify(x)));
 
 test('a plain string query is the source', () => {
-  assert.deepEqual(assembleQuery('1 + 1'), { source: '1 + 1', templateValues: [] });
+  assert.deepEqual(assemble('1 + 1'), { source: '1 + 1', templateValues: [] });
 });
 
 test('fql fragments concatenate; value fragments become placeholders decoded as tagged', () => {
-  const r = assembleQuery({ fql: ['let x = ', { value: { '@int': '1' } }, '; x'] });
+  const r = assemble({ fql: ['let x = ', { value: { '@int': '1' } }, '; x'] });
   assert.equal(r.source, `let x = ${P}; x`);
   assert.deepEqual(r.templateValues, [{ t: 'int', v: 1 }]);
 });
 
 test('nested fql directly in fql is spliced without parentheses', () => {
-  const r = assembleQuery({ fql: ['5 + ', { fql: ['1 + 2'] }] });
+  const r = assemble({ fql: ['5 + ', { fql: ['1 + 2'] }] });
   assert.equal(r.source, '5 + 1 + 2');
 });
 
 test('fql inside array/object is parenthesised; containers with queries stay literals', () => {
-  const r = assembleQuery({ array: [{ fql: ['1 + 1'] }, { value: { '@int': '2' } }] });
+  const r = assemble({ array: [{ fql: ['1 + 1'] }, { value: { '@int': '2' } }] });
   assert.equal(r.source, `[(1 + 1), ${P}]`);
   assert.deepEqual(r.templateValues, [{ t: 'int', v: 2 }]);
-  const o = assembleQuery({ object: { 'a"b': { fql: ['x'] }, c: { value: 'y' } } });
+  const o = assemble({ object: { 'a"b': { fql: ['x'] }, c: { value: 'y' } } });
   assert.equal(o.source, `{ "a\\"b": (x), "c": ${P} }`);
 });
 
 test('all-value arrays and objects collapse to one value; objects keep @ keys', () => {
-  const r = assembleQuery({
+  const r = assemble({
     fql: ['let x = ', {
       object: {
         a: { value: { '@int': '1' } },
@@ -50,23 +54,23 @@ test('all-value arrays and objects collapse to one value; objects keep @ keys', 
 });
 
 test('an inner all-value container collapses even when the outer one cannot', () => {
-  const r = assembleQuery({ array: [{ fql: ['a'] }, { array: [{ value: 'x' }, { value: 'y' }] }] });
+  const r = assemble({ array: [{ fql: ['a'] }, { array: [{ value: 'x' }, { value: 'y' }] }] });
   assert.equal(r.source, `[(a), ${P}]`);
   assert.deepEqual(r.templateValues, [{ t: 'array', v: [{ t: 'string', v: 'x' }, { t: 'string', v: 'y' }] }]);
 });
 
 test('structure errors use core messages', () => {
-  assert.throws(() => assembleQuery({ fql: ['a'], value: 1 }), (e: unknown) =>
+  assert.throws(() => assemble({ fql: ['a'], value: 1 }), (e: unknown) =>
     e instanceof TemplateSyntaxError && e.message === "Unexpected JSON Object Field Name. Expected an object with a single key 'fql', 'value', 'array', or 'object'.");
-  assert.throws(() => assembleQuery({ nope: [] }), /single key 'fql', 'value', 'array', or 'object'/);
-  assert.throws(() => assembleQuery({ fql: ['a\u0000b'] }), /^Error: FQL strings cannot contain NUL characters$/);
-  assert.throws(() => assembleQuery(5), (e: unknown) =>
+  assert.throws(() => assemble({ nope: [] }), /single key 'fql', 'value', 'array', or 'object'/);
+  assert.throws(() => assemble({ fql: ['a\u0000b'] }), /^Error: FQL strings cannot contain NUL characters$/);
+  assert.throws(() => assemble(5), (e: unknown) =>
     e instanceof TemplateSyntaxError && e.message === 'Unexpected JSON Integer. Expected query template.');
-  assert.throws(() => assembleQuery({ fql: [1] }), /Unexpected JSON Integer/);
+  assert.throws(() => assemble({ fql: [1] }), /Unexpected JSON Integer/);
 });
 
 test('undecodable values report the placeholder span', () => {
-  assert.throws(() => assembleQuery({ fql: ['let x = ', { value: 5 }] }), (e: unknown) => {
+  assert.throws(() => assemble({ fql: ['let x = ', { value: 5 }] }), (e: unknown) => {
     assert.ok(e instanceof TemplateValueError);
     assert.equal(e.message, 'numbers must be tagged');
     assert.equal(e.start, 8);
