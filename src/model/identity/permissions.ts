@@ -156,8 +156,23 @@ function baseline(p: Principal, resource: string, action: Action, subject: DocDa
  * collection name, or a function name for `call`). `args` builds the predicate arguments;
  * `subject` is the document concerned, for the identity baseline.
  */
-export async function isAllowed(
+export function isAllowed(
   state: AuthState, resource: string, action: Action, args: () => readonly Value[], subject?: DocData,
+): Promise<boolean> {
+  return decide(state, resource, action, args, subject);
+}
+
+/**
+ * Whether the caller may perform `action` on any document of `resource` without a predicate
+ * having to hold (built-in roles, privileges granted as `true`).
+ */
+export function allowedUnconditionally(state: AuthState, resource: string, action: Action): Promise<boolean> {
+  return decide(state, resource, action, undefined, undefined);
+}
+
+/** `args` undefined: answer without evaluating predicates (a predicate grant does not count). */
+async function decide(
+  state: AuthState, resource: string, action: Action, args: (() => readonly Value[]) | undefined, subject?: DocData,
 ): Promise<boolean> {
   const p = state.principal;
   switch (p.access.kind) {
@@ -179,6 +194,7 @@ export async function isAllowed(
         if (g === true) return true;
         if (g !== undefined) grants.push(g);
       }
+      if (!args) return false;
       for (const g of grants) if (await predicateHolds(state, g as string, args())) return true;
       return false;
     }

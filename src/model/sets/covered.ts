@@ -16,7 +16,7 @@ import type { DocV, Value } from '../../fql/values/value';
 import type { DocData } from '../model-api';
 import { ModelTxnImpl } from '../model-txn';
 import { authState, memoOf } from '../identity/auth-state';
-import { isAllowed } from '../identity/permissions';
+import { allowedUnconditionally } from '../identity/permissions';
 import { entryVersion, type EntryVersion } from '../indexes/index-store';
 
 interface RecordedEntry {
@@ -46,9 +46,6 @@ export function recordEntry(
   byIndex.set(index, { collId, defTs, raw: value });
 }
 
-/** Thrown by the predicate arguments to stop a permission check before it runs a predicate. */
-class PredicateNeeded {}
-
 /**
  * Whether the caller may read every document of `coll` without a predicate (admin and server
  * keys, roles with `read: true`), memoised per query and principal.
@@ -60,13 +57,7 @@ export async function readsUnconditionally(model: ModelTxnImpl, coll: string): P
   const key = `coveredRead:${coll}`;
   const known = memo.get(key);
   if (typeof known === 'boolean') return known;
-  let verdict: boolean;
-  try {
-    verdict = await isAllowed(state, coll, 'read', () => { throw new PredicateNeeded(); });
-  } catch (e) {
-    if (!(e instanceof PredicateNeeded)) throw e;
-    verdict = false;
-  }
+  const verdict = await allowedUnconditionally(state, coll, 'read');
   memo.set(key, verdict);
   return verdict;
 }
