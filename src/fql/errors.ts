@@ -41,3 +41,8 @@ export class QueryCheckError extends Error {
 export class QueryTimeout extends Error {
   constructor() { super('query timed out'); }
 }
+
+/** A JavaScript stack overflow (deeply nested input or values): refused, never a crash. */
+export function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}

@@ -8,6 +8,7 @@ import type { DocV, NullDocV, ObjectV, Value } from '../fql/values/value';
 import type { CollectionDef } from './model-txn';
 import type { DocData } from './model-api';
 import { newId } from './ids';
+import { docWriteFailure } from './write-failures';
 import { modelOf, toDocId } from './stdlib/args';
 import { schemaOf } from './definitions/schema';
 
@@ -79,13 +80,6 @@ async function store(ctx: EvalContext, write: DocWrite): Promise<void> {
 /** Fields a document always has; user data may not set them (`id` only on create). */
 const META_FIELDS = new Set(['id', 'coll', 'ts']);
 
-function writeFailure(action: 'create' | 'update' | 'replace', coll: string, path: string, message: string): QueryError {
-  const what = action === 'create' ? 'create' : action === 'update' ? 'update' : 'replace';
-  return new QueryError('constraint_failure', `Failed to ${what} document in collection \`${coll}\`.`, undefined, {
-    constraintFailures: [{ paths: [[path]], message }],
-  });
-}
-
 /** Null means "absent" in Fauna documents: drop null members of objects, recursively. */
 function stripNulls(fields: ReadonlyMap<string, Value>): Map<string, Value> {
   const out = new Map<string, Value>();
@@ -118,14 +112,14 @@ function takeTtl(action: 'create' | 'update' | 'replace', def: CollectionDef, fi
   if (v === undefined) return undefined;
   fields.delete('ttl');
   if (v.t === 'null') return null;
-  if (!schemaOf(def).documentTtls) throw writeFailure(action, def.name, 'ttl', 'Unexpected field provided');
-  if (v.t !== 'time') throw writeFailure(action, def.name, 'ttl', `Expected Time | Null, provided ${typeName(v)}`);
+  if (!schemaOf(def).documentTtls) throw docWriteFailure(action, def.name, 'ttl', 'Unexpected field provided');
+  if (v.t !== 'time') throw docWriteFailure(action, def.name, 'ttl', `Expected Time | Null, provided ${typeName(v)}`);
   return v.ns;
 }
 
 function rejectMeta(action: 'create' | 'update' | 'replace', coll: string, fields: ReadonlyMap<string, Value>): void {
   for (const k of fields.keys()) {
-    if (META_FIELDS.has(k)) throw writeFailure(action, coll, k, `Cannot write to the reserved field \`${k}\`.`);
+    if (META_FIELDS.has(k)) throw docWriteFailure(action, coll, k, `Cannot write to the reserved field \`${k}\`.`);
   }
 }
 
@@ -141,7 +135,7 @@ export async function createDocument(ctx: EvalContext, def: CollectionDef, data:
         throw new QueryError('invalid_document_id',
           `Create in collection ${def.name} failed due to invalid document id ${given.t === 'string' ? given.v : String(given.v)}`);
       }
-      throw writeFailure('create', def.name, 'id', `Expected ID | String | Long, provided ${typeName(given)}`);
+      throw docWriteFailure('create', def.name, 'id', `Expected ID | String | Long, provided ${typeName(given)}`);
     }
     if (await model.getDoc(def.name, parsed)) {
       throw new QueryError('document_id_exists', `Collection \`${def.name}\` already contains document with id ${parsed}.`);

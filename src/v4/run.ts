@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { Credentials } from '../auth/credentials';
 import { secretDigest } from '../auth/secrets';
 import type { QueryStats } from '../fql/eval/context';
-import { QueryTimeout } from '../fql/errors';
+import { QueryTimeout, isStackOverflow } from '../fql/errors';
 import { fromBytes } from '../model/codec';
 import { secretLookupKey } from '../model/keys';
 import { beginAttempt, newStats } from '../exec/attempt';
@@ -119,7 +119,7 @@ export function createV4Service(opts: V4ServiceOptions): V4Service {
           return { kind: 'error', errors: [err], txnTs: kv.ts, stats: statsOut(stats, startedAt, kv) };
         }
         if (e instanceof V4Error) return { kind: 'error', errors: [e], txnTs: kv.ts, stats: statsOut(stats, startedAt, kv) };
-        if (e instanceof RangeError && /call stack/i.test(e.message)) {
+        if (isStackOverflow(e)) {
           const err = new V4Error('stack overflow', 'Call stack reached the maximum limit.', []);
           return { kind: 'error', errors: [err], txnTs: kv.ts, stats: statsOut(stats, startedAt, kv) };
         }

@@ -8,18 +8,7 @@ import { connect as h2connect } from 'node:http2';
 import { randomBytes } from 'node:crypto';
 import { fql } from 'fauna';
 import { rawQuery, startServer, TestServer } from '../helpers/server';
-
-/** A deterministic PRNG so a failing case can be reproduced from its seed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../helpers/random';
 
 describe('bad input', () => {
   let server: TestServer;

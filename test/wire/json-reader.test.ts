@@ -3,18 +3,7 @@ import assert from 'node:assert/strict';
 import {
   JsonNestingError, JsonNumber, JsonObject, JsonSyntaxError, type JsonValue, MAX_JSON_DEPTH, readJson,
 } from '../../src/wire/json-reader';
-
-/** A deterministic PRNG so a failing case can be reproduced from its seed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../helpers/random';
 
 /** What JSON.parse would build from the same text (it merges repeated keys the same way). */
 function toPlain(v: JsonValue): unknown {

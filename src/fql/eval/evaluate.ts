@@ -2,7 +2,7 @@
 // TypeScript (standard-library methods that take lambdas).
 import type { Query } from '../ast/nodes';
 import type { Diagnostic } from '../errors';
-import { QueryCheckError } from '../errors';
+import { QueryCheckError, isStackOverflow } from '../errors';
 import type { Callable, CallSite, FunctionV, Value } from '../values/value';
 import { freeNames } from './analysis';
 import { invoke } from './calls';
@@ -53,7 +53,7 @@ export async function evaluateQuery(q: Query, ctx: EvalContext, opts: EvaluateOp
   try {
     return await evaluatorFor(ctx).evalExpr(q.body, scope);
   } catch (err) {
-    if (err instanceof RangeError && /call stack/i.test(err.message)) throw stackOverflow(MAX_STACK_FRAMES, q.body.span);
+    if (isStackOverflow(err)) throw stackOverflow(MAX_STACK_FRAMES, q.body.span);
     throw err;
   }
 }

@@ -1,7 +1,7 @@
 // Entry points of the FQL v10 parser. Every syntax error surfaces as a QueryCheckError
 // (`invalid_query`) whose diagnostics carry Fauna's messages, spans and hints.
 import type { Expr, Query, TypeExpr } from '../ast/nodes';
-import { QueryCheckError } from '../errors';
+import { QueryCheckError, isStackOverflow } from '../errors';
 import type { DetailedDiagnostic } from '../summary';
 import { expected, ParseFailure } from './failure';
 import { parseExpr } from './expression';
@@ -36,10 +36,6 @@ function run<T>(source: string, parse: (p: ParserState) => T): T {
     diagnostics = e.generic && soft.length > 0 ? soft : [...soft, e.diagnostic];
   }
   throw new QueryCheckError(diagnostics);
-}
-
-export function isStackOverflow(e: unknown): boolean {
-  return e instanceof RangeError && /call stack/i.test(e.message);
 }
 
 /** Requires the parse to have consumed the whole source. */

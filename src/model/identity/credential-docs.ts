@@ -14,7 +14,8 @@ import type { DocData } from '../model-api';
 import { argTypeError, expectString, modelOf } from '../stdlib/args';
 import { createDocument, shapeWrites, type DocWrite } from '../write-broker';
 import { checkFields, defineSystemCollectionModule } from './system-modules';
-import { docWriteFailure, invalidSecret } from './failures';
+import { invalidSecret } from './failures';
+import { docWriteFailure } from '../write-failures';
 import { CREDENTIAL_COLL, HASHED_PASSWORD, PASSWORD, SYSTEM_COLLECTIONS } from './system';
 import { createToken } from './token-docs';
 

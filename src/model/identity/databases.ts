@@ -10,7 +10,7 @@ import { DbId, databasePrefix, dbIdAllocatorKey, prefixEnd } from '../keys';
 import { modelOf } from '../stdlib/args';
 import { allDefs, type NamedDef } from './named-store';
 import { defineSchemaKind, validName, type SchemaKind } from './schema-kinds';
-import { schemaWriteFailure } from './failures';
+import { schemaWriteFailure } from '../write-failures';
 
 const FIELD_ORDER = ['name', 'data', 'typechecked', 'protected', 'priority'];
 const NAME_RE = /^[A-Za-z0-9_-]+$/;

@@ -14,7 +14,7 @@ import { readDef, stringField } from './named-store';
 import { requireCall } from './permissions';
 import { defineSchemaKind, validName, type SchemaKind } from './schema-kinds';
 import { callStoredLambda, parseStoredLambda } from './stored-lambda';
-import { schemaWriteFailure } from './failures';
+import { schemaWriteFailure } from '../write-failures';
 
 const FIELD_ORDER = ['name', 'alias', 'body', 'role', 'signature', 'data'];
 const BUILTIN_ROLES = new Set(['admin', 'server', 'server-readonly']);

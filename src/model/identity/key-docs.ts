@@ -8,7 +8,7 @@ import { createDocument, shapeWrites } from '../write-broker';
 import { readDef } from './named-store';
 import { issueSecret, keepSecret, registerSecret } from './secret-docs';
 import { checkFields, defineSystemCollectionModule } from './system-modules';
-import { docWriteFailure } from './failures';
+import { docWriteFailure } from '../write-failures';
 import { HASHED_SECRET, KEY_COLL } from './system';
 
 const KEY_FIELDS: ReadonlySet<string> = new Set(['role', 'database', 'ttl', 'data']);

@@ -8,7 +8,7 @@ import { QueryCheckError } from '../../fql/errors';
 import { ACTIONS } from './permissions';
 import { defineSchemaKind, validName, type SchemaAction, type SchemaKind } from './schema-kinds';
 import { parseStoredLambda } from './stored-lambda';
-import { schemaWriteFailure } from './failures';
+import { schemaWriteFailure } from '../write-failures';
 
 const FIELD_ORDER = ['name', 'privileges', 'membership', 'data'];
 

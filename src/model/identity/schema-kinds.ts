@@ -11,7 +11,7 @@ import { expectObject, expectString, modelOf } from '../stdlib/args';
 import { checkSchemaWrite } from '../write-broker';
 import { allDefs, deleteDef, putDef, readDef, type NamedDef } from './named-store';
 import { mayReadNamed } from './permissions';
-import { schemaWriteFailure } from './failures';
+import { schemaWriteFailure } from '../write-failures';
 
 export type SchemaAction = 'create' | 'update' | 'replace';
 

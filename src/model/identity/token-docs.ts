@@ -9,7 +9,7 @@ import { defineSetDecoder } from '../model-txn';
 import { createDocument, shapeWrites } from '../write-broker';
 import { issueSecret, keepSecret, registerSecret } from './secret-docs';
 import { checkFields, defineSystemCollectionModule } from './system-modules';
-import { docWriteFailure } from './failures';
+import { docWriteFailure } from '../write-failures';
 import { HASHED_SECRET, TOKEN_COLL } from './system';
 
 const TOKEN_FIELDS: ReadonlySet<string> = new Set(['document', 'ttl', 'data']);

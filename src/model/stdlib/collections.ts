@@ -15,6 +15,7 @@ import { mergeDefinition, normalizeDefinition } from '../definitions/validate';
 import { applySchemaChange, dropCollectionEntries } from '../indexes/schema-change';
 import '../indexes/register';
 import { expectDocId, expectObject, expectString, modelOf } from './args';
+import { schemaWriteFailure, type WriteKind } from '../write-failures';
 
 defineModule('Collection');
 
@@ -26,18 +27,12 @@ const RESERVED = new Set([
   'replace', 'all', 'first', 'where', 'byName', 'byId', 'definition',
 ]);
 
-function collectionFailure(action: string, path: string, message: string): QueryError {
-  return new QueryError('constraint_failure', `Failed to ${action} Collection.`, undefined, {
-    constraintFailures: [{ paths: [[path]], message }],
-  });
-}
-
-function validateName(action: string, name: Value | undefined): string {
+function validateName(action: WriteKind, name: Value | undefined): string {
   if (!name || name.t !== 'string') {
-    throw collectionFailure(action, 'name', `Missing required field of type String`);
+    throw schemaWriteFailure(action, 'Collection', 'name', `Missing required field of type String`);
   }
   if (!IDENT_RE.test(name.v) || RESERVED.has(name.v) || isBuiltinModule(name.v)) {
-    throw collectionFailure(action, 'name', 'Invalid identifier.');
+    throw schemaWriteFailure(action, 'Collection', 'name', 'Invalid identifier.');
   }
   return name.v;
 }
@@ -62,7 +57,7 @@ async function createCollection(ctx: EvalContext, arg: Value): Promise<NamedDocV
   const name = validateName('create', spec.v.get('name'));
   const model = modelOf(ctx);
   if (await model.collection(name)) {
-    throw collectionFailure('create', 'name', `A Collection already exists with the name \`${name}\``);
+    throw schemaWriteFailure('create', 'Collection', 'name', `A Collection already exists with the name \`${name}\``);
   }
   const data = definitionFields('create', name, spec.v);
   const id = await model.allocateCollectionId();
@@ -84,13 +79,13 @@ async function rewriteCollection(ctx: EvalContext, self: Value, arg: Value, acti
   const def = await definitionOf(ctx, self);
   const model = modelOf(ctx);
   for (const k of patch.v.keys()) {
-    if (k === 'coll' || k === 'ts') throw collectionFailure(action, k, `Cannot write to the reserved field \`${k}\`.`);
+    if (k === 'coll' || k === 'ts') throw schemaWriteFailure(action, 'Collection', k, `Cannot write to the reserved field \`${k}\`.`);
   }
   const merged = mergeDefinition(action === 'update' ? def.data : new Map(), patch.v);
   const name = validateName(action, merged.get('name') ?? { t: 'string', v: def.name });
   if (name !== def.name) {
     if (await model.collection(name)) {
-      throw collectionFailure(action, 'name', `A Collection already exists with the name \`${name}\``);
+      throw schemaWriteFailure(action, 'Collection', 'name', `A Collection already exists with the name \`${name}\``);
     }
     model.dropCollectionName(def.name);
   }
