@@ -5,7 +5,7 @@ import { QueryError } from '../../fql/errors';
 import type { ObjectV } from '../../fql/values/value';
 import type { ModelTxn } from '../model-api';
 import type { CollectionSchema } from '../definitions/schema';
-import { callStoredLambda } from '../definitions/stored-lambda';
+import { callDefinitionFunction } from '../definitions/stored-lambda';
 import type { WriteAction } from '../write-broker';
 
 export async function enforceChecks(
@@ -13,7 +13,7 @@ export async function enforceChecks(
 ): Promise<void> {
   const failed: string[] = [];
   for (const check of schema.checks) {
-    const result = await callStoredLambda(model, ctx, check.body, [view]);
+    const result = await callDefinitionFunction(model, ctx, check.body, [view]);
     if (!(result.t === 'boolean' && result.v)) failed.push(check.name);
   }
   if (failed.length === 0) return;

@@ -7,7 +7,7 @@ import type { ObjectV, Value } from '../../fql/values/value';
 import type { ModelTxn } from '../model-api';
 import type { CollectionSchema } from './schema';
 import type { PathPart } from './field-path';
-import { callStoredLambda } from './stored-lambda';
+import { callDefinitionFunction } from './stored-lambda';
 
 export interface DocVersion {
   readonly coll: string;
@@ -37,7 +37,7 @@ export async function computedValues(
   const out = new Map<string, Value>();
   if (schema.computed.length === 0) return out;
   const view = docView(d);
-  for (const cf of schema.computed) out.set(cf.name, await callStoredLambda(model, outer, cf.body, [view]));
+  for (const cf of schema.computed) out.set(cf.name, await callDefinitionFunction(model, outer, cf.body, [view]));
   return out;
 }
 

@@ -1,5 +1,5 @@
 // Runs the FQL functions stored in collection definitions (computed field bodies, check
-// constraint predicates) against a document. Each source is parsed once; every call gets its
+// constraint predicates) against a document. Sources are parsed once (../stored-lambda.ts); every call gets its
 // own evaluation context whose `source` is the function's text, so spans in errors and logs
 // refer to the stored source rather than to the query that caused the call.
 import type { Expr } from '../../fql/ast/nodes';
@@ -9,24 +9,17 @@ import { Evaluator } from '../../fql/eval/evaluator';
 import { IMPLICIT, bind, type Scope } from '../../fql/eval/scope';
 import { evalState } from '../../fql/eval/state';
 import { parseExpression } from '../../fql/parse/parse';
+import { parseStoredLambda } from '../stored-lambda';
 import type { Value } from '../../fql/values/value';
 import type { ModelTxn } from '../model-api';
 
 interface CompiledLambda { readonly params: readonly string[]; readonly body: Expr }
 
-const compiled = new Map<string, CompiledLambda>();
-const COMPILED_CACHE_SIZE = 1000;
-
 function compile(source: string): CompiledLambda {
-  let c = compiled.get(source);
-  if (c) return c;
-  const e = parseExpression(source, { allowShortLambda: true });
-  if (e.kind === 'lambda') c = { params: e.params, body: e.body };
-  else if (e.kind === 'shortLambda') c = { params: [IMPLICIT], body: e.body };
-  else throw new QueryError('invalid_function_definition', 'Stored function source is not a function.');
-  compiled.set(source, c);
-  if (compiled.size > COMPILED_CACHE_SIZE) compiled.delete(compiled.keys().next().value as string);
-  return c;
+  const e = parseStoredLambda(source);
+  if (e.kind === 'lambda') return { params: e.params, body: e.body };
+  if (e.kind === 'shortLambda') return { params: [IMPLICIT], body: e.body };
+  throw new QueryError('invalid_function_definition', 'Stored function source is not a function.');
 }
 
 /** Seconds a stored function may run when no query deadline is known. */
@@ -50,7 +43,7 @@ function storedContext(model: ModelTxn, source: string, outer: EvalContext | und
 }
 
 /** Call the stored function `source` with `args`. */
-export async function callStoredLambda(
+export async function callDefinitionFunction(
   model: ModelTxn, outer: EvalContext | undefined, source: string, args: readonly Value[],
 ): Promise<Value> {
   const fn = compile(source);

@@ -13,7 +13,7 @@ import { accessForRole } from './authenticate';
 import { readDef, stringField } from './named-store';
 import { requireCall } from './permissions';
 import { defineSchemaKind, validName, type SchemaKind } from './schema-kinds';
-import { callStoredLambda, parseStoredLambda } from './stored-lambda';
+import { callStoredLambda, parseStoredLambda } from '../stored-lambda';
 import { schemaWriteFailure } from '../write-failures';
 
 const FIELD_ORDER = ['name', 'alias', 'body', 'role', 'signature', 'data'];

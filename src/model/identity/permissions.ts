@@ -21,7 +21,7 @@ import { moduleValue } from '../../fql/eval/state';
 import { authState, memoOf, runAs, type AuthState } from './auth-state';
 import type { DbId } from '../keys';
 import { allDefs, type NamedDef } from './named-store';
-import { callStoredLambda } from './stored-lambda';
+import { callStoredLambda } from '../stored-lambda';
 import { ADMIN_ONLY, CREDENTIAL_COLL, TOKEN_COLL } from './system';
 
 export type Action =

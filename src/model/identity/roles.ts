@@ -7,7 +7,7 @@ import { typeName } from '../../fql/values/construct';
 import { QueryCheckError } from '../../fql/errors';
 import { ACTIONS } from './permissions';
 import { defineSchemaKind, validName, type SchemaAction, type SchemaKind } from './schema-kinds';
-import { parseStoredLambda } from './stored-lambda';
+import { parseStoredLambda } from '../stored-lambda';
 import { schemaWriteFailure } from '../write-failures';
 
 const FIELD_ORDER = ['name', 'privileges', 'membership', 'data'];

@@ -1,16 +1,16 @@
-// Evaluation of FQL lambdas stored as source text: UDF bodies and role predicates. Each text is
-// parsed once (bounded cache); evaluation binds SOURCE so that spans and the lambda's own
-// `source` refer to the stored text.
-import type { Expr } from '../../fql/ast/nodes';
-import { QueryCheckError, QueryError } from '../../fql/errors';
-import type { EvalContext } from '../../fql/eval/context';
-import { invoke } from '../../fql/eval/calls';
-import { Evaluator, SOURCE } from '../../fql/eval/evaluator';
-import { bind } from '../../fql/eval/scope';
-import { evalState } from '../../fql/eval/state';
-import { parseExpression } from '../../fql/parse/parse';
-import { str, typeName } from '../../fql/values/construct';
-import type { CallSite, Value } from '../../fql/values/value';
+// FQL stored as source text: UDF bodies, role predicates, check constraints, computed fields,
+// field defaults. Each text is parsed once (one bounded cache for all of them); evaluation binds
+// SOURCE so that spans and the lambda's own `source` refer to the stored text.
+import type { Expr } from '../fql/ast/nodes';
+import { QueryCheckError, QueryError } from '../fql/errors';
+import type { EvalContext } from '../fql/eval/context';
+import { invoke } from '../fql/eval/calls';
+import { Evaluator, SOURCE } from '../fql/eval/evaluator';
+import { bind } from '../fql/eval/scope';
+import { evalState } from '../fql/eval/state';
+import { parseExpression } from '../fql/parse/parse';
+import { str, typeName } from '../fql/values/construct';
+import type { CallSite, Value } from '../fql/values/value';
 
 const CACHE_SIZE = 1000;
 const parsed = new Map<string, Expr | QueryCheckError>();
