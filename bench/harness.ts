@@ -68,3 +68,20 @@ export async function measure(
 export function formatRow(m: Measurement): string {
   return `${m.name.padEnd(34)} ${String(m.opsPerSec).padStart(10)} ops/s   p50 ${m.p50Ms.toFixed(3).padStart(8)} ms   p99 ${m.p99Ms.toFixed(3).padStart(8)} ms   errors ${m.errors}`;
 }
+
+/**
+ * A figure the report shows: a target from an issue (`target` and whether it was `met`), or a
+ * value reported for context only (no target, `met` undefined).
+ */
+export interface Figure {
+  readonly name: string;
+  readonly value: number;
+  readonly target?: string;
+  readonly met?: boolean;
+}
+
+export function formatFigure(f: Figure): string {
+  return f.target === undefined
+    ? `report ${f.name}: ${f.value}`
+    : `target ${f.name}: ${f.value} (${f.target}) ${f.met ? 'met' : 'MISSED'}`;
+}

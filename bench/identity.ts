@@ -6,7 +6,7 @@ import { hash } from '@node-rs/bcrypt';
 import { Client, fql } from 'fauna';
 import { DEFAULT_PASSWORD_COST } from '../src/auth/passwords';
 import { startServer } from '../test/helpers/server';
-import { measure, type Measurement } from './harness';
+import { measure, type Measurement, formatFigure, type Figure } from './harness';
 
 export interface IdentityBenchOptions {
   readonly seconds: number;
@@ -74,10 +74,10 @@ export async function identityWorkloads(opts: IdentityBenchOptions): Promise<Mea
 }
 
 /** The seed workflow's targets, computed from identityWorkloads' measurements. */
-export function identityTargets(ms: readonly Measurement[]): { name: string; value: number; target: string; met: boolean }[] {
+export function identityTargets(ms: readonly Measurement[]): Figure[] {
   const by = (prefix: string) => ms.find((m) => m.name.startsWith(prefix));
   const bcrypt = by('bcrypt: hash');
-  const out: { name: string; value: number; target: string; met: boolean }[] = [];
+  const out: Figure[] = [];
   for (const name of ['seed: registration', 'seed: login']) {
     const m = by(name);
     if (!bcrypt || !m) continue;
@@ -97,7 +97,7 @@ if (require.main === module) {
   const seconds = Number(process.argv[2] ?? 3);
   identityWorkloads({ seconds, concurrency: 8 }).then((ms) => {
     for (const m of ms) console.log(`${m.name.padEnd(34)} ${String(m.opsPerSec).padStart(8)} ops/s  p50 ${m.p50Ms} ms  errors ${m.errors}`);
-    for (const t of identityTargets(ms)) console.log(`${t.name.padEnd(40)} ${t.value} (target ${t.target}) ${t.met ? 'met' : 'NOT met'}`);
+    for (const t of identityTargets(ms)) console.log(formatFigure(t));
   }, (e: unknown) => {
     console.error(e);
     process.exit(1);

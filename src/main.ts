@@ -18,9 +18,9 @@ async function start(config: ServerConfig): Promise<void> {
   const engine = await openStorage(config.storageUrl !== undefined ? { url: config.storageUrl } : { dataDir: config.dataDir });
   const rootKeys = new RootKeyChecker({ secrets: config.rootSecrets, hashes: config.rootSecretHashes });
   const isRoot = (c: { secret: string }) => rootKeys.isRoot(c.secret);
-  const service = createQueryService({ engine, authenticate: isRoot });
+  const service = createQueryService({ engine, isRoot });
   const schema = createSchemaEndpoint({ engine, isRoot });
-  const v4 = createV4Endpoint(createV4Service({ engine, authenticate: isRoot }));
+  const v4 = createV4Endpoint(createV4Service({ engine, isRoot }));
   const server = await listen(createApp({ service, routes: { schema, v4 } }), { port: config.port, host: config.host });
   const stopSweeper = startHistorySweeper(engine);
   const storage = config.storageUrl !== undefined ? `postgres ${redactUrl(config.storageUrl)}` : `sqlite ${config.dataDir}`;

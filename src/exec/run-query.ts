@@ -27,7 +27,7 @@ export interface QueryServiceOptions {
    * True when the secret is a root secret. Other secrets (keys, tokens) are looked up in
    * storage, inside each query's own transaction.
    */
-  readonly authenticate: (credentials: Credentials) => Promise<boolean>;
+  readonly isRoot: (credentials: Credentials) => Promise<boolean>;
 }
 
 /** A small LRU of parsed queries: apps send the same query texts over and over. */
@@ -145,7 +145,7 @@ export function createQueryService(opts: QueryServiceOptions): QueryService {
 
   async function run(req: QueryRequest): Promise<QueryOutcome> {
     const startedAt = performance.now();
-    const isRoot = await opts.authenticate(req.credentials);
+    const isRoot = await opts.isRoot(req.credentials);
     const parsed = cache.get(req.source);
     const stats = newStats();
     let readOnly = !writers.has(req.source);

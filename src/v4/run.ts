@@ -54,8 +54,8 @@ export interface V4Service {
 
 export interface V4ServiceOptions {
   readonly engine: KvEngine;
-  /** True when the secret is a root secret (checked against configuration). */
-  readonly authenticate: (credentials: Credentials) => Promise<boolean>;
+  /** Whether the secret is a root key (configuration; keys and tokens are looked up in storage). */
+  readonly isRoot: (credentials: Credentials) => Promise<boolean>;
 }
 
 const UNAUTHORIZED: V4Outcome = { kind: 'failure', status: 401, code: 'unauthorized', description: 'Unauthorized' };
@@ -81,7 +81,7 @@ async function ownerOf(kv: KvTxn, creds: Credentials): Promise<SecretOwner | und
 export function createV4Service(opts: V4ServiceOptions): V4Service {
   async function run(req: V4Request): Promise<V4Outcome> {
     const startedAt = performance.now();
-    const isRoot = await opts.authenticate(req.credentials);
+    const isRoot = await opts.isRoot(req.credentials);
     const stats = newStats();
     for (let attempt = 0; ; attempt++) {
       const begun = await beginAttempt(opts.engine, {

@@ -30,7 +30,7 @@ export async function newService(): Promise<TestService> {
   const dir = mkdtempSync(join(tmpdir(), 'fql-auth-'));
   const engine = await openSqlite(dir);
   const root = new RootKeyChecker({ secrets: [ROOT], hashes: [] });
-  const service = createQueryService({ engine, authenticate: (c) => root.isRoot(c.secret) });
+  const service = createQueryService({ engine, isRoot: (c) => root.isRoot(c.secret) });
   const run = async (secret: string, source: string): Promise<Outcome> => {
     const credentials = parseSecret(secret);
     if (!credentials) return { ok: false, status: 401, code: 'unauthorized', message: 'unparsable secret' };

@@ -38,7 +38,7 @@ export async function openHarness(): Promise<ModelHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'fql-model-'));
   const engine = await openStorage({ dataDir: dir });
   let last: KvTxn | undefined;
-  const service = createQueryService({ engine: observed(engine, (t) => { last = t; }), authenticate: async () => true });
+  const service = createQueryService({ engine: observed(engine, (t) => { last = t; }), isRoot: async () => true });
   const run = (source: string) => service.run({
     source,
     templateValues: [],
