@@ -48,6 +48,13 @@ describe('read predicates filter sets', () => {
     assert.deepEqual(admin.data, [1, 2, 3, 4, 5, 6]);
   });
 
+  it('hides schema documents the caller may not read from Collection.all()', async () => {
+    const names = await root.query<string[]>(fql`Collection.all().toArray().map(.name)`);
+    assert.ok(names.data.includes('Note'));
+    const hidden = await reader.query(fql`Collection.all().count()`);
+    assert.equal(hidden.data, 0);
+  });
+
   it('answers byId of an unreadable document with a permission-denied null doc', async () => {
     const res = await reader.query<any>(fql`Note.byId(${hiddenId})`);
     assert.ok(res.data instanceof NullDocument);

@@ -4,13 +4,12 @@
 import type { EvalContext } from '../../fql/eval/context';
 import { FALSE, TRUE, str } from '../../fql/values/construct';
 import { defineMethods, isBuiltinModule } from '../../fql/stdlib/registry';
-import type { FqlSet, NamedDocV, NullDocV, SetElement, SetPosition, Value } from '../../fql/values/value';
+import type { NamedDocV, NullDocV, Value } from '../../fql/values/value';
 import { QueryError } from '../../fql/errors';
-import { defineSetDecoder } from '../model-txn';
+import { NamedScanSet } from '../sets/named-scan';
 import { expectObject, expectString, modelOf } from '../stdlib/args';
 import { checkSchemaWrite } from '../write-broker';
-import { allDefs, deleteDef, putDef, readDef, type NamedDef } from './named-store';
-import { mayReadNamed } from './permissions';
+import { deleteDef, putDef, readDef, type NamedDef } from './named-store';
 import { schemaWriteFailure } from '../write-failures';
 
 export type SchemaAction = 'create' | 'update' | 'replace';
@@ -32,31 +31,6 @@ export function validName(kind: SchemaKind, action: SchemaAction, v: Value | und
   if (identifier && (!IDENT_RE.test(v.v) || isBuiltinModule(v.v))) throw schemaWriteFailure(action, kind.coll, 'name', 'Invalid identifier.');
   return v.v;
 }
-
-/** The definitions of one kind, by name, hiding the ones the caller may not read. */
-class DefinitionsSet implements FqlSet {
-  readonly label: string;
-  constructor(readonly coll: string) {
-    this.label = `${coll}.all()`;
-  }
-
-  async *iterate(ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
-    const model = modelOf(ctx as EvalContext);
-    for (const d of await allDefs(model.kv, model.db, this.coll)) {
-      if (after !== undefined && d.name <= (after as string)) continue;
-      const data = new Map(d.data);
-      data.delete('name');
-      if (!(await mayReadNamed(model, { coll: this.coll, name: d.name, ts: d.ts, data }))) continue;
-      yield { value: { t: 'named', coll: this.coll, name: d.name }, pos: d.name };
-    }
-  }
-
-  describe(): unknown {
-    return { kind: 'identityDefinitions', coll: this.coll };
-  }
-}
-
-defineSetDecoder('identityDefinitions', async (_txn, d) => new DefinitionsSet(String(d.coll)));
 
 async function existing(ctx: EvalContext, kind: SchemaKind, self: Value): Promise<NamedDef> {
   const name = (self as NamedDocV).name;
@@ -107,7 +81,7 @@ export function defineSchemaKind(kind: SchemaKind): void {
   defineMethods('module:' + kind.coll, {
     create: { arity: 1, impl: (ctx, _self, [arg]) => create(ctx, kind, arg) },
     byName: { arity: 1, impl: (_ctx, _self, [name]) => ({ t: 'named', coll: kind.coll, name: expectString(name, 'name').v }) },
-    all: { arity: 0, impl: () => ({ t: 'set', set: new DefinitionsSet(kind.coll) }) },
+    all: { arity: 0, impl: () => ({ t: 'set', set: new NamedScanSet(kind.coll) }) },
     toString: { arity: 0, impl: () => str(kind.coll) },
   });
   defineMethods('named:' + kind.coll, {

@@ -1,6 +1,10 @@
-// `Collection.all()` (and later Function.all(), Role.all(), ...): schema documents by name.
+// `Collection.all()`, `Function.all()`, `Role.all()`, `Database.all()`: the named schema
+// documents of one kind, by name, hiding the ones the caller may not read (through readNamed,
+// which applies the read guard).
 import type { FqlSet, SetElement, SetPosition } from '../../fql/values/value';
 import type { EvalContext } from '../../fql/eval/context';
+import { decodeKey } from '../../storage/tuple';
+import { prefixEnd, schemaKey, schemaPrefix } from '../keys';
 import { ModelTxnImpl, defineSetDecoder } from '../model-txn';
 
 export class NamedScanSet implements FqlSet {
@@ -11,10 +15,14 @@ export class NamedScanSet implements FqlSet {
 
   async *iterate(ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
     const model = (ctx as EvalContext).model as ModelTxnImpl;
-    const defs = this.schemaColl === 'Collection' ? await model.allCollections() : [];
-    for (const d of defs) {
-      if (after !== undefined && d.name <= (after as string)) continue;
-      yield { value: { t: 'named', coll: this.schemaColl, name: d.name }, pos: d.name };
+    const prefix = schemaPrefix(model.db, this.schemaColl);
+    const start = after === undefined ? prefix : prefixEnd(schemaKey(model.db, this.schemaColl, String(after)));
+    for (const row of await model.kv.scan({ start, end: prefixEnd(prefix) })) {
+      const parts = decodeKey(row.key);
+      const name = String(parts[parts.length - 1]);
+      const named = await model.readNamed({ t: 'named', coll: this.schemaColl, name });
+      if ('cause' in named) continue;
+      yield { value: { t: 'named', coll: this.schemaColl, name }, pos: name };
     }
   }
 
