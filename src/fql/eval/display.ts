@@ -1,7 +1,7 @@
 // Text renderings of values: `toString()` and string interpolation use the display form
 // (strings raw, integral doubles without ".0"); nested values use the debug form, which reads
 // like FQL source (`{ a: "x", b: [1, 2] }`). Mirrors Fauna's ToString.
-import { formatBytes, formatDate, formatDouble, formatTime } from '../values/format';
+import { displayScalar, formatBytes, formatDate, formatDouble, formatTime } from '../values/format';
 import type { Value } from '../values/value';
 import type { EvalContext } from './context';
 
@@ -26,32 +26,14 @@ export function quote(s: string): string {
   return out + '"';
 }
 
-function displayDouble(n: number): string {
-  if (Number.isFinite(n) && n % 1 === 0) {
-    return Math.abs(n) < 1e21 ? n.toFixed(0) : BigInt(n).toString();
-  }
-  return formatDouble(n);
-}
-
 function functionText(v: Extract<Value, { t: 'function' }>): string {
   const fn = v.fn;
   return fn.kind === 'lambda' ? '[function <lambda>]' : `[function ${fn.name}()]`;
 }
 
-/** Display form: what `toString()` and `"#{x}"` produce. */
+/** Display form: what `toString()` and `"#{x}"` produce (scalars as `displayScalar`). */
 export async function displayString(ctx: EvalContext, v: Value): Promise<string> {
-  switch (v.t) {
-    case 'string': return v.v;
-    case 'int': return String(v.v);
-    case 'long': return v.v.toString();
-    case 'double': return displayDouble(v.v);
-    case 'bytes': return formatBytes(v.v);
-    case 'time': return formatTime(v.ns);
-    case 'date': return formatDate(v.days);
-    case 'uuid': return v.v;
-    case 'null': return 'null';
-    default: return debugString(ctx, v, false);
-  }
+  return displayScalar(v) ?? debugString(ctx, v, false);
 }
 
 /** Debug form: FQL-like source text. Documents nested in documents render as `[doc 1 in C]`. */
