@@ -28,6 +28,13 @@ const run = (source: string): Promise<Value> => evaluateQuery(parseQuery(source)
 const timeText = (v: Value): string => (v.t === 'time' ? formatTime(v.ns) : `not a time: ${v.t}`);
 
 describe('scalar stdlib through the evaluator', () => {
+  it('displays scalars the same in toString() and in interpolation', async () => {
+    assert.deepEqual(
+      await run('[(-0.0).toString(), "#{-0.0}", "#{2.0}", "#{1.5}", "#{true}", "#{null}"]'),
+      arr([str('-0'), str('-0'), str('2'), str('1.5'), str('true'), str('null')]),
+    );
+  });
+
   it('string methods and fields', async () => {
     assert.deepEqual(await run('"abc".toUpperCase()'), str('ABC'));
     assert.deepEqual(await run('"héllo".length'), int(5));
