@@ -7,9 +7,10 @@
 // rolls back its open transaction and starts a replacement.
 //
 // Scheduling is fair between clients (by remote address): a free worker takes the oldest
-// request of the client with the fewest requests running, and a client with nothing running
-// may use a few reserve workers beyond the maximum, so one client holding every worker with
-// slow queries cannot lock others out.
+// request of the client with the fewest requests running, no client runs more than the
+// maximum at once, and a few reserve workers beyond it (one kept started ahead of need while
+// all are busy) serve the others, so one client holding every worker with slow queries
+// cannot lock others out.
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -278,6 +279,18 @@ export class WorkerPool {
       this.queued--;
       this.start(slot, job);
     }
+    this.keepSpare();
+  }
+
+  /**
+   * Starting a worker takes a while (a new isolate loads the whole query runtime), so while
+   * every worker is busy one more is started ahead of need, up to the reserve: the next client
+   * then finds it ready instead of waiting behind whoever holds the others.
+   */
+  private keepSpare(): void {
+    if (this.closed || this.idleSlot() || this.slots.size >= this.max + this.reserve) return;
+    if ([...this.slots].some((s) => !s.ready && !s.dead)) return;
+    this.spawn();
   }
 
   private idleSlot(): Slot | undefined {
