@@ -20,6 +20,8 @@ export interface ServerConfig {
   readonly workers: number;
   /** Heap limit of one query worker, MiB. */
   readonly workerMemoryMb: number;
+  /** Requests one client address may run at once; undefined: as many as there are cores. */
+  readonly clientConcurrency?: number;
 }
 
 export class ConfigError extends Error {}
@@ -42,6 +44,8 @@ Options (environment variable in brackets):
                              isolation (debugging only)
   --worker-memory-mb <n>     heap limit of one query worker in MiB [QUERY_WORKER_MEMORY_MB]
                              (default 512)
+  --client-concurrency <n>   requests one client address may run at once
+                             [QUERY_CLIENT_CONCURRENCY] (default: the number of cores)
   --help                     show this help
 `;
 
@@ -76,7 +80,7 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
     const eq = arg.indexOf('=');
     const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
     let value: string | undefined = eq < 0 ? undefined : arg.slice(eq + 1);
-    if (!['host', 'port', 'data', 'storage', 'root-secret', 'root-secret-hash', 'bcrypt-cost', 'workers', 'worker-memory-mb'].includes(name)) {
+    if (!['host', 'port', 'data', 'storage', 'root-secret', 'root-secret-hash', 'bcrypt-cost', 'workers', 'worker-memory-mb', 'client-concurrency'].includes(name)) {
       throw new ConfigError(`unknown option '--${name}'`);
     }
     if (value === undefined) {
@@ -100,6 +104,7 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
   const cost = last('bcrypt-cost') ?? nonEmpty(env.BCRYPT_COST);
   const workers = last('workers') ?? nonEmpty(env.QUERY_WORKERS);
   const workerMemory = last('worker-memory-mb') ?? nonEmpty(env.QUERY_WORKER_MEMORY_MB);
+  const clientConcurrency = last('client-concurrency') ?? nonEmpty(env.QUERY_CLIENT_CONCURRENCY);
   return {
     host: last('host') ?? nonEmpty(env.HOST) ?? DEFAULTS.host,
     port: port === undefined ? DEFAULTS.port : parseIntOption('port', port, 0, 65535),
@@ -110,5 +115,6 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
     bcryptCost: cost === undefined ? DEFAULTS.bcryptCost : parseIntOption('bcrypt-cost', cost, 4, 31),
     workers: workers === undefined ? defaultWorkers() : parseIntOption('workers', workers, 0, 256),
     workerMemoryMb: workerMemory === undefined ? DEFAULTS.workerMemoryMb : parseIntOption('worker-memory-mb', workerMemory, 64, 65536),
+    clientConcurrency: clientConcurrency === undefined ? undefined : parseIntOption('client-concurrency', clientConcurrency, 1, 256),
   };
 }

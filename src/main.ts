@@ -11,7 +11,7 @@ import { listen } from './server/listen';
 import { openStorage } from './storage/open';
 import { startHistorySweeper } from './model/temporal/history';
 import { setPasswordCost } from './auth/passwords';
-import { type QueryHandlers, createQueryHandlers } from './exec/handlers';
+import type { QueryHandlers } from './exec/handlers';
 import { WorkerPool } from './exec/pool/worker-pool';
 import { createPooledHandlers } from './exec/pool/pooled-handlers';
 import type { KvEngine } from './storage/kv';
@@ -30,6 +30,9 @@ interface QueryRuntime {
 
 function queryRuntime(config: ServerConfig, engine: KvEngine): QueryRuntime {
   if (config.workers === 0) {
+    // Loaded only here: with workers, the coordinator never loads the query runtime.
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { createQueryHandlers } = require('./exec/handlers') as typeof import('./exec/handlers');
     setPasswordCost(config.bcryptCost);
     const rootKeys = new RootKeyChecker({ secrets: config.rootSecrets, hashes: config.rootSecretHashes });
     return { handlers: createQueryHandlers({ engine, isRoot: (c) => rootKeys.isRoot(c.secret) }), close: async () => undefined };
@@ -39,6 +42,7 @@ function queryRuntime(config: ServerConfig, engine: KvEngine): QueryRuntime {
     worker: { rootSecrets: config.rootSecrets, rootSecretHashes: config.rootSecretHashes, bcryptCost: config.bcryptCost },
     maxWorkers: config.workers,
     workerMemoryMb: config.workerMemoryMb,
+    clientConcurrency: config.clientConcurrency,
   });
   return { handlers: createPooledHandlers(pool), close: () => pool.close() };
 }

@@ -9,14 +9,14 @@ test('defaults', () => {
   assert.deepEqual(parseConfig([], {}), {
     host: '0.0.0.0', port: 8443, dataDir: './data', storageUrl: undefined,
     rootSecrets: ['secret'], rootSecretHashes: [], bcryptCost: 10,
-    workers: Math.max(4, availableParallelism() * 2), workerMemoryMb: 512,
+    workers: Math.max(4, availableParallelism() * 2), workerMemoryMb: 512, clientConcurrency: undefined,
   });
 });
 
 test('query workers', () => {
-  const c = parseConfig(['--workers', '0', '--worker-memory-mb', '256'], { QUERY_WORKERS: '3' });
+  const c = parseConfig(['--workers', '0', '--worker-memory-mb', '256', '--client-concurrency', '8'], { QUERY_WORKERS: '3' });
   assert.ok(c !== 'help');
-  assert.deepEqual([c.workers, c.workerMemoryMb], [0, 256]);
+  assert.deepEqual([c.workers, c.workerMemoryMb, c.clientConcurrency], [0, 256, 8]);
   const e = parseConfig([], { QUERY_WORKERS: '3', QUERY_WORKER_MEMORY_MB: '128' });
   assert.ok(e !== 'help');
   assert.deepEqual([e.workers, e.workerMemoryMb], [3, 128]);

@@ -7,8 +7,9 @@
 // rolls back its open transaction and starts a replacement.
 //
 // Scheduling is fair between clients (by remote address): a free worker takes the oldest
-// request of the client with the fewest requests running, no client runs more than the
-// maximum at once, and a few reserve workers beyond it (one kept started ahead of need while
+// request of the client with the fewest requests running, no client runs more than its cap
+// at once (by default as many requests as there are cores, so that one client's CPU-bound
+// queries leave others a share of the cores), and a few reserve workers beyond it (one kept started ahead of need while
 // all are busy) serve the others, so one client holding every worker with slow queries
 // cannot lock others out.
 import os from 'node:os';
@@ -29,6 +30,11 @@ export interface PoolOptions {
   /** Workers at most (plus `reserveWorkers` for clients with nothing running). */
   readonly maxWorkers?: number;
   readonly reserveWorkers?: number;
+  /**
+   * Requests one client may run at once (default: the cores). CPU-bound queries of one client
+   * then leave the other clients a fair share of the cores, not just free workers.
+   */
+  readonly clientConcurrency?: number;
   /** Heap limit of one worker (old generation), MiB. */
   readonly workerMemoryMb?: number;
   /** How long past a request's deadline the coordinator waits before terminating its worker. */
@@ -89,6 +95,7 @@ export class WorkerPool {
   private readonly min: number;
   private readonly max: number;
   private readonly reserve: number;
+  private readonly perClient: number;
   private readonly grace: number;
   private readonly idleMs: number;
   private readonly maxQueued: number;
@@ -100,6 +107,7 @@ export class WorkerPool {
     this.max = Math.max(1, opts.maxWorkers ?? Math.max(4, cores * 2));
     this.min = Math.min(this.max, Math.max(1, opts.minWorkers ?? Math.min(2, this.max)));
     this.reserve = Math.max(0, opts.reserveWorkers ?? 2);
+    this.perClient = Math.min(this.max, Math.max(1, opts.clientConcurrency ?? cores));
     this.grace = opts.graceMs ?? 250;
     this.idleMs = opts.idleMs ?? 30_000;
     this.maxQueued = opts.maxQueued ?? 10_000;
@@ -247,14 +255,14 @@ export class WorkerPool {
 
   /**
    * The waiting client with the fewest requests running (ties: first to arrive), among those
-   * below the per-client cap of `max` running requests: the reserve is for everyone else.
+   * below the per-client cap.
    */
   private nextClient(): string | undefined {
     let best: string | undefined;
     let bestRunning = Infinity;
     for (const client of this.queues.keys()) {
       const r = this.running.get(client) ?? 0;
-      if (r < bestRunning && r < this.max) {
+      if (r < bestRunning && r < this.perClient) {
         best = client;
         bestRunning = r;
       }
@@ -316,7 +324,10 @@ export class WorkerPool {
       body: job.body,
     };
     slot.timer = setTimeout(() => this.onOverrun(slot), Math.max(0, job.deadline - now) + this.grace);
-    slot.worker.postMessage(msg satisfies ToWorker);
+    // A body that owns its whole buffer is moved to the worker instead of copied.
+    const b = job.body;
+    const movable = b.length > 64 * 1024 && b.byteOffset === 0 && b.byteLength === b.buffer.byteLength;
+    slot.worker.postMessage(msg satisfies ToWorker, movable ? [b.buffer as ArrayBuffer] : []);
   }
 
   private retireIdle(): void {
