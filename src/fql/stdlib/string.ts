@@ -7,7 +7,7 @@ import { NULL, arr, bool, double, int, long, str } from '../values/construct';
 import type { Value } from '../values/value';
 import { defineFields, defineMethods, defineModule } from './registry';
 import { INT, STRING, invalidArgument, method, overloaded, param, sig } from './native-args';
-import { compileJavaRegex } from './java-regex';
+import { compileJavaRegex, regexFor } from './java-regex';
 
 /** The longest string a query may build (the transaction size limit), in UTF-16 units. */
 export const MAX_STRING_SIZE = 16 * 1024 * 1024;
@@ -91,8 +91,9 @@ const literalMatcher = (pattern: string): Matcher => (s, from) => {
   return i < 0 ? undefined : [i - from, i - from + pattern.length];
 };
 
-function regexMatcher(re: RegExp): Matcher {
+function regexMatcher(compiled: RegExp): Matcher {
   return (s, from) => {
+    const re = regexFor(compiled, s);
     re.lastIndex = 0;
     const m = re.exec(from === 0 ? s : s.slice(from));
     return m ? [m.index, m.index + m[0].length] : undefined;
@@ -159,7 +160,7 @@ function splitMatches(s: string, find: Matcher): Value {
 }
 
 function allMatches(s: string, pattern: string): [number, string][] {
-  const re = compileJavaRegex(pattern);
+  const re = regexFor(compileJavaRegex(pattern), s);
   re.lastIndex = 0;
   return [...s.matchAll(re)].map((m) => [m.index ?? 0, m[0]]);
 }
