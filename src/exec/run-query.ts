@@ -9,6 +9,7 @@ import type { Query } from '../fql/ast/nodes';
 import { QueryCheckError, QueryError, QueryTimeout, isStackOverflow } from '../fql/errors';
 import type { EvalContext, QueryStats } from '../fql/eval/context';
 import { parseQuery } from '../fql/parse/parse';
+import { ParseCache } from '../fql/parse/parse-cache';
 import { evaluateQuery } from '../fql/eval/evaluate';
 import { renderLog, renderSummary } from '../fql/summary';
 import { materialize } from '../wire/materialize';
@@ -19,7 +20,8 @@ import type { QueryInfo, QueryOutcome, QueryRequest, QueryService, QueryStatsOut
 import '../fql/stdlib/index';
 import '../model/stdlib/index';
 
-const PARSE_CACHE_SIZE = 2000;
+/** Query texts remembered as writers. */
+const WRITER_MEMO_SIZE = 2000;
 
 export interface QueryServiceOptions {
   readonly engine: KvEngine;
@@ -28,44 +30,6 @@ export interface QueryServiceOptions {
    * storage, inside each query's own transaction.
    */
   readonly isRoot: (credentials: Credentials) => Promise<boolean>;
-}
-
-/**
- * Parsed queries, least recently used first: apps send the same query texts over and over.
- * Bounded by the bytes of source it holds (an AST costs some hundred bytes per source byte),
- * and texts over ENTRY_LIMIT are parsed every time: only authenticated callers reach it, but
- * a few huge texts must not be able to pin the worker's memory.
- */
-class ParseCache {
-  private static readonly BYTE_BUDGET = 1 << 20;
-  private static readonly ENTRY_LIMIT = 64 << 10;
-  private readonly map = new Map<string, Query | QueryCheckError>();
-  private bytes = 0;
-
-  get(source: string): Query | QueryCheckError {
-    const cached = this.map.get(source);
-    if (cached !== undefined) {
-      this.map.delete(source);
-      this.map.set(source, cached);
-      return cached;
-    }
-    let hit: Query | QueryCheckError;
-    try {
-      hit = parseQuery(source);
-    } catch (e) {
-      if (!(e instanceof QueryCheckError)) throw e;
-      hit = e;
-    }
-    if (source.length > ParseCache.ENTRY_LIMIT) return hit;
-    this.map.set(source, hit);
-    this.bytes += source.length;
-    while (this.bytes > ParseCache.BYTE_BUDGET || this.map.size > PARSE_CACHE_SIZE) {
-      const oldest = this.map.keys().next().value as string;
-      this.map.delete(oldest);
-      this.bytes -= oldest.length;
-    }
-    return hit;
-  }
 }
 
 const UNAUTHORIZED: QueryOutcome = {
@@ -141,7 +105,7 @@ class WriterMemo {
   private readonly set = new Set<string>();
   has(source: string): boolean { return this.set.has(WriterMemo.key(source)); }
   add(source: string): void {
-    if (this.set.size >= PARSE_CACHE_SIZE) this.set.clear();
+    if (this.set.size >= WRITER_MEMO_SIZE) this.set.clear();
     this.set.add(WriterMemo.key(source));
   }
   /** Long texts are remembered by digest, so the memo stays small whatever is sent. */
@@ -151,7 +115,8 @@ class WriterMemo {
 }
 
 export function createQueryService(opts: QueryServiceOptions): QueryService {
-  const cache = new ParseCache();
+  // Bounded by bytes, and reached only by authenticated callers (src/fql/parse/parse-cache.ts).
+  const cache = new ParseCache<Query>(parseQuery);
   const writers = new WriterMemo();
 
   async function run(req: QueryRequest): Promise<QueryOutcome> {

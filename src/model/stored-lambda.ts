@@ -9,25 +9,15 @@ import { Evaluator, SOURCE } from '../fql/eval/evaluator';
 import { bind } from '../fql/eval/scope';
 import { evalState } from '../fql/eval/state';
 import { parseExpression } from '../fql/parse/parse';
+import { ParseCache } from '../fql/parse/parse-cache';
 import { str, typeName } from '../fql/values/construct';
 import type { CallSite, Value } from '../fql/values/value';
 
-const CACHE_SIZE = 1000;
-const parsed = new Map<string, Expr | QueryCheckError>();
+const parsed = new ParseCache<Expr>((source) => parseExpression(source, { allowShortLambda: true }));
 
 /** The parsed lambda expression of a stored source text; throws its QueryCheckError. */
 export function parseStoredLambda(source: string): Expr {
-  let hit = parsed.get(source);
-  if (hit === undefined) {
-    try {
-      hit = parseExpression(source, { allowShortLambda: true });
-    } catch (e) {
-      if (!(e instanceof QueryCheckError)) throw e;
-      hit = e;
-    }
-    if (parsed.size >= CACHE_SIZE) parsed.delete(parsed.keys().next().value as string);
-    parsed.set(source, hit);
-  }
+  const hit = parsed.get(source);
   if (hit instanceof QueryCheckError) throw hit;
   return hit;
 }
