@@ -21,7 +21,7 @@ async function start(config: ServerConfig): Promise<void> {
   const service = createQueryService({ engine, isRoot });
   const schema = createSchemaEndpoint({ engine, isRoot });
   const v4 = createV4Endpoint(createV4Service({ engine, isRoot }));
-  const server = await listen(createApp({ service, routes: { schema, v4 } }), { port: config.port, host: config.host });
+  const server = await listen(createApp({ service, routes: { schema, v4 } }), { port: config.port, host: config.host, limits: config.limits });
   const stopSweeper = startHistorySweeper(engine);
   const storage = config.storageUrl !== undefined ? `postgres ${redactUrl(config.storageUrl)}` : `sqlite ${config.dataDir}`;
   console.log(`fql-server listening on http://${config.host}:${server.port} (storage: ${storage})`);
