@@ -14,7 +14,7 @@ export interface NodeRequest extends NodeJS.ReadableStream {
   readonly headers: IncomingHttpHeaders;
   readonly httpVersion: string;
   /** The HTTP/2 stream (HTTP/2 requests only). */
-  readonly stream?: { close(code?: number): void };
+  readonly stream?: { close(code?: number): void; once(event: 'finish', cb: () => void): unknown };
 }
 
 /** The parts of http.ServerResponse / http2.Http2ServerResponse used here. */
@@ -118,10 +118,18 @@ function refuse(nreq: NodeRequest, nres: NodeResponse, status: number, code: str
   const out = protocolError(status, code, message);
   const body = Buffer.from(out.body as string, 'utf8');
   const headers: Record<string, string> = { ...out.headers, 'content-length': String(body.length) };
-  if (!isHttp2(nreq)) headers.connection = 'close';
+  if (isHttp2(nreq)) stopStreamWhenAnswered(nreq);
+  else headers.connection = 'close';
   nres.writeHead(status, headers);
   nres.end(body);
-  if (isHttp2(nreq)) nres.once('finish', () => nreq.stream?.close());
+}
+
+/** Reset an HTTP/2 stream (NO_ERROR) once its answer is out, so that the client stops sending its body. */
+function stopStreamWhenAnswered(nreq: NodeRequest): void {
+  // The stream's own 'finish' (the response's waits for the stream to close, which a client
+  // still sending never lets happen).
+  const stream = nreq.stream;
+  stream?.once('finish', () => stream.close());
 }
 
 /** The handler's view of a received body: the bytes, or the 413 it must answer. */
@@ -151,7 +159,10 @@ export function nodeListener(handler: Handler, limits: AdapterLimits): (req: Nod
 function dispatch(handler: Handler, nreq: NodeRequest, nres: NodeResponse, outcome: BodyOutcome): void {
   const req = toServerRequest(nreq, bodyOf(outcome), (cb) => nres.once('close', cb));
   // The rest of an oversized body is not read: close the connection once answered.
-  if (outcome.kind === 'tooLarge' && !isHttp2(nreq)) nres.setHeader?.('connection', 'close');
+  if (outcome.kind === 'tooLarge') {
+    if (isHttp2(nreq)) stopStreamWhenAnswered(nreq);
+    else nres.setHeader?.('connection', 'close');
+  }
   handler(req)
     .finally(() => { if (outcome.kind === 'body') outcome.release(); })
     .then((out) => writeResponse(req, nres, out))
@@ -167,5 +178,4 @@ function dispatch(handler: Handler, nreq: NodeRequest, nres: NodeResponse, outco
         nres.destroy?.();
       }
     });
-  if (outcome.kind === 'tooLarge' && isHttp2(nreq)) nres.once('finish', () => nreq.stream?.close());
 }
