@@ -15,6 +15,7 @@ export interface NodeRequest extends NodeJS.ReadableStream {
   readonly httpVersion: string;
   /** The HTTP/2 stream (HTTP/2 requests only). */
   readonly stream?: { close(code?: number): void; once(event: 'finish', cb: () => void): unknown };
+  destroy(): unknown;
 }
 
 /** The parts of http.ServerResponse / http2.Http2ServerResponse used here. */
@@ -23,7 +24,6 @@ export interface NodeResponse {
   write(chunk: string | Buffer): boolean;
   end(chunk?: string | Buffer): unknown;
   once(event: 'close' | 'drain' | 'finish', cb: () => void): unknown;
-  setHeader?(name: string, value: string): unknown;
   readonly writableEnded: boolean;
   readonly headersSent: boolean;
   destroy?(): void;
@@ -111,15 +111,16 @@ export interface AdapterLimits {
 const isHttp2 = (req: NodeRequest): boolean => req.httpVersion.startsWith('2');
 
 /**
- * Answer a request the transport refuses before any handler sees it, and make the client
- * stop sending: HTTP/1.1 closes the connection, HTTP/2 resets the stream once answered.
+ * Answer a request the transport refuses before any handler sees it. HTTP/2 streams are reset
+ * once answered (the client stops sending); HTTP/1.1 connections are closed if `close`
+ * (a client too slow to send its body), else the rest of the body is discarded (receiveBody).
  */
-function refuse(nreq: NodeRequest, nres: NodeResponse, status: number, code: string, message: string): void {
+function refuse(nreq: NodeRequest, nres: NodeResponse, close: boolean, status: number, code: string, message: string): void {
   const out = protocolError(status, code, message);
   const body = Buffer.from(out.body as string, 'utf8');
   const headers: Record<string, string> = { ...out.headers, 'content-length': String(body.length) };
   if (isHttp2(nreq)) stopStreamWhenAnswered(nreq);
-  else headers.connection = 'close';
+  else if (close) headers.connection = 'close';
   nres.writeHead(status, headers);
   nres.end(body);
 }
@@ -145,9 +146,9 @@ export function nodeListener(handler: Handler, limits: AdapterLimits): (req: Nod
       switch (outcome.kind) {
         case 'aborted': return; // nobody to answer, nothing worth logging
         case 'timeout':
-          return refuse(nreq, nres, 408, 'request_timeout', `The request body was not received within ${limits.bodyTimeoutMs} ms.`);
+          return refuse(nreq, nres, true, 408, 'request_timeout', `The request body was not received within ${limits.bodyTimeoutMs} ms.`);
         case 'overBudget':
-          return refuse(nreq, nres, 503, 'limit_exceeded', 'Too many request bodies are being received at once. Retry later.');
+          return refuse(nreq, nres, false, 503, 'limit_exceeded', 'Too many request bodies are being received at once. Retry later.');
         case 'tooLarge':
         case 'body':
           return dispatch(handler, nreq, nres, outcome);
@@ -158,11 +159,8 @@ export function nodeListener(handler: Handler, limits: AdapterLimits): (req: Nod
 
 function dispatch(handler: Handler, nreq: NodeRequest, nres: NodeResponse, outcome: BodyOutcome): void {
   const req = toServerRequest(nreq, bodyOf(outcome), (cb) => nres.once('close', cb));
-  // The rest of an oversized body is not read: close the connection once answered.
-  if (outcome.kind === 'tooLarge') {
-    if (isHttp2(nreq)) stopStreamWhenAnswered(nreq);
-    else nres.setHeader?.('connection', 'close');
-  }
+  // The rest of an oversized body is discarded (HTTP/1.1) or not wanted (HTTP/2).
+  if (outcome.kind === 'tooLarge' && isHttp2(nreq)) stopStreamWhenAnswered(nreq);
   handler(req)
     .finally(() => { if (outcome.kind === 'body') outcome.release(); })
     .then((out) => writeResponse(req, nres, out))

@@ -24,6 +24,7 @@ export interface BodySource {
   on(event: 'error', cb: (err: Error) => void): unknown;
   removeAllListeners(event: 'data'): unknown;
   resume(): unknown;
+  destroy(): unknown;
 }
 
 export interface BodyLimits {
@@ -36,6 +37,7 @@ export function receiveBody(req: BodySource, limits: BodyLimits): Promise<BodyOu
     const chunks: Buffer[] = [];
     let held = 0;
     let settled = false;
+    let ended = false;
     const release = (): void => {
       limits.budget.give(held);
       held = 0;
@@ -47,9 +49,17 @@ export function receiveBody(req: BodySource, limits: BodyLimits): Promise<BodyOu
       if (outcome.kind !== 'body') {
         release();
         chunks.length = 0;
-        // Keep draining (and discarding) so that the connection can still carry the answer.
         req.removeAllListeners('data');
         req.resume();
+        // A client refused for its body's size is usually still sending it: discard the rest
+        // so that it gets to read the answer (closing now would reset the connection under
+        // it), but only for as long as a body may take.
+        if (!ended && (outcome.kind === 'tooLarge' || outcome.kind === 'overBudget')) {
+          const drain = setTimeout(() => req.destroy(), limits.timeoutMs);
+          const stop = (): void => clearTimeout(drain);
+          req.on('end', stop);
+          req.on('close', stop);
+        }
       }
       resolve(outcome);
     };
@@ -67,6 +77,7 @@ export function receiveBody(req: BodySource, limits: BodyLimits): Promise<BodyOu
       held += c.length;
       chunks.push(c);
     });
+    req.on('end', () => { ended = true; });
     req.on('end', () => finish({ kind: 'body', body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, held), release }));
     req.on('aborted', () => finish({ kind: 'aborted' }));
     req.on('close', () => finish({ kind: 'aborted' }));

@@ -93,6 +93,14 @@ function dribble(c: RawConn, chunk: string, everyMs: number, max: number): void 
   c.socket.once('close', () => clearInterval(t));
 }
 
+/** Resolves once the connection has received a whole JSON response body. */
+function answered(c: RawConn): Promise<void> {
+  return new Promise((r) => {
+    const check = (): void => { if (/\r\n\r\n\{.*\}$/s.test(c.received())) { c.socket.off('data', check); r(); } };
+    c.socket.on('data', check);
+  });
+}
+
 function written(c: RawConn, data: string | Buffer): Promise<void> {
   return new Promise((r) => c.socket.write(data, () => r()));
 }
@@ -283,13 +291,16 @@ describe('request body budget', () => {
       await written(c, Buffer.alloc(3 * MIB, 'x'));
     }
     await sleep(300);
+    // The third is refused once it no longer fits; the rest of it is read and discarded so
+    // that the client gets to read the answer.
     const third = connect(s.port);
-    third.socket.write(upload(3 * MIB + 1));
+    third.socket.write(upload(3 * MIB));
     third.socket.write(Buffer.alloc(3 * MIB, 'x'));
-    await withTimeout(third.closed, 5000, 'refusing the third upload');
+    await withTimeout(answered(third), 5000, 'refusing the third upload');
     const text = third.received();
     assert.match(text, /^HTTP\/1\.1 503 Service Unavailable\r\n/);
     assert.ok(text.endsWith(`\r\n\r\n${JSON_503}`), text.slice(0, 300));
+    third.socket.destroy();
     await assertHealthy(s);
 
     for (const c of held) c.socket.destroy();
@@ -340,7 +351,6 @@ describe('forged cursors, aborted uploads, file modes', () => {
     for (const c of [seq, scan, take]) {
       await assertInvalidCursor({ ...c, p: null });
       await assertInvalidCursor({ ...c, p: { k: null } });
-      await assertInvalidCursor({ d: c.d, s: 2 });
     }
     await assertInvalidCursor({ ...take, p: { k: 1, p: null } });
     await assertInvalidCursor({ ...scan, p: 'not a number' });

@@ -26,8 +26,9 @@ function decodeCursor(text: string): Cursor {
   } catch {
     throw invalidCursor();
   }
-  // pageSet only issues cursors after a non-empty page, so `p` is always a position.
-  if (typeof c !== 'object' || c === null || c.d === undefined || c.p === undefined || c.p === null
+  // `p` is absent in cursors of sets not paginated yet (rendered too deep to inline) and
+  // otherwise a position; positions are never null.
+  if (typeof c !== 'object' || c === null || c.d === undefined || c.p === null
     || !Number.isSafeInteger(c.s) || (c.s as number) < 1 || (c.s as number) > MAX_PAGE_SIZE) {
     throw invalidCursor();
   }
