@@ -3,13 +3,20 @@
 import { int } from '../../values/construct';
 import type { FqlSet, SetElement, SetPosition, Value } from '../../values/value';
 import { serializeValue } from '../../values/serialize';
+import { invalidCursor } from '../failures';
+
+/** A resumed integer position; positions come back from clients inside cursors. */
+export function integerPosition(after: SetPosition): number {
+  if (typeof after !== 'number' || !Number.isSafeInteger(after)) throw invalidCursor();
+  return after;
+}
 
 export class ArraySet implements FqlSet {
   readonly label = '[set]';
   constructor(readonly items: readonly Value[]) {}
 
   async *iterate(_ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
-    for (let i = after === undefined ? 0 : Number(after) + 1; i < this.items.length; i++) {
+    for (let i = after === undefined ? 0 : integerPosition(after) + 1; i < this.items.length; i++) {
       yield { value: this.items[i], pos: i };
     }
   }
@@ -26,7 +33,7 @@ export class SequenceSet implements FqlSet {
   }
 
   async *iterate(_ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
-    for (let n = after === undefined ? this.from : Number(after) + 1; n < this.until; n++) yield { value: int(n), pos: n };
+    for (let n = after === undefined ? this.from : integerPosition(after) + 1; n < this.until; n++) yield { value: int(n), pos: n };
   }
 
   describe(): unknown {
