@@ -112,6 +112,20 @@ describe('security: who may assign which role', () => {
       assert.equal(await data(admin, fql`Yes.definition.update({ role: "admin" }).role`), 'admin');
     });
 
+    it('a function may name any built-in role, client included, or a Role that exists (FQL2UserFunctionSpec "can refer to builtin roles", "validates role name")', async () => {
+      for (const role of ['admin', 'server', 'server-readonly', 'client']) {
+        const name = `Builtin_${role.replace('-', '_')}`;
+        assert.equal(await data(admin, fql`Function.create({ name: ${name}, body: "() => 1", role: ${role} }).role`), role);
+      }
+      assert.equal(await data(admin, fql`Builtin_client()`), 1);
+      const e = await fails(admin, fql`Function.create({ name: "Nobody", body: "() => 1", role: "nobody" })`, 'constraint_failure');
+      assert.equal(e.message, 'Failed to create Function.');
+      assert.deepEqual(e.constraint_failures, [{ paths: [['role']], message: 'Field refers to an unknown role name `nobody`.' }]);
+      assert.equal(await functionExists('Nobody'), false);
+      // Leave the schema as the schema API tests below expect it.
+      await data(admin, fql`Function.all().where(f => f.name.startsWith("Builtin_")).forEach(f => f.delete())`);
+    });
+
     it('server-readonly, client and user-role keys may not write functions at all', async () => {
       for (const c of [readonlyKey, clientKey, clients.as(secrets.role)]) {
         const e = await fails(c, fql`Function.create({ name: "Esc", role: "admin", body: ${MINT_ADMIN_KEY} })`, 'permission_denied');

@@ -12,13 +12,12 @@ import { authState, runAs } from './auth-state';
 import { accessForRole } from './authenticate';
 import { readDef, stringField } from './named-store';
 import { requireCall } from './permissions';
-import { checkFunctionRole } from './role-grants';
+import { checkFunctionRole, roleExists } from './role-grants';
 import { defineSchemaKind, validName, type SchemaKind } from './schema-kinds';
 import { callStoredLambda, parseStoredLambda } from '../stored-lambda';
 import { schemaWriteFailure } from '../write-failures';
 
 const FIELD_ORDER = ['name', 'alias', 'body', 'role', 'signature', 'data'];
-const BUILTIN_ROLES = new Set(['admin', 'server', 'server-readonly']);
 
 const functionKind: SchemaKind = {
   coll: 'Function',
@@ -38,8 +37,9 @@ const functionKind: SchemaKind = {
     const role = fields.get('role');
     if (role !== undefined) {
       if (role.t !== 'string') throw fail('role', 'Expected String | Null');
-      if (!BUILTIN_ROLES.has(role.v) && !(await readDef(modelOf(ctx), 'Role', role.v))) {
-        throw fail('role', `Role \`${role.v}\` does not exist.`);
+      if (!(await roleExists(ctx, role.v))) {
+        // Core's NameValidationHook message (FQL2UserFunctionSpec "validates role name").
+        throw fail('role', `Field refers to an unknown role name \`${role.v}\`.`);
       }
     }
     checkFunctionRole(ctx, action, before, fields);

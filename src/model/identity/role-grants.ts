@@ -1,4 +1,5 @@
-// Which roles a caller may hand out. Fauna has one rule beyond the permission checks every write
+// Which roles a caller may hand out. A key or function names a built-in role or a Role of its
+// database (roleExists). Fauna has one rule beyond the permission checks every write
 // goes through (core SchemaCollection.UserFunction, `FunctionPermissionsValidation`): a caller
 // holding the built-in `server` role may write functions, but may not make one run as `admin`,
 // since calling it would then do anything admin can (create admin keys, read every key). It may
@@ -14,8 +15,18 @@ import { QueryError } from '../../fql/errors';
 import type { EvalContext } from '../../fql/eval/context';
 import type { Value } from '../../fql/values/value';
 import { isBuiltin } from '../../auth/principal';
+import { modelOf } from '../stdlib/args';
 import { authState } from './auth-state';
+import { readDef } from './named-store';
 import type { SchemaAction } from './schema-kinds';
+
+/** Core `Key.Role.Builtin.Names`: the roles a key or function may name without a Role document. */
+export const BUILTIN_ROLE_NAMES: ReadonlySet<string> = new Set(['admin', 'server', 'server-readonly', 'client']);
+
+/** Whether a key or function may name the role `name`: built in, or a Role of the database. */
+export async function roleExists(ctx: EvalContext, name: string): Promise<boolean> {
+  return BUILTIN_ROLE_NAMES.has(name) || (await readDef(modelOf(ctx), 'Role', name)) !== undefined;
+}
 
 const roleOf = (fields: ReadonlyMap<string, Value> | undefined): string | undefined => {
   const v = fields?.get('role');
