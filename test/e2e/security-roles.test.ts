@@ -230,6 +230,19 @@ describe('security: who may assign which role', () => {
       assert.equal(await functionExists('Esc'), false);
     });
 
+    it('a function\'s built-in role survives the schema API round trip, server-readonly included', async () => {
+      const adminApi = new SchemaApi(server.url, 'secret:app:admin');
+      await data(admin, fql`Function.create({ name: "ReadOnlyFn", body: "() => 1", role: "server-readonly" })`);
+      const file = (await adminApi.request('GET', '/files')).body.files!.map((f) => f.filename)[0];
+      const content = (await adminApi.file(file))!;
+      assert.match(content, /@role\("server-readonly"\)\nfunction ReadOnlyFn\(\) \{/);
+      // Pushing the files back unchanged changes nothing and keeps the role.
+      assert.deepEqual(await adminApi.diff({ [file]: content }), { status: 200, body: { version: (await adminApi.request('GET', '/files')).body.version, diff: '' } });
+      assert.equal((await adminApi.push({ [file]: content }, false)).status, 200);
+      assert.equal(await data(admin, fql`ReadOnlyFn.definition.role`), 'server-readonly');
+      await data(admin, fql`ReadOnlyFn.definition.delete()`);
+    });
+
     it('client and user-role keys may not read schema; 401 and 403 come before 404 and 405', async () => {
       for (const secret of [secrets.client, secrets.role]) {
         const api = new SchemaApi(server.url, secret);
