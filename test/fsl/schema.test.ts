@@ -120,6 +120,12 @@ function Login(email: String, password: String): Token {
     assert.equal(g.signature, '(...nums: Array<Number>) => Any');
   });
 
+  it('reads a role that is not an identifier as a string, as Fauna writes it', () => {
+    // core SchemaSourceSpec: a function with role server-readonly is shown as @role("server-readonly").
+    const [f] = parseSchema('@role("server-readonly")\nfunction id(x) {\n  x\n}\n') as FunctionDef[];
+    assert.equal(f.role, 'server-readonly');
+  });
+
   it('reads role predicates and access providers', () => {
     const [r, ap] = parseSchema(`role Manager {
   membership Account {

@@ -1,7 +1,7 @@
 // User-defined functions (core Functions.scala, UserFunction): `Function.create({ name, body,
 // role?, signature?, data? })`, calls `Name(args)`, `Name.definition`. A call needs the `call`
 // privilege; a function with a `role` runs with that role's permissions, otherwise with the
-// caller's.
+// caller's; who may give a function which role is ./role-grants.ts.
 import { QueryCheckError, QueryError } from '../../fql/errors';
 import { setUdfInvoker } from '../../fql/eval/calls';
 import { missingField } from '../../fql/eval/nulls';
@@ -12,16 +12,16 @@ import { authState, runAs } from './auth-state';
 import { accessForRole } from './authenticate';
 import { readDef, stringField } from './named-store';
 import { requireCall } from './permissions';
+import { checkFunctionRole, roleExists } from './role-grants';
 import { defineSchemaKind, validName, type SchemaKind } from './schema-kinds';
 import { callStoredLambda, parseStoredLambda } from '../stored-lambda';
 import { schemaWriteFailure } from '../write-failures';
 
 const FIELD_ORDER = ['name', 'alias', 'body', 'role', 'signature', 'data'];
-const BUILTIN_ROLES = new Set(['admin', 'server', 'server-readonly']);
 
 const functionKind: SchemaKind = {
   coll: 'Function',
-  async shape(ctx, action, fields) {
+  async shape(ctx, action, fields, before) {
     const fail = (path: string, message: string) => schemaWriteFailure(action, 'Function', path, message);
     validName(functionKind, action, fields.get('name'));
     for (const k of fields.keys()) if (!FIELD_ORDER.includes(k)) throw fail(k, 'Unexpected field provided.');
@@ -37,10 +37,12 @@ const functionKind: SchemaKind = {
     const role = fields.get('role');
     if (role !== undefined) {
       if (role.t !== 'string') throw fail('role', 'Expected String | Null');
-      if (!BUILTIN_ROLES.has(role.v) && !(await readDef(modelOf(ctx), 'Role', role.v))) {
-        throw fail('role', `Role \`${role.v}\` does not exist.`);
+      if (!(await roleExists(ctx, role.v))) {
+        // Core's NameValidationHook message (FQL2UserFunctionSpec "validates role name").
+        throw fail('role', `Field refers to an unknown role name \`${role.v}\`.`);
       }
     }
+    checkFunctionRole(ctx, action, before, fields);
     const out = new Map<string, Value>();
     for (const k of FIELD_ORDER) if (fields.has(k)) out.set(k, fields.get(k)!);
     return out;

@@ -16,8 +16,13 @@ export type SchemaAction = 'create' | 'update' | 'replace';
 
 export interface SchemaKind {
   readonly coll: string;
-  /** Check the fields (all of them, `name` included) and return them in Fauna's order. */
-  shape(ctx: EvalContext, action: SchemaAction, fields: ReadonlyMap<string, Value>): Promise<Map<string, Value>>;
+  /**
+   * Check the fields (all of them, `name` included) and return them in Fauna's order. `before`:
+   * the stored fields, on update and replace.
+   */
+  shape(
+    ctx: EvalContext, action: SchemaAction, fields: ReadonlyMap<string, Value>, before?: ReadonlyMap<string, Value>,
+  ): Promise<Map<string, Value>>;
   /** The numeric id stored with a new definition (child databases). */
   allocateId?(ctx: EvalContext): Promise<number>;
   /** Cleanup when a definition goes (a database's contents). */
@@ -63,7 +68,7 @@ async function rewrite(ctx: EvalContext, kind: SchemaKind, self: Value, arg: Val
     if (k === 'coll' || k === 'ts') throw schemaWriteFailure(action, kind.coll, k, `Cannot write to the reserved field \`${k}\`.`);
     if (v.t === 'null') merged.delete(k); else merged.set(k, v);
   }
-  const fields = await kind.shape(ctx, action, merged);
+  const fields = await kind.shape(ctx, action, merged, def.data);
   const name = (fields.get('name') as { v: string }).v;
   const model = modelOf(ctx);
   if (name !== def.name) {
