@@ -20,8 +20,12 @@ export interface SchemaKind {
   shape(ctx: EvalContext, action: SchemaAction, fields: ReadonlyMap<string, Value>): Promise<Map<string, Value>>;
   /** The numeric id stored with a new definition (child databases). */
   allocateId?(ctx: EvalContext): Promise<number>;
-  /** Cleanup when a definition goes (a database's contents). */
+  /** Before a definition goes: refuse (references to it) or clean up (a database's contents). */
   onDelete?(ctx: EvalContext, def: NamedDef): Promise<void>;
+  /** A new definition takes `name`. */
+  onCreate?(ctx: EvalContext, name: string): Promise<void>;
+  /** Before `def` is renamed to `newName` (references follow it). */
+  onRename?(ctx: EvalContext, def: NamedDef, newName: string): Promise<void>;
 }
 
 const IDENT_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -49,6 +53,7 @@ async function create(ctx: EvalContext, kind: SchemaKind, arg: Value): Promise<N
     throw schemaWriteFailure('create', kind.coll, 'name', `A ${kind.coll} already exists with the name \`${name}\``);
   }
   const id = kind.allocateId ? await kind.allocateId(ctx) : undefined;
+  await kind.onCreate?.(ctx, name);
   putDef(model, kind.coll, name, fields, id);
   ctx.stats.writeOps += 1;
   return { t: 'named', coll: kind.coll, name };
@@ -70,6 +75,7 @@ async function rewrite(ctx: EvalContext, kind: SchemaKind, self: Value, arg: Val
     if (await readDef(model, kind.coll, name)) {
       throw schemaWriteFailure(action, kind.coll, 'name', `A ${kind.coll} already exists with the name \`${name}\``);
     }
+    await kind.onRename?.(ctx, def, name);
     deleteDef(model, kind.coll, def.name);
   }
   putDef(model, kind.coll, name, fields, def.id);
