@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { type Client, fql } from 'fauna';
 import { startServer, type TestServer } from '../helpers/server';
 import { Clients, data, fails } from './identity-helpers';
+import { SchemaApi } from './schema-fixtures';
 
 describe('security: identity', () => {
   let server: TestServer;
@@ -101,6 +102,90 @@ describe('security: identity', () => {
       await data(root, fql`Function.byName("runnerFn")!.delete()`);
       await data(root, fql`Role.byName("Runner")!.delete()`);
       assert.equal(await data(root, fql`Role.byName("Runner").exists()`), false);
+    });
+  });
+  describe('8. computed fields used by indexes cannot read', () => {
+    // Core fql.env.SchemaTypeValidator.postcheckIndexedComputedFields and its tests in
+    // FQL2CollectionSpec ("cannot call UDFs (typecheck)", "cannot access collections",
+    // "cannot use computed fields", "doesn't allow indexing if the ts field is used"): code
+    // `invalid_schema`, message "Invalid database schema update." then one error per use. The
+    // location lines point into the computed field's body (core's source name for it) rather
+    // than into a generated main.fsl.
+    const refusal = (coll: string, field: string, body: string, message: string, col: number, width: number) =>
+      `Invalid database schema update.\n    error: ${message}\n    at *computed_field:${coll}:${field}*:1:${col}\n` +
+      `      |\n    1 | ${body}\n      | ${' '.repeat(col - 1)}${'^'.repeat(width)}\n      |`;
+
+    it('refuses an indexed computed field that calls a UDF, on create and on update', async () => {
+      await data(root, fql`Function.create({ name: "one", body: "_ => 1" })`);
+      const create = await fails(root, fql`Collection.create({
+        name: "CfUdf", computed_fields: { a: { body: "_ => 1 + one(0)" } }, indexes: { byA: { terms: [{ field: ".a" }] } } })`, 'invalid_schema');
+      assert.equal(create.message, refusal('CfUdf', 'a', '_ => 1 + one(0)', 'Computed fields used in indexes or constraints cannot call UDFs', 10, 3));
+      assert.equal(await data(root, fql`Collection.byName("CfUdf").exists()`), false);
+      // Not indexed, the field may call UDFs; indexing it later is refused.
+      await data(root, fql`Collection.create({ name: "CfUdf", computed_fields: { a: { body: "_ => 1 + one(0)" } } })`);
+      const update = await fails(root, fql`CfUdf.definition.update({ indexes: { byA: { terms: [{ field: ".a" }] } } })`, 'invalid_schema');
+      assert.equal(update.message, create.message);
+      const unique = await fails(root, fql`CfUdf.definition.update({ constraints: [{ unique: [".a"] }] })`, 'invalid_schema');
+      assert.equal(unique.message, create.message);
+    });
+
+    it('refuses an indexed computed field that reads a collection', async () => {
+      await data(root, fql`Collection.create({ name: "Salary" })`);
+      const e = await fails(root, fql`Collection.create({
+        name: "CfRead", computed_fields: { s: { body: "doc => Salary.byId(doc.sid)!.amount" } }, indexes: { byS: { terms: [{ field: ".s" }] } } })`, 'invalid_schema');
+      assert.equal(e.message, refusal('CfRead', 's', 'doc => Salary.byId(doc.sid)!.amount', 'Computed fields used in indexes or constraints cannot access collections', 8, 6));
+    });
+
+    it("refuses an indexed computed field that uses another computed field or the document's ts", async () => {
+      const cf = await fails(root, fql`Collection.create({
+        name: "CfCf", computed_fields: { a: { body: "_ => 1" }, b: { body: "doc => { let f = doc; f.a }" } }, indexes: { byB: { values: [{ field: ".b" }] } } })`, 'invalid_schema');
+      assert.equal(cf.message, refusal('CfCf', 'b', 'doc => { let f = doc; f.a }', 'Computed fields used in indexes or constraints cannot use computed fields', 25, 1));
+      const ts = await fails(root, fql`Collection.create({
+        name: "CfTs", computed_fields: { a: { body: "doc => doc.ts" } }, indexes: { byA: { terms: [{ field: ".a" }] } } })`, 'invalid_schema');
+      assert.equal(ts.message, refusal('CfTs', 'a', 'doc => doc.ts', "Computed fields used in indexes or constraints cannot use a doc's ts field", 12, 2));
+      // An object's ts and data.ts are fine (core "allowed indexing if an object's ts field is used").
+      await data(root, fql`Collection.create({
+        name: "CfOk", computed_fields: { a: { body: "_ => { ts: 0 }.ts" }, b: { body: "doc => doc.x + 1" } },
+        indexes: { byA: { terms: [{ field: ".a" }] }, byB: { terms: [{ field: ".b" }] } } })`);
+      await data(root, fql`CfOk.create({ x: 1 })`);
+      assert.deepEqual(await data(root, fql`[CfOk.byA(0).count(), CfOk.byB(2).count()]`), [1, 1]);
+    });
+
+    it('refuses it in an FSL push through the schema API', async () => {
+      await data(root, fql`Database.create({ name: "cfpush" })`);
+      const api = new SchemaApi(server.url, 'secret:cfpush:admin');
+      const pushed = await api.push({ 'main.fsl': 'function two(x) {\n  2\n}\n\ncollection CfPush {\n  compute t = (doc) => two(doc)\n  index byT {\n    terms [.t]\n  }\n}\n' }, false);
+      assert.equal(pushed.status, 400);
+      assert.match(pushed.body.error!.message, /Invalid database schema update\.\n {4}error: Computed fields used in indexes or constraints cannot call UDFs\n/);
+      assert.equal(await data(clients.as('secret:cfpush:admin'), fql`Collection.byName("CfPush").exists()`), false);
+    });
+
+    it('checks the whole schema: a new collection or function cannot make an indexed field impure', async () => {
+      await data(root, fql`Collection.create({
+        name: "Probe", computed_fields: { v: { body: "doc => Vault.byId(doc.vid)!.pin" } }, indexes: { byV: { terms: [{ field: ".v" }] } } })`);
+      const e = await fails(root, fql`Collection.create({ name: "Vault" })`, 'invalid_schema');
+      assert.equal(e.message, refusal('Probe', 'v', 'doc => Vault.byId(doc.vid)!.pin', 'Computed fields used in indexes or constraints cannot access collections', 8, 5));
+      const f = await fails(root, fql`Function.create({ name: "Vault", body: "x => x" })`, 'invalid_schema');
+      assert.equal(f.message, refusal('Probe', 'v', 'doc => Vault.byId(doc.vid)!.pin', 'Computed fields used in indexes or constraints cannot call UDFs', 8, 5));
+    });
+
+    it('at run time, what an indexed computed field cannot compute without reading is indexed as null', async () => {
+      // Reads the static check cannot see (here: keys) still fail when the entry is computed,
+      // so the index answers nothing about what it would have read.
+      await data(root, fql`Collection.create({
+        name: "KeyProbe", computed_fields: { n: { body: "_ => Key.all().count()" } }, indexes: { byN: { terms: [{ field: ".n" }] } } })`);
+      await data(root, fql`KeyProbe.create({})`);
+      const keys = await data<number>(root, fql`Key.all().count()`);
+      assert.ok(keys > 0);
+      assert.equal(await data(root, fql`KeyProbe.byN(${keys}).count()`), 0);
+      // Read normally, the field still computes (reads are allowed outside indexes).
+      assert.equal(await data(root, fql`KeyProbe.all().first()!.n`), keys);
+      // Core "cannot use Time.now() because it's a read (runtime)".
+      await data(root, fql`Collection.create({
+        name: "ByMonth", computed_fields: { m: { body: "_ => Time.now().month" } }, indexes: { byMonth: { terms: [{ field: ".m" }] } } })`);
+      await data(root, fql`ByMonth.create({})`);
+      const month = await data<number>(root, fql`Time.now().month`);
+      assert.equal(await data(root, fql`ByMonth.byMonth(${month}).count()`), 0);
     });
   });
 });

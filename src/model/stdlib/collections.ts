@@ -12,6 +12,7 @@ import { CollectionScanSet } from '../sets/collection-scan';
 import { NamedScanSet } from '../sets/named-scan';
 import { checkSchemaWrite, createDocument } from '../write-broker';
 import { mergeDefinition, normalizeDefinition } from '../definitions/validate';
+import { refuseImpureIndexedFields } from '../definitions/indexed-computed';
 import { applySchemaChange, dropCollectionEntries } from '../indexes/schema-change';
 import '../indexes/register';
 import { expectDocId, expectObject, expectString, modelOf } from './args';
@@ -60,6 +61,7 @@ async function createCollection(ctx: EvalContext, arg: Value): Promise<NamedDocV
     throw schemaWriteFailure('create', 'Collection', 'name', `A Collection already exists with the name \`${name}\``);
   }
   const data = definitionFields('create', name, spec.v);
+  await refuseImpureIndexedFields(ctx, { coll: { name, data } });
   const id = await model.allocateCollectionId();
   await applySchemaChange(ctx, model, undefined, await model.putCollection(name, id, data));
   ctx.stats.writeOps += 1;
@@ -91,6 +93,7 @@ async function rewriteCollection(ctx: EvalContext, self: Value, arg: Value, acti
   }
   merged.delete('name');
   const data = definitionFields(action, name, merged, def.name);
+  await refuseImpureIndexedFields(ctx, { coll: { name, data } });
   await applySchemaChange(ctx, model, def, await model.putCollection(name, def.id, data));
   ctx.stats.writeOps += 1;
   return { t: 'named', coll: 'Collection', name };
