@@ -188,4 +188,40 @@ describe('security: identity', () => {
       assert.equal(await data(root, fql`ByMonth.byMonth(${month}).count()`), 0);
     });
   });
+  describe('10b. collections and functions share one namespace', () => {
+    // Core GlobalNamespaceValidator (ext/model/src/main/scala/schema/GlobalNamespaceValidator.scala):
+    // collection names, collection aliases, function names, function aliases, first conflict.
+    const conflict = (e: { message: string; constraint_failures?: unknown }, message: string, path: string, failure: string) => {
+      assert.equal(e.message, message);
+      assert.deepEqual(e.constraint_failures, [{ paths: [[path]], message: failure }]);
+    };
+
+    it('a collection alias cannot shadow a function name or alias', async () => {
+      await data(root, fql`Function.create({ name: "lookup", alias: "find", body: "x => x" })`);
+      conflict(await fails(root, fql`Collection.create({ name: "Things", alias: "lookup" })`, 'constraint_failure'),
+        'Failed to create Collection.', 'alias', 'A Function already exists with the name `lookup`');
+      conflict(await fails(root, fql`Collection.create({ name: "Things", alias: "find" })`, 'constraint_failure'),
+        'Failed to create Collection.', 'alias', 'A Function already exists with the alias `find`');
+      conflict(await fails(root, fql`Collection.create({ name: "find" })`, 'constraint_failure'),
+        'Failed to create Collection.', 'name', 'A Function already exists with the alias `find`');
+      await data(root, fql`Collection.create({ name: "Things" })`);
+      conflict(await fails(root, fql`Things.definition.update({ alias: "lookup" })`, 'constraint_failure'),
+        'Failed to update Collection `Things`.', 'alias', 'A Function already exists with the name `lookup`');
+      assert.equal(await data(root, fql`lookup(7)`), 7);
+    });
+
+    it('a function cannot take the name or alias of a collection or a collection alias', async () => {
+      await data(root, fql`Collection.create({ name: "Orders", alias: "Purchases" })`);
+      conflict(await fails(root, fql`Function.create({ name: "Orders", body: "x => x" })`, 'constraint_failure'),
+        'Failed to create Function.', 'name', 'A Collection already exists with the name `Orders`');
+      conflict(await fails(root, fql`Function.create({ name: "Purchases", body: "x => x" })`, 'constraint_failure'),
+        'Failed to create Function.', 'name', 'A Collection already exists with the alias `Purchases`');
+      conflict(await fails(root, fql`Function.create({ name: "buy", alias: "Orders", body: "x => x" })`, 'constraint_failure'),
+        'Failed to create Function.', 'alias', 'A Collection already exists with the name `Orders`');
+      await data(root, fql`Function.create({ name: "buy", body: "x => x" })`);
+      conflict(await fails(root, fql`Function.byName("buy")!.update({ name: "Purchases" })`, 'constraint_failure'),
+        'Failed to update Function `buy`.', 'name', 'A Collection already exists with the alias `Purchases`');
+      assert.equal(await data(root, fql`Orders.all().count()`), 0);
+    });
+  });
 });

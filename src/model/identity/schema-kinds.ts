@@ -22,6 +22,8 @@ export interface SchemaKind {
   allocateId?(ctx: EvalContext): Promise<number>;
   /** Before a definition goes: refuse (references to it) or clean up (a database's contents). */
   onDelete?(ctx: EvalContext, def: NamedDef): Promise<void>;
+  /** Check the shaped fields against other definitions (`previous`: the stored ones, on update). */
+  checkNames?(ctx: EvalContext, action: SchemaAction, fields: ReadonlyMap<string, Value>, previous?: ReadonlyMap<string, Value>): Promise<void>;
   /** A new definition takes `name`. */
   onCreate?(ctx: EvalContext, name: string): Promise<void>;
   /** Before `def` is renamed to `newName` (references follow it). */
@@ -47,6 +49,7 @@ async function create(ctx: EvalContext, kind: SchemaKind, arg: Value): Promise<N
   const spec = expectObject(arg, 'data');
   await checkSchemaWrite(ctx, kind.coll, 'create');
   const fields = await kind.shape(ctx, 'create', spec.v);
+  await kind.checkNames?.(ctx, 'create', fields);
   const name = (fields.get('name') as { v: string }).v;
   const model = modelOf(ctx);
   if (await readDef(model, kind.coll, name)) {
@@ -69,6 +72,7 @@ async function rewrite(ctx: EvalContext, kind: SchemaKind, self: Value, arg: Val
     if (v.t === 'null') merged.delete(k); else merged.set(k, v);
   }
   const fields = await kind.shape(ctx, action, merged);
+  await kind.checkNames?.(ctx, action, fields, def.data);
   const name = (fields.get('name') as { v: string }).v;
   const model = modelOf(ctx);
   if (name !== def.name) {
