@@ -8,6 +8,7 @@ import type { ModelTxn } from '../model-api';
 import type { CollectionSchema } from './schema';
 import type { PathPart } from './field-path';
 import { callDefinitionFunction } from './stored-lambda';
+import { evalPure, indexedComputedNames } from './indexed-computed';
 
 export interface DocVersion {
   readonly coll: string;
@@ -41,14 +42,22 @@ export async function computedValues(
   return out;
 }
 
-/** The document view including computed fields. */
+/**
+ * The document view including computed fields, as index entries and constraints see it:
+ * computed fields used by indexes evaluate without database access (indexed-computed.ts).
+ */
 export async function fullDocView(
   model: ModelTxn, outer: EvalContext | undefined, schema: CollectionSchema, d: DocVersion,
 ): Promise<ObjectV> {
   const view = docView(d);
   if (schema.computed.length === 0) return view;
+  const indexed = new Set(indexedComputedNames(schema));
   const m = new Map(view.v);
-  for (const [k, v] of await computedValues(model, outer, schema, d)) m.set(k, v);
+  for (const cf of schema.computed) {
+    m.set(cf.name, indexed.has(cf.name)
+      ? await evalPure((pure) => callDefinitionFunction(pure, outer, cf.body, [view]))
+      : await callDefinitionFunction(model, outer, cf.body, [view]));
+  }
   return { t: 'object', v: m };
 }
 

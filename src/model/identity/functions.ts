@@ -16,6 +16,8 @@ import { checkFunctionRole, roleExists } from './role-grants';
 import { defineSchemaKind, validName, type SchemaKind } from './schema-kinds';
 import { callStoredLambda, parseStoredLambda } from '../stored-lambda';
 import { schemaWriteFailure } from '../write-failures';
+import { refuseImpureIndexedFields } from '../definitions/indexed-computed';
+import { refuseNameConflicts } from '../definitions/global-names';
 
 const FIELD_ORDER = ['name', 'alias', 'body', 'role', 'signature', 'data'];
 
@@ -47,6 +49,10 @@ const functionKind: SchemaKind = {
     for (const k of FIELD_ORDER) if (fields.has(k)) out.set(k, fields.get(k)!);
     return out;
   },
+  checkNames: (ctx, action, fields, previous) => refuseNameConflicts(ctx, 'Function', action, fields, previous),
+  // A function name may make an indexed computed field call a UDF.
+  onCreate: (ctx, name) => refuseImpureIndexedFields(ctx, { udf: name }),
+  onRename: (ctx, _def, name) => refuseImpureIndexedFields(ctx, { udf: name }),
 };
 
 defineSchemaKind(functionKind);

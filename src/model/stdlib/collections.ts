@@ -12,6 +12,8 @@ import { CollectionScanSet } from '../sets/collection-scan';
 import { NamedScanSet } from '../sets/named-scan';
 import { checkSchemaWrite, createDocument } from '../write-broker';
 import { mergeDefinition, normalizeDefinition } from '../definitions/validate';
+import { refuseImpureIndexedFields } from '../definitions/indexed-computed';
+import { refuseNameConflicts } from '../definitions/global-names';
 import { applySchemaChange, dropCollectionEntries } from '../indexes/schema-change';
 import '../indexes/register';
 import { expectDocId, expectObject, expectString, modelOf } from './args';
@@ -60,6 +62,8 @@ async function createCollection(ctx: EvalContext, arg: Value): Promise<NamedDocV
     throw schemaWriteFailure('create', 'Collection', 'name', `A Collection already exists with the name \`${name}\``);
   }
   const data = definitionFields('create', name, spec.v);
+  await refuseNameConflicts(ctx, 'Collection', 'create', data);
+  await refuseImpureIndexedFields(ctx, { coll: { name, data } });
   const id = await model.allocateCollectionId();
   await applySchemaChange(ctx, model, undefined, await model.putCollection(name, id, data));
   ctx.stats.writeOps += 1;
@@ -91,6 +95,8 @@ async function rewriteCollection(ctx: EvalContext, self: Value, arg: Value, acti
   }
   merged.delete('name');
   const data = definitionFields(action, name, merged, def.name);
+  await refuseNameConflicts(ctx, 'Collection', action, data, def.data);
+  await refuseImpureIndexedFields(ctx, { coll: { name, data } });
   await applySchemaChange(ctx, model, def, await model.putCollection(name, def.id, data));
   ctx.stats.writeOps += 1;
   return { t: 'named', coll: 'Collection', name };
