@@ -1,0 +1,218 @@
+// The permission matrix of the FQL v4 endpoint, through the `faunadb@4.8` driver: every kind of
+// secret × resource × action, each in the caller's own database and through a child-database
+// scope (`Database("child")`), against Fauna's rules (core ext/model/.../auth/Permissions.scala):
+//
+//   AdminPermissions     reads in its scope and below; instance writes only in its own scope
+//                        (`WriteInstance(scope) => curScope == scope`)
+//   ServerPermissions    the same minus RootClassIDs (Database, Key, Role, AccessProvider)
+//                        in every scope (`canRead`/`canWrite`)
+//   ServerReadOnly       reads of those same documents only
+//   Role/Instance perms  only in their own scope (`curScope == action.scope`), what the roles grant
+//
+// Fixtures never belong to the caller (identity baselines are covered by test/auth). A denial is
+// `permission denied`, the refusal of a scoped write (`Cannot write a scoped ref.`, which core
+// also denies), or, for Paginate, the fixture missing from the page. Zero unexpected allows, and
+// no response to a non-admin caller ever contains a stored hash.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Client, errors, query as q, type Expr, values } from 'faunadb';
+import { fql } from 'fauna';
+import { startServer, type TestServer } from '../helpers/server';
+import { Clients, data } from './identity-helpers';
+
+type Kind = 'root' | 'admin' | 'server' | 'server-readonly' | 'role key' | 'token with role' | 'token without role' | '@doc scope';
+type Resource = 'Document' | 'Collection' | 'Index' | 'Key' | 'Token' | 'Credential' | 'Database' | 'Role' | 'Function';
+type Action = 'create' | 'read' | 'update' | 'delete' | 'paginate';
+type Scope = 'own' | 'child';
+
+const KINDS: readonly Kind[] = ['root', 'admin', 'server', 'server-readonly', 'role key', 'token with role', 'token without role', '@doc scope'];
+const RESOURCES: readonly Resource[] = ['Document', 'Collection', 'Index', 'Key', 'Token', 'Credential', 'Database', 'Role', 'Function'];
+/** Core AbstractServerPermissions.RootClassIDs (AccessProvider has no v4 form here). */
+const ROOT_CLASSES: ReadonlySet<Resource> = new Set(['Key', 'Role', 'Database']);
+const WRITES: ReadonlySet<Action> = new Set(['create', 'update', 'delete']);
+
+/** Actions v4 supports on this server (roles and functions are created and changed through FQL v10 or FSL). */
+function actionsOf(r: Resource): readonly Action[] {
+  switch (r) {
+    case 'Role': case 'Function': return ['read', 'delete', 'paginate'];
+    case 'Index': return ['create', 'read', 'delete', 'paginate'];
+    default: return ['create', 'read', 'update', 'delete', 'paginate'];
+  }
+}
+
+/** Fauna's rule for one cell (Permissions.scala). */
+function expected(kind: Kind, r: Resource, a: Action, scope: Scope): boolean {
+  // Instance writes hold only in the caller's own scope, for every kind of permissions.
+  if (scope === 'child' && WRITES.has(a)) return false;
+  switch (kind) {
+    case 'root': case 'admin': return true;
+    case 'server': return !ROOT_CLASSES.has(r);
+    case 'server-readonly': return !WRITES.has(a) && !ROOT_CLASSES.has(r);
+    // The roles grant Item { read create write delete } and nothing else; role-based
+    // permissions never reach another scope.
+    case 'role key': case 'token with role': case '@doc scope': return scope === 'own' && r === 'Document';
+    case 'token without role': return false;
+  }
+}
+
+const PERMISSION_DENIED = 'Insufficient privileges to perform the action.';
+const HASH_FIELD = /hashed_(secret|password)/;
+
+let seq = 0;
+const unique = (p: string) => `${p}${++seq}`;
+
+describe('v4 permission matrix', () => {
+  let server: TestServer;
+  let v10: Clients;
+  const open: Client[] = [];
+  /** Raw response bodies seen by each kind's client since the last reset. */
+  const bodies = new Map<Kind, string[]>();
+  const secrets = new Map<Kind, string>();
+  let owner: { own: Client; child: Client };
+
+  const v4 = (secret: string, kind?: Kind): Client => {
+    const c = new Client({
+      secret, domain: '127.0.0.1', port: server.port, scheme: 'http',
+      observer: (res) => { if (kind) bodies.get(kind)!.push(res.responseRaw); },
+    });
+    open.push(c);
+    return c;
+  };
+
+  before(async () => {
+    server = await startServer();
+    v10 = new Clients(server);
+    const root10 = v10.as('secret');
+    await data(root10, fql`Database.create({ name: "child" })`);
+    const grants = '[{ resource: "Item", actions: { read: true, create: true, write: true, delete: true } }]';
+    for (const secret of ['secret', 'secret:child:admin']) {
+      const c = v10.as(secret);
+      await data(c, fql`Collection.create({ name: "Item" })`);
+      await data(c, fql`Collection.create({ name: "Person" })`);
+      await c.query(fql([`Role.create({ name: "MatrixRole", privileges: ${grants} })`]));
+      await c.query(fql([`Role.create({ name: "MatrixMember", membership: { resource: "Person" }, privileges: ${grants} })`]));
+    }
+    await data(root10, fql`Collection.create({ name: "Stranger" })`);
+    const key = async (role: string) => (await data<{ secret: string }>(root10, fql`Key.create({ role: ${role} })`)).secret;
+    secrets.set('root', 'secret');
+    secrets.set('admin', await key('admin'));
+    secrets.set('server', await key('server'));
+    secrets.set('server-readonly', await key('server-readonly'));
+    secrets.set('role key', await key('MatrixRole'));
+    const person = await data<{ id: string }>(root10, fql`Person.create({ name: "member" })`);
+    secrets.set('token with role', (await data<{ secret: string }>(root10, fql`Token.create({ document: Person.byId(${person.id}) })`)).secret);
+    const stranger = await data<{ id: string }>(root10, fql`Stranger.create({ name: "stranger" })`);
+    secrets.set('token without role', (await data<{ secret: string }>(root10, fql`Token.create({ document: Stranger.byId(${stranger.id}) })`)).secret);
+    secrets.set('@doc scope', `secret:@doc/Person/${person.id}`);
+    for (const k of KINDS) bodies.set(k, []);
+    owner = { own: v4('secret'), child: v4('secret:child:admin') };
+  });
+  after(async () => {
+    await Promise.all(open.map((c) => c.close({ force: true })));
+    v10.close();
+    await server.dispose();
+  });
+
+  /** A ref to `db`'s Database when the cell goes through the child scope. */
+  const scopeRef = (scope: Scope): Expr | undefined => (scope === 'child' ? q.Database('child') : undefined);
+
+  /**
+   * A fresh fixture for one cell, created by an admin of the database it lives in, and the
+   * expression performing the action on it as the caller sees it (through `Database("child")`
+   * for child cells); `member` is the ref Paginate must show.
+   */
+  async function cell(r: Resource, a: Action, scope: Scope): Promise<{ expr: Expr; member?: Expr }> {
+    const admin = owner[scope];
+    const db = scopeRef(scope);
+    const person = async () => (await admin.query<{ ref: values.Ref }>(q.Create(q.Collection('Person'), { data: { n: 1 } }))).ref;
+    /** The fixture's ref as the caller names it. */
+    let ref: Expr;
+    let set: Expr;
+    let create: Expr;
+    switch (r) {
+      case 'Document': {
+        const made = await admin.query<{ ref: values.Ref }>(q.Create(q.Collection('Item'), { data: { n: 1 } }));
+        ref = q.Ref(q.Collection('Item', db), made.ref.id);
+        set = q.Documents(q.Collection('Item', db));
+        create = q.Create(q.Collection('Item', db), { data: { n: 2 } });
+        break;
+      }
+      case 'Key': case 'Token': case 'Credential': {
+        const native = { Key: q.Keys, Token: q.Tokens, Credential: q.Credentials }[r];
+        const params = async (): Promise<object> => (r === 'Key' ? { role: 'server' } : r === 'Token' ? { instance: await person() } : { instance: await person(), password: 'pw' });
+        const made = await admin.query<{ ref: values.Ref }>(q.Create(native(), await params()));
+        ref = q.Ref(native(db), made.ref.id);
+        set = native(db);
+        create = q.Create(native(db), await params());
+        break;
+      }
+      default: {
+        const name = unique(`Fixture${r}`);
+        const fresh = unique(`New${r}`);
+        switch (r) {
+          case 'Collection': await admin.query(q.CreateCollection({ name })); break;
+          case 'Database': await admin.query(q.CreateDatabase({ name })); break;
+          case 'Index': await admin.query(q.CreateIndex({ name, source: q.Collection('Item') })); break;
+          case 'Role': await data(v10.as(scope === 'own' ? 'secret' : 'secret:child:admin'), fql`Role.create({ name: ${name} })`); break;
+          case 'Function': await data(v10.as(scope === 'own' ? 'secret' : 'secret:child:admin'), fql`Function.create({ name: ${name}, body: "() => 1" })`); break;
+        }
+        const named = { Collection: q.Collection, Database: q.Database, Index: q.Index, Role: q.Role, Function: q.Function }[r];
+        const all = { Collection: q.Collections, Database: q.Databases, Index: q.Indexes, Role: q.Roles, Function: q.Functions }[r];
+        ref = named(name, db);
+        set = all(db);
+        const params = r === 'Index' ? { name: fresh, source: q.Collection('Item') } : { name: fresh };
+        const creators: Partial<Record<Resource, (p: object) => Expr>> = {
+          Collection: q.CreateCollection, Database: q.CreateDatabase, Index: q.CreateIndex,
+        };
+        // Roles and functions have no v4 create here (actionsOf leaves it out).
+        create = scope === 'own' && creators[r] ? creators[r]!(params) : q.Create(all(db), params);
+      }
+    }
+    switch (a) {
+      case 'create': return { expr: create };
+      // Whole versions come back, so that the hash check below sees what a caller would.
+      case 'read': return { expr: q.Get(ref) };
+      case 'update': return { expr: q.Update(ref, { data: { x: 1 } }) };
+      case 'delete': return { expr: q.Delete(ref) };
+      case 'paginate': return { expr: q.Select(['data'], q.Paginate(set, { size: 100000 })), member: ref };
+    }
+  }
+
+  /** Run one cell as `client`: true when the action took effect, false when refused. */
+  async function attempt(client: Client, expr: Expr, member: Expr | undefined, label: string): Promise<boolean> {
+    try {
+      const result = await client.query(expr);
+      if (!member) return true;
+      const wanted = String(await owner.own.query(member));
+      return (result as values.Ref[]).some((x) => String(x) === wanted);
+    } catch (e) {
+      if (!(e instanceof errors.FaunaHTTPError)) throw e;
+      const [err] = (e.requestResult.responseContent as unknown as { errors: { code: string; description: string }[] }).errors;
+      if (err.code === 'permission denied' && err.description === PERMISSION_DENIED) return false;
+      if (err.code === 'invalid argument' && err.description === 'Cannot write a scoped ref.') return false;
+      throw new Error(`${label}: unexpected ${err.code}: ${err.description}`);
+    }
+  }
+
+  for (const kind of KINDS) {
+    it(`${kind}: every resource × action × scope as Fauna decides, and no stored hash in any answer`, async () => {
+      const client = v4(secrets.get(kind)!, kind);
+      const mismatches: string[] = [];
+      for (const scope of ['own', 'child'] as const) {
+        for (const r of RESOURCES) {
+          for (const a of actionsOf(r)) {
+            const { expr, member } = await cell(r, a, scope);
+            const label = `${scope} ${r}.${a}`;
+            const got = await attempt(client, expr, member, label);
+            const want = expected(kind, r, a, scope);
+            if (got !== want) mismatches.push(`${label}: ${got ? 'allowed' : 'denied'}, Fauna ${want ? 'allows' : 'denies'}`);
+          }
+        }
+      }
+      assert.deepEqual(mismatches, []);
+      if (kind !== 'root' && kind !== 'admin') {
+        assert.deepEqual(bodies.get(kind)!.filter((b) => HASH_FIELD.test(b)), []);
+      }
+    });
+  }
+});
