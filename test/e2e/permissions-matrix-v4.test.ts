@@ -284,4 +284,20 @@ describe('v4 permission matrix', () => {
     // (Some carry `data` written by the matrix above.)
     for (const c of childCreds.data) assert.deepEqual(Object.keys(c).filter((k) => k !== 'data'), ['ref', 'ts', 'instance']);
   });
+
+  it('Match through a child scope reads that database\'s index as the caller (built-in keys only)', async () => {
+    const child = owners.root.child;
+    await child.query(q.CreateIndex({ name: 'items_by_tag', source: q.Collection('Item'), terms: [{ field: ['data', 'tag'] }] }));
+    const doc = await child.query<{ ref: values.Ref }>(q.Create(q.Collection('Item'), { data: { tag: 'scoped' } }));
+    const match = q.Paginate(q.Match(q.Index('items_by_tag', q.Database('child')), 'scoped'));
+    for (const secret of [made.key.server, made.key['server-readonly']]) {
+      const page = await v4(secret).query<{ data: values.Ref[] }>(match);
+      assert.deepEqual(page.data.map(String), [`Ref(Collection("Item", Database("child")), "${doc.ref.id}")`]);
+    }
+    for (const secret of [made.key.MatrixRole, made.member, made.key.client]) {
+      await v4Fails(v4(secret), match, 'permission denied', 403, PERMISSION_DENIED);
+    }
+    // The root database has no such index: the scope is not ignored.
+    await v4Fails(v4(made.key.server), q.Paginate(q.Match(q.Index('items_by_tag'), 'scoped')), 'invalid ref', 400);
+  });
 });
