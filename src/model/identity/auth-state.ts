@@ -37,6 +37,16 @@ export function memoOf(state: AuthState): Map<string, unknown> {
   return m;
 }
 
+/**
+ * Let `view` (a model over another database in the same storage transaction, e.g. a child
+ * database a v4 scoped ref reads) judge reads as the query does: the same state, so the
+ * caller's rights and any `runAs` apply to both.
+ */
+export function shareAuthState(from: ModelTxn, view: ModelTxn): void {
+  const state = states.get(from);
+  if (state) states.set(view, state);
+}
+
 export function authState(txn: ModelTxn): AuthState | undefined {
   return states.get(txn);
 }

@@ -7,7 +7,7 @@ import { lookupMethod } from '../../fql/stdlib/registry';
 import { verifyPassword } from '../../auth/passwords';
 import { CREDENTIAL_COLL, HASHED_PASSWORD, KEY_COLL, PASSWORD } from '../../model/identity/system';
 import { createToken } from '../../model/identity/token-docs';
-import { createDocument, deleteDocument, rewriteDocument } from '../../model/write-broker';
+import { checkSchemaWrite, createDocument, deleteDocument, rewriteDocument } from '../../model/write-broker';
 import { deleteDef } from '../../model/identity/named-store';
 import {
   type Position, V4Error, invalidArgument, valueRequired, validationFailed,
@@ -265,6 +265,8 @@ export async function remove(q: V4Query, target: RefV4, pos: Position): Promise<
     const before = await getVersion(q, target, pos);
     if (t.schemaColl === 'Index') {
       if (!(await readIndexDef(q.model, t.name))) throw new V4Error('invalid ref', `Ref refers to undefined index '${t.name}'`, pos);
+      // v4 indexes are stored outside the model's schema writers: the same write check.
+      await checkSchemaWrite(q.ctx, 'Index', 'delete');
       deleteDef(q.model, 'Index', t.name);
     } else {
       const del = lookupMethod([`named:${t.schemaColl}`], 'delete');
