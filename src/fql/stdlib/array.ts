@@ -14,10 +14,14 @@ import { collectOrderings } from '../eval/ordering';
 import { ArraySet } from '../eval/sets/array-set';
 import { sortByOrderings, truthy } from '../eval/sets/combinators';
 import { INT, method, overloaded, param, sig } from './native-args';
+import { MAX_ARRAY_SEQUENCE, checkArraySize } from '../limits';
 import { defineFields, defineMethods, defineModule } from './registry';
 
-/** Fauna's maximum array size for generated arrays. */
-export const MAX_ARRAY_SIZE = 16_000;
+/** Builds an array of `size` elements once the size is known to be within the limit. */
+function sized(size: number, build: () => Value[]): Value {
+  checkArraySize(size);
+  return arr(build());
+}
 
 const items = (self: Value): readonly Value[] => (self as ArrayV).v;
 
@@ -134,9 +138,10 @@ defineMethods('array', {
   aggregate: method(sig([param('seed', ANY), param('combiner', FUNCTION)], (ctx, self, [seed, fn]) => aggregate(ctx, items(self), seed, fn))),
   any: method(sig([param('predicate', FUNCTION)], (ctx, self, [fn]) => anyEvery(ctx, items(self), fn, false))),
   every: method(sig([param('predicate', FUNCTION)], (ctx, self, [fn]) => anyEvery(ctx, items(self), fn, true))),
-  append: method(sig([param('element', ANY)], (_ctx, self, [v]) => arr([...items(self), v]))),
-  prepend: method(sig([param('element', ANY)], (_ctx, self, [v]) => arr([v, ...items(self)]))),
-  concat: method(sig([param('other', ARRAY)], (_ctx, self, [other]) => arr([...items(self), ...other.v]))),
+  append: method(sig([param('element', ANY)], (_ctx, self, [v]) => sized(items(self).length + 1, () => [...items(self), v]))),
+  prepend: method(sig([param('element', ANY)], (_ctx, self, [v]) => sized(items(self).length + 1, () => [v, ...items(self)]))),
+  concat: method(sig([param('other', ARRAY)], (_ctx, self, [other]) =>
+    sized(items(self).length + other.v.length, () => items(self).concat(other.v)))),
   distinct: method(sig([], (_ctx, self) => arr(distinctValues(items(self))))),
   drop: method(sig([param('amount', INT)], (_ctx, self, [n]) => arr(items(self).slice(Math.max(0, n))))),
   take: method(sig([param('limit', INT)], (_ctx, self, [n]) => (n < items(self).length ? arr(items(self).slice(0, Math.max(0, n))) : self))),
@@ -154,17 +159,22 @@ defineMethods('array', {
     const found = await where(ctx, items(self), fn, 'pred');
     return found[found.length - 1] ?? noSuchElement('no element found');
   })),
-  flatten: method(sig([], (_ctx, self) => arr(items(self).flatMap((x) => {
-    if (x.t !== 'array') throw invalidType('Array<Any>', x);
-    return x.v;
-  })))),
+  flatten: method(sig([], (_ctx, self) => {
+    let size = 0;
+    for (const x of items(self)) {
+      if (x.t !== 'array') throw invalidType('Array<Any>', x);
+      size += x.v.length;
+    }
+    return sized(size, () => items(self).flatMap((x) => (x as ArrayV).v));
+  })),
   flatMap: method(sig([param('mapper', FUNCTION)], async (ctx, self, [fn]) => {
     checkParamArity(fn, 1, 'mapper');
     const out: Value[] = [];
     for (const x of items(self)) {
       const r = await call(ctx, fn, x);
       if (r.t !== 'array') throw invalidType('Array<Any>', r);
-      out.push(...r.v);
+      checkArraySize(out.length + r.v.length);
+      for (const y of r.v) out.push(y);
     }
     return arr(out);
   })),
@@ -227,7 +237,7 @@ defineModule('Array');
 defineMethods('module:Array', {
   sequence: method(sig([param('from', INT), param('until', INT)], (_ctx, _self, [from, until]) => {
     const n = Math.max(0, until - from);
-    if (n > MAX_ARRAY_SIZE) throw valueTooLarge(`range size ${n} exceeds limit ${MAX_ARRAY_SIZE}`);
+    if (n > MAX_ARRAY_SEQUENCE) throw valueTooLarge(`range size ${n} exceeds limit ${MAX_ARRAY_SEQUENCE}`);
     const out: Value[] = new Array(n);
     for (let i = 0; i < n; i++) out[i] = int(from + i);
     return arr(out);

@@ -3,13 +3,16 @@
 import { int } from '../../values/construct';
 import type { FqlSet, SetElement, SetPosition, Value } from '../../values/value';
 import { serializeValue } from '../../values/serialize';
+import type { EvalContext } from '../context';
+import { loopCheckpoint } from '../state';
 
 export class ArraySet implements FqlSet {
   readonly label = '[set]';
   constructor(readonly items: readonly Value[]) {}
 
-  async *iterate(_ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
+  async *iterate(ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
     for (let i = after === undefined ? 0 : Number(after) + 1; i < this.items.length; i++) {
+      loopCheckpoint(ctx as EvalContext);
       yield { value: this.items[i], pos: i };
     }
   }
@@ -25,8 +28,13 @@ export class SequenceSet implements FqlSet {
     this.label = `Set.sequence(${from}, ${until})`;
   }
 
-  async *iterate(_ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
-    for (let n = after === undefined ? this.from : Number(after) + 1; n < this.until; n++) yield { value: int(n), pos: n };
+  // Every pipeline pulls from its source, so checking the deadline here also covers stages
+  // that consume elements without yielding them (drop, where).
+  async *iterate(ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
+    for (let n = after === undefined ? this.from : Number(after) + 1; n < this.until; n++) {
+      loopCheckpoint(ctx as EvalContext);
+      yield { value: int(n), pos: n };
+    }
   }
 
   describe(): unknown {

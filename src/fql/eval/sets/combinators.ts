@@ -7,7 +7,8 @@ import { compare, equals } from '../../values/compare';
 import { serializeValue } from '../../values/serialize';
 import { invalidType, valueTooLarge } from '../failures';
 import { callValue } from '../evaluate';
-import { checkpoint, evalState } from '../state';
+import { loopCheckpoint } from '../state';
+import { MAX_SET_ELEMENTS } from '../../limits';
 import { ArraySet } from './array-set';
 
 type Description = Record<string, unknown>;
@@ -18,8 +19,7 @@ function wrap(inner: FqlSet, fields: () => Description): unknown {
   return d === undefined ? undefined : { ...fields(), inner: d };
 }
 
-/** Elements a set may hold when it is materialised at once (Fauna's ValueSet.MaximumElements). */
-export const MAX_SET_ELEMENTS = 16_000;
+export { MAX_SET_ELEMENTS };
 
 /**
  * The elements of a set, in order. With `limit`, a set larger than that fails with Fauna's
@@ -33,7 +33,7 @@ export async function materialize(ctx: unknown, set: FqlSet, limit?: number): Pr
   }
   const out: Value[] = [];
   for await (const el of set.iterate(ctx)) {
-    checkpoint(ctx as EvalContext, evalState(ctx as EvalContext));
+    loopCheckpoint(ctx as EvalContext);
     if (limit !== undefined && out.length >= limit) throw tooLarge();
     out.push(el.value);
   }
