@@ -48,6 +48,13 @@ export const MAX_ARRAY_SIZE = 1 << 20;
 export const MAX_OBJECT_SIZE = 1 << 20;
 
 /**
+ * (ours) Logical size of any array or object (values/size.ts: one unit per value plus string,
+ * bytes and field-name lengths, counting shared children every time they occur): bounds the
+ * work of any walk over a value, however much structure it shares.
+ */
+export const MAX_VALUE_SIZE = 4 * MAX_STRING_SIZE;
+
+/**
  * (ours) Estimated encoded size of a query result (strings by length, every other value as a
  * few bytes). Values share structure, so a small query can describe an exponentially large
  * result; this stops it before it is rendered. Four maximal strings fit.

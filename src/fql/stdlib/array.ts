@@ -106,10 +106,13 @@ function distinctKey(v: Value): string | undefined {
 
 export function distinctValues(xs: readonly Value[]): Value[] {
   const seen = new Set<string>();
+  // Elements are often the same value many times over: key each one once.
+  const keys = new Map<Value, string | undefined>();
   const others: Value[] = [];
   const out: Value[] = [];
   for (const x of xs) {
-    const k = distinctKey(x);
+    let k = keys.get(x);
+    if (k === undefined && !keys.has(x)) keys.set(x, (k = distinctKey(x)));
     if (k !== undefined ? seen.has(k) : others.some((o) => equals(o, x))) continue;
     if (k !== undefined) seen.add(k);
     else others.push(x);
