@@ -10,8 +10,11 @@ import { defaultPageSize, encodeCursor, pageSet } from '../fql/eval/sets/paginat
 import { MAX_RESULT_SIZE, resultTooLarge } from '../fql/limits';
 import { loopCheckpoint } from '../fql/eval/state';
 
-/** Estimated encoded bytes of a value besides its strings (numbers, punctuation, tags). */
+/** Estimated encoded bytes of a value besides its text (numbers, punctuation, tags). */
 const VALUE_COST = 8;
+/** Estimated encoded bytes of a value: strings by length, bytes as base64. */
+const cost = (v: Value): number =>
+  VALUE_COST + (v.t === 'string' ? v.v.length : v.t === 'bytes' ? Math.ceil(v.v.length / 3) * 4 : 0);
 
 /** Set nesting levels materialised; deeper sets render as `{"@set": "<cursor>"}`. */
 export const SET_MATERIALIZATION_DEPTH = 10;
@@ -37,7 +40,7 @@ class Materializer {
   }
 
   async value(v: Value, setDepth: number): Promise<MValue> {
-    this.charge(VALUE_COST + (v.t === 'string' ? v.v.length : 0));
+    this.charge(cost(v));
     switch (v.t) {
       case 'array': {
         const items = new Array<MValue>(v.v.length);
@@ -45,7 +48,7 @@ class Materializer {
           const x = v.v[i];
           // Scalars need no reads: take them without a round trip through the event loop.
           if (isScalar(x)) {
-            this.charge(VALUE_COST + (x.t === 'string' ? x.v.length : 0));
+            this.charge(cost(x));
             items[i] = x as MValue;
           } else {
             items[i] = await this.value(x, setDepth);
