@@ -53,6 +53,11 @@ export function loopCheckpoint(ctx: EvalContext): void {
   const state = evalState(ctx);
   if (++state.steps < DEADLINE_STRIDE) return;
   state.steps = 0;
+  checkDeadline(ctx);
+}
+
+/** The deadline check for loops whose every iteration may be expensive (keys of big values). */
+export function checkDeadline(ctx: EvalContext): void {
   if (performance.now() > ctx.deadline) throw new QueryTimeout();
 }
 

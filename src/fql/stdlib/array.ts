@@ -15,6 +15,7 @@ import { ArraySet } from '../eval/sets/array-set';
 import { sortByOrderings, truthy } from '../eval/sets/combinators';
 import { INT, method, overloaded, param, sig } from './native-args';
 import { MAX_ARRAY_SEQUENCE, checkArraySize } from '../limits';
+import { checkDeadline } from '../eval/state';
 import { defineFields, defineMethods, defineModule } from './registry';
 
 /** Builds an array of `size` elements once the size is known to be within the limit. */
@@ -104,13 +105,15 @@ function distinctKey(v: Value): string | undefined {
   }
 }
 
-export function distinctValues(xs: readonly Value[]): Value[] {
+export function distinctValues(ctx: EvalContext, xs: readonly Value[]): Value[] {
   const seen = new Set<string>();
   // Elements are often the same value many times over: key each one once.
   const keys = new Map<Value, string | undefined>();
   const others: Value[] = [];
   const out: Value[] = [];
   for (const x of xs) {
+    // Keying an element walks all of it: check the deadline for every one.
+    checkDeadline(ctx);
     let k = keys.get(x);
     if (k === undefined && !keys.has(x)) keys.set(x, (k = distinctKey(x)));
     if (k !== undefined ? seen.has(k) : others.some((o) => equals(o, x))) continue;
@@ -145,7 +148,7 @@ defineMethods('array', {
   prepend: method(sig([param('element', ANY)], (_ctx, self, [v]) => sized(items(self).length + 1, () => [v, ...items(self)]))),
   concat: method(sig([param('other', ARRAY)], (_ctx, self, [other]) =>
     sized(items(self).length + other.v.length, () => items(self).concat(other.v)))),
-  distinct: method(sig([], (_ctx, self) => arr(distinctValues(items(self))))),
+  distinct: method(sig([], (ctx, self) => arr(distinctValues(ctx, items(self))))),
   drop: method(sig([param('amount', INT)], (_ctx, self, [n]) => arr(items(self).slice(Math.max(0, n))))),
   take: method(sig([param('limit', INT)], (_ctx, self, [n]) => (n < items(self).length ? arr(items(self).slice(0, Math.max(0, n))) : self))),
   entries: method(sig([], (_ctx, self) => arr(items(self).map((v, i) => arr([int(i), v]))))),

@@ -7,7 +7,7 @@ import { compare, equals } from '../../values/compare';
 import { serializeValue } from '../../values/serialize';
 import { invalidType, valueTooLarge } from '../failures';
 import { callValue } from '../evaluate';
-import { loopCheckpoint } from '../state';
+import { checkDeadline, loopCheckpoint } from '../state';
 import { MAX_SET_ELEMENTS } from '../../limits';
 import { ArraySet } from './array-set';
 
@@ -234,8 +234,15 @@ export interface Ordering { readonly fn: FunctionV; readonly desc: boolean }
  * Sort `items` by the orderings' keys (Fauna's total order; stable for equal keys). Without
  * orderings, by the elements themselves, ascending (Fauna's OrderedSet.sortElems).
  */
+/** A comparison that checks the deadline: comparing big values walks them. */
+const timedCompare = (ctx: unknown) => (a: Value, b: Value): number => {
+  checkDeadline(ctx as EvalContext);
+  return compare(a, b);
+};
+
 export async function sortByOrderings(ctx: unknown, items: readonly Value[], ords: readonly Ordering[]): Promise<Value[]> {
-  if (ords.length === 0) return [...items].sort(compare);
+  if (ords.length === 0) return [...items].sort(timedCompare(ctx));
+  const cmp = timedCompare(ctx);
   const keyed: { v: Value; keys: Value[] }[] = [];
   for (const v of items) {
     const keys: Value[] = [];
@@ -244,7 +251,7 @@ export async function sortByOrderings(ctx: unknown, items: readonly Value[], ord
   }
   keyed.sort((a, b) => {
     for (let i = 0; i < ords.length; i++) {
-      const c = compare(a.keys[i], b.keys[i]);
+      const c = cmp(a.keys[i], b.keys[i]);
       if (c !== 0) return ords[i].desc ? -c : c;
     }
     return 0;
@@ -268,8 +275,8 @@ export class OrderSet extends MaterializedSet {
 /** `distinct()`: Fauna materialises the set, sorts it (total value order) and drops repeats. */
 export class DistinctSet extends MaterializedSet {
   readonly label = `${this.inner.label}.distinct()`;
-  protected async arrange(_ctx: unknown, items: Value[]): Promise<Value[]> {
-    const sorted = items.sort(compare);
+  protected async arrange(ctx: unknown, items: Value[]): Promise<Value[]> {
+    const sorted = items.sort(timedCompare(ctx));
     return sorted.filter((v, i) => i === 0 || !equals(sorted[i - 1], v));
   }
   describe(): unknown {
