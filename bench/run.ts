@@ -4,7 +4,7 @@
 //
 // Options: --seconds N (per workload, default 5) · --concurrency N (default 16)
 //          --storage postgres://... (run the server on PostgreSQL)
-//          --only core,indexes,identity,postgres (sections to run; default all; postgres
+//          --only core,isolation,indexes,identity,postgres (sections to run; default all; postgres
 //          needs --storage)
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
@@ -17,6 +17,7 @@ import { formatFigure, formatRow, measure, type Figure, type Measurement } from 
 import { indexWorkloads } from './indexes';
 import { identityTargets, identityWorkloads } from './identity';
 import { postgresWorkloads } from './postgres';
+import { isolationWorkloads } from './isolation';
 
 interface Options { seconds: number; concurrency: number; storage?: string }
 
@@ -126,6 +127,12 @@ async function main(): Promise<void> {
       { name: 'server start (ms)', value: server.startMs, target: '< 1000', met: server.startMs < 1000 },
       { name: 'idle RSS (MB)', value: server.idleRssMb, target: '< 150', met: server.idleRssMb < 150 },
     );
+  }
+
+  if (want('isolation')) {
+    const iso = await isolationWorkloads({ seconds: o.seconds, concurrency: o.concurrency, storage: o.storage });
+    measurements.push(...iso.measurements);
+    figures.push(...iso.figures);
   }
 
   if (want('indexes')) {

@@ -1,6 +1,7 @@
 // Server configuration from command-line options and environment variables (options win).
 // Defaults match what Fauna's tooling assumes of a local server: port 8443, root secret
 // "secret" (fauna-js tests, the CLI's --local, the Docker image).
+import os from 'node:os';
 
 export interface ServerConfig {
   readonly host: string;
@@ -15,6 +16,12 @@ export interface ServerConfig {
   readonly rootSecretHashes: readonly string[];
   /** bcrypt cost for hashing generated key secrets. */
   readonly bcryptCost: number;
+  /** Query worker threads at most; 0 runs queries in the main thread (no isolation). */
+  readonly workers: number;
+  /** Heap limit of one query worker, MiB. */
+  readonly workerMemoryMb: number;
+  /** Requests one client address may run at once; undefined: as many as there are cores. */
+  readonly clientConcurrency?: number;
 }
 
 export class ConfigError extends Error {}
@@ -32,10 +39,23 @@ Options (environment variable in brackets):
   --root-secret-hash <hash>  bcrypt hash of a root secret [ROOT_SECRET_HASH, comma-separated];
                              may be repeated
   --bcrypt-cost <n>          bcrypt cost for generated key secrets [BCRYPT_COST] (default 10)
+  --workers <n>              query worker threads at most [QUERY_WORKERS] (default: twice the
+                             cores, at least 4); 0 runs queries in the main thread without
+                             isolation (debugging only)
+  --worker-memory-mb <n>     heap limit of one query worker in MiB [QUERY_WORKER_MEMORY_MB]
+                             (default 512)
+  --client-concurrency <n>   requests one client address may run at once
+                             [QUERY_CLIENT_CONCURRENCY] (default: the number of cores)
   --help                     show this help
 `;
 
-const DEFAULTS = { host: '0.0.0.0', port: 8443, dataDir: './data', rootSecret: 'secret', bcryptCost: 10 };
+const DEFAULTS = { host: '0.0.0.0', port: 8443, dataDir: './data', rootSecret: 'secret', bcryptCost: 10, workerMemoryMb: 512 };
+
+/** Default number of query workers: twice the cores (queries also wait on storage), at least 4. */
+function defaultWorkers(): number {
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.max(4, cores * 2);
+}
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -60,7 +80,7 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
     const eq = arg.indexOf('=');
     const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
     let value: string | undefined = eq < 0 ? undefined : arg.slice(eq + 1);
-    if (!['host', 'port', 'data', 'storage', 'root-secret', 'root-secret-hash', 'bcrypt-cost'].includes(name)) {
+    if (!['host', 'port', 'data', 'storage', 'root-secret', 'root-secret-hash', 'bcrypt-cost', 'workers', 'worker-memory-mb', 'client-concurrency'].includes(name)) {
       throw new ConfigError(`unknown option '--${name}'`);
     }
     if (value === undefined) {
@@ -82,6 +102,9 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
 
   const port = last('port') ?? nonEmpty(env.PORT);
   const cost = last('bcrypt-cost') ?? nonEmpty(env.BCRYPT_COST);
+  const workers = last('workers') ?? nonEmpty(env.QUERY_WORKERS);
+  const workerMemory = last('worker-memory-mb') ?? nonEmpty(env.QUERY_WORKER_MEMORY_MB);
+  const clientConcurrency = last('client-concurrency') ?? nonEmpty(env.QUERY_CLIENT_CONCURRENCY);
   return {
     host: last('host') ?? nonEmpty(env.HOST) ?? DEFAULTS.host,
     port: port === undefined ? DEFAULTS.port : parseIntOption('port', port, 0, 65535),
@@ -90,5 +113,8 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
     rootSecrets: secrets,
     rootSecretHashes: hashes,
     bcryptCost: cost === undefined ? DEFAULTS.bcryptCost : parseIntOption('bcrypt-cost', cost, 4, 31),
+    workers: workers === undefined ? defaultWorkers() : parseIntOption('workers', workers, 0, 256),
+    workerMemoryMb: workerMemory === undefined ? DEFAULTS.workerMemoryMb : parseIntOption('worker-memory-mb', workerMemory, 64, 65536),
+    clientConcurrency: clientConcurrency === undefined ? undefined : parseIntOption('client-concurrency', clientConcurrency, 1, 256),
   };
 }

@@ -1,30 +1,62 @@
 #!/usr/bin/env node
-// Entry point: parse configuration, open storage, serve HTTP until SIGINT/SIGTERM, then shut
-// down gracefully (stop accepting, finish in-flight requests, close storage).
+// Entry point and composition root: parse configuration, open storage, build the query
+// runtime (a pool of isolated query workers, or the handlers in this thread with --workers 0),
+// serve HTTP until SIGINT/SIGTERM, then shut down gracefully (stop accepting, finish in-flight
+// requests, stop the workers, close storage).
+import v8 from 'node:v8';
 import { ConfigError, type ServerConfig, USAGE, parseConfig } from './config';
 import { RootKeyChecker } from './auth/root-key';
-import { createQueryService } from './exec/run-query';
 import { createApp } from './server/app';
-import { createSchemaEndpoint } from './schema-api/endpoint';
 import { listen } from './server/listen';
 import { openStorage } from './storage/open';
 import { startHistorySweeper } from './model/temporal/history';
 import { setPasswordCost } from './auth/passwords';
-import { createV4Service } from './v4/run';
-import { createV4Endpoint } from './v4/endpoint';
+import type { QueryHandlers } from './exec/handlers';
+import { WorkerPool } from './exec/pool/worker-pool';
+import { createPooledHandlers } from './exec/pool/pooled-handlers';
+import type { KvEngine } from './storage/kv';
+
+// Regular expressions in queries are untrusted: past a bound on backtracking, V8 re-runs them
+// on its linear-time engine (patterns it supports: no backreferences or lookaround), so
+// catastrophic backtracking costs linear time; the rest is bounded by the worker deadline.
+// Set before any worker starts: V8 flags are process-wide.
+v8.setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+v8.setFlagsFromString('--regexp-backtracks-before-fallback=10000');
+
+interface QueryRuntime {
+  readonly handlers: QueryHandlers;
+  close(): Promise<void>;
+}
+
+function queryRuntime(config: ServerConfig, engine: KvEngine): QueryRuntime {
+  if (config.workers === 0) {
+    // Loaded only here: with workers, the coordinator never loads the query runtime.
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { createQueryHandlers } = require('./exec/handlers') as typeof import('./exec/handlers');
+    setPasswordCost(config.bcryptCost);
+    const rootKeys = new RootKeyChecker({ secrets: config.rootSecrets, hashes: config.rootSecretHashes });
+    return { handlers: createQueryHandlers({ engine, isRoot: (c) => rootKeys.isRoot(c.secret) }), close: async () => undefined };
+  }
+  const pool = new WorkerPool({
+    engine,
+    worker: { rootSecrets: config.rootSecrets, rootSecretHashes: config.rootSecretHashes, bcryptCost: config.bcryptCost },
+    maxWorkers: config.workers,
+    workerMemoryMb: config.workerMemoryMb,
+    clientConcurrency: config.clientConcurrency,
+  });
+  return { handlers: createPooledHandlers(pool), close: () => pool.close() };
+}
 
 async function start(config: ServerConfig): Promise<void> {
   setPasswordCost(config.bcryptCost);
   const engine = await openStorage(config.storageUrl !== undefined ? { url: config.storageUrl } : { dataDir: config.dataDir });
-  const rootKeys = new RootKeyChecker({ secrets: config.rootSecrets, hashes: config.rootSecretHashes });
-  const isRoot = (c: { secret: string }) => rootKeys.isRoot(c.secret);
-  const service = createQueryService({ engine, isRoot });
-  const schema = createSchemaEndpoint({ engine, isRoot });
-  const v4 = createV4Endpoint(createV4Service({ engine, isRoot }));
-  const server = await listen(createApp({ service, routes: { schema, v4 } }), { port: config.port, host: config.host });
+  const runtime = queryRuntime(config, engine);
+  const { query, schema, v4 } = runtime.handlers;
+  const server = await listen(createApp({ routes: { query, schema, v4 } }), { port: config.port, host: config.host });
   const stopSweeper = startHistorySweeper(engine);
   const storage = config.storageUrl !== undefined ? `postgres ${redactUrl(config.storageUrl)}` : `sqlite ${config.dataDir}`;
-  console.log(`fql-server listening on http://${config.host}:${server.port} (storage: ${storage})`);
+  const isolation = config.workers === 0 ? 'in the main thread (no isolation)' : `in up to ${config.workers} worker threads`;
+  console.log(`fql-server listening on http://${config.host}:${server.port} (storage: ${storage}; queries run ${isolation})`);
 
   let stopping = false;
   const stop = (signal: string): void => {
@@ -33,6 +65,7 @@ async function start(config: ServerConfig): Promise<void> {
     console.log(`${signal} received, shutting down`);
     stopSweeper();
     server.close()
+      .then(() => runtime.close())
       .then(() => engine.close())
       .then(() => process.exit(0), (err: unknown) => {
         console.error('shutdown failed:', err);

@@ -1,6 +1,7 @@
 // Runs one FQL v10 query as one transaction: authenticate, parse (cached), evaluate,
 // materialise the result while the transaction is still open, commit. Serialization conflicts
 // retry the whole query up to x-max-contention-retries times; every failure rolls back.
+import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { KvEngine } from '../storage/kv';
 import { KvConflictError, KvReadOnlyError } from '../storage/kv';
@@ -14,12 +15,11 @@ import { ComputeLimitExceeded } from '../fql/limits';
 import { materialize } from '../wire/materialize';
 import type { Credentials } from '../auth/credentials';
 import { beginAttempt, newStats } from './attempt';
+import { COMMIT_BUDGET_MS, timeoutFailure } from './timeouts';
 import type { QueryInfo, QueryOutcome, QueryRequest, QueryService, QueryStatsOut } from './query-service';
 import '../fql/stdlib/index';
 import '../model/stdlib/index';
 
-/** Time reserved for committing: a query whose deadline falls inside it has timed out. */
-const COMMIT_BUDGET_MS = 2;
 const PARSE_CACHE_SIZE = 2000;
 
 export interface QueryServiceOptions {
@@ -31,9 +31,18 @@ export interface QueryServiceOptions {
   readonly isRoot: (credentials: Credentials) => Promise<boolean>;
 }
 
-/** A small LRU of parsed queries: apps send the same query texts over and over. */
+/**
+ * Parsed queries, least recently used first: apps send the same query texts over and over.
+ * Bounded by the bytes of source it holds (an AST costs some hundred bytes per source byte),
+ * and texts over ENTRY_LIMIT are parsed every time: only authenticated callers reach it, but
+ * a few huge texts must not be able to pin the worker's memory.
+ */
 class ParseCache {
+  private static readonly BYTE_BUDGET = 1 << 20;
+  private static readonly ENTRY_LIMIT = 64 << 10;
   private readonly map = new Map<string, Query | QueryCheckError>();
+  private bytes = 0;
+
   get(source: string): Query | QueryCheckError {
     const cached = this.map.get(source);
     if (cached !== undefined) {
@@ -48,8 +57,14 @@ class ParseCache {
       if (!(e instanceof QueryCheckError)) throw e;
       hit = e;
     }
+    if (source.length > ParseCache.ENTRY_LIMIT) return hit;
     this.map.set(source, hit);
-    if (this.map.size > PARSE_CACHE_SIZE) this.map.delete(this.map.keys().next().value as string);
+    this.bytes += source.length;
+    while (this.bytes > ParseCache.BYTE_BUDGET || this.map.size > PARSE_CACHE_SIZE) {
+      const oldest = this.map.keys().next().value as string;
+      this.map.delete(oldest);
+      this.bytes -= oldest.length;
+    }
     return hit;
   }
 }
@@ -72,15 +87,7 @@ function statsOut(s: QueryStats, startedAt: number, kv: { bytesRead: number; byt
 }
 
 function timeoutOutcome(req: QueryRequest, startedAt: number): QueryOutcome {
-  const elapsed = performance.now() - startedAt;
-  if (elapsed < 1000) {
-    const needs = Math.max(Math.ceil(elapsed) + COMMIT_BUDGET_MS, req.timeoutMs + 1);
-    return {
-      kind: 'protocolError', status: 440, code: 'time_out',
-      message: `Client set aggressive deadline: query needs ${needs}, timed out within ${req.timeoutMs}`,
-    };
-  }
-  return { kind: 'protocolError', status: 503, code: 'time_out', message: 'Read timed out' };
+  return { kind: 'protocolError', ...timeoutFailure(req.timeoutMs, performance.now() - startedAt) };
 }
 
 /** A field path as Fauna prints it: `terms[0].field`. */
@@ -136,10 +143,14 @@ async function failureOutcome(
  */
 class WriterMemo {
   private readonly set = new Set<string>();
-  has(source: string): boolean { return this.set.has(source); }
+  has(source: string): boolean { return this.set.has(WriterMemo.key(source)); }
   add(source: string): void {
     if (this.set.size >= PARSE_CACHE_SIZE) this.set.clear();
-    this.set.add(source);
+    this.set.add(WriterMemo.key(source));
+  }
+  /** Long texts are remembered by digest, so the memo stays small whatever is sent. */
+  private static key(source: string): string {
+    return source.length <= 1024 ? source : `#${createHash('sha256').update(source).digest('base64')}`;
   }
 }
 
@@ -150,7 +161,9 @@ export function createQueryService(opts: QueryServiceOptions): QueryService {
   async function run(req: QueryRequest): Promise<QueryOutcome> {
     const startedAt = performance.now();
     const isRoot = await opts.isRoot(req.credentials);
-    const parsed = cache.get(req.source);
+    // Parsed only once the caller is authenticated: an anonymous client must not be able to
+    // make the server parse (and cache) megabytes of query text.
+    let parsed: Query | QueryCheckError | undefined;
     const stats = newStats();
     let readOnly = !writers.has(req.source);
     for (let attempt = 0; ; attempt++) {
@@ -167,6 +180,7 @@ export function createQueryService(opts: QueryServiceOptions): QueryService {
         summaryLines: ctx.logs.map((l) => renderLog(req.source, l.text, l.span)),
       });
       try {
+        parsed ??= cache.get(req.source);
         if (parsed instanceof QueryCheckError) throw parsed;
         // With typechecking off (the default, as in Fauna's local image) unbound names fail at
         // run time, only when reached.

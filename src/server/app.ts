@@ -9,6 +9,8 @@ import { jsonResponse, protocolError, v4Error } from './responses';
 
 /** Endpoints implemented elsewhere and plugged in when available. */
 export interface PluggableRoutes {
+  /** POST /query/1; defaults to running `service` in this thread. */
+  readonly query?: Handler;
   /** POST /stream/1 */
   readonly stream?: Handler;
   /** POST /feed/1 */
@@ -22,7 +24,8 @@ export interface PluggableRoutes {
 }
 
 export interface AppOptions {
-  readonly service: QueryService;
+  /** Runs /query/1 in this thread when no `routes.query` handler is given. */
+  readonly service?: QueryService;
   readonly routes?: PluggableRoutes;
   /** Value of `x-faunadb-build`; defaults to the package version. */
   readonly build?: string;
@@ -50,8 +53,9 @@ function v4Fallback(req: ServerRequest): ServerResponse {
 }
 
 export function createApp(opts: AppOptions): Handler {
-  const query = createQueryEndpoint(opts.service);
   const routes = opts.routes ?? {};
+  const query = routes.query ?? (opts.service ? createQueryEndpoint(opts.service) : undefined);
+  if (!query) throw new Error('createApp needs a query route or a query service');
   const build = opts.build ?? BUILD_VERSION;
 
   const route = (req: ServerRequest): Promise<ServerResponse> | ServerResponse => {

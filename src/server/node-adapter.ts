@@ -12,6 +12,7 @@ export interface NodeRequest extends NodeJS.ReadableStream {
   readonly url?: string;
   readonly headers: IncomingHttpHeaders;
   readonly httpVersion: string;
+  readonly socket?: { readonly remoteAddress?: string } | null;
 }
 
 /** The parts of http.ServerResponse / http2.Http2ServerResponse used here. */
@@ -81,6 +82,7 @@ export function toServerRequest(req: NodeRequest, onClose: (cb: () => void) => v
     receivedAt,
     body: () => (body ??= readBody(req, headers)),
     signal: controller.signal,
+    remoteAddress: req.socket?.remoteAddress,
   };
 }
 

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
 import { ConfigError, parseConfig } from '../../src/config';
 
 const HASH = '$2b$10$' + 'a'.repeat(53);
@@ -8,7 +9,18 @@ test('defaults', () => {
   assert.deepEqual(parseConfig([], {}), {
     host: '0.0.0.0', port: 8443, dataDir: './data', storageUrl: undefined,
     rootSecrets: ['secret'], rootSecretHashes: [], bcryptCost: 10,
+    workers: Math.max(4, availableParallelism() * 2), workerMemoryMb: 512, clientConcurrency: undefined,
   });
+});
+
+test('query workers', () => {
+  const c = parseConfig(['--workers', '0', '--worker-memory-mb', '256', '--client-concurrency', '8'], { QUERY_WORKERS: '3' });
+  assert.ok(c !== 'help');
+  assert.deepEqual([c.workers, c.workerMemoryMb, c.clientConcurrency], [0, 256, 8]);
+  const e = parseConfig([], { QUERY_WORKERS: '3', QUERY_WORKER_MEMORY_MB: '128' });
+  assert.ok(e !== 'help');
+  assert.deepEqual([e.workers, e.workerMemoryMb], [3, 128]);
+  assert.throws(() => parseConfig(['--worker-memory-mb', '10'], {}), /worker-memory-mb must be an integer between 64 and 65536/);
 });
 
 test('options override environment', () => {

@@ -1,0 +1,27 @@
+// The request handlers that run query code (FQL v10, FQL v4, the schema API), built from a
+// storage engine and the root-key check. Built once per query worker (over the worker's
+// remote engine) or once in-process when isolation is off.
+import type { Credentials } from '../auth/credentials';
+import { createSchemaEndpoint } from '../schema-api/endpoint';
+import type { Handler } from '../server/http-types';
+import type { KvEngine } from '../storage/kv';
+import { createV4Endpoint } from '../v4/endpoint';
+import { createV4Service } from '../v4/run';
+import { createQueryEndpoint } from '../server/query-endpoint';
+import { createQueryService } from './run-query';
+import type { RouteKind } from './pool/protocol';
+
+export type QueryHandlers = Readonly<Record<RouteKind, Handler>>;
+
+export interface HandlerOptions {
+  readonly engine: KvEngine;
+  readonly isRoot: (credentials: Credentials) => Promise<boolean>;
+}
+
+export function createQueryHandlers(opts: HandlerOptions): QueryHandlers {
+  return {
+    query: createQueryEndpoint(createQueryService(opts)),
+    schema: createSchemaEndpoint(opts),
+    v4: createV4Endpoint(createV4Service(opts)),
+  };
+}

@@ -1,0 +1,94 @@
+// The coordinator's side of storage for one worker: it opens, reads, writes and ends
+// transactions on the real engine on the worker's behalf. Every transaction a worker begins is
+// tracked, so that when the worker is terminated (deadline, memory) its open transactions are
+// rolled back and nothing it had not committed is applied.
+import { KvConflictError, KvReadOnlyError, type KvEngine, type KvTxn } from '../../storage/kv';
+import type { KvErrorInfo, KvReply, KvRequest, WriteOp } from './protocol';
+
+function errorInfo(e: unknown): KvErrorInfo {
+  if (e instanceof KvConflictError) return { kind: 'conflict', detail: e.detail };
+  if (e instanceof KvReadOnlyError) return { kind: 'readOnly' };
+  return { kind: 'other', message: e instanceof Error ? e.message : String(e) };
+}
+
+/** A copy that owns exactly its bytes (a Buffer may view a larger shared slab). */
+function own(b: Uint8Array): Uint8Array {
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : new Uint8Array(b);
+}
+
+export class KvHost {
+  private readonly txns = new Map<number, KvTxn>();
+  private nextTxn = 1;
+
+  constructor(private readonly engine: KvEngine) {}
+
+  /** Number of transactions this worker has open. */
+  get openTransactions(): number {
+    return this.txns.size;
+  }
+
+  async handle(req: KvRequest): Promise<KvReply> {
+    try {
+      return { type: 'kv', id: req.id, ok: true, ...(await this.run(req)) };
+    } catch (e) {
+      return { type: 'kv', id: req.id, ok: false, error: errorInfo(e) };
+    }
+  }
+
+  private async run(req: KvRequest): Promise<Omit<Extract<KvReply, { ok: true }>, 'type' | 'id' | 'ok'>> {
+    switch (req.op) {
+      case 'begin': {
+        const txn = await this.engine.begin({ readOnly: req.readOnly });
+        const id = this.nextTxn++;
+        this.txns.set(id, txn);
+        return { txn: id, ts: txn.ts };
+      }
+      case 'get': {
+        const txn = this.apply(req.txn, req.writes);
+        const value = await txn.get(req.key);
+        return value === undefined ? {} : { value: own(value) };
+      }
+      case 'scan': {
+        const txn = this.apply(req.txn, req.writes);
+        const rows = await txn.scan({ start: req.start, end: req.end, reverse: req.reverse, limit: req.limit });
+        return { pairs: rows.map((r) => ({ key: own(r.key), value: own(r.value) })) };
+      }
+      case 'commit': {
+        const txn = this.apply(req.txn, req.writes);
+        this.txns.delete(req.txn);
+        try {
+          await txn.commit();
+        } catch (e) {
+          await txn.rollback();
+          throw e;
+        }
+        return {};
+      }
+      case 'rollback': {
+        const txn = this.txns.get(req.txn);
+        this.txns.delete(req.txn);
+        await txn?.rollback();
+        return {};
+      }
+    }
+  }
+
+  private apply(id: number, writes: readonly WriteOp[] | undefined): KvTxn {
+    const txn = this.txns.get(id);
+    if (!txn) throw new Error(`transaction ${id} is not open`);
+    if (writes) {
+      for (const w of writes) {
+        if (w.value === undefined) txn.delete(w.key);
+        else txn.put(w.key, w.value);
+      }
+    }
+    return txn;
+  }
+
+  /** Rolls back every transaction still open (the worker is gone). */
+  async abandonAll(): Promise<void> {
+    const open = [...this.txns.values()];
+    this.txns.clear();
+    await Promise.all(open.map((t) => t.rollback().catch(() => undefined)));
+  }
+}

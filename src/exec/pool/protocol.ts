@@ -1,0 +1,63 @@
+// Messages between the coordinator (main thread: transport and storage) and the query workers
+// (threads that run untrusted query code). Requests travel whole (the body already read), KV
+// operations travel one message each way, and a worker's writes ride along with its next
+// operation so that a write costs no message of its own.
+import type { Bytes } from '../../storage/kv';
+
+/** Which endpoint a request is for; the coordinator routes by path. */
+export type RouteKind = 'query' | 'schema' | 'v4';
+
+/** A request as a worker receives it. */
+export interface RequestMessage {
+  readonly type: 'request';
+  readonly id: number;
+  readonly route: RouteKind;
+  readonly method: string;
+  readonly path: string;
+  readonly query: string;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly httpVersion: string;
+  /** Wall-clock ms (performance.timeOrigin + now) when the request arrived. */
+  readonly receivedAtEpoch: number;
+  readonly body: Uint8Array;
+}
+
+/** A response as a worker sends it back. */
+export interface ResponseMessage {
+  readonly type: 'response';
+  readonly id: number;
+  readonly status: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string | Uint8Array;
+}
+
+/** A write buffered by a worker: `value` undefined is a delete. */
+export interface WriteOp {
+  readonly key: Bytes;
+  readonly value?: Bytes;
+}
+
+export type KvRequest =
+  | { readonly type: 'kv'; readonly id: number; readonly op: 'begin'; readonly readOnly: boolean }
+  | { readonly type: 'kv'; readonly id: number; readonly op: 'get'; readonly txn: number; readonly key: Bytes; readonly writes?: WriteOp[] }
+  | {
+    readonly type: 'kv'; readonly id: number; readonly op: 'scan'; readonly txn: number;
+    readonly start: Bytes; readonly end: Bytes; readonly reverse?: boolean; readonly limit?: number; readonly writes?: WriteOp[];
+  }
+  | { readonly type: 'kv'; readonly id: number; readonly op: 'commit'; readonly txn: number; readonly writes?: WriteOp[] }
+  | { readonly type: 'kv'; readonly id: number; readonly op: 'rollback'; readonly txn: number };
+
+export type KvReply =
+  | { readonly type: 'kv'; readonly id: number; readonly ok: true; readonly txn?: number; readonly ts?: bigint; readonly value?: Bytes; readonly pairs?: { key: Bytes; value: Bytes }[] }
+  | { readonly type: 'kv'; readonly id: number; readonly ok: false; readonly error: KvErrorInfo };
+
+/** Storage errors that callers distinguish by class cross the thread boundary by kind. */
+export type KvErrorInfo =
+  | { readonly kind: 'conflict'; readonly detail: string }
+  | { readonly kind: 'readOnly' }
+  | { readonly kind: 'other'; readonly message: string };
+
+/** Worker → coordinator. */
+export type FromWorker = ResponseMessage | KvRequest | { readonly type: 'ready' };
+/** Coordinator → worker. */
+export type ToWorker = RequestMessage | KvReply;

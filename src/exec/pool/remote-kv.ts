@@ -1,0 +1,137 @@
+// A worker's storage engine: every operation is a message to the coordinator, which runs it on
+// the real engine (kv-host.ts). Writes are buffered here and sent with the next operation, so
+// the coordinator sees them in order before anything that could read them.
+import type { MessagePort } from 'node:worker_threads';
+import {
+  type Bytes, KvConflictError, type KvEngine, type KvPair, KvReadOnlyError, type KvStats, type KvTxn, type ScanOptions,
+} from '../../storage/kv';
+import type { KvErrorInfo, KvReply, KvRequest, WriteOp } from './protocol';
+
+type Pending = { resolve: (r: Extract<KvReply, { ok: true }>) => void; reject: (e: Error) => void };
+
+/** Distributes a KvRequest without its `id`, over all variants of the union. */
+type WithoutId<T> = T extends unknown ? Omit<T, 'id' | 'type'> : never;
+
+function toError(e: KvErrorInfo): Error {
+  switch (e.kind) {
+    case 'conflict': return new KvConflictError(e.detail);
+    case 'readOnly': return new KvReadOnlyError();
+    case 'other': return new Error(e.message);
+  }
+}
+
+export class RemoteKvEngine implements KvEngine {
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private closed = false;
+
+  constructor(readonly kind: 'sqlite' | 'postgres', private readonly port: Pick<MessagePort, 'postMessage'>) {}
+
+  /** Feed replies from the coordinator here. */
+  receive(reply: KvReply): void {
+    const p = this.pending.get(reply.id);
+    if (!p) return;
+    this.pending.delete(reply.id);
+    if (reply.ok) p.resolve(reply);
+    else p.reject(toError(reply.error));
+  }
+
+  call(req: WithoutId<KvRequest>): Promise<Extract<KvReply, { ok: true }>> {
+    if (this.closed) return Promise.reject(new Error('storage engine is closed'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.port.postMessage({ ...req, type: 'kv', id } as KvRequest);
+    });
+  }
+
+  async begin(opts?: { readonly readOnly?: boolean }): Promise<KvTxn> {
+    const r = await this.call({ op: 'begin', readOnly: opts?.readOnly === true });
+    return new RemoteTxn(this, r.txn!, r.ts!, opts?.readOnly === true);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
+
+class RemoteTxn implements KvTxn {
+  readonly stats: KvStats = { rowsRead: 0, bytesRead: 0, bytesWritten: 0 };
+  private writes: WriteOp[] = [];
+  private wrote = false;
+  private finished = false;
+
+  constructor(
+    private readonly engine: RemoteKvEngine,
+    private readonly id: number,
+    readonly ts: bigint,
+    private readonly readOnly: boolean,
+  ) {}
+
+  get hasWrites(): boolean {
+    return this.wrote;
+  }
+
+  /** The writes buffered since the last operation, handed over with the next one. */
+  private takeWrites(): WriteOp[] | undefined {
+    if (this.writes.length === 0) return undefined;
+    const w = this.writes;
+    this.writes = [];
+    return w;
+  }
+
+  async get(key: Bytes): Promise<Bytes | undefined> {
+    this.ensureOpen();
+    const r = await this.engine.call({ op: 'get', txn: this.id, key, writes: this.takeWrites() });
+    this.stats.rowsRead++;
+    if (r.value !== undefined) this.stats.bytesRead += key.length + r.value.length;
+    return r.value;
+  }
+
+  async scan(opts: ScanOptions): Promise<KvPair[]> {
+    this.ensureOpen();
+    const r = await this.engine.call({
+      op: 'scan', txn: this.id, start: opts.start, end: opts.end, reverse: opts.reverse, limit: opts.limit, writes: this.takeWrites(),
+    });
+    const rows = r.pairs ?? [];
+    this.stats.rowsRead += rows.length;
+    for (const row of rows) this.stats.bytesRead += row.key.length + row.value.length;
+    return rows;
+  }
+
+  put(key: Bytes, value: Bytes): void {
+    this.ensureWritable();
+    this.writes.push({ key, value });
+    this.wrote = true;
+    this.stats.bytesWritten += key.length + value.length;
+  }
+
+  delete(key: Bytes): void {
+    this.ensureWritable();
+    this.writes.push({ key });
+    this.wrote = true;
+    this.stats.bytesWritten += key.length;
+  }
+
+  async commit(): Promise<void> {
+    this.ensureOpen();
+    this.finished = true;
+    await this.engine.call({ op: 'commit', txn: this.id, writes: this.takeWrites() });
+  }
+
+  async rollback(): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    this.writes = [];
+    await this.engine.call({ op: 'rollback', txn: this.id });
+  }
+
+  private ensureOpen(): void {
+    if (this.finished) throw new Error('transaction is already committed or rolled back');
+  }
+
+  private ensureWritable(): void {
+    this.ensureOpen();
+    if (this.readOnly) throw new KvReadOnlyError();
+  }
+}

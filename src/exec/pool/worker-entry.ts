@@ -1,0 +1,64 @@
+// A query worker: a thread that runs untrusted query code for the coordinator. It is the
+// composition root of everything that evaluates queries (parser, evaluator, model, endpoints)
+// over a storage engine whose operations are messages to the coordinator. It runs one request
+// at a time; the coordinator terminates it (and rolls back its transaction) when a request
+// overruns its deadline or the thread runs out of memory, so nothing here can stall or crash
+// the server.
+import { parentPort, workerData } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import { RootKeyChecker } from '../../auth/root-key';
+import { setPasswordCost } from '../../auth/passwords';
+import type { ServerRequest, ServerResponse } from '../../server/http-types';
+import { createQueryHandlers } from '../handlers';
+import type { FromWorker, RequestMessage, ToWorker } from './protocol';
+import { RemoteKvEngine } from './remote-kv';
+import type { WorkerConfig } from './worker-config';
+
+function toServerRequest(m: RequestMessage): ServerRequest {
+  const body = Buffer.from(m.body.buffer, m.body.byteOffset, m.body.byteLength);
+  return {
+    method: m.method,
+    path: m.path,
+    query: new URLSearchParams(m.query),
+    headers: m.headers,
+    httpVersion: m.httpVersion,
+    receivedAt: m.receivedAtEpoch - performance.timeOrigin,
+    body: () => Promise.resolve(body),
+    signal: new AbortController().signal,
+  };
+}
+
+async function bodyOf(res: ServerResponse): Promise<string | Uint8Array | undefined> {
+  const b = res.body;
+  if (b === undefined || typeof b === 'string' || b instanceof Uint8Array) return b;
+  const parts: Buffer[] = [];
+  for await (const chunk of b) parts.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(parts);
+}
+
+function start(): void {
+  const port = parentPort;
+  if (!port) throw new Error('worker-entry runs only as a worker thread');
+  const config = workerData as WorkerConfig;
+  setPasswordCost(config.bcryptCost);
+  const engine = new RemoteKvEngine(config.engineKind, port);
+  const rootKeys = new RootKeyChecker({ secrets: config.rootSecrets, hashes: config.rootSecretHashes });
+  const handlers = createQueryHandlers({ engine, isRoot: (c) => rootKeys.isRoot(c.secret) });
+  const send = (m: FromWorker): void => port.postMessage(m);
+
+  port.on('message', (m: ToWorker) => {
+    if (m.type === 'kv') {
+      engine.receive(m);
+      return;
+    }
+    handlers[m.route](toServerRequest(m))
+      .then(async (res) => send({ type: 'response', id: m.id, status: res.status, headers: res.headers, body: await bodyOf(res) }))
+      .catch((e: unknown) => send({
+        type: 'response', id: m.id, status: 500, headers: { 'content-type': 'application/json;charset=utf-8' },
+        body: JSON.stringify({ error: { code: 'internal_error', message: `Internal server error: ${e instanceof Error ? e.message : String(e)}` } }),
+      }));
+  });
+  send({ type: 'ready' });
+}
+
+start();

@@ -1,0 +1,340 @@
+// The coordinator of the query workers. Query code is untrusted: it may loop, backtrack a
+// regular expression for ever or allocate without end, and nothing inside a JavaScript thread
+// can interrupt that. So each request runs in a worker thread (one request per worker at a
+// time) with a heap limit, and the coordinator — which never runs query code — terminates a
+// worker whose request overruns its deadline (plus a grace period in which the worker's own
+// checkpoints normally answer `time_out` first) or which dies, answers that request itself,
+// rolls back its open transaction and starts a replacement.
+//
+// Scheduling is fair between clients (by remote address): a free worker takes the oldest
+// request of the client with the fewest requests running, no client runs more than its cap
+// at once (by default as many requests as there are cores, so that one client's CPU-bound
+// queries leave others a share of the cores), and a few reserve workers beyond it (one kept started ahead of need while
+// all are busy) serve the others, so one client holding every worker with slow queries
+// cannot lock others out.
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import type { KvEngine } from '../../storage/kv';
+import type { ServerRequest, ServerResponse } from '../../server/http-types';
+import { KvHost } from './kv-host';
+import type { FromWorker, RequestMessage, RouteKind, ToWorker } from './protocol';
+import type { WorkerConfig } from './worker-config';
+
+export interface PoolOptions {
+  readonly engine: KvEngine;
+  readonly worker: Omit<WorkerConfig, 'engineKind'>;
+  /** Workers kept running while idle. */
+  readonly minWorkers?: number;
+  /** Workers at most (plus `reserveWorkers` for clients with nothing running). */
+  readonly maxWorkers?: number;
+  readonly reserveWorkers?: number;
+  /**
+   * Requests one client may run at once (default: the cores). CPU-bound queries of one client
+   * then leave the other clients a fair share of the cores, not just free workers.
+   */
+  readonly clientConcurrency?: number;
+  /** Heap limit of one worker (old generation), MiB. */
+  readonly workerMemoryMb?: number;
+  /** How long past a request's deadline the coordinator waits before terminating its worker. */
+  readonly graceMs?: number;
+  /** Idle workers above the minimum end after this long. */
+  readonly idleMs?: number;
+  /** Requests waiting for a worker at most; more are refused with 503. */
+  readonly maxQueued?: number;
+}
+
+/** What the coordinator answers itself when a worker cannot. */
+export interface PoolFailure {
+  readonly kind: 'timeout' | 'crashed' | 'overloaded';
+  /** ms since the request arrived. */
+  readonly elapsedMs: number;
+}
+
+export interface PoolJob {
+  readonly route: RouteKind;
+  readonly req: ServerRequest;
+  /** performance.now()-based deadline of the request. */
+  readonly deadline: number;
+  /** Who is asking, for fair scheduling. */
+  readonly client: string;
+  /** Builds the response for a request the worker could not answer. */
+  readonly failure: (f: PoolFailure) => ServerResponse;
+}
+
+interface Job extends PoolJob {
+  readonly body: Buffer;
+  readonly resolve: (res: ServerResponse) => void;
+}
+
+interface Slot {
+  readonly id: number;
+  readonly worker: Worker;
+  readonly kv: KvHost;
+  ready: boolean;
+  job?: Job;
+  jobId: number;
+  timer?: NodeJS.Timeout;
+  idleSince: number;
+  dead: boolean;
+}
+
+const WORKER_FILE = path.join(__dirname, 'worker-entry.js');
+
+export class WorkerPool {
+  private readonly slots = new Set<Slot>();
+  /** Waiting jobs per client, in arrival order; clients in first-arrival order. */
+  private readonly queues = new Map<string, Job[]>();
+  private readonly running = new Map<string, number>();
+  private queued = 0;
+  private nextSlot = 1;
+  private nextJob = 1;
+  private closed = false;
+  private readonly reaper: NodeJS.Timeout;
+  private readonly min: number;
+  private readonly max: number;
+  private readonly reserve: number;
+  private readonly perClient: number;
+  private readonly grace: number;
+  private readonly idleMs: number;
+  private readonly maxQueued: number;
+  /** Counters for /metrics and tests. */
+  readonly counters = { started: 0, terminatedOnDeadline: 0, crashed: 0, overloaded: 0 };
+
+  constructor(private readonly opts: PoolOptions) {
+    const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+    this.max = Math.max(1, opts.maxWorkers ?? Math.max(4, cores * 2));
+    this.min = Math.min(this.max, Math.max(1, opts.minWorkers ?? Math.min(2, this.max)));
+    this.reserve = Math.max(0, opts.reserveWorkers ?? 2);
+    this.perClient = Math.min(this.max, Math.max(1, opts.clientConcurrency ?? cores));
+    this.grace = opts.graceMs ?? 250;
+    this.idleMs = opts.idleMs ?? 30_000;
+    this.maxQueued = opts.maxQueued ?? 10_000;
+    for (let i = 0; i < this.min; i++) this.spawn();
+    this.reaper = setInterval(() => this.retireIdle(), Math.min(this.idleMs, 10_000));
+    this.reaper.unref();
+  }
+
+  /** Runs a request in a worker. Reads the body first (it may reject: too large). */
+  async run(job: PoolJob): Promise<ServerResponse> {
+    const body = await job.req.body();
+    if (this.closed) return job.failure({ kind: 'overloaded', elapsedMs: performance.now() - job.req.receivedAt });
+    if (this.queued >= this.maxQueued) {
+      this.counters.overloaded++;
+      return job.failure({ kind: 'overloaded', elapsedMs: performance.now() - job.req.receivedAt });
+    }
+    return new Promise<ServerResponse>((resolve) => {
+      const full: Job = { ...job, body, resolve };
+      let q = this.queues.get(job.client);
+      if (!q) this.queues.set(job.client, (q = []));
+      q.push(full);
+      this.queued++;
+      this.dispatch();
+    });
+  }
+
+  /** Workers alive now. */
+  get size(): number {
+    return this.slots.size;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.reaper);
+    for (const q of this.queues.values()) {
+      for (const job of q) job.resolve(job.failure({ kind: 'overloaded', elapsedMs: performance.now() - job.req.receivedAt }));
+    }
+    this.queues.clear();
+    this.queued = 0;
+    await Promise.all([...this.slots].map((s) => this.kill(s)));
+  }
+
+  private spawn(): Slot {
+    const config: WorkerConfig = { ...this.opts.worker, engineKind: this.opts.engine.kind };
+    const worker = new Worker(WORKER_FILE, {
+      workerData: config,
+      resourceLimits: { maxOldGenerationSizeMb: this.opts.workerMemoryMb ?? 512, stackSizeMb: 8 },
+      stdout: false,
+      stderr: false,
+    });
+    const slot: Slot = {
+      id: this.nextSlot++, worker, kv: new KvHost(this.opts.engine), ready: false, jobId: 0,
+      idleSince: performance.now(), dead: false,
+    };
+    this.slots.add(slot);
+    this.counters.started++;
+    worker.on('message', (m: FromWorker) => this.onMessage(slot, m));
+    worker.on('error', () => this.onDeath(slot));
+    worker.on('exit', () => this.onDeath(slot));
+    return slot;
+  }
+
+  private onMessage(slot: Slot, m: FromWorker): void {
+    if (slot.dead) return;
+    switch (m.type) {
+      case 'ready':
+        slot.ready = true;
+        slot.idleSince = performance.now();
+        this.dispatch();
+        return;
+      case 'kv':
+        void slot.kv.handle(m).then((reply) => {
+          if (!slot.dead) slot.worker.postMessage(reply satisfies ToWorker);
+        });
+        return;
+      case 'response': {
+        const job = slot.job;
+        if (!job || m.id !== slot.jobId) return;
+        this.finish(slot);
+        const body = m.body === undefined || typeof m.body === 'string'
+          ? m.body
+          : Buffer.from(m.body.buffer, m.body.byteOffset, m.body.byteLength);
+        job.resolve({ status: m.status, headers: m.headers, body });
+        this.dispatch();
+        return;
+      }
+    }
+  }
+
+  /** The worker ended without being asked to (out of memory, a crash). */
+  private onDeath(slot: Slot): void {
+    if (slot.dead) return;
+    slot.dead = true;
+    this.slots.delete(slot);
+    const job = slot.job;
+    if (job) {
+      this.finish(slot);
+      this.counters.crashed++;
+      const elapsedMs = performance.now() - job.req.receivedAt;
+      job.resolve(job.failure({ kind: performance.now() > job.deadline ? 'timeout' : 'crashed', elapsedMs }));
+    }
+    void slot.kv.abandonAll();
+    this.refill();
+  }
+
+  private finish(slot: Slot): void {
+    const job = slot.job;
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = undefined;
+    slot.job = undefined;
+    slot.idleSince = performance.now();
+    if (job) {
+      const n = (this.running.get(job.client) ?? 1) - 1;
+      if (n <= 0) this.running.delete(job.client);
+      else this.running.set(job.client, n);
+    }
+  }
+
+  /** The deadline passed and the worker did not answer: end it. */
+  private onOverrun(slot: Slot): void {
+    const job = slot.job;
+    if (!job || slot.dead) return;
+    this.counters.terminatedOnDeadline++;
+    this.finish(slot);
+    job.resolve(job.failure({ kind: 'timeout', elapsedMs: performance.now() - job.req.receivedAt }));
+    void this.kill(slot).then(() => this.refill());
+  }
+
+  private async kill(slot: Slot): Promise<void> {
+    if (!slot.dead) {
+      slot.dead = true;
+      this.slots.delete(slot);
+    }
+    if (slot.timer) clearTimeout(slot.timer);
+    await slot.worker.terminate().catch(() => undefined);
+    await slot.kv.abandonAll();
+  }
+
+  /** Keep the minimum alive and serve what waits. */
+  private refill(): void {
+    if (this.closed) return;
+    while (this.slots.size < this.min) this.spawn();
+    this.dispatch();
+  }
+
+  /**
+   * The waiting client with the fewest requests running (ties: first to arrive), among those
+   * below the per-client cap.
+   */
+  private nextClient(): string | undefined {
+    let best: string | undefined;
+    let bestRunning = Infinity;
+    for (const client of this.queues.keys()) {
+      const r = this.running.get(client) ?? 0;
+      if (r < bestRunning && r < this.perClient) {
+        best = client;
+        bestRunning = r;
+      }
+    }
+    return best;
+  }
+
+  private dispatch(): void {
+    while (this.queued > 0 && !this.closed) {
+      const client = this.nextClient();
+      if (client === undefined) return;
+      const slot = this.idleSlot();
+      if (!slot) {
+        const starting = [...this.slots].some((s) => !s.ready && !s.dead);
+        const limit = (this.running.get(client) ?? 0) === 0 ? this.max + this.reserve : this.max;
+        if (!starting && this.slots.size < limit) this.spawn();
+        return;
+      }
+      const q = this.queues.get(client)!;
+      const job = q.shift()!;
+      if (q.length === 0) this.queues.delete(client);
+      this.queued--;
+      this.start(slot, job);
+    }
+    this.keepSpare();
+  }
+
+  /**
+   * Starting a worker takes a while (a new isolate loads the whole query runtime), so while
+   * every worker is busy one more is started ahead of need, up to the reserve: the next client
+   * then finds it ready instead of waiting behind whoever holds the others.
+   */
+  private keepSpare(): void {
+    if (this.closed || this.idleSlot() || this.slots.size >= this.max + this.reserve) return;
+    if ([...this.slots].some((s) => !s.ready && !s.dead)) return;
+    this.spawn();
+  }
+
+  private idleSlot(): Slot | undefined {
+    for (const s of this.slots) if (s.ready && !s.dead && !s.job) return s;
+    return undefined;
+  }
+
+  private start(slot: Slot, job: Job): void {
+    const now = performance.now();
+    if (now > job.deadline) {
+      // It waited past its deadline in the queue: answer without running it.
+      job.resolve(job.failure({ kind: 'timeout', elapsedMs: now - job.req.receivedAt }));
+      return;
+    }
+    slot.job = job;
+    slot.jobId = this.nextJob++;
+    this.running.set(job.client, (this.running.get(job.client) ?? 0) + 1);
+    const { req } = job;
+    const qs = req.query.toString();
+    const msg: RequestMessage = {
+      type: 'request', id: slot.jobId, route: job.route, method: req.method, path: req.path, query: qs,
+      headers: req.headers, httpVersion: req.httpVersion, receivedAtEpoch: performance.timeOrigin + req.receivedAt,
+      body: job.body,
+    };
+    slot.timer = setTimeout(() => this.onOverrun(slot), Math.max(0, job.deadline - now) + this.grace);
+    // A body that owns its whole buffer is moved to the worker instead of copied.
+    const b = job.body;
+    const movable = b.length > 64 * 1024 && b.byteOffset === 0 && b.byteLength === b.buffer.byteLength;
+    slot.worker.postMessage(msg satisfies ToWorker, movable ? [b.buffer as ArrayBuffer] : []);
+  }
+
+  private retireIdle(): void {
+    const now = performance.now();
+    for (const s of this.slots) {
+      if (this.slots.size <= this.min) return;
+      if (s.ready && !s.job && now - s.idleSince > this.idleMs) void this.kill(s);
+    }
+  }
+}

@@ -1,0 +1,67 @@
+// Runs conformance areas against a real server over /query/1: each area gets its own child
+// database, its setup queries, then its cases in order, each as its own test.
+import assert from 'node:assert/strict';
+import type { ConformanceArea, ConformanceCase } from './case';
+
+export interface QueryAnswer {
+  readonly status: number;
+  readonly body: any;
+}
+
+async function post(url: string, secret: string, query: string, headers: Readonly<Record<string, string>> = {}): Promise<QueryAnswer> {
+  const r = await fetch(`${url}/query/1`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${secret}`, 'x-format': 'simple', ...headers },
+    body: JSON.stringify({ query }),
+  });
+  const text = await r.text();
+  let body: unknown = text;
+  try { body = JSON.parse(text); } catch { /* keep text */ }
+  return { status: r.status, body };
+}
+
+export function areaDatabase(area: ConformanceArea): string {
+  return `conf_${area.area.replace(/[^A-Za-z0-9_]/g, '_')}`;
+}
+
+/** Creates the area's database and runs its setup; returns the secret prefix of the database. */
+export async function prepareArea(url: string, rootSecret: string, area: ConformanceArea): Promise<string> {
+  const db = areaDatabase(area);
+  const made = await post(url, rootSecret, `Database.create({ name: ${JSON.stringify(db)} })`);
+  assert.equal(made.status, 200, `creating ${db}: ${JSON.stringify(made.body)}`);
+  const prefix = `${rootSecret}:${db}`;
+  for (const [i, q] of (area.setup ?? []).entries()) {
+    const res = await post(url, `${prefix}:admin`, q);
+    assert.equal(res.status, 200, `setup ${i} of ${area.area} failed: ${q}\n${JSON.stringify(res.body)}`);
+  }
+  return prefix;
+}
+
+/** Whether `actual` holds every field of `expected` (objects recursively; anything else equal). */
+function assertSubset(actual: unknown, expected: unknown, path: string): void {
+  if (expected !== null && typeof expected === 'object' && !Array.isArray(expected)) {
+    assert.ok(actual !== null && typeof actual === 'object' && !Array.isArray(actual), `${path}: expected an object, got ${JSON.stringify(actual)}`);
+    for (const [k, v] of Object.entries(expected)) assertSubset((actual as Record<string, unknown>)[k], v, `${path}.${k}`);
+    return;
+  }
+  assert.deepStrictEqual(actual, expected, path);
+}
+
+export async function runCase(url: string, prefix: string, c: ConformanceCase): Promise<void> {
+  const secret = `${prefix}:${c.secret ?? 'admin'}`;
+  const headers = c.tagged !== undefined ? { ...c.headers, 'x-format': 'tagged' } : c.headers;
+  const res = await post(url, secret, c.query, headers);
+  const context = `${c.query}\n→ ${res.status} ${JSON.stringify(res.body)}\n(source: ${c.source})`;
+  if (c.error) {
+    assert.equal(res.status, c.error.status ?? 400, context);
+    assert.equal(res.body?.error?.code, c.error.code, context);
+    if (c.error.message !== undefined) assert.equal(res.body.error.message, c.error.message, context);
+    if (c.error.summary !== undefined) assert.equal(res.body.summary, c.error.summary, context);
+    if (c.error.summaryIncludes !== undefined) assert.ok(String(res.body.summary).includes(c.error.summaryIncludes), context);
+    return;
+  }
+  assert.equal(res.status, 200, context);
+  if (c.result !== undefined) assert.deepStrictEqual(res.body.data, c.result, context);
+  if (c.tagged !== undefined) assert.deepStrictEqual(res.body.data, c.tagged, context);
+  if (c.subset !== undefined) assertSubset(res.body.data, c.subset, `data (${context})`);
+}

@@ -1,0 +1,103 @@
+// The query worker pool (src/exec/pool): requests run in worker threads over the coordinator's
+// storage; a worker that overruns its deadline or runs out of memory is terminated and
+// replaced, its transaction rolled back, and other clients keep being served.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { KvEngine } from '../../src/storage/kv';
+import { openSqlite } from '../../src/storage/sqlite/engine';
+import { WorkerPool } from '../../src/exec/pool/worker-pool';
+import { createPooledHandlers } from '../../src/exec/pool/pooled-handlers';
+import type { QueryHandlers } from '../../src/exec/handlers';
+import type { ServerRequest } from '../../src/server/http-types';
+
+function request(query: string, opts: { timeoutMs?: number; client?: string } = {}): ServerRequest {
+  const body = Buffer.from(JSON.stringify({ query }));
+  return {
+    method: 'POST', path: '/query/1', query: new URLSearchParams(), httpVersion: '1.1',
+    headers: { authorization: 'Bearer secret', ...(opts.timeoutMs ? { 'x-query-timeout-ms': String(opts.timeoutMs) } : {}) },
+    receivedAt: performance.now(), body: async () => body, signal: new AbortController().signal,
+    remoteAddress: opts.client ?? '127.0.0.1',
+  };
+}
+
+async function run(h: QueryHandlers, query: string, opts: { timeoutMs?: number; client?: string } = {}): Promise<{ status: number; body: any; ms: number }> {
+  const t = performance.now();
+  const res = await h.query(request(query, opts));
+  return { status: res.status, body: JSON.parse(String(res.body)), ms: performance.now() - t };
+}
+
+/** Catastrophic backtracking that V8's linear fallback does not take (the `u` flag). */
+const REGEX_BOMB = '"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!".matches("(a+)+$")';
+
+describe('query worker pool', () => {
+  let dir: string;
+  let engine: KvEngine;
+  let pool: WorkerPool;
+  let h: QueryHandlers;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fql-pool-'));
+    engine = await openSqlite(dir);
+    pool = new WorkerPool({
+      engine, worker: { rootSecrets: ['secret'], rootSecretHashes: [], bcryptCost: 4 },
+      minWorkers: 1, maxWorkers: 1, reserveWorkers: 1, workerMemoryMb: 64, graceMs: 100,
+    });
+    h = createPooledHandlers(pool);
+  });
+
+  after(async () => {
+    await pool.close();
+    await engine.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs queries and commits their writes through the coordinator', async () => {
+    assert.equal((await run(h, '1 + 1')).body.data, 2);
+    assert.equal((await run(h, 'Collection.create({ name: "P" }); P.create({ n: 1 }); P.all().count()')).body.data, 1);
+    assert.equal((await run(h, 'P.all().first()!.n')).body.data, 1);
+  });
+
+  it('terminates a worker that overruns its deadline, answers time_out and rolls back its writes', async () => {
+    const before = pool.counters.terminatedOnDeadline;
+    const r = await run(h, `P.create({ n: 2 }); ${REGEX_BOMB}`, { timeoutMs: 300 });
+    assert.equal(r.status, 440, JSON.stringify(r.body));
+    assert.equal(r.body.error.code, 'time_out');
+    assert.match(r.body.error.message, /^Client set aggressive deadline: query needs \d+, timed out within 300$/);
+    assert.ok(r.ms < 2000, `answered after ${r.ms} ms`);
+    assert.equal(pool.counters.terminatedOnDeadline, before + 1);
+    // A replacement serves the next request, and the killed query's write is not there.
+    assert.equal((await run(h, 'P.where(.n == 2).count()')).body.data, 0);
+  });
+
+  it('a worker that runs out of memory is replaced; the request gets an error', async () => {
+    const r = await run(h, 'Set.sequence(0, 3000000).toArray().map(x => [x, x, x, x]).length', { timeoutMs: 20_000 });
+    assert.notEqual(r.status, 200, JSON.stringify(r.body));
+    if (r.status === 500) {
+      assert.equal(r.body.error.code, 'internal_error');
+      assert.equal(r.body.error.message, 'The query was stopped: it exceeded the memory available to one query.');
+    }
+    assert.equal((await run(h, '1 + 1')).body.data, 2);
+  });
+
+  it('a client with nothing running gets a reserve worker while another holds the rest', async () => {
+    const slow = run(h, REGEX_BOMB, { timeoutMs: 1500, client: 'attacker' });
+    await new Promise((r) => setTimeout(r, 100));
+    const quick = await run(h, '1 + 1', { client: 'someone-else' });
+    assert.equal(quick.body.data, 2);
+    assert.ok(quick.ms < 1200, `waited ${quick.ms} ms behind the other client`);
+    assert.equal((await slow).body.error.code, 'time_out');
+  });
+
+  it('requests of one client beyond the per-client cap wait for its own earlier ones', async () => {
+    const a = run(h, REGEX_BOMB, { timeoutMs: 400, client: 'one' });
+    const b = run(h, '1 + 1', { client: 'one' });
+    const [ra, rb] = await Promise.all([a, b]);
+    assert.equal(ra.body.error.code, 'time_out');
+    assert.equal(rb.body.data, 2);
+    assert.ok(rb.ms >= 300, `the second request ran beside the first (${rb.ms} ms)`);
+  });
+});
