@@ -11,7 +11,7 @@ import type { EvalContext, QueryStats } from '../fql/eval/context';
 import { parseQuery } from '../fql/parse/parse';
 import { evaluateQuery } from '../fql/eval/evaluate';
 import { renderLog, renderSummary } from '../fql/summary';
-import { ComputeLimitExceeded } from '../fql/limits';
+import { ComputeLimitExceeded, TransactionTooLarge } from '../fql/limits';
 import { materialize } from '../wire/materialize';
 import type { Credentials } from '../auth/credentials';
 import { beginAttempt, newStats } from './attempt';
@@ -109,7 +109,7 @@ function failureMessage(e: QueryError): string {
 async function failureOutcome(
   e: unknown, req: QueryRequest, ctx: EvalContext, info: () => Promise<QueryInfo>, startedAt: number,
 ): Promise<QueryOutcome> {
-  if (e instanceof ComputeLimitExceeded) {
+  if (e instanceof ComputeLimitExceeded || e instanceof TransactionTooLarge) {
     return { kind: 'protocolError', status: 400, code: 'invalid_request', message: e.limitMessage };
   }
   if (e instanceof QueryTimeout) return timeoutOutcome(req, startedAt);

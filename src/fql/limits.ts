@@ -12,6 +12,12 @@ import { QueryError, QueryTimeout } from './errors';
  */
 export const MAX_STRING_SIZE = 16 * 1024 * 1024;
 
+/**
+ * Bytes one transaction may write (core `transaction_max_size_bytes` in CoreConfig.scala; our
+ * measure is the stored key and value bytes of every key written).
+ */
+export const MAX_TRANSACTION_BYTES = 16 * 1024 * 1024;
+
 /** Elements `Array.sequence` may generate (core ArrayPrototype.MaxSize, Arrays.scala). */
 export const MAX_ARRAY_SEQUENCE = 16_000;
 
@@ -101,6 +107,19 @@ export class ComputeLimitExceeded extends QueryTimeout {
   constructor(readonly count: number) {
     super();
     this.limitMessage = `Transaction does too much compute: got ${count}, limit: ${COMPUTE_OPS_LIMIT}`;
+    this.message = this.limitMessage;
+  }
+}
+
+/**
+ * core TxnTooLargeException (repo package.scala), answered by ExceptionResponseHelpers as a 400
+ * `invalid_request` protocol error. Like a timeout, nothing inside the query may catch it.
+ */
+export class TransactionTooLarge extends QueryTimeout {
+  readonly limitMessage: string;
+  constructor(readonly size: number) {
+    super();
+    this.limitMessage = `Transaction exceeded limit: got ${size} bytes, limit ${MAX_TRANSACTION_BYTES} bytes`;
     this.message = this.limitMessage;
   }
 }

@@ -167,6 +167,25 @@ describe('security: limits on what a query builds and computes', () => {
     await stillServing();
   });
 
+  it('writes: a transaction may buffer at most 16 MiB, net of rewrites of the same document', async () => {
+    // core transaction_max_size_bytes / TxnTooLargeException → 400 invalid_request. Our bytes
+    // are the stored keys and values, so the count is ours; the wording and limit are core's.
+    await client.query(fql`Collection.create({ name: "Big" })`);
+    const mib = fql`Set.sequence(0, 20).fold("x", (a, x) => a + a)`;
+    await assert.rejects(client.query(fql`let s = ${mib}; Set.sequence(0, 17).forEach(x => Big.create({ s: s })); 1`), (e: unknown) => {
+      assert.ok(e instanceof InvalidRequestError, String(e));
+      assert.equal(e.httpStatus, 400);
+      assert.match(e.message, /^Transaction exceeded limit: got 1677\d{4} bytes, limit 16777216 bytes$/);
+      return true;
+    });
+    // Nothing was written, and rewriting one document many times is within the limit.
+    assert.equal((await client.query<number>(fql`Big.all().count()`)).data, 0);
+    const small = fql`Set.sequence(0, 14).fold("x", (a, x) => a + a)`;
+    const r = await client.query<number>(fql`let s = ${small}; let d = Big.create({ s: s }); Set.sequence(0, 1100).forEach(x => d.update({ n: x })); d.n`);
+    assert.equal(r.data, 1099);
+    await stillServing();
+  });
+
   it('stats: compute_ops is ceil(units / 50), one unit per method call, operator and application', async () => {
     const stats = async (query: string): Promise<number> => {
       const r = await rawQuery(server.url, { query });
