@@ -10,6 +10,7 @@ import type { Value } from '../fql/values/value';
 import { attachPrincipal, authenticate } from '../model/identity/index';
 import { ModelTxnImpl, SharedDefinitions } from '../model/model-txn';
 import type { KvEngine, KvTxn } from '../storage/kv';
+import { SizeLimitedTxn } from '../storage/size-limited-txn';
 
 export interface Attempt {
   readonly kv: KvTxn;
@@ -54,7 +55,8 @@ export function newStats(): QueryStats {
  * transaction rolled back, when the secret is not valid.
  */
 export async function beginAttempt(engine: KvEngine, spec: AttemptSpec): Promise<Attempt | undefined> {
-  const kv = await engine.begin({ readOnly: spec.readOnly });
+  // Every request's writes are bounded by the transaction size limit.
+  const kv: KvTxn = new SizeLimitedTxn(await engine.begin({ readOnly: spec.readOnly }));
   try {
     const principal = await authenticate(kv, spec.credentials, spec.isRoot);
     if (!principal) {

@@ -12,6 +12,7 @@ import { parseQuery } from '../fql/parse/parse';
 import { ParseCache } from '../fql/parse/parse-cache';
 import { evaluateQuery } from '../fql/eval/evaluate';
 import { renderLog, renderSummary } from '../fql/summary';
+import { ComputeLimitExceeded, TransactionTooLarge } from '../fql/limits';
 import { materialize } from '../wire/materialize';
 import type { Credentials } from '../auth/credentials';
 import { beginAttempt, newStats } from './attempt';
@@ -72,6 +73,9 @@ function failureMessage(e: QueryError): string {
 async function failureOutcome(
   e: unknown, req: QueryRequest, ctx: EvalContext, info: () => Promise<QueryInfo>, startedAt: number,
 ): Promise<QueryOutcome> {
+  if (e instanceof ComputeLimitExceeded || e instanceof TransactionTooLarge) {
+    return { kind: 'protocolError', status: 400, code: 'invalid_request', message: e.limitMessage };
+  }
   if (e instanceof QueryTimeout) return timeoutOutcome(req, startedAt);
   if (isStackOverflow(e)) {
     // Deeply nested values or expressions exhausted the JavaScript stack somewhere below the

@@ -7,6 +7,14 @@ import type { Callable, DocV, FqlSet, NamedDocV, NullDocV, Value } from '../fql/
 import type { DocData, NamedData } from '../model/model-api';
 import type { MValue } from './materialized';
 import { defaultPageSize, encodeCursor, pageSet } from '../fql/eval/sets/paginate';
+import { MAX_RESULT_SIZE, resultTooLarge } from '../fql/limits';
+import { loopCheckpoint } from '../fql/eval/state';
+
+/** Estimated encoded bytes of a value besides its text (numbers, punctuation, tags). */
+const VALUE_COST = 8;
+/** Estimated encoded bytes of a value: strings by length, bytes as base64. */
+const cost = (v: Value): number =>
+  VALUE_COST + (v.t === 'string' ? v.v.length : v.t === 'bytes' ? Math.ceil(v.v.length / 3) * 4 : 0);
 
 /** Set nesting levels materialised; deeper sets render as `{"@set": "<cursor>"}`. */
 export const SET_MATERIALIZATION_DEPTH = 10;
@@ -20,18 +28,40 @@ class Materializer {
   private readonly docs = new Map<string, Promise<DocData | NullDocV>>();
   private readonly named = new Map<string, Promise<NamedData | NullDocV>>();
 
+  /** Estimated size of the result so far; values share structure, so it is counted per visit. */
+  private size = 0;
+
   constructor(private readonly ctx: EvalContext) {}
 
+  private charge(bytes: number): void {
+    this.size += bytes;
+    if (this.size > MAX_RESULT_SIZE) throw resultTooLarge(this.size);
+    loopCheckpoint(this.ctx);
+  }
+
   async value(v: Value, setDepth: number): Promise<MValue> {
+    this.charge(cost(v));
     switch (v.t) {
       case 'array': {
         const items = new Array<MValue>(v.v.length);
-        for (let i = 0; i < v.v.length; i++) items[i] = await this.value(v.v[i], setDepth);
+        for (let i = 0; i < v.v.length; i++) {
+          const x = v.v[i];
+          // Scalars need no reads: take them without a round trip through the event loop.
+          if (isScalar(x)) {
+            this.charge(cost(x));
+            items[i] = x as MValue;
+          } else {
+            items[i] = await this.value(x, setDepth);
+          }
+        }
         return { t: 'array', v: items };
       }
       case 'object': {
         const m = new Map<string, MValue>();
-        for (const [k, x] of v.v) m.set(k, await this.value(x, setDepth));
+        for (const [k, x] of v.v) {
+          this.charge(k.length);
+          m.set(k, await this.value(x, setDepth));
+        }
         return { t: 'object', v: m };
       }
       case 'doc': return this.doc(v);
@@ -72,6 +102,9 @@ class Materializer {
     return page.after !== undefined ? { t: 'page', data, after: page.after } : { t: 'page', data };
   }
 }
+
+const COMPOUND = new Set<Value['t']>(['array', 'object', 'doc', 'named', 'set', 'function', 'eventsource']);
+const isScalar = (v: Value): boolean => !COMPOUND.has(v.t);
 
 /** A cursor to the start of `set` (what `Set.paginate(cursor)` resumes), if it can be resumed. */
 function setCursor(set: FqlSet): string | undefined {

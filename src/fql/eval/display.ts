@@ -4,6 +4,22 @@
 import { displayScalar, formatBytes, formatDate, formatDouble, formatTime } from '../values/format';
 import type { Value } from '../values/value';
 import type { EvalContext } from './context';
+import { checkStringSize } from '../limits';
+
+/**
+ * Joins rendered parts, checking the string limit as they add up: values share structure, so a
+ * small value can render to an enormous text, and the rendering must stop as soon as it is
+ * too long (core renders through the same string limit).
+ */
+class BoundedParts {
+  readonly parts: string[] = [];
+  private size = 0;
+  add(part: string): void {
+    this.size += part.length + 2;
+    checkStringSize(this.size);
+    this.parts.push(part);
+  }
+}
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -50,9 +66,9 @@ export async function debugString(ctx: EvalContext, v: Value, nested: boolean): 
     case 'date': return `Date("${formatDate(v.days)}")`;
     case 'uuid': return `UUID("${v.v}")`;
     case 'array': {
-      const parts: string[] = [];
-      for (const x of v.v) parts.push(await debugString(ctx, x, nested));
-      return `[${parts.join(', ')}]`;
+      const out = new BoundedParts();
+      for (const x of v.v) out.add(await debugString(ctx, x, nested));
+      return `[${out.parts.join(', ')}]`;
     }
     case 'object': return objectText(ctx, v.v, nested);
     case 'module': return v.name;
@@ -90,7 +106,7 @@ export async function debugString(ctx: EvalContext, v: Value, nested: boolean): 
 
 async function objectText(ctx: EvalContext, fields: ReadonlyMap<string, Value>, nested: boolean): Promise<string> {
   if (fields.size === 0) return '{}';
-  const parts: string[] = [];
-  for (const [k, x] of fields) parts.push(`${IDENT.test(k) ? k : quote(k)}: ${await debugString(ctx, x, nested)}`);
-  return `{ ${parts.join(', ')} }`;
+  const out = new BoundedParts();
+  for (const [k, x] of fields) out.add(`${IDENT.test(k) ? k : quote(k)}: ${await debugString(ctx, x, nested)}`);
+  return `{ ${out.parts.join(', ')} }`;
 }

@@ -24,7 +24,8 @@ import { causeOf, nonNullError, nullDocError } from './nulls';
 import { arithmetic, unary } from './operators';
 import { CAPTURED_TEMPLATES, IMPLICIT, TEMPLATES, bind, lookup, type Scope } from './scope';
 import { templatesIn } from './lambda-source';
-import { resolveName, type EvalState } from './state';
+import { checkpoint, resolveName, type EvalState } from './state';
+import { checkStringSize } from '../limits';
 import { mapSet } from './sets/combinators';
 
 /** Marks an optional chain (`a?.b.c`) that met a null and skips the rest of the chain. */
@@ -104,9 +105,14 @@ export class Evaluator {
 
   // Literals and blocks -------------------------------------------------------------------------
 
+  /** core FQLInterpreter.evalStrTemplate: every part is size-checked before it is appended. */
   private async template(parts: readonly (string | Expr)[], scope: Scope | null): Promise<Value> {
     let out = '';
-    for (const p of parts) out += typeof p === 'string' ? p : await displayString(this.ctx, await this.evalExpr(p, scope));
+    for (const p of parts) {
+      const piece = typeof p === 'string' ? p : await displayString(this.ctx, await this.evalExpr(p, scope));
+      checkStringSize(out.length + piece.length);
+      out += piece;
+    }
     return str(out);
   }
 
@@ -155,6 +161,8 @@ export class Evaluator {
 
   private async unary(op: '-' | '!' | '~', operand: Expr, opSpan: Span, scope: Scope | null): Promise<Value> {
     const v = await this.evalExpr(operand, scope);
+    // Operators are native method calls in core: one compute unit each.
+    checkpoint(this.ctx, this.state);
     try {
       return unary(op, v);
     } catch (err) {
@@ -170,6 +178,9 @@ export class Evaluator {
       return a;
     }
     const b = await this.evalExpr(e.right, scope);
+    // Operators other than `??`, `&&`, `||` and `isa` are native method calls in core
+    // (FQLInterpreter.callOp): one compute unit each.
+    checkpoint(this.ctx, this.state);
     switch (e.op) {
       case '==': return bool(await this.equal(a, b));
       case '!=': return bool(!(await this.equal(a, b)));

@@ -5,6 +5,7 @@ import type { BinaryOp, UnaryOp } from '../ast/nodes';
 import { FALSE, TRUE, double, int, integer, long, str, LONG_MAX, LONG_MIN, INT_MAX, INT_MIN } from '../values/construct';
 import type { DoubleV, IntV, LongV, Value } from '../values/value';
 import { divideByZero, functionDoesNotExist, invalidArgType } from './failures';
+import { checkStringSize } from '../limits';
 
 type Num = IntV | LongV | DoubleV;
 const isNum = (v: Value): v is Num => v.t === 'int' || v.t === 'long' || v.t === 'double';
@@ -61,6 +62,8 @@ function power(a: Num, b: Num): Num {
 export function arithmetic(op: Exclude<BinaryOp, '==' | '!=' | '<' | '<=' | '>' | '>=' | '??'>, a: Value, b: Value): Value {
   if (op === '+' && a.t === 'string') {
     if (b.t !== 'string') throw invalidArgType('other', 'String', b);
+    // core StringPrototype `+`: the size is checked before the string is built.
+    checkStringSize(a.v.length + b.v.length);
     return str(a.v + b.v);
   }
   if (!isNum(a)) throw functionDoesNotExist(op, a);

@@ -1,21 +1,26 @@
 // Per-query evaluation state that is not part of the EvalContext contract: names resolved by
-// the static pre-pass, the call counter behind compute ops, and the deadline checkpoint.
+// the static pre-pass, the compute units behind compute ops, and the deadline checkpoint.
 import { QueryTimeout } from '../errors';
+import { BASELINE_COMPUTE, COMPUTE_OPS_LIMIT, ComputeLimitExceeded, MAX_STACK_FRAMES } from '../limits';
 import { isBuiltinModule } from '../stdlib/registry';
 import type { ModuleV, Value } from '../values/value';
 import type { EvalContext } from './context';
 import { lookupBuiltinGlobal } from './globals';
 
-/** Fauna's default limit on nested function calls (RepoContext.DefaultFQLXMaxStackFrames). */
-export const MAX_STACK_FRAMES = 2048;
-/** Function calls per compute op (Fauna bills roughly one compute op per 50 calls). */
-const CALLS_PER_COMPUTE_OP = 50;
+export { MAX_STACK_FRAMES };
+
+/** Raw compute units one query may use (core State.computeOpsLimit: ops × BaselineCompute). */
+const COMPUTE_UNITS_LIMIT = COMPUTE_OPS_LIMIT * BASELINE_COMPUTE;
+/** Loop iterations between deadline checks in loops that call no function. */
+const DEADLINE_STRIDE = 1024;
 
 export interface EvalState {
   /** Globals found through ctx.model.resolveGlobal (user collections and UDFs). */
   readonly globals: Map<string, Value>;
-  /** Function calls so far. */
-  calls: number;
+  /** Compute units so far: native method calls, operators and function applications. */
+  compute: number;
+  /** Iterations of function-free loops since the last deadline check. */
+  steps: number;
 }
 
 const states = new WeakMap<EvalContext, EvalState>();
@@ -23,16 +28,36 @@ const states = new WeakMap<EvalContext, EvalState>();
 export function evalState(ctx: EvalContext): EvalState {
   let s = states.get(ctx);
   if (!s) {
-    s = { globals: new Map(), calls: 0 };
+    s = { globals: new Map(), compute: 0, steps: 0 };
     states.set(ctx, s);
-    if (ctx.stats.computeOps < 1) ctx.stats.computeOps = 1;
   }
   return s;
 }
 
-/** Counts a function call and enforces the deadline. */
+/**
+ * Counts one compute unit (core Query.incrCompute: every native method call, operator and
+ * function application) and enforces the compute limit and the deadline. Billed compute ops
+ * are ceil(units / 50) (core QueryMetrics): the first unit of every 50 adds one op.
+ */
 export function checkpoint(ctx: EvalContext, state: EvalState): void {
-  if (++state.calls % CALLS_PER_COMPUTE_OP === 0) ctx.stats.computeOps++;
+  if (state.compute++ % BASELINE_COMPUTE === 0) ctx.stats.computeOps++;
+  if (state.compute > COMPUTE_UNITS_LIMIT) throw new ComputeLimitExceeded(Math.ceil(state.compute / BASELINE_COMPUTE));
+  if (performance.now() > ctx.deadline) throw new QueryTimeout();
+}
+
+/**
+ * The deadline check for loops that do work without calling functions (set iteration, scans,
+ * skipping): cheap enough for every iteration, it reads the clock once per 1024 calls.
+ */
+export function loopCheckpoint(ctx: EvalContext): void {
+  const state = evalState(ctx);
+  if (++state.steps < DEADLINE_STRIDE) return;
+  state.steps = 0;
+  checkDeadline(ctx);
+}
+
+/** The deadline check for loops whose every iteration may be expensive (keys of big values). */
+export function checkDeadline(ctx: EvalContext): void {
   if (performance.now() > ctx.deadline) throw new QueryTimeout();
 }
 

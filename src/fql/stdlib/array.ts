@@ -14,10 +14,15 @@ import { collectOrderings } from '../eval/ordering';
 import { ArraySet } from '../eval/sets/array-set';
 import { sortByOrderings, truthy } from '../eval/sets/combinators';
 import { INT, method, overloaded, param, sig } from './native-args';
+import { MAX_ARRAY_SEQUENCE, checkArraySize } from '../limits';
+import { checkDeadline } from '../eval/state';
 import { defineFields, defineMethods, defineModule } from './registry';
 
-/** Fauna's maximum array size for generated arrays. */
-export const MAX_ARRAY_SIZE = 16_000;
+/** Builds an array of `size` elements once the size is known to be within the limit. */
+function sized(size: number, build: () => Value[]): Value {
+  checkArraySize(size);
+  return arr(build());
+}
 
 const items = (self: Value): readonly Value[] => (self as ArrayV).v;
 
@@ -100,12 +105,17 @@ function distinctKey(v: Value): string | undefined {
   }
 }
 
-export function distinctValues(xs: readonly Value[]): Value[] {
+export function distinctValues(ctx: EvalContext, xs: readonly Value[]): Value[] {
   const seen = new Set<string>();
+  // Elements are often the same value many times over: key each one once.
+  const keys = new Map<Value, string | undefined>();
   const others: Value[] = [];
   const out: Value[] = [];
   for (const x of xs) {
-    const k = distinctKey(x);
+    // Keying an element walks all of it: check the deadline for every one.
+    checkDeadline(ctx);
+    let k = keys.get(x);
+    if (k === undefined && !keys.has(x)) keys.set(x, (k = distinctKey(x)));
     if (k !== undefined ? seen.has(k) : others.some((o) => equals(o, x))) continue;
     if (k !== undefined) seen.add(k);
     else others.push(x);
@@ -134,10 +144,11 @@ defineMethods('array', {
   aggregate: method(sig([param('seed', ANY), param('combiner', FUNCTION)], (ctx, self, [seed, fn]) => aggregate(ctx, items(self), seed, fn))),
   any: method(sig([param('predicate', FUNCTION)], (ctx, self, [fn]) => anyEvery(ctx, items(self), fn, false))),
   every: method(sig([param('predicate', FUNCTION)], (ctx, self, [fn]) => anyEvery(ctx, items(self), fn, true))),
-  append: method(sig([param('element', ANY)], (_ctx, self, [v]) => arr([...items(self), v]))),
-  prepend: method(sig([param('element', ANY)], (_ctx, self, [v]) => arr([v, ...items(self)]))),
-  concat: method(sig([param('other', ARRAY)], (_ctx, self, [other]) => arr([...items(self), ...other.v]))),
-  distinct: method(sig([], (_ctx, self) => arr(distinctValues(items(self))))),
+  append: method(sig([param('element', ANY)], (_ctx, self, [v]) => sized(items(self).length + 1, () => [...items(self), v]))),
+  prepend: method(sig([param('element', ANY)], (_ctx, self, [v]) => sized(items(self).length + 1, () => [v, ...items(self)]))),
+  concat: method(sig([param('other', ARRAY)], (_ctx, self, [other]) =>
+    sized(items(self).length + other.v.length, () => items(self).concat(other.v)))),
+  distinct: method(sig([], (ctx, self) => arr(distinctValues(ctx, items(self))))),
   drop: method(sig([param('amount', INT)], (_ctx, self, [n]) => arr(items(self).slice(Math.max(0, n))))),
   take: method(sig([param('limit', INT)], (_ctx, self, [n]) => (n < items(self).length ? arr(items(self).slice(0, Math.max(0, n))) : self))),
   entries: method(sig([], (_ctx, self) => arr(items(self).map((v, i) => arr([int(i), v]))))),
@@ -154,17 +165,22 @@ defineMethods('array', {
     const found = await where(ctx, items(self), fn, 'pred');
     return found[found.length - 1] ?? noSuchElement('no element found');
   })),
-  flatten: method(sig([], (_ctx, self) => arr(items(self).flatMap((x) => {
-    if (x.t !== 'array') throw invalidType('Array<Any>', x);
-    return x.v;
-  })))),
+  flatten: method(sig([], (_ctx, self) => {
+    let size = 0;
+    for (const x of items(self)) {
+      if (x.t !== 'array') throw invalidType('Array<Any>', x);
+      size += x.v.length;
+    }
+    return sized(size, () => items(self).flatMap((x) => (x as ArrayV).v));
+  })),
   flatMap: method(sig([param('mapper', FUNCTION)], async (ctx, self, [fn]) => {
     checkParamArity(fn, 1, 'mapper');
     const out: Value[] = [];
     for (const x of items(self)) {
       const r = await call(ctx, fn, x);
       if (r.t !== 'array') throw invalidType('Array<Any>', r);
-      out.push(...r.v);
+      checkArraySize(out.length + r.v.length);
+      for (const y of r.v) out.push(y);
     }
     return arr(out);
   })),
@@ -227,7 +243,7 @@ defineModule('Array');
 defineMethods('module:Array', {
   sequence: method(sig([param('from', INT), param('until', INT)], (_ctx, _self, [from, until]) => {
     const n = Math.max(0, until - from);
-    if (n > MAX_ARRAY_SIZE) throw valueTooLarge(`range size ${n} exceeds limit ${MAX_ARRAY_SIZE}`);
+    if (n > MAX_ARRAY_SEQUENCE) throw valueTooLarge(`range size ${n} exceeds limit ${MAX_ARRAY_SEQUENCE}`);
     const out: Value[] = new Array(n);
     for (let i = 0; i < n; i++) out[i] = int(from + i);
     return arr(out);

@@ -5,11 +5,23 @@ import type { BytesV, Value } from '../values/value';
 import { defineApply, defineMethods, defineModule } from './registry';
 import { STRING, invalidArgument, method, param, sig } from './native-args';
 
-// java.util.Base64's basic decoder: standard alphabet; padding optional but, when present, exact.
-const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?$/;
+const BASE64_CHARS = /^[A-Za-z0-9+/]*$/;
+
+/**
+ * java.util.Base64's basic decoder: standard alphabet; padding optional but, when present,
+ * exact. Checked without a repeated group, which overflows the regex stack on long inputs.
+ */
+function isBase64(s: string): boolean {
+  let end = s.length;
+  let pad = 0;
+  while (pad < 2 && end > 0 && s[end - 1] === '=') { end--; pad++; }
+  if (!BASE64_CHARS.test(s.slice(0, end))) return false;
+  const rem = end % 4;
+  return rem !== 1 && (pad === 0 || (rem === 2 && pad === 2) || (rem === 3 && pad === 1));
+}
 
 export function bytesFromBase64(encoded: string): BytesV {
-  if (!BASE64_RE.test(encoded)) throw invalidArgument('encoded', 'invalid base64 string');
+  if (!isBase64(encoded)) throw invalidArgument('encoded', 'invalid base64 string');
   return { t: 'bytes', v: new Uint8Array(Buffer.from(encoded, 'base64')) };
 }
 

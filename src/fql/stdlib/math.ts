@@ -8,6 +8,8 @@ import {
   ARRAY_OF_NUMBER, INT, NUMBER, SET_OF_NUMBER, invalidArgument, method, overloaded, param, sig,
   type NumberV, type Signature,
 } from './native-args';
+import { materialize } from '../eval/sets/combinators';
+import { MAX_ARRAY_SIZE } from '../limits';
 import { addNumbers, compareNumbers, divideNumbers, javaDoubleToLong, toDouble } from './number';
 
 defineModule('Math');
@@ -60,11 +62,9 @@ function sumOf(items: readonly Value[]): NumberV {
   return acc;
 }
 
-/** Sets are read eagerly: sum and mean consume the whole set. */
-async function setItems(ctx: EvalContext, set: SetV): Promise<Value[]> {
-  const items: Value[] = [];
-  for await (const el of set.set.iterate(ctx)) items.push(el.value);
-  return items;
+/** Sets are read eagerly: sum and mean consume the whole set (at most MAX_ARRAY_SIZE elements). */
+function setItems(ctx: EvalContext, set: SetV): Promise<Value[]> {
+  return materialize(ctx, set.set, MAX_ARRAY_SIZE);
 }
 
 const meanOf = (items: readonly Value[]): Value => divideNumbers(sumOf(items), double(items.length));

@@ -6,6 +6,7 @@ import { ANY, ARRAY, OBJECT } from '../eval/args';
 import { debugString } from '../eval/display';
 import { dynamicTypeName, method, param, sig } from './native-args';
 import { defineMethods, defineModule } from './registry';
+import { checkObjectSize } from '../limits';
 
 /** Follow `path` (strings into objects, integers into arrays); undefined when it leads nowhere. */
 function select(root: Value, path: readonly Value[]): Value | undefined {
@@ -24,6 +25,7 @@ function select(root: Value, path: readonly Value[]): Value | undefined {
 }
 
 function fromEntries(entries: readonly Value[]): ObjectV {
+  checkObjectSize(entries.length);
   const m = new Map<string, Value>();
   for (const e of entries) {
     if (e.t !== 'array' || e.v.length !== 2 || e.v[0].t !== 'string') {
@@ -40,7 +42,10 @@ defineMethods('module:Object', {
   values: method(sig([param('object', OBJECT)], (_ctx, _self, [o]) => arr([...o.v.values()]))),
   entries: method(sig([param('object', OBJECT)], (_ctx, _self, [o]) => arr([...o.v].map(([k, v]) => arr([str(k), v]))))),
   fromEntries: method(sig([param('entries', ARRAY)], (_ctx, _self, [a]) => fromEntries(a.v))),
-  assign: method(sig([param('destination', OBJECT), param('source', OBJECT)], (_ctx, _self, [a, b]) => obj(new Map([...a.v, ...b.v])))),
+  assign: method(sig([param('destination', OBJECT), param('source', OBJECT)], (_ctx, _self, [a, b]) => {
+    checkObjectSize(a.v.size + b.v.size);
+    return obj(new Map([...a.v, ...b.v]));
+  })),
   hasPath: method(sig([param('object', ANY), param('path', ARRAY)], (_ctx, _self, [o, path]) => (select(o, path.v) === undefined ? FALSE : TRUE))),
   select: method(sig([param('object', ANY), param('path', ARRAY)], (_ctx, _self, [o, path]) => select(o, path.v) ?? NULL)),
   toString: method(sig([param('object', ANY)], async (ctx, _self, [o]) => str(await debugString(ctx, o, false)))),

@@ -11,7 +11,7 @@ import { callFunction } from '../eval/evaluate';
 import { invalidArgType, invalidBounds, invalidType } from '../eval/failures';
 import { noSuchElement } from '../eval/nulls';
 import { collectOrderings } from '../eval/ordering';
-import { checkpoint, evalState } from '../eval/state';
+import { loopCheckpoint } from '../eval/state';
 import { ArraySet, SequenceSet } from '../eval/sets/array-set';
 import {
   ConcatSet, DistinctSet, DropSet, FlatMapSet, MapSet, OrderSet, PagedSet, TakeSet, WhereSet,
@@ -19,6 +19,7 @@ import {
 } from '../eval/sets/combinators';
 import { MAX_PAGE_SIZE, defaultPageSize, pageObject, pageSet, paginateCursor } from '../eval/sets/paginate';
 import { INT, method, overloaded, param, sig } from './native-args';
+import { MAX_ARRAY_SIZE } from '../limits';
 import { defineMethods, defineModule } from './registry';
 
 const setOf = (self: Value): FqlSet => (self as SetV).set;
@@ -27,9 +28,8 @@ const call = (ctx: EvalContext, fn: FunctionV, ...args: Value[]): Promise<Value>
 
 /** Visit elements in order until `visit` returns false. */
 async function each(ctx: EvalContext, set: FqlSet, visit: (v: Value) => boolean | Promise<boolean>): Promise<void> {
-  const state = evalState(ctx);
   for await (const el of set.iterate(ctx)) {
-    checkpoint(ctx, state);
+    loopCheckpoint(ctx);
     if (!(await visit(el.value))) return;
   }
 }
@@ -58,25 +58,36 @@ async function anyEvery(ctx: EvalContext, set: FqlSet, fn: FunctionV, every: boo
   return result ? TRUE : FALSE;
 }
 
-async function fold(ctx: EvalContext, items: readonly Value[], seed: Value, fn: FunctionV, right: boolean): Promise<Value> {
+/** Left folds stream the set, so a long set costs time (and meets the deadline), not memory. */
+async function foldLeft(ctx: EvalContext, set: FqlSet, seed: Value | undefined, fn: FunctionV): Promise<Value | undefined> {
   let acc = seed;
-  if (right) for (let i = items.length - 1; i >= 0; i--) acc = await call(ctx, fn, acc, items[i]);
-  else for (const x of items) acc = await call(ctx, fn, acc, x);
+  await each(ctx, set, async (v) => {
+    acc = acc === undefined ? v : await call(ctx, fn, acc, v);
+    return true;
+  });
+  return acc;
+}
+
+/** Right folds and `aggregate` need every element at once: at most MAX_ARRAY_SIZE of them. */
+const allElements = (ctx: EvalContext, set: FqlSet): Promise<Value[]> => materialize(ctx, set, MAX_ARRAY_SIZE);
+
+async function foldRight(ctx: EvalContext, items: readonly Value[], seed: Value, fn: FunctionV): Promise<Value> {
+  let acc = seed;
+  for (let i = items.length - 1; i >= 0; i--) acc = await call(ctx, fn, acc, items[i]);
   return acc;
 }
 
 async function reduce(ctx: EvalContext, set: FqlSet, fn: FunctionV, right: boolean): Promise<Value> {
   checkParamArity(fn, 2, 'reducer');
-  const items = await materialize(ctx, set);
+  if (!right) return (await foldLeft(ctx, set, undefined, fn)) ?? noSuchElement('empty set');
+  const items = await allElements(ctx, set);
   if (items.length === 0) return noSuchElement('empty set');
-  return right
-    ? fold(ctx, items.slice(0, -1), items[items.length - 1], fn, true)
-    : fold(ctx, items.slice(1), items[0], fn, false);
+  return foldRight(ctx, items.slice(0, -1), items[items.length - 1], fn);
 }
 
 async function aggregate(ctx: EvalContext, set: FqlSet, seed: Value, fn: FunctionV): Promise<Value> {
   checkParamArity(fn, 2, 'combiner');
-  let level = await materialize(ctx, set);
+  let level = await allElements(ctx, set);
   if (level.length === 0) return seed;
   while (level.length > 1) {
     const next: Value[] = [];
@@ -151,11 +162,11 @@ defineMethods('set', {
   toArray: method(sig([], async (ctx, self) => arr(await materialize(ctx, setOf(self), MAX_SET_ELEMENTS)))),
   fold: method(sig([param('seed', ANY), param('reducer', FUNCTION)], async (ctx, self, [seed, fn]) => {
     checkParamArity(fn, 2, 'reducer');
-    return fold(ctx, await materialize(ctx, setOf(self)), seed, fn, false);
+    return (await foldLeft(ctx, setOf(self), seed, fn))!;
   })),
   foldRight: method(sig([param('seed', ANY), param('reducer', FUNCTION)], async (ctx, self, [seed, fn]) => {
     checkParamArity(fn, 2, 'reducer');
-    return fold(ctx, await materialize(ctx, setOf(self)), seed, fn, true);
+    return foldRight(ctx, await allElements(ctx, setOf(self)), seed, fn);
   })),
   reduce: method(sig([param('reducer', FUNCTION)], (ctx, self, [fn]) => reduce(ctx, setOf(self), fn, false))),
   reduceRight: method(sig([param('reducer', FUNCTION)], (ctx, self, [fn]) => reduce(ctx, setOf(self), fn, true))),

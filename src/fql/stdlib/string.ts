@@ -8,12 +8,11 @@ import type { Value } from '../values/value';
 import { defineFields, defineMethods, defineModule } from './registry';
 import { INT, STRING, invalidArgument, method, overloaded, param, sig } from './native-args';
 import { compileJavaRegex, regexFor } from './java-regex';
+import type { EvalContext } from '../eval/context';
+import { loopCheckpoint } from '../eval/state';
+import { MAX_STRING_SIZE, checkArraySize, checkStringSize, stringTooLarge } from '../limits';
 
-/** The longest string a query may build (the transaction size limit), in UTF-16 units. */
-export const MAX_STRING_SIZE = 16 * 1024 * 1024;
-
-export const stringTooLarge = (size: number): QueryError =>
-  new QueryError('value_too_large', `Value too large: string size ${size} exceeds limit ${MAX_STRING_SIZE}.`);
+export { MAX_STRING_SIZE, stringTooLarge };
 
 // --- code point <-> UTF-16 index conversions (java.lang.String semantics) -----------------
 
@@ -105,13 +104,14 @@ function regexMatcher(compiled: RegExp): Matcher {
  * the previous match, so a match that is empty at the start of the remainder repeats forever:
  * Fauna then grows the result until it is too large, which is reported without looping.
  */
-function replaceMatches(s: string, find: Matcher, replacement: string, count: number | undefined): string {
+function replaceMatches(ctx: EvalContext, s: string, find: Matcher, replacement: string, count: number | undefined): string {
   if (count !== undefined && count < 1) throw invalidArgument('count', 'must be greater than or equal to 1');
   let prev = 0;
   let size = 0;
   let remaining = count ?? Infinity;
   const parts: string[] = [];
   while (remaining > 0) {
+    loopCheckpoint(ctx);
     const m = find(s, prev);
     if (!m) break;
     const [start, end] = m;
@@ -137,11 +137,14 @@ function replaceMatches(s: string, find: Matcher, replacement: string, count: nu
 }
 
 /** Core's JavaScript-like split: "f b ".split(" ") is ["f", "b", ""]. */
-function splitMatches(s: string, find: Matcher): Value {
+function splitMatches(ctx: EvalContext, s: string, find: Matcher): Value {
   let prev = 0;
   let done = false;
   const out: Value[] = [];
   while (!done && prev < s.length) {
+    loopCheckpoint(ctx);
+    // One more piece always follows this one.
+    checkArraySize(out.length + 2);
     const m = find(s, prev);
     if (!m) break;
     const [start, end] = m;
@@ -159,10 +162,16 @@ function splitMatches(s: string, find: Matcher): Value {
   return arr(out);
 }
 
-function allMatches(s: string, pattern: string): [number, string][] {
+function allMatches(ctx: EvalContext, s: string, pattern: string): [number, string][] {
   const re = regexFor(compileJavaRegex(pattern), s);
   re.lastIndex = 0;
-  return [...s.matchAll(re)].map((m) => [m.index ?? 0, m[0]]);
+  const out: [number, string][] = [];
+  for (const m of s.matchAll(re)) {
+    loopCheckpoint(ctx);
+    checkArraySize(out.length + 1);
+    out.push([m.index ?? 0, m[0]]);
+  }
+  return out;
 }
 
 // --- number parsing (java.lang.Integer/Long/Double semantics) -----------------------------
@@ -243,9 +252,44 @@ const NORMALIZERS: ReadonlyMap<string, (s: string) => string> = new Map([
 const text = (v: Value): string => (v.t === 'string' ? v.v : '');
 
 function concat(a: string, b: string): Value {
-  const size = a.length + b.length;
-  if (size > MAX_STRING_SIZE) throw stringTooLarge(size);
+  checkStringSize(a.length + b.length);
   return str(a + b);
+}
+
+/**
+ * Case mappings grow a string at most threefold (toUpperCase; toLowerCase at most twofold), so
+ * a maximal input still maps within bounds; the result is checked before it is returned.
+ */
+function caseMapped(s: string): Value {
+  checkStringSize(s.length);
+  return str(s);
+}
+
+/**
+ * Normalization can grow a string eighteenfold (U+FDFA), so large inputs are mapped in pieces
+ * and the limit is checked as they add up. Pieces end before a character that never combines
+ * with what precedes it (not a mark, not a conjoining Hangul vowel or trailing consonant, not
+ * a low surrogate), so mapping them separately gives the same text as mapping the whole.
+ */
+const NORMALIZE_GROWTH = 18;
+const PIECE = 1 << 16;
+const COMBINES_BACKWARD = /[\p{M}\u1160-\u11ff\ud7b0-\ud7ff\udc00-\udfff]/u;
+
+function mapInPieces(ctx: EvalContext, s: string, f: (piece: string) => string): Value {
+  if (s.length * NORMALIZE_GROWTH <= MAX_STRING_SIZE) return caseMapped(f(s));
+  const parts: string[] = [];
+  let size = 0;
+  for (let start = 0; start < s.length;) {
+    loopCheckpoint(ctx);
+    let end = Math.min(start + PIECE, s.length);
+    while (end < s.length && COMBINES_BACKWARD.test(s[end])) end++;
+    const piece = f(s.slice(start, end));
+    size += piece.length;
+    checkStringSize(size);
+    parts.push(piece);
+    start = end;
+  }
+  return str(parts.join(''));
 }
 
 /** A char index in `s` as the code point index FQL reports. */
@@ -267,13 +311,13 @@ defineMethods('string', {
   '[]': AT,
   at: AT,
   casefold: overloaded('casefold',
-    sig([], (_ctx, self) => str(nfkcCasefold(text(self)))),
-    sig([param('format', STRING)], (_ctx, self, [format]) => {
+    sig([], (ctx, self) => mapInPieces(ctx, text(self), nfkcCasefold)),
+    sig([param('format', STRING)], (ctx, self, [format]) => {
       const normalize = NORMALIZERS.get(format);
       if (!normalize) {
         throw invalidArgument('format', 'expected a casefold format (one of NFKCCaseFold, NFC, NFD, NFKC, or NFKD)');
       }
-      return str(normalize(text(self)));
+      return mapInPieces(ctx, text(self), normalize);
     })),
   concat: method(sig([param('other', STRING)], (_ctx, self, [other]) => concat(text(self), other))),
   endsWith: method(sig([param('suffix', STRING)], (_ctx, self, [suffix]) => bool(text(self).endsWith(suffix)))),
@@ -300,8 +344,7 @@ defineMethods('string', {
   insert: method(sig([param('index', INT), param('other', STRING)], (_ctx, self, [i, other]) => {
     const s = text(self);
     const at = toCharIndexInclusive(s, i);
-    const size = s.length + other.length;
-    if (size > MAX_STRING_SIZE) throw stringTooLarge(size);
+    checkStringSize(s.length + other.length);
     return str(s.slice(0, at) + other + s.slice(at));
   })),
   lastIndexOf: overloaded('lastIndexOf',
@@ -310,10 +353,10 @@ defineMethods('string', {
       const s = text(self);
       return foundAt(s, s.lastIndexOf(p, toCharIndex(s, end)));
     })),
-  matches: method(sig([REGEX], (_ctx, self, [p]) =>
-    arr(allMatches(text(self), p).map(([, m]) => str(m))))),
-  matchIndexes: method(sig([REGEX], (_ctx, self, [p]) =>
-    arr(allMatches(text(self), p).map(([i, m]) => arr([cpIndex(text(self), i), str(m)]))))),
+  matches: method(sig([REGEX], (ctx, self, [p]) =>
+    arr(allMatches(ctx, text(self), p).map(([, m]) => str(m))))),
+  matchIndexes: method(sig([REGEX], (ctx, self, [p]) =>
+    arr(allMatches(ctx, text(self), p).map(([i, m]) => arr([cpIndex(text(self), i), str(m)]))))),
   parseDouble: method(sig([], (_ctx, self) => {
     const d = parseDouble(text(self));
     return d === undefined ? NULL : double(d);
@@ -338,19 +381,19 @@ defineMethods('string', {
     })),
   parseNumber: method(sig([], (_ctx, self) => parseNumber(text(self)))),
   replace: overloaded('replace',
-    sig([PATTERN, REPLACEMENT], (_ctx, self, [p, r]) =>
-      str(replaceMatches(text(self), literalMatcher(p), r, 1))),
-    sig([PATTERN, REPLACEMENT, AMOUNT], (_ctx, self, [p, r, n]) =>
-      str(replaceMatches(text(self), literalMatcher(p), r, n)))),
-  replaceAll: method(sig([PATTERN, REPLACEMENT], (_ctx, self, [p, r]) =>
-    str(replaceMatches(text(self), literalMatcher(p), r, undefined)))),
+    sig([PATTERN, REPLACEMENT], (ctx, self, [p, r]) =>
+      str(replaceMatches(ctx, text(self), literalMatcher(p), r, 1))),
+    sig([PATTERN, REPLACEMENT, AMOUNT], (ctx, self, [p, r, n]) =>
+      str(replaceMatches(ctx, text(self), literalMatcher(p), r, n)))),
+  replaceAll: method(sig([PATTERN, REPLACEMENT], (ctx, self, [p, r]) =>
+    str(replaceMatches(ctx, text(self), literalMatcher(p), r, undefined)))),
   replaceRegex: overloaded('replaceRegex',
-    sig([REGEX, REPLACEMENT], (_ctx, self, [p, r]) =>
-      str(replaceMatches(text(self), regexMatcher(compileJavaRegex(p)), r, 1))),
-    sig([REGEX, REPLACEMENT, AMOUNT], (_ctx, self, [p, r, n]) =>
-      str(replaceMatches(text(self), regexMatcher(compileJavaRegex(p)), r, n)))),
-  replaceAllRegex: method(sig([PATTERN, REPLACEMENT], (_ctx, self, [p, r]) =>
-    str(replaceMatches(text(self), regexMatcher(compileJavaRegex(p)), r, undefined)))),
+    sig([REGEX, REPLACEMENT], (ctx, self, [p, r]) =>
+      str(replaceMatches(ctx, text(self), regexMatcher(compileJavaRegex(p)), r, 1))),
+    sig([REGEX, REPLACEMENT, AMOUNT], (ctx, self, [p, r, n]) =>
+      str(replaceMatches(ctx, text(self), regexMatcher(compileJavaRegex(p)), r, n)))),
+  replaceAllRegex: method(sig([PATTERN, REPLACEMENT], (ctx, self, [p, r]) =>
+    str(replaceMatches(ctx, text(self), regexMatcher(compileJavaRegex(p)), r, undefined)))),
   slice: overloaded('slice',
     sig([param('start', INT)], (_ctx, self, [start]) => {
       const s = text(self);
@@ -360,19 +403,19 @@ defineMethods('string', {
       const s = text(self);
       return str(scalaSlice(s, toCharIndexUnchecked(s, start), toCharIndexUnchecked(s, end)));
     })),
-  split: method(sig([param('separator', STRING)], (_ctx, self, [sep]) =>
-    splitMatches(text(self), literalMatcher(sep)))),
+  split: method(sig([param('separator', STRING)], (ctx, self, [sep]) =>
+    splitMatches(ctx, text(self), literalMatcher(sep)))),
   splitAt: method(sig([param('index', INT)], (_ctx, self, [i]) => {
     const s = text(self);
     const at = toCharIndexInclusive(s, i);
     return arr([str(s.slice(0, at)), str(s.slice(at))]);
   })),
-  splitRegex: method(sig([REGEX], (_ctx, self, [p]) =>
-    splitMatches(text(self), regexMatcher(compileJavaRegex(p))))),
+  splitRegex: method(sig([REGEX], (ctx, self, [p]) =>
+    splitMatches(ctx, text(self), regexMatcher(compileJavaRegex(p))))),
   startsWith: method(sig([param('prefix', STRING)], (_ctx, self, [prefix]) => bool(text(self).startsWith(prefix)))),
-  toLowerCase: method(sig([], (_ctx, self) => str(text(self).toLowerCase()))),
+  toLowerCase: method(sig([], (_ctx, self) => caseMapped(text(self).toLowerCase()))),
   toString: method(sig([], (_ctx, self) => self)),
-  toUpperCase: method(sig([], (_ctx, self) => str(text(self).toUpperCase()))),
+  toUpperCase: method(sig([], (_ctx, self) => caseMapped(text(self).toUpperCase()))),
 });
 
 defineFields('string', {

@@ -3,6 +3,7 @@
 import type {
   ArrayV, BooleanV, DoubleV, IntV, LongV, NullV, ObjectV, StringV, Value,
 } from './value';
+import { checkValueSize } from './size';
 
 export const NULL: NullV = Object.freeze({ t: 'null' });
 export const TRUE: BooleanV = Object.freeze({ t: 'boolean', v: true });
@@ -18,9 +19,17 @@ export const int = (n: number): IntV => ({ t: 'int', v: n | 0 });
 export const long = (n: bigint): LongV => ({ t: 'long', v: BigInt.asIntN(64, n) });
 export const double = (n: number): DoubleV => ({ t: 'double', v: n });
 export const str = (s: string): StringV => ({ t: 'string', v: s });
-export const arr = (items: readonly Value[]): ArrayV => ({ t: 'array', v: items });
-export const obj = (entries: ReadonlyMap<string, Value> | Iterable<[string, Value]>): ObjectV =>
-  ({ t: 'object', v: entries instanceof Map ? entries : new Map(entries) });
+/** Arrays and objects are size-checked as they are built (values/size.ts). */
+export function arr(items: readonly Value[]): ArrayV {
+  const v: ArrayV = { t: 'array', v: items };
+  checkValueSize(v);
+  return v;
+}
+export function obj(entries: ReadonlyMap<string, Value> | Iterable<[string, Value]>): ObjectV {
+  const v: ObjectV = { t: 'object', v: entries instanceof Map ? entries : new Map(entries) };
+  checkValueSize(v);
+  return v;
+}
 
 /** An integer result: Int when it fits in 32 bits, else Long (as Fauna widens integer math). */
 export function integer(n: bigint): IntV | LongV {

@@ -10,13 +10,16 @@ export function integerPosition(after: SetPosition): number {
   if (typeof after !== 'number' || !Number.isSafeInteger(after)) throw invalidCursor();
   return after;
 }
+import type { EvalContext } from '../context';
+import { loopCheckpoint } from '../state';
 
 export class ArraySet implements FqlSet {
   readonly label = '[set]';
   constructor(readonly items: readonly Value[]) {}
 
-  async *iterate(_ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
+  async *iterate(ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
     for (let i = after === undefined ? 0 : integerPosition(after) + 1; i < this.items.length; i++) {
+      loopCheckpoint(ctx as EvalContext);
       yield { value: this.items[i], pos: i };
     }
   }
@@ -32,8 +35,13 @@ export class SequenceSet implements FqlSet {
     this.label = `Set.sequence(${from}, ${until})`;
   }
 
-  async *iterate(_ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
-    for (let n = after === undefined ? this.from : integerPosition(after) + 1; n < this.until; n++) yield { value: int(n), pos: n };
+  // Every pipeline pulls from its source, so checking the deadline here also covers stages
+  // that consume elements without yielding them (drop, where).
+  async *iterate(ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
+    for (let n = after === undefined ? this.from : integerPosition(after) + 1; n < this.until; n++) {
+      loopCheckpoint(ctx as EvalContext);
+      yield { value: int(n), pos: n };
+    }
   }
 
   describe(): unknown {

@@ -7,7 +7,8 @@ import { compare, equals } from '../../values/compare';
 import { serializeValue } from '../../values/serialize';
 import { invalidCursor, invalidType, valueTooLarge } from '../failures';
 import { callValue } from '../evaluate';
-import { checkpoint, evalState } from '../state';
+import { checkDeadline, checkpoint, evalState, loopCheckpoint } from '../state';
+import { MAX_SET_ELEMENTS } from '../../limits';
 import { ArraySet, integerPosition } from './array-set';
 
 type Description = Record<string, unknown>;
@@ -25,8 +26,7 @@ function wrap(inner: FqlSet, fields: () => Description): unknown {
   return d === undefined ? undefined : { ...fields(), inner: d };
 }
 
-/** Elements a set may hold when it is materialised at once (Fauna's ValueSet.MaximumElements). */
-export const MAX_SET_ELEMENTS = 16_000;
+export { MAX_SET_ELEMENTS };
 
 /**
  * The elements of a set, in order. With `limit`, a set larger than that fails with Fauna's
@@ -40,7 +40,7 @@ export async function materialize(ctx: unknown, set: FqlSet, limit?: number): Pr
   }
   const out: Value[] = [];
   for await (const el of set.iterate(ctx)) {
-    checkpoint(ctx as EvalContext, evalState(ctx as EvalContext));
+    loopCheckpoint(ctx as EvalContext);
     if (limit !== undefined && out.length >= limit) throw tooLarge();
     out.push(el.value);
   }
@@ -241,8 +241,15 @@ export interface Ordering { readonly fn: FunctionV; readonly desc: boolean }
  * Sort `items` by the orderings' keys (Fauna's total order; stable for equal keys). Without
  * orderings, by the elements themselves, ascending (Fauna's OrderedSet.sortElems).
  */
+/** A comparison that checks the deadline: comparing big values walks them. */
+const timedCompare = (ctx: unknown) => (a: Value, b: Value): number => {
+  checkDeadline(ctx as EvalContext);
+  return compare(a, b);
+};
+
 export async function sortByOrderings(ctx: unknown, items: readonly Value[], ords: readonly Ordering[]): Promise<Value[]> {
-  if (ords.length === 0) return [...items].sort(compare);
+  if (ords.length === 0) return [...items].sort(timedCompare(ctx));
+  const cmp = timedCompare(ctx);
   const keyed: { v: Value; keys: Value[] }[] = [];
   for (const v of items) {
     const keys: Value[] = [];
@@ -251,7 +258,7 @@ export async function sortByOrderings(ctx: unknown, items: readonly Value[], ord
   }
   keyed.sort((a, b) => {
     for (let i = 0; i < ords.length; i++) {
-      const c = compare(a.keys[i], b.keys[i]);
+      const c = cmp(a.keys[i], b.keys[i]);
       if (c !== 0) return ords[i].desc ? -c : c;
     }
     return 0;
@@ -275,8 +282,8 @@ export class OrderSet extends MaterializedSet {
 /** `distinct()`: Fauna materialises the set, sorts it (total value order) and drops repeats. */
 export class DistinctSet extends MaterializedSet {
   readonly label = `${this.inner.label}.distinct()`;
-  protected async arrange(_ctx: unknown, items: Value[]): Promise<Value[]> {
-    const sorted = items.sort(compare);
+  protected async arrange(ctx: unknown, items: Value[]): Promise<Value[]> {
+    const sorted = items.sort(timedCompare(ctx));
     return sorted.filter((v, i) => i === 0 || !equals(sorted[i - 1], v));
   }
   describe(): unknown {

@@ -6,12 +6,13 @@ import { QueryError } from '../../errors';
 import type { EvalContext } from '../context';
 import type { FqlSet, SetElement, SetPosition, Value } from '../../values/value';
 import { invalidCursor } from '../failures';
-import { checkpoint, evalState } from '../state';
+import { loopCheckpoint } from '../state';
+import { MAX_PAGE_SIZE } from '../../limits';
 import { initialPageSize } from './combinators';
 import { decodeSet } from './decode';
 
 export const DEFAULT_PAGE_SIZE = 16;
-export const MAX_PAGE_SIZE = 16000;
+export { MAX_PAGE_SIZE };
 
 interface Cursor { readonly d: unknown; readonly p: SetPosition; readonly s: number }
 
@@ -76,7 +77,6 @@ export function defaultPageSize(set: FqlSet): number {
 export async function pageSet(
   ctx: EvalContext, set: FqlSet, size: number, after?: SetPosition,
 ): Promise<{ items: Value[]; after?: string }> {
-  const state = evalState(ctx);
   const items: Value[] = [];
   let last: SetPosition | undefined;
   const it = set.iterate(ctx, after)[Symbol.asyncIterator]();
@@ -84,7 +84,7 @@ export async function pageSet(
     while (items.length < size) {
       const next = await it.next();
       if (next.done) return { items };
-      checkpoint(ctx, state);
+      loopCheckpoint(ctx);
       items.push(next.value.value);
       last = next.value.pos;
     }
