@@ -21,7 +21,7 @@ import {
 } from './failures';
 import { isA } from './isa';
 import { causeOf, nonNullError, nullDocError } from './nulls';
-import { arithmetic, unary } from './operators';
+import { arithmetic, concatDisplay, unary } from './operators';
 import { CAPTURED_TEMPLATES, IMPLICIT, TEMPLATES, bind, lookup, type Scope } from './scope';
 import { templatesIn } from './lambda-source';
 import { resolveName, type EvalState } from './state';
@@ -179,6 +179,8 @@ export class Evaluator {
         return bool(e.op === '<' ? c < 0 : e.op === '<=' ? c <= 0 : e.op === '>' ? c > 0 : c >= 0);
       }
       default:
+        // core StringPrototype `+`: the other operand's display string, whatever its type.
+        if (e.op === '+' && a.t === 'string') return concatDisplay(this.ctx, a, b);
         try {
           return arithmetic(e.op, a, b);
         } catch (err) {

@@ -8,7 +8,7 @@ import { boundMethod } from './calls';
 import type { Evaluator } from './evaluator';
 import { invalidNullAccess } from './failures';
 import { missingField, nullDocError } from './nulls';
-import { moduleValue } from './state';
+import { fqlMember, moduleValue } from './state';
 
 /**
  * Serves what an index entry recorded of a document (registered by src/model/sets/covered.ts):
@@ -93,6 +93,7 @@ export async function getField(ev: Evaluator, v: Value, name: string): Promise<V
         const index = await ev.ctx.model.collectionIndex(v.name, name);
         if (index) return boundMethod(name, index, v);
       }
+      if (v.t === 'module' && v.name === 'FQL') return fqlMember(name) ?? missingField(name);
       return missingField(name);
     }
   }

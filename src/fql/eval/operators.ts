@@ -5,6 +5,9 @@ import type { BinaryOp, UnaryOp } from '../ast/nodes';
 import { FALSE, TRUE, double, int, integer, long, str, LONG_MAX, LONG_MIN, INT_MAX, INT_MIN } from '../values/construct';
 import type { DoubleV, IntV, LongV, Value } from '../values/value';
 import { divideByZero, functionDoesNotExist, invalidArgType } from './failures';
+import type { EvalContext } from './context';
+import { displayString } from './display';
+import { MAX_STRING_SIZE, stringTooLarge } from '../stdlib/string';
 
 type Num = IntV | LongV | DoubleV;
 const isNum = (v: Value): v is Num => v.t === 'int' || v.t === 'long' || v.t === 'double';
@@ -57,12 +60,16 @@ function power(a: Num, b: Num): Num {
   return double(Math.pow(Number(x), Number(y)));
 }
 
+/** `"a" + x`: core concatenates the display string of any value (`"n" + 1` is `"n1"`). */
+export async function concatDisplay(ctx: EvalContext, a: Value & { t: 'string' }, b: Value): Promise<Value> {
+  const tail = b.t === 'string' ? b.v : await displayString(ctx, b);
+  const size = a.v.length + tail.length;
+  if (size > MAX_STRING_SIZE) throw stringTooLarge(size);
+  return str(a.v + tail);
+}
+
 /** Non-short-circuit binary operators except comparisons, `==`/`!=` and `??`. */
 export function arithmetic(op: Exclude<BinaryOp, '==' | '!=' | '<' | '<=' | '>' | '>=' | '??'>, a: Value, b: Value): Value {
-  if (op === '+' && a.t === 'string') {
-    if (b.t !== 'string') throw invalidArgType('other', 'String', b);
-    return str(a.v + b.v);
-  }
   if (!isNum(a)) throw functionDoesNotExist(op, a);
   if (!isNum(b)) throw invalidArgType(op === '**' ? 'exponent' : 'other', 'Number', b);
   switch (op) {

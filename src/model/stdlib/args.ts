@@ -4,6 +4,7 @@ import { typeName } from '../../fql/values/construct';
 import type { EvalContext } from '../../fql/eval/context';
 import type { ObjectV, StringV, Value } from '../../fql/values/value';
 import type { ModelTxnImpl } from '../model-txn';
+import { castId } from '../../fql/stdlib/companions';
 
 export function argTypeError(name: string, expected: string, v: Value): QueryError {
   return new QueryError('invalid_argument', `expected value for \`${name}\` of type ${expected}, received ${typeName(v)}`);
@@ -22,24 +23,11 @@ export function expectString(v: Value | undefined, name: string): StringV {
 /** The model transaction behind a query context. */
 export const modelOf = (ctx: EvalContext): ModelTxnImpl => ctx.model as ModelTxnImpl;
 
-const ID_RE = /^\d{1,19}$/;
-const MAX_ID = 2n ** 63n - 1n;
-
 /**
  * A document id from an FQL value: a numeric string or a non-negative Int/Long below 2^63.
  * Returns undefined when the value is not a valid id.
  */
-export function toDocId(v: Value): string | undefined {
-  let n: bigint;
-  if (v.t === 'string') {
-    if (!ID_RE.test(v.v)) return undefined;
-    n = BigInt(v.v);
-  } else if (v.t === 'int') n = BigInt(v.v);
-  else if (v.t === 'long') n = v.v;
-  else return undefined;
-  if (n < 0n || n > MAX_ID) return undefined;
-  return n.toString();
-}
+export const toDocId = castId;
 
 /** Parse an `id` argument or fail with Fauna's `invalid_id` error. */
 export function expectDocId(v: Value | undefined, name = 'id'): string {

@@ -3,7 +3,7 @@
 import { QueryError, type ConstraintFailure } from '../../fql/errors';
 import { FALSE, TRUE } from '../../fql/values/construct';
 import {
-  defineApply, defineFields, defineMethods, defineModule, isBuiltinModule, lookupMethod,
+  defineApply, defineFields, defineMethods, defineModule, isBuiltinModule, lookupMethod, type MethodDef,
 } from '../../fql/stdlib/registry';
 import type { EvalContext } from '../../fql/eval/context';
 import type { CallSite, ModuleV, NamedDocV, NullDocV, ObjectV, Value } from '../../fql/values/value';
@@ -176,3 +176,22 @@ defineFields('collection', {
 
 /** `Account("123")` is `Account.byId("123")`. */
 defineApply('collection', { arity: 1, impl: (ctx, self, [id]) => byId(ctx, self, id) });
+
+/**
+ * `Collection("Account")` is the collection `Account` itself and `Function("double")` the
+ * function (core CollectionDefCompanion / FunctionDefCompanion apply).
+ */
+function globalByName(kind: 'collection' | 'function', found: (v: Value) => boolean): MethodDef {
+  const what = kind === 'collection' ? 'user collection' : 'user function';
+  return {
+    arity: 1,
+    impl: async (ctx, _self, [name]) => {
+      const n = expectString(name, kind).v;
+      const v = await ctx.model.resolveGlobal(n);
+      if (v !== undefined && found(v)) return v;
+      throw new QueryError('invalid_argument', `invalid argument \`${kind}\`: No such ${what} \`${n}\`.`);
+    },
+  };
+}
+defineApply('Collection', globalByName('collection', (v) => v.t === 'module'));
+defineApply('Function', globalByName('function', (v) => v.t === 'function'));
