@@ -273,7 +273,10 @@ export class Evaluator {
         const v = await this.chainLink(e.expr, scope);
         if (v === SHORT) throw nonNullError(NULL);
         if (isNullish(v)) throw nonNullError(v);
-        if (v.t === 'doc') await readDoc(this, v);
+        if (v.t === 'doc') {
+          const d = await this.ctx.model.readDoc(v);
+          if ('cause' in d) throw nonNullError(d);
+        }
         return v;
       }
       case 'call':

@@ -165,6 +165,11 @@ defineMethods('collection', {
     arity: 1,
     impl: async (ctx, self, [data]) => createDocument(ctx, await userCollection(ctx, self), expectObject(data, 'data') as ObjectV),
   },
+  /** Every field is user data, `id` and `ttl` included (core DataMode.PlainData). */
+  createData: {
+    arity: 1,
+    impl: async (ctx, self, [data]) => createDocument(ctx, await userCollection(ctx, self), expectObject(data, 'data') as ObjectV, 'data'),
+  },
   where: { arity: 1, impl: viaSet('where') },
   firstWhere: { arity: 1, impl: viaSet('firstWhere') },
   toString: { arity: 0, impl: (_ctx: EvalContext, self: Value): Value => ({ t: 'string', v: (self as ModuleV).name }) },
