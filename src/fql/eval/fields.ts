@@ -60,10 +60,10 @@ function namedBuiltin(d: NamedData, name: string): Value | undefined {
   }
 }
 
-function refBuiltin(v: DocV | NamedDocV | NullDocV, name: string): Value | undefined {
+function refBuiltin(v: DocV | NullDocV, name: string): Value | undefined {
   if (name === 'coll') return moduleValue(v.coll);
-  if (name === 'id' && v.t !== 'named' && v.id !== undefined) return { t: 'string', v: v.id };
-  if (name === 'name' && v.t !== 'doc' && v.name !== undefined) return { t: 'string', v: v.name };
+  if (name === 'id' && v.id !== undefined) return { t: 'string', v: v.id };
+  if (name === 'name' && v.t === 'nulldoc' && v.name !== undefined) return { t: 'string', v: v.name };
   return undefined;
 }
 
@@ -78,9 +78,9 @@ export async function getField(ev: Evaluator, v: Value, name: string): Promise<V
       throw nullDocError(v);
     }
     case 'doc': case 'named': {
-      // The reference answers these without reading: `Coll.byId("1").id` is "1" even when
-      // the document does not exist.
-      const own = refBuiltin(v, name);
+      // A document reference answers these without reading: `Coll.byId("1").id` is "1" even
+      // when the document does not exist.
+      const own = v.t === 'doc' ? refBuiltin(v, name) : undefined;
       if (own) return own;
       const keys = dispatchKeys(v);
       const field = lookupField(keys, name);
