@@ -14,6 +14,7 @@ import { checkSchemaWrite, createDocument } from '../write-broker';
 import { mergeDefinition, normalizeDefinition } from '../definitions/validate';
 import { applySchemaChange, dropCollectionEntries } from '../indexes/schema-change';
 import '../indexes/register';
+import { idRange } from '../indexes/index-range';
 import { expectDocId, expectObject, expectString, modelOf } from './args';
 import { schemaWriteFailure, type WriteKind } from '../write-failures';
 
@@ -135,9 +136,9 @@ async function userCollection(ctx: EvalContext, self: Value): Promise<Collection
   return def;
 }
 
-/** `X.all()`; inside `at (t)` the set reads the collection as of `t`. */
-const allOf = (ctx: EvalContext, self: Value): Value =>
-  ({ t: 'set', set: new CollectionScanSet((self as ModuleV).name, false, ctx.snapshotTs) });
+/** `X.all()`, `X.all({ from, to })`; inside `at (t)` the set reads the collection as of `t`. */
+const allOf = (ctx: EvalContext, self: Value, range?: Value): Value =>
+  ({ t: 'set', set: new CollectionScanSet((self as ModuleV).name, false, ctx.snapshotTs, range === undefined ? {} : idRange(range)) });
 
 /** Delegate `X.where(f)` and friends to the Set method of the same name on `X.all()`. */
 function viaSet(method: string) {
@@ -159,7 +160,7 @@ async function byId(ctx: EvalContext, self: Value, id: Value): Promise<Value> {
 }
 
 defineMethods('collection', {
-  all: { arity: 0, impl: async (ctx, self) => { await userCollection(ctx, self); return allOf(ctx, self); } },
+  all: { arity: [0, 1], impl: async (ctx, self, [range]) => { await userCollection(ctx, self); return allOf(ctx, self, range); } },
   byId: { arity: 1, impl: (ctx, self, [id]) => byId(ctx, self, id) },
   create: {
     arity: 1,
