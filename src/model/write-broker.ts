@@ -139,6 +139,8 @@ export async function createDocument(ctx: EvalContext, def: CollectionDef, data:
   const fields = new Map(data.v);
   let id: string;
   const given = mode === 'data' ? undefined : fields.get('id');
+  // core getOrMakeID: an explicit null id is a missing required field.
+  if (mode === 'fields' && given?.t === 'null') throw docWriteFailure('create', def.name, 'id', 'Missing required field of type ID | String | Long');
   if (given !== undefined && given.t !== 'null') {
     const parsed = toDocId(given);
     if (parsed === undefined) {

@@ -29,10 +29,12 @@ export const modelOf = (ctx: EvalContext): ModelTxnImpl => ctx.model as ModelTxn
  */
 export const toDocId = castId;
 
-/** Parse an `id` argument or fail with Fauna's `invalid_id` error. */
+/**
+ * Parse an `id` argument (core's `"id" -> tt.ID` parameters): a value that does not cast to an
+ * ID fails the argument's type check.
+ */
 export function expectDocId(v: Value | undefined, name = 'id'): string {
-  if (!v || (v.t !== 'string' && v.t !== 'int' && v.t !== 'long')) throw argTypeError(name, 'ID', v ?? { t: 'null' });
-  const id = toDocId(v);
-  if (id === undefined) throw new QueryError('invalid_id', `\`${v.t === 'string' ? v.v : String(v.v)}\` is not a valid ID.`);
+  const id = v === undefined ? undefined : toDocId(v);
+  if (id === undefined) throw argTypeError(name, 'ID', v ?? { t: 'null' });
   return id;
 }
