@@ -273,8 +273,8 @@ export class Evaluator {
         const v = await this.chainLink(e.expr, scope);
         if (v === SHORT) throw nonNullError(NULL);
         if (isNullish(v)) throw nonNullError(v);
-        if (v.t === 'doc') {
-          const d = await this.ctx.model.readDoc(v);
+        if (v.t === 'doc' || v.t === 'named') {
+          const d = v.t === 'doc' ? await this.ctx.model.readDoc(v) : await this.ctx.model.readNamed(v);
           if ('cause' in d) throw nonNullError(d);
         }
         return v;
