@@ -101,12 +101,23 @@ export async function callMethod(ev: Evaluator, def: MethodDef, self: Value, arg
 }
 
 /** A method as a first-class function value (`let f = arr.map`). */
+/** Bound methods of modules, kept so that `Time.now == Time.now` (core: the same native function). */
+const moduleMethods = new WeakMap<MethodDef, WeakMap<Value, FunctionV>>();
+
 export function boundMethod(name: string, def: MethodDef, self: Value): FunctionV {
+  const shared = self.t === 'module' ? moduleMethods.get(def)?.get(self) : undefined;
+  if (shared) return shared;
   const fn: NativeFn = {
     kind: 'native',
     name,
     arity: def.arity,
     call: (ctx, args, site) => def.impl(ctx as EvalContext, self, args, site),
   };
-  return { t: 'function', fn };
+  const bound: FunctionV = { t: 'function', fn };
+  if (self.t === 'module') {
+    let byReceiver = moduleMethods.get(def);
+    if (!byReceiver) moduleMethods.set(def, (byReceiver = new WeakMap()));
+    byReceiver.set(self, bound);
+  }
+  return bound;
 }

@@ -21,7 +21,7 @@ import {
 } from './failures';
 import { isA } from './isa';
 import { causeOf, nonNullError, nullDocError } from './nulls';
-import { arithmetic, unary } from './operators';
+import { arithmetic, concatDisplay, unary } from './operators';
 import { CAPTURED_TEMPLATES, IMPLICIT, TEMPLATES, bind, lookup, type Scope } from './scope';
 import { templatesIn } from './lambda-source';
 import { checkpoint, resolveName, type EvalState } from './state';
@@ -190,10 +190,14 @@ export class Evaluator {
         return bool(e.op === '<' ? c < 0 : e.op === '<=' ? c <= 0 : e.op === '>' ? c > 0 : c >= 0);
       }
       default:
+        // core StringPrototype `+`: the other operand's display string, whatever its type.
+        if (e.op === '+' && a.t === 'string') return concatDisplay(this.ctx, a, b);
         try {
           return arithmetic(e.op, a, b);
         } catch (err) {
           if (err instanceof QueryError && err.span === undefined && err.code === 'invalid_function_invocation') err.span = e.opSpan;
+          // core points a division by zero at the divisor.
+          if (err instanceof QueryError && err.span === undefined && err.code === 'divide_by_zero') err.span = e.right.span;
           throw err;
         }
     }
@@ -282,7 +286,10 @@ export class Evaluator {
         const v = await this.chainLink(e.expr, scope);
         if (v === SHORT) throw nonNullError(NULL);
         if (isNullish(v)) throw nonNullError(v);
-        if (v.t === 'doc') await readDoc(this, v);
+        if (v.t === 'doc' || v.t === 'named') {
+          const d = v.t === 'doc' ? await this.ctx.model.readDoc(v) : await this.ctx.model.readNamed(v);
+          if ('cause' in d) throw nonNullError(d);
+        }
         return v;
       }
       case 'call':

@@ -9,6 +9,7 @@ import type { CollectionSchema } from './schema';
 import type { PathPart } from './field-path';
 import { callDefinitionFunction } from './stored-lambda';
 import { evalPure, indexedComputedNames } from './indexed-computed';
+import { RESERVED_FIELD_NAMES, dataObject, isUserDocument } from '../doc-fields';
 
 export interface DocVersion {
   readonly coll: string;
@@ -27,7 +28,12 @@ export function docView(d: DocVersion): ObjectV {
     ['ts', { t: 'time', ns: d.ts * 1000n }],
   ]);
   if (d.ttl !== undefined) m.set('ttl', { t: 'time', ns: d.ttl });
-  for (const [k, v] of d.data) m.set(k, v);
+  if (!isUserDocument(d.coll)) {
+    for (const [k, v] of d.data) m.set(k, v);
+    return { t: 'object', v: m };
+  }
+  for (const [k, v] of d.data) if (!RESERVED_FIELD_NAMES.has(k) && k !== 'ttl') m.set(k, v);
+  m.set('data', dataObject(d.data));
   return { t: 'object', v: m };
 }
 

@@ -3,7 +3,7 @@
 import { QueryError, type ConstraintFailure } from '../../fql/errors';
 import { FALSE, TRUE } from '../../fql/values/construct';
 import {
-  defineApply, defineFields, defineMethods, defineModule, isBuiltinModule, lookupMethod,
+  defineApply, defineFields, defineMethods, defineModule, isBuiltinModule, lookupMethod, type MethodDef,
 } from '../../fql/stdlib/registry';
 import type { EvalContext } from '../../fql/eval/context';
 import type { CallSite, ModuleV, NamedDocV, NullDocV, ObjectV, Value } from '../../fql/values/value';
@@ -16,6 +16,7 @@ import { refuseImpureIndexedFields } from '../definitions/indexed-computed';
 import { refuseNameConflicts } from '../definitions/global-names';
 import { applySchemaChange, dropCollectionEntries } from '../indexes/schema-change';
 import '../indexes/register';
+import { idRange } from '../indexes/index-range';
 import { expectDocId, expectObject, expectString, modelOf } from './args';
 import { schemaWriteFailure, type WriteKind } from '../write-failures';
 
@@ -141,9 +142,9 @@ async function userCollection(ctx: EvalContext, self: Value): Promise<Collection
   return def;
 }
 
-/** `X.all()`; inside `at (t)` the set reads the collection as of `t`. */
-const allOf = (ctx: EvalContext, self: Value): Value =>
-  ({ t: 'set', set: new CollectionScanSet((self as ModuleV).name, false, ctx.snapshotTs) });
+/** `X.all()`, `X.all({ from, to })`; inside `at (t)` the set reads the collection as of `t`. */
+const allOf = (ctx: EvalContext, self: Value, range?: Value): Value =>
+  ({ t: 'set', set: new CollectionScanSet((self as ModuleV).name, false, ctx.snapshotTs, range === undefined ? {} : idRange(range)) });
 
 /** Delegate `X.where(f)` and friends to the Set method of the same name on `X.all()`. */
 function viaSet(method: string) {
@@ -165,11 +166,16 @@ async function byId(ctx: EvalContext, self: Value, id: Value): Promise<Value> {
 }
 
 defineMethods('collection', {
-  all: { arity: 0, impl: async (ctx, self) => { await userCollection(ctx, self); return allOf(ctx, self); } },
+  all: { arity: [0, 1], impl: async (ctx, self, [range]) => { await userCollection(ctx, self); return allOf(ctx, self, range); } },
   byId: { arity: 1, impl: (ctx, self, [id]) => byId(ctx, self, id) },
   create: {
     arity: 1,
     impl: async (ctx, self, [data]) => createDocument(ctx, await userCollection(ctx, self), expectObject(data, 'data') as ObjectV),
+  },
+  /** Every field is user data, `id` and `ttl` included (core DataMode.PlainData). */
+  createData: {
+    arity: 1,
+    impl: async (ctx, self, [data]) => createDocument(ctx, await userCollection(ctx, self), expectObject(data, 'data') as ObjectV, 'data'),
   },
   where: { arity: 1, impl: viaSet('where') },
   firstWhere: { arity: 1, impl: viaSet('firstWhere') },
@@ -182,3 +188,22 @@ defineFields('collection', {
 
 /** `Account("123")` is `Account.byId("123")`. */
 defineApply('collection', { arity: 1, impl: (ctx, self, [id]) => byId(ctx, self, id) });
+
+/**
+ * `Collection("Account")` is the collection `Account` itself and `Function("double")` the
+ * function (core CollectionDefCompanion / FunctionDefCompanion apply).
+ */
+function globalByName(kind: 'collection' | 'function', found: (v: Value) => boolean): MethodDef {
+  const what = kind === 'collection' ? 'user collection' : 'user function';
+  return {
+    arity: 1,
+    impl: async (ctx, _self, [name]) => {
+      const n = expectString(name, kind).v;
+      const v = await ctx.model.resolveGlobal(n);
+      if (v !== undefined && found(v)) return v;
+      throw new QueryError('invalid_argument', `invalid argument \`${kind}\`: No such ${what} \`${n}\`.`);
+    },
+  };
+}
+defineApply('Collection', globalByName('collection', (v) => v.t === 'module'));
+defineApply('Function', globalByName('function', (v) => v.t === 'function'));
