@@ -69,7 +69,7 @@ export function defineIndexResolver(resolve: IndexResolver): void {
  * Completes a document read through the ModelTxn API (computed fields, registered by
  * src/model/definitions); internal reads (getDoc) see stored data only.
  */
-type ReadDecorator = (txn: ModelTxnImpl, doc: DocData) => Promise<DocData>;
+type ReadDecorator = (txn: ModelTxnImpl, doc: DocData, readTs: bigint | undefined) => Promise<DocData>;
 let readDecorator: ReadDecorator | undefined;
 export function defineReadDecorator(decorate: ReadDecorator): void {
   readDecorator = decorate;
@@ -340,7 +340,7 @@ export class ModelTxnImpl implements ModelTxn {
       ? await historicalReader(this, def, ref.id, snapshot)
       : await this.getDoc(ref.coll, ref.id);
     if (!stored) return { t: 'nulldoc', coll: ref.coll, id: ref.id, cause: 'not found' };
-    const doc = readDecorator ? await readDecorator(this, stored) : stored;
+    const doc = readDecorator ? await readDecorator(this, stored, snapshot) : stored;
     return modelHooks.guardDoc ? modelHooks.guardDoc(this, doc, snapshot !== undefined) : doc;
   }
 

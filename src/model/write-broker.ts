@@ -63,10 +63,28 @@ export function onSchemaWrite(hook: SchemaWriteHook): void {
 
 /** Called by every schema write before it happens; throws to refuse it. */
 export async function checkSchemaWrite(ctx: EvalContext, coll: string, action: WriteAction): Promise<void> {
+  refuseForbiddenWrite(ctx, action);
   for (const h of schemaHooks) await h(ctx, coll, action);
 }
 
+/**
+ * Runs after a write is stored, seeing the state after it (Fauna's check constraints: a check
+ * that counts an index sees the new document); throws to fail the query, which discards it.
+ */
+const afterHooks: WriteHook[] = [];
+export function afterDocumentWrite(hook: WriteHook): void {
+  afterHooks.push(hook);
+}
+
+/** Stored code that may not write (computed fields, check constraints) refuses every write. */
+export function refuseForbiddenWrite(ctx: EvalContext, method: string): void {
+  if (ctx.writesForbiddenIn !== undefined) {
+    throw new QueryError('invalid_effect', `\`${method}\` performs a write, which is not allowed in ${ctx.writesForbiddenIn}.`);
+  }
+}
+
 async function store(ctx: EvalContext, write: DocWrite): Promise<void> {
+  refuseForbiddenWrite(ctx, write.action);
   const shape = shapers.get(write.def.name);
   let w = shape ? await shape(ctx, write) : write;
   for (const s of commonShapers) w = await s(ctx, w);
@@ -75,6 +93,7 @@ async function store(ctx: EvalContext, write: DocWrite): Promise<void> {
   if (w.after) model.writeDoc(w.def, w.id, w.after.data, w.after.ttl);
   else model.deleteDoc(w.def, w.id);
   ctx.stats.writeOps += 1;
+  for (const h of afterHooks) await h(ctx, w);
 }
 
 /** Fields a document always has; user data may not set them (`id` only on create). */
@@ -107,19 +126,19 @@ function mergeFields(base: ReadonlyMap<string, Value>, patch: ReadonlyMap<string
  * `document_ttls` is false refuses a set `ttl` (Fauna's typechecker leaves `ttl` out of its
  * documents' write types; `ttl_days` and existing ttls still apply).
  */
-function takeTtl(action: 'create' | 'update' | 'replace', def: CollectionDef, fields: Map<string, Value>): bigint | null | undefined {
+function takeTtl(action: 'create' | 'update' | 'replace', def: CollectionDef, fields: Map<string, Value>, id?: string): bigint | null | undefined {
   const v = fields.get('ttl');
   if (v === undefined) return undefined;
   fields.delete('ttl');
   if (v.t === 'null') return null;
-  if (!schemaOf(def).documentTtls) throw docWriteFailure(action, def.name, 'ttl', 'Unexpected field provided');
-  if (v.t !== 'time') throw docWriteFailure(action, def.name, 'ttl', `Expected Time | Null, provided ${typeName(v)}`);
+  if (!schemaOf(def).documentTtls) throw docWriteFailure(action, def.name, 'ttl', 'Unexpected field provided', id);
+  if (v.t !== 'time') throw docWriteFailure(action, def.name, 'ttl', `Expected Time | Null, provided ${typeName(v)}`, id);
   return v.ns;
 }
 
-function rejectMeta(action: 'create' | 'update' | 'replace', coll: string, fields: ReadonlyMap<string, Value>): void {
+function rejectMeta(action: 'create' | 'update' | 'replace', coll: string, fields: ReadonlyMap<string, Value>, id?: string): void {
   for (const k of fields.keys()) {
-    if (META_FIELDS.has(k)) throw docWriteFailure(action, coll, k, `Cannot write to the reserved field \`${k}\`.`);
+    if (META_FIELDS.has(k)) throw docWriteFailure(action, coll, k, `Cannot write to the reserved field \`${k}\`.`, id);
   }
 }
 
@@ -168,8 +187,8 @@ async function existing(ctx: EvalContext, ref: DocV): Promise<{ def: CollectionD
 export async function rewriteDocument(ctx: EvalContext, ref: DocV, patch: ObjectV, action: 'update' | 'replace'): Promise<DocV> {
   const { def, doc } = await existing(ctx, ref);
   const fields = new Map(patch.v);
-  rejectMeta(action, def.name, fields);
-  const ttlChange = takeTtl(action, def, fields);
+  rejectMeta(action, def.name, fields, ref.id);
+  const ttlChange = takeTtl(action, def, fields, ref.id);
   const data = action === 'update' ? mergeFields(doc.data, fields) : stripNulls(fields);
   const ttl = ttlChange === undefined ? doc.ttl : ttlChange ?? undefined;
   await store(ctx, { action, def, id: ref.id, before: doc, after: { data, ttl } });

@@ -283,7 +283,7 @@ export class Evaluator {
     try {
       return await f();
     } catch (err) {
-      if (err instanceof QueryError && err.span === undefined) err.span = span;
+      if (err instanceof QueryError) err.place(span);
       throw err;
     }
   }
@@ -316,7 +316,7 @@ export class Evaluator {
   }
 
   private site(call: Call, start: number): CallSite {
-    return { span: { start, end: call.span.end }, argSpans: call.args.map((a) => a.span) };
+    return { span: { start, end: call.span.end }, argSpans: call.args.map((a) => a.span), argsSpan: call.argsSpan };
   }
 
   /** `recv.name(args)`: a registry method, a collection index, or a function-valued field. */

@@ -61,8 +61,8 @@ setUdfInvoker(async (ctx, name, args, site) => {
     if (!state || role === undefined) return await run();
     return await runAs(state, { ...state.principal, access: accessForRole(role) }, run);
   } catch (e) {
-    // Spans inside the body refer to the function's source, not the query's.
-    if (e instanceof QueryError) e.span = site.span;
+    // Spans inside the body refer to the function's source: the call site becomes a frame.
+    if (e instanceof QueryError) e.leaveStored({ text: body, name: `*udf:${name}*` }, site.span);
     throw e;
   }
 });

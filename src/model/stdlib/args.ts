@@ -2,7 +2,7 @@
 import { QueryError } from '../../fql/errors';
 import { typeName } from '../../fql/values/construct';
 import type { EvalContext } from '../../fql/eval/context';
-import type { ObjectV, StringV, Value } from '../../fql/values/value';
+import type { CallSite, ObjectV, StringV, Value } from '../../fql/values/value';
 import type { ModelTxnImpl } from '../model-txn';
 
 export function argTypeError(name: string, expected: string, v: Value): QueryError {
@@ -47,4 +47,19 @@ export function expectDocId(v: Value | undefined, name = 'id'): string {
   const id = toDocId(v);
   if (id === undefined) throw new QueryError('invalid_id', `\`${v.t === 'string' ? v.v : String(v.v)}\` is not a valid ID.`);
   return id;
+}
+
+/**
+ * Runs a document write method, pointing what fails inside it the way Fauna does: constraint
+ * failures, refused effects and errors from stored code it ran (checks) at the argument list.
+ */
+export async function atArguments<T>(site: CallSite, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (e) {
+    if (e instanceof QueryError && (e.span !== undefined || e.code === 'constraint_failure' || e.code === 'invalid_effect')) {
+      e.place(site.argsSpan);
+    }
+    throw e;
+  }
 }

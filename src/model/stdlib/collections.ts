@@ -14,7 +14,7 @@ import { checkSchemaWrite, createDocument } from '../write-broker';
 import { mergeDefinition, normalizeDefinition } from '../definitions/validate';
 import { applySchemaChange, dropCollectionEntries } from '../indexes/schema-change';
 import '../indexes/register';
-import { expectDocId, expectObject, expectString, modelOf } from './args';
+import { atArguments, expectDocId, expectObject, expectString, modelOf } from './args';
 import { schemaWriteFailure, type WriteKind } from '../write-failures';
 
 defineModule('Collection');
@@ -163,7 +163,8 @@ defineMethods('collection', {
   byId: { arity: 1, impl: (ctx, self, [id]) => byId(ctx, self, id) },
   create: {
     arity: 1,
-    impl: async (ctx, self, [data]) => createDocument(ctx, await userCollection(ctx, self), expectObject(data, 'data') as ObjectV),
+    impl: async (ctx, self, [data], site) =>
+      atArguments(site, async () => createDocument(ctx, await userCollection(ctx, self), expectObject(data, 'data') as ObjectV)),
   },
   where: { arity: 1, impl: viaSet('where') },
   firstWhere: { arity: 1, impl: viaSet('firstWhere') },

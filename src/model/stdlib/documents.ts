@@ -3,11 +3,11 @@ import { FALSE, TRUE } from '../../fql/values/construct';
 import { defineMethods } from '../../fql/stdlib/registry';
 import type { DocV } from '../../fql/values/value';
 import { deleteDocument, rewriteDocument } from '../write-broker';
-import { expectObject, modelOf } from './args';
+import { atArguments, expectObject, modelOf } from './args';
 
 defineMethods('doc', {
-  update: { arity: 1, impl: (ctx, self, [data]) => rewriteDocument(ctx, self as DocV, expectObject(data, 'data'), 'update') },
-  replace: { arity: 1, impl: (ctx, self, [data]) => rewriteDocument(ctx, self as DocV, expectObject(data, 'data'), 'replace') },
+  update: { arity: 1, impl: (ctx, self, [data], site) => atArguments(site, () => rewriteDocument(ctx, self as DocV, expectObject(data, 'data'), 'update')) },
+  replace: { arity: 1, impl: (ctx, self, [data], site) => atArguments(site, () => rewriteDocument(ctx, self as DocV, expectObject(data, 'data'), 'replace')) },
   delete: { arity: 0, impl: (ctx, self) => deleteDocument(ctx, self as DocV) },
   exists: {
     arity: 0,
