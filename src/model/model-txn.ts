@@ -1,5 +1,6 @@
 // One query's view of one database: reads and writes of documents and schema through a single
 // storage transaction, with per-transaction caches so a document read twice costs one lookup.
+import { isNewName, renamedTo } from './definitions/query-writes';
 import type { KvTxn } from '../storage/kv';
 import type { DocV, FqlSet, NamedDocV, NullDocV, Value } from '../fql/values/value';
 import type { MethodDef } from '../fql/stdlib/registry';
@@ -139,6 +140,8 @@ export class ModelTxnImpl implements ModelTxn {
   async collection(name: string): Promise<CollectionDef | undefined> {
     const sys = systemCollections.get(name);
     if (sys) return sys;
+    const renamed = renamedTo(this, name);
+    if (renamed !== undefined) return this.collection(renamed);
     const hit = this.collCache.get(name);
     if (hit !== undefined) return hit === MISSING ? undefined : hit;
     const share = this.shared && !this.schemaWritten ? this.shared : undefined;
@@ -359,6 +362,7 @@ export class ModelTxnImpl implements ModelTxn {
   }
 
   async resolveGlobal(name: string): Promise<Value | undefined> {
+    if (isNewName(this, name)) return modelHooks.resolveGlobal?.(this, name);
     const def = (await this.collection(name)) ?? (await this.collectionByAlias(name));
     if (def) return { t: 'module', name: def.name };
     return modelHooks.resolveGlobal?.(this, name);

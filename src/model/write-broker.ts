@@ -11,6 +11,7 @@ import { newId } from './ids';
 import { docWriteFailure } from './write-failures';
 import { modelOf, toDocId } from './stdlib/args';
 import { schemaOf } from './definitions/schema';
+import { noteDocumentWrite } from './definitions/query-writes';
 
 export type WriteAction = 'create' | 'update' | 'replace' | 'delete';
 
@@ -90,6 +91,7 @@ async function store(ctx: EvalContext, write: DocWrite): Promise<void> {
   for (const s of commonShapers) w = await s(ctx, w);
   for (const h of hooks) await h(ctx, w);
   const model = modelOf(ctx);
+  noteDocumentWrite(model, w.def.id);
   if (w.after) model.writeDoc(w.def, w.id, w.after.data, w.after.ttl);
   else model.deleteDoc(w.def, w.id);
   ctx.stats.writeOps += 1;

@@ -57,7 +57,7 @@ export async function atArguments<T>(site: CallSite, write: () => Promise<T>): P
   try {
     return await write();
   } catch (e) {
-    if (e instanceof QueryError && (e.span !== undefined || e.code === 'constraint_failure' || e.code === 'invalid_effect')) {
+    if (e instanceof QueryError && (e.span !== undefined || e.code === 'constraint_failure' || e.code === 'invalid_effect' || e.code === 'invalid_write')) {
       e.place(site.argsSpan);
     }
     throw e;

@@ -14,6 +14,7 @@ import { checkSchemaWrite, createDocument } from '../write-broker';
 import { mergeDefinition, normalizeDefinition } from '../definitions/validate';
 import { applySchemaChange, dropCollectionEntries } from '../indexes/schema-change';
 import '../indexes/register';
+import { noteDefinitionWrite, noteRename } from '../definitions/query-writes';
 import { atArguments, expectDocId, expectObject, expectString, modelOf } from './args';
 import { schemaWriteFailure, type WriteKind } from '../write-failures';
 
@@ -78,6 +79,7 @@ async function rewriteCollection(ctx: EvalContext, self: Value, arg: Value, acti
   await checkSchemaWrite(ctx, 'Collection', action);
   const def = await definitionOf(ctx, self);
   const model = modelOf(ctx);
+  noteDefinitionWrite(model, def.id);
   for (const k of patch.v.keys()) {
     if (k === 'coll' || k === 'ts') throw schemaWriteFailure(action, 'Collection', k, `Cannot write to the reserved field \`${k}\`.`);
   }
@@ -88,6 +90,7 @@ async function rewriteCollection(ctx: EvalContext, self: Value, arg: Value, acti
       throw schemaWriteFailure(action, 'Collection', 'name', `A Collection already exists with the name \`${name}\``);
     }
     model.dropCollectionName(def.name);
+    noteRename(model, def.name, name);
   }
   merged.delete('name');
   const data = definitionFields(action, name, merged, def.name);
@@ -113,6 +116,7 @@ defineMethods('named:Collection', {
     impl: async (ctx, self): Promise<NullDocV> => {
       await checkSchemaWrite(ctx, 'Collection', 'delete');
       const def = await definitionOf(ctx, self);
+      noteDefinitionWrite(modelOf(ctx), def.id);
       await modelOf(ctx).deleteCollection(def);
       await dropCollectionEntries(modelOf(ctx), def.id);
       ctx.stats.writeOps += 1;
