@@ -12,13 +12,15 @@ interface QueryWrites {
   readonly defs: Set<number>;
   /** Renames: old name → new name. */
   readonly renamed: Map<string, string>;
+  /** Names of collections deleted by this query. */
+  readonly deleted: Set<string>;
 }
 
 const byTxn = new WeakMap<ModelTxn, QueryWrites>();
 
 function writesOf(model: ModelTxn): QueryWrites {
   let w = byTxn.get(model);
-  if (!w) byTxn.set(model, (w = { docs: new Set(), defs: new Set(), renamed: new Map() }));
+  if (!w) byTxn.set(model, (w = { docs: new Set(), defs: new Set(), renamed: new Map(), deleted: new Set() }));
   return w;
 }
 
@@ -35,6 +37,15 @@ export function noteDefinitionWrite(model: ModelTxn, collId: number): void {
   const w = writesOf(model);
   if (w.docs.has(collId)) throw mixed();
   w.defs.add(collId);
+}
+
+export function noteDeletion(model: ModelTxn, name: string): void {
+  writesOf(model).deleted.add(name);
+}
+
+/** A document write to a collection this query deleted: the same refusal as any other mix. */
+export function refuseWriteToDeleted(model: ModelTxn, name: string): void {
+  if (byTxn.get(model)?.deleted.has(name)) throw mixed();
 }
 
 export function noteRename(model: ModelTxn, from: string, to: string): void {

@@ -14,7 +14,7 @@ import { checkSchemaWrite, createDocument } from '../write-broker';
 import { mergeDefinition, normalizeDefinition } from '../definitions/validate';
 import { applySchemaChange, dropCollectionEntries } from '../indexes/schema-change';
 import '../indexes/register';
-import { noteDefinitionWrite, noteRename } from '../definitions/query-writes';
+import { noteDefinitionWrite, noteDeletion, noteRename, refuseWriteToDeleted } from '../definitions/query-writes';
 import { atArguments, expectDocId, expectObject, expectString, modelOf } from './args';
 import { schemaWriteFailure, type WriteKind } from '../write-failures';
 
@@ -117,6 +117,7 @@ defineMethods('named:Collection', {
       await checkSchemaWrite(ctx, 'Collection', 'delete');
       const def = await definitionOf(ctx, self);
       noteDefinitionWrite(modelOf(ctx), def.id);
+      noteDeletion(modelOf(ctx), def.name);
       await modelOf(ctx).deleteCollection(def);
       await dropCollectionEntries(modelOf(ctx), def.id);
       ctx.stats.writeOps += 1;
@@ -135,7 +136,10 @@ async function userCollection(ctx: EvalContext, self: Value): Promise<Collection
   const name = (self as ModuleV).name;
   modelOf(ctx).bindContext(ctx);
   const def = await modelOf(ctx).collection(name);
-  if (!def) throw new QueryError('invalid_argument', `Collection \`${name}\` does not exist.`);
+  if (!def) {
+    refuseWriteToDeleted(modelOf(ctx), name);
+    throw new QueryError('invalid_argument', `Collection \`${name}\` does not exist.`);
+  }
   return def;
 }
 
