@@ -43,6 +43,13 @@ export class QueryError extends Error {
     if (last && last.span === undefined && last.origin === undefined) last.span = span;
   }
 
+  /** The error leaves stored code its caller may not see: it points at the call site only. */
+  hideStoredFrames(callSpan: Span | undefined): void {
+    this.span = callSpan;
+    this.origin = undefined;
+    this.trace.length = 0;
+  }
+
   /**
    * The error leaves stored code `origin` (a UDF body, a computed field, a check): positions
    * so far are in that code; the caller's site (`callSpan`, or placed later) becomes a frame.

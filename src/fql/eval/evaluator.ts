@@ -33,6 +33,8 @@ type Chained = Value | typeof SHORT;
 
 /** Binding that holds the source text spans refer to, for lambdas rebuilt from cursors. */
 export const SOURCE = '\u0000source';
+/** Fauna's name for the stored code SOURCE holds (`*udf:Name*`), bound alongside it. */
+export const SOURCE_NAME = '\u0000source-name';
 /** Parameter name of the function a projection over a set maps with. */
 const PROJECTED = '__projected';
 
@@ -265,7 +267,8 @@ export class Evaluator {
         const o = await this.chainLink(e.object, scope);
         if (o === SHORT || (e.optional && (await this.absent(o)))) return SHORT;
         const i = await this.evalExpr(e.index, scope);
-        return this.index(o, i);
+        // Fauna points index failures at the brackets (`[2]` of `[1][2]`).
+        return this.withSpan({ start: e.object.span.end, end: e.span.end }, () => this.index(o, i));
       }
       case 'nonNull': {
         const v = await this.chainLink(e.expr, scope);

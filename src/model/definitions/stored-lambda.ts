@@ -5,7 +5,8 @@
 import type { Expr } from '../../fql/ast/nodes';
 import { QueryError } from '../../fql/errors';
 import type { EvalContext } from '../../fql/eval/context';
-import { Evaluator } from '../../fql/eval/evaluator';
+import { Evaluator, SOURCE, SOURCE_NAME } from '../../fql/eval/evaluator';
+import { str } from '../../fql/values/construct';
 import { IMPLICIT, bind, type Scope } from '../../fql/eval/scope';
 import { evalState } from '../../fql/eval/state';
 import { parseExpression } from '../../fql/parse/parse';
@@ -60,7 +61,8 @@ export async function callDefinitionFunction(
 ): Promise<Value> {
   const fn = compile(source);
   const ctx = storedContext(model, source, outer, frame);
-  let scope: Scope | null = null;
+  // Lambdas written here keep pointing into this source wherever they run later.
+  let scope: Scope | null = frame ? bind(bind(null, SOURCE, str(source)), SOURCE_NAME, str(frame.name)) : null;
   fn.params.forEach((p, i) => { scope = bind(scope, p, args[i] ?? { t: 'null' }); });
   try {
     return await new Evaluator(ctx, evalState(ctx)).evalExpr(fn.body, scope);

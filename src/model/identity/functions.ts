@@ -11,7 +11,7 @@ import { modelOf } from '../stdlib/args';
 import { authState, runAs } from './auth-state';
 import { accessForRole } from './authenticate';
 import { readDef, stringField } from './named-store';
-import { requireCall } from './permissions';
+import { mayReadNamed, requireCall } from './permissions';
 import { defineSchemaKind, validName, type SchemaKind } from './schema-kinds';
 import { callStoredLambda, parseStoredLambda } from '../stored-lambda';
 import { schemaWriteFailure } from '../write-failures';
@@ -56,13 +56,20 @@ setUdfInvoker(async (ctx, name, args, site) => {
   const body = stringField(def.data, 'body')!;
   const role = stringField(def.data, 'role');
   const state = authState(ctx.model);
-  const run = () => callStoredLambda(ctx, body, args, site);
+  const run = () => callStoredLambda(ctx, body, args, site, `*udf:${name}*`);
   try {
     if (!state || role === undefined) return await run();
     return await runAs(state, { ...state.principal, access: accessForRole(role) }, run);
   } catch (e) {
-    // Spans inside the body refer to the function's source: the call site becomes a frame.
-    if (e instanceof QueryError) e.leaveStored({ text: body, name: `*udf:${name}*` }, site.span);
+    if (e instanceof QueryError) {
+      if (await mayReadNamed(modelOf(ctx), { coll: 'Function', name, ts: def.ts, data: def.data })) {
+        // Spans inside the body refer to the function's source: the call site becomes a frame.
+        e.leaveStored({ text: body, name: `*udf:${name}*` }, site.span);
+      } else {
+        // A caller that may not read the function sees no frame inside it (core FQL2FunctionSpec).
+        e.hideStoredFrames(site.span);
+      }
+    }
     throw e;
   }
 });
