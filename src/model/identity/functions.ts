@@ -35,14 +35,15 @@ const functionKind: SchemaKind = {
       throw fail('body', e.diagnostics.map((d) => d.message).join('\n'));
     }
     const role = fields.get('role');
-    if (role !== undefined) {
+    // `role: null` is no role (Fauna's type for it is `String | Null`).
+    if (role !== undefined && role.t !== 'null') {
       if (role.t !== 'string') throw fail('role', 'Expected String | Null');
       if (!BUILTIN_ROLES.has(role.v) && !(await readDef(modelOf(ctx), 'Role', role.v))) {
         throw fail('role', `Role \`${role.v}\` does not exist.`);
       }
     }
     const out = new Map<string, Value>();
-    for (const k of FIELD_ORDER) if (fields.has(k)) out.set(k, fields.get(k)!);
+    for (const k of FIELD_ORDER) if (fields.has(k) && fields.get(k)!.t !== 'null') out.set(k, fields.get(k)!);
     return out;
   },
 };
