@@ -11,7 +11,7 @@ import type { EvalContext, QueryStats } from '../fql/eval/context';
 import { parseQuery } from '../fql/parse/parse';
 import { ParseCache } from '../fql/parse/parse-cache';
 import { evaluateQuery } from '../fql/eval/evaluate';
-import { renderLog, renderSummary } from '../fql/summary';
+import { renderFrame, renderLog, renderSummary, QUERY_SOURCE } from '../fql/summary';
 import { ComputeLimitExceeded, TransactionTooLarge } from '../fql/limits';
 import { materialize } from '../wire/materialize';
 import type { Credentials } from '../auth/credentials';
@@ -70,6 +70,20 @@ function failureMessage(e: QueryError): string {
   return `${e.message}\nconstraint failures:\n${lines.join('\n')}`;
 }
 
+/** The error's block (in the query or in the stored code it came from), then its trace frames. */
+function renderError(query: string, e: QueryError, message: string): string {
+  const blocks = [renderSummary(e.origin?.text ?? query, [{ message, span: e.span! }], 'error', e.origin?.name ?? QUERY_SOURCE)];
+  let previous = '';
+  for (const f of e.trace) {
+    if (f.span === undefined) continue;
+    const frame = renderFrame(f.origin?.text ?? query, f.span, f.origin?.name ?? QUERY_SOURCE);
+    // A recursion (stack_overflow) shows each distinct frame once, not thousands of times.
+    if (frame !== previous) blocks.push(frame);
+    previous = frame;
+  }
+  return blocks.join('\n');
+}
+
 async function failureOutcome(
   e: unknown, req: QueryRequest, ctx: EvalContext, info: () => Promise<QueryInfo>, startedAt: number,
 ): Promise<QueryOutcome> {
@@ -87,7 +101,7 @@ async function failureOutcome(
   }
   if (e instanceof QueryError) {
     const message = failureMessage(e);
-    const summary = e.span ? renderSummary(req.source, [{ message, span: e.span }]) : `error: ${message}`;
+    const summary = e.span ? renderError(req.source, e, message) : `error: ${message}`;
     const abort = e.code === 'abort' && e.extra.abort !== undefined
       ? await materialize(ctx, e.extra.abort).catch(() => undefined)
       : undefined;

@@ -5,7 +5,7 @@ import type { Expr } from '../fql/ast/nodes';
 import { QueryCheckError, QueryError } from '../fql/errors';
 import type { EvalContext } from '../fql/eval/context';
 import { invoke } from '../fql/eval/calls';
-import { Evaluator, SOURCE } from '../fql/eval/evaluator';
+import { Evaluator, SOURCE, SOURCE_NAME } from '../fql/eval/evaluator';
 import { bind } from '../fql/eval/scope';
 import { evalState } from '../fql/eval/state';
 import { parseExpression } from '../fql/parse/parse';
@@ -23,10 +23,14 @@ export function parseStoredLambda(source: string): Expr {
 }
 
 /** Evaluate the stored lambda `source` and call it with `args`. */
-export async function callStoredLambda(ctx: EvalContext, source: string, args: readonly Value[], site: CallSite = {}): Promise<Value> {
+export async function callStoredLambda(
+  ctx: EvalContext, source: string, args: readonly Value[], site: CallSite = {}, sourceName?: string,
+): Promise<Value> {
   const expr = parseStoredLambda(source);
   const ev = new Evaluator(ctx, evalState(ctx));
-  const fn = await ev.evalExpr(expr, bind(null, SOURCE, str(source)));
+  let scope = bind(null, SOURCE, str(source));
+  if (sourceName !== undefined) scope = bind(scope, SOURCE_NAME, str(sourceName));
+  const fn = await ev.evalExpr(expr, scope);
   if (fn.t !== 'function') {
     throw new QueryError('invalid_type', `expected type: Function, received ${typeName(fn)}`, site.span);
   }

@@ -12,6 +12,7 @@ import { docWriteFailure } from './write-failures';
 import { modelOf, toDocId } from './stdlib/args';
 import { schemaOf } from './definitions/schema';
 import { reservedFieldNames } from './doc-fields';
+import { noteDocumentWrite } from './definitions/query-writes';
 
 export type WriteAction = 'create' | 'update' | 'replace' | 'delete';
 
@@ -64,18 +65,38 @@ export function onSchemaWrite(hook: SchemaWriteHook): void {
 
 /** Called by every schema write before it happens; throws to refuse it. */
 export async function checkSchemaWrite(ctx: EvalContext, coll: string, action: WriteAction): Promise<void> {
+  refuseForbiddenWrite(ctx, action);
   for (const h of schemaHooks) await h(ctx, coll, action);
 }
 
+/**
+ * Runs after a write is stored, seeing the state after it (Fauna's check constraints: a check
+ * that counts an index sees the new document); throws to fail the query, which discards it.
+ */
+const afterHooks: WriteHook[] = [];
+export function afterDocumentWrite(hook: WriteHook): void {
+  afterHooks.push(hook);
+}
+
+/** Stored code that may not write (computed fields, check constraints) refuses every write. */
+export function refuseForbiddenWrite(ctx: EvalContext, method: string): void {
+  if (ctx.writesForbiddenIn !== undefined) {
+    throw new QueryError('invalid_effect', `\`${method}\` performs a write, which is not allowed in ${ctx.writesForbiddenIn}.`);
+  }
+}
+
 async function store(ctx: EvalContext, write: DocWrite): Promise<void> {
+  refuseForbiddenWrite(ctx, write.action);
   const shape = shapers.get(write.def.name);
   let w = shape ? await shape(ctx, write) : write;
   for (const s of commonShapers) w = await s(ctx, w);
   for (const h of hooks) await h(ctx, w);
   const model = modelOf(ctx);
+  noteDocumentWrite(model, w.def.id);
   if (w.after) model.writeDoc(w.def, w.id, w.after.data, w.after.ttl);
   else model.deleteDoc(w.def, w.id);
   ctx.stats.writeOps += 1;
+  for (const h of afterHooks) await h(ctx, w);
 }
 
 /**
@@ -115,13 +136,13 @@ function mergeFields(base: ReadonlyMap<string, Value>, patch: ReadonlyMap<string
  * `document_ttls` is false refuses a set `ttl` (Fauna's typechecker leaves `ttl` out of its
  * documents' write types; `ttl_days` and existing ttls still apply).
  */
-function takeTtl(action: 'create' | 'update' | 'replace', def: CollectionDef, fields: Map<string, Value>): bigint | null | undefined {
+function takeTtl(action: 'create' | 'update' | 'replace', def: CollectionDef, fields: Map<string, Value>, id?: string): bigint | null | undefined {
   const v = fields.get('ttl');
   if (v === undefined) return undefined;
   fields.delete('ttl');
   if (v.t === 'null') return null;
-  if (!schemaOf(def).documentTtls) throw docWriteFailure(action, def.name, 'ttl', 'Unexpected field provided');
-  if (v.t !== 'time') throw docWriteFailure(action, def.name, 'ttl', `Expected Time | Null, provided ${typeName(v)}`);
+  if (!schemaOf(def).documentTtls) throw docWriteFailure(action, def.name, 'ttl', 'Unexpected field provided', id);
+  if (v.t !== 'time') throw docWriteFailure(action, def.name, 'ttl', `Expected Time | Null, provided ${typeName(v)}`, id);
   return v.ns;
 }
 
@@ -182,7 +203,7 @@ export async function rewriteDocument(ctx: EvalContext, ref: DocV, patch: Object
   const { def, doc } = await existing(ctx, ref);
   const fields = new Map(patch.v);
   rejectReserved(mode, action, def.name, fields, ref.id);
-  const ttlChange = mode === 'data' ? undefined : takeTtl(action, def, fields);
+  const ttlChange = mode === 'data' ? undefined : takeTtl(action, def, fields, ref.id);
   const data = action === 'update' ? mergeFields(doc.data, fields) : stripNulls(fields);
   const ttl = ttlChange === undefined ? doc.ttl : ttlChange ?? undefined;
   await store(ctx, { action, def, id: ref.id, before: doc, after: { data, ttl } });

@@ -34,6 +34,8 @@ type Chained = Value | typeof SHORT;
 
 /** Binding that holds the source text spans refer to, for lambdas rebuilt from cursors. */
 export const SOURCE = '\u0000source';
+/** Fauna's name for the stored code SOURCE holds (`*udf:Name*`), bound alongside it. */
+export const SOURCE_NAME = '\u0000source-name';
 /** Parameter name of the function a projection over a set maps with. */
 const PROJECTED = '__projected';
 
@@ -280,7 +282,8 @@ export class Evaluator {
         const o = await this.chainLink(e.object, scope);
         if (o === SHORT || (e.optional && (await this.absent(o)))) return SHORT;
         const i = await this.evalExpr(e.index, scope);
-        return this.index(o, i);
+        // Fauna points index failures at the brackets (`[2]` of `[1][2]`).
+        return this.withSpan({ start: e.object.span.end, end: e.span.end }, () => this.index(o, i));
       }
       case 'nonNull': {
         const v = await this.chainLink(e.expr, scope);
@@ -301,7 +304,7 @@ export class Evaluator {
     try {
       return await f();
     } catch (err) {
-      if (err instanceof QueryError && err.span === undefined) err.span = span;
+      if (err instanceof QueryError) err.place(span);
       throw err;
     }
   }
@@ -334,7 +337,7 @@ export class Evaluator {
   }
 
   private site(call: Call, start: number): CallSite {
-    return { span: { start, end: call.span.end }, argSpans: call.args.map((a) => a.span) };
+    return { span: { start, end: call.span.end }, argSpans: call.args.map((a) => a.span), argsSpan: call.argsSpan };
   }
 
   /** `recv.name(args)`: a registry method, a collection index, or a function-valued field. */

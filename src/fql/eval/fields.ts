@@ -91,6 +91,7 @@ export async function getField(ev: Evaluator, v: Value, name: string): Promise<V
         if (builtin) return builtin;
         const method = lookupMethod(keys, name);
         if (method) return boundMethod(name, method, v);
+        if (d.computed?.names.includes(name)) return d.computed.value(name, ev.ctx);
         if (name === 'data' && isUserDocument(v.coll)) return dataObject(d.data);
         return d.data.get(name) ?? missingField(name);
       }

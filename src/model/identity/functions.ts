@@ -11,7 +11,7 @@ import { modelOf } from '../stdlib/args';
 import { authState, runAs } from './auth-state';
 import { accessForRole } from './authenticate';
 import { readDef, stringField } from './named-store';
-import { requireCall } from './permissions';
+import { mayReadNamed, requireCall } from './permissions';
 import { checkFunctionRole, roleExists } from './role-grants';
 import { defineSchemaKind, validName, type SchemaKind } from './schema-kinds';
 import { callStoredLambda, parseStoredLambda } from '../stored-lambda';
@@ -37,7 +37,8 @@ const functionKind: SchemaKind = {
       throw fail('body', e.diagnostics.map((d) => d.message).join('\n'));
     }
     const role = fields.get('role');
-    if (role !== undefined) {
+    // `role: null` is no role (Fauna's type for it is `String | Null`).
+    if (role !== undefined && role.t !== 'null') {
       if (role.t !== 'string') throw fail('role', 'Expected String | Null');
       if (!(await roleExists(ctx, role.v))) {
         // Core's NameValidationHook message (FQL2UserFunctionSpec "validates role name").
@@ -46,7 +47,7 @@ const functionKind: SchemaKind = {
     }
     checkFunctionRole(ctx, action, before, fields);
     const out = new Map<string, Value>();
-    for (const k of FIELD_ORDER) if (fields.has(k)) out.set(k, fields.get(k)!);
+    for (const k of FIELD_ORDER) if (fields.has(k) && fields.get(k)!.t !== 'null') out.set(k, fields.get(k)!);
     return out;
   },
   checkNames: (ctx, action, fields, previous) => refuseNameConflicts(ctx, 'Function', action, fields, previous),
@@ -64,13 +65,20 @@ setUdfInvoker(async (ctx, name, args, site) => {
   const body = stringField(def.data, 'body')!;
   const role = stringField(def.data, 'role');
   const state = authState(ctx.model);
-  const run = () => callStoredLambda(ctx, body, args, site);
+  const run = () => callStoredLambda(ctx, body, args, site, `*udf:${name}*`);
   try {
     if (!state || role === undefined) return await run();
     return await runAs(state, { ...state.principal, access: accessForRole(role) }, run);
   } catch (e) {
-    // Spans inside the body refer to the function's source, not the query's.
-    if (e instanceof QueryError) e.span = site.span;
+    if (e instanceof QueryError) {
+      if (await mayReadNamed(modelOf(ctx), { coll: 'Function', name, ts: def.ts, data: def.data })) {
+        // Spans inside the body refer to the function's source: the call site becomes a frame.
+        e.leaveStored({ text: body, name: `*udf:${name}*` }, site.span);
+      } else {
+        // A caller that may not read the function sees no frame inside it (core FQL2FunctionSpec).
+        e.hideStoredFrames(site.span);
+      }
+    }
     throw e;
   }
 });

@@ -30,7 +30,8 @@ function checkList(action: SchemaAction, field: string, v: Value, check: (o: Rea
 }
 
 function checkPredicate(action: SchemaAction, path: string, v: Value): void {
-  if (v.t === 'boolean') return;
+  // null is an absent grant or predicate (Fauna drops null fields of documents).
+  if (v.t === 'boolean' || v.t === 'null') return;
   if (v.t !== 'string') throw schemaWriteFailure(action, 'Role', path, `Expected Boolean | String, provided ${typeName(v)}`);
   try {
     parseStoredLambda(v.v);

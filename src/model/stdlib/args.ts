@@ -2,7 +2,7 @@
 import { QueryError } from '../../fql/errors';
 import { typeName } from '../../fql/values/construct';
 import type { EvalContext } from '../../fql/eval/context';
-import type { ObjectV, StringV, Value } from '../../fql/values/value';
+import type { CallSite, ObjectV, StringV, Value } from '../../fql/values/value';
 import type { ModelTxnImpl } from '../model-txn';
 import { castId } from '../../fql/stdlib/companions';
 
@@ -37,4 +37,19 @@ export function expectDocId(v: Value | undefined, name = 'id'): string {
   const id = v === undefined ? undefined : toDocId(v);
   if (id === undefined) throw argTypeError(name, 'ID', v ?? { t: 'null' });
   return id;
+}
+
+/**
+ * Runs a document write method, pointing what fails inside it the way Fauna does: constraint
+ * failures, refused effects and errors from stored code it ran (checks) at the argument list.
+ */
+export async function atArguments<T>(site: CallSite, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (e) {
+    if (e instanceof QueryError && (e.span !== undefined || e.code === 'constraint_failure' || e.code === 'invalid_effect' || e.code === 'invalid_write')) {
+      e.place(site.argsSpan);
+    }
+    throw e;
+  }
 }

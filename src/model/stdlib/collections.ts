@@ -17,7 +17,8 @@ import { refuseNameConflicts } from '../definitions/global-names';
 import { applySchemaChange, dropCollectionEntries } from '../indexes/schema-change';
 import '../indexes/register';
 import { idRange } from '../indexes/index-range';
-import { expectDocId, expectObject, expectString, modelOf } from './args';
+import { noteDefinitionWrite, noteDeletion, noteRename, refuseWriteToDeleted } from '../definitions/query-writes';
+import { atArguments, expectDocId, expectObject, expectString, modelOf } from './args';
 import { schemaWriteFailure, type WriteKind } from '../write-failures';
 
 defineModule('Collection');
@@ -83,6 +84,7 @@ async function rewriteCollection(ctx: EvalContext, self: Value, arg: Value, acti
   await checkSchemaWrite(ctx, 'Collection', action);
   const def = await definitionOf(ctx, self);
   const model = modelOf(ctx);
+  noteDefinitionWrite(model, def.id);
   for (const k of patch.v.keys()) {
     if (k === 'coll' || k === 'ts') throw schemaWriteFailure(action, 'Collection', k, `Cannot write to the reserved field \`${k}\`.`);
   }
@@ -93,6 +95,7 @@ async function rewriteCollection(ctx: EvalContext, self: Value, arg: Value, acti
       throw schemaWriteFailure(action, 'Collection', 'name', `A Collection already exists with the name \`${name}\``);
     }
     model.dropCollectionName(def.name);
+    noteRename(model, def.name, name);
   }
   merged.delete('name');
   const data = definitionFields(action, name, merged, def.name);
@@ -120,6 +123,8 @@ defineMethods('named:Collection', {
     impl: async (ctx, self): Promise<NullDocV> => {
       await checkSchemaWrite(ctx, 'Collection', 'delete');
       const def = await definitionOf(ctx, self);
+      noteDefinitionWrite(modelOf(ctx), def.id);
+      noteDeletion(modelOf(ctx), def.name);
       await modelOf(ctx).deleteCollection(def);
       await dropCollectionEntries(modelOf(ctx), def.id);
       ctx.stats.writeOps += 1;
@@ -138,7 +143,10 @@ async function userCollection(ctx: EvalContext, self: Value): Promise<Collection
   const name = (self as ModuleV).name;
   modelOf(ctx).bindContext(ctx);
   const def = await modelOf(ctx).collection(name);
-  if (!def) throw new QueryError('invalid_argument', `Collection \`${name}\` does not exist.`);
+  if (!def) {
+    refuseWriteToDeleted(modelOf(ctx), name);
+    throw new QueryError('invalid_argument', `Collection \`${name}\` does not exist.`);
+  }
   return def;
 }
 
@@ -170,7 +178,8 @@ defineMethods('collection', {
   byId: { arity: 1, impl: (ctx, self, [id]) => byId(ctx, self, id) },
   create: {
     arity: 1,
-    impl: async (ctx, self, [data]) => createDocument(ctx, await userCollection(ctx, self), expectObject(data, 'data') as ObjectV),
+    impl: async (ctx, self, [data], site) =>
+      atArguments(site, async () => createDocument(ctx, await userCollection(ctx, self), expectObject(data, 'data') as ObjectV)),
   },
   /** Every field is user data, `id` and `ttl` included (core DataMode.PlainData). */
   createData: {

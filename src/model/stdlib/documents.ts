@@ -6,7 +6,7 @@ import type { DocV } from '../../fql/values/value';
 import { functionDoesNotExist } from '../../fql/eval/failures';
 import { deleteDocument, rewriteDocument } from '../write-broker';
 import { isUserDocument } from '../doc-fields';
-import { expectObject, modelOf } from './args';
+import { atArguments, expectObject, modelOf } from './args';
 
 /** `updateData`/`replaceData`: keys, tokens and credentials do not have them. */
 function plainRewrite(name: string, action: 'update' | 'replace'): MethodDef {
@@ -20,8 +20,8 @@ function plainRewrite(name: string, action: 'update' | 'replace'): MethodDef {
 }
 
 defineMethods('doc', {
-  update: { arity: 1, impl: (ctx, self, [data]) => rewriteDocument(ctx, self as DocV, expectObject(data, 'data'), 'update') },
-  replace: { arity: 1, impl: (ctx, self, [data]) => rewriteDocument(ctx, self as DocV, expectObject(data, 'data'), 'replace') },
+  update: { arity: 1, impl: (ctx, self, [data], site) => atArguments(site, () => rewriteDocument(ctx, self as DocV, expectObject(data, 'data'), 'update')) },
+  replace: { arity: 1, impl: (ctx, self, [data], site) => atArguments(site, () => rewriteDocument(ctx, self as DocV, expectObject(data, 'data'), 'replace')) },
   updateData: plainRewrite('updateData', 'update'),
   replaceData: plainRewrite('replaceData', 'replace'),
   delete: { arity: 0, impl: (ctx, self) => deleteDocument(ctx, self as DocV) },
