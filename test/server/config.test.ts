@@ -10,7 +10,7 @@ test('defaults', () => {
     rootSecrets: ['secret'], rootSecretHashes: [], bcryptCost: 10,
     limits: {
       sniffTimeoutMs: 10_000, headersTimeoutMs: 20_000, bodyTimeoutMs: 60_000, idleTimeoutMs: 75_000,
-      maxStreamsPerConnection: 100, maxConnectionsPerAddress: 256, bodyBufferBytes: 256 * 1024 * 1024,
+      maxStreamsPerConnection: 100, maxConnectionsPerAddress: 256, bodyBufferBytes: 128 * 1024 * 1024,
     },
   });
 });
