@@ -65,7 +65,7 @@ Transport limits (see README, "Transport limits"):
                              open connections per client IP address
                              [MAX_CONNECTIONS_PER_ADDRESS] (default 256)
   --body-buffer-mib <n>      MiB of request bodies buffered at once; more are refused with 503
-                             [BODY_BUFFER_MIB] (default 256, at least 8)
+                             [BODY_BUFFER_MIB] (default 128, at least 8)
   --help                     show this help
 `;
 

@@ -14,6 +14,7 @@ import * as net from 'node:net';
 import type { Handler } from './http-types';
 import { type NodeRequest, type NodeResponse, nodeListener } from './node-adapter';
 import { DEFAULT_LIMITS, type TransportLimits } from './transport-limits';
+import { AddressCounter, closeWhenIdle } from './connection-limits';
 
 const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 /** Bytes needed to tell the HTTP/2 preface apart from any HTTP/1.1 method. */
@@ -40,47 +41,6 @@ function clientErrorResponse(code: string | undefined): string {
   const status = code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout'
     : code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
   return `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`;
-}
-
-/** Close an HTTP/2 session with GOAWAY; destroy it if it has not closed after `graceMs`. */
-function closeSession(s: http2.ServerHttp2Session, graceMs: number): void {
-  if (s.closed || s.destroyed) return;
-  s.close();
-  setTimeout(() => s.destroy(), graceMs).unref();
-}
-
-/** Closes `s` once it has had no open stream for `idleMs`. */
-function closeWhenIdle(s: http2.ServerHttp2Session, idleMs: number, graceMs: number): void {
-  let open = 0;
-  let timer: NodeJS.Timeout | undefined;
-  const arm = (): void => { timer = setTimeout(() => closeSession(s, graceMs), idleMs).unref(); };
-  arm();
-  s.on('stream', (stream: http2.ServerHttp2Stream) => {
-    open++;
-    clearTimeout(timer);
-    stream.once('close', () => { if (--open === 0 && !s.closed) arm(); });
-  });
-  s.once('close', () => clearTimeout(timer));
-}
-
-/** Open connections per client address, refusing those past `max`. */
-class AddressCounter {
-  private readonly counts = new Map<string, number>();
-  constructor(private readonly max: number) {}
-
-  /** Count `socket` until it closes; false if its address already has `max` connections. */
-  admit(socket: net.Socket): boolean {
-    const addr = socket.remoteAddress ?? '';
-    const n = this.counts.get(addr) ?? 0;
-    if (n >= this.max) return false;
-    this.counts.set(addr, n + 1);
-    socket.once('close', () => {
-      const left = (this.counts.get(addr) ?? 1) - 1;
-      if (left === 0) this.counts.delete(addr);
-      else this.counts.set(addr, left);
-    });
-    return true;
-  }
 }
 
 export function listen(handler: Handler, opts: ListenOptions): Promise<RunningServer> {

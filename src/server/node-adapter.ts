@@ -1,5 +1,7 @@
 // Bridges Node's HTTP/1.1 (`http`) and HTTP/2 compatibility (`http2`) request/response objects
-// to the ServerRequest/ServerResponse model. Both expose the same surface used here.
+// to the ServerRequest/ServerResponse model. Both expose the same surface used here. Bodies are
+// received under the transport's limits (receive-body.ts) before the handler runs; requests
+// the transport refuses (slow or over the body budget) are answered here.
 import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { BodyBudget } from './body-budget';
@@ -41,13 +43,13 @@ function normaliseHeaders(raw: IncomingHttpHeaders): Record<string, string | und
 }
 
 /**
- * A ServerRequest over a Node request whose body has been received (or failed with
- * `bodyError`); `onClose` registers what to do when the client goes away.
+ * A ServerRequest over a Node request whose body has been received (`body` rejects for a
+ * body too large), which arrived at `receivedAt` (performance.now() when its headers were in);
+ * `onClose` registers what to do when the client goes away.
  */
 export function toServerRequest(
-  req: NodeRequest, body: Promise<Buffer>, onClose: (cb: () => void) => void,
+  req: NodeRequest, body: Promise<Buffer>, receivedAt: number, onClose: (cb: () => void) => void,
 ): ServerRequest {
-  const receivedAt = performance.now();
   const url = req.url ?? '/';
   const qi = url.indexOf('?');
   const headers = normaliseHeaders(req.headers);
@@ -144,6 +146,8 @@ function bodyOf(outcome: BodyOutcome): Promise<Buffer> {
 export function nodeListener(handler: Handler, limits: AdapterLimits): (req: NodeRequest, res: NodeResponse) => void {
   const budget = new BodyBudget(limits.bodyBufferBytes);
   return (nreq, nres) => {
+    // Query deadlines run from the request's arrival, not from the end of its upload.
+    const receivedAt = performance.now();
     receiveBody(nreq, { timeoutMs: limits.bodyTimeoutMs, budget }).then((outcome) => {
       switch (outcome.kind) {
         case 'aborted': return; // nobody to answer, nothing worth logging
@@ -153,14 +157,14 @@ export function nodeListener(handler: Handler, limits: AdapterLimits): (req: Nod
           return refuse(nreq, nres, false, 503, 'limit_exceeded', 'Too many request bodies are being received at once. Retry later.');
         case 'tooLarge':
         case 'body':
-          return dispatch(handler, nreq, nres, outcome);
+          return dispatch(handler, nreq, nres, outcome, receivedAt);
       }
     });
   };
 }
 
-function dispatch(handler: Handler, nreq: NodeRequest, nres: NodeResponse, outcome: BodyOutcome): void {
-  const req = toServerRequest(nreq, bodyOf(outcome), (cb) => nres.once('close', cb));
+function dispatch(handler: Handler, nreq: NodeRequest, nres: NodeResponse, outcome: BodyOutcome, receivedAt: number): void {
+  const req = toServerRequest(nreq, bodyOf(outcome), receivedAt, (cb) => nres.once('close', cb));
   // The rest of an oversized body is discarded (HTTP/1.1) or not wanted (HTTP/2).
   if (outcome.kind === 'tooLarge' && isHttp2(nreq)) stopStreamWhenAnswered(nreq);
   handler(req)

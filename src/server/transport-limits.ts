@@ -32,5 +32,5 @@ export const DEFAULT_LIMITS: TransportLimits = {
   idleTimeoutMs: 75_000,
   maxStreamsPerConnection: 100,
   maxConnectionsPerAddress: 256,
-  bodyBufferBytes: 256 * MIB,
+  bodyBufferBytes: 128 * MIB,
 };

@@ -12,7 +12,7 @@ test('defaults', () => {
     workers: Math.max(4, availableParallelism() * 2), workerMemoryMb: 512, clientConcurrency: undefined,
     limits: {
       sniffTimeoutMs: 10_000, headersTimeoutMs: 20_000, bodyTimeoutMs: 60_000, idleTimeoutMs: 75_000,
-      maxStreamsPerConnection: 100, maxConnectionsPerAddress: 256, bodyBufferBytes: 256 * 1024 * 1024,
+      maxStreamsPerConnection: 100, maxConnectionsPerAddress: 256, bodyBufferBytes: 128 * 1024 * 1024,
     },
   });
 });

@@ -1,0 +1,46 @@
+// Per-connection limits of the listener: open connections per client address, and closing
+// HTTP/2 sessions that have had no open stream for a while (GOAWAY, then destroy if the peer
+// does not let go).
+import type * as http2 from 'node:http2';
+import type * as net from 'node:net';
+
+/** Close an HTTP/2 session with GOAWAY; destroy it if it has not closed after `graceMs`. */
+function closeSession(s: http2.ServerHttp2Session, graceMs: number): void {
+  if (s.closed || s.destroyed) return;
+  s.close();
+  setTimeout(() => s.destroy(), graceMs).unref();
+}
+
+/** Closes `s` once it has had no open stream for `idleMs`. */
+export function closeWhenIdle(s: http2.ServerHttp2Session, idleMs: number, graceMs: number): void {
+  let open = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (): void => { timer = setTimeout(() => closeSession(s, graceMs), idleMs).unref(); };
+  arm();
+  s.on('stream', (stream: http2.ServerHttp2Stream) => {
+    open++;
+    clearTimeout(timer);
+    stream.once('close', () => { if (--open === 0 && !s.closed) arm(); });
+  });
+  s.once('close', () => clearTimeout(timer));
+}
+
+/** Open connections per client address, refusing those past `max`. */
+export class AddressCounter {
+  private readonly counts = new Map<string, number>();
+  constructor(private readonly max: number) {}
+
+  /** Count `socket` until it closes; false if its address already has `max` connections. */
+  admit(socket: net.Socket): boolean {
+    const addr = socket.remoteAddress ?? '';
+    const n = this.counts.get(addr) ?? 0;
+    if (n >= this.max) return false;
+    this.counts.set(addr, n + 1);
+    socket.once('close', () => {
+      const left = (this.counts.get(addr) ?? 1) - 1;
+      if (left === 0) this.counts.delete(addr);
+      else this.counts.set(addr, left);
+    });
+    return true;
+  }
+}
