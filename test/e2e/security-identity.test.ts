@@ -91,6 +91,18 @@ describe('security: identity', () => {
       await fails(clients.as(key.secret), fql`Ledger.create({ amount: 6 })`, 'permission_denied');
     });
 
+    it("a token is bound to its identity's collection: a recreated collection's document with the same id is not its identity", async () => {
+      // Core stores a token's identity as a DocID (collection id + document id).
+      await data(root, fql`Collection.create({ name: "Member" })`);
+      await data(root, fql`Member.create({ id: "42", name: "first owner" })`);
+      const token = await data<{ secret: string }>(root, fql`Token.create({ document: Member.byId("42") }) { secret }`);
+      assert.equal(await data(clients.as(token.secret), fql`Query.identity() == Member.byId("42")`), true);
+      await data(root, fql`Collection.byName("Member")!.delete()`);
+      await data(root, fql`Collection.create({ name: "Member" })`);
+      await data(root, fql`Member.create({ id: "42", name: "someone else" })`);
+      await fails(clients.as(token.secret), fql`Query.identity() == Member.byId("42")`, 'unauthorized', 401);
+    });
+
     it('a role that a function refers to cannot be deleted either', async () => {
       await data(root, fql`Role.create({ name: "Runner" })`);
       await data(root, fql`Function.create({ name: "runnerFn", body: "() => 1", role: "Runner" })`);

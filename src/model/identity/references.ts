@@ -16,7 +16,7 @@ import type { DocData } from '../model-api';
 import { docPrefix, prefixEnd } from '../keys';
 import type { ModelTxnImpl } from '../model-txn';
 import { modelOf } from '../stdlib/args';
-import { readBinding, retireBinding } from './key-bindings';
+import { readBinding, retireBinding } from './secret-bindings';
 import { allDefs, putDef, stringField, type NamedDef } from './named-store';
 import { KEY_COLL } from './system';
 
@@ -42,7 +42,7 @@ async function keysNaming(model: ModelTxnImpl, kind: Referenced, def: NamedDef):
   const out: DocData[] = [];
   for await (const key of allKeys(model)) {
     if (stringField(key.data, KEY_FIELD[kind]) !== def.name) continue;
-    const bound = (await readBinding(model.kv, model.db, key.id))?.[kind === 'Role' ? 'role' : 'database'];
+    const bound = (await readBinding(model.kv, model.db, 'Key', key.id))?.[kind === 'Role' ? 'role' : 'database'];
     if (bound === undefined || bound === def.id) out.push(key);
   }
   return out;
