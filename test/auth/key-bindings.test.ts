@@ -52,4 +52,15 @@ describe('keys written before identity bindings', () => {
     await svc.data(ROOT, 'Role.create({ name: "Reader", privileges: [{ resource: "Secret", actions: { read: true } }] })');
     assert.equal(await status(key.secret, 'Secret.all().count()'), 401);
   });
+  it('nor once a database is renamed to that name, while the renamed database keeps its own keys', async () => {
+    await svc.data(ROOT, 'Database.create({ name: "gone" })');
+    const orphan = await svc.data(ROOT, 'Key.create({ role: "admin", database: "gone" })');
+    await legacy(orphan.id, { coll: 'Database', name: 'gone' });
+    await svc.data(ROOT, 'Database.create({ name: "live" })');
+    const own = await svc.data(ROOT, 'Key.create({ role: "admin", database: "live" })');
+    await svc.data(ROOT, 'Database.byName("live")!.update({ name: "gone" })');
+    assert.equal(await status(orphan.secret, '1'), 401);
+    assert.equal(await status(own.secret, '1'), 1);
+    assert.equal(await svc.data(ROOT, `Key.byId("${own.id}")!.database`), 'gone');
+  });
 });

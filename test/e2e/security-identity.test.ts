@@ -103,6 +103,19 @@ describe('security: identity', () => {
       await fails(clients.as(token.secret), fql`Query.identity() == Member.byId("42")`, 'unauthorized', 401);
     });
 
+    it('renaming a role carries access providers along', async () => {
+      // Core FQL2RoleSpec "update validates foreign keys / access providers".
+      await data(root, fql`Database.create({ name: "apdb" })`);
+      const api = new SchemaApi(server.url, 'secret:apdb:admin');
+      const pushed = await api.push({
+        'main.fsl': 'role Partner {\n}\n\naccess provider Idp {\n  issuer "https://idp.example"\n  jwks_uri "https://idp.example/jwks"\n  role Partner\n}\n',
+      }, false);
+      assert.equal(pushed.status, 200);
+      await data(clients.as('secret:apdb:admin'), fql`Role.byName("Partner")!.update({ name: "Affiliate" })`);
+      const main = (await api.file('main.fsl'))!;
+      assert.match(main, /access provider Idp \{\n  issuer "https:\/\/idp\.example"\n  jwks_uri "https:\/\/idp\.example\/jwks"\n  role Affiliate\n\}/);
+    });
+
     it('a role that a function refers to cannot be deleted either', async () => {
       await data(root, fql`Role.create({ name: "Runner" })`);
       await data(root, fql`Function.create({ name: "runnerFn", body: "() => 1", role: "Runner" })`);
