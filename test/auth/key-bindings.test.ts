@@ -39,8 +39,11 @@ describe('keys written before identity bindings', () => {
     await svc.data(ROOT, 'Database.create({ name: "tenant1" })');
     await svc.data('secret:tenant1:admin', 'Collection.create({ name: "Private" })');
     assert.equal(await status(key.secret, 'Collection.all().count()'), 401);
-    // The key itself is still listed (with its name); only its binding is retired.
+    // The key itself is still listed (with its name); only its binding is retired, and
+    // updating the key's other fields does not rebind it.
     assert.equal(await svc.data(ROOT, `Key.byId("${key.id}")!.database`), 'tenant1');
+    await svc.data(ROOT, `Key.byId("${key.id}")!.update({ data: { note: "old" } })`);
+    assert.equal(await status(key.secret, 'Collection.all().count()'), 401);
   });
 
   it('an unbound key of a role deleted back then gets 401 once a new role takes the name', async () => {

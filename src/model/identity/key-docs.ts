@@ -54,7 +54,7 @@ shapeWrites(KEY_COLL.name, async (ctx, w) => {
     await validateKey(ctx, w.action, visible);
   }
   // Bind the key to the identities its (validated) names denote now.
-  if (shaped.after) await bindKey(ctx, w.id, shaped.after.data);
+  if (shaped.after) await bindKey(ctx, w.id, shaped.after.data, w.before?.data);
   else unbind(ctx, 'Key', w.id);
   return shaped;
 });

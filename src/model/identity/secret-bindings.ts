@@ -49,18 +49,28 @@ function putBinding(model: ModelTxnImpl, owner: Owner, id: string, binding: Bind
   model.kv.put(bindingKey(model.db, owner, id), toBytes(binding));
 }
 
-/** Record what a key's (already validated) fields name, as they are written. */
-export async function bindKey(ctx: EvalContext, keyId: string, data: ReadonlyMap<string, Value>): Promise<void> {
+/**
+ * Record what a key's (already validated) fields name, as they are written. A name the write
+ * leaves unchanged keeps its binding (updating a key's `data` must not rebind a retired key).
+ */
+export async function bindKey(
+  ctx: EvalContext, keyId: string, data: ReadonlyMap<string, Value>, before?: ReadonlyMap<string, Value>,
+): Promise<void> {
   const model = modelOf(ctx);
+  const previous = before && (await readBinding(model.kv, model.db, 'Key', keyId));
+  const kept = (field: 'database' | 'role', name: string): number | undefined =>
+    previous && stringField(before!, field) === name ? previous[field] : undefined;
   const binding: { database?: number; role?: number } = {};
   const database = stringField(data, 'database');
-  if (database !== undefined) binding.database = (await readDef(model, 'Database', database))?.id ?? RETIRED;
+  if (database !== undefined) {
+    binding.database = kept('database', database) ?? (await readDef(model, 'Database', database))?.id ?? RETIRED;
+  }
   // A key with a `database` runs in that child, where its role name is resolved; only a key of
   // this database has its role here to bind.
   const role = stringField(data, 'role');
   if (role !== undefined && database === undefined) {
-    const def = await readDef(model, 'Role', role);
-    if (def?.id !== undefined) binding.role = def.id;
+    const id = kept('role', role) ?? (await readDef(model, 'Role', role))?.id;
+    if (id !== undefined) binding.role = id;
   }
   putBinding(model, 'Key', keyId, binding);
 }
