@@ -1,7 +1,12 @@
 // Security findings of issue 9 about identity, through the real server and the official driver:
-//   3.  keys are bound to the identity of their database and role, not to names;
-//   8.  computed fields used in indexes may not read other documents;
-//   10b. collection aliases and function names may not collide.
+//   3.   keys (and tokens) are bound to the identity of their database, role and identity
+//        collection, not to names: references block deletes and follow renames;
+//   8.   computed fields used in indexes may not read other documents;
+//   10b. collection and function names and aliases may not collide.
+// Core sources (fauna/faunadb, read through its public mirror): ext/model/src/main/scala/schema/
+// ForeignKey.scala, Validators.scala (FKValidationHook), FKUpdateHook.scala, NativeCollection.scala
+// (Database foreignKeys), GlobalNamespaceValidator.scala; fql/env/SchemaTypeValidator.scala; tests
+// ext/model/src/test/scala/fql2/FQL2KeySpec.scala, FQL2RoleSpec.scala, FQL2CollectionSpec.scala.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { type Client, fql } from 'fauna';
@@ -30,7 +35,9 @@ describe('security: identity', () => {
   describe('3. keys are bound to database and role identities', () => {
     // Core FQL2KeySpec "validate FK" / FQL2RoleSpec "delete validates foreign keys": a role or
     // database that a key refers to cannot be deleted (Validators.FKValidationHook; the
-    // Database collection declares Src("name")(Target(Location.Key)("database"))).
+    // Database collection declares Src("name")(Target(Location.Key)("database"))). With that
+    // rule the reported reproduction (delete tenant1, recreate it, reuse the old key) stops at
+    // the delete; the old key only ever reaches tenant1 again if it was deleted first (401).
     it('deleting a database a key refers to is refused, so its key never reaches a new database of that name', async () => {
       await data(root, fql`Database.create({ name: "tenant1" })`);
       const key = await newKey('{ role: "admin", database: "tenant1" }');
