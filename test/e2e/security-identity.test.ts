@@ -6,7 +6,7 @@
 // Core sources (fauna/faunadb, read through its public mirror): ext/model/src/main/scala/schema/
 // ForeignKey.scala, Validators.scala (FKValidationHook), FKUpdateHook.scala, NativeCollection.scala
 // (Database foreignKeys), GlobalNamespaceValidator.scala; fql/env/SchemaTypeValidator.scala; tests
-// ext/model/src/test/scala/fql2/FQL2KeySpec.scala, FQL2RoleSpec.scala, FQL2CollectionSpec.scala.
+// ext/model/src/test/scala/fql2/FQL2KeySpec.scala, FQL2RoleSpec.scala, FQL2ComputedFieldsSpec.scala.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { type Client, fql } from 'fauna';
@@ -138,7 +138,7 @@ describe('security: identity', () => {
   });
   describe('8. computed fields used by indexes cannot read', () => {
     // Core fql.env.SchemaTypeValidator.postcheckIndexedComputedFields and its tests in
-    // FQL2CollectionSpec ("cannot call UDFs (typecheck)", "cannot access collections",
+    // FQL2ComputedFieldsSpec ("cannot call UDFs (typecheck)", "cannot access collections",
     // "cannot use computed fields", "doesn't allow indexing if the ts field is used"): code
     // `invalid_schema`, message "Invalid database schema update." then one error per use. The
     // location lines point into the computed field's body (core's source name for it) rather
