@@ -39,8 +39,11 @@ describe('keys written before identity bindings', () => {
     await svc.data(ROOT, 'Database.create({ name: "tenant1" })');
     await svc.data('secret:tenant1:admin', 'Collection.create({ name: "Private" })');
     assert.equal(await status(key.secret, 'Collection.all().count()'), 401);
-    // The key itself is still listed (with its name); only its binding is retired.
+    // The key itself is still listed (with its name); only its binding is retired, and
+    // updating the key's other fields does not rebind it.
     assert.equal(await svc.data(ROOT, `Key.byId("${key.id}")!.database`), 'tenant1');
+    await svc.data(ROOT, `Key.byId("${key.id}")!.update({ data: { note: "old" } })`);
+    assert.equal(await status(key.secret, 'Collection.all().count()'), 401);
   });
 
   it('an unbound key of a role deleted back then gets 401 once a new role takes the name', async () => {
@@ -51,5 +54,16 @@ describe('keys written before identity bindings', () => {
     await legacy(key.id, { coll: 'Role', name: 'Reader' });
     await svc.data(ROOT, 'Role.create({ name: "Reader", privileges: [{ resource: "Secret", actions: { read: true } }] })');
     assert.equal(await status(key.secret, 'Secret.all().count()'), 401);
+  });
+  it('nor once a database is renamed to that name, while the renamed database keeps its own keys', async () => {
+    await svc.data(ROOT, 'Database.create({ name: "gone" })');
+    const orphan = await svc.data(ROOT, 'Key.create({ role: "admin", database: "gone" })');
+    await legacy(orphan.id, { coll: 'Database', name: 'gone' });
+    await svc.data(ROOT, 'Database.create({ name: "live" })');
+    const own = await svc.data(ROOT, 'Key.create({ role: "admin", database: "live" })');
+    await svc.data(ROOT, 'Database.byName("live")!.update({ name: "gone" })');
+    assert.equal(await status(orphan.secret, '1'), 401);
+    assert.equal(await status(own.secret, '1'), 1);
+    assert.equal(await svc.data(ROOT, `Key.byId("${own.id}")!.database`), 'gone');
   });
 });

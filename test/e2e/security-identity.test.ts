@@ -1,7 +1,12 @@
 // Security findings of issue 9 about identity, through the real server and the official driver:
-//   3.  keys are bound to the identity of their database and role, not to names;
-//   8.  computed fields used in indexes may not read other documents;
-//   10b. collection aliases and function names may not collide.
+//   3.   keys (and tokens) are bound to the identity of their database, role and identity
+//        collection, not to names: references block deletes and follow renames;
+//   8.   computed fields used in indexes may not read other documents;
+//   10b. collection and function names and aliases may not collide.
+// Core sources (fauna/faunadb, read through its public mirror): ext/model/src/main/scala/schema/
+// ForeignKey.scala, Validators.scala (FKValidationHook), FKUpdateHook.scala, NativeCollection.scala
+// (Database foreignKeys), GlobalNamespaceValidator.scala; fql/env/SchemaTypeValidator.scala; tests
+// ext/model/src/test/scala/fql2/FQL2KeySpec.scala, FQL2RoleSpec.scala, FQL2ComputedFieldsSpec.scala.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { type Client, fql } from 'fauna';
@@ -30,7 +35,9 @@ describe('security: identity', () => {
   describe('3. keys are bound to database and role identities', () => {
     // Core FQL2KeySpec "validate FK" / FQL2RoleSpec "delete validates foreign keys": a role or
     // database that a key refers to cannot be deleted (Validators.FKValidationHook; the
-    // Database collection declares Src("name")(Target(Location.Key)("database"))).
+    // Database collection declares Src("name")(Target(Location.Key)("database"))). With that
+    // rule the reported reproduction (delete tenant1, recreate it, reuse the old key) stops at
+    // the delete; the old key only ever reaches tenant1 again if it was deleted first (401).
     it('deleting a database a key refers to is refused, so its key never reaches a new database of that name', async () => {
       await data(root, fql`Database.create({ name: "tenant1" })`);
       const key = await newKey('{ role: "admin", database: "tenant1" }');
@@ -91,6 +98,31 @@ describe('security: identity', () => {
       await fails(clients.as(key.secret), fql`Ledger.create({ amount: 6 })`, 'permission_denied');
     });
 
+    it("a token is bound to its identity's collection: a recreated collection's document with the same id is not its identity", async () => {
+      // Core stores a token's identity as a DocID (collection id + document id).
+      await data(root, fql`Collection.create({ name: "Member" })`);
+      await data(root, fql`Member.create({ id: "42", name: "first owner" })`);
+      const token = await data<{ secret: string }>(root, fql`Token.create({ document: Member.byId("42") }) { secret }`);
+      assert.equal(await data(clients.as(token.secret), fql`Query.identity() == Member.byId("42")`), true);
+      await data(root, fql`Collection.byName("Member")!.delete()`);
+      await data(root, fql`Collection.create({ name: "Member" })`);
+      await data(root, fql`Member.create({ id: "42", name: "someone else" })`);
+      await fails(clients.as(token.secret), fql`Query.identity() == Member.byId("42")`, 'unauthorized', 401);
+    });
+
+    it('renaming a role carries access providers along', async () => {
+      // Core FQL2RoleSpec "update validates foreign keys / access providers".
+      await data(root, fql`Database.create({ name: "apdb" })`);
+      const api = new SchemaApi(server.url, 'secret:apdb:admin');
+      const pushed = await api.push({
+        'main.fsl': 'role Partner {\n}\n\naccess provider Idp {\n  issuer "https://idp.example"\n  jwks_uri "https://idp.example/jwks"\n  role Partner\n}\n',
+      }, false);
+      assert.equal(pushed.status, 200);
+      await data(clients.as('secret:apdb:admin'), fql`Role.byName("Partner")!.update({ name: "Affiliate" })`);
+      const main = (await api.file('main.fsl'))!;
+      assert.match(main, /access provider Idp \{\n  issuer "https:\/\/idp\.example"\n  jwks_uri "https:\/\/idp\.example\/jwks"\n  role Affiliate\n\}/);
+    });
+
     it('a role that a function refers to cannot be deleted either', async () => {
       await data(root, fql`Role.create({ name: "Runner" })`);
       await data(root, fql`Function.create({ name: "runnerFn", body: "() => 1", role: "Runner" })`);
@@ -106,7 +138,7 @@ describe('security: identity', () => {
   });
   describe('8. computed fields used by indexes cannot read', () => {
     // Core fql.env.SchemaTypeValidator.postcheckIndexedComputedFields and its tests in
-    // FQL2CollectionSpec ("cannot call UDFs (typecheck)", "cannot access collections",
+    // FQL2ComputedFieldsSpec ("cannot call UDFs (typecheck)", "cannot access collections",
     // "cannot use computed fields", "doesn't allow indexing if the ts field is used"): code
     // `invalid_schema`, message "Invalid database schema update." then one error per use. The
     // location lines point into the computed field's body (core's source name for it) rather

@@ -92,10 +92,12 @@ export async function fullDocView(
   const view = docView(d);
   if (schema.computed.length === 0) return view;
   const indexed = new Set(indexedComputedNames(schema));
+  // Nor do they see the version's `ts` (core: "doesn't allow indexing if the ts field is used").
+  const withoutTs: ObjectV = { t: 'object', v: new Map([...view.v].filter(([k]) => k !== 'ts')) };
   const m = new Map(view.v);
   for (const cf of schema.computed) {
     m.set(cf.name, indexed.has(cf.name)
-      ? await evalPure((pure) => callDefinitionFunction(pure, outer, cf.body, [view]))
+      ? await evalPure((pure) => callDefinitionFunction(pure, outer, cf.body, [withoutTs]))
       : await callDefinitionFunction(model, outer, cf.body, [view]));
   }
   return { t: 'object', v: m };

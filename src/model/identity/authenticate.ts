@@ -11,7 +11,7 @@ import { fromBytes } from '../codec';
 import { DbId, ROOT_DB, secretLookupKey } from '../keys';
 import { ModelTxnImpl } from '../model-txn';
 import { resolveDatabasePath } from './databases-path';
-import { readBinding, stillBound } from './key-bindings';
+import { readBinding, stillBound } from './secret-bindings';
 import { readDefRaw, stringField } from './named-store';
 import { HASHED_SECRET, KEY_COLL, SYSTEM_COLLECTIONS, TOKEN_COLL } from './system';
 
@@ -40,14 +40,20 @@ export async function authenticate(kv: KvTxn, creds: Credentials, isRoot: boolea
   if (owner.coll === TOKEN_COLL.name) {
     // A token's scope, if any, is ignored (as in core).
     const identity = doc.data.get('document');
-    if (identity?.t !== 'doc' || !(await model.getDoc(identity.coll, identity.id))) return null;
+    if (identity?.t !== 'doc') return null;
+    // Its identity's collection must be the one the token was issued in, not a newer one of
+    // the same name (whose documents may reuse ids).
+    const coll = await model.collection(identity.coll);
+    const bound = (await readBinding(kv, owner.db, TOKEN_COLL.name, doc.id))?.collection;
+    if (!coll || (bound !== undefined && bound !== coll.id)) return null;
+    if (!(await model.getDoc(identity.coll, identity.id))) return null;
     return { db: owner.db, access: { kind: 'identity' }, identity, token: { t: 'doc', coll: TOKEN_COLL.name, id: doc.id } };
   }
   if (owner.coll !== KEY_COLL.name) return null;
   const role = stringField(doc.data, 'role') ?? 'client';
   const database = stringField(doc.data, 'database');
-  // The names must still denote the definitions the key was bound to (key-bindings.ts).
-  const binding = await readBinding(kv, owner.db, doc.id);
+  // The names must still denote the definitions the key was bound to (secret-bindings.ts).
+  const binding = await readBinding(kv, owner.db, KEY_COLL.name, doc.id);
   let db = owner.db;
   if (database !== undefined) {
     if (!(await stillBound(kv, owner.db, 'Database', database, binding?.database))) return null;

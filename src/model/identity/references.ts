@@ -1,9 +1,9 @@
 // Foreign keys between identity documents (core ForeignKey.scala, Validators.FKValidationHook,
-// FKUpdateHook): keys name a role and a child database, functions name a role. A definition
-// that something still refers to cannot be deleted, and renaming it rewrites the references,
-// so a name never silently moves to a different definition:
+// FKUpdateHook): keys name a role and a child database, functions and access providers name
+// roles. A definition that something still refers to cannot be deleted, and renaming it
+// rewrites the references, so a name never silently moves to a different definition:
 //
-//   Role:     Src("name")(Function "role", Key "role")
+//   Role:     Src("name")(Function "role", Key "role"); access providers' roles follow renames
 //   Database: Src("name")(Key "database")
 //
 // Deleting fails with ``Failed to delete Role `aRole`.`` and, at path `name`, one failure per
@@ -16,7 +16,7 @@ import type { DocData } from '../model-api';
 import { docPrefix, prefixEnd } from '../keys';
 import type { ModelTxnImpl } from '../model-txn';
 import { modelOf } from '../stdlib/args';
-import { readBinding, retireBinding } from './key-bindings';
+import { readBinding, retireBinding } from './secret-bindings';
 import { allDefs, putDef, stringField, type NamedDef } from './named-store';
 import { KEY_COLL } from './system';
 
@@ -42,7 +42,7 @@ async function keysNaming(model: ModelTxnImpl, kind: Referenced, def: NamedDef):
   const out: DocData[] = [];
   for await (const key of allKeys(model)) {
     if (stringField(key.data, KEY_FIELD[kind]) !== def.name) continue;
-    const bound = (await readBinding(model.kv, model.db, key.id))?.[kind === 'Role' ? 'role' : 'database'];
+    const bound = (await readBinding(model.kv, model.db, 'Key', key.id))?.[kind === 'Role' ? 'role' : 'database'];
     if (bound === undefined || bound === def.id) out.push(key);
   }
   return out;
@@ -69,13 +69,28 @@ export async function refuseDeleteIfReferenced(ctx: EvalContext, kind: Reference
 const withField = (data: ReadonlyMap<string, Value>, field: string, v: string): Map<string, Value> =>
   new Map(data).set(field, { t: 'string', v });
 
-/** A rename carries the references along (internal writes: no permission or shape checks). */
+/**
+ * A rename carries the references along (internal writes: no permission or shape checks).
+ * Keys that already named `newName` were left by an earlier definition of that name: retired.
+ */
 export async function renameReferences(ctx: EvalContext, kind: Referenced, def: NamedDef, newName: string): Promise<void> {
+  await retireKeysNaming(ctx, kind, newName);
   const model = modelOf(ctx);
   const field = KEY_FIELD[kind];
   for (const key of await keysNaming(model, kind, def)) model.writeDoc(KEY_COLL, key.id, withField(key.data, field, newName), key.ttl);
   if (kind !== 'Role') return;
   for (const f of await functionsNaming(model, def.name)) putDef(model, 'Function', f.name, withField(f.data, 'role', newName));
+  // Access providers name roles too (core FQL2RoleSpec "access providers": they follow renames).
+  for (const ap of await allDefs(model.kv, model.db, 'AccessProvider')) {
+    const roles = ap.data.get('roles');
+    if (roles?.t !== 'array') continue;
+    const renamed = roles.v.map((r): Value => {
+      if (r.t === 'string') return r.v === def.name ? { t: 'string', v: newName } : r;
+      if (r.t === 'object' && stringField(r.v, 'role') === def.name) return { t: 'object', v: withField(r.v, 'role', newName) };
+      return r;
+    });
+    if (renamed.some((r, i) => r !== roles.v[i])) putDef(model, 'AccessProvider', ap.name, new Map(ap.data).set('roles', { t: 'array', v: renamed }));
+  }
 }
 
 /**

@@ -8,6 +8,7 @@ import { argTypeError, modelOf } from '../stdlib/args';
 import { defineSetDecoder } from '../model-txn';
 import { createDocument, shapeWrites } from '../write-broker';
 import { issueSecret, keepSecret, registerSecret } from './secret-docs';
+import { bindToken, unbind } from './secret-bindings';
 import { checkFields, defineSystemCollectionModule } from './system-modules';
 import { docWriteFailure } from '../write-failures';
 import { HASHED_SECRET, TOKEN_COLL } from './system';
@@ -70,4 +71,10 @@ defineSystemCollectionModule(TOKEN_COLL, createToken, {
   },
 });
 
-shapeWrites(TOKEN_COLL.name, async (ctx, w) => keepSecret(ctx, w));
+shapeWrites(TOKEN_COLL.name, async (ctx, w) => {
+  const shaped = keepSecret(ctx, w);
+  // Bind the token to its identity's collection as it is now (secret-bindings.ts).
+  if (shaped.after) await bindToken(ctx, w.id, shaped.after.data);
+  else unbind(ctx, 'Token', w.id);
+  return shaped;
+});
