@@ -44,9 +44,9 @@ describe('security: who may assign which role', () => {
     await data(clients.as('secret'), fql`Database.create({ name: "app" })`);
     admin = clients.as('secret:app:admin');
     await data(admin, fql`Database.create({ name: "child" })`);
-    await data(admin, fql`Collection.create({ name: "Doc" })`);
-    await data(admin, fql`Doc.create({ a: 1 })`);
-    await data(admin, fql`Role.create({ name: "Reader", privileges: { resource: "Doc", actions: { read: true } } })`);
+    await data(admin, fql`Collection.create({ name: "Item" })`);
+    await data(admin, fql`Item.create({ a: 1 })`);
+    await data(admin, fql`Role.create({ name: "Reader", privileges: { resource: "Item", actions: { read: true } } })`);
     const key = async (role: string) => (await data<{ secret: string }>(admin, fql`Key.create({ role: ${role}, data: { note: "topsecret" } })`)).secret;
     secrets.server = await key('server');
     secrets.readonly = await key('server-readonly');
@@ -159,7 +159,7 @@ describe('security: who may assign which role', () => {
       assert.equal(await data(admin, fql`Role.byName("Minter").exists()`), false);
       const update = await fails(serverKey, fql`Role.byName("Reader").update({ privileges: { resource: "Key", actions: { create: true } } })`, 'permission_denied');
       assert.equal(update.message, PERMISSION_DENIED);
-      assert.deepEqual(await data(admin, fql`Role.byName("Reader")!.privileges`), { resource: 'Doc', actions: { read: true } });
+      assert.deepEqual(await data(admin, fql`Role.byName("Reader")!.privileges`), { resource: 'Item', actions: { read: true } });
     });
 
     it('FQL v4: a server key may not CreateKey nor Update a key to admin', async () => {
@@ -201,10 +201,12 @@ describe('security: who may assign which role', () => {
     });
 
     it('a diff runs pushed FQL with the caller\'s permissions: a server-readonly key sees no keys', async () => {
-      // The computed field reads every key's data and puts it in an error message while the new
-      // index is built over Doc's document. As admin that would print the keys' data.
-      const leak = 'collection Doc {\n  compute leak = (d => Time(Key.all().toArray().map(k => k.data).toString()))\n'
-        + '  index byLeak {\n    terms [.leak]\n  }\n}\n';
+      // The migration's backfill reads every key's data and puts it in an error message while
+      // the diff applies it to Item's document. As admin that would print the keys' data. (An
+      // indexed computed field no longer can: it runs without database access, finding 8.)
+      const leak = 'collection Item {\n  a: Number\n  leak: Time\n  migrations {\n    add .leak\n'
+        + '    backfill .leak = Time(Key.all().toArray().map(k => k.data).toString())\n  }\n}\n'
+        + 'role Reader {\n  privileges Item {\n    read\n  }\n}\n';
       const asAdmin = await new SchemaApi(server.url, 'secret:app:admin').diff({ 'main.fsl': leak });
       assert.equal(asAdmin.status, 400);
       assert.match(asAdmin.body.error!.message, /topsecret/);
@@ -213,12 +215,12 @@ describe('security: who may assign which role', () => {
           const reply = await new SchemaApi(server.url, secret).request('POST', path, { force: 'true' }, { 'main.fsl': leak });
           assert.deepEqual(reply, {
             status: 400,
-            body: { error: { message: 'error: `[]` is not a valid time.\nat main.fsl:1:12\n  |\n1 | collection Doc {\n  |            ^^^\n  |' } },
+            body: { error: { message: 'error: `[]` is not a valid time.\nat main.fsl:1:12\n  |\n1 | collection Item {\n  |            ^^^^\n  |' } },
           });
         }
       }
       // Nothing changed: the diff is rolled back.
-      assert.equal(await data(admin, fql`Doc.definition.computed_fields`), null);
+      assert.equal(await data(admin, fql`Item.definition.migrations`), null);
     });
 
     it('a server-readonly key may diff a schema that a push by it would be refused', async () => {
