@@ -8,6 +8,7 @@ import type { DocData, NamedData } from '../model/model-api';
 import type { MValue } from './materialized';
 import { defaultPageSize, encodeCursor, pageSet } from '../fql/eval/sets/paginate';
 import { MAX_RESULT_SIZE, resultTooLarge } from '../fql/limits';
+import { valueSize } from '../fql/values/size';
 import { loopCheckpoint } from '../fql/eval/state';
 
 /** Estimated encoded bytes of a value besides its text (numbers, punctuation, tags). */
@@ -79,6 +80,7 @@ class Materializer {
     if (!read) this.docs.set(key, (read = this.ctx.model.readDoc(ref)));
     const d = await read;
     if ('t' in d) return d;
+    this.charge(fieldsCost(d.data));
     return { t: 'doc', coll: d.coll, id: d.id, ts: d.ts, ttl: d.ttl, data: shallowFields(d.data) };
   }
 
@@ -88,6 +90,7 @@ class Materializer {
     if (!read) this.named.set(key, (read = this.ctx.model.readNamed(ref)));
     const d = await read;
     if ('t' in d) return d;
+    this.charge(fieldsCost(d.data));
     return { t: 'named', coll: d.coll, name: d.name, ts: d.ts, data: shallowFields(d.data) };
   }
 
@@ -101,6 +104,16 @@ class Materializer {
     for (let i = 0; i < page.items.length; i++) data[i] = await this.value(page.items[i], setDepth + 1);
     return page.after !== undefined ? { t: 'page', data, after: page.after } : { t: 'page', data };
   }
+}
+
+/**
+ * A document's fields, rendered every time the document occurs in the result (estimated by
+ * logical size: text plus one unit per nested value).
+ */
+function fieldsCost(data: ReadonlyMap<string, Value>): number {
+  let size = 0;
+  for (const [k, v] of data) size += VALUE_COST + k.length + valueSize(v);
+  return size;
 }
 
 const COMPOUND = new Set<Value['t']>(['array', 'object', 'doc', 'named', 'set', 'function', 'eventsource']);
