@@ -76,6 +76,9 @@ describe('security: limits on what a query builds and computes', () => {
     assert.equal(upper.data, MAX_STRING);
     // (ours) split builds at most 2^20 pieces: the check runs before the next piece is added.
     await fails(fql`let s = ${doubled(21)}; s.split("").length`, 'value_too_large', tooLarge('array', 1048577, 1048576));
+    // (ours) log lines all go into one summary string, held to the string limit.
+    await fails(fql`let s = ${doubled(23)}; Set.sequence(0, 100).forEach(x => log(s)); 1`, 'value_too_large',
+      tooLarge('string', 3 * 2 ** 23, MAX_STRING));
     await stillServing();
   });
 
