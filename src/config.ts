@@ -2,6 +2,7 @@
 // Defaults match what Fauna's tooling assumes of a local server: port 8443, root secret
 // "secret" (fauna-js tests, the CLI's --local, the Docker image).
 import os from 'node:os';
+import { DEFAULT_LIMITS, MIB, type TransportLimits } from './server/transport-limits';
 
 export interface ServerConfig {
   readonly host: string;
@@ -22,6 +23,8 @@ export interface ServerConfig {
   readonly workerMemoryMb: number;
   /** Requests one client address may run at once; undefined: as many as there are cores. */
   readonly clientConcurrency?: number;
+  /** Timeouts and caps of the HTTP transport. */
+  readonly limits: TransportLimits;
 }
 
 export class ConfigError extends Error {}
@@ -46,8 +49,40 @@ Options (environment variable in brackets):
                              (default 512)
   --client-concurrency <n>   requests one client address may run at once
                              [QUERY_CLIENT_CONCURRENCY] (default: the number of cores)
+
+Transport limits (see README, "Transport limits"):
+  --sniff-timeout-ms <n>     first bytes of a new connection [SNIFF_TIMEOUT_MS] (default 10000)
+  --headers-timeout-ms <n>   request headers, from their first byte [HEADERS_TIMEOUT_MS]
+                             (default 20000)
+  --body-timeout-ms <n>      request body, from the end of the headers [BODY_TIMEOUT_MS]
+                             (default 60000)
+  --idle-timeout-ms <n>      idle HTTP/1.1 keep-alive connection or HTTP/2 session without
+                             streams [IDLE_TIMEOUT_MS] (default 75000)
+  --max-streams-per-connection <n>
+                             concurrent HTTP/2 streams per connection
+                             [MAX_STREAMS_PER_CONNECTION] (default 100)
+  --max-connections-per-address <n>
+                             open connections per client IP address
+                             [MAX_CONNECTIONS_PER_ADDRESS] (default 256)
+  --body-buffer-mib <n>      MiB of request bodies buffered at once; more are refused with 503
+                             [BODY_BUFFER_MIB] (default 256, at least 8)
   --help                     show this help
 `;
+
+/** Transport limit options: flag, environment variable, field, range, unit. */
+const LIMIT_OPTIONS: readonly {
+  readonly flag: string; readonly env: string; readonly field: keyof TransportLimits;
+  readonly min: number; readonly max: number; readonly unit: number;
+}[] = [
+  { flag: 'sniff-timeout-ms', env: 'SNIFF_TIMEOUT_MS', field: 'sniffTimeoutMs', min: 1, max: 3_600_000, unit: 1 },
+  { flag: 'headers-timeout-ms', env: 'HEADERS_TIMEOUT_MS', field: 'headersTimeoutMs', min: 1, max: 3_600_000, unit: 1 },
+  { flag: 'body-timeout-ms', env: 'BODY_TIMEOUT_MS', field: 'bodyTimeoutMs', min: 1, max: 3_600_000, unit: 1 },
+  { flag: 'idle-timeout-ms', env: 'IDLE_TIMEOUT_MS', field: 'idleTimeoutMs', min: 1, max: 3_600_000, unit: 1 },
+  { flag: 'max-streams-per-connection', env: 'MAX_STREAMS_PER_CONNECTION', field: 'maxStreamsPerConnection', min: 1, max: 10_000, unit: 1 },
+  { flag: 'max-connections-per-address', env: 'MAX_CONNECTIONS_PER_ADDRESS', field: 'maxConnectionsPerAddress', min: 1, max: 1_000_000, unit: 1 },
+  // At least one request of the maximum size (8 MiB) must fit.
+  { flag: 'body-buffer-mib', env: 'BODY_BUFFER_MIB', field: 'bodyBufferBytes', min: 8, max: 1_048_576, unit: MIB },
+];
 
 const DEFAULTS = { host: '0.0.0.0', port: 8443, dataDir: './data', rootSecret: 'secret', bcryptCost: 10, workerMemoryMb: 512 };
 
@@ -80,7 +115,8 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
     const eq = arg.indexOf('=');
     const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
     let value: string | undefined = eq < 0 ? undefined : arg.slice(eq + 1);
-    if (!['host', 'port', 'data', 'storage', 'root-secret', 'root-secret-hash', 'bcrypt-cost', 'workers', 'worker-memory-mb', 'client-concurrency'].includes(name)) {
+    if (!['host', 'port', 'data', 'storage', 'root-secret', 'root-secret-hash', 'bcrypt-cost', 'workers', 'worker-memory-mb', 'client-concurrency'].includes(name)
+      && !LIMIT_OPTIONS.some((o) => o.flag === name)) {
       throw new ConfigError(`unknown option '--${name}'`);
     }
     if (value === undefined) {
@@ -116,5 +152,15 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
     workers: workers === undefined ? defaultWorkers() : parseIntOption('workers', workers, 0, 256),
     workerMemoryMb: workerMemory === undefined ? DEFAULTS.workerMemoryMb : parseIntOption('worker-memory-mb', workerMemory, 64, 65536),
     clientConcurrency: clientConcurrency === undefined ? undefined : parseIntOption('client-concurrency', clientConcurrency, 1, 256),
+    limits: parseLimits(last, env),
   };
+}
+
+function parseLimits(last: (name: string) => string | undefined, env: Env): TransportLimits {
+  const limits: Record<string, number> = { ...DEFAULT_LIMITS };
+  for (const o of LIMIT_OPTIONS) {
+    const v = last(o.flag) ?? nonEmpty(env[o.env]);
+    if (v !== undefined) limits[o.field] = parseIntOption(o.flag, v, o.min, o.max) * o.unit;
+  }
+  return limits as unknown as TransportLimits;
 }

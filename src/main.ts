@@ -52,7 +52,7 @@ async function start(config: ServerConfig): Promise<void> {
   const engine = await openStorage(config.storageUrl !== undefined ? { url: config.storageUrl } : { dataDir: config.dataDir });
   const runtime = queryRuntime(config, engine);
   const { query, schema, v4 } = runtime.handlers;
-  const server = await listen(createApp({ routes: { query, schema, v4 } }), { port: config.port, host: config.host });
+  const server = await listen(createApp({ routes: { query, schema, v4 } }), { port: config.port, host: config.host, limits: config.limits });
   const stopSweeper = startHistorySweeper(engine);
   const storage = config.storageUrl !== undefined ? `postgres ${redactUrl(config.storageUrl)}` : `sqlite ${config.dataDir}`;
   const isolation = config.workers === 0 ? 'in the main thread (no isolation)' : `in up to ${config.workers} worker threads`;

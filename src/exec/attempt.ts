@@ -31,8 +31,11 @@ export interface AttemptSpec {
   readonly source?: string;
   readonly templateValues?: readonly Value[];
   readonly arguments?: ReadonlyMap<string, Value>;
-  /** Run without the caller's permissions (internal work such as dry runs of a schema diff). */
-  readonly trusted?: boolean;
+  /**
+   * A schema API dry run (always rolled back): the simulated schema writes skip their permission
+   * check; everything else runs with the caller's permissions.
+   */
+  readonly schemaDryRun?: boolean;
 }
 
 const definitions = new WeakMap<KvEngine, SharedDefinitions>();
@@ -71,7 +74,7 @@ export async function beginAttempt(engine: KvEngine, spec: AttemptSpec): Promise
       logs: [],
       depth: 0,
     };
-    if (!spec.trusted) attachPrincipal(ctx, principal);
+    attachPrincipal(ctx, principal, { schemaDryRun: spec.schemaDryRun });
     model.bindContext(ctx);
     return { kv, model, principal, ctx };
   } catch (e) {

@@ -9,8 +9,9 @@ import type { Query } from '../fql/ast/nodes';
 import { QueryCheckError, QueryError, QueryTimeout, isStackOverflow } from '../fql/errors';
 import type { EvalContext, QueryStats } from '../fql/eval/context';
 import { parseQuery } from '../fql/parse/parse';
+import { ParseCache } from '../fql/parse/parse-cache';
 import { evaluateQuery } from '../fql/eval/evaluate';
-import { renderLog, renderSummary } from '../fql/summary';
+import { renderFrame, renderLog, renderSummary, QUERY_SOURCE } from '../fql/summary';
 import { ComputeLimitExceeded, TransactionTooLarge } from '../fql/limits';
 import { materialize } from '../wire/materialize';
 import type { Credentials } from '../auth/credentials';
@@ -20,7 +21,8 @@ import type { QueryInfo, QueryOutcome, QueryRequest, QueryService, QueryStatsOut
 import '../fql/stdlib/index';
 import '../model/stdlib/index';
 
-const PARSE_CACHE_SIZE = 2000;
+/** Query texts remembered as writers. */
+const WRITER_MEMO_SIZE = 2000;
 
 export interface QueryServiceOptions {
   readonly engine: KvEngine;
@@ -29,44 +31,6 @@ export interface QueryServiceOptions {
    * storage, inside each query's own transaction.
    */
   readonly isRoot: (credentials: Credentials) => Promise<boolean>;
-}
-
-/**
- * Parsed queries, least recently used first: apps send the same query texts over and over.
- * Bounded by the bytes of source it holds (an AST costs some hundred bytes per source byte),
- * and texts over ENTRY_LIMIT are parsed every time: only authenticated callers reach it, but
- * a few huge texts must not be able to pin the worker's memory.
- */
-class ParseCache {
-  private static readonly BYTE_BUDGET = 1 << 20;
-  private static readonly ENTRY_LIMIT = 64 << 10;
-  private readonly map = new Map<string, Query | QueryCheckError>();
-  private bytes = 0;
-
-  get(source: string): Query | QueryCheckError {
-    const cached = this.map.get(source);
-    if (cached !== undefined) {
-      this.map.delete(source);
-      this.map.set(source, cached);
-      return cached;
-    }
-    let hit: Query | QueryCheckError;
-    try {
-      hit = parseQuery(source);
-    } catch (e) {
-      if (!(e instanceof QueryCheckError)) throw e;
-      hit = e;
-    }
-    if (source.length > ParseCache.ENTRY_LIMIT) return hit;
-    this.map.set(source, hit);
-    this.bytes += source.length;
-    while (this.bytes > ParseCache.BYTE_BUDGET || this.map.size > PARSE_CACHE_SIZE) {
-      const oldest = this.map.keys().next().value as string;
-      this.map.delete(oldest);
-      this.bytes -= oldest.length;
-    }
-    return hit;
-  }
 }
 
 const UNAUTHORIZED: QueryOutcome = {
@@ -106,6 +70,20 @@ function failureMessage(e: QueryError): string {
   return `${e.message}\nconstraint failures:\n${lines.join('\n')}`;
 }
 
+/** The error's block (in the query or in the stored code it came from), then its trace frames. */
+function renderError(query: string, e: QueryError, message: string): string {
+  const blocks = [renderSummary(e.origin?.text ?? query, [{ message, span: e.span! }], 'error', e.origin?.name ?? QUERY_SOURCE)];
+  let previous = '';
+  for (const f of e.trace) {
+    if (f.span === undefined) continue;
+    const frame = renderFrame(f.origin?.text ?? query, f.span, f.origin?.name ?? QUERY_SOURCE);
+    // A recursion (stack_overflow) shows each distinct frame once, not thousands of times.
+    if (frame !== previous) blocks.push(frame);
+    previous = frame;
+  }
+  return blocks.join('\n');
+}
+
 async function failureOutcome(
   e: unknown, req: QueryRequest, ctx: EvalContext, info: () => Promise<QueryInfo>, startedAt: number,
 ): Promise<QueryOutcome> {
@@ -123,7 +101,7 @@ async function failureOutcome(
   }
   if (e instanceof QueryError) {
     const message = failureMessage(e);
-    const summary = e.span ? renderSummary(req.source, [{ message, span: e.span }]) : `error: ${message}`;
+    const summary = e.span ? renderError(req.source, e, message) : `error: ${message}`;
     const abort = e.code === 'abort' && e.extra.abort !== undefined
       ? await materialize(ctx, e.extra.abort).catch(() => undefined)
       : undefined;
@@ -145,7 +123,7 @@ class WriterMemo {
   private readonly set = new Set<string>();
   has(source: string): boolean { return this.set.has(WriterMemo.key(source)); }
   add(source: string): void {
-    if (this.set.size >= PARSE_CACHE_SIZE) this.set.clear();
+    if (this.set.size >= WRITER_MEMO_SIZE) this.set.clear();
     this.set.add(WriterMemo.key(source));
   }
   /** Long texts are remembered by digest, so the memo stays small whatever is sent. */
@@ -155,7 +133,8 @@ class WriterMemo {
 }
 
 export function createQueryService(opts: QueryServiceOptions): QueryService {
-  const cache = new ParseCache();
+  // Bounded by bytes, and reached only by authenticated callers (src/fql/parse/parse-cache.ts).
+  const cache = new ParseCache<Query>(parseQuery);
   const writers = new WriterMemo();
 
   async function run(req: QueryRequest): Promise<QueryOutcome> {

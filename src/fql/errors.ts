@@ -8,10 +8,20 @@ export interface ConstraintFailure {
   readonly message: string;
 }
 
+/** Stored code an error or a trace frame points into: its text and Fauna's name for it (`*udf:Name*`). */
+export interface StoredSource { readonly text: string; readonly name: string }
+
+/** One caller in an error's stack trace: a call site of stored code (`span` unset until placed). */
+export interface TraceFrame { span?: Span; origin?: StoredSource }
+
 /** A runtime failure of a query, with Fauna's error code (`invalid_argument`, `abort`, ...). */
 export class QueryError extends Error {
   /** The span the summary points at; filled in by the evaluator when not known at throw. */
   span: Span | undefined;
+  /** The stored code `span` points into; unset: the query (or the next stored code it leaves). */
+  origin: StoredSource | undefined;
+  /** Call sites of the stored code the error came from, innermost first (Fauna's trace). */
+  readonly trace: TraceFrame[] = [];
   constructor(
     readonly code: string,
     message: string,
@@ -20,6 +30,40 @@ export class QueryError extends Error {
   ) {
     super(message);
     this.span = span;
+  }
+
+  /**
+   * Points the error at `span` when it has no position yet, else points its outermost
+   * unplaced trace frame there (the call site of the stored code the error left).
+   */
+  place(span: Span | undefined): void {
+    if (span === undefined) return;
+    if (this.span === undefined) { this.span = span; return; }
+    const last = this.trace[this.trace.length - 1];
+    if (last && last.span === undefined && last.origin === undefined) last.span = span;
+  }
+
+  /** The error leaves stored code its caller may not see: it points at the call site only. */
+  hideStoredFrames(callSpan: Span | undefined): void {
+    this.span = callSpan;
+    this.origin = undefined;
+    this.trace.length = 0;
+  }
+
+  /**
+   * The error leaves stored code `origin` (a UDF body, a computed field, a check): positions
+   * so far are in that code; the caller's site (`callSpan`, or placed later) becomes a frame.
+   */
+  leaveStored(origin: StoredSource, callSpan?: Span): void {
+    if (this.span !== undefined && this.origin === undefined) this.origin = origin;
+    for (let i = this.trace.length - 1; i >= 0; i--) {
+      const f = this.trace[i];
+      if (f.origin !== undefined) break;
+      if (f.span === undefined) this.trace.splice(i, 1);
+      else f.origin = origin;
+    }
+    if (this.span === undefined) { this.span = callSpan; return; }
+    this.trace.push({ span: callSpan });
   }
 }
 

@@ -9,6 +9,7 @@ import { expected } from '../fql/parse/failure';
 import type { ParserState } from '../fql/parse/state';
 import { parseBlockAfterBrace } from '../fql/parse/statement';
 import { parseTypeExpr } from '../fql/parse/types';
+import { readInterpolated } from '../fql/parse/strings';
 
 export interface FslName { readonly value: string; readonly span: Span }
 export interface FslAnnotation { readonly name: string; readonly value: FslName; readonly span: Span }
@@ -60,13 +61,25 @@ function nameAt(p: ParserState): FslName {
   return { value: t.value, span: spanOf(t.start, t.end) };
 }
 
+/**
+ * An annotation's value: a name, or a string for values that are not identifiers, as Fauna
+ * writes `@role("server-readonly")` (interpolation is not allowed there).
+ */
+function annotationValueAt(p: ParserState): FslName {
+  const t = p.tok;
+  if (t.kind !== 'dquote') return nameAt(p);
+  const { parts, end } = readInterpolated<never>(p.source, t.start, (pos) => { throw expected(['`"`'], pos - 2); });
+  p.resetTo(end);
+  return { value: parts.join(''), span: spanOf(t.start, end) };
+}
+
 function parseAnnotations(p: ParserState): FslAnnotation[] {
   const out: FslAnnotation[] = [];
   while (p.isPunct('@')) {
     const at = p.advance();
     const name = nameAt(p);
     p.expectPunct('(');
-    const value = nameAt(p);
+    const value = annotationValueAt(p);
     p.expectPunct(')');
     out.push({ name: name.value, value, span: spanOf(at.start, p.lastEnd) });
   }

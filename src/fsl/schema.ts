@@ -179,7 +179,29 @@ function indexField(source: string, e: Expr, allowOrder: boolean): IndexField {
     expr = expr.args[0];
   }
   if (expr.kind !== 'shortLambda' || !isFieldPath(expr.body)) throw invalid('Invalid field path', expr.span);
-  return { field: text(source, expr.span), mva, ...(allowOrder ? { order: order ?? 'asc' } : {}), span: e.span };
+  return { field: pathText(expr.body), mva, ...(allowOrder ? { order: order ?? 'asc' } : {}), span: e.span };
+}
+
+const PATH_IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * A field path in Fauna's display form, whatever its spacing or quoting in the source:
+ * `.phone .email` is `.phone.email`, `.["name"]` is `.name`, `.["0baz"]` stays bracketed.
+ */
+function pathText(e: Expr): string {
+  if (e.kind === 'implicitArg') return '';
+  if (e.kind === 'member') return `${pathText(e.object)}.${e.name}`;
+  if (e.kind === 'index') {
+    const head = pathText(e.object);
+    const key = e.index;
+    if (key.kind === 'string') {
+      if (PATH_IDENT.test(key.value)) return `${head}.${key.value}`;
+      return `${head === '' ? '.' : head}[${JSON.stringify(key.value)}]`;
+    }
+    const n = key.kind === 'number' ? key.raw : '';
+    return `${head === '' ? '.' : head}[${n}]`;
+  }
+  return '';
 }
 
 function isFieldPath(e: Expr): boolean {

@@ -2,6 +2,7 @@
 // one query. Implemented by src/model over a storage transaction (src/storage/kv.ts).
 import type { DocV, NamedDocV, NullDocV, Value, FqlSet } from '../fql/values/value';
 import type { MethodDef } from '../fql/stdlib/registry';
+import type { EvalContext } from '../fql/eval/context';
 
 /** A document as read at the query's snapshot. */
 export interface DocData {
@@ -13,6 +14,23 @@ export interface DocData {
   readonly ttl?: bigint;
   /** User fields, in stored order (excluding id/coll/ts/ttl). */
   readonly data: ReadonlyMap<string, Value>;
+  /** The collection's computed fields, evaluated one at a time when read (as Fauna does). */
+  readonly computed?: ComputedFields;
+}
+
+/** Computed fields of a document read: names in definition order, each evaluated on demand. */
+export interface ComputedFields {
+  readonly names: readonly string[];
+  /** Runs the field's function on the document, in the reading context `ctx` (stack depth, logs). */
+  value(name: string, ctx: EvalContext): Promise<Value>;
+}
+
+/** A document's fields as a whole (output, display): stored data, then computed fields over it. */
+export async function allFields(d: DocData, ctx: EvalContext): Promise<ReadonlyMap<string, Value>> {
+  if (!d.computed) return d.data;
+  const out = new Map(d.data);
+  for (const name of d.computed.names) out.set(name, await d.computed.value(name, ctx));
+  return out;
 }
 
 /** A named schema document (Collection, Function, Role, Database, AccessProvider). */

@@ -1,5 +1,6 @@
 // One query's view of one database: reads and writes of documents and schema through a single
 // storage transaction, with per-transaction caches so a document read twice costs one lookup.
+import { isNewName, renamedTo } from './definitions/query-writes';
 import type { KvTxn } from '../storage/kv';
 import type { DocV, FqlSet, NamedDocV, NullDocV, Value } from '../fql/values/value';
 import type { MethodDef } from '../fql/stdlib/registry';
@@ -69,7 +70,7 @@ export function defineIndexResolver(resolve: IndexResolver): void {
  * Completes a document read through the ModelTxn API (computed fields, registered by
  * src/model/definitions); internal reads (getDoc) see stored data only.
  */
-type ReadDecorator = (txn: ModelTxnImpl, doc: DocData) => Promise<DocData>;
+type ReadDecorator = (txn: ModelTxnImpl, doc: DocData, readTs: bigint | undefined) => Promise<DocData>;
 let readDecorator: ReadDecorator | undefined;
 export function defineReadDecorator(decorate: ReadDecorator): void {
   readDecorator = decorate;
@@ -139,6 +140,8 @@ export class ModelTxnImpl implements ModelTxn {
   async collection(name: string): Promise<CollectionDef | undefined> {
     const sys = systemCollections.get(name);
     if (sys) return sys;
+    const renamed = renamedTo(this, name);
+    if (renamed !== undefined) return this.collection(renamed);
     const hit = this.collCache.get(name);
     if (hit !== undefined) return hit === MISSING ? undefined : hit;
     const share = this.shared && !this.schemaWritten ? this.shared : undefined;
@@ -340,7 +343,7 @@ export class ModelTxnImpl implements ModelTxn {
       ? await historicalReader(this, def, ref.id, snapshot)
       : await this.getDoc(ref.coll, ref.id);
     if (!stored) return { t: 'nulldoc', coll: ref.coll, id: ref.id, cause: 'not found' };
-    const doc = readDecorator ? await readDecorator(this, stored) : stored;
+    const doc = readDecorator ? await readDecorator(this, stored, snapshot) : stored;
     return modelHooks.guardDoc ? modelHooks.guardDoc(this, doc, snapshot !== undefined) : doc;
   }
 
@@ -359,6 +362,7 @@ export class ModelTxnImpl implements ModelTxn {
   }
 
   async resolveGlobal(name: string): Promise<Value | undefined> {
+    if (isNewName(this, name)) return modelHooks.resolveGlobal?.(this, name);
     const def = (await this.collection(name)) ?? (await this.collectionByAlias(name));
     if (def) return { t: 'module', name: def.name };
     return modelHooks.resolveGlobal?.(this, name);

@@ -5,38 +5,32 @@ import type { Expr } from '../fql/ast/nodes';
 import { QueryCheckError, QueryError } from '../fql/errors';
 import type { EvalContext } from '../fql/eval/context';
 import { invoke } from '../fql/eval/calls';
-import { Evaluator, SOURCE } from '../fql/eval/evaluator';
+import { Evaluator, SOURCE, SOURCE_NAME } from '../fql/eval/evaluator';
 import { bind } from '../fql/eval/scope';
 import { evalState } from '../fql/eval/state';
 import { parseExpression } from '../fql/parse/parse';
+import { ParseCache } from '../fql/parse/parse-cache';
 import { str, typeName } from '../fql/values/construct';
 import type { CallSite, Value } from '../fql/values/value';
 
-const CACHE_SIZE = 1000;
-const parsed = new Map<string, Expr | QueryCheckError>();
+const parsed = new ParseCache<Expr>((source) => parseExpression(source, { allowShortLambda: true }));
 
 /** The parsed lambda expression of a stored source text; throws its QueryCheckError. */
 export function parseStoredLambda(source: string): Expr {
-  let hit = parsed.get(source);
-  if (hit === undefined) {
-    try {
-      hit = parseExpression(source, { allowShortLambda: true });
-    } catch (e) {
-      if (!(e instanceof QueryCheckError)) throw e;
-      hit = e;
-    }
-    if (parsed.size >= CACHE_SIZE) parsed.delete(parsed.keys().next().value as string);
-    parsed.set(source, hit);
-  }
+  const hit = parsed.get(source);
   if (hit instanceof QueryCheckError) throw hit;
   return hit;
 }
 
 /** Evaluate the stored lambda `source` and call it with `args`. */
-export async function callStoredLambda(ctx: EvalContext, source: string, args: readonly Value[], site: CallSite = {}): Promise<Value> {
+export async function callStoredLambda(
+  ctx: EvalContext, source: string, args: readonly Value[], site: CallSite = {}, sourceName?: string,
+): Promise<Value> {
   const expr = parseStoredLambda(source);
   const ev = new Evaluator(ctx, evalState(ctx));
-  const fn = await ev.evalExpr(expr, bind(null, SOURCE, str(source)));
+  let scope = bind(null, SOURCE, str(source));
+  if (sourceName !== undefined) scope = bind(scope, SOURCE_NAME, str(sourceName));
+  const fn = await ev.evalExpr(expr, scope);
   if (fn.t !== 'function') {
     throw new QueryError('invalid_type', `expected type: Function, received ${typeName(fn)}`, site.span);
   }

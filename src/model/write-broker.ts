@@ -11,6 +11,8 @@ import { newId } from './ids';
 import { docWriteFailure } from './write-failures';
 import { modelOf, toDocId } from './stdlib/args';
 import { schemaOf } from './definitions/schema';
+import { reservedFieldNames } from './doc-fields';
+import { noteDocumentWrite } from './definitions/query-writes';
 
 export type WriteAction = 'create' | 'update' | 'replace' | 'delete';
 
@@ -63,22 +65,49 @@ export function onSchemaWrite(hook: SchemaWriteHook): void {
 
 /** Called by every schema write before it happens; throws to refuse it. */
 export async function checkSchemaWrite(ctx: EvalContext, coll: string, action: WriteAction): Promise<void> {
+  refuseForbiddenWrite(ctx, action);
   for (const h of schemaHooks) await h(ctx, coll, action);
 }
 
+/**
+ * Runs after a write is stored, seeing the state after it (Fauna's check constraints: a check
+ * that counts an index sees the new document); throws to fail the query, which discards it.
+ */
+const afterHooks: WriteHook[] = [];
+export function afterDocumentWrite(hook: WriteHook): void {
+  afterHooks.push(hook);
+}
+
+/** Stored code that may not write (computed fields, check constraints) refuses every write. */
+export function refuseForbiddenWrite(ctx: EvalContext, method: string): void {
+  if (ctx.writesForbiddenIn !== undefined) {
+    throw new QueryError('invalid_effect', `\`${method}\` performs a write, which is not allowed in ${ctx.writesForbiddenIn}.`);
+  }
+}
+
 async function store(ctx: EvalContext, write: DocWrite): Promise<void> {
+  refuseForbiddenWrite(ctx, write.action);
   const shape = shapers.get(write.def.name);
   let w = shape ? await shape(ctx, write) : write;
   for (const s of commonShapers) w = await s(ctx, w);
   for (const h of hooks) await h(ctx, w);
   const model = modelOf(ctx);
+  noteDocumentWrite(model, w.def.id);
   if (w.after) model.writeDoc(w.def, w.id, w.after.data, w.after.ttl);
   else model.deleteDoc(w.def, w.id);
   ctx.stats.writeOps += 1;
+  for (const h of afterHooks) await h(ctx, w);
 }
 
-/** Fields a document always has; user data may not set them (`id` only on create). */
-const META_FIELDS = new Set(['id', 'coll', 'ts']);
+/**
+ * How a write's fields are read (core DataMode): `fields` (create/update/replace) takes `id` and
+ * `ttl` from them and refuses the reserved names; `data` (createData/updateData/replaceData)
+ * stores every field as user data; `v4` (FQL v4's `data`) takes `id`/`ttl` like `fields` but
+ * refuses only the metadata names, since v4 documents have no methods to collide with.
+ */
+export type DataMode = 'fields' | 'data' | 'v4';
+
+const V4_META = new Set(['id', 'coll', 'ts']);
 
 /** Null means "absent" in Fauna documents: drop null members of objects, recursively. */
 function stripNulls(fields: ReadonlyMap<string, Value>): Map<string, Value> {
@@ -107,27 +136,32 @@ function mergeFields(base: ReadonlyMap<string, Value>, patch: ReadonlyMap<string
  * `document_ttls` is false refuses a set `ttl` (Fauna's typechecker leaves `ttl` out of its
  * documents' write types; `ttl_days` and existing ttls still apply).
  */
-function takeTtl(action: 'create' | 'update' | 'replace', def: CollectionDef, fields: Map<string, Value>): bigint | null | undefined {
+function takeTtl(action: 'create' | 'update' | 'replace', def: CollectionDef, fields: Map<string, Value>, id?: string): bigint | null | undefined {
   const v = fields.get('ttl');
   if (v === undefined) return undefined;
   fields.delete('ttl');
   if (v.t === 'null') return null;
-  if (!schemaOf(def).documentTtls) throw docWriteFailure(action, def.name, 'ttl', 'Unexpected field provided');
-  if (v.t !== 'time') throw docWriteFailure(action, def.name, 'ttl', `Expected Time | Null, provided ${typeName(v)}`);
+  if (!schemaOf(def).documentTtls) throw docWriteFailure(action, def.name, 'ttl', 'Unexpected field provided', id);
+  if (v.t !== 'time') throw docWriteFailure(action, def.name, 'ttl', `Expected Time | Null, provided ${typeName(v)}`, id);
   return v.ns;
 }
 
-function rejectMeta(action: 'create' | 'update' | 'replace', coll: string, fields: ReadonlyMap<string, Value>): void {
+/** core validateReserved: `id` is taken out before on create. */
+function rejectReserved(mode: DataMode, action: 'create' | 'update' | 'replace', coll: string, fields: ReadonlyMap<string, Value>, id?: string): void {
+  if (mode === 'data') return;
+  const reserved = mode === 'v4' ? V4_META : reservedFieldNames(coll);
   for (const k of fields.keys()) {
-    if (META_FIELDS.has(k)) throw docWriteFailure(action, coll, k, `Cannot write to the reserved field \`${k}\`.`);
+    if (reserved.has(k)) throw docWriteFailure(action, coll, k, 'Is a reserved field and cannot be used', id);
   }
 }
 
-export async function createDocument(ctx: EvalContext, def: CollectionDef, data: ObjectV): Promise<DocV> {
+export async function createDocument(ctx: EvalContext, def: CollectionDef, data: ObjectV, mode: DataMode = 'fields'): Promise<DocV> {
   const model = modelOf(ctx);
   const fields = new Map(data.v);
   let id: string;
-  const given = fields.get('id');
+  const given = mode === 'data' ? undefined : fields.get('id');
+  // core getOrMakeID: an explicit null id is a missing required field.
+  if (mode === 'fields' && given?.t === 'null') throw docWriteFailure('create', def.name, 'id', 'Missing required field of type ID | String | Long');
   if (given !== undefined && given.t !== 'null') {
     const parsed = toDocId(given);
     if (parsed === undefined) {
@@ -144,9 +178,9 @@ export async function createDocument(ctx: EvalContext, def: CollectionDef, data:
   } else {
     id = newId();
   }
-  fields.delete('id');
-  rejectMeta('create', def.name, fields);
-  const ttl = takeTtl('create', def, fields);
+  if (mode !== 'data') fields.delete('id');
+  rejectReserved(mode, 'create', def.name, fields);
+  const ttl = mode === 'data' ? undefined : takeTtl('create', def, fields);
   await store(ctx, {
     action: 'create', def, id, after: { data: stripNulls(fields), ttl: ttl ?? undefined }, explicitId: given !== undefined && given.t !== 'null',
   });
@@ -165,11 +199,11 @@ async function existing(ctx: EvalContext, ref: DocV): Promise<{ def: CollectionD
 }
 
 /** `update` (deep merge) or `replace` of an existing document. */
-export async function rewriteDocument(ctx: EvalContext, ref: DocV, patch: ObjectV, action: 'update' | 'replace'): Promise<DocV> {
+export async function rewriteDocument(ctx: EvalContext, ref: DocV, patch: ObjectV, action: 'update' | 'replace', mode: DataMode = 'fields'): Promise<DocV> {
   const { def, doc } = await existing(ctx, ref);
   const fields = new Map(patch.v);
-  rejectMeta(action, def.name, fields);
-  const ttlChange = takeTtl(action, def, fields);
+  rejectReserved(mode, action, def.name, fields, ref.id);
+  const ttlChange = mode === 'data' ? undefined : takeTtl(action, def, fields, ref.id);
   const data = action === 'update' ? mergeFields(doc.data, fields) : stripNulls(fields);
   const ttl = ttlChange === undefined ? doc.ttl : ttlChange ?? undefined;
   await store(ctx, { action, def, id: ref.id, before: doc, after: { data, ttl } });

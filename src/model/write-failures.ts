@@ -4,9 +4,20 @@ import { QueryError } from '../fql/errors';
 
 export type WriteKind = 'create' | 'update' | 'replace';
 
+/**
+ * Fauna's headline of a failed document write: ``Failed to create document in collection `C`.``,
+ * and for an existing document (update and replace alike) ``Failed to update document with id
+ * 1 in collection `C`.``.
+ */
+export function docWriteMessage(action: WriteKind, coll: string, id?: string): string {
+  return action === 'create' || id === undefined
+    ? `Failed to ${action} document in collection \`${coll}\`.`
+    : `Failed to update document with id ${id} in collection \`${coll}\`.`;
+}
+
 /** ``Failed to create document in collection `Key`.`` with one constraint failure. */
-export function docWriteFailure(action: WriteKind, coll: string, path: string, message: string): QueryError {
-  return new QueryError('constraint_failure', `Failed to ${action} document in collection \`${coll}\`.`, undefined, {
+export function docWriteFailure(action: WriteKind, coll: string, path: string, message: string, id?: string): QueryError {
+  return new QueryError('constraint_failure', docWriteMessage(action, coll, id), undefined, {
     constraintFailures: [{ paths: [[path]], message }],
   });
 }

@@ -62,8 +62,8 @@ async function submittedFiles(req: ServerRequest, override: boolean, previous: F
 }
 
 export function createSchemaEndpoint(opts: SchemaEndpointOptions): Handler {
-  const session = <T>(c: Call, readOnly: boolean, work: (s: SchemaSession) => Promise<T>, extra: { commit?: boolean; trusted?: boolean } = {}) =>
-    inSession(opts, { credentials: c.credentials, readOnly, commit: extra.commit ?? !readOnly, trusted: extra.trusted }, work);
+  const session = <T>(c: Call, readOnly: boolean, work: (s: SchemaSession) => Promise<T>, extra: { commit?: boolean; schemaDryRun?: boolean } = {}) =>
+    inSession(opts, { credentials: c.credentials, readOnly, commit: extra.commit ?? !readOnly, schemaDryRun: extra.schemaDryRun }, work);
 
   const files = (c: Call) => session(c, true, async (s) => {
     checkAccess(s, 'read');
@@ -122,7 +122,7 @@ export function createSchemaEndpoint(opts: SchemaEndpointOptions): Handler {
     const after = await submittedFiles(c.req, c.params.override, before);
     await applyFiles(s, parseFiles(after));
     return ok({ version, diff: renderDiff(c.params.format ?? 'semantic', before, after) });
-  }, { commit: false, trusted: true });
+  }, { commit: false, schemaDryRun: true });
 
   const status = (c: Call) => session(c, true, async (s) => {
     checkAccess(s, 'read');
@@ -186,9 +186,14 @@ export function createSchemaEndpoint(opts: SchemaEndpointOptions): Handler {
   return async (req: ServerRequest): Promise<ServerResponse> => {
     try {
       const r = route(req.path);
-      if (!r) throw NOT_FOUND();
-      if (req.method !== r.method) throw METHOD_NOT_ALLOWED();
-      return await r.run({ req, params: parseParams(req.query), credentials: parseAuthorization(req.headers.authorization) });
+      const call: Call = { req, params: parseParams(req.query), credentials: parseAuthorization(req.headers.authorization) };
+      if (!r || req.method !== r.method) {
+        // Core authenticates and checks the right to read schema before routing: 401 and 403
+        // come before 404 and 405.
+        await session(call, true, async (s) => checkAccess(s, 'read'));
+        throw r ? METHOD_NOT_ALLOWED() : NOT_FOUND();
+      }
+      return await r.run(call);
     } catch (e) {
       if (e instanceof SchemaApiError) return errorResponse(e);
       throw e;

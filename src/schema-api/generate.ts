@@ -44,7 +44,9 @@ function predicateBlock(predicate: string, pad: string): string {
 
 function indexPath(entry: Value, withOrder: boolean): string {
   const f = fieldsOf(entry);
-  let path = stringOf(f.get('field')) ?? (entry.t === 'string' ? entry.v : '');
+  const given = stringOf(f.get('field')) ?? (entry.t === 'string' ? entry.v : '');
+  // Definitions made through FQL may omit the leading dot (`unique: ["iban"]`); FSL needs it.
+  let path = given.startsWith('.') ? given : `.${given}`;
   if (f.get('mva')?.t === 'boolean' && (f.get('mva') as { v: boolean }).v) path = `mva(${path})`;
   if (withOrder && stringOf(f.get('order')) === 'desc') path = `desc(${path})`;
   return path;

@@ -20,7 +20,7 @@ export interface SchemaSession {
   readonly kv: KvTxn;
   readonly model: ModelTxnImpl;
   readonly principal: Principal;
-  /** The context FQL methods run in; the caller's principal is attached unless `trusted`. */
+  /** The context FQL methods run in, with the caller's principal attached. */
   readonly ctx: EvalContext;
 }
 
@@ -34,8 +34,11 @@ export interface SessionRun {
   readonly readOnly: boolean;
   /** Commit the work (false: always roll back, e.g. to validate a schema by applying it). */
   readonly commit: boolean;
-  /** Run FQL methods without the caller's permissions (dry runs of a diff). */
-  readonly trusted?: boolean;
+  /**
+   * A dry run of schema changes (diff, validate; never committed): the schema writes it simulates
+   * skip their permission check, the FQL it evaluates keeps the caller's permissions.
+   */
+  readonly schemaDryRun?: boolean;
 }
 
 export async function inSession<T>(opts: SessionOptions, run: SessionRun, work: (s: SchemaSession) => Promise<T>): Promise<T> {
@@ -44,14 +47,15 @@ export async function inSession<T>(opts: SessionOptions, run: SessionRun, work: 
   const isRoot = await opts.isRoot(creds);
   for (let attempt = 0; ; attempt++) {
     const begun = await beginAttempt(opts.engine, {
-      credentials: creds, isRoot, readOnly: run.readOnly, trusted: run.trusted,
+      credentials: creds, isRoot, readOnly: run.readOnly, schemaDryRun: run.schemaDryRun,
       deadline: performance.now() + SCHEMA_TIMEOUT_MS, stats: newStats(),
     });
     if (!begun) throw UNAUTHORIZED();
     const { kv, model, principal, ctx } = begun;
     try {
       const result = await work({ kv, model, principal, ctx });
-      if (run.commit) await kv.commit();
+      // A dry run skipped schema-write checks: it must never commit.
+      if (run.commit && !run.schemaDryRun) await kv.commit();
       else await kv.rollback();
       return result;
     } catch (e) {

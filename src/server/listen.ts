@@ -1,24 +1,31 @@
 // One TCP port speaking HTTP/1.1 and cleartext HTTP/2 with prior knowledge (spec §0): Node's
 // http2 server cannot accept HTTP/1.1 without TLS, so each connection's first bytes are
 // sniffed for the HTTP/2 preface ("PRI * HTTP/2.0") and the socket is handed to the matching
-// server. Idle timeouts are long (the fauna driver keeps sessions open 5 s between queries and
-// races GOAWAY), and closing is graceful: stop accepting, let in-flight requests finish.
+// server. Closing is graceful: stop accepting, let in-flight requests finish.
+//
+// Transport limits (transport-limits.ts) are enforced here and in the adapter: connections per
+// client address, the sniff timeout, HTTP/1.1 header and keep-alive timeouts, HTTP/2 stream
+// caps and idle sessions; bodies (timeout, budget) are the adapter's. Idle timeouts are long
+// (the fauna driver keeps sessions open 5 s between queries and races GOAWAY) and only apply
+// while nothing is in flight, so long-lived responses are never cut by them.
 import * as http from 'node:http';
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import type { Handler } from './http-types';
 import { type NodeRequest, type NodeResponse, nodeListener } from './node-adapter';
+import { DEFAULT_LIMITS, type TransportLimits } from './transport-limits';
 
 const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 /** Bytes needed to tell the HTTP/2 preface apart from any HTTP/1.1 method. */
 const SNIFF_BYTES = 4;
-const KEEP_ALIVE_MS = 75_000;
 /** How long close() waits for in-flight requests before cutting connections. */
 const DEFAULT_GRACE_MS = 10_000;
 
 export interface ListenOptions {
   readonly port: number;
   readonly host?: string;
+  /** Defaults to DEFAULT_LIMITS, field by field. */
+  readonly limits?: Partial<TransportLimits>;
 }
 
 export interface RunningServer {
@@ -28,16 +35,72 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
-const BAD_REQUEST = 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n';
+/** Bodiless answers to HTTP/1.1 requests the parser rejects (Node's own codes). */
+function clientErrorResponse(code: string | undefined): string {
+  const status = code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout'
+    : code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+  return `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`;
+}
+
+/** Close an HTTP/2 session with GOAWAY; destroy it if it has not closed after `graceMs`. */
+function closeSession(s: http2.ServerHttp2Session, graceMs: number): void {
+  if (s.closed || s.destroyed) return;
+  s.close();
+  setTimeout(() => s.destroy(), graceMs).unref();
+}
+
+/** Closes `s` once it has had no open stream for `idleMs`. */
+function closeWhenIdle(s: http2.ServerHttp2Session, idleMs: number, graceMs: number): void {
+  let open = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (): void => { timer = setTimeout(() => closeSession(s, graceMs), idleMs).unref(); };
+  arm();
+  s.on('stream', (stream: http2.ServerHttp2Stream) => {
+    open++;
+    clearTimeout(timer);
+    stream.once('close', () => { if (--open === 0 && !s.closed) arm(); });
+  });
+  s.once('close', () => clearTimeout(timer));
+}
+
+/** Open connections per client address, refusing those past `max`. */
+class AddressCounter {
+  private readonly counts = new Map<string, number>();
+  constructor(private readonly max: number) {}
+
+  /** Count `socket` until it closes; false if its address already has `max` connections. */
+  admit(socket: net.Socket): boolean {
+    const addr = socket.remoteAddress ?? '';
+    const n = this.counts.get(addr) ?? 0;
+    if (n >= this.max) return false;
+    this.counts.set(addr, n + 1);
+    socket.once('close', () => {
+      const left = (this.counts.get(addr) ?? 1) - 1;
+      if (left === 0) this.counts.delete(addr);
+      else this.counts.set(addr, left);
+    });
+    return true;
+  }
+}
 
 export function listen(handler: Handler, opts: ListenOptions): Promise<RunningServer> {
-  const onRequest = nodeListener(handler);
+  const limits: TransportLimits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const onRequest = nodeListener(handler, limits);
+  const perAddress = new AddressCounter(limits.maxConnectionsPerAddress);
   const sockets = new Set<net.Socket>();
   /** Connections whose first bytes have not arrived yet. */
   const unsniffed = new Set<net.Socket>();
   let closing = false;
 
-  const h1 = http.createServer({ keepAliveTimeout: KEEP_ALIVE_MS, requestTimeout: 0, headersTimeout: KEEP_ALIVE_MS + 5_000 });
+  // Bodies have their own timeout (the adapter's); Node checks header deadlines every
+  // connectionsCheckingInterval, which it only starts for servers that listen themselves.
+  const h1 = http.createServer({
+    keepAliveTimeout: limits.idleTimeoutMs,
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: 0,
+    connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
+  });
+  h1.emit('listening');
   // In-flight requests per HTTP/1.1 connection, so that close() can end idle keep-alive
   // connections (Node only tracks them for servers that listen themselves).
   const h1Active = new Map<net.Socket, number>();
@@ -52,12 +115,12 @@ export function listen(handler: Handler, opts: ListenOptions): Promise<RunningSe
     if (closing) res.setHeader('connection', 'close');
     onRequest(req, res);
   });
-  h1.on('clientError', (_err, socket: net.Socket) => {
-    if (socket.writable) socket.end(BAD_REQUEST);
+  h1.on('clientError', (err: NodeJS.ErrnoException, socket: net.Socket) => {
+    if (socket.writable) socket.end(clientErrorResponse(err.code));
     else socket.destroy();
   });
 
-  const h2 = http2.createServer({ settings: { maxConcurrentStreams: 1000 } });
+  const h2 = http2.createServer({ settings: { maxConcurrentStreams: limits.maxStreamsPerConnection } });
   h2.on('request', (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) =>
     onRequest(req as unknown as NodeRequest, res as unknown as NodeResponse));
   h2.on('sessionError', () => { /* the session is torn down; nothing else to do */ });
@@ -66,6 +129,7 @@ export function listen(handler: Handler, opts: ListenOptions): Promise<RunningSe
     sessions.add(s);
     s.on('close', () => sessions.delete(s));
     s.on('error', () => s.destroy());
+    closeWhenIdle(s, limits.idleTimeoutMs, DEFAULT_GRACE_MS);
     if (closing) s.close();
   });
   h2.setTimeout(0);
@@ -75,12 +139,17 @@ export function listen(handler: Handler, opts: ListenOptions): Promise<RunningSe
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
     socket.setNoDelay(true);
-    if (closing) {
+    if (closing || !perAddress.admit(socket)) {
       socket.destroy();
       return;
     }
     unsniffed.add(socket);
-    socket.once('close', () => unsniffed.delete(socket));
+    // A connection that never says which protocol it speaks holds a socket for nothing.
+    const sniffTimer = setTimeout(() => socket.destroy(), limits.sniffTimeoutMs).unref();
+    socket.once('close', () => {
+      unsniffed.delete(socket);
+      clearTimeout(sniffTimer);
+    });
     let head: Buffer = Buffer.alloc(0);
     const onData = (chunk: Buffer): void => {
       head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
@@ -89,6 +158,7 @@ export function listen(handler: Handler, opts: ListenOptions): Promise<RunningSe
       if (isPrefix && head.length < SNIFF_BYTES) return;
       socket.off('data', onData);
       unsniffed.delete(socket);
+      clearTimeout(sniffTimer);
       socket.pause();
       socket.unshift(head);
       if (isPrefix) {
@@ -114,6 +184,8 @@ export function listen(handler: Handler, opts: ListenOptions): Promise<RunningSe
         host: addr.address,
         close: (graceMs = DEFAULT_GRACE_MS) => {
           closing = true;
+          // Stops Node's header-deadline checks and ends idle keep-alive connections.
+          h1.close();
           const stopped = new Promise<void>((done) => tcp.close(() => done()));
           for (const [socket, active] of h1Active) if (active === 0) socket.end();
           for (const s of sessions) s.close();

@@ -2,9 +2,10 @@
 // to the ServerRequest/ServerResponse model. Both expose the same surface used here.
 import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import {
-  type Handler, MAX_REQUEST_BYTES, RequestTooLargeError, type ServerRequest, type ServerResponse,
-} from './http-types';
+import { BodyBudget } from './body-budget';
+import { type Handler, RequestTooLargeError, type ServerRequest, type ServerResponse } from './http-types';
+import { type BodyOutcome, receiveBody } from './receive-body';
+import { protocolError } from './responses';
 
 /** The parts of http.IncomingMessage / http2.Http2ServerRequest used here. */
 export interface NodeRequest extends NodeJS.ReadableStream {
@@ -13,6 +14,9 @@ export interface NodeRequest extends NodeJS.ReadableStream {
   readonly headers: IncomingHttpHeaders;
   readonly httpVersion: string;
   readonly socket?: { readonly remoteAddress?: string } | null;
+  /** The HTTP/2 stream (HTTP/2 requests only). */
+  readonly stream?: { close(code?: number): void; once(event: 'finish', cb: () => void): unknown };
+  destroy(): unknown;
 }
 
 /** The parts of http.ServerResponse / http2.Http2ServerResponse used here. */
@@ -20,7 +24,7 @@ export interface NodeResponse {
   writeHead(status: number, headers: Record<string, string>): unknown;
   write(chunk: string | Buffer): boolean;
   end(chunk?: string | Buffer): unknown;
-  once(event: 'close' | 'drain', cb: () => void): unknown;
+  once(event: 'close' | 'drain' | 'finish', cb: () => void): unknown;
   readonly writableEnded: boolean;
   readonly headersSent: boolean;
   destroy?(): void;
@@ -36,43 +40,21 @@ function normaliseHeaders(raw: IncomingHttpHeaders): Record<string, string | und
   return out;
 }
 
-function readBody(req: NodeRequest, headers: Record<string, string | undefined>): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(headers['content-length']);
-    if (declared > MAX_REQUEST_BYTES) {
-      req.resume(); // drain without buffering
-      reject(new RequestTooLargeError());
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (c: Buffer) => {
-      if (tooLarge) return;
-      size += c.length;
-      if (size > MAX_REQUEST_BYTES) {
-        tooLarge = true;
-        chunks.length = 0;
-        reject(new RequestTooLargeError());
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => {
-      if (!tooLarge) resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
-    });
-    req.on('error', reject);
-  });
-}
-
-export function toServerRequest(req: NodeRequest, onClose: (cb: () => void) => void): ServerRequest {
+/**
+ * A ServerRequest over a Node request whose body has been received (or failed with
+ * `bodyError`); `onClose` registers what to do when the client goes away.
+ */
+export function toServerRequest(
+  req: NodeRequest, body: Promise<Buffer>, onClose: (cb: () => void) => void,
+): ServerRequest {
   const receivedAt = performance.now();
   const url = req.url ?? '/';
   const qi = url.indexOf('?');
   const headers = normaliseHeaders(req.headers);
   const controller = new AbortController();
   onClose(() => controller.abort());
-  let body: Promise<Buffer> | undefined;
+  // Callers that never read the body must not see an unhandled rejection.
+  body.catch(() => undefined);
   return {
     method: (req.method ?? 'GET').toUpperCase(),
     path: qi < 0 ? url : url.slice(0, qi),
@@ -80,7 +62,7 @@ export function toServerRequest(req: NodeRequest, onClose: (cb: () => void) => v
     headers,
     httpVersion: req.httpVersion,
     receivedAt,
-    body: () => (body ??= readBody(req, headers)),
+    body: () => body,
     signal: controller.signal,
     remoteAddress: req.socket?.remoteAddress,
   };
@@ -123,21 +105,77 @@ export async function writeResponse(req: ServerRequest, res: NodeResponse, out: 
   }
 }
 
+export interface AdapterLimits {
+  readonly bodyTimeoutMs: number;
+  readonly bodyBufferBytes: number;
+}
+
+const isHttp2 = (req: NodeRequest): boolean => req.httpVersion.startsWith('2');
+
+/**
+ * Answer a request the transport refuses before any handler sees it. HTTP/2 streams are reset
+ * once answered (the client stops sending); HTTP/1.1 connections are closed if `close`
+ * (a client too slow to send its body), else the rest of the body is discarded (receiveBody).
+ */
+function refuse(nreq: NodeRequest, nres: NodeResponse, close: boolean, status: number, code: string, message: string): void {
+  const out = protocolError(status, code, message);
+  const body = Buffer.from(out.body as string, 'utf8');
+  const headers: Record<string, string> = { ...out.headers, 'content-length': String(body.length) };
+  if (isHttp2(nreq)) stopStreamWhenAnswered(nreq);
+  else if (close) headers.connection = 'close';
+  nres.writeHead(status, headers);
+  nres.end(body);
+}
+
+/** Reset an HTTP/2 stream (NO_ERROR) once its answer is out, so that the client stops sending its body. */
+function stopStreamWhenAnswered(nreq: NodeRequest): void {
+  // The stream's own 'finish' (the response's waits for the stream to close, which a client
+  // still sending never lets happen).
+  const stream = nreq.stream;
+  stream?.once('finish', () => stream.close());
+}
+
+/** The handler's view of a received body: the bytes, or the 413 it must answer. */
+function bodyOf(outcome: BodyOutcome): Promise<Buffer> {
+  return outcome.kind === 'body' ? Promise.resolve(outcome.body) : Promise.reject(new RequestTooLargeError());
+}
+
 /** Adapt a Handler to Node's ('request', req, res) event. */
-export function nodeListener(handler: Handler): (req: NodeRequest, res: NodeResponse) => void {
+export function nodeListener(handler: Handler, limits: AdapterLimits): (req: NodeRequest, res: NodeResponse) => void {
+  const budget = new BodyBudget(limits.bodyBufferBytes);
   return (nreq, nres) => {
-    const req = toServerRequest(nreq, (cb) => nres.once('close', cb));
-    handler(req)
-      .then((out) => writeResponse(req, nres, out))
-      .catch((err: unknown) => {
-        // The app already turns handler failures into 500s; this only guards the writer.
-        console.error('response write failed:', err);
-        if (!nres.headersSent) {
-          nres.writeHead(500, { 'content-type': 'application/json;charset=utf-8' });
-          nres.end('{"error":{"code":"internal_error","message":"Internal server error."}}');
-        } else if (!nres.writableEnded) {
-          nres.destroy?.();
-        }
-      });
+    receiveBody(nreq, { timeoutMs: limits.bodyTimeoutMs, budget }).then((outcome) => {
+      switch (outcome.kind) {
+        case 'aborted': return; // nobody to answer, nothing worth logging
+        case 'timeout':
+          return refuse(nreq, nres, true, 408, 'request_timeout', `The request body was not received within ${limits.bodyTimeoutMs} ms.`);
+        case 'overBudget':
+          return refuse(nreq, nres, false, 503, 'limit_exceeded', 'Too many request bodies are being received at once. Retry later.');
+        case 'tooLarge':
+        case 'body':
+          return dispatch(handler, nreq, nres, outcome);
+      }
+    });
   };
+}
+
+function dispatch(handler: Handler, nreq: NodeRequest, nres: NodeResponse, outcome: BodyOutcome): void {
+  const req = toServerRequest(nreq, bodyOf(outcome), (cb) => nres.once('close', cb));
+  // The rest of an oversized body is discarded (HTTP/1.1) or not wanted (HTTP/2).
+  if (outcome.kind === 'tooLarge' && isHttp2(nreq)) stopStreamWhenAnswered(nreq);
+  handler(req)
+    .finally(() => { if (outcome.kind === 'body') outcome.release(); })
+    .then((out) => writeResponse(req, nres, out))
+    .catch((err: unknown) => {
+      // The app already turns handler failures into 500s; this only guards the writer. A
+      // client that went away is not an error worth a line.
+      if (req.signal.aborted) return;
+      console.error(`response write failed: ${err instanceof Error ? err.message : String(err)}`);
+      if (!nres.headersSent) {
+        nres.writeHead(500, { 'content-type': 'application/json;charset=utf-8' });
+        nres.end('{"error":{"code":"internal_error","message":"Internal server error."}}');
+      } else if (!nres.writableEnded) {
+        nres.destroy?.();
+      }
+    });
 }

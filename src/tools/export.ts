@@ -28,6 +28,9 @@ FAUNA_DATA_DIR, else ./data. Stop a server on a SQLite data directory first.
 /** Text is written to the file in pieces of about this size. */
 const WRITE_BUFFER_CHARS = 1 << 20;
 
+/** A dump holds key and credential hashes: its files are the owner's only. */
+const DUMP_FILE_MODE = 0o600;
+
 /** One chunk file being written: pairs, text size and checksum so far. */
 class ChunkWriter {
   readonly file: string;
@@ -40,7 +43,7 @@ class ChunkWriter {
 
   constructor(dir: string, index: number) {
     this.file = chunkFileName(index);
-    this.fd = fs.openSync(path.join(dir, this.file), 'wx');
+    this.fd = fs.openSync(path.join(dir, this.file), 'wx', DUMP_FILE_MODE);
   }
 
   write(line: string): void {
@@ -69,14 +72,14 @@ class ChunkWriter {
 }
 
 function prepareOutDir(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true });
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (fs.readdirSync(dir).length > 0) throw new Error(`output directory ${dir} is not empty`);
 }
 
 /** Writes the manifest last and atomically: its presence marks a complete dump. */
 function writeManifest(dir: string, manifest: DumpManifest): void {
   const tmp = path.join(dir, `${MANIFEST_FILE}.tmp`);
-  const fd = fs.openSync(tmp, 'w');
+  const fd = fs.openSync(tmp, 'w', DUMP_FILE_MODE);
   fs.writeSync(fd, JSON.stringify(manifest, null, 2) + '\n');
   fs.fsyncSync(fd);
   fs.closeSync(fd);

@@ -4,8 +4,9 @@
 // A document's own fields that point at other documents stay references (`@ref`).
 import type { EvalContext } from '../fql/eval/context';
 import type { Callable, DocV, FqlSet, NamedDocV, NullDocV, Value } from '../fql/values/value';
-import type { DocData, NamedData } from '../model/model-api';
+import { allFields, type DocData, type NamedData } from '../model/model-api';
 import type { MValue } from './materialized';
+import { displayedFields } from '../model/doc-fields';
 import { defaultPageSize, encodeCursor, pageSet } from '../fql/eval/sets/paginate';
 import { MAX_RESULT_SIZE, resultTooLarge } from '../fql/limits';
 import { valueSize } from '../fql/values/size';
@@ -80,8 +81,9 @@ class Materializer {
     if (!read) this.docs.set(key, (read = this.ctx.model.readDoc(ref)));
     const d = await read;
     if ('t' in d) return d;
-    this.charge(fieldsCost(d.data));
-    return { t: 'doc', coll: d.coll, id: d.id, ts: d.ts, ttl: d.ttl, data: shallowFields(d.data) };
+    const fields = displayedFields(d.coll, await allFields(d, this.ctx));
+    this.charge(fieldsCost(fields));
+    return { t: 'doc', coll: d.coll, id: d.id, ts: d.ts, ttl: d.ttl, data: shallowFields(fields) };
   }
 
   private async namedDoc(ref: NamedDocV): Promise<MValue> {

@@ -154,9 +154,13 @@ describe('databases and scoped secrets', () => {
   });
 
   it('deleting a database deletes its contents and its children', async () => {
-    const key = (await svc.data(ROOT, 'Key.create({ role: "admin", database: "child" })')).secret;
+    const key = await svc.data(ROOT, 'Key.create({ role: "admin", database: "child" })');
+    // Refused while a key refers to it (core ForeignKey: Database Src("name") → Key "database").
+    const refused = await svc.run(ROOT, 'Database.byName("child")!.delete()');
+    assert.equal(!refused.ok && refused.message, 'Failed to delete Database `child`.');
+    await svc.data(ROOT, 'Key.all().where(.database == "child").forEach(.delete())');
     await svc.data(ROOT, 'Database.byName("child")!.delete()');
-    assert.equal((await svc.run(key, '1') as { status: number }).status, 401);
+    assert.equal((await svc.run(key.secret, '1') as { status: number }).status, 401);
     assert.equal((await svc.run('secret:child:admin', '1') as { status: number }).status, 401);
     await svc.data(ROOT, 'Database.create({ name: "child" })');
     assert.deepEqual(await svc.data('secret:child:admin', 'Collection.all().toArray()'), []);

@@ -68,7 +68,7 @@ describe('schema API', () => {
     assert.match(syntax.body.error!.message, /^error: .*\nat main\.fsl:\d+:\d+\n/);
     const badRole = await api.push({ 'main.fsl': 'collection Keep {}\n\n@role(nobody)\nfunction F() {\n  1\n}\n' }, false);
     assert.equal(badRole.status, 400);
-    assert.match(badRole.body.error!.message, /Failed to create Function\.\nconstraint failures:\n {2}role: Role `nobody` does not exist\./);
+    assert.match(badRole.body.error!.message, /Failed to create Function\.\nconstraint failures:\n {2}role: Field refers to an unknown role name `nobody`\./);
     assert.match(badRole.body.error!.message, /at main\.fsl:4:10/);
     assert.equal(await data(admin, fql`Collection.byName("Keep").exists()`), false);
     const stale = await api.request('POST', '/update', { version: '1', staged: 'false' }, { 'main.fsl': 'collection X {}' });

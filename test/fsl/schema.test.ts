@@ -120,6 +120,12 @@ function Login(email: String, password: String): Token {
     assert.equal(g.signature, '(...nums: Array<Number>) => Any');
   });
 
+  it('reads a role that is not an identifier as a string, as Fauna writes it', () => {
+    // core SchemaSourceSpec: a function with role server-readonly is shown as @role("server-readonly").
+    const [f] = parseSchema('@role("server-readonly")\nfunction id(x) {\n  x\n}\n') as FunctionDef[];
+    assert.equal(f.role, 'server-readonly');
+  });
+
   it('reads role predicates and access providers', () => {
     const [r, ap] = parseSchema(`role Manager {
   membership Account {
@@ -173,5 +179,28 @@ access provider Auth0 {
     assert.equal(fail('collection Foo {\n  unique [.a.b()]\n}').diagnostics[0].message, 'Invalid field path');
     assert.equal(fail('collection Foo {\n  history_days "x"\n}').diagnostics[0].message, 'Expected an integer');
     assert.equal(fail('index Foo {}').diagnostics[0].message, 'Unexpected `index`');
+  });
+
+  // Core FSLParserSpec.scala ("handle nl correctly after type exprs") and FQL2CollectionSpec.scala
+  // ("defaults in nested fields", "cannot set a struct with defaults to null").
+  it('reads newline-separated struct fields with nested defaults', () => {
+    const [c] = parseSchema('collection User {\n  address: {\n    street: Number = 10\n    city: String?\n  }\n  b: Int\n}') as CollectionDef[];
+    assert.deepEqual(c.fields.map((f) => [f.name, f.typeSource]), [
+      ['address', '{\n    street: Number = 10\n    city: String?\n  }'],
+      ['b', 'Int'],
+    ]);
+    const t = c.fields[0].type;
+    assert.ok(t?.kind === 'typeObject');
+    assert.deepEqual(t.fields.map((f) => [f.key, f.fallback !== undefined]), [['street', true], ['city', false]]);
+  });
+
+  // Core FSLParserSpec.scala ("reject duplicate unique constraints": `.name` and `.["name"]` are
+  // the same path; "render a paths in FQL form").
+  it('stores selector paths in display form', () => {
+    const [c] = parseSchema('collection Foo {\n  unique [.phone .email]\n  unique [.["name"], .["0baz"], .a["b c"][0]]\n}') as CollectionDef[];
+    assert.deepEqual(c.uniqueConstraints.map((u) => u.fields.map((f) => f.field)), [
+      ['.phone.email'],
+      ['.name', '.["0baz"]', '.a["b c"][0]'],
+    ]);
   });
 });

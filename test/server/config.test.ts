@@ -10,6 +10,10 @@ test('defaults', () => {
     host: '0.0.0.0', port: 8443, dataDir: './data', storageUrl: undefined,
     rootSecrets: ['secret'], rootSecretHashes: [], bcryptCost: 10,
     workers: Math.max(4, availableParallelism() * 2), workerMemoryMb: 512, clientConcurrency: undefined,
+    limits: {
+      sniffTimeoutMs: 10_000, headersTimeoutMs: 20_000, bodyTimeoutMs: 60_000, idleTimeoutMs: 75_000,
+      maxStreamsPerConnection: 100, maxConnectionsPerAddress: 256, bodyBufferBytes: 256 * 1024 * 1024,
+    },
   });
 });
 
@@ -21,6 +25,20 @@ test('query workers', () => {
   assert.ok(e !== 'help');
   assert.deepEqual([e.workers, e.workerMemoryMb], [3, 128]);
   assert.throws(() => parseConfig(['--worker-memory-mb', '10'], {}), /worker-memory-mb must be an integer between 64 and 65536/);
+});
+
+test('transport limits from options and environment', () => {
+  const c = parseConfig(
+    ['--sniff-timeout-ms', '100', '--headers-timeout-ms=200', '--body-timeout-ms', '300', '--idle-timeout-ms', '400',
+      '--max-streams-per-connection', '5', '--body-buffer-mib', '8'],
+    { MAX_CONNECTIONS_PER_ADDRESS: '3', MAX_STREAMS_PER_CONNECTION: '9', IDLE_TIMEOUT_MS: '1' });
+  assert.ok(c !== 'help');
+  assert.deepEqual(c.limits, {
+    sniffTimeoutMs: 100, headersTimeoutMs: 200, bodyTimeoutMs: 300, idleTimeoutMs: 400,
+    maxStreamsPerConnection: 5, maxConnectionsPerAddress: 3, bodyBufferBytes: 8 * 1024 * 1024,
+  });
+  assert.throws(() => parseConfig(['--body-buffer-mib', '7'], {}), { message: "body-buffer-mib must be an integer between 8 and 1048576, got '7'" });
+  assert.throws(() => parseConfig([], { SNIFF_TIMEOUT_MS: '0' }), { message: "sniff-timeout-ms must be an integer between 1 and 3600000, got '0'" });
 });
 
 test('options override environment', () => {

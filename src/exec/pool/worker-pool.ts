@@ -139,6 +139,13 @@ export class WorkerPool {
     return this.slots.size;
   }
 
+  /** Workers started and waiting for a request. */
+  get idle(): number {
+    let n = 0;
+    for (const s of this.slots) if (s.ready && !s.dead && !s.job) n++;
+    return n;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.reaper);

@@ -153,7 +153,12 @@ export type TypeExpr =
   | { readonly kind: 'typeUnion'; readonly members: readonly TypeExpr[]; readonly span: Span }
   | { readonly kind: 'typeOptional'; readonly inner: TypeExpr; readonly span: Span }
   | { readonly kind: 'typeLiteral'; readonly value: string | number | boolean | null; readonly span: Span }
-  | { readonly kind: 'typeObject'; readonly fields: readonly { key: string; type: TypeExpr; optional: boolean }[]; readonly wildcard: TypeExpr | null; readonly span: Span }
+  | {
+    readonly kind: 'typeObject';
+    /** `fallback`: an FSL default (`street: Number = 10`), the span of its expression. */
+    readonly fields: readonly { key: string; type: TypeExpr; optional: boolean; fallback?: Span }[];
+    readonly wildcard: TypeExpr | null; readonly span: Span;
+  }
   | { readonly kind: 'typeTuple'; readonly elements: readonly TypeExpr[]; readonly span: Span }
   | { readonly kind: 'typeFunction'; readonly params: readonly TypeExpr[]; readonly result: TypeExpr; readonly span: Span };
 

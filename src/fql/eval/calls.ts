@@ -9,7 +9,8 @@ import type { Callable, CallSite, FunctionV, LambdaFn, NativeFn, Value } from '.
 import type { EvalContext } from './context';
 import { arityAccepts, arityFromDef, invalidFuncArity, invalidFuncParamArity, stackOverflow, type Arity } from './failures';
 import type { Evaluator } from './evaluator';
-import { bind, type Scope } from './scope';
+import { bind, lookup, type Scope } from './scope';
+import { SOURCE, SOURCE_NAME } from './evaluator';
 import { checkpoint, MAX_STACK_FRAMES } from './state';
 
 export type UdfInvoker = (ctx: EvalContext, name: string, args: readonly Value[], site: CallSite) => Promise<Value>;
@@ -56,7 +57,7 @@ export async function invoke(ev: Evaluator, fn: Callable, args: readonly Value[]
     switch (fn.kind) {
       case 'lambda':
         if (isDecodedLambda(fn)) return await runDecoded(ev, fn, args, site);
-        return await ev.evalExpr(fn.body as never, bindParams(fn, args));
+        return await runLambda(ev, fn, args);
       case 'native': return await fn.call(ctx, args, site);
       case 'udf':
         if (!udfInvoker) throw new QueryError('invalid_function_invocation', `The function \`${fn.name}\` cannot be called here.`);
@@ -76,6 +77,23 @@ async function runDecoded(ev: Evaluator, fn: LambdaFn, args: readonly Value[], s
     return await ev.evalExpr(fn.body as never, bindParams(fn, args));
   } catch (err) {
     if (err instanceof QueryError) err.span = site.span;
+    throw err;
+  }
+}
+
+/**
+ * A lambda written in stored code (a UDF body, a computed field) may run after that code
+ * returned (a set's `map` materialised by the query): its errors still point into its source.
+ */
+async function runLambda(ev: Evaluator, fn: LambdaFn, args: readonly Value[]): Promise<Value> {
+  try {
+    return await ev.evalExpr(fn.body as never, bindParams(fn, args));
+  } catch (err) {
+    if (err instanceof QueryError && err.span !== undefined && err.origin === undefined) {
+      const text = lookup(fn.env as Scope | null, SOURCE);
+      const name = lookup(fn.env as Scope | null, SOURCE_NAME);
+      if (text?.t === 'string' && name?.t === 'string') err.origin = { text: text.v, name: name.v };
+    }
     throw err;
   }
 }
@@ -101,12 +119,23 @@ export async function callMethod(ev: Evaluator, def: MethodDef, self: Value, arg
 }
 
 /** A method as a first-class function value (`let f = arr.map`). */
+/** Bound methods of modules, kept so that `Time.now == Time.now` (core: the same native function). */
+const moduleMethods = new WeakMap<MethodDef, WeakMap<Value, FunctionV>>();
+
 export function boundMethod(name: string, def: MethodDef, self: Value): FunctionV {
+  const shared = self.t === 'module' ? moduleMethods.get(def)?.get(self) : undefined;
+  if (shared) return shared;
   const fn: NativeFn = {
     kind: 'native',
     name,
     arity: def.arity,
     call: (ctx, args, site) => def.impl(ctx as EvalContext, self, args, site),
   };
-  return { t: 'function', fn };
+  const bound: FunctionV = { t: 'function', fn };
+  if (self.t === 'module') {
+    let byReceiver = moduleMethods.get(def);
+    if (!byReceiver) moduleMethods.set(def, (byReceiver = new WeakMap()));
+    byReceiver.set(self, bound);
+  }
+  return bound;
 }

@@ -33,4 +33,9 @@ export interface EvalContext {
    * transaction's own snapshot. The model reads documents and sets as of this time.
    */
   snapshotTs?: bigint;
+  /**
+   * Set while stored code that may not write runs (`computed fields`, `check constraints`):
+   * a write then fails with `invalid_effect`, naming this.
+   */
+  readonly writesForbiddenIn?: string;
 }

@@ -4,6 +4,7 @@
 import { displayScalar, formatBytes, formatDate, formatDouble, formatTime } from '../values/format';
 import type { Value } from '../values/value';
 import type { EvalContext } from './context';
+import { allFields } from '../../model/model-api';
 import { MAX_STRING_SIZE, checkStringSize, stringTooLarge } from '../limits';
 
 /**
@@ -88,7 +89,7 @@ export async function debugString(ctx: EvalContext, v: Value, nested: boolean): 
         ['ts', { t: 'time', ns: d.ts * 1000n }],
       ]);
       if (d.ttl !== undefined) fields.set('ttl', { t: 'time', ns: d.ttl });
-      for (const [k, x] of d.data) fields.set(k, x);
+      for (const [k, x] of await allFields(d, ctx)) fields.set(k, x);
       return objectText(ctx, fields, true);
     }
     case 'named': {

@@ -21,7 +21,7 @@ import {
 } from './failures';
 import { isA } from './isa';
 import { causeOf, nonNullError, nullDocError } from './nulls';
-import { arithmetic, unary } from './operators';
+import { arithmetic, concatDisplay, unary } from './operators';
 import { CAPTURED_TEMPLATES, IMPLICIT, TEMPLATES, bind, lookup, type Scope } from './scope';
 import { templatesIn } from './lambda-source';
 import { checkpoint, resolveName, type EvalState } from './state';
@@ -34,6 +34,8 @@ type Chained = Value | typeof SHORT;
 
 /** Binding that holds the source text spans refer to, for lambdas rebuilt from cursors. */
 export const SOURCE = '\u0000source';
+/** Fauna's name for the stored code SOURCE holds (`*udf:Name*`), bound alongside it. */
+export const SOURCE_NAME = '\u0000source-name';
 /** Parameter name of the function a projection over a set maps with. */
 const PROJECTED = '__projected';
 
@@ -190,10 +192,14 @@ export class Evaluator {
         return bool(e.op === '<' ? c < 0 : e.op === '<=' ? c <= 0 : e.op === '>' ? c > 0 : c >= 0);
       }
       default:
+        // core StringPrototype `+`: the other operand's display string, whatever its type.
+        if (e.op === '+' && a.t === 'string') return concatDisplay(this.ctx, a, b);
         try {
           return arithmetic(e.op, a, b);
         } catch (err) {
           if (err instanceof QueryError && err.span === undefined && err.code === 'invalid_function_invocation') err.span = e.opSpan;
+          // core points a division by zero at the divisor.
+          if (err instanceof QueryError && err.span === undefined && err.code === 'divide_by_zero') err.span = e.right.span;
           throw err;
         }
     }
@@ -276,13 +282,17 @@ export class Evaluator {
         const o = await this.chainLink(e.object, scope);
         if (o === SHORT || (e.optional && (await this.absent(o)))) return SHORT;
         const i = await this.evalExpr(e.index, scope);
-        return this.index(o, i);
+        // Fauna points index failures at the brackets (`[2]` of `[1][2]`).
+        return this.withSpan({ start: e.object.span.end, end: e.span.end }, () => this.index(o, i));
       }
       case 'nonNull': {
         const v = await this.chainLink(e.expr, scope);
         if (v === SHORT) throw nonNullError(NULL);
         if (isNullish(v)) throw nonNullError(v);
-        if (v.t === 'doc') await readDoc(this, v);
+        if (v.t === 'doc' || v.t === 'named') {
+          const d = v.t === 'doc' ? await this.ctx.model.readDoc(v) : await this.ctx.model.readNamed(v);
+          if ('cause' in d) throw nonNullError(d);
+        }
         return v;
       }
       case 'call':
@@ -294,7 +304,7 @@ export class Evaluator {
     try {
       return await f();
     } catch (err) {
-      if (err instanceof QueryError && err.span === undefined) err.span = span;
+      if (err instanceof QueryError) err.place(span);
       throw err;
     }
   }
@@ -327,7 +337,7 @@ export class Evaluator {
   }
 
   private site(call: Call, start: number): CallSite {
-    return { span: { start, end: call.span.end }, argSpans: call.args.map((a) => a.span) };
+    return { span: { start, end: call.span.end }, argSpans: call.args.map((a) => a.span), argsSpan: call.argsSpan };
   }
 
   /** `recv.name(args)`: a registry method, a collection index, or a function-valued field. */

@@ -2,13 +2,14 @@
 // model), registry fields such as `"abc".length`, and methods as bound function values.
 // A missing field is a null that remembers the field name.
 import { dispatchKeys, isBuiltinModule, lookupField, lookupMethod } from '../stdlib/registry';
-import type { DocV, NamedDocV, Value } from '../values/value';
+import type { DocV, NamedDocV, NullDocV, Value } from '../values/value';
 import type { DocData, NamedData } from '../../model/model-api';
 import { boundMethod } from './calls';
+import { dataObject, isUserDocument } from '../../model/doc-fields';
 import type { Evaluator } from './evaluator';
 import { invalidNullAccess } from './failures';
 import { missingField, nullDocError } from './nulls';
-import { moduleValue } from './state';
+import { fqlMember, moduleValue } from './state';
 
 /**
  * Serves what an index entry recorded of a document (registered by src/model/sets/covered.ts):
@@ -59,12 +60,28 @@ function namedBuiltin(d: NamedData, name: string): Value | undefined {
   }
 }
 
+function refBuiltin(v: DocV | NullDocV, name: string): Value | undefined {
+  if (name === 'coll') return moduleValue(v.coll);
+  if (name === 'id' && v.id !== undefined) return { t: 'string', v: v.id };
+  if (name === 'name' && v.t === 'nulldoc' && v.name !== undefined) return { t: 'string', v: v.name };
+  return undefined;
+}
+
 export async function getField(ev: Evaluator, v: Value, name: string): Promise<Value> {
   switch (v.t) {
     case 'object': return v.v.get(name) ?? missingField(name);
     case 'null': throw invalidNullAccess(name);
-    case 'nulldoc': throw nullDocError(v);
+    case 'nulldoc': {
+      // core NullDocPrototype: a null document still has its id (or name) and collection.
+      const own = refBuiltin(v, name);
+      if (own) return own;
+      throw nullDocError(v);
+    }
     case 'doc': case 'named': {
+      // A document reference answers these without reading: `Coll.byId("1").id` is "1" even
+      // when the document does not exist.
+      const own = v.t === 'doc' ? refBuiltin(v, name) : undefined;
+      if (own) return own;
       const keys = dispatchKeys(v);
       const field = lookupField(keys, name);
       if (field) return field(ev.ctx, v);
@@ -74,6 +91,8 @@ export async function getField(ev: Evaluator, v: Value, name: string): Promise<V
         if (builtin) return builtin;
         const method = lookupMethod(keys, name);
         if (method) return boundMethod(name, method, v);
+        if (d.computed?.names.includes(name)) return d.computed.value(name, ev.ctx);
+        if (name === 'data' && isUserDocument(v.coll)) return dataObject(d.data);
         return d.data.get(name) ?? missingField(name);
       }
       const d = await readNamed(ev, v);
@@ -93,6 +112,7 @@ export async function getField(ev: Evaluator, v: Value, name: string): Promise<V
         const index = await ev.ctx.model.collectionIndex(v.name, name);
         if (index) return boundMethod(name, index, v);
       }
+      if (v.t === 'module' && v.name === 'FQL') return fqlMember(name) ?? missingField(name);
       return missingField(name);
     }
   }

@@ -22,6 +22,7 @@ function builtinTypeContains(name: string, v: Value): boolean | undefined {
     case 'Bytes': return v.t === 'bytes';
     case 'UUID': return v.t === 'uuid';
     case 'ID': return false;
+    case 'Doc': return v.t === 'doc' || v.t === 'named';
     case 'Function': return v.t === 'function';
     case 'EventSource': return v.t === 'eventsource';
     default: return undefined;

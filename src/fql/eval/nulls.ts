@@ -42,7 +42,8 @@ export function nullDocError(doc: NullDocV): QueryError {
 
 /** The failure for `x!` when x is null. */
 export function nonNullError(v: Value): QueryError {
-  if (v.t === 'nulldoc') return nullDocError(v);
+  // core ReadBroker: an unreadable document is a null whose cause is the denied permission.
+  if (v.t === 'nulldoc') return v.cause === 'permission denied' ? nullValue('Null value, due to permission denied') : nullDocError(v);
   const cause = v.t === 'null' ? causeOf(v) : undefined;
   if (!cause) return nullValue('Null literal value');
   switch (cause.kind) {

@@ -5,6 +5,8 @@ import type { BinaryOp, UnaryOp } from '../ast/nodes';
 import { FALSE, TRUE, double, int, integer, long, str, LONG_MAX, LONG_MIN, INT_MAX, INT_MIN } from '../values/construct';
 import type { DoubleV, IntV, LongV, Value } from '../values/value';
 import { divideByZero, functionDoesNotExist, invalidArgType } from './failures';
+import type { EvalContext } from './context';
+import { displayString } from './display';
 import { checkStringSize } from '../limits';
 
 type Num = IntV | LongV | DoubleV;
@@ -58,14 +60,16 @@ function power(a: Num, b: Num): Num {
   return double(Math.pow(Number(x), Number(y)));
 }
 
+/** `"a" + x`: core concatenates the display string of any value (`"n" + 1` is `"n1"`). */
+export async function concatDisplay(ctx: EvalContext, a: Value & { t: 'string' }, b: Value): Promise<Value> {
+  const tail = b.t === 'string' ? b.v : await displayString(ctx, b);
+  // core StringPrototype `+`: the size is checked before the string is built.
+  checkStringSize(a.v.length + tail.length);
+  return str(a.v + tail);
+}
+
 /** Non-short-circuit binary operators except comparisons, `==`/`!=` and `??`. */
 export function arithmetic(op: Exclude<BinaryOp, '==' | '!=' | '<' | '<=' | '>' | '>=' | '??'>, a: Value, b: Value): Value {
-  if (op === '+' && a.t === 'string') {
-    if (b.t !== 'string') throw invalidArgType('other', 'String', b);
-    // core StringPrototype `+`: the size is checked before the string is built.
-    checkStringSize(a.v.length + b.v.length);
-    return str(a.v + b.v);
-  }
   if (!isNum(a)) throw functionDoesNotExist(op, a);
   if (!isNum(b)) throw invalidArgType(op === '**' ? 'exponent' : 'other', 'Number', b);
   switch (op) {

@@ -92,6 +92,12 @@ export function resolveStaticName(ctx: EvalContext, name: string): Value | undef
   return lookupBuiltinGlobal(name);
 }
 
+/** Members of the `FQL` module: every built-in module but itself, and every global function. */
+export function fqlMember(name: string): Value | undefined {
+  if (name !== 'FQL' && isBuiltinModule(name)) return moduleValue(name);
+  return lookupBuiltinGlobal(name);
+}
+
 /** Full global resolution: static names, then user collections and functions (cached). */
 export async function resolveName(ctx: EvalContext, state: EvalState, name: string): Promise<Value | undefined> {
   const v = resolveStaticName(ctx, name) ?? state.globals.get(name);

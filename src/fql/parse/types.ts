@@ -7,8 +7,9 @@ import { expected } from './failure';
 import { numberLiteral } from './numbers';
 import type { ParserState } from './state';
 import { readInterpolated } from './strings';
+import { parseExpr } from './expression';
 
-type TypeObjectField = { key: string; type: TypeExpr; optional: boolean };
+type TypeObjectField = { key: string; type: TypeExpr; optional: boolean; fallback?: Span };
 
 const spanOf = (start: number, end: number): Span => ({ start, end });
 
@@ -146,10 +147,19 @@ function parseObjectType(p: ParserState): TypeExpr {
       const optional = p.isPunct('?', true);
       if (optional) p.advance();
       p.expectPunct(':');
-      fields.push({ key: name, type: parseTypeExpr(p), optional });
+      const type = parseTypeExpr(p);
+      // FSL struct fields may have defaults: `address: { street: Number = 10 }`.
+      if (p.isPunct('=', true)) {
+        p.advance();
+        const fallback = parseExpr(p).span;
+        fields.push({ key: name, type, optional, fallback });
+      } else {
+        fields.push({ key: name, type, optional });
+      }
     }
     if (p.isPunct(',')) p.advance();
-    else if (!p.isPunct('}')) throw expected(['`,`', '`}`'], p.tok.start);
+    // Fields may also be separated by newlines, as in FSL collection bodies.
+    else if (!p.isPunct('}') && !p.tok.nlBefore) throw expected(['`,`', '`}`'], p.tok.start);
   }
   const close = p.advance();
   return { kind: 'typeObject', fields, wildcard, span: spanOf(start, close.end) };

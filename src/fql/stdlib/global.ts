@@ -8,6 +8,8 @@ import { debugString, displayString } from '../eval/display';
 import { defineGlobal } from '../eval/globals';
 import { recordLog } from '../eval/state';
 import { checkStringSize } from '../limits';
+import { checkParamArity } from '../eval/calls';
+import { invalidArgType } from '../eval/failures';
 import { newId } from '../../model/ids';
 import { method, sig } from './native-args';
 import { defineMethods } from './registry';
@@ -47,8 +49,14 @@ globalFunction('dbg', 1, async (ctx, [value], site) => {
 globalFunction('newId', 0, () => str(newId()));
 
 /** Orderings for `order()`: `asc(.name)`, `desc(.age)`. */
-globalFunction('asc', 1, (_ctx, [fn]) => obj([['asc', fn]]));
-globalFunction('desc', 1, (_ctx, [fn]) => obj([['desc', fn]]));
+/** core StaticGlobalResolvers.asc/desc: the accessor takes one argument. */
+function ordering(dir: 'asc' | 'desc', fn: Value): Value {
+  if (fn.t !== 'function') throw invalidArgType('accessor', 'Function', fn);
+  checkParamArity(fn, 1, 'accessor');
+  return obj([[dir, fn]]);
+}
+globalFunction('asc', 1, (_ctx, [fn]) => ordering('asc', fn));
+globalFunction('desc', 1, (_ctx, [fn]) => ordering('desc', fn));
 
 const toString = method(sig([], async (ctx, self) => str(await displayString(ctx, self))));
 for (const kind of ['null', 'array', 'set', 'function', 'eventsource']) defineMethods(kind, { toString });

@@ -13,3 +13,4 @@ import './date';
 import './bytes';
 import './uuid';
 import './boolean';
+import './companions';

@@ -149,6 +149,30 @@ const cache = new Map<string, RegExp>();
 const CACHE_LIMIT = 512;
 
 /**
+ * The same pattern without the `u` flag, where that means the same on text without surrogate
+ * pairs. V8's linear-time engine, which takes over from backtracking past a bound (see
+ * src/main.ts), does not run `u` patterns, so catastrophic patterns are only defused there.
+ */
+const bmpVariants = new WeakMap<RegExp, RegExp>();
+
+function bmpVariantOf(source: string, flags: string): RegExp | undefined {
+  if (!flags.includes('u') || /\\[pPu]\{|[\uD800-\uDFFF]/.test(source)) return undefined;
+  try {
+    return new RegExp(source, flags.replace('u', ''));
+  } catch {
+    return undefined;
+  }
+}
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/** The variant of `re` to run on `text`: the linear-time-capable one when it means the same. */
+export function regexFor(re: RegExp, text: string): RegExp {
+  const bmp = bmpVariants.get(re);
+  return bmp !== undefined && !SURROGATE.test(text) ? bmp : re;
+}
+
+/**
  * A global ('g') RegExp for a Java pattern, or an `invalid_regex` QueryError. Callers reset
  * `lastIndex` before `exec`; the object is shared through a small cache.
  */
@@ -159,6 +183,8 @@ export function compileJavaRegex(pattern: string): RegExp {
   try {
     const { source, flags } = translate(pattern);
     re = new RegExp(source, flags);
+    const bmp = bmpVariantOf(source, flags);
+    if (bmp) bmpVariants.set(re, bmp);
   } catch (err) {
     throw invalidRegex(pattern, err);
   }

@@ -4,6 +4,9 @@ import { FALSE, NULL, TRUE, arr, obj, str } from '../values/construct';
 import type { ObjectV, Value } from '../values/value';
 import { ANY, ARRAY, OBJECT } from '../eval/args';
 import { debugString } from '../eval/display';
+import type { EvalContext } from '../eval/context';
+import { invalidArgType, invalidArgument } from '../eval/failures';
+import { displayedFields } from '../../model/doc-fields';
 import { dynamicTypeName, method, param, sig } from './native-args';
 import { defineMethods, defineModule } from './registry';
 import { checkObjectSize } from '../limits';
@@ -36,11 +39,26 @@ function fromEntries(entries: readonly Value[]): ObjectV {
   return obj(m);
 }
 
+/**
+ * `Object.keys(doc)` and friends see a document as its fields: id, coll, ts (ttl), then the user
+ * fields as the document shows them (core reads the document as a struct).
+ */
+async function objectOf(ctx: EvalContext, v: Value): Promise<ObjectV> {
+  if (v.t === 'object') return v;
+  if (v.t !== 'doc') throw invalidArgType('object', '{ *: Any }', v);
+  const d = await ctx.model.readDoc(v);
+  if ('cause' in d) throw invalidArgument('object', `collection \`${v.coll}\` does not contain document with id ${v.id}.`);
+  const m = new Map<string, Value>([['id', str(d.id)], ['coll', { t: 'module', name: d.coll }], ['ts', { t: 'time', ns: d.ts * 1000n }]]);
+  if (d.ttl !== undefined) m.set('ttl', { t: 'time', ns: d.ttl });
+  for (const [k, f] of displayedFields(d.coll, d.data)) m.set(k, f);
+  return obj(m);
+}
+
 defineModule('Object');
 defineMethods('module:Object', {
-  keys: method(sig([param('object', OBJECT)], (_ctx, _self, [o]) => arr([...o.v.keys()].map(str)))),
-  values: method(sig([param('object', OBJECT)], (_ctx, _self, [o]) => arr([...o.v.values()]))),
-  entries: method(sig([param('object', OBJECT)], (_ctx, _self, [o]) => arr([...o.v].map(([k, v]) => arr([str(k), v]))))),
+  keys: method(sig([param('object', ANY)], async (ctx, _self, [v]) => arr([...(await objectOf(ctx, v)).v.keys()].map(str)))),
+  values: method(sig([param('object', ANY)], async (ctx, _self, [v]) => arr([...(await objectOf(ctx, v)).v.values()]))),
+  entries: method(sig([param('object', ANY)], async (ctx, _self, [v]) => arr([...(await objectOf(ctx, v)).v].map(([k, f]) => arr([str(k), f]))))),
   fromEntries: method(sig([param('entries', ARRAY)], (_ctx, _self, [a]) => fromEntries(a.v))),
   assign: method(sig([param('destination', OBJECT), param('source', OBJECT)], (_ctx, _self, [a, b]) => {
     checkObjectSize(a.v.size + b.v.size);

@@ -7,7 +7,7 @@ import { NULL, arr, bool, double, int, long, str } from '../values/construct';
 import type { Value } from '../values/value';
 import { defineFields, defineMethods, defineModule } from './registry';
 import { INT, STRING, invalidArgument, method, overloaded, param, sig } from './native-args';
-import { compileJavaRegex } from './java-regex';
+import { compileJavaRegex, regexFor } from './java-regex';
 import type { EvalContext } from '../eval/context';
 import { loopCheckpoint } from '../eval/state';
 import { MAX_STRING_SIZE, checkArraySize, checkStringSize, stringTooLarge } from '../limits';
@@ -90,8 +90,9 @@ const literalMatcher = (pattern: string): Matcher => (s, from) => {
   return i < 0 ? undefined : [i - from, i - from + pattern.length];
 };
 
-function regexMatcher(re: RegExp): Matcher {
+function regexMatcher(compiled: RegExp): Matcher {
   return (s, from) => {
+    const re = regexFor(compiled, s);
     re.lastIndex = 0;
     const m = re.exec(from === 0 ? s : s.slice(from));
     return m ? [m.index, m.index + m[0].length] : undefined;
@@ -162,7 +163,7 @@ function splitMatches(ctx: EvalContext, s: string, find: Matcher): Value {
 }
 
 function allMatches(ctx: EvalContext, s: string, pattern: string): [number, string][] {
-  const re = compileJavaRegex(pattern);
+  const re = regexFor(compileJavaRegex(pattern), s);
   re.lastIndex = 0;
   const out: [number, string][] = [];
   for (const m of s.matchAll(re)) {

@@ -152,8 +152,15 @@ export function equals(a: Value, b: Value): boolean {
       }
       return true;
     }
-    case 'set': case 'function':
-      return b.t === a.t && (a.t === 'set' ? a.set === (b as typeof a).set : a.fn === (b as typeof a).fn);
+    case 'set': {
+      if (b.t !== 'set') return false;
+      if (a.set === b.set) return true;
+      // Sets are values: two sets built the same way are equal (core compares set structures).
+      const da = a.set.describe?.(), db = b.set.describe?.();
+      return da !== undefined && db !== undefined && JSON.stringify(da) === JSON.stringify(db);
+    }
+    case 'function':
+      return b.t === 'function' && a.fn === b.fn;
     case 'eventsource': return b.t === 'eventsource' && a.token === b.token;
     default:
       return compareRelated(a, b) === 0;

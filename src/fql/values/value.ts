@@ -120,7 +120,12 @@ export interface NativeFn {
 export interface UdfFn { readonly kind: 'udf'; readonly name: string }
 
 /** Where a call happened: used to point error summaries at the right span. */
-export interface CallSite { readonly span?: Span; readonly argSpans?: readonly (Span | undefined)[] }
+export interface CallSite {
+  readonly span?: Span;
+  readonly argSpans?: readonly (Span | undefined)[];
+  /** The parenthesised argument list, where Fauna points failures of writes. */
+  readonly argsSpan?: Span;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Sets

@@ -5,11 +5,14 @@
 import type { Expr } from '../../fql/ast/nodes';
 import { QueryError } from '../../fql/errors';
 import type { EvalContext } from '../../fql/eval/context';
-import { Evaluator } from '../../fql/eval/evaluator';
+import { Evaluator, SOURCE, SOURCE_NAME } from '../../fql/eval/evaluator';
+import { str } from '../../fql/values/construct';
 import { IMPLICIT, bind, type Scope } from '../../fql/eval/scope';
 import { evalState } from '../../fql/eval/state';
 import { parseExpression } from '../../fql/parse/parse';
 import { parseStoredLambda } from '../stored-lambda';
+import { stackOverflow } from '../../fql/eval/failures';
+import { MAX_STACK_FRAMES } from '../../fql/eval/state';
 import type { Value } from '../../fql/values/value';
 import type { ModelTxn } from '../model-api';
 
@@ -26,7 +29,9 @@ function compile(source: string): CompiledLambda {
 const STANDALONE_BUDGET_MS = 10_000;
 
 /** An evaluation context for stored code, sharing the query's transaction, stats and logs. */
-function storedContext(model: ModelTxn, source: string, outer: EvalContext | undefined): EvalContext {
+function storedContext(model: ModelTxn, source: string, outer: EvalContext | undefined, frame?: StoredFrame): EvalContext {
+  const depth = (outer?.depth ?? 0) + (frame ? 1 : 0);
+  if (depth > MAX_STACK_FRAMES) throw stackOverflow(MAX_STACK_FRAMES);
   return {
     source,
     templateValues: [],
@@ -37,20 +42,35 @@ function storedContext(model: ModelTxn, source: string, outer: EvalContext | und
       computeOps: 0, readOps: 0, writeOps: 0, storageBytesRead: 0, storageBytesWrite: 0, contentionRetries: 0,
     },
     logs: outer?.logs ?? [],
-    depth: outer?.depth ?? 0,
+    depth,
     snapshotTs: outer?.snapshotTs,
+    writesForbiddenIn: frame?.writesForbiddenIn ?? outer?.writesForbiddenIn,
   };
+}
+
+/** How a call of stored code shows in error traces, and what it may not do. */
+export interface StoredFrame {
+  /** Fauna's source name, e.g. `*computed_field:Order:total*`. */
+  readonly name: string;
+  readonly writesForbiddenIn?: string;
 }
 
 /** Call the stored function `source` with `args`. */
 export async function callDefinitionFunction(
-  model: ModelTxn, outer: EvalContext | undefined, source: string, args: readonly Value[],
+  model: ModelTxn, outer: EvalContext | undefined, source: string, args: readonly Value[], frame?: StoredFrame,
 ): Promise<Value> {
   const fn = compile(source);
-  const ctx = storedContext(model, source, outer);
-  let scope: Scope | null = null;
+  const ctx = storedContext(model, source, outer, frame);
+  // Lambdas written here keep pointing into this source wherever they run later.
+  let scope: Scope | null = frame ? bind(bind(null, SOURCE, str(source)), SOURCE_NAME, str(frame.name)) : null;
   fn.params.forEach((p, i) => { scope = bind(scope, p, args[i] ?? { t: 'null' }); });
-  return new Evaluator(ctx, evalState(ctx)).evalExpr(fn.body, scope);
+  try {
+    return await new Evaluator(ctx, evalState(ctx)).evalExpr(fn.body, scope);
+  } catch (e) {
+    // Positions so far are in the stored source; the caller's site is placed as it unwinds.
+    if (frame && e instanceof QueryError) e.leaveStored({ text: source, name: frame.name });
+    throw e;
+  }
 }
 
 /** Evaluate a stored expression (a defined field's `default`, e.g. `Time.now()`). */

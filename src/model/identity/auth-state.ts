@@ -14,14 +14,20 @@ export interface AuthState {
   predicateDepth: number;
   /** Per-query memos for each principal the query ran as: verdicts, role definitions. */
   readonly memos: WeakMap<Principal, Map<string, unknown>>;
+  /**
+   * A schema API dry run (diff, validate), always rolled back: the schema writes it simulates
+   * are not permission-checked (a server key may ask what a push would change), while everything
+   * the pushed FQL reads or does runs with the caller's permissions.
+   */
+  readonly schemaDryRun: boolean;
 }
 
 const states = new WeakMap<ModelTxn, AuthState>();
 /** Secrets of keys and tokens created in this transaction: shown on reads in this query only. */
 const freshSecrets = new WeakMap<ModelTxn, Map<string, string>>();
 
-export function attachPrincipal(ctx: EvalContext, principal: Principal): void {
-  states.set(ctx.model, { principal, ctx, predicateDepth: 0, memos: new WeakMap() });
+export function attachPrincipal(ctx: EvalContext, principal: Principal, opts: { schemaDryRun?: boolean } = {}): void {
+  states.set(ctx.model, { principal, ctx, predicateDepth: 0, memos: new WeakMap(), schemaDryRun: opts.schemaDryRun ?? false });
 }
 
 /** The memo of the principal the query currently runs as. */
@@ -29,6 +35,16 @@ export function memoOf(state: AuthState): Map<string, unknown> {
   let m = state.memos.get(state.principal);
   if (!m) state.memos.set(state.principal, (m = new Map()));
   return m;
+}
+
+/**
+ * Let `view` (a model over another database in the same storage transaction, e.g. a child
+ * database a v4 scoped ref reads) judge reads as the query does: the same state, so the
+ * caller's rights and any `runAs` apply to both.
+ */
+export function shareAuthState(from: ModelTxn, view: ModelTxn): void {
+  const state = states.get(from);
+  if (state) states.set(view, state);
 }
 
 export function authState(txn: ModelTxn): AuthState | undefined {

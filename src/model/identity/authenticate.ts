@@ -11,7 +11,8 @@ import { fromBytes } from '../codec';
 import { DbId, ROOT_DB, secretLookupKey } from '../keys';
 import { ModelTxnImpl } from '../model-txn';
 import { resolveDatabasePath } from './databases-path';
-import { readDefRaw } from './named-store';
+import { readBinding, stillBound } from './key-bindings';
+import { readDefRaw, stringField } from './named-store';
 import { HASHED_SECRET, KEY_COLL, SYSTEM_COLLECTIONS, TOKEN_COLL } from './system';
 
 /** What the secret lookup entry holds. */
@@ -43,15 +44,20 @@ export async function authenticate(kv: KvTxn, creds: Credentials, isRoot: boolea
     return { db: owner.db, access: { kind: 'identity' }, identity, token: { t: 'doc', coll: TOKEN_COLL.name, id: doc.id } };
   }
   if (owner.coll !== KEY_COLL.name) return null;
-  const role = doc.data.get('role');
-  const database = doc.data.get('database');
+  const role = stringField(doc.data, 'role') ?? 'client';
+  const database = stringField(doc.data, 'database');
+  // The names must still denote the definitions the key was bound to (key-bindings.ts).
+  const binding = await readBinding(kv, owner.db, doc.id);
   let db = owner.db;
-  if (database?.t === 'string') {
-    const child = await resolveDatabasePath(kv, owner.db, [database.v]);
+  if (database !== undefined) {
+    if (!(await stillBound(kv, owner.db, 'Database', database, binding?.database))) return null;
+    const child = await resolveDatabasePath(kv, owner.db, [database]);
     if (child === undefined) return null;
     db = child;
+  } else if (!(await stillBound(kv, owner.db, 'Role', role, binding?.role))) {
+    return null;
   }
-  return scoped(kv, db, role?.t === 'string' ? role.v : 'client', creds);
+  return scoped(kv, db, role, creds);
 }
 
 /** Apply a secret's scope (`:<db/path>:<role>`) to a key or root secret with role `role`. */

@@ -1,7 +1,7 @@
 // User-defined functions (core Functions.scala, UserFunction): `Function.create({ name, body,
 // role?, signature?, data? })`, calls `Name(args)`, `Name.definition`. A call needs the `call`
 // privilege; a function with a `role` runs with that role's permissions, otherwise with the
-// caller's.
+// caller's; who may give a function which role is ./role-grants.ts.
 import { QueryCheckError, QueryError } from '../../fql/errors';
 import { setUdfInvoker } from '../../fql/eval/calls';
 import { missingField } from '../../fql/eval/nulls';
@@ -11,17 +11,19 @@ import { modelOf } from '../stdlib/args';
 import { authState, runAs } from './auth-state';
 import { accessForRole } from './authenticate';
 import { readDef, stringField } from './named-store';
-import { requireCall } from './permissions';
+import { mayReadNamed, requireCall } from './permissions';
+import { checkFunctionRole, roleExists } from './role-grants';
 import { defineSchemaKind, validName, type SchemaKind } from './schema-kinds';
 import { callStoredLambda, parseStoredLambda } from '../stored-lambda';
 import { schemaWriteFailure } from '../write-failures';
+import { refuseImpureIndexedFields } from '../definitions/indexed-computed';
+import { refuseNameConflicts } from '../definitions/global-names';
 
 const FIELD_ORDER = ['name', 'alias', 'body', 'role', 'signature', 'data'];
-const BUILTIN_ROLES = new Set(['admin', 'server', 'server-readonly']);
 
 const functionKind: SchemaKind = {
   coll: 'Function',
-  async shape(ctx, action, fields) {
+  async shape(ctx, action, fields, before) {
     const fail = (path: string, message: string) => schemaWriteFailure(action, 'Function', path, message);
     validName(functionKind, action, fields.get('name'));
     for (const k of fields.keys()) if (!FIELD_ORDER.includes(k)) throw fail(k, 'Unexpected field provided.');
@@ -35,16 +37,23 @@ const functionKind: SchemaKind = {
       throw fail('body', e.diagnostics.map((d) => d.message).join('\n'));
     }
     const role = fields.get('role');
-    if (role !== undefined) {
+    // `role: null` is no role (Fauna's type for it is `String | Null`).
+    if (role !== undefined && role.t !== 'null') {
       if (role.t !== 'string') throw fail('role', 'Expected String | Null');
-      if (!BUILTIN_ROLES.has(role.v) && !(await readDef(modelOf(ctx), 'Role', role.v))) {
-        throw fail('role', `Role \`${role.v}\` does not exist.`);
+      if (!(await roleExists(ctx, role.v))) {
+        // Core's NameValidationHook message (FQL2UserFunctionSpec "validates role name").
+        throw fail('role', `Field refers to an unknown role name \`${role.v}\`.`);
       }
     }
+    checkFunctionRole(ctx, action, before, fields);
     const out = new Map<string, Value>();
-    for (const k of FIELD_ORDER) if (fields.has(k)) out.set(k, fields.get(k)!);
+    for (const k of FIELD_ORDER) if (fields.has(k) && fields.get(k)!.t !== 'null') out.set(k, fields.get(k)!);
     return out;
   },
+  checkNames: (ctx, action, fields, previous) => refuseNameConflicts(ctx, 'Function', action, fields, previous),
+  // A function name may make an indexed computed field call a UDF.
+  onCreate: (ctx, name) => refuseImpureIndexedFields(ctx, { udf: name }),
+  onRename: (ctx, _def, name) => refuseImpureIndexedFields(ctx, { udf: name }),
 };
 
 defineSchemaKind(functionKind);
@@ -56,13 +65,20 @@ setUdfInvoker(async (ctx, name, args, site) => {
   const body = stringField(def.data, 'body')!;
   const role = stringField(def.data, 'role');
   const state = authState(ctx.model);
-  const run = () => callStoredLambda(ctx, body, args, site);
+  const run = () => callStoredLambda(ctx, body, args, site, `*udf:${name}*`);
   try {
     if (!state || role === undefined) return await run();
     return await runAs(state, { ...state.principal, access: accessForRole(role) }, run);
   } catch (e) {
-    // Spans inside the body refer to the function's source, not the query's.
-    if (e instanceof QueryError) e.span = site.span;
+    if (e instanceof QueryError) {
+      if (await mayReadNamed(modelOf(ctx), { coll: 'Function', name, ts: def.ts, data: def.data })) {
+        // Spans inside the body refer to the function's source: the call site becomes a frame.
+        e.leaveStored({ text: body, name: `*udf:${name}*` }, site.span);
+      } else {
+        // A caller that may not read the function sees no frame inside it (core FQL2FunctionSpec).
+        e.hideStoredFrames(site.span);
+      }
+    }
     throw e;
   }
 });

@@ -7,8 +7,10 @@ import { ModelTxnImpl, modelHooks } from '../model-txn';
 import { onDocumentWrite, onSchemaWrite, type WriteAction } from '../write-broker';
 import { authState, freshSecret } from './auth-state';
 import { readDef } from './named-store';
+import { defineIndexReadGuard } from '../sets/index-set';
+import { QueryError } from '../../fql/errors';
 import {
-  type Action, deniedDoc, isAllowed, mayRead, mayReadNamed, permissionDenied, versionValue,
+  type Action, deniedDoc, isAllowed, mayRead, mayReadCollection, mayReadNamed, permissionDenied, versionValue,
 } from './permissions';
 import { HASHED_PASSWORD, HASHED_SECRET, SYSTEM_COLLECTIONS } from './system';
 
@@ -46,6 +48,13 @@ modelHooks.readNamed = async (txn, ref) => {
   return named;
 };
 
+defineIndexReadGuard(async (txn, coll) => {
+  const state = authState(txn);
+  if (state && !(await mayReadCollection(state, coll))) {
+    throw new QueryError('permission_denied', `Insufficient privileges to read from collection ${coll}.`);
+  }
+});
+
 modelHooks.resolveGlobal = async (txn, name): Promise<Value | undefined> =>
   (await readDef(txn, 'Function', name)) ? { t: 'function', fn: { kind: 'udf', name } } : undefined;
 
@@ -77,5 +86,7 @@ onDocumentWrite(async (ctx, w) => {
 onSchemaWrite(async (ctx, coll, action) => {
   const state = authState(ctx.model);
   if (!state) return;
-  if (state.predicateDepth > 0 || !(await isAllowed(state, coll, docAction(action, false), () => []))) throw permissionDenied();
+  if (state.predicateDepth > 0) throw permissionDenied();
+  if (state.schemaDryRun) return;
+  if (!(await isAllowed(state, coll, docAction(action, false), () => []))) throw permissionDenied();
 });

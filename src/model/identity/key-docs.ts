@@ -5,6 +5,7 @@ import { obj } from '../../fql/values/construct';
 import type { ObjectV, Value } from '../../fql/values/value';
 import { modelOf } from '../stdlib/args';
 import { createDocument, shapeWrites } from '../write-broker';
+import { bindKey, unbindKey } from './key-bindings';
 import { readDef } from './named-store';
 import { issueSecret, keepSecret, registerSecret } from './secret-docs';
 import { checkFields, defineSystemCollectionModule } from './system-modules';
@@ -52,5 +53,8 @@ shapeWrites(KEY_COLL.name, async (ctx, w) => {
     checkFields(visible, KEY_FIELDS, (p, m) => docWriteFailure(w.action as 'update', KEY_COLL.name, p, m));
     await validateKey(ctx, w.action, visible);
   }
+  // Bind the key to the identities its (validated) names denote now.
+  if (shaped.after) await bindKey(ctx, w.id, shaped.after.data);
+  else unbindKey(ctx, w.id);
   return shaped;
 });

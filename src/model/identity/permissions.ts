@@ -170,6 +170,17 @@ export function allowedUnconditionally(state: AuthState, resource: string, actio
   return decide(state, resource, action, undefined, undefined);
 }
 
+/**
+ * core checkReadCollectionPermission: whether the caller may read some documents of `coll`
+ * (a read privilege, granted or with a predicate), without looking at any document.
+ */
+export async function mayReadCollection(state: AuthState, coll: string): Promise<boolean> {
+  const p = state.principal;
+  if (p.access.kind !== 'roles' && p.access.kind !== 'identity') return decide(state, coll, 'read', undefined, undefined);
+  for (const role of await rolesOf(state)) if (role.privileges.get(coll)?.get('read') !== undefined) return true;
+  return false;
+}
+
 /** `args` undefined: answer without evaluating predicates (a predicate grant does not count). */
 async function decide(
   state: AuthState, resource: string, action: Action, args: (() => readonly Value[]) | undefined, subject?: DocData,

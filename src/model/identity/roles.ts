@@ -9,8 +9,15 @@ import { ACTIONS } from './permissions';
 import { defineSchemaKind, validName, type SchemaAction, type SchemaKind } from './schema-kinds';
 import { parseStoredLambda } from '../stored-lambda';
 import { schemaWriteFailure } from '../write-failures';
+import { fromBytes, toBytes } from '../codec';
+import { modelOf } from '../stdlib/args';
+import { encodeKey } from '../../storage/tuple';
+import { refuseDeleteIfReferenced, renameReferences, retireKeysNaming } from './references';
 
 const FIELD_ORDER = ['name', 'privileges', 'membership', 'data'];
+
+/** Role ids (their identity, which a new role of the same name does not get), from 1 up. */
+const ROLE_ID_ALLOCATOR = encodeKey(['g', 'roleid']);
 
 /** One object or an array of objects, each checked by `check`. */
 function checkList(action: SchemaAction, field: string, v: Value, check: (o: ReadonlyMap<string, Value>, path: string) => void): void {
@@ -23,7 +30,8 @@ function checkList(action: SchemaAction, field: string, v: Value, check: (o: Rea
 }
 
 function checkPredicate(action: SchemaAction, path: string, v: Value): void {
-  if (v.t === 'boolean') return;
+  // null is an absent grant or predicate (Fauna drops null fields of documents).
+  if (v.t === 'boolean' || v.t === 'null') return;
   if (v.t !== 'string') throw schemaWriteFailure(action, 'Role', path, `Expected Boolean | String, provided ${typeName(v)}`);
   try {
     parseStoredLambda(v.v);
@@ -64,6 +72,16 @@ const roleKind: SchemaKind = {
     for (const k of FIELD_ORDER) if (fields.has(k)) out.set(k, fields.get(k)!);
     return out;
   },
+  async allocateId(ctx) {
+    const kv = modelOf(ctx).kv;
+    const raw = await kv.get(ROLE_ID_ALLOCATOR);
+    const next = raw ? fromBytes<number>(raw) + 1 : 1;
+    kv.put(ROLE_ID_ALLOCATOR, toBytes(next));
+    return next;
+  },
+  onCreate: (ctx, name) => retireKeysNaming(ctx, 'Role', name),
+  onRename: (ctx, def, newName) => renameReferences(ctx, 'Role', def, newName),
+  onDelete: (ctx, def) => refuseDeleteIfReferenced(ctx, 'Role', def),
 };
 
 defineSchemaKind(roleKind);

@@ -16,12 +16,23 @@ export type SchemaAction = 'create' | 'update' | 'replace';
 
 export interface SchemaKind {
   readonly coll: string;
-  /** Check the fields (all of them, `name` included) and return them in Fauna's order. */
-  shape(ctx: EvalContext, action: SchemaAction, fields: ReadonlyMap<string, Value>): Promise<Map<string, Value>>;
+  /**
+   * Check the fields (all of them, `name` included) and return them in Fauna's order. `before`:
+   * the stored fields, on update and replace.
+   */
+  shape(
+    ctx: EvalContext, action: SchemaAction, fields: ReadonlyMap<string, Value>, before?: ReadonlyMap<string, Value>,
+  ): Promise<Map<string, Value>>;
   /** The numeric id stored with a new definition (child databases). */
   allocateId?(ctx: EvalContext): Promise<number>;
-  /** Cleanup when a definition goes (a database's contents). */
+  /** Before a definition goes: refuse (references to it) or clean up (a database's contents). */
   onDelete?(ctx: EvalContext, def: NamedDef): Promise<void>;
+  /** Check the shaped fields against other definitions (`previous`: the stored ones, on update). */
+  checkNames?(ctx: EvalContext, action: SchemaAction, fields: ReadonlyMap<string, Value>, previous?: ReadonlyMap<string, Value>): Promise<void>;
+  /** A new definition takes `name`. */
+  onCreate?(ctx: EvalContext, name: string): Promise<void>;
+  /** Before `def` is renamed to `newName` (references follow it). */
+  onRename?(ctx: EvalContext, def: NamedDef, newName: string): Promise<void>;
 }
 
 const IDENT_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -43,12 +54,14 @@ async function create(ctx: EvalContext, kind: SchemaKind, arg: Value): Promise<N
   const spec = expectObject(arg, 'data');
   await checkSchemaWrite(ctx, kind.coll, 'create');
   const fields = await kind.shape(ctx, 'create', spec.v);
+  await kind.checkNames?.(ctx, 'create', fields);
   const name = (fields.get('name') as { v: string }).v;
   const model = modelOf(ctx);
   if (await readDef(model, kind.coll, name)) {
     throw schemaWriteFailure('create', kind.coll, 'name', `A ${kind.coll} already exists with the name \`${name}\``);
   }
   const id = kind.allocateId ? await kind.allocateId(ctx) : undefined;
+  await kind.onCreate?.(ctx, name);
   putDef(model, kind.coll, name, fields, id);
   ctx.stats.writeOps += 1;
   return { t: 'named', coll: kind.coll, name };
@@ -63,13 +76,15 @@ async function rewrite(ctx: EvalContext, kind: SchemaKind, self: Value, arg: Val
     if (k === 'coll' || k === 'ts') throw schemaWriteFailure(action, kind.coll, k, `Cannot write to the reserved field \`${k}\`.`);
     if (v.t === 'null') merged.delete(k); else merged.set(k, v);
   }
-  const fields = await kind.shape(ctx, action, merged);
+  const fields = await kind.shape(ctx, action, merged, def.data);
+  await kind.checkNames?.(ctx, action, fields, def.data);
   const name = (fields.get('name') as { v: string }).v;
   const model = modelOf(ctx);
   if (name !== def.name) {
     if (await readDef(model, kind.coll, name)) {
       throw schemaWriteFailure(action, kind.coll, 'name', `A ${kind.coll} already exists with the name \`${name}\``);
     }
+    await kind.onRename?.(ctx, def, name);
     deleteDef(model, kind.coll, def.name);
   }
   putDef(model, kind.coll, name, fields, def.id);

@@ -3,7 +3,7 @@
 import type { MethodDef } from '../../fql/stdlib/registry';
 import type { ModelTxnImpl } from '../model-txn';
 import { schemaOf } from '../definitions/schema';
-import { indexSet } from '../sets/index-set';
+import { checkIndexRead, indexSet } from '../sets/index-set';
 import { modelOf } from '../stdlib/args';
 
 export async function collectionIndexMethod(model: ModelTxnImpl, coll: string, name: string): Promise<MethodDef | undefined> {
@@ -14,9 +14,9 @@ export async function collectionIndexMethod(model: ModelTxnImpl, coll: string, n
   const n = index.terms.length;
   return {
     arity: [n, n + 1],
-    impl: (ctx, _self, args) => ({
-      t: 'set',
-      set: indexSet(modelOf(ctx), def, index, args.slice(0, n), args.length > n ? args[n] : undefined, ctx.snapshotTs),
-    }),
+    impl: async (ctx, _self, args) => {
+      await checkIndexRead(modelOf(ctx), def.name);
+      return { t: 'set', set: indexSet(modelOf(ctx), def, index, args.slice(0, n), args.length > n ? args[n] : undefined, ctx.snapshotTs) };
+    },
   };
 }

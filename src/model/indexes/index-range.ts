@@ -61,14 +61,29 @@ function docIdBound(field: 'from' | 'to', v: Value): KeyPart[] {
   return [BigInt(id)];
 }
 
-export function rangeBounds(idx: IndexDef, range: Value | undefined): KeyBounds {
-  if (range === undefined) return {};
+/** The `from` and `to` of a range argument (at least one is given). */
+function rangeEnds(range: Value): { from?: Value; to?: Value } {
   const invalid = () => invalidArgument('range', 'should be an object contining `{ from }`, `{ to }`, or `{ from, to }` fields');
   if (range.t !== 'object') throw invalid();
   const from = range.v.get('from');
   const to = range.v.get('to');
   if (from === undefined && to === undefined) throw invalid();
+  return { from, to };
+}
+
+export function rangeBounds(idx: IndexDef, range: Value | undefined): KeyBounds {
+  if (range === undefined) return {};
+  const { from, to } = rangeEnds(range);
   const bound = (field: 'from' | 'to', v: Value | undefined) =>
     v === undefined ? undefined : idx.values.length === 0 ? docIdBound(field, v) : valuePrefix(idx, field, v);
   return { from: bound('from', from), to: bound('to', to) };
+}
+
+/** `Coll.all({ from, to })`: inclusive document id bounds (core collectRange without values). */
+export function idRange(range: Value): { from?: bigint; to?: bigint } {
+  const { from, to } = rangeEnds(range);
+  return {
+    from: from === undefined ? undefined : docIdBound('from', from)[0] as bigint,
+    to: to === undefined ? undefined : docIdBound('to', to)[0] as bigint,
+  };
 }

@@ -5,9 +5,13 @@
 import { QueryError } from '../../fql/errors';
 import { defineIndexResolver, defineReadDecorator } from '../model-txn';
 import { fieldFailures, hasFieldSchema } from '../definitions/field-types';
-import { onDocumentWrite } from '../write-broker';
+import { afterDocumentWrite, onDocumentWrite, type DocWrite } from '../write-broker';
+import { docWriteMessage } from '../write-failures';
+import type { ConstraintFailure } from '../../fql/errors';
+import type { CollectionSchema } from '../definitions/schema';
 import { modelOf } from '../stdlib/args';
-import { computedValues, fullDocView } from '../definitions/doc-view';
+import { fullDocView, lazyComputed } from '../definitions/doc-view';
+import type { DocV } from '../../fql/values/value';
 import { schemaOf } from '../definitions/schema';
 import { enforceChecks } from '../constraints/check';
 import { enforceUniques } from '../constraints/unique';
@@ -20,26 +24,36 @@ import '../definitions/field-defaults';
 
 defineIndexResolver(collectionIndexMethod);
 
-defineReadDecorator(async (txn, doc) => {
+defineReadDecorator(async (txn, doc, readTs) => {
   const def = await txn.collection(doc.coll);
   if (!def) return doc;
   const schema = schemaOf(def);
   if (schema.computed.length === 0) return doc;
-  const data = new Map(doc.data);
-  for (const [k, v] of await computedValues(txn, txn.context, schema, doc)) data.set(k, v);
-  return { ...doc, data };
+  const self: DocV = readTs === undefined ? { t: 'doc', coll: doc.coll, id: doc.id } : { t: 'doc', coll: doc.coll, id: doc.id, readTs };
+  return { ...doc, computed: lazyComputed(txn, schema, self) };
 });
+
+/** Computed fields the write sets (a field kept unchanged by `update` is not a write to it). */
+function computedOverwrites(schema: CollectionSchema, w: DocWrite): ConstraintFailure[] {
+  const out: ConstraintFailure[] = [];
+  for (const [k, v] of w.after?.data ?? []) {
+    if (schema.computed.some((c) => c.name === k) && w.before?.data.get(k) !== v) {
+      out.push({ paths: [[k]], message: 'Cannot write to a computed field' });
+    }
+  }
+  return out;
+}
 
 onDocumentWrite(async (ctx, w) => {
   const schema = schemaOf(w.def);
-  if (w.after && hasFieldSchema(schema)) {
-    const failures = fieldFailures(schema, w.after.data);
+  if (w.after && w.action !== 'delete') {
+    const failures = [...computedOverwrites(schema, w), ...(hasFieldSchema(schema) ? fieldFailures(schema, w.after.data) : [])];
     if (failures.length > 0) {
-      throw new QueryError('constraint_failure', `Failed to ${w.action} document in collection \`${w.def.name}\`.`, undefined,
+      throw new QueryError('constraint_failure', docWriteMessage(w.action, w.def.name, w.id), undefined,
         { constraintFailures: failures });
     }
   }
-  if (schema.indexes.size === 0 && schema.uniques.length === 0 && schema.checks.length === 0) return;
+  if (schema.indexes.size === 0 && schema.uniques.length === 0) return;
   const model = modelOf(ctx);
   model.bindContext(ctx);
   const before: VersionView | undefined = w.before
@@ -52,7 +66,13 @@ onDocumentWrite(async (ctx, w) => {
       ttl: w.after.ttl,
     }
     : undefined;
-  if (after && schema.checks.length > 0) await enforceChecks(ctx, model, schema, w.def.name, w.action, after.view);
   if (schema.uniques.length > 0) await enforceUniques(model, w.def, schema.uniques, w.id, before?.view, after?.view);
   for (const index of schema.indexes.values()) updateIndexEntries(model, w.def, index, w.id, before, after);
+});
+
+// Checks see the state after the write (the new version, its index entries), as in Fauna.
+afterDocumentWrite(async (ctx, w) => {
+  const schema = schemaOf(w.def);
+  if (!w.after || w.action === 'delete' || schema.checks.length === 0) return;
+  await enforceChecks(ctx, modelOf(ctx), schema, w.def.name, w.action, { t: 'doc', coll: w.def.name, id: w.id }, w.id);
 });

@@ -7,44 +7,57 @@ import type { EvalContext } from '../../fql/eval/context';
 import { ModelTxnImpl, defineSetDecoder } from '../model-txn';
 import { scanDocsAt } from '../temporal/historical-scan';
 
+/** Inclusive document id bounds of `Coll.all({ from, to })`. */
+export interface IdBounds { readonly from?: bigint; readonly to?: bigint }
+
 export class CollectionScanSet implements FqlSet {
   readonly label: string;
   /** `at`: the read snapshot (µs) when built inside `at`; `descending`: reverse id order. */
-  constructor(readonly coll: string, readonly descending = false, readonly at?: bigint) {
+  constructor(readonly coll: string, readonly descending = false, readonly at?: bigint, readonly bounds: IdBounds = {}) {
     this.label = `${coll}.all()`;
   }
 
   /** Reversing flips the scan direction instead of materialising the set. */
   reverse(): FqlSet {
-    return new CollectionScanSet(this.coll, !this.descending, this.at);
+    return new CollectionScanSet(this.coll, !this.descending, this.at, this.bounds);
   }
 
   async *iterate(ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
     const model = (ctx as EvalContext).model as ModelTxnImpl;
     const def = await model.collection(this.coll);
     if (!def) return;
-    let from = after === undefined ? undefined : BigInt(after as string);
+    const { from: lo, to: hi } = this.bounds;
+    // The scan resumes after an id: start just outside the bound on the side we come from.
+    const start = this.descending ? (hi === undefined ? undefined : hi + 1n) : (lo === undefined || lo === 0n ? undefined : lo - 1n);
+    let from = after === undefined ? start : BigInt(after as string);
+    const beyond = (id: bigint): boolean => (this.descending ? lo !== undefined && id < lo : hi !== undefined && id > hi);
     let batch = 16;
     for (;;) {
       const { docs, lastId, more } = this.at === undefined
         ? await model.scanDocs(def, from, batch, this.descending)
         : await scanDocsAt(model, def, this.at, from, batch, this.descending);
       for (const d of docs) {
+        if (beyond(BigInt(d.id))) return;
         const value: DocV = this.at === undefined
           ? { t: 'doc', coll: this.coll, id: d.id }
           : { t: 'doc', coll: this.coll, id: d.id, readTs: this.at };
         yield { value, pos: d.id };
       }
-      if (!more || lastId === undefined) return;
+      if (!more || lastId === undefined || beyond(lastId)) return;
       from = lastId;
       batch = Math.min(batch * 4, 1024);
     }
   }
 
   describe(): unknown {
-    return { kind: 'collAll', coll: this.coll, reverse: this.descending, at: this.at?.toString() };
+    return {
+      kind: 'collAll', coll: this.coll, reverse: this.descending, at: this.at?.toString(),
+      from: this.bounds.from?.toString(), to: this.bounds.to?.toString(),
+    };
   }
 }
 
+const bigOrUndefined = (v: unknown): bigint | undefined => (typeof v === 'string' ? BigInt(v) : undefined);
+
 defineSetDecoder('collAll', async (_txn, d) =>
-  new CollectionScanSet(String(d.coll), d.reverse === true, typeof d.at === 'string' ? BigInt(d.at) : undefined));
+  new CollectionScanSet(String(d.coll), d.reverse === true, bigOrUndefined(d.at), { from: bigOrUndefined(d.from), to: bigOrUndefined(d.to) }));

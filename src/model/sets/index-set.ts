@@ -162,6 +162,19 @@ export class IndexSet implements FqlSet {
   }
 }
 
+/**
+ * Set by the identity layer: throws unless the caller may read the collection at all (core
+ * checkReadCollectionPermission, checked by index methods and index cursors, not by `all()`).
+ */
+export type IndexReadGuard = (txn: ModelTxnImpl, coll: string) => Promise<void>;
+let indexReadGuard: IndexReadGuard | undefined;
+export function defineIndexReadGuard(guard: IndexReadGuard): void {
+  indexReadGuard = guard;
+}
+export async function checkIndexRead(txn: ModelTxnImpl, coll: string): Promise<void> {
+  await indexReadGuard?.(txn, coll);
+}
+
 /** The set an index method call returns, after checking the index can be queried. */
 export function indexSet(
   model: ModelTxnImpl, coll: { readonly id: number; readonly name: string }, index: IndexDef,
@@ -181,5 +194,6 @@ defineSetDecoder('index', async (txn, d) => {
   }
   const terms = (d.terms as never[]).map(decodeValue);
   const range = d.range === undefined ? undefined : decodeValue(d.range as never);
+  await checkIndexRead(txn, def.name);
   return indexSet(txn, def, index, terms, range, typeof d.at === 'string' ? BigInt(d.at) : undefined, d.rev === true);
 });

@@ -3,7 +3,7 @@
 import { QueryError, type ConstraintFailure } from '../../fql/errors';
 import { FALSE, TRUE } from '../../fql/values/construct';
 import {
-  defineApply, defineFields, defineMethods, defineModule, isBuiltinModule, lookupMethod,
+  defineApply, defineFields, defineMethods, defineModule, isBuiltinModule, lookupMethod, type MethodDef,
 } from '../../fql/stdlib/registry';
 import type { EvalContext } from '../../fql/eval/context';
 import type { CallSite, ModuleV, NamedDocV, NullDocV, ObjectV, Value } from '../../fql/values/value';
@@ -12,9 +12,13 @@ import { CollectionScanSet } from '../sets/collection-scan';
 import { NamedScanSet } from '../sets/named-scan';
 import { checkSchemaWrite, createDocument } from '../write-broker';
 import { mergeDefinition, normalizeDefinition } from '../definitions/validate';
+import { refuseImpureIndexedFields } from '../definitions/indexed-computed';
+import { refuseNameConflicts } from '../definitions/global-names';
 import { applySchemaChange, dropCollectionEntries } from '../indexes/schema-change';
 import '../indexes/register';
-import { expectDocId, expectObject, expectString, modelOf } from './args';
+import { idRange } from '../indexes/index-range';
+import { noteDefinitionWrite, noteDeletion, noteRename, refuseWriteToDeleted } from '../definitions/query-writes';
+import { atArguments, expectDocId, expectObject, expectString, modelOf } from './args';
 import { schemaWriteFailure, type WriteKind } from '../write-failures';
 
 defineModule('Collection');
@@ -60,6 +64,8 @@ async function createCollection(ctx: EvalContext, arg: Value): Promise<NamedDocV
     throw schemaWriteFailure('create', 'Collection', 'name', `A Collection already exists with the name \`${name}\``);
   }
   const data = definitionFields('create', name, spec.v);
+  await refuseNameConflicts(ctx, 'Collection', 'create', data);
+  await refuseImpureIndexedFields(ctx, { coll: { name, data } });
   const id = await model.allocateCollectionId();
   await applySchemaChange(ctx, model, undefined, await model.putCollection(name, id, data));
   ctx.stats.writeOps += 1;
@@ -78,6 +84,7 @@ async function rewriteCollection(ctx: EvalContext, self: Value, arg: Value, acti
   await checkSchemaWrite(ctx, 'Collection', action);
   const def = await definitionOf(ctx, self);
   const model = modelOf(ctx);
+  noteDefinitionWrite(model, def.id);
   for (const k of patch.v.keys()) {
     if (k === 'coll' || k === 'ts') throw schemaWriteFailure(action, 'Collection', k, `Cannot write to the reserved field \`${k}\`.`);
   }
@@ -88,9 +95,12 @@ async function rewriteCollection(ctx: EvalContext, self: Value, arg: Value, acti
       throw schemaWriteFailure(action, 'Collection', 'name', `A Collection already exists with the name \`${name}\``);
     }
     model.dropCollectionName(def.name);
+    noteRename(model, def.name, name);
   }
   merged.delete('name');
   const data = definitionFields(action, name, merged, def.name);
+  await refuseNameConflicts(ctx, 'Collection', action, data, def.data);
+  await refuseImpureIndexedFields(ctx, { coll: { name, data } });
   await applySchemaChange(ctx, model, def, await model.putCollection(name, def.id, data));
   ctx.stats.writeOps += 1;
   return { t: 'named', coll: 'Collection', name };
@@ -113,6 +123,8 @@ defineMethods('named:Collection', {
     impl: async (ctx, self): Promise<NullDocV> => {
       await checkSchemaWrite(ctx, 'Collection', 'delete');
       const def = await definitionOf(ctx, self);
+      noteDefinitionWrite(modelOf(ctx), def.id);
+      noteDeletion(modelOf(ctx), def.name);
       await modelOf(ctx).deleteCollection(def);
       await dropCollectionEntries(modelOf(ctx), def.id);
       ctx.stats.writeOps += 1;
@@ -131,13 +143,16 @@ async function userCollection(ctx: EvalContext, self: Value): Promise<Collection
   const name = (self as ModuleV).name;
   modelOf(ctx).bindContext(ctx);
   const def = await modelOf(ctx).collection(name);
-  if (!def) throw new QueryError('invalid_argument', `Collection \`${name}\` does not exist.`);
+  if (!def) {
+    refuseWriteToDeleted(modelOf(ctx), name);
+    throw new QueryError('invalid_argument', `Collection \`${name}\` does not exist.`);
+  }
   return def;
 }
 
-/** `X.all()`; inside `at (t)` the set reads the collection as of `t`. */
-const allOf = (ctx: EvalContext, self: Value): Value =>
-  ({ t: 'set', set: new CollectionScanSet((self as ModuleV).name, false, ctx.snapshotTs) });
+/** `X.all()`, `X.all({ from, to })`; inside `at (t)` the set reads the collection as of `t`. */
+const allOf = (ctx: EvalContext, self: Value, range?: Value): Value =>
+  ({ t: 'set', set: new CollectionScanSet((self as ModuleV).name, false, ctx.snapshotTs, range === undefined ? {} : idRange(range)) });
 
 /** Delegate `X.where(f)` and friends to the Set method of the same name on `X.all()`. */
 function viaSet(method: string) {
@@ -159,11 +174,17 @@ async function byId(ctx: EvalContext, self: Value, id: Value): Promise<Value> {
 }
 
 defineMethods('collection', {
-  all: { arity: 0, impl: async (ctx, self) => { await userCollection(ctx, self); return allOf(ctx, self); } },
+  all: { arity: [0, 1], impl: async (ctx, self, [range]) => { await userCollection(ctx, self); return allOf(ctx, self, range); } },
   byId: { arity: 1, impl: (ctx, self, [id]) => byId(ctx, self, id) },
   create: {
     arity: 1,
-    impl: async (ctx, self, [data]) => createDocument(ctx, await userCollection(ctx, self), expectObject(data, 'data') as ObjectV),
+    impl: async (ctx, self, [data], site) =>
+      atArguments(site, async () => createDocument(ctx, await userCollection(ctx, self), expectObject(data, 'data') as ObjectV)),
+  },
+  /** Every field is user data, `id` and `ttl` included (core DataMode.PlainData). */
+  createData: {
+    arity: 1,
+    impl: async (ctx, self, [data]) => createDocument(ctx, await userCollection(ctx, self), expectObject(data, 'data') as ObjectV, 'data'),
   },
   where: { arity: 1, impl: viaSet('where') },
   firstWhere: { arity: 1, impl: viaSet('firstWhere') },
@@ -176,3 +197,22 @@ defineFields('collection', {
 
 /** `Account("123")` is `Account.byId("123")`. */
 defineApply('collection', { arity: 1, impl: (ctx, self, [id]) => byId(ctx, self, id) });
+
+/**
+ * `Collection("Account")` is the collection `Account` itself and `Function("double")` the
+ * function (core CollectionDefCompanion / FunctionDefCompanion apply).
+ */
+function globalByName(kind: 'collection' | 'function', found: (v: Value) => boolean): MethodDef {
+  const what = kind === 'collection' ? 'user collection' : 'user function';
+  return {
+    arity: 1,
+    impl: async (ctx, _self, [name]) => {
+      const n = expectString(name, kind).v;
+      const v = await ctx.model.resolveGlobal(n);
+      if (v !== undefined && found(v)) return v;
+      throw new QueryError('invalid_argument', `invalid argument \`${kind}\`: No such ${what} \`${n}\`.`);
+    },
+  };
+}
+defineApply('Collection', globalByName('collection', (v) => v.t === 'module'));
+defineApply('Function', globalByName('function', (v) => v.t === 'function'));

@@ -1,13 +1,29 @@
-// Methods of documents: update (deep merge), replace, delete, exists.
+// Methods of documents: update (deep merge), replace, delete, exists, and on documents of
+// user collections updateData/replaceData (every field is user data, core DataMode.PlainData).
 import { FALSE, TRUE } from '../../fql/values/construct';
-import { defineMethods } from '../../fql/stdlib/registry';
+import { defineMethods, type MethodDef } from '../../fql/stdlib/registry';
 import type { DocV } from '../../fql/values/value';
+import { functionDoesNotExist } from '../../fql/eval/failures';
 import { deleteDocument, rewriteDocument } from '../write-broker';
-import { expectObject, modelOf } from './args';
+import { isUserDocument } from '../doc-fields';
+import { atArguments, expectObject, modelOf } from './args';
+
+/** `updateData`/`replaceData`: keys, tokens and credentials do not have them. */
+function plainRewrite(name: string, action: 'update' | 'replace'): MethodDef {
+  return {
+    arity: 1,
+    impl: (ctx, self, [data]) => {
+      if (!isUserDocument((self as DocV).coll)) throw functionDoesNotExist(name, self);
+      return rewriteDocument(ctx, self as DocV, expectObject(data, 'data'), action, 'data');
+    },
+  };
+}
 
 defineMethods('doc', {
-  update: { arity: 1, impl: (ctx, self, [data]) => rewriteDocument(ctx, self as DocV, expectObject(data, 'data'), 'update') },
-  replace: { arity: 1, impl: (ctx, self, [data]) => rewriteDocument(ctx, self as DocV, expectObject(data, 'data'), 'replace') },
+  update: { arity: 1, impl: (ctx, self, [data], site) => atArguments(site, () => rewriteDocument(ctx, self as DocV, expectObject(data, 'data'), 'update')) },
+  replace: { arity: 1, impl: (ctx, self, [data], site) => atArguments(site, () => rewriteDocument(ctx, self as DocV, expectObject(data, 'data'), 'replace')) },
+  updateData: plainRewrite('updateData', 'update'),
+  replaceData: plainRewrite('replaceData', 'replace'),
   delete: { arity: 0, impl: (ctx, self) => deleteDocument(ctx, self as DocV) },
   exists: {
     arity: 0,

@@ -123,9 +123,21 @@ export function sqliteDataFile(dataDir: string): string {
   return path.join(dataDir, 'data.sqlite');
 }
 
-function openMigrated(dataDir: string): Database.Database {
-  fs.mkdirSync(dataDir, { recursive: true });
+/**
+ * The store holds key and credential hashes: a data directory the server creates is the
+ * owner's only (0700), and the database file is always 0600 (SQLite gives its -wal and -shm
+ * files the database file's mode). An existing directory keeps its mode: it may be shared.
+ */
+function prepareDataFile(dataDir: string): string {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = sqliteDataFile(dataDir);
+  fs.closeSync(fs.openSync(file, 'a', 0o600));
+  fs.chmodSync(file, 0o600);
+  return file;
+}
+
+function openMigrated(dataDir: string): Database.Database {
+  const file = prepareDataFile(dataDir);
   // No busy wait: if another process holds the file, fail at once with a clear message.
   const db = new Database(file, { timeout: 0 });
   try {

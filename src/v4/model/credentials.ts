@@ -38,9 +38,9 @@ export async function writeCredentials(q: V4Query, identity: DocV, fields: Reado
   await asBuiltin(q, 'server', async () => {
     const credId = await credentialIdOf(q.model, identity);
     if (credId === undefined) {
-      await createDocument(q.ctx, CREDENTIAL_COLL, obj([['document', identity], ...fields]));
+      await createDocument(q.ctx, CREDENTIAL_COLL, obj([['document', identity], ...fields]), 'v4');
     } else {
-      await rewriteDocument(q.ctx, { t: 'doc', coll: CREDENTIAL_COLL.name, id: credId }, obj(fields), 'update');
+      await rewriteDocument(q.ctx, { t: 'doc', coll: CREDENTIAL_COLL.name, id: credId }, obj(fields), 'update', 'v4');
     }
   });
 }

@@ -12,8 +12,9 @@ import { compare4, compareKeys, equals4 } from '../compare';
 import { type Position, V4Error, invalidArgument, invalidRef, validationFailed, valueRequired } from '../errors';
 import type { V4Query } from '../query-context';
 import {
-  type ObjectV4, type RefV4, type SetEntry, type V4Set, type V4Value, NULL4, arr4, nativeCollOf,
+  type ObjectV4, type RefV4, type SetEntry, type V4Set, type V4Value, NULL4, arr4, nativeCollOf, scopeOf,
 } from '../values';
+import { scopedModel } from './locate';
 import { collectionRefOf, toModel } from './convert';
 import { renderDoc, renderNamed } from './render';
 
@@ -87,21 +88,24 @@ function entryOf(idx: ParsedIndex, version: ObjectV4): SetEntry {
   return { value: values.length === 1 ? values[0] : arr4(values), key: [...values, ref] };
 }
 
-/** Current documents of a collection, unguarded (`model` without auth state) or guarded. */
-async function* versions(model: ModelTxnImpl, coll: string): AsyncIterable<{ doc: DocData; version: ObjectV4 }> {
+/**
+ * Current documents of a collection, unguarded (`model` without auth state) or guarded; `db`
+ * scopes the refs when `model` is a child database read through a scoped index ref.
+ */
+async function* versions(model: ModelTxnImpl, coll: string, db?: RefV4): AsyncIterable<{ doc: DocData; version: ObjectV4 }> {
   const def = await model.collection(coll);
   if (!def) return;
-  const collRef = collectionRefOf(coll);
+  const collRef = collectionRefOf(coll, db);
   let after: bigint | undefined;
   for (;;) {
     const { docs, lastId, more } = await model.scanDocs(def, after, 256);
-    for (const doc of docs) yield { doc, version: renderDoc(model, collRef, doc, []) };
+    for (const doc of docs) yield { doc, version: renderDoc(model, collRef, doc, [], db) };
     if (!more || lastId === undefined) return;
     after = lastId;
   }
 }
 
-/** `Match(Index("i"), terms)`. */
+/** The set of a `Match`. */
 export class MatchSet implements V4Set {
   constructor(
     private readonly model: ModelTxnImpl,
@@ -116,7 +120,7 @@ export class MatchSet implements V4Set {
 
   async entries(): Promise<readonly SetEntry[]> {
     const out: SetEntry[] = [];
-    for await (const { version } of versions(this.model, this.index.source)) {
+    for await (const { version } of versions(this.model, this.index.source, scopeOf(this.indexRef))) {
       if (termsMatch(this.index, version, this.terms)) out.push(entryOf(this.index, version));
     }
     const reversed = this.index.values.map((f) => f.reverse);
@@ -130,11 +134,13 @@ export class MatchSet implements V4Set {
   }
 }
 
+/** `Match(Index("i"[, scope]), terms)`: the index of the database the ref names, read as the caller. */
 export async function matchSet(q: V4Query, indexRef: RefV4, terms: readonly V4Value[], pos: Position): Promise<MatchSet> {
   if (nativeCollOf(indexRef) !== 'indexes') throw invalidArgument(['Index Ref'], indexRef, pos);
-  const def = await readDef(q.model, INDEX, indexRef.id);
+  const { model } = await scopedModel(q, scopeOf(indexRef), pos);
+  const def = await readDef(model, INDEX, indexRef.id);
   if (!def) throw invalidRef('index', indexRef.id, pos);
-  return new MatchSet(q.model, parseIndex(def), indexRef, terms);
+  return new MatchSet(model, parseIndex(def), indexRef, terms);
 }
 
 /** `CreateIndex({name, source, terms?, values?, unique?, serialized?, data?})`. */

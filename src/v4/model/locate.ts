@@ -2,6 +2,7 @@
 // a schema definition (Collection, Database, Index, ...), or a native collection, in the
 // request's database or (for reads by admin and server keys) in a descendant database.
 import { ModelTxnImpl } from '../../model/model-txn';
+import { shareAuthState } from '../../model/identity/auth-state';
 import { resolveDatabasePath } from '../../model/identity/databases-path';
 import { type Position, V4Error, invalidRef, permissionDenied } from '../errors';
 import type { V4Query } from '../query-context';
@@ -43,7 +44,13 @@ export interface NativeTarget extends Located {
 
 export type Target = DocTarget | SchemaTarget | NativeTarget;
 
-/** The model for `db` (a Database ref scoping a ref), checking the caller may look inside. */
+/**
+ * The model for `db` (a Database ref scoping a ref). Only built-in keys may look into descendant
+ * databases (core Permissions.scala: role-based permissions hold in their own scope only), and
+ * what they see there passes the same read guards as in their own database: the descendant's
+ * model shares the query's auth state, so server keys read no Key, Role, Database or
+ * AccessProvider document in any scope.
+ */
 export async function scopedModel(q: V4Query, db: RefV4 | undefined, pos: Position): Promise<Located> {
   if (!db) return { model: q.model, scoped: false };
   const path = databasePath(db);
@@ -51,8 +58,9 @@ export async function scopedModel(q: V4Query, db: RefV4 | undefined, pos: Positi
   if (access.kind !== 'builtin' || access.role === 'client') throw permissionDenied(pos);
   const id = await resolveDatabasePath(q.model.kv, q.model.db, path);
   if (id === undefined) throw invalidRef('database', path[path.length - 1], pos);
-  // Descendant databases are read with the key's built-in rights, checked above.
-  return { model: new ModelTxnImpl(q.model.kv, id), scoped: true };
+  const model = new ModelTxnImpl(q.model.kv, id);
+  shareAuthState(q.model, model);
+  return { model, scoped: true };
 }
 
 /** `Ref(coll, "self")`: the caller's identity, token or credential. */

@@ -1,6 +1,10 @@
 // Get and Exists on refs (core ReadFunctions.scala): the current version of a document or
-// schema definition, with the caller's read permission checked by the model's read guards.
+// schema definition, with the caller's read permission checked by the model's read guards in
+// whichever database the ref points into.
+import type { NullDocV } from '../../fql/values/value';
 import type { DocData, NamedData } from '../../model/model-api';
+import type { ModelTxnImpl } from '../../model/model-txn';
+import { mayReadNamed } from '../../model/identity/permissions';
 import { type Position, V4Error, invalidRef, permissionDenied } from '../errors';
 import type { V4Query } from '../query-context';
 import { type ObjectV4, type RefV4, scopeOf } from '../values';
@@ -17,31 +21,41 @@ export function notFound(t: DocTarget, pos: Position): V4Error {
   return new V4Error('instance not found', t.native ? `${NATIVE_TITLES[t.native]} not found.` : 'Document not found.', pos);
 }
 
-/** The stored document, or undefined when it does not exist; throws when it may not be read. */
+/**
+ * The stored document, or undefined when it does not exist; throws when it may not be read.
+ * Every v4 read of a document passes here, in whatever database the ref points into: the
+ * target's model carries the caller's auth state (locate.ts), so the model's read guard decides.
+ */
 export async function readDocTarget(q: V4Query, t: DocTarget, pos: Position): Promise<DocData | undefined> {
   const doc = await t.model.getDoc(t.coll, t.id);
   if (!doc) return undefined;
   q.ctx.stats.readOps += 1;
-  if (!t.scoped) {
-    // The read guard decides visibility; v4 shows the stored fields (hashes included).
-    const visible = await q.model.readDoc({ t: 'doc', coll: t.coll, id: t.id });
-    if ('cause' in visible) {
-      if (visible.cause === 'permission denied') throw permissionDenied(pos);
-      return undefined;
-    }
+  const visible = await t.model.readDoc({ t: 'doc', coll: t.coll, id: t.id });
+  if ('cause' in visible) {
+    if (visible.cause === 'permission denied') throw permissionDenied(pos);
+    return undefined;
   }
+  // The stored fields: v4 shows what v10 hides; render.ts decides which hashes the caller sees.
   return doc;
 }
 
+/** A definition the caller may read (every v4 read of one passes here, in any scope). */
 async function readSchemaTarget(q: V4Query, t: SchemaTarget, pos: Position): Promise<NamedData> {
   const named = t.schemaColl === 'Index'
-    ? await readIndexDef(t.model, t.name)
+    ? await guardedIndexDef(t.model, t.name)
     : await t.model.readNamed({ t: 'named', coll: t.schemaColl, name: t.name });
   if (!named || 'cause' in named) {
     if (named && named.cause === 'permission denied') throw permissionDenied(pos);
     throw invalidRef(SCHEMA_KIND_NAMES[t.schemaColl] ?? t.schemaColl.toLowerCase(), t.name, pos);
   }
   return named;
+}
+
+/** Index definitions are kept by the v4 layer, outside the model's readers: the same guard. */
+async function guardedIndexDef(model: ModelTxnImpl, name: string): Promise<NamedData | NullDocV | undefined> {
+  const def = await readIndexDef(model, name);
+  if (!def || (await mayReadNamed(model, def))) return def;
+  return { t: 'nulldoc', coll: def.coll, name, cause: 'permission denied' };
 }
 
 /** `Get(ref)`. */

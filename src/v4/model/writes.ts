@@ -7,7 +7,7 @@ import { lookupMethod } from '../../fql/stdlib/registry';
 import { verifyPassword } from '../../auth/passwords';
 import { CREDENTIAL_COLL, HASHED_PASSWORD, KEY_COLL, PASSWORD } from '../../model/identity/system';
 import { createToken } from '../../model/identity/token-docs';
-import { createDocument, deleteDocument, rewriteDocument } from '../../model/write-broker';
+import { checkSchemaWrite, createDocument, deleteDocument, rewriteDocument } from '../../model/write-broker';
 import { deleteDef } from '../../model/identity/named-store';
 import {
   type Position, V4Error, invalidArgument, valueRequired, validationFailed,
@@ -70,7 +70,7 @@ async function createUserDoc(q: V4Query, coll: string, collRef: RefV4, id: strin
   if (id !== undefined) fields.set('id', str(id));
   const ttl = ttlField(params, pos);
   if (ttl !== undefined) fields.set('ttl', ttl);
-  const ref = await createDocument(q.ctx, def, obj(fields));
+  const ref = await createDocument(q.ctx, def, obj(fields), 'v4');
   const credentials = objectField(params, 'credentials', pos);
   if (credentials) await writeCredentials(q, ref, new Map(modelFields(credentials, pos)));
   return created(q, { collRef }, ref, pos);
@@ -93,7 +93,7 @@ async function rewriteUserDoc(q: V4Query, t: DocTarget, params: ReadonlyMap<stri
     const current = await q.model.getDoc(t.coll, t.id);
     if (current?.ttl !== undefined) patch.set('ttl', { t: 'null' });
   }
-  await rewriteDocument(q.ctx, ref, obj(patch), action);
+  await rewriteDocument(q.ctx, ref, obj(patch), action, 'v4');
   const credentials = objectField(params, 'credentials', pos);
   if (credentials) await writeCredentials(q, ref, new Map(modelFields(credentials, pos)));
 }
@@ -158,7 +158,7 @@ async function createIdentityDoc(q: V4Query, native: 'credentials' | 'tokens' | 
     ref = (await create.impl(q.ctx, { t: 'module', name: 'Key' }, [obj(fields)], {})) as DocV;
   } else {
     if (!fields.has('document')) throw validationFailed(pos, [valueRequired(['instance'])]);
-    ref = native === 'tokens' ? await createToken(q.ctx, obj(fields)) : await createDocument(q.ctx, CREDENTIAL_COLL, obj(fields));
+    ref = native === 'tokens' ? await createToken(q.ctx, obj(fields)) : await createDocument(q.ctx, CREDENTIAL_COLL, obj(fields), 'v4');
   }
   return created(q, { collRef }, ref, pos);
 }
@@ -249,7 +249,7 @@ export async function rewrite(q: V4Query, target: RefV4, params: ReadonlyMap<str
   if (!(await q.model.getDoc(t.coll, t.id))) throw notFound(t, pos);
   if (t.native) {
     if (t.native === 'credentials') await checkCurrentPassword(q, t, params, pos);
-    await rewriteDocument(q.ctx, { t: 'doc', coll: t.coll, id: t.id }, obj(identityFields(t, params, pos)), action);
+    await rewriteDocument(q.ctx, { t: 'doc', coll: t.coll, id: t.id }, obj(identityFields(t, params, pos)), action, 'v4');
   } else {
     await rewriteUserDoc(q, t, params, action, pos);
   }
@@ -265,6 +265,8 @@ export async function remove(q: V4Query, target: RefV4, pos: Position): Promise<
     const before = await getVersion(q, target, pos);
     if (t.schemaColl === 'Index') {
       if (!(await readIndexDef(q.model, t.name))) throw new V4Error('invalid ref', `Ref refers to undefined index '${t.name}'`, pos);
+      // v4 indexes are stored outside the model's schema writers: the same write check.
+      await checkSchemaWrite(q.ctx, 'Index', 'delete');
       deleteDef(q.model, 'Index', t.name);
     } else {
       const del = lookupMethod([`named:${t.schemaColl}`], 'delete');

@@ -3,6 +3,13 @@
 import { int } from '../../values/construct';
 import type { FqlSet, SetElement, SetPosition, Value } from '../../values/value';
 import { serializeValue } from '../../values/serialize';
+import { invalidCursor } from '../failures';
+
+/** A resumed integer position; positions come back from clients inside cursors. */
+export function integerPosition(after: SetPosition): number {
+  if (typeof after !== 'number' || !Number.isSafeInteger(after)) throw invalidCursor();
+  return after;
+}
 import type { EvalContext } from '../context';
 import { loopCheckpoint } from '../state';
 
@@ -11,7 +18,7 @@ export class ArraySet implements FqlSet {
   constructor(readonly items: readonly Value[]) {}
 
   async *iterate(ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
-    for (let i = after === undefined ? 0 : Number(after) + 1; i < this.items.length; i++) {
+    for (let i = after === undefined ? 0 : integerPosition(after) + 1; i < this.items.length; i++) {
       loopCheckpoint(ctx as EvalContext);
       yield { value: this.items[i], pos: i };
     }
@@ -31,7 +38,7 @@ export class SequenceSet implements FqlSet {
   // Every pipeline pulls from its source, so checking the deadline here also covers stages
   // that consume elements without yielding them (drop, where).
   async *iterate(ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
-    for (let n = after === undefined ? this.from : Number(after) + 1; n < this.until; n++) {
+    for (let n = after === undefined ? this.from : integerPosition(after) + 1; n < this.until; n++) {
       loopCheckpoint(ctx as EvalContext);
       yield { value: int(n), pos: n };
     }

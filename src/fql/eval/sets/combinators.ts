@@ -5,13 +5,20 @@ import type { EvalContext } from '../context';
 import type { FqlSet, FunctionV, SetElement, SetPosition, Value } from '../../values/value';
 import { compare, equals } from '../../values/compare';
 import { serializeValue } from '../../values/serialize';
-import { invalidType, valueTooLarge } from '../failures';
+import { invalidCursor, invalidType, valueTooLarge } from '../failures';
 import { callValue } from '../evaluate';
-import { checkDeadline, loopCheckpoint } from '../state';
+import { checkDeadline, checkpoint, evalState, loopCheckpoint } from '../state';
 import { MAX_SET_ELEMENTS } from '../../limits';
-import { ArraySet } from './array-set';
+import { ArraySet, integerPosition } from './array-set';
 
 type Description = Record<string, unknown>;
+
+/** A resumed position that must be an object of this set's shape (cursors come from clients). */
+function positionOf<P>(after: SetPosition | undefined, fits: (p: Record<string, unknown>) => boolean): P | undefined {
+  if (after === undefined) return undefined;
+  if (typeof after !== 'object' || after === null || !fits(after as Record<string, unknown>)) throw invalidCursor();
+  return after as P;
+}
 
 /** Describe a set that wraps `inner`, or undefined when `inner` cannot be resumed. */
 function wrap(inner: FqlSet, fields: () => Description): unknown {
@@ -112,7 +119,7 @@ export class FlatMapSet implements FqlSet {
     this.label = `${inner.label}.flatMap(...)`;
   }
   async *iterate(ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
-    const resume = after as FlatPos | undefined;
+    const resume = positionOf<FlatPos>(after, (p) => 'o' in p && 'i' in p);
     let prev: SetPosition | null = resume ? resume.o : null;
     let innerAfter: SetPosition | undefined = resume ? resume.i : undefined;
     for await (const outer of this.inner.iterate(ctx, prev === null ? undefined : prev)) {
@@ -138,7 +145,7 @@ export class TakeSet implements FqlSet {
     this.label = `${inner.label}.take(${limit})`;
   }
   async *iterate(ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
-    const resume = after as TakePos | undefined;
+    const resume = positionOf<TakePos>(after, (p) => Number.isSafeInteger(p.k) && 'p' in p);
     let k = resume ? resume.k : 0;
     if (k >= this.limit) return;
     for await (const el of this.inner.iterate(ctx, resume?.p)) {
@@ -178,7 +185,7 @@ export class ConcatSet implements FqlSet {
     this.label = `${first.label}.concat(${second.label})`;
   }
   async *iterate(ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
-    const resume = after as ConcatPos | undefined;
+    const resume = positionOf<ConcatPos>(after, (p) => (p.s === 0 || p.s === 1) && 'p' in p);
     if (!resume || resume.s === 0) {
       for await (const el of this.first.iterate(ctx, resume?.p)) yield { value: el.value, pos: { s: 0, p: el.pos } };
     }
@@ -203,7 +210,7 @@ abstract class MaterializedSet implements FqlSet {
 
   async *iterate(ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
     const items = await this.arrange(ctx, await materialize(ctx, this.inner, MAX_SET_ELEMENTS));
-    for (let i = after === undefined ? 0 : Number(after) + 1; i < items.length; i++) yield { value: items[i], pos: i };
+    for (let i = after === undefined ? 0 : integerPosition(after) + 1; i < items.length; i++) yield { value: items[i], pos: i };
   }
 }
 

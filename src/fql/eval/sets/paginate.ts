@@ -1,8 +1,10 @@
 // Pages of sets and the opaque cursors that resume them. A cursor is base64url(JSON) of the
-// set's description, the position of the last element returned, and the page size.
+// set's description, the position of the last element returned, and the page size. Cursors
+// come back from clients, so everything in them is checked: a forged one fails with Fauna's
+// invalid_cursor (400), never a 500 or a page beyond MAX_PAGE_SIZE.
 import { QueryError } from '../../errors';
 import type { EvalContext } from '../context';
-import type { FqlSet, SetPosition, Value } from '../../values/value';
+import type { FqlSet, SetElement, SetPosition, Value } from '../../values/value';
 import { invalidCursor } from '../failures';
 import { loopCheckpoint } from '../state';
 import { MAX_PAGE_SIZE } from '../../limits';
@@ -19,12 +21,47 @@ export function encodeCursor(c: Cursor): string {
 }
 
 function decodeCursor(text: string): Cursor {
+  let c: Partial<Cursor> | null;
   try {
-    const c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
-    if (typeof c !== 'object' || c === null || !('d' in c) || typeof c.s !== 'number') throw new SyntaxError('bad cursor');
-    return c;
+    c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Partial<Cursor> | null;
   } catch {
     throw invalidCursor();
+  }
+  // `p` is absent in cursors of sets not paginated yet (rendered too deep to inline) and
+  // otherwise a position; positions are never null.
+  if (typeof c !== 'object' || c === null || c.d === undefined || c.p === null
+    || !Number.isSafeInteger(c.s) || (c.s as number) < 1 || (c.s as number) > MAX_PAGE_SIZE) {
+    throw invalidCursor();
+  }
+  return c as Cursor;
+}
+
+/**
+ * `set` resumed from a client's position: a position that does not fit the set (a forged
+ * cursor) makes the set's own code fail with a plain JS error while it seeks to the first
+ * element, which is reported as an invalid cursor. Query errors pass through.
+ */
+class ResumedSet implements FqlSet {
+  readonly label: string;
+  constructor(private readonly set: FqlSet) {
+    this.label = set.label;
+  }
+  async *iterate(ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
+    const it = this.set.iterate(ctx, after)[Symbol.asyncIterator]();
+    try {
+      let next: IteratorResult<SetElement>;
+      try {
+        next = await it.next();
+      } catch (err) {
+        throw err instanceof QueryError ? err : invalidCursor();
+      }
+      for (; !next.done; next = await it.next()) yield next.value;
+    } finally {
+      await it.return?.();
+    }
+  }
+  describe(): unknown {
+    return this.set.describe();
   }
 }
 
@@ -78,5 +115,5 @@ export async function paginateCursor(ctx: EvalContext, cursor: string, size?: nu
     if (err instanceof QueryError) throw err;
     throw invalidCursor();
   }
-  return pageObject(await pageSet(ctx, set, size ?? c.s, c.p));
+  return pageObject(await pageSet(ctx, new ResumedSet(set), size ?? c.s, c.p));
 }

@@ -1,0 +1,37 @@
+// The rest of Fauna's global environment (core GlobalResolvers.singletons): the companion
+// modules that name a type (`ID`, `Doc`, `Null`, `Struct`, `SetCursor`, `EventSource`), the
+// `FQL` module whose members are every global (see fqlMember), the `Credentials` alias of
+// `Credential` kept for early v10 users, and `ID(x)`.
+import { QueryError } from '../errors';
+import { str } from '../values/construct';
+import type { Value } from '../values/value';
+import { debugString } from '../eval/display';
+import { defineGlobal } from '../eval/globals';
+import { defineApply, defineModule } from './registry';
+
+for (const name of ['ID', 'Doc', 'Null', 'Struct', 'SetCursor', 'EventSource', 'FQL']) defineModule(name);
+
+defineGlobal('Credentials', { t: 'module', name: 'Credential' });
+
+const ID_DIGITS = /^\d{1,19}$/;
+const MAX_ID = 2n ** 63n - 1n;
+
+/** core TypeTag.ID.cast: a non-negative 64-bit integer, given as a number or its digits. */
+export function castId(v: Value): string | undefined {
+  let n: bigint;
+  if (v.t === 'string' && ID_DIGITS.test(v.v)) n = BigInt(v.v);
+  else if (v.t === 'int') n = BigInt(v.v);
+  else if (v.t === 'long') n = v.v;
+  else return undefined;
+  return n >= 0n && n <= MAX_ID ? n.toString() : undefined;
+}
+
+/** `ID(123)`, `ID("123")`: IDs are carried as their decimal string. */
+defineApply('ID', {
+  arity: 1,
+  impl: async (ctx, _self, [v]) => {
+    const id = castId(v);
+    if (id !== undefined) return str(id);
+    throw new QueryError('invalid_id', `\`${await debugString(ctx, v, false)}\` is not a valid ID.`);
+  },
+});

@@ -1,0 +1,94 @@
+// Foreign keys between identity documents (core ForeignKey.scala, Validators.FKValidationHook,
+// FKUpdateHook): keys name a role and a child database, functions name a role. A definition
+// that something still refers to cannot be deleted, and renaming it rewrites the references,
+// so a name never silently moves to a different definition:
+//
+//   Role:     Src("name")(Function "role", Key "role")
+//   Database: Src("name")(Key "database")
+//
+// Deleting fails with ``Failed to delete Role `aRole`.`` and, at path `name`, one failure per
+// referrer: ``The key `<id>` refers to this document by its previous identifier `aRole`.``
+import type { EvalContext } from '../../fql/eval/context';
+import { QueryError, type ConstraintFailure } from '../../fql/errors';
+import type { Value } from '../../fql/values/value';
+import { decodeKey } from '../../storage/tuple';
+import type { DocData } from '../model-api';
+import { docPrefix, prefixEnd } from '../keys';
+import type { ModelTxnImpl } from '../model-txn';
+import { modelOf } from '../stdlib/args';
+import { readBinding, retireBinding } from './key-bindings';
+import { allDefs, putDef, stringField, type NamedDef } from './named-store';
+import { KEY_COLL } from './system';
+
+/** The key field that names a definition of each kind. */
+const KEY_FIELD = { Role: 'role', Database: 'database' } as const;
+type Referenced = keyof typeof KEY_FIELD;
+
+/**
+ * Every current key of the database as stored (with its secret's digest: rewrites keep it),
+ * read below the permission guards: references count whoever may see them.
+ */
+async function* allKeys(model: ModelTxnImpl): AsyncIterable<DocData> {
+  const prefix = docPrefix(model.db, KEY_COLL.id);
+  for (const row of await model.kv.scan({ start: prefix, end: prefixEnd(prefix) })) {
+    const parts = decodeKey(row.key);
+    const doc = await model.getDoc(KEY_COLL.name, String(parts[parts.length - 1]));
+    if (doc) yield doc;
+  }
+}
+
+/** Keys naming `def` that are bound to it (or to nothing yet, if written before bindings). */
+async function keysNaming(model: ModelTxnImpl, kind: Referenced, def: NamedDef): Promise<DocData[]> {
+  const out: DocData[] = [];
+  for await (const key of allKeys(model)) {
+    if (stringField(key.data, KEY_FIELD[kind]) !== def.name) continue;
+    const bound = (await readBinding(model.kv, model.db, key.id))?.[kind === 'Role' ? 'role' : 'database'];
+    if (bound === undefined || bound === def.id) out.push(key);
+  }
+  return out;
+}
+
+async function functionsNaming(model: ModelTxnImpl, role: string): Promise<NamedDef[]> {
+  return (await allDefs(model.kv, model.db, 'Function')).filter((f) => stringField(f.data, 'role') === role);
+}
+
+/** Refuse deleting a role or database that functions or keys still refer to. */
+export async function refuseDeleteIfReferenced(ctx: EvalContext, kind: Referenced, def: NamedDef): Promise<void> {
+  const model = modelOf(ctx);
+  const referrers: string[] = [];
+  if (kind === 'Role') for (const f of await functionsNaming(model, def.name)) referrers.push(`function \`${f.name}\``);
+  for (const k of await keysNaming(model, kind, def)) referrers.push(`key \`${k.id}\``);
+  if (referrers.length === 0) return;
+  const failures: ConstraintFailure[] = referrers.map((r) => ({
+    paths: [['name']],
+    message: `The ${r} refers to this document by its previous identifier \`${def.name}\`.`,
+  }));
+  throw new QueryError('constraint_failure', `Failed to delete ${kind} \`${def.name}\`.`, undefined, { constraintFailures: failures });
+}
+
+const withField = (data: ReadonlyMap<string, Value>, field: string, v: string): Map<string, Value> =>
+  new Map(data).set(field, { t: 'string', v });
+
+/** A rename carries the references along (internal writes: no permission or shape checks). */
+export async function renameReferences(ctx: EvalContext, kind: Referenced, def: NamedDef, newName: string): Promise<void> {
+  const model = modelOf(ctx);
+  const field = KEY_FIELD[kind];
+  for (const key of await keysNaming(model, kind, def)) model.writeDoc(KEY_COLL, key.id, withField(key.data, field, newName), key.ttl);
+  if (kind !== 'Role') return;
+  for (const f of await functionsNaming(model, def.name)) putDef(model, 'Function', f.name, withField(f.data, 'role', newName));
+}
+
+/**
+ * A new role or database takes a name: keys still naming it predate it (a key can only name an
+ * existing definition, which then cannot be deleted under it), i.e. they were written for an
+ * earlier definition deleted before references were enforced. They must not inherit the new one.
+ */
+export async function retireKeysNaming(ctx: EvalContext, kind: Referenced, name: string): Promise<void> {
+  const model = modelOf(ctx);
+  for await (const key of allKeys(model)) {
+    if (stringField(key.data, KEY_FIELD[kind]) !== name) continue;
+    // A key with a `database` resolves its role in that child, not here.
+    if (kind === 'Role' && key.data.has('database')) continue;
+    await retireBinding(model, key.id, kind === 'Role' ? 'role' : 'database');
+  }
+}

@@ -1,0 +1,102 @@
+// Receiving one request body under the transport's limits: at most MAX_REQUEST_BYTES, within
+// the body timeout, and only while the shared body budget has room. The body is read as soon
+// as the headers are in (as core's Netty pipeline aggregates it before dispatch), so a
+// request whose upload stalls, fails or exhausts the budget never reaches a handler.
+import { MAX_REQUEST_BYTES } from './http-types';
+import type { BodyBudget } from './body-budget';
+
+export type BodyOutcome =
+  | { readonly kind: 'body'; readonly body: Buffer; release(): void }
+  /** Larger than MAX_REQUEST_BYTES: the handler answers 413 in its protocol's format. */
+  | { readonly kind: 'tooLarge' }
+  /** The client went away before sending all of it. */
+  | { readonly kind: 'aborted' }
+  /** Not complete within the body timeout. */
+  | { readonly kind: 'timeout' }
+  /** Taking its bytes would exceed the body budget. */
+  | { readonly kind: 'overBudget' };
+
+/** The parts of a Node request stream used here. */
+export interface BodySource {
+  readonly headers: { readonly [name: string]: string | string[] | undefined };
+  on(event: 'data', cb: (chunk: Buffer) => void): unknown;
+  on(event: 'end' | 'close' | 'aborted', cb: () => void): unknown;
+  on(event: 'error', cb: (err: Error) => void): unknown;
+  removeAllListeners(event: 'data'): unknown;
+  resume(): unknown;
+  destroy(): unknown;
+}
+
+export interface BodyLimits {
+  readonly timeoutMs: number;
+  readonly budget: BodyBudget;
+}
+
+function sum(chunks: readonly Buffer[]): number {
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  return n;
+}
+
+export function receiveBody(req: BodySource, limits: BodyLimits): Promise<BodyOutcome> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let held = 0;
+    let settled = false;
+    let ended = false;
+    const release = (): void => {
+      limits.budget.give(held);
+      held = 0;
+    };
+    const finish = (outcome: BodyOutcome): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (outcome.kind !== 'body') {
+        release();
+        chunks.length = 0;
+        req.removeAllListeners('data');
+        req.resume();
+        // A client refused for its body's size is usually still sending it: discard the rest
+        // so that it gets to read the answer (closing now would reset the connection under
+        // it), but only for as long as a body may take.
+        if (!ended && (outcome.kind === 'tooLarge' || outcome.kind === 'overBudget')) {
+          const drain = setTimeout(() => req.destroy(), limits.timeoutMs);
+          const stop = (): void => clearTimeout(drain);
+          req.on('end', stop);
+          req.on('close', stop);
+        }
+      }
+      resolve(outcome);
+    };
+    const timer = setTimeout(() => finish({ kind: 'timeout' }), limits.timeoutMs);
+
+    const declared = Number(req.headers['content-length']);
+    if (declared > MAX_REQUEST_BYTES) {
+      finish({ kind: 'tooLarge' });
+      return;
+    }
+    // With a declared length the bytes are copied into one buffer as they arrive: joining
+    // megabytes at the end would hold the event loop (and every other client) in one go, and
+    // a buffer of its own can be moved to a query worker without another copy.
+    const whole = declared > 64 * 1024 ? Buffer.allocUnsafeSlow(declared) : undefined;
+    req.on('data', (c: Buffer) => {
+      if (settled) return;
+      if (held + c.length > MAX_REQUEST_BYTES) return finish({ kind: 'tooLarge' });
+      if (!limits.budget.take(c.length)) return finish({ kind: 'overBudget' });
+      if (whole && held + c.length <= whole.length) c.copy(whole, held);
+      else chunks.push(c);
+      held += c.length;
+    });
+    req.on('end', () => { ended = true; });
+    req.on('end', () => {
+      const body = whole && chunks.length === 0 ? whole.subarray(0, held)
+        : chunks.length === 1 && !whole ? chunks[0]
+        : Buffer.concat(whole ? [whole.subarray(0, held - sum(chunks)), ...chunks] : chunks, held);
+      finish({ kind: 'body', body, release });
+    });
+    req.on('aborted', () => finish({ kind: 'aborted' }));
+    req.on('close', () => finish({ kind: 'aborted' }));
+    req.on('error', () => finish({ kind: 'aborted' }));
+  });
+}

@@ -1,0 +1,258 @@
+// Error summaries: errors raised inside stored code (UDFs, computed fields, checks) show the
+// stored source with Fauna's frame names, then every call site out to the query, each pointing
+// at the argument list of the call. Source: core ext/api/src/test/scala/fql2/
+// FQL2ErrorRenderingSpec.scala (api tests) and FQL2FunctionSpec.scala unless noted.
+import type { ConformanceArea, ConformanceCase } from '../case';
+
+const RENDER = 'FQL2ErrorRenderingSpec.scala';
+const FUNC = 'FQL2FunctionSpec.scala';
+
+const lines = (...l: string[]): string => l.join('\n');
+
+const cases: ConformanceCase[] = [
+  {
+    name: 'abort across two UDFs',
+    query: '\neventuallyError()\n',
+    error: {
+      code: 'abort', message: 'Query aborted.',
+      summary: lines(
+        'error: Query aborted.', 'at *udf:errFunc*:1:12', '  |', '1 | () => abort("tracer")', '  |            ^^^^^^^^^^', '  |',
+        'at *udf:eventuallyError*:1:14', '  |', '1 | () => errFunc()', '  |              ^^', '  |',
+        'at *query*:2:16', '  |', '2 | eventuallyError()', '  |                ^^', '  |'),
+    },
+    source: RENDER,
+  },
+  {
+    name: 'index out of bounds across two UDFs',
+    query: '\neventuallyIdx()\n',
+    error: {
+      code: 'index_out_of_bounds', message: 'index 2 out of bounds for length 1',
+      summary: lines(
+        'error: index 2 out of bounds for length 1', 'at *udf:errIdx*:1:10', '  |', '1 | () => [1][2]', '  |          ^^^', '  |',
+        'at *udf:eventuallyIdx*:1:13', '  |', '1 | () => errIdx()', '  |             ^^', '  |',
+        'at *query*:2:14', '  |', '2 | eventuallyIdx()', '  |              ^^', '  |'),
+    },
+    source: RENDER,
+  },
+  {
+    name: 'unbound variable across two UDFs',
+    query: '\neventuallyUnbound()\n',
+    error: {
+      code: 'unbound_variable', message: 'Unbound variable `a`',
+      summary: lines(
+        'error: Unbound variable `a`', 'at *udf:errUnbound*:1:7', '  |', '1 | () => a', '  |       ^', '  |',
+        'at *udf:eventuallyUnbound*:1:17', '  |', '1 | () => errUnbound()', '  |                 ^^', '  |',
+        'at *query*:2:18', '  |', '2 | eventuallyUnbound()', '  |                  ^^', '  |'),
+    },
+    source: RENDER,
+  },
+  {
+    name: 'invalid argument inside a UDF',
+    query: '\neventuallyConcat()\n',
+    error: {
+      code: 'invalid_argument', message: 'expected value for `other` of type String, received { *: Any }',
+      summary: lines(
+        'error: expected value for `other` of type String, received { *: Any }', 'at *udf:eventuallyConcat*:1:18', '  |',
+        '1 | () => "hi".concat({ cast: "this" })', '  |                  ^^^^^^^^^^^^^^^^^^', '  |',
+        'at *query*:2:17', '  |', '2 | eventuallyConcat()', '  |                 ^^', '  |'),
+    },
+    source: RENDER,
+    todo: 'argument type errors of built-in methods name the received type (`Object`) instead of `{ *: Any }` and point at `concat(...)`',
+  },
+  {
+    name: 'invalid argument inside a UDF keeps the UDF frame',
+    query: '\neventuallyConcat()\n',
+    error: { code: 'invalid_argument', summaryIncludes: 'at *udf:eventuallyConcat*:1:' },
+    source: RENDER,
+  },
+  {
+    name: 'field access on a deleted document across two UDFs',
+    query: "\nlet doc = TestColl.byId('1')!\ndoc.delete()\neventuallyField(doc)\n",
+    error: {
+      code: 'document_not_found', message: 'Collection `TestColl` does not contain document with id 1.',
+      summary: lines(
+        'error: Collection `TestColl` does not contain document with id 1.', 'at *udf:errField*:1:10', '  |', '1 | (doc) => doc.a', '  |          ^^^', '  |',
+        'at *udf:eventuallyField*:1:18', '  |', '1 | (doc) => errField(doc)', '  |                  ^^^^^', '  |',
+        'at *query*:4:16', '  |', '4 | eventuallyField(doc)', '  |                ^^^^^', '  |'),
+    },
+    source: RENDER,
+    todo: 'field access on a deleted document points at the field name, Fauna at the whole `doc.a`',
+  },
+  {
+    name: 'field access on a deleted document keeps both UDF frames',
+    query: "\nlet doc = TestColl.byId('2')!\ndoc.delete()\neventuallyField(doc)\n",
+    error: {
+      code: 'document_not_found',
+      summaryIncludes: lines('at *udf:eventuallyField*:1:18', '  |', '1 | (doc) => errField(doc)', '  |                  ^^^^^', '  |',
+        'at *query*:4:16', '  |', '4 | eventuallyField(doc)', '  |                ^^^^^', '  |'),
+    },
+    source: RENDER,
+  },
+  {
+    name: 'null hints across UDFs',
+    query: '\nlet a = null\neventuallyField(a)\n',
+    error: {
+      code: 'invalid_null_access',
+      summary: lines(
+        'error: Cannot access `a` on null.', 'at *udf:errField*:1:14', '  |', '1 | (doc) => doc.a', '  |              ^', '  |',
+        'hint: Null value created here', 'at *query*:2:9', '  |', '2 | let a = null', '  |         ^^^^', '  |',
+        'trace:', 'at *udf:eventuallyField*:1:18', '  |', '1 | (doc) => errField(doc)', '  |                  ^^^^^', '  |',
+        'at *query*:3:16', '  |', '3 | eventuallyField(a)', '  |                ^^^', '  |'),
+    },
+    source: RENDER,
+    todo: 'null hints ("Null value created here") and the `trace:` label are not rendered yet',
+  },
+  {
+    name: 'null access inside a UDF points at the field',
+    query: '\nlet a = null\neventuallyField(a)\n',
+    error: { code: 'invalid_null_access', message: 'Cannot access `a` on null.', summaryIncludes: 'at *udf:errField*:1:14\n  |\n1 | (doc) => doc.a\n  |              ^\n  |' },
+    source: RENDER,
+  },
+  {
+    name: 'nested UDFs render every body',
+    query: 'Test1("foo")',
+    error: {
+      code: 'invalid_function_invocation', message: 'The function `someFunc` does not exist on `String`',
+      summary: lines(
+        'error: The function `someFunc` does not exist on `String`', 'at *udf:Test0*:1:8', '  |', '1 | x => x.someFunc()', '  |        ^^^^^^^^', '  |',
+        'at *udf:Test1*:1:11', '  |', '1 | x => Test0(x)', '  |           ^^^', '  |',
+        'at *query*:1:6', '  |', '1 | Test1("foo")', '  |      ^^^^^^^', '  |'),
+    },
+    source: FUNC,
+  },
+  {
+    name: 'frames of UDFs the caller may not read are omitted',
+    query: 'Test1("foo")', secret: '@role/callOnly',
+    error: {
+      code: 'invalid_function_invocation',
+      summary: lines('error: The function `someFunc` does not exist on `String`', 'at *query*:1:6', '  |', '1 | Test1("foo")', '  |      ^^^^^^^', '  |'),
+    },
+    source: FUNC + " (omit stack frame if doesn't have permissions)",
+  },
+  {
+    name: 'abort inside Set.map in a UDF',
+    query: '\nmyFunc(2)\n',
+    error: { code: 'abort', summaryIncludes: 'at *udf:myFunc*:1:32\n  |\n1 | _ => [1].toSet().map(i => abort("ahhhhh"))\n  |                                ^^^^^^^^^^\n  |' },
+    source: RENDER,
+  },
+  {
+    name: 'abort inside Set.map in a UDF ends at the query', todo: 'a set returned by a UDF is materialised after the call, so the call site frame is lost',
+    query: '\nmyFunc(2)\n',
+    error: { code: 'abort', summaryIncludes: 'at *query*:2:7\n  |\n2 | myFunc(2)\n  |       ^^^\n  |' },
+    source: RENDER,
+  },
+  {
+    name: 'abort inside Set.map shows the map call as a frame',
+    query: '\nmyFunc(2)\n',
+    error: {
+      code: 'abort',
+      summary: lines('error: Query aborted.', 'at *udf:myFunc*:1:32', '  |', '1 | _ => [1].toSet().map(i => abort("ahhhhh"))', '  |                                ^^^^^^^^^^', '  |',
+        '  |', '1 | _ => [1].toSet().map(i => abort("ahhhhh"))', '  |                     ^^^^^^^^^^^^^^^^^^^^^^', '  |',
+        'at *query*:2:7', '  |', '2 | myFunc(2)', '  |       ^^^', '  |'),
+    },
+    source: RENDER, todo: 'frames of lambdas called by set methods inside stored code are not recorded',
+  },
+  // calling
+  { name: 'call a UDF', query: 'AddTwo(10)', result: 12, source: FUNC },
+  { name: 'call a UDF through a variable', query: 'let f = AddTwo\nf(10)', result: 12, source: FUNC },
+  {
+    name: 'UDF arity', query: 'AddTwo(10, 20)',
+    error: { code: 'invalid_function_invocation', message: 'callee function expects exactly 1 argument, but 2 were provided.' }, source: FUNC,
+  },
+  { name: 'UDF using a global', query: 'getCollection("TestColl") { name, coll }', result: { name: 'TestColl', coll: 'Collection' }, source: FUNC },
+  {
+    name: 'a closure cannot be a UDF body', query: 'Function.create({ name: "foo", body: (x) => x + 2 })',
+    error: { code: 'invalid_type', message: 'Anonymous functions cannot be stored. Use a string of FQL instead.' }, source: FUNC,
+    todo: 'a function value as `body` is not refused with invalid_type yet',
+  },
+  {
+    name: 'UDF body must be a lambda', query: 'Function.create({ name: "NotALambda", body: "\'foo\'.length" })',
+    error: { code: 'constraint_failure', message: 'Failed to create Function.' }, source: FUNC,
+  },
+  {
+    name: 'UDF body must parse', query: 'Function.create({ name: "Invalid", body: "&sfej23 ?rtu9" })',
+    error: { code: 'constraint_failure', message: 'Failed to create Function.' }, source: FUNC,
+  },
+  {
+    name: 'UDF update validates the body', query: 'Function.byName("AddTwo")!.update({ body: "&(#Jdfjsdfouh3tJHOEF:" })',
+    error: { code: 'constraint_failure' }, source: FUNC,
+  },
+  {
+    name: 'UDF body with trailing semicolon is refused', query: 'Function.create({ name: "MyFunction", body: "() => {};" })',
+    error: { code: 'constraint_failure', message: 'Failed to create Function.' }, source: FUNC,
+  },
+  { name: 'a multi-line UDF body', query: 'Function.create({ name: "greeting", body: "name => {\\n  let greet = \\"Hello, \\" + name\\n\\n  greet + \\".\\"\\n}\\n" }); null', result: null, source: FUNC },
+  { name: 'calling the multi-line UDF', query: 'greeting("John Doe")', result: 'Hello, John Doe.', source: FUNC },
+  // computed fields and checks (the other two kinds of stored code)
+  {
+    name: 'divide by zero in a computed field',
+    query: 'let foo = Cz.create({})\nfoo.bar!',
+    error: { code: 'divide_by_zero', summaryIncludes: 'at *computed_field:Cz:bar*:1:' },
+    source: 'FQL2ComputedFieldsSpec.scala (can fail at runtime)',
+  },
+  {
+    name: 'divide by zero points at the divisor',
+    query: 'let foo = Cz.create({})\nfoo.bar!',
+    error: { code: 'divide_by_zero', summary: lines('error: Attempted integer division by zero.', 'at *computed_field:Cz:bar*:1:11', '  |', '1 | _ => 10 / 0', '  |           ^', '  |', 'at *query*:2:5', '  |', '2 | foo.bar!', '  |     ^^^', '  |') },
+    source: 'FQL2ComputedFieldsSpec.scala (can fail at runtime)', todo: 'divide_by_zero points at the whole division, Fauna at the divisor',
+  },
+  {
+    name: 'check constraint error frame',
+    query: 'Ck.create({ n: 0 })',
+    error: { code: 'divide_by_zero', summaryIncludes: 'at *check_constraint:inv*:1:' },
+    source: 'FQL2CheckConstraintsSpec.scala (handle evaluation errors)',
+  },
+  {
+    name: 'check constraint error trace is the write arguments',
+    query: 'Ck.create({ n: 0 })',
+    error: { code: 'divide_by_zero', summaryIncludes: 'at *query*:1:10\n  |\n1 | Ck.create({ n: 0 })\n  |          ^^^^^^^^^^\n  |' },
+    source: 'FQL2CheckConstraintsSpec.scala (handle evaluation errors)',
+  },
+  {
+    name: 'UDF calling a computed field that fails',
+    query: 'readBar()',
+    error: { code: 'divide_by_zero', summaryIncludes: 'at *udf:readBar*:1:' },
+    source: RENDER,
+  },
+  {
+    name: 'errors in the query itself have one frame',
+    query: '[1][2]',
+    error: { code: 'index_out_of_bounds', summary: lines('error: index 2 out of bounds for length 1', 'at *query*:1:4', '  |', '1 | [1][2]', '  |    ^^^', '  |') },
+    source: RENDER,
+  },
+  {
+    name: 'abort points at its arguments',
+    query: 'abort("x")',
+    error: { code: 'abort', summary: lines('error: Query aborted.', 'at *query*:1:6', '  |', '1 | abort("x")', '  |      ^^^^^', '  |') },
+    source: RENDER,
+  },
+];
+
+export const area: ConformanceArea = {
+  area: 'errors',
+  setup: [
+    `Function.create({ name: "errFunc", body: '() => abort("tracer")' })
+     Function.create({ name: "eventuallyError", body: '() => errFunc()' })
+     Function.create({ name: "errIdx", body: '() => [1][2]' })
+     Function.create({ name: "eventuallyIdx", body: '() => errIdx()' })
+     Function.create({ name: "errUnbound", body: '() => a' })
+     Function.create({ name: "eventuallyUnbound", body: '() => errUnbound()' })
+     Function.create({ name: "eventuallyConcat", body: '() => "hi".concat({ cast: "this" })' })
+     Function.create({ name: "errField", body: '(doc) => doc.a' })
+     Function.create({ name: "eventuallyField", body: '(doc) => errField(doc)' })
+     Function.create({ name: "Test0", body: "x => x.someFunc()" })
+     Function.create({ name: "Test1", body: "x => Test0(x)" })
+     Function.create({ name: "myFunc", body: '_ => [1].toSet().map(i => abort("ahhhhh"))' })
+     Function.create({ name: "AddTwo", body: "x => x + 2" })
+     Function.create({ name: "getCollection", body: "name => Collection.byName(name)" })
+     Collection.create({ name: "TestColl" })
+     Collection.create({ name: "Cz", computed_fields: { bar: { body: "_ => 10 / 0" } } })
+     Collection.create({ name: "Ck", constraints: [{ check: { name: "inv", body: "doc => 1 / doc.n > 0" } }] })
+     Role.create({ name: "callOnly", privileges: [{ resource: "Test0", actions: { call: true } }, { resource: "Test1", actions: { call: true } }] })
+     null`,
+    `Function.create({ name: "readBar", body: '() => Cz.create({}).bar' })
+     TestColl.create({ id: "1" }); TestColl.create({ id: "2" })
+     null`,
+  ],
+  cases,
+};
