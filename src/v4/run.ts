@@ -6,6 +6,7 @@ import type { Credentials } from '../auth/credentials';
 import { secretDigest } from '../auth/secrets';
 import type { QueryStats } from '../fql/eval/context';
 import { QueryTimeout, isStackOverflow } from '../fql/errors';
+import { TransactionTooLarge } from '../fql/limits';
 import { fromBytes } from '../model/codec';
 import { secretLookupKey } from '../model/keys';
 import { beginAttempt, newStats } from '../exec/attempt';
@@ -111,6 +112,8 @@ export function createV4Service(opts: V4ServiceOptions): V4Service {
           if (attempt < MAX_CONTENTION_RETRIES) { stats.contentionRetries++; continue; }
           return { kind: 'failure', status: 409, code: 'contended transaction', description: 'Transaction was aborted due to detection of concurrent modification.' };
         }
+        // core TxnTooLargeException: a 400 through ExceptionResponseHelpers, as in v10.
+        if (e instanceof TransactionTooLarge) return { kind: 'failure', status: 400, code: 'bad request', description: e.limitMessage };
         if (e instanceof V4Timeout || e instanceof QueryTimeout) {
           return { kind: 'failure', status: 503, code: 'time out', description: 'Read timed out' };
         }

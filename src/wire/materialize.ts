@@ -9,6 +9,7 @@ import type { MValue } from './materialized';
 import { displayedFields } from '../model/doc-fields';
 import { defaultPageSize, encodeCursor, pageSet } from '../fql/eval/sets/paginate';
 import { MAX_RESULT_SIZE, resultTooLarge } from '../fql/limits';
+import { valueSize } from '../fql/values/size';
 import { loopCheckpoint } from '../fql/eval/state';
 
 /** Estimated encoded bytes of a value besides its text (numbers, punctuation, tags). */
@@ -80,7 +81,9 @@ class Materializer {
     if (!read) this.docs.set(key, (read = this.ctx.model.readDoc(ref)));
     const d = await read;
     if ('t' in d) return d;
-    return { t: 'doc', coll: d.coll, id: d.id, ts: d.ts, ttl: d.ttl, data: shallowFields(displayedFields(d.coll, await allFields(d, this.ctx))) };
+    const fields = displayedFields(d.coll, await allFields(d, this.ctx));
+    this.charge(fieldsCost(fields));
+    return { t: 'doc', coll: d.coll, id: d.id, ts: d.ts, ttl: d.ttl, data: shallowFields(fields) };
   }
 
   private async namedDoc(ref: NamedDocV): Promise<MValue> {
@@ -89,6 +92,7 @@ class Materializer {
     if (!read) this.named.set(key, (read = this.ctx.model.readNamed(ref)));
     const d = await read;
     if ('t' in d) return d;
+    this.charge(fieldsCost(d.data));
     return { t: 'named', coll: d.coll, name: d.name, ts: d.ts, data: shallowFields(d.data) };
   }
 
@@ -102,6 +106,16 @@ class Materializer {
     for (let i = 0; i < page.items.length; i++) data[i] = await this.value(page.items[i], setDepth + 1);
     return page.after !== undefined ? { t: 'page', data, after: page.after } : { t: 'page', data };
   }
+}
+
+/**
+ * A document's fields, rendered every time the document occurs in the result (estimated by
+ * logical size: text plus one unit per nested value).
+ */
+function fieldsCost(data: ReadonlyMap<string, Value>): number {
+  let size = 0;
+  for (const [k, v] of data) size += VALUE_COST + k.length + valueSize(v);
+  return size;
 }
 
 const COMPOUND = new Set<Value['t']>(['array', 'object', 'doc', 'named', 'set', 'function', 'eventsource']);

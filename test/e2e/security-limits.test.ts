@@ -76,6 +76,9 @@ describe('security: limits on what a query builds and computes', () => {
     assert.equal(upper.data, MAX_STRING);
     // (ours) split builds at most 2^20 pieces: the check runs before the next piece is added.
     await fails(fql`let s = ${doubled(21)}; s.split("").length`, 'value_too_large', tooLarge('array', 1048577, 1048576));
+    // (ours) log lines all go into one summary string, held to the string limit.
+    await fails(fql`let s = ${doubled(23)}; Set.sequence(0, 100).forEach(x => log(s)); 1`, 'value_too_large',
+      tooLarge('string', 3 * 2 ** 23, MAX_STRING));
     await stillServing();
   });
 
@@ -178,6 +181,13 @@ describe('security: limits on what a query builds and computes', () => {
       assert.match(e.message, /^Transaction exceeded limit: got 1677\d{4} bytes, limit 16777216 bytes$/);
       return true;
     });
+    // A document's fields count every time it occurs in a result: 70 references to one
+    // document holding a 1 MiB string would render 70 MiB.
+    await client.query(fql`let s = ${mib}; Big.create({ id: "1", s: s }); 1`);
+    await assert.rejects(client.query(fql`let d = Big.byId("1"); Array.sequence(0, 70).map(x => d)`),
+      (e: unknown) => e instanceof QueryRuntimeError && e.code === 'value_too_large'
+        && /^Value too large: result size \d+ exceeds limit 67108864\.$/.test(e.message));
+    await client.query(fql`Big.byId("1")!.delete()`);
     // Nothing was written, and rewriting one document many times is within the limit.
     assert.equal((await client.query<number>(fql`Big.all().count()`)).data, 0);
     const small = fql`Set.sequence(0, 14).fold("x", (a, x) => a + a)`;

@@ -9,6 +9,7 @@ import { MAX_STRING_SIZE, MAX_VALUE_SIZE } from '../../src/fql/limits';
 import { QueryError } from '../../src/fql/errors';
 import type { Value } from '../../src/fql/values/value';
 import { call, mod, rejects } from './stdlib-support';
+import { quote } from '../../src/fql/eval/display';
 
 describe('logical value size (ours: MAX_VALUE_SIZE)', () => {
   it('counts one unit per value plus text, and shared children every time', () => {
@@ -63,5 +64,14 @@ describe('base64 validation', () => {
     }
     const b = await call(mod('Bytes'), 'fromBase64', str('AAAA'.repeat(MAX_STRING_SIZE / 4)));
     assert.equal(b.t === 'bytes' && b.v.length, (MAX_STRING_SIZE / 4) * 3);
+  });
+});
+
+describe('quoting a string for display', () => {
+  it('stops at the string limit while escapes grow the text sixfold', () => {
+    // 1 + 6k characters after k control characters: the first check past 2^24 fails.
+    assert.throws(() => quote('\u0001'.repeat(3_000_000)), (e: unknown) => e instanceof QueryError
+      && e.code === 'value_too_large' && e.message === `Value too large: string size 16777219 exceeds limit ${MAX_STRING_SIZE}.`);
+    assert.equal(quote('a\u0001"'), '"a\\u0001\\""');
   });
 });

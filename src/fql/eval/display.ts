@@ -5,7 +5,7 @@ import { displayScalar, formatBytes, formatDate, formatDouble, formatTime } from
 import type { Value } from '../values/value';
 import type { EvalContext } from './context';
 import { allFields } from '../../model/model-api';
-import { checkStringSize } from '../limits';
+import { MAX_STRING_SIZE, checkStringSize, stringTooLarge } from '../limits';
 
 /**
  * Joins rendered parts, checking the string limit as they add up: values share structure, so a
@@ -28,6 +28,8 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export function quote(s: string): string {
   let out = '"';
   for (const ch of s) {
+    // Escapes grow the text up to sixfold: stop at the string limit instead.
+    if (out.length > MAX_STRING_SIZE) throw stringTooLarge(out.length);
     switch (ch) {
       case '"': out += '\\"'; break;
       case '\\': out += '\\\\'; break;

@@ -1,7 +1,8 @@
 // Per-query evaluation state that is not part of the EvalContext contract: names resolved by
 // the static pre-pass, the compute units behind compute ops, and the deadline checkpoint.
 import { QueryTimeout } from '../errors';
-import { BASELINE_COMPUTE, COMPUTE_OPS_LIMIT, ComputeLimitExceeded, MAX_STACK_FRAMES } from '../limits';
+import { BASELINE_COMPUTE, COMPUTE_OPS_LIMIT, ComputeLimitExceeded, MAX_STACK_FRAMES, checkStringSize } from '../limits';
+import type { Span } from '../ast/span';
 import { isBuiltinModule } from '../stdlib/registry';
 import type { ModuleV, Value } from '../values/value';
 import type { EvalContext } from './context';
@@ -21,6 +22,8 @@ export interface EvalState {
   compute: number;
   /** Iterations of function-free loops since the last deadline check. */
   steps: number;
+  /** Characters logged so far (log, dbg): they all go into one summary string. */
+  logged: number;
 }
 
 const states = new WeakMap<EvalContext, EvalState>();
@@ -28,7 +31,7 @@ const states = new WeakMap<EvalContext, EvalState>();
 export function evalState(ctx: EvalContext): EvalState {
   let s = states.get(ctx);
   if (!s) {
-    s = { globals: new Map(), compute: 0, steps: 0 };
+    s = { globals: new Map(), compute: 0, steps: 0, logged: 0 };
     states.set(ctx, s);
   }
   return s;
@@ -59,6 +62,18 @@ export function loopCheckpoint(ctx: EvalContext): void {
 /** The deadline check for loops whose every iteration may be expensive (keys of big values). */
 export function checkDeadline(ctx: EvalContext): void {
   if (performance.now() > ctx.deadline) throw new QueryTimeout();
+}
+
+/**
+ * Adds a summary line from log()/dbg(). The summary is one string, so all lines together are
+ * held to the string limit (ours: core has no limit of its own here), checked before the line
+ * is kept.
+ */
+export function recordLog(ctx: EvalContext, text: string, span: Span | undefined): void {
+  const state = evalState(ctx);
+  checkStringSize(state.logged + text.length);
+  state.logged += text.length;
+  ctx.logs.push({ text, span });
 }
 
 const moduleValues = new Map<string, ModuleV>();

@@ -6,6 +6,8 @@ import type { CallSite, NativeFn, Value } from '../values/value';
 import type { EvalContext } from '../eval/context';
 import { debugString, displayString } from '../eval/display';
 import { defineGlobal } from '../eval/globals';
+import { recordLog } from '../eval/state';
+import { checkStringSize } from '../limits';
 import { checkParamArity } from '../eval/calls';
 import { invalidArgType } from '../eval/failures';
 import { newId } from '../../model/ids';
@@ -27,14 +29,20 @@ globalFunction('abort', 1, (_ctx, [value]) => {
 /** `log(a, b, ...)`: one summary line of the arguments' display strings. */
 globalFunction('log', [0, Infinity], async (ctx, args, site) => {
   const parts: string[] = [];
-  for (const a of args) parts.push(await displayString(ctx, a));
-  ctx.logs.push({ text: parts.join(' '), span: site.span });
+  let size = 0;
+  for (const a of args) {
+    const part = await displayString(ctx, a);
+    size += part.length + 1;
+    checkStringSize(size);
+    parts.push(part);
+  }
+  recordLog(ctx, parts.join(' '), site.span);
   return NULL;
 });
 
 /** `dbg(x)`: logs x in FQL form and returns it unchanged. */
 globalFunction('dbg', 1, async (ctx, [value], site) => {
-  ctx.logs.push({ text: await debugString(ctx, value, false), span: site.span });
+  recordLog(ctx, await debugString(ctx, value, false), site.span);
   return value;
 });
 
