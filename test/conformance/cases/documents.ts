@@ -104,7 +104,7 @@ export const area: ConformanceArea = {
     { name: 'replace replaces every field', query: 'let a = Authors.create({ foo: "bar", seattle: "wa" })\na.replace({ foo: "berry", yellow: "crayon" }) { foo, yellow, seattle }', result: { foo: 'berry', yellow: 'crayon', seattle: null }, source: DOC_SPEC },
     { name: 'replace of a deleted document', query: 'let a = Authors.create({ foo: "bar" })\na.delete()\na.replace({ foo: "berry" })', error: { code: 'document_not_found' }, source: DOC_SPEC },
     { name: 'delete, then exists()', query: 'let a = Authors.create({ foo: "bar" })\na.delete()\nAuthors.byId(a.id).exists()', result: false, source: DOC_SPEC },
-    { name: 'delete returns the reference', query: 'Authors.create({ id: "4242", foo: "bar" })\nAuthors.byId("4242")!.delete()', tagged: { '@ref': { id: '4242', coll: { '@mod': 'Authors' }, exists: false } }, source: DOC_SPEC, todo: 'the deleted reference is encoded with a cause field' },
+    { name: 'delete returns the reference', query: 'Authors.create({ id: "4242", foo: "bar" })\nAuthors.byId("4242")!.delete()', tagged: { '@ref': { id: '4242', coll: { '@mod': 'Authors' }, exists: false, cause: 'deleted' } }, source: `${DOC_SPEC} + FQL2ValueEncoderSpec.scala (deleted doc cause)` },
     { name: 'delete twice', query: 'let a = Authors.create({ foo: "bar" })\na.delete()\na.delete()', error: { code: 'document_not_found' }, source: DOC_SPEC },
     // Object methods on documents
     { name: 'Object.keys of a document', query: 'Object.keys(TestColl.create({ a: 0, b: 1 }))', result: ['id', 'coll', 'ts', 'a', 'b'], source: `${DOC_SPEC} (Object methods)` },
