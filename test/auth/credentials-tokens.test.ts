@@ -65,7 +65,7 @@ describe('credentials and tokens', () => {
     assert.equal(await svc.data(token.secret, `Credential.byId("${credId}")!.id`), credId);
     assert.equal(await svc.data(token.secret, `Token.byId("${token.id}")!.id`), token.id);
     const denied = await svc.run(token.secret, `Account.byId("${accountId}")!.email`);
-    // `!` on a document the caller may not read: Fauna's permission-denied null (issue 10).
+    // core FQL2ABACSpec.assertDenied: an unreadable document read through `!` is a null caused by the denial.
     assert.deepEqual(denied, { ok: false, status: 400, code: 'null_value', message: 'Null value, due to permission denied' });
     assert.deepEqual(await svc.data(token.secret, 'Account.all().toArray()'), []);
     // Logout.

@@ -33,7 +33,7 @@ describe('roles and functions', () => {
     const key = (await svc.data(ROOT, 'Key.create({ role: "Reader" })')).secret;
     assert.deepEqual(await svc.data(key, 'Post.all().map(.text).toArray()'), ['ann post']);
     assert.equal(await svc.data(key, 'Post.byId("11") == null'), true);
-    // `!` on a document the caller may not read: Fauna's permission-denied null (issue 10).
+    // core FQL2ABACSpec.assertDenied: `!` on an unreadable document is a permission-denied null.
     assert.deepEqual(await svc.run(key, 'Post.byId("11")!.text'), { ok: false, status: 400, code: 'null_value', message: 'Null value, due to permission denied' });
     assert.deepEqual(await svc.run(key, 'Post.create({ text: "x" })'), denied);
     assert.deepEqual(await svc.data(key, 'User.all().toArray()'), []);

@@ -48,7 +48,8 @@ describe('parse errors', () => {
     assert.deepEqual(queryError('1 +'), ['Expected expression', 3, 4]);
     assert.deepEqual(queryError('if (x'), ['Expected `)`', 5, 6]);
     assert.deepEqual(queryError('{ 1 2 }'), ['Expected `}`', 4, 5]);
-    assert.deepEqual(queryError('(a, b)'), ['Expected `)`', 2, 3]);
+    // `(a, b)` is a tuple (core FQL2IndexSpec ranges `{ from: (100, 100) }`).
+    assert.deepEqual(queryError('(a b)'), ['Expected `)`', 3, 4]);
     assert.deepEqual(queryError('x { * }'), ['Expected identifier', 4, 5]);
     assert.deepEqual(queryError('/* open'), ['Expected `*/`', 7, 8]);
     assert.deepEqual(queryError('let x 1'), ['Expected `=`', 6, 7]);

@@ -2,6 +2,7 @@
 // (strings raw, integral doubles without ".0"); nested values use the debug form, which reads
 // like FQL source (`{ a: "x", b: [1, 2] }`). Mirrors Fauna's ToString.
 import { displayScalar, formatBytes, formatDate, formatDouble, formatTime } from '../values/format';
+import { displayedFields } from '../../model/doc-fields';
 import type { Value } from '../values/value';
 import type { EvalContext } from './context';
 import { allFields } from '../../model/model-api';
@@ -84,13 +85,13 @@ export async function debugString(ctx: EvalContext, v: Value, nested: boolean): 
       const d = await ctx.model.readDoc(v);
       if ('cause' in d) return 'null';
       const fields = new Map<string, Value>([
-        ['id', { t: 'string', v: d.id }],
         ['coll', { t: 'module', name: d.coll }],
         ['ts', { t: 'time', ns: d.ts * 1000n }],
       ]);
       if (d.ttl !== undefined) fields.set('ttl', { t: 'time', ns: d.ttl });
-      for (const [k, x] of await allFields(d, ctx)) fields.set(k, x);
-      return objectText(ctx, fields, true);
+      for (const [k, x] of displayedFields(d.coll, await allFields(d, ctx))) fields.set(k, x);
+      // core shows a document id as an ID: `{ id: ID("1"), coll: User, ... }`.
+      return objectText(ctx, fields, true, [`id: ID("${d.id}")`]);
     }
     case 'named': {
       if (nested) return `[doc ${v.name} in ${v.coll}]`;
@@ -107,9 +108,10 @@ export async function debugString(ctx: EvalContext, v: Value, nested: boolean): 
   }
 }
 
-async function objectText(ctx: EvalContext, fields: ReadonlyMap<string, Value>, nested: boolean): Promise<string> {
-  if (fields.size === 0) return '{}';
+async function objectText(ctx: EvalContext, fields: ReadonlyMap<string, Value>, nested: boolean, lead: readonly string[] = []): Promise<string> {
+  if (fields.size === 0 && lead.length === 0) return '{}';
   const out = new BoundedParts();
+  for (const part of lead) out.add(part);
   for (const [k, x] of fields) out.add(`${IDENT.test(k) ? k : quote(k)}: ${await debugString(ctx, x, nested)}`);
   return `{ ${out.parts.join(', ')} }`;
 }

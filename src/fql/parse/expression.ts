@@ -383,6 +383,17 @@ function parseParenthesized(p: ParserState): Expr {
   const open = p.advance();
   if (!startsExpression(p.tok)) throw expected(['expression'], p.tok.start);
   const inner = parseExpr(p, true);
+  // `(a, b)` is a tuple (core Expr.Tuple), which evaluates to an array: index ranges use it
+  // for multi-value bounds, `{ from: (100, 100) }`.
+  if (p.isPunct(',')) {
+    const elements: Expr[] = [inner];
+    while (p.isPunct(',')) {
+      p.advance();
+      elements.push(parseExpr(p));
+    }
+    p.expectPunct(')');
+    return { kind: 'array', elements, span: spanOf(open.start, p.lastEnd) };
+  }
   p.expectPunct(')');
   // The parentheses belong to the span, as in Fauna (errors point at the whole group).
   const e: Expr = { ...inner, span: spanOf(open.start, p.lastEnd) };

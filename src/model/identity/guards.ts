@@ -15,7 +15,7 @@ import {
 import { HASHED_PASSWORD, HASHED_SECRET, SYSTEM_COLLECTIONS } from './system';
 
 /** Named schema kinds stored by the identity layer. */
-const IDENTITY_SCHEMA = new Set(['Function', 'Role', 'Database']);
+const IDENTITY_SCHEMA = new Set(['Function', 'Role', 'Database', 'AccessProvider']);
 
 /** A system document as queries see it: hashes removed, a secret created in this query added. */
 function present(txn: ModelTxnImpl, doc: DocData): DocData {

@@ -7,6 +7,7 @@ import './token-docs';
 import './credential-docs';
 import './functions';
 import './roles';
+import './access-providers';
 import './databases';
 import './query-module';
 

@@ -10,7 +10,7 @@ const GLOBALS = 'GlobalResolvers.scala';
 const MODULES = [
   'Array', 'Boolean', 'Bytes', 'Date', 'ID', 'Doc', 'Math', 'Null', 'Number', 'Int', 'Long', 'Double',
   'Float', 'Object', 'Set', 'SetCursor', 'EventSource', 'String', 'Struct', 'Time', 'TransactionTime',
-  'UUID', 'Query', 'Collection', 'Function', 'Role', 'Database', 'Key', 'Credential', 'Token', 'FQL',
+  'UUID', 'Query', 'Collection', 'Function', 'Role', 'AccessProvider', 'Database', 'Key', 'Credential', 'Token', 'FQL',
 ];
 
 const moduleCases: ConformanceCase[] = MODULES.flatMap((m): ConformanceCase[] => [
@@ -23,13 +23,27 @@ export const area: ConformanceArea = {
   setup: [
     'Collection.create({ name: "Book" })',
     'Function.create({ name: "Twice", body: "x => x * 2" })',
+    'Role.create({ name: "aRole" })\nRole.create({ name: "aRole2" })',
   ],
   cases: [
     ...moduleCases,
+    // AccessProvider (core FQL2AccessProviderSpec.scala).
     {
-      name: 'module AccessProvider resolves', query: 'AccessProvider', tagged: { '@mod': 'AccessProvider' }, source: GLOBALS,
-      todo: 'AccessProvider has no FQL module yet (access providers are stored through the schema API only)',
+      name: 'AccessProvider.create', source: 'FQL2AccessProviderSpec.scala (create works)',
+      query: 'AccessProvider.create({ name: "anAccessProvider", issuer: "https://fauna.auth0.com", jwks_uri: "https://fauna.auth0.com/.well-known/jwks.json", roles: ["aRole", { role: "aRole2", predicate: "_ => true" }], data: { custom: "some data" } }) { name, issuer, jwks_uri, roles, data }',
+      result: { name: 'anAccessProvider', issuer: 'https://fauna.auth0.com', jwks_uri: 'https://fauna.auth0.com/.well-known/jwks.json', roles: ['aRole', { role: 'aRole2', predicate: '_ => true' }], data: { custom: 'some data' } },
     },
+    { name: 'AccessProvider.byName', query: 'AccessProvider.byName("anAccessProvider")!.issuer', result: 'https://fauna.auth0.com', source: 'FQL2AccessProviderSpec.scala' },
+    { name: 'AccessProvider.all', query: 'AccessProvider.all().map(.name).toArray()', result: ['anAccessProvider'], source: 'FQL2AccessProviderSpec.scala' },
+    { name: 'AccessProvider roles as a name', query: 'AccessProvider.create({ name: "ap0", issuer: "https://fauna0.auth0.com", jwks_uri: "https://fauna.auth0.com/.well-known/jwks.json", roles: "aRole" }).roles', result: 'aRole', source: 'FQL2AccessProviderSpec.scala (accept roles names, objects or array)' },
+    { name: 'AccessProvider roles as an object', query: 'AccessProvider.create({ name: "ap1", issuer: "https://fauna1.auth0.com", jwks_uri: "https://fauna.auth0.com/.well-known/jwks.json", roles: { role: "aRole", predicate: "arg => true" } }).roles.role', result: 'aRole', source: 'FQL2AccessProviderSpec.scala (accept roles names, objects or array)' },
+    { name: 'AccessProvider refuses builtin roles', query: 'AccessProvider.create({ name: "ap2", issuer: "https://fauna.auth0.com", jwks_uri: "https://fauna.auth0.com/.well-known/jwks.json", roles: ["admin", "server"] })', error: { code: 'constraint_failure', message: 'Failed to create AccessProvider.', summaryIncludes: 'roles: Builtin role `admin` not allowed.' }, source: 'FQL2AccessProviderSpec.scala (rejects builtin roles)' },
+    { name: 'AccessProvider audience is read-only', query: 'AccessProvider.create({ name: "ap3", issuer: "https://fauna.auth0.com", jwks_uri: "https://fauna.auth0.com/.well-known/jwks.json", audience: "https://db.fauna.com/db/yyyyyyyyyy", roles: "aRole" })', headers: { 'x-typecheck': 'false' }, error: { code: 'constraint_failure', message: 'Failed to create AccessProvider.', summaryIncludes: 'audience: Failed to update field because it is readonly' }, source: 'FQL2AccessProviderSpec.scala (fail to create with audience)' },
+    { name: 'AccessProvider jwks_uri must be https', query: 'AccessProvider.create({ name: "ap4", issuer: "https://fauna.auth0.com", jwks_uri: "http://fauna.auth0.com/.well-known/jwks.json", roles: "aRole" })', error: { code: 'constraint_failure', message: 'Failed to create AccessProvider.', summaryIncludes: 'jwks_uri: `http://fauna.auth0.com/.well-known/jwks.json` must be a valid https URI.' }, source: 'FQL2AccessProviderSpec.scala (fail to create with invalid fields)' },
+    { name: 'AccessProvider with a missing role', query: 'AccessProvider.create({ name: "ap5", issuer: "https://fauna5.auth0.com", jwks_uri: "https://fauna.auth0.com/.well-known/jwks.json", roles: "anotherRole" })', error: { code: 'invalid_schema' }, source: 'FQL2AccessProviderSpec.scala (fail if role name does not exist)', todo: 'role names are not checked against the schema yet' },
+    { name: 'AccessProvider audience', query: 'AccessProvider.byName("anAccessProvider")!.audience isa String', result: true, source: 'FQL2AccessProviderSpec.scala (audience is the canonical database URL)', todo: 'access providers have no audience yet' },
+    { name: 'AccessProvider update', query: 'AccessProvider.byName("ap0")!.update({ issuer: "https://other.auth0.com" }).issuer', result: 'https://other.auth0.com', source: 'FQL2AccessProviderSpec.scala' },
+    { name: 'AccessProvider delete', query: 'AccessProvider.byName("ap0")!.delete()\nAccessProvider.byName("ap0").exists()', result: false, source: 'FQL2AccessProviderSpec.scala' },
     { name: 'Credentials is an alias of Credential', query: 'Credentials', tagged: { '@mod': 'Credential' }, source: `${GLOBALS} ("Credentials" -> CredentialCompanion)` },
     { name: 'Credentials.all() is the credentials set', query: 'Credentials.all().count()', result: 0, source: GLOBALS },
     { name: 'Credentials == Credential', query: 'Credentials == Credential', result: true, source: GLOBALS },
