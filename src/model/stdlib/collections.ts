@@ -100,7 +100,7 @@ async function rewriteCollection(ctx: EvalContext, self: Value, arg: Value, acti
 }
 
 defineMethods('module:Collection', {
-  create: { arity: 1, impl: (ctx, _self, [arg]) => createCollection(ctx, arg) },
+  create: { arity: 1, impl: (ctx, _self, [arg], site) => atArguments(site, () => createCollection(ctx, arg)) },
   byName: {
     arity: 1,
     impl: (_ctx, _self, [name]) => ({ t: 'named', coll: 'Collection', name: expectString(name, 'name').v }),
@@ -109,8 +109,8 @@ defineMethods('module:Collection', {
 });
 
 defineMethods('named:Collection', {
-  update: { arity: 1, impl: (ctx, self, [arg]) => rewriteCollection(ctx, self, arg, 'update') },
-  replace: { arity: 1, impl: (ctx, self, [arg]) => rewriteCollection(ctx, self, arg, 'replace') },
+  update: { arity: 1, impl: (ctx, self, [arg], site) => atArguments(site, () => rewriteCollection(ctx, self, arg, 'update')) },
+  replace: { arity: 1, impl: (ctx, self, [arg], site) => atArguments(site, () => rewriteCollection(ctx, self, arg, 'replace')) },
   delete: {
     arity: 0,
     impl: async (ctx, self): Promise<NullDocV> => {
