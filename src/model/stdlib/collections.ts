@@ -14,6 +14,7 @@ import { checkSchemaWrite, createDocument } from '../write-broker';
 import { mergeDefinition, normalizeDefinition } from '../definitions/validate';
 import { applySchemaChange, dropCollectionEntries } from '../indexes/schema-change';
 import '../indexes/register';
+import { followCollectionRename } from '../identity/roles';
 import { noteDefinitionWrite, noteDeletion, noteRename, refuseWriteToDeleted } from '../definitions/query-writes';
 import { atArguments, expectDocId, expectObject, expectString, modelOf } from './args';
 import { schemaWriteFailure, type WriteKind } from '../write-failures';
@@ -91,6 +92,7 @@ async function rewriteCollection(ctx: EvalContext, self: Value, arg: Value, acti
     }
     model.dropCollectionName(def.name);
     noteRename(model, def.name, name);
+    await followCollectionRename(model, def.name, name);
   }
   merged.delete('name');
   const data = definitionFields(action, name, merged, def.name);
