@@ -9,6 +9,7 @@ import { parseExpression, parseType } from '../../fql/parse/parse';
 import { typeName } from '../../fql/values/construct';
 import type { Value } from '../../fql/values/value';
 import { parseFieldPath } from './field-path';
+import { renderSummary } from '../../fql/summary';
 
 type Path = (string | number)[];
 type Failures = ConstraintFailure[];
@@ -157,6 +158,12 @@ function lambdaSource(out: Failures, path: Path, v: Value | undefined, arity: nu
     return undefined;
   }
   try {
+    // A bare `.field` is not a function: short lambdas need their parentheses, `(.field)`.
+    const bare = /^\s*\./.exec(v.v);
+    if (bare) {
+      const start = bare[0].length - 1;
+      throw new QueryCheckError([{ message: 'Invalid anonymous field access', span: { start, end: v.v.trimEnd().length } }]);
+    }
     const e = parseExpression(v.v, { allowShortLambda: true });
     const params = e.kind === 'lambda' ? (e.variadic ? undefined : e.params.length) : e.kind === 'shortLambda' ? 1 : -1;
     if (params === -1) fail(out, path, 'Unable to parse FQL source code.\nExpected a function.');
@@ -165,7 +172,8 @@ function lambdaSource(out: Failures, path: Path, v: Value | undefined, arity: nu
     }
   } catch (e) {
     if (!(e instanceof QueryCheckError)) throw e;
-    fail(out, path, `Unable to parse FQL source code.\n${e.diagnostics.map((d) => `error: ${d.message}`).join('\n')}`);
+    // Fauna renders the parse errors against the stored text, named `*body*`.
+    fail(out, path, `Unable to parse FQL source code.\n${renderSummary(v.v, e.diagnostics, 'error', '*body*')}`);
   }
   return v;
 }

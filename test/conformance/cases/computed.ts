@@ -38,9 +38,13 @@ const cases: ConformanceCase[] = [
     error: { code: 'constraint_failure' }, source: SPEC,
   },
   {
-    name: 'short lambda without parentheses is refused', todo: 'a bare `.field` body is accepted; Fauna requires `(.field)`',
+    name: 'short lambda without parentheses is refused',
     query: 'Collection.create({ name: "BadCf6", computed_fields: { bar: { body: ".baz" } } })',
-    error: { code: 'constraint_failure', message: 'Failed to create Collection.' }, source: SPEC,
+    error: {
+      code: 'constraint_failure', message: 'Failed to create Collection.',
+      summaryIncludes: 'constraint failures:\n  computed_fields.bar.body: Unable to parse FQL source code.\n      error: Invalid anonymous field access\n      at *body*:1:1\n        |\n      1 | .baz\n        | ^^^^\n        |\nat *query*:1:18',
+    },
+    source: SPEC,
   },
   // reading
   { name: 'short lambda body works', query: 'Sh.create({ baz: 3 }).bar', result: 3, source: SPEC },
