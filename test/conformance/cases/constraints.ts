@@ -115,6 +115,51 @@ const cases: ConformanceCase[] = [
     source: 'ConstraintFailure.scala (CheckConstraintFailure.BadReturn)',
   },
   { name: 'delete runs no checks', query: 'Foo.byId("1")!.delete(); Foo.all().count()', result: 0, source: SPEC },
+  // the check gets the document itself: `at` reads its previous version
+  {
+    name: 'at: first version must be positive', query: 'Inc.create({ id: 0, x: 0 })',
+    error: { code: 'constraint_failure', message: 'Failed to create document in collection `Inc`.' }, source: SPEC + ' (work correctly with at-expression)',
+  },
+  { name: 'at: a positive first version', query: 'Inc.create({ id: 0, x: 1 }).x', result: 1, source: SPEC + ' (work correctly with at-expression)' },
+  {
+    name: 'at: an update must increase', query: 'Inc.byId(0)!.update({ x: 1 })',
+    error: { code: 'constraint_failure', message: 'Failed to update document with id 0 in collection `Inc`.' }, source: SPEC + ' (work correctly with at-expression)',
+  },
+  { name: 'at: an increasing update', query: 'Inc.byId(0)!.update({ x: 3 }).x', result: 3, source: SPEC + ' (work correctly with at-expression)' },
+  {
+    name: 'at: a decreasing update', query: 'Inc.byId(0)!.update({ x: 2 })',
+    error: { code: 'constraint_failure', summaryIncludes: 'Document failed check constraint `increasing`' }, source: SPEC + ' (work correctly with at-expression)',
+  },
+  { name: 'the check argument is a document', query: 'IsDoc.create({ a: 1 }).a', result: 1, source: SPEC },
+  { name: 'the check argument has its id', query: 'IdCheck.create({ id: "42" }).id', result: '42', source: SPEC },
+  {
+    name: 'the check argument id is checked', query: 'IdCheck.create({ id: "43" })',
+    error: { code: 'constraint_failure', summaryIncludes: 'Document failed check constraint `only42`' }, source: SPEC,
+  },
+  { name: 'checks run on replace too', query: 'Foo.create({ id: "5", ok: true }); Foo.byId("5")!.replace({ ok: true, cool: true }).cool', result: true, source: SPEC },
+  {
+    name: 'checks run on replace (failing)', query: 'Foo.byId("5")!.replace({ cool: true })',
+    error: { code: 'constraint_failure', message: 'Failed to update document with id 5 in collection `Foo`.' }, source: SPEC,
+  },
+  { name: 'checks see other documents written earlier in the query', query: 'Ark.byAnimal("cat").count()', result: 0, source: SPEC + ' (can read)' },
+  { name: 'two cats in one query pass', query: "Ark.create({ animal: 'cat' }); Ark.create({ animal: 'cat' }); Ark.byAnimal('cat').count()", result: 2, source: SPEC + ' (can read)' },
+  {
+    name: 'a third cat in the same query fails', query: "Ark.create({ animal: 'dog' }); Ark.create({ animal: 'dog' }); Ark.create({ animal: 'dog' })",
+    error: { code: 'constraint_failure' }, source: SPEC + ' (can read)',
+  },
+  { name: 'the failed query wrote no dog', query: "Ark.byAnimal('dog').count()", result: 0, source: SPEC + ' (can read)' },
+  {
+    name: 'checks may not update other documents', query: 'Upd.create({})',
+    error: { code: 'invalid_effect', message: '`update` performs a write, which is not allowed in check constraints.' }, source: SPEC + ' (cannot write)',
+  },
+  {
+    name: 'checks may not delete documents', query: 'Del.create({})',
+    error: { code: 'invalid_effect', message: '`delete` performs a write, which is not allowed in check constraints.' }, source: SPEC + ' (cannot write)',
+  },
+  {
+    name: 'checks may not change schema', query: 'Sch.create({})',
+    error: { code: 'invalid_effect', message: '`create` performs a write, which is not allowed in check constraints.' }, source: SPEC + ' (cannot write)',
+  },
   // unique constraints
   { name: 'unique: first value', query: 'Uniq.create({ email: "a@x" }) { email }', result: { email: 'a@x' }, source: 'FQL2UniqueConstraintsSpec.scala' },
   {
@@ -215,6 +260,12 @@ export const area: ConformanceArea = {
      Collection.create({ name: "Felon", constraints: [{ check: { name: "isGuilty", body: "_ => abort(0)" } }] })
      Collection.create({ name: "Nb", constraints: [{ check: { name: "num", body: "_ => 1" } }] })
      Collection.create({ name: "Uniq", constraints: [{ unique: ["email"] }] })
+     Collection.create({ name: "Inc", constraints: [{ check: { name: "increasing", body: 'doc => {\n  let prev = at (Time.now().subtract(1, "microsecond")) {\n    (doc ?? { x: 0 }).x\n  }\n  doc.x > prev\n}' } }] })
+     Collection.create({ name: "IsDoc", constraints: [{ check: { name: "isDoc", body: "doc => doc isa IsDoc" } }] })
+     Collection.create({ name: "IdCheck", constraints: [{ check: { name: "only42", body: 'doc => doc.id == "42"' } }] })
+     Collection.create({ name: "Upd", constraints: [{ check: { name: "u", body: "doc => { Foo.all().forEach(f => f.update({ x: 1 })); Foo.create({ id: '999', ok: true }).update({ x: 1 }) != null }" } }] })
+     Collection.create({ name: "Del", constraints: [{ check: { name: "d", body: "doc => { doc.delete(); true }" } }] })
+     Collection.create({ name: "Sch", constraints: [{ check: { name: "s", body: "doc => { Collection.create({ name: 'Nope' }); true }" } }] })
      Collection.create({ name: "Dup" })
      null`,
     'Dup.create({ x: 1 }); Dup.create({ x: 1 }); null',
