@@ -32,7 +32,7 @@ const STANDALONE_BUDGET_MS = 10_000;
 function storedContext(model: ModelTxn, source: string, outer: EvalContext | undefined, frame?: StoredFrame): EvalContext {
   const depth = (outer?.depth ?? 0) + (frame ? 1 : 0);
   if (depth > MAX_STACK_FRAMES) throw stackOverflow(MAX_STACK_FRAMES);
-  return {
+  const ctx: EvalContext = {
     source,
     templateValues: [],
     arguments: new Map(),
@@ -46,6 +46,16 @@ function storedContext(model: ModelTxn, source: string, outer: EvalContext | und
     snapshotTs: outer?.snapshotTs,
     writesForbiddenIn: frame?.writesForbiddenIn ?? outer?.writesForbiddenIn,
   };
+  // `at (t) { ... }` inside stored code moves the query's snapshot, which document reads
+  // follow (a check reading its document's previous version, core FQL2CheckConstraintsSpec).
+  if (outer) {
+    Object.defineProperty(ctx, 'snapshotTs', {
+      get: () => outer.snapshotTs,
+      set: (ts: bigint | undefined) => { outer.snapshotTs = ts; },
+      enumerable: true,
+    });
+  }
+  return ctx;
 }
 
 /** How a call of stored code shows in error traces, and what it may not do. */

@@ -9,6 +9,7 @@ import { parseExpression, parseType } from '../../fql/parse/parse';
 import { typeName } from '../../fql/values/construct';
 import type { Value } from '../../fql/values/value';
 import { parseFieldPath } from './field-path';
+import { renderSummary } from '../../fql/summary';
 
 type Path = (string | number)[];
 type Failures = ConstraintFailure[];
@@ -157,6 +158,12 @@ function lambdaSource(out: Failures, path: Path, v: Value | undefined, arity: nu
     return undefined;
   }
   try {
+    // A bare `.field` is not a function: short lambdas need their parentheses, `(.field)`.
+    const bare = /^\s*\./.exec(v.v);
+    if (bare) {
+      const start = bare[0].length - 1;
+      throw new QueryCheckError([{ message: 'Invalid anonymous field access', span: { start, end: v.v.trimEnd().length } }]);
+    }
     const e = parseExpression(v.v, { allowShortLambda: true });
     const params = e.kind === 'lambda' ? (e.variadic ? undefined : e.params.length) : e.kind === 'shortLambda' ? 1 : -1;
     if (params === -1) fail(out, path, 'Unable to parse FQL source code.\nExpected a function.');
@@ -165,7 +172,8 @@ function lambdaSource(out: Failures, path: Path, v: Value | undefined, arity: nu
     }
   } catch (e) {
     if (!(e instanceof QueryCheckError)) throw e;
-    fail(out, path, `Unable to parse FQL source code.\n${e.diagnostics.map((d) => `error: ${d.message}`).join('\n')}`);
+    // Fauna renders the parse errors against the stored text, named `*body*`.
+    fail(out, path, `Unable to parse FQL source code.\n${renderSummary(v.v, e.diagnostics, 'error', '*body*')}`);
   }
   return v;
 }
@@ -216,10 +224,52 @@ function constraints(out: Failures, v: Value): Value | undefined {
       : (fail(out, path, 'Union requires fields [unique] or [check]'), undefined);
     if (n) items.push(n);
   });
+  duplicateConstraints(out, items);
   return { t: 'array', v: items };
 }
 
+/**
+ * Two unique constraints over the same paths (in any order, however written) or two checks
+ * with one name are refused (core UniqueConstraintSpec, FQL2CheckConstraintsSpec).
+ */
+function duplicateConstraints(out: Failures, items: readonly Value[]): void {
+  const uniques = new Set<string>();
+  const checks = new Map<string, number>();
+  for (const item of items) {
+    if (item.t !== 'object') continue;
+    const u = item.v.get('unique');
+    if (u?.t === 'array') {
+      const paths = u.v.map((e) => {
+        const field = e.t === 'string' ? e.v : e.t === 'object' ? (e.v.get('field') as { v: string } | undefined)?.v ?? '' : '';
+        const mva = e.t === 'object' && e.v.get('mva')?.t === 'boolean' && (e.v.get('mva') as { v: boolean }).v;
+        const parts = parseFieldPath(field);
+        const label = parts ? parts.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('') : field;
+        return mva ? `mva(${label})` : label;
+      });
+      const key = [...paths].sort().join('\u0000');
+      if (uniques.has(key)) fail(out, ['constraints'], `Duplicate unique constraint on path [${paths.join(', ')}]`);
+      uniques.add(key);
+    }
+    const check = item.v.get('check');
+    const name = check?.t === 'object' ? check.v.get('name') : undefined;
+    if (name?.t === 'string') checks.set(name.v, (checks.get(name.v) ?? 0) + 1);
+  }
+  for (const name of [...checks.keys()].sort()) {
+    if (checks.get(name)! > 1) fail(out, ['constraints'], `Duplicate check constraint name '${name}'`);
+  }
+}
+
 // Fields -------------------------------------------------------------------------------------
+
+/** A computed field may not share its name with a defined field (core FQL2ComputedFieldsSpec). */
+function collidingComputedFields(out: Failures, def: ReadonlyMap<string, Value>): void {
+  const computed = def.get('computed_fields');
+  const defined = def.get('fields');
+  if (computed?.t !== 'object' || defined?.t !== 'object') return;
+  for (const name of computed.v.keys()) {
+    if (defined.v.has(name)) fail(out, ['computed_fields'], `Computed field '${name}' collides with a defined field`);
+  }
+}
 
 function computedFields(out: Failures, v: Value): Value | undefined {
   if (v.t !== 'object') { expect(out, ['computed_fields'], '{ *: Any } | Null', v); return undefined; }
@@ -328,6 +378,7 @@ export function normalizeDefinition(name: string, given: ReadonlyMap<string, Val
     const n = NORMALIZERS[key](failures, key, v);
     if (n) out.set(key, n);
   }
+  collidingComputedFields(failures, out);
   if (!out.has('history_days')) out.set('history_days', { t: 'int', v: 0 });
   if (!out.has('indexes')) out.set('indexes', { t: 'object', v: new Map() });
   if (!out.has('constraints')) out.set('constraints', { t: 'array', v: [] });

@@ -3,6 +3,7 @@
 // privilege; a function with a `role` runs with that role's permissions, otherwise with the
 // caller's; who may give a function which role is ./role-grants.ts.
 import { QueryCheckError, QueryError } from '../../fql/errors';
+import { renderSummary, type DetailedDiagnostic } from '../../fql/summary';
 import { setUdfInvoker } from '../../fql/eval/calls';
 import { missingField } from '../../fql/eval/nulls';
 import { defineFields } from '../../fql/stdlib/registry';
@@ -31,10 +32,17 @@ const functionKind: SchemaKind = {
     if (!body || body.t !== 'string') throw fail('body', 'Missing required field of type String');
     try {
       const expr = parseStoredLambda(body.v);
-      if (expr.kind !== 'lambda' && expr.kind !== 'shortLambda') throw fail('body', 'Function body must be a lambda.');
+      if (expr.kind !== 'lambda' && expr.kind !== 'shortLambda') {
+        // Core FQL2FunctionSpec ("not a lambda suggestion"): the body with a proposed `() => `.
+        throw new QueryCheckError([{
+          message: 'Body must be a lambda expression.', span: expr.span, annotation: 'Expression is not a lambda.',
+          hints: [{ message: 'Declare a lambda.', span: { start: expr.span.start, end: expr.span.start }, suggestion: '() => ' }],
+        } as DetailedDiagnostic]);
+      }
     } catch (e) {
       if (!(e instanceof QueryCheckError)) throw e;
-      throw fail('body', e.diagnostics.map((d) => d.message).join('\n'));
+      // Fauna renders the parse errors against the stored text, named `*body*`.
+      throw fail('body', `Unable to parse FQL source code.\n${renderSummary(body.v, e.diagnostics, 'error', '*body*')}`);
     }
     const role = fields.get('role');
     // `role: null` is no role (Fauna's type for it is `String | Null`).

@@ -13,6 +13,8 @@ import { fromBytes, toBytes } from '../codec';
 import { modelOf } from '../stdlib/args';
 import { encodeKey } from '../../storage/tuple';
 import { refuseDeleteIfReferenced, renameReferences, retireKeysNaming } from './references';
+import { allDefs, putDef } from './named-store';
+import type { ModelTxnImpl } from '../model-txn';
 
 const FIELD_ORDER = ['name', 'privileges', 'membership', 'data'];
 
@@ -85,3 +87,34 @@ const roleKind: SchemaKind = {
 };
 
 defineSchemaKind(roleKind);
+
+/** `resource` members naming `from` now name `to`, in one privilege or membership entry or a list. */
+function renameResources(v: Value | undefined, from: string, to: string): Value | undefined {
+  if (v === undefined) return undefined;
+  if (v.t === 'array') {
+    const items = v.v.map((x) => renameResources(x, from, to) ?? x);
+    return items.some((x, i) => x !== v.v[i]) ? { t: 'array', v: items } : v;
+  }
+  if (v.t !== 'object') return v;
+  const r = v.v.get('resource');
+  if (r?.t !== 'string' || r.v !== from) return v;
+  const m = new Map(v.v);
+  m.set('resource', { t: 'string', v: to });
+  return { t: 'object', v: m };
+}
+
+/**
+ * A renamed collection stays the resource of the roles that named it (core FQL2CollectionSpec,
+ * "validate foreign references": roles show the new name).
+ */
+export async function followCollectionRename(txn: ModelTxnImpl, from: string, to: string): Promise<void> {
+  for (const def of await allDefs(txn.kv, txn.db, 'Role')) {
+    const privileges = renameResources(def.data.get('privileges'), from, to);
+    const membership = renameResources(def.data.get('membership'), from, to);
+    if (privileges === def.data.get('privileges') && membership === def.data.get('membership')) continue;
+    const data = new Map(def.data);
+    if (privileges !== undefined) data.set('privileges', privileges);
+    if (membership !== undefined) data.set('membership', membership);
+    putDef(txn, 'Role', def.name, data);
+  }
+}

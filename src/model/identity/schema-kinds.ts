@@ -7,7 +7,7 @@ import { defineMethods, isBuiltinModule } from '../../fql/stdlib/registry';
 import type { NamedDocV, NullDocV, Value } from '../../fql/values/value';
 import { QueryError } from '../../fql/errors';
 import { NamedScanSet } from '../sets/named-scan';
-import { expectObject, expectString, modelOf } from '../stdlib/args';
+import { atArguments, expectObject, expectString, modelOf } from '../stdlib/args';
 import { checkSchemaWrite } from '../write-broker';
 import { deleteDef, putDef, readDef, type NamedDef } from './named-store';
 import { schemaWriteFailure } from '../write-failures';
@@ -94,14 +94,14 @@ async function rewrite(ctx: EvalContext, kind: SchemaKind, self: Value, arg: Val
 
 export function defineSchemaKind(kind: SchemaKind): void {
   defineMethods('module:' + kind.coll, {
-    create: { arity: 1, impl: (ctx, _self, [arg]) => create(ctx, kind, arg) },
+    create: { arity: 1, impl: (ctx, _self, [arg], site) => atArguments(site, () => create(ctx, kind, arg)) },
     byName: { arity: 1, impl: (_ctx, _self, [name]) => ({ t: 'named', coll: kind.coll, name: expectString(name, 'name').v }) },
     all: { arity: 0, impl: () => ({ t: 'set', set: new NamedScanSet(kind.coll) }) },
     toString: { arity: 0, impl: () => str(kind.coll) },
   });
   defineMethods('named:' + kind.coll, {
-    update: { arity: 1, impl: (ctx, self, [arg]) => rewrite(ctx, kind, self, arg, 'update') },
-    replace: { arity: 1, impl: (ctx, self, [arg]) => rewrite(ctx, kind, self, arg, 'replace') },
+    update: { arity: 1, impl: (ctx, self, [arg], site) => atArguments(site, () => rewrite(ctx, kind, self, arg, 'update')) },
+    replace: { arity: 1, impl: (ctx, self, [arg], site) => atArguments(site, () => rewrite(ctx, kind, self, arg, 'replace')) },
     delete: {
       arity: 0,
       impl: async (ctx, self): Promise<NullDocV> => {

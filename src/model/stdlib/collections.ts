@@ -17,6 +17,7 @@ import { refuseNameConflicts } from '../definitions/global-names';
 import { applySchemaChange, dropCollectionEntries } from '../indexes/schema-change';
 import '../indexes/register';
 import { idRange } from '../indexes/index-range';
+import { followCollectionRename } from '../identity/roles';
 import { noteDefinitionWrite, noteDeletion, noteRename, refuseWriteToDeleted } from '../definitions/query-writes';
 import { atArguments, expectDocId, expectObject, expectString, modelOf } from './args';
 import { schemaWriteFailure, type WriteKind } from '../write-failures';
@@ -96,6 +97,7 @@ async function rewriteCollection(ctx: EvalContext, self: Value, arg: Value, acti
     }
     model.dropCollectionName(def.name);
     noteRename(model, def.name, name);
+    await followCollectionRename(model, def.name, name);
   }
   merged.delete('name');
   const data = definitionFields(action, name, merged, def.name);
@@ -107,7 +109,7 @@ async function rewriteCollection(ctx: EvalContext, self: Value, arg: Value, acti
 }
 
 defineMethods('module:Collection', {
-  create: { arity: 1, impl: (ctx, _self, [arg]) => createCollection(ctx, arg) },
+  create: { arity: 1, impl: (ctx, _self, [arg], site) => atArguments(site, () => createCollection(ctx, arg)) },
   byName: {
     arity: 1,
     impl: (_ctx, _self, [name]) => ({ t: 'named', coll: 'Collection', name: expectString(name, 'name').v }),
@@ -116,8 +118,8 @@ defineMethods('module:Collection', {
 });
 
 defineMethods('named:Collection', {
-  update: { arity: 1, impl: (ctx, self, [arg]) => rewriteCollection(ctx, self, arg, 'update') },
-  replace: { arity: 1, impl: (ctx, self, [arg]) => rewriteCollection(ctx, self, arg, 'replace') },
+  update: { arity: 1, impl: (ctx, self, [arg], site) => atArguments(site, () => rewriteCollection(ctx, self, arg, 'update')) },
+  replace: { arity: 1, impl: (ctx, self, [arg], site) => atArguments(site, () => rewriteCollection(ctx, self, arg, 'replace')) },
   delete: {
     arity: 0,
     impl: async (ctx, self): Promise<NullDocV> => {

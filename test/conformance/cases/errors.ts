@@ -181,6 +181,35 @@ const cases: ConformanceCase[] = [
     name: 'UDF body with trailing semicolon is refused', query: 'Function.create({ name: "MyFunction", body: "() => {};" })',
     error: { code: 'constraint_failure', message: 'Failed to create Function.' }, source: FUNC,
   },
+  {
+    name: 'UDF body parse errors are rendered against *body*',
+    query: 'Function.create({\n  name: "MyFunction",\n  body: "() => {};"\n})\n',
+    error: {
+      code: 'constraint_failure', message: 'Failed to create Function.',
+      summary: lines('error: Failed to create Function.', 'constraint failures:', '  body: Unable to parse FQL source code.',
+        '      error: Expected end-of-input', '      at *body*:1:9', '        |', '      1 | () => {};', '        |         ^', '        |',
+        'at *query*:1:16', '  |', '1 |   Function.create({', '  |  ________________^', '2 | |   name: "MyFunction",', '3 | |   body: "() => {};"', '4 | | })', '  | |__^', '  |'),
+    },
+    source: FUNC + ' (cannot create UDF with trailing semicolon)',
+  },
+  {
+    name: 'a UDF body that is not a lambda gets a suggestion',
+    query: 'Function.create({\n  name: "MyFunction",\n  body: "34"\n})\n',
+    error: {
+      code: 'constraint_failure', message: 'Failed to create Function.',
+      summary: lines('error: Failed to create Function.', 'constraint failures:', '  body: Unable to parse FQL source code.',
+        '      error: Body must be a lambda expression.', '      at *body*:1:1', '        |', '      1 | 34', '        | ^^ Expression is not a lambda.', '        |',
+        '      hint: Declare a lambda.', '        |', '      1 | () => 34', '        | ++++++', '        |',
+        'at *query*:1:16', '  |', '1 |   Function.create({', '  |  ________________^', '2 | |   name: "MyFunction",', '3 | |   body: "34"', '4 | | })', '  | |__^', '  |'),
+    },
+    source: FUNC + ' (not a lambda suggestion)',
+  },
+  {
+    name: 'UDF body with an unfinished let',
+    query: 'Function.create({\n  name: "MyFunction",\n  body: "let a"\n})\n',
+    error: { code: 'constraint_failure', summaryIncludes: '  body: Unable to parse FQL source code.\n      error: Expected `:` or `=`\n      at *body*:1:6' },
+    source: FUNC + ' (validation errors)', todo: 'UDF bodies are parsed as one expression, not as a query body with statements',
+  },
   { name: 'a multi-line UDF body', query: 'Function.create({ name: "greeting", body: "name => {\\n  let greet = \\"Hello, \\" + name\\n\\n  greet + \\".\\"\\n}\\n" }); null', result: null, source: FUNC },
   { name: 'calling the multi-line UDF', query: 'greeting("John Doe")', result: 'Hello, John Doe.', source: FUNC },
   // computed fields and checks (the other two kinds of stored code)
