@@ -271,8 +271,15 @@ describe('app: e-commerce (Fauna sample app schema, customer role, credentials)'
 
     await violates(admin, fql`Product.create({ name: "Free", price: 0, stock: 1 })`,
       'Failed to create document in collection `Product`.', [{ message: 'Document failed check constraint `priceIsValid`', paths: [] }]);
+    // Updates are checked too (the top-level message of a failed update: todo step below).
     await violates(admin, fql`Product.byName("Cups").first()!.update({ stock: -1 })`,
-      'Failed to update document in collection `Product`.', [{ message: 'Document failed check constraint `stockIsValid`', paths: [] }]);
+      null, [{ message: 'Document failed check constraint `stockIsValid`', paths: [] }]);
+    // Defaults fill a replaced document too, but never an update (core FQL2 schema spec,
+    // "defaults will be inserted on replace" / "... not be inserted on update").
+    assert.deepEqual(await data(admin, fql`Product.byName("Poster").first()!.replace({ name: "Poster", price: 950 }) { price, stock, description, tags }`),
+      { price: 950, stock: 0, description: '', tags: [] });
+    await violates(admin, fql`Product.byName("Poster").first()!.update({ description: null })`,
+      null, [{ message: 'Missing required field of type String', paths: [['description']] }]);
     await violates(admin, fql`Product.create({ name: "Pizza", price: 100 })`,
       'Failed unique constraint.', [{ message: 'Failed unique constraint', paths: [['name']] }]);
     await violates(admin, fql`Product.create({ name: "Mug", price: "ten" })`,
@@ -282,11 +289,21 @@ describe('app: e-commerce (Fauna sample app schema, customer role, credentials)'
     assert.equal(await data(admin, fql`Product.all().count()`), 5);
   });
 
+  it('names the document in the message of a failed update or replace', { todo: 'needs fix (d) from the compat branch' }, async () => {
+    // core FQL2 schema spec: "Failed to update document with id 0 in collection `User`.", for
+    // replace as well.
+    const id = await data<string>(admin, fql`Product.byName("Cups").first()!.id`);
+    await violates(admin, fql`Product.byId(${id})!.update({ stock: -1 })`,
+      `Failed to update document with id ${id} in collection \`Product\`.`, [{ message: 'Document failed check constraint `stockIsValid`', paths: [] }]);
+    await violates(admin, fql`Product.byId(${id})!.replace({ name: "Cups", price: 0 })`,
+      `Failed to update document with id ${id} in collection \`Product\`.`, [{ message: 'Document failed check constraint `priceIsValid`', paths: [] }]);
+  });
+
   it('lists products by price through an index with values, page by page', async () => {
     const first = await data(admin, fql`Product.sortedByPriceLowToHigh().pageSize(2) { name, price }`);
     assert.deepEqual(first.data, [{ name: 'Avocados', price: 150 }, { name: 'Cups', price: 200 }]);
     const second = await data(admin, fql`Set.paginate(${first.after})`);
-    assert.deepEqual(second.data, [{ name: 'Pizza', price: 500 }, { name: 'Poster', price: 900 }]);
+    assert.deepEqual(second.data, [{ name: 'Pizza', price: 500 }, { name: 'Poster', price: 950 }]);
     const last = await data(admin, fql`Set.paginate(${second.after})`);
     assert.deepEqual(last.data, [{ name: 'Lava Lamp', price: 2500 }]);
     assert.equal(last.after, undefined);
@@ -298,7 +315,7 @@ describe('app: e-commerce (Fauna sample app schema, customer role, credentials)'
     }
     assert.deepEqual(pages, [['Avocados', 'Cups'], ['Pizza', 'Poster'], ['Lava Lamp']]);
     // Ranges over the index's values.
-    assert.deepEqual(await data(admin, fql`Product.sortedByPriceLowToHigh({ from: 200, to: 900 }).map(.name).toArray()`),
+    assert.deepEqual(await data(admin, fql`Product.sortedByPriceLowToHigh({ from: 200, to: 950 }).map(.name).toArray()`),
       ['Cups', 'Pizza', 'Poster']);
   });
 

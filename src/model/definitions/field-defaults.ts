@@ -1,5 +1,6 @@
 // Defined fields with a `default` (`fields: { status: { signature: "String", default: "'new'" } }`):
-// a document created without the field gets the default's value, evaluated at write time.
+// a document created or replaced without the field gets the default's value, evaluated at write
+// time (core FQL2 schema spec: "defaults will be inserted on replace", never on update).
 import type { Value } from '../../fql/values/value';
 import { shapeAllWrites } from '../write-broker';
 import { modelOf } from '../stdlib/args';
@@ -7,7 +8,7 @@ import { schemaOf } from './schema';
 import { evalStoredExpr } from './stored-lambda';
 
 shapeAllWrites(async (ctx, w) => {
-  if (w.action !== 'create' || !w.after) return w;
+  if ((w.action !== 'create' && w.action !== 'replace') || !w.after) return w;
   const missing = schemaOf(w.def).fields.filter((f) => f.default !== undefined && !w.after!.data.has(f.name));
   if (missing.length === 0) return w;
   const data = new Map<string, Value>(w.after.data);
