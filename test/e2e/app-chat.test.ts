@@ -178,6 +178,41 @@ role member {
 }
 `;
 
+// Version 2 of the app: messages gain an `edited` flag and reactions, backfilled on the existing
+// messages by migrations (docs.fauna.com/fauna/current/reference/fsl/field-definitions and
+// .../fsl/migrations: `add`, `backfill`), and authors may edit their own messages.
+const CHAT_V2_FSL = CHAT_FSL
+  .replace(`  createdAt: Time = Time.now()
+
+  check nonEmptyBody`, `  createdAt: Time = Time.now()
+  edited: Boolean = false
+  reactions: Array<String> = []
+
+  migrations {
+    add .edited
+    backfill .edited = false
+    add .reactions
+    backfill .reactions = []
+  }
+
+  check nonEmptyBody`)
+  .replace(`function logOut() {`, `function edit(messageId, body) {
+  Message.byId(messageId)!.update({ body: body, edited: true })
+}
+
+function logOut() {`)
+  .replace(`      predicate (message => message.author == Query.identity() && Membership.byRoomAndUser(message.room, Query.identity()).nonEmpty())
+    }
+  }`, `      predicate (message => message.author == Query.identity() && Membership.byRoomAndUser(message.room, Query.identity()).nonEmpty())
+    }
+    write {
+      predicate ((before, after) => before.author == Query.identity() && after.author == before.author && after.room == before.room)
+    }
+  }
+  privileges edit {
+    call
+  }`);
+
 describe('app: chat (server-role sign-up, membership role, rooms, paginated messages)', () => {
   let server: TestServer;
   let clients: Clients;
@@ -308,6 +343,29 @@ describe('app: chat (server-role sign-up, membership role, rooms, paginated mess
     const hidden = await data(users.cat, fql`Message.byId(${id})`);
     assert.ok(hidden instanceof NullDocument);
     assert.equal(hidden.cause, 'permission denied');
+  });
+
+  it('ships version 2: pushes migrations that backfill existing messages, and lets authors edit', async () => {
+    assert.notEqual(CHAT_V2_FSL, CHAT_FSL);
+    cli.writeSchema({ 'main.fsl': CHAT_V2_FSL });
+    const diff = await cli.run(['schema', 'diff', '--active', '--dir', cli.schemaDir], ADMIN);
+    assert.match(diff.out, /\* Modifying collection `Message` at main\.fsl:\d+:1:\n {2}\* Defined fields:\n {2}\+ add field `edited`\n {2}\+ add field `reactions`/);
+    const pushed = await cli.run(['schema', 'push', '--dir', cli.schemaDir, '--no-input', '--active'], ADMIN);
+    assert.equal(pushed.code, 0, pushed.out);
+
+    assert.deepEqual(await data(admin, fql`Message.all().map(m => [m.body, m.edited, m.reactions]).toArray().order()`), [
+      ['hello 1', false, []], ['hello 2', false, []], ['hello 3', false, []], ['hello 4', false, []], ['hello 5', false, []], ['meow', false, []],
+    ]);
+    assert.deepEqual(await data(users.cat, fql`post(${cats}, "purr") { body, edited, reactions }`), { body: 'purr', edited: false, reactions: [] });
+
+    const mine = await data<string>(users.ben, fql`Message.byRoom(Room(${general})).where(.author == Query.identity()).first()!.id`);
+    const annS = await data<string>(users.ben, fql`Message.byRoom(Room(${general})).where(.author != Query.identity()).first()!.id`);
+    assert.deepEqual(await data(users.ben, fql`edit(${mine}, "hello 4 (fixed)") { body, edited }`), { body: 'hello 4 (fixed)', edited: true });
+    await fails(users.ben, fql`edit(${annS}, "ann was here")`, 'permission_denied');
+    await fails(users.ben, fql`Message.byId(${mine})!.update({ room: Room(${cats}) })`, 'permission_denied');
+    await violates(users.ben, fql`edit(${mine}, "")`, null, [{ message: 'Document failed check constraint `nonEmptyBody`', paths: [] }]);
+    assert.deepEqual(await data(users.ann, fql`Message.byRoom(Room(${general})).take(2).map(m => [m.body, m.edited]).toArray()`),
+      [['hello 5', false], ['hello 4 (fixed)', true]]);
   });
 
   it('counts a room\'s members through its computed field', { todo: 'needs fix (a) from the compat branch' }, async () => {
