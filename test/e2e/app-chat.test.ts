@@ -12,7 +12,7 @@
 // unauthorized "Access token required").
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { NullDocument, fql, type Client } from 'fauna';
+import { AbortError, NullDocument, fql, type Client } from 'fauna';
 import { startServer, type TestServer } from '../helpers/server';
 import { Clients, data, fails, PERMISSION_DENIED } from './identity-helpers';
 import { aborts, FaunaCli, violates } from './app-helpers';
@@ -253,6 +253,12 @@ describe('app: chat (server-role sign-up, membership role, rooms, paginated mess
       users[name] = clients.as(signed.secret);
     }
     await aborts(app, fql`signUp("ann", "other-pw")`, 'Username is taken.');
+    // Six clients race for one name: transactions are serializable, so exactly one wins and the
+    // others see its user.
+    const race = await Promise.allSettled([0, 1, 2, 3, 4, 5].map((i) => app.query(fql`signUp("dana", ${`pw${i}`})`)));
+    assert.equal(race.filter((r) => r.status === 'fulfilled').length, 1);
+    for (const r of race) if (r.status === 'rejected') assert.equal((r.reason as AbortError).abort, 'Username is taken.');
+    assert.equal(await data(admin, fql`User.byUsername("dana").count()`), 1);
     await aborts(app, fql`logIn("ann", "wrong")`, 'Invalid username or password.');
     await aborts(app, fql`logIn("nobody", "ann-pw")`, 'Invalid username or password.');
 
@@ -260,7 +266,7 @@ describe('app: chat (server-role sign-up, membership role, rooms, paginated mess
     const direct = await fails(app, fql`User.create({ username: "mallory" })`, 'permission_denied');
     assert.equal(direct.message, PERMISSION_DENIED);
     await fails(app, fql`createRoom("lobby")`, 'permission_denied');
-    assert.equal(await data(admin, fql`User.all().count()`), 3);
+    assert.equal(await data(admin, fql`User.all().count()`), 4);
 
     // A second login gives a second, independent token.
     const again = await data(app, fql`logIn("ann", "ann-pw")`);
