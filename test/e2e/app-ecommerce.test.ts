@@ -10,7 +10,7 @@
 // FQLInterpreter "Null value, due to permission denied", abort → "Query aborted.").
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { NullDocument, fql, type Client } from 'fauna';
+import { AbortError, NullDocument, fql, type Client } from 'fauna';
 import { startServer, type TestServer } from '../helpers/server';
 import { Clients, data, fails, PERMISSION_DENIED } from './identity-helpers';
 import { aborts, FaunaCli, violates } from './app-helpers';
@@ -438,5 +438,22 @@ describe('app: e-commerce (Fauna sample app schema, customer role, credentials)'
     // The computed field over the same index.
     assert.deepEqual(await data(alice, fql`Query.identity()!.orders.map(.status).toArray()`), ['cart', 'processing']);
     assert.deepEqual(await data(bob, fql`Order.byCustomer(Customer(${aliceId})).count()`), 0);
+  });
+
+  it('sells the last item once when two customers check out at the same time', { todo: 'needs fix (a) from the compat branch' }, async () => {
+    const aliceCart = await data<string>(alice, fql`Order.byCustomerAndStatus(Query.identity(), "cart").first()!.id`);
+    const bobCart = await data<string>(bob, fql`createOrder().id`);
+    await data(alice, fql`addItem(${aliceCart}, "Lava Lamp", 1)`);
+    await data(bob, fql`addItem(${bobCart}, "Lava Lamp", 1)`);
+    const race = await Promise.allSettled([
+      alice.query(fql`checkout(${aliceCart}, { method: "card" }).status`),
+      bob.query(fql`checkout(${bobCart}, { method: "card" }).status`),
+    ]);
+    assert.deepEqual(race.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
+    for (const r of race) {
+      if (r.status === 'rejected') assert.equal((r.reason as AbortError).abort, 'Lava Lamp does not have the requested quantity in stock.');
+    }
+    assert.equal(await data(admin, fql`Product.byName("Lava Lamp").first()!.stock`), 0);
+    assert.deepEqual(await data(admin, fql`Order.all().map(.status).toArray().order()`), ['cart', 'processing', 'processing']);
   });
 });
