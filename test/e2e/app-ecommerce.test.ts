@@ -334,8 +334,12 @@ describe('app: e-commerce (Fauna sample app schema, customer role, credentials)'
 
     await violates(admin, fql`Customer.create({ name: "Eve", email: "alice@example.com" })`,
       'Failed unique constraint.', [{ message: 'Failed unique constraint', paths: [['email']] }]);
+    // A string outside a union of string literals is named by its literal (core
+    // SchemaType.validate/checkUnion: the provided singleton type).
     await violates(admin, fql`Customer.create({ name: "Eve", email: "eve@example.com", tier: "platinum" })`,
-      'Failed to create document in collection `Customer`.', [{ message: 'Expected "standard" | "gold", provided String', paths: [['tier']] }]);
+      'Failed to create document in collection `Customer`.', [{ message: 'Expected "standard" | "gold", provided "platinum"', paths: [['tier']] }]);
+    await violates(admin, fql`Customer.create({ name: "Eve", email: "eve@example.com", tier: 1 })`,
+      'Failed to create document in collection `Customer`.', [{ message: 'Expected "standard" | "gold", provided Int', paths: [['tier']] }]);
     assert.equal(await data(admin, fql`Customer.all().count()`), 2);
 
     const login = (email: string, password: string) =>
