@@ -2,6 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { openHarness, plain, type ModelHarness } from './harness';
+import type { QueryError } from '../../src/fql/errors';
 
 describe('defined fields', () => {
   let h: ModelHarness;
@@ -15,6 +16,24 @@ describe('defined fields', () => {
     })`);
     assert.deepEqual(plain(await h.query('let o = Order.create({ qty: 5 }); [o.status, o.qty]')), ['new', 5]);
     assert.deepEqual(plain(await h.query('let o = Order.create({}); [o.status, o.qty]')), ['new', 2]);
+  });
+
+  it('fills defaults on replace but not on update (core: defaults inserted on replace)', async () => {
+    const id = plain(await h.query('Order.create({ status: "paid", qty: 3 }).id'));
+    assert.deepEqual(plain(await h.query(`let o = Order.byId("${id}")!.update({ qty: 4 }); [o.status, o.qty]`)), ['paid', 4]);
+    assert.deepEqual(plain(await h.query(`let o = Order.byId("${id}")!.replace({ qty: 7 }); [o.status, o.qty]`)), ['new', 7]);
+  });
+
+  it('names a refused value by its literal when a literal type expected its kind (core SchemaType.validate)', async () => {
+    await h.query(`Collection.create({ name: "Tiered", fields: { tier: { signature: "\\"standard\\" | \\"gold\\"" }, n: { signature: "1 | 2" } } })`);
+    const failures = async (q: string) => {
+      const out = await h.run(q);
+      assert.equal(out.kind, 'queryError');
+      return out.kind === 'queryError' ? (out.error as QueryError).extra.constraintFailures?.map((f) => f.message) : undefined;
+    };
+    assert.deepEqual(await failures('Tiered.create({ tier: "platinum", n: 1 })'), ['Expected "standard" | "gold", provided "platinum"']);
+    assert.deepEqual(await failures('Tiered.create({ tier: true, n: 2.5 })'),
+      ['Expected "standard" | "gold", provided Boolean', 'Expected 1 | 2, provided 2.5']);
   });
 
   it('refuses an unparsable signature', async () => {

@@ -1,7 +1,8 @@
 // Defined fields with a `default` (`fields: { status: { signature: "String", default: "'new'" } }`):
-// a document created without the field gets the default's value, evaluated at write time.
+// a document created or replaced without the field gets the default's value, evaluated at write
+// time (core FQL2 schema spec: "defaults will be inserted on replace", never on update).
 // Struct signatures may carry defaults of their own (FSL `address: { street: Number = 10 }`):
-// on create, a missing struct is built from them and a given one gets its missing members.
+// a missing struct is built from them and a given one gets its missing members.
 import type { TypeExpr } from '../../fql/ast/nodes';
 import type { EvalContext } from '../../fql/eval/context';
 import type { Value } from '../../fql/values/value';
@@ -36,7 +37,7 @@ async function withNestedDefaults(ctx: EvalContext, signature: string, t: TypeEx
 }
 
 shapeAllWrites(async (ctx, w) => {
-  if (w.action !== 'create' || !w.after) return w;
+  if ((w.action !== 'create' && w.action !== 'replace') || !w.after) return w;
   const fields = schemaOf(w.def).fields;
   const missing = fields.filter((f) => f.default !== undefined && !w.after!.data.has(f.name));
   const structs = fields.filter((f) => hasNestedDefaults(signatureType(f.signature)));

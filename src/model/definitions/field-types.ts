@@ -6,6 +6,7 @@ import type { ConstraintFailure } from '../../fql/errors';
 import type { TypeExpr } from '../../fql/ast/nodes';
 import { parseType } from '../../fql/parse/parse';
 import { typeName } from '../../fql/values/construct';
+import { formatDouble } from '../../fql/values/format';
 import type { Value } from '../../fql/values/value';
 import type { CollectionSchema } from './schema';
 
@@ -91,6 +92,32 @@ export function typeLabel(t: TypeExpr): string {
   }
 }
 
+/** A literal type's general type: `"gold"` is a String, `1` a Number, `true` a Boolean. */
+function literalFamily(value: string | number | boolean | null, v: Value): boolean {
+  if (typeof value === 'string') return v.t === 'string';
+  if (typeof value === 'boolean') return v.t === 'boolean';
+  if (typeof value === 'number') return NUMBER_TYPES.has(v.t);
+  return false;
+}
+
+/**
+ * How a refused value is named after "provided": by its type, except that a value of a literal
+ * type's general type is named by its own literal (`Expected "standard" | "gold", provided
+ * "platinum"`, not `provided String`). Core's SchemaType.validate reports the first union
+ * member's mismatch, so only the first member decides.
+ */
+export function providedLabel(t: TypeExpr, v: Value): string {
+  switch (t.kind) {
+    case 'typeLiteral':
+      if (!literalFamily(t.value, v)) return typeName(v);
+      if (v.t === 'string') return JSON.stringify(v.v);
+      return v.t === 'double' ? formatDouble(v.v) : String((v as { v: unknown }).v);
+    case 'typeUnion': return t.members.length > 0 ? providedLabel(t.members[0], v) : typeName(v);
+    case 'typeOptional': return providedLabel(t.inner, v);
+    default: return typeName(v);
+  }
+}
+
 /** Whether the collection constrains document fields at all. */
 export const hasFieldSchema = (schema: CollectionSchema): boolean =>
   schema.fields.length > 0 || schema.wildcard !== undefined;
@@ -106,7 +133,7 @@ export function fieldFailures(schema: CollectionSchema, data: ReadonlyMap<string
     if (v === undefined) {
       if (!conforms({ t: 'null' }, t)) out.push({ paths: [[f.name]], message: `Missing required field of type ${typeLabel(t)}` });
     } else if (!conforms(v, t)) {
-      out.push({ paths: [[f.name]], message: `Expected ${typeLabel(t)}, provided ${typeName(v)}` });
+      out.push({ paths: [[f.name]], message: `Expected ${typeLabel(t)}, provided ${providedLabel(t, v)}` });
     }
   }
   for (const c of schema.computed) defined.add(c.name);
@@ -116,7 +143,7 @@ export function fieldFailures(schema: CollectionSchema, data: ReadonlyMap<string
     if (!wildcard) {
       if (schema.fields.length > 0) out.push({ paths: [[k]], message: 'Unexpected field provided' });
     } else if (!conforms(v, wildcard)) {
-      out.push({ paths: [[k]], message: `Expected ${typeLabel(wildcard)}, provided ${typeName(v)}` });
+      out.push({ paths: [[k]], message: `Expected ${typeLabel(wildcard)}, provided ${providedLabel(wildcard, v)}` });
     }
   }
   return out;
