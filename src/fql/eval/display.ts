@@ -82,13 +82,13 @@ export async function debugString(ctx: EvalContext, v: Value, nested: boolean): 
       const d = await ctx.model.readDoc(v);
       if ('cause' in d) return 'null';
       const fields = new Map<string, Value>([
-        ['id', { t: 'string', v: d.id }],
         ['coll', { t: 'module', name: d.coll }],
         ['ts', { t: 'time', ns: d.ts * 1000n }],
       ]);
       if (d.ttl !== undefined) fields.set('ttl', { t: 'time', ns: d.ttl });
       for (const [k, x] of await allFields(d, ctx)) fields.set(k, x);
-      return objectText(ctx, fields, true);
+      // The id is an ID value in core, shown as `ID("1")` (FQL2ToStringSpec "converts docs").
+      return `{ id: ID(${quote(d.id)}), ${(await objectText(ctx, fields, true)).slice(2)}`;
     }
     case 'named': {
       if (nested) return `[doc ${v.name} in ${v.coll}]`;
