@@ -155,7 +155,8 @@ test('error spans point at the failing call', async () => {
   const src = 'let a = [1, 2]\na.at(7)';
   const err = await run(src).then(() => undefined, (e: unknown) => e as { span: { start: number; end: number } });
   assert.ok(err);
-  assert.equal(src.slice(err.span.start, err.span.end), 'at(7)');
+  // Method-call errors point at the argument list (core FQL2ArraySpec: `[1, 2].at(2)` → span of `(2)`).
+  assert.equal(src.slice(err.span.start, err.span.end), '(7)');
   const err2 = await run('abort("oops")').then(() => undefined, (e: unknown) => e as { span: { start: number; end: number }; code: string; extra: { abort: unknown } });
   assert.equal(err2?.code, 'abort');
   assert.deepEqual(err2?.extra.abort, { t: 'string', v: 'oops' });

