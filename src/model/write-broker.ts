@@ -57,16 +57,17 @@ export function shapeAllWrites(shaper: WriteShaper): void {
 }
 
 /** A write to a named schema document (Collection, Function, Role, Database definitions). */
-export type SchemaWriteHook = (ctx: EvalContext, coll: string, action: WriteAction) => Promise<void>;
+/** `args` builds a role predicate's arguments: `(data)` to create, `(old, new)` to write, `(doc)` to delete. */
+export type SchemaWriteHook = (ctx: EvalContext, coll: string, action: WriteAction, args: () => readonly Value[]) => Promise<void>;
 const schemaHooks: SchemaWriteHook[] = [];
 export function onSchemaWrite(hook: SchemaWriteHook): void {
   schemaHooks.push(hook);
 }
 
 /** Called by every schema write before it happens; throws to refuse it. */
-export async function checkSchemaWrite(ctx: EvalContext, coll: string, action: WriteAction): Promise<void> {
+export async function checkSchemaWrite(ctx: EvalContext, coll: string, action: WriteAction, args: () => readonly Value[] = () => []): Promise<void> {
   refuseForbiddenWrite(ctx, action);
-  for (const h of schemaHooks) await h(ctx, coll, action);
+  for (const h of schemaHooks) await h(ctx, coll, action, args);
 }
 
 /**

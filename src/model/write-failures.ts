@@ -28,3 +28,15 @@ export function schemaWriteFailure(action: WriteKind, coll: string, path: string
     constraintFailures: [{ paths: [[path]], message }],
   });
 }
+
+/**
+ * A failed write of a native document (Key, Token, Credential): core names the collection
+ * alone, `Failed to create Key.`, and an existing document by id, `Failed to update Key with
+ * id 1.` (FQL2KeySpec.scala, FQL2TokenSpec.scala).
+ */
+export function nativeWriteFailure(action: WriteKind, coll: string, path: string, message: string, id?: string): QueryError {
+  const headline = action === 'create' || id === undefined ? `Failed to ${action} ${coll}.` : `Failed to update ${coll} with id ${id}.`;
+  return new QueryError('constraint_failure', headline, undefined, {
+    constraintFailures: [{ paths: [[path]], message }],
+  });
+}

@@ -29,6 +29,11 @@ export interface ConformanceCase {
   readonly query: string;
   /** Runs with this secret of the area's database; default `admin`. */
   readonly secret?: CaseSecret;
+  /**
+   * Runs with the secret this FQL query returns (run first with the area's admin secret), e.g.
+   * `Key.create({ role: "client" }).secret`: for keys and tokens minted by the database itself.
+   */
+  readonly secretFrom?: string;
   /** Extra request headers, e.g. `{ 'x-typecheck': 'false' }`. */
   readonly headers?: Readonly<Record<string, string>>;
   /** Expected `data` in the `simple` format, compared exactly (deepStrictEqual on parsed JSON). */

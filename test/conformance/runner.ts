@@ -47,8 +47,16 @@ function assertSubset(actual: unknown, expected: unknown, path: string): void {
   assert.deepStrictEqual(actual, expected, path);
 }
 
+/** The secret a case runs with: a scoped secret of the area's database, or one the database mints. */
+async function caseSecret(url: string, prefix: string, c: ConformanceCase): Promise<string> {
+  if (c.secretFrom === undefined) return `${prefix}:${c.secret ?? 'admin'}`;
+  const minted = await post(url, `${prefix}:admin`, c.secretFrom);
+  assert.equal(typeof minted.body?.data, 'string', `secretFrom ${c.secretFrom}\n→ ${minted.status} ${JSON.stringify(minted.body)}`);
+  return minted.body.data as string;
+}
+
 export async function runCase(url: string, prefix: string, c: ConformanceCase): Promise<void> {
-  const secret = `${prefix}:${c.secret ?? 'admin'}`;
+  const secret = await caseSecret(url, prefix, c);
   const headers = c.tagged !== undefined ? { ...c.headers, 'x-format': 'tagged' } : c.headers;
   const res = await post(url, secret, c.query, headers);
   const context = `${c.query}\n→ ${res.status} ${JSON.stringify(res.body)}\n(source: ${c.source})`;

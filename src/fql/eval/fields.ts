@@ -60,10 +60,11 @@ function namedBuiltin(d: NamedData, name: string): Value | undefined {
   }
 }
 
-function refBuiltin(v: DocV | NullDocV, name: string): Value | undefined {
+function refBuiltin(v: DocV | NullDocV | NamedDocV, name: string): Value | undefined {
   if (name === 'coll') return moduleValue(v.coll);
-  if (name === 'id' && v.id !== undefined) return { t: 'string', v: v.id };
-  if (name === 'name' && v.t === 'nulldoc' && v.name !== undefined) return { t: 'string', v: v.name };
+  if (name === 'id' && v.t !== 'named' && v.id !== undefined) return { t: 'string', v: v.id };
+  // core: `.name` of a schema reference comes off the reference (FQL2UserFunctionSpec.scala).
+  if (name === 'name' && v.t !== 'doc' && v.name !== undefined) return { t: 'string', v: v.name };
   return undefined;
 }
 
@@ -79,8 +80,8 @@ export async function getField(ev: Evaluator, v: Value, name: string): Promise<V
     }
     case 'doc': case 'named': {
       // A document reference answers these without reading: `Coll.byId("1").id` is "1" even
-      // when the document does not exist.
-      const own = v.t === 'doc' ? refBuiltin(v, name) : undefined;
+      // when the document does not exist, `Function.byName("F").name` is "F".
+      const own = refBuiltin(v, name);
       if (own) return own;
       const keys = dispatchKeys(v);
       const field = lookupField(keys, name);

@@ -15,7 +15,7 @@ import { argTypeError, expectString, modelOf } from '../stdlib/args';
 import { createDocument, shapeWrites, type DocWrite } from '../write-broker';
 import { checkFields, defineSystemCollectionModule } from './system-modules';
 import { invalidSecret } from './failures';
-import { docWriteFailure } from '../write-failures';
+import { nativeWriteFailure } from '../write-failures';
 import { CREDENTIAL_COLL, HASHED_PASSWORD, PASSWORD, SYSTEM_COLLECTIONS } from './system';
 import { createToken } from './token-docs';
 
@@ -30,7 +30,7 @@ async function identityKey(ctx: EvalContext, doc: Value | undefined): Promise<Ui
 }
 
 async function createCredential(ctx: EvalContext, data: ObjectV): Promise<Value> {
-  const fail = (p: string, m: string) => docWriteFailure('create', CREDENTIAL_COLL.name, p, m);
+  const fail = (p: string, m: string) => nativeWriteFailure('create', CREDENTIAL_COLL.name, p, m);
   checkFields(data.v, CREDENTIAL_FIELDS, fail);
   const document = data.v.get('document');
   if (!document) throw fail('document', 'Missing required field of type Ref<Any>');
@@ -45,8 +45,7 @@ async function hashed(w: DocWrite, data: Map<string, Value>): Promise<void> {
   data.delete(HASHED_PASSWORD);
   if (password !== undefined) {
     if (password.t !== 'string') {
-      throw docWriteFailure(w.action === 'create' ? 'create' : w.action === 'update' ? 'update' : 'replace',
-        CREDENTIAL_COLL.name, PASSWORD, `Expected String, provided ${typeName(password)}`);
+      throw nativeWriteFailure(w.action === 'create' ? 'create' : 'update', CREDENTIAL_COLL.name, PASSWORD, `Expected String, provided ${typeName(password)}`, w.id);
     }
     data.set(HASHED_PASSWORD, { t: 'string', v: await hashPassword(password.v) });
   } else {
@@ -67,11 +66,11 @@ shapeWrites(CREDENTIAL_COLL.name, async (ctx, w) => {
   if (!data.has('document') && w.before?.data.has('document')) data.set('document', w.before.data.get('document')!);
   const newKey = await identityKey(ctx, data.get('document'));
   const action = w.action === 'create' ? 'create' : w.action === 'update' ? 'update' : 'replace';
-  if (!newKey) throw docWriteFailure(action, CREDENTIAL_COLL.name, 'document', 'Expected a document of a user collection.');
+  if (!newKey) throw nativeWriteFailure(action, CREDENTIAL_COLL.name, 'document', 'Expected document from a user-defined collection.', w.id);
   if (!oldKey || Buffer.compare(oldKey, newKey) !== 0) {
     const taken = await model.kv.get(newKey);
     if (taken && fromBytes<string>(taken) !== w.id) {
-      throw docWriteFailure(action, CREDENTIAL_COLL.name, 'document', 'The document already has a credential.');
+      throw nativeWriteFailure(action, CREDENTIAL_COLL.name, 'document', 'The document already has a credential.', w.id);
     }
     if (oldKey) model.kv.delete(oldKey);
     model.kv.put(newKey, toBytes(w.id));

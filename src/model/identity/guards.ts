@@ -83,10 +83,10 @@ onDocumentWrite(async (ctx, w) => {
   if (!(await isAllowed(state, w.def.name, action, args, w.before))) throw permissionDenied();
 });
 
-onSchemaWrite(async (ctx, coll, action) => {
+onSchemaWrite(async (ctx, coll, action, args) => {
   const state = authState(ctx.model);
   if (!state) return;
   if (state.predicateDepth > 0) throw permissionDenied();
   if (state.schemaDryRun) return;
-  if (!(await isAllowed(state, coll, docAction(action, false), () => []))) throw permissionDenied();
+  if (!(await isAllowed(state, coll, docAction(action, false), args))) throw permissionDenied();
 });

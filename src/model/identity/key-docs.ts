@@ -9,21 +9,21 @@ import { bindKey, unbind } from './secret-bindings';
 import { readDef } from './named-store';
 import { issueSecret, keepSecret, registerSecret } from './secret-docs';
 import { checkFields, defineSystemCollectionModule } from './system-modules';
-import { docWriteFailure } from '../write-failures';
+import { nativeWriteFailure } from '../write-failures';
 import { HASHED_SECRET, KEY_COLL } from './system';
 
 const KEY_FIELDS: ReadonlySet<string> = new Set(['role', 'database', 'ttl', 'data']);
 const BUILTIN_ROLES = new Set(['admin', 'server', 'server-readonly', 'client']);
 
 /** A key's role is built-in or a role of the database; `database` names an existing child. */
-async function validateKey(ctx: EvalContext, action: 'create' | 'update' | 'replace', data: ReadonlyMap<string, Value>): Promise<void> {
-  const fail = (path: string, message: string) => docWriteFailure(action, KEY_COLL.name, path, message);
+async function validateKey(ctx: EvalContext, action: 'create' | 'update' | 'replace', data: ReadonlyMap<string, Value>, id?: string): Promise<void> {
+  const fail = (path: string, message: string) => nativeWriteFailure(action, KEY_COLL.name, path, message, id);
   const model = modelOf(ctx);
   const role = data.get('role');
   if (!role) throw fail('role', 'Missing required field of type String');
   if (role.t !== 'string') throw fail('role', `Expected String, provided ${role.t === 'object' ? 'Object' : role.t}`);
   if (!BUILTIN_ROLES.has(role.v) && !(await readDef(model, 'Role', role.v))) {
-    throw fail('role', `Role \`${role.v}\` does not exist.`);
+    throw fail('role', `Field refers to an unknown role name \`${role.v}\`.`);
   }
   const database = data.get('database');
   if (database !== undefined && database.t !== 'null') {
@@ -33,7 +33,7 @@ async function validateKey(ctx: EvalContext, action: 'create' | 'update' | 'repl
 }
 
 async function createKey(ctx: EvalContext, data: ObjectV): Promise<Value> {
-  checkFields(data.v, KEY_FIELDS, (p, m) => docWriteFailure('create', KEY_COLL.name, p, m));
+  checkFields(data.v, KEY_FIELDS, (p, m) => nativeWriteFailure('create', KEY_COLL.name, p, m));
   await validateKey(ctx, 'create', data.v);
   const issued = issueSecret();
   const fields = new Map(data.v);
@@ -50,8 +50,8 @@ shapeWrites(KEY_COLL.name, async (ctx, w) => {
   if (shaped.after && (w.action === 'update' || w.action === 'replace')) {
     const visible = new Map(shaped.after.data);
     visible.delete(HASHED_SECRET);
-    checkFields(visible, KEY_FIELDS, (p, m) => docWriteFailure(w.action as 'update', KEY_COLL.name, p, m));
-    await validateKey(ctx, w.action, visible);
+    checkFields(visible, KEY_FIELDS, (p, m) => nativeWriteFailure('update', KEY_COLL.name, p, m, w.id));
+    await validateKey(ctx, w.action, visible, w.id);
   }
   // Bind the key to the identities its (validated) names denote now.
   if (shaped.after) await bindKey(ctx, w.id, shaped.after.data, w.before?.data);

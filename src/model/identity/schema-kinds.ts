@@ -52,7 +52,7 @@ async function existing(ctx: EvalContext, kind: SchemaKind, self: Value): Promis
 
 async function create(ctx: EvalContext, kind: SchemaKind, arg: Value): Promise<NamedDocV> {
   const spec = expectObject(arg, 'data');
-  await checkSchemaWrite(ctx, kind.coll, 'create');
+  await checkSchemaWrite(ctx, kind.coll, 'create', () => [spec]);
   const fields = await kind.shape(ctx, 'create', spec.v);
   await kind.checkNames?.(ctx, 'create', fields);
   const name = (fields.get('name') as { v: string }).v;
@@ -69,7 +69,7 @@ async function create(ctx: EvalContext, kind: SchemaKind, arg: Value): Promise<N
 
 async function rewrite(ctx: EvalContext, kind: SchemaKind, self: Value, arg: Value, action: 'update' | 'replace'): Promise<NamedDocV> {
   const patch = expectObject(arg, 'data');
-  await checkSchemaWrite(ctx, kind.coll, action);
+  await checkSchemaWrite(ctx, kind.coll, action, () => [self, patch]);
   const def = await existing(ctx, kind, self);
   const merged = new Map(action === 'update' ? def.data : [['name', str(def.name)] as [string, Value]]);
   for (const [k, v] of patch.v) {
@@ -105,7 +105,7 @@ export function defineSchemaKind(kind: SchemaKind): void {
     delete: {
       arity: 0,
       impl: async (ctx, self): Promise<NullDocV> => {
-        await checkSchemaWrite(ctx, kind.coll, 'delete');
+        await checkSchemaWrite(ctx, kind.coll, 'delete', () => [self]);
         const def = await existing(ctx, kind, self);
         await kind.onDelete?.(ctx, def);
         deleteDef(modelOf(ctx), kind.coll, def.name);

@@ -30,7 +30,13 @@ export function defineSystemCollectionModule(def: CollectionDef, create: Creator
   defineApply(def.name, { arity: 1, impl: (_ctx, _self, [id]) => byId(id) });
 }
 
+/** Fields core computes and never lets a write set (ReadOnlyFieldUpdate). */
+const READ_ONLY_FIELDS: ReadonlySet<string> = new Set(['secret', 'hashed_secret']);
+
 /** Reject fields a system document does not have (core's strict create types). */
 export function checkFields(fields: ReadonlyMap<string, Value>, allowed: ReadonlySet<string>, fail: (path: string, message: string) => QueryError): void {
-  for (const k of fields.keys()) if (!allowed.has(k)) throw fail(k, 'Unexpected field provided.');
+  for (const k of fields.keys()) {
+    if (allowed.has(k)) continue;
+    throw fail(k, READ_ONLY_FIELDS.has(k) ? 'Failed to update field because it is readonly' : 'Unexpected field provided');
+  }
 }

@@ -10,18 +10,19 @@ import { createDocument, shapeWrites } from '../write-broker';
 import { issueSecret, keepSecret, registerSecret } from './secret-docs';
 import { bindToken, unbind } from './secret-bindings';
 import { checkFields, defineSystemCollectionModule } from './system-modules';
-import { docWriteFailure } from '../write-failures';
-import { HASHED_SECRET, TOKEN_COLL } from './system';
+import { nativeWriteFailure } from '../write-failures';
+import { HASHED_SECRET, SYSTEM_COLLECTIONS, TOKEN_COLL } from './system';
 
 const TOKEN_FIELDS: ReadonlySet<string> = new Set(['document', 'ttl', 'data']);
 
 /** Create a token for `fields.document` (also the second half of `credential.login`). */
 export async function createToken(ctx: EvalContext, data: ObjectV): Promise<DocV> {
-  const fail = (p: string, m: string) => docWriteFailure('create', TOKEN_COLL.name, p, m);
+  const fail = (p: string, m: string) => nativeWriteFailure('create', TOKEN_COLL.name, p, m);
   checkFields(data.v, TOKEN_FIELDS, fail);
   const document = data.v.get('document');
   if (!document) throw fail('document', 'Missing required field of type Ref<Any>');
   if (document.t !== 'doc' && document.t !== 'nulldoc') throw fail('document', `Expected Ref<Any>, provided ${typeName(document)}`);
+  if (SYSTEM_COLLECTIONS.has(document.coll)) throw fail('document', 'Expected document from a user-defined collection.');
   const issued = issueSecret();
   const fields = new Map(data.v);
   fields.set(HASHED_SECRET, { t: 'string', v: issued.digest });
@@ -73,6 +74,11 @@ defineSystemCollectionModule(TOKEN_COLL, createToken, {
 
 shapeWrites(TOKEN_COLL.name, async (ctx, w) => {
   const shaped = keepSecret(ctx, w);
+  if (shaped.after && (w.action === 'update' || w.action === 'replace')) {
+    const visible = new Map(shaped.after.data);
+    visible.delete(HASHED_SECRET);
+    checkFields(visible, TOKEN_FIELDS, (p, m) => nativeWriteFailure('update', TOKEN_COLL.name, p, m, w.id));
+  }
   // Bind the token to its identity's collection as it is now (secret-bindings.ts).
   if (shaped.after) await bindToken(ctx, w.id, shaped.after.data);
   else unbind(ctx, 'Token', w.id);

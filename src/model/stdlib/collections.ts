@@ -58,7 +58,7 @@ function definitionFields(action: string, name: string, given: ReadonlyMap<strin
 
 async function createCollection(ctx: EvalContext, arg: Value): Promise<NamedDocV> {
   const spec = expectObject(arg, 'data');
-  await checkSchemaWrite(ctx, 'Collection', 'create');
+  await checkSchemaWrite(ctx, 'Collection', 'create', () => [spec]);
   const name = validateName('create', spec.v.get('name'));
   const model = modelOf(ctx);
   if (await model.collection(name)) {
@@ -82,7 +82,7 @@ async function definitionOf(ctx: EvalContext, self: Value): Promise<CollectionDe
 
 async function rewriteCollection(ctx: EvalContext, self: Value, arg: Value, action: 'update' | 'replace'): Promise<NamedDocV> {
   const patch = expectObject(arg, 'data');
-  await checkSchemaWrite(ctx, 'Collection', action);
+  await checkSchemaWrite(ctx, 'Collection', action, () => [self, patch]);
   const def = await definitionOf(ctx, self);
   const model = modelOf(ctx);
   noteDefinitionWrite(model, def.id);
@@ -123,7 +123,7 @@ defineMethods('named:Collection', {
   delete: {
     arity: 0,
     impl: async (ctx, self): Promise<NullDocV> => {
-      await checkSchemaWrite(ctx, 'Collection', 'delete');
+      await checkSchemaWrite(ctx, 'Collection', 'delete', () => [self]);
       const def = await definitionOf(ctx, self);
       noteDefinitionWrite(modelOf(ctx), def.id);
       noteDeletion(modelOf(ctx), def.name);

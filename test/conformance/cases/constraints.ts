@@ -237,7 +237,7 @@ const cases: ConformanceCase[] = [
   // keys
   {
     name: 'Key.create with an unknown role', query: 'Key.create({ role: "nope" })',
-    error: { code: 'constraint_failure', message: 'Failed to create document in collection `Key`.' }, source: 'FQL2KeySpec.scala',
+    error: { code: 'constraint_failure', message: 'Failed to create Key.' }, source: 'FQL2KeySpec.scala (validate FK role create)',
   },
 ];
 
