@@ -115,13 +115,13 @@ function mergeFields(base: ReadonlyMap<string, Value>, patch: ReadonlyMap<string
  * `document_ttls` is false refuses a set `ttl` (Fauna's typechecker leaves `ttl` out of its
  * documents' write types; `ttl_days` and existing ttls still apply).
  */
-function takeTtl(action: 'create' | 'update' | 'replace', def: CollectionDef, fields: Map<string, Value>): bigint | null | undefined {
+function takeTtl(action: 'create' | 'update' | 'replace', def: CollectionDef, fields: Map<string, Value>, id?: string): bigint | null | undefined {
   const v = fields.get('ttl');
   if (v === undefined) return undefined;
   fields.delete('ttl');
   if (v.t === 'null') return null;
-  if (!schemaOf(def).documentTtls) throw docWriteFailure(action, def.name, 'ttl', 'Unexpected field provided');
-  if (v.t !== 'time') throw docWriteFailure(action, def.name, 'ttl', `Expected Time | Null, provided ${typeName(v)}`);
+  if (!schemaOf(def).documentTtls) throw docWriteFailure(action, def.name, 'ttl', 'Unexpected field provided', id);
+  if (v.t !== 'time') throw docWriteFailure(action, def.name, 'ttl', `Expected Time | Null, provided ${typeName(v)}`, id);
   return v.ns;
 }
 
@@ -182,7 +182,7 @@ export async function rewriteDocument(ctx: EvalContext, ref: DocV, patch: Object
   const { def, doc } = await existing(ctx, ref);
   const fields = new Map(patch.v);
   rejectReserved(mode, action, def.name, fields, ref.id);
-  const ttlChange = mode === 'data' ? undefined : takeTtl(action, def, fields);
+  const ttlChange = mode === 'data' ? undefined : takeTtl(action, def, fields, ref.id);
   const data = action === 'update' ? mergeFields(doc.data, fields) : stripNulls(fields);
   const ttl = ttlChange === undefined ? doc.ttl : ttlChange ?? undefined;
   await store(ctx, { action, def, id: ref.id, before: doc, after: { data, ttl } });

@@ -114,11 +114,13 @@ describe('document_ttls', () => {
   });
   after(async () => { await server?.dispose(); });
 
-  async function refused(query: ReturnType<typeof fql>, action: string, coll: string): Promise<void> {
+  /** `id`: the document rewritten; core then says "update document with id", replace included. */
+  async function refused(query: ReturnType<typeof fql>, action: string, coll: string, id?: string): Promise<void> {
     await assert.rejects(root.query(query), (e: any) => {
       assert.equal(e.code, 'constraint_failure');
       assert.equal(e.httpStatus, 400);
-      assert.equal(e.message, `Failed to ${action} document in collection \`${coll}\`.`);
+      const what = id === undefined ? `${action} document` : `update document with id ${id}`;
+      assert.equal(e.message, `Failed to ${what} in collection \`${coll}\`.`);
       assert.deepEqual(e.constraint_failures, [{ paths: [['ttl']], message: 'Unexpected field provided' }]);
       return true;
     });
@@ -135,8 +137,8 @@ describe('document_ttls', () => {
     await refused(fql`Typed.create({ name: "a", ttl: ${inADay} })`, 'create', 'Typed');
     const doc = await root.query<any>(fql`Typed.create({ name: "a" })`);
     const id = doc.data.id;
-    await refused(fql`Typed.byId(${id})!.update({ ttl: ${inADay} })`, 'update', 'Typed');
-    await refused(fql`Typed.byId(${id})!.replace({ name: "b", ttl: ${inADay} })`, 'replace', 'Typed');
+    await refused(fql`Typed.byId(${id})!.update({ ttl: ${inADay} })`, 'update', 'Typed', id);
+    await refused(fql`Typed.byId(${id})!.replace({ name: "b", ttl: ${inADay} })`, 'replace', 'Typed', id);
     await refused(fql`NoTtl.create({ ttl: ${inADay} })`, 'create', 'NoTtl');
     const cleared = await root.query<any>(fql`Typed.byId(${id})!.update({ ttl: null }).ttl`);
     assert.equal(cleared.data, null);
