@@ -27,6 +27,10 @@ export const area: ConformanceArea = {
     'Role.create({ name: "SchemaRead", privileges: { resource: "Collection", actions: { read: true } } })',
     'Role.create({ name: "Writer", privileges: { resource: "Books", actions: { read: true, write: "(old, new) => old.public == new.public", create: "data => data.public == true", delete: "doc => doc.public" } } })',
     'Role.create({ name: "Empty" })',
+    'Collection.create({ name: "Loners" })\nLoners.create({ id: "1" })',
+    'Collection.create({ name: "Members" })\nMembers.create({ id: "1", admin: true })\nMembers.create({ id: "2", admin: false })',
+    'Role.create({ name: "MemberRead", membership: { resource: "Members" }, privileges: { resource: "Members", actions: { read: true } } })',
+    'Role.create({ name: "AdminsWrite", membership: { resource: "Members", predicate: "ref => ref.admin" }, privileges: { resource: "Other", actions: { read: true, create: true } } })',
   ],
   cases: [
     // Documents read through `!` and fields.
@@ -88,6 +92,18 @@ export const area: ConformanceArea = {
     { name: 'call denied', query: 'Secret(2)', secret: '@role/Pred', error: DENIED, source: `${ABAC} (validate function permissions with no predicate)` },
     { name: 'call predicate holds', query: 'Twice(2)', secret: '@role/CallPred', result: 4, source: `${ABAC} (validate function permissions with predicate)` },
     { name: 'call predicate fails', query: 'Twice(3)', secret: '@role/CallPred', error: DENIED, source: `${ABAC} (validate function permissions with predicate)` },
+    // Document identities (@doc scoped secrets).
+    { name: 'an identity without roles cannot read itself', query: 'Loners.byId("1")!', secret: '@doc/Loners/1', error: NULL_DENIED, source: `${ABAC} (defaults no access to logged in user)` },
+    { name: 'an identity without roles: Query.identity()!', query: 'Query.identity()!', secret: '@doc/Loners/1', error: NULL_DENIED, source: `${ABAC} (defaults no access to logged in user)` },
+    { name: 'an identity without roles cannot update itself', query: 'Loners.byId("1")!.update({})', secret: '@doc/Loners/1', error: NULL_DENIED, source: `${ABAC} (defaults no access to logged in user)` },
+    { name: 'Query.identity() keeps its id', query: 'Query.identity().id', secret: '@doc/Loners/1', result: '1', source: 'FQL2QuerySpec.scala (identity is the document)' },
+    { name: 'a member role reads itself', query: 'Members.byId("1")!.admin', secret: '@doc/Members/1', result: true, source: `${ABAC} (does not allow change logged in user)` },
+    { name: 'a member role: Query.identity()!', query: 'Query.identity()!.admin', secret: '@doc/Members/2', result: false, source: `${ABAC} (does not allow change logged in user)` },
+    { name: 'a member role cannot update itself', query: 'Members.byId("1")!.update({})', secret: '@doc/Members/1', error: DENIED, source: `${ABAC} (does not allow change logged in user)` },
+    { name: 'a member role cannot delete itself', query: 'Members.byId("1")!.delete()', secret: '@doc/Members/1', error: DENIED, source: `${ABAC} (does not allow change logged in user)` },
+    { name: 'membership predicate holds', query: 'Other.create({ n: 2 }).n', secret: '@doc/Members/1', result: 2, source: `${ABAC} (apply membership predicates)` },
+    { name: 'membership predicate fails', query: 'Other.create({ n: 3 })', secret: '@doc/Members/2', error: DENIED, source: `${ABAC} (apply membership predicates)` },
+    { name: 'membership index read', query: 'Other.all().count() > 0', secret: '@doc/Members/1', result: true, source: `${ABAC} (apply membership predicates)` },
     // Identity of a key.
     { name: 'a key has no identity', query: 'Query.identity()', secret: '@role/CanRead', result: null, source: 'FQL2QuerySpec.scala' },
     { name: 'a role key may read nothing of Other', query: 'Other.all().toArray()', secret: '@role/CanRead', result: [], source: ABAC },
