@@ -15,8 +15,8 @@ export interface CaseBuilder {
   ok(query: string, result: unknown, name?: string): ConformanceCase;
   /** Query → exact `tagged` result. */
   tagged(query: string, tagged: unknown, name?: string): ConformanceCase;
-  /** Query → error with this code and exact message. */
-  err(query: string, code: string, message: string, extra?: Partial<CaseError>): ConformanceCase;
+  /** Query → error with this code and exact message (any message when undefined). */
+  err(query: string, code: string, message: string | undefined, extra?: Partial<CaseError>): ConformanceCase;
   /** A case that is known to differ from Fauna; asserts nothing. */
   todo(query: string, todo: string, expected: unknown): ConformanceCase;
 }
@@ -26,7 +26,7 @@ export function from(source: string): CaseBuilder {
   return {
     ok: (query, result, name) => ({ name: name ?? query, query, result, source }),
     tagged: (query, tagged, name) => ({ name: name ?? `${query} (tagged)`, query, tagged, source }),
-    err: (query, code, message, extra) => ({ name: `${query} fails`, query, error: { code, message, ...extra }, source }),
+    err: (query, code, message, extra) => ({ name: `${query} fails`, query, error: { code, ...(message === undefined ? {} : { message }), ...extra }, source }),
     todo: (query, todo, expected) => ({ name: query, query, result: expected, source, todo }),
   };
 }

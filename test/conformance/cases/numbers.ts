@@ -14,6 +14,17 @@ const widen = from('FQL2ArithmeticOperatorsSpec.scala + https://docs.fauna.com/f
 const approx = (q: string, expected: string): ConformanceCase =>
   ({ name: `${q} ≈ ${expected}`, query: `Math.abs((${q}) - ${expected}) < 0.01`, result: true, source: 'FQL2MathSpec.scala (checkOkApprox, tol 0.01)' });
 const badArg = (q: string, reason: string) => math.err(q, 'invalid_argument', `invalid argument \`x\`: ${reason}`);
+const int = from('FQL2IntSpec.scala (api)');
+const enc = from('FQL2EncodedResultSpec.scala (api)');
+/** core's api FQL2IntSpec: [query, result] per operator. */
+const INT_CMP: readonly [string, boolean][] = [
+  ['1 == 1', true], ['1 == 1.0', true], ['1 == 2', false], ['1 == 1.5', false], ["1 == 'hi'", false], ['1 == true', false],
+  ['1 != 1', false], ['1 != 1.0', false], ['1 != 2', true], ['1 != 1.5', true], ["1 != 'hi'", true], ['1 != true', true],
+  ['1 < 1', false], ['1 < 1.0', false], ['1 < 2', true], ['1 < 1.5', true], ["2 < 'hi'", false], ['2 < true', false],
+  ['1 > 1', false], ['1 > 1.0', false], ['1 > 2', false], ['2 > 1', true], ['2 > 1.5', true], ["2 > 'hi'", false], ['2 > true', false],
+  ['1 <= 1', true], ['1 <= 1.0', true], ['1 <= 2', true], ['2 <= 1', false], ['1 <= 1.5', true], ["1 <= 'hi'", false], ['1 <= true', false],
+  ['1 >= 1', true], ['1 >= 1.0', true], ['1 >= 2', false], ['2 >= 1', true], ['2 >= 1.5', true], ["1 >= 'hi'", false], ['1 >= true', false],
+];
 const isa = (q: string, type: string, src = math) => src.ok(`(${q}) isa ${type}`, true);
 
 export const area: ConformanceArea = {
@@ -79,6 +90,12 @@ export const area: ConformanceArea = {
     more.ok('Math.sum([1, 2, 3])', 6), more.ok('Math.mean([1, 2, 3])', 2), more.ok('Math.sign(-3)', -1),
     more.ok('Math.round(5.42, 1)', 5.4), more.ok('Math.trunc(5.42, 1)', 5.4), more.ok('Math.hypot(3, 4)', 5), more.ok('Math.pow(2, 3)', 8),
     more.ok('Math.sqrt(9)', 3), more.ok('Math.degrees(0)', 0), more.ok('Math.radians(0)', 0),
+    // comparisons of Ints with other numbers and other types
+    ...INT_CMP.map(([q, r]) => int.ok(q, r)),
+    // literals as encoded in results
+    enc.tagged('1', I(1)), enc.ok('9223372036854775807', 9223372036854775807), enc.tagged('9223372036854775808', D('9.223372036854776E18')),
+    enc.ok('9223372036854775808', 9.223372036854776e18), enc.tagged('1.0', D('1.0')),
+    enc.ok('Math.abs', '[function abs()]'), enc.ok('x => x', '[function <lambda>]'), enc.ok('Math', 'Math'),
     // widening (Int → Long → Double) at the edges
     widen.tagged('2147483647 + 1', L(2147483648)), widen.tagged('-2147483648 - 1', L(-2147483649)), widen.tagged('2147483647', I(2147483647)),
     widen.tagged('2147483648', L(2147483648)), widen.tagged('9223372036854775807', L('9223372036854775807')),

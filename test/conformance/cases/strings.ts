@@ -92,6 +92,10 @@ export const area: ConformanceArea = {
     m.ok(String.raw`'foo bar baz'.matchIndexes('\\w+')`, [[0, 'foo'], [4, 'bar'], [8, 'baz']]),
     m.ok(String.raw`'f😍😍 bar baz'.matchIndexes('\\S+')`, [[0, 'f😍😍'], [4, 'bar'], [8, 'baz']]),
     m.err(`'foo bar baz'.matchIndexes('+')`, 'invalid_regex', "Invalid regular expression. Dangling meta character '+' at index 0"),
+    // core reports java.util.regex's description and index (QueryRuntimeFailure.InvalidRegex)
+    ...([["'*'", '*', 0], ["'a|?'", '?', 2], ["'(+)'", '+', 1]] as const).map(([re, c, i]) =>
+      from('QueryRuntimeFailure.scala (InvalidRegex) + java.util.regex.Pattern').err(`'abc'.matches(${re})`, 'invalid_regex',
+        `Invalid regular expression. Dangling meta character '${c}' at index ${i}`)),
     // parse*
     m.tagged(`'3'.parseDouble()`, D('3.0')), m.tagged(`'4294967297'.parseDouble()`, D('4.294967297E9')),
     m.tagged(`'50.0'.parseNumber()`, D('50.0')), m.tagged(`'50.123'.parseNumber()`, D('50.123')), m.ok(`'5a'.parseDouble()`, null),
