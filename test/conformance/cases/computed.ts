@@ -103,7 +103,7 @@ const cases: ConformanceCase[] = [
     query: 'let foo = Zd.byId("9")\nfoo.bar!',
     error: {
       code: 'divide_by_zero', message: 'Attempted integer division by zero.',
-      summaryIncludes: 'at *computed_field:Zd:bar*:1:6', },
+      summaryIncludes: 'at *computed_field:Zd:bar*:1:11\n  |\n1 | _ => 10 / 0\n  |           ^\n', },
     source: SPEC,
   },
   {
