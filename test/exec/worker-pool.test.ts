@@ -3,7 +3,7 @@
 // replaced, its transaction rolled back, and other clients keep being served.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -105,5 +105,29 @@ describe('query worker pool', () => {
     assert.equal(ra.body.error.code, 'time_out');
     assert.equal(rb.body.data, 2);
     assert.ok(rb.ms >= 300, `the second request ran beside the first (${rb.ms} ms)`);
+  });
+});
+
+describe('query worker pool whose workers cannot start', () => {
+  it('answers waiting requests with an error and restarts workers with a growing delay, without spinning', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fql-pool-broken-'));
+    const broken = join(dir, 'broken-worker.js');
+    writeFileSync(broken, "throw new Error('this worker cannot start');\n");
+    const engine = await openSqlite(join(dir, 'data'));
+    const pool = new WorkerPool({
+      engine, worker: { rootSecrets: ['secret'], rootSecretHashes: [], bcryptCost: 4 }, workerFile: broken, minWorkers: 1, maxWorkers: 2,
+    });
+    try {
+      const r = await run(createPooledHandlers(pool), '1 + 1');
+      assert.equal(r.status, 500);
+      assert.equal(r.body.error.code, 'internal_error');
+      await new Promise((res) => setTimeout(res, 1000));
+      // Restarts are spaced (100 ms, 200 ms, 400 ms, ...): a handful in a second, not thousands.
+      assert.ok(pool.counters.started <= 6, `${pool.counters.started} workers started in a second`);
+    } finally {
+      await pool.close();
+      await engine.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

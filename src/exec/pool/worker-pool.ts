@@ -41,8 +41,10 @@ export interface PoolOptions {
   readonly graceMs?: number;
   /** Idle workers above the minimum end after this long. */
   readonly idleMs?: number;
-  /** Requests waiting for a worker at most; more are refused with 503. */
+  /** Requests waiting for a worker at most; more are refused with 429. */
   readonly maxQueued?: number;
+  /** The worker script (tests substitute a broken one). */
+  readonly workerFile?: string;
 }
 
 /** What the coordinator answers itself when a worker cannot. */
@@ -91,6 +93,9 @@ export class WorkerPool {
   private nextSlot = 1;
   private nextJob = 1;
   private closed = false;
+  /** Workers that died before they were ready, in a row; spaces out restarts. */
+  private failedStarts = 0;
+  private restartTimer?: NodeJS.Timeout;
   private readonly reaper: NodeJS.Timeout;
   private readonly min: number;
   private readonly max: number;
@@ -149,17 +154,14 @@ export class WorkerPool {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.reaper);
-    for (const q of this.queues.values()) {
-      for (const job of q) job.resolve(job.failure({ kind: 'overloaded', elapsedMs: performance.now() - job.req.receivedAt }));
-    }
-    this.queues.clear();
-    this.queued = 0;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.failQueued('overloaded');
     await Promise.all([...this.slots].map((s) => this.kill(s)));
   }
 
   private spawn(): Slot {
     const config: WorkerConfig = { ...this.opts.worker, engineKind: this.opts.engine.kind };
-    const worker = new Worker(WORKER_FILE, {
+    const worker = new Worker(this.opts.workerFile ?? WORKER_FILE, {
       workerData: config,
       resourceLimits: { maxOldGenerationSizeMb: this.opts.workerMemoryMb ?? 512, stackSizeMb: 8 },
       stdout: false,
@@ -182,6 +184,7 @@ export class WorkerPool {
     switch (m.type) {
       case 'ready':
         slot.ready = true;
+        this.failedStarts = 0;
         slot.idleSince = performance.now();
         this.dispatch();
         return;
@@ -217,7 +220,30 @@ export class WorkerPool {
       job.resolve(job.failure({ kind: performance.now() > job.deadline ? 'timeout' : 'crashed', elapsedMs }));
     }
     void slot.kv.abandonAll();
+    if (!slot.ready) {
+      // It died while starting (a broken installation, no memory for another isolate):
+      // starting more at once would spin, so wait a little, and tell waiting clients now.
+      this.failedStarts++;
+      this.failQueued('crashed');
+      if (!this.restartTimer) {
+        this.restartTimer = setTimeout(() => {
+          this.restartTimer = undefined;
+          this.refill();
+        }, Math.min(5000, 100 * 2 ** Math.min(this.failedStarts, 6)));
+        this.restartTimer.unref();
+      }
+      return;
+    }
     this.refill();
+  }
+
+  /** Answers every waiting request with `kind` (no worker can take them now). */
+  private failQueued(kind: PoolFailure['kind']): void {
+    for (const q of this.queues.values()) {
+      for (const job of q) job.resolve(job.failure({ kind, elapsedMs: performance.now() - job.req.receivedAt }));
+    }
+    this.queues.clear();
+    this.queued = 0;
   }
 
   private finish(slot: Slot): void {
@@ -256,6 +282,7 @@ export class WorkerPool {
   /** Keep the minimum alive and serve what waits. */
   private refill(): void {
     if (this.closed) return;
+    if (this.restartTimer) return;
     while (this.slots.size < this.min) this.spawn();
     this.dispatch();
   }
@@ -285,7 +312,7 @@ export class WorkerPool {
       if (!slot) {
         const starting = [...this.slots].some((s) => !s.ready && !s.dead);
         const limit = (this.running.get(client) ?? 0) === 0 ? this.max + this.reserve : this.max;
-        if (!starting && this.slots.size < limit) this.spawn();
+        if (!starting && !this.restartTimer && this.slots.size < limit) this.spawn();
         return;
       }
       const q = this.queues.get(client)!;
@@ -303,7 +330,7 @@ export class WorkerPool {
    * then finds it ready instead of waiting behind whoever holds the others.
    */
   private keepSpare(): void {
-    if (this.closed || this.idleSlot() || this.slots.size >= this.max + this.reserve) return;
+    if (this.closed || this.restartTimer || this.idleSlot() || this.slots.size >= this.max + this.reserve) return;
     if ([...this.slots].some((s) => !s.ready && !s.dead)) return;
     this.spawn();
   }
