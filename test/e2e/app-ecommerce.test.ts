@@ -340,6 +340,16 @@ describe('app: e-commerce (Fauna sample app schema, customer role, credentials)'
       'Failed to create document in collection `Customer`.', [{ message: 'Expected "standard" | "gold", provided "platinum"', paths: [['tier']] }]);
     await violates(admin, fql`Customer.create({ name: "Eve", email: "eve@example.com", tier: 1 })`,
       'Failed to create document in collection `Customer`.', [{ message: 'Expected "standard" | "gold", provided Int', paths: [['tier']] }]);
+    // Nested objects and arrays are checked field by field and element by element (core
+    // SchemaType.validateStruct / validateArray / checkUnion).
+    await violates(admin, fql`Customer.create({ name: "Eve", email: "eve@example.com", address: { street: 1, city: "Ogdenville", postalCode: "1", country: "US" } })`,
+      'Failed to create document in collection `Customer`.', [{ message: 'Expected String, provided Int', paths: [['address', 'street']] }]);
+    await violates(admin, fql`Customer.create({ name: "Eve", email: "eve@example.com", address: { street: "2 Elm St", city: "Ogdenville", postalCode: "1" } })`,
+      'Failed to create document in collection `Customer`.', [{ message: 'Missing required field of type String', paths: [['address', 'country']] }]);
+    await violates(admin, fql`Customer.create({ name: { first: "Eve" }, email: "eve@example.com" })`,
+      'Failed to create document in collection `Customer`.', [{ message: 'Expected String, provided { first: String }', paths: [['name']] }]);
+    await violates(admin, fql`Product.create({ name: "Mug", price: 700, tags: ["kitchen", 2] })`,
+      'Failed to create document in collection `Product`.', [{ message: 'Expected String, provided Int', paths: [['tags', 1]] }]);
     assert.equal(await data(admin, fql`Customer.all().count()`), 2);
 
     const login = (email: string, password: string) =>
