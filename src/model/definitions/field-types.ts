@@ -1,7 +1,9 @@
 // Defined fields (`fields: { name: { signature: "String" } }`) and the `wildcard` type,
-// enforced on every document write as Fauna's schema validator does: a defined field must
-// hold a value of its signature (a missing one is null), and a field that is not defined is
-// refused unless a wildcard type admits it. Failures are reported per path, all at once.
+// enforced on every document write as Fauna's schema validator (core SchemaType.validate) does:
+// a defined field must hold a value of its signature (a missing one is null), nested objects
+// and arrays are checked field by field and element by element, and a field that is not
+// defined is refused unless a wildcard type admits it. Failures are reported per path, all at
+// once.
 import type { ConstraintFailure } from '../../fql/errors';
 import type { TypeExpr } from '../../fql/ast/nodes';
 import { parseType } from '../../fql/parse/parse';
@@ -101,21 +103,14 @@ function literalFamily(value: string | number | boolean | null, v: Value): boole
 }
 
 /**
- * How a refused value is named after "provided": by its type, except that a value of a literal
- * type's general type is named by its own literal (`Expected "standard" | "gold", provided
- * "platinum"`, not `provided String`). Core's SchemaType.validate reports the first union
- * member's mismatch, so only the first member decides.
+ * How a value refused by a literal type is named after "provided": by its own literal when it
+ * is of the literal's kind (`provided "platinum"`, not `provided String`), as core's
+ * SchemaType.validate reports a singleton mismatch; otherwise by its type.
  */
-export function providedLabel(t: TypeExpr, v: Value): string {
-  switch (t.kind) {
-    case 'typeLiteral':
-      if (!literalFamily(t.value, v)) return typeName(v);
-      if (v.t === 'string') return JSON.stringify(v.v);
-      return v.t === 'double' ? formatDouble(v.v) : String((v as { v: unknown }).v);
-    case 'typeUnion': return t.members.length > 0 ? providedLabel(t.members[0], v) : typeName(v);
-    case 'typeOptional': return providedLabel(t.inner, v);
-    default: return typeName(v);
-  }
+function literalProvided(t: Extract<TypeExpr, { kind: 'typeLiteral' }>, v: Value): string {
+  if (!literalFamily(t.value, v)) return preciseType(v);
+  if (v.t === 'string') return JSON.stringify(v.v);
+  return v.t === 'double' ? formatDouble(v.v) : String((v as { v: unknown }).v);
 }
 
 /** Whether the collection constrains document fields at all. */
@@ -162,7 +157,7 @@ function validate(t: TypeExpr, path: Path, v: Value): Failure[] {
       return t.elements.flatMap((e, i) => validate(e, [...path, i], v.v[i]));
     case 'typeLiteral':
       if (conforms(v, t)) return [];
-      return [mismatch(path, t, providedLabel(t, v))];
+      return [mismatch(path, t, literalProvided(t, v))];
     case 'typeName':
       if (t.name === 'Array' && t.args.length === 1 && v.t === 'array') return v.v.flatMap((e, i) => validate(t.args[0], [...path, i], e));
       return conforms(v, t) ? [] : [mismatch(path, t, preciseType(v))];
