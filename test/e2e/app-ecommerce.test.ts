@@ -470,4 +470,21 @@ describe('app: e-commerce (Fauna sample app schema, customer role, credentials)'
     assert.equal(await data(admin, fql`Product.byName("Lava Lamp").first()!.stock`), 0);
     assert.deepEqual(await data(admin, fql`Order.all().map(.status).toArray().order()`), ['cart', 'processing', 'processing']);
   });
+  it('seeds idempotently from parallel requests, as the sample app\'s seed script does', async () => {
+    // fauna/js-sample-app server/__tests__/seed.ts runs these upserts under Promise.all. Fauna's
+    // snapshot reads plus optimistic concurrency make each one see the others' products (a
+    // contention retry at worst): none may fail on the unique name.
+    const names = ['Seed A', 'Seed B', 'Seed C', 'Seed D'];
+    const upsert = (name: string, stock: number) => admin.query(fql`
+      let p: Any = Product.byName(${name}).first()
+      if (p != null) {
+        p!.update({ stock: ${stock} })
+      } else {
+        Product.create({ name: ${name}, price: 100, stock: ${stock} })
+      }
+      ${name}`);
+    const runs = await Promise.allSettled([1, 2, 3, 4, 5, 6, 7, 8].flatMap((stock) => names.map((n) => upsert(n, stock))));
+    assert.deepEqual(runs.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason)), []);
+    assert.deepEqual(await data(admin, fql`${names}.map(n => Product.byName(n).count())`), [1, 1, 1, 1]);
+  });
 });
