@@ -132,6 +132,13 @@ class WriterMemo {
   }
 }
 
+function contended(detail: string): QueryOutcome {
+  return {
+    kind: 'protocolError', status: 409, code: 'contended_transaction',
+    message: `Transaction was aborted due to detection of concurrent modifications to ${detail}.`,
+  };
+}
+
 export function createQueryService(opts: QueryServiceOptions): QueryService {
   // Bounded by bytes, and reached only by authenticated callers (src/fql/parse/parse-cache.ts).
   const cache = new ParseCache<Query>(parseQuery);
@@ -180,15 +187,20 @@ export function createQueryService(opts: QueryServiceOptions): QueryService {
         if (e instanceof KvConflictError) {
           await kv.rollback();
           if (attempt < req.maxContentionRetries) { stats.contentionRetries++; continue; }
-          return {
-            kind: 'protocolError', status: 409, code: 'contended_transaction',
-            message: `Transaction was aborted due to detection of concurrent modifications to ${e.detail}.`,
-          };
+          return contended(e.detail);
         }
         // Materialise what the failure carries (an abort value may hold documents) before the
         // transaction goes away.
         const outcome = await failureOutcome(e, req, ctx, info, startedAt);
-        await kv.rollback();
+        // A query failure computed from reads a concurrent commit had already changed (say a
+        // unique check that saw the row another upsert just created, after this query found none)
+        // is the outcome of no serial order: retry it like a conflict at commit, as Fauna's
+        // snapshot reads plus OCC would.
+        const stale = e instanceof QueryError ? await kv.rollbackStale() : (await kv.rollback(), undefined);
+        if (stale !== undefined) {
+          if (attempt < req.maxContentionRetries) { stats.contentionRetries++; continue; }
+          return contended(stale);
+        }
         return outcome;
       }
     }

@@ -48,6 +48,12 @@ export interface KvTxn {
   commit(): Promise<void>;
   /** Discard buffered writes and release resources. Safe to call more than once. */
   rollback(): Promise<void>;
+  /**
+   * Rolls back, and tells whether what the transaction read had already changed when it ended
+   * (a conflict detail): a failure computed from such reads is no outcome of any serial order,
+   * so the caller retries instead of reporting it. Undefined when the reads still hold.
+   */
+  rollbackStale(): Promise<string | undefined>;
 }
 
 export interface KvEngine {

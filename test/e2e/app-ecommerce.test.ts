@@ -340,6 +340,16 @@ describe('app: e-commerce (Fauna sample app schema, customer role, credentials)'
       'Failed to create document in collection `Customer`.', [{ message: 'Expected "standard" | "gold", provided "platinum"', paths: [['tier']] }]);
     await violates(admin, fql`Customer.create({ name: "Eve", email: "eve@example.com", tier: 1 })`,
       'Failed to create document in collection `Customer`.', [{ message: 'Expected "standard" | "gold", provided Int', paths: [['tier']] }]);
+    // Nested objects and arrays are checked field by field and element by element (core
+    // SchemaType.validateStruct / validateArray / checkUnion).
+    await violates(admin, fql`Customer.create({ name: "Eve", email: "eve@example.com", address: { street: 1, city: "Ogdenville", postalCode: "1", country: "US" } })`,
+      'Failed to create document in collection `Customer`.', [{ message: 'Expected String, provided Int', paths: [['address', 'street']] }]);
+    await violates(admin, fql`Customer.create({ name: "Eve", email: "eve@example.com", address: { street: "2 Elm St", city: "Ogdenville", postalCode: "1" } })`,
+      'Failed to create document in collection `Customer`.', [{ message: 'Missing required field of type String', paths: [['address', 'country']] }]);
+    await violates(admin, fql`Customer.create({ name: { first: "Eve" }, email: "eve@example.com" })`,
+      'Failed to create document in collection `Customer`.', [{ message: 'Expected String, provided { first: String }', paths: [['name']] }]);
+    await violates(admin, fql`Product.create({ name: "Mug", price: 700, tags: ["kitchen", 2] })`,
+      'Failed to create document in collection `Product`.', [{ message: 'Expected String, provided Int', paths: [['tags', 1]] }]);
     assert.equal(await data(admin, fql`Customer.all().count()`), 2);
 
     const login = (email: string, password: string) =>
@@ -459,5 +469,22 @@ describe('app: e-commerce (Fauna sample app schema, customer role, credentials)'
     }
     assert.equal(await data(admin, fql`Product.byName("Lava Lamp").first()!.stock`), 0);
     assert.deepEqual(await data(admin, fql`Order.all().map(.status).toArray().order()`), ['cart', 'processing', 'processing']);
+  });
+  it('seeds idempotently from parallel requests, as the sample app\'s seed script does', async () => {
+    // fauna/js-sample-app server/__tests__/seed.ts runs these upserts under Promise.all. Fauna's
+    // snapshot reads plus optimistic concurrency make each one see the others' products (a
+    // contention retry at worst): none may fail on the unique name.
+    const names = ['Seed A', 'Seed B', 'Seed C', 'Seed D'];
+    const upsert = (name: string, stock: number) => admin.query(fql`
+      let p: Any = Product.byName(${name}).first()
+      if (p != null) {
+        p!.update({ stock: ${stock} })
+      } else {
+        Product.create({ name: ${name}, price: 100, stock: ${stock} })
+      }
+      ${name}`);
+    const runs = await Promise.allSettled([1, 2, 3, 4, 5, 6, 7, 8].flatMap((stock) => names.map((n) => upsert(n, stock))));
+    assert.deepEqual(runs.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason)), []);
+    assert.deepEqual(await data(admin, fql`${names}.map(n => Product.byName(n).count())`), [1, 1, 1, 1]);
   });
 });

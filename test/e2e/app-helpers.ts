@@ -59,7 +59,7 @@ export async function aborts(client: Client, query: Query<QueryValue>, value: Qu
  * null leaves the top-level message to a separate (todo) step.
  */
 export async function violates(
-  client: Client, query: Query<QueryValue>, message: string | null, failures: { message: string; paths?: string[][] }[],
+  client: Client, query: Query<QueryValue>, message: string | null, failures: { message: string; paths?: (string | number)[][] }[],
 ): Promise<void> {
   const e = await fails(client, query, 'constraint_failure');
   assert.ok(e instanceof ConstraintFailureError);

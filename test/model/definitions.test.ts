@@ -36,6 +36,29 @@ describe('defined fields', () => {
       ['Expected "standard" | "gold", provided Boolean', 'Expected 1 | 2, provided 2.5']);
   });
 
+  it('walks nested objects, arrays and unions as core does (SchemaType.validate, checkUnion)', async () => {
+    await h.query(`Collection.create({ name: "Shaped", fields: {
+      box: { signature: "{ w: Int, h: Int }" },
+      list: { signature: "Array<Int>?" },
+      either: { signature: "{ a: Int } | { b: Int } | Null" }
+    } })`);
+    const failures = async (q: string) => {
+      const out = await h.run(q);
+      assert.equal(out.kind, 'queryError');
+      return out.kind === 'queryError' ? (out.error as QueryError).extra.constraintFailures : undefined;
+    };
+    assert.deepEqual(await failures('Shaped.create({ box: { w: 1, h: "2", d: 3 }, list: [1, 2, 3.5] })'), [
+      { paths: [['box', 'h']], message: 'Expected Int, provided String' },
+      { paths: [['box', 'd']], message: 'Unexpected field provided' },
+      { paths: [['list', 2]], message: 'Expected Int, provided Double' },
+    ]);
+    assert.deepEqual(await failures('Shaped.create({ box: { w: 1 } })'), [{ paths: [['box', 'h']], message: 'Missing required field of type Int' }]);
+    assert.deepEqual(await failures('Shaped.create({ box: { w: 1, h: 1 }, either: {} })'),
+      [{ paths: [['either']], message: 'Union requires fields [a] or [b]' }]);
+    assert.deepEqual(await failures('Shaped.create({ box: [1, 2] })'),
+      [{ paths: [['box']], message: 'Expected { w: Int, h: Int }, provided [Int, Int]' }]);
+  });
+
   it('refuses an unparsable signature', async () => {
     const out = await h.run('Collection.create({ name: "Bad", fields: { x: { signature: "Strin g |" } } })');
     assert.equal(out.kind, 'queryError');

@@ -271,6 +271,23 @@ export function registerEngineSuite(h: EngineHarness): void {
           assert.deepEqual(await readAll(engine, [s.key('k'), s.key('other')]), ['t2', undefined]);
         });
 
+        test('rollbackStale: tells whether the reads had changed when the transaction ended', async () => {
+          const s = new Space();
+          const stale = await engine.begin();
+          assert.equal(await stale.get(s.key('k')), undefined);
+          stale.put(s.key('mine'), text('x'));
+          const fresh = await engine.begin();
+          await fresh.get(s.key('unrelated'));
+          const other = await engine.begin();
+          other.put(s.key('k'), text('other'));
+          await other.commit();
+          assert.equal(typeof (await stale.rollbackStale()), 'string');
+          assert.equal(await fresh.rollbackStale(), undefined);
+          // Nothing of either is applied, and ending twice is harmless.
+          assert.equal(await stale.rollbackStale(), undefined);
+          assert.deepEqual(await readAll(engine, [s.key('k'), s.key('mine')]), ['other', undefined]);
+        });
+
         test('write-write: a newer transaction already wrote the key', async () => {
           const s = new Space();
           const t1 = await engine.begin();

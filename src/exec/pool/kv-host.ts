@@ -70,6 +70,12 @@ export class KvHost {
         await txn?.rollback();
         return {};
       }
+      case 'rollbackStale': {
+        const txn = this.txns.get(req.txn);
+        this.txns.delete(req.txn);
+        const stale = await txn?.rollbackStale();
+        return stale === undefined ? {} : { stale };
+      }
     }
   }
 

@@ -126,6 +126,13 @@ class RemoteTxn implements KvTxn {
     await this.engine.call({ op: 'rollback', txn: this.id });
   }
 
+  async rollbackStale(): Promise<string | undefined> {
+    if (this.finished) return undefined;
+    this.finished = true;
+    this.writes = [];
+    return (await this.engine.call({ op: 'rollbackStale', txn: this.id })).stale;
+  }
+
   private ensureOpen(): void {
     if (this.finished) throw new Error('transaction is already committed or rolled back');
   }

@@ -76,6 +76,12 @@ export class PgTxn extends BufferedTxn implements KvTxn {
     this.end();
   }
 
+  /** Never stale: read-only transactions read one snapshot, writers hold the writer lock. */
+  async rollbackStale(): Promise<string | undefined> {
+    await this.rollback();
+    return undefined;
+  }
+
   async rollback(): Promise<void> {
     if (this.finished) return;
     this.finished = true;

@@ -69,6 +69,10 @@ class SqliteEngine implements KvEngine, TxnHost {
     }
   }
 
+  staleReads(txn: SqliteTxn): string | undefined {
+    return this.log.validate({ startCsn: txn.startCsn, ts: txn.ts, reads: txn.reads, writes: [] });
+  }
+
   release(txn: SqliteTxn): void {
     this.running.delete(txn);
     this.runningWriters.delete(txn);

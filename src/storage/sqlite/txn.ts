@@ -13,6 +13,8 @@ export interface TxnHost {
   commit(txn: SqliteTxn): void;
   /** Ends the transaction without applying anything. */
   release(txn: SqliteTxn): void;
+  /** A conflict detail when something `txn` read was written after it began (rule 1). */
+  staleReads(txn: SqliteTxn): string | undefined;
 }
 
 export class SqliteTxn extends BufferedTxn implements KvTxn {
@@ -71,5 +73,14 @@ export class SqliteTxn extends BufferedTxn implements KvTxn {
     if (this.finished) return;
     this.finished = true;
     this.host.release(this);
+  }
+
+  async rollbackStale(): Promise<string | undefined> {
+    if (this.finished) return undefined;
+    try {
+      return this.host.staleReads(this);
+    } finally {
+      await this.rollback();
+    }
   }
 }
