@@ -30,6 +30,7 @@ export class SizeLimitedTxn implements KvTxn {
 
   commit(): Promise<void> { return this.inner.commit(); }
   rollback(): Promise<void> { return this.inner.rollback(); }
+  rollbackStale(): Promise<string | undefined> { return this.inner.rollbackStale(); }
 
   /**
    * Checks before anything is buffered and counts only what the inner transaction accepted, so

@@ -25,6 +25,7 @@ function recording(refusals = 0): KvTxn & { readonly log: string[] } {
     delete(key: Bytes) { log.push(`delete ${key.length}`); },
     commit: async () => undefined,
     rollback: async () => undefined,
+    rollbackStale: async () => undefined,
   };
 }
 
