@@ -2,6 +2,7 @@
 // role?, signature?, data? })`, calls `Name(args)`, `Name.definition`. A call needs the `call`
 // privilege; a function with a `role` runs with that role's permissions, otherwise with the
 // caller's; who may give a function which role is ./role-grants.ts.
+import { renamePrivilegeResources } from './references';
 import { QueryCheckError, QueryError } from '../../fql/errors';
 import { setUdfInvoker } from '../../fql/eval/calls';
 import { missingField } from '../../fql/eval/nulls';
@@ -53,7 +54,10 @@ const functionKind: SchemaKind = {
   checkNames: (ctx, action, fields, previous) => refuseNameConflicts(ctx, 'Function', action, fields, previous),
   // A function name may make an indexed computed field call a UDF.
   onCreate: (ctx, name) => refuseImpureIndexedFields(ctx, { udf: name }),
-  onRename: (ctx, _def, name) => refuseImpureIndexedFields(ctx, { udf: name }),
+  onRename: async (ctx, def, name) => {
+    await refuseImpureIndexedFields(ctx, { udf: name });
+    await renamePrivilegeResources(ctx, def.name, name);
+  },
 };
 
 defineSchemaKind(functionKind);

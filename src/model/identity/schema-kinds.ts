@@ -3,8 +3,8 @@
 // definitions. Each kind validates and orders its own fields.
 import type { EvalContext } from '../../fql/eval/context';
 import { FALSE, TRUE, str } from '../../fql/values/construct';
-import { defineMethods, isBuiltinModule } from '../../fql/stdlib/registry';
-import type { NamedDocV, NullDocV, Value } from '../../fql/values/value';
+import { defineMethods, isBuiltinModule, lookupMethod } from '../../fql/stdlib/registry';
+import type { CallSite, NamedDocV, NullDocV, Value } from '../../fql/values/value';
 import { QueryError } from '../../fql/errors';
 import { NamedScanSet } from '../sets/named-scan';
 import { expectObject, expectString, modelOf } from '../stdlib/args';
@@ -92,11 +92,23 @@ async function rewrite(ctx: EvalContext, kind: SchemaKind, self: Value, arg: Val
   return { t: 'named', coll: kind.coll, name };
 }
 
+/** A Set method applied to all definitions of a kind. */
+function viaAll(kind: SchemaKind, method: string) {
+  return (ctx: EvalContext, args: readonly Value[], site: CallSite) => {
+    const m = lookupMethod(['set'], method);
+    if (!m) throw new QueryError('invalid_function_invocation', `The function \`${method}\` does not exist on \`Set\``);
+    return m.impl(ctx, { t: 'set', set: new NamedScanSet(kind.coll) }, args, site);
+  };
+}
+
 export function defineSchemaKind(kind: SchemaKind): void {
   defineMethods('module:' + kind.coll, {
     create: { arity: 1, impl: (ctx, _self, [arg]) => create(ctx, kind, arg) },
     byName: { arity: 1, impl: (_ctx, _self, [name]) => ({ t: 'named', coll: kind.coll, name: expectString(name, 'name').v }) },
     all: { arity: 0, impl: () => ({ t: 'set', set: new NamedScanSet(kind.coll) }) },
+    // `Function.where(pred)` is `Function.all().where(pred)` (docs: function/where, firstWhere).
+    where: { arity: 1, impl: (ctx, _self, args, site) => viaAll(kind, 'where')(ctx, args, site) },
+    firstWhere: { arity: 1, impl: (ctx, _self, args, site) => viaAll(kind, 'firstWhere')(ctx, args, site) },
     toString: { arity: 0, impl: () => str(kind.coll) },
   });
   defineMethods('named:' + kind.coll, {
