@@ -4,6 +4,7 @@
 // caller's; who may give a function which role is ./role-grants.ts.
 import { renamePrivilegeResources } from './references';
 import { QueryCheckError, QueryError } from '../../fql/errors';
+import { renderSummary } from '../../fql/summary';
 import { setUdfInvoker } from '../../fql/eval/calls';
 import { missingField } from '../../fql/eval/nulls';
 import { defineFields } from '../../fql/stdlib/registry';
@@ -32,7 +33,12 @@ const functionKind: SchemaKind = {
     if (!body || body.t !== 'string') throw fail('body', 'Missing required field of type String');
     try {
       const expr = parseStoredLambda(body.v);
-      if (expr.kind !== 'lambda' && expr.kind !== 'shortLambda') throw fail('body', 'Function body must be a lambda.');
+      if (expr.kind === 'shortLambda') {
+        // core FQL2UserFunctionSpec "disallows short lambdas": the body must spell its parameters.
+        const at = [{ message: 'Short form lambdas are not allowed here', span: expr.body.span }];
+        throw fail('body', `Unable to parse FQL source code.\n${renderSummary(body.v, at, 'error', '*body*')}`);
+      }
+      if (expr.kind !== 'lambda') throw fail('body', 'Function body must be a lambda.');
     } catch (e) {
       if (!(e instanceof QueryCheckError)) throw e;
       throw fail('body', e.diagnostics.map((d) => d.message).join('\n'));
