@@ -67,6 +67,21 @@ async function create(ctx: EvalContext, kind: SchemaKind, arg: Value): Promise<N
   return { t: 'named', coll: kind.coll, name };
 }
 
+/**
+ * A failed update or replace of an existing definition names it, as core does:
+ * ``Failed to update Role `aRole`.`` (FQL2RoleSpec "validate number of roles per collection").
+ */
+async function namingTheDefinition<T>(kind: SchemaKind, name: string, action: 'update' | 'replace', run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof QueryError && e.code === 'constraint_failure' && e.message === `Failed to ${action} ${kind.coll}.`) {
+      e.message = `Failed to update ${kind.coll} \`${name}\`.`;
+    }
+    throw e;
+  }
+}
+
 async function rewrite(ctx: EvalContext, kind: SchemaKind, self: Value, arg: Value, action: 'update' | 'replace'): Promise<NamedDocV> {
   const patch = expectObject(arg, 'data');
   await checkSchemaWrite(ctx, kind.coll, action, () => [self, patch]);
@@ -76,8 +91,11 @@ async function rewrite(ctx: EvalContext, kind: SchemaKind, self: Value, arg: Val
     if (k === 'coll' || k === 'ts') throw schemaWriteFailure(action, kind.coll, k, `Cannot write to the reserved field \`${k}\`.`);
     if (v.t === 'null') merged.delete(k); else merged.set(k, v);
   }
-  const fields = await kind.shape(ctx, action, merged, def.data);
-  await kind.checkNames?.(ctx, action, fields, def.data);
+  const fields = await namingTheDefinition(kind, def.name, action, async () => {
+    const shaped = await kind.shape(ctx, action, merged, def.data);
+    await kind.checkNames?.(ctx, action, shaped, def.data);
+    return shaped;
+  });
   const name = (fields.get('name') as { v: string }).v;
   const model = modelOf(ctx);
   if (name !== def.name) {

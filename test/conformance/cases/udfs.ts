@@ -128,6 +128,7 @@ export const area: ConformanceArea = {
     { name: 'server-readonly cannot create functions', query: 'Function.create({ name: "ro", body: "_ => 0" })', secret: 'server-readonly', error: DENIED, source: 'docs.fauna.com/fauna/current/learn/security/built-in-roles' },
     // Update, rename, delete.
     { name: 'update the body', query: 'NewFn.definition.update({ body: "x => x + 100" }).body', result: 'x => x + 100', source: FN_DOCS },
+    { name: 'a failed update names the function', query: 'NewFn.definition.update({ body: "x => " })', error: { code: 'constraint_failure', message: 'Failed to update Function `NewFn`.' }, source: `${UDF} (cannot assign admin privileges: Failed to update Function \`yes\`.)` },
     { name: 'the updated body runs', query: 'NewFn(1)', result: 101, source: FN_DOCS },
     { name: 'update data', query: 'NewFn.definition.update({ data: { v: 2 } }).data', result: { v: 2 }, source: FN_DOCS },
     { name: 'replace keeps name', query: 'NewFn.definition.replace({ name: "NewFn", body: "x => x - 1" }) { name, body, data }', result: { name: 'NewFn', body: 'x => x - 1', data: null }, source: FN_DOCS },
