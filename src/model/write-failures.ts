@@ -7,9 +7,10 @@ export type WriteKind = 'create' | 'update' | 'replace';
 /**
  * Fauna's headline of a failed document write: ``Failed to create document in collection `C`.``,
  * and for an existing document (update and replace alike) ``Failed to update document with id
- * 1 in collection `C`.``.
+ * 1 in collection `C`.``; native documents (keys, tokens, credentials) as `nativeWriteFailure`.
  */
 export function docWriteMessage(action: WriteKind, coll: string, id?: string): string {
+  if (NATIVE_COLLECTIONS.has(coll)) return nativeWriteMessage(action, coll, id);
   return action === 'create' || id === undefined
     ? `Failed to ${action} document in collection \`${coll}\`.`
     : `Failed to update document with id ${id} in collection \`${coll}\`.`;
@@ -35,8 +36,14 @@ export function schemaWriteFailure(action: WriteKind, coll: string, path: string
  * id 1.` (FQL2KeySpec.scala, FQL2TokenSpec.scala).
  */
 export function nativeWriteFailure(action: WriteKind, coll: string, path: string, message: string, id?: string): QueryError {
-  const headline = action === 'create' || id === undefined ? `Failed to ${action} ${coll}.` : `Failed to update ${coll} with id ${id}.`;
-  return new QueryError('constraint_failure', headline, undefined, {
+  return new QueryError('constraint_failure', nativeWriteMessage(action, coll, id), undefined, {
     constraintFailures: [{ paths: [[path]], message }],
   });
+}
+
+/** The native collections whose write failures name the collection alone. */
+const NATIVE_COLLECTIONS: ReadonlySet<string> = new Set(['Key', 'Token', 'Credential']);
+
+function nativeWriteMessage(action: WriteKind, coll: string, id?: string): string {
+  return action === 'create' || id === undefined ? `Failed to ${action} ${coll}.` : `Failed to update ${coll} with id ${id}.`;
 }

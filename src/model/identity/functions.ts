@@ -2,6 +2,7 @@
 // role?, signature?, data? })`, calls `Name(args)`, `Name.definition`. A call needs the `call`
 // privilege; a function with a `role` runs with that role's permissions, otherwise with the
 // caller's; who may give a function which role is ./role-grants.ts.
+import { renamePrivilegeResources } from './references';
 import { QueryCheckError, QueryError } from '../../fql/errors';
 import { renderSummary, type DetailedDiagnostic } from '../../fql/summary';
 import { setUdfInvoker } from '../../fql/eval/calls';
@@ -32,7 +33,12 @@ const functionKind: SchemaKind = {
     if (!body || body.t !== 'string') throw fail('body', 'Missing required field of type String');
     try {
       const expr = parseStoredLambda(body.v);
-      if (expr.kind !== 'lambda' && expr.kind !== 'shortLambda') {
+      if (expr.kind === 'shortLambda') {
+        // core FQL2UserFunctionSpec "disallows short lambdas": the body must spell its parameters.
+        const at = [{ message: 'Short form lambdas are not allowed here', span: expr.body.span }];
+        throw fail('body', `Unable to parse FQL source code.\n${renderSummary(body.v, at, 'error', '*body*')}`);
+      }
+      if (expr.kind !== 'lambda') {
         // Core FQL2FunctionSpec ("not a lambda suggestion"): the body with a proposed `() => `.
         throw new QueryCheckError([{
           message: 'Body must be a lambda expression.', span: expr.span, annotation: 'Expression is not a lambda.',
@@ -61,7 +67,10 @@ const functionKind: SchemaKind = {
   checkNames: (ctx, action, fields, previous) => refuseNameConflicts(ctx, 'Function', action, fields, previous),
   // A function name may make an indexed computed field call a UDF.
   onCreate: (ctx, name) => refuseImpureIndexedFields(ctx, { udf: name }),
-  onRename: (ctx, _def, name) => refuseImpureIndexedFields(ctx, { udf: name }),
+  onRename: async (ctx, def, name) => {
+    await refuseImpureIndexedFields(ctx, { udf: name });
+    await renamePrivilegeResources(ctx, def.name, name);
+  },
 };
 
 defineSchemaKind(functionKind);

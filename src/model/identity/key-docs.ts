@@ -1,7 +1,7 @@
 // The `Key` collection (core Keys.scala): `Key.create({ role, database?, ttl?, data? })` returns
 // the key with its `secret`, shown this once. Only admin may see or change keys.
 import type { EvalContext } from '../../fql/eval/context';
-import { obj } from '../../fql/values/construct';
+import { obj, typeName } from '../../fql/values/construct';
 import type { ObjectV, Value } from '../../fql/values/value';
 import { modelOf } from '../stdlib/args';
 import { createDocument, shapeWrites } from '../write-broker';
@@ -21,7 +21,7 @@ async function validateKey(ctx: EvalContext, action: 'create' | 'update' | 'repl
   const model = modelOf(ctx);
   const role = data.get('role');
   if (!role) throw fail('role', 'Missing required field of type String');
-  if (role.t !== 'string') throw fail('role', `Expected String, provided ${role.t === 'object' ? 'Object' : role.t}`);
+  if (role.t !== 'string') throw fail('role', `Expected String, provided ${typeName(role)}`);
   if (!BUILTIN_ROLES.has(role.v) && !(await readDef(model, 'Role', role.v))) {
     throw fail('role', `Field refers to an unknown role name \`${role.v}\`.`);
   }

@@ -23,6 +23,7 @@ import type { DbId } from '../keys';
 import { allDefs, type NamedDef } from './named-store';
 import { callStoredLambda } from '../stored-lambda';
 import { ADMIN_ONLY, CREDENTIAL_COLL, TOKEN_COLL } from './system';
+import { dataObject, isUserDocument } from '../doc-fields';
 
 export type Action =
   | 'read' | 'write' | 'create' | 'create_with_id' | 'delete'
@@ -200,10 +201,14 @@ async function decide(
     case 'roles': case 'identity': {
       if (baseline(p, resource, action, subject)) return true;
       const grants: Grant[] = [];
+      // core: history_write also grants creating with an id (FQL2RoleSpec "create_with_id is checked").
+      const alsoGranting = action === 'create_with_id' ? ['create_with_id', 'history_write'] : [action];
       for (const role of await rolesOf(state)) {
-        const g = role.privileges.get(resource)?.get(action);
-        if (g === true) return true;
-        if (g !== undefined) grants.push(g);
+        for (const a of alsoGranting) {
+          const g = role.privileges.get(resource)?.get(a);
+          if (g === true) return true;
+          if (g !== undefined) grants.push(g);
+        }
       }
       if (!args) return false;
       for (const g of grants) if (await predicateHolds(state, g as string, args())) return true;
@@ -218,6 +223,8 @@ export function versionValue(coll: string, id: string, ts: bigint, data: Readonl
   const m = new Map<string, Value>([['id', str(id)], ['coll', moduleValue(coll)], ['ts', { t: 'time', ns: ts * 1000n }]]);
   if (ttl !== undefined) m.set('ttl', { t: 'time', ns: ttl });
   for (const [k, v] of data) m.set(k, v);
+  // As on a stored user document, `.data` is its user fields (FQL2RoleSpec "new version .data access").
+  if (isUserDocument(coll) && !m.has('data')) m.set('data', dataObject(data));
   return obj(m);
 }
 

@@ -107,3 +107,30 @@ export async function retireKeysNaming(ctx: EvalContext, kind: Referenced, name:
     await retireBinding(model, key.id, kind === 'Role' ? 'role' : 'database');
   }
 }
+
+/** Privilege entries naming `from` renamed to `to` (one entry, or an array); undefined if none did. */
+function renameResourceIn(v: Value | undefined, from: string, to: string): Value | undefined {
+  if (!v) return undefined;
+  let changed = false;
+  const one = (e: Value): Value => {
+    if (e.t !== 'object') return e;
+    const r = e.v.get('resource');
+    if (r?.t !== 'string' || r.v !== from) return e;
+    changed = true;
+    return { t: 'object', v: withField(e.v, 'resource', to) };
+  };
+  const out: Value = v.t === 'array' ? { t: 'array', v: v.v.map(one) } : one(v);
+  return changed ? out : undefined;
+}
+
+/**
+ * Renaming a function (core FQL2UserFunctionSpec "validate foreign references: rename") carries
+ * the roles' privileges on it along.
+ */
+export async function renamePrivilegeResources(ctx: EvalContext, from: string, to: string): Promise<void> {
+  const model = modelOf(ctx);
+  for (const role of await allDefs(model.kv, model.db, 'Role')) {
+    const after = renameResourceIn(role.data.get('privileges'), from, to);
+    if (after) putDef(model, 'Role', role.name, new Map(role.data).set('privileges', after), role.id);
+  }
+}

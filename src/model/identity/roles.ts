@@ -4,7 +4,7 @@
 // whose documents (as token identities) hold the role, optionally with a predicate.
 import type { Value } from '../../fql/values/value';
 import { typeName } from '../../fql/values/construct';
-import { QueryCheckError } from '../../fql/errors';
+import { QueryCheckError, QueryError, type ConstraintFailure } from '../../fql/errors';
 import { ACTIONS } from './permissions';
 import { defineSchemaKind, validName, type SchemaAction, type SchemaKind } from './schema-kinds';
 import { parseStoredLambda } from '../stored-lambda';
@@ -21,54 +21,70 @@ const FIELD_ORDER = ['name', 'privileges', 'membership', 'data'];
 /** Role ids (their identity, which a new role of the same name does not get), from 1 up. */
 const ROLE_ID_ALLOCATOR = encodeKey(['g', 'roleid']);
 
-/** One object or an array of objects, each checked by `check`. */
-function checkList(action: SchemaAction, field: string, v: Value, check: (o: ReadonlyMap<string, Value>, path: string) => void): void {
-  const items = v.t === 'array' ? v.v : [v];
-  items.forEach((item, i) => {
-    const path = v.t === 'array' ? `${field}.${i}` : field;
-    if (item.t !== 'object') throw schemaWriteFailure(action, 'Role', path, `Expected Object, provided ${typeName(item)}`);
-    check(item.v, path);
-  });
-}
+type Path = readonly (string | number)[];
 
-function checkPredicate(action: SchemaAction, path: string, v: Value): void {
-  // null is an absent grant or predicate (Fauna drops null fields of documents).
-  if (v.t === 'boolean' || v.t === 'null') return;
-  if (v.t !== 'string') throw schemaWriteFailure(action, 'Role', path, `Expected Boolean | String, provided ${typeName(v)}`);
-  try {
-    parseStoredLambda(v.v);
-  } catch (e) {
-    if (!(e instanceof QueryCheckError)) throw e;
-    throw schemaWriteFailure(action, 'Role', path, e.diagnostics.map((d) => d.message).join('\n'));
+/**
+ * The failures of a role's `membership` and `privileges`, all of them, each at its path
+ * (`privileges[1].actions.create`), membership first (core FQL2RoleSpec "validate predicates").
+ */
+class RoleFailures {
+  readonly list: ConstraintFailure[] = [];
+  add(path: Path, message: string): void {
+    this.list.push({ paths: [path], message });
+  }
+
+  /** One object or an array of objects, each checked by `check`. */
+  eachEntry(field: string, v: Value, check: (o: ReadonlyMap<string, Value>, path: Path) => void): void {
+    const items = v.t === 'array' ? v.v : [v];
+    items.forEach((item, i) => {
+      const path: Path = v.t === 'array' ? [field, i] : [field];
+      if (item.t !== 'object') this.add(path, `Expected Object, provided ${typeName(item)}`);
+      else check(item.v, path);
+    });
+  }
+
+  predicate(path: Path, v: Value): void {
+    // null is an absent grant or predicate (Fauna drops null fields of documents).
+    if (v.t === 'boolean' || v.t === 'null') return;
+    if (v.t !== 'string') return this.add(path, `Expected Boolean | String, provided ${typeName(v)}`);
+    try {
+      parseStoredLambda(v.v);
+    } catch (e) {
+      if (!(e instanceof QueryCheckError)) throw e;
+      this.add(path, e.diagnostics.map((d) => d.message).join('\n'));
+    }
   }
 }
 
 const roleKind: SchemaKind = {
   coll: 'Role',
   async shape(_ctx, action, fields) {
-    const fail = (path: string, message: string) => schemaWriteFailure(action, 'Role', path, message);
     validName(roleKind, action, fields.get('name'));
-    for (const k of fields.keys()) if (!FIELD_ORDER.includes(k)) throw fail(k, 'Unexpected field provided.');
+    for (const k of fields.keys()) if (!FIELD_ORDER.includes(k)) throw schemaWriteFailure(action, 'Role', k, 'Unexpected field provided');
+    const failures = new RoleFailures();
+    const membership = fields.get('membership');
+    if (membership) {
+      failures.eachEntry('membership', membership, (m, path) => {
+        if (m.get('resource')?.t !== 'string') failures.add([...path, 'resource'], 'Missing required field of type String');
+        const predicate = m.get('predicate');
+        if (predicate !== undefined) failures.predicate([...path, 'predicate'], predicate);
+      });
+    }
     const privileges = fields.get('privileges');
     if (privileges) {
-      checkList(action, 'privileges', privileges, (p, path) => {
-        if (p.get('resource')?.t !== 'string') throw fail(`${path}.resource`, 'Missing required field of type String');
+      failures.eachEntry('privileges', privileges, (p, path) => {
+        if (p.get('resource')?.t !== 'string') failures.add([...path, 'resource'], 'Missing required field of type String');
         const actions = p.get('actions');
         if (actions === undefined) return;
-        if (actions.t !== 'object') throw fail(`${path}.actions`, `Expected Object, provided ${typeName(actions)}`);
+        if (actions.t !== 'object') return failures.add([...path, 'actions'], `Expected Object, provided ${typeName(actions)}`);
         for (const [name, grant] of actions.v) {
-          if (!ACTIONS.has(name)) throw fail(`${path}.actions.${name}`, 'Unexpected field provided.');
-          checkPredicate(action, `${path}.actions.${name}`, grant);
+          if (!ACTIONS.has(name)) failures.add([...path, 'actions', name], 'Unexpected field provided');
+          else failures.predicate([...path, 'actions', name], grant);
         }
       });
     }
-    const membership = fields.get('membership');
-    if (membership) {
-      checkList(action, 'membership', membership, (m, path) => {
-        if (m.get('resource')?.t !== 'string') throw fail(`${path}.resource`, 'Missing required field of type String');
-        const predicate = m.get('predicate');
-        if (predicate !== undefined) checkPredicate(action, `${path}.predicate`, predicate);
-      });
+    if (failures.list.length > 0) {
+      throw new QueryError('constraint_failure', `Failed to ${action} Role.`, undefined, { constraintFailures: failures.list });
     }
     const out = new Map<string, Value>();
     for (const k of FIELD_ORDER) if (fields.has(k)) out.set(k, fields.get(k)!);

@@ -3,8 +3,8 @@
 // definitions. Each kind validates and orders its own fields.
 import type { EvalContext } from '../../fql/eval/context';
 import { FALSE, TRUE, str } from '../../fql/values/construct';
-import { defineMethods, isBuiltinModule } from '../../fql/stdlib/registry';
-import type { NamedDocV, NullDocV, Value } from '../../fql/values/value';
+import { defineMethods, isBuiltinModule, lookupMethod } from '../../fql/stdlib/registry';
+import type { CallSite, NamedDocV, NullDocV, Value } from '../../fql/values/value';
 import { QueryError } from '../../fql/errors';
 import { NamedScanSet } from '../sets/named-scan';
 import { atArguments, expectObject, expectString, modelOf } from '../stdlib/args';
@@ -67,6 +67,21 @@ async function create(ctx: EvalContext, kind: SchemaKind, arg: Value): Promise<N
   return { t: 'named', coll: kind.coll, name };
 }
 
+/**
+ * A failed update or replace of an existing definition names it, as core does:
+ * ``Failed to update Role `aRole`.`` (FQL2RoleSpec "validate number of roles per collection").
+ */
+async function namingTheDefinition<T>(kind: SchemaKind, name: string, action: 'update' | 'replace', run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof QueryError && e.code === 'constraint_failure' && e.message === `Failed to ${action} ${kind.coll}.`) {
+      e.message = `Failed to update ${kind.coll} \`${name}\`.`;
+    }
+    throw e;
+  }
+}
+
 async function rewrite(ctx: EvalContext, kind: SchemaKind, self: Value, arg: Value, action: 'update' | 'replace'): Promise<NamedDocV> {
   const patch = expectObject(arg, 'data');
   await checkSchemaWrite(ctx, kind.coll, action, () => [self, patch]);
@@ -76,8 +91,11 @@ async function rewrite(ctx: EvalContext, kind: SchemaKind, self: Value, arg: Val
     if (k === 'coll' || k === 'ts') throw schemaWriteFailure(action, kind.coll, k, `Cannot write to the reserved field \`${k}\`.`);
     if (v.t === 'null') merged.delete(k); else merged.set(k, v);
   }
-  const fields = await kind.shape(ctx, action, merged, def.data);
-  await kind.checkNames?.(ctx, action, fields, def.data);
+  const fields = await namingTheDefinition(kind, def.name, action, async () => {
+    const shaped = await kind.shape(ctx, action, merged, def.data);
+    await kind.checkNames?.(ctx, action, shaped, def.data);
+    return shaped;
+  });
   const name = (fields.get('name') as { v: string }).v;
   const model = modelOf(ctx);
   if (name !== def.name) {
@@ -92,11 +110,23 @@ async function rewrite(ctx: EvalContext, kind: SchemaKind, self: Value, arg: Val
   return { t: 'named', coll: kind.coll, name };
 }
 
+/** A Set method applied to all definitions of a kind. */
+function viaAll(kind: SchemaKind, method: string) {
+  return (ctx: EvalContext, args: readonly Value[], site: CallSite) => {
+    const m = lookupMethod(['set'], method);
+    if (!m) throw new QueryError('invalid_function_invocation', `The function \`${method}\` does not exist on \`Set\``);
+    return m.impl(ctx, { t: 'set', set: new NamedScanSet(kind.coll) }, args, site);
+  };
+}
+
 export function defineSchemaKind(kind: SchemaKind): void {
   defineMethods('module:' + kind.coll, {
     create: { arity: 1, impl: (ctx, _self, [arg], site) => atArguments(site, () => create(ctx, kind, arg)) },
     byName: { arity: 1, impl: (_ctx, _self, [name]) => ({ t: 'named', coll: kind.coll, name: expectString(name, 'name').v }) },
     all: { arity: 0, impl: () => ({ t: 'set', set: new NamedScanSet(kind.coll) }) },
+    // `Function.where(pred)` is `Function.all().where(pred)` (docs: function/where, firstWhere).
+    where: { arity: 1, impl: (ctx, _self, args, site) => viaAll(kind, 'where')(ctx, args, site) },
+    firstWhere: { arity: 1, impl: (ctx, _self, args, site) => viaAll(kind, 'firstWhere')(ctx, args, site) },
     toString: { arity: 0, impl: () => str(kind.coll) },
   });
   defineMethods('named:' + kind.coll, {

@@ -6,7 +6,7 @@ import { defineApply, defineMethods, lookupMethod, type MethodDef } from '../../
 import type { CallSite, ObjectV, Value } from '../../fql/values/value';
 import type { CollectionDef } from '../model-txn';
 import { CollectionScanSet } from '../sets/collection-scan';
-import { expectDocId, expectObject } from '../stdlib/args';
+import { atArguments, expectDocId, expectObject } from '../stdlib/args';
 
 export type Creator = (ctx: EvalContext, data: ObjectV) => Promise<Value>;
 
@@ -21,7 +21,7 @@ export function defineSystemCollectionModule(def: CollectionDef, create: Creator
   defineMethods('module:' + def.name, {
     all: { arity: 0, impl: all },
     byId: { arity: 1, impl: (_ctx, _self, [id]) => byId(id) },
-    create: { arity: 1, impl: (ctx, _self, [data]) => create(ctx, expectObject(data, 'data')) },
+    create: { arity: 1, impl: (ctx, _self, [data], site) => atArguments(site, () => create(ctx, expectObject(data, 'data'))) },
     where: { arity: 1, impl: viaSet('where') },
     firstWhere: { arity: 1, impl: viaSet('firstWhere') },
     toString: { arity: 0, impl: (): Value => ({ t: 'string', v: def.name }) },
