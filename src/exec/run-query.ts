@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { KvEngine } from '../storage/kv';
 import { KvConflictError, KvReadOnlyError } from '../storage/kv';
 import type { Query } from '../fql/ast/nodes';
-import { QueryCheckError, QueryError, QueryTimeout, isStackOverflow } from '../fql/errors';
+import { QUERY_ORIGIN, QueryCheckError, QueryError, QueryTimeout, isStackOverflow, type StoredSource } from '../fql/errors';
 import type { EvalContext, QueryStats } from '../fql/eval/context';
 import { parseQuery } from '../fql/parse/parse';
 import { evaluateQuery } from '../fql/eval/evaluate';
@@ -100,11 +100,12 @@ function failureMessage(e: QueryError): string {
 
 /** The error's block (in the query or in the stored code it came from), then its trace frames. */
 function renderError(query: string, e: QueryError, message: string): string {
-  const blocks = [renderSummary(e.origin?.text ?? query, [{ message, span: e.span! }], 'error', e.origin?.name ?? QUERY_SOURCE)];
+  const text = (o: StoredSource | undefined): string => (o === undefined || o === QUERY_ORIGIN ? query : o.text);
+  const blocks = [renderSummary(text(e.origin), [{ message, span: e.span! }], 'error', e.origin?.name ?? QUERY_SOURCE)];
   let previous = '';
   for (const f of e.trace) {
     if (f.span === undefined) continue;
-    const frame = renderFrame(f.origin?.text ?? query, f.span, f.origin?.name ?? QUERY_SOURCE);
+    const frame = renderFrame(text(f.origin), f.span, f.origin?.name ?? QUERY_SOURCE);
     // A recursion (stack_overflow) shows each distinct frame once, not thousands of times.
     if (frame !== previous) blocks.push(frame);
     previous = frame;

@@ -11,6 +11,12 @@ export interface ConstraintFailure {
 /** Stored code an error or a trace frame points into: its text and Fauna's name for it (`*udf:Name*`). */
 export interface StoredSource { readonly text: string; readonly name: string }
 
+/**
+ * The query itself as an origin: marks positions known to be in the query text (a lambda
+ * written in the query and called from stored code), so leaving stored code keeps them.
+ */
+export const QUERY_ORIGIN: StoredSource = { text: '', name: '*query*' };
+
 /** One caller in an error's stack trace: a call site of stored code (`span` unset until placed). */
 export interface TraceFrame { span?: Span; origin?: StoredSource }
 

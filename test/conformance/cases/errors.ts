@@ -244,6 +244,60 @@ const cases: ConformanceCase[] = [
     source: RENDER,
   },
   {
+    name: 'a lambda from the query failing inside a UDF points into the query',
+    query: 'mapIt([1, 0], x => 10 / x)',
+    error: { code: 'divide_by_zero', summaryIncludes: 'error: Attempted integer division by zero.\nat *query*:1:20\n  |\n1 | mapIt([1, 0], x => 10 / x)\n  |                    ^^^^^^\n  |' },
+    source: RENDER,
+  },
+  {
+    name: 'a lambda from the query failing inside a UDF ends at the UDF call',
+    query: 'mapIt([1, 0], x => 10 / x)',
+    error: { code: 'divide_by_zero', summaryIncludes: 'at *query*:1:6\n  |\n1 | mapIt([1, 0], x => 10 / x)\n  |      ^^^^^^^^^^^^^^^^^^^^^\n  |' },
+    source: RENDER,
+  },
+  {
+    name: 'a check failing inside a UDF write: check frame',
+    query: 'createCk(0)',
+    error: { code: 'divide_by_zero', summaryIncludes: 'at *check_constraint:inv*:1:' },
+    source: 'FQL2CheckConstraintsSpec.scala, FQL2ErrorRenderingSpec.scala',
+  },
+  {
+    name: 'a check failing inside a UDF write: the write in the UDF',
+    query: 'createCk(0)',
+    error: { code: 'divide_by_zero', summaryIncludes: 'at *udf:createCk*:1:15\n  |\n1 | n => Ck.create({ n: n })\n  |               ^^^^^^^^^^\n  |' },
+    source: 'FQL2CheckConstraintsSpec.scala, FQL2ErrorRenderingSpec.scala',
+  },
+  {
+    name: 'a check failing inside a UDF write: the UDF call',
+    query: 'createCk(0)',
+    error: { code: 'divide_by_zero', summaryIncludes: 'at *query*:1:9\n  |\n1 | createCk(0)\n  |         ^^^\n  |' },
+    source: 'FQL2CheckConstraintsSpec.scala, FQL2ErrorRenderingSpec.scala',
+  },
+  {
+    name: 'a check constraint failure inside a UDF points at the write in the UDF',
+    query: 'createCk(-1)',
+    error: { code: 'constraint_failure', summaryIncludes: 'Document failed check constraint `inv`\nat *udf:createCk*:1:15' },
+    source: 'FQL2CheckConstraintsSpec.scala',
+  },
+  {
+    name: 'abort inside nested lets of a UDF',
+    query: 'nestedAbort()',
+    error: { code: 'abort', summary: lines('error: Query aborted.', 'at *udf:nestedAbort*:3:8', '  |', '3 |   abort(x)', '  |        ^^^', '  |', 'at *query*:1:12', '  |', '1 | nestedAbort()', '  |            ^^', '  |') },
+    source: RENDER,
+  },
+  {
+    name: 'abort carries its value out of a UDF',
+    query: 'nestedAbort()',
+    error: { code: 'abort', message: 'Query aborted.' },
+    source: RENDER,
+  },
+  {
+    name: 'a UDF reading a failing computed field: all three frames',
+    query: 'readBar()',
+    error: { code: 'divide_by_zero', summaryIncludes: 'at *computed_field:Cz:bar*:1:6\n  |\n1 | _ => 10 / 0\n  |      ^^^^^^\n  |\nat *udf:readBar*:1:21\n  |\n1 | () => Cz.create({}).bar\n  |                     ^^^\n  |\nat *query*:1:8' },
+    source: RENDER + ', FQL2ComputedFieldsSpec.scala',
+  },
+  {
     name: 'errors in the query itself have one frame',
     query: '[1][2]',
     error: { code: 'index_out_of_bounds', summary: lines('error: index 2 out of bounds for length 1', 'at *query*:1:4', '  |', '1 | [1][2]', '  |    ^^^', '  |') },
@@ -280,6 +334,9 @@ export const area: ConformanceArea = {
      Role.create({ name: "callOnly", privileges: [{ resource: "Test0", actions: { call: true } }, { resource: "Test1", actions: { call: true } }] })
      null`,
     `Function.create({ name: "readBar", body: '() => Cz.create({}).bar' })
+     Function.create({ name: "mapIt", body: '(arr, f) => arr.map(f)' })
+     Function.create({ name: "createCk", body: 'n => Ck.create({ n: n })' })
+     Function.create({ name: "nestedAbort", body: "() => {\\n  let x = { a: 1 }\\n  abort(x)\\n}" })
      TestColl.create({ id: "1" }); TestColl.create({ id: "2" })
      null`,
   ],
