@@ -9,7 +9,7 @@ import { QUERY_ORIGIN, QueryCheckError, QueryError, QueryTimeout, isStackOverflo
 import type { EvalContext, QueryStats } from '../fql/eval/context';
 import { parseQuery } from '../fql/parse/parse';
 import { evaluateQuery } from '../fql/eval/evaluate';
-import { renderFrame, renderLog, renderSummary, QUERY_SOURCE } from '../fql/summary';
+import { lineCol, renderFrame, renderLog, renderSummary, QUERY_SOURCE } from '../fql/summary';
 import { materialize } from '../wire/materialize';
 import type { Credentials } from '../auth/credentials';
 import { beginAttempt, newStats } from './attempt';
@@ -102,6 +102,14 @@ function failureMessage(e: QueryError): string {
 function renderError(query: string, e: QueryError, message: string): string {
   const text = (o: StoredSource | undefined): string => (o === undefined || o === QUERY_ORIGIN ? query : o.text);
   const blocks = [renderSummary(text(e.origin), [{ message, span: e.span! }], 'error', e.origin?.name ?? QUERY_SOURCE)];
+  const line = (o: StoredSource | undefined, offset: number): number => lineCol(text(o), offset).line;
+  for (const h of e.hints) {
+    const frame = renderFrame(text(h.origin), h.span, h.origin.name).split('\n');
+    // Like Fauna, a hint on the error's own line of the same source omits its `at` line.
+    const sameLine = (h.origin.name === (e.origin?.name ?? QUERY_SOURCE)) && line(h.origin, h.span.start) === line(e.origin, e.span!.start);
+    blocks.push([`hint: ${h.message}`, ...(sameLine ? frame.slice(1) : frame)].join('\n'));
+  }
+  if (e.hints.length > 0 && e.trace.some((f) => f.span !== undefined)) blocks.push('trace:');
   let previous = '';
   for (const f of e.trace) {
     if (f.span === undefined) continue;

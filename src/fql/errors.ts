@@ -28,6 +28,8 @@ export class QueryError extends Error {
   origin: StoredSource | undefined;
   /** Call sites of the stored code the error came from, innermost first (Fauna's trace). */
   readonly trace: TraceFrame[] = [];
+  /** Notes printed after the error, before its trace (`hint: Null value created here`). */
+  readonly hints: { readonly message: string; readonly span: Span; readonly origin: StoredSource }[] = [];
   constructor(
     readonly code: string,
     message: string,

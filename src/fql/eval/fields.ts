@@ -7,7 +7,7 @@ import type { DocData, NamedData } from '../../model/model-api';
 import { boundMethod } from './calls';
 import type { Evaluator } from './evaluator';
 import { invalidNullAccess } from './failures';
-import { missingField, nullDocError } from './nulls';
+import { missingField, nullDocError, withNullHint } from './nulls';
 import { moduleValue } from './state';
 
 /**
@@ -62,7 +62,7 @@ function namedBuiltin(d: NamedData, name: string): Value | undefined {
 export async function getField(ev: Evaluator, v: Value, name: string): Promise<Value> {
   switch (v.t) {
     case 'object': return v.v.get(name) ?? missingField(name);
-    case 'null': throw invalidNullAccess(name);
+    case 'null': throw withNullHint(invalidNullAccess(name), v);
     case 'nulldoc': throw nullDocError(v);
     case 'doc': case 'named': {
       const keys = dispatchKeys(v);

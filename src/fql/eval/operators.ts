@@ -5,6 +5,7 @@ import type { BinaryOp, UnaryOp } from '../ast/nodes';
 import { FALSE, TRUE, double, int, integer, long, str, LONG_MAX, LONG_MIN, INT_MAX, INT_MIN } from '../values/construct';
 import type { DoubleV, IntV, LongV, Value } from '../values/value';
 import { divideByZero, functionDoesNotExist, invalidArgType } from './failures';
+import { withNullHint } from './nulls';
 
 type Num = IntV | LongV | DoubleV;
 const isNum = (v: Value): v is Num => v.t === 'int' || v.t === 'long' || v.t === 'double';
@@ -63,7 +64,7 @@ export function arithmetic(op: Exclude<BinaryOp, '==' | '!=' | '<' | '<=' | '>' 
     if (b.t !== 'string') throw invalidArgType('other', 'String', b);
     return str(a.v + b.v);
   }
-  if (!isNum(a)) throw functionDoesNotExist(op, a);
+  if (!isNum(a)) throw withNullHint(functionDoesNotExist(op, a), a);
   if (!isNum(b)) throw invalidArgType(op === '**' ? 'exponent' : 'other', 'Number', b);
   switch (op) {
     case '+': case '-': case '*':
@@ -83,10 +84,10 @@ export function arithmetic(op: Exclude<BinaryOp, '==' | '!=' | '<' | '<=' | '>' 
 
 export function unary(op: UnaryOp, v: Value): Value {
   if (op === '!') {
-    if (v.t !== 'boolean') throw functionDoesNotExist('!', v);
+    if (v.t !== 'boolean') throw withNullHint(functionDoesNotExist('!', v), v);
     return v.v ? FALSE : TRUE;
   }
-  if (!isNum(v)) throw functionDoesNotExist(op, v);
+  if (!isNum(v)) throw withNullHint(functionDoesNotExist(op, v), v);
   if (op === '-') {
     // Java negation wraps at the type's minimum value.
     if (v.t === 'int') return int(-v.v);

@@ -77,9 +77,9 @@ const cases: ConformanceCase[] = [
     name: 'an error inside a check has the check frame and the write as trace', query: "Ev.create({ ok: 'true' })",
     error: {
       code: 'invalid_function_invocation',
-      summary: "error: The function `+` does not exist on `Null`\nat *check_constraint:plus1*:1:16\n  |\n1 | doc => doc.foo + 1 > 0\n  |                ^\n  |\nhint: Null value created here\n  |\n1 | doc => doc.foo + 1 > 0\n  |            ^^^\n  |\ntrace:\nat *query*:1:11\n  |\n1 | Ev.create({ ok: 'true' })\n  |           ^^^^^^^^^^^^^^^^\n  |",
+      summary: "error: The function `+` does not exist on `Null`\nat *check_constraint:plus1*:1:16\n  |\n1 | doc => doc.foo + 1 > 0\n  |                ^\n  |\nhint: Null value created here\n  |\n1 | doc => doc.foo + 1 > 0\n  |            ^^^\n  |\ntrace:\nat *query*:1:10\n  |\n1 | Ev.create({ ok: 'true' })\n  |          ^^^^^^^^^^^^^^^^\n  |",
     },
-    source: SPEC, todo: 'null hints ("Null value created here") and the `trace:` label are not rendered yet',
+    source: SPEC,
   },
   {
     name: 'the check frame and the write frame', query: "Ev.create({ ok: 'true' })",

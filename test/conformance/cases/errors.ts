@@ -100,7 +100,6 @@ const cases: ConformanceCase[] = [
         'at *query*:3:16', '  |', '3 | eventuallyField(a)', '  |                ^^^', '  |'),
     },
     source: RENDER,
-    todo: 'null hints ("Null value created here") and the `trace:` label are not rendered yet',
   },
   {
     name: 'null access inside a UDF points at the field',
@@ -298,6 +297,28 @@ const cases: ConformanceCase[] = [
     source: RENDER + ', FQL2ComputedFieldsSpec.scala',
   },
   {
+    name: 'null hint for a missing field in the query',
+    query: 'let x = {}\nx.y + 1',
+    error: { code: 'invalid_function_invocation', summary: lines('error: The function `+` does not exist on `Null`', 'at *query*:2:5', '  |', '2 | x.y + 1', '  |     ^', '  |', 'hint: Null value created here', '  |', '2 | x.y + 1', '  |   ^', '  |') },
+    source: RENDER + ' (renders null hints)',
+  },
+  {
+    name: 'null hint for a null literal on another line',
+    query: 'let a = null\na.b',
+    error: { code: 'invalid_null_access', summary: lines('error: Cannot access `b` on null.', 'at *query*:2:3', '  |', '2 | a.b', '  |   ^', '  |', 'hint: Null value created here', 'at *query*:1:9', '  |', '1 | let a = null', '  |         ^^^^', '  |') },
+    source: RENDER + ' (renders null hints)',
+  },
+  {
+    name: 'null hint inside a set order lambda in a UDF',
+    query: '\norderErr(2)\n',
+    error: {
+      code: 'invalid_null_access',
+      summaryIncludes: lines('error: Cannot access `accessError` on null.', 'at *udf:orderErr*:1:36', '  |', '1 | _ => [1].toSet().order(i => i.name.accessError)', '  |                                    ^^^^^^^^^^^', '  |',
+        'hint: Null value created here', '  |', '1 | _ => [1].toSet().order(i => i.name.accessError)', '  |                               ^^^^', '  |'),
+    },
+    source: RENDER + ' (error in ordering a set renders with query stack trace)',
+  },
+  {
     name: 'errors in the query itself have one frame',
     query: '[1][2]',
     error: { code: 'index_out_of_bounds', summary: lines('error: index 2 out of bounds for length 1', 'at *query*:1:4', '  |', '1 | [1][2]', '  |    ^^^', '  |') },
@@ -335,6 +356,7 @@ export const area: ConformanceArea = {
      null`,
     `Function.create({ name: "readBar", body: '() => Cz.create({}).bar' })
      Function.create({ name: "mapIt", body: '(arr, f) => arr.map(f)' })
+     Function.create({ name: "orderErr", body: '_ => [1].toSet().order(i => i.name.accessError)' })
      Function.create({ name: "createCk", body: 'n => Ck.create({ n: n })' })
      Function.create({ name: "nestedAbort", body: "() => {\\n  let x = { a: 1 }\\n  abort(x)\\n}" })
      TestColl.create({ id: "1" }); TestColl.create({ id: "2" })
