@@ -195,6 +195,8 @@ export class Evaluator {
           return arithmetic(e.op, a, b);
         } catch (err) {
           if (err instanceof QueryError && err.span === undefined && err.code === 'invalid_function_invocation') err.span = e.opSpan;
+          // Fauna points a division by zero at the divisor (core FQL2ComputedFieldsSpec, `10 / 0`).
+          if (err instanceof QueryError && err.span === undefined && err.code === 'divide_by_zero') err.span = e.right.span;
           throw err;
         }
     }

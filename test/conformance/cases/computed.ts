@@ -103,7 +103,7 @@ const cases: ConformanceCase[] = [
     query: 'let foo = Zd.byId("9")\nfoo.bar!',
     error: {
       code: 'divide_by_zero', message: 'Attempted integer division by zero.',
-      summaryIncludes: 'at *computed_field:Zd:bar*:1:6', },
+      summary: 'error: Attempted integer division by zero.\nat *computed_field:Zd:bar*:1:11\n  |\n1 | _ => 10 / 0\n  |           ^\n  |\nat *query*:2:5\n  |\n2 | foo.bar!\n  |     ^^^\n  |' },
     source: SPEC,
   },
   {

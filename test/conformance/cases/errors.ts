@@ -162,7 +162,6 @@ const cases: ConformanceCase[] = [
   {
     name: 'a closure cannot be a UDF body', query: 'Function.create({ name: "foo", body: (x) => x + 2 })',
     error: { code: 'invalid_type', message: 'Anonymous functions cannot be stored. Use a string of FQL instead.' }, source: FUNC,
-    todo: 'a function value as `body` is not refused with invalid_type yet',
   },
   {
     name: 'UDF body must be a lambda', query: 'Function.create({ name: "NotALambda", body: "\'foo\'.length" })',
@@ -222,7 +221,7 @@ const cases: ConformanceCase[] = [
     name: 'divide by zero points at the divisor',
     query: 'let foo = Cz.create({})\nfoo.bar!',
     error: { code: 'divide_by_zero', summary: lines('error: Attempted integer division by zero.', 'at *computed_field:Cz:bar*:1:11', '  |', '1 | _ => 10 / 0', '  |           ^', '  |', 'at *query*:2:5', '  |', '2 | foo.bar!', '  |     ^^^', '  |') },
-    source: 'FQL2ComputedFieldsSpec.scala (can fail at runtime)', todo: 'divide_by_zero points at the whole division, Fauna at the divisor',
+    source: 'FQL2ComputedFieldsSpec.scala (can fail at runtime)',
   },
   {
     name: 'check constraint error frame',
@@ -245,7 +244,7 @@ const cases: ConformanceCase[] = [
   {
     name: 'a lambda from the query failing inside a UDF points into the query',
     query: 'mapIt([1, 0], x => 10 / x)',
-    error: { code: 'divide_by_zero', summaryIncludes: 'error: Attempted integer division by zero.\nat *query*:1:20\n  |\n1 | mapIt([1, 0], x => 10 / x)\n  |                    ^^^^^^\n  |' },
+    error: { code: 'divide_by_zero', summaryIncludes: 'error: Attempted integer division by zero.\nat *query*:1:25\n  |\n1 | mapIt([1, 0], x => 10 / x)\n  |                         ^\n  |' },
     source: RENDER,
   },
   {
@@ -293,7 +292,7 @@ const cases: ConformanceCase[] = [
   {
     name: 'a UDF reading a failing computed field: all three frames',
     query: 'readBar()',
-    error: { code: 'divide_by_zero', summaryIncludes: 'at *computed_field:Cz:bar*:1:6\n  |\n1 | _ => 10 / 0\n  |      ^^^^^^\n  |\nat *udf:readBar*:1:21\n  |\n1 | () => Cz.create({}).bar\n  |                     ^^^\n  |\nat *query*:1:8' },
+    error: { code: 'divide_by_zero', summaryIncludes: 'at *computed_field:Cz:bar*:1:11\n  |\n1 | _ => 10 / 0\n  |           ^\n  |\nat *udf:readBar*:1:21\n  |\n1 | () => Cz.create({}).bar\n  |                     ^^^\n  |\nat *query*:1:8' },
     source: RENDER + ', FQL2ComputedFieldsSpec.scala',
   },
   {
