@@ -273,7 +273,15 @@ export class Evaluator {
       case 'member': {
         const o = await this.chainLink(e.object, scope);
         if (o === SHORT || (e.optional && (await this.absent(o)))) return SHORT;
-        return this.withSpan(e.nameSpan, async () => this.placed(await getField(this, o, e.name), e.nameSpan, scope));
+        return this.withSpan(e.nameSpan, async () => {
+          try {
+            return this.placed(await getField(this, o, e.name), e.nameSpan, scope);
+          } catch (err) {
+            // A field of a document that is gone: Fauna points at the document (`doc` of `doc.a`).
+            if (err instanceof QueryError && err.span === undefined && err.code === 'document_not_found') err.span = e.object.span;
+            throw err;
+          }
+        });
       }
       case 'index': {
         const o = await this.chainLink(e.object, scope);

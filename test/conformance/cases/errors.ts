@@ -76,7 +76,6 @@ const cases: ConformanceCase[] = [
         'at *query*:4:16', '  |', '4 | eventuallyField(doc)', '  |                ^^^^^', '  |'),
     },
     source: RENDER,
-    todo: 'field access on a deleted document points at the field name, Fauna at the whole `doc.a`',
   },
   {
     name: 'field access on a deleted document keeps both UDF frames',
