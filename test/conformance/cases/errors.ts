@@ -317,6 +317,39 @@ const cases: ConformanceCase[] = [
     source: RENDER + ' (error in ordering a set renders with query stack trace)',
   },
   {
+    name: 'an unbound name inside a UDF fails when called',
+    query: 'callsMissing()',
+    error: { code: 'unbound_variable', summary: lines('error: Unbound variable `nope`', 'at *udf:callsMissing*:1:7', '  |', '1 | () => nope()', '  |       ^^^^', '  |', 'at *query*:1:13', '  |', '1 | callsMissing()', '  |             ^^', '  |') },
+    source: RENDER + ' (renders UnboundVariable stack trace across udf calls)',
+  },
+  {
+    name: 'a recursive UDF overflows the stack',
+    query: 'rec(1)',
+    error: { code: 'stack_overflow', summaryIncludes: 'error: number of stack frames exceeded limit' },
+    source: 'QueryRuntimeFailure.scala (StackOverflow)',
+  },
+  {
+    name: 'a recursive UDF names itself in the trace',
+    query: 'rec(1)',
+    error: { code: 'stack_overflow', summaryIncludes: 'at *udf:rec*:1:' },
+    source: 'QueryRuntimeFailure.scala (StackOverflow)',
+  },
+  {
+    name: 'abort inside a check names the check',
+    query: 'Felon.create({})',
+    error: { code: 'abort', summary: lines('error: Query aborted.', 'at *check_constraint:isGuilty*:1:11', '  |', '1 | _ => abort(0)', '  |           ^^^', '  |', 'at *query*:1:13', '  |', '1 | Felon.create({})', '  |             ^^^^', '  |') },
+    source: 'FQL2CheckConstraintsSpec.scala (allow miscreants to transmit information via abort)',
+  },
+  {
+    name: 'a write inside a computed field called from a UDF',
+    query: 'readWr()',
+    error: { code: 'invalid_effect', summaryIncludes: 'at *computed_field:WrC:bar*:1:16' },
+    source: 'FQL2ComputedFieldsSpec.scala (fail on writes)',
+  },
+  { name: 'interpolation in a UDF body', query: 'greet2("John Doe")', result: 'Hello, John Doe.', source: FUNC + ' (can create UDF with non interpolated string bodies)' },
+  { name: 'a variadic UDF', query: 'countArgs(1, 2, 3)', result: 3, source: FUNC + ' (parse arguments)' },
+  { name: 'a variadic UDF with no extra arguments', query: 'countArgs()', result: 0, source: FUNC },
+  {
     name: 'errors in the query itself have one frame',
     query: '[1][2]',
     error: { code: 'index_out_of_bounds', summary: lines('error: index 2 out of bounds for length 1', 'at *query*:1:4', '  |', '1 | [1][2]', '  |    ^^^', '  |') },
@@ -355,9 +388,16 @@ export const area: ConformanceArea = {
     `Function.create({ name: "readBar", body: '() => Cz.create({}).bar' })
      Function.create({ name: "mapIt", body: '(arr, f) => arr.map(f)' })
      Function.create({ name: "orderErr", body: '_ => [1].toSet().order(i => i.name.accessError)' })
+     Function.create({ name: "callsMissing", body: '() => nope()' })
+     Function.create({ name: "rec", body: 'x => rec(x)' })
+     Collection.create({ name: "Felon", constraints: [{ check: { name: "isGuilty", body: "_ => abort(0)" } }] })
+     Collection.create({ name: "WrC", computed_fields: { bar: { body: "_ => WrC.create({})" } } })
+     Function.create({ name: "greet2", body: 'name => {\\n  let greet = "Hello, #{name}."\\n  greet\\n}' })
+     Function.create({ name: "countArgs", body: '(...xs) => xs.length' })
      Function.create({ name: "createCk", body: 'n => Ck.create({ n: n })' })
      Function.create({ name: "nestedAbort", body: "() => {\\n  let x = { a: 1 }\\n  abort(x)\\n}" })
      TestColl.create({ id: "1" }); TestColl.create({ id: "2" })
+     Function.create({ name: "readWr", body: '() => WrC.create({ id: "1" }).bar' })
      null`,
   ],
   cases,
