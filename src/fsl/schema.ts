@@ -146,8 +146,16 @@ function refuseDuplicateItems(items: readonly SchemaItem[]): void {
   }
 }
 
+/** Annotations each kind of item takes (`@alias`, `@role`); others are refused as in core. */
+const ANNOTATIONS: Readonly<Record<string, readonly string[]>> = { collection: ['alias'], function: ['alias', 'role'] };
+
 function convertItem(source: string, n: FslNode): SchemaItem {
   if (n.name === null) throw invalid(`Missing name for \`${n.keyword.value}\``, n.keyword.span);
+  const allowed = ANNOTATIONS[n.keyword.value];
+  for (const a of n.annotations) {
+    if (allowed === undefined) throw invalid('Annotations are not allowed here', a.span);
+    if (!allowed.includes(a.name)) throw invalid('Annotation not supported here', a.span);
+  }
   switch (n.keyword.value) {
     case 'collection': return convertCollection(source, n);
     case 'function': return convertFunction(source, n);
@@ -186,11 +194,16 @@ function stringValue(n: FslNode): string {
 }
 
 /** `(predicate (x => ...))` inside a block, as source text. */
+/** Predicates and checks are lambdas, `((doc) => ...)` or `(.field)` (core FSLParserSpec). */
+const isLambda = (e: Expr): boolean => e.kind === 'lambda' || e.kind === 'shortLambda';
+
 function predicateOf(source: string, n: FslNode): string | null {
   let predicate: string | null = null;
   for (const item of blockItems(n)) {
     if (item.keyword.value !== 'predicate') throw invalid(`Unexpected \`${item.keyword.value}\``, item.keyword.span);
-    predicate = text(source, exprValue(item).span);
+    const e = exprValue(item);
+    if (!isLambda(e)) throw invalid('Expected lambda predicate', e.span);
+    predicate = text(source, e.span);
   }
   return predicate;
 }
@@ -307,11 +320,13 @@ function convertCollection(source: string, n: FslNode): CollectionDef {
         break;
       }
       case 'check':
-        if (item.name === null) throw invalid('Missing name for `check`', item.keyword.span);
+        if (item.name === null) throw invalid('Missing required name', item.keyword.span);
         checkNames.check(item.name.value, item.name.span, `Duplicate check constraint name \`${item.name.value}\``);
+        if (!isLambda(exprValue(item))) throw invalid('Expected lambda check predicate', exprValue(item).span);
         checkConstraints.push({ name: item.name.value, body: text(source, exprValue(item).span), span: item.span });
         break;
       case 'migrations':
+        if (blockItems(item).length === 0) throw invalid('Empty migration blocks are not allowed', item.span);
         for (const m of blockItems(item)) {
           if (m.value?.kind !== 'migration') throw invalid(`Unexpected \`${m.keyword.value}\``, m.keyword.span);
           migrations.push(m.value.text);

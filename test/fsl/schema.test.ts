@@ -231,4 +231,27 @@ access provider Auth0 {
     // mva and non-mva over one path are different constraints.
     assert.equal((parseSchema('collection Foo {\n  unique [.name]\n  unique [mva(.name)]\n}\n')[0] as CollectionDef).uniqueConstraints.length, 2);
   });
+
+  // Core FSLParserSpec.scala ("reject invalid check constraints", "reject invalid privilege
+  // predicate", "reject role annotation", "reject annotations", "parse migrations").
+  it('refuses malformed checks, predicates, annotations and migration blocks', () => {
+    const first = (src: string): string => {
+      try {
+        parseSchema(src, 'main.fsl');
+      } catch (e) {
+        assert.ok(e instanceof FslError);
+        return e.summary.split('\n').slice(0, 2).join('\n');
+      }
+      return assert.fail('expected an FslError');
+    };
+    assert.equal(first('collection Foo {\n  check ((doc) => doc.ok)\n}\n'), 'error: Missing required name\nat main.fsl:2:3');
+    assert.equal(first('collection Foo {\n  check a true\n}\n'), 'error: Expected lambda check predicate\nat main.fsl:2:11');
+    assert.equal(first('role Foo {\n  privileges Bar {\n    create {\n      predicate 42\n    }\n  }\n}\n'), 'error: Expected lambda predicate\nat main.fsl:4:17');
+    assert.equal(first('role Foo {\n  membership Bar {\n    predicate 42\n  }\n}\n'), 'error: Expected lambda predicate\nat main.fsl:3:15');
+    assert.equal(first('@role(Bar)\ncollection Foo {}\n'), 'error: Annotation not supported here\nat main.fsl:1:1');
+    assert.equal(first('@alias(Bar) role Foo {}\n'), 'error: Annotations are not allowed here\nat main.fsl:1:1');
+    assert.equal(first('collection Foo {\n  migrations {\n  }\n}\n'), 'error: Empty migration blocks are not allowed\nat main.fsl:2:3');
+    const [c] = parseSchema('collection Foo {\n  check a ((doc) => doc.ok)\n  check b (() => 1)\n  check s (.x == 0)\n}\n') as CollectionDef[];
+    assert.deepEqual(c.checkConstraints.map((k) => k.name), ['a', 'b', 's']);
+  });
 });
