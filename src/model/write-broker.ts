@@ -99,7 +99,8 @@ async function store(ctx: EvalContext, write: DocWrite): Promise<void> {
 }
 
 /** Fields a document always has; user data may not set them (`id` only on create). */
-const META_FIELDS = new Set(['id', 'coll', 'ts']);
+/** Core's reserved document fields: metadata and the document methods (`id` only on create is allowed). */
+const META_FIELDS = new Set(['id', 'coll', 'ts', 'delete', 'update', 'replace']);
 
 /** Null means "absent" in Fauna documents: drop null members of objects, recursively. */
 function stripNulls(fields: ReadonlyMap<string, Value>): Map<string, Value> {
@@ -140,7 +141,8 @@ function takeTtl(action: 'create' | 'update' | 'replace', def: CollectionDef, fi
 
 function rejectMeta(action: 'create' | 'update' | 'replace', coll: string, fields: ReadonlyMap<string, Value>, id?: string): void {
   for (const k of fields.keys()) {
-    if (META_FIELDS.has(k)) throw docWriteFailure(action, coll, k, `Cannot write to the reserved field \`${k}\`.`, id);
+    // Core FQL2DocumentSpec (api): "a document can not be created with reserved fields besides id".
+    if (META_FIELDS.has(k)) throw docWriteFailure(action, coll, k, 'Is a reserved field and cannot be used', id);
   }
 }
 
