@@ -6,12 +6,12 @@ import { performance } from 'node:perf_hooks';
 import type { KvEngine } from '../storage/kv';
 import { KvConflictError, KvReadOnlyError } from '../storage/kv';
 import type { Query } from '../fql/ast/nodes';
-import { QueryCheckError, QueryError, QueryTimeout, isStackOverflow } from '../fql/errors';
+import { QUERY_ORIGIN, QueryCheckError, QueryError, QueryTimeout, isStackOverflow, type StoredSource } from '../fql/errors';
 import type { EvalContext, QueryStats } from '../fql/eval/context';
 import { parseQuery } from '../fql/parse/parse';
 import { ParseCache } from '../fql/parse/parse-cache';
 import { evaluateQuery } from '../fql/eval/evaluate';
-import { renderFrame, renderLog, renderSummary, QUERY_SOURCE } from '../fql/summary';
+import { lineCol, renderFrame, renderLog, renderSummary, QUERY_SOURCE } from '../fql/summary';
 import { ComputeLimitExceeded, TransactionTooLarge } from '../fql/limits';
 import { materialize } from '../wire/materialize';
 import type { Credentials } from '../auth/credentials';
@@ -72,11 +72,20 @@ function failureMessage(e: QueryError): string {
 
 /** The error's block (in the query or in the stored code it came from), then its trace frames. */
 function renderError(query: string, e: QueryError, message: string): string {
-  const blocks = [renderSummary(e.origin?.text ?? query, [{ message, span: e.span! }], 'error', e.origin?.name ?? QUERY_SOURCE)];
+  const text = (o: StoredSource | undefined): string => (o === undefined || o === QUERY_ORIGIN ? query : o.text);
+  const blocks = [renderSummary(text(e.origin), [{ message, span: e.span! }], 'error', e.origin?.name ?? QUERY_SOURCE)];
+  const line = (o: StoredSource | undefined, offset: number): number => lineCol(text(o), offset).line;
+  for (const h of e.hints) {
+    const frame = renderFrame(text(h.origin), h.span, h.origin.name).split('\n');
+    // Like Fauna, a hint on the error's own line of the same source omits its `at` line.
+    const sameLine = (h.origin.name === (e.origin?.name ?? QUERY_SOURCE)) && line(h.origin, h.span.start) === line(e.origin, e.span!.start);
+    blocks.push([`hint: ${h.message}`, ...(sameLine ? frame.slice(1) : frame)].join('\n'));
+  }
+  if (e.hints.length > 0 && e.trace.some((f) => f.span !== undefined)) blocks.push('trace:');
   let previous = '';
   for (const f of e.trace) {
     if (f.span === undefined) continue;
-    const frame = renderFrame(f.origin?.text ?? query, f.span, f.origin?.name ?? QUERY_SOURCE);
+    const frame = renderFrame(text(f.origin), f.span, f.origin?.name ?? QUERY_SOURCE);
     // A recursion (stack_overflow) shows each distinct frame once, not thousands of times.
     if (frame !== previous) blocks.push(frame);
     previous = frame;

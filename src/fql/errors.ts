@@ -11,6 +11,12 @@ export interface ConstraintFailure {
 /** Stored code an error or a trace frame points into: its text and Fauna's name for it (`*udf:Name*`). */
 export interface StoredSource { readonly text: string; readonly name: string }
 
+/**
+ * The query itself as an origin: marks positions known to be in the query text (a lambda
+ * written in the query and called from stored code), so leaving stored code keeps them.
+ */
+export const QUERY_ORIGIN: StoredSource = { text: '', name: '*query*' };
+
 /** One caller in an error's stack trace: a call site of stored code (`span` unset until placed). */
 export interface TraceFrame { span?: Span; origin?: StoredSource }
 
@@ -22,6 +28,8 @@ export class QueryError extends Error {
   origin: StoredSource | undefined;
   /** Call sites of the stored code the error came from, innermost first (Fauna's trace). */
   readonly trace: TraceFrame[] = [];
+  /** Notes printed after the error, before its trace (`hint: Null value created here`). */
+  readonly hints: { readonly message: string; readonly span: Span; readonly origin: StoredSource }[] = [];
   constructor(
     readonly code: string,
     message: string,

@@ -98,6 +98,21 @@ class Invalid extends Error {
 }
 const invalid = (message: string, span: Span): Invalid => new Invalid({ message, span });
 
+/**
+ * Remembers where each key was first defined and refuses a second definition the way core's
+ * FSL parser does (FSLParserSpec "reject duplicated names"): the error at the repeat, a hint at
+ * the original.
+ */
+class Seen {
+  private readonly first = new Map<string, Span>();
+  constructor(private readonly hint = 'Originally defined here') {}
+  check(key: string, span: Span, message: string): void {
+    const original = this.first.get(key);
+    if (original) throw new Invalid({ message, span, hints: [{ message: this.hint, span: original }] });
+    this.first.set(key, span);
+  }
+}
+
 /** Parses an FSL file into its schema items. Throws FslError. */
 export function parseSchema(source: string, filename = 'main.fsl'): SchemaItem[] {
   let nodes: FslNode[];
@@ -107,7 +122,9 @@ export function parseSchema(source: string, filename = 'main.fsl'): SchemaItem[]
     nodes = parseItems(p);
     if (p.tok.kind !== 'eof') throw invalid('Unexpected `}`', { start: p.tok.start, end: p.tok.end });
     if (p.softErrors.length > 0) throw new FslError(p.softErrors, filename, source);
-    return nodes.map((n) => convertItem(source, n));
+    const items = nodes.map((n) => convertItem(source, n));
+    refuseDuplicateItems(items);
+    return items;
   } catch (e) {
     if (e instanceof ParseFailure) throw new FslError([...(p?.softErrors ?? []), e.diagnostic], filename, source);
     if (e instanceof Invalid) throw new FslError([e.diagnostic], filename, source);
@@ -117,8 +134,28 @@ export function parseSchema(source: string, filename = 'main.fsl'): SchemaItem[]
 
 const text = (source: string, span: Span): string => source.slice(span.start, span.end);
 
+/** Collections and functions share one namespace; roles and access providers have their own. */
+function refuseDuplicateItems(items: readonly SchemaItem[]): void {
+  const globals = new Seen();
+  const roles = new Seen();
+  const providers = new Seen();
+  for (const item of items) {
+    if (item.kind === 'collection' || item.kind === 'function') globals.check(item.name, item.nameSpan, `Duplicate collection or function \`${item.name}\``);
+    else if (item.kind === 'role') roles.check(item.name, item.nameSpan, `Duplicate role \`${item.name}\``);
+    else providers.check(item.name, item.nameSpan, `Duplicate access provider \`${item.name}\``);
+  }
+}
+
+/** Annotations each kind of item takes (`@alias`, `@role`); others are refused as in core. */
+const ANNOTATIONS: Readonly<Record<string, readonly string[]>> = { collection: ['alias'], function: ['alias', 'role'] };
+
 function convertItem(source: string, n: FslNode): SchemaItem {
   if (n.name === null) throw invalid(`Missing name for \`${n.keyword.value}\``, n.keyword.span);
+  const allowed = ANNOTATIONS[n.keyword.value];
+  for (const a of n.annotations) {
+    if (allowed === undefined) throw invalid('Annotations are not allowed here', a.span);
+    if (!allowed.includes(a.name)) throw invalid('Annotation not supported here', a.span);
+  }
   switch (n.keyword.value) {
     case 'collection': return convertCollection(source, n);
     case 'function': return convertFunction(source, n);
@@ -157,11 +194,16 @@ function stringValue(n: FslNode): string {
 }
 
 /** `(predicate (x => ...))` inside a block, as source text. */
+/** Predicates and checks are lambdas, `((doc) => ...)` or `(.field)` (core FSLParserSpec). */
+const isLambda = (e: Expr): boolean => e.kind === 'lambda' || e.kind === 'shortLambda';
+
 function predicateOf(source: string, n: FslNode): string | null {
   let predicate: string | null = null;
   for (const item of blockItems(n)) {
     if (item.keyword.value !== 'predicate') throw invalid(`Unexpected \`${item.keyword.value}\``, item.keyword.span);
-    predicate = text(source, exprValue(item).span);
+    const e = exprValue(item);
+    if (!isLambda(e)) throw invalid('Expected lambda predicate', e.span);
+    predicate = text(source, e.span);
   }
   return predicate;
 }
@@ -229,6 +271,10 @@ function convertCollection(source: string, n: FslNode): CollectionDef {
   let historyDays: number | null = null;
   let ttlDays: number | null = null;
   let documentTtls: boolean | null = null;
+  const settings = new Seen();
+  const indexNames = new Seen();
+  const checkNames = new Seen();
+  const uniques = new Seen('This unique constraint covers the same fields.');
   for (const item of blockItems(n)) {
     const v: FslValue | null = item.value;
     if (v?.kind === 'field') {
@@ -243,9 +289,10 @@ function convertCollection(source: string, n: FslNode): CollectionDef {
       continue;
     }
     switch (item.keyword.value) {
-      case 'history_days': historyDays = intValue(item); break;
-      case 'ttl_days': ttlDays = intValue(item); break;
+      case 'history_days': settings.check('history_days', item.span, 'Duplicate history days'); historyDays = intValue(item); break;
+      case 'ttl_days': settings.check('ttl_days', item.span, 'Duplicate ttl days'); ttlDays = intValue(item); break;
       case 'document_ttls': {
+        settings.check('document_ttls', item.span, 'Duplicate document TTLs');
         const e = exprValue(item);
         if (e.kind !== 'boolean') throw invalid('Expected `true` or `false`', e.span);
         documentTtls = e.value;
@@ -253,6 +300,7 @@ function convertCollection(source: string, n: FslNode): CollectionDef {
       }
       case 'index': {
         if (item.name === null) throw invalid('Missing name for `index`', item.keyword.span);
+        indexNames.check(item.name.value, item.name.span, `Duplicate index name \`${item.name.value}\``);
         let terms: IndexField[] | null = null;
         let values: IndexField[] | null = null;
         for (const part of blockItems(item)) {
@@ -263,14 +311,22 @@ function convertCollection(source: string, n: FslNode): CollectionDef {
         indexes.push({ name: item.name.value, terms, values, span: item.span });
         break;
       }
-      case 'unique':
-        uniqueConstraints.push({ fields: paths(item).map((e) => indexField(source, e, false)), span: item.span });
+      case 'unique': {
+        const fields = paths(item).map((e) => indexField(source, e, false));
+        // The same fields in any order, however written, are the same constraint.
+        const key = fields.map((f) => `${f.mva ? 'mva:' : ''}${f.field}`).sort().join('\u0000');
+        uniques.check(key, item.value!.span, 'Duplicate unique constraint.');
+        uniqueConstraints.push({ fields, span: item.span });
         break;
+      }
       case 'check':
-        if (item.name === null) throw invalid('Missing name for `check`', item.keyword.span);
+        if (item.name === null) throw invalid('Missing required name', item.keyword.span);
+        checkNames.check(item.name.value, item.name.span, `Duplicate check constraint name \`${item.name.value}\``);
+        if (!isLambda(exprValue(item))) throw invalid('Expected lambda check predicate', exprValue(item).span);
         checkConstraints.push({ name: item.name.value, body: text(source, exprValue(item).span), span: item.span });
         break;
       case 'migrations':
+        if (blockItems(item).length === 0) throw invalid('Empty migration blocks are not allowed', item.span);
         for (const m of blockItems(item)) {
           if (m.value?.kind !== 'migration') throw invalid(`Unexpected \`${m.keyword.value}\``, m.keyword.span);
           migrations.push(m.value.text);
@@ -311,12 +367,20 @@ function convertFunction(source: string, n: FslNode): FunctionDef {
 function convertRole(source: string, n: FslNode): RoleDef {
   const membership: ({ collection: string } & Predicated)[] = [];
   const privileges: { resource: string; actions: ({ action: string } & Predicated)[] }[] = [];
+  const members = new Seen();
+  const resources = new Seen();
   for (const item of blockItems(n)) {
     if (item.name === null) throw invalid(`Missing name for \`${item.keyword.value}\``, item.keyword.span);
     if (item.keyword.value === 'membership') {
+      members.check(item.name.value, item.name.span, `Duplicate membership \`${item.name.value}\``);
       membership.push({ collection: item.name.value, predicate: predicateOf(source, item) });
     } else if (item.keyword.value === 'privileges') {
-      const actions = blockItems(item).map((a) => ({ action: a.keyword.value, predicate: predicateOf(source, a) }));
+      resources.check(item.name.value, item.name.span, `Duplicate privileges \`${item.name.value}\``);
+      const actionNames = new Seen();
+      const actions = blockItems(item).map((a) => {
+        actionNames.check(a.keyword.value, a.keyword.span, `Duplicate action \`${a.keyword.value}\``);
+        return { action: a.keyword.value, predicate: predicateOf(source, a) };
+      });
       privileges.push({ resource: item.name.value, actions });
     } else {
       throw invalid(`Unexpected \`${item.keyword.value}\``, item.keyword.span);

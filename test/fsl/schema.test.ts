@@ -203,4 +203,61 @@ access provider Auth0 {
       ['.name', '.["0baz"]', '.a["b c"][0]'],
     ]);
   });
+
+  // Core FSLParserSpec.scala ("reject duplicated names", "reject duplicate unique constraints",
+  // "reject invalid check constraints"): the error at the repeat, a hint at the original.
+  it('refuses duplicate definitions with a hint at the original', () => {
+    const summary = (src: string): string => {
+      try {
+        parseSchema(src, 'main.fsl');
+      } catch (e) {
+        assert.ok(e instanceof FslError);
+        return e.summary;
+      }
+      return assert.fail('expected an FslError');
+    };
+    assert.equal(summary('collection Foo {\n  check a ((doc) => doc.ok)\n  check a ((doc) => !doc.ok)\n}\n'), [
+      'error: Duplicate check constraint name `a`', 'at main.fsl:3:9', '  |', '3 |   check a ((doc) => !doc.ok)', '  |         ^', '  |',
+      'hint: Originally defined here', 'at main.fsl:2:9', '  |', '2 |   check a ((doc) => doc.ok)', '  |         ^', '  |',
+    ].join('\n'));
+    assert.equal(summary('collection Foo {\n  unique [.foo, .bar]\n  unique [.bar, .foo]\n}\n'), [
+      'error: Duplicate unique constraint.', 'at main.fsl:3:10', '  |', '3 |   unique [.bar, .foo]', '  |          ^^^^^^^^^^^^', '  |',
+      'hint: This unique constraint covers the same fields.', 'at main.fsl:2:10', '  |', '2 |   unique [.foo, .bar]', '  |          ^^^^^^^^^^^^', '  |',
+    ].join('\n'));
+    assert.match(summary('collection Foo {\n  unique [.name]\n  unique [.["name"]]\n}\n'), /^error: Duplicate unique constraint\.\nat main\.fsl:3:10\n/);
+    assert.match(summary('collection Foo {}\nfunction Foo() { 0 }\n'), /^error: Duplicate collection or function `Foo`\nat main\.fsl:2:10\n[\s\S]*hint: Originally defined here\nat main\.fsl:1:12\n/);
+    assert.match(summary('role Foo {}\nrole Foo {}\n'), /^error: Duplicate role `Foo`\nat main\.fsl:2:6\n/);
+    assert.match(summary('collection Foo {\n  index byBar { terms [.bar] }\n  index byBar { terms [.bar] }\n}\n'), /^error: Duplicate index name `byBar`\nat main\.fsl:3:9\n/);
+    assert.match(summary('collection Foo {\n  history_days 42\n  history_days 24\n}\n'), /^error: Duplicate history days\nat main\.fsl:3:3\n/);
+    assert.match(summary('collection Foo {\n  ttl_days 42\n  ttl_days 24\n}\n'), /^error: Duplicate ttl days\nat main\.fsl:3:3\n/);
+    assert.match(summary('collection Foo {\n  document_ttls false\n  document_ttls true\n}\n'), /^error: Duplicate document TTLs\nat main\.fsl:3:3\n/);
+    assert.match(summary('role Foo {\n  privileges A {}\n  privileges A {}\n}\n'), /^error: Duplicate privileges `A`\nat main\.fsl:3:14\n/);
+    assert.match(summary('role Foo {\n  membership A\n  membership A\n}\n'), /^error: Duplicate membership `A`\nat main\.fsl:3:14\n/);
+    assert.match(summary('role Foo {\n  privileges A {\n    read\n    read\n  }\n}\n'), /^error: Duplicate action `read`\nat main\.fsl:4:5\n/);
+    // mva and non-mva over one path are different constraints.
+    assert.equal((parseSchema('collection Foo {\n  unique [.name]\n  unique [mva(.name)]\n}\n')[0] as CollectionDef).uniqueConstraints.length, 2);
+  });
+
+  // Core FSLParserSpec.scala ("reject invalid check constraints", "reject invalid privilege
+  // predicate", "reject role annotation", "reject annotations", "parse migrations").
+  it('refuses malformed checks, predicates, annotations and migration blocks', () => {
+    const first = (src: string): string => {
+      try {
+        parseSchema(src, 'main.fsl');
+      } catch (e) {
+        assert.ok(e instanceof FslError);
+        return e.summary.split('\n').slice(0, 2).join('\n');
+      }
+      return assert.fail('expected an FslError');
+    };
+    assert.equal(first('collection Foo {\n  check ((doc) => doc.ok)\n}\n'), 'error: Missing required name\nat main.fsl:2:3');
+    assert.equal(first('collection Foo {\n  check a true\n}\n'), 'error: Expected lambda check predicate\nat main.fsl:2:11');
+    assert.equal(first('role Foo {\n  privileges Bar {\n    create {\n      predicate 42\n    }\n  }\n}\n'), 'error: Expected lambda predicate\nat main.fsl:4:17');
+    assert.equal(first('role Foo {\n  membership Bar {\n    predicate 42\n  }\n}\n'), 'error: Expected lambda predicate\nat main.fsl:3:15');
+    assert.equal(first('@role(Bar)\ncollection Foo {}\n'), 'error: Annotation not supported here\nat main.fsl:1:1');
+    assert.equal(first('@alias(Bar) role Foo {}\n'), 'error: Annotations are not allowed here\nat main.fsl:1:1');
+    assert.equal(first('collection Foo {\n  migrations {\n  }\n}\n'), 'error: Empty migration blocks are not allowed\nat main.fsl:2:3');
+    const [c] = parseSchema('collection Foo {\n  check a ((doc) => doc.ok)\n  check b (() => 1)\n  check s (.x == 0)\n}\n') as CollectionDef[];
+    assert.deepEqual(c.checkConstraints.map((k) => k.name), ['a', 'b', 's']);
+  });
 });

@@ -352,16 +352,19 @@ export class WorkerPool {
     this.running.set(job.client, (this.running.get(job.client) ?? 0) + 1);
     const { req } = job;
     const qs = req.query.toString();
+    // A body that owns its whole buffer is moved to the worker; any other is copied to a buffer
+    // of its own size first, since cloning a view clones all of the memory behind it (a
+    // socket's read buffer, tens of kilobytes, for a body of a few bytes).
+    const b = job.body;
+    const movable = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength;
+    const body = movable ? b : new Uint8Array(b);
     const msg: RequestMessage = {
       type: 'request', id: slot.jobId, route: job.route, method: req.method, path: req.path, query: qs,
       headers: req.headers, httpVersion: req.httpVersion, receivedAtEpoch: performance.timeOrigin + req.receivedAt,
-      body: job.body,
+      body,
     };
     slot.timer = setTimeout(() => this.onOverrun(slot), Math.max(0, job.deadline - now) + this.grace);
-    // A body that owns its whole buffer is moved to the worker instead of copied.
-    const b = job.body;
-    const movable = b.length > 64 * 1024 && b.byteOffset === 0 && b.byteLength === b.buffer.byteLength;
-    slot.worker.postMessage(msg satisfies ToWorker, movable ? [b.buffer as ArrayBuffer] : []);
+    slot.worker.postMessage(msg satisfies ToWorker, movable ? [job.body.buffer as ArrayBuffer] : []);
   }
 
   private retireIdle(): void {

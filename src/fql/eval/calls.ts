@@ -1,7 +1,7 @@
 // Function invocation: lambdas (closures over a Scope), native functions, built-in methods
 // from the registry, and user-defined functions (delegated to the model layer, which owns
 // their definitions and roles).
-import { QueryError } from '../errors';
+import { QUERY_ORIGIN, QueryError } from '../errors';
 import type { MethodDef } from '../stdlib/registry';
 import { arr } from '../values/construct';
 import { isDecodedLambda } from '../values/serialize';
@@ -93,6 +93,8 @@ async function runLambda(ev: Evaluator, fn: LambdaFn, args: readonly Value[]): P
       const text = lookup(fn.env as Scope | null, SOURCE);
       const name = lookup(fn.env as Scope | null, SOURCE_NAME);
       if (text?.t === 'string' && name?.t === 'string') err.origin = { text: text.v, name: name.v };
+      // A lambda with no stored source was written in the query.
+      else if (text === undefined) err.origin = QUERY_ORIGIN;
     }
     throw err;
   }

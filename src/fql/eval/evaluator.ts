@@ -6,7 +6,7 @@ import type {
   ProjectionField, ShortLambda,
 } from '../ast/nodes';
 import type { Span } from '../ast/span';
-import { QueryError } from '../errors';
+import { QUERY_ORIGIN, QueryError } from '../errors';
 import { dispatchKeys, isBuiltinModule, lookupApply, lookupMethod } from '../stdlib/registry';
 import { FALSE, NULL, TRUE, arr, bool, double, int, isNullish, long, obj, str } from '../values/construct';
 import { compareRelated, equals } from '../values/compare';
@@ -20,7 +20,7 @@ import {
   notAFunction, unboundVariable,
 } from './failures';
 import { isA } from './isa';
-import { causeOf, nonNullError, nullDocError } from './nulls';
+import { causeOf, nonNullError, nullDocError, placeNull, withNullHint } from './nulls';
 import { arithmetic, concatDisplay, unary } from './operators';
 import { CAPTURED_TEMPLATES, IMPLICIT, TEMPLATES, bind, lookup, type Scope } from './scope';
 import { templatesIn } from './lambda-source';
@@ -46,14 +46,14 @@ export class Evaluator {
     try {
       return await this.dispatch(e, scope);
     } catch (err) {
-      if (err instanceof QueryError && err.span === undefined) err.span = errorSpan(e);
+      if (err instanceof QueryError) err.place(errorSpan(e));
       throw err;
     }
   }
 
   private dispatch(e: Expr, scope: Scope | null): Value | Promise<Value> {
     switch (e.kind) {
-      case 'null': return NULL;
+      case 'null': return this.placed(NULL, e.span, scope);
       case 'boolean': return e.value ? TRUE : FALSE;
       case 'number':
         return e.numType === 'int' ? int(e.value) : e.numType === 'long' ? long(e.big ?? BigInt(e.value)) : double(e.value);
@@ -96,6 +96,16 @@ export class Evaluator {
     const values = own !== undefined && own.t === 'array' ? own.v : this.ctx.templateValues;
     const v = values[index];
     if (v === undefined) throw new QueryError('invalid_query', 'Missing template value');
+    return v;
+  }
+
+  /** A null value remembering that it was made at `span` of this scope's source (null hints). */
+  private placed(v: Value, span: Span, scope: Scope | null): Value {
+    if (v.t !== 'null') return v;
+    const text = lookup(scope, SOURCE);
+    const name = lookup(scope, SOURCE_NAME);
+    if (text === undefined) return placeNull(v, { span, origin: QUERY_ORIGIN });
+    if (text.t === 'string' && name?.t === 'string') return placeNull(v, { span, origin: { text: text.v, name: name.v } });
     return v;
   }
 
@@ -198,7 +208,7 @@ export class Evaluator {
           return arithmetic(e.op, a, b);
         } catch (err) {
           if (err instanceof QueryError && err.span === undefined && err.code === 'invalid_function_invocation') err.span = e.opSpan;
-          // core points a division by zero at the divisor.
+          // Fauna points a division by zero at the divisor (core FQL2ComputedFieldsSpec, `10 / 0`).
           if (err instanceof QueryError && err.span === undefined && err.code === 'divide_by_zero') err.span = e.right.span;
           throw err;
         }
@@ -258,7 +268,7 @@ export class Evaluator {
   private chainLink(e: Expr, scope: Scope | null): Promise<Chained> {
     if (e.kind === 'member' || e.kind === 'index' || e.kind === 'call' || e.kind === 'nonNull') {
       return this.chain(e, scope).catch((err: unknown) => {
-        if (err instanceof QueryError && err.span === undefined) err.span = errorSpan(e);
+        if (err instanceof QueryError) err.place(errorSpan(e));
         throw err;
       });
     }
@@ -276,7 +286,15 @@ export class Evaluator {
       case 'member': {
         const o = await this.chainLink(e.object, scope);
         if (o === SHORT || (e.optional && (await this.absent(o)))) return SHORT;
-        return this.withSpan(e.nameSpan, () => getField(this, o, e.name));
+        return this.withSpan(e.nameSpan, async () => {
+          try {
+            return this.placed(await getField(this, o, e.name), e.nameSpan, scope);
+          } catch (err) {
+            // A field of a document that is gone: Fauna points at the document (`doc` of `doc.a`).
+            if (err instanceof QueryError && err.span === undefined && err.code === 'document_not_found') err.span = e.object.span;
+            throw err;
+          }
+        });
       }
       case 'index': {
         const o = await this.chainLink(e.object, scope);
@@ -355,7 +373,7 @@ export class Evaluator {
       const args = await this.args(call.args, scope);
       return this.withSpan(site.span!, () => callMethod(this, def!, recv, args, site));
     }
-    if (recv.t === 'null') throw new QueryError('invalid_null_access', `Cannot access \`${callee.name}\` on null.`, callee.nameSpan);
+    if (recv.t === 'null') throw withNullHint(new QueryError('invalid_null_access', `Cannot access \`${callee.name}\` on null.`, callee.nameSpan), recv);
     const fv = await this.withSpan(callee.nameSpan, () => getField(this, recv, callee.name));
     if (fv.t === 'null' && causeOf(fv)?.kind === 'missingField') throw functionDoesNotExist(callee.name, recv, callee.nameSpan);
     if (call.optional && isNullish(fv)) return SHORT;

@@ -8,7 +8,7 @@ import { boundMethod } from './calls';
 import { dataObject, isUserDocument } from '../../model/doc-fields';
 import type { Evaluator } from './evaluator';
 import { invalidNullAccess } from './failures';
-import { missingField, nullDocError } from './nulls';
+import { missingField, nullDocError, withNullHint } from './nulls';
 import { fqlMember, moduleValue } from './state';
 
 /**
@@ -71,7 +71,7 @@ function refBuiltin(v: DocV | NullDocV | NamedDocV, name: string): Value | undef
 export async function getField(ev: Evaluator, v: Value, name: string): Promise<Value> {
   switch (v.t) {
     case 'object': return v.v.get(name) ?? missingField(name);
-    case 'null': throw invalidNullAccess(name);
+    case 'null': throw withNullHint(invalidNullAccess(name), v);
     case 'nulldoc': {
       // core NullDocPrototype: a null document still has its id (or name) and collection.
       const own = refBuiltin(v, name);

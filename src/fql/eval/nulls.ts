@@ -1,7 +1,8 @@
 // Null values that remember why they are null, so that `x!` and accesses on null can explain
 // themselves the way Fauna does ("Null value, due to missing field `x`"). A CausedNull is an
 // ordinary NullV to everything else (it has t: 'null').
-import { QueryError } from '../errors';
+import { QueryError, type StoredSource } from '../errors';
+import type { Span } from '../ast/span';
 import type { NullDocV, NullV, Value } from '../values/value';
 import { nullValue } from './failures';
 
@@ -17,6 +18,23 @@ export const missingField = (field: string): CausedNull =>
 
 export const noSuchElement = (reason: string): CausedNull =>
   ({ t: 'null', cause: { kind: 'noSuchElement', reason } });
+
+/** Where a null value was made (a `null` literal, a missing field): Fauna's null hint. */
+export interface NullOrigin { readonly span: Span; readonly origin: StoredSource }
+interface PlacedNull extends NullV { readonly createdAt?: NullOrigin }
+
+/** `v` remembering where it was made (nulls only; a null that knows already keeps it). */
+export function placeNull(v: Value, at: NullOrigin): Value {
+  if (v.t !== 'null' || (v as PlacedNull).createdAt) return v;
+  return { ...v, createdAt: at } as PlacedNull;
+}
+
+/** Adds Fauna's "Null value created here" hint to an error about the null `v`. */
+export function withNullHint(err: QueryError, v: Value): QueryError {
+  const at = v.t === 'null' ? (v as PlacedNull).createdAt : undefined;
+  if (at) err.hints.push({ message: 'Null value created here', span: at.span, origin: at.origin });
+  return err;
+}
 
 export function causeOf(v: NullV): NullCause | undefined {
   return (v as Partial<CausedNull>).cause;

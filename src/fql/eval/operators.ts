@@ -8,6 +8,7 @@ import { divideByZero, functionDoesNotExist, invalidArgType } from './failures';
 import type { EvalContext } from './context';
 import { displayString } from './display';
 import { checkStringSize } from '../limits';
+import { withNullHint } from './nulls';
 
 type Num = IntV | LongV | DoubleV;
 const isNum = (v: Value): v is Num => v.t === 'int' || v.t === 'long' || v.t === 'double';
@@ -70,7 +71,7 @@ export async function concatDisplay(ctx: EvalContext, a: Value & { t: 'string' }
 
 /** Non-short-circuit binary operators except comparisons, `==`/`!=` and `??`. */
 export function arithmetic(op: Exclude<BinaryOp, '==' | '!=' | '<' | '<=' | '>' | '>=' | '??'>, a: Value, b: Value): Value {
-  if (!isNum(a)) throw functionDoesNotExist(op, a);
+  if (!isNum(a)) throw withNullHint(functionDoesNotExist(op, a), a);
   if (!isNum(b)) throw invalidArgType(op === '**' ? 'exponent' : 'other', 'Number', b);
   switch (op) {
     case '+': case '-': case '*':
@@ -90,10 +91,10 @@ export function arithmetic(op: Exclude<BinaryOp, '==' | '!=' | '<' | '<=' | '>' 
 
 export function unary(op: UnaryOp, v: Value): Value {
   if (op === '!') {
-    if (v.t !== 'boolean') throw functionDoesNotExist('!', v);
+    if (v.t !== 'boolean') throw withNullHint(functionDoesNotExist('!', v), v);
     return v.v ? FALSE : TRUE;
   }
-  if (!isNum(v)) throw functionDoesNotExist(op, v);
+  if (!isNum(v)) throw withNullHint(functionDoesNotExist(op, v), v);
   if (op === '-') {
     // Java negation wraps at the type's minimum value.
     if (v.t === 'int') return int(-v.v);

@@ -30,6 +30,8 @@ const functionKind: SchemaKind = {
     validName(functionKind, action, fields.get('name'));
     for (const k of fields.keys()) if (!FIELD_ORDER.includes(k)) throw fail(k, 'Unexpected field provided.');
     const body = fields.get('body');
+    // Core FQL2FunctionSpec ("closures produce a readable error"): a lambda value is not source.
+    if (body?.t === 'function') throw new QueryError('invalid_type', 'Anonymous functions cannot be stored. Use a string of FQL instead.');
     if (!body || body.t !== 'string') throw fail('body', 'Missing required field of type String');
     try {
       const expr = parseStoredLambda(body.v);

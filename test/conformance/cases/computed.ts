@@ -103,7 +103,7 @@ const cases: ConformanceCase[] = [
     query: 'let foo = Zd.byId("9")\nfoo.bar!',
     error: {
       code: 'divide_by_zero', message: 'Attempted integer division by zero.',
-      summaryIncludes: 'at *computed_field:Zd:bar*:1:11\n  |\n1 | _ => 10 / 0\n  |           ^\n', },
+      summary: 'error: Attempted integer division by zero.\nat *computed_field:Zd:bar*:1:11\n  |\n1 | _ => 10 / 0\n  |           ^\n  |\nat *query*:2:5\n  |\n2 | foo.bar!\n  |     ^^^\n  |' },
     source: SPEC,
   },
   {
@@ -212,6 +212,12 @@ const cases: ConformanceCase[] = [
     name: 'reading it raises the error', query: 'Ez.ofA().first()!.a',
     error: { code: 'divide_by_zero' }, source: SPEC + " (doesn't hide evaluation errors with cached nulls)",
   },
+  { name: 'covered index values do not hide the computed value (setup)', query: 'Cache.create({}); null', result: null, source: SPEC + " (doesn't confuse computed and persisted values in the cache)" },
+  { name: 'covered index values do not hide the computed value', query: 'Cache.ofA().first()!.a', result: 1, source: SPEC + " (doesn't confuse computed and persisted values in the cache)" },
+  { name: 'a stored field named like a computed one', query: 'Cache.createData({ a: 0 }).data.a', result: 0, source: SPEC + " (doesn't confuse computed and persisted values in the cache)", todo: 'createData and .data are not implemented' },
+  { name: 'a time-valued computed field read through an index', query: 'Tn2.create({ id: 0 }); Tn2.ofA().first()!.a isa Time', result: true, source: SPEC + " (doesn't cache null values)" },
+  { name: 'an updated document shows its new computed value', query: 'Inv.create({ id: 0, x: 0 }); null', result: null, source: SPEC + ' (invalidates cached indexed computed field values)' },
+  { name: 'an updated document shows its new computed value (update)', query: 'let old = Inv.ofA().first()!.a\nInv.byId(0)!.update({ x: 1 }).a', result: 2, source: SPEC + ' (invalidates cached indexed computed field values)' },
   { name: 'indexed computed field with Time.now() is not indexed', todo: 'indexed computed fields are not yet barred from reads (Time.now, newId, collections)', query: 'Tn.create({}); Tn.byMonth(Time.now().month).count()', result: 0, source: SPEC + " (cannot use Time.now() because it's a read (runtime))" },
   { name: 'object ts field may be indexed', query: 'Ots.create({}); Ots.byA(0).count()', result: 1, source: SPEC + " (allowed indexing if an object's ts field is used)" },
   { name: 'computed value indexed at create', query: 'Bar3.create({}); Bar3.byFoo(2).count()', result: 1, source: SPEC },
@@ -268,6 +274,9 @@ export const area: ConformanceArea = {
      Collection.create({ name: "Tn", computed_fields: { m: { body: "_ => Time.now().month" } }, indexes: { byMonth: { terms: [{ field: ".m" }] } } })
      Collection.create({ name: "Ots", computed_fields: { a: { body: "_ => { ts: 0 }.ts" } }, indexes: { byA: { terms: [{ field: ".a" }] } } })
      Collection.create({ name: "Bar3", computed_fields: { foo: { body: "_ => 2" } }, indexes: { byFoo: { terms: [{ field: ".foo" }] } } })
+     Collection.create({ name: "Cache", computed_fields: { a: { body: "_ => 1" } }, indexes: { ofA: { values: [{ field: "a" }] } } })
+     Collection.create({ name: "Tn2", computed_fields: { a: { body: "_ => Time.now()" } }, indexes: { ofA: { values: [{ field: "a" }] } } })
+     Collection.create({ name: "Inv", computed_fields: { a: { body: "doc => doc.x + 1" } }, indexes: { ofA: { values: [{ field: "a" }] } } })
      null`,
     `Idx.create({ a: 0, d: 1 }); Idx.create({ a: 1, d: 1 }); Idx.create({ a: 2, d: 0 }); Idx.create({ a: 2, d: 1 })
      Mem.create({})

@@ -77,9 +77,9 @@ const cases: ConformanceCase[] = [
     name: 'an error inside a check has the check frame and the write as trace', query: "Ev.create({ ok: 'true' })",
     error: {
       code: 'invalid_function_invocation',
-      summary: "error: The function `+` does not exist on `Null`\nat *check_constraint:plus1*:1:16\n  |\n1 | doc => doc.foo + 1 > 0\n  |                ^\n  |\nhint: Null value created here\n  |\n1 | doc => doc.foo + 1 > 0\n  |            ^^^\n  |\ntrace:\nat *query*:1:11\n  |\n1 | Ev.create({ ok: 'true' })\n  |           ^^^^^^^^^^^^^^^^\n  |",
+      summary: "error: The function `+` does not exist on `Null`\nat *check_constraint:plus1*:1:16\n  |\n1 | doc => doc.foo + 1 > 0\n  |                ^\n  |\nhint: Null value created here\n  |\n1 | doc => doc.foo + 1 > 0\n  |            ^^^\n  |\ntrace:\nat *query*:1:10\n  |\n1 | Ev.create({ ok: 'true' })\n  |          ^^^^^^^^^^^^^^^^\n  |",
     },
-    source: SPEC, todo: 'null hints ("Null value created here") and the `trace:` label are not rendered yet',
+    source: SPEC,
   },
   {
     name: 'the check frame and the write frame', query: "Ev.create({ ok: 'true' })",
@@ -234,6 +234,42 @@ const cases: ConformanceCase[] = [
     error: { code: 'invalid_schema' }, source: COMPUTED + ' (cannot access collections (typecheck))',
     todo: 'computed fields used by constraints are not checked for reads (Fauna refuses them with invalid_schema when typechecked)',
   },
+  // reserved fields (core FQL2DocumentSpec in the api tests)
+  ...['ts', 'delete', 'update', 'replace', 'coll'].map((name): ConformanceCase => ({
+    name: `create refuses the reserved field ${name}`,
+    query: `Plain.create({\n  ${name}: "Thing",\n})`,
+    error: {
+      code: 'constraint_failure',
+      summary: `error: Failed to create document in collection \`Plain\`.\nconstraint failures:\n  ${name}: Is a reserved field and cannot be used\nat *query*:1:13\n  |\n1 |   Plain.create({\n  |  _____________^\n2 | |   ${name}: "Thing",\n3 | | })\n  | |__^\n  |`,
+    },
+    source: 'FQL2DocumentSpec.scala (a document can not be created with reserved fields besides id)',
+  })),
+  ...['ts', 'delete', 'update', 'replace', 'coll', 'id'].map((name): ConformanceCase => ({
+    name: `update refuses the reserved field ${name}`,
+    query: `\nlet doc = Plain.byId("1")!\ndoc.update({\n  ${name}: "will I succeed?"\n})\n`,
+    error: {
+      code: 'constraint_failure',
+      summary: `error: Failed to update document with id 1 in collection \`Plain\`.\nconstraint failures:\n  ${name}: Is a reserved field and cannot be used\nat *query*:3:11\n  |\n3 |   doc.update({\n  |  ___________^\n4 | |   ${name}: "will I succeed?"\n5 | | })\n  | |__^\n  |`,
+    },
+    source: 'FQL2DocumentSpec.scala (a document can not be updated with reserved fields)',
+  })),
+  ...['ts', 'delete', 'update', 'replace', 'coll', 'id'].map((name): ConformanceCase => ({
+    name: `replace refuses the reserved field ${name}`,
+    query: `\nlet doc = Plain.byId("1")!\ndoc.replace({\n  ${name}: "will I succeed?"\n})\n`,
+    error: { code: 'constraint_failure', summaryIncludes: `error: Failed to update document with id 1 in collection \`Plain\`.\nconstraint failures:\n  ${name}: Is a reserved field and cannot be used\nat *query*:3:12\n` },
+    source: 'FQL2DocumentSpec.scala (a document can not be replaced with reserved fields)',
+  })),
+  {
+    name: 'a ttl must be a time', query: 'Plain.create({ field1: "v1", ttl: "is time even real??" })',
+    error: { code: 'constraint_failure', summary: 'error: Failed to create document in collection `Plain`.\nconstraint failures:\n  ttl: Expected Time | Null, provided String\nat *query*:1:13\n  |\n1 | Plain.create({ field1: "v1", ttl: "is time even real??" })\n  |             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  |' },
+    source: 'FQL2DocumentSpec.scala (setting ttl with non timestamp fails)',
+  },
+  {
+    name: 'an updated ttl must be a time', query: 'let doc = Plain.byId("1")!\ndoc.update({ ttl: "is time even real??" })',
+    error: { code: 'constraint_failure', summary: 'error: Failed to update document with id 1 in collection `Plain`.\nconstraint failures:\n  ttl: Expected Time | Null, provided String\nat *query*:2:11\n  |\n2 | doc.update({ ttl: "is time even real??" })\n  |           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  |' },
+    source: 'FQL2DocumentSpec.scala (setting ttl with non timestamp fails)',
+  },
+  { name: 'fields may start with an underscore', query: 'Plain.create({ _field1: "v1" })._field1', result: 'v1', source: 'FQL2DocumentSpec.scala (fields can be created/updated with underscores)' },
   // keys
   {
     name: 'Key.create with an unknown role', query: 'Key.create({ role: "nope" })',
@@ -267,8 +303,10 @@ export const area: ConformanceArea = {
      Collection.create({ name: "Del", constraints: [{ check: { name: "d", body: "doc => { doc.delete(); true }" } }] })
      Collection.create({ name: "Sch", constraints: [{ check: { name: "s", body: "doc => { Collection.create({ name: 'Nope' }); true }" } }] })
      Collection.create({ name: "Dup" })
+     Collection.create({ name: "Plain" })
      null`,
     'Dup.create({ x: 1 }); Dup.create({ x: 1 }); null',
+    'Plain.create({ id: "1", validField: "Thing" }); null',
   ],
   cases,
 };

@@ -76,7 +76,6 @@ const cases: ConformanceCase[] = [
         'at *query*:4:16', '  |', '4 | eventuallyField(doc)', '  |                ^^^^^', '  |'),
     },
     source: RENDER,
-    todo: 'field access on a deleted document points at the field name, Fauna at the whole `doc.a`',
   },
   {
     name: 'field access on a deleted document keeps both UDF frames',
@@ -100,7 +99,6 @@ const cases: ConformanceCase[] = [
         'at *query*:3:16', '  |', '3 | eventuallyField(a)', '  |                ^^^', '  |'),
     },
     source: RENDER,
-    todo: 'null hints ("Null value created here") and the `trace:` label are not rendered yet',
   },
   {
     name: 'null access inside a UDF points at the field',
@@ -163,7 +161,6 @@ const cases: ConformanceCase[] = [
   {
     name: 'a closure cannot be a UDF body', query: 'Function.create({ name: "foo", body: (x) => x + 2 })',
     error: { code: 'invalid_type', message: 'Anonymous functions cannot be stored. Use a string of FQL instead.' }, source: FUNC,
-    todo: 'a function value as `body` is not refused with invalid_type yet',
   },
   {
     name: 'UDF body must be a lambda', query: 'Function.create({ name: "NotALambda", body: "\'foo\'.length" })',
@@ -223,7 +220,7 @@ const cases: ConformanceCase[] = [
     name: 'divide by zero points at the divisor',
     query: 'let foo = Cz.create({})\nfoo.bar!',
     error: { code: 'divide_by_zero', summary: lines('error: Attempted integer division by zero.', 'at *computed_field:Cz:bar*:1:11', '  |', '1 | _ => 10 / 0', '  |           ^', '  |', 'at *query*:2:5', '  |', '2 | foo.bar!', '  |     ^^^', '  |') },
-    source: 'FQL2ComputedFieldsSpec.scala (can fail at runtime)', todo: 'divide_by_zero points at the whole division, Fauna at the divisor',
+    source: 'FQL2ComputedFieldsSpec.scala (can fail at runtime)',
   },
   {
     name: 'check constraint error frame',
@@ -243,6 +240,115 @@ const cases: ConformanceCase[] = [
     error: { code: 'divide_by_zero', summaryIncludes: 'at *udf:readBar*:1:' },
     source: RENDER,
   },
+  {
+    name: 'a lambda from the query failing inside a UDF points into the query',
+    query: 'mapIt([1, 0], x => 10 / x)',
+    error: { code: 'divide_by_zero', summaryIncludes: 'error: Attempted integer division by zero.\nat *query*:1:25\n  |\n1 | mapIt([1, 0], x => 10 / x)\n  |                         ^\n  |' },
+    source: RENDER,
+  },
+  {
+    name: 'a lambda from the query failing inside a UDF ends at the UDF call',
+    query: 'mapIt([1, 0], x => 10 / x)',
+    error: { code: 'divide_by_zero', summaryIncludes: 'at *query*:1:6\n  |\n1 | mapIt([1, 0], x => 10 / x)\n  |      ^^^^^^^^^^^^^^^^^^^^^\n  |' },
+    source: RENDER,
+  },
+  {
+    name: 'a check failing inside a UDF write: check frame',
+    query: 'createCk(0)',
+    error: { code: 'divide_by_zero', summaryIncludes: 'at *check_constraint:inv*:1:' },
+    source: 'FQL2CheckConstraintsSpec.scala, FQL2ErrorRenderingSpec.scala',
+  },
+  {
+    name: 'a check failing inside a UDF write: the write in the UDF',
+    query: 'createCk(0)',
+    error: { code: 'divide_by_zero', summaryIncludes: 'at *udf:createCk*:1:15\n  |\n1 | n => Ck.create({ n: n })\n  |               ^^^^^^^^^^\n  |' },
+    source: 'FQL2CheckConstraintsSpec.scala, FQL2ErrorRenderingSpec.scala',
+  },
+  {
+    name: 'a check failing inside a UDF write: the UDF call',
+    query: 'createCk(0)',
+    error: { code: 'divide_by_zero', summaryIncludes: 'at *query*:1:9\n  |\n1 | createCk(0)\n  |         ^^^\n  |' },
+    source: 'FQL2CheckConstraintsSpec.scala, FQL2ErrorRenderingSpec.scala',
+  },
+  {
+    name: 'a check constraint failure inside a UDF points at the write in the UDF',
+    query: 'createCk(-1)',
+    error: { code: 'constraint_failure', summaryIncludes: 'Document failed check constraint `inv`\nat *udf:createCk*:1:15' },
+    source: 'FQL2CheckConstraintsSpec.scala',
+  },
+  {
+    name: 'abort inside nested lets of a UDF',
+    query: 'nestedAbort()',
+    error: { code: 'abort', summary: lines('error: Query aborted.', 'at *udf:nestedAbort*:3:8', '  |', '3 |   abort(x)', '  |        ^^^', '  |', 'at *query*:1:12', '  |', '1 | nestedAbort()', '  |            ^^', '  |') },
+    source: RENDER,
+  },
+  {
+    name: 'abort carries its value out of a UDF',
+    query: 'nestedAbort()',
+    error: { code: 'abort', message: 'Query aborted.' },
+    source: RENDER,
+  },
+  {
+    name: 'a UDF reading a failing computed field: all three frames',
+    query: 'readBar()',
+    error: { code: 'divide_by_zero', summaryIncludes: 'at *computed_field:Cz:bar*:1:11\n  |\n1 | _ => 10 / 0\n  |           ^\n  |\nat *udf:readBar*:1:21\n  |\n1 | () => Cz.create({}).bar\n  |                     ^^^\n  |\nat *query*:1:8' },
+    source: RENDER + ', FQL2ComputedFieldsSpec.scala',
+  },
+  {
+    name: 'null hint for a missing field in the query',
+    query: 'let x = {}\nx.y + 1',
+    error: { code: 'invalid_function_invocation', summary: lines('error: The function `+` does not exist on `Null`', 'at *query*:2:5', '  |', '2 | x.y + 1', '  |     ^', '  |', 'hint: Null value created here', '  |', '2 | x.y + 1', '  |   ^', '  |') },
+    source: RENDER + ' (renders null hints)',
+  },
+  {
+    name: 'null hint for a null literal on another line',
+    query: 'let a = null\na.b',
+    error: { code: 'invalid_null_access', summary: lines('error: Cannot access `b` on null.', 'at *query*:2:3', '  |', '2 | a.b', '  |   ^', '  |', 'hint: Null value created here', 'at *query*:1:9', '  |', '1 | let a = null', '  |         ^^^^', '  |') },
+    source: RENDER + ' (renders null hints)',
+  },
+  {
+    name: 'null hint inside a set order lambda in a UDF',
+    query: '\norderErr(2)\n',
+    error: {
+      code: 'invalid_null_access',
+      summaryIncludes: lines('error: Cannot access `accessError` on null.', 'at *udf:orderErr*:1:36', '  |', '1 | _ => [1].toSet().order(i => i.name.accessError)', '  |                                    ^^^^^^^^^^^', '  |',
+        'hint: Null value created here', '  |', '1 | _ => [1].toSet().order(i => i.name.accessError)', '  |                               ^^^^', '  |'),
+    },
+    source: RENDER + ' (error in ordering a set renders with query stack trace)',
+  },
+  {
+    name: 'an unbound name inside a UDF fails when called',
+    query: 'callsMissing()',
+    error: { code: 'unbound_variable', summary: lines('error: Unbound variable `nope`', 'at *udf:callsMissing*:1:7', '  |', '1 | () => nope()', '  |       ^^^^', '  |', 'at *query*:1:13', '  |', '1 | callsMissing()', '  |             ^^', '  |') },
+    source: RENDER + ' (renders UnboundVariable stack trace across udf calls)',
+  },
+  {
+    name: 'a recursive UDF overflows the stack',
+    query: 'rec(1)',
+    error: { code: 'stack_overflow', summaryIncludes: 'error: number of stack frames exceeded limit' },
+    source: 'QueryRuntimeFailure.scala (StackOverflow)',
+  },
+  {
+    name: 'a recursive UDF names itself in the trace',
+    query: 'rec(1)',
+    error: { code: 'stack_overflow', summaryIncludes: 'at *udf:rec*:1:' },
+    source: 'QueryRuntimeFailure.scala (StackOverflow)',
+  },
+  {
+    name: 'abort inside a check names the check',
+    query: 'Felon.create({})',
+    error: { code: 'abort', summary: lines('error: Query aborted.', 'at *check_constraint:isGuilty*:1:11', '  |', '1 | _ => abort(0)', '  |           ^^^', '  |', 'at *query*:1:13', '  |', '1 | Felon.create({})', '  |             ^^^^', '  |') },
+    source: 'FQL2CheckConstraintsSpec.scala (allow miscreants to transmit information via abort)',
+  },
+  {
+    name: 'a write inside a computed field called from a UDF',
+    query: 'readWr()',
+    error: { code: 'invalid_effect', summaryIncludes: 'at *computed_field:WrC:bar*:1:16' },
+    source: 'FQL2ComputedFieldsSpec.scala (fail on writes)',
+  },
+  { name: 'interpolation in a UDF body', query: 'greet2("John Doe")', result: 'Hello, John Doe.', source: FUNC + ' (can create UDF with non interpolated string bodies)' },
+  { name: 'a variadic UDF', query: 'countArgs(1, 2, 3)', result: 3, source: FUNC + ' (parse arguments)' },
+  { name: 'a variadic UDF with no extra arguments', query: 'countArgs()', result: 0, source: FUNC },
   {
     name: 'errors in the query itself have one frame',
     query: '[1][2]',
@@ -280,7 +386,18 @@ export const area: ConformanceArea = {
      Role.create({ name: "callOnly", privileges: [{ resource: "Test0", actions: { call: true } }, { resource: "Test1", actions: { call: true } }] })
      null`,
     `Function.create({ name: "readBar", body: '() => Cz.create({}).bar' })
+     Function.create({ name: "mapIt", body: '(arr, f) => arr.map(f)' })
+     Function.create({ name: "orderErr", body: '_ => [1].toSet().order(i => i.name.accessError)' })
+     Function.create({ name: "callsMissing", body: '() => nope()' })
+     Function.create({ name: "rec", body: 'x => rec(x)' })
+     Collection.create({ name: "Felon", constraints: [{ check: { name: "isGuilty", body: "_ => abort(0)" } }] })
+     Collection.create({ name: "WrC", computed_fields: { bar: { body: "_ => WrC.create({})" } } })
+     Function.create({ name: "greet2", body: 'name => {\\n  let greet = "Hello, #{name}."\\n  greet\\n}' })
+     Function.create({ name: "countArgs", body: '(...xs) => xs.length' })
+     Function.create({ name: "createCk", body: 'n => Ck.create({ n: n })' })
+     Function.create({ name: "nestedAbort", body: "() => {\\n  let x = { a: 1 }\\n  abort(x)\\n}" })
      TestColl.create({ id: "1" }); TestColl.create({ id: "2" })
+     Function.create({ name: "readWr", body: '() => WrC.create({ id: "1" }).bar' })
      null`,
   ],
   cases,

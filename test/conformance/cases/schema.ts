@@ -102,6 +102,27 @@ const cases: ConformanceCase[] = [
     error: { code: 'constraint_failure' }, source: SPEC + ' (disallows `data` in create, update, and replace)',
     todo: '`data` is accepted as an ordinary document field',
   },
+  // null where Fauna's types allow it
+  { name: 'a UDF with role null has no role', query: 'Function.create({ name: "F2", body: "x => x", role: null }).role', result: null, source: 'FQL2FunctionSpec.scala (role: String | Null)' },
+  { name: 'the UDF with role null runs', query: 'F2(3)', result: 3, source: 'FQL2FunctionSpec.scala' },
+  { name: 'a role action may be null', query: 'Role.create({ name: "Rn", privileges: [{ resource: "User", actions: { read: null, write: true } }] }).name', result: 'Rn', source: 'FQL2RoleSpec.scala' },
+  { name: 'a membership predicate may be null', query: 'Role.create({ name: "Rm2", membership: [{ resource: "User", predicate: null }] }).name', result: 'Rm2', source: 'FQL2RoleSpec.scala' },
+  {
+    name: 'a role action must be a boolean or a predicate', query: 'Role.create({ name: "Rbad", privileges: [{ resource: "User", actions: { read: 1 } }] })',
+    error: { code: 'constraint_failure', message: 'Failed to create Role.' }, source: 'FQL2RoleSpec.scala',
+  },
+  {
+    name: 'a UDF role must exist', query: 'Function.create({ name: "F3", body: "x => x", role: "nope" })',
+    error: { code: 'constraint_failure', message: 'Failed to create Function.' }, source: 'FQL2FunctionSpec.scala',
+  },
+  {
+    name: 'schema write failures point at the argument list', query: 'Function.create({ name: "F4", body: "x => x", role: "nope" })',
+    error: { code: 'constraint_failure', summaryIncludes: 'at *query*:1:16' }, source: 'FQL2FunctionSpec.scala (validation errors: at *query*:1:16)',
+  },
+  // function and role writes mix freely with documents
+  { name: 'a UDF and documents in one query', query: 'Function.create({ name: "F5", body: "x => x" }); User.create({ id: "77" }).id', result: '77', source: SPEC },
+  { name: 'a role and documents in one query', query: 'Role.create({ name: "R5", privileges: [{ resource: "User", actions: { read: true } }] }); User.byId("77")!.update({ a: 1 }).a', result: 1, source: SPEC },
+  { name: 'a new collection and its documents in one query', query: 'Collection.create({ name: "Brand" }); Collection.byName("Brand")!.name', result: 'Brand', source: SPEC },
   { name: 'history_days defaults to 0', query: 'Collection.create({ name: "Hd" }); null', result: null, source: SPEC },
   { name: 'history_days default', query: 'Hd.definition.history_days', result: 0, source: SPEC + ' (sets default history days)' },
 ];
