@@ -3,7 +3,6 @@
 // version in hand (the one being written, or an old one being replaced), so that hooks that
 // run before a write see the new version and index maintenance can recompute old entries.
 import type { EvalContext } from '../../fql/eval/context';
-import { QueryError } from '../../fql/errors';
 import type { DocV, ObjectV, Value } from '../../fql/values/value';
 import type { ComputedFields, ModelTxn } from '../model-api';
 import type { CollectionSchema } from './schema';
@@ -40,28 +39,6 @@ export function docView(d: DocVersion): ObjectV {
   return { t: 'object', v: m };
 }
 
-/**
- * The values of a collection's computed fields for one document version, as indexes see them:
- * a field whose function fails is indexed as absent (Fauna indexes nothing for it; reading
- * the field later raises the error).
- */
-export async function computedValues(
-  model: ModelTxn, outer: EvalContext | undefined, schema: CollectionSchema, d: DocVersion,
-): Promise<Map<string, Value>> {
-  const out = new Map<string, Value>();
-  if (schema.computed.length === 0) return out;
-  const view = docView(d);
-  for (const cf of schema.computed) {
-    try {
-      out.set(cf.name, await callDefinitionFunction(model, outer, cf.body, [view], computedFrame(d.coll, cf.name)));
-    } catch (e) {
-      if (!(e instanceof QueryError)) throw e;
-      out.set(cf.name, NULL);
-    }
-  }
-  return out;
-}
-
 function computedFrame(coll: string, name: string): StoredFrame {
   return { name: `*computed_field:${coll}:${name}*`, writesForbiddenIn: 'computed fields' };
 }
@@ -83,26 +60,27 @@ export function lazyComputed(model: ModelTxn, schema: CollectionSchema, self: Do
 }
 
 /**
- * The document view including computed fields, as index entries and constraints see it:
- * computed fields used by indexes evaluate without database access (indexed-computed.ts).
+ * The document view as index entries and unique constraints see it: the stored fields plus
+ * the computed fields that indexes use, evaluated without database access
+ * (indexed-computed.ts). Other computed fields are left out: nothing written reads them, and
+ * Fauna runs a computed field only when it is read. Evaluating them here ran them on a plain
+ * object instead of the document (so `order.items` in another computed field was null) and
+ * with the writer's reads, failing writes over fields no index needs.
  */
 export async function fullDocView(
-  model: ModelTxn, outer: EvalContext | undefined, schema: CollectionSchema, d: DocVersion,
+  _model: ModelTxn, outer: EvalContext | undefined, schema: CollectionSchema, d: DocVersion,
 ): Promise<ObjectV> {
   const view = docView(d);
-  if (schema.computed.length === 0) return view;
   const indexed = new Set(indexedComputedNames(schema));
+  if (indexed.size === 0) return view;
   // Nor do they see the version's `ts` (core: "doesn't allow indexing if the ts field is used").
   const withoutTs: ObjectV = { t: 'object', v: new Map([...view.v].filter(([k]) => k !== 'ts')) };
   const m = new Map(view.v);
   for (const cf of schema.computed) {
-    m.set(cf.name, indexed.has(cf.name)
-      ? await evalPure((pure) => callDefinitionFunction(pure, outer, cf.body, [withoutTs]))
-      : await callDefinitionFunction(model, outer, cf.body, [view]));
+    if (indexed.has(cf.name)) m.set(cf.name, await evalPure((pure) => callDefinitionFunction(pure, outer, cf.body, [withoutTs])));
   }
   return { t: 'object', v: m };
 }
-
 
 /** The value at a field path (null when any step is missing). */
 export function valueAt(view: ObjectV, path: readonly PathPart[]): Value {

@@ -221,6 +221,21 @@ const cases: ConformanceCase[] = [
   { name: 'indexed computed field with Time.now() is not indexed', todo: 'indexed computed fields are not yet barred from reads (Time.now, newId, collections)', query: 'Tn.create({}); Tn.byMonth(Time.now().month).count()', result: 0, source: SPEC + " (cannot use Time.now() because it's a read (runtime))" },
   { name: 'object ts field may be indexed', query: 'Ots.create({}); Ots.byA(0).count()', result: 1, source: SPEC + " (allowed indexing if an object's ts field is used)" },
   { name: 'computed value indexed at create', query: 'Bar3.create({}); Bar3.byFoo(2).count()', result: 1, source: SPEC },
+  // Only the computed fields that indexes use are computed when a document is written; the
+  // others run when read, on the document (FQL2ComputedFieldsSpec.scala: computed fields run when
+  // read; docs.fauna.com/fauna/current/reference/fsl/computed/). The sample app's
+  // `total = order => order.items.fold(...)` over `items = order => OrderItem.byOrder(order)`.
+  {
+    name: 'writing a document of an indexed collection leaves its computed fields to reads',
+    query: 'let c = Cart.create({ k: 1 }); Line.create({ o: c, q: 3 }); Line.create({ o: c, q: 4 }); [Cart.byK(1).count(), c.total]',
+    result: [1, 7], source: SPEC,
+  },
+  { name: 'a computed field over another one, on a new document of an indexed collection', query: 'Cart.create({ k: 2 }).total', result: 0, source: SPEC },
+  { name: 'a computed field that aborts does not fail the write', query: 'Cart.create({ k: 3 }); Cart.byK(3).count()', result: 1, source: SPEC },
+  {
+    name: 'a computed field that aborts fails its read',
+    query: 'Cart.byK(3).first()!.boom', error: { code: 'abort', message: 'Query aborted.' }, source: SPEC,
+  },
 ];
 
 export const area: ConformanceArea = {
@@ -277,6 +292,10 @@ export const area: ConformanceArea = {
      Collection.create({ name: "Cache", computed_fields: { a: { body: "_ => 1" } }, indexes: { ofA: { values: [{ field: "a" }] } } })
      Collection.create({ name: "Tn2", computed_fields: { a: { body: "_ => Time.now()" } }, indexes: { ofA: { values: [{ field: "a" }] } } })
      Collection.create({ name: "Inv", computed_fields: { a: { body: "doc => doc.x + 1" } }, indexes: { ofA: { values: [{ field: "a" }] } } })
+     Collection.create({ name: "Line", indexes: { byO: { terms: [{ field: ".o" }], values: [{ field: ".q" }] } } })
+     Collection.create({ name: "Cart",
+       computed_fields: { items: { body: "c => Line.byO(c)" }, total: { body: "c => c.items.fold(0, (s, l) => s + l.q)" }, boom: { body: "_ => abort('read only')" } },
+       indexes: { byK: { terms: [{ field: ".k" }] } } })
      null`,
     `Idx.create({ a: 0, d: 1 }); Idx.create({ a: 1, d: 1 }); Idx.create({ a: 2, d: 0 }); Idx.create({ a: 2, d: 1 })
      Mem.create({})
