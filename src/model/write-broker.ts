@@ -177,7 +177,9 @@ export async function createDocument(ctx: EvalContext, def: CollectionDef, data:
     }
     id = parsed;
   } else {
-    id = newId();
+    // A generated id is unique in this process; reading it also puts it in the transaction's
+    // read set, so a clash with another process's create is a conflict and a retry.
+    do id = newId(); while (await model.getDoc(def.name, id));
   }
   if (mode !== 'data') fields.delete('id');
   rejectReserved(mode, 'create', def.name, fields);

@@ -168,7 +168,12 @@ function registerMultiProcessTests(pgUrl: string): void {
         }
       });
       const writers = [...load(victim, 0), ...load(survivor, 1_000_000)];
-      await new Promise((r) => setTimeout(r, 400 + Math.random() * 300));
+      // Kill at a random moment once the victim has acknowledged some writes (a fresh server
+      // first starts its query workers; a loaded machine may take a while).
+      const victimAcks = () => acked.filter((x) => x.n < 1_000_000).length;
+      const waitUntil = Date.now() + 15_000;
+      while (victimAcks() < 20 && Date.now() < waitUntil) await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, Math.random() * 300));
       await victim.kill();
       await new Promise((r) => setTimeout(r, 300));
       stop = true;

@@ -4,4 +4,8 @@ export interface WorkerConfig {
   readonly rootSecrets: readonly string[];
   readonly rootSecretHashes: readonly string[];
   readonly bcryptCost: number;
+  /** Distinct among the process's live workers, for document ids (src/model/ids.ts). */
+  readonly idNode: number;
+  /** The process's random offset of id node numbers. */
+  readonly idNodeOffset: number;
 }

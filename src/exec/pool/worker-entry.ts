@@ -10,6 +10,7 @@ import { RootKeyChecker } from '../../auth/root-key';
 import { setPasswordCost } from '../../auth/passwords';
 import type { ServerRequest, ServerResponse } from '../../server/http-types';
 import { createQueryHandlers } from '../handlers';
+import { setIdNode } from '../../model/ids';
 import type { FromWorker, RequestMessage, ToWorker } from './protocol';
 import { RemoteKvEngine } from './remote-kv';
 import type { WorkerConfig } from './worker-config';
@@ -41,6 +42,7 @@ function start(): void {
   if (!port) throw new Error('worker-entry runs only as a worker thread');
   const config = workerData as WorkerConfig;
   setPasswordCost(config.bcryptCost);
+  setIdNode(config.idNode, config.idNodeOffset);
   const engine = new RemoteKvEngine(config.engineKind, port);
   const rootKeys = new RootKeyChecker({ secrets: config.rootSecrets, hashes: config.rootSecretHashes });
   const handlers = createQueryHandlers({ engine, isRoot: (c) => rootKeys.isRoot(c.secret) });

@@ -12,6 +12,7 @@
 // queries leave others a share of the cores), and a few reserve workers beyond it (one kept started ahead of need while
 // all are busy) serve the others, so one client holding every worker with slow queries
 // cannot lock others out.
+import { randomInt } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -24,7 +25,7 @@ import type { WorkerConfig } from './worker-config';
 
 export interface PoolOptions {
   readonly engine: KvEngine;
-  readonly worker: Omit<WorkerConfig, 'engineKind'>;
+  readonly worker: Omit<WorkerConfig, 'engineKind' | 'idNode' | 'idNodeOffset'>;
   /** Workers kept running while idle. */
   readonly minWorkers?: number;
   /** Workers at most (plus `reserveWorkers` for clients with nothing running). */
@@ -72,6 +73,8 @@ interface Job extends PoolJob {
 
 interface Slot {
   readonly id: number;
+  /** Its id node number, distinct among live workers. */
+  readonly idNode: number;
   readonly worker: Worker;
   readonly kv: KvHost;
   ready: boolean;
@@ -97,6 +100,8 @@ export class WorkerPool {
   private failedStarts = 0;
   private restartTimer?: NodeJS.Timeout;
   private readonly reaper: NodeJS.Timeout;
+  /** Random per process, so that processes sharing a database use different id nodes. */
+  private readonly idNodeOffset = randomInt(256);
   private readonly min: number;
   private readonly max: number;
   private readonly reserve: number;
@@ -160,7 +165,9 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    const config: WorkerConfig = { ...this.opts.worker, engineKind: this.opts.engine.kind };
+    let idNode = 0;
+    while ([...this.slots].some((s) => s.idNode === idNode)) idNode++;
+    const config: WorkerConfig = { ...this.opts.worker, engineKind: this.opts.engine.kind, idNode, idNodeOffset: this.idNodeOffset };
     const worker = new Worker(this.opts.workerFile ?? WORKER_FILE, {
       workerData: config,
       resourceLimits: { maxOldGenerationSizeMb: this.opts.workerMemoryMb ?? 512, stackSizeMb: 8 },
@@ -168,7 +175,7 @@ export class WorkerPool {
       stderr: false,
     });
     const slot: Slot = {
-      id: this.nextSlot++, worker, kv: new KvHost(this.opts.engine), ready: false, jobId: 0,
+      id: this.nextSlot++, idNode, worker, kv: new KvHost(this.opts.engine), ready: false, jobId: 0,
       idleSince: performance.now(), dead: false,
     };
     this.slots.add(slot);

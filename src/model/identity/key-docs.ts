@@ -8,7 +8,7 @@ import { createDocument, shapeWrites } from '../write-broker';
 import { bindKey, unbind } from './secret-bindings';
 import { readDef } from './named-store';
 import { issueSecret, keepSecret, registerSecret } from './secret-docs';
-import { checkFields, defineSystemCollectionModule } from './system-modules';
+import { checkFields, defineSystemCollectionModule, rewrittenSecretFields } from './system-modules';
 import { nativeWriteFailure } from '../write-failures';
 import { HASHED_SECRET, KEY_COLL } from './system';
 
@@ -47,12 +47,8 @@ defineSystemCollectionModule(KEY_COLL, createKey);
 
 shapeWrites(KEY_COLL.name, async (ctx, w) => {
   const shaped = keepSecret(ctx, w);
-  if (shaped.after && (w.action === 'update' || w.action === 'replace')) {
-    const visible = new Map(shaped.after.data);
-    visible.delete(HASHED_SECRET);
-    checkFields(visible, KEY_FIELDS, (p, m) => nativeWriteFailure('update', KEY_COLL.name, p, m, w.id));
-    await validateKey(ctx, w.action, visible, w.id);
-  }
+  const visible = rewrittenSecretFields(shaped, KEY_COLL.name, KEY_FIELDS);
+  if (visible) await validateKey(ctx, w.action as 'update' | 'replace', visible, w.id);
   // Bind the key to the identities its (validated) names denote now.
   if (shaped.after) await bindKey(ctx, w.id, shaped.after.data, w.before?.data);
   else unbind(ctx, 'Key', w.id);

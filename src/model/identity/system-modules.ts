@@ -7,6 +7,9 @@ import type { CallSite, ObjectV, Value } from '../../fql/values/value';
 import type { CollectionDef } from '../model-txn';
 import { CollectionScanSet } from '../sets/collection-scan';
 import { atArguments, expectDocId, expectObject } from '../stdlib/args';
+import type { DocWrite } from '../write-broker';
+import { nativeWriteFailure } from '../write-failures';
+import { HASHED_SECRET } from './system';
 
 export type Creator = (ctx: EvalContext, data: ObjectV) => Promise<Value>;
 
@@ -39,4 +42,16 @@ export function checkFields(fields: ReadonlyMap<string, Value>, allowed: Readonl
     if (allowed.has(k)) continue;
     throw fail(k, READ_ONLY_FIELDS.has(k) ? 'Failed to update field because it is readonly' : 'Unexpected field provided');
   }
+}
+
+/**
+ * On update and replace of a key or token: its fields as the writer gave them (without the
+ * stored secret's hash), checked against `allowed` with core's messages; undefined otherwise.
+ */
+export function rewrittenSecretFields(w: DocWrite, coll: string, allowed: ReadonlySet<string>): Map<string, Value> | undefined {
+  if (!w.after || (w.action !== 'update' && w.action !== 'replace')) return undefined;
+  const visible = new Map(w.after.data);
+  visible.delete(HASHED_SECRET);
+  checkFields(visible, allowed, (p, m) => nativeWriteFailure('update', coll, p, m, w.id));
+  return visible;
 }

@@ -9,7 +9,7 @@ import { defineSetDecoder } from '../model-txn';
 import { createDocument, shapeWrites } from '../write-broker';
 import { issueSecret, keepSecret, registerSecret } from './secret-docs';
 import { bindToken, unbind } from './secret-bindings';
-import { checkFields, defineSystemCollectionModule } from './system-modules';
+import { checkFields, defineSystemCollectionModule, rewrittenSecretFields } from './system-modules';
 import { nativeWriteFailure } from '../write-failures';
 import { HASHED_SECRET, SYSTEM_COLLECTIONS, TOKEN_COLL } from './system';
 
@@ -74,11 +74,7 @@ defineSystemCollectionModule(TOKEN_COLL, createToken, {
 
 shapeWrites(TOKEN_COLL.name, async (ctx, w) => {
   const shaped = keepSecret(ctx, w);
-  if (shaped.after && (w.action === 'update' || w.action === 'replace')) {
-    const visible = new Map(shaped.after.data);
-    visible.delete(HASHED_SECRET);
-    checkFields(visible, TOKEN_FIELDS, (p, m) => nativeWriteFailure('update', TOKEN_COLL.name, p, m, w.id));
-  }
+  rewrittenSecretFields(shaped, TOKEN_COLL.name, TOKEN_FIELDS);
   // Bind the token to its identity's collection as it is now (secret-bindings.ts).
   if (shaped.after) await bindToken(ctx, w.id, shaped.after.data);
   else unbind(ctx, 'Token', w.id);
