@@ -33,7 +33,6 @@ function queryRuntime(config: ServerConfig, engine: KvEngine): QueryRuntime {
     // Loaded only here: with workers, the coordinator never loads the query runtime.
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { createQueryHandlers } = require('./exec/handlers') as typeof import('./exec/handlers');
-    setPasswordCost(config.bcryptCost);
     const rootKeys = new RootKeyChecker({ secrets: config.rootSecrets, hashes: config.rootSecretHashes });
     return { handlers: createQueryHandlers({ engine, isRoot: (c) => rootKeys.isRoot(c.secret) }), close: async () => undefined };
   }

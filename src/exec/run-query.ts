@@ -193,24 +193,25 @@ export function createQueryService(opts: QueryServiceOptions): QueryService {
           attempt--;
           continue;
         }
+        let conflict: string | undefined;
+        let outcome: QueryOutcome | undefined;
         if (e instanceof KvConflictError) {
           await kv.rollback();
-          if (attempt < req.maxContentionRetries) { stats.contentionRetries++; continue; }
-          return contended(e.detail);
+          conflict = e.detail;
+        } else {
+          // Materialise what the failure carries (an abort value may hold documents) before the
+          // transaction goes away.
+          outcome = await failureOutcome(e, req, ctx, info, startedAt);
+          // A query failure computed from reads a concurrent commit had already changed (say a
+          // unique check that saw the row another upsert just created, after this query found
+          // none) is the outcome of no serial order: retry it like a conflict at commit, as
+          // Fauna's snapshot reads plus OCC would.
+          if (e instanceof QueryError) conflict = await kv.rollbackStale();
+          else await kv.rollback();
         }
-        // Materialise what the failure carries (an abort value may hold documents) before the
-        // transaction goes away.
-        const outcome = await failureOutcome(e, req, ctx, info, startedAt);
-        // A query failure computed from reads a concurrent commit had already changed (say a
-        // unique check that saw the row another upsert just created, after this query found none)
-        // is the outcome of no serial order: retry it like a conflict at commit, as Fauna's
-        // snapshot reads plus OCC would.
-        const stale = e instanceof QueryError ? await kv.rollbackStale() : (await kv.rollback(), undefined);
-        if (stale !== undefined) {
-          if (attempt < req.maxContentionRetries) { stats.contentionRetries++; continue; }
-          return contended(stale);
-        }
-        return outcome;
+        if (conflict === undefined) return outcome!;
+        if (attempt < req.maxContentionRetries) { stats.contentionRetries++; continue; }
+        return contended(conflict);
       }
     }
   }

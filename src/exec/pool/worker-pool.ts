@@ -72,7 +72,6 @@ interface Job extends PoolJob {
 }
 
 interface Slot {
-  readonly id: number;
   /** Its id node number, distinct among live workers. */
   readonly idNode: number;
   readonly worker: Worker;
@@ -93,7 +92,6 @@ export class WorkerPool {
   private readonly queues = new Map<string, Job[]>();
   private readonly running = new Map<string, number>();
   private queued = 0;
-  private nextSlot = 1;
   private nextJob = 1;
   private closed = false;
   /** Workers that died before they were ready, in a row; spaces out restarts. */
@@ -144,11 +142,6 @@ export class WorkerPool {
     });
   }
 
-  /** Workers alive now. */
-  get size(): number {
-    return this.slots.size;
-  }
-
   /** Workers started and waiting for a request. */
   get idle(): number {
     let n = 0;
@@ -175,7 +168,7 @@ export class WorkerPool {
       stderr: false,
     });
     const slot: Slot = {
-      id: this.nextSlot++, idNode, worker, kv: new KvHost(this.opts.engine), ready: false, jobId: 0,
+      idNode, worker, kv: new KvHost(this.opts.engine), ready: false, jobId: 0,
       idleSince: performance.now(), dead: false,
     };
     this.slots.add(slot);
