@@ -3,53 +3,40 @@
 // status, diff, commit, pull, abandon), with HOME in a scratch directory.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client, fql } from 'fauna';
 import { startServer, type TestServer } from '../helpers/server';
+import { FaunaCli } from '../helpers/fauna-cli';
 import { Clients, data } from './identity-helpers';
 import { SCENARIO_A_FSL } from './schema-fixtures';
 
-const FAUNA = resolve(__dirname, '..', '..', '..', 'node_modules', '.bin', 'fauna');
 const ADMIN = 'secret:shop:admin';
 
 describe('fauna CLI: databases and schema', () => {
   let server: TestServer;
   let clients: Clients;
   let admin: Client;
+  let fauna: FaunaCli;
   let scratch: string;
   let dir: string;
 
   /** Runs the CLI; `stdin` answers its prompts. */
-  const cli = (args: string[], secret: string, stdin = ''): Promise<{ code: number; out: string }> =>
-    new Promise((done, fail) => {
-      const child = spawn(FAUNA, [...args, '--url', server.url, '--secret', secret], {
-        env: { ...process.env, HOME: join(scratch, 'home'), NO_COLOR: '1', NO_UPDATE_NOTIFIER: '1', CI: '1' },
-      });
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-      child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
-      child.on('error', fail);
-      child.on('close', (code) => done({ code: code ?? 1, out }));
-      child.stdin.end(stdin);
-    });
+  const cli = (args: string[], secret: string, stdin = ''): Promise<{ code: number; out: string }> => fauna.run(args, secret, stdin);
 
   before(async () => {
     server = await startServer();
     clients = new Clients(server);
     admin = clients.as(ADMIN);
-    scratch = mkdtempSync(join(tmpdir(), 'fql-schema-cli-'));
-    mkdirSync(join(scratch, 'home'));
-    dir = join(scratch, 'fsl');
-    mkdirSync(dir);
-    writeFileSync(join(dir, 'main.fsl'), SCENARIO_A_FSL);
+    fauna = new FaunaCli(server.url);
+    scratch = fauna.scratch;
+    dir = fauna.schemaDir;
+    fauna.writeSchema({ 'main.fsl': SCENARIO_A_FSL });
   });
   after(async () => {
     clients.close();
     await server?.dispose();
-    rmSync(scratch, { recursive: true, force: true });
+    fauna.dispose();
   });
 
   it('creates, lists and deletes databases', async () => {
