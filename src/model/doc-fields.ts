@@ -21,6 +21,9 @@ export function reservedFieldNames(coll: string): ReadonlySet<string> {
 /** Names whose stored user field shows under `data` (the reserved ones and `ttl`). */
 const DATA_ONLY = new Set([...RESERVED_FIELD_NAMES, 'ttl']);
 
+/** Whether a user document's stored field `name` shows only under `data`, not at the top. */
+export const showsOnlyUnderData = (name: string): boolean => DATA_ONLY.has(name);
+
 /** The user fields as a document shows them: others at the top, reserved ones under `data`. */
 export function displayedFields(coll: string, data: ReadonlyMap<string, Value>): ReadonlyMap<string, Value> {
   if (!isUserDocument(coll)) return data;

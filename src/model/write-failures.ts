@@ -4,6 +4,11 @@ import { QueryError } from '../fql/errors';
 
 export type WriteKind = 'create' | 'update' | 'replace';
 
+/** A `constraint_failure` headed `headline` whose one failure names the field at `path`. */
+function oneFailure(headline: string, path: string, message: string): QueryError {
+  return new QueryError('constraint_failure', headline, undefined, { constraintFailures: [{ paths: [[path]], message }] });
+}
+
 /**
  * Fauna's headline of a failed document write: ``Failed to create document in collection `C`.``,
  * and for an existing document (update and replace alike) ``Failed to update document with id
@@ -18,16 +23,12 @@ export function docWriteMessage(action: WriteKind, coll: string, id?: string): s
 
 /** ``Failed to create document in collection `Key`.`` with one constraint failure. */
 export function docWriteFailure(action: WriteKind, coll: string, path: string, message: string, id?: string): QueryError {
-  return new QueryError('constraint_failure', docWriteMessage(action, coll, id), undefined, {
-    constraintFailures: [{ paths: [[path]], message }],
-  });
+  return oneFailure(docWriteMessage(action, coll, id), path, message);
 }
 
 /** `Failed to create Function.` with one constraint failure. */
 export function schemaWriteFailure(action: WriteKind, coll: string, path: string, message: string): QueryError {
-  return new QueryError('constraint_failure', `Failed to ${action} ${coll}.`, undefined, {
-    constraintFailures: [{ paths: [[path]], message }],
-  });
+  return oneFailure(`Failed to ${action} ${coll}.`, path, message);
 }
 
 /**
@@ -36,9 +37,7 @@ export function schemaWriteFailure(action: WriteKind, coll: string, path: string
  * id 1.` (FQL2KeySpec.scala, FQL2TokenSpec.scala).
  */
 export function nativeWriteFailure(action: WriteKind, coll: string, path: string, message: string, id?: string): QueryError {
-  return new QueryError('constraint_failure', nativeWriteMessage(action, coll, id), undefined, {
-    constraintFailures: [{ paths: [[path]], message }],
-  });
+  return oneFailure(nativeWriteMessage(action, coll, id), path, message);
 }
 
 /** The native collections whose write failures name the collection alone. */

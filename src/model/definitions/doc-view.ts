@@ -9,7 +9,7 @@ import type { CollectionSchema } from './schema';
 import type { PathPart } from './field-path';
 import { callDefinitionFunction, type StoredFrame } from './stored-lambda';
 import { evalPure, indexedComputedNames } from './indexed-computed';
-import { RESERVED_FIELD_NAMES, dataObject, isUserDocument } from '../doc-fields';
+import { dataObject, isUserDocument, showsOnlyUnderData } from '../doc-fields';
 
 const NULL: Value = { t: 'null' };
 
@@ -34,7 +34,7 @@ export function docView(d: DocVersion): ObjectV {
     for (const [k, v] of d.data) m.set(k, v);
     return { t: 'object', v: m };
   }
-  for (const [k, v] of d.data) if (!RESERVED_FIELD_NAMES.has(k) && k !== 'ttl') m.set(k, v);
+  for (const [k, v] of d.data) if (!showsOnlyUnderData(k)) m.set(k, v);
   m.set('data', dataObject(d.data));
   return { t: 'object', v: m };
 }

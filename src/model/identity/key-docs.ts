@@ -7,13 +7,13 @@ import { modelOf } from '../stdlib/args';
 import { createDocument, shapeWrites } from '../write-broker';
 import { bindKey, unbind } from './secret-bindings';
 import { readDef } from './named-store';
+import { roleExists } from './role-grants';
 import { issueSecret, keepSecret, registerSecret } from './secret-docs';
 import { checkFields, defineSystemCollectionModule, rewrittenSecretFields } from './system-modules';
 import { nativeWriteFailure } from '../write-failures';
 import { HASHED_SECRET, KEY_COLL } from './system';
 
 const KEY_FIELDS: ReadonlySet<string> = new Set(['role', 'database', 'ttl', 'data']);
-const BUILTIN_ROLES = new Set(['admin', 'server', 'server-readonly', 'client']);
 
 /** A key's role is built-in or a role of the database; `database` names an existing child. */
 async function validateKey(ctx: EvalContext, action: 'create' | 'update' | 'replace', data: ReadonlyMap<string, Value>, id?: string): Promise<void> {
@@ -22,7 +22,7 @@ async function validateKey(ctx: EvalContext, action: 'create' | 'update' | 'repl
   const role = data.get('role');
   if (!role) throw fail('role', 'Missing required field of type String');
   if (role.t !== 'string') throw fail('role', `Expected String, provided ${typeName(role)}`);
-  if (!BUILTIN_ROLES.has(role.v) && !(await readDef(model, 'Role', role.v))) {
+  if (!(await roleExists(ctx, role.v))) {
     throw fail('role', `Field refers to an unknown role name \`${role.v}\`.`);
   }
   const database = data.get('database');

@@ -13,6 +13,7 @@ import { QueryError, type ConstraintFailure } from '../../fql/errors';
 import type { Value } from '../../fql/values/value';
 import { decodeKey } from '../../storage/tuple';
 import type { DocData } from '../model-api';
+import { fromBytes } from '../codec';
 import { docPrefix, prefixEnd } from '../keys';
 import type { ModelTxnImpl } from '../model-txn';
 import { modelOf } from '../stdlib/args';
@@ -32,7 +33,8 @@ async function* allKeys(model: ModelTxnImpl): AsyncIterable<DocData> {
   const prefix = docPrefix(model.db, KEY_COLL.id);
   for (const row of await model.kv.scan({ start: prefix, end: prefixEnd(prefix) })) {
     const parts = decodeKey(row.key);
-    const doc = await model.getDoc(KEY_COLL.name, String(parts[parts.length - 1]));
+    // The scanned row is the stored document: decode it rather than read it again per key.
+    const doc = model.decodeDoc(KEY_COLL.name, String(parts[parts.length - 1]), fromBytes(row.value));
     if (doc) yield doc;
   }
 }
