@@ -6,7 +6,7 @@ import { displayedFields } from '../../model/doc-fields';
 import type { Value } from '../values/value';
 import type { EvalContext } from './context';
 import { allFields } from '../../model/model-api';
-import { MAX_STRING_SIZE, checkStringSize, stringTooLarge } from '../limits';
+import { checkStringSize } from '../limits';
 
 /**
  * Joins rendered parts, checking the string limit as they add up: values share structure, so a
@@ -30,7 +30,7 @@ export function quote(s: string): string {
   let out = '"';
   for (const ch of s) {
     // Escapes grow the text up to sixfold: stop at the string limit instead.
-    if (out.length > MAX_STRING_SIZE) throw stringTooLarge(out.length);
+    checkStringSize(out.length);
     switch (ch) {
       case '"': out += '\\"'; break;
       case '\\': out += '\\\\'; break;
