@@ -92,6 +92,25 @@ export function checkObjectSize(size: number): void {
   if (size > MAX_OBJECT_SIZE) throw valueTooLarge(`object size ${size} exceeds limit ${MAX_OBJECT_SIZE}`);
 }
 
+/**
+ * Joins parts with `separator`, checking the string limit as they add up (each part counted
+ * with one separator): values share structure, so a small value can render to an enormous
+ * text, and building it must stop as soon as it is too long.
+ */
+export class BoundedJoin {
+  private readonly parts: string[] = [];
+  private size = 0;
+  constructor(private readonly separator: string) {}
+  add(part: string): void {
+    this.size += part.length + this.separator.length;
+    checkStringSize(this.size);
+    this.parts.push(part);
+  }
+  join(): string {
+    return this.parts.join(this.separator);
+  }
+}
+
 export function resultTooLarge(size: number): QueryError {
   return valueTooLarge(`result size ${size} exceeds limit ${MAX_RESULT_SIZE}`);
 }

@@ -6,22 +6,7 @@ import { displayedFields } from '../../model/doc-fields';
 import type { Value } from '../values/value';
 import type { EvalContext } from './context';
 import { allFields } from '../../model/model-api';
-import { MAX_STRING_SIZE, checkStringSize, stringTooLarge } from '../limits';
-
-/**
- * Joins rendered parts, checking the string limit as they add up: values share structure, so a
- * small value can render to an enormous text, and the rendering must stop as soon as it is
- * too long (core renders through the same string limit).
- */
-class BoundedParts {
-  readonly parts: string[] = [];
-  private size = 0;
-  add(part: string): void {
-    this.size += part.length + 2;
-    checkStringSize(this.size);
-    this.parts.push(part);
-  }
-}
+import { BoundedJoin, checkStringSize } from '../limits';
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -30,7 +15,7 @@ export function quote(s: string): string {
   let out = '"';
   for (const ch of s) {
     // Escapes grow the text up to sixfold: stop at the string limit instead.
-    if (out.length > MAX_STRING_SIZE) throw stringTooLarge(out.length);
+    checkStringSize(out.length);
     switch (ch) {
       case '"': out += '\\"'; break;
       case '\\': out += '\\\\'; break;
@@ -70,9 +55,9 @@ export async function debugString(ctx: EvalContext, v: Value, nested: boolean): 
     case 'date': return `Date("${formatDate(v.days)}")`;
     case 'uuid': return `UUID("${v.v}")`;
     case 'array': {
-      const out = new BoundedParts();
+      const out = new BoundedJoin(', ');
       for (const x of v.v) out.add(await debugString(ctx, x, nested));
-      return `[${out.parts.join(', ')}]`;
+      return `[${out.join()}]`;
     }
     case 'object': return objectText(ctx, v.v, nested);
     case 'module': return v.name;
@@ -110,8 +95,9 @@ export async function debugString(ctx: EvalContext, v: Value, nested: boolean): 
 
 async function objectText(ctx: EvalContext, fields: ReadonlyMap<string, Value>, nested: boolean, lead: readonly string[] = []): Promise<string> {
   if (fields.size === 0 && lead.length === 0) return '{}';
-  const out = new BoundedParts();
+  // core renders through the same string limit.
+  const out = new BoundedJoin(', ');
   for (const part of lead) out.add(part);
   for (const [k, x] of fields) out.add(`${IDENT.test(k) ? k : quote(k)}: ${await debugString(ctx, x, nested)}`);
-  return `{ ${out.parts.join(', ')} }`;
+  return `{ ${out.join()} }`;
 }

@@ -45,7 +45,7 @@ export function evalState(ctx: EvalContext): EvalState {
 export function checkpoint(ctx: EvalContext, state: EvalState): void {
   if (state.compute++ % BASELINE_COMPUTE === 0) ctx.stats.computeOps++;
   if (state.compute > COMPUTE_UNITS_LIMIT) throw new ComputeLimitExceeded(Math.ceil(state.compute / BASELINE_COMPUTE));
-  if (performance.now() > ctx.deadline) throw new QueryTimeout();
+  checkDeadline(ctx);
 }
 
 /**

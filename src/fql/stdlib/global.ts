@@ -7,7 +7,7 @@ import type { EvalContext } from '../eval/context';
 import { debugString, displayString } from '../eval/display';
 import { defineGlobal } from '../eval/globals';
 import { recordLog } from '../eval/state';
-import { checkStringSize } from '../limits';
+import { BoundedJoin } from '../limits';
 import { checkParamArity } from '../eval/calls';
 import { invalidArgType } from '../eval/failures';
 import { newId } from '../../model/ids';
@@ -28,15 +28,9 @@ globalFunction('abort', 1, (_ctx, [value]) => {
 
 /** `log(a, b, ...)`: one summary line of the arguments' display strings. */
 globalFunction('log', [0, Infinity], async (ctx, args, site) => {
-  const parts: string[] = [];
-  let size = 0;
-  for (const a of args) {
-    const part = await displayString(ctx, a);
-    size += part.length + 1;
-    checkStringSize(size);
-    parts.push(part);
-  }
-  recordLog(ctx, parts.join(' '), site.span);
+  const line = new BoundedJoin(' ');
+  for (const a of args) line.add(await displayString(ctx, a));
+  recordLog(ctx, line.join(), site.span);
   return NULL;
 });
 

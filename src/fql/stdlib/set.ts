@@ -15,11 +15,11 @@ import { loopCheckpoint } from '../eval/state';
 import { ArraySet, SequenceSet } from '../eval/sets/array-set';
 import {
   ConcatSet, DistinctSet, DropSet, FlatMapSet, MapSet, OrderSet, PagedSet, TakeSet, WhereSet,
-  MAX_SET_ELEMENTS, materialize, reverseSet,
+  materialize, reverseSet,
 } from '../eval/sets/combinators';
 import { MAX_PAGE_SIZE, defaultPageSize, pageObject, pageSet, paginateCursor } from '../eval/sets/paginate';
 import { INT, method, overloaded, param, sig } from './native-args';
-import { MAX_ARRAY_SIZE } from '../limits';
+import { MAX_ARRAY_SIZE, MAX_SET_ELEMENTS } from '../limits';
 import { defineMethods, defineModule } from './registry';
 
 const setOf = (self: Value): FqlSet => (self as SetV).set;

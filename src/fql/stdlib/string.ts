@@ -12,8 +12,6 @@ import type { EvalContext } from '../eval/context';
 import { loopCheckpoint } from '../eval/state';
 import { MAX_STRING_SIZE, checkArraySize, checkStringSize, stringTooLarge } from '../limits';
 
-export { MAX_STRING_SIZE, stringTooLarge };
-
 // --- code point <-> UTF-16 index conversions (java.lang.String semantics) -----------------
 
 const isHigh = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
@@ -90,9 +88,19 @@ const literalMatcher = (pattern: string): Matcher => (s, from) => {
   return i < 0 ? undefined : [i - from, i - from + pattern.length];
 };
 
-function regexMatcher(compiled: RegExp): Matcher {
+/** The compiled Java `pattern`, in the variant that runs on `s` (java-regex.ts regexFor). */
+const javaRegexOn = (pattern: string, s: string): RegExp => regexFor(compileJavaRegex(pattern), s);
+
+/** A matcher for a Java pattern; it picks the regex variant once per searched string. */
+function regexMatcher(pattern: string): Matcher {
+  const compiled = compileJavaRegex(pattern);
+  let searched: string | undefined;
+  let re = compiled;
   return (s, from) => {
-    const re = regexFor(compiled, s);
+    if (s !== searched) {
+      searched = s;
+      re = regexFor(compiled, s);
+    }
     re.lastIndex = 0;
     const m = re.exec(from === 0 ? s : s.slice(from));
     return m ? [m.index, m.index + m[0].length] : undefined;
@@ -124,14 +132,13 @@ function replaceMatches(ctx: EvalContext, s: string, find: Matcher, replacement:
       break;
     }
     const minLen = size + start + replacement.length;
-    if (minLen > MAX_STRING_SIZE) throw stringTooLarge(minLen);
+    checkStringSize(minLen);
     parts.push(s.slice(prev, prev + start), replacement);
     size = minLen;
     prev += end;
     remaining--;
   }
-  const total = size + s.length - prev;
-  if (total > MAX_STRING_SIZE) throw stringTooLarge(total);
+  checkStringSize(size + s.length - prev);
   parts.push(s.slice(prev));
   return parts.join('');
 }
@@ -163,7 +170,7 @@ function splitMatches(ctx: EvalContext, s: string, find: Matcher): Value {
 }
 
 function allMatches(ctx: EvalContext, s: string, pattern: string): [number, string][] {
-  const re = regexFor(compileJavaRegex(pattern), s);
+  const re = javaRegexOn(pattern, s);
   re.lastIndex = 0;
   const out: [number, string][] = [];
   for (const m of s.matchAll(re)) {
@@ -323,7 +330,7 @@ defineMethods('string', {
   endsWith: method(sig([param('suffix', STRING)], (_ctx, self, [suffix]) => bool(text(self).endsWith(suffix)))),
   includes: method(sig([PATTERN], (_ctx, self, [p]) => bool(text(self).includes(p)))),
   includesRegex: method(sig([REGEX], (_ctx, self, [p]) =>
-    bool(regexMatcher(compileJavaRegex(p))(text(self), 0) !== undefined))),
+    bool(regexMatcher(p)(text(self), 0) !== undefined))),
   indexOf: overloaded('indexOf',
     sig([PATTERN], (_ctx, self, [p]) => foundAt(text(self), text(self).indexOf(p))),
     sig([PATTERN, param('start', INT)], (_ctx, self, [p, start]) => {
@@ -332,13 +339,13 @@ defineMethods('string', {
     })),
   indexOfRegex: overloaded('indexOfRegex',
     sig([REGEX], (_ctx, self, [p]) => {
-      const m = regexMatcher(compileJavaRegex(p))(text(self), 0);
+      const m = regexMatcher(p)(text(self), 0);
       return m ? cpIndex(text(self), m[0]) : NULL;
     }),
     sig([REGEX, param('start', INT)], (_ctx, self, [p, start]) => {
       const s = text(self);
       const from = toCharIndex(s, start);
-      const m = regexMatcher(compileJavaRegex(p))(s, from);
+      const m = regexMatcher(p)(s, from);
       return m ? cpIndex(s, m[0] + from) : NULL;
     })),
   insert: method(sig([param('index', INT), param('other', STRING)], (_ctx, self, [i, other]) => {
@@ -389,11 +396,11 @@ defineMethods('string', {
     str(replaceMatches(ctx, text(self), literalMatcher(p), r, undefined)))),
   replaceRegex: overloaded('replaceRegex',
     sig([REGEX, REPLACEMENT], (ctx, self, [p, r]) =>
-      str(replaceMatches(ctx, text(self), regexMatcher(compileJavaRegex(p)), r, 1))),
+      str(replaceMatches(ctx, text(self), regexMatcher(p), r, 1))),
     sig([REGEX, REPLACEMENT, AMOUNT], (ctx, self, [p, r, n]) =>
-      str(replaceMatches(ctx, text(self), regexMatcher(compileJavaRegex(p)), r, n)))),
+      str(replaceMatches(ctx, text(self), regexMatcher(p), r, n)))),
   replaceAllRegex: method(sig([PATTERN, REPLACEMENT], (ctx, self, [p, r]) =>
-    str(replaceMatches(ctx, text(self), regexMatcher(compileJavaRegex(p)), r, undefined)))),
+    str(replaceMatches(ctx, text(self), regexMatcher(p), r, undefined)))),
   slice: overloaded('slice',
     sig([param('start', INT)], (_ctx, self, [start]) => {
       const s = text(self);
@@ -411,7 +418,7 @@ defineMethods('string', {
     return arr([str(s.slice(0, at)), str(s.slice(at))]);
   })),
   splitRegex: method(sig([REGEX], (ctx, self, [p]) =>
-    splitMatches(ctx, text(self), regexMatcher(compileJavaRegex(p))))),
+    splitMatches(ctx, text(self), regexMatcher(p)))),
   startsWith: method(sig([param('prefix', STRING)], (_ctx, self, [prefix]) => bool(text(self).startsWith(prefix)))),
   toLowerCase: method(sig([], (_ctx, self) => caseMapped(text(self).toLowerCase()))),
   toString: method(sig([], (_ctx, self) => self)),

@@ -4,14 +4,14 @@ import { int } from '../../values/construct';
 import type { FqlSet, SetElement, SetPosition, Value } from '../../values/value';
 import { serializeValue } from '../../values/serialize';
 import { invalidCursor } from '../failures';
+import type { EvalContext } from '../context';
+import { loopCheckpoint } from '../state';
 
 /** A resumed integer position; positions come back from clients inside cursors. */
 export function integerPosition(after: SetPosition): number {
   if (typeof after !== 'number' || !Number.isSafeInteger(after)) throw invalidCursor();
   return after;
 }
-import type { EvalContext } from '../context';
-import { loopCheckpoint } from '../state';
 
 export class ArraySet implements FqlSet {
   readonly label = '[set]';

@@ -7,7 +7,7 @@ import { compare, equals } from '../../values/compare';
 import { serializeValue } from '../../values/serialize';
 import { invalidCursor, invalidType, valueTooLarge } from '../failures';
 import { callValue } from '../evaluate';
-import { checkDeadline, checkpoint, evalState, loopCheckpoint } from '../state';
+import { checkDeadline, loopCheckpoint } from '../state';
 import { MAX_SET_ELEMENTS } from '../../limits';
 import { ArraySet, integerPosition } from './array-set';
 
@@ -25,8 +25,6 @@ function wrap(inner: FqlSet, fields: () => Description): unknown {
   const d = inner.describe();
   return d === undefined ? undefined : { ...fields(), inner: d };
 }
-
-export { MAX_SET_ELEMENTS };
 
 /**
  * The elements of a set, in order. With `limit`, a set larger than that fails with Fauna's
@@ -237,16 +235,16 @@ export function reverseSet(set: FqlSet): FqlSet {
 /** One `order()` key: the accessor and its direction. */
 export interface Ordering { readonly fn: FunctionV; readonly desc: boolean }
 
-/**
- * Sort `items` by the orderings' keys (Fauna's total order; stable for equal keys). Without
- * orderings, by the elements themselves, ascending (Fauna's OrderedSet.sortElems).
- */
 /** A comparison that checks the deadline: comparing big values walks them. */
 const timedCompare = (ctx: unknown) => (a: Value, b: Value): number => {
   checkDeadline(ctx as EvalContext);
   return compare(a, b);
 };
 
+/**
+ * Sort `items` by the orderings' keys (Fauna's total order; stable for equal keys). Without
+ * orderings, by the elements themselves, ascending (Fauna's OrderedSet.sortElems).
+ */
 export async function sortByOrderings(ctx: unknown, items: readonly Value[], ords: readonly Ordering[]): Promise<Value[]> {
   if (ords.length === 0) return [...items].sort(timedCompare(ctx));
   const cmp = timedCompare(ctx);
