@@ -193,10 +193,10 @@ function stringValue(n: FslNode): string {
   return e.value;
 }
 
-/** `(predicate (x => ...))` inside a block, as source text. */
 /** Predicates and checks are lambdas, `((doc) => ...)` or `(.field)` (core FSLParserSpec). */
 const isLambda = (e: Expr): boolean => e.kind === 'lambda' || e.kind === 'shortLambda';
 
+/** `(predicate (x => ...))` inside a block, as source text. */
 function predicateOf(source: string, n: FslNode): string | null {
   let predicate: string | null = null;
   for (const item of blockItems(n)) {
@@ -319,12 +319,14 @@ function convertCollection(source: string, n: FslNode): CollectionDef {
         uniqueConstraints.push({ fields, span: item.span });
         break;
       }
-      case 'check':
+      case 'check': {
         if (item.name === null) throw invalid('Missing required name', item.keyword.span);
         checkNames.check(item.name.value, item.name.span, `Duplicate check constraint name \`${item.name.value}\``);
-        if (!isLambda(exprValue(item))) throw invalid('Expected lambda check predicate', exprValue(item).span);
-        checkConstraints.push({ name: item.name.value, body: text(source, exprValue(item).span), span: item.span });
+        const body = exprValue(item);
+        if (!isLambda(body)) throw invalid('Expected lambda check predicate', body.span);
+        checkConstraints.push({ name: item.name.value, body: text(source, body.span), span: item.span });
         break;
+      }
       case 'migrations':
         if (blockItems(item).length === 0) throw invalid('Empty migration blocks are not allowed', item.span);
         for (const m of blockItems(item)) {

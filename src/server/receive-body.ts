@@ -32,12 +32,6 @@ export interface BodyLimits {
   readonly budget: BodyBudget;
 }
 
-function sum(chunks: readonly Buffer[]): number {
-  let n = 0;
-  for (const c of chunks) n += c.length;
-  return n;
-}
-
 export function receiveBody(req: BodySource, limits: BodyLimits): Promise<BodyOutcome> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
@@ -79,21 +73,21 @@ export function receiveBody(req: BodySource, limits: BodyLimits): Promise<BodyOu
     // With a declared length the bytes are copied into one buffer as they arrive: joining
     // megabytes at the end would hold the event loop (and every other client) in one go, and
     // a buffer of its own can be moved to a query worker without another copy.
+    // Bytes past the declared length (a lying client) are kept as chunks after it.
     const whole = declared > 64 * 1024 ? Buffer.allocUnsafeSlow(declared) : undefined;
+    let filled = 0;
     req.on('data', (c: Buffer) => {
       if (settled) return;
       if (held + c.length > MAX_REQUEST_BYTES) return finish({ kind: 'tooLarge' });
       if (!limits.budget.take(c.length)) return finish({ kind: 'overBudget' });
-      if (whole && held + c.length <= whole.length) c.copy(whole, held);
+      if (whole && held + c.length <= whole.length) filled = held + c.copy(whole, held);
       else chunks.push(c);
       held += c.length;
     });
-    req.on('end', () => { ended = true; });
     req.on('end', () => {
-      const body = whole && chunks.length === 0 ? whole.subarray(0, held)
-        : chunks.length === 1 && !whole ? chunks[0]
-        : Buffer.concat(whole ? [whole.subarray(0, held - sum(chunks)), ...chunks] : chunks, held);
-      finish({ kind: 'body', body, release });
+      ended = true;
+      if (whole) chunks.unshift(whole.subarray(0, filled));
+      finish({ kind: 'body', body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, held), release });
     });
     req.on('aborted', () => finish({ kind: 'aborted' }));
     req.on('close', () => finish({ kind: 'aborted' }));

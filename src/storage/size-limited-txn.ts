@@ -4,6 +4,7 @@
 // what would be committed counts, as core merges writes to one key. Without it one query could
 // buffer gigabytes (a few thousand creates of a maximal string) before committing.
 import { MAX_TRANSACTION_BYTES, TransactionTooLarge } from '../fql/limits';
+import { keyString } from './bytes';
 import type { Bytes, KvPair, KvStats, KvTxn, ScanOptions } from './kv';
 
 export class SizeLimitedTxn implements KvTxn {
@@ -37,7 +38,7 @@ export class SizeLimitedTxn implements KvTxn {
    * a refused write (too large, or read-only) leaves the transaction as it was.
    */
   private write(key: Bytes, size: number, apply: () => void): void {
-    const k = Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
+    const k = keyString(key);
     const total = this.total - (this.sizes.get(k) ?? 0) + size;
     if (total > MAX_TRANSACTION_BYTES) throw new TransactionTooLarge(total);
     apply();
