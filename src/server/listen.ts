@@ -66,11 +66,15 @@ export function listen(handler: Handler, opts: ListenOptions): Promise<RunningSe
   const h1Active = new Map<net.Socket, number>();
   h1.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     const socket = req.socket;
-    h1Active.set(socket, (h1Active.get(socket) ?? 0) + 1);
+    // Only sockets still open are tracked: a response may close after its socket did, and
+    // putting the socket back then would keep it in the map for the life of the server.
+    const count = h1Active.get(socket);
+    if (count !== undefined) h1Active.set(socket, count + 1);
     res.once('close', () => {
-      const n = (h1Active.get(socket) ?? 1) - 1;
-      h1Active.set(socket, n);
-      if (closing && n === 0) socket.end();
+      const left = h1Active.get(socket);
+      if (left === undefined) return;
+      h1Active.set(socket, left - 1);
+      if (closing && left - 1 === 0) socket.end();
     });
     if (closing) res.setHeader('connection', 'close');
     onRequest(req, res);
