@@ -112,9 +112,17 @@ const invalidReceiver = (method: string, reason: string): QueryError =>
 async function checkCanWatch(ctx: EvalContext, source: Source): Promise<void> {
   const model = ctx.model as ModelTxnImpl;
   if (source.kind !== 'single') return checkIndexRead(model, source.set.coll);
+  const denied = () => new QueryError('permission_denied', 'Insufficient privileges to create a stream on the source document.');
   const read = await model.readDoc(source.doc);
-  if ('cause' in read && read.cause === 'permission denied') {
-    throw new QueryError('permission_denied', 'Insufficient privileges to create a stream on the source document.');
+  if (!('cause' in read)) return;
+  if (read.cause === 'permission denied') throw denied();
+  // A document that does not exist (yet) has no version to judge: ask for the collection-level
+  // read privilege instead, so a caller without any never watches the collection's ids.
+  try {
+    await checkIndexRead(model, source.doc.coll);
+  } catch (e) {
+    if (e instanceof QueryError && e.code === 'permission_denied') throw denied();
+    throw e;
   }
 }
 

@@ -191,6 +191,11 @@ export const area: ConformanceArea = {
       name: 'Set.single: the read predicate is evaluated', query: 'Set.single(Foo.byId(1)).eventSource()', secret: '@role/OddRead',
       error: { code: 'permission_denied', message: 'Insufficient privileges to create a stream on the source document.' }, source: `${VS} (SingletonSet checkReadPermission)`,
     },
+    {
+      name: 'Set.single of a missing document needs a read privilege', query: 'Set.single(Foo.byId(999)).eventSource()', secret: '@role/NoPriv',
+      error: { code: 'permission_denied', message: 'Insufficient privileges to create a stream on the source document.' }, source: `${VS} (SingletonSet checkReadPermission)`,
+    },
+    streams('Set.single of a missing document with a read privilege', 'Set.single(Foo.byId(999)).eventSource()', `${VS} (SingletonSet)`, '@role/OddRead'),
     streams('all(): a read predicate is not evaluated', 'Foo.all().eventSource()', `${VS} (checkReadCollectionPermission)`, '@role/OddRead'),
     streams('Set.single: a readable document', 'Set.single(Foo.byId(1)).eventSource()', `${ABAC}`, 'server-readonly'),
   ],
