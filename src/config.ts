@@ -25,6 +25,8 @@ export interface ServerConfig {
   readonly clientConcurrency?: number;
   /** Timeouts and caps of the HTTP transport. */
   readonly limits: TransportLimits;
+  /** An idle event stream re-checks its secret and sends a status event this often (ms). */
+  readonly streamStatusIntervalMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -49,6 +51,9 @@ Options (environment variable in brackets):
                              (default 512)
   --client-concurrency <n>   requests one client address may run at once
                              [QUERY_CLIENT_CONCURRENCY] (default: the number of cores)
+  --stream-status-interval-ms <n>
+                             an idle event stream re-checks its secret and sends a status
+                             event this often [STREAM_STATUS_INTERVAL_MS] (default 300000)
 
 Transport limits (see README, "Transport limits"):
   --sniff-timeout-ms <n>     first bytes of a new connection [SNIFF_TIMEOUT_MS] (default 10000)
@@ -115,7 +120,7 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
     const eq = arg.indexOf('=');
     const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
     let value: string | undefined = eq < 0 ? undefined : arg.slice(eq + 1);
-    if (!['host', 'port', 'data', 'storage', 'root-secret', 'root-secret-hash', 'bcrypt-cost', 'workers', 'worker-memory-mb', 'client-concurrency'].includes(name)
+    if (!['host', 'port', 'data', 'storage', 'root-secret', 'root-secret-hash', 'bcrypt-cost', 'workers', 'worker-memory-mb', 'client-concurrency', 'stream-status-interval-ms'].includes(name)
       && !LIMIT_OPTIONS.some((o) => o.flag === name)) {
       throw new ConfigError(`unknown option '--${name}'`);
     }
@@ -141,6 +146,7 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
   const workers = last('workers') ?? nonEmpty(env.QUERY_WORKERS);
   const workerMemory = last('worker-memory-mb') ?? nonEmpty(env.QUERY_WORKER_MEMORY_MB);
   const clientConcurrency = last('client-concurrency') ?? nonEmpty(env.QUERY_CLIENT_CONCURRENCY);
+  const statusInterval = last('stream-status-interval-ms') ?? nonEmpty(env.STREAM_STATUS_INTERVAL_MS);
   return {
     host: last('host') ?? nonEmpty(env.HOST) ?? DEFAULTS.host,
     port: port === undefined ? DEFAULTS.port : parseIntOption('port', port, 0, 65535),
@@ -153,6 +159,7 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
     workerMemoryMb: workerMemory === undefined ? DEFAULTS.workerMemoryMb : parseIntOption('worker-memory-mb', workerMemory, 64, 65536),
     clientConcurrency: clientConcurrency === undefined ? undefined : parseIntOption('client-concurrency', clientConcurrency, 1, 256),
     limits: parseLimits(last, env),
+    streamStatusIntervalMs: statusInterval === undefined ? 300_000 : parseIntOption('stream-status-interval-ms', statusInterval, 100, 14 * 60_000),
   };
 }
 

@@ -14,7 +14,10 @@ import { setPasswordCost } from './auth/passwords';
 import type { QueryHandlers } from './exec/handlers';
 import { WorkerPool } from './exec/pool/worker-pool';
 import { createPooledHandlers } from './exec/pool/pooled-handlers';
-import type { KvEngine } from './storage/kv';
+import type { KvEngine, WatchedEngine } from './storage/kv';
+import { StreamHub } from './streams/stream-hub';
+import { createJobRunner } from './streams/job-runner';
+import { createFeedEndpoint, createStreamEndpoint } from './streams/endpoints';
 
 // Regular expressions in queries are untrusted: past a bound on backtracking, V8 re-runs them
 // on its linear-time engine (patterns it supports: no backreferences or lookaround), so
@@ -46,12 +49,20 @@ function queryRuntime(config: ServerConfig, engine: KvEngine): QueryRuntime {
   return { handlers: createPooledHandlers(pool), close: () => pool.close() };
 }
 
+/** /stream/1 and /feed/1: their jobs run where queries run (the `events` route of the runtime). */
+function eventRoutes(config: ServerConfig, engine: WatchedEngine, handlers: QueryHandlers) {
+  const runJob = createJobRunner(handlers.events);
+  const hub = new StreamHub({ engine, runJob, statusIntervalMs: config.streamStatusIntervalMs });
+  return { hub, stream: createStreamEndpoint(hub), feed: createFeedEndpoint({ engine, runJob }) };
+}
+
 async function start(config: ServerConfig): Promise<void> {
   setPasswordCost(config.bcryptCost);
   const engine = await openStorage(config.storageUrl !== undefined ? { url: config.storageUrl } : { dataDir: config.dataDir });
   const runtime = queryRuntime(config, engine);
   const { query, schema, v4 } = runtime.handlers;
-  const server = await listen(createApp({ routes: { query, schema, v4 } }), { port: config.port, host: config.host, limits: config.limits });
+  const { stream, feed, hub } = eventRoutes(config, engine, runtime.handlers);
+  const server = await listen(createApp({ routes: { query, schema, v4, stream, feed } }), { port: config.port, host: config.host, limits: config.limits });
   const stopSweeper = startHistorySweeper(engine);
   const storage = config.storageUrl !== undefined ? `postgres ${redactUrl(config.storageUrl)}` : `sqlite ${config.dataDir}`;
   const isolation = config.workers === 0 ? 'in the main thread (no isolation)' : `in up to ${config.workers} worker threads`;
@@ -63,6 +74,7 @@ async function start(config: ServerConfig): Promise<void> {
     stopping = true;
     console.log(`${signal} received, shutting down`);
     stopSweeper();
+    hub.close();
     server.close()
       .then(() => runtime.close())
       .then(() => engine.close())
