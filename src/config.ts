@@ -25,6 +25,8 @@ export interface ServerConfig {
   readonly clientConcurrency?: number;
   /** Timeouts and caps of the HTTP transport. */
   readonly limits: TransportLimits;
+  /** GET /metrics without the root secret. */
+  readonly publicMetrics: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -49,6 +51,8 @@ Options (environment variable in brackets):
                              (default 512)
   --client-concurrency <n>   requests one client address may run at once
                              [QUERY_CLIENT_CONCURRENCY] (default: the number of cores)
+  --public-metrics           serve GET /metrics without the root secret [PUBLIC_METRICS=true]
+                             (default: it needs Authorization: Bearer <root secret>)
 
 Transport limits (see README, "Transport limits"):
   --sniff-timeout-ms <n>     first bytes of a new connection [SNIFF_TIMEOUT_MS] (default 10000)
@@ -111,11 +115,15 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--help' || arg === '-h') return 'help';
+    if (arg === '--public-metrics') {
+      opts.set('public-metrics', ['true']);
+      continue;
+    }
     if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument '${arg}'`);
     const eq = arg.indexOf('=');
     const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
     let value: string | undefined = eq < 0 ? undefined : arg.slice(eq + 1);
-    if (!['host', 'port', 'data', 'storage', 'root-secret', 'root-secret-hash', 'bcrypt-cost', 'workers', 'worker-memory-mb', 'client-concurrency'].includes(name)
+    if (!['host', 'port', 'data', 'storage', 'root-secret', 'root-secret-hash', 'bcrypt-cost', 'workers', 'worker-memory-mb', 'client-concurrency', 'public-metrics'].includes(name)
       && !LIMIT_OPTIONS.some((o) => o.flag === name)) {
       throw new ConfigError(`unknown option '--${name}'`);
     }
@@ -153,7 +161,14 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
     workerMemoryMb: workerMemory === undefined ? DEFAULTS.workerMemoryMb : parseIntOption('worker-memory-mb', workerMemory, 64, 65536),
     clientConcurrency: clientConcurrency === undefined ? undefined : parseIntOption('client-concurrency', clientConcurrency, 1, 256),
     limits: parseLimits(last, env),
+    publicMetrics: parseBoolean('PUBLIC_METRICS', last('public-metrics') ?? nonEmpty(env.PUBLIC_METRICS)),
   };
+}
+
+function parseBoolean(name: string, v: string | undefined): boolean {
+  if (v === undefined || v === 'false' || v === '0') return false;
+  if (v === 'true' || v === '1') return true;
+  throw new ConfigError(`${name} must be true or false, got '${v}'`);
 }
 
 function parseLimits(last: (name: string) => string | undefined, env: Env): TransportLimits {

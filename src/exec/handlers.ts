@@ -10,6 +10,7 @@ import { createV4Service } from '../v4/run';
 import { createQueryEndpoint } from '../server/query-endpoint';
 import { createQueryService } from './run-query';
 import type { RouteKind } from './pool/protocol';
+import { withV4Report } from './v4-report';
 
 export type QueryHandlers = Readonly<Record<RouteKind, Handler>>;
 
@@ -22,6 +23,6 @@ export function createQueryHandlers(opts: HandlerOptions): QueryHandlers {
   return {
     query: createQueryEndpoint(createQueryService(opts)),
     schema: createSchemaEndpoint(opts),
-    v4: createV4Endpoint(createV4Service(opts)),
+    v4: withV4Report(createV4Endpoint(createV4Service(opts))),
   };
 }

@@ -26,6 +26,19 @@ export interface ServerResponse {
   readonly status: number;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: ResponseBody;
+  /** For the server's own metrics; never sent to the client. */
+  readonly report?: ResponseReport;
+}
+
+/**
+ * What a response tells the server's metrics (src/server/metrics), set where the response is
+ * built so that nobody parses bodies to count: a query worker sends it back with the response.
+ */
+export interface ResponseReport {
+  /** The Fauna error code of an error response. */
+  readonly errorCode?: string;
+  /** The stats of a query that ran. */
+  readonly ops?: { readonly compute: number; readonly read: number; readonly write: number };
 }
 
 export type Handler = (req: ServerRequest) => Promise<ServerResponse>;
