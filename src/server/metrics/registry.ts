@@ -122,6 +122,12 @@ export function createServerMetrics(sources: MetricsSources): ServerMetrics {
   const requestChildren = new Map<string, Counter.Internal>();
   const errorChildren = new Map<string, Counter.Internal>();
   const codes = new Set<string>();
+  const codeLabel = (code: string): string => {
+    if (codes.has(code)) return code;
+    if (codes.size >= MAX_CODES) return 'other';
+    codes.add(code);
+    return code;
+  };
   const child = (cache: Map<string, Counter.Internal>, counter: Counter, route: string, label: string): Counter.Internal => {
     const key = `${route} ${label}`;
     let c = cache.get(key);
@@ -136,11 +142,8 @@ export function createServerMetrics(sources: MetricsSources): ServerMetrics {
     child(requestChildren, requests, route, String(res.status)).inc();
     durationOf.get(route)!.observe(seconds);
     const report = res.report;
-    let code = report?.errorCode;
-    if (code !== undefined) {
-      if (!codes.has(code)) code = codes.size < MAX_CODES ? (codes.add(code), code) : 'other';
-      child(errorChildren, errors, route, code).inc();
-    }
+    const code = report?.errorCode === undefined ? undefined : codeLabel(report.errorCode);
+    if (code !== undefined) child(errorChildren, errors, route, code).inc();
     const ops = report?.ops;
     if (ops !== undefined) {
       if (ops.compute > 0) computeOps.inc(ops.compute);

@@ -35,7 +35,10 @@ export function storageSize(spec: StorageSizeSpec, now: () => number = Date.now)
         // Loaded only for PostgreSQL; one connection, dropped when idle between samples.
         // eslint-disable-next-line @typescript-eslint/no-var-requires
         const { Pool: PgPool } = require('pg') as typeof import('pg');
-        pool = new PgPool({ connectionString: spec.url, max: 1, idleTimeoutMillis: 30_000 });
+        // Bounded waits: a scrape must not hang on an unreachable database.
+        pool = new PgPool({
+          connectionString: spec.url, max: 1, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 2_000, statement_timeout: 2_000,
+        });
         pool.on('error', () => { /* an idle connection broke; the next read reconnects */ });
       }
       const r = await pool.query<{ n: string }>("SELECT pg_total_relation_size('kv')::text AS n");
@@ -44,12 +47,22 @@ export function storageSize(spec: StorageSizeSpec, now: () => number = Date.now)
   let value = 0;
   let readAt = -Infinity;
   let inFlight: Promise<number> | undefined;
+  let failing = false;
   return {
     read(): Promise<number> {
       if (now() - readAt < STORAGE_SIZE_TTL_MS) return Promise.resolve(value);
       inFlight ??= measure().then(
-        (n) => { value = n; return n; },
-        () => value,
+        (n) => {
+          value = n;
+          failing = false;
+          return n;
+        },
+        (e: unknown) => {
+          // Said once per run of failures, not at every sample.
+          if (!failing) console.error(`metrics: cannot read the storage size: ${e instanceof Error ? e.message : String(e)}`);
+          failing = true;
+          return value;
+        },
       ).finally(() => {
         readAt = now();
         inFlight = undefined;
