@@ -9,6 +9,7 @@ import { createV4Endpoint } from '../v4/endpoint';
 import { createV4Service } from '../v4/run';
 import { createQueryEndpoint } from '../server/query-endpoint';
 import { createQueryService } from './run-query';
+import { createEventsHandler } from '../streams/events-service';
 import type { RouteKind } from './pool/protocol';
 import { withV4Report } from './v4-report';
 
@@ -24,5 +25,6 @@ export function createQueryHandlers(opts: HandlerOptions): QueryHandlers {
     query: createQueryEndpoint(createQueryService(opts)),
     schema: createSchemaEndpoint(opts),
     v4: withV4Report(createV4Endpoint(createV4Service(opts))),
+    events: createEventsHandler(opts),
   };
 }

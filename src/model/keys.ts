@@ -64,3 +64,16 @@ export const databasePrefix = (db: DbId) => encodeKey([db]);
 export const expiryKey = (ttlNs: bigint, db: DbId, collId: number, docId: bigint) =>
   encodeKey(['g', 'ttl', ttlNs, db, collId, docId]);
 export const expiryPrefix = () => encodeKey(['g', 'ttl']);
+
+// The change log (event streams and feeds, src/streams): one key per document a transaction
+// wrote, in transaction-time order per collection, so that a stream reads the writes after
+// its cursor as one range:
+//   ['ev', db, collId, ts, docId]   → empty
+// Several writes of one document in one transaction leave one key (the net change). Retained
+// like history (the history sweep removes entries outside the collection's window).
+export const changeKey = (db: DbId, collId: number, ts: bigint, docId: bigint) => encodeKey(['ev', db, collId, ts, docId]);
+export const changeCollPrefix = (db: DbId, collId: number) => encodeKey(['ev', db, collId]);
+/** Entries of a collection written strictly before `ts`. */
+export const changeCollBound = (db: DbId, collId: number, ts: bigint) => encodeKey(['ev', db, collId, ts]);
+/** Every change-log key starts with these bytes (the encoded part 'ev'). */
+export const CHANGE_LOG_PREFIX: Uint8Array = encodeKey(['ev']);

@@ -10,7 +10,7 @@ import { QueryError } from '../fql/errors';
 import { decodeFields, encodeFields, fromBytes, toBytes } from './codec';
 import {
   DbId, collIdAllocatorKey, docKey, docPrefix, prefixEnd, schemaKey, schemaPrefix,
-  schemaVersionKey, versionKey, gcKey,
+  schemaVersionKey, versionKey, gcKey, changeKey,
 } from './keys';
 import { isBuiltinModule } from '../fql/stdlib/registry';
 import { decodeKey } from '../storage/tuple';
@@ -286,6 +286,7 @@ export class ModelTxnImpl implements ModelTxn {
     const bytes = toBytes(stored);
     this.kv.put(docKey(this.db, def.id, docId), bytes);
     this.kv.put(versionKey(this.db, def.id, docId, this.kv.ts), bytes);
+    this.kv.put(changeKey(this.db, def.id, this.kv.ts, docId), EMPTY);
     const doc: DocData = { coll: def.name, id, ts: this.kv.ts, ttl, data };
     this.docCache.set(this.docCacheKey(def.name, id), doc);
     return doc;
@@ -299,6 +300,7 @@ export class ModelTxnImpl implements ModelTxn {
     // Once the older versions are gone the deletion marker says nothing a missing version
     // would not: it goes with them.
     this.kv.put(gcKey(this.db, def.id, this.kv.ts, docId, this.kv.ts), EMPTY);
+    this.kv.put(changeKey(this.db, def.id, this.kv.ts, docId), EMPTY);
     this.docCache.set(this.docCacheKey(def.name, id), MISSING);
   }
 

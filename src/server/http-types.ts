@@ -26,6 +26,11 @@ export interface ServerResponse {
   readonly status: number;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: ResponseBody;
+  /**
+   * Streaming bodies: aborting it drops the response at once, even while a write waits for a
+   * client that stopped reading (a stream whose buffer overflowed).
+   */
+  readonly cancel?: AbortSignal;
   /** For the server's own metrics; never sent to the client. */
   readonly report?: ResponseReport;
 }

@@ -70,10 +70,11 @@ export function toServerRequest(
   };
 }
 
-function waitDrainOrClose(res: NodeResponse): Promise<void> {
+function waitDrainOrClose(res: NodeResponse, cancel: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
     res.once('drain', resolve);
     res.once('close', resolve);
+    cancel?.addEventListener('abort', () => resolve(), { once: true });
   });
 }
 
@@ -95,15 +96,17 @@ export async function writeResponse(req: ServerRequest, res: NodeResponse, out: 
     return;
   }
   const it = body[Symbol.asyncIterator]();
+  const cancelled = () => out.cancel?.aborted === true;
   try {
-    while (!req.signal.aborted) {
+    while (!req.signal.aborted && !cancelled()) {
       const next = await it.next();
-      if (next.done || req.signal.aborted) break;
-      if (!res.write(next.value)) await waitDrainOrClose(res);
+      if (next.done || req.signal.aborted || cancelled()) break;
+      if (!res.write(next.value)) await waitDrainOrClose(res, out.cancel);
     }
   } finally {
-    if (req.signal.aborted) await it.return?.();
-    if (!res.writableEnded) res.end();
+    if (req.signal.aborted || cancelled()) await it.return?.();
+    if (cancelled() && res.destroy) res.destroy();
+    else if (!res.writableEnded) res.end();
   }
 }
 

@@ -62,6 +62,34 @@ export interface KvEngine {
   close(): Promise<void>;
 }
 
+/** What one commit wrote under a watched prefix. */
+export interface CommitNotice {
+  readonly ts: bigint;
+  /** The written keys under the prefix; undefined when too many to report (treat as "anything"). */
+  readonly keys?: readonly Bytes[];
+}
+
+/**
+ * Commit notifications and the stable point, for event streams and feeds (src/streams). Only the
+ * engines a server opens itself have them (not a query worker's remote engine).
+ */
+export interface CommitWatch {
+  /**
+   * Calls `listener` after every commit that wrote keys starting with `prefix` — by this process
+   * or, on a shared engine, by any process — once the commit is durable and visible. Returns a
+   * function that stops watching.
+   */
+  watchCommits(prefix: Bytes, listener: (n: CommitNotice) => void): () => void;
+  /**
+   * A time S such that no transaction with a ts ≤ S can still commit, and every one that did is
+   * visible to transactions begun from now on. Reading history up to S therefore never misses
+   * a write that commits later (a cursor may safely advance to S).
+   */
+  stableTs(): Promise<bigint>;
+}
+
+export type WatchedEngine = KvEngine & CommitWatch;
+
 /** A serialization conflict; the caller may retry the whole transaction. */
 export class KvConflictError extends Error {
   constructor(readonly detail: string = 'concurrent modification') {

@@ -1,6 +1,6 @@
 // Chooses the storage engine for a server: a data directory → embedded SQLite, a postgres:// or
 // postgresql:// URL → PostgreSQL.
-import type { KvEngine } from './kv';
+import type { WatchedEngine } from './kv';
 import { openPostgres, raisePostgresClockFloor, type PostgresOptions } from './postgres/engine';
 import { openSqlite, raiseSqliteClockFloor } from './sqlite/engine';
 
@@ -12,7 +12,7 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url);
 }
 
-export async function openStorage(spec: StorageSpec): Promise<KvEngine> {
+export async function openStorage(spec: StorageSpec): Promise<WatchedEngine> {
   if ('dataDir' in spec) return openSqlite(spec.dataDir);
   if (!isPostgresUrl(spec.url)) {
     throw new Error('unsupported storage URL: expected a postgres:// or postgresql:// URL');

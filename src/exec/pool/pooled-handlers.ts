@@ -22,6 +22,9 @@ function timeoutOf(parse: (v: string | undefined) => number, v: string | undefin
   }
 }
 
+/** Bound on one stream job; feeds send their client's timeout (`x-job-timeout-ms`, set only by the coordinator). */
+export const EVENTS_JOB_TIMEOUT_MS = 30_000;
+
 const OUT_OF_MEMORY = 'The query was stopped: it exceeded the memory available to one query.';
 const OVERLOADED = 'Too many requests are waiting to run; try again later.';
 
@@ -67,5 +70,11 @@ export function createPooledHandlers(pool: WorkerPool): QueryHandlers {
     }),
     v4: route('v4', (req) => ({ timeoutMs: timeoutOf(parseQueryTimeout, req.headers['x-query-timeout']), failure: v4Failure })),
     schema: route('schema', () => ({ timeoutMs: SCHEMA_TIMEOUT_MS, failure: schemaFailure })),
+    // Internal jobs of streams and feeds: the job's own deadline; failures are reported in the
+    // job's answer format (src/streams/job-runner.ts).
+    events: (req) => pool.run({
+      route: 'events', req, deadline: req.receivedAt + (Number(req.headers['x-job-timeout-ms']) || EVENTS_JOB_TIMEOUT_MS), client: clientOf(req),
+      failure: (f) => jsonResponse(200, JSON.stringify({ kind: 'failed', failure: f.kind, elapsedMs: f.elapsedMs })),
+    }),
   };
 }

@@ -6,7 +6,8 @@ import type { Bytes } from '../../storage/kv';
 import type { ResponseReport } from '../../server/http-types';
 
 /** Which endpoint a request is for; the coordinator routes by path. */
-export type RouteKind = 'query' | 'schema' | 'v4';
+/** `events`: jobs of event streams and feeds (src/streams), dispatched only by the coordinator. */
+export type RouteKind = 'query' | 'schema' | 'v4' | 'events';
 
 /** A request as a worker receives it. */
 export interface RequestMessage {

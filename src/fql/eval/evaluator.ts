@@ -27,6 +27,7 @@ import { templatesIn } from './lambda-source';
 import { checkpoint, resolveName, type EvalState } from './state';
 import { checkStringSize } from '../limits';
 import { mapSet } from './sets/combinators';
+import { layerEventSource } from './sets/event-source-layers';
 
 /** Marks an optional chain (`a?.b.c`) that met a null and skips the rest of the chain. */
 const SHORT: unique symbol = Symbol('short-circuit');
@@ -412,7 +413,7 @@ export class Evaluator {
 
   private async projection(e: Projection, scope: Scope | null): Promise<Value> {
     const v = await this.evalExpr(e.object, scope);
-    if (v.t === 'set') return this.projectSet(v, e.fields, e.span, scope);
+    if (v.t === 'set' || v.t === 'eventsource') return this.projectSource(v, e.fields, e.span, scope);
     return this.project(v, e.fields, scope);
   }
 
@@ -439,7 +440,7 @@ export class Evaluator {
         for (const x of v.v) out.push(await this.project(x, fields, scope));
         return arr(out);
       }
-      case 'set': return this.projectSet(v, fields, undefined, scope);
+      case 'set': case 'eventsource': return this.projectSource(v, fields, undefined, scope);
       default: return v;
     }
   }
@@ -451,9 +452,18 @@ export class Evaluator {
 
   /**
    * A projection over a set is a lazy map whose function is the projection itself, written as
-   * a lambda so that cursors can carry it: `(__projected) => __projected { ...fields }`.
+   * a lambda so that cursors can carry it: `(__projected) => __projected { ...fields }`. Over an
+   * event source it maps the source's set the same way (core EventSourcePrototype map).
    */
-  private projectSet(v: Extract<Value, { t: 'set' }>, fields: readonly ProjectionField[], span: Span | undefined, scope: Scope | null): Value {
+  private async projectSource(
+    v: Extract<Value, { t: 'set' | 'eventsource' }>, fields: readonly ProjectionField[], span: Span | undefined, scope: Scope | null,
+  ): Promise<Value> {
+    const fn = this.projectionFn(fields, span, scope);
+    if (v.t === 'eventsource') return layerEventSource(v, (inner) => mapSet(inner, fn, this.ctx.snapshotTs));
+    return { t: 'set', set: mapSet(v.set, fn, this.ctx.snapshotTs) };
+  }
+
+  private projectionFn(fields: readonly ProjectionField[], span: Span | undefined, scope: Scope | null): FunctionV {
     const at = span ?? { start: 0, end: 0 };
     const body: Projection = { kind: 'projection', object: { kind: 'ident', name: PROJECTED, span: at }, fields, span: at };
     const fn: LambdaFn = {
@@ -465,7 +475,7 @@ export class Evaluator {
       source: `(${PROJECTED}) => ${PROJECTED} ${projectionText(fields, this.sourceOf(scope))}`,
       span,
     };
-    return { t: 'set', set: mapSet(v.set, { t: 'function', fn }, this.ctx.snapshotTs) };
+    return { t: 'function', fn };
   }
 }
 

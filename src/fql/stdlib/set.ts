@@ -12,7 +12,7 @@ import { invalidArgType, invalidBounds, invalidType } from '../eval/failures';
 import { noSuchElement } from '../eval/nulls';
 import { collectOrderings } from '../eval/ordering';
 import { loopCheckpoint } from '../eval/state';
-import { ArraySet, SequenceSet } from '../eval/sets/array-set';
+import { ArraySet, SequenceSet, SingleSet } from '../eval/sets/array-set';
 import {
   ConcatSet, DistinctSet, DropSet, FlatMapSet, MapSet, OrderSet, PagedSet, TakeSet, WhereSet,
   materialize, reverseSet,
@@ -189,7 +189,7 @@ function cursorText(v: Value): string {
 
 defineModule('Set');
 defineMethods('module:Set', {
-  single: method(sig([param('element', ANY)], (_ctx, _self, [v]) => wrap(new ArraySet([v])))),
+  single: method(sig([param('element', ANY)], (_ctx, _self, [v]) => wrap(new SingleSet(v)))),
   sequence: method(sig([param('from', INT), param('until', INT)], (_ctx, _self, [from, until]) => wrap(new SequenceSet(from, until)))),
   paginate: {
     arity: [1, 2],

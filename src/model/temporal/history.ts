@@ -8,7 +8,10 @@ import type { KvEngine, KvTxn } from '../../storage/kv';
 import { KvConflictError } from '../../storage/kv';
 import { decodeKey, encodeKey } from '../../storage/tuple';
 import { decodeFields, decodeValue, fromBytes } from '../codec';
-import { gcCollBound, gcCollPrefix, gcRootPrefix, prefixEnd, schemaPrefix, versionKey, versionPrefix, type DbId } from '../keys';
+import {
+  CHANGE_LOG_PREFIX, changeCollBound, changeCollPrefix, gcCollBound, gcCollPrefix, gcRootPrefix, prefixEnd, schemaPrefix,
+  versionKey, versionPrefix, type DbId,
+} from '../keys';
 import { defineHistoricalReader, type CollectionDef, type ModelTxnImpl } from '../model-txn';
 import type { DocData } from '../model-api';
 import { sweepExpired } from './expiry';
@@ -31,6 +34,18 @@ export async function readVersionAt(txn: ModelTxnImpl, def: CollectionDef, id: s
 defineHistoricalReader(readVersionAt);
 
 const US_PER_DAY = 86_400n * 1_000_000n;
+
+/**
+ * History every collection keeps beyond its `history_days`, even with 0: event streams and
+ * feeds replay from a cursor up to this far back (docs "learn/streaming": history_days plus
+ * 15 minutes; core `Collection.MVTOffset`). src/streams checks start times against the same bound.
+ */
+export const EVENT_WINDOW_US = 15n * 60n * 1_000_000n;
+
+/** The oldest time a collection keeping `days` of history can still be read at, as of `nowUs`. */
+export function historyCutoff(nowUs: bigint, days: number): bigint {
+  return nowUs - BigInt(Math.max(0, Math.trunc(days))) * US_PER_DAY - EVENT_WINDOW_US;
+}
 const SWEEP_BATCH = 1000;
 
 /** Collection ids and their retention in days, from the Collection definitions of `db`. */
@@ -81,9 +96,63 @@ export async function sweepHistory(engine: KvEngine, nowUs: bigint, onlyDb?: DbI
     }
     if (!next || (onlyDb !== undefined && db !== onlyDb)) return removed;
     const keepDays = days!.get(collId);
-    const cutoff = keepDays === undefined ? nowUs : nowUs - BigInt(Math.trunc(keepDays)) * US_PER_DAY;
+    const cutoff = keepDays === undefined ? nowUs : historyCutoff(nowUs, keepDays);
     removed += await sweepCollection(engine, db, collId, cutoff);
     cursor = prefixEnd(gcCollPrefix(db, collId));
+  }
+}
+
+/**
+ * Delete change-log entries (src/model/keys.ts `changeKey`) older than their collection's
+ * window, collection by collection, as the version sweep does. Returns the number removed.
+ */
+export async function sweepChangeLog(engine: KvEngine, nowUs: bigint): Promise<number> {
+  const rootEnd = prefixEnd(CHANGE_LOG_PREFIX);
+  const retention = new Map<DbId, Map<number, number>>();
+  let cursor: Uint8Array = CHANGE_LOG_PREFIX;
+  let removed = 0;
+  for (;;) {
+    const probe = await engine.begin({ readOnly: true });
+    let db: DbId | undefined;
+    let collId = 0;
+    let days: Map<number, number> | undefined;
+    try {
+      const rows = await probe.scan({ start: cursor, end: rootEnd, limit: 1 });
+      if (rows.length > 0) {
+        const parts = decodeKey(rows[0].key);
+        db = parts[1] as number;
+        collId = parts[2] as number;
+        days = retention.get(db);
+        if (!days) retention.set(db, (days = new Map((await retentions(probe, db)).map((r) => [r.id, r.days]))));
+      }
+    } finally {
+      await probe.rollback();
+    }
+    if (db === undefined) return removed;
+    const keepDays = days!.get(collId);
+    // A collection that is gone keeps nothing.
+    const cutoff = keepDays === undefined ? nowUs + 1n : historyCutoff(nowUs, keepDays);
+    removed += await deleteRange(engine, changeCollPrefix(db, collId), changeCollBound(db, collId, cutoff));
+    cursor = prefixEnd(changeCollPrefix(db, collId));
+  }
+}
+
+/** Delete the keys in [start, end) in batches; stops quietly when a writer races a batch. */
+async function deleteRange(engine: KvEngine, start: Uint8Array, end: Uint8Array): Promise<number> {
+  let removed = 0;
+  for (;;) {
+    const txn = await engine.begin();
+    try {
+      const rows = await txn.scan({ start, end, limit: SWEEP_BATCH });
+      for (const r of rows) txn.delete(r.key);
+      await txn.commit();
+      removed += rows.length;
+      if (rows.length < SWEEP_BATCH) return removed;
+    } catch (e) {
+      await txn.rollback();
+      if (e instanceof KvConflictError) return removed;
+      throw e;
+    }
   }
 }
 
@@ -128,6 +197,7 @@ export function startHistorySweeper(engine: KvEngine, intervalMs = sweepInterval
     const nowUs = BigInt(Date.now()) * 1000n;
     sweepExpired(engine, nowUs * 1000n)
       .then(() => sweepHistory(engine, nowUs))
+      .then(() => sweepChangeLog(engine, nowUs))
       .catch((e) => process.stderr.write(`history sweep failed: ${(e as Error).message}\n`))
       .finally(() => { running = false; });
   }, intervalMs);

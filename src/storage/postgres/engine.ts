@@ -20,12 +20,15 @@
 // writes; a writer still running when it begins may have a lower ts yet be invisible to it, or
 // (if it commits before the first read) a higher ts and be visible. Both are concurrent with the
 // reader.
-import { Pool, type PoolClient, type QueryResult } from 'pg';
-import type { KvEngine } from '../kv';
+import { Client, Pool, type PoolClient, type QueryResult } from 'pg';
+import type { Bytes, CommitNotice, WatchedEngine } from '../kv';
+import { CommitWatchers } from '../commit-watchers';
 import { translatePgError } from './errors';
 import { Mutex } from './mutex';
 import { migrate } from './schema';
-import { BEGIN_READ, BEGIN_WRITE, LOCK_WRITER, RAISE_CLOCK_FLOOR, takeTimestampSql } from './sql';
+import {
+  BEGIN_READ, BEGIN_WRITE, COMMIT_CHANNEL, LOCK_WRITER, MAX_NOTIFY_PAYLOAD, RAISE_CLOCK_FLOOR, STABLE_TS, takeTimestampSql,
+} from './sql';
 import { PgTxn } from './txn';
 
 export interface PostgresOptions {
@@ -33,12 +36,60 @@ export interface PostgresOptions {
   readonly poolSize?: number;
 }
 
-class PostgresEngine implements KvEngine {
+class PostgresEngine implements WatchedEngine {
   readonly kind = 'postgres' as const;
   private readonly writers = new Mutex();
   private closed = false;
+  private readonly watchers = new CommitWatchers();
+  /** The connection that LISTENs for commit notifications, once something watches. */
+  private listener: Promise<Client> | undefined;
 
-  constructor(private readonly pool: Pool) {}
+  constructor(private readonly pool: Pool, private readonly url: string) {}
+
+  /**
+   * Commits are announced with NOTIFY inside the committing transaction (delivered only if it
+   * commits, to every process including this one), so a process hears every process's commits
+   * the same way. Payload: `<ts>|<hex key>,<hex key>…`, or `<ts>|*` when the keys do not fit.
+   * Only keys under locally watched prefixes are announced: every server process watches the same.
+   */
+  private notifySql = (txn: PgTxn): string | undefined => {
+    if (this.watchers.size === 0) return undefined;
+    const keys: string[] = [];
+    this.watchers.notifyFilter(txn.overlay.writes(), (k) => keys.push(Buffer.from(k).toString('hex')));
+    if (keys.length === 0) return undefined;
+    let payload = `${txn.ts}|${keys.join(',')}`;
+    if (payload.length > MAX_NOTIFY_PAYLOAD) payload = `${txn.ts}|*`;
+    // The payload is digits, hex, '|', ',' and '*': safe inside a literal.
+    return `SELECT pg_notify('${COMMIT_CHANNEL}', '${payload}')`;
+  };
+
+  watchCommits(prefix: Bytes, listener: (n: CommitNotice) => void): () => void {
+    this.listener ??= this.listen();
+    return this.watchers.add(prefix, listener);
+  }
+
+  private async listen(): Promise<Client> {
+    const client = new Client({ connectionString: this.url });
+    client.on('error', (e) => process.stderr.write(`commit listener connection failed: ${e.message}\n`));
+    client.on('notification', (msg) => {
+      if (msg.channel !== COMMIT_CHANNEL || msg.payload === undefined) return;
+      const bar = msg.payload.indexOf('|');
+      if (bar < 0) return;
+      const ts = BigInt(msg.payload.slice(0, bar));
+      const rest = msg.payload.slice(bar + 1);
+      const keys = rest === '*' ? undefined : rest.split(',').map((h) => new Uint8Array(Buffer.from(h, 'hex')));
+      this.watchers.notifyKeys(ts, keys);
+    });
+    await client.connect();
+    await client.query(`LISTEN ${COMMIT_CHANNEL}`);
+    return client;
+  }
+
+  /** Writers are serialized by the writer lock and take their ts under it (see above). */
+  async stableTs(): Promise<bigint> {
+    const results = (await this.pool.query(STABLE_TS)) as unknown as QueryResult<{ ts: string }>[];
+    return BigInt(results[1].rows[0].ts);
+  }
 
   async begin(opts?: { readonly readOnly?: boolean }): Promise<PgTxn> {
     if (this.closed) throw new Error('storage engine is closed');
@@ -52,7 +103,7 @@ class PostgresEngine implements KvEngine {
       const client = await this.pool.connect();
       // One round trip: lock (waiting for other processes' writers), ts, then the transaction.
       const ts = await this.takeTimestamp(client, `${LOCK_WRITER}; ${takeTimestampSql(BEGIN_WRITE)}`);
-      return PgTxn.writer(client, ts, unlock);
+      return PgTxn.writer(client, ts, unlock, this.notifySql);
     } catch (err) {
       unlock();
       throw err;
@@ -75,12 +126,15 @@ class PostgresEngine implements KvEngine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    const listener = this.listener;
+    this.listener = undefined;
+    if (listener) await listener.then((c) => c.end(), () => undefined);
     await this.pool.end();
   }
 }
 
 /** Connects to `url`, creates or migrates the tables, and returns the engine. */
-export async function openPostgres(url: string, opts: PostgresOptions = {}): Promise<KvEngine> {
+export async function openPostgres(url: string, opts: PostgresOptions = {}): Promise<WatchedEngine> {
   const pool = new Pool({ connectionString: url, max: opts.poolSize ?? 10 });
   // An idle pooled connection that breaks is dropped by the pool; without a listener the
   // 'error' event would crash the process.
@@ -91,7 +145,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     await pool.end();
     throw err;
   }
-  return new PostgresEngine(pool);
+  return new PostgresEngine(pool, url);
 }
 
 /** Makes every timestamp the database hands out from now on exceed `minTs`. */

@@ -63,3 +63,10 @@ export const LOCK_WRITER = `SELECT pg_advisory_lock(${WRITER_LOCK_KEY})`;
 export const UNLOCK_WRITER = `SELECT pg_advisory_unlock(${WRITER_LOCK_KEY})`;
 export const COMMIT_AND_UNLOCK_WRITER = `COMMIT; ${UNLOCK_WRITER}`;
 export const ROLLBACK_AND_UNLOCK_WRITER = `ROLLBACK; ${UNLOCK_WRITER}`;
+
+/** The channel commit notifications travel on between the processes sharing a database. */
+export const COMMIT_CHANNEL = 'fql_commits';
+/** NOTIFY payloads must stay under 8000 bytes. */
+export const MAX_NOTIFY_PAYLOAD = 7900;
+/** Waits for the running writer (if any) to end, then reads the clock (engine `stableTs`). */
+export const STABLE_TS = `SELECT pg_advisory_lock_shared(${WRITER_LOCK_KEY}); SELECT ts FROM kv_clock WHERE id = 1; SELECT pg_advisory_unlock_shared(${WRITER_LOCK_KEY})`;

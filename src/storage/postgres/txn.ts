@@ -26,6 +26,8 @@ export class PgTxn extends BufferedTxn implements KvTxn {
     readonly ts: bigint,
     private readonly writer: boolean,
     private readonly onEnd: () => void,
+    /** SQL to run inside the transaction just before COMMIT (the commit notification), if any. */
+    private readonly beforeCommit?: (txn: PgTxn) => string | undefined,
   ) {
     super();
   }
@@ -34,8 +36,8 @@ export class PgTxn extends BufferedTxn implements KvTxn {
     return this.writer;
   }
 
-  static writer(client: PoolClient, ts: bigint, onEnd: () => void): PgTxn {
-    return new PgTxn(client, ts, true, onEnd);
+  static writer(client: PoolClient, ts: bigint, onEnd: () => void, beforeCommit?: (txn: PgTxn) => string | undefined): PgTxn {
+    return new PgTxn(client, ts, true, onEnd, beforeCommit);
   }
 
   static reader(client: PoolClient, ts: bigint): PgTxn {
@@ -65,7 +67,8 @@ export class PgTxn extends BufferedTxn implements KvTxn {
     try {
       if (this.writer) {
         await this.flush();
-        await this.client.query(COMMIT_AND_UNLOCK_WRITER);
+        const notify = this.beforeCommit?.(this);
+        await this.client.query(notify === undefined ? COMMIT_AND_UNLOCK_WRITER : `${notify}; ${COMMIT_AND_UNLOCK_WRITER}`);
       } else {
         await this.client.query('COMMIT');
       }

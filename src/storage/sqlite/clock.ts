@@ -18,6 +18,11 @@ export class TimestampClock {
     this.highWater = persistedHighWater;
   }
 
+  /** The last timestamp handed out (the persisted mark's base before the first). */
+  get current(): bigint {
+    return this.last;
+  }
+
   next(): bigint {
     let ts = nowMicros();
     if (ts <= this.last) ts = this.last + 1n;

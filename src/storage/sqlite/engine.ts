@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { KvConflictError, type KvEngine } from '../kv';
+import { KvConflictError, type Bytes, type CommitNotice, type WatchedEngine } from '../kv';
+import { CommitWatchers } from '../commit-watchers';
 import type { OverlayEntry } from '../overlay';
 import { TimestampClock } from './clock';
 import { CommitLog } from './commit-log';
@@ -18,7 +19,7 @@ export interface SqliteOptions {
   readonly commitLogCapacity?: number;
 }
 
-class SqliteEngine implements KvEngine, TxnHost {
+class SqliteEngine implements WatchedEngine, TxnHost {
   readonly kind = 'sqlite' as const;
   readonly statements: Statements;
   private readonly clock: TimestampClock;
@@ -29,6 +30,7 @@ class SqliteEngine implements KvEngine, TxnHost {
   private readonly runningWriters = new Map<SqliteTxn, true>();
   private readonly applyWrites: (writes: Iterable<OverlayEntry>) => void;
   private closed = false;
+  private readonly watchers = new CommitWatchers();
 
   constructor(
     private readonly db: Database.Database,
@@ -64,9 +66,23 @@ class SqliteEngine implements KvEngine, TxnHost {
       if (writes.length > 0) this.applyWrites(txn.overlay.writes());
       const keepReads = !txn.reads.isEmpty && this.olderWriterRunning(txn);
       if (writes.length > 0 || keepReads) this.log.append(txn.ts, writes, keepReads ? txn.reads : undefined);
+      if (writes.length > 0 && this.watchers.size > 0) this.watchers.notify(txn.ts, txn.overlay.writes());
     } finally {
       this.release(txn);
     }
+  }
+
+  watchCommits(prefix: Bytes, listener: (n: CommitNotice) => void): () => void {
+    return this.watchers.add(prefix, listener);
+  }
+
+  /**
+   * Transactions commit in any order (optimistic), so the stable point is just below the oldest
+   * transaction that may still write, or the last ts handed out when none is running.
+   */
+  async stableTs(): Promise<bigint> {
+    const oldest = first(this.runningWriters);
+    return oldest === undefined ? this.clock.current : oldest.ts - 1n;
   }
 
   staleReads(txn: SqliteTxn): string | undefined {
@@ -99,7 +115,7 @@ function first<K>(map: Map<K, unknown>): K | undefined {
 }
 
 /** Opens (creating if needed) `<dataDir>/data.sqlite`. Fails if another process has it open. */
-export async function openSqlite(dataDir: string, opts: SqliteOptions = {}): Promise<KvEngine> {
+export async function openSqlite(dataDir: string, opts: SqliteOptions = {}): Promise<WatchedEngine> {
   const db = openMigrated(dataDir);
   try {
     return new SqliteEngine(db, opts);

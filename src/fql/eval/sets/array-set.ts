@@ -29,6 +29,21 @@ export class ArraySet implements FqlSet {
   }
 }
 
+/**
+ * `Set.single(x)`: an array set of one element that remembers it was made by `Set.single`, so
+ * that a single document can become an event source (core SingletonSet) and a cursor or token
+ * rebuilds it as such. Everything else about it is an array set's behaviour.
+ */
+export class SingleSet extends ArraySet {
+  constructor(readonly item: Value) {
+    super([item]);
+  }
+
+  override describe(): unknown {
+    return { src: 'single', item: serializeValue(this.item) };
+  }
+}
+
 export class SequenceSet implements FqlSet {
   readonly label: string;
   constructor(readonly from: number, readonly until: number) {

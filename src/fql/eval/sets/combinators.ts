@@ -9,7 +9,7 @@ import { invalidCursor, invalidType, valueTooLarge } from '../failures';
 import { callValue } from '../evaluate';
 import { checkDeadline, loopCheckpoint } from '../state';
 import { MAX_SET_ELEMENTS } from '../../limits';
-import { ArraySet, integerPosition } from './array-set';
+import { ArraySet, SingleSet, integerPosition } from './array-set';
 
 type Description = Record<string, unknown>;
 
@@ -227,6 +227,9 @@ interface Reversible extends FqlSet { reverse(): FqlSet }
 const isReversible = (s: FqlSet): s is Reversible => typeof (s as Partial<Reversible>).reverse === 'function';
 
 export function reverseSet(set: FqlSet): FqlSet {
+  // A reversed `Set.single` stays a reversed set, not a plain array set (as in core, where
+  // streaming it fails as reversed, not as an array set).
+  if (set instanceof SingleSet) return new ReverseSet(set);
   if (set instanceof ArraySet) return new ArraySet([...set.items].reverse());
   if (isReversible(set)) return set.reverse();
   return new ReverseSet(set);

@@ -3,7 +3,7 @@
 import type { EvalContext } from '../context';
 import type { FqlSet, FunctionV, SetElement, SetPosition } from '../../values/value';
 import { deserializeValue } from '../../values/serialize';
-import { ArraySet, SequenceSet } from './array-set';
+import { ArraySet, SequenceSet, SingleSet } from './array-set';
 // A cycle (paginate decodes cursors with decodeSet), harmless: only read when decoding.
 import { MAX_PAGE_SIZE } from './paginate';
 import {
@@ -35,6 +35,7 @@ export async function decodeSet(ctx: EvalContext, desc: unknown): Promise<FqlSet
     case 'array':
       if (!Array.isArray(d.items)) throw new SyntaxError('malformed array set');
       return new ArraySet(d.items.map(deserializeValue));
+    case 'single': return new SingleSet(deserializeValue(d.item));
     case 'sequence': return new SequenceSet(int(d.from, Number.MIN_SAFE_INTEGER), int(d.until, Number.MIN_SAFE_INTEGER));
     case 'where': return new WhereSet(await inner(), fn(d.fn), snapshotOf(d));
     case 'map': return new MapSet(await inner(), fn(d.fn), snapshotOf(d));

@@ -1,0 +1,276 @@
+// Deriving events from history (spec streams-feeds.md §4): for each transaction after a cursor
+// and each document it wrote (the change log, src/model/keys.ts `changeKey`), compare the
+// document before and after that transaction and decide add / update / remove / nothing, then
+// run the source's `where`/`map` steps as of the event's time and render the event. One code
+// path for stream replay, live stream batches and feed pages, so cursors and order agree.
+import { performance } from 'node:perf_hooks';
+import type { EvalContext } from '../fql/eval/context';
+import { QueryError, QueryTimeout } from '../fql/errors';
+import type { DocV, ObjectV, Value } from '../fql/values/value';
+import { callValue } from '../fql/eval/evaluate';
+import { truthy } from '../fql/eval/sets/combinators';
+import { compare } from '../fql/values/compare';
+import { materialize } from '../wire/materialize';
+import { encodeTagged } from '../wire/encode-tagged';
+import { decodeKey } from '../storage/tuple';
+import type { KvPair } from '../storage/kv';
+import { changeCollBound, changeKey, prefixEnd, versionKey, versionPrefix } from '../model/keys';
+import type { ModelTxnImpl } from '../model/model-txn';
+import type { DocData } from '../model/model-api';
+import { docView, fullDocView, valueAt } from '../model/definitions/doc-view';
+import { schemaOf } from '../model/definitions/schema';
+import { entryParts } from '../model/indexes/entries';
+import { readVersionAt } from '../model/temporal/history';
+import { compareCursors, encodeCursor, type EventCursor } from './cursor';
+import type { ResolvedSource } from './source';
+import type { FieldPath } from './token';
+
+export type EventType = 'add' | 'update' | 'remove';
+
+export interface EventStats {
+  read_ops: number;
+  storage_bytes_read: number;
+  compute_ops: number;
+  processing_time_ms: number;
+  rate_limits_hit: string[];
+}
+
+export interface EventPage {
+  /** Rendered events (compact JSON objects), in cursor order; an error event is last. */
+  readonly events: string[];
+  /** The cursor of the last event (for an error event: the failed event's position). */
+  readonly last?: EventCursor;
+  /** Whether another event exists after the last one returned (feeds' `has_next`). */
+  readonly more: boolean;
+  /** The page ended with an error event. */
+  readonly failed: boolean;
+  readonly stats: EventStats;
+}
+
+export interface ReadOptions {
+  /** Events strictly after this position… */
+  readonly after: EventCursor;
+  /** …in transactions at or before this time (the engine's stable point). */
+  readonly until: bigint;
+  /** At most this many events (the page may end earlier on an error or the soft deadline). */
+  readonly limit: number;
+  /** performance.now() time after which the page ends early with `more` (feeds: 95% of the timeout). */
+  readonly softDeadline?: number;
+}
+
+const SCAN_BATCH = 256;
+/** Writes while evaluating an event are refused (core FeedEndpoint). */
+export const EVENT_WRITES_MESSAGE = 'Writes are disallowed in change feeds requests.';
+
+export function emptyStats(): EventStats {
+  return { read_ops: 0, storage_bytes_read: 0, compute_ops: 0, processing_time_ms: 0, rate_limits_hit: [] };
+}
+
+export const statsJson = (s: EventStats): string => JSON.stringify(s);
+
+/** A candidate: document `id` was written by the transaction at `ts`. */
+interface Change { readonly ts: bigint; readonly id: bigint }
+
+/** The smallest key after `key` (tuple keys are prefix-free). */
+function keyAfter(key: Uint8Array): Uint8Array {
+  const out = new Uint8Array(key.length + 1);
+  out.set(key);
+  return out;
+}
+
+/** The writes after `after` up to `until`, in cursor order, read in batches. */
+async function* changes(model: ModelTxnImpl, src: ResolvedSource, after: EventCursor, until: bigint): AsyncIterable<Change> {
+  const db = model.db;
+  const collId = src.def.id;
+  if (src.docId !== undefined) {
+    yield* versionChanges(model, collId, src.docId, after, until);
+    return;
+  }
+  let start = after.ord === 'max' ? changeCollBound(db, collId, after.ts + 1n) : keyAfter(changeKey(db, collId, after.ts, after.ord));
+  const end = changeCollBound(db, collId, until + 1n);
+  for (;;) {
+    if (Buffer.compare(start, end) >= 0) return;
+    const rows: KvPair[] = await model.kv.scan({ start, end, limit: SCAN_BATCH });
+    for (const r of rows) {
+      const parts = decodeKey(r.key);
+      yield { ts: BigInt(parts[3] as bigint), id: BigInt(parts[4] as bigint) };
+    }
+    if (rows.length < SCAN_BATCH) return;
+    start = keyAfter(rows[rows.length - 1].key);
+  }
+}
+
+/** One document's writes (its versions, oldest first): the changes of a `Set.single` source. */
+async function* versionChanges(model: ModelTxnImpl, collId: number, docId: bigint, after: EventCursor, until: bigint): AsyncIterable<Change> {
+  // Versions are keyed by -ts: [key(until), key(after.ts)) holds after.ts < ts ≤ until; the
+  // document's own event at after.ts comes after the cursor only if its ordinal does.
+  const includeAfterTs = after.ord !== 'max' && docId > after.ord;
+  const start = versionKey(model.db, collId, docId, until);
+  let end = includeAfterTs ? prefixEnd(versionKey(model.db, collId, docId, after.ts)) : versionKey(model.db, collId, docId, after.ts);
+  const floor = versionPrefix(model.db, collId, docId);
+  if (Buffer.compare(start, floor) < 0) return;
+  for (;;) {
+    if (Buffer.compare(start, end) >= 0) return;
+    const rows = await model.kv.scan({ start, end, limit: SCAN_BATCH, reverse: true });
+    for (const r of rows) {
+      const parts = decodeKey(r.key);
+      yield { ts: -BigInt(parts[4] as bigint), id: docId };
+    }
+    if (rows.length < SCAN_BATCH) return;
+    end = rows[rows.length - 1].key;
+  }
+}
+
+/** The value at a watched path of a version (`.id`, `.ts`, `.ttl`, data fields); null if absent. */
+function watched(d: DocData, path: FieldPath): Value {
+  return valueAt(docView(d), path);
+}
+
+/** eventsOn (spec §4.2, core EventFilter): is this change of the watched fields worth an event? */
+function passesWatch(fields: readonly FieldPath[] | undefined, prev: DocData | undefined, curr: DocData | undefined): boolean {
+  if (fields === undefined || fields.length === 0) return true;
+  const present = (d: DocData, p: FieldPath) => watched(d, p).t !== 'null';
+  if (!prev && curr) return fields.some((p) => present(curr, p));
+  if (prev && !curr) return fields.every((p) => present(prev, p));
+  if (prev && curr) return fields.some((p) => compare(watched(prev, p), watched(curr, p)) !== 0);
+  return false;
+}
+
+/** The entries (as hex keys) a version has in the source's index under its terms. */
+async function indexEntries(ctx: EvalContext, src: ResolvedSource, d: DocData | undefined): Promise<Set<string>> {
+  const out = new Set<string>();
+  if (!d || !src.index) return out;
+  const idx = src.index.def;
+  const view: ObjectV = await fullDocView(ctx.model, ctx, schemaOf(src.def), d);
+  const terms = src.index.terms;
+  for (const parts of entryParts(view, [...idx.terms, ...idx.values], idx.terms.length)) {
+    const hex = parts.map((p) => Buffer.from(p as Uint8Array).toString('hex'));
+    if (terms.every((t, i) => Buffer.from(t as Uint8Array).toString('hex') === hex[i])) out.add(hex.join(':'));
+  }
+  return out;
+}
+
+const sameSet = (a: Set<string>, b: Set<string>): boolean => a.size === b.size && [...a].every((x) => b.has(x));
+
+/** Run `body` with reads as of `ts`. */
+async function at<T>(ctx: EvalContext, ts: bigint, body: () => Promise<T>): Promise<T> {
+  const previous = ctx.snapshotTs;
+  ctx.snapshotTs = ts;
+  try {
+    return await body();
+  } finally {
+    ctx.snapshotTs = previous;
+  }
+}
+
+/**
+ * One side of an event: the document as of `ts` if the caller may read it then, passed through
+ * the source's steps (a `where` that fails makes it absent); undefined when absent.
+ */
+async function side(ctx: EvalContext, src: ResolvedSource, id: string, ts: bigint): Promise<Value | undefined> {
+  return at(ctx, ts, async () => {
+    const ref: DocV = { t: 'doc', coll: src.def.name, id, readTs: ts };
+    const visible = await ctx.model.readDoc(ref);
+    if ('cause' in visible) return undefined;
+    let v: Value = ref;
+    for (const step of src.spec.steps) {
+      const r = await callValue(ctx, step.fn, [v]);
+      if (step.kind === 'where') {
+        if (!truthy(r)) return undefined;
+      } else {
+        v = r;
+      }
+    }
+    return v;
+  });
+}
+
+/** What a change amounts to for the source, before ABAC and steps; undefined: nothing. */
+async function relevant(ctx: EvalContext, src: ResolvedSource, c: Change): Promise<boolean> {
+  const model = ctx.model as ModelTxnImpl;
+  const id = c.id.toString();
+  const prev = await readVersionAt(model, src.def, id, c.ts - 1n);
+  const curr = await readVersionAt(model, src.def, id, c.ts);
+  let prevIn = prev !== undefined;
+  let currIn = curr !== undefined;
+  if (src.index) {
+    // Index sources see a change only when the document's entry under the terms changes.
+    const before = await indexEntries(ctx, src, prev);
+    const after = await indexEntries(ctx, src, curr);
+    prevIn = before.size > 0;
+    currIn = after.size > 0;
+    if (prevIn && currIn && sameSet(before, after)) return false;
+  }
+  if (!prevIn && !currIn) return false;
+  return passesWatch(src.fields, prevIn ? prev : undefined, currIn ? curr : undefined);
+}
+
+function addStats(into: EventStats, ctx: EvalContext, before: { compute: number; read: number }, bytesBefore: number, bytesNow: number, startedAt: number): EventStats {
+  const s: EventStats = {
+    read_ops: ctx.stats.readOps - before.read,
+    storage_bytes_read: bytesNow - bytesBefore,
+    compute_ops: Math.max(1, ctx.stats.computeOps - before.compute),
+    processing_time_ms: Math.round(performance.now() - startedAt),
+    rate_limits_hit: [],
+  };
+  into.read_ops += s.read_ops;
+  into.storage_bytes_read += s.storage_bytes_read;
+  into.compute_ops += s.compute_ops;
+  into.processing_time_ms += s.processing_time_ms;
+  return s;
+}
+
+/** The `error` object of an event, as `/query/1` reports the same failure (spec §5). */
+export async function errorObject(ctx: EvalContext, e: QueryError): Promise<string> {
+  let out = `{"code":${JSON.stringify(e.code)},"message":${JSON.stringify(e.message)}`;
+  if (e.code === 'abort' && e.extra.abort !== undefined) {
+    const abort = await materialize(ctx, e.extra.abort).catch(() => undefined);
+    if (abort !== undefined) out += `,"abort":${encodeTagged(abort)}`;
+  }
+  return `${out}}`;
+}
+
+export function errorEvent(error: string, stats: EventStats): string {
+  return `{"type":"error","error":${error},"stats":${statsJson(stats)}}`;
+}
+
+/** Read the source's events after `opts.after`, rendered (spec §4, §5). */
+export async function readEvents(ctx: EvalContext, src: ResolvedSource, opts: ReadOptions): Promise<EventPage> {
+  const model = ctx.model as ModelTxnImpl;
+  const events: string[] = [];
+  const total = emptyStats();
+  let last: EventCursor | undefined;
+  for await (const c of changes(model, src, opts.after, opts.until)) {
+    const cursor: EventCursor = { ts: c.ts, ord: c.id };
+    if (compareCursors(cursor, opts.after) <= 0) continue;
+    if (events.length >= opts.limit || (opts.softDeadline !== undefined && performance.now() > opts.softDeadline && events.length > 0)) {
+      // Is there really another event? Only a relevant change counts (feeds' has_next).
+      if (events.length >= opts.limit && !(await relevant(ctx, src, c))) continue;
+      return { events, last, more: true, failed: false, stats: total };
+    }
+    const startedAt = performance.now();
+    const before = { compute: ctx.stats.computeOps, read: ctx.stats.readOps };
+    const bytesBefore = model.kv.stats.bytesRead;
+    try {
+      if (!(await relevant(ctx, src, c))) continue;
+      const id = c.id.toString();
+      const prevV = await side(ctx, src, id, c.ts - 1n);
+      const currV = await side(ctx, src, id, c.ts);
+      const type: EventType | undefined = prevV === undefined ? (currV === undefined ? undefined : 'add') : currV === undefined ? 'remove' : 'update';
+      if (type === undefined) continue;
+      // Rendered as of the event's time: removes show the document as it was before.
+      const dataTs = type === 'remove' ? c.ts - 1n : c.ts;
+      const data = await at(ctx, dataTs, async () => encodeTagged(await materialize(ctx, (type === 'remove' ? prevV : currV)!)));
+      const stats = addStats(total, ctx, before, bytesBefore, model.kv.stats.bytesRead, startedAt);
+      events.push(`{"type":"${type}","data":${data},"txn_ts":${c.ts},"cursor":"${encodeCursor(cursor)}","stats":${statsJson(stats)}}`);
+      last = cursor;
+    } catch (e) {
+      if (e instanceof QueryTimeout || !(e instanceof QueryError)) throw e;
+      const err = e.code === 'invalid_effect' && ctx.writesForbiddenIn !== undefined ? new QueryError('invalid_effect', EVENT_WRITES_MESSAGE) : e;
+      const stats = addStats(total, ctx, before, bytesBefore, model.kv.stats.bytesRead, startedAt);
+      events.push(errorEvent(await errorObject(ctx, err), stats));
+      return { events, last: cursor, more: false, failed: true, stats: total };
+    }
+  }
+  return { events, last, more: false, failed: false, stats: total };
+}

@@ -1,0 +1,69 @@
+// Request bodies of /stream/1 and /feed/1 (core StreamRequest.scala, FeedRequest.scala), with
+// core's messages — streams' without a trailing period, feeds' with one (spec §6.2, §7).
+import { decodeCursor, type EventCursor } from './cursor';
+import { decodeEventSource, type EventSourceToken } from './token';
+
+export type EventsEndpoint = 'stream' | 'feed';
+
+export interface EventsRequest {
+  readonly token: EventSourceToken;
+  readonly cursor?: EventCursor;
+  /** µs */
+  readonly startTs?: bigint;
+  /** Feeds only: events per page. */
+  readonly pageSize: number;
+}
+
+export const DEFAULT_PAGE_SIZE = 16;
+export const MAX_PAGE_SIZE = 16_000;
+
+export class EventsRequestError extends Error {}
+
+const jsonType = (v: unknown): string =>
+  v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'object' ? 'object' : typeof v === 'number' ? 'number' : typeof v;
+
+function unexpected(v: unknown): string {
+  const shown = typeof v === 'string' ? v : JSON.stringify(v);
+  return `Invalid request body: Unexpected ${jsonType(v)} value '${shown}'.`;
+}
+
+/** Parse and validate a body; throws EventsRequestError with the message to answer 400 with. */
+export function parseEventsRequest(endpoint: EventsEndpoint, body: Buffer): EventsRequest {
+  const dot = endpoint === 'feed' ? '.' : '';
+  if (body.length === 0 || body.toString('utf8').trim() === '') throw new EventsRequestError('No request body provided');
+  let j: unknown;
+  try {
+    j = JSON.parse(body.toString('utf8'));
+  } catch (e) {
+    throw new EventsRequestError(`Invalid request body: ${(e as Error).message}`);
+  }
+  if (typeof j !== 'object' || j === null || Array.isArray(j)) throw new EventsRequestError(unexpected(j));
+  const o = j as Record<string, unknown>;
+  const present = (k: string) => o[k] !== undefined && o[k] !== null;
+  if (!present('token')) throw new EventsRequestError('Invalid request body: Value for key token not found.');
+  if (typeof o.token !== 'string') throw new EventsRequestError(unexpected(o.token));
+  if (present('cursor') && typeof o.cursor !== 'string') throw new EventsRequestError(unexpected(o.cursor));
+  if (present('start_ts') && !(typeof o.start_ts === 'number' && Number.isSafeInteger(o.start_ts))) throw new EventsRequestError(unexpected(o.start_ts));
+  let pageSize = DEFAULT_PAGE_SIZE;
+  if (endpoint === 'feed' && present('page_size')) {
+    if (!(typeof o.page_size === 'number' && Number.isSafeInteger(o.page_size))) throw new EventsRequestError(unexpected(o.page_size));
+    pageSize = o.page_size;
+  }
+  if (present('start_ts') && present('cursor')) {
+    throw new EventsRequestError(`Invalid request body: can not provide both \`start_ts\` and \`cursor\`${dot}`);
+  }
+  if (endpoint === 'feed') {
+    if (pageSize <= 0) throw new EventsRequestError('Invalid request body: page size must be greater than zero.');
+    if (pageSize > MAX_PAGE_SIZE) throw new EventsRequestError(`Invalid request body: page size can not be greater than ${MAX_PAGE_SIZE}.`);
+  }
+  const token = decodeEventSource(o.token);
+  if (!token) throw new EventsRequestError(`Invalid request body: invalid event source provided${dot}`);
+  let cursor: EventCursor | undefined;
+  if (present('cursor')) {
+    cursor = decodeCursor(o.cursor);
+    if (!cursor) throw new EventsRequestError(`Invalid request body: invalid event cursor provided${dot}`);
+  }
+  const startTs = present('start_ts') ? BigInt(o.start_ts as number) : undefined;
+  if (startTs !== undefined && startTs < 0n) throw new EventsRequestError(unexpected(o.start_ts));
+  return { token, cursor, startTs, pageSize };
+}
