@@ -27,6 +27,8 @@ export interface ServerConfig {
   readonly limits: TransportLimits;
   /** An idle event stream re-checks its secret and sends a status event this often (ms). */
   readonly streamStatusIntervalMs: number;
+  /** GET /metrics without the root secret. */
+  readonly publicMetrics: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -54,6 +56,8 @@ Options (environment variable in brackets):
   --stream-status-interval-ms <n>
                              an idle event stream re-checks its secret and sends a status
                              event this often [STREAM_STATUS_INTERVAL_MS] (default 300000)
+  --public-metrics           serve GET /metrics without the root secret [PUBLIC_METRICS=true]
+                             (default: it needs Authorization: Bearer <root secret>)
 
 Transport limits (see README, "Transport limits"):
   --sniff-timeout-ms <n>     first bytes of a new connection [SNIFF_TIMEOUT_MS] (default 10000)
@@ -116,11 +120,15 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--help' || arg === '-h') return 'help';
+    if (arg === '--public-metrics') {
+      opts.set('public-metrics', ['true']);
+      continue;
+    }
     if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument '${arg}'`);
     const eq = arg.indexOf('=');
     const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
     let value: string | undefined = eq < 0 ? undefined : arg.slice(eq + 1);
-    if (!['host', 'port', 'data', 'storage', 'root-secret', 'root-secret-hash', 'bcrypt-cost', 'workers', 'worker-memory-mb', 'client-concurrency', 'stream-status-interval-ms'].includes(name)
+    if (!['host', 'port', 'data', 'storage', 'root-secret', 'root-secret-hash', 'bcrypt-cost', 'workers', 'worker-memory-mb', 'client-concurrency', 'stream-status-interval-ms', 'public-metrics'].includes(name)
       && !LIMIT_OPTIONS.some((o) => o.flag === name)) {
       throw new ConfigError(`unknown option '--${name}'`);
     }
@@ -160,7 +168,14 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
     clientConcurrency: clientConcurrency === undefined ? undefined : parseIntOption('client-concurrency', clientConcurrency, 1, 256),
     limits: parseLimits(last, env),
     streamStatusIntervalMs: statusInterval === undefined ? 300_000 : parseIntOption('stream-status-interval-ms', statusInterval, 100, 14 * 60_000),
+    publicMetrics: parseBoolean('PUBLIC_METRICS', last('public-metrics') ?? nonEmpty(env.PUBLIC_METRICS)),
   };
+}
+
+function parseBoolean(name: string, v: string | undefined): boolean {
+  if (v === undefined || v === 'false' || v === '0') return false;
+  if (v === 'true' || v === '1') return true;
+  throw new ConfigError(`${name} must be true or false, got '${v}'`);
 }
 
 function parseLimits(last: (name: string) => string | undefined, env: Env): TransportLimits {
