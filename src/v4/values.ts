@@ -81,6 +81,20 @@ export const long4 = (n: bigint | number): V4Value => ({ t: 'long', v: BigInt(n)
 export const arr4 = (v: readonly V4Value[]): ArrayV4 => ({ t: 'array', v });
 export const obj4 = (entries: Iterable<readonly [string, V4Value]>): ObjectV4 => ({ t: 'object', v: new Map(entries) });
 
+/**
+ * Document and definition versions (what Get returns): objects on the wire, but core keeps them
+ * a type of their own (`VersionL`) that IsDoc, IsCollection, ... recognize.
+ */
+const VERSIONS = new WeakSet<ObjectV4>();
+export function version4(fields: Map<string, V4Value>): ObjectV4 {
+  const v: ObjectV4 = { t: 'object', v: fields };
+  VERSIONS.add(v);
+  return v;
+}
+/** The ref of a version, or undefined for any other value. */
+export const versionRef = (v: V4Value): RefV4 | undefined =>
+  (v.t === 'object' && VERSIONS.has(v) && v.v.get('ref')?.t === 'ref' ? v.v.get('ref') as RefV4 : undefined);
+
 // ------------------------------------------------------------------------------------ refs
 
 /** Native collections (`Credentials()`, `Collections()`, ...) by their v4 name. */

@@ -95,37 +95,6 @@ function lambda(a: FormArgs): V4Value {
   return { t: 'lambda', params: a.json('lambda'), expr: a.json('expr'), env: a.env, apiVersion: '4', bodyPos: a.at('expr') };
 }
 
-type Num = Extract<V4Value, { t: 'long' | 'double' }>;
-
-async function numbers(a: FormArgs, key: string): Promise<readonly Num[]> {
-  const vals = varargs(await a.value(key));
-  return vals.map((v) => {
-    if (v.t !== 'long' && v.t !== 'double') throw invalidArgument(['Number'], v, a.at(key));
-    return v;
-  });
-}
-
-async function arithmetic(a: FormArgs, key: 'add' | 'subtract' | 'multiply' | 'divide'): Promise<V4Value> {
-  const vals = await numbers(a, key);
-  if (vals.length === 0) throw new V4Error('invalid argument', 'Non-empty array expected.', a.at(key));
-  const allLong = vals.every((v) => v.t === 'long');
-  if (allLong) {
-    let acc = vals[0].v as bigint;
-    for (const v of vals.slice(1)) {
-      const x = v.v as bigint;
-      if (key === 'divide' && x === 0n) throw new V4Error('invalid argument', 'Illegal division by zero.', a.pos);
-      acc = key === 'add' ? acc + x : key === 'subtract' ? acc - x : key === 'multiply' ? acc * x : acc / x;
-    }
-    return { t: 'long', v: BigInt.asIntN(64, acc) };
-  }
-  let acc = Number(vals[0].v);
-  for (const v of vals.slice(1)) {
-    const x = Number(v.v);
-    acc = key === 'add' ? acc + x : key === 'subtract' ? acc - x : key === 'multiply' ? acc * x : acc / x;
-  }
-  return { t: 'double', v: acc };
-}
-
 defineForms([
   { keys: ['let', 'in'], run: letForm },
   {
@@ -203,18 +172,5 @@ defineForms([
   { keys: ['map', 'collection'], run: (ev, a) => mapLike(ev, a, 'map') },
   { keys: ['foreach', 'collection'], run: (ev, a) => mapLike(ev, a, 'foreach') },
   { keys: ['filter', 'collection'], run: (ev, a) => mapLike(ev, a, 'filter') },
-  {
-    keys: ['concat'],
-    optional: ['separator'],
-    run: async (_ev, a) => {
-      const parts = varargs(await a.value('concat')).map((v) => expectString(v, a.at('concat')));
-      const sep = a.has('separator') ? expectString(await a.value('separator'), a.at('separator')) : '';
-      return str4(parts.join(sep));
-    },
-  },
-  { keys: ['add'], run: (_ev, a) => arithmetic(a, 'add') },
-  { keys: ['subtract'], run: (_ev, a) => arithmetic(a, 'subtract') },
-  { keys: ['multiply'], run: (_ev, a) => arithmetic(a, 'multiply') },
-  { keys: ['divide'], run: (_ev, a) => arithmetic(a, 'divide') },
 ]);
 

@@ -4,3 +4,6 @@ import './refs';
 import './documents';
 import './identity';
 import './time';
+import './strings';
+import './math';
+import './types';
