@@ -44,6 +44,8 @@ export interface SetV4 { readonly t: 'set'; readonly set: V4Set }
 export interface PageV4 {
   readonly t: 'page';
   readonly data: readonly V4Value[];
+  /** Each element's cursor (core's unmapped values), which Take and Drop turn into before/after. */
+  readonly cursors?: readonly V4Value[];
   readonly before?: V4Value;
   readonly after?: V4Value;
 }
@@ -70,6 +72,10 @@ export interface V4Set {
   render(): V4Value | { readonly setJson: Record<string, V4Value> };
   /** Every element in order (sets here are small enough to sort in memory). */
   entries(): Promise<readonly SetEntry[]>;
+  /** How many index values precede the ref in a key (0: a set of refs); undefined when unknown. */
+  readonly shape?: number;
+  /** The order of the set's keys when it is not plain ascending (reversed index values, Reverse). */
+  compare?(a: readonly V4Value[], b: readonly V4Value[]): number;
 }
 
 export const NULL4: V4Value = Object.freeze({ t: 'null' });

@@ -7,3 +7,5 @@ import './time';
 import './strings';
 import './math';
 import './types';
+import './collections';
+import './sets';
