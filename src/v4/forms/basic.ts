@@ -3,11 +3,11 @@
 import { type Position, V4Error, invalidArgument } from '../errors';
 import { type Evaluator, type FormArgs, defineForms } from '../evaluator';
 import { decodeLiteral } from '../escapes';
-import { equals4 } from '../compare';
+import { compare4, equals4 } from '../compare';
 import { isJsonObject } from '../json';
 import type { V4Value } from '../values';
 import { NULL4, arr4, bool4, str4 } from '../values';
-import { expectBoolean, expectLambda, expectString, varargs, zeroOrMore } from './args';
+import { anyValue, expectBoolean, expectLambda, expectString, oneOrMore, zeroOrMore } from './args';
 import { castIterable } from './documents';
 import { FilterSet } from '../model/set-algebra';
 
@@ -195,12 +195,21 @@ defineForms([
   {
     keys: ['equals'],
     run: async (_ev, a) => {
-      const vals = varargs(await a.value('equals'));
+      const vals = oneOrMore(await a.value('equals'), a.at('equals'), anyValue);
       return bool4(vals.every((v) => equalsTop(vals[0], v)));
     },
   },
   { keys: ['and'], run: (ev, a) => logic(ev, a, 'and') },
   { keys: ['or'], run: (ev, a) => logic(ev, a, 'or') },
+  // Comparisons (core ComparisonFunctions.scala): each value against the next, in index order.
+  ...([['lt', (c: number) => c < 0], ['lte', (c: number) => c <= 0], ['gt', (c: number) => c > 0], ['gte', (c: number) => c >= 0]] as const)
+    .map(([key, holds]) => ({
+      keys: [key],
+      run: async (_ev: Evaluator, a: FormArgs) => {
+        const vals = oneOrMore(await a.value(key), a.at(key), anyValue);
+        return bool4(vals.every((v, i) => i === 0 || holds(compare4(vals[i - 1], v))));
+      },
+    })),
   { keys: ['not'], run: async (_ev, a) => bool4(!expectBoolean(await a.value('not'), a.at('not'))) },
   { keys: ['map', 'collection'], run: (ev, a) => mapLike(ev, a, 'map') },
   { keys: ['foreach', 'collection'], run: (ev, a) => mapLike(ev, a, 'foreach') },
