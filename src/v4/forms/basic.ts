@@ -129,9 +129,12 @@ async function logic(ev: Evaluator, a: FormArgs, name: 'and' | 'or'): Promise<V4
   return bool4(name === 'and');
 }
 
-/** Equals (core EqualsFunction): numbers compare across Integer and Double at the top level. */
+/**
+ * Equals (core EqualsFunction): numbers compare across Integer and Double at the top level, as
+ * java.lang.Double.compare does (NaN equals NaN, -0.0 does not equal 0.0).
+ */
 function equalsTop(a: V4Value, b: V4Value): boolean {
-  if ((a.t === 'long' || a.t === 'double') && (b.t === 'long' || b.t === 'double')) return Number(a.v) === Number(b.v);
+  if ((a.t === 'long' || a.t === 'double') && (b.t === 'long' || b.t === 'double')) return Object.is(Number(a.v), Number(b.v));
   return equals4(a, b);
 }
 

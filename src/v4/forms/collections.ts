@@ -6,7 +6,7 @@ import { type Position, V4Error, invalidArgument } from '../errors';
 import { type Evaluator, type FormArgs, type FormSpec, defineForms } from '../evaluator';
 import { DistinctSet, ReverseSet } from '../model/set-algebra';
 import {
-  type ObjectV4, type PageV4, type V4Value, NULL4, arr4, bool4, long4, str4,
+  type ObjectV4, type PageV4, type V4Value, NULL4, arr4, bool4, long4, str4, versionRef,
 } from '../values';
 import {
   anyValue, arg, expectArray, expectBoolean, expectInteger, expectLambda, expectNumber, expectString, zeroOrMore,
@@ -170,7 +170,8 @@ async function containsValue(ev: Evaluator, a: FormArgs): Promise<V4Value> {
       if (inside.t === 'page') return bool4(false);
       return bool4((await elementsOf(await castIterable(ev.q, inside, a.at('in')))).some(is));
     }
-    case 'object': return bool4([...inside.v.values()].some(is));
+    // A version also contains its collection (core: ref, collection ref, ts, data fields).
+    case 'object': return bool4([...inside.v.values()].some(is) || is(versionRef(inside)?.coll));
     case 'lambda': return bool4(false);
     default:
       throw new V4Error('invalid argument', 'Object, Array, Page, Set, or Ref expected, Scalar provided.', a.at('in'));
