@@ -6,7 +6,7 @@
 // BasicFunctions.scala (Contains*), ReadAdaptor.scala (select, all), EvalContext.scala (SelectE).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { type Client, query as q, values } from 'faunadb';
+import { type Client, Expr, query as q, values } from 'faunadb';
 import { startServer, type TestServer } from '../helpers/server';
 import { V4Clients, v4FailsAt } from './v4-helpers';
 
@@ -78,6 +78,14 @@ describe('v4 collection and object functions', () => {
     await is([q.IsEmpty([]), q.IsEmpty([1, 2, 3]), q.IsNonEmpty([]), q.IsNonEmpty([1, 2, 3])], [true, false, false, true]);
     await is([q.IsEmpty(q.Paginate(flags('none'))), q.IsNonEmpty(q.Paginate(flags('true'))), q.IsEmpty(flags('none')), q.IsNonEmpty(flags('true'))],
       [true, true, true, true]);
+    // FirstFunction/LastFunction (core ReadFunctions.scala): arrays and sets, not pages. The 4.8
+    // driver has no helpers for them, so the forms are written out.
+    const first = (x: unknown) => new Expr({ first: x as never });
+    const last = (x: unknown) => new Expr({ last: x as never });
+    await is([first([1, 2]), last([1, 2]), first(byValue), last(byValue)], [1, 2, 1, 10]);
+    await v4FailsAt(root, first([]), 'invalid argument', 'Non-empty array expected.', ['first']);
+    await v4FailsAt(root, last(flags('none')), 'invalid argument', 'Non-empty set expected.', ['last']);
+    await v4FailsAt(root, first(q.Paginate(byValue)), 'invalid argument', 'Set or Array expected, Page provided.', ['first']);
     await is([q.Distinct([1, 1, 2, 1]), q.Reverse([1, 2, 3]), q.Reverse(q.Paginate(byValue, { size: 3 }))],
       [[1, 2], [3, 2, 1], { data: [3, 2, 1], after: [4, ref(4)] }]);
   });

@@ -13,6 +13,7 @@ import {
 } from './args';
 import { pathOf, valueAt } from './basic';
 import { type Iterable4, castIterable, elementsOf } from './documents';
+import { setOrArray } from './sets';
 
 // ---------------------------------------------------------------------------- folds
 
@@ -178,8 +179,25 @@ async function containsValue(ev: Evaluator, a: FormArgs): Promise<V4Value> {
   }
 }
 
+/** Core FirstFunction/LastFunction: the first (last) element of an array or a set. */
+function firstOrLast(key: 'first' | 'last'): FormSpec {
+  return {
+    keys: [key],
+    run: async (ev, a) => {
+      const it = await setOrArray(ev, await a.value(key), a.at(key));
+      const items = await elementsOf(it);
+      if (items.length === 0) {
+        throw new V4Error('invalid argument', it.t === 'set' ? 'Non-empty set expected.' : 'Non-empty array expected.', a.at(key));
+      }
+      return key === 'first' ? items[0] : items[items.length - 1];
+    },
+  };
+}
+
 defineForms([
   ...Object.keys(FOLDS).map(foldForm),
+  firstOrLast('first'),
+  firstOrLast('last'),
   { keys: ['reduce', 'initial', 'collection'], run: reduce },
   { keys: ['take', 'collection'], run: (_ev, a) => takeDrop(a, 'take') },
   { keys: ['drop', 'collection'], run: (_ev, a) => takeDrop(a, 'drop') },

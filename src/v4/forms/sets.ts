@@ -11,10 +11,10 @@ import { type V4Set, type V4Value, arr4, nativeCollOf } from '../values';
 import { expectRef } from './args';
 import { castIterable, castSet } from './documents';
 
-type SetOrArray = { t: 'set'; set: V4Set } | { t: 'array'; items: readonly V4Value[] };
+export type SetOrArray = { t: 'set'; set: V4Set } | { t: 'array'; items: readonly V4Value[] };
 
 /** Core `Casts.SetOrArray`: pages are refused by name. */
-async function setOrArray(ev: Evaluator, v: V4Value, pos: Position): Promise<SetOrArray> {
+export async function setOrArray(ev: Evaluator, v: V4Value, pos: Position): Promise<SetOrArray> {
   const it = await castIterable(ev.q, v, pos);
   if (it.t === 'page') throw new V4Error('invalid argument', 'Set or Array expected, Page provided.', pos);
   return it;
