@@ -68,6 +68,11 @@ export class Evaluator {
   /** Set while a `GET /?q=` request runs: writes are refused. */
   constructor(readonly q: V4Query, readonly readOnly = false) {}
 
+  /** The same query refusing writes: for lambdas that sets run while they are read (Filter, Join). */
+  reading(): Evaluator {
+    return this.readOnly ? this : new Evaluator(this.q, true);
+  }
+
   async eval(expr: Json, env: Env, pos: Position): Promise<V4Value> {
     if (expr === null) return NULL4;
     switch (typeof expr) {

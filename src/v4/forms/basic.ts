@@ -108,7 +108,7 @@ async function filter(ev: Evaluator, a: FormArgs): Promise<V4Value> {
   const fn = expectLambda(await a.value('filter'), a.at('filter'));
   const it = await castIterable(ev.q, await a.value('collection'), a.at('collection'));
   const check = (v: V4Value, pos: Position) => expectBoolean(v, pos);
-  if (it.t === 'set') return { t: 'set', set: new FilterSet(it.set, fn, ev, a.at('filter'), check) };
+  if (it.t === 'set') return { t: 'set', set: new FilterSet(it.set, fn, ev.reading(), a.at('filter'), check) };
   const input = it.t === 'array' ? it.items : it.page.data;
   const keep: boolean[] = [];
   for (let i = 0; i < input.length; i++) keep.push(check(await ev.apply(fn, input[i], a.at('filter')), [...a.pos, i]));

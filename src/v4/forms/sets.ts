@@ -94,7 +94,7 @@ async function join(ev: Evaluator, a: FormArgs): Promise<V4Value> {
   if (target.t === 'lambda') {
     return {
       t: 'set',
-      set: new JoinSet(source, { t: 'lambda', fn: target, ev, pos, toSet: async (v) => castSet(ev.q, v, pos) }),
+      set: new JoinSet(source, { t: 'lambda', fn: target, ev: ev.reading(), pos, toSet: async (v) => castSet(ev.q, v, pos) }),
     };
   }
   if (target.t === 'ref' && nativeCollOf(target) === 'indexes') {
