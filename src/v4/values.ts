@@ -65,7 +65,12 @@ export interface LambdaV4 {
 export type Env = ReadonlyMap<string, V4Value>;
 
 /** One element of a set, with the sort key its cursors are made of. */
-export interface SetEntry { readonly value: V4Value; readonly key: readonly V4Value[] }
+export interface SetEntry {
+  readonly value: V4Value;
+  readonly key: readonly V4Value[];
+  /** The sets the element came from (`Paginate(..., {sources: true})`); the set itself when absent. */
+  readonly sources?: readonly V4Set[];
+}
 
 export interface V4Set {
   /** The set's wire form: `{"@set": ...}` contents, or a plain ref for a collection's documents. */

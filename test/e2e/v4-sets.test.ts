@@ -111,4 +111,20 @@ describe('v4 sets', () => {
     ] } } });
     assert.ok((await root.query(q.Distinct(nums))) instanceof values.SetRef);
   });
+
+  it('names the sets each element came from (faunadb-js "paginate" with sources)', async () => {
+    const raw = async (expr: Expr) => (await (await fetch(server.url, {
+      method: 'POST', body: JSON.stringify(expr), headers: { authorization: 'Bearer secret', 'x-faunadb-api-version': '4' },
+    })).json() as { resource: unknown }).resource;
+    const ref = (id: number) => JSON.parse(JSON.stringify(widget(id)));
+    const setOf = (index: string, term: number) => ({ '@set': { match: { '@ref': { id: index, collection: { '@ref': { id: 'indexes' } } } }, terms: term } });
+    assert.deepEqual(await raw(q.Paginate(nSet(1), { size: 2, sources: true })), {
+      after: [ref(4)],
+      data: [{ value: ref(1), sources: [setOf('widgets_by_n', 1)] }, { value: ref(3), sources: [setOf('widgets_by_n', 1)] }],
+    });
+    // An element of a union comes from every set that holds it.
+    const union = await raw(q.Paginate(q.Union(nSet(1), mSet(1)), { sources: true })) as { data: { value: unknown; sources: unknown[] }[] };
+    assert.deepEqual(union.data[2], { value: ref(3), sources: [setOf('widgets_by_n', 1), setOf('widgets_by_m', 1)] });
+    assert.deepEqual(union.data[1], { value: ref(2), sources: [setOf('widgets_by_m', 1)] });
+  });
 });

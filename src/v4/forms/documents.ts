@@ -9,9 +9,9 @@ import { DocumentsSet, SchemaSet, SingletonSet } from '../model/sets';
 import { create, createSchema, paramsObject, remove, rewrite } from '../model/writes';
 import { matchSet } from '../model/index-defs';
 import type { V4Query } from '../query-context';
-import { type PageV4, type SetEntry, type V4Set, type V4Value, arr4, bool4, isNativeCollectionRef, scopeOf } from '../values';
+import { type PageV4, type SetEntry, type V4Set, type V4Value, arr4, bool4, isNativeCollectionRef, obj4, scopeOf } from '../values';
 import { orderOf } from '../model/set-algebra';
-import { expectInteger, expectRef, varargs } from './args';
+import { expectBoolean, expectInteger, expectRef, varargs } from './args';
 
 const DEFAULT_PAGE_SIZE = 64n;
 const MAX_PAGE_SIZE = 100_000n;
@@ -64,11 +64,15 @@ export async function elementsOf(it: Iterable4): Promise<readonly V4Value[]> {
 /** A cursor as sent back by the driver: the element's sort key (an array, or one value). */
 const cursorKey = (v: V4Value): readonly V4Value[] => (v.t === 'array' ? v.v : [v]);
 
-function page(entries: readonly SetEntry[], start: number, end: number): V4Value {
+/** With `sources`, each element is `{value, sources}`: the sets it came from (core ElemL). */
+function page(set: V4Set, entries: readonly SetEntry[], start: number, end: number, sources: boolean): V4Value {
   const slice = entries.slice(start, end);
+  const element = (e: SetEntry): V4Value => (sources
+    ? obj4([['value', e.value], ['sources', arr4((e.sources ?? [set]).map((s): V4Value => ({ t: 'set', set: s })))]])
+    : e.value);
   return {
     t: 'page',
-    data: slice.map((e) => e.value),
+    data: slice.map(element),
     cursors: slice.map((e) => arr4(e.key)),
     ...(start > 0 ? { before: arr4(entries[start].key) } : {}),
     ...(end < entries.length ? { after: arr4(entries[end].key) } : {}),
@@ -95,6 +99,7 @@ async function paginate(ev: Evaluator, a: FormArgs): Promise<V4Value> {
     after = c.get('after');
     before = c.get('before');
   }
+  const sources = a.has('sources') && expectBoolean(await a.value('sources'), a.at('sources'));
   // Every set yields its elements in key order.
   const entries = await set.entries();
   const n = Number(size);
@@ -105,10 +110,10 @@ async function paginate(ev: Evaluator, a: FormArgs): Promise<V4Value> {
   };
   if (before !== undefined && after === undefined) {
     const end = before.t === 'null' ? entries.length : indexOf(cursorKey(before));
-    return page(entries, Math.max(0, end - n), end);
+    return page(set, entries, Math.max(0, end - n), end, sources);
   }
   const start = after === undefined || after.t === 'null' ? 0 : indexOf(cursorKey(after));
-  return page(entries, start, Math.min(entries.length, start + n));
+  return page(set, entries, start, Math.min(entries.length, start + n), sources);
 }
 
 async function documents(ev: Evaluator, a: FormArgs): Promise<V4Value> {
@@ -188,7 +193,7 @@ defineForms([
     keys: ['create_key'], writes: true,
     run: async (ev, a) => create(ev.q, { t: 'ref', id: 'keys' }, paramsObject(await a.value('create_key'), a.at('create_key')), a.pos),
   },
-  { keys: ['paginate'], optional: ['size', 'after', 'before', 'cursor'], run: paginate },
+  { keys: ['paginate'], optional: ['size', 'after', 'before', 'cursor', 'sources'], run: paginate },
   { keys: ['documents'], run: documents },
   {
     keys: ['match', 'terms'],

@@ -18,10 +18,21 @@ export const orderOf = (set: V4Set): Order => (a, b) => (set.compare ? set.compa
 const setValue = (set: V4Set): V4Value => ({ t: 'set', set });
 const keyId = (key: readonly V4Value[]): string => encodeV4(arr4(key));
 
-/** Entries of several sets merged in `order`, one per key. */
+/** A set's entries, each naming the leaf sets it came from (the set itself for a leaf). */
+async function sourced(set: V4Set): Promise<SetEntry[]> {
+  return (await set.entries()).map((e) => (e.sources ? e : { ...e, sources: [set] }));
+}
+
+/** Entries of several sets merged in `order`, one per key, with the sources of all of them. */
 function merged(lists: readonly (readonly SetEntry[])[], order: Order): SetEntry[] {
   const all = lists.flat().sort((a, b) => order(a.key, b.key));
-  return all.filter((e, i) => i === 0 || order(all[i - 1].key, e.key) !== 0);
+  const out: SetEntry[] = [];
+  for (const e of all) {
+    const last = out[out.length - 1];
+    if (last && order(last.key, e.key) === 0) out[out.length - 1] = { ...last, sources: [...last.sources!, ...e.sources!] };
+    else out.push(e);
+  }
+  return out;
 }
 
 abstract class Combined implements V4Set {
@@ -37,23 +48,27 @@ abstract class Combined implements V4Set {
 export class UnionSet extends Combined {
   constructor(sets: readonly V4Set[]) { super('union', sets); }
   async entries(): Promise<readonly SetEntry[]> {
-    return merged(await Promise.all(this.sets.map((s) => s.entries())), (a, b) => this.compare(a, b));
+    return merged(await Promise.all(this.sets.map(sourced)), (a, b) => this.compare(a, b));
   }
 }
 
 export class IntersectionSet extends Combined {
   constructor(sets: readonly V4Set[]) { super('intersection', sets); }
   async entries(): Promise<readonly SetEntry[]> {
-    const [first, ...rest] = await Promise.all(this.sets.map((s) => s.entries()));
-    const others = rest.map((l) => new Set(l.map((e) => keyId(e.key))));
-    return first.filter((e) => others.every((o) => o.has(keyId(e.key))));
+    const [first, ...rest] = await Promise.all(this.sets.map(sourced));
+    const others = rest.map((l) => new Map(l.map((e) => [keyId(e.key), e] as const)));
+    return first.flatMap((e) => {
+      const matches = others.map((o) => o.get(keyId(e.key)));
+      if (matches.some((m) => m === undefined)) return [];
+      return [{ ...e, sources: [...e.sources!, ...matches.flatMap((m) => m!.sources!)] }];
+    });
   }
 }
 
 export class DifferenceSet extends Combined {
   constructor(sets: readonly V4Set[]) { super('difference', sets); }
   async entries(): Promise<readonly SetEntry[]> {
-    const [first, ...rest] = await Promise.all(this.sets.map((s) => s.entries()));
+    const [first, ...rest] = await Promise.all(this.sets.map(sourced));
     const removed = new Set(rest.flat().map((e) => keyId(e.key)));
     return first.filter((e) => !removed.has(keyId(e.key)));
   }
@@ -67,7 +82,7 @@ export class DistinctSet implements V4Set {
   render(): { setJson: Record<string, V4Value> } { return { setJson: { distinct: setValue(this.source) } }; }
   async entries(): Promise<readonly SetEntry[]> {
     const seen = new Set<string>();
-    return (await this.source.entries()).filter((e) => {
+    return (await sourced(this.source)).filter((e) => {
       const id = encodeV4(e.value);
       if (seen.has(id)) return false;
       seen.add(id);
@@ -81,7 +96,7 @@ export class ReverseSet implements V4Set {
   get shape(): number | undefined { return this.source.shape; }
   compare(a: readonly V4Value[], b: readonly V4Value[]): number { return -orderOf(this.source)(a, b); }
   render(): { setJson: Record<string, V4Value> } { return { setJson: { reverse: setValue(this.source) } }; }
-  async entries(): Promise<readonly SetEntry[]> { return [...(await this.source.entries())].reverse(); }
+  async entries(): Promise<readonly SetEntry[]> { return (await sourced(this.source)).reverse(); }
 }
 
 /**
@@ -108,7 +123,7 @@ export class RangeSet implements V4Set {
       const n = Math.min(key.length, bound.length);
       return order(key.slice(0, n), bound.slice(0, n));
     };
-    return (await this.source.entries()).filter((e) => prefix(e.key, this.from) >= 0 && prefix(e.key, this.to) <= 0);
+    return (await sourced(this.source)).filter((e) => prefix(e.key, this.from) >= 0 && prefix(e.key, this.to) <= 0);
   }
 }
 
@@ -137,7 +152,7 @@ export class JoinSet implements V4Set {
     const sets: V4Set[] = [];
     for (const e of await this.source.entries()) sets.push(await this.targetOf(e.value));
     if (sets.length === 0) return [];
-    return merged(await Promise.all(sets.map((s) => s.entries())), orderOf(sets[0]));
+    return merged(await Promise.all(sets.map(sourced)), orderOf(sets[0]));
   }
 }
 
@@ -157,7 +172,7 @@ export class FilterSet implements V4Set {
 
   async entries(): Promise<readonly SetEntry[]> {
     const out: SetEntry[] = [];
-    for (const e of await this.source.entries()) {
+    for (const e of await sourced(this.source)) {
       if (this.check(await this.ev.apply(this.fn, e.value, this.pos), this.pos)) out.push(e);
     }
     return out;
