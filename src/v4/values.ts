@@ -89,6 +89,12 @@ export const FALSE4: V4Value = Object.freeze({ t: 'boolean', v: false });
 export const bool4 = (b: boolean): V4Value => (b ? TRUE4 : FALSE4);
 export const str4 = (s: string): V4Value => ({ t: 'string', v: s });
 export const long4 = (n: bigint | number): V4Value => ({ t: 'long', v: BigInt(n) });
+/**
+ * A number of the request's JSON: an integer within the Long range is an Integer (the text's
+ * `.0` is already gone after JSON.parse), anything else a Double.
+ */
+export const jsonNumber4 = (n: number): V4Value =>
+  (Number.isInteger(n) && Math.abs(n) < 2 ** 63 ? { t: 'long', v: BigInt(n) } : { t: 'double', v: n });
 export const arr4 = (v: readonly V4Value[]): ArrayV4 => ({ t: 'array', v });
 export const obj4 = (entries: Iterable<readonly [string, V4Value]>): ObjectV4 => ({ t: 'object', v: new Map(entries) });
 

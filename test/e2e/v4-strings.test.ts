@@ -96,6 +96,12 @@ describe('v4 string functions', () => {
     await is(format('always 100%%'), 'always 100%');
     await is(format('%08.3f|%-6d|%x|%,d|%e|%g|%b|%S', 3.14159, 42, -1, 1234567, 12345.678, 0.0001234, null, 'up'),
       '0003.142|42    |ffffffffffffffff|1,234,567|1.234568e+04|0.000123400|false|UP');
+    // Formatter's flags, and HALF_UP rounding of the shortest decimal form.
+    await is(format('%+d|%(d|%o|%#x|%.3e|%G|%10s|%-10s|%.2s|%,.2f|%05d|% d|%.0f|%.1f',
+      5, -5, 8, 255, 1234.5, 0.00001234, 'ab', 'cd', 'abcdef', 1234567.891, -42, 7, 2.5, 0.05),
+    '+5|(5)|10|0xff|1.235e+03|1.23400E-05|        ab|cd        |ab|1,234,567.89|-0042| 7|3|0.1');
+    await v4FailsAt(root, format('%-s', 'x'), 'invalid argument', "Invalid conversion format '%-s'.", ['format']);
+    await v4FailsAt(root, format('%.2d', 1), 'invalid argument', "Invalid conversion format '%.2d'.", ['format']);
     const t = q.Time('2020-03-04T05:06:07Z');
     await is(format('%tF %tT|%tB %te', t, t, t, t), '2020-03-04 05:06:07|March 4');
     await v4FailsAt(root, format('%d', 1.5), 'invalid argument', 'Integer expected, Double provided.', ['values', 0]);
