@@ -56,6 +56,8 @@ describe('v4 sets', () => {
     await is([q.Union([1, 2, 2], [2, 3]), q.Intersection([1, 2, 2], [2, 3]), q.Difference([1, 2, 2], [2])], [[1, 2, 2, 3], [2], [1, 2]]);
     await v4FailsAt(root, q.Union(nSet(1), [1]), 'invalid argument', 'Arguments cannot be of different types, expected Set or Array.', ['union']);
     await v4FailsAt(root, q.Union(nums, nSet(1)), 'invalid argument', 'Sets are not compatible.', ['union']);
+    await v4FailsAt(root, q.Difference(q.Documents(q.Collection('nums')), nums), 'invalid argument', 'Sets are not compatible.', ['difference']);
+    await is(q.Count(q.Union(q.Documents(q.Collection('nums')), q.Singleton(widget(1)))), 21);
     await v4FailsAt(root, q.Union(q.Paginate(nums)), 'invalid argument', 'Set or Array expected, Page provided.', ['union']);
     await v4FailsAt(root, q.Intersection(nSet(1), 1), 'invalid argument', 'Array, Set, or Page expected, Integer provided.', ['intersection', 1]);
   });
