@@ -21,6 +21,7 @@ export type FormatPiece =
     readonly width?: number;
     readonly precision?: number;
     readonly dateTime?: 't' | 'T';
+    /** The conversion letter; empty for a bare `%t`. */
     readonly conversion: string;
   };
 
@@ -51,7 +52,8 @@ export function parseFormat(fmt: string): FormatPiece[] {
     }
     if (m.index !== i) out.push({ t: 'raw', text: fmt.slice(i, m.index) });
     const [whole, index, body, flags, width, precision, dt, conversion] = m;
-    if (conversion === undefined || (dt === undefined && !KNOWN.includes(conversion))) {
+    // `%t` with no suffix is core's own: the date or time in its ISO form.
+    if (dt === undefined && (conversion === undefined || !KNOWN.includes(conversion))) {
       throw new FormatError({ t: 'conversion', text: whole });
     }
     if (dt === undefined && conversion === '%') out.push({ t: 'raw', text: '%' });
@@ -61,7 +63,7 @@ export function parseFormat(fmt: string): FormatPiece[] {
         t: 'spec', index: index ? Number(index.slice(0, -1)) : 0, text: `%${body}`, flags: flags ?? '',
         width: width === undefined ? undefined : Number(width),
         precision: precision === undefined ? undefined : Number(precision.slice(1)),
-        dateTime: dt as 't' | 'T' | undefined, conversion,
+        dateTime: dt as 't' | 'T' | undefined, conversion: conversion ?? '',
       });
     }
     i = m.index + whole.length;
@@ -251,6 +253,7 @@ function timeSuffix(c: string, ns: bigint): string | undefined {
 
 function formatDateTime(s: Spec, v: V4Value): string {
   if (v.t !== 'date' && v.t !== 'time') throw new FormatError({ t: 'expected', expected: ['Date', 'Time'] });
+  if (s.conversion === '') return v.t === 'date' ? formatDate(v.days) : formatTime(v.ns);
   checkFlags(s, '-', false);
   const text = v.t === 'date' ? dateSuffix(s.conversion, v.days) : timeSuffix(s.conversion, v.ns);
   if (text === undefined) throw new FormatError({ t: 'suffix', text: s.text });

@@ -89,6 +89,33 @@ describe('v4 string functions', () => {
     await v4FailsAt(root, q.SubString('ABC', 0, -1), 'invalid argument', 'length must be positive', []);
   });
 
+  it('agrees with core StringFunctionsSpec (ext/api/src/test/scala/queries/StringFunctionsSpec.scala)', async () => {
+    await is(q.Casefold(['φιλόσοφος', 'Weißkopfseeadler', 'Diyarbakır']), ['φιλόσοφοσ', 'weisskopfseeadler', 'diyarbakır']);
+    await is([q.FindStr('\uD801\uDC00 ABC', 'ABC'), q.FindStr('\uD801\uDC00 ABC \uD801\uDC00 ABC', 'ABC', 3)], [2, 8]);
+    await is(q.FindStrRegex('One Fish Two Fish', 'Fish', 16), []);
+    await is(q.FindStrRegex('fauna,graphql,serverless,database', '^|$|database'),
+      [{ start: 0, end: 0, data: '' }, { start: 25, end: 32, data: 'database' }, { start: 33, end: 33, data: '' }]);
+    await is(q.FindStrRegex('\uD801\uDC00 ABC \uD801\uDC00 ABc', 'AB[cC]'), [{ start: 2, end: 4, data: 'ABC' }, { start: 8, end: 10, data: 'ABc' }]);
+    await is([q.ContainsStrRegex('One 2\n3 Four', '(?m)2$'), q.ContainsStrRegex('One 2\n3 Four', '2$'), q.ContainsStrRegex('One 2\n3 Four', '\\AOne 2\n3 Four\\Z')],
+      [true, false, true]);
+    await is([q.LTrim('\u1680ABD'), q.RTrim('ABD\u1680'), q.Trim('\u0009ABC\u0009'), q.Space(-10), q.SubString('ABCDE', 5, 2)], ['ABD', 'ABD', 'ABC', '', '']);
+    await is(q.NGram('apple', 2, 3), ['ap', 'app', 'pp', 'ppl', 'pl', 'ple', 'le']);
+    await v4FailsAt(root, q.NGram('apple', 1, 3), 'invalid argument', 'max ngram size must be <= min + 1', []);
+    await v4FailsAt(root, q.Concat(['4', '2'], 5 as never), 'invalid argument', 'String expected, Integer provided.', ['separator']);
+    await v4FailsAt(root, q.ContainsStrRegex('', '{'), 'invalid argument', 'Search pattern /{/ is not a valid regular expression.', ['pattern']);
+    await is(q.TitleCase('Bob f smith sonny Jones BILL WALSH'), 'Bob F Smith Sonny Jones Bill Walsh');
+    // Format: core's bare %t, Formatter's %e/%f/%g/%G, the %@ debug form, the date/time suffixes.
+    const time = q.Time('1970-03-01T15:30:45.123456789Z');
+    await is(format('%t|%t|%s', q.Date('1970-03-01'), time, time), '1970-03-01|1970-03-01T15:30:45.123456789Z|1970-03-01T15:30:45.123456789Z');
+    await is(format('%e %f %g|%G', 3.14, 3.14, 3.14, 31400000.5), '3.140000e+00 3.140000 3.14000|3.14000E+07');
+    await is(format('%s %s %s %s|%b %b %b %b', 'str', true, false, null, true, 'str', 10, null), 'str true false null|true true true false');
+    await is(format('%@', { x: 10, y: 3.14, z: ['str'] }), '{"x":10,"y":3.14,"z":["str"]}');
+    await is(format('%tc|%ts|%tQ|%tI|%tl|%tj|%tC|%Tp', time, time, time, time, time, time, time, time), 'Sun Mar 01 15:30:45 Z 1970|5153445|5153445123|03|3|060|19|PM');
+    await v4FailsAt(root, format('% s', ''), 'invalid argument', "Invalid conversion format '% s'.", ['format']);
+    await v4FailsAt(root, format('%t', 10), 'invalid argument', 'Date or Time expected, Integer provided.', ['values', 0]);
+    await v4FailsAt(root, format('%4$d', 10), 'invalid argument', 'index must be >= 1 and <= arguments size', ['format']);
+  });
+
   it('formats with java.util.Formatter (faunadb-js "format")', async () => {
     await is(format('%3$s%1$s %2$s', 'DB', 'rocks', 'Fauna'), 'FaunaDB rocks');
     await is(format('%.4f', 3.14), '3.1400');
