@@ -62,6 +62,27 @@ describe('v4 sets', () => {
     await v4FailsAt(root, q.Intersection(nSet(1), 1), 'invalid argument', 'Array, Set, or Page expected, Integer provided.', ['intersection', 1]);
   });
 
+  it('counts values with multiplicity (core UnionFunctionSpec, IntersectionFunctionSpec, DistinctFunctionSpec)', async () => {
+    for (const [coll, ns] of [['left', [1, 2, 2, 3, 3, 3]], ['right', [1, 2, 2, 2, 3, 3]]] as const) {
+      await root.query(q.CreateCollection({ name: coll }));
+      await root.query(q.CreateIndex({ name: `${coll}_n`, source: q.Collection(coll), active: true, values: [{ field: ['data', 'n'] }] }));
+      await root.query(q.Foreach([...ns], q.Lambda('n', q.Create(q.Collection(coll), { data: { n: q.Var('n') } }))));
+    }
+    const [left, right] = [q.Match(q.Index('left_n')), q.Match(q.Index('right_n'))];
+    const dataOf = async (set: Expr) => ((await page(set)) as { data: unknown[] }).data;
+    assert.deepEqual(await dataOf(q.Union(left, right)), [1, 2, 2, 2, 3, 3, 3]);
+    assert.deepEqual(await dataOf(q.Intersection(left, right)), [1, 2, 2, 3, 3]);
+    assert.deepEqual(await dataOf(q.Distinct(q.Union(left, right))), [1, 2, 3]);
+    assert.deepEqual(await dataOf(q.Union(q.Distinct(left), left)), [1, 2, 2, 3, 3, 3]);
+    // Index order across types: numbers by value (3 < 3.14 < 4), then strings.
+    await root.query(q.CreateCollection({ name: 'mixed' }));
+    await root.query(q.CreateIndex({ name: 'mixed_asc', source: q.Collection('mixed'), active: true, values: [{ field: ['data', 'value'] }] }));
+    await root.query(q.CreateIndex({ name: 'mixed_desc', source: q.Collection('mixed'), active: true, values: [{ field: ['data', 'value'], reverse: true }] }));
+    await root.query(q.Foreach([1, 1, 3, 3, 6, 2, 2, 4, 4, 'str', 'str', 3.14, 3.14], q.Lambda('v', q.Create(q.Collection('mixed'), { data: { value: q.Var('v') } }))));
+    await is(q.Distinct(q.Paginate(q.Match(q.Index('mixed_asc')))), { data: [1, 2, 3, 3.14, 4, 6, 'str'] });
+    await is(q.Distinct(q.Paginate(q.Match(q.Index('mixed_desc')))), { data: ['str', 6, 4, 3.14, 3, 2, 1] });
+  });
+
   it('removes duplicate values and joins (faunadb-js "distinct", "join")', async () => {
     await is(q.Paginate(q.Match(q.Index('widgets_cover_by_n'), 1)), { data: [10, 10, 15] });
     await is(q.Paginate(q.Distinct(q.Match(q.Index('widgets_cover_by_n'), 1))), { data: [10, 15] });

@@ -1,7 +1,7 @@
 // Sets built from sets (core model/EventSet.scala: Union, Intersection, Difference, Distinct,
 // ReverseSet, RangeSet, IndexJoin, LambdaJoin, LambdaFilterSet). Like their sources they list
-// their elements in memory: each element keeps its sort key (index values, then the ref), the
-// order of the first source decides the order of the result, and equal keys are one element.
+// their elements in memory: each element keeps its sort key (index values, then the ref) and
+// the order of the first source decides the order of the result.
 import { compareKeys } from '../compare';
 import { encodeV4 } from '../encode';
 import type { Position } from '../errors';
@@ -16,62 +16,69 @@ type Order = (a: readonly V4Value[], b: readonly V4Value[]) => number;
 export const orderOf = (set: V4Set): Order => (a, b) => (set.compare ? set.compare(a, b) : compareKeys(a, b));
 
 const setValue = (set: V4Set): V4Value => ({ t: 'set', set });
-const keyId = (key: readonly V4Value[]): string => encodeV4(arr4(key));
 
 /** A set's entries, each naming the leaf sets it came from (the set itself for a leaf). */
 async function sourced(set: V4Set): Promise<SetEntry[]> {
   return (await set.entries()).map((e) => (e.sources ? e : { ...e, sources: [set] }));
 }
 
-/** Entries of several sets merged in `order`, one per key, with the sources of all of them. */
-function merged(lists: readonly (readonly SetEntry[])[], order: Order): SetEntry[] {
-  const all = lists.flat().sort((a, b) => order(a.key, b.key));
+/** How many copies of a value a combination keeps, from the counts in each source. */
+type Multiplicity = (counts: readonly number[]) => number;
+
+const UNION: Multiplicity = (counts) => Math.max(...counts);
+const INTERSECTION: Multiplicity = (counts) => Math.min(...counts);
+const DIFFERENCE: Multiplicity = ([first, ...rest]) => Math.max(0, first - rest.reduce((x, y) => x + y, 0));
+
+/**
+ * Core's set algebra: elements are compared by value (for a set of refs, the ref) and counted
+ * with multiplicity, e.g. a union holds each value as often as the source holding it most (core
+ * UnionFunctionSpec "emits maximum element count"). The kept elements come from the first source
+ * with the most copies and carry the sources of every set holding an element with the same key.
+ */
+function combine(lists: readonly (readonly SetEntry[])[], order: Order, keep: Multiplicity): SetEntry[] {
+  const groups = new Map<string, SetEntry[][]>();
+  lists.forEach((list, i) => {
+    for (const e of list) {
+      const id = encodeV4(e.value);
+      let g = groups.get(id);
+      if (!g) groups.set(id, (g = lists.map(() => [])));
+      g[i].push(e);
+    }
+  });
   const out: SetEntry[] = [];
-  for (const e of all) {
-    const last = out[out.length - 1];
-    if (last && order(last.key, e.key) === 0) out[out.length - 1] = { ...last, sources: [...last.sources!, ...e.sources!] };
-    else out.push(e);
+  for (const g of groups.values()) {
+    const n = keep(g.map((l) => l.length));
+    const from = g.reduce((best, l) => (l.length > best.length ? l : best));
+    for (const e of (keep === UNION ? from : g[0]).slice(0, n)) {
+      const same = g.flat().filter((x) => x !== e && order(x.key, e.key) === 0);
+      out.push(same.length ? { ...e, sources: [...e.sources!, ...same.flatMap((x) => x.sources!)] } : e);
+    }
   }
-  return out;
+  return out.sort((x, y) => order(x.key, y.key));
 }
 
 abstract class Combined implements V4Set {
-  constructor(protected readonly name: string, protected readonly sets: readonly V4Set[]) {}
+  constructor(protected readonly name: string, protected readonly sets: readonly V4Set[], private readonly keep: Multiplicity) {}
   get shape(): number | undefined { return this.sets.find((s) => s.shape !== undefined)?.shape; }
   compare(a: readonly V4Value[], b: readonly V4Value[]): number { return orderOf(this.sets[0])(a, b); }
   render(): { setJson: Record<string, V4Value> } {
     return { setJson: { [this.name]: this.sets.length === 1 ? setValue(this.sets[0]) : arr4(this.sets.map(setValue)) } };
   }
-  abstract entries(): Promise<readonly SetEntry[]>;
+  async entries(): Promise<readonly SetEntry[]> {
+    return combine(await Promise.all(this.sets.map(sourced)), (a, b) => this.compare(a, b), this.keep);
+  }
 }
 
 export class UnionSet extends Combined {
-  constructor(sets: readonly V4Set[]) { super('union', sets); }
-  async entries(): Promise<readonly SetEntry[]> {
-    return merged(await Promise.all(this.sets.map(sourced)), (a, b) => this.compare(a, b));
-  }
+  constructor(sets: readonly V4Set[]) { super('union', sets, UNION); }
 }
 
 export class IntersectionSet extends Combined {
-  constructor(sets: readonly V4Set[]) { super('intersection', sets); }
-  async entries(): Promise<readonly SetEntry[]> {
-    const [first, ...rest] = await Promise.all(this.sets.map(sourced));
-    const others = rest.map((l) => new Map(l.map((e) => [keyId(e.key), e] as const)));
-    return first.flatMap((e) => {
-      const matches = others.map((o) => o.get(keyId(e.key)));
-      if (matches.some((m) => m === undefined)) return [];
-      return [{ ...e, sources: [...e.sources!, ...matches.flatMap((m) => m!.sources!)] }];
-    });
-  }
+  constructor(sets: readonly V4Set[]) { super('intersection', sets, INTERSECTION); }
 }
 
 export class DifferenceSet extends Combined {
-  constructor(sets: readonly V4Set[]) { super('difference', sets); }
-  async entries(): Promise<readonly SetEntry[]> {
-    const [first, ...rest] = await Promise.all(this.sets.map(sourced));
-    const removed = new Set(rest.flat().map((e) => keyId(e.key)));
-    return first.filter((e) => !removed.has(keyId(e.key)));
-  }
+  constructor(sets: readonly V4Set[]) { super('difference', sets, DIFFERENCE); }
 }
 
 /** One element per distinct value (the first in order). */
@@ -152,7 +159,7 @@ export class JoinSet implements V4Set {
     const sets: V4Set[] = [];
     for (const e of await this.source.entries()) sets.push(await this.targetOf(e.value));
     if (sets.length === 0) return [];
-    return merged(await Promise.all(sets.map(sourced)), orderOf(sets[0]));
+    return combine(await Promise.all(sets.map(sourced)), orderOf(sets[0]), UNION);
   }
 }
 
