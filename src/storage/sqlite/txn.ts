@@ -9,8 +9,11 @@ import type { Statements } from './statements';
 /** What a transaction needs from its engine. */
 export interface TxnHost {
   readonly statements: Statements;
-  /** Validates and applies; throws KvConflictError. Always ends the transaction. */
-  commit(txn: SqliteTxn): void;
+  /**
+   * Validates and applies; resolves once the writes are durable, rejects with KvConflictError.
+   * Always ends the transaction.
+   */
+  commit(txn: SqliteTxn): Promise<void>;
   /** Ends the transaction without applying anything. */
   release(txn: SqliteTxn): void;
   /** A conflict detail when something `txn` read was written after it began (rule 1). */
@@ -66,7 +69,7 @@ export class SqliteTxn extends BufferedTxn implements KvTxn {
   async commit(): Promise<void> {
     this.ensureOpen();
     this.finished = true;
-    this.host.commit(this);
+    await this.host.commit(this);
   }
 
   async rollback(): Promise<void> {
