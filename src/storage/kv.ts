@@ -59,6 +59,12 @@ export interface KvTxn {
 export interface KvEngine {
   readonly kind: 'sqlite' | 'postgres';
   begin(opts?: { readonly readOnly?: boolean }): Promise<KvTxn>;
+  /**
+   * Only on engines whose begin needs no I/O (the embedded one): begin() done synchronously, so
+   * a caller may begin speculatively (the worker pool begins a read-write transaction together
+   * with dispatching each request, sparing the worker a round trip).
+   */
+  beginNow?(opts?: { readonly readOnly?: boolean }): KvTxn;
   close(): Promise<void>;
 }
 

@@ -3,7 +3,7 @@
 // tracked, so that when the worker is terminated (deadline, memory) its open transactions are
 // rolled back and nothing it had not committed is applied.
 import { KvConflictError, KvReadOnlyError, type KvEngine, type KvTxn } from '../../storage/kv';
-import type { KvErrorInfo, KvReply, KvRequest, WriteOp } from './protocol';
+import type { KvErrorInfo, KvReply, KvRequest, PreBegun, WriteOp } from './protocol';
 
 function errorInfo(e: unknown): KvErrorInfo {
   if (e instanceof KvConflictError) return { kind: 'conflict', detail: e.detail };
@@ -25,6 +25,27 @@ export class KvHost {
   /** Number of transactions this worker has open. */
   get openTransactions(): number {
     return this.txns.size;
+  }
+
+  /**
+   * Begins a read-write transaction for the worker's next request, if the engine can do so
+   * without I/O (read-write: the worker's query may write; the worker itself refuses writes in
+   * a transaction it asked to be read-only).
+   */
+  preBegin(): PreBegun | undefined {
+    const txn = this.engine.beginNow?.();
+    if (txn === undefined) return undefined;
+    const id = this.nextTxn++;
+    this.txns.set(id, txn);
+    return { txn: id, ts: txn.ts };
+  }
+
+  /** Rolls back a transaction if it is still open (a pre-begun one the request did not use). */
+  async discard(id: number): Promise<void> {
+    const txn = this.txns.get(id);
+    if (!txn) return;
+    this.txns.delete(id);
+    await txn.rollback();
   }
 
   async handle(req: KvRequest): Promise<KvReply> {

@@ -20,6 +20,18 @@ export interface RequestMessage {
   /** Wall-clock ms (performance.timeOrigin + now) when the request arrived. */
   readonly receivedAtEpoch: number;
   readonly body: Uint8Array;
+  /**
+   * A read-write transaction the coordinator began together with dispatching the request (on
+   * engines where beginning costs no I/O): the worker's first begin() takes it instead of
+   * asking for one. The coordinator rolls it back when the response arrives if it is still open.
+   */
+  readonly pre?: PreBegun;
+}
+
+/** A transaction begun by the coordinator on a worker's behalf. */
+export interface PreBegun {
+  readonly txn: number;
+  readonly ts: bigint;
 }
 
 /** A response as a worker sends it back. */

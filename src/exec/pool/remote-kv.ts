@@ -5,7 +5,7 @@ import type { MessagePort } from 'node:worker_threads';
 import {
   type Bytes, KvConflictError, type KvEngine, type KvPair, KvReadOnlyError, type KvStats, type KvTxn, type ScanOptions,
 } from '../../storage/kv';
-import type { KvErrorInfo, KvReply, KvRequest, WriteOp } from './protocol';
+import type { KvErrorInfo, KvReply, KvRequest, PreBegun, WriteOp } from './protocol';
 
 type Pending = { resolve: (r: Extract<KvReply, { ok: true }>) => void; reject: (e: Error) => void };
 
@@ -24,6 +24,8 @@ export class RemoteKvEngine implements KvEngine {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closed = false;
+  /** The transaction the coordinator began with the current request, until begin() takes it. */
+  private offered: PreBegun | undefined;
 
   constructor(readonly kind: 'sqlite' | 'postgres', private readonly port: Pick<MessagePort, 'postMessage'>) {}
 
@@ -45,7 +47,17 @@ export class RemoteKvEngine implements KvEngine {
     });
   }
 
+  /** Called with each request: its pre-begun transaction, if any (replaces an unused one). */
+  offer(pre: PreBegun | undefined): void {
+    this.offered = pre;
+  }
+
   async begin(opts?: { readonly readOnly?: boolean }): Promise<KvTxn> {
+    const pre = this.offered;
+    if (pre !== undefined && !this.closed) {
+      this.offered = undefined;
+      return new RemoteTxn(this, pre.txn, pre.ts, opts?.readOnly === true);
+    }
     const r = await this.call({ op: 'begin', readOnly: opts?.readOnly === true });
     return new RemoteTxn(this, r.txn!, r.ts!, opts?.readOnly === true);
   }

@@ -76,6 +76,10 @@ class SqliteEngine implements KvEngine, TxnHost {
   }
 
   async begin(opts?: { readonly readOnly?: boolean }): Promise<SqliteTxn> {
+    return this.beginNow(opts);
+  }
+
+  beginNow(opts?: { readonly readOnly?: boolean }): SqliteTxn {
     if (this.closed) throw new Error('storage engine is closed');
     const readOnly = opts?.readOnly === true;
     const txn = new SqliteTxn(this, this.clock.next(), this.log.currentCsn, readOnly);
