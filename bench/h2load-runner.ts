@@ -60,7 +60,7 @@ export async function h2load(r: H2loadRun): Promise<Measurement> {
     const log = join(dir, 'requests.log');
     const args = [
       '-c', String(r.clients), '-m', String(r.streams), '-t', '1',
-      '-D', String(r.seconds), '--warm-up-time', String(r.warmupSeconds),
+      '-D', `${Math.round(r.seconds * 1000)}ms`, '--warm-up-time', `${Math.round(r.warmupSeconds * 1000)}ms`,
       `--log-file=${log}`,
     ];
     if (r.body !== undefined) {

@@ -4,6 +4,8 @@
 //   - `1 + 1` and `byId` against a bare Node h2c server returning a fixed /query/1 response;
 //   - `create` against raw better-sqlite3 autocommit inserts with synchronous=FULL (each insert
 //     one fsync: what a server without group commit could reach at best).
+// For context, the embedded engine alone (no server) with as many concurrent committers: what
+// group commit makes of the same fsyncs when CPU is not the limit.
 // All three server workloads run at the same concurrency as the floor (h2load -c × -m).
 // The server runs with --client-concurrency at that concurrency: every h2load connection comes
 // from 127.0.0.1, and the per-address fairness cap would otherwise measure the policy.
@@ -15,7 +17,9 @@ import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { fql } from 'fauna';
 import { freePort, startServer } from '../test/helpers/server';
-import type { Figure, Measurement } from './harness';
+import { measure, type Figure, type Measurement } from './harness';
+import { openSqlite } from '../src/storage/sqlite/engine';
+import { encodeKey } from '../src/storage/tuple';
 import { h2load } from './h2load-runner';
 import { countStatements, type StatementCount } from './statements';
 
@@ -83,6 +87,25 @@ function rawSqliteInserts(seconds: number): Measurement {
   }
 }
 
+/** Concurrent read-then-insert transactions straight on the embedded engine. */
+async function engineCommits(o: H2loadOptions): Promise<Measurement> {
+  const dir = mkdtempSync(join(tmpdir(), 'fql-bench-engine-'));
+  const engine = await openSqlite(dir);
+  try {
+    const value = Buffer.from(JSON.stringify({ name: 'bench', n: 1 }));
+    let seq = 0;
+    return await measure(`engine: ${o.concurrency} concurrent committers`, o.concurrency, o.seconds, async (w) => {
+      const t = await engine.begin();
+      await t.get(encodeKey(['bench', 'counter', w]));
+      t.put(encodeKey(['bench', 'doc', seq++]), value);
+      await t.commit();
+    });
+  } finally {
+    await engine.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function h2loadWorkloads(o: H2loadOptions): Promise<H2loadSection> {
   const { clients, streams } = shape(o.concurrency);
   const timing = { clients, streams, seconds: o.seconds, warmupSeconds: Math.min(1, o.seconds / 4) };
@@ -107,6 +130,7 @@ export async function h2loadWorkloads(o: H2loadOptions): Promise<H2loadSection> 
     await server.dispose();
   }
   const insertFloor = rawSqliteInserts(o.seconds);
+  const engine = await engineCommits(o);
   const statements: StatementCount[] = await countStatements(o.storage);
 
   const ratio = (a: Measurement, b: Measurement) => round3(a.opsPerSec / b.opsPerSec);
@@ -117,17 +141,21 @@ export async function h2loadWorkloads(o: H2loadOptions): Promise<H2loadSection> 
     { name: 'h2load: 1 + 1 / bare h2c floor', value: rOne, target: '>= 0.5', met: rOne >= 0.5 },
     { name: 'h2load: byId / bare h2c floor', value: rById, target: '>= 0.4', met: rById >= 0.4 },
     { name: 'h2load: create / sqlite autocommit inserts (sync=FULL)', value: rCreate, target: '>= 1.0', met: rCreate >= 1.0 },
+    { name: `engine alone, ${o.concurrency} committers / sqlite autocommit inserts`, value: ratio(engine, insertFloor) },
   ];
   for (const s of statements) {
     figures.push({ name: `statements per query, ${s.query}: engine operations`, value: s.engineOps });
     figures.push({ name: `statements per query, ${s.query}: SQL statements`, value: s.sqlStatements });
   }
   return {
-    measurements: [floor, one, byId, create, insertFloor],
+    measurements: [floor, one, byId, create, insertFloor, engine],
     figures,
     report: {
       load: { generator: 'h2load', clients, streamsPerClient: streams, concurrency: clients * streams },
-      ratios: { '1 + 1 / h2c floor': rOne, 'byId / h2c floor': rById, 'create / sqlite insert floor': rCreate },
+      ratios: {
+        '1 + 1 / h2c floor': rOne, 'byId / h2c floor': rById, 'create / sqlite insert floor': rCreate,
+        'engine commits / sqlite insert floor': ratio(engine, insertFloor),
+      },
       statements,
     },
   };
