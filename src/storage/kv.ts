@@ -54,6 +54,12 @@ export interface KvTxn {
    * so the caller retries instead of reporting it. Undefined when the reads still hold.
    */
   rollbackStale(): Promise<string | undefined>;
+  /**
+   * Optional: the transaction will not write (it has not so far); from now on it is read-only,
+   * and the engine stops treating it as a possible writer. For transactions begun read-write
+   * speculatively (see KvEngine.beginNow).
+   */
+  declareReadOnly?(): void;
 }
 
 export interface KvEngine {

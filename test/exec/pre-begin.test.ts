@@ -25,13 +25,16 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A worker's engine wired to a KvHost; `sent` lists the operations the worker sent. */
+/**
+ * A worker's engine wired to a KvHost; `sent` lists the operations the worker sent (with
+ * `+readOnly` when the operation declares its pre-begun transaction read-only).
+ */
 function channel(): { host: KvHost; remote: RemoteKvEngine; sent: string[] } {
   const host = new KvHost(engine);
   const sent: string[] = [];
   const remote: RemoteKvEngine = new RemoteKvEngine('sqlite', {
     postMessage: (m: KvRequest) => {
-      sent.push(m.op);
+      sent.push('readOnly' in m && m.op !== 'begin' && m.readOnly ? `${m.op}+readOnly` : m.op);
       void host.handle(m).then((reply) => remote.receive(reply));
     },
   });
@@ -57,13 +60,27 @@ test('pre-begun transaction: the first begin() needs no message; a second one as
   assert.deepEqual(sent, ['commit', 'begin', 'get', 'commit']);
 });
 
-test('pre-begun transaction: taken read-only, the worker still refuses writes', async () => {
-  const { host, remote } = channel();
+test('pre-begun transaction: taken read-only, the worker refuses writes and its first operation declares it read-only', async () => {
+  const { host, remote, sent } = channel();
   remote.offer(host.preBegin());
   const t = await remote.begin({ readOnly: true });
   assert.throws(() => t.put(encodeKey(['pre', 'b']), new Uint8Array([1])), KvReadOnlyError);
-  await t.rollback();
+  await t.get(encodeKey(['pre', 'b']));
+  await t.get(encodeKey(['pre', 'b']));
+  await t.commit();
+  assert.deepEqual(sent, ['get+readOnly', 'get', 'commit']);
   assert.equal(host.openTransactions, 0);
+});
+
+test('declareReadOnly: a transaction begun read-write refuses writes afterwards; one that wrote cannot be declared', async () => {
+  const t = engine.beginNow!();
+  t.declareReadOnly!();
+  assert.throws(() => t.put(encodeKey(['pre', 'd']), new Uint8Array([1])), KvReadOnlyError);
+  await t.commit();
+  const w = engine.beginNow!();
+  w.put(encodeKey(['pre', 'd']), new Uint8Array([1]));
+  assert.throws(() => w.declareReadOnly!(), /a transaction that wrote cannot become read-only/);
+  await w.rollback();
 });
 
 test('pre-begun transaction: one the request did not use is rolled back by discard, and a used one is left alone', async () => {

@@ -65,17 +65,17 @@ export class KvHost {
         return { txn: id, ts: txn.ts };
       }
       case 'get': {
-        const txn = this.apply(req.txn, req.writes);
+        const txn = this.apply(req.txn, req.writes, req.readOnly);
         const value = await txn.get(req.key);
         return value === undefined ? {} : { value: own(value) };
       }
       case 'scan': {
-        const txn = this.apply(req.txn, req.writes);
+        const txn = this.apply(req.txn, req.writes, req.readOnly);
         const rows = await txn.scan({ start: req.start, end: req.end, reverse: req.reverse, limit: req.limit });
         return { pairs: rows.map((r) => ({ key: own(r.key), value: own(r.value) })) };
       }
       case 'commit': {
-        const txn = this.apply(req.txn, req.writes);
+        const txn = this.apply(req.txn, req.writes, req.readOnly);
         this.txns.delete(req.txn);
         try {
           await txn.commit();
@@ -100,9 +100,10 @@ export class KvHost {
     }
   }
 
-  private apply(id: number, writes: readonly WriteOp[] | undefined): KvTxn {
+  private apply(id: number, writes: readonly WriteOp[] | undefined, readOnly?: true): KvTxn {
     const txn = this.txns.get(id);
     if (!txn) throw new Error(`transaction ${id} is not open`);
+    if (readOnly) txn.declareReadOnly?.();
     if (writes) {
       for (const w of writes) {
         if (w.value === undefined) txn.delete(w.key);

@@ -49,14 +49,19 @@ export interface WriteOp {
   readonly value?: Bytes;
 }
 
+/**
+ * `readOnly` on an operation of a pre-begun transaction (sent once, with the first one): the
+ * worker took it for a read-only begin, so the coordinator declares it read-only.
+ */
 export type KvRequest =
   | { readonly type: 'kv'; readonly id: number; readonly op: 'begin'; readonly readOnly: boolean }
-  | { readonly type: 'kv'; readonly id: number; readonly op: 'get'; readonly txn: number; readonly key: Bytes; readonly writes?: WriteOp[] }
+  | { readonly type: 'kv'; readonly id: number; readonly op: 'get'; readonly txn: number; readonly key: Bytes; readonly writes?: WriteOp[]; readonly readOnly?: true }
   | {
     readonly type: 'kv'; readonly id: number; readonly op: 'scan'; readonly txn: number;
     readonly start: Bytes; readonly end: Bytes; readonly reverse?: boolean; readonly limit?: number; readonly writes?: WriteOp[];
+    readonly readOnly?: true;
   }
-  | { readonly type: 'kv'; readonly id: number; readonly op: 'commit'; readonly txn: number; readonly writes?: WriteOp[] }
+  | { readonly type: 'kv'; readonly id: number; readonly op: 'commit'; readonly txn: number; readonly writes?: WriteOp[]; readonly readOnly?: true }
   | { readonly type: 'kv'; readonly id: number; readonly op: 'rollback' | 'rollbackStale'; readonly txn: number };
 
 export type KvReply =

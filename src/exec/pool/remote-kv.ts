@@ -56,7 +56,7 @@ export class RemoteKvEngine implements KvEngine {
     const pre = this.offered;
     if (pre !== undefined && !this.closed) {
       this.offered = undefined;
-      return new RemoteTxn(this, pre.txn, pre.ts, opts?.readOnly === true);
+      return new RemoteTxn(this, pre.txn, pre.ts, opts?.readOnly === true, opts?.readOnly === true);
     }
     const r = await this.call({ op: 'begin', readOnly: opts?.readOnly === true });
     return new RemoteTxn(this, r.txn!, r.ts!, opts?.readOnly === true);
@@ -78,7 +78,16 @@ class RemoteTxn implements KvTxn {
     private readonly id: number,
     readonly ts: bigint,
     private readonly readOnly: boolean,
+    /** A pre-begun (read-write) transaction taken read-only: declared so with the first operation. */
+    private declarePending = false,
   ) {}
+
+  /** `readOnly: true` for the first operation of a transaction to declare read-only. */
+  private declaration(): { readOnly?: true } {
+    if (!this.declarePending) return {};
+    this.declarePending = false;
+    return { readOnly: true };
+  }
 
   get hasWrites(): boolean {
     return this.wrote;
@@ -94,7 +103,7 @@ class RemoteTxn implements KvTxn {
 
   async get(key: Bytes): Promise<Bytes | undefined> {
     this.ensureOpen();
-    const r = await this.engine.call({ op: 'get', txn: this.id, key, writes: this.takeWrites() });
+    const r = await this.engine.call({ op: 'get', txn: this.id, key, writes: this.takeWrites(), ...this.declaration() });
     this.stats.rowsRead++;
     if (r.value !== undefined) this.stats.bytesRead += key.length + r.value.length;
     return r.value;
@@ -104,6 +113,7 @@ class RemoteTxn implements KvTxn {
     this.ensureOpen();
     const r = await this.engine.call({
       op: 'scan', txn: this.id, start: opts.start, end: opts.end, reverse: opts.reverse, limit: opts.limit, writes: this.takeWrites(),
+      ...this.declaration(),
     });
     const rows = r.pairs ?? [];
     this.stats.rowsRead += rows.length;
@@ -128,7 +138,7 @@ class RemoteTxn implements KvTxn {
   async commit(): Promise<void> {
     this.ensureOpen();
     this.finished = true;
-    await this.engine.call({ op: 'commit', txn: this.id, writes: this.takeWrites() });
+    await this.engine.call({ op: 'commit', txn: this.id, writes: this.takeWrites(), ...this.declaration() });
   }
 
   async rollback(): Promise<void> {

@@ -157,6 +157,11 @@ class SqliteEngine implements KvEngine, TxnHost {
     return undefined;
   }
 
+  declaredReadOnly(txn: SqliteTxn): void {
+    // Safe in this direction only: newer transactions kept their reads for it needlessly.
+    this.runningWriters.delete(txn);
+  }
+
   staleReads(txn: SqliteTxn): string | undefined {
     return this.log.validate({ startCsn: txn.startCsn, ts: txn.ts, reads: txn.reads, writes: [] });
   }

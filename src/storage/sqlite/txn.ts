@@ -16,6 +16,8 @@ export interface TxnHost {
   commit(txn: SqliteTxn): Promise<void>;
   /** Ends the transaction without applying anything. */
   release(txn: SqliteTxn): void;
+  /** `txn`, which has not written, will not write: it stops counting as a running writer. */
+  declaredReadOnly(txn: SqliteTxn): void;
   /** A conflict detail when something `txn` read was written after it began (rule 1). */
   staleReads(txn: SqliteTxn): string | undefined;
 }
@@ -28,13 +30,21 @@ export class SqliteTxn extends BufferedTxn implements KvTxn {
     readonly ts: bigint,
     /** Commit sequence number of the state this transaction started from. */
     readonly startCsn: number,
-    readonly readOnly: boolean,
+    private readOnly: boolean,
   ) {
     super();
   }
 
   protected get writable(): boolean {
     return !this.readOnly;
+  }
+
+  declareReadOnly(): void {
+    this.ensureOpen();
+    if (this.readOnly) return;
+    if (this.hasWrites) throw new Error('a transaction that wrote cannot become read-only');
+    this.readOnly = true;
+    this.host.declaredReadOnly(this);
   }
 
   get(key: Bytes): Promise<Bytes | undefined> {
