@@ -6,7 +6,7 @@
 //          --storage postgres://... (run the server on PostgreSQL)
 //          --only core,h2load,isolation,indexes,identity,postgres (sections to run; default all;
 //          postgres needs --storage; h2load needs /usr/bin/h2load, Debian's nghttp2-client)
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -19,6 +19,7 @@ import { identityTargets, identityWorkloads } from './identity';
 import { postgresWorkloads } from './postgres';
 import { isolationWorkloads } from './isolation';
 import { h2loadWorkloads } from './h2load';
+import { H2LOAD } from './h2load-runner';
 
 interface Options { seconds: number; concurrency: number; storage?: string }
 
@@ -130,7 +131,9 @@ async function main(): Promise<void> {
     );
   }
 
-  if (want('h2load')) {
+  if (want('h2load') && !existsSync(H2LOAD)) {
+    console.log(`h2load section skipped: ${H2LOAD} not found (Debian: apt-get install nghttp2-client; or set H2LOAD)`);
+  } else if (want('h2load')) {
     const h2 = await h2loadWorkloads({ seconds: o.seconds, concurrency: o.concurrency, storage: o.storage });
     measurements.push(...h2.measurements);
     figures.push(...h2.figures);
