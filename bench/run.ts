@@ -4,7 +4,7 @@
 //
 // Options: --seconds N (per workload, default 5) · --concurrency N (default 16)
 //          --storage postgres://... (run the server on PostgreSQL)
-//          --only core,isolation,indexes,identity,postgres (sections to run; default all; postgres
+//          --only core,isolation,indexes,identity,postgres,streams (sections to run; default all; postgres
 //          needs --storage)
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
@@ -18,6 +18,7 @@ import { indexWorkloads } from './indexes';
 import { identityTargets, identityWorkloads } from './identity';
 import { postgresWorkloads } from './postgres';
 import { isolationWorkloads } from './isolation';
+import { streamsWorkloads } from './streams';
 
 interface Options { seconds: number; concurrency: number; storage?: string }
 
@@ -160,6 +161,13 @@ async function main(): Promise<void> {
     const pg = await postgresWorkloads({ seconds: o.seconds, concurrency: o.concurrency, storage: o.storage });
     measurements.push(...pg.measurements);
     figures.push(...pg.targets);
+  }
+
+  if (want('streams')) {
+    const s = await streamsWorkloads({ seconds: o.seconds, concurrency: o.concurrency, storage: o.storage });
+    measurements.push(...s.measurements);
+    figures.push(...s.figures);
+    extra.streams = s.details;
   }
 
   for (const m of measurements) console.log(formatRow(m));
