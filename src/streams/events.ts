@@ -20,7 +20,7 @@ import type { DocData } from '../model/model-api';
 import { docView, fullDocView, valueAt } from '../model/definitions/doc-view';
 import { schemaOf } from '../model/definitions/schema';
 import { entryParts } from '../model/indexes/entries';
-import { readVersionAt } from '../model/temporal/history';
+import { readVersionsAround } from '../model/temporal/history';
 import { compareCursors, encodeCursor, type EventCursor } from './cursor';
 import type { ResolvedSource } from './source';
 import type { FieldPath } from './token';
@@ -188,15 +188,6 @@ async function side(ctx: EvalContext, src: ResolvedSource, id: string, ts: bigin
 /** Which sides of a change are in the source (spec §4 steps 1-2); the others count as absent. */
 interface Membership { readonly prev: boolean; readonly curr: boolean }
 
-/** Both sides, to be decided by `side()` alone: existence is all membership means for them. */
-const EITHER: Membership = { prev: true, curr: true };
-
-/**
- * Whether membership is just existence (`all()` and `Set.single` without eventsOn): then
- * `side()` decides it with the same reads it needs anyway, and the raw versions need no read.
- */
-const byExistence = (src: ResolvedSource): boolean => !src.index && (src.fields === undefined || src.fields.length === 0);
-
 /**
  * Source membership of each side and the eventsOn filter (spec §4 steps 1-2, before ABAC and
  * steps); undefined: no event. An index source's side is in only if its entry under the terms
@@ -204,9 +195,9 @@ const byExistence = (src: ResolvedSource): boolean => !src.index && (src.fields 
  */
 async function membership(ctx: EvalContext, src: ResolvedSource, c: Change): Promise<Membership | undefined> {
   const model = ctx.model as ModelTxnImpl;
+  // One read for both versions; side() and rendering then find them remembered.
   const id = c.id.toString();
-  const prev = await readVersionAt(model, src.def, id, c.ts - 1n);
-  const curr = await readVersionAt(model, src.def, id, c.ts);
+  const { prev, curr } = await readVersionsAround(model, src.def, id, c.ts);
   let prevIn = prev !== undefined;
   let currIn = curr !== undefined;
   if (src.index) {
@@ -268,7 +259,7 @@ export async function readEvents(ctx: EvalContext, src: ResolvedSource, opts: Re
     const before = { compute: ctx.stats.computeOps, read: ctx.stats.readOps };
     const bytesBefore = model.kv.stats.bytesRead;
     try {
-      const member = byExistence(src) ? EITHER : await membership(ctx, src, c);
+      const member = await membership(ctx, src, c);
       if (!member) continue;
       const id = c.id.toString();
       const prevV = member.prev ? await side(ctx, src, id, c.ts - 1n) : undefined;
