@@ -254,6 +254,12 @@ export class ModelTxnImpl implements ModelTxn {
     return v;
   }
 
+  /** A remembered past version: `known` false when it was never read. */
+  rememberedVersion(def: CollectionDef, id: string, ts: bigint): { known: boolean; v?: DocData } {
+    const key = `${def.id}:${id}:${ts}`;
+    return this.pastVersions.has(key) ? { known: true, v: this.pastVersions.get(key) } : { known: false };
+  }
+
   /** Remember a version known to be the one visible at `ts` (read with a neighbour). */
   rememberVersion(def: CollectionDef, id: string, ts: bigint, v: DocData | undefined): void {
     if (ts >= this.kv.ts) return;

@@ -46,6 +46,9 @@ function visibleAt(def: CollectionDef, id: string, v: StoredVersion, ts: bigint)
  * compare them for every document a transaction wrote); both are remembered by the transaction.
  */
 export async function readVersionsAround(txn: ModelTxnImpl, def: CollectionDef, id: string, ts: bigint): Promise<{ prev?: DocData; curr?: DocData }> {
+  const knownCurr = txn.rememberedVersion(def, id, ts);
+  const knownPrev = txn.rememberedVersion(def, id, ts - 1n);
+  if (knownCurr.known && knownPrev.known) return { prev: knownPrev.v, curr: knownCurr.v };
   const prefix = versionPrefix(txn.db, def.id, BigInt(id));
   const rows = await txn.kv.scan({ start: versionKey(txn.db, def.id, BigInt(id), ts), end: prefixEnd(prefix), limit: 2 });
   const newest = rows[0] ? fromBytes<StoredVersion>(rows[0].value) : undefined;
