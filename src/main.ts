@@ -8,6 +8,7 @@ import { ConfigError, type ServerConfig, USAGE, parseConfig } from './config';
 import { RootKeyChecker } from './auth/root-key';
 import { createApp } from './server/app';
 import { listen } from './server/listen';
+import { createStaticFiles, defaultDashboardDir } from './server/static-files';
 import { openStorage } from './storage/open';
 import { startHistorySweeper } from './model/temporal/history';
 import { setPasswordCost } from './auth/passwords';
@@ -51,7 +52,7 @@ async function start(config: ServerConfig): Promise<void> {
   const engine = await openStorage(config.storageUrl !== undefined ? { url: config.storageUrl } : { dataDir: config.dataDir });
   const runtime = queryRuntime(config, engine);
   const { query, schema, v4 } = runtime.handlers;
-  const server = await listen(createApp({ routes: { query, schema, v4 } }), { port: config.port, host: config.host, limits: config.limits });
+  const server = await listen(createApp({ routes: { query, schema, v4, dashboard: createStaticFiles(defaultDashboardDir()) } }), { port: config.port, host: config.host, limits: config.limits });
   const stopSweeper = startHistorySweeper(engine);
   const storage = config.storageUrl !== undefined ? `postgres ${redactUrl(config.storageUrl)}` : `sqlite ${config.dataDir}`;
   const isolation = config.workers === 0 ? 'in the main thread (no isolation)' : `in up to ${config.workers} worker threads`;

@@ -1,0 +1,5 @@
+import type { Session } from './session';
+
+export function RolesView(_props: { s: Session }) {
+  return <p class="muted">Coming soon.</p>;
+}
