@@ -55,7 +55,7 @@ export function Explorer(props: Props) {
       {creating && (
         <form class="card" aria-label="New database" onSubmit={(e) => { e.preventDefault(); create(); }}>
           <p class="muted">In {sel.length ? sel.join(' / ') : 'root'}</p>
-          <label>Name <input value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} /></label>
+          <label>Name <input aria-label="Name" value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} /></label>
           <button type="submit" disabled={act.busy}>Create</button>
           <button type="button" class="link" onClick={() => setCreating(false)}>Cancel</button>
         </form>

@@ -59,14 +59,14 @@ export function KeysView(props: { s: Session }) {
       {creating && (
         <form class="card" aria-label="New key" onSubmit={(e) => { e.preventDefault(); create(); }}>
           <label>Role
-            <select value={role} onChange={(e) => setRole((e.target as HTMLSelectElement).value)}>
+            <select aria-label="Role" value={role} onChange={(e) => setRole((e.target as HTMLSelectElement).value)}>
               <option value="admin">admin</option>
               <option value="server">server</option>
               <option value="server-readonly">server-readonly</option>
               {userRoles.map((r) => <option value={r}>{r}</option>)}
             </select>
           </label>
-          <label>Name <input value={name} placeholder="optional" onInput={(e) => setName((e.target as HTMLInputElement).value)} /></label>
+          <label>Name <input aria-label="Name" value={name} placeholder="optional" onInput={(e) => setName((e.target as HTMLInputElement).value)} /></label>
           <button type="submit" disabled={act.busy}>Create</button>
           <button type="button" class="link" onClick={() => setCreating(false)}>Cancel</button>
         </form>

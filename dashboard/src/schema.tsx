@@ -130,7 +130,7 @@ export function SchemaView(props: { s: Session }) {
     <div class="schema">
       <div class="toolbar">
         <label>File
-          <select value={current} onChange={(e) => setCurrent((e.target as HTMLSelectElement).value)}>
+          <select aria-label="File" value={current} onChange={(e) => setCurrent((e.target as HTMLSelectElement).value)}>
             {names.map((n) => <option value={n}>{n}</option>)}
           </select>
         </label>

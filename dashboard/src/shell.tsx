@@ -44,13 +44,15 @@ export function ShellView(props: { s: Session }) {
   const [busy, setBusy] = useState(false);
   const [history, setHistory] = useState<string[]>(readHistory);
   const [typecheck, setTypecheck] = useState(false);
+  // Completed runs, exposed on the Result region so that tests and tools can wait for the next one.
+  const [runs, setRuns] = useState(0);
   const [names] = useLoad(() => loadNames(props.s.as()), [props.s.secret, key]);
   drafts.set(key, { text, choice, other, doc });
 
   const run = async () => {
     const as = runAsOf(choice, other, doc);
-    if (typeof as === 'string') { setOutcome({ kind: 'failure', message: as }); return; }
-    if (!text.trim()) { setOutcome({ kind: 'failure', message: 'Type a query first.' }); return; }
+    if (typeof as === 'string') { setOutcome({ kind: 'failure', message: as }); setRuns((n) => n + 1); return; }
+    if (!text.trim()) { setOutcome({ kind: 'failure', message: 'Type a query first.' }); setRuns((n) => n + 1); return; }
     setBusy(true);
     try {
       const reply = await query<string>(props.s.as(as), text, { format: 'decorated', typecheck: typecheck || undefined });
@@ -62,6 +64,7 @@ export function ShellView(props: { s: Session }) {
       setOutcome({ kind: 'failure', message: errorText(e) });
     } finally {
       setBusy(false);
+      setRuns((n) => n + 1);
     }
   };
 
@@ -70,7 +73,7 @@ export function ShellView(props: { s: Session }) {
     <div class="shell">
       <div class="toolbar">
         <label>Run as
-          <select value={choice} onChange={(e) => setChoice((e.target as HTMLSelectElement).value as RunAsChoice)}>
+          <select aria-label="Run as" value={choice} onChange={(e) => setChoice((e.target as HTMLSelectElement).value as RunAsChoice)}>
             <option value="admin">Admin</option>
             <option value="server">Server</option>
             <option value="server-readonly">Server read-only</option>
@@ -81,19 +84,19 @@ export function ShellView(props: { s: Session }) {
         </label>
         {choice === 'secret' && (
           <label>Secret to run as
-            <input type="password" autoComplete="off" value={other} onInput={(e) => setOther((e.target as HTMLInputElement).value)} />
+            <input aria-label="Secret to run as" type="password" autoComplete="off" value={other} onInput={(e) => setOther((e.target as HTMLInputElement).value)} />
           </label>
         )}
         {choice === 'doc' && (
           <label>Identity document
-            <input placeholder="Account/123" value={doc} onInput={(e) => setDoc((e.target as HTMLInputElement).value)} />
+            <input aria-label="Identity document" placeholder="Account/123" value={doc} onInput={(e) => setDoc((e.target as HTMLInputElement).value)} />
           </label>
         )}
         <label class="inline"><input type="checkbox" checked={typecheck} onChange={(e) => setTypecheck((e.target as HTMLInputElement).checked)} /> Typecheck</label>
         <button type="button" onClick={run} disabled={busy}>Run</button>
         {history.length > 0 && (
           <label>History
-            <select value="" onChange={(e) => { const v = (e.target as HTMLSelectElement).value; if (v) setText(v); }}>
+            <select aria-label="History" value="" onChange={(e) => { const v = (e.target as HTMLSelectElement).value; if (v) setText(v); }}>
               <option value="">Recall a query…</option>
               {history.map((h) => <option value={h}>{h.length > 60 ? `${h.slice(0, 60)}…` : h}</option>)}
             </select>
@@ -103,7 +106,7 @@ export function ShellView(props: { s: Session }) {
       <Editor label="Query" language="fql" value={text} onChange={setText} onRun={run} minLines={8}
         completions={names.state === 'ok' ? completionWords(names.value) : []} />
       <p class="muted">Ctrl+Enter runs the query. Ctrl+Space completes collection, index and function names.</p>
-      <section role="region" aria-label="Result" class="result" aria-live="polite">
+      <section role="region" aria-label="Result" class="result" aria-live="polite" data-runs={runs}>
         {busy ? <p class="muted">Running…</p> : outcome && <ResultView outcome={outcome} />}
       </section>
     </div>
