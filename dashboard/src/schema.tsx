@@ -100,26 +100,26 @@ export function SchemaView(props: { s: Session }) {
     else params.force = 'true';
     await schema(admin, 'POST', '/update', params, files!);
     setConfirm(null);
-    setNotice('Schema saved: it is now active.');
     await refreshStaged();
+    setNotice('Schema saved: it is now active.');
   });
 
   const stage = () => step('Staging the schema', async () => {
     await schema(admin, 'POST', '/update', { staged: 'true', force: 'true' }, files!);
-    setNotice('Schema staged: review it below, then commit or abandon it.');
     await refreshStaged();
+    setNotice('Schema staged: review it below, then commit or abandon it.');
   });
 
   const commit = () => step('Committing the staged schema', async () => {
     await schema(admin, 'POST', '/staged/commit', { force: 'true' });
-    setNotice('Staged schema committed: it is now active.');
     await refreshStaged();
+    setNotice('Staged schema committed: it is now active.');
   });
 
   const abandon = () => step('Abandoning the staged schema', async () => {
     await schema(admin, 'POST', '/staged/abandon', { force: 'true' });
-    setNotice('Staged schema abandoned.');
     await refreshStaged();
+    setNotice('Staged schema abandoned.');
   });
 
   if (files === null) return <div><ErrorMessage message={error} />{!error && <p class="muted">Loading…</p>}</div>;

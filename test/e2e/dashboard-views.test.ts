@@ -7,11 +7,12 @@
 // api/schema/SchemaEndpoint*Spec.scala for the schema API).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { fql } from 'fauna';
 import { startServer, type TestServer } from '../helpers/server';
 import { assertDashboardBuilt, browserSkipReason, launchBrowser, signedInPage } from '../helpers/browser';
-import { createDatabase, fillEditor, openTab, screenshot, selectDatabase } from './dashboard-helpers';
+import { createDatabase, fillEditor, openTab, runInShell, screenshot, selectDatabase } from './dashboard-helpers';
 
 const skip = browserSkipReason();
 
@@ -19,6 +20,7 @@ describe('dashboard: collections, schema and bad input', { skip }, () => {
   let server: TestServer;
   let browser: Browser;
   let page: Page;
+  let restarted = false;
 
   before(async () => {
     assertDashboardBuilt();
@@ -39,6 +41,7 @@ describe('dashboard: collections, schema and bad input', { skip }, () => {
   after(async () => {
     await browser?.close();
     await server?.dispose();
+    if (restarted) rmSync(server.dataDir, { recursive: true, force: true });
   });
 
   const table = () => page.getByRole('table', { name: 'Documents' });
@@ -56,6 +59,7 @@ describe('dashboard: collections, schema and bad input', { skip }, () => {
   });
 
   it('pages through the documents by cursor, columns from the data', async () => {
+    await table().getByRole('row').nth(25).waitFor();
     assert.deepEqual(await table().getByRole('columnheader').allInnerTexts(), ['id', 'sku', 'category', 'price', 'label', 'ts']);
     assert.equal(await table().getByRole('row').count(), 26);
     assert.match(await table().getByRole('row').nth(1).innerText(), /\t"p0"\t"tools"\t1\t"p0 tools"\tTime\("/);
@@ -84,6 +88,7 @@ describe('dashboard: collections, schema and bad input', { skip }, () => {
     await fillEditor(page, 'Document', '{ title: "First", tags: ["a", "b"], due: Date("2026-01-02") }');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('status').filter({ hasText: 'Document created.' }).waitFor();
+    await table().getByRole('row').filter({ hasText: '"First"' }).waitFor();
     const row = table().getByRole('row').nth(1);
     assert.match(await row.innerText(), /^\d+\t"First"\t\["a", "b"\]\tDate\("2026-01-02"\)\tTime\("/);
 
@@ -94,6 +99,7 @@ describe('dashboard: collections, schema and bad input', { skip }, () => {
     await fillEditor(page, 'Document', '{ title: "Second" }');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('status').filter({ hasText: 'Document saved.' }).waitFor();
+    await table().getByRole('row').filter({ hasText: '"Second"' }).waitFor();
     assert.match(await table().getByRole('row').nth(1).innerText(), /^\d+\t"Second"\tTime\("/);
     const admin = server.client({ secret: 'secret:shop:admin' });
     assert.deepEqual((await admin.query(fql`Note.all().map(.title).toArray()`)).data, ['Second']);
@@ -119,5 +125,72 @@ describe('dashboard: collections, schema and bad input', { skip }, () => {
     assert.match(await page.locator('pre.summary').innerText(), /^error: /);
     assert.equal(await page.getByRole('textbox', { name: 'Document' }).innerText(), '{ title: }');
     await page.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('shows a schema error at its line and column and keeps the text', async () => {
+    await openTab(page, 'Schema');
+    const bad = 'collection Broken {\n  history_days 0\n  index x {\n    terms [.a\n  }\n}\n';
+    await fillEditor(page, 'Schema', bad);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'line 5, column 3' });
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /^main\.fsl: line 5, column 3: Expected `,` or `]`\n/);
+    // Marked in the editor at that place, and nothing typed is lost.
+    await page.locator('.cm-lintRange-error').first().waitFor();
+    assert.equal((await page.getByRole('textbox', { name: 'Schema' }).innerText()).trim(), bad.trim());
+    assert.equal(await page.getByRole('dialog', { name: 'Apply schema' }).count(), 0);
+    await screenshot(page, 'schema-error');
+  });
+
+  it('stages a schema, reviews it, commits it; stages another and abandons it', async () => {
+    await page.getByRole('button', { name: 'Revert to active' }).click();
+    const active = await fetch(`${server.url}/schema/1/files/main.fsl`, { headers: { authorization: 'Bearer secret:shop:admin' } });
+    const content = ((await active.json()) as { content: string }).content;
+    assert.match(content, /collection Product/);
+    await fillEditor(page, 'Schema', `${content}\ncollection Staged {\n  history_days 0\n}\n`);
+    await page.getByRole('button', { name: 'Stage', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Schema staged' }).waitFor();
+    const staged = page.getByRole('region', { name: 'Staged schema' });
+    assert.equal(await staged.getByTestId('staged-status').innerText(), 'ready');
+    assert.match(await staged.innerText(), /\* Adding collection `Staged`/);
+    const admin = server.client({ secret: 'secret:shop:admin' });
+    assert.equal((await admin.query(fql`Collection.byName("Staged") != null`)).data, false);
+    await staged.getByRole('button', { name: 'Commit' }).click();
+    await page.getByRole('status').filter({ hasText: 'Staged schema committed: it is now active.' }).waitFor();
+    assert.equal(await staged.count(), 0);
+    assert.equal((await admin.query(fql`Collection.byName("Staged") != null`)).data, true);
+
+    await fillEditor(page, 'Schema', `${content}\ncollection Staged {\n  history_days 0\n}\n\ncollection Later {}\n`);
+    await page.getByRole('button', { name: 'Stage', exact: true }).click();
+    await staged.getByTestId('staged-status').waitFor();
+    assert.match(await staged.innerText(), /\* Adding collection `Later`/);
+    await staged.getByRole('button', { name: 'Abandon' }).click();
+    await page.getByRole('status').filter({ hasText: 'Staged schema abandoned.' }).waitFor();
+    assert.equal((await admin.query(fql`Collection.byName("Later") != null`)).data, false);
+  });
+
+  it('a revoked secret gets a clear 401 message in the shell; the query is kept', async () => {
+    const admin = server.client({ secret: 'secret:shop:admin' });
+    const key = (await admin.query<{ id: string; secret: string }>(fql`Key.create({ role: "admin" }) { id, secret }`)).data;
+    const other = await signedInPage(browser, server.url, key.secret);
+    await openTab(other, 'Shell');
+    assert.match(await runInShell(other, 'Product.all().count()'), /^60$/m);
+    await admin.query(fql`Key.byId(${key.id})!.delete()`);
+    const text = await runInShell(other, 'Product.all().count()');
+    assert.match(text, /unauthorized \(HTTP 401\): Access token required/);
+    assert.match(text, /The secret was rejected: it may have been deleted, revoked or expired, or it is mistyped\./);
+    assert.equal(await other.getByRole('textbox', { name: 'Query' }).innerText(), 'Product.all().count()');
+    await other.context().close();
+  });
+
+  it('a server restart gives a clear message and loses nothing typed', async () => {
+    await openTab(page, 'Shell');
+    await server.stop();
+    const down = await runInShell(page, 'Product.all().count()');
+    assert.match(down, /^Cannot reach the server \(.*\)\. Is it running\? Nothing you typed was lost; try again\.$/m);
+    server = await startServer({ dataDir: server.dataDir, port: server.port });
+    restarted = true;
+    const up = await runInShell(page, 'Product.all().count()');
+    assert.match(up, /^60$/m);
   });
 });
