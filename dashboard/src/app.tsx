@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { SignIn } from './sign-in';
 import { Explorer } from './explorer';
+import { DatabaseContents } from './contents';
 import { CollectionsView } from './collections';
 import { FunctionsView } from './functions';
 import { RolesView } from './roles';
@@ -44,6 +45,8 @@ export function App() {
       </header>
       <nav class="side" aria-label="Databases">
         <Explorer secret={secret} selected={route.path} onSelect={(path) => go({ ...route, path })} />
+        <h2>In {dbName}</h2>
+        <DatabaseContents admin={s.as()} version={route.view} onOpen={(view) => go({ ...route, view })} />
       </nav>
       <main class="main">
         <div role="tablist" aria-label="Database views" class="tabs">

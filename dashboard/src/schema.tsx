@@ -147,7 +147,8 @@ export function SchemaView(props: { s: Session }) {
         </form>
         <button type="button" onClick={save} disabled={busy}>Save</button>
         <button type="button" onClick={stage} disabled={busy}>Stage</button>
-        <button type="button" class="link" onClick={reloadFromServer} disabled={busy}>Revert to active</button>
+        <button type="button" class="link" disabled={busy}
+          onClick={async () => { setNotice(null); await reloadFromServer(); setNotice('Showing the active schema.'); }}>Revert to active</button>
       </div>
       <Editor label="Schema" language="fsl" value={files[current] ?? ''} minLines={18} marks={marks}
         onChange={(t) => setFiles((f) => ({ ...f!, [current]: t }))} />

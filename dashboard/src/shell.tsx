@@ -142,7 +142,7 @@ function ResultView(props: { outcome: Outcome }) {
       <dl class="stats">
         <dt>Ran as</dt><dd>{o.ranAs}</dd>
         {r.static_type && <><dt>Type</dt><dd>{r.static_type}</dd></>}
-        {r.txn_ts !== undefined && <><dt>txn_ts</dt><dd data-testid="txn-ts">{r.txn_ts}</dd></>}
+        {r.txn_ts !== undefined && <><dt>txn_ts</dt><dd data-testid="txn-ts">{r.txn_ts} ({new Date(r.txn_ts / 1000).toISOString()})</dd></>}
         {r.stats && <><dt>Stats</dt><dd data-testid="stats">compute {r.stats.compute_ops} · read {r.stats.read_ops} · write {r.stats.write_ops} · {r.stats.query_time_ms} ms</dd></>}
       </dl>
     </div>

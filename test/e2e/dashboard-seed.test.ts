@@ -40,6 +40,15 @@ describe('dashboard: seed scenario A through the UI', { skip }, () => {
     await screenshot(page, 'explorer');
   });
 
+  it('renders the explorer within a second of loading (signed in)', async () => {
+    const started = Date.now();
+    await page.reload();
+    await page.getByRole('tree', { name: 'Database tree' }).getByRole('button', { name: 'app', exact: true }).waitFor();
+    const ms = Date.now() - started;
+    // Issue 14 asks < 1 s on the development machine; CI shares its cores, hence the margin.
+    assert.ok(ms < 2000, `explorer rendered in ${ms} ms`);
+  });
+
   it('pushes the schema in the schema editor: diff in the "Apply" dialog, then active', async () => {
     await openTab(page, 'Schema');
     await fillEditor(page, 'Schema', SCENARIO_A_FSL);
@@ -84,7 +93,7 @@ describe('dashboard: seed scenario A through the UI', { skip }, () => {
   Movie.create({ title: "Up", director: "Pete Docter", release: 2009 })
 ].length`);
     assert.match(text, /^3$/m);
-    assert.match(text, /txn_ts\s+\d{16}/);
+    assert.match(text, /txn_ts\s+\d{16} \(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\)/);
     assert.match(text, /Stats\s+compute \d+ · read \d+ · write 3 · \d+ ms/);
   });
 

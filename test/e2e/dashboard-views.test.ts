@@ -144,6 +144,7 @@ describe('dashboard: collections, schema and bad input', { skip }, () => {
 
   it('stages a schema, reviews it, commits it; stages another and abandons it', async () => {
     await page.getByRole('button', { name: 'Revert to active' }).click();
+    await page.getByRole('status').filter({ hasText: 'Showing the active schema.' }).waitFor();
     const active = await fetch(`${server.url}/schema/1/files/main.fsl`, { headers: { authorization: 'Bearer secret:shop:admin' } });
     const content = ((await active.json()) as { content: string }).content;
     assert.match(content, /collection Product/);
