@@ -165,6 +165,11 @@ Movie.create({ title: "Up", release: 2009 })`);
     assert.match(reads, /^1$/m);
     const ro = await runInShell(page, 'Movie.create({ title: "Nope" })', 'Server read-only');
     assert.match(ro, /permission_denied/);
+    // Run as a document identity (`secret:db:@doc/Account/id`): AuthRole applies by membership.
+    const id = /^"(\d+)"$/m.exec(await runInShell(page, 'Account.byEmail("bob@example.com")!.first()!.id', 'Admin'))![1];
+    const asDoc = await runInShell(page, 'Movie.all().map(.title).toArray()', { doc: `Account/${id}` });
+    assert.match(asDoc, /^\[\n {2}"Heat",\n {2}"Up"\n\]$/m);
+    assert.match(asDoc, new RegExp(`Ran as\\nAccount/${id}\\n`));
   });
 
   it('charts the server metrics for the root secret', async () => {

@@ -194,4 +194,19 @@ describe('dashboard: collections, schema and bad input', { skip }, () => {
     const up = await runInShell(page, 'Product.all().count()');
     assert.match(up, /^60$/m);
   });
+
+  it('creates and deletes a nested database in the explorer', async () => {
+    await createDatabase(page, 'child');
+    await page.getByRole('tree', { name: 'Database tree' }).getByRole('button', { name: 'child', exact: true }).click();
+    await page.getByTestId('current-db').filter({ hasText: 'shop / child' }).waitFor();
+    const admin = server.client({ secret: 'secret:shop:admin' });
+    assert.deepEqual((await admin.query(fql`Database.all().map(.name).toArray()`)).data, ['child']);
+    await page.getByRole('navigation', { name: 'Databases' }).getByRole('button', { name: 'Delete', exact: true }).click();
+    const confirm = page.getByRole('alertdialog', { name: 'Delete database' });
+    assert.match(await confirm.innerText(), /Delete database shop \/ child and everything in it\?/);
+    await confirm.getByRole('button', { name: 'Delete' }).click();
+    await page.getByTestId('current-db').filter({ hasText: /^shop$/ }).waitFor();
+    await page.getByRole('tree', { name: 'Database tree' }).getByRole('button', { name: 'child', exact: true }).waitFor({ state: 'detached' });
+    assert.deepEqual((await admin.query(fql`Database.all().map(.name).toArray()`)).data, []);
+  });
 });
