@@ -2,7 +2,7 @@
 // matching, completion of names the caller supplies, Mod-Enter to run, and diagnostics shown
 // at their line and column. The accessible name goes on the editable element, so screen
 // readers and tests find it by its label ("Query", "Schema", "Document").
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { EditorState } from '@codemirror/state';
 import { EditorView, keymap, lineNumbers, highlightActiveLine, drawSelection } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
@@ -73,8 +73,9 @@ export function Editor(props: EditorProps) {
     return () => v.destroy();
   }, []);
 
-  // Outside changes (a file switched, a history entry recalled) replace the text.
-  useEffect(() => {
+  // Outside changes (a file switched, a history entry recalled) replace the text, in the same
+  // commit as the render that brought them.
+  useLayoutEffect(() => {
     const v = view.current;
     if (v && v.state.doc.toString() !== props.value) {
       v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: props.value } });

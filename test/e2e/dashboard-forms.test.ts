@@ -41,7 +41,7 @@ const FUNCTIONS: [string, string][] = [
   ['UserLogout', '() => Query.token()!.delete()'],
 ];
 
-describe('dashboard: scenario A (server UDFs) through the Functions and Roles forms; Metrics', { skip }, () => {
+describe('dashboard: scenario A (server UDFs) through the Functions and Roles forms; Metrics', { skip, timeout: 240_000 }, () => {
   let server: TestServer;
   let browser: Browser;
   let page: Page;

@@ -14,7 +14,7 @@ import { createDatabase, fillEditor, openTab, result, runInShell, screenshot, se
 
 const skip = browserSkipReason();
 
-describe('dashboard: seed scenario A through the UI', { skip }, () => {
+describe('dashboard: seed scenario A through the UI', { skip, timeout: 240_000 }, () => {
   let server: TestServer;
   let browser: Browser;
   let page: Page;

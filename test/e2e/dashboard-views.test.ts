@@ -16,7 +16,7 @@ import { createDatabase, fillEditor, openTab, runInShell, screenshot, selectData
 
 const skip = browserSkipReason();
 
-describe('dashboard: collections, schema and bad input', { skip }, () => {
+describe('dashboard: collections, schema and bad input', { skip, timeout: 240_000 }, () => {
   let server: TestServer;
   let browser: Browser;
   let page: Page;
@@ -208,5 +208,41 @@ describe('dashboard: collections, schema and bad input', { skip }, () => {
     await page.getByTestId('current-db').filter({ hasText: /^shop$/ }).waitFor();
     await page.getByRole('tree', { name: 'Database tree' }).getByRole('button', { name: 'child', exact: true }).waitFor({ state: 'detached' });
     assert.deepEqual((await admin.query(fql`Database.all().map(.name).toArray()`)).data, []);
+  });
+
+  it('refuses a wrong secret at sign-in with a clear message and keeps it in the field', async () => {
+    const context = await browser.newContext();
+    const other = await context.newPage();
+    await other.goto(`${server.url}/`);
+    await other.getByLabel('Secret', { exact: true }).fill('not-a-secret');
+    await other.getByRole('button', { name: 'Sign in' }).click();
+    const alert = other.getByRole('alert');
+    await alert.waitFor();
+    assert.equal(await alert.innerText(),
+      'unauthorized: Access token required — the secret was rejected (revoked, expired or mistyped?). Sign in again.');
+    assert.equal(await other.getByLabel('Secret', { exact: true }).inputValue(), 'not-a-secret');
+    await context.close();
+  });
+
+  it('completes collection, index and function names in the shell and recalls history', async () => {
+    await openTab(page, 'Shell');
+    const editor = page.getByRole('textbox', { name: 'Query' });
+    await fillEditor(page, 'Query', '');
+    // Typed as input events; completion opens as one types. (Key-by-key typing and Enter can
+    // stall in this Playwright/Chromium pairing, so the option is clicked.)
+    await editor.focus();
+    await page.keyboard.insertText('Prod');
+    const options = page.getByRole('listbox').getByRole('option');
+    await options.first().waitFor();
+    // CodeMirror ranks the exact prefix first (fuzzy matches such as AccessProvider follow).
+    assert.equal((await options.allInnerTexts())[0], 'Product');
+    await page.getByRole('listbox').getByRole('option', { name: 'Product', exact: true }).click();
+    await page.keyboard.insertText('.byCat');
+    await page.getByRole('listbox').getByRole('option', { name: 'byCategory', exact: true }).click();
+    assert.equal(await editor.innerText(), 'Product.byCategory');
+    await runInShell(page, 'Product.byCategory("tools").count()');
+    await fillEditor(page, 'Query', 'something else');
+    await page.getByLabel('History', { exact: true }).selectOption('Product.byCategory("tools").count()');
+    assert.equal(await editor.innerText(), 'Product.byCategory("tools").count()');
   });
 });
