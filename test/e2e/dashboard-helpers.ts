@@ -55,9 +55,19 @@ export function secretIn(text: string): string {
   return m[1];
 }
 
-/** Fills a CodeMirror editor found by its label. */
+/**
+ * Fills a CodeMirror editor found by its label. An editor that has just mounted may not have
+ * synced its selection with the DOM yet, so that "select all, then type" inserts instead of
+ * replacing: the text is checked and the fill repeated.
+ */
 export async function fillEditor(page: Page, label: string, text: string): Promise<void> {
-  await page.getByRole('textbox', { name: label, exact: true }).fill(text);
+  const editor = page.getByRole('textbox', { name: label, exact: true });
+  for (let attempt = 0; ; attempt++) {
+    await editor.fill(text);
+    const now = await editor.innerText();
+    if (now.trim() === text.trim() || attempt === 4) return;
+    await page.waitForTimeout(100);
+  }
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
