@@ -85,6 +85,28 @@ describe('dashboard: seed scenario A through the UI', { skip, timeout: 240_000 }
     assert.doesNotMatch(await page.getByRole('tabpanel', { name: 'Keys' }).innerText(), new RegExp(keySecret));
   });
 
+  it('deletes a key from the list', async () => {
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const form = page.getByRole('form', { name: 'New key' });
+    await form.getByLabel('Role').selectOption('server');
+    await form.getByLabel('Name').fill('to delete');
+    await form.getByRole('button', { name: 'Create', exact: true }).click();
+    const doomed = await page.getByRole('region', { name: 'New secret' }).locator('code').innerText();
+    assert.ok(await page.getByRole('region', { name: 'New secret' }).getByRole('button', { name: 'Copy' }).isVisible());
+    const keys = page.getByRole('table', { name: 'Keys' });
+    const row = keys.getByRole('row').filter({ hasText: 'to delete' });
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await row.waitFor({ state: 'detached' });
+    assert.equal(await keys.getByRole('row').count(), 2);
+    const r = await fetch(`${server.url}/query/1`, { method: 'POST', headers: { authorization: `Bearer ${doomed}` }, body: '{"query":"1"}' });
+    assert.equal(r.status, 401);
+  });
+
+  it('keeps the signed-in secret in session storage only', async () => {
+    const stored = await page.evaluate(() => [sessionStorage.getItem('fql-dashboard-secret'), Object.keys(localStorage)]);
+    assert.deepEqual(stored, ['secret', []]);
+  });
+
   it('adds three movies as admin in the shell', async () => {
     await openTab(page, 'Shell');
     const text = await runInShell(page, `[
