@@ -46,7 +46,7 @@ export function App() {
       <nav class="side" aria-label="Databases">
         <Explorer secret={secret} selected={route.path} onSelect={(path) => go({ ...route, path })} />
         <h2>In {dbName}</h2>
-        <DatabaseContents admin={s.as()} version={route.view} onOpen={(view) => go({ ...route, view })} />
+        <DatabaseContents admin={s.as()} onOpen={(view) => go({ ...route, view })} />
       </nav>
       <main class="main">
         <div role="tablist" aria-label="Database views" class="tabs">

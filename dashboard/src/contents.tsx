@@ -3,7 +3,7 @@
 // edited as FSL in the Schema tab).
 import { data } from './api';
 import type { View } from './route';
-import { Show, useLoad } from './ui';
+import { Show, useChanges, useLoad } from './ui';
 
 interface Contents {
   collections: string[];
@@ -13,14 +13,15 @@ interface Contents {
   keys: number;
 }
 
-export function DatabaseContents(props: { admin: string; version: string; onOpen: (view: View) => void }) {
+export function DatabaseContents(props: { admin: string; onOpen: (view: View) => void }) {
+  const changes = useChanges();
   const [contents] = useLoad(() => data<Contents>(props.admin, `{
   collections: Collection.all().map(.name).toArray(),
   functions: Function.all().map(.name).toArray(),
   roles: Role.all().map(.name).toArray(),
   access_providers: AccessProvider.all().map(.name).toArray(),
   keys: Key.all().count()
-}`), [props.admin, props.version]);
+}`), [props.admin, changes]);
   const kinds: [View | null, string, (c: Contents) => string[]][] = [
     ['Collections', 'Collections', (c) => c.collections],
     ['Functions', 'Functions', (c) => c.functions],

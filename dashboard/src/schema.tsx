@@ -7,7 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { SchemaFailed, schema } from './api';
 import { Editor, type EditorMark } from './editor';
 import type { Session } from './session';
-import { ErrorMessage, Notice, errorText } from './ui';
+import { ErrorMessage, Notice, errorText, notifyChanged } from './ui';
 
 type Files = Record<string, string>;
 
@@ -82,6 +82,7 @@ export function SchemaView(props: { s: Session }) {
     setNotice(null);
     try {
       await fn();
+      notifyChanged();
     } catch (e) {
       setError(e instanceof SchemaFailed ? `${what} failed: ${e.message}` : `${what} failed: ${errorText(e)}`);
     } finally {

@@ -39,7 +39,25 @@ export function Show<T>(props: { loaded: Loaded<T>; children: (value: T) => Comp
   return <>{props.children(l.value)}</>;
 }
 
-/** Runs an async action, tracking busy state and its error message. */
+const CHANGED = 'fql-dashboard-changed';
+
+/** Tells every view that data changed (a create, save or delete succeeded). */
+export function notifyChanged(): void {
+  dispatchEvent(new Event(CHANGED));
+}
+
+/** A counter that moves whenever notifyChanged() is called, for use in load dependencies. */
+export function useChanges(): number {
+  const [n, setN] = useState(0);
+  useEffect(() => {
+    const on = () => setN((x) => x + 1);
+    addEventListener(CHANGED, on);
+    return () => removeEventListener(CHANGED, on);
+  }, []);
+  return n;
+}
+
+/** Runs an async action, tracking busy state and its error message; success notifies changes. */
 export function useAction(): { busy: boolean; error: string | null; setError: (m: string | null) => void; run: (fn: () => Promise<void>) => Promise<void> } {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -48,6 +66,7 @@ export function useAction(): { busy: boolean; error: string | null; setError: (m
     setError(null);
     try {
       await fn();
+      notifyChanged();
     } catch (e) {
       setError(errorText(e));
     } finally {

@@ -77,6 +77,10 @@ describe('dashboard: seed scenario A through the UI', { skip, timeout: 240_000 }
     assert.match(keySecret, /^fn[A-Za-z0-9_-]+$/);
     const row = page.getByRole('table', { name: 'Keys' }).getByRole('row').filter({ hasText: 'client app' });
     assert.match(await row.innerText(), /UnAuthRole/);
+    // The explorer's summary of the database follows the change.
+    await page.getByRole('region', { name: 'Database contents' }).getByRole('button', { name: 'Keys (1)' }).waitFor();
+    assert.match(await page.getByRole('region', { name: 'Database contents' }).innerText(),
+      /^Collections \(2\)\nAccount, Movie\nFunctions \(3\)\nUserLogin, UserLogout, UserRegistration\nRoles \(2\)\nAuthRole, UnAuthRole\nAccess providers \(0\)\n+Keys \(1\)$/);
     await screenshot(page, 'keys');
     // Shown once: leaving the view and coming back shows the list, never the secret again.
     await openTab(page, 'Shell');
