@@ -40,11 +40,12 @@ describe('dashboard: seed scenario A through the UI', { skip, timeout: 240_000 }
     await screenshot(page, 'explorer');
   });
 
-  it('renders the explorer within a second of loading (signed in)', async () => {
+  it('renders the explorer within a second of loading (signed in)', async (t) => {
     const started = Date.now();
     await page.reload();
     await page.getByRole('tree', { name: 'Database tree' }).getByRole('button', { name: 'app', exact: true }).waitFor();
     const ms = Date.now() - started;
+    t.diagnostic(`explorer rendered ${ms} ms after reload`);
     // Issue 14 asks < 1 s on the development machine; CI shares its cores, hence the margin.
     assert.ok(ms < 2000, `explorer rendered in ${ms} ms`);
   });
