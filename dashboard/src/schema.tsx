@@ -6,13 +6,14 @@
 import { useEffect, useState } from 'preact/hooks';
 import { SchemaFailed, schema } from './api';
 import { Editor, type EditorMark } from './editor';
+import { TextDiff } from './text-diff';
 import type { Session } from './session';
 import { ErrorMessage, Notice, errorText, notifyChanged } from './ui';
 
 type Files = Record<string, string>;
 
 // Unsaved edits survive tab switches, per database.
-const drafts = new Map<string, { files: Files; current: string }>();
+const drafts = new Map<string, { files: Files; current: string; active: Files }>();
 
 async function loadFiles(secret: string, staged: boolean): Promise<Files> {
   const list = await schema(secret, 'GET', '/files', { staged: String(staged) });
@@ -39,6 +40,8 @@ export function SchemaView(props: { s: Session }) {
   const admin = props.s.as();
   const key = props.s.path.join('/');
   const [files, setFiles] = useState<Files | null>(drafts.get(key)?.files ?? null);
+  // The active schema as last read or saved, to show line changes against it.
+  const [active, setActive] = useState<Files>(drafts.get(key)?.active ?? {});
   const [current, setCurrent] = useState(drafts.get(key)?.current ?? 'main.fsl');
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -46,7 +49,7 @@ export function SchemaView(props: { s: Session }) {
   const [staged, setStaged] = useState<Staged | null>(null);
   const [busy, setBusy] = useState(false);
   const [newName, setNewName] = useState('');
-  if (files) drafts.set(key, { files, current });
+  if (files) drafts.set(key, { files, current, active });
 
   const refreshStaged = async () => {
     if (props.s.path.length === 0 && !props.s.secret.includes(':')) { setStaged(null); return; }
@@ -62,6 +65,7 @@ export function SchemaView(props: { s: Session }) {
     setError(null);
     try {
       const f = await loadFiles(admin, false);
+      setActive({ ...f });
       if (Object.keys(f).length === 0) f['main.fsl'] = '';
       setFiles(f);
       setCurrent(Object.keys(f)[0]);
@@ -100,6 +104,7 @@ export function SchemaView(props: { s: Session }) {
     if (confirm?.version !== undefined) params.version = String(confirm.version);
     else params.force = 'true';
     await schema(admin, 'POST', '/update', params, files!);
+    setActive({ ...files! });
     setConfirm(null);
     await refreshStaged();
     setNotice('Schema saved: it is now active.');
@@ -113,6 +118,7 @@ export function SchemaView(props: { s: Session }) {
 
   const commit = () => step('Committing the staged schema', async () => {
     await schema(admin, 'POST', '/staged/commit', { force: 'true' });
+    setActive(await loadFiles(admin, false));
     await refreshStaged();
     setNotice('Staged schema committed: it is now active.');
   });
@@ -164,6 +170,9 @@ export function SchemaView(props: { s: Session }) {
         <dialog open aria-label="Apply schema" class="card dialog">
           <h3>Changes to the active schema</h3>
           <pre class="code diff" data-testid="schema-diff">{confirm.diff || 'No changes.'}</pre>
+          {Object.keys(files).filter((n) => (active[n] ?? '') !== files[n]).map((n) => (
+            <TextDiff filename={n} original={active[n] ?? ''} modified={files[n]} />
+          ))}
           <button type="button" onClick={apply} disabled={busy}>Apply</button>
           <button type="button" class="link" onClick={() => setConfirm(null)}>Cancel</button>
         </dialog>

@@ -60,6 +60,10 @@ describe('dashboard: seed scenario A through the UI', { skip, timeout: 240_000 }
     const diff = await dialog.getByTestId('schema-diff').innerText();
     assert.match(diff, /\* Adding collection `Account`/);
     assert.match(diff, /\* Adding role `AuthRole`/);
+    // And line by line: all of main.fsl is new against the (empty) active schema.
+    const lines = dialog.getByRole('textbox', { name: 'Changes to main.fsl' });
+    assert.match(await lines.innerText(), /^collection Account \{\n {2}history_days 0\n/);
+    assert.equal(await dialog.locator('.cm-changedLine').count() > 10, true);
     await screenshot(page, 'schema');
     await dialog.getByRole('button', { name: 'Apply' }).click();
     await page.getByRole('status').filter({ hasText: 'Schema saved: it is now active.' }).waitFor();
