@@ -12,6 +12,7 @@ import { SchemaView } from './schema';
 import { ShellView } from './shell';
 import { MetricsView } from './metrics';
 import { session, storeSecret, storedSecret } from './session';
+import { clearDrafts } from './drafts';
 import { type Route, VIEWS, type View, readRoute, routeUrl } from './route';
 
 export function App() {
@@ -32,7 +33,7 @@ export function App() {
   if (secret === null) {
     return <SignIn onSignedIn={(s) => { storeSecret(s); setSecret(s); }} />;
   }
-  const signOut = () => { storeSecret(null); setSecret(null); };
+  const signOut = () => { clearDrafts(); storeSecret(null); setSecret(null); };
   const s = session(secret, route.path);
   const dbName = route.path.length ? route.path.join(' / ') : 'root';
 

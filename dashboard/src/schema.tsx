@@ -7,13 +7,14 @@ import { useEffect, useState } from 'preact/hooks';
 import { SchemaFailed, schema } from './api';
 import { Editor, type EditorMark } from './editor';
 import { TextDiff } from './text-diff';
+import { draftStore } from './drafts';
 import type { Session } from './session';
 import { ErrorMessage, Notice, errorText, notifyChanged } from './ui';
 
 type Files = Record<string, string>;
 
 // Unsaved edits survive tab switches, per database.
-const drafts = new Map<string, { files: Files; current: string; active: Files }>();
+const drafts = draftStore<{ files: Files; current: string; active: Files }>();
 
 async function loadFiles(secret: string, staged: boolean): Promise<Files> {
   const list = await schema(secret, 'GET', '/files', { staged: String(staged) });

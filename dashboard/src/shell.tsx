@@ -7,12 +7,13 @@ import { type QueryReply, type RunAs, query } from './api';
 import { Editor } from './editor';
 import { completionWords, loadNames } from './names';
 import type { Session } from './session';
+import { draftStore } from './drafts';
 import { errorText, useLoad } from './ui';
 
 type RunAsChoice = 'admin' | 'server' | 'server-readonly' | 'doc' | 'secret' | `role:${string}`;
 
 // Survives unmounting (tab switches): drafts per database, history across databases.
-const drafts = new Map<string, { text: string; choice: RunAsChoice; other: string; doc: string }>();
+const drafts = draftStore<{ text: string; choice: RunAsChoice; other: string; doc: string }>();
 const HISTORY_KEY = 'fql-dashboard-history';
 
 function readHistory(): string[] {

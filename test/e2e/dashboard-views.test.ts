@@ -245,4 +245,15 @@ describe('dashboard: collections, schema and bad input', { skip, timeout: 240_00
     await page.getByLabel('History', { exact: true }).selectOption('Product.byCategory("tools").count()');
     assert.equal(await editor.innerText(), 'Product.byCategory("tools").count()');
   });
+
+  it('signing out forgets the secret and the unsaved query', async () => {
+    await fillEditor(page, 'Query', 'typed but not run');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('fql-dashboard-secret')), null);
+    await page.getByLabel('Secret', { exact: true }).fill('secret');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('tabpanel', { name: 'Shell' }).waitFor();
+    assert.equal((await page.getByRole('textbox', { name: 'Query' }).innerText()).trim(), '');
+  });
 });
