@@ -137,6 +137,27 @@ describe('v4 functions and roles', () => {
       await v4FailsAt(editor, q.Delete(post(1)), 'permission denied', PERMISSION_DENIED, []);
     });
 
+    it('index reads need `read` (entries then filtered by document read) or `unrestricted_read` on the index', async () => {
+      await root.query(q.CreateIndex({ name: 'posts_by_owner', source: q.Collection('posts'), terms: [{ field: ['data', 'owner'] }], active: true }));
+      const byOwner = (owner: string) => q.Select(['data'], q.Paginate(q.Match(q.Index('posts_by_owner'), owner)));
+      await root.query(q.CreateRole({
+        name: 'index_reader',
+        privileges: [
+          { resource: q.Index('posts_by_owner'), actions: { read: q.Query(q.Lambda('terms', q.Not(q.Equals(q.Var('terms'), ['eve'])))) } },
+          { resource: q.Collection('posts'), actions: { read: q.Query(q.Lambda('ref', q.Select(['data', 'public'], q.Get(q.Var('ref'))))) } },
+        ],
+      }));
+      await root.query(q.CreateRole({ name: 'index_unrestricted', privileges: [{ resource: q.Index('posts_by_owner'), actions: { unrestricted_read: true } }] }));
+      const indexReader = clients.as(await keyFor('index_reader'));
+      assert.deepEqual((await indexReader.query(byOwner('bob'))), []);
+      assert.deepEqual((await indexReader.query(byOwner('ann'))), [new values.Ref('1', new values.Ref('posts', values.Native.COLLECTIONS))]);
+      await v4FailsAt(indexReader, byOwner('eve'), 'permission denied', PERMISSION_DENIED, ['from']);
+      const unrestricted = clients.as(await keyFor('index_unrestricted'));
+      assert.deepEqual((await unrestricted.query(byOwner('bob'))), [new values.Ref('2', new values.Ref('posts', values.Native.COLLECTIONS))]);
+      const reader = clients.as(await keyFor('reader'));
+      await v4FailsAt(reader, byOwner('ann'), 'permission denied', PERMISSION_DENIED, ['from']);
+    });
+
     it('tokens hold the roles whose membership predicate accepts their identity (Login)', async () => {
       await root.query(q.CreateRole({
         name: 'vip_reader',
