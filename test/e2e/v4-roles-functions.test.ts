@@ -221,7 +221,26 @@ describe('v4 functions and roles', () => {
       assert.equal(await temp.query(q.Exists(post(1))), false);
       const page = await root.query(q.Paginate(q.Roles())) as { data: values.Ref[] };
       assert.ok(page.data.map(String).includes('Role("temp")'));
+      // A role still referred to by a key cannot go (core ReferencesValidator).
       await v4Fails(root, q.Delete(q.Role('temp')), 'validation failed', 400);
+    });
+
+    it('privileges hold refs: they follow renamed collections and functions', async () => {
+      await root.query(q.Do(
+        q.CreateCollection({ name: 'notes' }),
+        q.Create(q.Ref(q.Collection('notes'), '1'), { data: { text: 'hi' } }),
+        q.CreateFunction({ name: 'one', body: q.Query(q.Lambda('x', 1)) }),
+      ));
+      await root.query(q.CreateRole({
+        name: 'notes_reader',
+        privileges: [{ resource: q.Collection('notes'), actions: { read: true } }, { resource: q.Function('one'), actions: { call: true } }],
+      }));
+      const key = clients.as(await keyFor('notes_reader'));
+      await root.query(q.Do(q.Update(q.Collection('notes'), { name: 'memos' }), q.Update(q.Function('one'), { name: 'uno' })));
+      const role = await root.query(q.Get(q.Role('notes_reader'))) as { privileges: { resource: values.Ref }[] };
+      assert.deepEqual(role.privileges.map((p) => String(p.resource)), ['Collection("memos")', 'Function("uno")']);
+      assert.equal(((await key.query(q.Get(q.Ref(q.Collection('memos'), '1')))) as { data: { text: string } }).data.text, 'hi');
+      assert.equal(await key.query(q.Call(q.Function('uno'), 0)), 1);
     });
   });
 

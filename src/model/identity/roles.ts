@@ -115,9 +115,11 @@ function renameResources(v: Value | undefined, from: string, to: string): Value 
   }
   if (v.t !== 'object') return v;
   const r = v.v.get('resource');
-  if (r?.t !== 'string' || r.v !== from) return v;
+  // v10 roles name the collection, v4 roles hold its ref (which follows renames in core too).
+  const named = r?.t === 'named' && r.coll === 'Collection' && r.name === from;
+  if (!named && (r?.t !== 'string' || r.v !== from)) return v;
   const m = new Map(v.v);
-  m.set('resource', { t: 'string', v: to });
+  m.set('resource', named ? { t: 'named', coll: 'Collection', name: to } : { t: 'string', v: to });
   return { t: 'object', v: m };
 }
 
@@ -133,6 +135,6 @@ export async function followCollectionRename(txn: ModelTxnImpl, from: string, to
     const data = new Map(def.data);
     if (privileges !== undefined) data.set('privileges', privileges);
     if (membership !== undefined) data.set('membership', membership);
-    putDef(txn, 'Role', def.name, data);
+    putDef(txn, 'Role', def.name, data, def.id);
   }
 }
