@@ -256,6 +256,15 @@ describe('v4 functions and roles', () => {
       await fails(editor10, fql`posts.byId("1")!.update({ owner: "eve" })`, 'permission_denied', 400);
       await data(editor10, fql`posts.create({ owner: "ann", public: true, title: "v10 ann" })`);
       await fails(editor10, fql`posts.create({ owner: "bob" })`, 'permission_denied', 400);
+      // A v4 membership predicate decides a token's roles in v10 as well.
+      const login = async (id: string, password: string) =>
+        ((await root.query(q.Login(q.Ref(q.Collection('users'), id), { password }))) as { secret: string }).secret;
+      assert.equal(await data(clients10.as(await login('10', 'pw-vip')), fql`posts.byId("2")!.title`), 'closed');
+      assert.equal(await data(clients10.as(await login('11', 'pw-plain')), fql`posts.byId("2").exists()`), false);
+      // A v4 `call` predicate and a v4 body with a role, called from v10.
+      const caller10 = clients10.as(await keyFor('caller'));
+      assert.equal(await data(caller10, fql`post_title("2")`), 'closed');
+      await fails(caller10, fql`post_title_as_caller("1")`, 'permission_denied', 400);
       // v10 role → v4 query.
       await root10.query(fql`Role.create({ name: "v10reader", privileges: [{ resource: "posts", actions: { read: "doc => doc.public == true" } }] })`);
       const v10reader = clients.as(await keyFor('v10reader'));
