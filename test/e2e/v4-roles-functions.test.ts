@@ -8,7 +8,7 @@
 // (user roles; tokens hold the roles whose membership matches their identity), fql-v4.md §5.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { type Client, query as q, values } from 'faunadb';
+import { type Client, type Expr, query as q, values } from 'faunadb';
 import { type Client as Client10, fql } from 'fauna';
 import { startServer, type TestServer } from '../helpers/server';
 import { Clients, PERMISSION_DENIED, data, fails } from './identity-helpers';
@@ -59,6 +59,23 @@ describe('v4 functions and roles', () => {
       assert.ok(fn.body instanceof values.Query);
       assert.deepEqual(JSON.parse(JSON.stringify(fn.body)), { '@query': { api_version: '4', lambda: ['a', 'b'], expr: { add: [{ var: 'a' }, { var: 'b' }] } } });
       assert.equal(await root.query(q.Exists(q.Function('add2'))), true);
+    });
+
+    it('faunadb-js "call function", "call with object", "create role" and the type checks of functions and roles', async () => {
+      await root.query(q.CreateFunction({ name: 'concat_with_slash', body: q.Query((a: Expr, b: Expr) => q.Concat([a, b], '/')) }));
+      assert.equal(await root.query(q.Call(q.Function('concat_with_slash'), 'a', 'b')), 'a/b');
+      await root.query(q.CreateFunction({
+        name: 'concat_with_slash_obj',
+        body: q.Query((obj: Expr) => q.Let({ a: q.Select('a', obj), b: q.Select('b', obj) }, (a: Expr, b: Expr) => q.Concat([a, b], '/'))),
+      }));
+      assert.equal(await root.query(q.Call(q.Function('concat_with_slash_obj'), { a: 'a', b: 'b' })), 'a/b');
+      await root.query(q.CreateRole({ name: 'a_role', privileges: [{ resource: q.Databases(), actions: { read: true } }] }));
+      assert.equal(await root.query(q.Exists(q.Role('a_role'))), true);
+      const fn = q.Function('concat_with_slash');
+      assert.deepEqual(await root.query([
+        q.IsFunction(fn), q.IsFunction(q.Get(fn)), q.IsRole(q.Role('a_role')), q.IsRole(q.Get(q.Role('a_role'))),
+        q.IsLambda(q.Select('body', q.Get(fn))), q.IsLambda(fn), q.IsLambda(q.Get(fn)),
+      ]), [true, true, true, true, true, false, false]);
     });
 
     it('refuses duplicates, unknown functions and non-Query bodies with core errors', async () => {
