@@ -190,6 +190,29 @@ describe('v4 functions and roles', () => {
       await v4FailsAt(vip, q.Create(q.Collection('posts'), {}), 'permission denied', PERMISSION_DENIED, []);
     });
 
+    it('predicates see the caller: CurrentIdentity() of a token, in v4 and in v10 queries', async () => {
+      await root.query(q.CreateCollection({ name: 'drafts' }));
+      await root.query(q.Create(q.Ref(q.Collection('drafts'), '1'), { data: { author: q.Ref(q.Collection('users'), '10'), text: 'a' } }));
+      await root.query(q.CreateRole({
+        name: 'authors',
+        membership: [{ resource: q.Collection('users') }],
+        privileges: [{
+          resource: q.Collection('drafts'),
+          actions: {
+            read: true,
+            write: q.Query(q.Lambda(['old', 'new'], q.Equals(q.CurrentIdentity(), q.Select(['data', 'author'], q.Var('old'))))),
+          },
+        }],
+      }));
+      const login = async (id: string, password: string) =>
+        ((await root.query(q.Login(q.Ref(q.Collection('users'), id), { password }))) as { secret: string }).secret;
+      const [author, other] = [await login('10', 'pw-vip'), await login('11', 'pw-plain')];
+      await clients.as(author).query(q.Update(q.Ref(q.Collection('drafts'), '1'), { data: { text: 'b' } }));
+      await v4FailsAt(clients.as(other), q.Update(q.Ref(q.Collection('drafts'), '1'), { data: { text: 'c' } }), 'permission denied', PERMISSION_DENIED, []);
+      assert.equal(await data(clients10.as(author), fql`drafts.byId("1")!.update({ text: "d" }).text`), 'd');
+      await fails(clients10.as(other), fql`drafts.byId("1")!.update({ text: "e" })`, 'permission_denied', 400);
+    });
+
     it('functions run with their role; callers need `call` (core EvalContext CallE)', async () => {
       await root.query(q.CreateFunction({ name: 'post_title', role: 'server', body: q.Query(q.Lambda('id', q.Select(['data', 'title'], q.Get(q.Ref(q.Collection('posts'), q.Var('id')))))) }));
       await root.query(q.CreateFunction({ name: 'post_title_as_caller', body: q.Query(q.Lambda('id', q.Select(['data', 'title'], q.Get(q.Ref(q.Collection('posts'), q.Var('id')))))) }));
