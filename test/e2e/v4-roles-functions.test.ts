@@ -9,7 +9,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { type Client, type Expr, query as q, values } from 'faunadb';
-import { type Client as Client10, fql } from 'fauna';
+import { type AbortError, type Client as Client10, fql } from 'fauna';
 import { startServer, type TestServer } from '../helpers/server';
 import { Clients, PERMISSION_DENIED, data, fails } from './identity-helpers';
 import { V4Clients, errorsOf, v4Fails, v4FailsAt } from './v4-helpers';
@@ -104,6 +104,9 @@ describe('v4 functions and roles', () => {
       // A v10 function from v4, a v4 function from v10 (fql-v4.md §5, migration FAQ).
       assert.equal(await root.query(q.Call(q.Function('double'), 21)), 42);
       assert.equal(await data(root10, fql`add2(20, 22)`), 42);
+      // A v4 Abort inside the body is a v10 abort carrying its message.
+      const aborted = await fails(root10, fql`stop_it(true)`, 'abort', 400);
+      assert.equal((aborted as AbortError).abort, 'Stopped!');
       const updated = await root.query(q.Update(q.Function('add2'), { data: { kind: 'math' } })) as { data: unknown };
       assert.deepEqual(updated.data, { kind: 'math' });
       assert.equal(await root.query(q.Call(q.Function('add2'), 1, 1)), 2);

@@ -36,7 +36,8 @@ function toQueryError(e: V4Error): QueryError {
   switch (e.code) {
     case 'permission denied': return new QueryError('permission_denied', e.description);
     case 'instance not found': return new QueryError('document_not_found', e.description);
-    case 'transaction aborted': return new QueryError('abort', e.description);
+    // v10's abort carries the value given to it: a v4 Abort's message.
+    case 'transaction aborted': return new QueryError('abort', 'Query aborted.', undefined, { abort: { t: 'string', v: e.description } });
     default: return new QueryError('invalid_argument', `${e.code}: ${e.description}`);
   }
 }
