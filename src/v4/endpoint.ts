@@ -15,11 +15,12 @@ function errorsBody(errors: readonly { code: string; description: string; positi
   return JSON.stringify({ errors });
 }
 
-function v4ErrorJson(e: V4Error): { position: readonly (string | number)[]; code: string; description: string; failures?: unknown } {
-  const out: { position: readonly (string | number)[]; code: string; description: string; failures?: unknown } = {
-    position: e.position, code: e.code, description: e.description,
-  };
+interface V4ErrorJson { position: readonly (string | number)[]; code: string; description: string; failures?: unknown; cause?: V4ErrorJson[] }
+
+function v4ErrorJson(e: V4Error): V4ErrorJson {
+  const out: V4ErrorJson = { position: e.position, code: e.code, description: e.description };
   if (e.failures.length > 0) out.failures = e.failures;
+  if (e.causes.length > 0) out.cause = e.causes.map(v4ErrorJson);
   return out;
 }
 

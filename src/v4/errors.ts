@@ -17,6 +17,8 @@ export class V4Error extends Error {
     readonly description: string,
     readonly position: Position,
     readonly failures: readonly ValidationFailure[] = [],
+    /** The errors inside a called function (`call error`, core FunctionCallError). */
+    readonly causes: readonly V4Error[] = [],
   ) {
     super(description);
   }

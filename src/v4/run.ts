@@ -21,6 +21,8 @@ import type { V4Query } from './query-context';
 import '../fql/stdlib/index';
 import '../model/stdlib/index';
 import './forms/index';
+import { installFql4Runner } from '../model/identity/fql4-lambdas';
+import { runStoredQuery } from './model/stored-query';
 
 /** Core retries contended v4 transactions a few times before answering 409. */
 const MAX_CONTENTION_RETRIES = 5;
@@ -80,6 +82,8 @@ async function ownerOf(kv: KvTxn, creds: Credentials): Promise<SecretOwner | und
 }
 
 export function createV4Service(opts: V4ServiceOptions): V4Service {
+  // v4 role predicates and UDF bodies run in the v4 evaluator, from either endpoint.
+  installFql4Runner(runStoredQuery);
   async function run(req: V4Request): Promise<V4Outcome> {
     const startedAt = performance.now();
     const isRoot = await opts.isRoot(req.credentials);

@@ -62,10 +62,9 @@ const DB_PATHS: Readonly<Record<Home, Record<Scope, string>>> = {
   child: { own: 'secret:child:admin', child: 'secret:child/child:admin' },
 };
 
-/** Actions v4 supports on this server (roles and functions are created and changed through FQL v10 or FSL). */
+/** Actions v4 supports on this server. */
 function actionsOf(r: Resource): readonly Action[] {
   switch (r) {
-    case 'Role': case 'Function': return ['read', 'delete', 'paginate'];
     case 'Index': return ['create', 'read', 'delete', 'paginate'];
     default: return ['create', 'read', 'update', 'delete', 'paginate'];
   }
@@ -192,11 +191,11 @@ describe('v4 permission matrix', () => {
         const all = { Collection: q.Collections, Database: q.Databases, Index: q.Indexes, Role: q.Roles, Function: q.Functions }[r];
         ref = named(name, db);
         set = all(db);
-        const params = r === 'Index' ? { name: fresh, source: q.Collection('Item') } : { name: fresh };
+        const params = r === 'Index' ? { name: fresh, source: q.Collection('Item') }
+          : r === 'Function' ? { name: fresh, body: q.Query(q.Lambda('x', 1)) } : { name: fresh };
         const creators: Partial<Record<Resource, (p: object) => Expr>> = {
-          Collection: q.CreateCollection, Database: q.CreateDatabase, Index: q.CreateIndex,
+          Collection: q.CreateCollection, Database: q.CreateDatabase, Index: q.CreateIndex, Role: q.CreateRole, Function: q.CreateFunction,
         };
-        // Roles and functions have no v4 create here (actionsOf leaves it out).
         create = scope === 'own' && creators[r] ? creators[r]!(params) : q.Create(all(db), params);
       }
     }

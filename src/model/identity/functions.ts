@@ -8,7 +8,8 @@ import { renderSummary, type DetailedDiagnostic } from '../../fql/summary';
 import { setUdfInvoker } from '../../fql/eval/calls';
 import { missingField } from '../../fql/eval/nulls';
 import { defineFields } from '../../fql/stdlib/registry';
-import type { Value } from '../../fql/values/value';
+import type { CallSite, Value } from '../../fql/values/value';
+import type { EvalContext } from '../../fql/eval/context';
 import { modelOf } from '../stdlib/args';
 import { authState, runAs } from './auth-state';
 import { accessForRole } from './authenticate';
@@ -17,11 +18,35 @@ import { mayReadNamed, requireCall } from './permissions';
 import { checkFunctionRole, roleExists } from './role-grants';
 import { defineSchemaKind, validName, type SchemaKind } from './schema-kinds';
 import { callStoredLambda, parseStoredLambda } from '../stored-lambda';
+import { fql4QueryOf, runFql4 } from './fql4-lambdas';
 import { schemaWriteFailure } from '../write-failures';
 import { refuseImpureIndexedFields } from '../definitions/indexed-computed';
 import { refuseNameConflicts } from '../definitions/global-names';
 
 const FIELD_ORDER = ['name', 'alias', 'body', 'role', 'signature', 'data'];
+
+/** A v10 body must parse as a lambda with spelled-out parameters. */
+function checkBodySource(source: string, fail: (path: string, message: string) => QueryError): void {
+  try {
+    const expr = parseStoredLambda(source);
+    if (expr.kind === 'shortLambda') {
+      // core FQL2UserFunctionSpec "disallows short lambdas": the body must spell its parameters.
+      const at = [{ message: 'Short form lambdas are not allowed here', span: expr.body.span }];
+      throw fail('body', `Unable to parse FQL source code.\n${renderSummary(source, at, 'error', '*body*')}`);
+    }
+    if (expr.kind !== 'lambda') {
+      // Core FQL2FunctionSpec ("not a lambda suggestion"): the body with a proposed `() => `.
+      throw new QueryCheckError([{
+        message: 'Body must be a lambda expression.', span: expr.span, annotation: 'Expression is not a lambda.',
+        hints: [{ message: 'Declare a lambda.', span: { start: expr.span.start, end: expr.span.start }, suggestion: '() => ' }],
+      } as DetailedDiagnostic]);
+    }
+  } catch (e) {
+    if (!(e instanceof QueryCheckError)) throw e;
+    // Fauna renders the parse errors against the stored text, named `*body*`.
+    throw fail('body', `Unable to parse FQL source code.\n${renderSummary(source, e.diagnostics, 'error', '*body*')}`);
+  }
+}
 
 const functionKind: SchemaKind = {
   coll: 'Function',
@@ -32,25 +57,10 @@ const functionKind: SchemaKind = {
     const body = fields.get('body');
     // Core FQL2FunctionSpec ("closures produce a readable error"): a lambda value is not source.
     if (body?.t === 'function') throw new QueryError('invalid_type', 'Anonymous functions cannot be stored. Use a string of FQL instead.');
-    if (!body || body.t !== 'string') throw fail('body', 'Missing required field of type String');
-    try {
-      const expr = parseStoredLambda(body.v);
-      if (expr.kind === 'shortLambda') {
-        // core FQL2UserFunctionSpec "disallows short lambdas": the body must spell its parameters.
-        const at = [{ message: 'Short form lambdas are not allowed here', span: expr.body.span }];
-        throw fail('body', `Unable to parse FQL source code.\n${renderSummary(body.v, at, 'error', '*body*')}`);
-      }
-      if (expr.kind !== 'lambda') {
-        // Core FQL2FunctionSpec ("not a lambda suggestion"): the body with a proposed `() => `.
-        throw new QueryCheckError([{
-          message: 'Body must be a lambda expression.', span: expr.span, annotation: 'Expression is not a lambda.',
-          hints: [{ message: 'Declare a lambda.', span: { start: expr.span.start, end: expr.span.start }, suggestion: '() => ' }],
-        } as DetailedDiagnostic]);
-      }
-    } catch (e) {
-      if (!(e instanceof QueryCheckError)) throw e;
-      // Fauna renders the parse errors against the stored text, named `*body*`.
-      throw fail('body', `Unable to parse FQL source code.\n${renderSummary(body.v, e.diagnostics, 'error', '*body*')}`);
+    // A body written through FQL v4 is a `Query(Lambda(...))`, run by the v4 evaluator.
+    if (fql4QueryOf(body) === undefined) {
+      if (!body || body.t !== 'string') throw fail('body', 'Missing required field of type String');
+      checkBodySource(body.v, fail);
     }
     const role = fields.get('role');
     // `role: null` is no role (Fauna's type for it is `String | Null`).
@@ -77,20 +87,26 @@ const functionKind: SchemaKind = {
 
 defineSchemaKind(functionKind);
 
-setUdfInvoker(async (ctx, name, args, site) => {
+/**
+ * Call the UDF `name` (from v10, and from v4 for functions with a v10 body): the `call`
+ * privilege, then the body as the function's role or the caller. A v4 body runs in the v4
+ * evaluator (Fauna lets v10 call v4 functions, fql-v4.md §5).
+ */
+export async function callUserFunction(ctx: EvalContext, name: string, args: readonly Value[], site: CallSite): Promise<Value> {
   const def = await readDef(modelOf(ctx), 'Function', name);
   if (!def) throw new QueryError('invalid_function_invocation', `The function \`${name}\` does not exist`, site.span);
   await requireCall(ctx, name, args);
-  const body = stringField(def.data, 'body')!;
+  const v4Body = fql4QueryOf(def.data.get('body'));
+  const body = stringField(def.data, 'body') ?? '';
   const role = stringField(def.data, 'role');
   const state = authState(ctx.model);
-  const run = () => callStoredLambda(ctx, body, args, site, `*udf:${name}*`);
+  const run = () => (v4Body !== undefined ? runFql4(ctx, v4Body, args) : callStoredLambda(ctx, body, args, site, `*udf:${name}*`));
   try {
     if (!state || role === undefined) return await run();
     return await runAs(state, { ...state.principal, access: accessForRole(role) }, run);
   } catch (e) {
     if (e instanceof QueryError) {
-      if (await mayReadNamed(modelOf(ctx), { coll: 'Function', name, ts: def.ts, data: def.data })) {
+      if (v4Body === undefined && await mayReadNamed(modelOf(ctx), { coll: 'Function', name, ts: def.ts, data: def.data })) {
         // Spans inside the body refer to the function's source: the call site becomes a frame.
         e.leaveStored({ text: body, name: `*udf:${name}*` }, site.span);
       } else {
@@ -100,7 +116,9 @@ setUdfInvoker(async (ctx, name, args, site) => {
     }
     throw e;
   }
-});
+}
+
+setUdfInvoker(callUserFunction);
 
 defineFields('function', {
   definition: (_ctx, self) =>

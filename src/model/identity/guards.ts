@@ -13,6 +13,7 @@ import {
   type Action, deniedDoc, isAllowed, mayRead, mayReadCollection, mayReadNamed, permissionDenied, versionValue,
 } from './permissions';
 import { HASHED_PASSWORD, HASHED_SECRET, SYSTEM_COLLECTIONS } from './system';
+import { dataObject, isUserDocument } from '../doc-fields';
 
 /** Named schema kinds stored by the identity layer. */
 const IDENTITY_SCHEMA = new Set(['Function', 'Role', 'Database', 'AccessProvider']);
@@ -73,11 +74,15 @@ onDocumentWrite(async (ctx, w) => {
   const action = docAction(w.action, w.explicitId);
   const ref: Value = { t: 'doc', coll: w.def.name, id: w.id };
   const after = () => versionValue(w.def.name, w.id, ctx.model.txnTs, w.after!.data, w.after!.ttl);
-  const args = (): readonly Value[] => {
+  // v4 predicates get document data (`{data, ttl}`), not documents: [oldData, newData, ref]
+  // on write, newData (and the ref, for a chosen id) on create (core RoleEvalAction.lambdaArgs).
+  const newData = () => v4Data(w.def.name, w.after!.data, w.after!.ttl);
+  const args = (lang: 'fql10' | 'fql4'): readonly Value[] => {
     switch (action) {
-      case 'write': return [ref, after()];
+      case 'write': return lang === 'fql10' ? [ref, after()] : [v4Data(w.def.name, w.before!.data, w.before!.ttl), newData(), ref];
       case 'delete': return [ref];
-      default: return [after()];
+      case 'create_with_id': return lang === 'fql10' ? [after()] : [newData(), ref];
+      default: return lang === 'fql10' ? [after()] : [newData()];
     }
   };
   if (!(await isAllowed(state, w.def.name, action, args, w.before))) throw permissionDenied();
@@ -90,3 +95,10 @@ onSchemaWrite(async (ctx, coll, action, args) => {
   if (state.schemaDryRun) return;
   if (!(await isAllowed(state, coll, docAction(action, false), args))) throw permissionDenied();
 });
+
+/** A version's data as v4 shows it: user fields under `data`, plus `ttl`. */
+function v4Data(coll: string, data: ReadonlyMap<string, Value>, ttl: bigint | undefined): Value {
+  const m = new Map<string, Value>(isUserDocument(coll) ? [['data', dataObject(data)]] : [...data]);
+  if (ttl !== undefined) m.set('ttl', { t: 'time', ns: ttl });
+  return { t: 'object', v: m };
+}

@@ -22,6 +22,7 @@ import { authState, memoOf, runAs, type AuthState } from './auth-state';
 import type { DbId } from '../keys';
 import { allDefs, type NamedDef } from './named-store';
 import { callStoredLambda } from '../stored-lambda';
+import { fql4QueryOf, runFql4 } from './fql4-lambdas';
 import { ADMIN_ONLY, CREDENTIAL_COLL, TOKEN_COLL } from './system';
 import { dataObject, isUserDocument } from '../doc-fields';
 
@@ -39,14 +40,42 @@ export function permissionDenied(): QueryError {
   return new QueryError('permission_denied', 'Insufficient privileges to perform the action.');
 }
 
-/** A privilege action: granted outright, or by a predicate (FQL lambda source). */
-type Grant = true | string;
+/**
+ * A role predicate in the language it was written in: v10 roles keep FQL source text, v4 roles
+ * `Query(Lambda(...))` values (./fql4-lambdas.ts). Each runs in its own language, with that
+ * language's arguments (core RoleEvalAction `lambdaArgs` vs `fqlxLambdaArgs`).
+ */
+type Predicate = { readonly lang: 'fql10'; readonly source: string } | { readonly lang: 'fql4'; readonly query: string };
+
+/** A privilege action: granted outright, or by a predicate. */
+type Grant = true | Predicate;
+
+/** The arguments of a predicate, for the language it is written in. */
+export type PredicateArgs = (lang: 'fql10' | 'fql4') => readonly Value[];
 
 interface ParsedRole {
   readonly name: string;
   /** resource → action → grants (several roles may grant the same action). */
   readonly privileges: ReadonlyMap<string, ReadonlyMap<string, Grant>>;
-  readonly membership: readonly { readonly resource: string; readonly predicate?: string }[];
+  readonly membership: readonly { readonly resource: string; readonly predicate?: Predicate }[];
+}
+
+function predicateOf(v: Value | undefined): Predicate | undefined {
+  if (v?.t === 'string') return { lang: 'fql10', source: v.v };
+  const query = fql4QueryOf(v);
+  return query === undefined ? undefined : { lang: 'fql4', query };
+}
+
+/**
+ * The resource a privilege or membership names: a v10 role names it (`"users"`, `"Credential"`),
+ * a v4 role holds a ref (`Collection("users")`, `Function("f")`, `Credentials()`); v4 index
+ * privileges get a name of their own (v10 roles cannot name v4 indexes).
+ */
+export function resourceName(v: Value | undefined): string | undefined {
+  if (v?.t === 'string') return v.v;
+  if (v?.t === 'named') return v.coll === 'Index' ? `Index:${v.name}` : v.name;
+  if (v?.t === 'module') return v.name;
+  return undefined;
 }
 
 /** A list-valued role field: Fauna accepts one object or an array of objects. */
@@ -60,32 +89,34 @@ function entries(v: Value | undefined): ReadonlyMap<string, Value>[] {
 function parseRole(def: NamedDef): ParsedRole {
   const privileges = new Map<string, Map<string, Grant>>();
   for (const p of entries(def.data.get('privileges'))) {
-    const resource = p.get('resource');
+    const resource = resourceName(p.get('resource'));
     const actions = p.get('actions');
-    if (resource?.t !== 'string' || actions?.t !== 'object') continue;
-    let m = privileges.get(resource.v);
-    if (!m) privileges.set(resource.v, (m = new Map()));
+    if (resource === undefined || actions?.t !== 'object') continue;
+    let m = privileges.get(resource);
+    if (!m) privileges.set(resource, (m = new Map()));
     for (const [action, grant] of actions.v) {
+      const predicate = predicateOf(grant);
       if (grant.t === 'boolean' && grant.v) m.set(action, true);
-      else if (grant.t === 'string' && m.get(action) !== true) m.set(action, grant.v);
+      else if (predicate && m.get(action) !== true) m.set(action, predicate);
     }
   }
   const membership = entries(def.data.get('membership')).flatMap((m) => {
-    const resource = m.get('resource');
-    const predicate = m.get('predicate');
-    if (resource?.t !== 'string') return [];
-    return [{ resource: resource.v, predicate: predicate?.t === 'string' ? predicate.v : undefined }];
+    const resource = resourceName(m.get('resource'));
+    if (resource === undefined) return [];
+    return [{ resource, predicate: predicateOf(m.get('predicate')) }];
   });
   return { name: def.name, privileges, membership };
 }
 
 /** Run a role predicate read-only; anything but `true` (including a failure) denies. */
-async function predicateHolds(state: AuthState, source: string, args: readonly Value[]): Promise<boolean> {
+async function predicateHolds(state: AuthState, predicate: Predicate, args: PredicateArgs): Promise<boolean> {
   const p = state.principal;
   const internal: Principal = { db: p.db, access: { kind: 'predicate' }, identity: p.identity, token: p.token };
   state.predicateDepth++;
   try {
-    const r = await runAs(state, internal, () => callStoredLambda(state.ctx, source, args));
+    const r = await runAs(state, internal, () => (predicate.lang === 'fql10'
+      ? callStoredLambda(state.ctx, predicate.source, args('fql10'))
+      : runFql4(state.ctx, predicate.query, args('fql4'))));
     return r.t === 'boolean' && r.v;
   } catch (e) {
     if (e instanceof QueryTimeout) throw e;
@@ -129,7 +160,7 @@ async function rolesOf(state: AuthState): Promise<readonly ParsedRole[]> {
     for (const role of all.values()) {
       for (const m of role.membership) {
         if (m.resource !== identity.coll) continue;
-        if (m.predicate === undefined || (await predicateHolds(state, m.predicate, [identity]))) {
+        if (m.predicate === undefined || (await predicateHolds(state, m.predicate, () => [identity]))) {
           roles.push(role);
           break;
         }
@@ -158,7 +189,7 @@ function baseline(p: Principal, resource: string, action: Action, subject: DocDa
  * `subject` is the document concerned, for the identity baseline.
  */
 export function isAllowed(
-  state: AuthState, resource: string, action: Action, args: () => readonly Value[], subject?: DocData,
+  state: AuthState, resource: string, action: Action, args: PredicateArgs, subject?: DocData,
 ): Promise<boolean> {
   return decide(state, resource, action, args, subject);
 }
@@ -184,7 +215,7 @@ export async function mayReadCollection(state: AuthState, coll: string): Promise
 
 /** `args` undefined: answer without evaluating predicates (a predicate grant does not count). */
 async function decide(
-  state: AuthState, resource: string, action: Action, args: (() => readonly Value[]) | undefined, subject?: DocData,
+  state: AuthState, resource: string, action: Action, args: PredicateArgs | undefined, subject?: DocData,
 ): Promise<boolean> {
   const p = state.principal;
   switch (p.access.kind) {
@@ -211,7 +242,7 @@ async function decide(
         }
       }
       if (!args) return false;
-      for (const g of grants) if (await predicateHolds(state, g as string, args())) return true;
+      for (const g of grants) if (await predicateHolds(state, g as Predicate, args)) return true;
       return false;
     }
   }
@@ -262,7 +293,7 @@ export async function requireCall(ctx: EvalContext, name: string, args: readonly
 }
 
 /** Throws permission_denied unless the caller may perform `action` on `resource`. */
-export async function requireAction(ctx: EvalContext, resource: string, action: Action, args: () => readonly Value[], subject?: DocData): Promise<void> {
+export async function requireAction(ctx: EvalContext, resource: string, action: Action, args: PredicateArgs, subject?: DocData): Promise<void> {
   const state = authState(ctx.model);
   if (state && !(await isAllowed(state, resource, action, args, subject))) throw permissionDenied();
 }

@@ -117,6 +117,11 @@ function renameResourceIn(v: Value | undefined, from: string, to: string): Value
   const one = (e: Value): Value => {
     if (e.t !== 'object') return e;
     const r = e.v.get('resource');
+    // A v4 role holds the function's ref.
+    if (r?.t === 'named' && r.coll === 'Function' && r.name === from) {
+      changed = true;
+      return { t: 'object', v: new Map(e.v).set('resource', { t: 'named', coll: 'Function', name: to }) };
+    }
     if (r?.t !== 'string' || r.v !== from) return e;
     changed = true;
     return { t: 'object', v: withField(e.v, 'resource', to) };

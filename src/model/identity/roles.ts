@@ -1,11 +1,13 @@
 // User-defined roles (core Roles.scala): `Role.create({ name, membership?, privileges?, data? })`.
 // Privileges name a resource (a collection, a UDF, Credential, Token, ...) and actions, each
 // `true`/`false` or a predicate lambda given as source text; membership names collections
-// whose documents (as token identities) hold the role, optionally with a predicate.
+// whose documents (as token identities) hold the role, optionally with a predicate. Roles written
+// through FQL v4 name resources by ref and hold `Query(Lambda(...))` predicates (fql4-lambdas.ts).
 import type { Value } from '../../fql/values/value';
 import { typeName } from '../../fql/values/construct';
 import { QueryCheckError, QueryError, type ConstraintFailure } from '../../fql/errors';
-import { ACTIONS } from './permissions';
+import { ACTIONS, resourceName } from './permissions';
+import { fql4QueryOf } from './fql4-lambdas';
 import { defineSchemaKind, validName, type SchemaAction, type SchemaKind } from './schema-kinds';
 import { parseStoredLambda } from '../stored-lambda';
 import { schemaWriteFailure } from '../write-failures';
@@ -45,7 +47,7 @@ class RoleFailures {
 
   predicate(path: Path, v: Value): void {
     // null is an absent grant or predicate (Fauna drops null fields of documents).
-    if (v.t === 'boolean' || v.t === 'null') return;
+    if (v.t === 'boolean' || v.t === 'null' || fql4QueryOf(v) !== undefined) return;
     if (v.t !== 'string') return this.add(path, `Expected Boolean | String, provided ${typeName(v)}`);
     try {
       parseStoredLambda(v.v);
@@ -65,7 +67,7 @@ const roleKind: SchemaKind = {
     const membership = fields.get('membership');
     if (membership) {
       failures.eachEntry('membership', membership, (m, path) => {
-        if (m.get('resource')?.t !== 'string') failures.add([...path, 'resource'], 'Missing required field of type String');
+        if (resourceName(m.get('resource')) === undefined) failures.add([...path, 'resource'], 'Missing required field of type String');
         const predicate = m.get('predicate');
         if (predicate !== undefined) failures.predicate([...path, 'predicate'], predicate);
       });
@@ -73,7 +75,7 @@ const roleKind: SchemaKind = {
     const privileges = fields.get('privileges');
     if (privileges) {
       failures.eachEntry('privileges', privileges, (p, path) => {
-        if (p.get('resource')?.t !== 'string') failures.add([...path, 'resource'], 'Missing required field of type String');
+        if (resourceName(p.get('resource')) === undefined) failures.add([...path, 'resource'], 'Missing required field of type String');
         const actions = p.get('actions');
         if (actions === undefined) return;
         if (actions.t !== 'object') return failures.add([...path, 'actions'], `Expected Object, provided ${typeName(actions)}`);
@@ -113,9 +115,11 @@ function renameResources(v: Value | undefined, from: string, to: string): Value 
   }
   if (v.t !== 'object') return v;
   const r = v.v.get('resource');
-  if (r?.t !== 'string' || r.v !== from) return v;
+  // v10 roles name the collection, v4 roles hold its ref (which follows renames in core too).
+  const named = r?.t === 'named' && r.coll === 'Collection' && r.name === from;
+  if (!named && (r?.t !== 'string' || r.v !== from)) return v;
   const m = new Map(v.v);
-  m.set('resource', { t: 'string', v: to });
+  m.set('resource', named ? { t: 'named', coll: 'Collection', name: to } : { t: 'string', v: to });
   return { t: 'object', v: m };
 }
 
@@ -131,6 +135,6 @@ export async function followCollectionRename(txn: ModelTxnImpl, from: string, to
     const data = new Map(def.data);
     if (privileges !== undefined) data.set('privileges', privileges);
     if (membership !== undefined) data.set('membership', membership);
-    putDef(txn, 'Role', def.name, data);
+    putDef(txn, 'Role', def.name, data, def.id);
   }
 }

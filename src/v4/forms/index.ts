@@ -9,3 +9,4 @@ import './math';
 import './types';
 import './collections';
 import './sets';
+import './functions';

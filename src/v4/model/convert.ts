@@ -4,8 +4,10 @@ import type { Value } from '../../fql/values/value';
 import { typeName } from '../../fql/values/construct';
 import { type Position, V4Error } from '../errors';
 import {
-  type RefV4, type V4Value, arr4, docRef, nativeCollOf, nativeRef, schemaRef, scopeOf,
+  type LambdaV4, type RefV4, type V4Value, arr4, docRef, nativeCollOf, nativeRef, schemaRef, scopeOf,
 } from '../values';
+import { fql4Lambda, fql4QueryOf } from '../../model/identity/fql4-lambdas';
+import type { Json } from '../json';
 import { DOC_NATIVES, NATIVE_OF_DOC_COLL, NATIVE_OF_SCHEMA_COLL, SCHEMA_NATIVES } from './names';
 
 /** The v4 ref of a v10 collection's documents (`Credentials()`, `Collection("users")`). */
@@ -30,7 +32,11 @@ export function fromModel(v: Value, pos: Position, db?: RefV4): V4Value {
     case 'int': return { t: 'long', v: BigInt(v.v) };
     case 'long': return v;
     case 'array': return arr4(v.v.map((x) => fromModel(x, pos, db)));
-    case 'object': return { t: 'object', v: new Map([...v.v].map(([k, x]) => [k, fromModel(x, pos, db)] as const)) };
+    case 'object': {
+      const query = fql4QueryOf(v);
+      if (query !== undefined) return lambdaOfQuery(query);
+      return { t: 'object', v: new Map([...v.v].map(([k, x]) => [k, fromModel(x, pos, db)] as const)) };
+    }
     case 'doc': return docRef(collectionRefOf(v.coll, db), v.id);
     case 'nulldoc':
       return v.id !== undefined ? docRef(collectionRefOf(v.coll, db), v.id) : namedRefOf(v.coll, v.name ?? '', db);
@@ -63,8 +69,9 @@ export function toModel(v: V4Value, pos: Position): Value {
       return { t: 'object', v: m };
     }
     case 'ref': return refToModel(v, pos);
-    case 'set': case 'lambda':
-      throw new V4Error('invalid argument', `${v.t === 'set' ? 'Set' : 'Lambda'} cannot be stored.`, pos);
+    // A `Query(Lambda(...))` is stored as its JSON (function bodies, role predicates, fields).
+    case 'lambda': return fql4Lambda(queryOfLambda(v));
+    case 'set': throw new V4Error('invalid argument', 'Set cannot be stored.', pos);
   }
 }
 
@@ -81,4 +88,15 @@ function refToModel(r: RefV4, pos: Position): Value {
     return { t: 'named', coll: SCHEMA_NATIVES.get(native)!, name: r.id };
   }
   return { t: 'doc', coll: r.coll.id, id: r.id };
+}
+
+/** The stored JSON of a `Query(Lambda(...))`: its `@query` body (closures are not kept, as in core). */
+export function queryOfLambda(fn: LambdaV4): string {
+  return JSON.stringify({ api_version: fn.apiVersion, lambda: fn.params, expr: fn.expr });
+}
+
+/** A stored `Query(Lambda(...))`; error positions inside it start at its `expr`. */
+export function lambdaOfQuery(query: string): LambdaV4 {
+  const q = JSON.parse(query) as { api_version?: string; lambda: Json; expr: Json };
+  return { t: 'lambda', params: q.lambda, expr: q.expr, env: new Map(), apiVersion: q.api_version ?? '4', bodyPos: ['expr'] };
 }

@@ -15,6 +15,8 @@ import {
   type ObjectV4, type RefV4, type SetEntry, type V4Set, type V4Value, NULL4, arr4, nativeCollOf, scopeOf,
 } from '../values';
 import { scopedModel } from './locate';
+import { authState } from '../../model/identity/auth-state';
+import { isAllowed, permissionDenied } from '../../model/identity/permissions';
 import { collectionRefOf, toModel } from './convert';
 import { renderDoc, renderNamed } from './render';
 
@@ -132,9 +134,25 @@ export class MatchSet implements V4Set {
     return compareKeys(a.slice(n), b.slice(n));
   }
 
+  /**
+   * The model to read the index's documents with: reading an index needs `read` on it (each
+   * entry then needs its document's read permission) or `unrestricted_read` (no document
+   * checks); the predicates of either get the terms (core RoleEvalAction: index actions).
+   */
+  private async readingModel(): Promise<ModelTxnImpl> {
+    const state = authState(this.model);
+    if (!state) return this.model;
+    const resource = `Index:${this.index.name}`;
+    const terms = (): readonly Value[] => [{ t: 'array', v: this.terms.map((t) => toModel(t, [])) }];
+    if (await isAllowed(state, resource, 'unrestricted_read', terms)) return new ModelTxnImpl(this.model.kv, this.model.db);
+    if (await isAllowed(state, resource, 'read', terms)) return this.model;
+    throw permissionDenied();
+  }
+
   async entries(): Promise<readonly SetEntry[]> {
     const out: SetEntry[] = [];
-    for await (const { version } of versions(this.model, this.index.source, scopeOf(this.indexRef))) {
+    const model = await this.readingModel();
+    for await (const { version } of versions(model, this.index.source, scopeOf(this.indexRef))) {
       if (termsMatch(this.index, version, this.terms)) out.push(entryOf(this.index, version));
     }
     return out.sort((a, b) => this.compare(a.key, b.key));

@@ -12,6 +12,7 @@ import { HASHED_PASSWORD, HASHED_SECRET } from '../../model/identity/system';
 import type { Position } from '../errors';
 import { type ObjectV4, type RefV4, type V4Value, docRef, long4, schemaRef, str4, version4 } from '../values';
 import { fromModel, namedRefOf } from './convert';
+import { BUILTIN_ROLE_NAMES } from '../../model/identity/role-grants';
 
 const µs = (ts: bigint): V4Value => long4(ts);
 
@@ -79,6 +80,11 @@ export function renderNamed(named: NamedData, pos: Position, db?: RefV4): Object
     fields.delete('history_days');
   }
   out.set('name', str4(named.name));
-  for (const [k, v] of fields) if (k !== 'name') out.set(k, fromModel(v, pos, db));
+  for (const [k, v] of fields) {
+    if (k === 'name') continue;
+    // A function's user role shows as a Role ref, a built-in one as its name (core UserFunction).
+    const userRole = named.coll === 'Function' && k === 'role' && v.t === 'string' && !BUILTIN_ROLE_NAMES.has(v.v);
+    out.set(k, userRole ? schemaRef('roles', (v as { v: string }).v, db) : fromModel(v, pos, db));
+  }
   return version4(out);
 }

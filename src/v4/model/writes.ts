@@ -168,12 +168,61 @@ async function createIdentityDoc(q: V4Query, native: 'credentials' | 'tokens' | 
 const SCHEMA_FIELDS: Readonly<Record<string, readonly string[]>> = {
   Collection: ['name', 'data', 'history_days', 'ttl_days'],
   Database: ['name', 'data', 'priority'],
+  Function: ['name', 'body', 'role', 'data'],
+  Role: ['name', 'privileges', 'membership', 'data'],
 };
 
+export type V4SchemaKind = 'Collection' | 'Database' | 'Index' | 'Function' | 'Role';
+
 function schemaFields(kind: string, params: ReadonlyMap<string, V4Value>, pos: Position): Map<string, Value> {
+  if (kind === 'Function') checkFunctionParams(params, pos);
+  if (kind === 'Role') checkRoleParams(params, pos);
   const out = new Map<string, Value>();
-  for (const k of SCHEMA_FIELDS[kind] ?? []) if (params.has(k)) out.set(k, toModel(params.get(k)!, pos));
+  for (const k of SCHEMA_FIELDS[kind] ?? []) {
+    const v = params.get(k);
+    if (v === undefined) continue;
+    // A function's role: a built-in role name or a Role ref, stored by name as v10 does.
+    out.set(k, kind === 'Function' && k === 'role' && v.t !== 'null' ? roleName(v, pos) : toModel(v, pos));
+  }
   return out;
+}
+
+const invalidType = (field: readonly (string | number)[], v: V4Value, expected: string) =>
+  ({ field: field.map(String), code: 'invalid type', description: `Invalid type ${typeName4(v)}, expected type ${expected}.` });
+
+/** A v4 function's body is a `Query(Lambda(...))` (core UserFunction: a QueryV field). */
+function checkFunctionParams(params: ReadonlyMap<string, V4Value>, pos: Position): void {
+  const body = params.get('body');
+  if (body !== undefined && body.t !== 'lambda' && body.t !== 'null') throw validationFailed(pos, [invalidType(['body'], body, 'Query')]);
+}
+
+/** One object or an array of them (core Field.ZeroOrMore). */
+const zeroOrMore = (v: V4Value | undefined): readonly V4Value[] => (v === undefined ? [] : v.t === 'array' ? v.v : [v]);
+
+/**
+ * v4 roles name resources by ref and write predicates as `Query(Lambda(...))`: the v10 forms
+ * (strings) are refused (core PrivilegesFQL4FormatValidator, MembershipsFQL4FormatValidator).
+ */
+function checkRoleParams(params: ReadonlyMap<string, V4Value>, pos: Position): void {
+  const failures: ReturnType<typeof invalidType>[] = [];
+  for (const p of zeroOrMore(params.get('privileges'))) {
+    if (p.t !== 'object') continue;
+    const resource = p.v.get('resource');
+    if (resource?.t === 'string') failures.push(invalidType(['privileges', 'resource'], resource, 'Ref'));
+    const actions = p.v.get('actions');
+    if (actions?.t !== 'object') continue;
+    for (const [action, grant] of actions.v) {
+      if (grant.t === 'string') failures.push(invalidType(['privileges', 'actions', action], grant, 'Query'));
+    }
+  }
+  for (const m of zeroOrMore(params.get('membership'))) {
+    if (m.t !== 'object') continue;
+    const resource = m.v.get('resource');
+    if (resource?.t === 'string') failures.push(invalidType(['membership', 'resource'], resource, 'Ref'));
+    const predicate = m.v.get('predicate');
+    if (predicate?.t === 'string') failures.push(invalidType(['membership', 'predicate'], predicate, 'Query'));
+  }
+  if (failures.length > 0) throw validationFailed(pos, failures);
 }
 
 async function readBackNamed(q: V4Query, coll: string, name: string, pos: Position): Promise<ObjectV4> {
@@ -182,8 +231,8 @@ async function readBackNamed(q: V4Query, coll: string, name: string, pos: Positi
   return renderNamed(named, pos);
 }
 
-/** `CreateCollection`, `CreateDatabase`, `CreateIndex` (and `Create(Collections(), ...)`). */
-export async function createSchema(q: V4Query, kind: 'Collection' | 'Database' | 'Index', params: ReadonlyMap<string, V4Value>, pos: Position): Promise<ObjectV4> {
+/** `CreateCollection`, `CreateDatabase`, `CreateIndex`, `CreateFunction`, `CreateRole` (and `Create(Collections(), ...)`). */
+export async function createSchema(q: V4Query, kind: V4SchemaKind, params: ReadonlyMap<string, V4Value>, pos: Position): Promise<ObjectV4> {
   let version: ObjectV4;
   if (kind === 'Index') {
     version = await createIndex(q, params, pos);
@@ -204,7 +253,7 @@ export async function createSchema(q: V4Query, kind: 'Collection' | 'Database' |
 }
 
 async function rewriteSchema(q: V4Query, t: SchemaTarget, params: ReadonlyMap<string, V4Value>, action: WriteAction, pos: Position): Promise<ObjectV4> {
-  if (t.schemaColl !== 'Collection' && t.schemaColl !== 'Database') {
+  if (!['Collection', 'Database', 'Function', 'Role'].includes(t.schemaColl)) {
     throw new V4Error('invalid argument', `${t.schemaColl} definitions cannot be changed through FQL v4 on this server.`, pos);
   }
   await getVersion(q, { t: 'ref', id: t.name, coll: { t: 'ref', id: t.native } }, pos);
@@ -228,6 +277,8 @@ export async function create(q: V4Query, target: RefV4, params: ReadonlyMap<stri
         case 'collections': return createSchema(q, 'Collection', params, pos);
         case 'databases': return createSchema(q, 'Database', params, pos);
         case 'indexes': return createSchema(q, 'Index', params, pos);
+        case 'functions': return createSchema(q, 'Function', params, pos);
+        case 'roles': return createSchema(q, 'Role', params, pos);
         default: throw new V4Error('invalid argument', `Creating ${t.native} is not supported through FQL v4 on this server.`, pos);
       }
     case 'schema':
