@@ -8,7 +8,7 @@ import type { EvalContext } from '../fql/eval/context';
 import { QueryError, QueryTimeout } from '../fql/errors';
 import type { DocV, ObjectV, Value } from '../fql/values/value';
 import { callValue } from '../fql/eval/evaluate';
-import { truthy } from '../fql/eval/sets/combinators';
+import { atSnapshot, truthy } from '../fql/eval/sets/combinators';
 import { compare } from '../fql/values/compare';
 import { materialize } from '../wire/materialize';
 import { encodeTagged } from '../wire/encode-tagged';
@@ -151,16 +151,8 @@ async function indexEntries(ctx: EvalContext, src: ResolvedSource, d: DocData | 
 
 const sameSet = (a: Set<string>, b: Set<string>): boolean => a.size === b.size && [...a].every((x) => b.has(x));
 
-/** Run `body` with reads as of `ts`. */
-async function at<T>(ctx: EvalContext, ts: bigint, body: () => Promise<T>): Promise<T> {
-  const previous = ctx.snapshotTs;
-  ctx.snapshotTs = ts;
-  try {
-    return await body();
-  } finally {
-    ctx.snapshotTs = previous;
-  }
-}
+/** Run `body` with reads as of `ts` (event streams evaluate each event at its own time). */
+const at = <T>(ctx: EvalContext, ts: bigint, body: () => Promise<T>): Promise<T> => atSnapshot(ctx, ts, body);
 
 /**
  * One side of an event: the document as of `ts` if the caller may read it then, passed through

@@ -97,37 +97,15 @@ async function retentions(txn: KvTxn, db: DbId): Promise<{ id: number; days: num
  * Returns the number of versions removed. `onlyDb` limits the sweep to one database.
  */
 export async function sweepHistory(engine: KvEngine, nowUs: bigint, onlyDb?: DbId): Promise<number> {
-  const root = gcRootPrefix();
-  const rootEnd = prefixEnd(root);
-  const retention = new Map<DbId, Map<number, number>>();
-  let cursor = onlyDb === undefined ? root : encodeKey(['gc', onlyDb]);
+  const start = onlyDb === undefined ? gcRootPrefix() : encodeKey(['gc', onlyDb]);
   let removed = 0;
-  for (;;) {
-    // The next collection with queued versions.
-    const probe = await engine.begin({ readOnly: true });
-    let next: Uint8Array | undefined;
-    let days: Map<number, number> | undefined;
-    let db: DbId = 0;
-    let collId = 0;
-    try {
-      const rows = await probe.scan({ start: cursor, end: rootEnd, limit: 1 });
-      if (rows.length > 0) {
-        next = rows[0].key;
-        const parts = decodeKey(next);
-        db = parts[1] as number;
-        collId = parts[2] as number;
-        days = retention.get(db);
-        if (!days) retention.set(db, (days = new Map((await retentions(probe, db)).map((r) => [r.id, r.days]))));
-      }
-    } finally {
-      await probe.rollback();
-    }
-    if (!next || (onlyDb !== undefined && db !== onlyDb)) return removed;
-    const keepDays = days!.get(collId);
-    const cutoff = keepDays === undefined ? nowUs : historyCutoff(nowUs, keepDays);
+  await forEachCollectionUnder(engine, gcRootPrefix(), start, async (db, collId, days) => {
+    if (onlyDb !== undefined && db !== onlyDb) return false;
+    const cutoff = days === undefined ? nowUs : historyCutoff(nowUs, days);
     removed += await sweepCollection(engine, db, collId, cutoff);
-    cursor = prefixEnd(gcCollPrefix(db, collId));
-  }
+    return true;
+  });
+  return removed;
 }
 
 /**
@@ -135,67 +113,61 @@ export async function sweepHistory(engine: KvEngine, nowUs: bigint, onlyDb?: DbI
  * window, collection by collection, as the version sweep does. Returns the number removed.
  */
 export async function sweepChangeLog(engine: KvEngine, nowUs: bigint): Promise<number> {
-  const rootEnd = prefixEnd(CHANGE_LOG_PREFIX);
-  const retention = new Map<DbId, Map<number, number>>();
-  let cursor: Uint8Array = CHANGE_LOG_PREFIX;
   let removed = 0;
+  await forEachCollectionUnder(engine, CHANGE_LOG_PREFIX, CHANGE_LOG_PREFIX, async (db, collId, days) => {
+    // A collection that is gone keeps nothing.
+    const cutoff = days === undefined ? nowUs + 1n : historyCutoff(nowUs, days);
+    removed += await deleteRange(engine, changeCollPrefix(db, collId), changeCollBound(db, collId, cutoff));
+    return true;
+  });
+  return removed;
+}
+
+/**
+ * Visit, from `start`, each collection with keys under `root` (keys [root part, db, collId, …]),
+ * with its retention in days (undefined: the collection no longer exists), one short read-only
+ * transaction per collection found; `visit` returns false to stop.
+ */
+async function forEachCollectionUnder(
+  engine: KvEngine, root: Uint8Array, start: Uint8Array,
+  visit: (db: DbId, collId: number, days: number | undefined) => Promise<boolean>,
+): Promise<void> {
+  const rootEnd = prefixEnd(root);
+  const retention = new Map<DbId, Map<number, number>>();
+  let cursor = start;
   for (;;) {
     const probe = await engine.begin({ readOnly: true });
-    let db: DbId | undefined;
-    let collId = 0;
-    let days: Map<number, number> | undefined;
+    let found: { db: DbId; collId: number; days: Map<number, number> } | undefined;
     try {
       const rows = await probe.scan({ start: cursor, end: rootEnd, limit: 1 });
       if (rows.length > 0) {
         const parts = decodeKey(rows[0].key);
-        db = parts[1] as number;
-        collId = parts[2] as number;
-        days = retention.get(db);
+        const db = parts[1] as number;
+        let days = retention.get(db);
         if (!days) retention.set(db, (days = new Map((await retentions(probe, db)).map((r) => [r.id, r.days]))));
+        found = { db, collId: parts[2] as number, days };
       }
     } finally {
       await probe.rollback();
     }
-    if (db === undefined) return removed;
-    const keepDays = days!.get(collId);
-    // A collection that is gone keeps nothing.
-    const cutoff = keepDays === undefined ? nowUs + 1n : historyCutoff(nowUs, keepDays);
-    removed += await deleteRange(engine, changeCollPrefix(db, collId), changeCollBound(db, collId, cutoff));
-    cursor = prefixEnd(changeCollPrefix(db, collId));
+    if (!found) return;
+    if (!(await visit(found.db, found.collId, found.days.get(found.collId)))) return;
+    cursor = prefixEnd(encodeKey([decodeKey(root)[0] as string, found.db, found.collId]));
   }
 }
 
-/** Delete the keys in [start, end) in batches; stops quietly when a writer races a batch. */
-async function deleteRange(engine: KvEngine, start: Uint8Array, end: Uint8Array): Promise<number> {
+/**
+ * Delete the keys in [start, end) in batches of one transaction each; `also` names more keys to
+ * delete with each one. Stops quietly when a writer races a batch: the next sweep goes on.
+ */
+async function deleteRange(engine: KvEngine, start: Uint8Array, end: Uint8Array, also?: (key: Uint8Array) => Uint8Array): Promise<number> {
   let removed = 0;
   for (;;) {
     const txn = await engine.begin();
     try {
       const rows = await txn.scan({ start, end, limit: SWEEP_BATCH });
-      for (const r of rows) txn.delete(r.key);
-      await txn.commit();
-      removed += rows.length;
-      if (rows.length < SWEEP_BATCH) return removed;
-    } catch (e) {
-      await txn.rollback();
-      if (e instanceof KvConflictError) return removed;
-      throw e;
-    }
-  }
-}
-
-/** Remove a collection's queued versions superseded at or before `cutoff`, in batches. */
-async function sweepCollection(engine: KvEngine, db: DbId, collId: number, cutoff: bigint): Promise<number> {
-  let removed = 0;
-  for (;;) {
-    const txn = await engine.begin();
-    try {
-      const rows = await txn.scan({ start: gcCollPrefix(db, collId), end: gcCollBound(db, collId, cutoff + 1n), limit: SWEEP_BATCH });
       for (const r of rows) {
-        const parts = decodeKey(r.key);
-        const docId = BigInt(parts[4] as number | bigint);
-        const versionTs = BigInt(parts[5] as number | bigint);
-        txn.delete(versionKey(db, collId, docId, versionTs));
+        if (also) txn.delete(also(r.key));
         txn.delete(r.key);
       }
       await txn.commit();
@@ -203,11 +175,18 @@ async function sweepCollection(engine: KvEngine, db: DbId, collId: number, cutof
       if (rows.length < SWEEP_BATCH) return removed;
     } catch (e) {
       await txn.rollback();
-      // A writer raced the batch; the next sweep picks it up again.
       if (e instanceof KvConflictError) return removed;
       throw e;
     }
   }
+}
+
+/** Remove a collection's queued versions superseded at or before `cutoff` (and their queue entries). */
+function sweepCollection(engine: KvEngine, db: DbId, collId: number, cutoff: bigint): Promise<number> {
+  return deleteRange(engine, gcCollPrefix(db, collId), gcCollBound(db, collId, cutoff + 1n), (key) => {
+    const parts = decodeKey(key);
+    return versionKey(db, collId, BigInt(parts[4] as number | bigint), BigInt(parts[5] as number | bigint));
+  });
 }
 
 /** Sweep period: FQL_SWEEP_INTERVAL_MS (tests shorten it), else a minute. */

@@ -49,7 +49,7 @@ export async function materialize(ctx: unknown, set: FqlSet, limit?: number): Pr
  * Run `body` with the read snapshot a set captured when it was built: lambdas of sets made
  * inside `at (t) { ... }` read as of `t` wherever the set is iterated (Fauna's validTime).
  */
-async function atSnapshot<T>(ctx: unknown, ts: bigint | undefined, body: () => Promise<T>): Promise<T> {
+export async function atSnapshot<T>(ctx: unknown, ts: bigint | undefined, body: () => Promise<T>): Promise<T> {
   const ectx = ctx as EvalContext;
   if (ts === undefined || ectx.snapshotTs === ts) return body();
   const previous = ectx.snapshotTs;
