@@ -25,6 +25,10 @@ export interface ServerConfig {
   readonly clientConcurrency?: number;
   /** Timeouts and caps of the HTTP transport. */
   readonly limits: TransportLimits;
+  /** An idle event stream re-checks its secret and sends a status event this often (ms). */
+  readonly streamStatusIntervalMs: number;
+  /** GET /metrics without the root secret. */
+  readonly publicMetrics: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -49,6 +53,11 @@ Options (environment variable in brackets):
                              (default 512)
   --client-concurrency <n>   requests one client address may run at once
                              [QUERY_CLIENT_CONCURRENCY] (default: the number of cores)
+  --stream-status-interval-ms <n>
+                             an idle event stream re-checks its secret and sends a status
+                             event this often [STREAM_STATUS_INTERVAL_MS] (default 300000)
+  --public-metrics           serve GET /metrics without the root secret [PUBLIC_METRICS=true]
+                             (default: it needs Authorization: Bearer <root secret>)
 
 Transport limits (see README, "Transport limits"):
   --sniff-timeout-ms <n>     first bytes of a new connection [SNIFF_TIMEOUT_MS] (default 10000)
@@ -111,11 +120,15 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--help' || arg === '-h') return 'help';
+    if (arg === '--public-metrics') {
+      opts.set('public-metrics', ['true']);
+      continue;
+    }
     if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument '${arg}'`);
     const eq = arg.indexOf('=');
     const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
     let value: string | undefined = eq < 0 ? undefined : arg.slice(eq + 1);
-    if (!['host', 'port', 'data', 'storage', 'root-secret', 'root-secret-hash', 'bcrypt-cost', 'workers', 'worker-memory-mb', 'client-concurrency'].includes(name)
+    if (!['host', 'port', 'data', 'storage', 'root-secret', 'root-secret-hash', 'bcrypt-cost', 'workers', 'worker-memory-mb', 'client-concurrency', 'stream-status-interval-ms', 'public-metrics'].includes(name)
       && !LIMIT_OPTIONS.some((o) => o.flag === name)) {
       throw new ConfigError(`unknown option '--${name}'`);
     }
@@ -141,6 +154,7 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
   const workers = last('workers') ?? nonEmpty(env.QUERY_WORKERS);
   const workerMemory = last('worker-memory-mb') ?? nonEmpty(env.QUERY_WORKER_MEMORY_MB);
   const clientConcurrency = last('client-concurrency') ?? nonEmpty(env.QUERY_CLIENT_CONCURRENCY);
+  const statusInterval = last('stream-status-interval-ms') ?? nonEmpty(env.STREAM_STATUS_INTERVAL_MS);
   return {
     host: last('host') ?? nonEmpty(env.HOST) ?? DEFAULTS.host,
     port: port === undefined ? DEFAULTS.port : parseIntOption('port', port, 0, 65535),
@@ -153,7 +167,15 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
     workerMemoryMb: workerMemory === undefined ? DEFAULTS.workerMemoryMb : parseIntOption('worker-memory-mb', workerMemory, 64, 65536),
     clientConcurrency: clientConcurrency === undefined ? undefined : parseIntOption('client-concurrency', clientConcurrency, 1, 256),
     limits: parseLimits(last, env),
+    streamStatusIntervalMs: statusInterval === undefined ? 300_000 : parseIntOption('stream-status-interval-ms', statusInterval, 100, 14 * 60_000),
+    publicMetrics: parseBoolean('PUBLIC_METRICS', last('public-metrics') ?? nonEmpty(env.PUBLIC_METRICS)),
   };
+}
+
+function parseBoolean(name: string, v: string | undefined): boolean {
+  if (v === undefined || v === 'false' || v === '0') return false;
+  if (v === 'true' || v === '1') return true;
+  throw new ConfigError(`${name} must be true or false, got '${v}'`);
 }
 
 function parseLimits(last: (name: string) => string | undefined, env: Env): TransportLimits {

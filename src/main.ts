@@ -14,7 +14,13 @@ import { setPasswordCost } from './auth/passwords';
 import type { QueryHandlers } from './exec/handlers';
 import { WorkerPool } from './exec/pool/worker-pool';
 import { createPooledHandlers } from './exec/pool/pooled-handlers';
-import type { KvEngine } from './storage/kv';
+import type { KvEngine, WatchedEngine } from './storage/kv';
+import { StreamHub } from './streams/stream-hub';
+import { createJobRunner } from './streams/job-runner';
+import { createFeedEndpoint, createStreamEndpoint } from './streams/endpoints';
+import { createServerMetrics } from './server/metrics/registry';
+import { createMetricsEndpoint } from './server/metrics/endpoint';
+import { storageSize } from './server/metrics/storage-size';
 
 // Regular expressions in queries are untrusted: past a bound on backtracking, V8 re-runs them
 // on its linear-time engine (patterns it supports: no backreferences or lookaround), so
@@ -25,15 +31,16 @@ v8.setFlagsFromString('--regexp-backtracks-before-fallback=10000');
 
 interface QueryRuntime {
   readonly handlers: QueryHandlers;
+  /** The worker pool, when queries run in workers. */
+  readonly pool?: WorkerPool;
   close(): Promise<void>;
 }
 
-function queryRuntime(config: ServerConfig, engine: KvEngine): QueryRuntime {
+function queryRuntime(config: ServerConfig, engine: KvEngine, rootKeys: RootKeyChecker): QueryRuntime {
   if (config.workers === 0) {
     // Loaded only here: with workers, the coordinator never loads the query runtime.
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { createQueryHandlers } = require('./exec/handlers') as typeof import('./exec/handlers');
-    const rootKeys = new RootKeyChecker({ secrets: config.rootSecrets, hashes: config.rootSecretHashes });
     return { handlers: createQueryHandlers({ engine, isRoot: (c) => rootKeys.isRoot(c.secret) }), close: async () => undefined };
   }
   const pool = new WorkerPool({
@@ -43,15 +50,31 @@ function queryRuntime(config: ServerConfig, engine: KvEngine): QueryRuntime {
     workerMemoryMb: config.workerMemoryMb,
     clientConcurrency: config.clientConcurrency,
   });
-  return { handlers: createPooledHandlers(pool), close: () => pool.close() };
+  return { handlers: createPooledHandlers(pool), pool, close: () => pool.close() };
+}
+
+/** /stream/1 and /feed/1: their jobs run where queries run (the `events` route of the runtime). */
+function eventRoutes(config: ServerConfig, engine: WatchedEngine, handlers: QueryHandlers) {
+  const runJob = createJobRunner(handlers.events);
+  const hub = new StreamHub({ engine, runJob, statusIntervalMs: config.streamStatusIntervalMs });
+  return { hub, stream: createStreamEndpoint(hub), feed: createFeedEndpoint({ engine, runJob }) };
 }
 
 async function start(config: ServerConfig): Promise<void> {
   setPasswordCost(config.bcryptCost);
   const engine = await openStorage(config.storageUrl !== undefined ? { url: config.storageUrl } : { dataDir: config.dataDir });
-  const runtime = queryRuntime(config, engine);
+  const rootKeys = new RootKeyChecker({ secrets: config.rootSecrets, hashes: config.rootSecretHashes });
+  const runtime = queryRuntime(config, engine, rootKeys);
   const { query, schema, v4 } = runtime.handlers;
-  const server = await listen(createApp({ routes: { query, schema, v4 } }), { port: config.port, host: config.host, limits: config.limits });
+  const { stream, feed, hub } = eventRoutes(config, engine, runtime.handlers);
+  const storageBytes = storageSize(config.storageUrl !== undefined ? { url: config.storageUrl } : { dataDir: config.dataDir });
+  // The server's connection count exists once it listens, after the app (and its metrics).
+  let connections = (): number => 0;
+  const metrics = createServerMetrics({ pool: runtime.pool, connections: () => connections(), storageBytes: storageBytes.read });
+  const metricsRoute = createMetricsEndpoint({ metrics, isRoot: (s) => rootKeys.isRoot(s), isPublic: config.publicMetrics });
+  const app = createApp({ routes: { query, schema, v4, stream, feed, metrics: metricsRoute }, onResponse: metrics.observe });
+  const server = await listen(app, { port: config.port, host: config.host, limits: config.limits });
+  connections = server.connections;
   const stopSweeper = startHistorySweeper(engine);
   const storage = config.storageUrl !== undefined ? `postgres ${redactUrl(config.storageUrl)}` : `sqlite ${config.dataDir}`;
   const isolation = config.workers === 0 ? 'in the main thread (no isolation)' : `in up to ${config.workers} worker threads`;
@@ -63,8 +86,11 @@ async function start(config: ServerConfig): Promise<void> {
     stopping = true;
     console.log(`${signal} received, shutting down`);
     stopSweeper();
+    hub.close();
+    metrics.close();
     server.close()
       .then(() => runtime.close())
+      .then(() => storageBytes.close())
       .then(() => engine.close())
       .then(() => process.exit(0), (err: unknown) => {
         console.error('shutdown failed:', err);

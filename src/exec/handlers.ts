@@ -11,6 +11,7 @@ import { createQueryEndpoint } from '../server/query-endpoint';
 import { createQueryService } from './run-query';
 import { createEventsHandler } from '../streams/events-service';
 import type { RouteKind } from './pool/protocol';
+import { withV4Report } from './v4-report';
 
 export type QueryHandlers = Readonly<Record<RouteKind, Handler>>;
 
@@ -23,7 +24,7 @@ export function createQueryHandlers(opts: HandlerOptions): QueryHandlers {
   return {
     query: createQueryEndpoint(createQueryService(opts)),
     schema: createSchemaEndpoint(opts),
-    v4: createV4Endpoint(createV4Service(opts)),
+    v4: withV4Report(createV4Endpoint(createV4Service(opts))),
     events: createEventsHandler(opts),
   };
 }

@@ -19,6 +19,8 @@ export interface PluggableRoutes {
   readonly schema?: Handler;
   /** GET /environment/1 */
   readonly environment?: Handler;
+  /** GET /metrics */
+  readonly metrics?: Handler;
   /** Everything that is not a v10 path (v4 queries at `/`, `/linearized`, ref paths). */
   readonly v4?: Handler;
 }
@@ -29,6 +31,8 @@ export interface AppOptions {
   readonly routes?: PluggableRoutes;
   /** Value of `x-faunadb-build`; defaults to the package version. */
   readonly build?: string;
+  /** Called with every answered request (not CORS preflights), for the metrics. */
+  readonly onResponse?: (req: ServerRequest, res: ServerResponse) => void;
 }
 
 const PING_BODY = '{"resource":"Scope write is OK"}';
@@ -65,6 +69,7 @@ export function createApp(opts: AppOptions): Handler {
     if (p === '/stream/1') return routes.stream ? routes.stream(req) : notFound('Event streaming (/stream/1)');
     if (p === '/feed/1') return routes.feed ? routes.feed(req) : notFound('Event feeds (/feed/1)');
     if (p.startsWith('/schema/1')) return routes.schema ? routes.schema(req) : notFound('The schema API (/schema/1)');
+    if (p === '/metrics' && routes.metrics) return routes.metrics(req);
     if (p === '/environment/1') return routes.environment ? routes.environment(req) : notFound('The environment API (/environment/1)');
     return routes.v4 ? routes.v4(req) : v4Fallback(req);
   };
@@ -84,6 +89,7 @@ export function createApp(opts: AppOptions): Handler {
           res = protocolError(500, 'internal_error', `Internal server error: ${e instanceof Error ? e.message : String(e)}`);
         }
       }
+      opts.onResponse?.(req, res);
     }
     return withCors(req, { ...res, headers: { ...res.headers, 'x-faunadb-build': build } });
   };

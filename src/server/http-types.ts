@@ -31,6 +31,19 @@ export interface ServerResponse {
    * client that stopped reading (a stream whose buffer overflowed).
    */
   readonly cancel?: AbortSignal;
+  /** For the server's own metrics; never sent to the client. */
+  readonly report?: ResponseReport;
+}
+
+/**
+ * What a response tells the server's metrics (src/server/metrics), set where the response is
+ * built so that nobody parses bodies to count: a query worker sends it back with the response.
+ */
+export interface ResponseReport {
+  /** The Fauna error code of an error response. */
+  readonly errorCode?: string;
+  /** The stats of a query that ran. */
+  readonly ops?: { readonly compute: number; readonly read: number; readonly write: number };
 }
 
 export type Handler = (req: ServerRequest) => Promise<ServerResponse>;

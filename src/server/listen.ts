@@ -32,6 +32,8 @@ export interface ListenOptions {
 export interface RunningServer {
   readonly port: number;
   readonly host: string;
+  /** Open TCP connections (HTTP/1.1 and HTTP/2 alike), for the metrics. */
+  connections(): number;
   /** Stop accepting connections, finish in-flight requests, then resolve. */
   close(graceMs?: number): Promise<void>;
 }
@@ -146,6 +148,7 @@ export function listen(handler: Handler, opts: ListenOptions): Promise<RunningSe
       resolve({
         port: addr.port,
         host: addr.address,
+        connections: () => sockets.size,
         close: (graceMs = DEFAULT_GRACE_MS) => {
           closing = true;
           // Stops Node's header-deadline checks and ends idle keep-alive connections.

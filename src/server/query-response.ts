@@ -6,7 +6,7 @@ import type { QueryError, QueryCheckError } from '../fql/errors';
 import type { QueryInfo, QueryStatsOut } from '../exec/query-service';
 import type { MValue } from '../wire/materialized';
 import { type ValueFormat, encodeValueJson } from '../wire/encode';
-import type { ServerResponse } from './http-types';
+import type { ResponseReport, ServerResponse } from './http-types';
 import { jsonResponse } from './responses';
 
 const q = JSON.stringify;
@@ -18,6 +18,10 @@ function statsJson(s: QueryStatsOut): string {
     `"rate_limits_hit":${q(s.rate_limits_hit)}}`;
 }
 
+function opsOf(s: QueryStatsOut): ResponseReport['ops'] {
+  return { compute: s.compute_ops, read: s.read_ops, write: s.write_ops };
+}
+
 function infoJson(summary: string, info: QueryInfo, tags: string | undefined): string {
   let out = `,"summary":${q(summary)},"txn_ts":${info.txnTs},"stats":${statsJson(info.stats)}`;
   if (tags !== undefined) out += `,"query_tags":${q(tags)}`;
@@ -26,7 +30,7 @@ function infoJson(summary: string, info: QueryInfo, tags: string | undefined): s
 
 export function successResponse(format: ValueFormat, data: MValue, info: QueryInfo, tags: string | undefined): ServerResponse {
   const body = `{"data":${encodeValueJson(format, data)}` + infoJson(info.summaryLines.join('\n\n'), info, tags);
-  return jsonResponse(200, body);
+  return { ...jsonResponse(200, body), report: { ops: opsOf(info.stats) } };
 }
 
 export function queryErrorResponse(
@@ -45,7 +49,8 @@ export function queryErrorResponse(
   // The driver only builds an AbortError when `abort` is present, even for a null value.
   if (abort !== undefined) err += `,"abort":${encodeValueJson(format, abort)}`;
   else if (error.code === 'abort') err += ',"abort":null';
-  return jsonResponse(400, `{"error":${err}}` + infoJson(summary, info, tags));
+  const res = jsonResponse(400, `{"error":${err}}` + infoJson(summary, info, tags));
+  return { ...res, report: { errorCode: error.code, ops: opsOf(info.stats) } };
 }
 
 /**
@@ -55,5 +60,5 @@ export function queryErrorResponse(
 export function earlyCheckErrorResponse(summary: string, tags: string | undefined): ServerResponse {
   let body = `{"error":{"code":"invalid_query","message":"The query failed 1 validation check"},"summary":${q(summary)}`;
   if (tags !== undefined) body += `,"query_tags":${q(tags)}`;
-  return jsonResponse(400, body + '}');
+  return { ...jsonResponse(400, body + '}'), report: { errorCode: 'invalid_query' } };
 }

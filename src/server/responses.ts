@@ -14,9 +14,9 @@ export function protocolError(status: number, code: string, message: string, que
   let body = `{"error":{"code":${JSON.stringify(code)},"message":${JSON.stringify(message)}}`;
   if (queryTags !== undefined) body += `,"query_tags":${JSON.stringify(queryTags)}`;
   body += '}';
-  return jsonResponse(status, body, status === 401 ? { 'www-authenticate': 'Bearer' } : undefined);
+  return { ...jsonResponse(status, body, status === 401 ? { 'www-authenticate': 'Bearer' } : undefined), report: { errorCode: code } };
 }
 
 export function v4Error(status: number, code: string, description: string): ServerResponse {
-  return jsonResponse(status, JSON.stringify({ errors: [{ code, description }] }));
+  return { ...jsonResponse(status, JSON.stringify({ errors: [{ code, description }] })), report: { errorCode: code } };
 }

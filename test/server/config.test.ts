@@ -14,7 +14,20 @@ test('defaults', () => {
       sniffTimeoutMs: 10_000, headersTimeoutMs: 20_000, bodyTimeoutMs: 60_000, idleTimeoutMs: 75_000,
       maxStreamsPerConnection: 100, maxConnectionsPerAddress: 256, bodyBufferBytes: 128 * 1024 * 1024,
     },
+    publicMetrics: false,
   });
+});
+
+test('--public-metrics', () => {
+  const flag = (argv: string[], env: Record<string, string> = {}): boolean => {
+    const c = parseConfig(argv, env);
+    assert.ok(c !== 'help');
+    return c.publicMetrics;
+  };
+  assert.equal(flag(['--public-metrics', '--port', '1']), true);
+  assert.equal(flag([], { PUBLIC_METRICS: 'true' }), true);
+  assert.equal(flag(['--public-metrics=false'], { PUBLIC_METRICS: '1' }), false);
+  assert.throws(() => parseConfig([], { PUBLIC_METRICS: 'yes' }), { message: "PUBLIC_METRICS must be true or false, got 'yes'" });
 });
 
 test('query workers', () => {

@@ -3,6 +3,7 @@
 // operations travel one message each way, and a worker's writes ride along with its next
 // operation so that a write costs no message of its own.
 import type { Bytes } from '../../storage/kv';
+import type { ResponseReport } from '../../server/http-types';
 
 /** Which endpoint a request is for; the coordinator routes by path. */
 /** `events`: jobs of event streams and feeds (src/streams), dispatched only by the coordinator. */
@@ -30,6 +31,8 @@ export interface ResponseMessage {
   readonly status: number;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string | Uint8Array;
+  /** For the coordinator's metrics. */
+  readonly report?: ResponseReport;
 }
 
 /** A write buffered by a worker: `value` undefined is a delete. */

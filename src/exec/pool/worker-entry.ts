@@ -54,9 +54,9 @@ function start(): void {
       return;
     }
     handlers[m.route](toServerRequest(m))
-      .then(async (res) => send({ type: 'response', id: m.id, status: res.status, headers: res.headers, body: await bodyOf(res) }))
+      .then(async (res) => send({ type: 'response', id: m.id, status: res.status, headers: res.headers, body: await bodyOf(res), report: res.report }))
       .catch((e: unknown) => send({
-        type: 'response', id: m.id, status: 500, headers: { 'content-type': 'application/json;charset=utf-8' },
+        type: 'response', id: m.id, status: 500, headers: { 'content-type': 'application/json;charset=utf-8' }, report: { errorCode: 'internal_error' },
         body: JSON.stringify({ error: { code: 'internal_error', message: `Internal server error: ${e instanceof Error ? e.message : String(e)}` } }),
       }));
   });

@@ -149,6 +149,18 @@ export class WorkerPool {
     return n;
   }
 
+  /** Workers running a request. */
+  get busy(): number {
+    let n = 0;
+    for (const s of this.slots) if (!s.dead && s.job) n++;
+    return n;
+  }
+
+  /** Requests waiting for a worker. */
+  get waiting(): number {
+    return this.queued;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.reaper);
@@ -200,7 +212,7 @@ export class WorkerPool {
         const body = m.body === undefined || typeof m.body === 'string'
           ? m.body
           : Buffer.from(m.body.buffer, m.body.byteOffset, m.body.byteLength);
-        job.resolve({ status: m.status, headers: m.headers, body });
+        job.resolve({ status: m.status, headers: m.headers, body, report: m.report });
         this.dispatch();
         return;
       }

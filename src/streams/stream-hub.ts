@@ -1,0 +1,306 @@
+// The open event streams of this process (coordinator side of /stream/1, spec §6). Each stream
+// is a cursor plus a queue of ready batches. Commits are heard from the engine (the change-log
+// keys they wrote, src/model/keys.ts) and only the streams watching the written collection (or
+// document) are woken, so a write costs in proportion to the streams it concerns. A woken
+// stream runs one job (events-service.ts, in a query worker) that reads its events from history
+// after its cursor up to the engine's stable point, so the live path, replay and feeds share
+// one code path: same events, same cursors, no gaps, no duplicates (spec §9.3).
+import { performance } from 'node:perf_hooks';
+import type { Bytes, CommitNotice, WatchedEngine } from '../storage/kv';
+import { decodeKey } from '../storage/tuple';
+import { CHANGE_LOG_PREFIX } from '../model/keys';
+import type { ServerRequest, ServerResponse } from '../server/http-types';
+import { JSON_CONTENT_TYPE } from '../server/http-types';
+import { protocolError } from '../server/responses';
+import { errorEvent, emptyStats } from './events';
+import { statusEvent, type EventsJob } from './events-service';
+import { decodeCursor } from './cursor';
+import type { JobAnswer, RunJob } from './job-runner';
+
+export interface StreamHubOptions {
+  readonly engine: WatchedEngine;
+  readonly runJob: RunJob;
+  /** A stream with nothing to send re-checks its secret and sends a status event this often (core: 5 minutes). */
+  readonly statusIntervalMs?: number;
+  /** Bytes of events a stream may hold for a client that does not read before it ends with stream_overflow. */
+  readonly maxBufferedBytes?: number;
+  /** Events one live job reads at most (more follow in the next job). */
+  readonly batchLimit?: number;
+}
+
+export const DEFAULT_STATUS_INTERVAL_MS = 5 * 60_000;
+const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+const DEFAULT_BATCH_LIMIT = 512;
+/** A client that stopped reading has this long to take the overflow error before it is dropped. */
+const OVERFLOW_GRACE_MS = 5_000;
+
+const line = (events: readonly string[]): string => events.map((e) => `${e}\r\n`).join('');
+
+function codedError(code: string, message: string): string {
+  return errorEvent(JSON.stringify({ code, message }), emptyStats());
+}
+
+/** The error event for a job the worker could not answer. */
+function failureEvent(a: Extract<JobAnswer, { kind: 'failed' }>): string {
+  switch (a.failure) {
+    case 'timeout': return codedError('time_out', 'Processing the stream timed out.');
+    case 'overloaded': return codedError('limit_exceeded', 'Too many requests are waiting to run; try again later.');
+    case 'crashed': return codedError('internal_error', 'The stream was stopped: it exceeded the memory available to one query. Please create a ticket at https://support.fauna.com');
+    case 'internal': return codedError('internal_error', `${a.message ?? 'Unexpected error'}. Please create a ticket at https://support.fauna.com`);
+  }
+}
+
+class Stream {
+  /** Batches ready to write, each one write (spec §8.2). */
+  private readonly queue: string[] = [];
+  private queuedBytes = 0;
+  private wake: (() => void) | undefined;
+  ended = false;
+  readonly cancel = new AbortController();
+  /** Where the next job reads from (encoded cursor). */
+  cursor = '';
+  stamp = '';
+  /** What it watches once connected: commits elsewhere do not wake it. */
+  watch: { readonly key: string; readonly docId?: bigint } | undefined;
+  /** Newest commit heard that may concern it, and the stable point its last job read up to. */
+  heardTs = 0n;
+  readTs = 0n;
+  running = false;
+  /** A job is wanted after the running one (commits heard meanwhile). */
+  again = false;
+  idleTimer: NodeJS.Timeout | undefined;
+  lastSentAt = performance.now();
+
+  constructor(
+    readonly id: number,
+    readonly token: string,
+    readonly authorization: string | undefined,
+    readonly client: string,
+    private readonly maxBytes: number,
+  ) {}
+
+  /** Queue one batch; past the buffer bound the stream ends with stream_overflow. */
+  push(events: readonly string[]): void {
+    if (this.ended || events.length === 0) return;
+    const text = line(events);
+    this.queuedBytes += text.length;
+    if (this.queuedBytes > this.maxBytes) {
+      this.queue.length = 0;
+      this.queuedBytes = 0;
+      this.queue.push(line([codedError('stream_overflow', 'Too many events to process.')]));
+      this.end();
+      // A client that does not read will not read the error either: drop it after a grace.
+      setTimeout(() => this.cancel.abort(), OVERFLOW_GRACE_MS).unref();
+      return;
+    }
+    this.queue.push(text);
+    this.lastSentAt = performance.now();
+    this.wake?.();
+  }
+
+  end(): void {
+    this.ended = true;
+    this.wake?.();
+  }
+
+  async *body(): AsyncIterable<string> {
+    for (;;) {
+      while (this.queue.length > 0) {
+        const next = this.queue.shift()!;
+        this.queuedBytes -= next.length;
+        yield next;
+      }
+      if (this.ended) return;
+      await new Promise<void>((resolve) => { this.wake = resolve; });
+      this.wake = undefined;
+    }
+  }
+}
+
+/** (db, collection) of a change-log key ['ev', db, collId, ts, docId], and its document id. */
+function changeOf(key: Bytes): { key: string; docId: bigint } | undefined {
+  try {
+    const parts = decodeKey(key);
+    if (parts.length !== 5) return undefined;
+    return { key: `${parts[1]}:${parts[2]}`, docId: BigInt(parts[4] as bigint) };
+  } catch {
+    return undefined;
+  }
+}
+
+export class StreamHub {
+  private nextId = 1;
+  /** Streams by `db:collId`. */
+  private readonly byCollection = new Map<string, Set<Stream>>();
+  /** Streams whose connect job has not answered yet: they hear every commit. */
+  private readonly connecting = new Set<Stream>();
+  private readonly all = new Set<Stream>();
+  private readonly unwatch: () => void;
+  private readonly statusIntervalMs: number;
+  private readonly maxBytes: number;
+  private readonly batchLimit: number;
+
+  constructor(private readonly opts: StreamHubOptions) {
+    this.statusIntervalMs = opts.statusIntervalMs ?? DEFAULT_STATUS_INTERVAL_MS;
+    this.maxBytes = opts.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+    this.batchLimit = opts.batchLimit ?? DEFAULT_BATCH_LIMIT;
+    this.unwatch = opts.engine.watchCommits(CHANGE_LOG_PREFIX, (n) => this.heard(n));
+  }
+
+  get size(): number {
+    return this.all.size;
+  }
+
+  /** Open a stream for a validated request (token and start already checked by the endpoint). */
+  async open(req: ServerRequest, token: string, start: { cursor?: string; startTs?: bigint }): Promise<ServerResponse> {
+    const s = new Stream(this.nextId++, token, req.headers.authorization, req.remoteAddress ?? 'local', this.maxBytes);
+    // Listen before the stable point is read: a commit after it wakes the stream again.
+    this.connecting.add(s);
+    let answer: JobAnswer;
+    let stable: bigint;
+    try {
+      stable = await this.opts.engine.stableTs();
+      answer = await this.opts.runJob(
+        { kind: 'connect', stable: stable.toString(), token, cursor: start.cursor, startTs: start.startTs?.toString(), limit: 0 },
+        s.authorization, s.client,
+      );
+    } finally {
+      this.connecting.delete(s);
+    }
+    if (answer.kind === 'refused') return protocolError(answer.status, answer.code, answer.message);
+    if (answer.kind === 'failed') {
+      return answer.failure === 'overloaded'
+        ? protocolError(429, 'limit_exceeded', 'Too many requests are waiting to run; try again later.')
+        : protocolError(500, 'internal_error', `${answer.message ?? 'The stream could not be started'}. Please create a ticket at https://support.fauna.com`);
+    }
+    if (answer.kind === 'end') {
+      s.push([answer.event]);
+      s.end();
+    } else {
+      s.push(answer.events);
+      s.cursor = answer.next;
+      s.readTs = stable;
+      if (answer.ended) s.end();
+      else if (answer.watch) {
+        s.stamp = answer.watch.stamp;
+        s.watch = { key: `${answer.watch.db}:${answer.watch.collId}`, docId: answer.watch.docId === undefined ? undefined : BigInt(answer.watch.docId) };
+        this.register(s, req);
+        if (answer.more || s.heardTs > stable) this.schedule(s);
+      }
+    }
+    return {
+      status: 200,
+      headers: { 'content-type': JSON_CONTENT_TYPE, 'x-fauna-stream-id': String(s.id) },
+      body: s.body(),
+      cancel: s.cancel.signal,
+    };
+  }
+
+  private register(s: Stream, req: ServerRequest): void {
+    this.all.add(s);
+    let set = this.byCollection.get(s.watch!.key);
+    if (!set) this.byCollection.set(s.watch!.key, (set = new Set()));
+    set.add(s);
+    const drop = () => this.drop(s);
+    req.signal.addEventListener('abort', drop, { once: true });
+    s.cancel.signal.addEventListener('abort', drop, { once: true });
+    this.armIdle(s);
+  }
+
+  private drop(s: Stream): void {
+    s.end();
+    this.all.delete(s);
+    if (s.idleTimer) clearTimeout(s.idleTimer);
+    const set = s.watch ? this.byCollection.get(s.watch.key) : undefined;
+    set?.delete(s);
+    if (set?.size === 0) this.byCollection.delete(s.watch!.key);
+  }
+
+  /** A commit: wake the streams it may concern. */
+  private heard(n: CommitNotice): void {
+    for (const s of this.connecting) if (n.ts > s.heardTs) s.heardTs = n.ts;
+    if (n.keys === undefined) {
+      for (const s of this.all) this.wakeFor(s, n.ts);
+      return;
+    }
+    for (const key of n.keys) {
+      const c = changeOf(key);
+      if (!c) continue;
+      const set = this.byCollection.get(c.key);
+      if (!set) continue;
+      for (const s of set) if (s.watch!.docId === undefined || s.watch!.docId === c.docId) this.wakeFor(s, n.ts);
+    }
+  }
+
+  private wakeFor(s: Stream, ts: bigint): void {
+    if (ts > s.heardTs) s.heardTs = ts;
+    this.schedule(s);
+  }
+
+  private schedule(s: Stream, delayMs = 0): void {
+    if (s.ended) return;
+    if (s.running) {
+      s.again = true;
+      return;
+    }
+    s.running = true;
+    // Coalesce a burst of commits into one job.
+    const run = () => void this.poll(s, false);
+    if (delayMs > 0) setTimeout(run, delayMs).unref();
+    else setImmediate(run);
+  }
+
+  private armIdle(s: Stream): void {
+    if (s.idleTimer) clearTimeout(s.idleTimer);
+    s.idleTimer = setTimeout(() => {
+      if (s.ended) return;
+      if (s.running) { this.armIdle(s); return; }
+      s.running = true;
+      void this.poll(s, true);
+    }, this.statusIntervalMs);
+    s.idleTimer.unref();
+  }
+
+  /** One job: events after the stream's cursor up to the stable point. */
+  private async poll(s: Stream, idle: boolean): Promise<void> {
+    s.again = false;
+    let answer: JobAnswer;
+    let stable: bigint;
+    try {
+      stable = await this.opts.engine.stableTs();
+      const job: EventsJob = { kind: 'poll', stable: stable.toString(), token: s.token, cursor: s.cursor, limit: this.batchLimit, stamp: s.stamp };
+      answer = await this.opts.runJob(job, s.authorization, s.client);
+    } catch (e) {
+      answer = { kind: 'failed', failure: 'internal', elapsedMs: 0, message: (e as Error).message };
+      stable = s.readTs;
+    }
+    s.running = false;
+    if (s.ended) return;
+    switch (answer.kind) {
+      case 'refused': s.push([codedError(answer.code, answer.message)]); this.drop(s); return;
+      case 'failed': s.push([failureEvent(answer)]); this.drop(s); return;
+      case 'end': s.push([answer.event]); this.drop(s); return;
+      case 'events': break;
+    }
+    const moved = answer.next !== s.cursor;
+    s.cursor = answer.next;
+    s.readTs = stable;
+    if (answer.events.length > 0) s.push(answer.events);
+    else if (idle && moved) {
+      // Nothing happened: tell the client how far it is, so a reconnect starts there (spec §6.4).
+      const at = decodeCursor(answer.next);
+      if (at) s.push([statusEvent(at)]);
+    }
+    if (answer.ended) { this.drop(s); return; }
+    this.armIdle(s);
+    // More events than one job reads, a commit heard meanwhile, or one not yet stable (a
+    // writer with an older ts still running): another job, after a breath in the last case.
+    if (answer.more || s.again) this.schedule(s);
+    else if (s.heardTs > stable) this.schedule(s, 2);
+  }
+
+  close(): void {
+    this.unwatch();
+    for (const s of [...this.all]) this.drop(s);
+  }
+}
