@@ -185,8 +185,11 @@ async function side(ctx: EvalContext, src: ResolvedSource, id: string, ts: bigin
   });
 }
 
+/** Whether each side of a change is in the source (before ABAC and steps). */
+interface Membership { readonly prevIn: boolean; readonly currIn: boolean }
+
 /** What a change amounts to for the source, before ABAC and steps; undefined: nothing. */
-async function relevant(ctx: EvalContext, src: ResolvedSource, c: Change): Promise<boolean> {
+async function relevant(ctx: EvalContext, src: ResolvedSource, c: Change): Promise<Membership | undefined> {
   const model = ctx.model as ModelTxnImpl;
   const id = c.id.toString();
   const prev = await readVersionAt(model, src.def, id, c.ts - 1n);
@@ -194,15 +197,16 @@ async function relevant(ctx: EvalContext, src: ResolvedSource, c: Change): Promi
   let prevIn = prev !== undefined;
   let currIn = curr !== undefined;
   if (src.index) {
-    // Index sources see a change only when the document's entry under the terms changes.
+    // Index sources see a change only when the document's entry under the terms changes, and a
+    // side is in the source only if it has an entry under the terms (else it entered or left).
     const before = await indexEntries(ctx, src, prev);
     const after = await indexEntries(ctx, src, curr);
     prevIn = before.size > 0;
     currIn = after.size > 0;
-    if (prevIn && currIn && sameSet(before, after)) return false;
+    if (prevIn && currIn && sameSet(before, after)) return undefined;
   }
-  if (!prevIn && !currIn) return false;
-  return passesWatch(src.fields, prevIn ? prev : undefined, currIn ? curr : undefined);
+  if (!prevIn && !currIn) return undefined;
+  return passesWatch(src.fields, prevIn ? prev : undefined, currIn ? curr : undefined) ? { prevIn, currIn } : undefined;
 }
 
 function addStats(into: EventStats, ctx: EvalContext, before: { compute: number; read: number }, bytesBefore: number, bytesNow: number, startedAt: number): EventStats {
@@ -252,10 +256,11 @@ export async function readEvents(ctx: EvalContext, src: ResolvedSource, opts: Re
     const before = { compute: ctx.stats.computeOps, read: ctx.stats.readOps };
     const bytesBefore = model.kv.stats.bytesRead;
     try {
-      if (!(await relevant(ctx, src, c))) continue;
+      const member = await relevant(ctx, src, c);
+      if (!member) continue;
       const id = c.id.toString();
-      const prevV = await side(ctx, src, id, c.ts - 1n);
-      const currV = await side(ctx, src, id, c.ts);
+      const prevV = member.prevIn ? await side(ctx, src, id, c.ts - 1n) : undefined;
+      const currV = member.currIn ? await side(ctx, src, id, c.ts) : undefined;
       const type: EventType | undefined = prevV === undefined ? (currV === undefined ? undefined : 'add') : currV === undefined ? 'remove' : 'update';
       if (type === undefined) continue;
       // Rendered as of the event's time: removes show the document as it was before.
