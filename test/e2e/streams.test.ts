@@ -741,13 +741,11 @@ describe('event streams (/stream/1)', () => {
     const reader = drivers.client('h2', await keySecret(role));
     const s = collect(reader, q(`${C}.all().eventSource()`), { status_events: true });
     await s.take(1);
-    await admin.query(q(`${C}.create({ n: 1 })`));
-    await s.take(2);
     await admin.query(q(`Role.byName("${role}")!.update({ privileges: [{ resource: "${C}", actions: { read: true, create: true } }] })`));
     const deadline = Date.now() + 10_000;
     while (!s.done && Date.now() < deadline) await admin.query(q(`${C}.create({ n: 2 })`));
     assertServiceError(await s.failure(1_000), 'permission_loss', 'Stream authentication is no longer valid.');
-    assert.deepEqual(types(s.events), ['status', 'add']);
+    assert.deepEqual(types(s.events), ['status'], 'no event after the role changed');
   });
 
   // AT "errors" "attempting to write in a stream projection fails with an error event" and "error
