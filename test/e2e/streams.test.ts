@@ -798,3 +798,55 @@ describe('event streams (/stream/1)', () => {
     }
   });
 });
+
+// Spec §6.4 item 4 (idle status events: latest committed time, "everything ≤ txn_ts delivered") and
+// §6.6 (the secret is re-validated on idle ticks too), on a server with a short idle interval
+// (--stream-status-interval-ms; core: 5 minutes).
+describe('idle event streams', () => {
+  let server: TestServer;
+  let drivers: Drivers;
+  let admin: Client;
+
+  before(async () => {
+    server = await startServer({ args: ['--stream-status-interval-ms', '250'] });
+    drivers = new Drivers(server);
+    admin = drivers.client();
+    await admin.query(fql`Collection.create({ name: "Idle" })`);
+  });
+  after(async () => {
+    drivers?.close();
+    await server?.dispose();
+  });
+
+  it('an idle stream sends status events at the latest commit; resuming from one replays nothing before it', T, async () => {
+    const { token } = await eventSource(admin, fql`Idle.all().eventSource()`);
+    const s = collect(admin, token, { status_events: true });
+    try {
+      await s.take(1);
+      const added = await admin.query<any>(fql`Idle.create({ n: 1 })`);
+      const events = await s.take(4);
+      assert.deepEqual(types(events), ['status', 'add', 'status', 'status']);
+      assert.ok(events[2].txn_ts >= added.txn_ts!, `idle status at ${events[2].txn_ts}, before the last commit ${added.txn_ts}`);
+      assert.ok(events[3].txn_ts >= events[2].txn_ts);
+      const resumed = collect(admin, token, { cursor: events[3].cursor });
+      try {
+        await admin.query(fql`Idle.create({ n: 2 })`);
+        assert.deepEqual((await resumed.take(1)).map((e) => [e.type, e.data.n]), [['add', 2]]);
+      } finally {
+        resumed.close();
+      }
+    } finally {
+      s.close();
+    }
+  });
+
+  it('a deleted key ends an idle stream with permission_loss at the next tick', T, async () => {
+    const key = (await admin.query<any>(fql`Key.create({ role: "admin" })`)).data;
+    const { token } = await eventSource(admin, fql`Idle.all().eventSource()`);
+    const s = collect(drivers.client('h2', key.secret), token, { status_events: true });
+    await s.take(1);
+    await admin.query(fql`Key.byId(${key.id})!.delete()`);
+    assertServiceError(await s.failure(5_000), 'permission_loss', 'Stream authentication is no longer valid.');
+    assert.ok(s.events.every((e) => e.type === 'status'));
+  });
+});
