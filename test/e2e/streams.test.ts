@@ -850,3 +850,84 @@ describe('idle event streams', () => {
     assert.ok(s.events.every((e) => e.type === 'status'));
   });
 });
+
+// Issue 11 "Bad input and faults": a client that never reads gets bounded buffers, then the stream
+// ends with stream_overflow (spec §6.5 "Too many events to process."); a token is re-evaluated by
+// name (§6.7); a secret that may not read the collection cannot use someone else's token.
+describe('event stream faults', () => {
+  let server: TestServer;
+  let drivers: Drivers;
+  let admin: Client;
+
+  before(async () => {
+    server = await startServer();
+    drivers = new Drivers(server);
+    admin = drivers.client();
+  });
+  after(async () => {
+    drivers?.close();
+    await server?.dispose();
+  });
+
+  it('a client that stops reading gets stream_overflow once its buffer is full', T, async () => {
+    await admin.query(fql`Collection.create({ name: "Flood" })`);
+    const { token } = await eventSource(admin, fql`Flood.all().eventSource()`);
+    const { request } = await import('node:http');
+    const res = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
+      const req = request(`${server.url}/stream/1`, { method: 'POST', headers: { authorization: 'Bearer secret' } }, resolve);
+      req.on('error', reject);
+      req.end(JSON.stringify({ token: token.token }));
+    });
+    assert.equal(res.statusCode, 200);
+    res.pause(); // stop reading: TCP backpressure reaches the server
+    // 40 MiB of events: more than the socket buffers and the server's per-stream bound hold.
+    const big = 'x'.repeat(1024 * 1024);
+    const doc = (await admin.query<any>(fql`Flood.create({ big: ${big}, n: 0 })`)).data.id;
+    for (let n = 1; n < 40; n++) await admin.query(fql`Flood.byId(${doc})!.update({ n: ${n} })`);
+    let text = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => { text += chunk; });
+    await new Promise<void>((resolve) => { res.on('end', resolve); res.on('close', resolve); res.resume(); });
+    const lines = text.split('\r\n');
+    assert.equal(lines.pop(), '', 'the response ends after a complete line');
+    const events = lines.map((l) => JSON.parse(l));
+    assert.ok(events.length < 41, `${events.length} events: the flood was not cut short`);
+    assert.deepEqual(events[events.length - 1].error, { code: 'stream_overflow', message: 'Too many events to process.' });
+    assert.equal(events[0].type, 'status');
+    assert.ok(events.slice(1, -1).every((e, k) => e.type === (k === 0 ? 'add' : 'update') && e.data['@doc'].n['@int'] === String(k)), 'the events before the error are the first ones, in order');
+  });
+
+  it('a token follows its collection by name: deleted fails, re-created streams the new one', T, async () => {
+    await admin.query(fql`Collection.create({ name: "Phoenix" })`);
+    const { token } = await eventSource(admin, fql`Phoenix.all().eventSource()`);
+    await admin.query(fql`Phoenix.definition.delete()`);
+    const gone = await post(server.url, '/stream/1', { token: token.token });
+    assert.equal(gone.status, 400);
+    assert.ok(gone.body.error.message.startsWith('Error evaluating provided stream, '), gone.body.error.message);
+    await admin.query(fql`Collection.create({ name: "Phoenix" })`);
+    const s = collect(admin, token, { status_events: true });
+    try {
+      await s.take(1);
+      await admin.query(fql`Phoenix.create({ reborn: true })`);
+      const [, add] = await s.take(2);
+      assert.equal(add.type, 'add');
+      assert.equal(add.data.reborn, true);
+    } finally {
+      s.close();
+    }
+  });
+
+  it('a secret without read access cannot use a token made by another', T, async () => {
+    await admin.query(fql`Collection.create({ name: "Private" })`);
+    await admin.query(fql`Role.create({ name: "Nothing" })`);
+    const secret = (await admin.query<any>(fql`Key.create({ role: "Nothing" })`)).data.secret;
+    const { token } = await eventSource(admin, fql`Private.all().eventSource()`);
+    for (const path of ['/stream/1', '/feed/1']) {
+      const r = await post(server.url, path, { token: token.token }, { secret });
+      assert.equal(r.status, 400, `${path}: ${JSON.stringify(r.body)}`);
+      assert.equal(r.body.error.code, 'invalid_request');
+      const prefix = path === '/stream/1' ? 'Error evaluating provided stream, ' : 'Error evaluating provided event source, ';
+      assert.equal(r.body.error.message, `${prefix}Insufficient privileges to read from collection Private.`);
+    }
+  });
+});
