@@ -108,6 +108,13 @@ export class Collector {
     return this.events.slice(0, n);
   }
 
+  /** Waits until `cond(events)` holds; fails if the stream ends or times out first. */
+  async until(cond: (events: any[]) => boolean, what: string, ms = 10_000): Promise<any[]> {
+    await this.waiters.until(() => cond(this.events) || this.done, ms, () => `${what} (have ${this.describe()})`);
+    assert.ok(cond(this.events), `stream ended before ${what}: ${this.describe()}`);
+    return this.events;
+  }
+
   /** The error that ended the stream (fails if it does not end within `ms`). */
   async failure(ms = 10_000): Promise<unknown> {
     await this.waiters.until(() => this.done, ms, () => `the stream to end (have ${this.describe()})`);
