@@ -4,10 +4,10 @@
 //
 // Options: --seconds N (per workload, default 5) · --concurrency N (default 16)
 //          --storage postgres://... (run the server on PostgreSQL)
-//          --only core,isolation,indexes,identity,postgres (sections to run; default all; postgres
-//          needs --storage)
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir, cpus, totalmem } from 'node:os';
+//          --only core,h2load,isolation,indexes,identity,postgres,streams (sections to run; default all;
+//          postgres needs --storage; h2load needs /usr/bin/h2load, Debian's nghttp2-client)
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir, cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
@@ -18,6 +18,9 @@ import { indexWorkloads } from './indexes';
 import { identityTargets, identityWorkloads } from './identity';
 import { postgresWorkloads } from './postgres';
 import { isolationWorkloads } from './isolation';
+import { h2loadWorkloads } from './h2load';
+import { H2LOAD } from './h2load-runner';
+import { streamsWorkloads } from './streams';
 
 interface Options { seconds: number; concurrency: number; storage?: string }
 
@@ -100,7 +103,7 @@ async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : undefined;
   const want = (section: string) => !only || only.includes(section);
-  console.log(`bench: ${o.seconds}s per workload, ${o.concurrency} concurrent clients, ${cpus().length} cores`);
+  console.log(`bench: ${o.seconds}s per workload, ${o.concurrency} concurrent clients, ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const measurements: Measurement[] = [];
   const figures: Figure[] = [];
   const extra: Record<string, unknown> = {};
@@ -127,6 +130,15 @@ async function main(): Promise<void> {
       { name: 'server start (ms)', value: server.startMs, target: '< 1000', met: server.startMs < 1000 },
       { name: 'idle RSS (MB)', value: server.idleRssMb, target: '< 150', met: server.idleRssMb < 150 },
     );
+  }
+
+  if (want('h2load') && !existsSync(H2LOAD)) {
+    console.log(`h2load section skipped: ${H2LOAD} not found (Debian: apt-get install nghttp2-client; or set H2LOAD)`);
+  } else if (want('h2load')) {
+    const h2 = await h2loadWorkloads({ seconds: o.seconds, concurrency: o.concurrency, storage: o.storage });
+    measurements.push(...h2.measurements);
+    figures.push(...h2.figures);
+    extra.h2load = h2.report;
   }
 
   if (want('isolation')) {
@@ -162,10 +174,18 @@ async function main(): Promise<void> {
     figures.push(...pg.targets);
   }
 
+  if (want('streams')) {
+    const s = await streamsWorkloads({ seconds: o.seconds, concurrency: o.concurrency, storage: o.storage });
+    measurements.push(...s.measurements);
+    figures.push(...s.figures);
+    extra.streams = s.details;
+  }
+
   for (const m of measurements) console.log(formatRow(m));
   for (const f of figures) console.log(formatFigure(f));
   const report = {
     at: new Date().toISOString(),
+    loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
     machine: { cores: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
     options: { ...o, storage: o.storage ? 'postgres' : 'sqlite' },
     measurements, figures, ...extra,

@@ -54,11 +54,23 @@ export interface KvTxn {
    * so the caller retries instead of reporting it. Undefined when the reads still hold.
    */
   rollbackStale(): Promise<string | undefined>;
+  /**
+   * Optional: the transaction will not write (it has not so far); from now on it is read-only,
+   * and the engine stops treating it as a possible writer. For transactions begun read-write
+   * speculatively (see KvEngine.beginNow).
+   */
+  declareReadOnly?(): void;
 }
 
 export interface KvEngine {
   readonly kind: 'sqlite' | 'postgres';
   begin(opts?: { readonly readOnly?: boolean }): Promise<KvTxn>;
+  /**
+   * Only on engines whose begin needs no I/O (the embedded one): begin() done synchronously, so
+   * a caller may begin speculatively (the worker pool begins a read-write transaction together
+   * with dispatching each request, sparing the worker a round trip).
+   */
+  beginNow?(opts?: { readonly readOnly?: boolean }): KvTxn;
   close(): Promise<void>;
 }
 

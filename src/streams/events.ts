@@ -185,11 +185,24 @@ async function side(ctx: EvalContext, src: ResolvedSource, id: string, ts: bigin
   });
 }
 
-/** Whether each side of a change is in the source (before ABAC and steps). */
-interface Membership { readonly prevIn: boolean; readonly currIn: boolean }
+/** Which sides of a change are in the source (spec §4 steps 1-2); the others count as absent. */
+interface Membership { readonly prev: boolean; readonly curr: boolean }
 
-/** What a change amounts to for the source, before ABAC and steps; undefined: nothing. */
-async function relevant(ctx: EvalContext, src: ResolvedSource, c: Change): Promise<Membership | undefined> {
+/** Both sides, to be decided by `side()` alone: existence is all membership means for them. */
+const EITHER: Membership = { prev: true, curr: true };
+
+/**
+ * Whether membership is just existence (`all()` and `Set.single` without eventsOn): then
+ * `side()` decides it with the same reads it needs anyway, and the raw versions need no read.
+ */
+const byExistence = (src: ResolvedSource): boolean => !src.index && (src.fields === undefined || src.fields.length === 0);
+
+/**
+ * Source membership of each side and the eventsOn filter (spec §4 steps 1-2, before ABAC and
+ * steps); undefined: no event. An index source's side is in only if its entry under the terms
+ * is: a document entering the index is an `add`, one leaving it a `remove`.
+ */
+async function membership(ctx: EvalContext, src: ResolvedSource, c: Change): Promise<Membership | undefined> {
   const model = ctx.model as ModelTxnImpl;
   const id = c.id.toString();
   const prev = await readVersionAt(model, src.def, id, c.ts - 1n);
@@ -197,8 +210,7 @@ async function relevant(ctx: EvalContext, src: ResolvedSource, c: Change): Promi
   let prevIn = prev !== undefined;
   let currIn = curr !== undefined;
   if (src.index) {
-    // Index sources see a change only when the document's entry under the terms changes, and a
-    // side is in the source only if it has an entry under the terms (else it entered or left).
+    // Index sources see a change only when the document's entry under the terms changes.
     const before = await indexEntries(ctx, src, prev);
     const after = await indexEntries(ctx, src, curr);
     prevIn = before.size > 0;
@@ -206,7 +218,7 @@ async function relevant(ctx: EvalContext, src: ResolvedSource, c: Change): Promi
     if (prevIn && currIn && sameSet(before, after)) return undefined;
   }
   if (!prevIn && !currIn) return undefined;
-  return passesWatch(src.fields, prevIn ? prev : undefined, currIn ? curr : undefined) ? { prevIn, currIn } : undefined;
+  return passesWatch(src.fields, prevIn ? prev : undefined, currIn ? curr : undefined) ? { prev: prevIn, curr: currIn } : undefined;
 }
 
 function addStats(into: EventStats, ctx: EvalContext, before: { compute: number; read: number }, bytesBefore: number, bytesNow: number, startedAt: number): EventStats {
@@ -249,18 +261,18 @@ export async function readEvents(ctx: EvalContext, src: ResolvedSource, opts: Re
     if (compareCursors(cursor, opts.after) <= 0) continue;
     if (events.length >= opts.limit || (opts.softDeadline !== undefined && performance.now() > opts.softDeadline && events.length > 0)) {
       // Is there really another event? Only a relevant change counts (feeds' has_next).
-      if (events.length >= opts.limit && !(await relevant(ctx, src, c))) continue;
+      if (events.length >= opts.limit && !(await membership(ctx, src, c))) continue;
       return { events, last, more: true, failed: false, stats: total };
     }
     const startedAt = performance.now();
     const before = { compute: ctx.stats.computeOps, read: ctx.stats.readOps };
     const bytesBefore = model.kv.stats.bytesRead;
     try {
-      const member = await relevant(ctx, src, c);
+      const member = byExistence(src) ? EITHER : await membership(ctx, src, c);
       if (!member) continue;
       const id = c.id.toString();
-      const prevV = member.prevIn ? await side(ctx, src, id, c.ts - 1n) : undefined;
-      const currV = member.currIn ? await side(ctx, src, id, c.ts) : undefined;
+      const prevV = member.prev ? await side(ctx, src, id, c.ts - 1n) : undefined;
+      const currV = member.curr ? await side(ctx, src, id, c.ts) : undefined;
       const type: EventType | undefined = prevV === undefined ? (currV === undefined ? undefined : 'add') : currV === undefined ? 'remove' : 'update';
       if (type === undefined) continue;
       // Rendered as of the event's time: removes show the document as it was before.

@@ -7,7 +7,7 @@ import type { Evaluator } from './evaluator';
 import type { Json } from './json';
 import { isJsonObject } from './json';
 import {
-  type Env, type RefV4, type V4Value, NULL4, arr4, docRef, isNativeName, nativeRef, schemaRef,
+  type Env, type RefV4, type V4Value, NULL4, arr4, docRef, isNativeName, jsonNumber4, nativeRef, schemaRef,
 } from './values';
 
 const invalid = (what: string, pos: Position) => new V4Error('invalid expression', `Invalid ${what}.`, pos);
@@ -105,7 +105,7 @@ export async function decodeLiteral(ev: Evaluator | undefined, j: Json, pos: Pos
   if (j === null) return NULL4;
   if (typeof j === 'boolean') return { t: 'boolean', v: j };
   if (typeof j === 'string') return { t: 'string', v: j };
-  if (typeof j === 'number') return Number.isInteger(j) ? { t: 'long', v: BigInt(j) } : { t: 'double', v: j };
+  if (typeof j === 'number') return jsonNumber4(j);
   if (Array.isArray(j)) {
     const out: V4Value[] = [];
     for (let i = 0; i < j.length; i++) out.push(await decodeLiteral(ev, j[i], [...pos, i]));

@@ -9,7 +9,7 @@ import type { Json } from './json';
 import { isJsonObject } from './json';
 import { type Position, V4Error, V4Timeout, expectedMessage } from './errors';
 import type { Env, LambdaV4, V4Value } from './values';
-import { NULL4, arr4, typeName4 } from './values';
+import { NULL4, arr4, jsonNumber4, typeName4 } from './values';
 import type { V4Query } from './query-context';
 import { decodeEscape } from './escapes';
 import { QueryError, QueryTimeout } from '../fql/errors';
@@ -68,12 +68,17 @@ export class Evaluator {
   /** Set while a `GET /?q=` request runs: writes are refused. */
   constructor(readonly q: V4Query, readonly readOnly = false) {}
 
+  /** The same query refusing writes: for lambdas that sets run while they are read (Filter, Join). */
+  reading(): Evaluator {
+    return this.readOnly ? this : new Evaluator(this.q, true);
+  }
+
   async eval(expr: Json, env: Env, pos: Position): Promise<V4Value> {
     if (expr === null) return NULL4;
     switch (typeof expr) {
       case 'boolean': return { t: 'boolean', v: expr };
       case 'string': return { t: 'string', v: expr };
-      case 'number': return Number.isInteger(expr) ? { t: 'long', v: BigInt(expr) } : { t: 'double', v: expr };
+      case 'number': return jsonNumber4(expr);
     }
     if (Array.isArray(expr)) {
       const out: V4Value[] = [];

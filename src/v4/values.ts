@@ -44,6 +44,8 @@ export interface SetV4 { readonly t: 'set'; readonly set: V4Set }
 export interface PageV4 {
   readonly t: 'page';
   readonly data: readonly V4Value[];
+  /** Each element's cursor (core's unmapped values), which Take and Drop turn into before/after. */
+  readonly cursors?: readonly V4Value[];
   readonly before?: V4Value;
   readonly after?: V4Value;
 }
@@ -63,13 +65,22 @@ export interface LambdaV4 {
 export type Env = ReadonlyMap<string, V4Value>;
 
 /** One element of a set, with the sort key its cursors are made of. */
-export interface SetEntry { readonly value: V4Value; readonly key: readonly V4Value[] }
+export interface SetEntry {
+  readonly value: V4Value;
+  readonly key: readonly V4Value[];
+  /** The sets the element came from (`Paginate(..., {sources: true})`); the set itself when absent. */
+  readonly sources?: readonly V4Set[];
+}
 
 export interface V4Set {
   /** The set's wire form: `{"@set": ...}` contents, or a plain ref for a collection's documents. */
   render(): V4Value | { readonly setJson: Record<string, V4Value> };
   /** Every element in order (sets here are small enough to sort in memory). */
   entries(): Promise<readonly SetEntry[]>;
+  /** How many index values precede the ref in a key (0: a set of refs); undefined when unknown. */
+  readonly shape?: number;
+  /** The order of the set's keys when it is not plain ascending (reversed index values, Reverse). */
+  compare?(a: readonly V4Value[], b: readonly V4Value[]): number;
 }
 
 export const NULL4: V4Value = Object.freeze({ t: 'null' });
@@ -78,8 +89,28 @@ export const FALSE4: V4Value = Object.freeze({ t: 'boolean', v: false });
 export const bool4 = (b: boolean): V4Value => (b ? TRUE4 : FALSE4);
 export const str4 = (s: string): V4Value => ({ t: 'string', v: s });
 export const long4 = (n: bigint | number): V4Value => ({ t: 'long', v: BigInt(n) });
+/**
+ * A number of the request's JSON: an integer within the Long range is an Integer (the text's
+ * `.0` is already gone after JSON.parse), anything else a Double.
+ */
+export const jsonNumber4 = (n: number): V4Value =>
+  (Number.isInteger(n) && Math.abs(n) < 2 ** 63 ? { t: 'long', v: BigInt(n) } : { t: 'double', v: n });
 export const arr4 = (v: readonly V4Value[]): ArrayV4 => ({ t: 'array', v });
 export const obj4 = (entries: Iterable<readonly [string, V4Value]>): ObjectV4 => ({ t: 'object', v: new Map(entries) });
+
+/**
+ * Document and definition versions (what Get returns): objects on the wire, but core keeps them
+ * a type of their own (`VersionL`) that IsDoc, IsCollection, ... recognize.
+ */
+const VERSIONS = new WeakSet<ObjectV4>();
+export function version4(fields: Map<string, V4Value>): ObjectV4 {
+  const v: ObjectV4 = { t: 'object', v: fields };
+  VERSIONS.add(v);
+  return v;
+}
+/** The ref of a version, or undefined for any other value. */
+export const versionRef = (v: V4Value): RefV4 | undefined =>
+  (v.t === 'object' && VERSIONS.has(v) && v.v.get('ref')?.t === 'ref' ? v.v.get('ref') as RefV4 : undefined);
 
 // ------------------------------------------------------------------------------------ refs
 

@@ -47,3 +47,10 @@ export const errorsOf = (e: errors.FaunaHTTPError): { position: unknown[]; code:
 
 /** Refs are equal when the driver prints them the same (`Ref(Collection("users"), "1")`). */
 export const sameRef = (a: unknown, b: unknown): boolean => String(a) === String(b);
+
+/** Assert that a v4 query fails with `code` and `description` at `position` (HTTP status from the code). */
+export async function v4FailsAt(client: Client, expr: Expr, code: string, description: string, position: unknown[]): Promise<void> {
+  const status = code === 'value not found' || code === 'instance not found' ? 404 : code === 'permission denied' ? 403 : 400;
+  const e = await v4Fails(client, expr, code, status, description);
+  assert.deepEqual(errorsOf(e)[0].position, position);
+}

@@ -82,7 +82,7 @@ describe('v4 protocol', () => {
       position: ['do', 1], code: 'invalid expression', description: 'No form/function found, or invalid argument keys: { frobnicate, x }.',
     }] });
     const e = await v4Fails(root, q.Select(['data', 'missing'], { data: {} }), 'value not found', 404, 'Value not found at path [data,missing].');
-    assert.deepEqual(errorsOf(e)[0].position, []);
+    assert.deepEqual(errorsOf(e)[0].position, ['from']); // core EvalContext SelectE: ValueNotFound at `from`
     await v4Fails(root, q.Abort('stop here'), 'transaction aborted', 400, 'stop here');
     await v4Fails(root, q.Var('nope'), 'invalid expression', 400, "Variable 'nope' is not defined.");
     const bad = await v4Fails(root, q.If('yes', 1, 2), 'invalid argument', 400, 'Boolean expected, String provided.');

@@ -15,6 +15,7 @@ test('defaults', () => {
       maxStreamsPerConnection: 100, maxConnectionsPerAddress: 256, bodyBufferBytes: 128 * 1024 * 1024,
     },
     publicMetrics: false,
+    streamStatusIntervalMs: 300_000,
   });
 });
 

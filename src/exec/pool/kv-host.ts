@@ -3,7 +3,7 @@
 // tracked, so that when the worker is terminated (deadline, memory) its open transactions are
 // rolled back and nothing it had not committed is applied.
 import { KvConflictError, KvReadOnlyError, type KvEngine, type KvTxn } from '../../storage/kv';
-import type { KvErrorInfo, KvReply, KvRequest, WriteOp } from './protocol';
+import type { KvErrorInfo, KvReply, KvRequest, PreBegun, WriteOp } from './protocol';
 
 function errorInfo(e: unknown): KvErrorInfo {
   if (e instanceof KvConflictError) return { kind: 'conflict', detail: e.detail };
@@ -27,6 +27,27 @@ export class KvHost {
     return this.txns.size;
   }
 
+  /**
+   * Begins a read-write transaction for the worker's next request, if the engine can do so
+   * without I/O (read-write: the worker's query may write; the worker itself refuses writes in
+   * a transaction it asked to be read-only).
+   */
+  preBegin(): PreBegun | undefined {
+    const txn = this.engine.beginNow?.();
+    if (txn === undefined) return undefined;
+    const id = this.nextTxn++;
+    this.txns.set(id, txn);
+    return { txn: id, ts: txn.ts };
+  }
+
+  /** Rolls back a transaction if it is still open (a pre-begun one the request did not use). */
+  async discard(id: number): Promise<void> {
+    const txn = this.txns.get(id);
+    if (!txn) return;
+    this.txns.delete(id);
+    await txn.rollback();
+  }
+
   async handle(req: KvRequest): Promise<KvReply> {
     try {
       return { type: 'kv', id: req.id, ok: true, ...(await this.run(req)) };
@@ -44,17 +65,17 @@ export class KvHost {
         return { txn: id, ts: txn.ts };
       }
       case 'get': {
-        const txn = this.apply(req.txn, req.writes);
+        const txn = this.apply(req.txn, req.writes, req.readOnly);
         const value = await txn.get(req.key);
         return value === undefined ? {} : { value: own(value) };
       }
       case 'scan': {
-        const txn = this.apply(req.txn, req.writes);
+        const txn = this.apply(req.txn, req.writes, req.readOnly);
         const rows = await txn.scan({ start: req.start, end: req.end, reverse: req.reverse, limit: req.limit });
         return { pairs: rows.map((r) => ({ key: own(r.key), value: own(r.value) })) };
       }
       case 'commit': {
-        const txn = this.apply(req.txn, req.writes);
+        const txn = this.apply(req.txn, req.writes, req.readOnly);
         this.txns.delete(req.txn);
         try {
           await txn.commit();
@@ -79,9 +100,10 @@ export class KvHost {
     }
   }
 
-  private apply(id: number, writes: readonly WriteOp[] | undefined): KvTxn {
+  private apply(id: number, writes: readonly WriteOp[] | undefined, readOnly?: true): KvTxn {
     const txn = this.txns.get(id);
     if (!txn) throw new Error(`transaction ${id} is not open`);
+    if (readOnly) txn.declareReadOnly?.();
     if (writes) {
       for (const w of writes) {
         if (w.value === undefined) txn.delete(w.key);

@@ -22,6 +22,18 @@ export interface RequestMessage {
   /** Wall-clock ms (performance.timeOrigin + now) when the request arrived. */
   readonly receivedAtEpoch: number;
   readonly body: Uint8Array;
+  /**
+   * A read-write transaction the coordinator began together with dispatching the request (on
+   * engines where beginning costs no I/O): the worker's first begin() takes it instead of
+   * asking for one. The coordinator rolls it back when the response arrives if it is still open.
+   */
+  readonly pre?: PreBegun;
+}
+
+/** A transaction begun by the coordinator on a worker's behalf. */
+export interface PreBegun {
+  readonly txn: number;
+  readonly ts: bigint;
 }
 
 /** A response as a worker sends it back. */
@@ -41,14 +53,19 @@ export interface WriteOp {
   readonly value?: Bytes;
 }
 
+/**
+ * `readOnly` on an operation of a pre-begun transaction (sent once, with the first one): the
+ * worker took it for a read-only begin, so the coordinator declares it read-only.
+ */
 export type KvRequest =
   | { readonly type: 'kv'; readonly id: number; readonly op: 'begin'; readonly readOnly: boolean }
-  | { readonly type: 'kv'; readonly id: number; readonly op: 'get'; readonly txn: number; readonly key: Bytes; readonly writes?: WriteOp[] }
+  | { readonly type: 'kv'; readonly id: number; readonly op: 'get'; readonly txn: number; readonly key: Bytes; readonly writes?: WriteOp[]; readonly readOnly?: true }
   | {
     readonly type: 'kv'; readonly id: number; readonly op: 'scan'; readonly txn: number;
     readonly start: Bytes; readonly end: Bytes; readonly reverse?: boolean; readonly limit?: number; readonly writes?: WriteOp[];
+    readonly readOnly?: true;
   }
-  | { readonly type: 'kv'; readonly id: number; readonly op: 'commit'; readonly txn: number; readonly writes?: WriteOp[] }
+  | { readonly type: 'kv'; readonly id: number; readonly op: 'commit'; readonly txn: number; readonly writes?: WriteOp[]; readonly readOnly?: true }
   | { readonly type: 'kv'; readonly id: number; readonly op: 'rollback' | 'rollbackStale'; readonly txn: number };
 
 export type KvReply =

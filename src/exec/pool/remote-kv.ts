@@ -5,7 +5,7 @@ import type { MessagePort } from 'node:worker_threads';
 import {
   type Bytes, KvConflictError, type KvEngine, type KvPair, KvReadOnlyError, type KvStats, type KvTxn, type ScanOptions,
 } from '../../storage/kv';
-import type { KvErrorInfo, KvReply, KvRequest, WriteOp } from './protocol';
+import type { KvErrorInfo, KvReply, KvRequest, PreBegun, WriteOp } from './protocol';
 
 type Pending = { resolve: (r: Extract<KvReply, { ok: true }>) => void; reject: (e: Error) => void };
 
@@ -24,6 +24,8 @@ export class RemoteKvEngine implements KvEngine {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closed = false;
+  /** The transaction the coordinator began with the current request, until begin() takes it. */
+  private offered: PreBegun | undefined;
 
   constructor(readonly kind: 'sqlite' | 'postgres', private readonly port: Pick<MessagePort, 'postMessage'>) {}
 
@@ -45,7 +47,17 @@ export class RemoteKvEngine implements KvEngine {
     });
   }
 
+  /** Called with each request: its pre-begun transaction, if any (replaces an unused one). */
+  offer(pre: PreBegun | undefined): void {
+    this.offered = pre;
+  }
+
   async begin(opts?: { readonly readOnly?: boolean }): Promise<KvTxn> {
+    const pre = this.offered;
+    if (pre !== undefined && !this.closed) {
+      this.offered = undefined;
+      return new RemoteTxn(this, pre.txn, pre.ts, opts?.readOnly === true, opts?.readOnly === true);
+    }
     const r = await this.call({ op: 'begin', readOnly: opts?.readOnly === true });
     return new RemoteTxn(this, r.txn!, r.ts!, opts?.readOnly === true);
   }
@@ -66,7 +78,16 @@ class RemoteTxn implements KvTxn {
     private readonly id: number,
     readonly ts: bigint,
     private readonly readOnly: boolean,
+    /** A pre-begun (read-write) transaction taken read-only: declared so with the first operation. */
+    private declarePending = false,
   ) {}
+
+  /** `readOnly: true` for the first operation of a transaction to declare read-only. */
+  private declaration(): { readOnly?: true } {
+    if (!this.declarePending) return {};
+    this.declarePending = false;
+    return { readOnly: true };
+  }
 
   get hasWrites(): boolean {
     return this.wrote;
@@ -82,7 +103,7 @@ class RemoteTxn implements KvTxn {
 
   async get(key: Bytes): Promise<Bytes | undefined> {
     this.ensureOpen();
-    const r = await this.engine.call({ op: 'get', txn: this.id, key, writes: this.takeWrites() });
+    const r = await this.engine.call({ op: 'get', txn: this.id, key, writes: this.takeWrites(), ...this.declaration() });
     this.stats.rowsRead++;
     if (r.value !== undefined) this.stats.bytesRead += key.length + r.value.length;
     return r.value;
@@ -92,6 +113,7 @@ class RemoteTxn implements KvTxn {
     this.ensureOpen();
     const r = await this.engine.call({
       op: 'scan', txn: this.id, start: opts.start, end: opts.end, reverse: opts.reverse, limit: opts.limit, writes: this.takeWrites(),
+      ...this.declaration(),
     });
     const rows = r.pairs ?? [];
     this.stats.rowsRead += rows.length;
@@ -116,7 +138,7 @@ class RemoteTxn implements KvTxn {
   async commit(): Promise<void> {
     this.ensureOpen();
     this.finished = true;
-    await this.engine.call({ op: 'commit', txn: this.id, writes: this.takeWrites() });
+    await this.engine.call({ op: 'commit', txn: this.id, writes: this.takeWrites(), ...this.declaration() });
   }
 
   async rollback(): Promise<void> {

@@ -53,6 +53,7 @@ function start(): void {
       engine.receive(m);
       return;
     }
+    engine.offer(m.pre);
     handlers[m.route](toServerRequest(m))
       .then(async (res) => send({ type: 'response', id: m.id, status: res.status, headers: res.headers, body: await bodyOf(res), report: res.report }))
       .catch((e: unknown) => send({

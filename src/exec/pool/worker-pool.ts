@@ -79,6 +79,8 @@ interface Slot {
   ready: boolean;
   job?: Job;
   jobId: number;
+  /** The transaction begun with the current job (see RequestMessage.pre). */
+  preTxn?: number;
   timer?: NodeJS.Timeout;
   idleSince: number;
   dead: boolean;
@@ -264,6 +266,10 @@ export class WorkerPool {
     slot.timer = undefined;
     slot.job = undefined;
     slot.idleSince = performance.now();
+    if (slot.preTxn !== undefined) {
+      void slot.kv.discard(slot.preTxn);
+      slot.preTxn = undefined;
+    }
     if (job) {
       const n = (this.running.get(job.client) ?? 1) - 1;
       if (n <= 0) this.running.delete(job.client);
@@ -370,10 +376,12 @@ export class WorkerPool {
     const b = job.body;
     const movable = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength;
     const body = movable ? b : new Uint8Array(b);
+    const pre = slot.kv.preBegin();
+    slot.preTxn = pre?.txn;
     const msg: RequestMessage = {
       type: 'request', id: slot.jobId, route: job.route, method: req.method, path: req.path, query: qs,
       headers: req.headers, httpVersion: req.httpVersion, receivedAtEpoch: performance.timeOrigin + req.receivedAt,
-      body,
+      body, ...(pre !== undefined ? { pre } : {}),
     };
     slot.timer = setTimeout(() => this.onOverrun(slot), Math.max(0, job.deadline - now) + this.grace);
     slot.worker.postMessage(msg satisfies ToWorker, movable ? [job.body.buffer as ArrayBuffer] : []);

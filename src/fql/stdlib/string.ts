@@ -18,7 +18,7 @@ const isHigh = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
 const isLow = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;
 
 /** Code points in s[0, end): a surrogate pair counts once, a lone surrogate once. */
-function codePointCount(s: string, end: number): number {
+export function codePointCount(s: string, end: number): number {
   let n = end;
   for (let i = 0; i < end - 1; i++) {
     if (isHigh(s.charCodeAt(i)) && isLow(s.charCodeAt(i + 1))) { n--; i++; }
@@ -29,7 +29,7 @@ function codePointCount(s: string, end: number): number {
 export const codePointLength = (s: string): number => codePointCount(s, s.length);
 
 /** String.offsetByCodePoints(0, n); undefined where Java throws (fewer than n code points). */
-function offsetByCodePoints(s: string, n: number): number | undefined {
+export function offsetByCodePoints(s: string, n: number): number | undefined {
   let x = 0;
   for (let i = 0; i < n; i++) {
     if (x >= s.length) return undefined;
@@ -246,7 +246,7 @@ function nfkcCasefold(s: string): string {
   return folded.normalize('NFKC');
 }
 
-const NORMALIZERS: ReadonlyMap<string, (s: string) => string> = new Map([
+export const NORMALIZERS: ReadonlyMap<string, (s: string) => string> = new Map([
   ['NFKCCaseFold', nfkcCasefold],
   ['NFC', (s: string) => s.normalize('NFC')],
   ['NFD', (s: string) => s.normalize('NFD')],

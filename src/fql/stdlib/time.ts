@@ -116,7 +116,7 @@ const splitSeconds = (ns: bigint): [bigint, bigint] => {
 };
 
 /** java.time.Instant.until(end, unit): whole units from start to end, truncated toward zero. */
-function unitsBetween(start: bigint, end: bigint, unit: TimeUnit): bigint {
+export function unitsBetween(start: bigint, end: bigint, unit: TimeUnit): bigint {
   const [s0, n0] = splitSeconds(start);
   const [s1, n1] = splitSeconds(end);
   let secs = s1 - s0;

@@ -1,13 +1,31 @@
 // The embedded engine: one SQLite file per data directory, optimistic concurrency control across
 // the interleaved async transactions of this process (see commit-log.ts for the argument why the
-// result is serializable in timestamp order). Commit is synchronous: validation, the SQLite write
-// transaction and the log update happen without yielding, so nothing interleaves with them.
+// result is serializable in timestamp order).
+//
+// Group commit. A commit with writes is queued; the queue is flushed once per turn of the event
+// loop (setImmediate), so every commit that arrived while the previous group was being written
+// (and fsynced: the main thread is blocked meanwhile, the workers are not) forms the next group.
+// A flush runs without yielding: it validates the group's transactions one by one, in arrival
+// order, against the commit log exactly as a single commit does (a transaction that conflicts is
+// rejected alone; the next ones are validated against the log including the earlier ones of the
+// group), then writes all accepted transactions in ONE SQLite transaction, so the group costs one
+// fsync (WAL + synchronous=FULL), and acknowledges them only after that COMMIT returned, i.e.
+// once the group is durable. Because validation, log append and the write happen without
+// interleaving, a flush is equivalent to committing its members one after another: the
+// argument of commit-log.ts holds unchanged. Nothing reads a group's writes before they are
+// durable (they reach SQLite in the same synchronous step as its fsync).
+// Commits without writes (read-only and read-write transactions that wrote nothing) are
+// validated at once: they read only durable state, and until a queued writer is flushed it
+// counts as still running (its validation comes later, as for any writer that commits later).
+// Except when such a transaction read a key a queued writer writes: validated at once, its ts
+// (larger than the writer's when it began later) would make the writer fail (commit-log rule
+// 2); queued behind the writer instead, it is the one that conflicts (rule 1) and retries, so
+// readers of a hot key cannot starve its writers.
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { KvConflictError, type Bytes, type CommitNotice, type WatchedEngine } from '../kv';
 import { CommitWatchers } from '../commit-watchers';
-import type { OverlayEntry } from '../overlay';
 import { TimestampClock } from './clock';
 import { CommitLog } from './commit-log';
 import { HIGH_WATER_META, configure, migrate, raiseClockFloor } from './schema';
@@ -17,6 +35,8 @@ import { SqliteTxn, type TxnHost } from './txn';
 export interface SqliteOptions {
   /** Commits remembered for validation; a transaction older than that many commits conflicts. */
   readonly commitLogCapacity?: number;
+  /** Observes each group written (one SQLite transaction, one fsync): its transaction count. */
+  readonly onGroupWritten?: (transactions: number) => void;
 }
 
 class SqliteEngine implements WatchedEngine, TxnHost {
@@ -28,7 +48,12 @@ class SqliteEngine implements WatchedEngine, TxnHost {
   private readonly running = new Map<SqliteTxn, true>();
   /** Running transactions that may write, in begin order. */
   private readonly runningWriters = new Map<SqliteTxn, true>();
-  private readonly applyWrites: (writes: Iterable<OverlayEntry>) => void;
+  /** Writes all accepted transactions of a group in one SQLite transaction (one fsync). */
+  private readonly applyGroup: (txns: readonly SqliteTxn[]) => void;
+  /** Commits with writes waiting for the next flush, in arrival order. */
+  private queue: QueuedCommit[] = [];
+  private flushScheduled = false;
+  private readonly onGroupWritten: ((transactions: number) => void) | undefined;
   private closed = false;
   private readonly watchers = new CommitWatchers();
 
@@ -38,18 +63,25 @@ class SqliteEngine implements WatchedEngine, TxnHost {
   ) {
     const st = (this.statements = prepareStatements(db));
     this.log = new CommitLog(opts.commitLogCapacity ?? 100_000);
+    this.onGroupWritten = opts.onGroupWritten;
     this.clock = new TimestampClock(st.getMeta.get(HIGH_WATER_META) ?? 0n, (mark) => {
       st.putMeta.run(HIGH_WATER_META, mark);
     });
-    this.applyWrites = db.transaction((writes: Iterable<OverlayEntry>) => {
-      for (const w of writes) {
-        if (w.value === undefined) st.delete.run(w.key);
-        else st.put.run(w.key, w.value);
+    this.applyGroup = db.transaction((txns: readonly SqliteTxn[]) => {
+      for (const txn of txns) {
+        for (const w of txn.overlay.writes()) {
+          if (w.value === undefined) st.delete.run(w.key);
+          else st.put.run(w.key, w.value);
+        }
       }
     });
   }
 
   async begin(opts?: { readonly readOnly?: boolean }): Promise<SqliteTxn> {
+    return this.beginNow(opts);
+  }
+
+  beginNow(opts?: { readonly readOnly?: boolean }): SqliteTxn {
     if (this.closed) throw new Error('storage engine is closed');
     const readOnly = opts?.readOnly === true;
     const txn = new SqliteTxn(this, this.clock.next(), this.log.currentCsn, readOnly);
@@ -58,18 +90,80 @@ class SqliteEngine implements WatchedEngine, TxnHost {
     return txn;
   }
 
-  commit(txn: SqliteTxn): void {
-    try {
-      const writes = txn.hasWrites ? txn.overlay.sortedKeyStrings() : [];
-      const conflict = this.log.validate({ startCsn: txn.startCsn, ts: txn.ts, reads: txn.reads, writes });
-      if (conflict !== undefined) throw new KvConflictError(conflict);
-      if (writes.length > 0) this.applyWrites(txn.overlay.writes());
-      const keepReads = !txn.reads.isEmpty && this.olderWriterRunning(txn);
-      if (writes.length > 0 || keepReads) this.log.append(txn.ts, writes, keepReads ? txn.reads : undefined);
-      if (writes.length > 0 && this.watchers.size > 0) this.watchers.notify(txn.ts, txn.overlay.writes());
-    } finally {
-      this.release(txn);
+  commit(txn: SqliteTxn): Promise<void> {
+    const writes = txn.hasWrites ? txn.overlay.sortedKeyStrings() : [];
+    if (writes.length === 0 && !this.queue.some((c) => txn.reads.intersects(c.writes))) {
+      try {
+        const conflict = this.validateAndLog(txn, writes);
+        return conflict === undefined ? Promise.resolve() : Promise.reject(new KvConflictError(conflict));
+      } finally {
+        this.release(txn);
+      }
     }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ txn, writes, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /**
+   * Validates and writes the queued group (see the top of the file); never yields. Each member
+   * is settled: rejected with its conflict, or after the group's COMMIT (hence fsync) returned,
+   * resolved, or rejected with the write's error.
+   */
+  private flush(): void {
+    this.flushScheduled = false;
+    const group = this.queue;
+    this.queue = [];
+    if (group.length === 0) return;
+    const accepted: QueuedCommit[] = [];
+    for (const c of group) {
+      try {
+        const conflict = this.validateAndLog(c.txn, c.writes);
+        if (conflict === undefined) accepted.push(c);
+        else c.reject(new KvConflictError(conflict));
+      } catch (err) {
+        c.reject(err);
+      } finally {
+        this.release(c.txn);
+      }
+    }
+    const writers = accepted.filter((c) => c.writes.length > 0).map((c) => c.txn);
+    try {
+      if (writers.length > 0) {
+        if (this.closed) throw new Error('storage engine is closed');
+        this.applyGroup(writers);
+        this.onGroupWritten?.(writers.length);
+        // Durable and visible now: tell the watchers (event streams), in commit order.
+        if (this.watchers.size > 0) for (const w of writers) this.watchers.notify(w.ts, w.overlay.writes());
+      }
+    } catch (err) {
+      // Nothing of the group was applied (one SQLite transaction). Its records stay in the log;
+      // they can only make later transactions conflict, never let a conflict pass.
+      for (const c of accepted) c.reject(err);
+      return;
+    }
+    for (const c of accepted) c.resolve();
+  }
+
+  /**
+   * Validates `txn` (writing `writes`, ascending) against the log and, if it may commit, appends
+   * its record: undefined, or the conflict. Must run without yielding up to the write.
+   */
+  private validateAndLog(txn: SqliteTxn, writes: readonly string[]): string | undefined {
+    const conflict = this.log.validate({ startCsn: txn.startCsn, ts: txn.ts, reads: txn.reads, writes });
+    if (conflict !== undefined) return conflict;
+    const keepReads = !txn.reads.isEmpty && this.olderWriterRunning(txn);
+    if (writes.length > 0 || keepReads) this.log.append(txn.ts, writes, keepReads ? txn.reads : undefined);
+    return undefined;
+  }
+
+  declaredReadOnly(txn: SqliteTxn): void {
+    // Safe in this direction only: newer transactions kept their reads for it needlessly.
+    this.runningWriters.delete(txn);
   }
 
   watchCommits(prefix: Bytes, listener: (n: CommitNotice) => void): () => void {
@@ -104,9 +198,18 @@ class SqliteEngine implements WatchedEngine, TxnHost {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    this.flush(); // queued commits are written (and acknowledged) before the file closes
     this.closed = true;
     this.db.close();
   }
+}
+
+interface QueuedCommit {
+  readonly txn: SqliteTxn;
+  /** The transaction's written keys, ascending. */
+  readonly writes: readonly string[];
+  readonly resolve: () => void;
+  readonly reject: (err: unknown) => void;
 }
 
 function first<K>(map: Map<K, unknown>): K | undefined {

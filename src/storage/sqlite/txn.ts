@@ -9,10 +9,15 @@ import type { Statements } from './statements';
 /** What a transaction needs from its engine. */
 export interface TxnHost {
   readonly statements: Statements;
-  /** Validates and applies; throws KvConflictError. Always ends the transaction. */
-  commit(txn: SqliteTxn): void;
+  /**
+   * Validates and applies; resolves once the writes are durable, rejects with KvConflictError.
+   * Always ends the transaction.
+   */
+  commit(txn: SqliteTxn): Promise<void>;
   /** Ends the transaction without applying anything. */
   release(txn: SqliteTxn): void;
+  /** `txn`, which has not written, will not write: it stops counting as a running writer. */
+  declaredReadOnly(txn: SqliteTxn): void;
   /** A conflict detail when something `txn` read was written after it began (rule 1). */
   staleReads(txn: SqliteTxn): string | undefined;
 }
@@ -25,13 +30,21 @@ export class SqliteTxn extends BufferedTxn implements KvTxn {
     readonly ts: bigint,
     /** Commit sequence number of the state this transaction started from. */
     readonly startCsn: number,
-    readonly readOnly: boolean,
+    private readOnly: boolean,
   ) {
     super();
   }
 
   protected get writable(): boolean {
     return !this.readOnly;
+  }
+
+  declareReadOnly(): void {
+    this.ensureOpen();
+    if (this.readOnly) return;
+    if (this.hasWrites) throw new Error('a transaction that wrote cannot become read-only');
+    this.readOnly = true;
+    this.host.declaredReadOnly(this);
   }
 
   get(key: Bytes): Promise<Bytes | undefined> {
@@ -66,7 +79,7 @@ export class SqliteTxn extends BufferedTxn implements KvTxn {
   async commit(): Promise<void> {
     this.ensureOpen();
     this.finished = true;
-    this.host.commit(this);
+    await this.host.commit(this);
   }
 
   async rollback(): Promise<void> {

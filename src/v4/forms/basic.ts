@@ -3,11 +3,13 @@
 import { type Position, V4Error, invalidArgument } from '../errors';
 import { type Evaluator, type FormArgs, defineForms } from '../evaluator';
 import { decodeLiteral } from '../escapes';
-import { equals4 } from '../compare';
+import { compare4, equals4 } from '../compare';
 import { isJsonObject } from '../json';
 import type { V4Value } from '../values';
 import { NULL4, arr4, bool4, str4 } from '../values';
-import { expectBoolean, expectLambda, expectString, varargs } from './args';
+import { anyValue, expectBoolean, expectLambda, expectString, oneOrMore, zeroOrMore } from './args';
+import { castIterable } from './documents';
+import { FilterSet } from '../model/set-algebra';
 
 async function letForm(ev: Evaluator, a: FormArgs): Promise<V4Value> {
   const bindings = a.json('let');
@@ -29,17 +31,17 @@ async function letForm(ev: Evaluator, a: FormArgs): Promise<V4Value> {
   return ev.eval(a.json('in'), env, a.at('in'));
 }
 
-/** Select's path: a string, a number, or an array of them. */
-function pathOf(v: V4Value, pos: Position): (string | bigint)[] {
-  const one = (x: V4Value): string | bigint => {
-    if (x.t === 'string') return x.v;
-    if (x.t === 'long') return x.v;
-    throw invalidArgument(['Integer or String'], x, pos);
-  };
-  return v.t === 'array' ? v.v.map(one) : [one(v)];
+type PathElem = string | bigint;
+
+/** Core `Casts.Path`: a string, a number, or an array of them. */
+export function pathOf(v: V4Value, pos: Position): PathElem[] {
+  return zeroOrMore(v, pos, (x, at): PathElem => {
+    if (x.t === 'string' || x.t === 'long') return x.v;
+    throw invalidArgument(['String', 'Integer'], x, at);
+  });
 }
 
-function step(cur: V4Value, p: string | bigint): V4Value | undefined {
+function step(cur: V4Value, p: PathElem): V4Value | undefined {
   if (typeof p === 'bigint') {
     const items = cur.t === 'array' ? cur.v : cur.t === 'page' ? cur.data : undefined;
     return items && p >= 0n && p < BigInt(items.length) ? items[Number(p)] : undefined;
@@ -56,74 +58,88 @@ function step(cur: V4Value, p: string | bigint): V4Value | undefined {
   }
 }
 
-async function select(a: FormArgs): Promise<V4Value> {
-  const path = pathOf(await a.value('select'), a.at('select'));
-  let cur: V4Value | undefined = await a.value('from');
-  for (const p of path) {
-    cur = cur === undefined ? undefined : step(cur, p);
-    if (cur === undefined) break;
+const flatten = (xs: readonly V4Value[]): V4Value[] => xs.flatMap((x) => (x.t === 'array' ? flatten(x.v) : [x]));
+
+/**
+ * The value at `path` (core ReadAdaptor.valueAtPath0). With `all`, a field name applied to an
+ * array applies to each element and the results are flattened into one array.
+ */
+export function valueAt(cur: V4Value, path: readonly PathElem[], all: boolean): V4Value | undefined {
+  if (cur.t === 'array' && all && (path.length === 0 || typeof path[0] === 'string')) {
+    const found = path.length === 0 ? cur.v : cur.v.map((x) => valueAt(x, path, all)).filter((x) => x !== undefined);
+    return arr4(flatten(found as V4Value[]));
   }
-  if (cur !== undefined) return cur;
+  if (path.length === 0) return cur;
+  const next = step(cur, path[0]);
+  return next === undefined ? undefined : valueAt(next, path.slice(1), all);
+}
+
+/** Select and SelectAll (core EvalContext SelectE): a missing value is reported at `from`. */
+async function select(a: FormArgs, name: 'select' | 'select_all'): Promise<V4Value> {
+  const path = pathOf(await a.value(name), a.at(name));
+  const from = await a.value('from');
+  const all = name === 'select_all' || (a.has('all') && expectBoolean(await a.value('all'), a.at('all')));
+  const found = valueAt(from, path, all);
+  if (all) return found === undefined ? arr4([]) : found.t === 'array' ? found : arr4([found]);
+  if (found !== undefined) return found;
   if (a.has('default')) return a.value('default');
-  throw new V4Error('value not found', `Value not found at path [${path.map(String).join(',')}].`, a.pos);
+  throw new V4Error('value not found', `Value not found at path [${path.map(String).join(',')}].`, a.at('from'));
 }
 
-/** The items Map/Foreach/Filter walk: an array or a page's data. */
-function items(v: V4Value, pos: Position): readonly V4Value[] {
-  if (v.t === 'array') return v.v;
-  if (v.t === 'page') return v.data;
-  throw invalidArgument(['Array or Page'], v, pos);
+function sameShape(input: V4Value, data: readonly V4Value[], cursors?: readonly V4Value[]): V4Value {
+  return input.t === 'page' ? { ...input, data, cursors } : arr4(data);
 }
 
-function sameShape(input: V4Value, data: readonly V4Value[]): V4Value {
-  return input.t === 'page' ? { ...input, data } : arr4(data);
-}
-
-async function mapLike(ev: Evaluator, a: FormArgs, name: 'map' | 'foreach' | 'filter'): Promise<V4Value> {
+/** Map and Foreach walk an array or a page (core MapFunction, ForeachFunction). */
+async function mapLike(ev: Evaluator, a: FormArgs, name: 'map' | 'foreach'): Promise<V4Value> {
   const fn = expectLambda(await a.value(name), a.at(name));
   const input = await a.value('collection');
+  if (input.t !== 'array' && input.t !== 'page') throw invalidArgument(['Array or Page'], input, a.at('collection'));
   const out: V4Value[] = [];
-  for (const item of items(input, a.at('collection'))) {
-    const r = await ev.apply(fn, item, a.at(name));
-    if (name === 'map') out.push(r);
-    else if (name === 'filter') { if (expectBoolean(r, a.at(name))) out.push(item); }
+  for (const item of input.t === 'array' ? input.v : input.data) out.push(await ev.apply(fn, item, a.at(name)));
+  return name === 'foreach' ? input : sameShape(input, out, input.t === 'page' ? input.cursors : undefined);
+}
+
+/**
+ * Filter (core FilterFunction) keeps an array's or a page's elements the lambda returns true
+ * for (checked as core does, at the element's index under the form), or filters a set lazily.
+ */
+async function filter(ev: Evaluator, a: FormArgs): Promise<V4Value> {
+  const fn = expectLambda(await a.value('filter'), a.at('filter'));
+  const it = await castIterable(ev.q, await a.value('collection'), a.at('collection'));
+  const check = (v: V4Value, pos: Position) => expectBoolean(v, pos);
+  if (it.t === 'set') return { t: 'set', set: new FilterSet(it.set, fn, ev.reading(), a.at('filter'), check) };
+  const input = it.t === 'array' ? it.items : it.page.data;
+  const keep: boolean[] = [];
+  for (let i = 0; i < input.length; i++) keep.push(check(await ev.apply(fn, input[i], a.at('filter')), [...a.pos, i]));
+  if (it.t === 'array') return arr4(input.filter((_, i) => keep[i]));
+  return sameShape(it.page, input.filter((_, i) => keep[i]), it.page.cursors?.filter((_, i) => keep[i]));
+}
+
+/** And/Or (core AndE, OrE): left to right, stopping at the first false (true). */
+async function logic(ev: Evaluator, a: FormArgs, name: 'and' | 'or'): Promise<V4Value> {
+  const raw = a.json(name);
+  const exprs = Array.isArray(raw) ? raw : [raw];
+  if (exprs.length === 0) throw new V4Error('invalid expression', 'Expression list cannot be empty.', a.at(name));
+  for (let i = 0; i < exprs.length; i++) {
+    const at = Array.isArray(raw) ? [...a.at(name), i] : a.at(name);
+    const b = expectBoolean(await ev.eval(exprs[i], a.env, at), at);
+    if (b === (name === 'or')) return bool4(b);
   }
-  return name === 'foreach' ? input : sameShape(input, out);
+  return bool4(name === 'and');
+}
+
+/**
+ * Equals (core EqualsFunction): numbers compare across Integer and Double at the top level, as
+ * java.lang.Double.compare does (NaN equals NaN, -0.0 does not equal 0.0).
+ */
+function equalsTop(a: V4Value, b: V4Value): boolean {
+  if ((a.t === 'long' || a.t === 'double') && (b.t === 'long' || b.t === 'double')) return Object.is(Number(a.v), Number(b.v));
+  return equals4(a, b);
 }
 
 function lambda(a: FormArgs): V4Value {
   return { t: 'lambda', params: a.json('lambda'), expr: a.json('expr'), env: a.env, apiVersion: '4', bodyPos: a.at('expr') };
-}
-
-type Num = Extract<V4Value, { t: 'long' | 'double' }>;
-
-async function numbers(a: FormArgs, key: string): Promise<readonly Num[]> {
-  const vals = varargs(await a.value(key));
-  return vals.map((v) => {
-    if (v.t !== 'long' && v.t !== 'double') throw invalidArgument(['Number'], v, a.at(key));
-    return v;
-  });
-}
-
-async function arithmetic(a: FormArgs, key: 'add' | 'subtract' | 'multiply' | 'divide'): Promise<V4Value> {
-  const vals = await numbers(a, key);
-  if (vals.length === 0) throw new V4Error('invalid argument', 'Non-empty array expected.', a.at(key));
-  const allLong = vals.every((v) => v.t === 'long');
-  if (allLong) {
-    let acc = vals[0].v as bigint;
-    for (const v of vals.slice(1)) {
-      const x = v.v as bigint;
-      if (key === 'divide' && x === 0n) throw new V4Error('invalid argument', 'Illegal division by zero.', a.pos);
-      acc = key === 'add' ? acc + x : key === 'subtract' ? acc - x : key === 'multiply' ? acc * x : acc / x;
-    }
-    return { t: 'long', v: BigInt.asIntN(64, acc) };
-  }
-  let acc = Number(vals[0].v);
-  for (const v of vals.slice(1)) {
-    const x = Number(v.v);
-    acc = key === 'add' ? acc + x : key === 'subtract' ? acc - x : key === 'multiply' ? acc * x : acc / x;
-  }
-  return { t: 'double', v: acc };
 }
 
 defineForms([
@@ -177,44 +193,29 @@ defineForms([
     keys: ['abort'],
     run: async (_ev, a) => { throw new V4Error('transaction aborted', expectString(await a.value('abort'), a.at('abort')), a.pos); },
   },
-  { keys: ['select', 'from'], optional: ['default', 'all'], run: async (_ev, a) => select(a) },
+  { keys: ['select', 'from'], optional: ['default', 'all'], run: async (_ev, a) => select(a, 'select') },
+  { keys: ['select_all', 'from'], optional: ['default'], run: async (_ev, a) => select(a, 'select_all') },
   {
     keys: ['equals'],
     run: async (_ev, a) => {
-      const vals = varargs(await a.value('equals'));
-      return bool4(vals.every((v) => equals4(v, vals[0])));
+      const vals = oneOrMore(await a.value('equals'), a.at('equals'), anyValue);
+      return bool4(vals.every((v) => equalsTop(vals[0], v)));
     },
   },
-  {
-    keys: ['and'],
-    run: async (ev, a) => {
-      for (const v of varargs(await a.value('and'))) if (!expectBoolean(v, a.at('and'))) return bool4(false);
-      return bool4(true);
-    },
-  },
-  {
-    keys: ['or'],
-    run: async (ev, a) => {
-      for (const v of varargs(await a.value('or'))) if (expectBoolean(v, a.at('or'))) return bool4(true);
-      return bool4(false);
-    },
-  },
+  { keys: ['and'], run: (ev, a) => logic(ev, a, 'and') },
+  { keys: ['or'], run: (ev, a) => logic(ev, a, 'or') },
+  // Comparisons (core ComparisonFunctions.scala): each value against the next, in index order.
+  ...([['lt', (c: number) => c < 0], ['lte', (c: number) => c <= 0], ['gt', (c: number) => c > 0], ['gte', (c: number) => c >= 0]] as const)
+    .map(([key, holds]) => ({
+      keys: [key],
+      run: async (_ev: Evaluator, a: FormArgs) => {
+        const vals = oneOrMore(await a.value(key), a.at(key), anyValue);
+        return bool4(vals.every((v, i) => i === 0 || holds(compare4(vals[i - 1], v))));
+      },
+    })),
   { keys: ['not'], run: async (_ev, a) => bool4(!expectBoolean(await a.value('not'), a.at('not'))) },
   { keys: ['map', 'collection'], run: (ev, a) => mapLike(ev, a, 'map') },
   { keys: ['foreach', 'collection'], run: (ev, a) => mapLike(ev, a, 'foreach') },
-  { keys: ['filter', 'collection'], run: (ev, a) => mapLike(ev, a, 'filter') },
-  {
-    keys: ['concat'],
-    optional: ['separator'],
-    run: async (_ev, a) => {
-      const parts = varargs(await a.value('concat')).map((v) => expectString(v, a.at('concat')));
-      const sep = a.has('separator') ? expectString(await a.value('separator'), a.at('separator')) : '';
-      return str4(parts.join(sep));
-    },
-  },
-  { keys: ['add'], run: (_ev, a) => arithmetic(a, 'add') },
-  { keys: ['subtract'], run: (_ev, a) => arithmetic(a, 'subtract') },
-  { keys: ['multiply'], run: (_ev, a) => arithmetic(a, 'multiply') },
-  { keys: ['divide'], run: (_ev, a) => arithmetic(a, 'divide') },
+  { keys: ['filter', 'collection'], run: filter },
 ]);
 

@@ -1,6 +1,5 @@
 // Reads, writes and schema creation (core ReadFunctions.scala, WriteFunctions.scala) and sets
 // with pagination (SetFunctions.scala, PaginateFunction.scala).
-import { compareKeys } from '../compare';
 import { type Position, V4Error, invalidArgument } from '../errors';
 import { type Evaluator, type FormArgs, defineForms } from '../evaluator';
 import { locate, scopedModel } from '../model/locate';
@@ -10,8 +9,9 @@ import { DocumentsSet, SchemaSet, SingletonSet } from '../model/sets';
 import { create, createSchema, paramsObject, remove, rewrite } from '../model/writes';
 import { matchSet } from '../model/index-defs';
 import type { V4Query } from '../query-context';
-import { type SetEntry, type V4Set, type V4Value, arr4, bool4, isNativeCollectionRef, scopeOf } from '../values';
-import { expectInteger, expectRef, varargs } from './args';
+import { type PageV4, type SetEntry, type V4Set, type V4Value, arr4, bool4, isNativeCollectionRef, obj4, scopeOf } from '../values';
+import { orderOf } from '../model/set-algebra';
+import { expectBoolean, expectInteger, expectRef, varargs } from './args';
 
 const DEFAULT_PAGE_SIZE = 64n;
 const MAX_PAGE_SIZE = 100_000n;
@@ -32,14 +32,48 @@ export async function toSet(q: V4Query, v: V4Value, pos: Position): Promise<V4Se
   throw new V4Error('invalid argument', `Set expected, ${native} provided.`, pos);
 }
 
+/** Core `Casts.Set`: a set, or a native collection ref (`Collections()`) as the set of its members. */
+export async function castSet(q: V4Query, v: V4Value, pos: Position): Promise<V4Set> {
+  if (v.t === 'set') return v.set;
+  if (v.t === 'ref' && isNativeCollectionRef(v)) return toSet(q, v, pos);
+  throw invalidArgument(['Set'], v, pos);
+}
+
+/** What core's `Casts.Iterable` takes: an array, a page, or a set. */
+export type Iterable4 =
+  | { readonly t: 'array'; readonly items: readonly V4Value[] }
+  | { readonly t: 'page'; readonly page: PageV4 }
+  | { readonly t: 'set'; readonly set: V4Set };
+
+export async function castIterable(q: V4Query, v: V4Value, pos: Position): Promise<Iterable4> {
+  if (v.t === 'array') return { t: 'array', items: v.v };
+  if (v.t === 'page') return { t: 'page', page: v };
+  if (v.t === 'set' || (v.t === 'ref' && isNativeCollectionRef(v))) return { t: 'set', set: await castSet(q, v, pos) };
+  throw invalidArgument(['Array, Set, or Page'], v, pos);
+}
+
+/** The elements of an iterable: an array's items, a page's data, a set's values. */
+export async function elementsOf(it: Iterable4): Promise<readonly V4Value[]> {
+  switch (it.t) {
+    case 'array': return it.items;
+    case 'page': return it.page.data;
+    case 'set': return (await it.set.entries()).map((e) => e.value);
+  }
+}
+
 /** A cursor as sent back by the driver: the element's sort key (an array, or one value). */
 const cursorKey = (v: V4Value): readonly V4Value[] => (v.t === 'array' ? v.v : [v]);
 
-function page(entries: readonly SetEntry[], start: number, end: number): V4Value {
-  const data = entries.slice(start, end).map((e) => e.value);
+/** With `sources`, each element is `{value, sources}`: the sets it came from (core ElemL). */
+function page(set: V4Set, entries: readonly SetEntry[], start: number, end: number, sources: boolean): V4Value {
+  const slice = entries.slice(start, end);
+  const element = (e: SetEntry): V4Value => (sources
+    ? obj4([['value', e.value], ['sources', arr4((e.sources ?? [set]).map((s): V4Value => ({ t: 'set', set: s })))]])
+    : e.value);
   return {
     t: 'page',
-    data,
+    data: slice.map(element),
+    cursors: slice.map((e) => arr4(e.key)),
     ...(start > 0 ? { before: arr4(entries[start].key) } : {}),
     ...(end < entries.length ? { after: arr4(entries[end].key) } : {}),
   };
@@ -65,19 +99,21 @@ async function paginate(ev: Evaluator, a: FormArgs): Promise<V4Value> {
     after = c.get('after');
     before = c.get('before');
   }
+  const sources = a.has('sources') && expectBoolean(await a.value('sources'), a.at('sources'));
   // Every set yields its elements in key order.
   const entries = await set.entries();
   const n = Number(size);
+  const order = orderOf(set);
   const indexOf = (key: readonly V4Value[]) => {
-    const i = entries.findIndex((e) => compareKeys(e.key, key) >= 0);
+    const i = entries.findIndex((e) => order(e.key, key) >= 0);
     return i < 0 ? entries.length : i;
   };
   if (before !== undefined && after === undefined) {
     const end = before.t === 'null' ? entries.length : indexOf(cursorKey(before));
-    return page(entries, Math.max(0, end - n), end);
+    return page(set, entries, Math.max(0, end - n), end, sources);
   }
   const start = after === undefined || after.t === 'null' ? 0 : indexOf(cursorKey(after));
-  return page(entries, start, Math.min(entries.length, start + n));
+  return page(set, entries, start, Math.min(entries.length, start + n), sources);
 }
 
 async function documents(ev: Evaluator, a: FormArgs): Promise<V4Value> {
@@ -157,7 +193,7 @@ defineForms([
     keys: ['create_key'], writes: true,
     run: async (ev, a) => create(ev.q, { t: 'ref', id: 'keys' }, paramsObject(await a.value('create_key'), a.at('create_key')), a.pos),
   },
-  { keys: ['paginate'], optional: ['size', 'after', 'before', 'cursor'], run: paginate },
+  { keys: ['paginate'], optional: ['size', 'after', 'before', 'cursor', 'sources'], run: paginate },
   { keys: ['documents'], run: documents },
   {
     keys: ['match', 'terms'],

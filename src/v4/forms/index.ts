@@ -4,3 +4,8 @@ import './refs';
 import './documents';
 import './identity';
 import './time';
+import './strings';
+import './math';
+import './types';
+import './collections';
+import './sets';

@@ -118,19 +118,26 @@ export class MatchSet implements V4Set {
     return { setJson: { match: this.indexRef, terms: this.terms.length === 1 ? this.terms[0] : arr4(this.terms) } };
   }
 
+  get shape(): number { return this.index.values.length; }
+
+  /** Index values in their declared direction (`reverse: true` descends), then the ref. */
+  compare(a: readonly V4Value[], b: readonly V4Value[]): number {
+    const n = this.index.values.length;
+    for (let i = 0; i < Math.min(n, a.length, b.length); i++) {
+      const c = compare4(a[i], b[i]);
+      if (c !== 0) return this.index.values[i].reverse ? -c : c;
+    }
+    // A shorter key (a cursor's prefix) sorts before the keys it prefixes.
+    if (a.length <= n || b.length <= n) return a.length - b.length;
+    return compareKeys(a.slice(n), b.slice(n));
+  }
+
   async entries(): Promise<readonly SetEntry[]> {
     const out: SetEntry[] = [];
     for await (const { version } of versions(this.model, this.index.source, scopeOf(this.indexRef))) {
       if (termsMatch(this.index, version, this.terms)) out.push(entryOf(this.index, version));
     }
-    const reversed = this.index.values.map((f) => f.reverse);
-    return out.sort((a, b) => {
-      for (let i = 0; i < reversed.length; i++) {
-        const c = compare4(a.key[i], b.key[i]);
-        if (c !== 0) return reversed[i] ? -c : c;
-      }
-      return compareKeys(a.key.slice(reversed.length), b.key.slice(reversed.length));
-    });
+    return out.sort((a, b) => this.compare(a.key, b.key));
   }
 }
 

@@ -10,7 +10,7 @@ import { isBuiltin } from '../../auth/principal';
 import { authState, freshSecret } from '../../model/identity/auth-state';
 import { HASHED_PASSWORD, HASHED_SECRET } from '../../model/identity/system';
 import type { Position } from '../errors';
-import { type ObjectV4, type RefV4, type V4Value, docRef, long4, schemaRef, str4 } from '../values';
+import { type ObjectV4, type RefV4, type V4Value, docRef, long4, schemaRef, str4, version4 } from '../values';
 import { fromModel, namedRefOf } from './convert';
 
 const µs = (ts: bigint): V4Value => long4(ts);
@@ -65,7 +65,7 @@ export function renderDoc(model: ModelTxnImpl, collRef: RefV4, doc: DocData, pos
     case 'Key': keyDoc(out, doc, conv, secret, hideHashes, db); break;
     default: userDoc(out, doc, conv);
   }
-  return { t: 'object', v: out };
+  return version4(out);
 }
 
 /** A schema definition (Collection, Database, Function, Role, Index). */
@@ -80,5 +80,5 @@ export function renderNamed(named: NamedData, pos: Position, db?: RefV4): Object
   }
   out.set('name', str4(named.name));
   for (const [k, v] of fields) if (k !== 'name') out.set(k, fromModel(v, pos, db));
-  return { t: 'object', v: out };
+  return version4(out);
 }

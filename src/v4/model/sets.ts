@@ -11,6 +11,9 @@ const SCAN_BATCH = 256;
 
 /** `Documents(coll)`; also what a native collection ref (`Credentials()`) means as a set. */
 export class DocumentsSet implements V4Set {
+  /** Sets of refs have no index values before the ref (union with them needs the same). */
+  readonly shape = 0;
+
   constructor(
     private readonly model: ModelTxnImpl,
     private readonly coll: string,
@@ -42,6 +45,8 @@ export class DocumentsSet implements V4Set {
 
 /** `Collections()`, `Databases()`, `Indexes()`, ... as sets of definition refs. */
 export class SchemaSet implements V4Set {
+  readonly shape = 0;
+
   constructor(
     private readonly model: ModelTxnImpl,
     private readonly schemaColl: string,
@@ -68,6 +73,8 @@ export class SchemaSet implements V4Set {
 
 /** A document ref used where a set is expected: the set of just that ref. */
 export class SingletonSet implements V4Set {
+  readonly shape = 0;
+
   constructor(private readonly ref: RefV4) {}
   render(): { setJson: Record<string, V4Value> } { return { setJson: { singleton: this.ref } }; }
   async entries(): Promise<readonly SetEntry[]> { return [{ value: this.ref, key: [this.ref] }]; }

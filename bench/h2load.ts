@@ -1,0 +1,162 @@
+// The h2load section (issue 12): throughput of the server measured with a C load generator
+// against floors measured in the same run, so that the ratios say how close the server gets
+// to what the platform allows:
+//   - `1 + 1` and `byId` against a bare Node h2c server returning a fixed /query/1 response;
+//   - `create` against raw better-sqlite3 autocommit inserts with synchronous=FULL (each insert
+//     one fsync: what a server without group commit could reach at best).
+// For context, the embedded engine alone (no server) with as many concurrent committers: what
+// group commit makes of the same fsyncs when CPU is not the limit.
+// All three server workloads run at the same concurrency as the floor (h2load -c × -m).
+// The server runs with --client-concurrency at that concurrency: every h2load connection comes
+// from 127.0.0.1, and the per-address fairness cap would otherwise measure the policy.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
+import { fql } from 'fauna';
+import { freePort, startServer } from '../test/helpers/server';
+import { measure, type Figure, type Measurement } from './harness';
+import { openSqlite } from '../src/storage/sqlite/engine';
+import { encodeKey } from '../src/storage/tuple';
+import { h2load } from './h2load-runner';
+import { countStatements, type StatementCount } from './statements';
+
+export interface H2loadOptions { seconds: number; concurrency: number; storage?: string }
+
+export interface H2loadSection {
+  readonly measurements: Measurement[];
+  readonly figures: Figure[];
+  readonly report: Record<string, unknown>;
+}
+
+const round3 = (n: number) => Math.round(n * 1000) / 1000;
+
+/** h2load's connections and streams per connection for a total concurrency. */
+function shape(concurrency: number): { clients: number; streams: number } {
+  const clients = Math.max(1, Math.min(4, concurrency));
+  return { clients, streams: Math.max(1, Math.ceil(concurrency / clients)) };
+}
+
+async function withFloorServer<T>(body: (url: string) => Promise<T>): Promise<T> {
+  const port = await freePort();
+  const proc = spawn(process.execPath, [resolve(__dirname, 'h2-floor.js'), String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    await new Promise<void>((ok, fail) => {
+      proc.once('exit', (c) => fail(new Error(`h2 floor server exited (${c})`)));
+      proc.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('listening')) ok(); });
+    });
+    return await body(`http://127.0.0.1:${port}/query/1`);
+  } finally {
+    proc.kill('SIGKILL');
+  }
+}
+
+/** Raw autocommit inserts, one fsync each (WAL, synchronous=FULL), as fast as one thread can. */
+function rawSqliteInserts(seconds: number): Measurement {
+  const dir = mkdtempSync(join(tmpdir(), 'fql-bench-floor-'));
+  try {
+    const db = new Database(join(dir, 'floor.sqlite'));
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.exec('CREATE TABLE docs (id INTEGER PRIMARY KEY, data TEXT NOT NULL)');
+    const add = db.prepare('INSERT INTO docs (id, data) VALUES (?, ?)');
+    const data = JSON.stringify({ name: 'bench', n: 1 });
+    const lat: number[] = [];
+    let id = 0;
+    const end = performance.now() + seconds * 1000;
+    const t0 = performance.now();
+    for (let t = t0; t < end;) {
+      add.run(++id, data);
+      const t1 = performance.now();
+      lat.push(t1 - t);
+      t = t1;
+    }
+    const elapsed = (performance.now() - t0) / 1000;
+    db.close();
+    const sorted = Float64Array.from(lat).sort();
+    const at = (p: number) => round3(sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]);
+    return {
+      name: 'floor: sqlite autocommit insert (sync=FULL)', concurrency: 1, ops: lat.length, errors: 0,
+      seconds: round3(elapsed), opsPerSec: Math.round((lat.length / elapsed) * 10) / 10,
+      p50Ms: at(0.5), p90Ms: at(0.9), p99Ms: at(0.99), maxMs: round3(sorted[sorted.length - 1]),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Concurrent read-then-insert transactions straight on the embedded engine. */
+async function engineCommits(o: H2loadOptions): Promise<Measurement> {
+  const dir = mkdtempSync(join(tmpdir(), 'fql-bench-engine-'));
+  const engine = await openSqlite(dir);
+  try {
+    const value = Buffer.from(JSON.stringify({ name: 'bench', n: 1 }));
+    let seq = 0;
+    return await measure(`engine: ${o.concurrency} concurrent committers`, o.concurrency, o.seconds, async (w) => {
+      const t = await engine.begin();
+      await t.get(encodeKey(['bench', 'counter', w]));
+      t.put(encodeKey(['bench', 'doc', seq++]), value);
+      await t.commit();
+    });
+  } finally {
+    await engine.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function h2loadWorkloads(o: H2loadOptions): Promise<H2loadSection> {
+  const { clients, streams } = shape(o.concurrency);
+  const timing = { clients, streams, seconds: o.seconds, warmupSeconds: Math.min(1, o.seconds / 4) };
+  const auth = { authorization: 'Bearer secret', 'content-type': 'application/json' };
+  const body = (query: string) => JSON.stringify({ query });
+
+  const floor = await withFloorServer((url) => h2load({ name: 'floor: bare h2c fixed response', url, body: body('1 + 1'), ...timing }));
+  const server = await startServer({
+    args: ['--client-concurrency', String(o.concurrency)],
+    ...(o.storage ? { storage: o.storage } : {}),
+  });
+  let one: Measurement, byId: Measurement, create: Measurement;
+  try {
+    const client = server.client();
+    await client.query(fql`Collection.create({ name: "H2Doc" })`);
+    const id = (await client.query<string>(fql`H2Doc.create({ name: "bench", n: 1 }).id`)).data;
+    const url = `${server.url}/query/1`;
+    one = await h2load({ name: 'h2load server: 1 + 1', url, body: body('1 + 1'), headers: auth, ...timing });
+    byId = await h2load({ name: 'h2load server: Coll.byId', url, body: body(`H2Doc.byId("${id}")`), headers: auth, ...timing });
+    create = await h2load({ name: 'h2load server: Coll.create', url, body: body('H2Doc.create({ name: "bench", n: 1 })'), headers: auth, ...timing });
+  } finally {
+    await server.dispose();
+  }
+  const insertFloor = rawSqliteInserts(o.seconds);
+  const engine = await engineCommits(o);
+  const statements: StatementCount[] = await countStatements(o.storage);
+
+  const ratio = (a: Measurement, b: Measurement) => round3(a.opsPerSec / b.opsPerSec);
+  const rOne = ratio(one, floor);
+  const rById = ratio(byId, floor);
+  const rCreate = ratio(create, insertFloor);
+  const figures: Figure[] = [
+    { name: 'h2load: 1 + 1 / bare h2c floor', value: rOne, target: '>= 0.5', met: rOne >= 0.5 },
+    { name: 'h2load: byId / bare h2c floor', value: rById, target: '>= 0.4', met: rById >= 0.4 },
+    { name: 'h2load: create / sqlite autocommit inserts (sync=FULL)', value: rCreate, target: '>= 1.0', met: rCreate >= 1.0 },
+    { name: `engine alone, ${o.concurrency} committers / sqlite autocommit inserts`, value: ratio(engine, insertFloor) },
+  ];
+  for (const s of statements) {
+    figures.push({ name: `statements per query, ${s.query}: engine operations`, value: s.engineOps });
+    figures.push({ name: `statements per query, ${s.query}: SQL statements`, value: s.sqlStatements });
+  }
+  return {
+    measurements: [floor, one, byId, create, insertFloor, engine],
+    figures,
+    report: {
+      load: { generator: 'h2load', clients, streamsPerClient: streams, concurrency: clients * streams },
+      ratios: {
+        '1 + 1 / h2c floor': rOne, 'byId / h2c floor': rById, 'create / sqlite insert floor': rCreate,
+        'engine commits / sqlite insert floor': ratio(engine, insertFloor),
+      },
+      statements,
+    },
+  };
+}

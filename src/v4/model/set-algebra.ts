@@ -1,0 +1,187 @@
+// Sets built from sets (core model/EventSet.scala: Union, Intersection, Difference, Distinct,
+// ReverseSet, RangeSet, IndexJoin, LambdaJoin, LambdaFilterSet). Like their sources they list
+// their elements in memory: each element keeps its sort key (index values, then the ref) and
+// the order of the first source decides the order of the result.
+import { compareKeys } from '../compare';
+import { encodeV4 } from '../encode';
+import type { Position } from '../errors';
+import type { Evaluator } from '../evaluator';
+import {
+  type LambdaV4, type RefV4, type SetEntry, type V4Set, type V4Value, arr4,
+} from '../values';
+
+type Order = (a: readonly V4Value[], b: readonly V4Value[]) => number;
+
+/** The order a set lists its keys in. */
+export const orderOf = (set: V4Set): Order => (a, b) => (set.compare ? set.compare(a, b) : compareKeys(a, b));
+
+const setValue = (set: V4Set): V4Value => ({ t: 'set', set });
+
+/** A set's entries, each naming the leaf sets it came from (the set itself for a leaf). */
+async function sourced(set: V4Set): Promise<SetEntry[]> {
+  return (await set.entries()).map((e) => (e.sources ? e : { ...e, sources: [set] }));
+}
+
+/** How many copies of a value a combination keeps, from the counts in each source. */
+type Multiplicity = (counts: readonly number[]) => number;
+
+const UNION: Multiplicity = (counts) => Math.max(...counts);
+const INTERSECTION: Multiplicity = (counts) => Math.min(...counts);
+const DIFFERENCE: Multiplicity = ([first, ...rest]) => Math.max(0, first - rest.reduce((x, y) => x + y, 0));
+
+/**
+ * Core's set algebra: elements are compared by value (for a set of refs, the ref) and counted
+ * with multiplicity, e.g. a union holds each value as often as the source holding it most (core
+ * UnionFunctionSpec "emits maximum element count"). The kept elements come from the first source
+ * with the most copies and carry the sources of every set holding an element with the same key.
+ */
+function combine(lists: readonly (readonly SetEntry[])[], order: Order, keep: Multiplicity): SetEntry[] {
+  const groups = new Map<string, SetEntry[][]>();
+  lists.forEach((list, i) => {
+    for (const e of list) {
+      const id = encodeV4(e.value);
+      let g = groups.get(id);
+      if (!g) groups.set(id, (g = lists.map(() => [])));
+      g[i].push(e);
+    }
+  });
+  const out: SetEntry[] = [];
+  for (const g of groups.values()) {
+    const n = keep(g.map((l) => l.length));
+    const from = g.reduce((best, l) => (l.length > best.length ? l : best));
+    for (const e of (keep === UNION ? from : g[0]).slice(0, n)) {
+      const same = g.flat().filter((x) => x !== e && order(x.key, e.key) === 0);
+      out.push(same.length ? { ...e, sources: [...e.sources!, ...same.flatMap((x) => x.sources!)] } : e);
+    }
+  }
+  return out.sort((x, y) => order(x.key, y.key));
+}
+
+abstract class Combined implements V4Set {
+  constructor(protected readonly name: string, protected readonly sets: readonly V4Set[], private readonly keep: Multiplicity) {}
+  get shape(): number | undefined { return this.sets.find((s) => s.shape !== undefined)?.shape; }
+  compare(a: readonly V4Value[], b: readonly V4Value[]): number { return orderOf(this.sets[0])(a, b); }
+  render(): { setJson: Record<string, V4Value> } {
+    return { setJson: { [this.name]: this.sets.length === 1 ? setValue(this.sets[0]) : arr4(this.sets.map(setValue)) } };
+  }
+  async entries(): Promise<readonly SetEntry[]> {
+    return combine(await Promise.all(this.sets.map(sourced)), (a, b) => this.compare(a, b), this.keep);
+  }
+}
+
+export class UnionSet extends Combined {
+  constructor(sets: readonly V4Set[]) { super('union', sets, UNION); }
+}
+
+export class IntersectionSet extends Combined {
+  constructor(sets: readonly V4Set[]) { super('intersection', sets, INTERSECTION); }
+}
+
+export class DifferenceSet extends Combined {
+  constructor(sets: readonly V4Set[]) { super('difference', sets, DIFFERENCE); }
+}
+
+/** One element per distinct value (the first in order). */
+export class DistinctSet implements V4Set {
+  constructor(private readonly source: V4Set) {}
+  get shape(): number | undefined { return this.source.shape; }
+  compare(a: readonly V4Value[], b: readonly V4Value[]): number { return orderOf(this.source)(a, b); }
+  render(): { setJson: Record<string, V4Value> } { return { setJson: { distinct: setValue(this.source) } }; }
+  async entries(): Promise<readonly SetEntry[]> {
+    const seen = new Set<string>();
+    return (await sourced(this.source)).filter((e) => {
+      const id = encodeV4(e.value);
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    });
+  }
+}
+
+export class ReverseSet implements V4Set {
+  constructor(private readonly source: V4Set) {}
+  get shape(): number | undefined { return this.source.shape; }
+  compare(a: readonly V4Value[], b: readonly V4Value[]): number { return -orderOf(this.source)(a, b); }
+  render(): { setJson: Record<string, V4Value> } { return { setJson: { reverse: setValue(this.source) } }; }
+  async entries(): Promise<readonly SetEntry[]> { return (await sourced(this.source)).reverse(); }
+}
+
+/**
+ * `Range(set, from, to)`: the elements from `from` to `to`, both included. A bound shorter than
+ * a key is a prefix: it includes every key that starts with it (core CursorParser).
+ */
+export class RangeSet implements V4Set {
+  constructor(
+    private readonly source: V4Set,
+    private readonly from: readonly V4Value[],
+    private readonly to: readonly V4Value[],
+    private readonly rendered: { from: V4Value; to: V4Value },
+  ) {}
+
+  get shape(): number | undefined { return this.source.shape; }
+  compare(a: readonly V4Value[], b: readonly V4Value[]): number { return orderOf(this.source)(a, b); }
+  render(): { setJson: Record<string, V4Value> } {
+    return { setJson: { range: setValue(this.source), from: this.rendered.from, to: this.rendered.to } };
+  }
+
+  async entries(): Promise<readonly SetEntry[]> {
+    const order = orderOf(this.source);
+    const prefix = (key: readonly V4Value[], bound: readonly V4Value[]) => {
+      const n = Math.min(key.length, bound.length);
+      return order(key.slice(0, n), bound.slice(0, n));
+    };
+    return (await sourced(this.source)).filter((e) => prefix(e.key, this.from) >= 0 && prefix(e.key, this.to) <= 0);
+  }
+}
+
+/**
+ * `Join(source, target)`: for every value of the source, the set the target makes of it (an
+ * index matched with the value as its terms, or a lambda's result), all in one set.
+ */
+export class JoinSet implements V4Set {
+  constructor(
+    private readonly source: V4Set,
+    private readonly target: { t: 'index'; ref: RefV4; match: (terms: readonly V4Value[]) => Promise<V4Set> }
+      | { t: 'lambda'; fn: LambdaV4; ev: Evaluator; pos: Position; toSet: (v: V4Value) => Promise<V4Set> },
+  ) {}
+
+  render(): { setJson: Record<string, V4Value> } {
+    return { setJson: { join: setValue(this.source), with: this.target.t === 'index' ? this.target.ref : this.target.fn } };
+  }
+
+  private async targetOf(value: V4Value): Promise<V4Set> {
+    const t = this.target;
+    if (t.t === 'index') return t.match(value.t === 'array' ? value.v : [value]);
+    return t.toSet(await t.ev.apply(t.fn, value, t.pos));
+  }
+
+  async entries(): Promise<readonly SetEntry[]> {
+    const sets: V4Set[] = [];
+    for (const e of await this.source.entries()) sets.push(await this.targetOf(e.value));
+    if (sets.length === 0) return [];
+    return combine(await Promise.all(sets.map(sourced)), orderOf(sets[0]), UNION);
+  }
+}
+
+/** `Filter(lambda, set)`: the elements the lambda returns true for. */
+export class FilterSet implements V4Set {
+  constructor(
+    private readonly source: V4Set,
+    private readonly fn: LambdaV4,
+    private readonly ev: Evaluator,
+    private readonly pos: Position,
+    private readonly check: (v: V4Value, pos: Position) => boolean,
+  ) {}
+
+  get shape(): number | undefined { return this.source.shape; }
+  compare(a: readonly V4Value[], b: readonly V4Value[]): number { return orderOf(this.source)(a, b); }
+  render(): { setJson: Record<string, V4Value> } { return { setJson: { filter: this.fn, collection: setValue(this.source) } }; }
+
+  async entries(): Promise<readonly SetEntry[]> {
+    const out: SetEntry[] = [];
+    for (const e of await sourced(this.source)) {
+      if (this.check(await this.ev.apply(this.fn, e.value, this.pos), this.pos)) out.push(e);
+    }
+    return out;
+  }
+}
