@@ -11,7 +11,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  AbortError, AuthenticationError, Client, Document, InvalidRequestError, Page, QueryRuntimeError, StreamToken, fql,
+  AbortError, AuthenticationError, Client, DateStub, Document, TimeStub, InvalidRequestError, Page, QueryRuntimeError, StreamToken, fql,
 } from 'fauna';
 import { startServer, type TestServer } from '../helpers/server';
 import { decodeEventSource, encodeEventSource } from '../../src/streams/token';
@@ -109,10 +109,10 @@ describe('event streams (/stream/1)', () => {
         }
       });
 
-      // fauna-js "can initiate a stream from a Client, providing a query".
+      // fauna-js "can initiate a stream from a Client, providing a query" (with the older name toStream()).
       it('streams from a query (the driver fetches the token first)', T, async () => {
         const C = await coll();
-        const s = collect(client, q(`${C}.all().eventSource()`), { status_events: true });
+        const s = collect(client, q(`${C}.all().toStream()`), { status_events: true });
         try {
           assert.deepEqual(types(await s.take(1)), ['status']);
           await admin.query(q(`${C}.create({ n: 7 })`));
@@ -187,6 +187,45 @@ describe('event streams (/stream/1)', () => {
         assert.equal(e.code, queryAbort.code);
         assert.equal(e.message, queryAbort.message);
         assert.equal(s.events.length, 0);
+      });
+
+      // fauna-js "yields all events when Fauna sends them as a single chunk".
+      it('yields every event of a transaction that writes several documents', T, async () => {
+        const C = await coll();
+        const { token } = await eventSource(client, q(`${C}.all().eventSource()`));
+        const s = collect(client, token);
+        try {
+          for (let v = 0; v < 3; v++) await admin.query(q(`${C}.create({ value: ${v} })`));
+          await admin.query(q(`${C}.all().forEach(.delete())`));
+          const events = await s.take(6);
+          assert.deepEqual(events.map((e) => [e.type, e.data.value]), [
+            ['add', 0], ['add', 1], ['add', 2], ['remove', 0], ['remove', 1], ['remove', 2],
+          ]);
+        } finally {
+          s.close();
+        }
+      });
+
+      // fauna-js "decodes values from streams correctly".
+      it('event data decodes like query results (times, dates, documents, longs)', T, async () => {
+        const C = await coll();
+        const { token } = await eventSource(client, q(`${C}.all().map((doc) => { time: Time.now(), date: Date.today(), doc: doc, bigInt: 922337036854775808 }).eventSource()`));
+        await admin.query(q(`${C}.create({ value: 0 })`));
+        const asNumber = collect(client, token);
+        const asBigint = collect(client, token, { long_type: 'bigint' });
+        try {
+          const [{ data }] = await asNumber.take(1);
+          assert.ok(data.time instanceof TimeStub);
+          assert.ok(data.date instanceof DateStub);
+          assert.ok(data.doc instanceof Document);
+          assert.equal(data.doc.value, 0);
+          assert.equal(typeof data.bigInt, 'number');
+          const [big] = await asBigint.take(1);
+          assert.equal(big.data.bigInt, 922337036854775808n);
+        } finally {
+          asNumber.close();
+          asBigint.close();
+        }
       });
 
       // Issue 11: "reconnect with cursor after a dropped connection" (spec §8.1: the driver retries
