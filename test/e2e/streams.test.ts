@@ -772,6 +772,19 @@ describe('event streams (/stream/1)', () => {
     assert.deepEqual(types(s.events), ['status'], 'no event after the key was deleted');
   });
 
+  // Spec §6.6 (core Auth.revalidate): a key document that changed, not only one deleted.
+  it('changing the key document ends its streams with permission_loss', T, async () => {
+    const C = await coll();
+    const key = (await admin.query<any>(fql`Key.create({ role: "admin" })`)).data;
+    const s = collect(drivers.client('h2', key.secret), q(`${C}.all().eventSource()`), { status_events: true });
+    await s.take(1);
+    await admin.query(fql`Key.byId(${key.id})!.update({ data: { note: "changed" } })`);
+    const deadline = Date.now() + 10_000;
+    while (!s.done && Date.now() < deadline) await admin.query(q(`${C}.create({})`));
+    assertServiceError(await s.failure(1_000), 'permission_loss', 'Stream authentication is no longer valid.');
+    assert.deepEqual(types(s.events), ['status']);
+  });
+
   // Spec §6.6 (core Auth.revalidate): any change to a role the secret uses.
   it('changing the role of the key ends its streams with permission_loss', T, async () => {
     const C = await coll();
