@@ -28,7 +28,8 @@ describe('event streams across a server crash', () => {
     let h2: Collector | undefined;
     let fetchConsumer: ResumingConsumer | undefined;
     try {
-      s = await startServer({ dataDir });
+      // Two query workers: the two server starts dominate this test's time on a loaded machine.
+      s = await startServer({ dataDir, args: ['--workers', '2'] });
       const { port, storage, url } = s;
       const admin = client(url, 'h2');
       await admin.query(q('Collection.create({ name: "Log" })'));
@@ -67,14 +68,15 @@ describe('event streams across a server crash', () => {
           await new Promise((r) => setTimeout(r, 10));
         }
       };
-      await waitUntil(() => acked.length >= 15 && h2Data().length >= 5 && fetchConsumer!.events.length >= 5, 'writes and events before the kill');
+      await waitUntil(() => acked.length >= 8 && h2Data().length >= 3 && fetchConsumer!.events.length >= 3, 'writes and events before the kill');
       killed = true;
       await s.kill();
       await writer;
 
-      s = await startServer({ dataDir, storage, port });
+      s = await startServer({ dataDir, storage, port, args: ['--workers', '2'] });
       const writer2 = client(url, 'h2');
-      for (let k = 0; k < 10; k++) {
+      // A few more after the restart (few: a cold PostgreSQL server on a loaded machine is slow).
+      for (let k = 0; k < 4; k++) {
         const i = next++;
         await writer2.query(q(`Log.create({ i: ${i} })`));
         acked.push(i);
