@@ -41,7 +41,9 @@ const isExclusive = (f) => f.includes('security-hostile');
 const exclusive = files.filter(isExclusive);
 let status = run(files.filter((f) => !isExclusive(f)), {});
 status = run(exclusive, {}, 1) || status;
-const e2e = files.filter((f) => !isExclusive(f) && (f.includes(`${path.sep}e2e${path.sep}`) || f.includes(`${path.sep}conformance${path.sep}`)));
+// The dashboard's browser suites test the UI, not storage: they run once, on SQLite.
+const isBrowserSuite = (f) => path.basename(f).startsWith('dashboard-');
+const e2e = files.filter((f) => !isExclusive(f) && !isBrowserSuite(f) && (f.includes(`${path.sep}e2e${path.sep}`) || f.includes(`${path.sep}conformance${path.sep}`)));
 if (process.env.FQL_TEST_PG && e2e.length) {
   console.log('\n# end-to-end suites on PostgreSQL');
   status = run(e2e, { FQL_TEST_STORAGE: 'postgres' }) || status;

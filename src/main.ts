@@ -8,6 +8,7 @@ import { ConfigError, type ServerConfig, USAGE, parseConfig } from './config';
 import { RootKeyChecker } from './auth/root-key';
 import { createApp } from './server/app';
 import { listen } from './server/listen';
+import { createStaticFiles, defaultDashboardDir } from './server/static-files';
 import { openStorage } from './storage/open';
 import { startHistorySweeper } from './model/temporal/history';
 import { setPasswordCost } from './auth/passwords';
@@ -72,7 +73,7 @@ async function start(config: ServerConfig): Promise<void> {
   let connections = (): number => 0;
   const metrics = createServerMetrics({ pool: runtime.pool, connections: () => connections(), storageBytes: storageBytes.read });
   const metricsRoute = createMetricsEndpoint({ metrics, isRoot: (s) => rootKeys.isRoot(s), isPublic: config.publicMetrics });
-  const app = createApp({ routes: { query, schema, v4, stream, feed, metrics: metricsRoute }, onResponse: metrics.observe });
+  const app = createApp({ routes: { query, schema, v4, stream, feed, metrics: metricsRoute, dashboard: createStaticFiles(defaultDashboardDir()) }, onResponse: metrics.observe });
   const server = await listen(app, { port: config.port, host: config.host, limits: config.limits });
   connections = server.connections;
   const stopSweeper = startHistorySweeper(engine);

@@ -106,9 +106,16 @@ export class SharedDefinitions {
   }
 }
 const EMPTY = new Uint8Array(0);
+/** Bound on the past versions one transaction remembers (model-txn `pastVersions`). */
+const PAST_VERSIONS_KEPT = 4096;
 
 export class ModelTxnImpl implements ModelTxn {
   private readonly docCache = new Map<string, DocData | typeof MISSING>();
+  /**
+   * Versions read as of times before this transaction (`at()`, event streams): history before
+   * the transaction's own time never changes under it, so each is read once.
+   */
+  private readonly pastVersions = new Map<string, DocData | undefined>();
   private readonly collCache = new Map<string, CollectionDef | typeof MISSING>();
   private cachedSchemaVersion: bigint | undefined;
   private aliases: Map<string, CollectionDef> | undefined;
@@ -236,6 +243,30 @@ export class ModelTxnImpl implements ModelTxn {
 
   private docCacheKey(coll: string, id: string): string { return coll + '\u0000' + id; }
 
+  /** The version of a document visible at `ts` (µs), or undefined (absent, deleted, expired). */
+  async versionAt(def: CollectionDef, id: string, ts: bigint): Promise<DocData | undefined> {
+    // At or after this transaction's own time its own writes may show: not cached.
+    if (ts >= this.kv.ts) return historicalReader?.(this, def, id, ts);
+    const key = `${def.id}:${id}:${ts}`;
+    if (this.pastVersions.has(key)) return this.pastVersions.get(key);
+    const v = await historicalReader?.(this, def, id, ts);
+    this.rememberVersion(def, id, ts, v);
+    return v;
+  }
+
+  /** A remembered past version: `known` false when it was never read. */
+  rememberedVersion(def: CollectionDef, id: string, ts: bigint): { known: boolean; v?: DocData } {
+    const key = `${def.id}:${id}:${ts}`;
+    return this.pastVersions.has(key) ? { known: true, v: this.pastVersions.get(key) } : { known: false };
+  }
+
+  /** Remember a version known to be the one visible at `ts` (read with a neighbour). */
+  rememberVersion(def: CollectionDef, id: string, ts: bigint, v: DocData | undefined): void {
+    if (ts >= this.kv.ts) return;
+    if (this.pastVersions.size >= PAST_VERSIONS_KEPT) this.pastVersions.clear();
+    this.pastVersions.set(`${def.id}:${id}:${ts}`, v);
+  }
+
   /** Read a document's current version, or undefined if it does not exist. */
   async getDoc(coll: string, id: string): Promise<DocData | undefined> {
     const ck = this.docCacheKey(coll, id);
@@ -342,7 +373,7 @@ export class ModelTxnImpl implements ModelTxn {
     }
     const snapshot = ref.readTs ?? this.context?.snapshotTs;
     const stored = snapshot !== undefined && def && historicalReader
-      ? await historicalReader(this, def, ref.id, snapshot)
+      ? await this.versionAt(def, ref.id, snapshot)
       : await this.getDoc(ref.coll, ref.id);
     if (!stored) return { t: 'nulldoc', coll: ref.coll, id: ref.id, cause: 'not found' };
     const doc = readDecorator ? await readDecorator(this, stored, snapshot) : stored;

@@ -21,6 +21,8 @@ export interface PluggableRoutes {
   readonly environment?: Handler;
   /** GET /metrics */
   readonly metrics?: Handler;
+  /** GET /dashboard/* (the web dashboard's files); `GET /` from a browser redirects there. */
+  readonly dashboard?: Handler;
   /** Everything that is not a v10 path (v4 queries at `/`, `/linearized`, ref paths). */
   readonly v4?: Handler;
 }
@@ -56,6 +58,14 @@ function v4Fallback(req: ServerRequest): ServerResponse {
   return v4Error(404, 'not found', `Page not found: ${req.path}`);
 }
 
+/**
+ * `GET /` without a v4 query (`?q=`) or credentials: a person opening the server's address in a
+ * browser, sent to the dashboard. v4 `GET /?q=…` reads and `POST /` stay the v4 endpoint.
+ */
+function isBrowserHome(req: ServerRequest): boolean {
+  return req.path === '/' && (req.method === 'GET' || req.method === 'HEAD') && !req.query.has('q') && !req.headers.authorization;
+}
+
 export function createApp(opts: AppOptions): Handler {
   const routes = opts.routes ?? {};
   const query = routes.query ?? (opts.service ? createQueryEndpoint(opts.service) : undefined);
@@ -70,6 +80,8 @@ export function createApp(opts: AppOptions): Handler {
     if (p === '/feed/1') return routes.feed ? routes.feed(req) : notFound('Event feeds (/feed/1)');
     if (p.startsWith('/schema/1')) return routes.schema ? routes.schema(req) : notFound('The schema API (/schema/1)');
     if (p === '/metrics' && routes.metrics) return routes.metrics(req);
+    if (p === '/dashboard' || p.startsWith('/dashboard/')) return routes.dashboard ? routes.dashboard(req) : notFound('The web dashboard (/dashboard/)');
+    if (routes.dashboard && isBrowserHome(req)) return { status: 302, headers: { location: '/dashboard/' } };
     if (p === '/environment/1') return routes.environment ? routes.environment(req) : notFound('The environment API (/environment/1)');
     return routes.v4 ? routes.v4(req) : v4Fallback(req);
   };

@@ -14,13 +14,13 @@ import { materialize } from '../wire/materialize';
 import { encodeTagged } from '../wire/encode-tagged';
 import { decodeKey } from '../storage/tuple';
 import type { KvPair } from '../storage/kv';
-import { changeCollBound, changeKey, prefixEnd, versionKey, versionPrefix } from '../model/keys';
+import { changeCollBound, changeCollPrefix, changeKey, prefixEnd, versionKey, versionPrefix } from '../model/keys';
 import type { ModelTxnImpl } from '../model/model-txn';
 import type { DocData } from '../model/model-api';
 import { docView, fullDocView, valueAt } from '../model/definitions/doc-view';
 import { schemaOf } from '../model/definitions/schema';
 import { entryParts } from '../model/indexes/entries';
-import { readVersionAt } from '../model/temporal/history';
+import { readVersionsAround } from '../model/temporal/history';
 import { compareCursors, encodeCursor, type EventCursor } from './cursor';
 import type { ResolvedSource } from './source';
 import type { FieldPath } from './token';
@@ -78,8 +78,8 @@ function keyAfter(key: Uint8Array): Uint8Array {
   return out;
 }
 
-/** The writes after `after` up to `until`, in cursor order, read in batches. */
-async function* changes(model: ModelTxnImpl, src: ResolvedSource, after: EventCursor, until: bigint): AsyncIterable<Change> {
+/** The writes after `after` up to `until`, in cursor order, in batches as read. */
+async function* changes(model: ModelTxnImpl, src: ResolvedSource, after: EventCursor, until: bigint): AsyncIterable<Change[]> {
   const db = model.db;
   const collId = src.def.id;
   if (src.docId !== undefined) {
@@ -88,20 +88,22 @@ async function* changes(model: ModelTxnImpl, src: ResolvedSource, after: EventCu
   }
   let start = after.ord === 'max' ? changeCollBound(db, collId, after.ts + 1n) : keyAfter(changeKey(db, collId, after.ts, after.ord));
   const end = changeCollBound(db, collId, until + 1n);
+  // Keys are [prefix, ts, docId]: decode only the part after the collection's prefix.
+  const skip = changeCollPrefix(db, collId).length;
   for (;;) {
     if (Buffer.compare(start, end) >= 0) return;
     const rows: KvPair[] = await model.kv.scan({ start, end, limit: SCAN_BATCH });
-    for (const r of rows) {
-      const parts = decodeKey(r.key);
-      yield { ts: BigInt(parts[3] as bigint), id: BigInt(parts[4] as bigint) };
-    }
+    yield rows.map((r) => {
+      const [ts, id] = decodeKey(r.key.subarray(skip));
+      return { ts: BigInt(ts as bigint), id: BigInt(id as bigint) };
+    });
     if (rows.length < SCAN_BATCH) return;
     start = keyAfter(rows[rows.length - 1].key);
   }
 }
 
 /** One document's writes (its versions, oldest first): the changes of a `Set.single` source. */
-async function* versionChanges(model: ModelTxnImpl, collId: number, docId: bigint, after: EventCursor, until: bigint): AsyncIterable<Change> {
+async function* versionChanges(model: ModelTxnImpl, collId: number, docId: bigint, after: EventCursor, until: bigint): AsyncIterable<Change[]> {
   // Versions are keyed by -ts: [key(until), key(after.ts)) holds after.ts < ts ≤ until; the
   // document's own event at after.ts comes after the cursor only if its ordinal does.
   const includeAfterTs = after.ord !== 'max' && docId > after.ord;
@@ -112,10 +114,7 @@ async function* versionChanges(model: ModelTxnImpl, collId: number, docId: bigin
   for (;;) {
     if (Buffer.compare(start, end) >= 0) return;
     const rows = await model.kv.scan({ start, end, limit: SCAN_BATCH, reverse: true });
-    for (const r of rows) {
-      const parts = decodeKey(r.key);
-      yield { ts: -BigInt(parts[4] as bigint), id: docId };
-    }
+    yield rows.map((r) => ({ ts: -BigInt(decodeKey(r.key)[4] as bigint), id: docId }));
     if (rows.length < SCAN_BATCH) return;
     end = rows[rows.length - 1].key;
   }
@@ -188,15 +187,6 @@ async function side(ctx: EvalContext, src: ResolvedSource, id: string, ts: bigin
 /** Which sides of a change are in the source (spec §4 steps 1-2); the others count as absent. */
 interface Membership { readonly prev: boolean; readonly curr: boolean }
 
-/** Both sides, to be decided by `side()` alone: existence is all membership means for them. */
-const EITHER: Membership = { prev: true, curr: true };
-
-/**
- * Whether membership is just existence (`all()` and `Set.single` without eventsOn): then
- * `side()` decides it with the same reads it needs anyway, and the raw versions need no read.
- */
-const byExistence = (src: ResolvedSource): boolean => !src.index && (src.fields === undefined || src.fields.length === 0);
-
 /**
  * Source membership of each side and the eventsOn filter (spec §4 steps 1-2, before ABAC and
  * steps); undefined: no event. An index source's side is in only if its entry under the terms
@@ -204,9 +194,9 @@ const byExistence = (src: ResolvedSource): boolean => !src.index && (src.fields 
  */
 async function membership(ctx: EvalContext, src: ResolvedSource, c: Change): Promise<Membership | undefined> {
   const model = ctx.model as ModelTxnImpl;
+  // One read for both versions; side() and rendering then find them remembered.
   const id = c.id.toString();
-  const prev = await readVersionAt(model, src.def, id, c.ts - 1n);
-  const curr = await readVersionAt(model, src.def, id, c.ts);
+  const { prev, curr } = await readVersionsAround(model, src.def, id, c.ts);
   let prevIn = prev !== undefined;
   let currIn = curr !== undefined;
   if (src.index) {
@@ -256,7 +246,12 @@ export async function readEvents(ctx: EvalContext, src: ResolvedSource, opts: Re
   const events: string[] = [];
   const total = emptyStats();
   let last: EventCursor | undefined;
-  for await (const c of changes(model, src, opts.after, opts.until)) {
+  for await (const batch of changes(model, src, opts.after, opts.until)) {
+  for (let i = 0; i < batch.length; i++) {
+    const c = batch[i];
+    // Read the versions of the next few documents at once: with query workers each read is a
+    // message to the storage thread, and in flight together they cost about one.
+    if (i % PREFETCH === 0) await prefetch(model, src, batch.slice(i, i + Math.min(PREFETCH, opts.limit - events.length + 1)));
     const cursor: EventCursor = { ts: c.ts, ord: c.id };
     if (compareCursors(cursor, opts.after) <= 0) continue;
     if (events.length >= opts.limit || (opts.softDeadline !== undefined && performance.now() > opts.softDeadline && events.length > 0)) {
@@ -268,7 +263,7 @@ export async function readEvents(ctx: EvalContext, src: ResolvedSource, opts: Re
     const before = { compute: ctx.stats.computeOps, read: ctx.stats.readOps };
     const bytesBefore = model.kv.stats.bytesRead;
     try {
-      const member = byExistence(src) ? EITHER : await membership(ctx, src, c);
+      const member = await membership(ctx, src, c);
       if (!member) continue;
       const id = c.id.toString();
       const prevV = member.prev ? await side(ctx, src, id, c.ts - 1n) : undefined;
@@ -289,5 +284,14 @@ export async function readEvents(ctx: EvalContext, src: ResolvedSource, opts: Re
       return { events, last: cursor, more: false, failed: true, stats: total };
     }
   }
+  }
   return { events, last, more: false, failed: false, stats: total };
+}
+
+/** Changes whose versions are read ahead together (see readEvents). */
+const PREFETCH = 32;
+
+async function prefetch(model: ModelTxnImpl, src: ResolvedSource, batch: readonly Change[]): Promise<void> {
+  if (batch.length <= 1) return;
+  await Promise.all(batch.map((c) => readVersionsAround(model, src.def, c.id.toString(), c.ts)));
 }

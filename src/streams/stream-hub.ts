@@ -218,6 +218,7 @@ export class StreamHub {
 
   /** A commit: wake the streams it may concern. */
   private heard(n: CommitNotice): void {
+    if (this.all.size === 0 && this.connecting.size === 0) return;
     for (const s of this.connecting) if (n.ts > s.heardTs) s.heardTs = n.ts;
     if (n.keys === undefined) {
       for (const s of this.all) this.wakeFor(s, n.ts);

@@ -33,6 +33,34 @@ export async function readVersionAt(txn: ModelTxnImpl, def: CollectionDef, id: s
 
 defineHistoricalReader(readVersionAt);
 
+/** A stored version as seen at `ts` (µs): undefined when deleted or expired by then. */
+function visibleAt(def: CollectionDef, id: string, v: StoredVersion, ts: bigint): DocData | undefined {
+  if (v.deleted) return undefined;
+  const ttl = v.ttl !== undefined ? BigInt(v.ttl) : undefined;
+  if (ttl !== undefined && ttl <= ts * 1000n) return undefined;
+  return { coll: def.name, id, ts: BigInt(v.ts), ttl, data: decodeFields(v.data as never) };
+}
+
+/**
+ * The versions of a document visible just before and at `ts`, with one read (event streams
+ * compare them for every document a transaction wrote); both are remembered by the transaction.
+ */
+export async function readVersionsAround(txn: ModelTxnImpl, def: CollectionDef, id: string, ts: bigint): Promise<{ prev?: DocData; curr?: DocData }> {
+  const knownCurr = txn.rememberedVersion(def, id, ts);
+  const knownPrev = txn.rememberedVersion(def, id, ts - 1n);
+  if (knownCurr.known && knownPrev.known) return { prev: knownPrev.v, curr: knownCurr.v };
+  const prefix = versionPrefix(txn.db, def.id, BigInt(id));
+  const rows = await txn.kv.scan({ start: versionKey(txn.db, def.id, BigInt(id), ts), end: prefixEnd(prefix), limit: 2 });
+  const newest = rows[0] ? fromBytes<StoredVersion>(rows[0].value) : undefined;
+  const writtenAtTs = newest !== undefined && BigInt(newest.ts) === ts;
+  const curr = newest === undefined ? undefined : visibleAt(def, id, newest, ts);
+  const before = writtenAtTs ? (rows[1] ? fromBytes<StoredVersion>(rows[1].value) : undefined) : newest;
+  const prev = before === undefined ? undefined : visibleAt(def, id, before, ts - 1n);
+  txn.rememberVersion(def, id, ts, curr);
+  txn.rememberVersion(def, id, ts - 1n, prev);
+  return { prev, curr };
+}
+
 const US_PER_DAY = 86_400n * 1_000_000n;
 
 /**
