@@ -15,7 +15,9 @@ import { startServer, type TestServer } from '../helpers/server';
 import { Collector, ResumingConsumer, q } from './events-helpers';
 
 describe('event streams across a server crash', () => {
-  it('kill -9 mid-stream, restart: both consumers see exactly the committed writes', { timeout: 20_000 }, async () => {
+  // 30 s, not 20: two server starts (on PostgreSQL with a fresh database) take up to half of it on
+  // a loaded 2-core machine; the stream work itself takes a few seconds.
+  it('kill -9 mid-stream, restart: both consumers see exactly the committed writes', { timeout: 30_000 }, async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'fql-stream-crash-'));
     let s: TestServer | undefined;
     const clients: Client[] = [];
