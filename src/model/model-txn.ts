@@ -377,7 +377,8 @@ export class ModelTxnImpl implements ModelTxn {
       : await this.getDoc(ref.coll, ref.id);
     if (!stored) return { t: 'nulldoc', coll: ref.coll, id: ref.id, cause: 'not found' };
     const doc = readDecorator ? await readDecorator(this, stored, snapshot) : stored;
-    return modelHooks.guardDoc ? modelHooks.guardDoc(this, doc, snapshot !== undefined) : doc;
+    const historical = snapshot !== undefined && snapshot !== this.context?.eventTs;
+    return modelHooks.guardDoc ? modelHooks.guardDoc(this, doc, historical) : doc;
   }
 
   async readNamed(ref: NamedDocV): Promise<NamedData | NullDocV> {

@@ -152,7 +152,15 @@ async function indexEntries(ctx: EvalContext, src: ResolvedSource, d: DocData | 
 const sameSet = (a: Set<string>, b: Set<string>): boolean => a.size === b.size && [...a].every((x) => b.has(x));
 
 /** Run `body` with reads as of `ts` (event streams evaluate each event at its own time). */
-const at = <T>(ctx: EvalContext, ts: bigint, body: () => Promise<T>): Promise<T> => atSnapshot(ctx, ts, body);
+async function at<T>(ctx: EvalContext, ts: bigint, body: () => Promise<T>): Promise<T> {
+  const previous = ctx.eventTs;
+  ctx.eventTs = ts;
+  try {
+    return await atSnapshot(ctx, ts, body);
+  } finally {
+    ctx.eventTs = previous;
+  }
+}
 
 /**
  * One side of an event: the document as of `ts` if the caller may read it then, passed through

@@ -34,6 +34,12 @@ export interface EvalContext {
    */
   snapshotTs?: bigint;
   /**
+   * While an event of a stream or feed is evaluated: its time. Reads at it are the event's own
+   * present (core reads event documents at their system valid time), so they need `read`, not
+   * `history_read`.
+   */
+  eventTs?: bigint;
+  /**
    * Set while stored code that may not write runs (`computed fields`, `check constraints`):
    * a write then fails with `invalid_effect`, naming this.
    */
