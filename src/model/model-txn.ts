@@ -115,7 +115,8 @@ export class ModelTxnImpl implements ModelTxn {
    * Versions read as of times before this transaction (`at()`, event streams): history before
    * the transaction's own time never changes under it, so each is read once.
    */
-  private readonly pastVersions = new Map<string, DocData | undefined>();
+  private readonly pastVersions = new Map<string, Map<bigint, DocData | undefined>>();
+  private pastVersionCount = 0;
   private readonly collCache = new Map<string, CollectionDef | typeof MISSING>();
   private cachedSchemaVersion: bigint | undefined;
   private aliases: Map<string, CollectionDef> | undefined;
@@ -247,8 +248,8 @@ export class ModelTxnImpl implements ModelTxn {
   async versionAt(def: CollectionDef, id: string, ts: bigint): Promise<DocData | undefined> {
     // At or after this transaction's own time its own writes may show: not cached.
     if (ts >= this.kv.ts) return historicalReader?.(this, def, id, ts);
-    const key = `${def.id}:${id}:${ts}`;
-    if (this.pastVersions.has(key)) return this.pastVersions.get(key);
+    const known = this.rememberedVersion(def, id, ts);
+    if (known.known) return known.v;
     const v = await historicalReader?.(this, def, id, ts);
     this.rememberVersion(def, id, ts, v);
     return v;
@@ -256,16 +257,24 @@ export class ModelTxnImpl implements ModelTxn {
 
   /** A remembered past version: `known` false when it was never read. */
   rememberedVersion(def: CollectionDef, id: string, ts: bigint): { known: boolean; v?: DocData } {
-    const key = `${def.id}:${id}:${ts}`;
-    return this.pastVersions.has(key) ? { known: true, v: this.pastVersions.get(key) } : { known: false };
+    const byTs = this.pastVersions.get(`${def.id}:${id}`);
+    return byTs !== undefined && byTs.has(ts) ? { known: true, v: byTs.get(ts) } : { known: false };
   }
 
   /** Remember a version known to be the one visible at `ts` (read with a neighbour). */
   rememberVersion(def: CollectionDef, id: string, ts: bigint, v: DocData | undefined): void {
     if (ts >= this.kv.ts) return;
-    if (this.pastVersions.size >= PAST_VERSIONS_KEPT) this.pastVersions.clear();
-    this.pastVersions.set(`${def.id}:${id}:${ts}`, v);
+    if (this.pastVersionCount >= PAST_VERSIONS_KEPT) {
+      this.pastVersions.clear();
+      this.pastVersionCount = 0;
+    }
+    const key = `${def.id}:${id}`;
+    let byTs = this.pastVersions.get(key);
+    if (!byTs) this.pastVersions.set(key, (byTs = new Map()));
+    byTs.set(ts, v);
+    this.pastVersionCount++;
   }
+
 
   /** Read a document's current version, or undefined if it does not exist. */
   async getDoc(coll: string, id: string): Promise<DocData | undefined> {

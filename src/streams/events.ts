@@ -69,7 +69,12 @@ export function emptyStats(): EventStats {
 export const statsJson = (s: EventStats): string => JSON.stringify(s);
 
 /** A candidate: document `id` was written by the transaction at `ts`. */
-interface Change { readonly ts: bigint; readonly id: bigint }
+interface Change {
+  readonly ts: bigint;
+  readonly id: bigint;
+  /** The document's versions just before and at `ts`, once read ahead (readEvents). */
+  versions?: { readonly prev?: DocData; readonly curr?: DocData };
+}
 
 /** The smallest key after `key` (tuple keys are prefix-free). */
 function keyAfter(key: Uint8Array): Uint8Array {
@@ -196,7 +201,7 @@ async function membership(ctx: EvalContext, src: ResolvedSource, c: Change): Pro
   const model = ctx.model as ModelTxnImpl;
   // One read for both versions; side() and rendering then find them remembered.
   const id = c.id.toString();
-  const { prev, curr } = await readVersionsAround(model, src.def, id, c.ts);
+  const { prev, curr } = c.versions ?? await readVersionsAround(model, src.def, id, c.ts);
   let prevIn = prev !== undefined;
   let currIn = curr !== undefined;
   if (src.index) {
@@ -293,5 +298,5 @@ const PREFETCH = 32;
 
 async function prefetch(model: ModelTxnImpl, src: ResolvedSource, batch: readonly Change[]): Promise<void> {
   if (batch.length <= 1) return;
-  await Promise.all(batch.map((c) => readVersionsAround(model, src.def, c.id.toString(), c.ts)));
+  await Promise.all(batch.map(async (c) => { c.versions = await readVersionsAround(model, src.def, c.id.toString(), c.ts); }));
 }
