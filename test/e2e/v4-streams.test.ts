@@ -9,6 +9,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { type Client, type Expr, errors, query as q, values } from 'faunadb';
+import { fql } from 'fauna';
 import { startServer, type TestServer } from '../helpers/server';
 import { V4Clients } from './v4-helpers';
 
@@ -241,6 +242,25 @@ describe('v4 streams', () => {
     const [, e] = await r.until(2);
     assert.equal(e.type, 'error');
     assert.deepEqual(e.data, { code: 'permission denied', description: 'Authorization lost during stream evaluation.' });
+  });
+
+  it('leaves out events of documents the caller may not read (core EventFilter: read permission)', async () => {
+    await root.query(q.CreateCollection({ name: 'stream_abac' }));
+    await root.query(q.CreateCollection({ name: 'stream_other' }));
+    const v10 = server.client();
+    await v10.query(fql`Role.create({ name: "AbacReader", privileges: { resource: "stream_abac", actions: { read: true } } })`);
+    await v10.query(fql`Role.create({ name: "OtherReader", privileges: { resource: "stream_other", actions: { read: true } } })`);
+    const reader = clients.as((await root.query<{ secret: string }>(q.CreateKey({ role: q.Role('AbacReader') }))).secret);
+    const other = clients.as((await root.query<{ secret: string }>(q.CreateKey({ role: q.Role('OtherReader') }))).secret);
+    const seen = stream(reader, q.Documents(q.Collection('stream_abac')));
+    const unseen = stream(other, q.Documents(q.Collection('stream_abac')));
+    await seen.until(1);
+    await unseen.until(1);
+    const doc = await root.query<Doc>(q.Create(q.Collection('stream_abac'), { data: { field: 'foo' } }));
+    const [, add] = await seen.until(2);
+    assert.ok(same(add.data.document.ref, doc.ref));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.deepEqual(unseen.seen.map((e) => e.type), ['start']);
   });
 
   it('close() ends the subscription: later writes deliver nothing', async () => {
