@@ -232,6 +232,18 @@ describe('v4 streams', () => {
     assert.ok(unauth.data instanceof errors.Unauthorized, String(unauth.data));
   });
 
+  it('takes POST only and requires a secret (StreamSpec "only allows for POST method", "requires authentication")', async () => {
+    const body = JSON.stringify({ '@ref': { id: '1', collection: { '@ref': { id: 'stream_docs', collection: { '@ref': { id: 'collections' } } } } } });
+    for (const method of ['GET', 'PUT', 'DELETE']) {
+      const r = await fetch(`${server.url}/stream`, { method, headers: { authorization: 'Bearer secret' }, body: method === 'GET' ? undefined : body });
+      assert.equal(r.status, 405, method);
+      assert.deepEqual(await r.json(), { errors: [{ code: 'method not allowed', description: 'Allowed methods are POST.' }] });
+    }
+    const anon = await fetch(`${server.url}/stream`, { method: 'POST', body });
+    assert.equal(anon.status, 401);
+    assert.deepEqual(await anon.json(), { errors: [{ code: 'unauthorized', description: 'Unauthorized' }] });
+  });
+
   it('ends with permission denied when its key is deleted (StreamSpec "closes stream when authorization is lost")', async () => {
     const doc = await root.query<Doc>(q.Create(q.Collection('stream_docs'), { data: {} }));
     const key = await root.query<{ ref: values.Ref; secret: string }>(q.CreateKey({ role: 'server' }));
