@@ -42,7 +42,11 @@ export function encodeV4StreamToken(t: V4StreamToken): string {
   return Buffer.from(JSON.stringify({ k: MAGIC, expr: t.expr, fields: t.fields })).toString('base64url');
 }
 
+/** Every v4 token's text starts so (15 bytes, a whole number of base64 groups): v10 tokens are not decoded twice. */
+const PREFIX = Buffer.from(`{"k":"${MAGIC}",`).toString('base64url');
+
 export function decodeV4StreamToken(text: string): V4StreamToken | undefined {
+  if (!text.startsWith(PREFIX)) return undefined;
   let j: unknown;
   try {
     j = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
