@@ -19,6 +19,7 @@ import type { KvEngine, WatchedEngine } from './storage/kv';
 import { StreamHub } from './streams/stream-hub';
 import { createJobRunner } from './streams/job-runner';
 import { createFeedEndpoint, createStreamEndpoint } from './streams/endpoints';
+import { createV4StreamEndpoint } from './v4/streams/endpoint';
 import { createServerMetrics } from './server/metrics/registry';
 import { createMetricsEndpoint } from './server/metrics/endpoint';
 import { storageSize } from './server/metrics/storage-size';
@@ -54,11 +55,11 @@ function queryRuntime(config: ServerConfig, engine: KvEngine, rootKeys: RootKeyC
   return { handlers: createPooledHandlers(pool), pool, close: () => pool.close() };
 }
 
-/** /stream/1 and /feed/1: their jobs run where queries run (the `events` route of the runtime). */
+/** /stream/1, /feed/1 and v4 /stream: their jobs run where queries run (the `events` route of the runtime). */
 function eventRoutes(config: ServerConfig, engine: WatchedEngine, handlers: QueryHandlers) {
   const runJob = createJobRunner(handlers.events);
   const hub = new StreamHub({ engine, runJob, statusIntervalMs: config.streamStatusIntervalMs });
-  return { hub, stream: createStreamEndpoint(hub), feed: createFeedEndpoint({ engine, runJob }) };
+  return { hub, stream: createStreamEndpoint(hub), feed: createFeedEndpoint({ engine, runJob }), v4Stream: createV4StreamEndpoint(hub) };
 }
 
 async function start(config: ServerConfig): Promise<void> {
@@ -67,13 +68,13 @@ async function start(config: ServerConfig): Promise<void> {
   const rootKeys = new RootKeyChecker({ secrets: config.rootSecrets, hashes: config.rootSecretHashes });
   const runtime = queryRuntime(config, engine, rootKeys);
   const { query, schema, v4 } = runtime.handlers;
-  const { stream, feed, hub } = eventRoutes(config, engine, runtime.handlers);
+  const { stream, feed, v4Stream, hub } = eventRoutes(config, engine, runtime.handlers);
   const storageBytes = storageSize(config.storageUrl !== undefined ? { url: config.storageUrl } : { dataDir: config.dataDir });
   // The server's connection count exists once it listens, after the app (and its metrics).
   let connections = (): number => 0;
   const metrics = createServerMetrics({ pool: runtime.pool, connections: () => connections(), storageBytes: storageBytes.read });
   const metricsRoute = createMetricsEndpoint({ metrics, isRoot: (s) => rootKeys.isRoot(s), isPublic: config.publicMetrics });
-  const app = createApp({ routes: { query, schema, v4, stream, feed, metrics: metricsRoute, dashboard: createStaticFiles(defaultDashboardDir()) }, onResponse: metrics.observe });
+  const app = createApp({ routes: { query, schema, v4, stream, feed, v4Stream, metrics: metricsRoute, dashboard: createStaticFiles(defaultDashboardDir()) }, onResponse: metrics.observe });
   const server = await listen(app, { port: config.port, host: config.host, limits: config.limits });
   connections = server.connections;
   const stopSweeper = startHistorySweeper(engine);

@@ -12,6 +12,7 @@ import { createQueryService } from './run-query';
 import { createEventsHandler } from '../streams/events-service';
 import type { RouteKind } from './pool/protocol';
 import { withV4Report } from './v4-report';
+import { createV4StreamJobs } from '../v4/streams/service';
 
 export type QueryHandlers = Readonly<Record<RouteKind, Handler>>;
 
@@ -25,6 +26,6 @@ export function createQueryHandlers(opts: HandlerOptions): QueryHandlers {
     query: createQueryEndpoint(createQueryService(opts)),
     schema: createSchemaEndpoint(opts),
     v4: withV4Report(createV4Endpoint(createV4Service(opts))),
-    events: createEventsHandler(opts),
+    events: createEventsHandler({ ...opts, other: createV4StreamJobs(opts) }),
   };
 }

@@ -15,6 +15,8 @@ export interface PluggableRoutes {
   readonly stream?: Handler;
   /** POST /feed/1 */
   readonly feed?: Handler;
+  /** POST /stream (v4 streams) */
+  readonly v4Stream?: Handler;
   /** /schema/1/* */
   readonly schema?: Handler;
   /** GET /environment/1 */
@@ -78,6 +80,7 @@ export function createApp(opts: AppOptions): Handler {
     if (p === '/ping') return ping(req);
     if (p === '/stream/1') return routes.stream ? routes.stream(req) : notFound('Event streaming (/stream/1)');
     if (p === '/feed/1') return routes.feed ? routes.feed(req) : notFound('Event feeds (/feed/1)');
+    if (p === '/stream' && routes.v4Stream) return routes.v4Stream(req);
     if (p.startsWith('/schema/1')) return routes.schema ? routes.schema(req) : notFound('The schema API (/schema/1)');
     if (p === '/metrics' && routes.metrics) return routes.metrics(req);
     if (p === '/dashboard' || p.startsWith('/dashboard/')) return routes.dashboard ? routes.dashboard(req) : notFound('The web dashboard (/dashboard/)');

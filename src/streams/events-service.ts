@@ -53,8 +53,11 @@ export interface EventsJob {
 
 /** What a job answers. */
 export type EventsResult =
-  /** Refused before any event: HTTP status and Fauna error (spec §6.2). */
-  | { readonly kind: 'refused'; readonly status: number; readonly code: string; readonly message: string }
+  /**
+   * Refused before any event: HTTP status and Fauna error (spec §6.2); `body`: the response's
+   * whole JSON body when the protocol's errors have another shape (v4 streams).
+   */
+  | { readonly kind: 'refused'; readonly status: number; readonly code: string; readonly message: string; readonly body?: string }
   /** The stream must end with this error event (permission_loss). */
   | { readonly kind: 'end'; readonly event: string }
   | {
@@ -82,6 +85,8 @@ const refused = (message: string): EventsResult => ({ kind: 'refused', status: 4
 export interface EventsServiceOptions {
   readonly engine: KvEngine;
   readonly isRoot: (credentials: Credentials) => Promise<boolean>;
+  /** Runs the jobs of another protocol's streams (v4 `/stream`): undefined when the token is not its. */
+  readonly other?: (job: EventsJob, credentials: Credentials | null) => Promise<EventsResult | undefined>;
 }
 
 function eventLine(type: string, fields: string, stats: EventStats): string {
@@ -101,7 +106,7 @@ function codedErrorEvent(code: string, message: string): string {
  * roles it may use. A change to any of them ends a stream with permission_loss (spec §6.6).
  * Root secrets are no documents and never lose permission.
  */
-async function authStamp(a: Attempt, credentials: Credentials, isRoot: boolean): Promise<string> {
+export async function authStamp(a: Attempt, credentials: Credentials, isRoot: boolean): Promise<string> {
   if (isRoot) return 'root';
   const raw = await a.kv.get(secretLookupKey(secretDigest(credentials.secret)));
   const owner = raw ? fromBytes<SecretOwner>(raw) : undefined;
@@ -123,6 +128,8 @@ function windowError(start: EventCursor): string {
 
 export function createEventsService(opts: EventsServiceOptions): (job: EventsJob, credentials: Credentials | null) => Promise<EventsResult> {
   return async function run(job, credentials) {
+    const other = await opts.other?.(job, credentials);
+    if (other) return other;
     const token = decodeEventSource(job.token);
     if (!token) return refused('Invalid request body: invalid event source provided');
     const feed = job.kind === 'feed';

@@ -69,7 +69,7 @@ export function emptyStats(): EventStats {
 export const statsJson = (s: EventStats): string => JSON.stringify(s);
 
 /** A candidate: document `id` was written by the transaction at `ts`. */
-interface Change {
+export interface Change {
   readonly ts: bigint;
   readonly id: bigint;
   /** The document's versions just before and at `ts`, once read ahead (readEvents). */
@@ -83,8 +83,8 @@ function keyAfter(key: Uint8Array): Uint8Array {
   return out;
 }
 
-/** The writes after `after` up to `until`, in cursor order, in batches as read. */
-async function* changes(model: ModelTxnImpl, src: ResolvedSource, after: EventCursor, until: bigint): AsyncIterable<Change[]> {
+/** The writes after `after` up to `until`, in cursor order, in batches as read (v4 streams read them too). */
+export async function* changes(model: ModelTxnImpl, src: Pick<ResolvedSource, 'def' | 'docId'>, after: EventCursor, until: bigint): AsyncIterable<Change[]> {
   const db = model.db;
   const collId = src.def.id;
   if (src.docId !== undefined) {

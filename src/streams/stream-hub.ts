@@ -11,10 +11,10 @@ import { decodeKey } from '../storage/tuple';
 import { CHANGE_LOG_PREFIX } from '../model/keys';
 import type { ServerRequest, ServerResponse } from '../server/http-types';
 import { JSON_CONTENT_TYPE } from '../server/http-types';
-import { protocolError } from '../server/responses';
+import { jsonResponse, protocolError } from '../server/responses';
 import { errorEvent, emptyStats } from './events';
 import { statusEvent, type EventsJob } from './events-service';
-import { decodeCursor } from './cursor';
+import { decodeCursor, type EventCursor } from './cursor';
 import type { JobAnswer, RunJob } from './job-runner';
 
 export interface StreamHubOptions {
@@ -40,13 +40,26 @@ function codedError(code: string, message: string): string {
   return errorEvent(JSON.stringify({ code, message }), emptyStats());
 }
 
-/** The error event for a job the worker could not answer. */
-function failureEvent(a: Extract<JobAnswer, { kind: 'failed' }>): string {
+/**
+ * How a stream's protocol writes what the hub itself says: error events and the status event
+ * of an idle stream (v10 /stream/1 by default; v4 /stream has its own, src/v4/streams).
+ */
+export interface StreamDialect {
+  /** An error event; `code` in v10 spelling (`time_out`). */
+  error(code: string, message: string): string;
+  /** Where an idle stream is; absent when the protocol has no such event. */
+  status?(at: EventCursor): string;
+}
+
+const V10_DIALECT: StreamDialect = { error: codedError, status: (at) => statusEvent(at) };
+
+/** The error (code, message) for a job the worker could not answer. */
+function failureError(a: Extract<JobAnswer, { kind: 'failed' }>): [string, string] {
   switch (a.failure) {
-    case 'timeout': return codedError('time_out', 'Processing the stream timed out.');
-    case 'overloaded': return codedError('limit_exceeded', 'Too many requests are waiting to run; try again later.');
-    case 'crashed': return codedError('internal_error', 'The stream was stopped: it exceeded the memory available to one query. Please create a ticket at https://support.fauna.com');
-    case 'internal': return codedError('internal_error', `${a.message ?? 'Unexpected error'}. Please create a ticket at https://support.fauna.com`);
+    case 'timeout': return ['time_out', 'Processing the stream timed out.'];
+    case 'overloaded': return ['limit_exceeded', 'Too many requests are waiting to run; try again later.'];
+    case 'crashed': return ['internal_error', 'The stream was stopped: it exceeded the memory available to one query. Please create a ticket at https://support.fauna.com'];
+    case 'internal': return ['internal_error', `${a.message ?? 'Unexpected error'}. Please create a ticket at https://support.fauna.com`];
   }
 }
 
@@ -77,6 +90,7 @@ class Stream {
     readonly authorization: string | undefined,
     readonly client: string,
     private readonly maxBytes: number,
+    readonly dialect: StreamDialect,
   ) {}
 
   /** Queue one batch; past the buffer bound the stream ends with stream_overflow. */
@@ -87,7 +101,7 @@ class Stream {
     if (this.queuedBytes > this.maxBytes) {
       this.queue.length = 0;
       this.queuedBytes = 0;
-      this.queue.push(line([codedError('stream_overflow', 'Too many events to process.')]));
+      this.queue.push(line([this.dialect.error('stream_overflow', 'Too many events to process.')]));
       this.end();
       // A client that does not read will not read the error either: drop it after a grace.
       setTimeout(() => this.cancel.abort(), OVERFLOW_GRACE_MS).unref();
@@ -152,8 +166,8 @@ export class StreamHub {
   }
 
   /** Open a stream for a validated request (token and start already checked by the endpoint). */
-  async open(req: ServerRequest, token: string, start: { cursor?: string; startTs?: bigint }): Promise<ServerResponse> {
-    const s = new Stream(this.nextId++, token, req.headers.authorization, req.remoteAddress ?? 'local', this.maxBytes);
+  async open(req: ServerRequest, token: string, start: { cursor?: string; startTs?: bigint; dialect?: StreamDialect }): Promise<ServerResponse> {
+    const s = new Stream(this.nextId++, token, req.headers.authorization, req.remoteAddress ?? 'local', this.maxBytes, start.dialect ?? V10_DIALECT);
     // Listen before the stable point is read: a commit after it wakes the stream again.
     this.connecting.add(s);
     let answer: JobAnswer;
@@ -167,7 +181,9 @@ export class StreamHub {
     } finally {
       this.connecting.delete(s);
     }
-    if (answer.kind === 'refused') return protocolError(answer.status, answer.code, answer.message);
+    if (answer.kind === 'refused') {
+      return answer.body !== undefined ? jsonResponse(answer.status, answer.body) : protocolError(answer.status, answer.code, answer.message);
+    }
     if (answer.kind === 'failed') {
       return answer.failure === 'overloaded'
         ? protocolError(429, 'limit_exceeded', 'Too many requests are waiting to run; try again later.')
@@ -278,8 +294,8 @@ export class StreamHub {
     s.running = false;
     if (s.ended) return;
     switch (answer.kind) {
-      case 'refused': s.push([codedError(answer.code, answer.message)]); this.drop(s); return;
-      case 'failed': s.push([failureEvent(answer)]); this.drop(s); return;
+      case 'refused': s.push([s.dialect.error(answer.code, answer.message)]); this.drop(s); return;
+      case 'failed': s.push([s.dialect.error(...failureError(answer))]); this.drop(s); return;
       case 'end': s.push([answer.event]); this.drop(s); return;
       case 'events': break;
     }
@@ -290,7 +306,7 @@ export class StreamHub {
     else if (idle && moved) {
       // Nothing happened: tell the client how far it is, so a reconnect starts there (spec §6.4).
       const at = decodeCursor(answer.next);
-      if (at) s.push([statusEvent(at)]);
+      if (at && s.dialect.status) s.push([s.dialect.status(at)]);
     }
     if (answer.ended) { this.drop(s); return; }
     this.armIdle(s);

@@ -76,7 +76,7 @@ function statsOut(s: QueryStats, startedAt: number, kv: KvTxn): V4Stats {
 }
 
 /** The key or token a (non-root) secret belongs to, for CurrentToken and KeyFromSecret. */
-async function ownerOf(kv: KvTxn, creds: Credentials): Promise<SecretOwner | undefined> {
+export async function ownerOf(kv: KvTxn, creds: Credentials): Promise<SecretOwner | undefined> {
   const raw = await kv.get(secretLookupKey(secretDigest(creds.secret)));
   return raw ? fromBytes<SecretOwner>(raw) : undefined;
 }

@@ -149,6 +149,16 @@ export class MatchSet implements V4Set {
     throw permissionDenied();
   }
 
+  /** For streams (src/v4/streams): the source collection, the index ref and the terms… */
+  get source(): string { return this.index.source; }
+  get ref(): RefV4 { return this.indexRef; }
+  get termValues(): readonly V4Value[] { return this.terms; }
+
+  /** …and the index values of a document version in this set (undefined: its terms differ). */
+  valuesOf(version: ObjectV4): readonly V4Value[] | undefined {
+    return termsMatch(this.index, version, this.terms) ? this.index.values.map((f) => fieldOf(version, f.path)) : undefined;
+  }
+
   async entries(): Promise<readonly SetEntry[]> {
     const out: SetEntry[] = [];
     const model = await this.readingModel();

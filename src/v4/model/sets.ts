@@ -16,8 +16,9 @@ export class DocumentsSet implements V4Set {
 
   constructor(
     private readonly model: ModelTxnImpl,
-    private readonly coll: string,
-    private readonly collRef: RefV4,
+    /** The v10 collection name and the v4 collection ref (streams read them). */
+    readonly coll: string,
+    readonly collRef: RefV4,
     /** The set's own wire form: the collection ref, or `{documents: ref}`. */
     private readonly asDocuments: boolean,
   ) {}
