@@ -275,6 +275,22 @@ describe('v4 streams', () => {
     assert.deepEqual(unseen.seen.map((e) => e.type), ['start']);
   });
 
+  it('a role whose read is a predicate sees the events its predicate admits (core EventFilter; AT/FQL2StreamSpec "filter live stream based on ABAC")', async () => {
+    await root.query(q.CreateCollection({ name: 'stream_pred' }));
+    const v10 = server.client();
+    await v10.query(fql`Role.create({ name: "PredReader", privileges: { resource: "stream_pred", actions: { read: "doc => doc.foo <= 42" } } })`);
+    const reader = clients.as((await root.query<{ secret: string }>(q.CreateKey({ role: q.Role('PredReader') }))).secret);
+    const r = stream(reader, q.Documents(q.Collection('stream_pred')));
+    await r.until(1);
+    const seen = await root.query<Doc>(q.Create(q.Collection('stream_pred'), { data: { foo: 42 } }));
+    await root.query(q.Create(q.Collection('stream_pred'), { data: { foo: 55 } }));
+    const last = await root.query<Doc>(q.Create(q.Collection('stream_pred'), { data: { foo: 32 } }));
+    const events = await r.until(3);
+    assert.deepEqual(events.map((e) => e.type), ['start', 'set', 'set']);
+    assert.ok(same(events[1].data.document.ref, seen.ref));
+    assert.ok(same(events[2].data.document.ref, last.ref));
+  });
+
   it('close() ends the subscription: later writes deliver nothing', async () => {
     const doc = await root.query<Doc>(q.Create(q.Collection('stream_docs'), { data: {} }));
     const r = stream(root, doc.ref);

@@ -98,11 +98,18 @@ class Renderer {
  */
 async function readable(ctx: EvalContext, version: DocData, ts: bigint): Promise<boolean> {
   const state = authState(ctx.model as ModelTxnImpl);
-  // The predicate sees the event's version (`readTs`), as core renders the event at its time.
-  // (Known gap: a predicate's own read of that past version is refused today, the predicate
-  // principal having no `history_read` in model/identity/permissions.ts, so predicate grants
-  // see no events yet; plain `read: true` grants and built-in keys do.)
-  return !state || isAllowed(state, version.coll, 'read', () => [{ t: 'doc', coll: version.coll, id: version.id, readTs: ts }], version);
+  if (!state) return true;
+  // The predicate sees the event's version (`readTs`), as core renders the event at its time;
+  // reads at the event's time are its present, needing `read` (EvalContext.eventTs).
+  const previous = { snapshot: ctx.snapshotTs, event: ctx.eventTs };
+  ctx.snapshotTs = ts;
+  ctx.eventTs = ts;
+  try {
+    return await isAllowed(state, version.coll, 'read', () => [{ t: 'doc', coll: version.coll, id: version.id, readTs: ts }], version);
+  } finally {
+    ctx.snapshotTs = previous.snapshot;
+    ctx.eventTs = previous.event;
+  }
 }
 
 const sameValues = (a: readonly V4Value[], b: readonly V4Value[]): boolean => a.length === b.length && a.every((v, i) => equals4(v, b[i]));
