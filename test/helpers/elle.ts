@@ -141,7 +141,10 @@ export function check(input: CheckInput): CheckResult {
   const group = new Map<string, number>();
   const explain: ReadExplainer = { writers, commitTsOf, seenLater, flag };
   for (const c of committed) {
+    // An unknown outcome that committed is replayed for its writes; its reads were never seen.
+    const observed = c.op.outcome === 'ok';
     for (const m of c.op.mops) {
+      if (!observed && (m.f === 'r' || m.f === 'range')) continue;
       switch (m.f) {
         case 'append': state.set(m.k, [...((state.get(m.k) as number[] | undefined) ?? []), m.v]); break;
         case 'w':
@@ -195,7 +198,10 @@ function indexWriters(history: readonly Op[]): Map<string, Op> {
 function laterObservations(committed: readonly Committed[]): Map<string, bigint> {
   const out = new Map<string, bigint>();
   for (const c of committed) {
+    // An unknown outcome that committed is replayed for its writes; its reads were never seen.
+    const observed = c.op.outcome === 'ok';
     for (const m of c.op.mops) {
+      if (!observed && (m.f === 'r' || m.f === 'range')) continue;
       if (m.f !== 'r' || !Array.isArray(m.value)) continue;
       for (const x of m.value) {
         const key = wkey(m.k, x);
