@@ -133,9 +133,11 @@ describe('elle-style history checker', () => {
     assert.deepEqual(kinds(h2), ['duplicate-ts', 'realtime']);
   });
 
-  it('extracts a minimal history: the ops involved and the writers of the keys they touch', () => {
-    const h = [op([w('x', 0)], 10, 0, 1), op([w('y', 0)], 11, 2, 3), op([w('x', 1)], 20, 4, 5), op([r('x', 0)], 30, 6, 7)];
+  it('extracts a minimal history: the ops involved and the writes of their keys between their timestamps', () => {
+    const h = [op([w('x', 0)], 10, 0, 1), op([w('y', 0)], 11, 2, 3), op([w('x', 1)], 20, 4, 5), op([w('x', 2)], 25, 6, 7),
+      op([r('x', 1)], 30, 8, 9), op([w('x', 3)], 40, 10, 11)];
     const [a] = check({ history: h, commits: commitsOf(h) }).anomalies;
-    assert.deepEqual(minimalHistory(h, a).map((o) => o.id), [h[0].id, h[2].id, h[3].id]);
+    assert.equal(a.kind, 'stale-read');
+    assert.deepEqual(minimalHistory(h, a, commitsOf(h)).map((o) => o.id), [h[3].id, h[4].id]);
   });
 });

@@ -296,7 +296,8 @@ function checkRange(x: ReadExplainer, reader: Committed, g: number, observed: Re
     if (inObs && inExp) {
       checkRead(x, reader, k, observed[k], expected[k]);
     } else {
-      x.flag('phantom', [reader.op.id],
+      const w = x.writers.get(wkey(k, inObs ? observed[k] : expected[k]));
+      x.flag('phantom', [reader.op.id, ...(w && w !== reader.op ? [w.id] : [])],
         `op ${reader.op.id} (ts ${reader.ts}) read group ${g} ${inObs ? 'with' : 'without'} ${k} (= ${JSON.stringify(inObs ? observed[k] : expected[k])}); ts order has it ${inExp ? 'in' : 'outside'} the group`);
     }
   }
@@ -357,10 +358,24 @@ export function summarize(anomalies: readonly Anomaly[]): string {
   return [...byKind].map(([k, as]) => `${k} x${as.length}: ${as[0].detail}`).join('\n');
 }
 
-/** The ops an anomaly involves plus every committed op that wrote the keys they touch: a minimal history to report. */
-export function minimalHistory(history: readonly Op[], a: Anomaly): Op[] {
+/**
+ * A minimal history for an anomaly: the ops it involves, plus the ops that wrote the keys they
+ * touch at a ts between the involved ops' lowest and highest (`commits`, and ok ops' ts).
+ */
+export function minimalHistory(history: readonly Op[], a: Anomaly, commits: ReadonlyMap<number, bigint> = new Map()): Op[] {
   const involved = new Set(a.ops);
+  const tsOf = (op: Op) => commits.get(op.id) ?? op.ts;
   const keys = new Set<string>();
-  for (const op of history) if (involved.has(op.id)) for (const m of op.mops) if (m.f !== 'range') keys.add(m.k);
-  return history.filter((op) => involved.has(op.id) || op.mops.some((m) => (m.f === 'append' || m.f === 'w') && keys.has(m.k)));
+  const tss: bigint[] = [];
+  for (const op of history) {
+    if (!involved.has(op.id)) continue;
+    for (const m of op.mops) if (m.f !== 'range') keys.add(m.k);
+    const ts = tsOf(op);
+    if (ts !== undefined) tss.push(ts);
+  }
+  const lo = tss.reduce((x, y) => (y < x ? y : x), tss[0] ?? 0n);
+  const hi = tss.reduce((x, y) => (y > x ? y : x), tss[0] ?? 0n);
+  const between = (op: Op) => { const ts = tsOf(op); return ts !== undefined && ts >= lo && ts <= hi; };
+  return history.filter((op) => involved.has(op.id)
+    || (between(op) && op.mops.some((m) => (m.f === 'append' || m.f === 'w') && keys.has(m.k))));
 }
