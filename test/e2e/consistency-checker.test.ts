@@ -17,6 +17,8 @@
 // one is killed and restarted, the server's backends are terminated with pg_terminate_backend,
 // and with FQL_TEST_PG_CTL_FAULTS=1 (it restarts the whole test cluster, so it is opt-in: other
 // suites running at the same time would fail) `pg_ctl restart -m immediate`.
+// Diagnosis: FQL_TEST_DEBUG=1 logs faults and unknown outcomes; FQL_TEST_ELLE_NO_FAULTS=1 runs the
+// PostgreSQL workload without faults.
 // The negative control runs SQLite with the test-only FQL_TEST_UNSAFE_NO_VALIDATION=1 (commit
 // validation off, see src/storage/sqlite/engine.ts) and asserts the checker flags it.
 // Semantics checked: Fauna's transactions are strictly serializable and txn_ts is the commit
