@@ -139,6 +139,11 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
   // An idle pooled connection that breaks is dropped by the pool; without a listener the
   // 'error' event would crash the process.
   pool.on('error', () => {});
+  // So would one that breaks while checked out but between statements (a transaction begun
+  // ahead for a worker, or waiting on the evaluator): pg_terminate_backend or a database restart
+  // then killed the server. With a listener, the error surfaces as the next statement's failure
+  // and the transaction discards the connection (PgTxn.end).
+  pool.on('connect', (client) => client.on('error', () => {}));
   try {
     await migrate(pool);
   } catch (err) {

@@ -37,7 +37,18 @@ export interface SqliteOptions {
   readonly commitLogCapacity?: number;
   /** Observes each group written (one SQLite transaction, one fsync): its transaction count. */
   readonly onGroupWritten?: (transactions: number) => void;
+  /** TEST ONLY, see UNSAFE_NO_VALIDATION_ENV. Every commit passes validation: not serializable. */
+  readonly unsafeNoValidation?: boolean;
 }
+
+/**
+ * TEST ONLY. `FQL_TEST_UNSAFE_NO_VALIDATION=1` in the server's environment turns commit
+ * validation off (every transaction commits, whatever it conflicts with), so the engine is no
+ * longer serializable. It exists solely as the negative control of the history checker
+ * (test/e2e/consistency-checker.test.ts), which must flag the anomalies that follow. Read once,
+ * when the engine opens; the server warns on stderr when it is on. Never set it anywhere else.
+ */
+export const UNSAFE_NO_VALIDATION_ENV = 'FQL_TEST_UNSAFE_NO_VALIDATION';
 
 class SqliteEngine implements WatchedEngine, TxnHost {
   readonly kind = 'sqlite' as const;
@@ -54,6 +65,7 @@ class SqliteEngine implements WatchedEngine, TxnHost {
   private queue: QueuedCommit[] = [];
   private flushScheduled = false;
   private readonly onGroupWritten: ((transactions: number) => void) | undefined;
+  private readonly unsafeNoValidation: boolean;
   private closed = false;
   private readonly watchers = new CommitWatchers();
 
@@ -64,6 +76,7 @@ class SqliteEngine implements WatchedEngine, TxnHost {
     const st = (this.statements = prepareStatements(db));
     this.log = new CommitLog(opts.commitLogCapacity ?? 100_000);
     this.onGroupWritten = opts.onGroupWritten;
+    this.unsafeNoValidation = opts.unsafeNoValidation === true;
     this.clock = new TimestampClock(st.getMeta.get(HIGH_WATER_META) ?? 0n, (mark) => {
       st.putMeta.run(HIGH_WATER_META, mark);
     });
@@ -154,7 +167,9 @@ class SqliteEngine implements WatchedEngine, TxnHost {
    * its record: undefined, or the conflict. Must run without yielding up to the write.
    */
   private validateAndLog(txn: SqliteTxn, writes: readonly string[]): string | undefined {
-    const conflict = this.log.validate({ startCsn: txn.startCsn, ts: txn.ts, reads: txn.reads, writes });
+    const conflict = this.unsafeNoValidation
+      ? undefined
+      : this.log.validate({ startCsn: txn.startCsn, ts: txn.ts, reads: txn.reads, writes });
     if (conflict !== undefined) return conflict;
     const keepReads = !txn.reads.isEmpty && this.olderWriterRunning(txn);
     if (writes.length > 0 || keepReads) this.log.append(txn.ts, writes, keepReads ? txn.reads : undefined);
@@ -180,6 +195,7 @@ class SqliteEngine implements WatchedEngine, TxnHost {
   }
 
   staleReads(txn: SqliteTxn): string | undefined {
+    if (this.unsafeNoValidation) return undefined;
     return this.log.validate({ startCsn: txn.startCsn, ts: txn.ts, reads: txn.reads, writes: [] });
   }
 
@@ -220,8 +236,12 @@ function first<K>(map: Map<K, unknown>): K | undefined {
 /** Opens (creating if needed) `<dataDir>/data.sqlite`. Fails if another process has it open. */
 export async function openSqlite(dataDir: string, opts: SqliteOptions = {}): Promise<WatchedEngine> {
   const db = openMigrated(dataDir);
+  const unsafeNoValidation = opts.unsafeNoValidation ?? process.env[UNSAFE_NO_VALIDATION_ENV] === '1';
+  if (unsafeNoValidation) {
+    process.stderr.write(`WARNING: ${UNSAFE_NO_VALIDATION_ENV}=1: commit validation is OFF (test-only negative control; not serializable)\n`);
+  }
   try {
-    return new SqliteEngine(db, opts);
+    return new SqliteEngine(db, { ...opts, unsafeNoValidation });
   } catch (err) {
     db.close();
     throw err;
