@@ -368,14 +368,11 @@ if (!onPostgres) {
   });
 } else {
   describe('consistency checker on PostgreSQL (two processes on one database)', () => {
-    // KNOWN ANOMALY (issue 12's note, found by this checker, reproducible without faults): a
-    // read-only transaction takes its ts without waiting for writers that already hold a lower
-    // ts, so its snapshot can miss a writer's effects while its txn_ts is higher (stale reads and
-    // phantoms against ts order; at(its ts) later shows the write). Marked todo so the suite stays
-    // green while it is open; the failure details still print. Remove `todo` when fixed.
-    it('finds no anomaly across kill -9, pg_terminate_backend and (opt-in) pg_ctl restart -m immediate', {
-      todo: 'PostgreSQL: a reader\'s txn_ts can exceed that of a writer still in flight (stale-read/phantom in ts order)',
-    }, async () => {
+    // This checker found (issue 12's note) that a read-only transaction could take its ts while a
+    // writer with a lower ts was in flight and miss that writer's effects (stale reads and
+    // phantoms against ts order); readers now take ts and snapshot under the writer lock held
+    // shared (src/storage/postgres/sql.ts beginReadSql).
+    it('finds no anomaly across kill -9, pg_terminate_backend and (opt-in) pg_ctl restart -m immediate', async () => {
       servers.push(await startServer());
       servers.push(await startServer({ storage: servers[0].storage }));
       const faults = [

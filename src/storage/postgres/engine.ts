@@ -11,15 +11,17 @@
 // process queue on an in-process mutex first, so they do not hold pooled connections while
 // waiting.
 //
-// Readers take a ts from the same clock without the writer lock (they never wait for writers)
-// and open a REPEATABLE READ READ ONLY transaction in the same round trip. Because writers are
-// serialized, the committed writers form one serial history and any snapshot is a prefix of it,
-// so snapshot isolation is already serializable for a read-only transaction, without SSI's
-// bookkeeping and without serialization failures. A reader's ts exceeds that of every write
-// acknowledged before it began, and its snapshot (taken at its first read) contains all those
-// writes; a writer still running when it begins may have a lower ts yet be invisible to it, or
-// (if it commits before the first read) a higher ts and be visible. Both are concurrent with the
-// reader.
+// Readers take a ts from the same clock and open a REPEATABLE READ READ ONLY transaction whose
+// snapshot is fixed at once, all in one round trip and while holding the writer lock *shared*
+// (sql.ts beginReadSql): so no writer is in flight at that moment, every writer with a lower ts
+// has committed and is in the snapshot, and none with a higher ts is. The snapshot then equals
+// the state at the reader's ts, and ts order is a serial order for readers too (a reader that
+// took its ts while a writer with a lower one was still running could miss that writer's
+// writes — found by the consistency checker, test/e2e/consistency-checker.test.ts). Because
+// writers are serialized, the committed writers form one serial history and any snapshot is a
+// prefix of it, so snapshot isolation is serializable for a read-only transaction, without SSI's
+// bookkeeping and without serialization failures. The price: a reader waits for the writer in
+// flight and for writers already queued for the lock (PostgreSQL grants in order).
 import { Client, Pool, type PoolClient, type QueryResult } from 'pg';
 import type { Bytes, CommitNotice, WatchedEngine } from '../kv';
 import { CommitWatchers } from '../commit-watchers';
@@ -27,7 +29,7 @@ import { translatePgError } from './errors';
 import { Mutex } from './mutex';
 import { migrate } from './schema';
 import {
-  BEGIN_READ, BEGIN_WRITE, COMMIT_CHANNEL, LOCK_WRITER, MAX_NOTIFY_PAYLOAD, RAISE_CLOCK_FLOOR, STABLE_TS, takeTimestampSql,
+  BEGIN_WRITE, beginReadSql, COMMIT_CHANNEL, LOCK_WRITER, MAX_NOTIFY_PAYLOAD, RAISE_CLOCK_FLOOR, STABLE_TS, takeTimestampSql,
 } from './sql';
 import { PgTxn } from './txn';
 
@@ -96,7 +98,7 @@ class PostgresEngine implements WatchedEngine {
     if (opts?.readOnly === true) {
       const client = await this.pool.connect();
       // One round trip: ts, then the transaction.
-      return PgTxn.reader(client, await this.takeTimestamp(client, takeTimestampSql(BEGIN_READ)));
+      return PgTxn.reader(client, await this.takeTimestamp(client, beginReadSql()));
     }
     const unlock = await this.writers.acquire();
     try {

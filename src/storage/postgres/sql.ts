@@ -59,6 +59,15 @@ export const RAISE_CLOCK_FLOOR = 'UPDATE kv_clock SET ts = GREATEST(ts, $1::bigi
 export const BEGIN_WRITE = 'BEGIN ISOLATION LEVEL SERIALIZABLE';
 export const BEGIN_READ = 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
 
+/**
+ * A reader's begin (engine.ts): under the writer lock held shared — so no writer is in flight —
+ * take the ts, open the transaction and fix its snapshot (`SELECT 1`), then let writers go on.
+ * Every writer with a lower ts has committed and is in the snapshot; none with a higher ts is.
+ */
+export function beginReadSql(): string {
+  return `SELECT pg_advisory_lock_shared(${WRITER_LOCK_KEY}); ${takeTimestampSql(`${BEGIN_READ}; SELECT 1; SELECT pg_advisory_unlock_shared(${WRITER_LOCK_KEY})`)}`;
+}
+
 export const LOCK_WRITER = `SELECT pg_advisory_lock(${WRITER_LOCK_KEY})`;
 export const UNLOCK_WRITER = `SELECT pg_advisory_unlock(${WRITER_LOCK_KEY})`;
 export const COMMIT_AND_UNLOCK_WRITER = `COMMIT; ${UNLOCK_WRITER}`;
