@@ -66,13 +66,38 @@ class PostgresEngine implements WatchedEngine {
   };
 
   watchCommits(prefix: Bytes, listener: (n: CommitNotice) => void): () => void {
-    this.listener ??= this.listen();
+    if (!this.listener) {
+      this.listener = this.listen();
+      this.listener.catch(() => undefined); // reported and retried by listen()
+    }
     return this.watchers.add(prefix, listener);
   }
 
-  private async listen(): Promise<Client> {
+  /**
+   * The LISTEN connection. When it breaks (the backend terminated, the database restarted) it
+   * is opened again with back-off; notifications sent meanwhile are lost, so the watchers are
+   * then told "anything may have changed" (streams re-read from their cursors: nothing is missed).
+   */
+  private async listen(attempt = 0): Promise<Client> {
     const client = new Client({ connectionString: this.url });
-    client.on('error', (e) => process.stderr.write(`commit listener connection failed: ${e.message}\n`));
+    let lost = false;
+    const reconnect = (e?: Error): void => {
+      if (lost || this.closed) return;
+      lost = true;
+      if (e) process.stderr.write(`commit listener connection failed: ${e.message}; reconnecting\n`);
+      client.end().catch(() => undefined);
+      const delay = Math.min(5_000, 100 * 2 ** Math.min(attempt, 6));
+      setTimeout(() => {
+        if (this.closed) return;
+        this.listener = this.listen(attempt + 1).then((c) => {
+          this.watchers.notifyKeys(0n, undefined);
+          return c;
+        });
+        this.listener.catch(() => undefined);
+      }, delay).unref();
+    };
+    client.on('error', reconnect);
+    client.on('end', () => reconnect());
     client.on('notification', (msg) => {
       if (msg.channel !== COMMIT_CHANNEL || msg.payload === undefined) return;
       const bar = msg.payload.indexOf('|');
@@ -82,8 +107,14 @@ class PostgresEngine implements WatchedEngine {
       const keys = rest === '*' ? undefined : rest.split(',').map((h) => new Uint8Array(Buffer.from(h, 'hex')));
       this.watchers.notifyKeys(ts, keys);
     });
-    await client.connect();
-    await client.query(`LISTEN ${COMMIT_CHANNEL}`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${COMMIT_CHANNEL}`);
+      attempt = 0;
+    } catch (e) {
+      reconnect(e as Error);
+      throw e;
+    }
     return client;
   }
 
@@ -130,7 +161,7 @@ class PostgresEngine implements WatchedEngine {
     this.closed = true;
     const listener = this.listener;
     this.listener = undefined;
-    if (listener) await listener.then((c) => c.end(), () => undefined);
+    if (listener) await listener.then((c) => c.end(), () => undefined).catch(() => undefined);
     await this.pool.end();
   }
 }
