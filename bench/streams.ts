@@ -253,6 +253,8 @@ export async function streamsWorkloads(o: StreamsOptions): Promise<StreamsResult
     const write = () => client.query(fql`Written.create({ name: "bench", n: 1 })`);
     const throughput = async (streams: number) => measure(`streams: Coll.create, ${streams} other streams`, o.concurrency, o.seconds, write);
 
+    // Warm up first (JIT, worker pool, caches): a cold first baseline would flatter the rest.
+    await measure('streams: warm-up', o.concurrency, Math.max(1, o.seconds / 2), write);
     const none = await throughput(0);
     await sleep(500);
     const rss0 = rssKb(pid);
