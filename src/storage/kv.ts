@@ -60,6 +60,12 @@ export interface KvTxn {
    * speculatively (see KvEngine.beginNow).
    */
   declareReadOnly?(): void;
+  /**
+   * Optional: several scans at once, results in order (engines whose operations are messages
+   * send them as one; event streams read many documents' versions this way). Callers fall back
+   * to `scan` each.
+   */
+  scanMany?(opts: readonly ScanOptions[]): Promise<KvPair[][]>;
 }
 
 export interface KvEngine {

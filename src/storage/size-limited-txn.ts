@@ -20,6 +20,9 @@ export class SizeLimitedTxn implements KvTxn {
 
   get(key: Bytes): Promise<Bytes | undefined> { return this.inner.get(key); }
   scan(opts: ScanOptions): Promise<KvPair[]> { return this.inner.scan(opts); }
+  scanMany(opts: readonly ScanOptions[]): Promise<KvPair[][]> {
+    return this.inner.scanMany ? this.inner.scanMany(opts) : Promise.all(opts.map((o) => this.inner.scan(o)));
+  }
 
   put(key: Bytes, value: Bytes): void {
     this.write(key, key.length + value.length, () => this.inner.put(key, value));

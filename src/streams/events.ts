@@ -20,7 +20,7 @@ import type { DocData } from '../model/model-api';
 import { docView, fullDocView, valueAt } from '../model/definitions/doc-view';
 import { schemaOf } from '../model/definitions/schema';
 import { entryParts } from '../model/indexes/entries';
-import { readVersionsAround } from '../model/temporal/history';
+import { readVersionsAround, readVersionsAroundMany } from '../model/temporal/history';
 import { compareCursors, encodeCursor, type EventCursor } from './cursor';
 import type { ResolvedSource } from './source';
 import type { FieldPath } from './token';
@@ -294,9 +294,10 @@ export async function readEvents(ctx: EvalContext, src: ResolvedSource, opts: Re
 }
 
 /** Changes whose versions are read ahead together (see readEvents). */
-const PREFETCH = 32;
+const PREFETCH = 64;
 
 async function prefetch(model: ModelTxnImpl, src: ResolvedSource, batch: readonly Change[]): Promise<void> {
   if (batch.length <= 1) return;
-  await Promise.all(batch.map(async (c) => { c.versions = await readVersionsAround(model, src.def, c.id.toString(), c.ts); }));
+  const versions = await readVersionsAroundMany(model, src.def, batch.map((c) => ({ id: c.id.toString(), ts: c.ts })));
+  batch.forEach((c, i) => { c.versions = versions[i]; });
 }

@@ -74,6 +74,15 @@ export class KvHost {
         const rows = await txn.scan({ start: req.start, end: req.end, reverse: req.reverse, limit: req.limit });
         return { pairs: rows.map((r) => ({ key: own(r.key), value: own(r.value) })) };
       }
+      case 'scanMany': {
+        const txn = this.apply(req.txn, req.writes, req.readOnly);
+        const batches: { key: Uint8Array; value: Uint8Array }[][] = [];
+        for (const s of req.scans) {
+          const rows = await txn.scan({ start: s.start, end: s.end, reverse: s.reverse, limit: s.limit });
+          batches.push(rows.map((r) => ({ key: own(r.key), value: own(r.value) })));
+        }
+        return { batches };
+      }
       case 'commit': {
         const txn = this.apply(req.txn, req.writes, req.readOnly);
         this.txns.delete(req.txn);

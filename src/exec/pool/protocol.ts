@@ -65,11 +65,16 @@ export type KvRequest =
     readonly start: Bytes; readonly end: Bytes; readonly reverse?: boolean; readonly limit?: number; readonly writes?: WriteOp[];
     readonly readOnly?: true;
   }
+  | {
+    readonly type: 'kv'; readonly id: number; readonly op: 'scanMany'; readonly txn: number;
+    readonly scans: readonly { readonly start: Bytes; readonly end: Bytes; readonly reverse?: boolean; readonly limit?: number }[];
+    readonly writes?: WriteOp[]; readonly readOnly?: true;
+  }
   | { readonly type: 'kv'; readonly id: number; readonly op: 'commit'; readonly txn: number; readonly writes?: WriteOp[]; readonly readOnly?: true }
   | { readonly type: 'kv'; readonly id: number; readonly op: 'rollback' | 'rollbackStale'; readonly txn: number };
 
 export type KvReply =
-  | { readonly type: 'kv'; readonly id: number; readonly ok: true; readonly txn?: number; readonly ts?: bigint; readonly value?: Bytes; readonly pairs?: { key: Bytes; value: Bytes }[]; readonly stale?: string }
+  | { readonly type: 'kv'; readonly id: number; readonly ok: true; readonly txn?: number; readonly ts?: bigint; readonly value?: Bytes; readonly pairs?: { key: Bytes; value: Bytes }[]; readonly batches?: { key: Bytes; value: Bytes }[][]; readonly stale?: string }
   | { readonly type: 'kv'; readonly id: number; readonly ok: false; readonly error: KvErrorInfo };
 
 /** Storage errors that callers distinguish by class cross the thread boundary by kind. */

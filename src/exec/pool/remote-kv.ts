@@ -121,6 +121,20 @@ class RemoteTxn implements KvTxn {
     return rows;
   }
 
+  async scanMany(opts: readonly ScanOptions[]): Promise<KvPair[][]> {
+    this.ensureOpen();
+    const r = await this.engine.call({
+      op: 'scanMany', txn: this.id, writes: this.takeWrites(), ...this.declaration(),
+      scans: opts.map((o) => ({ start: o.start, end: o.end, reverse: o.reverse, limit: o.limit })),
+    });
+    const batches = r.batches ?? [];
+    for (const rows of batches) {
+      this.stats.rowsRead += rows.length;
+      for (const row of rows) this.stats.bytesRead += row.key.length + row.value.length;
+    }
+    return batches;
+  }
+
   put(key: Bytes, value: Bytes): void {
     this.ensureWritable();
     this.writes.push({ key, value });

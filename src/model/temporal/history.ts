@@ -46,19 +46,40 @@ function visibleAt(def: CollectionDef, id: string, v: StoredVersion, ts: bigint)
  * compare them for every document a transaction wrote); both are remembered by the transaction.
  */
 export async function readVersionsAround(txn: ModelTxnImpl, def: CollectionDef, id: string, ts: bigint): Promise<{ prev?: DocData; curr?: DocData }> {
-  const knownCurr = txn.rememberedVersion(def, id, ts);
-  const knownPrev = txn.rememberedVersion(def, id, ts - 1n);
-  if (knownCurr.known && knownPrev.known) return { prev: knownPrev.v, curr: knownCurr.v };
-  const prefix = versionPrefix(txn.db, def.id, BigInt(id));
-  const rows = await txn.kv.scan({ start: versionKey(txn.db, def.id, BigInt(id), ts), end: prefixEnd(prefix), limit: 2 });
-  const newest = rows[0] ? fromBytes<StoredVersion>(rows[0].value) : undefined;
-  const writtenAtTs = newest !== undefined && BigInt(newest.ts) === ts;
-  const curr = newest === undefined ? undefined : visibleAt(def, id, newest, ts);
-  const before = writtenAtTs ? (rows[1] ? fromBytes<StoredVersion>(rows[1].value) : undefined) : newest;
-  const prev = before === undefined ? undefined : visibleAt(def, id, before, ts - 1n);
-  txn.rememberVersion(def, id, ts, curr);
-  txn.rememberVersion(def, id, ts - 1n, prev);
-  return { prev, curr };
+  return (await readVersionsAroundMany(txn, def, [{ id, ts }]))[0];
+}
+
+/** readVersionsAround for several documents, with one storage operation (KvTxn.scanMany). */
+export async function readVersionsAroundMany(
+  txn: ModelTxnImpl, def: CollectionDef, items: readonly { readonly id: string; readonly ts: bigint }[],
+): Promise<{ prev?: DocData; curr?: DocData }[]> {
+  const out: { prev?: DocData; curr?: DocData }[] = new Array(items.length);
+  const todo: number[] = [];
+  items.forEach(({ id, ts }, i) => {
+    const knownCurr = txn.rememberedVersion(def, id, ts);
+    const knownPrev = txn.rememberedVersion(def, id, ts - 1n);
+    if (knownCurr.known && knownPrev.known) out[i] = { prev: knownPrev.v, curr: knownCurr.v };
+    else todo.push(i);
+  });
+  if (todo.length === 0) return out;
+  const scans = todo.map((i) => {
+    const docId = BigInt(items[i].id);
+    return { start: versionKey(txn.db, def.id, docId, items[i].ts), end: prefixEnd(versionPrefix(txn.db, def.id, docId)), limit: 2 };
+  });
+  const results = txn.kv.scanMany ? await txn.kv.scanMany(scans) : await Promise.all(scans.map((s) => txn.kv.scan(s)));
+  todo.forEach((i, k) => {
+    const { id, ts } = items[i];
+    const rows = results[k];
+    const newest = rows[0] ? fromBytes<StoredVersion>(rows[0].value) : undefined;
+    const writtenAtTs = newest !== undefined && BigInt(newest.ts) === ts;
+    const curr = newest === undefined ? undefined : visibleAt(def, id, newest, ts);
+    const before = writtenAtTs ? (rows[1] ? fromBytes<StoredVersion>(rows[1].value) : undefined) : newest;
+    const prev = before === undefined ? undefined : visibleAt(def, id, before, ts - 1n);
+    txn.rememberVersion(def, id, ts, curr);
+    txn.rememberVersion(def, id, ts - 1n, prev);
+    out[i] = { prev, curr };
+  });
+  return out;
 }
 
 const US_PER_DAY = 86_400n * 1_000_000n;
