@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import http2 from 'node:http2';
 import { createServer, connect, type Socket } from 'node:net';
 import { Client, FetchClient, ServiceError, StreamToken, fql, type Query, type QueryValue, type StreamClient } from 'fauna';
-import type { TestServer } from '../helpers/server';
+import { after, before } from 'node:test';
+import { startServer, type StartOptions, type TestServer } from '../helpers/server';
 
 export type Transport = 'h2' | 'fetch';
 export const TRANSPORTS: readonly Transport[] = ['h2', 'fetch'];
@@ -376,4 +377,22 @@ export class ResumingConsumer {
 /** Values of a driver's query result as plain data (for `deepEqual`). */
 export function plain<T = QueryValue>(v: T): unknown {
   return JSON.parse(JSON.stringify(v));
+}
+
+/**
+ * A suite's server: started before its tests with driver clients over both transports, stopped
+ * after them. `use` receives them once started (the suite keeps them in its own variables).
+ */
+export function useEventsServer(use: (s: { server: TestServer; drivers: Drivers; admin: Client }) => void, opts?: StartOptions): void {
+  let server: TestServer | undefined;
+  let drivers: Drivers | undefined;
+  before(async () => {
+    server = await startServer(opts);
+    drivers = new Drivers(server);
+    use({ server, drivers, admin: drivers.client() });
+  });
+  after(async () => {
+    drivers?.close();
+    await server?.dispose();
+  });
 }

@@ -6,9 +6,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { AbortError, Client, QueryTimeoutError, type FeedPage } from 'fauna';
-import { startServer, type TestServer } from '../helpers/server';
+import type { TestServer } from '../helpers/server';
 import { decodeCursor, encodeCursor } from '../../src/streams/cursor';
-import { Drivers, TRANSPORTS, UNAUTHORIZED, assertStats, badRequest, eventSource, post, q, txn } from './events-helpers';
+import { Drivers, TRANSPORTS, UNAUTHORIZED, assertStats, badRequest, eventSource, post, q, txn, useEventsServer } from './events-helpers';
 
 const T = { timeout: 20_000 };
 
@@ -38,15 +38,7 @@ describe('event feeds (/feed/1)', () => {
     return r.body;
   }
 
-  before(async () => {
-    server = await startServer();
-    drivers = new Drivers(server);
-    admin = drivers.client();
-  });
-  after(async () => {
-    drivers?.close();
-    await server?.dispose();
-  });
+  useEventsServer((s) => ({ server, drivers, admin } = s));
 
   // AT FeedSpec "poll from an empty stream"; spec §7 response shape.
   it('polls an empty source: no events, has_next false, a cursor and stats', T, async () => {

@@ -13,12 +13,11 @@ import assert from 'node:assert/strict';
 import {
   AbortError, AuthenticationError, Client, DateStub, Document, TimeStub, InvalidRequestError, Page, QueryRuntimeError, StreamToken, fql,
 } from 'fauna';
-import { startServer, type TestServer } from '../helpers/server';
+import type { TestServer } from '../helpers/server';
 import { decodeEventSource, encodeEventSource } from '../../src/streams/token';
 import {
   Drivers, ResumingConsumer, TRANSPORTS, UNAUTHORIZED, assertServiceError, assertStats, badRequest, collect,
-  eventSource, plain, post, q, rawStream, tcpProxy, txn,
-} from './events-helpers';
+  eventSource, plain, post, q, rawStream, tcpProxy, txn, useEventsServer } from './events-helpers';
 
 const T = { timeout: 20_000 };
 const types = (events: any[]) => events.map((e) => e.type);
@@ -42,15 +41,7 @@ describe('event streams (/stream/1)', () => {
     return (await admin.query<{ secret: string }>(fql`Key.create({ role: ${role} })`)).data.secret;
   }
 
-  before(async () => {
-    server = await startServer();
-    drivers = new Drivers(server);
-    admin = drivers.client();
-  });
-  after(async () => {
-    drivers?.close();
-    await server?.dispose();
-  });
+  useEventsServer((s) => ({ server, drivers, admin } = s));
 
   for (const transport of TRANSPORTS) {
     describe(`through the driver's ${transport === 'h2' ? 'HTTP/2' : 'fetch'} client`, () => {
@@ -859,15 +850,9 @@ describe('idle event streams', () => {
   let drivers: Drivers;
   let admin: Client;
 
+  useEventsServer((s) => ({ server, drivers, admin } = s), { args: ['--stream-status-interval-ms', '250'] });
   before(async () => {
-    server = await startServer({ args: ['--stream-status-interval-ms', '250'] });
-    drivers = new Drivers(server);
-    admin = drivers.client();
     await admin.query(fql`Collection.create({ name: "Idle" })`);
-  });
-  after(async () => {
-    drivers?.close();
-    await server?.dispose();
   });
 
   it('an idle stream sends status events at the latest commit; resuming from one replays nothing before it', T, async () => {
@@ -915,15 +900,7 @@ describe('event stream faults', () => {
   let drivers: Drivers;
   let admin: Client;
 
-  before(async () => {
-    server = await startServer();
-    drivers = new Drivers(server);
-    admin = drivers.client();
-  });
-  after(async () => {
-    drivers?.close();
-    await server?.dispose();
-  });
+  useEventsServer((s) => ({ server, drivers, admin } = s));
 
   it('a client that stops reading gets stream_overflow once its buffer is full', T, async () => {
     await admin.query(fql`Collection.create({ name: "Flood" })`);

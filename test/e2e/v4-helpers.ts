@@ -2,7 +2,8 @@
 // HTTP status of the last response (the driver hides 200 vs 201), and error assertions.
 import assert from 'node:assert/strict';
 import { Client, errors, type Expr } from 'faunadb';
-import type { TestServer } from '../helpers/server';
+import { after, before } from 'node:test';
+import { startServer, type StartOptions, type TestServer } from '../helpers/server';
 
 export class V4Clients {
   private readonly open: Client[] = [];
@@ -53,4 +54,22 @@ export async function v4FailsAt(client: Client, expr: Expr, code: string, descri
   const status = code === 'value not found' || code === 'instance not found' ? 404 : code === 'permission denied' ? 403 : 400;
   const e = await v4Fails(client, expr, code, status, description);
   assert.deepEqual(errorsOf(e)[0].position, position);
+}
+
+/**
+ * A suite's server: started before its tests with root `faunadb` clients, stopped after them.
+ * `use` receives them once started (the suite keeps them in its own variables).
+ */
+export function useV4Server(use: (s: { server: TestServer; clients: V4Clients; root: Client }) => void, opts?: StartOptions): void {
+  let server: TestServer | undefined;
+  let clients: V4Clients | undefined;
+  before(async () => {
+    server = await startServer(opts);
+    clients = new V4Clients(server);
+    use({ server, clients, root: clients.as('secret') });
+  });
+  after(async () => {
+    await clients?.close();
+    await server?.dispose();
+  });
 }

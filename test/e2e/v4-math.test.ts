@@ -2,15 +2,14 @@
 // test/query.test.js ("abs" … "tanh", "lt" … "gte"); semantics and error texts: core
 // ext/model/src/main/scala/ast/functions/MathFunctions.scala, TrigFunctions.scala,
 // ComparisonFunctions.scala, RenderError (BoundsError, DivideByZero, EmptyArrayArgument).
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { type Client, query as q } from 'faunadb';
-import { startServer, type TestServer } from '../helpers/server';
-import { V4Clients, v4FailsAt } from './v4-helpers';
+import type { TestServer } from '../helpers/server';
+import { v4FailsAt, useV4Server } from './v4-helpers';
 
 describe('v4 math functions', () => {
   let server: TestServer;
-  let clients: V4Clients;
   let root: Client;
   const is = async (expr: unknown, expected: unknown) => assert.deepEqual(await root.query(expr as never), expected);
   /** The raw JSON result, where the driver would hide 2.0 vs 2. */
@@ -19,15 +18,7 @@ describe('v4 math functions', () => {
     return r.text();
   };
 
-  before(async () => {
-    server = await startServer();
-    clients = new V4Clients(server);
-    root = clients.as('secret');
-  });
-  after(async () => {
-    await clients.close();
-    await server.dispose();
-  });
+  useV4Server((s) => ({ server, root } = s));
 
   it('folds arithmetic left to right (faunadb-js "add" … "multiply")', async () => {
     await is([q.Abs(10), q.Abs(-10), q.Add(2, 3, 5), q.Subtract(2, 3, 5), q.Subtract(2), q.Multiply(2, 3, 5)], [10, 10, 10, -6, 2, 30]);

@@ -1,30 +1,19 @@
 // FQL v4 string functions through the `faunadb@4.8` driver. Expected values: faunadb-js
 // test/query.test.js ("concat" … "format"); semantics and error texts: core
 // ext/model/src/main/scala/ast/functions/StringFunctions.scala, Casts.scala, RenderError.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { type Client, query as q } from 'faunadb';
-import { startServer, type TestServer } from '../helpers/server';
-import { V4Clients, v4FailsAt } from './v4-helpers';
+import { v4FailsAt, useV4Server } from './v4-helpers';
 
 // The driver's typings give Format one `values` argument; it takes them variadically.
 const format = q.Format as unknown as (fmt: string, ...values: unknown[]) => never;
 
 describe('v4 string functions', () => {
-  let server: TestServer;
-  let clients: V4Clients;
   let root: Client;
   const is = async (expr: unknown, expected: unknown) => assert.deepEqual(await root.query(expr as never), expected);
 
-  before(async () => {
-    server = await startServer();
-    clients = new V4Clients(server);
-    root = clients.as('secret');
-  });
-  after(async () => {
-    await clients.close();
-    await server.dispose();
-  });
+  useV4Server((s) => ({ root } = s));
 
   it('concatenates, folds case and normalizes (faunadb-js "concat", "casefold")', async () => {
     await is(q.Concat(['a', 'b', 'c']), 'abc');

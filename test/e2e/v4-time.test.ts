@@ -2,30 +2,19 @@
 // test/query.test.js ("time" … "second", "now"); semantics and error texts: core
 // ext/model/src/main/scala/ast/functions/TimeFunctions.scala, Casts.scala (Temporal, Timestamp,
 // MidstUnit), lang/MidstUnit.scala, RenderError (InvalidTimeUnit, IncompatibleTimeArguments).
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { type Client, query as q, values } from 'faunadb';
-import { startServer, type TestServer } from '../helpers/server';
-import { V4Clients, v4FailsAt } from './v4-helpers';
+import { v4FailsAt, useV4Server } from './v4-helpers';
 
 const time = (s: string) => new values.FaunaTime(s);
 const date = (s: string) => new values.FaunaDate(s);
 
 describe('v4 time functions', () => {
-  let server: TestServer;
-  let clients: V4Clients;
   let root: Client;
   const is = async (expr: unknown, expected: unknown) => assert.deepEqual(await root.query(expr as never), expected);
 
-  before(async () => {
-    server = await startServer();
-    clients = new V4Clients(server);
-    root = clients.as('secret');
-  });
-  after(async () => {
-    await clients.close();
-    await server.dispose();
-  });
+  useV4Server((s) => ({ root } = s));
 
   it('makes times and dates (faunadb-js "time", "epoch", "date", "now")', async () => {
     await is(q.Time('1970-01-01T00:00:00.123456789Z'), time('1970-01-01T00:00:00.123456789Z'));

@@ -2,12 +2,12 @@
 // faunadb-js test/query.test.js ("type check", "to_string" … "to_date"); semantics and error
 // texts: core ext/model/src/main/scala/ast/functions/TypeCheckFunctions.scala (Is*),
 // ConversionFunctions.scala (To*), RenderError (InvalidCast).
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { type Client, query as q, values } from 'faunadb';
 import { fql } from 'fauna';
-import { startServer, type TestServer } from '../helpers/server';
-import { V4Clients, v4FailsAt } from './v4-helpers';
+import type { TestServer } from '../helpers/server';
+import { V4Clients, v4FailsAt, useV4Server } from './v4-helpers';
 
 describe('v4 type checks and conversions', () => {
   let server: TestServer;
@@ -16,15 +16,7 @@ describe('v4 type checks and conversions', () => {
   const is = async (expr: unknown, expected: unknown) => assert.deepEqual(await root.query(expr as never), expected);
   const pluckRef = (v: { ref: values.Ref }) => v.ref;
 
-  before(async () => {
-    server = await startServer();
-    clients = new V4Clients(server);
-    root = clients.as('secret');
-  });
-  after(async () => {
-    await clients.close();
-    await server.dispose();
-  });
+  useV4Server((s) => ({ server, clients, root } = s));
 
   it('checks types of values, documents and schema refs (faunadb-js "type check")', async () => {
     const coll = pluckRef(await root.query(q.CreateCollection({ name: 'things' })));
