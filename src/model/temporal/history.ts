@@ -23,12 +23,7 @@ interface StoredVersion { ts: string; ttl?: string; data?: unknown; deleted?: bo
 export async function readVersionAt(txn: ModelTxnImpl, def: CollectionDef, id: string, ts: bigint): Promise<DocData | undefined> {
   const prefix = versionPrefix(txn.db, def.id, BigInt(id));
   const rows = await txn.kv.scan({ start: versionKey(txn.db, def.id, BigInt(id), ts), end: prefixEnd(prefix), limit: 1 });
-  if (rows.length === 0) return undefined;
-  const v = fromBytes<StoredVersion>(rows[0].value);
-  if (v.deleted) return undefined;
-  const ttl = v.ttl !== undefined ? BigInt(v.ttl) : undefined;
-  if (ttl !== undefined && ttl <= ts * 1000n) return undefined;
-  return { coll: def.name, id, ts: BigInt(v.ts), ttl, data: decodeFields(v.data as never) };
+  return rows.length === 0 ? undefined : visibleAt(def, id, fromBytes<StoredVersion>(rows[0].value), ts);
 }
 
 defineHistoricalReader(readVersionAt);
