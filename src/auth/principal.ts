@@ -22,6 +22,11 @@ export interface Principal {
   readonly identity?: DocV;
   /** The token the caller authenticated with (`Query.token()`). */
   readonly token?: DocV;
+  /**
+   * The key or token document the secret belongs to, as read by authentication (its database
+   * and version): event streams end with permission_loss when it changes. Absent for root.
+   */
+  readonly secretDoc?: { readonly db: DbId; readonly coll: 'Key' | 'Token'; readonly id: string; readonly ts: bigint };
 }
 
 export const isBuiltin = (p: Principal, role: BuiltinRole): boolean =>

@@ -7,22 +7,18 @@
 import { performance } from 'node:perf_hooks';
 import type { Credentials } from '../auth/credentials';
 import { parseAuthorization } from '../auth/secret-parse';
-import { secretDigest } from '../auth/secrets';
 import { QueryError, QueryTimeout } from '../fql/errors';
 import { formatTime } from '../fql/values/format';
 import { beginAttempt, newStats, type Attempt } from '../exec/attempt';
 import { COMMIT_BUDGET_MS, timeoutFailure } from '../exec/timeouts';
 import type { KvEngine } from '../storage/kv';
-import { fromBytes } from '../model/codec';
-import { secretLookupKey } from '../model/keys';
-import type { SecretOwner } from '../model/identity/authenticate';
 import { allDefs } from '../model/identity/named-store';
 import { schemaOf } from '../model/definitions/schema';
 import { historyCutoff } from '../model/temporal/history';
 import type { Handler, ServerRequest, ServerResponse } from '../server/http-types';
 import { jsonResponse } from '../server/responses';
 import { afterAllAt, compareCursors, decodeCursor, encodeCursor, type EventCursor } from './cursor';
-import { emptyStats, errorEvent, readEvents, statsJson, type EventStats } from './events';
+import { codedErrorEvent, emptyStats, errorEvent, readEvents, statsJson, type EventStats } from './events';
 import { InvalidSourceError, parseSource, resolveSource, type ResolvedSource } from './source';
 import { decodeEventSource } from './token';
 
@@ -97,21 +93,15 @@ export function statusEvent(at: EventCursor, stats: EventStats = emptyStats()): 
   return eventLine('status', `"txn_ts":${at.ts},"cursor":"${encodeCursor(at)}",`, stats);
 }
 
-function codedErrorEvent(code: string, message: string): string {
-  return errorEvent(JSON.stringify({ code, message }), emptyStats());
-}
-
 /**
  * What the caller's authorization rests on: the key or token document's version and the
  * roles it may use. A change to any of them ends a stream with permission_loss (spec §6.6).
  * Root secrets are no documents and never lose permission.
  */
-export async function authStamp(a: Attempt, credentials: Credentials, isRoot: boolean): Promise<string> {
+export async function authStamp(a: Attempt, isRoot: boolean): Promise<string> {
   if (isRoot) return 'root';
-  const raw = await a.kv.get(secretLookupKey(secretDigest(credentials.secret)));
-  const owner = raw ? fromBytes<SecretOwner>(raw) : undefined;
-  const doc = owner ? await a.model.getDoc(owner.coll, owner.id) : undefined;
-  let stamp = `${owner?.coll}/${owner?.id}@${doc?.ts}`;
+  const doc = a.principal.secretDoc;
+  let stamp = `${doc?.db}/${doc?.coll}/${doc?.id}@${doc?.ts}`;
   const access = a.principal.access;
   if (access.kind === 'roles' || access.kind === 'identity') {
     const roles = await allDefs(a.kv, a.principal.db, 'Role');
@@ -143,7 +133,7 @@ export function createEventsService(opts: EventsServiceOptions): (job: EventsJob
     });
     if (!attempt) return job.kind === 'poll' ? lost : UNAUTHORIZED;
     try {
-      const stamp = await authStamp(attempt, credentials, isRoot);
+      const stamp = await authStamp(attempt, isRoot);
       if (job.kind === 'poll' && stamp !== job.stamp) return lost;
       // Event code may read but never write (core: invalid_effect).
       (attempt.ctx as { writesForbiddenIn?: string }).writesForbiddenIn = 'event sources';

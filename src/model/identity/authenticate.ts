@@ -47,7 +47,10 @@ export async function authenticate(kv: KvTxn, creds: Credentials, isRoot: boolea
     const bound = (await readBinding(kv, owner.db, TOKEN_COLL.name, doc.id))?.collection;
     if (!coll || (bound !== undefined && bound !== coll.id)) return null;
     if (!(await model.getDoc(identity.coll, identity.id))) return null;
-    return { db: owner.db, access: { kind: 'identity' }, identity, token: { t: 'doc', coll: TOKEN_COLL.name, id: doc.id } };
+    return {
+      db: owner.db, access: { kind: 'identity' }, identity, token: { t: 'doc', coll: TOKEN_COLL.name, id: doc.id },
+      secretDoc: { db: owner.db, coll: owner.coll, id: doc.id, ts: doc.ts },
+    };
   }
   if (owner.coll !== KEY_COLL.name) return null;
   const role = stringField(doc.data, 'role') ?? 'client';
@@ -63,7 +66,8 @@ export async function authenticate(kv: KvTxn, creds: Credentials, isRoot: boolea
   } else if (!(await stillBound(kv, owner.db, 'Role', role, binding?.role))) {
     return null;
   }
-  return scoped(kv, db, role, creds);
+  const principal = await scoped(kv, db, role, creds);
+  return principal && { ...principal, secretDoc: { db: owner.db, coll: owner.coll, id: doc.id, ts: doc.ts } };
 }
 
 /** Apply a secret's scope (`:<db/path>:<role>`) to a key or root secret with role `role`. */

@@ -55,7 +55,7 @@ export function createV4StreamJobs(opts: V4StreamJobsOptions): (job: EventsJob, 
     });
     if (!attempt) return job.kind === 'poll' ? lost : UNAUTHORIZED;
     try {
-      const stamp = await authStamp(attempt, credentials, isRoot);
+      const stamp = await authStamp(attempt, isRoot);
       if (job.kind === 'poll' && stamp !== job.stamp) return lost;
       const q: V4Query = {
         ctx: attempt.ctx, model: attempt.model, principal: attempt.principal,
