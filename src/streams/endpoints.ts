@@ -9,33 +9,31 @@ import type { Handler, ServerRequest, ServerResponse } from '../server/http-type
 import { jsonResponse, protocolError } from '../server/responses';
 import { InvalidHeaderError, parseLastTxnTs, parseMaxContentionRetries, parseQueryTimeoutMs } from '../server/query-headers';
 import { timeoutFailure } from '../exec/timeouts';
-import { EventsRequestError, parseEventsRequest } from './requests';
-import type { RunJob } from './job-runner';
+import { EventsRequestError, parseEventsRequest, type EventsEndpoint, type EventsRequest } from './requests';
+import { failureResponse, type RunJob } from './job-runner';
 import type { StreamHub } from './stream-hub';
 
 const badRequest = (message: string): ServerResponse => protocolError(400, 'invalid_request', message);
 const UNAUTHORIZED = (): ServerResponse => protocolError(401, 'unauthorized', 'Invalid token, unable to authenticate request');
 
-/** The client's body fields as sent (tokens and cursors are passed on as text). */
-function rawFields(body: Buffer): { token: string; cursor?: string } {
-  const o = JSON.parse(body.toString('utf8')) as { token: string; cursor?: string | null };
-  return { token: o.token, cursor: typeof o.cursor === 'string' ? o.cursor : undefined };
+/** The validated body, or the 400 that answers it (core's messages, before authentication). */
+async function validBody(endpoint: EventsEndpoint, req: ServerRequest): Promise<{ ok: true; body: EventsRequest } | { ok: false; response: ServerResponse }> {
+  try {
+    return { ok: true, body: parseEventsRequest(endpoint, await req.body()) };
+  } catch (e) {
+    if (e instanceof EventsRequestError) return { ok: false, response: badRequest(e.message) };
+    throw e;
+  }
 }
 
 export function createStreamEndpoint(hub: StreamHub): Handler {
   return async (req: ServerRequest): Promise<ServerResponse> => {
     // Any method (drivers POST; Fauna's docs show GET); headers other than Authorization are ignored.
-    const body = await req.body();
-    let parsed;
-    try {
-      parsed = parseEventsRequest('stream', body);
-    } catch (e) {
-      if (e instanceof EventsRequestError) return badRequest(e.message);
-      throw e;
-    }
+    const valid = await validBody('stream', req);
+    if (!valid.ok) return valid.response;
     if (parseAuthorization(req.headers.authorization) === null) return UNAUTHORIZED();
-    const { token, cursor } = rawFields(body);
-    return hub.open(req, token, { cursor: parsed.cursor ? cursor : undefined, startTs: parsed.startTs });
+    const { tokenText, cursorText, startTs } = valid.body;
+    return hub.open(req, tokenText, { cursor: cursorText, startTs });
   };
 }
 
@@ -56,14 +54,9 @@ export function createFeedEndpoint(opts: FeedEndpointOptions): Handler {
       if (e instanceof InvalidHeaderError) return badRequest(`Invalid headers: ${e.message}`);
       throw e;
     }
-    const body = await req.body();
-    let parsed;
-    try {
-      parsed = parseEventsRequest('feed', body);
-    } catch (e) {
-      if (e instanceof EventsRequestError) return badRequest(e.message);
-      throw e;
-    }
+    const valid = await validBody('feed', req);
+    if (!valid.ok) return valid.response;
+    const parsed = valid.body;
     if (parseAuthorization(h.authorization) === null) return UNAUTHORIZED();
     const deadline = req.receivedAt + timeoutMs;
     const timedOut = (): ServerResponse => {
@@ -71,10 +64,9 @@ export function createFeedEndpoint(opts: FeedEndpointOptions): Handler {
       return protocolError(t.status, t.code, t.message);
     };
     if (performance.now() >= deadline) return timedOut();
-    const { token, cursor } = rawFields(body);
     const stable = await opts.engine.stableTs();
     const answer = await opts.runJob({
-      kind: 'feed', stable: stable.toString(), token, cursor: parsed.cursor ? cursor : undefined,
+      kind: 'feed', stable: stable.toString(), token: parsed.tokenText, cursor: parsed.cursorText,
       startTs: parsed.startTs?.toString(), limit: parsed.pageSize,
       deadlineEpoch: performance.timeOrigin + deadline, timeoutMs, receivedAtEpoch: performance.timeOrigin + req.receivedAt,
     }, h.authorization, req.remoteAddress ?? 'local', Math.max(1, deadline - performance.now()));
@@ -82,9 +74,8 @@ export function createFeedEndpoint(opts: FeedEndpointOptions): Handler {
       case 'refused': return protocolError(answer.status, answer.code, answer.message);
       case 'failed':
         if (answer.failure === 'timeout') return timedOut();
-        if (answer.failure === 'overloaded') return protocolError(429, 'limit_exceeded', 'Too many requests are waiting to run; try again later.');
-        return protocolError(500, 'internal_error', `${answer.message ?? 'The feed could not be read'}. Please create a ticket at https://support.fauna.com`);
-      case 'end': return jsonResponse(200, `{"events":[${answer.event}],"cursor":${JSON.stringify(cursor ?? '')},"has_next":false,"stats":{}}`);
+        return failureResponse(answer, 'The feed could not be read');
+      case 'end': return jsonResponse(200, `{"events":[${answer.event}],"cursor":${JSON.stringify(parsed.cursorText ?? '')},"has_next":false,"stats":{}}`);
       case 'events':
         return jsonResponse(200,
           `{"events":[${answer.events.join(',')}],"cursor":"${answer.next}","has_next":${answer.more},"stats":${JSON.stringify(answer.stats)}}`);

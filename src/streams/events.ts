@@ -245,6 +245,11 @@ export function errorEvent(error: string, stats: EventStats): string {
   return `{"type":"error","error":${error},"stats":${statsJson(stats)}}`;
 }
 
+/** An error event the server itself raises (not a query failure): code and message only. */
+export function codedErrorEvent(code: string, message: string): string {
+  return errorEvent(JSON.stringify({ code, message }), emptyStats());
+}
+
 /** Read the source's events after `opts.after`, rendered (spec §4, §5). */
 export async function readEvents(ctx: EvalContext, src: ResolvedSource, opts: ReadOptions): Promise<EventPage> {
   const model = ctx.model as ModelTxnImpl;

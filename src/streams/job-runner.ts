@@ -2,13 +2,36 @@
 // internal `events` route, in a query worker (or in this thread with --workers 0), so that the
 // user code a token carries runs isolated and bounded like any query.
 import { performance } from 'node:perf_hooks';
-import type { Handler, ServerRequest } from '../server/http-types';
+import type { Handler, ServerRequest, ServerResponse } from '../server/http-types';
+import { protocolError } from '../server/responses';
+import { OVERLOADED } from '../exec/pool/pooled-handlers';
 import type { EventsJob, EventsResult } from './events-service';
 
 /** A job's answer, or why the worker could not answer it. */
 export type JobAnswer =
   | EventsResult
   | { readonly kind: 'failed'; readonly failure: 'timeout' | 'crashed' | 'overloaded' | 'internal'; readonly elapsedMs: number; readonly message?: string };
+
+export type JobFailure = Extract<JobAnswer, { kind: 'failed' }>;
+
+const withTicket = (message: string): string => `${message}. Please create a ticket at https://support.fauna.com`;
+
+/** The error (code, message) of a stream whose job the worker could not answer. */
+export function failureError(f: JobFailure): [string, string] {
+  switch (f.failure) {
+    case 'timeout': return ['time_out', 'Processing the stream timed out.'];
+    case 'overloaded': return ['limit_exceeded', OVERLOADED];
+    case 'crashed': return ['internal_error', withTicket('The stream was stopped: it exceeded the memory available to one query')];
+    case 'internal': return ['internal_error', withTicket(f.message ?? 'Unexpected error')];
+  }
+}
+
+/** The HTTP answer for a job that failed before anything was sent; `fallback` says what could not be done. */
+export function failureResponse(f: JobFailure, fallback: string): ServerResponse {
+  return f.failure === 'overloaded'
+    ? protocolError(429, 'limit_exceeded', OVERLOADED)
+    : protocolError(500, 'internal_error', withTicket(f.message ?? fallback));
+}
 
 export type RunJob = (job: EventsJob, authorization: string | undefined, client: string, timeoutMs?: number) => Promise<JobAnswer>;
 

@@ -7,6 +7,9 @@ export type EventsEndpoint = 'stream' | 'feed';
 
 export interface EventsRequest {
   readonly token: EventSourceToken;
+  /** The token and cursor as sent: jobs take them as text and decode them again where they run. */
+  readonly tokenText: string;
+  readonly cursorText?: string;
   readonly cursor?: EventCursor;
   /** µs */
   readonly startTs?: bigint;
@@ -65,5 +68,5 @@ export function parseEventsRequest(endpoint: EventsEndpoint, body: Buffer): Even
   }
   const startTs = present('start_ts') ? BigInt(o.start_ts as number) : undefined;
   if (startTs !== undefined && startTs < 0n) throw new EventsRequestError(unexpected(o.start_ts));
-  return { token, cursor, startTs, pageSize };
+  return { token, tokenText: o.token, cursorText: cursor ? (o.cursor as string) : undefined, cursor, startTs, pageSize };
 }

@@ -5,17 +5,16 @@
 // stream runs one job (events-service.ts, in a query worker) that reads its events from history
 // after its cursor up to the engine's stable point, so the live path, replay and feeds share
 // one code path: same events, same cursors, no gaps, no duplicates (spec §9.3).
-import { performance } from 'node:perf_hooks';
 import type { Bytes, CommitNotice, WatchedEngine } from '../storage/kv';
 import { decodeKey } from '../storage/tuple';
 import { CHANGE_LOG_PREFIX } from '../model/keys';
 import type { ServerRequest, ServerResponse } from '../server/http-types';
 import { JSON_CONTENT_TYPE } from '../server/http-types';
 import { jsonResponse, protocolError } from '../server/responses';
-import { errorEvent, emptyStats } from './events';
+import { codedErrorEvent } from './events';
 import { statusEvent, type EventsJob } from './events-service';
 import { decodeCursor, type EventCursor } from './cursor';
-import type { JobAnswer, RunJob } from './job-runner';
+import { failureError, failureResponse, type JobAnswer, type RunJob } from './job-runner';
 
 export interface StreamHubOptions {
   readonly engine: WatchedEngine;
@@ -36,9 +35,6 @@ const OVERFLOW_GRACE_MS = 5_000;
 
 const line = (events: readonly string[]): string => events.map((e) => `${e}\r\n`).join('');
 
-function codedError(code: string, message: string): string {
-  return errorEvent(JSON.stringify({ code, message }), emptyStats());
-}
 
 /**
  * How a stream's protocol writes what the hub itself says: error events and the status event
@@ -51,17 +47,8 @@ export interface StreamDialect {
   status?(at: EventCursor): string;
 }
 
-const V10_DIALECT: StreamDialect = { error: codedError, status: (at) => statusEvent(at) };
+const V10_DIALECT: StreamDialect = { error: codedErrorEvent, status: (at) => statusEvent(at) };
 
-/** The error (code, message) for a job the worker could not answer. */
-function failureError(a: Extract<JobAnswer, { kind: 'failed' }>): [string, string] {
-  switch (a.failure) {
-    case 'timeout': return ['time_out', 'Processing the stream timed out.'];
-    case 'overloaded': return ['limit_exceeded', 'Too many requests are waiting to run; try again later.'];
-    case 'crashed': return ['internal_error', 'The stream was stopped: it exceeded the memory available to one query. Please create a ticket at https://support.fauna.com'];
-    case 'internal': return ['internal_error', `${a.message ?? 'Unexpected error'}. Please create a ticket at https://support.fauna.com`];
-  }
-}
 
 class Stream {
   /** Batches ready to write, each one write (spec §8.2). */
@@ -82,7 +69,6 @@ class Stream {
   /** A job is wanted after the running one (commits heard meanwhile). */
   again = false;
   idleTimer: NodeJS.Timeout | undefined;
-  lastSentAt = performance.now();
 
   constructor(
     readonly id: number,
@@ -108,7 +94,6 @@ class Stream {
       return;
     }
     this.queue.push(text);
-    this.lastSentAt = performance.now();
     this.wake?.();
   }
 
@@ -185,9 +170,7 @@ export class StreamHub {
       return answer.body !== undefined ? jsonResponse(answer.status, answer.body) : protocolError(answer.status, answer.code, answer.message);
     }
     if (answer.kind === 'failed') {
-      return answer.failure === 'overloaded'
-        ? protocolError(429, 'limit_exceeded', 'Too many requests are waiting to run; try again later.')
-        : protocolError(500, 'internal_error', `${answer.message ?? 'The stream could not be started'}. Please create a ticket at https://support.fauna.com`);
+      return failureResponse(answer, 'The stream could not be started');
     }
     if (answer.kind === 'end') {
       s.push([answer.event]);

@@ -26,7 +26,7 @@ function timeoutOf(parse: (v: string | undefined) => number, v: string | undefin
 export const EVENTS_JOB_TIMEOUT_MS = 30_000;
 
 const OUT_OF_MEMORY = 'The query was stopped: it exceeded the memory available to one query.';
-const OVERLOADED = 'Too many requests are waiting to run; try again later.';
+export const OVERLOADED = 'Too many requests are waiting to run; try again later.';
 
 function queryFailure(timeoutMs: number, f: PoolFailure): ServerResponse {
   switch (f.kind) {
