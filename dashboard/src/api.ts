@@ -2,6 +2,7 @@
 // /metrics) with the signed-in secret, scoped to a database and role with Fauna's
 // `secret:db/path:role` syntax (src/auth/secret-parse.ts). There is no privileged back door:
 // what the dashboard shows obeys the same permissions as the drivers.
+import type { HistoryJson, HistoryPoint } from '../../src/server/metrics/history';
 
 /** Who a request runs as, relative to the signed-in secret. */
 export type RunAs =
@@ -150,19 +151,8 @@ export async function schema(
 
 // ---- /metrics ---------------------------------------------------------------------------
 
-export interface MetricsPoint {
-  readonly t: number;
-  readonly queries: number;
-  readonly qps: number;
-  readonly p50_ms: number;
-  readonly p95_ms: number;
-  readonly p99_ms: number;
-  readonly errors: Record<string, number>;
-  readonly compute_ops: number;
-  readonly read_ops: number;
-  readonly write_ops: number;
-  readonly storage_bytes: number;
-}
+/** One 10-second bucket: the server's own contract (src/server/metrics/history.ts). */
+export type MetricsPoint = HistoryPoint;
 
 export type MetricsReply =
   | { kind: 'ok'; interval_s: number; points: MetricsPoint[] }
@@ -173,7 +163,7 @@ export type MetricsReply =
 export async function metrics(secret: string): Promise<MetricsReply> {
   const res = await send('/metrics?format=json', { headers: { authorization: `Bearer ${secret}` } });
   if (res.status === 200) {
-    const body = await res.json() as { interval_s: number; points: MetricsPoint[] };
+    const body = await res.json() as HistoryJson;
     return { kind: 'ok', interval_s: body.interval_s, points: body.points };
   }
   const body = await json(res);
