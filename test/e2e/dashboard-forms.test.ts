@@ -12,22 +12,11 @@ import type { Browser, Page } from 'playwright-core';
 import { fql } from 'fauna';
 import { startServer, type TestServer } from '../helpers/server';
 import { assertDashboardBuilt, browserSkipReason, launchBrowser, signedInPage } from '../helpers/browser';
+import { SCENARIO_A_COLLECTIONS_FSL } from './schema-fixtures';
 import { createDatabase, fillEditor, openTab, runInShell, screenshot, secretIn, selectDatabase } from './dashboard-helpers';
 
 const skip = browserSkipReason();
 
-const COLLECTIONS_FSL = `collection Account {
-  history_days 0
-  index byEmail {
-    terms [.email]
-  }
-  unique [.email]
-}
-
-collection Movie {
-  history_days 0
-}
-`;
 
 const FUNCTIONS: [string, string][] = [
   ['UserRegistration', `(email, password) => {
@@ -63,7 +52,7 @@ describe('dashboard: scenario A (server UDFs) through the Functions and Roles fo
 
   it('pushes the collections in the schema editor', async () => {
     await openTab(page, 'Schema');
-    await fillEditor(page, 'Schema', COLLECTIONS_FSL);
+    await fillEditor(page, 'Schema', SCENARIO_A_COLLECTIONS_FSL);
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('dialog', { name: 'Apply schema' }).getByRole('button', { name: 'Apply' }).click();
     await page.getByRole('status').filter({ hasText: 'Schema saved' }).waitFor();

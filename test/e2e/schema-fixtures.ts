@@ -1,6 +1,7 @@
 // Shared by the schema API suites: scenario A's FSL (seed-scenarios.md) and a small client for
 // /schema/1 that sends files the way the fauna CLI does (multipart/form-data, one part per file).
-export const SCENARIO_A_FSL = `collection Account {
+/** Scenario A's collections alone (the dashboard suite pushes them before building the rest in forms). */
+export const SCENARIO_A_COLLECTIONS_FSL = `collection Account {
   history_days 0
   index byEmail {
     terms [.email]
@@ -11,7 +12,9 @@ export const SCENARIO_A_FSL = `collection Account {
 collection Movie {
   history_days 0
 }
+`;
 
+export const SCENARIO_A_FSL = `${SCENARIO_A_COLLECTIONS_FSL}
 function UserRegistration(email, password) {
   let acc = Account.create({ email: email })
   Credential.create({ document: acc, password: password })
