@@ -15,7 +15,7 @@ export interface Measurement {
   readonly maxMs: number;
 }
 
-export function percentile(sorted: Float64Array, p: number): number {
+function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[i];
@@ -56,10 +56,15 @@ export async function measure(
   await runPhase(seconds, true);
   const elapsed = (performance.now() - t0) / 1000;
   if (firstError) process.stderr.write(`  ${name}: first error: ${(firstError as Error).message}\n`);
-  const sorted = Float64Array.from(latencies).sort();
+  return summarize(name, concurrency, latencies, elapsed, errors);
+}
+
+/** A measurement from raw latencies (ms) observed over `seconds`. */
+export function summarize(name: string, concurrency: number, latenciesMs: readonly number[], seconds: number, errors = 0): Measurement {
+  const sorted = Float64Array.from(latenciesMs).sort();
   return {
-    name, concurrency, ops: latencies.length, errors, seconds: round(elapsed),
-    opsPerSec: round(latencies.length / elapsed, 1),
+    name, concurrency, ops: sorted.length, errors, seconds: round(seconds),
+    opsPerSec: round(sorted.length / seconds, 1),
     p50Ms: round(percentile(sorted, 50)), p90Ms: round(percentile(sorted, 90)),
     p99Ms: round(percentile(sorted, 99)), maxMs: round(sorted[sorted.length - 1] ?? NaN),
   };

@@ -20,7 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
 import { fql, StreamToken, type Client } from 'fauna';
 import { startServer } from '../test/helpers/server';
-import { measure, percentile, type Figure, type Measurement } from './harness';
+import { measure, summarize, type Figure, type Measurement } from './harness';
 
 export interface StreamsOptions { seconds: number; concurrency: number; storage?: string }
 
@@ -130,15 +130,6 @@ async function openAll(pool: StreamPool, tokens: readonly string[]): Promise<Ope
   return out;
 }
 
-function summary(name: string, concurrency: number, latenciesMs: number[], seconds: number, errors = 0): Measurement {
-  const sorted = Float64Array.from(latenciesMs).sort();
-  return {
-    name, concurrency, ops: sorted.length, errors, seconds: round(seconds),
-    opsPerSec: round(sorted.length / seconds, 1),
-    p50Ms: round(percentile(sorted, 50)), p90Ms: round(percentile(sorted, 90)),
-    p99Ms: round(percentile(sorted, 99)), maxMs: round(sorted[sorted.length - 1] ?? NaN),
-  };
-}
 
 /** Probe writes in flight at most: past it a write is skipped, so a server slower than the rate
  * is not buried under an ever longer queue (the achieved rate is reported). */
@@ -198,8 +189,8 @@ async function probeLatency(client: Client, pool: StreamPool, token: string, rat
   const missing = written - received;
   if (missing !== 0 || failed !== 0) process.stderr.write(`  event latency: ${failed} writes failed, ${missing} events missing\n`);
   return {
-    latency: summary(`streams: event latency (${rate} writes/s)`, 1, latencies, elapsed, failed + Math.max(0, missing)),
-    writes: summary(`streams: probe Coll.create (${rate}/s offered)`, PROBE_MAX_IN_FLIGHT, writeMs, elapsed, failed),
+    latency: summarize(`streams: event latency (${rate} writes/s)`, 1, latencies, elapsed, failed + Math.max(0, missing)),
+    writes: summarize(`streams: probe Coll.create (${rate}/s offered)`, PROBE_MAX_IN_FLIGHT, writeMs, elapsed, failed),
     writesPerSec: round(writeMs.length / elapsed, 1),
     skipped,
   };
@@ -230,7 +221,7 @@ async function feedPages(url: string, token: string, expected: number, maxPages 
   }
   const elapsed = (performance.now() - t0) / 1000;
   if (maxPages === Infinity && events !== expected) process.stderr.write(`  feed: ${events} add events, expected ${expected}\n`);
-  return summary(`streams: feed page of ${FEED_PAGE}`, 1, latencies, elapsed, events === expected ? 0 : 1);
+  return summarize(`streams: feed page of ${FEED_PAGE}`, 1, latencies, elapsed, events === expected ? 0 : 1);
 }
 
 export interface StreamsResult {
