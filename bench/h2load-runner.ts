@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Measurement } from './harness';
+import { summarize, type Measurement } from './harness';
 
 export const H2LOAD = process.env.H2LOAD ?? '/usr/bin/h2load';
 
@@ -24,10 +24,6 @@ export interface H2loadRun {
 
 const round = (n: number, d = 3) => Math.round(n * 10 ** d) / 10 ** d;
 
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
 
 function run(cmd: string, args: readonly string[]): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
@@ -80,17 +76,12 @@ export async function h2load(r: H2loadRun): Promise<Measurement> {
       if (micros === undefined) continue;
       if (status.startsWith('2')) ok.push(Number(micros) / 1000);
     }
-    const sorted = Float64Array.from(ok).sort();
     const errors = s.failed + s.non2xx;
     // (The log also lists requests cut off by the end of the run, without a 2xx status.)
     if (errors > 0) process.stderr.write(`  ${r.name}: ${errors} failed or non-2xx requests\n`);
+    // Latencies from the log; the count and rate from h2load's own summary.
     const good = Math.max(0, s.succeeded - s.non2xx);
-    return {
-      name: r.name, concurrency: r.clients * r.streams, ops: good, errors,
-      seconds: round(s.seconds), opsPerSec: round(good / s.seconds, 1),
-      p50Ms: round(percentile(sorted, 50)), p90Ms: round(percentile(sorted, 90)),
-      p99Ms: round(percentile(sorted, 99)), maxMs: round(sorted[sorted.length - 1] ?? NaN),
-    };
+    return { ...summarize(r.name, r.clients * r.streams, ok, s.seconds, errors), ops: good, opsPerSec: round(good / s.seconds, 1) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
