@@ -156,8 +156,8 @@ async function indexEntries(ctx: EvalContext, src: ResolvedSource, d: DocData | 
 
 const sameSet = (a: Set<string>, b: Set<string>): boolean => a.size === b.size && [...a].every((x) => b.has(x));
 
-/** Run `body` with reads as of `ts` (event streams evaluate each event at its own time). */
-async function at<T>(ctx: EvalContext, ts: bigint, body: () => Promise<T>): Promise<T> {
+/** Run `body` as of an event's time `ts`: reads see the database then, and count as its present for permissions (read, not history_read). */
+export async function atEventTime<T>(ctx: EvalContext, ts: bigint, body: () => Promise<T>): Promise<T> {
   const previous = ctx.eventTs;
   ctx.eventTs = ts;
   try {
@@ -172,7 +172,7 @@ async function at<T>(ctx: EvalContext, ts: bigint, body: () => Promise<T>): Prom
  * the source's steps (a `where` that fails makes it absent); undefined when absent.
  */
 async function side(ctx: EvalContext, src: ResolvedSource, id: string, ts: bigint): Promise<Value | undefined> {
-  return at(ctx, ts, async () => {
+  return atEventTime(ctx, ts, async () => {
     const ref: DocV = { t: 'doc', coll: src.def.name, id, readTs: ts };
     const visible = await ctx.model.readDoc(ref);
     if ('cause' in visible) return undefined;
@@ -282,7 +282,7 @@ export async function readEvents(ctx: EvalContext, src: ResolvedSource, opts: Re
       if (type === undefined) continue;
       // Rendered as of the event's time: removes show the document as it was before.
       const dataTs = type === 'remove' ? c.ts - 1n : c.ts;
-      const data = await at(ctx, dataTs, async () => encodeTagged(await materialize(ctx, (type === 'remove' ? prevV : currV)!)));
+      const data = await atEventTime(ctx, dataTs, async () => encodeTagged(await materialize(ctx, (type === 'remove' ? prevV : currV)!)));
       const stats = addStats(total, ctx, before, bytesBefore, model.kv.stats.bytesRead, startedAt);
       events.push(`{"type":"${type}","data":${data},"txn_ts":${c.ts},"cursor":"${encodeCursor(cursor)}","stats":${statsJson(stats)}}`);
       last = cursor;

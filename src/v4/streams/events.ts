@@ -10,7 +10,7 @@ import type { CollectionDef, ModelTxnImpl } from '../../model/model-txn';
 import { readVersionsAround } from '../../model/temporal/history';
 import { authState } from '../../model/identity/auth-state';
 import { isAllowed } from '../../model/identity/permissions';
-import { changes } from '../../streams/events';
+import { atEventTime, changes } from '../../streams/events';
 import { compareCursors, type EventCursor } from '../../streams/cursor';
 import { encodeV4 } from '../encode';
 import { equals4 } from '../compare';
@@ -101,15 +101,8 @@ async function readable(ctx: EvalContext, version: DocData, ts: bigint): Promise
   if (!state) return true;
   // The predicate sees the event's version (`readTs`), as core renders the event at its time;
   // reads at the event's time are its present, needing `read` (EvalContext.eventTs).
-  const previous = { snapshot: ctx.snapshotTs, event: ctx.eventTs };
-  ctx.snapshotTs = ts;
-  ctx.eventTs = ts;
-  try {
-    return await isAllowed(state, version.coll, 'read', () => [{ t: 'doc', coll: version.coll, id: version.id, readTs: ts }], version);
-  } finally {
-    ctx.snapshotTs = previous.snapshot;
-    ctx.eventTs = previous.event;
-  }
+  return atEventTime(ctx, ts, () =>
+    isAllowed(state, version.coll, 'read', () => [{ t: 'doc', coll: version.coll, id: version.id, readTs: ts }], version));
 }
 
 const sameValues = (a: readonly V4Value[], b: readonly V4Value[]): boolean => a.length === b.length && a.every((v, i) => equals4(v, b[i]));
