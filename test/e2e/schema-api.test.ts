@@ -2,12 +2,12 @@
 // permission errors, request validation, pushing FSL to the active schema, files reconciled
 // with definitions changed through FQL, the three diff formats, and the staged schema's
 // status, commit and abandon.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, fql } from 'fauna';
-import { startServer, type TestServer } from '../helpers/server';
+import type { TestServer } from '../helpers/server';
 import { Clients, data } from './identity-helpers';
-import { SCENARIO_A_FSL, SchemaApi } from './schema-fixtures';
+import { SCENARIO_A_FSL, SchemaApi, useSchemaServer } from './schema-fixtures';
 
 /** Scenario A with an index added to Movie, AuthRole removed and a function added. */
 const CHANGED_FSL = SCENARIO_A_FSL
@@ -20,17 +20,7 @@ describe('schema API', () => {
   let admin: Client;
   let api: SchemaApi;
 
-  before(async () => {
-    server = await startServer();
-    clients = new Clients(server);
-    await data(clients.as('secret'), fql`Database.create({ name: "app" })`);
-    admin = clients.as('secret:app:admin');
-    api = new SchemaApi(server.url, 'secret:app:admin');
-  });
-  after(async () => {
-    clients.close();
-    await server.dispose();
-  });
+  useSchemaServer('app', (s) => ({ server, clients, admin, api } = s));
 
   it('answers 401, 404 and 405 with a message and no code', async () => {
     const anonymous = await fetch(`${server.url}/schema/1/files`);

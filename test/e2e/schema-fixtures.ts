@@ -1,5 +1,9 @@
 // Shared by the schema API suites: scenario A's FSL (seed-scenarios.md) and a small client for
 // /schema/1 that sends files the way the fauna CLI does (multipart/form-data, one part per file).
+import { after, before } from 'node:test';
+import { type Client, fql } from 'fauna';
+import { startServer, type TestServer } from '../helpers/server';
+import { Clients, data } from './identity-helpers';
 /** Scenario A's collections alone (the dashboard suite pushes them before building the rest in forms). */
 export const SCENARIO_A_COLLECTIONS_FSL = `collection Account {
   history_days 0
@@ -81,4 +85,23 @@ export class SchemaApi {
   async file(name: string, staged = false): Promise<string | undefined> {
     return (await this.request('GET', `/files/${encodeURIComponent(name)}`, { staged: String(staged) })).body.content;
   }
+}
+
+/**
+ * A schema API suite's server: started before its tests with a child database `db`, an admin
+ * client scoped to it and a schema API client; stopped after them. `use` receives them.
+ */
+export function useSchemaServer(db: string, use: (s: { server: TestServer; clients: Clients; admin: Client; api: SchemaApi }) => void): void {
+  let server: TestServer | undefined;
+  let clients: Clients | undefined;
+  before(async () => {
+    server = await startServer();
+    clients = new Clients(server);
+    await data(clients.as('secret'), fql`Database.create({ name: ${db} })`);
+    use({ server, clients, admin: clients.as(`secret:${db}:admin`), api: new SchemaApi(server.url, `secret:${db}:admin`) });
+  });
+  after(async () => {
+    clients?.close();
+    await server?.dispose();
+  });
 }

@@ -4,30 +4,17 @@
 // Sources: core FSLParserSpec.scala, FQL2CollectionSpec.scala ("defaults in nested fields",
 // "cannot set a struct with defaults to null"), FQL2RoleSpec/FQL2FunctionSpec (`role` is
 // `String | Null`).
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, fql } from 'fauna';
-import { startServer, type TestServer } from '../helpers/server';
-import { Clients, data } from './identity-helpers';
-import { SchemaApi } from './schema-fixtures';
+import { data } from './identity-helpers';
+import { SchemaApi, useSchemaServer } from './schema-fixtures';
 
 describe('schema round trip', () => {
-  let server: TestServer;
-  let clients: Clients;
   let admin: Client;
   let api: SchemaApi;
 
-  before(async () => {
-    server = await startServer();
-    clients = new Clients(server);
-    await data(clients.as('secret'), fql`Database.create({ name: "rt" })`);
-    admin = clients.as('secret:rt:admin');
-    api = new SchemaApi(server.url, 'secret:rt:admin');
-  });
-  after(async () => {
-    clients.close();
-    await server.dispose();
-  });
+  useSchemaServer('rt', (s) => ({ admin, api } = s));
 
   it('pushes back what it generated for FQL definitions (paths without a dot, null role and predicates)', async () => {
     await data(admin, fql`
