@@ -3,6 +3,7 @@
 // "secret" (fauna-js tests, the CLI's --local, the Docker image).
 import os from 'node:os';
 import { DEFAULT_LIMITS, MIB, type TransportLimits } from './server/transport-limits';
+import { isPostgresUrl } from './storage/open';
 
 export interface ServerConfig {
   readonly host: string;
@@ -11,6 +12,10 @@ export interface ServerConfig {
   readonly dataDir: string;
   /** PostgreSQL URL; when set, data is kept there instead of `dataDir`. */
   readonly storageUrl?: string;
+  /** Streaming standbys of `storageUrl` that serve read-only queries (README "Read replicas"). */
+  readonly readReplicas: readonly string[];
+  /** A read without x-last-txn-ts may lag the primary by this much on a replica (ms). */
+  readonly readReplicaMaxLagMs: number;
   /** Cleartext root secrets. */
   readonly rootSecrets: readonly string[];
   /** bcrypt hashes of root secrets. */
@@ -41,6 +46,12 @@ Options (environment variable in brackets):
   --data <dir>               data directory for the embedded store
                              [FAUNA_DATA_DIR or DATA_DIR] (default ./data)
   --storage <postgres-url>   keep data in PostgreSQL instead [DATABASE_URL]
+  --read-replica <postgres-url>
+                             a streaming standby of the --storage database that serves
+                             read-only queries [READ_REPLICAS, comma-separated]; may be repeated
+  --read-replica-max-lag-ms <n>
+                             a query without x-last-txn-ts may read a replica this far behind
+                             the primary [READ_REPLICA_MAX_LAG_MS] (default 1000)
   --root-secret <secret>     root key secret [FAUNA_ROOT_KEY or ROOT_SECRET] (default "secret"
                              unless a hash is given); may be repeated
   --root-secret-hash <hash>  bcrypt hash of a root secret [ROOT_SECRET_HASH, comma-separated];
@@ -128,7 +139,7 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
     const eq = arg.indexOf('=');
     const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
     let value: string | undefined = eq < 0 ? undefined : arg.slice(eq + 1);
-    if (!['host', 'port', 'data', 'storage', 'root-secret', 'root-secret-hash', 'bcrypt-cost', 'workers', 'worker-memory-mb', 'client-concurrency', 'stream-status-interval-ms', 'public-metrics'].includes(name)
+    if (!['host', 'port', 'data', 'storage', 'root-secret', 'root-secret-hash', 'bcrypt-cost', 'workers', 'worker-memory-mb', 'client-concurrency', 'stream-status-interval-ms', 'public-metrics', 'read-replica', 'read-replica-max-lag-ms'].includes(name)
       && !LIMIT_OPTIONS.some((o) => o.flag === name)) {
       throw new ConfigError(`unknown option '--${name}'`);
     }
@@ -155,11 +166,23 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
   const workerMemory = last('worker-memory-mb') ?? nonEmpty(env.QUERY_WORKER_MEMORY_MB);
   const clientConcurrency = last('client-concurrency') ?? nonEmpty(env.QUERY_CLIENT_CONCURRENCY);
   const statusInterval = last('stream-status-interval-ms') ?? nonEmpty(env.STREAM_STATUS_INTERVAL_MS);
+  const storageUrl = last('storage') ?? nonEmpty(env.DATABASE_URL);
+  const replicas = opts.get('read-replica')
+    ?? (nonEmpty(env.READ_REPLICAS)?.split(',').map((s) => s.trim()).filter((s) => s !== '') ?? []);
+  for (const r of replicas) {
+    if (!isPostgresUrl(r)) throw new ConfigError(`read replica '${r}' is not a postgres:// URL`);
+  }
+  if (replicas.length > 0 && (storageUrl === undefined || !isPostgresUrl(storageUrl))) {
+    throw new ConfigError('read replicas need PostgreSQL storage (--storage postgres://...)');
+  }
+  const maxLag = last('read-replica-max-lag-ms') ?? nonEmpty(env.READ_REPLICA_MAX_LAG_MS);
   return {
     host: last('host') ?? nonEmpty(env.HOST) ?? DEFAULTS.host,
     port: port === undefined ? DEFAULTS.port : parseIntOption('port', port, 0, 65535),
     dataDir: last('data') ?? nonEmpty(env.FAUNA_DATA_DIR) ?? nonEmpty(env.DATA_DIR) ?? DEFAULTS.dataDir,
-    storageUrl: last('storage') ?? nonEmpty(env.DATABASE_URL),
+    storageUrl,
+    readReplicas: replicas,
+    readReplicaMaxLagMs: maxLag === undefined ? 1_000 : parseIntOption('read-replica-max-lag-ms', maxLag, 0, 86_400_000),
     rootSecrets: secrets,
     rootSecretHashes: hashes,
     bcryptCost: cost === undefined ? DEFAULTS.bcryptCost : parseIntOption('bcrypt-cost', cost, 4, 31),

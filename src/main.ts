@@ -64,7 +64,9 @@ function eventRoutes(config: ServerConfig, engine: WatchedEngine, handlers: Quer
 
 async function start(config: ServerConfig): Promise<void> {
   setPasswordCost(config.bcryptCost);
-  const engine = await openStorage(config.storageUrl !== undefined ? { url: config.storageUrl } : { dataDir: config.dataDir });
+  const engine = await openStorage(config.storageUrl !== undefined
+    ? { url: config.storageUrl, replicas: { urls: config.readReplicas, maxLagMs: config.readReplicaMaxLagMs } }
+    : { dataDir: config.dataDir });
   const rootKeys = new RootKeyChecker({ secrets: config.rootSecrets, hashes: config.rootSecretHashes });
   const runtime = queryRuntime(config, engine, rootKeys);
   const { query, schema, v4 } = runtime.handlers;

@@ -24,6 +24,11 @@ export interface AttemptSpec {
   /** Whether the secret is a root key (checked against configuration, outside storage). */
   readonly isRoot: boolean;
   readonly readOnly: boolean;
+  /**
+   * With `readOnly`: the attempt may read from a read replica whose snapshot holds every commit
+   * with ts ≤ minTs (the client's x-last-txn-ts, else 0). Absent: the primary.
+   */
+  readonly minTs?: bigint;
   /** performance.now()-based deadline in ms. */
   readonly deadline: number;
   /** Shared across the attempts of one request, so retries add up. */
@@ -56,7 +61,7 @@ export function newStats(): QueryStats {
  */
 export async function beginAttempt(engine: KvEngine, spec: AttemptSpec): Promise<Attempt | undefined> {
   // Every request's writes are bounded by the transaction size limit.
-  const kv: KvTxn = new SizeLimitedTxn(await engine.begin({ readOnly: spec.readOnly }));
+  const kv: KvTxn = new SizeLimitedTxn(await engine.begin({ readOnly: spec.readOnly, minTs: spec.minTs }));
   try {
     const principal = await authenticate(kv, spec.credentials, spec.isRoot);
     if (!principal) {

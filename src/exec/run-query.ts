@@ -164,6 +164,8 @@ export function createQueryService(opts: QueryServiceOptions): QueryService {
     for (let attempt = 0; ; attempt++) {
       const begun = await beginAttempt(opts.engine, {
         credentials: req.credentials, isRoot, readOnly, deadline: req.deadline, stats,
+        // A read may be served by a read replica, never older than what the client has seen.
+        minTs: req.lastTxnTs ?? 0n,
         source: req.source, templateValues: req.templateValues, arguments: req.arguments,
       });
       if (!begun) return UNAUTHORIZED;

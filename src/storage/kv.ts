@@ -68,9 +68,19 @@ export interface KvTxn {
   scanMany?(opts: readonly ScanOptions[]): Promise<KvPair[][]>;
 }
 
+export interface BeginOptions {
+  readonly readOnly?: boolean;
+  /**
+   * Only with `readOnly`: the transaction may be served by a read replica (an engine that has
+   * them), whose snapshot must then hold every commit with ts ≤ minTs (the client's
+   * x-last-txn-ts, or 0). Absent: the primary, whose snapshot is always the newest.
+   */
+  readonly minTs?: bigint;
+}
+
 export interface KvEngine {
   readonly kind: 'sqlite' | 'postgres';
-  begin(opts?: { readonly readOnly?: boolean }): Promise<KvTxn>;
+  begin(opts?: BeginOptions): Promise<KvTxn>;
   /**
    * Only on engines whose begin needs no I/O (the embedded one): begin() done synchronously, so
    * a caller may begin speculatively (the worker pool begins a read-write transaction together

@@ -59,7 +59,7 @@ export class KvHost {
   private async run(req: KvRequest): Promise<Omit<Extract<KvReply, { ok: true }>, 'type' | 'id' | 'ok'>> {
     switch (req.op) {
       case 'begin': {
-        const txn = await this.engine.begin({ readOnly: req.readOnly });
+        const txn = await this.engine.begin({ readOnly: req.readOnly, minTs: req.minTs });
         const id = this.nextTxn++;
         this.txns.set(id, txn);
         return { txn: id, ts: txn.ts };

@@ -58,7 +58,7 @@ export interface WriteOp {
  * worker took it for a read-only begin, so the coordinator declares it read-only.
  */
 export type KvRequest =
-  | { readonly type: 'kv'; readonly id: number; readonly op: 'begin'; readonly readOnly: boolean }
+  | { readonly type: 'kv'; readonly id: number; readonly op: 'begin'; readonly readOnly: boolean; readonly minTs?: bigint }
   | { readonly type: 'kv'; readonly id: number; readonly op: 'get'; readonly txn: number; readonly key: Bytes; readonly writes?: WriteOp[]; readonly readOnly?: true }
   | {
     readonly type: 'kv'; readonly id: number; readonly op: 'scan'; readonly txn: number;

@@ -3,7 +3,7 @@
 // the coordinator sees them in order before anything that could read them.
 import type { MessagePort } from 'node:worker_threads';
 import {
-  type Bytes, KvConflictError, type KvEngine, type KvPair, KvReadOnlyError, type KvStats, type KvTxn, type ScanOptions,
+  type BeginOptions, type Bytes, KvConflictError, type KvEngine, type KvPair, KvReadOnlyError, type KvStats, type KvTxn, type ScanOptions,
 } from '../../storage/kv';
 import type { KvErrorInfo, KvReply, KvRequest, PreBegun, WriteOp } from './protocol';
 
@@ -52,13 +52,13 @@ export class RemoteKvEngine implements KvEngine {
     this.offered = pre;
   }
 
-  async begin(opts?: { readonly readOnly?: boolean }): Promise<KvTxn> {
+  async begin(opts?: BeginOptions): Promise<KvTxn> {
     const pre = this.offered;
     if (pre !== undefined && !this.closed) {
       this.offered = undefined;
       return new RemoteTxn(this, pre.txn, pre.ts, opts?.readOnly === true, opts?.readOnly === true);
     }
-    const r = await this.call({ op: 'begin', readOnly: opts?.readOnly === true });
+    const r = await this.call({ op: 'begin', readOnly: opts?.readOnly === true, minTs: opts?.minTs });
     return new RemoteTxn(this, r.txn!, r.ts!, opts?.readOnly === true);
   }
 

@@ -23,10 +23,11 @@
 // bookkeeping and without serialization failures. The price: a reader waits for the writer in
 // flight and for writers already queued for the lock (PostgreSQL grants in order).
 import { Client, Pool, type PoolClient, type QueryResult } from 'pg';
-import type { Bytes, CommitNotice, WatchedEngine } from '../kv';
+import type { BeginOptions, Bytes, CommitNotice, KvTxn, WatchedEngine } from '../kv';
 import { CommitWatchers } from '../commit-watchers';
 import { translatePgError } from './errors';
 import { Mutex } from './mutex';
+import { ReplicaSet, type ReplicaOptions } from './replicas';
 import { migrate } from './schema';
 import {
   BEGIN_WRITE, beginReadSql, COMMIT_CHANNEL, LOCK_WRITER, MAX_NOTIFY_PAYLOAD, RAISE_CLOCK_FLOOR, STABLE_TS, takeTimestampSql,
@@ -36,6 +37,8 @@ import { PgTxn } from './txn';
 export interface PostgresOptions {
   /** Maximum pooled connections (default 10). */
   readonly poolSize?: number;
+  /** Streaming standbys that serve read-only transactions begun with `minTs` (replicas.ts). */
+  readonly replicas?: ReplicaOptions;
 }
 
 class PostgresEngine implements WatchedEngine {
@@ -46,7 +49,7 @@ class PostgresEngine implements WatchedEngine {
   /** The connection that LISTENs for commit notifications, once something watches. */
   private listener: Promise<Client> | undefined;
 
-  constructor(private readonly pool: Pool, private readonly url: string) {}
+  constructor(private readonly pool: Pool, private readonly url: string, private readonly replicas?: ReplicaSet) {}
 
   /**
    * Commits are announced with NOTIFY inside the committing transaction (delivered only if it
@@ -124,9 +127,13 @@ class PostgresEngine implements WatchedEngine {
     return BigInt(results[1].rows[0].ts);
   }
 
-  async begin(opts?: { readonly readOnly?: boolean }): Promise<PgTxn> {
+  async begin(opts?: BeginOptions): Promise<KvTxn> {
     if (this.closed) throw new Error('storage engine is closed');
     if (opts?.readOnly === true) {
+      if (opts.minTs !== undefined && this.replicas !== undefined) {
+        const txn = await this.replicas.begin(opts.minTs);
+        if (txn !== undefined) return txn;
+      }
       const client = await this.pool.connect();
       // One round trip: ts, then the transaction.
       return PgTxn.reader(client, await this.takeTimestamp(client, beginReadSql()));
@@ -162,6 +169,7 @@ class PostgresEngine implements WatchedEngine {
     const listener = this.listener;
     this.listener = undefined;
     if (listener) await listener.then((c) => c.end(), () => undefined).catch(() => undefined);
+    await this.replicas?.close();
     await this.pool.end();
   }
 }
@@ -183,7 +191,8 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     await pool.end();
     throw err;
   }
-  return new PostgresEngine(pool, url);
+  const replicas = opts.replicas !== undefined && opts.replicas.urls.length > 0 ? new ReplicaSet(pool, opts.replicas) : undefined;
+  return new PostgresEngine(pool, url, replicas);
 }
 
 /** Makes every timestamp the database hands out from now on exceed `minTs`. */
