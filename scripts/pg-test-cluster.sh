@@ -4,9 +4,13 @@
 #
 #   eval "$(scripts/pg-test-cluster.sh start)"   # exports FQL_TEST_PG and FQL_PG_CLUSTER_DIR
 #   scripts/pg-test-cluster.sh stop              # stops it and removes its directory
+#   eval "$(scripts/pg-test-cluster.sh replica)" # adds a streaming standby (pg_basebackup -R):
+#                                                # exports FQL_TEST_PG_REPLICA, FQL_PG_REPLICA_DIR
+#   scripts/pg-test-cluster.sh replica-stop      # stops the standby ($FQL_PG_REPLICA_DIR)
 #
 # `start` prints only the export lines on stdout (progress goes to stderr). `stop` finds the
-# cluster through $FQL_PG_CLUSTER_DIR, else the state file written by the last `start`.
+# cluster through $FQL_PG_CLUSTER_DIR, else the state file written by the last `start`; it also
+# stops the cluster's standbys. `replica` needs $FQL_PG_CLUSTER_DIR and prints only its exports.
 # Environment: PG_BIN (directory with initdb/pg_ctl; default: newest /usr/lib/postgresql/*/bin),
 # PG_TEST_USER (account that runs the server when invoked as root; default: postgres).
 set -euo pipefail
@@ -51,17 +55,23 @@ start() {
   echo "$dir" >"$STATE_FILE"
 
   # --no-sync and fsync=off: the cluster is disposable, speed matters more than crash safety.
+# Replication (for `replica`): wal_level=replica and wal senders (PostgreSQL's defaults, stated
+# here because standbys depend on them), and pg_hba trusts replication connections from
+# 127.0.0.1 (initdb --auth=trust writes that entry; checked below).
   as_owner "$bin/initdb" -D "$dir/data" -U postgres --auth=trust --no-sync -E UTF8 --no-locale >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; die "initdb failed"; }
+  grep -Eq '^host[[:space:]]+replication[[:space:]]+all[[:space:]]+127\.0\.0\.1/32[[:space:]]+trust' "$dir/data/pg_hba.conf" \
+    || echo "host replication all 127.0.0.1/32 trust" >>"$dir/data/pg_hba.conf"
 
   for attempt in 1 2 3 4 5 6 7 8 9 10; do
     port=$((20000 + RANDOM % 40000))
     port_in_use "$port" && continue
     if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 20 \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200" \
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200 -c wal_level=replica -c max_wal_senders=10" \
       start >&2; then
       as_owner "$bin/psql" -X -q -h 127.0.0.1 -p "$port" -U postgres -d postgres \
         -c "CREATE DATABASE $DB_NAME" >&2 || die "could not create database $DB_NAME"
+      echo "$port" >"$dir/port"
       log "running on 127.0.0.1:$port, directory $dir"
       echo "export FQL_TEST_PG=postgres://postgres@127.0.0.1:$port/$DB_NAME"
       echo "export FQL_PG_CLUSTER_DIR=$dir"
@@ -73,13 +83,61 @@ start() {
   die "could not start the server"
 }
 
+# A hot standby of the running cluster: a base backup with -R (standby.signal and
+# primary_conninfo written for us), started on its own port. It lives inside the cluster's
+# directory, so `stop` removes it too.
+replica() {
+  local bin dir port rdir rport attempt
+  dir="${FQL_PG_CLUSTER_DIR:-}"
+  [[ -n "$dir" && -f "$dir/port" ]] || die "replica: set FQL_PG_CLUSTER_DIR to a cluster made by 'start'"
+  bin=$(find_bin)
+  port=$(cat "$dir/port")
+  rdir=$(mktemp -d "$dir/replica.XXXXXX")
+  [[ $(id -u) -eq 0 ]] && chown "${PG_TEST_USER:-postgres}" "$rdir"
+  chmod 700 "$rdir"
+  as_owner "$bin/pg_basebackup" -h 127.0.0.1 -p "$port" -U postgres -D "$rdir/data" -R -X stream --checkpoint=fast --no-sync >&2 \
+    || die "pg_basebackup failed"
+  for attempt in 1 2 3 4 5 6 7 8 9 10; do
+    rport=$((20000 + RANDOM % 40000))
+    port_in_use "$rport" && continue
+    # max_connections must be at least the primary's for a hot standby to start.
+    if as_owner "$bin/pg_ctl" -D "$rdir/data" -l "$rdir/server.log" -w -t 20 \
+      -o "-p $rport -k $rdir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 -c hot_standby=on" \
+      start >&2; then
+      log "standby running on 127.0.0.1:$rport, directory $rdir"
+      echo "export FQL_TEST_PG_REPLICA=postgres://postgres@127.0.0.1:$rport/$DB_NAME"
+      echo "export FQL_PG_REPLICA_DIR=$rdir"
+      return 0
+    fi
+    log "standby start on port $rport failed (attempt $attempt), retrying"
+    tail -n 5 "$rdir/server.log" >&2 || true
+  done
+  die "could not start the standby"
+}
+
+replica_stop() {
+  local bin rdir
+  rdir="${FQL_PG_REPLICA_DIR:-}"
+  [[ -n "$rdir" && -d "$rdir" ]] || { log "no standby to stop"; return 0; }
+  case "$rdir" in */fql-pg.*/replica.*) ;; *) die "refusing to remove unexpected directory $rdir" ;; esac
+  bin=$(find_bin)
+  if [[ -f "$rdir/data/postmaster.pid" ]]; then
+    as_owner "$bin/pg_ctl" -D "$rdir/data" -m immediate -w stop >&2 || log "pg_ctl stop failed"
+  fi
+  rm -rf "$rdir"
+  log "stopped and removed standby $rdir"
+}
+
 stop() {
-  local bin dir
+  local bin dir rdir
   dir="${FQL_PG_CLUSTER_DIR:-}"
   [[ -n "$dir" ]] || dir=$(cat "$STATE_FILE" 2>/dev/null || true)
   [[ -n "$dir" && -d "$dir" ]] || { log "no cluster to stop"; return 0; }
   case "$dir" in */fql-pg.*) ;; *) die "refusing to remove unexpected directory $dir" ;; esac
   bin=$(find_bin)
+  for rdir in "$dir"/replica.*; do
+    [[ -d "$rdir" ]] && FQL_PG_REPLICA_DIR="$rdir" replica_stop
+  done
   if [[ -f "$dir/data/postmaster.pid" ]]; then
     as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >&2 || log "pg_ctl stop failed"
   fi
@@ -91,5 +149,7 @@ stop() {
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  replica) replica ;;
+  replica-stop) replica_stop ;;
+  *) echo "usage: $0 start|stop|replica|replica-stop" >&2; exit 2 ;;
 esac
