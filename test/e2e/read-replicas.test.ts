@@ -139,6 +139,18 @@ function registerReplicaTests(pgUrl: string, clusterDir: string): void {
       assert.equal((await query(viaReplica, `Item.byId("${id}")!.v`, t1)).data, 3);
     });
 
+    it('never serves a read older than x-last-txn-ts while the standby streams (writes through another process)', async () => {
+      await query(strict, 'Collection.create({ name: "Racing" })');
+      for (let i = 1; i <= 30; i++) {
+        const w = await query(strict, `Racing.create({ i: ${i} }); Racing.all().count()`);
+        const r = await query(viaReplica, 'Racing.all().count()', w.ts);
+        assert.deepEqual([r.data, r.ts >= w.ts], [i, true], `round ${i}: read at ${r.ts}, write at ${w.ts}`);
+        // And a read carrying that read's ts (the driver's next request) is no older.
+        const again = await query(viaReplica, 'Racing.all().count()', r.ts);
+        assert.deepEqual([again.data, again.ts >= r.ts], [i, true], `round ${i} again`);
+      }
+    });
+
     it('falls back to the primary when the standby is down', async () => {
       const created = await query(viaReplica, 'Item.create({ v: 10 }) { id, ts }');
       const id: string = created.data.id;

@@ -7,7 +7,7 @@ const HASH = '$2b$10$' + 'a'.repeat(53);
 
 test('defaults', () => {
   assert.deepEqual(parseConfig([], {}), {
-    host: '0.0.0.0', port: 8443, dataDir: './data', storageUrl: undefined,
+    host: '0.0.0.0', port: 8443, dataDir: './data', storageUrl: undefined, readReplicas: [], readReplicaMaxLagMs: 1000,
     rootSecrets: ['secret'], rootSecretHashes: [], bcryptCost: 10,
     workers: Math.max(4, availableParallelism() * 2), workerMemoryMb: 512, clientConcurrency: undefined,
     limits: {
@@ -29,6 +29,23 @@ test('--public-metrics', () => {
   assert.equal(flag([], { PUBLIC_METRICS: 'true' }), true);
   assert.equal(flag(['--public-metrics=false'], { PUBLIC_METRICS: '1' }), false);
   assert.throws(() => parseConfig([], { PUBLIC_METRICS: 'yes' }), { message: "PUBLIC_METRICS must be true or false, got 'yes'" });
+});
+
+test('read replicas', () => {
+  const P = 'postgres://u@primary/db';
+  const c = parseConfig(['--storage', P, '--read-replica', 'postgres://u@r1/db', '--read-replica=postgresql://u@r2/db', '--read-replica-max-lag-ms', '250'],
+    { READ_REPLICAS: 'postgres://u@ignored/db' });
+  assert.ok(c !== 'help');
+  assert.deepEqual([c.readReplicas, c.readReplicaMaxLagMs], [['postgres://u@r1/db', 'postgresql://u@r2/db'], 250]);
+  const e = parseConfig([], { DATABASE_URL: P, READ_REPLICAS: 'postgres://u@r1/db, postgres://u@r2/db', READ_REPLICA_MAX_LAG_MS: '0' });
+  assert.ok(e !== 'help');
+  assert.deepEqual([e.readReplicas, e.readReplicaMaxLagMs], [['postgres://u@r1/db', 'postgres://u@r2/db'], 0]);
+  assert.throws(() => parseConfig(['--read-replica', 'postgres://u@r1/db'], {}),
+    { message: 'read replicas need PostgreSQL storage (--storage postgres://...)' });
+  assert.throws(() => parseConfig(['--storage', P, '--read-replica', 'mysql://r1/db'], {}),
+    { message: "read replica 'mysql://r1/db' is not a postgres:// URL" });
+  assert.throws(() => parseConfig(['--storage', P, '--read-replica-max-lag-ms', '-1'], {}),
+    { message: "read-replica-max-lag-ms must be an integer between 0 and 86400000, got '-1'" });
 });
 
 test('query workers', () => {
