@@ -74,7 +74,9 @@ async function start(config: ServerConfig): Promise<void> {
   const storageBytes = storageSize(config.storageUrl !== undefined ? { url: config.storageUrl } : { dataDir: config.dataDir });
   // The server's connection count exists once it listens, after the app (and its metrics).
   let connections = (): number => 0;
-  const metrics = createServerMetrics({ pool: runtime.pool, connections: () => connections(), storageBytes: storageBytes.read });
+  const metrics = createServerMetrics({
+    pool: runtime.pool, connections: () => connections(), storageBytes: storageBytes.read, readReplicas: engine.replicaStats,
+  });
   const metricsRoute = createMetricsEndpoint({ metrics, isRoot: (s) => rootKeys.isRoot(s), isPublic: config.publicMetrics });
   const app = createApp({ routes: { query, schema, v4, stream, feed, v4Stream, metrics: metricsRoute, dashboard: createStaticFiles(defaultDashboardDir()) }, onResponse: metrics.observe });
   const server = await listen(app, { port: config.port, host: config.host, limits: config.limits });

@@ -1,7 +1,7 @@
 // Chooses the storage engine for a server: a data directory → embedded SQLite, a postgres:// or
 // postgresql:// URL → PostgreSQL.
 import type { WatchedEngine } from './kv';
-import { openPostgres, raisePostgresClockFloor, type PostgresOptions } from './postgres/engine';
+import { openPostgres, raisePostgresClockFloor, type PostgresEngineHandle, type PostgresOptions } from './postgres/engine';
 import { openSqlite, raiseSqliteClockFloor } from './sqlite/engine';
 
 export type StorageSpec =
@@ -12,7 +12,10 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url);
 }
 
-export async function openStorage(spec: StorageSpec): Promise<WatchedEngine> {
+/** A server's engine; `replicaStats` only on PostgreSQL with read replicas. */
+export type ServerEngine = WatchedEngine & Pick<PostgresEngineHandle, 'replicaStats'>;
+
+export async function openStorage(spec: StorageSpec): Promise<ServerEngine> {
   if ('dataDir' in spec) return openSqlite(spec.dataDir);
   if (!isPostgresUrl(spec.url)) {
     throw new Error('unsupported storage URL: expected a postgres:// or postgresql:// URL');

@@ -43,6 +43,8 @@ export interface MetricsSources {
   readonly pool?: PoolGauges;
   readonly connections: () => number;
   readonly storageBytes: () => Promise<number>;
+  /** Read-replica totals (src/storage/postgres/replicas.ts), when the server has replicas. */
+  readonly readReplicas?: { readonly served: number; readonly fellBack: number };
   /** Unix ms clock of the history (tests). */
   readonly now?: () => number;
 }
@@ -56,6 +58,23 @@ export interface ServerMetrics {
   sampleStorage(): Promise<void>;
   /** Stops the history's storage sampling. */
   close(): void;
+}
+
+/**
+ * A counter of totals kept elsewhere (the worker pool, the replica set), one per `label` value:
+ * it catches up with them when scraped.
+ */
+function totalsCounter(registers: Registry[], name: string, help: string, label: string, read: () => Record<string, number>): void {
+  const counted = new Map<string, number>();
+  new Counter({
+    name, help, labelNames: [label], registers,
+    collect() {
+      for (const [value, total] of Object.entries(read())) {
+        this.inc({ [label]: value }, total - (counted.get(value) ?? 0));
+        counted.set(value, total);
+      }
+    },
+  });
 }
 
 export function createServerMetrics(sources: MetricsSources): ServerMetrics {
@@ -102,19 +121,15 @@ export function createServerMetrics(sources: MetricsSources): ServerMetrics {
       name: 'fql_queued_requests', help: 'Requests waiting for a query worker.', registers,
       collect() { this.set(pool.waiting); },
     });
-    // The pool keeps its own totals; the counter catches up with them when scraped.
-    const counted = { deadline: 0, crash: 0 };
-    new Counter({
-      name: 'fql_worker_restarts_total', help: 'Query workers terminated and replaced, by reason (deadline overrun; crash or out of memory).',
-      labelNames: ['reason'], registers,
-      collect() {
-        const now = { deadline: pool.counters.terminatedOnDeadline, crash: pool.counters.crashed };
-        for (const reason of ['deadline', 'crash'] as const) {
-          this.inc({ reason }, now[reason] - counted[reason]);
-          counted[reason] = now[reason];
-        }
-      },
-    });
+    totalsCounter(registers, 'fql_worker_restarts_total', 'Query workers terminated and replaced, by reason (deadline overrun; crash or out of memory).',
+      'reason', () => ({ deadline: pool.counters.terminatedOnDeadline, crash: pool.counters.crashed }));
+  }
+
+  const replicas = sources.readReplicas;
+  if (replicas) {
+    totalsCounter(registers, 'fql_read_replica_transactions_total',
+      'Read-only transactions that may use a read replica, by where they ran (primary: no replica was fresh enough, or up).',
+      'served_by', () => ({ replica: replicas.served, primary: replicas.fellBack }));
   }
 
   // Label children are looked up once: the hot path then does no label hashing.

@@ -27,7 +27,7 @@ import type { BeginOptions, Bytes, CommitNotice, KvTxn, WatchedEngine } from '..
 import { CommitWatchers } from '../commit-watchers';
 import { translatePgError } from './errors';
 import { Mutex } from './mutex';
-import { ReplicaSet, type ReplicaOptions } from './replicas';
+import { ReplicaSet, type ReplicaOptions, type ReplicaStats } from './replicas';
 import { migrate } from './schema';
 import {
   BEGIN_WRITE, beginReadSql, COMMIT_CHANNEL, LOCK_WRITER, MAX_NOTIFY_PAYLOAD, RAISE_CLOCK_FLOOR, STABLE_TS, takeTimestampSql,
@@ -41,7 +41,12 @@ export interface PostgresOptions {
   readonly replicas?: ReplicaOptions;
 }
 
-class PostgresEngine implements WatchedEngine {
+/** The engine, with the counters of its read replicas when it has some (for /metrics). */
+export interface PostgresEngineHandle extends WatchedEngine {
+  readonly replicaStats?: ReplicaStats;
+}
+
+class PostgresEngine implements PostgresEngineHandle {
   readonly kind = 'postgres' as const;
   private readonly writers = new Mutex();
   private closed = false;
@@ -49,7 +54,11 @@ class PostgresEngine implements WatchedEngine {
   /** The connection that LISTENs for commit notifications, once something watches. */
   private listener: Promise<Client> | undefined;
 
-  constructor(private readonly pool: Pool, private readonly url: string, private readonly replicas?: ReplicaSet) {}
+  readonly replicaStats?: ReplicaStats;
+
+  constructor(private readonly pool: Pool, private readonly url: string, private readonly replicas?: ReplicaSet) {
+    this.replicaStats = replicas?.stats;
+  }
 
   /**
    * Commits are announced with NOTIFY inside the committing transaction (delivered only if it
@@ -175,7 +184,7 @@ class PostgresEngine implements WatchedEngine {
 }
 
 /** Connects to `url`, creates or migrates the tables, and returns the engine. */
-export async function openPostgres(url: string, opts: PostgresOptions = {}): Promise<WatchedEngine> {
+export async function openPostgres(url: string, opts: PostgresOptions = {}): Promise<PostgresEngineHandle> {
   const pool = new Pool({ connectionString: url, max: opts.poolSize ?? 10 });
   // An idle pooled connection that breaks is dropped by the pool; without a listener the
   // 'error' event would crash the process.
