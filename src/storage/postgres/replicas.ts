@@ -11,7 +11,9 @@
 // runs on the primary (whose ts is always the newest). Routing avoids that wasted round trip by
 // polling each replica's clock (and the primary's) every few ms: a replica is only tried when
 // its last known position already covers the read. Positions only move forward on a standby, so
-// a stale position errs on the side of the primary.
+// a stale position errs on the side of the primary. Polling pauses while no read asks for a
+// replica; the first read after a pause goes to the primary (the primary's clock is too old to
+// bound the lag) and resumes it.
 //
 // What a replica read needs: every commit with ts ≤ the client's x-last-txn-ts, and (for clients
 // that send none) a state at most `maxLagMs` behind the primary's clock at the last poll.
@@ -52,6 +54,11 @@ export interface ReplicaOptions {
   /** Pooled connections per replica (default 10). */
   readonly poolSize?: number;
 }
+
+/** Polling stops when no read has asked for a replica for this long (ms). */
+const IDLE_MS = 5_000;
+/** A primary clock read longer ago than this (or 10 polls) no longer bounds the lag (ms). */
+const STALE_POLL_MS = 200;
 
 const CLOCK = 'SELECT ts FROM kv_clock WHERE id = 1';
 /** Opens the snapshot and reads its clock in one round trip (the SELECT fixes the snapshot). */
@@ -109,26 +116,42 @@ export class ReplicaSet {
   private readonly timer: NodeJS.Timeout;
   /** The primary's clock at the last poll; undefined until the first one answered. */
   private primaryClock: bigint | undefined;
+  /** When (Date.now()) the primary's clock was last read. */
+  private primaryPolledAt = 0;
   private primaryPolling = false;
+  /** When a read last asked for a replica: polling stops after IDLE_MS without one. */
+  private lastDemand = Date.now();
+  private readonly pollMs: number;
   private next = 0;
   readonly stats: ReplicaStats = { served: 0, fellBack: 0 };
 
   constructor(private readonly primary: Pool, opts: ReplicaOptions) {
     this.replicas = opts.urls.map((u) => new Replica(u, opts.poolSize ?? 10));
     this.maxLagMicros = BigInt(opts.maxLagMs ?? 1_000) * 1000n;
-    this.timer = setInterval(() => this.poll(), opts.pollMs ?? 10);
+    this.pollMs = opts.pollMs ?? 10;
+    this.timer = setInterval(() => this.poll(), this.pollMs);
     this.timer.unref();
     this.poll();
   }
 
   private poll(): void {
+    if (Date.now() - this.lastDemand > IDLE_MS) return;
     for (const r of this.replicas) void r.poll();
     if (this.primaryPolling) return;
     this.primaryPolling = true;
+    const at = Date.now();
     readClock(this.primary).then(
-      (ts) => { if (this.primaryClock === undefined || ts > this.primaryClock) this.primaryClock = ts; },
+      (ts) => {
+        if (this.primaryClock === undefined || ts > this.primaryClock) this.primaryClock = ts;
+        this.primaryPolledAt = at;
+      },
       () => undefined,
     ).finally(() => { this.primaryPolling = false; });
+  }
+
+  /** The primary's clock, if read recently enough to bound a replica's lag by. */
+  private recentPrimaryClock(): bigint | undefined {
+    return Date.now() - this.primaryPolledAt <= Math.max(STALE_POLL_MS, 10 * this.pollMs) ? this.primaryClock : undefined;
   }
 
   /**
@@ -137,7 +160,9 @@ export class ReplicaSet {
    * caller then uses the primary).
    */
   async begin(minTs: bigint): Promise<KvTxn | undefined> {
-    const txn = this.primaryClock === undefined ? undefined : await this.tryBegin(this.floor(minTs, this.primaryClock));
+    this.lastDemand = Date.now();
+    const primaryClock = this.recentPrimaryClock();
+    const txn = primaryClock === undefined ? undefined : await this.tryBegin(this.floor(minTs, primaryClock));
     if (txn === undefined) this.stats.fellBack++;
     else this.stats.served++;
     return txn;
