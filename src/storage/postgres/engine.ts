@@ -22,6 +22,8 @@
 // prefix of it, so snapshot isolation is serializable for a read-only transaction, without SSI's
 // bookkeeping and without serialization failures. The price: a reader waits for the writer in
 // flight and for writers already queued for the lock (PostgreSQL grants in order).
+//
+// Read-only transactions begun with `minTs` may run on a read replica instead (replicas.ts).
 import { Client, Pool, type PoolClient, type QueryResult } from 'pg';
 import type { BeginOptions, Bytes, CommitNotice, KvTxn, WatchedEngine } from '../kv';
 import { CommitWatchers } from '../commit-watchers';
