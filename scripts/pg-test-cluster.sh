@@ -55,9 +55,9 @@ start() {
   echo "$dir" >"$STATE_FILE"
 
   # --no-sync and fsync=off: the cluster is disposable, speed matters more than crash safety.
-# Replication (for `replica`): wal_level=replica and wal senders (PostgreSQL's defaults, stated
-# here because standbys depend on them), and pg_hba trusts replication connections from
-# 127.0.0.1 (initdb --auth=trust writes that entry; checked below).
+  # Replication (for `replica`): wal_level=replica and wal senders (PostgreSQL's defaults, stated
+  # here because standbys depend on them), and pg_hba trusts replication connections from
+  # 127.0.0.1 (initdb --auth=trust writes that entry; checked below).
   as_owner "$bin/initdb" -D "$dir/data" -U postgres --auth=trust --no-sync -E UTF8 --no-locale >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; die "initdb failed"; }
   grep -Eq '^host[[:space:]]+replication[[:space:]]+all[[:space:]]+127\.0\.0\.1/32[[:space:]]+trust' "$dir/data/pg_hba.conf" \
@@ -93,7 +93,7 @@ replica() {
   bin=$(find_bin)
   port=$(cat "$dir/port")
   rdir=$(mktemp -d "$dir/replica.XXXXXX")
-  [[ $(id -u) -eq 0 ]] && chown "${PG_TEST_USER:-postgres}" "$rdir"
+  if [[ $(id -u) -eq 0 ]]; then chown "${PG_TEST_USER:-postgres}" "$rdir"; fi
   chmod 700 "$rdir"
   as_owner "$bin/pg_basebackup" -h 127.0.0.1 -p "$port" -U postgres -D "$rdir/data" -R -X stream --checkpoint=fast --no-sync >&2 \
     || die "pg_basebackup failed"
