@@ -57,6 +57,9 @@ async function functionsNaming(model: ModelTxnImpl, role: string): Promise<Named
   return (await allDefs(model.kv, model.db, 'Function')).filter((f) => stringField(f.data, 'role') === role);
 }
 
+/** The keys of a database's parent that name it and are bound to it. */
+export const keysOfDatabase = (model: ModelTxnImpl, def: NamedDef): Promise<DocData[]> => keysNaming(model, 'Database', def);
+
 /** Refuse deleting a role or database that functions or keys still refer to. */
 export async function refuseDeleteIfReferenced(ctx: EvalContext, kind: Referenced, def: NamedDef): Promise<void> {
   const model = modelOf(ctx);
