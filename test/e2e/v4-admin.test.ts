@@ -105,6 +105,18 @@ describe('v4 administration', () => {
     assert.deepEqual(await databases(admin), ['one', 'two']);
   });
 
+  it('Create(Ref(Keys(), id)) makes a key with a chosen id (faunadb-js "recursive refs")', async () => {
+    const admin = await adminOf('key_ids');
+    await admin.query(q.CreateDatabase({ name: 'a_db' }));
+    const key = await admin.query<{ ref: unknown; secret: string; role: string }>(
+      q.Create(q.Ref('keys/123'), { database: q.Database('a_db'), role: 'server' }));
+    assert.equal(String(key.ref), 'Ref(Keys(), "123")');
+    assert.equal(key.role, 'server');
+    assert.deepEqual(await clients.as(key.secret).query(q.Paginate(q.Collections())), { data: [] });
+    assert.equal(String((await admin.query<{ data: unknown[] }>(q.Paginate(q.Keys()))).data), 'Ref(Keys(), "123")');
+    await v4FailsAt(admin, q.Create(q.Ref('keys/123'), { role: 'server' }), 'instance already exists', 'Document already exists.', []);
+  });
+
   it('deleting a database deletes the keys its parent holds for it', async () => {
     const admin = await adminOf('del_keys');
     await admin.query(q.CreateDatabase({ name: 'gone' }));
