@@ -40,10 +40,12 @@ export async function moveDatabase(q: V4Query, from: V4Value, to: V4Value, pos: 
     throw new V4Error('move database error',
       `Cannot move database '${src.def.name}' into parent '${dst.def.name}': Cannot move database from ancestor to descendant.`, pos);
   }
-  await checkSchemaWrite(q.ctx, 'Database', 'delete');
+  // Moving needs the right to delete `from` (core checkDeletePermission); role predicates see it.
+  await checkSchemaWrite(q.ctx, 'Database', 'delete', () => [{ t: 'named', coll: 'Database', name: src.def.name }]);
   if (await readDef(new ModelTxnImpl(q.model.kv, dst.def.id), 'Database', src.def.name)) {
     throw new V4Error('instance already exists', 'Database already exists.', pos);
   }
   await moveDatabaseDef(q.model.kv, src.model.db, src.def, dst.def.id);
+  q.ctx.stats.writeOps += 1;
   return getVersion(q, schemaRef('databases', src.def.name, dst.ref), pos);
 }
