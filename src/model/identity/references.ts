@@ -60,7 +60,7 @@ async function functionsNaming(model: ModelTxnImpl, role: string): Promise<Named
 /** The keys of a database's parent that name it and are bound to it. */
 export const keysOfDatabase = (model: ModelTxnImpl, def: NamedDef): Promise<DocData[]> => keysNaming(model, 'Database', def);
 
-/** Refuse deleting a role or database that functions or keys still refer to. */
+/** Refuse deleting a role that functions or keys still refer to (databases take their keys along). */
 export async function refuseDeleteIfReferenced(ctx: EvalContext, kind: Referenced, def: NamedDef): Promise<void> {
   const model = modelOf(ctx);
   const referrers: string[] = [];
@@ -81,7 +81,7 @@ export async function refuseDeleteIfReferenced(ctx: EvalContext, kind: Reference
  */
 export async function deleteKeysOf(ctx: EvalContext, def: NamedDef): Promise<void> {
   const model = modelOf(ctx);
-  const keys = await keysNaming(model, 'Database', def);
+  const keys = await keysOfDatabase(model, def);
   const drop = async () => { for (const k of keys) await deleteDocument(ctx, { t: 'doc', coll: KEY_COLL.name, id: k.id }); };
   const state = authState(ctx.model);
   await (state ? runAs(state, { ...state.principal, access: { kind: 'builtin', role: 'admin' } }, drop) : drop());
