@@ -39,7 +39,16 @@ export interface AppOptions {
   readonly onResponse?: (req: ServerRequest, res: ServerResponse) => void;
 }
 
-const PING_BODY = '{"resource":"Scope write is OK"}';
+/**
+ * `GET /ping?scope=` (core AdminSpec "ping"): write (the default; `global` is its old name),
+ * read (`local`), node and all; an unknown scope is treated as node.
+ */
+const PING_SCOPES: Readonly<Record<string, string>> = { write: 'write', global: 'write', read: 'read', local: 'read', node: 'node', all: 'all' };
+
+function pingBody(scope: string | null | undefined): string {
+  const answered = scope === null || scope === undefined ? 'write' : PING_SCOPES[scope] ?? 'node';
+  return JSON.stringify({ resource: `Scope ${answered} is OK` });
+}
 
 function notFound(what: string): ServerResponse {
   return protocolError(404, 'not_found', `${what} is not available on this server.`);
@@ -49,7 +58,7 @@ function ping(req: ServerRequest): ServerResponse {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     return v4Error(405, 'method not allowed', `Method ${req.method} is not allowed for /ping.`);
   }
-  return jsonResponse(200, PING_BODY);
+  return jsonResponse(200, pingBody(req.query.get('scope')));
 }
 
 /** Paths served by the legacy v4 API, answered with a v4 error until a v4 handler is plugged in. */

@@ -29,6 +29,10 @@ function metricHeaders(stats: V4Stats, bytesIn: number, bytesOut: number): Recor
     'x-compute-ops': String(stats.computeOps),
     'x-byte-read-ops': String(stats.readOps),
     'x-byte-write-ops': String(stats.writeOps),
+    // The legacy names, still sent by Fauna's v4 service beside the byte ops (the faunadb-js
+    // suite's response fixture and client.test.js 'extract response headers from observer').
+    'x-read-ops': String(stats.readOps),
+    'x-write-ops': String(stats.writeOps),
     'x-query-time': String(stats.queryTimeMs),
     'x-query-bytes-in': String(bytesIn),
     'x-query-bytes-out': String(bytesOut),

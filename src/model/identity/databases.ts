@@ -11,7 +11,7 @@ import { modelOf } from '../stdlib/args';
 import { allDefs, type NamedDef } from './named-store';
 import { defineSchemaKind, validName, type SchemaKind } from './schema-kinds';
 import { schemaWriteFailure } from '../write-failures';
-import { refuseDeleteIfReferenced, renameReferences, retireKeysNaming } from './references';
+import { deleteKeysOf, renameReferences, retireKeysNaming } from './references';
 
 const FIELD_ORDER = ['name', 'data', 'typechecked', 'protected', 'priority'];
 const NAME_RE = /^[A-Za-z0-9_-]+$/;
@@ -42,7 +42,7 @@ const databaseKind: SchemaKind = {
     return next;
   },
   async onDelete(ctx: EvalContext, def: NamedDef): Promise<void> {
-    await refuseDeleteIfReferenced(ctx, 'Database', def);
+    await deleteKeysOf(ctx, def);
     if (def.id !== undefined) await dropDatabase(modelOf(ctx).kv, def.id);
   },
   onCreate: (ctx, name) => retireKeysNaming(ctx, 'Database', name),

@@ -32,18 +32,23 @@ async function validateKey(ctx: EvalContext, action: 'create' | 'update' | 'repl
   }
 }
 
-async function createKey(ctx: EvalContext, data: ObjectV): Promise<Value> {
+/**
+ * A new key and its secret. `id` is a chosen id (FQL v4 `Create(Ref(Keys(), "123"), ...)`,
+ * faunadb-js test/query.test.js 'recursive refs'); taken ids fail as for any document.
+ */
+export async function createKey(ctx: EvalContext, data: ObjectV, id?: string): Promise<Value> {
   checkFields(data.v, KEY_FIELDS, (p, m) => nativeWriteFailure('create', KEY_COLL.name, p, m));
   await validateKey(ctx, 'create', data.v);
   const issued = issueSecret();
   const fields = new Map(data.v);
   fields.set(HASHED_SECRET, { t: 'string', v: issued.digest });
+  if (id !== undefined) fields.set('id', { t: 'string', v: id });
   const ref = await createDocument(ctx, KEY_COLL, obj(fields));
   registerSecret(ctx, 'Key', ref.id, issued);
   return ref;
 }
 
-defineSystemCollectionModule(KEY_COLL, createKey);
+defineSystemCollectionModule(KEY_COLL, (ctx, data) => createKey(ctx, data));
 
 shapeWrites(KEY_COLL.name, async (ctx, w) => {
   const shaped = keepSecret(ctx, w);

@@ -1,7 +1,8 @@
 // Foreign keys between identity documents (core ForeignKey.scala, Validators.FKValidationHook,
 // FKUpdateHook): keys name a role and a child database, functions and access providers name
-// roles. A definition that something still refers to cannot be deleted, and renaming it
-// rewrites the references, so a name never silently moves to a different definition:
+// roles. A role that something still refers to cannot be deleted; a deleted database takes the
+// keys bound to it along (core DatabaseSchemaHooks); renaming either rewrites the references,
+// so a name never silently moves to a different definition:
 //
 //   Role:     Src("name")(Function "role", Key "role"); access providers' roles follow renames
 //   Database: Src("name")(Key "database")
@@ -20,6 +21,8 @@ import { modelOf } from '../stdlib/args';
 import { readBinding, retireBinding } from './secret-bindings';
 import { allDefs, putDef, stringField, type NamedDef } from './named-store';
 import { KEY_COLL } from './system';
+import { authState, runAs } from './auth-state';
+import { deleteDocument } from '../write-broker';
 
 /** The key field that names a definition of each kind. */
 const KEY_FIELD = { Role: 'role', Database: 'database' } as const;
@@ -54,7 +57,10 @@ async function functionsNaming(model: ModelTxnImpl, role: string): Promise<Named
   return (await allDefs(model.kv, model.db, 'Function')).filter((f) => stringField(f.data, 'role') === role);
 }
 
-/** Refuse deleting a role or database that functions or keys still refer to. */
+/** The keys of a database's parent that name it and are bound to it. */
+export const keysOfDatabase = (model: ModelTxnImpl, def: NamedDef): Promise<DocData[]> => keysNaming(model, 'Database', def);
+
+/** Refuse deleting a role that functions or keys still refer to (databases take their keys along). */
 export async function refuseDeleteIfReferenced(ctx: EvalContext, kind: Referenced, def: NamedDef): Promise<void> {
   const model = modelOf(ctx);
   const referrers: string[] = [];
@@ -66,6 +72,19 @@ export async function refuseDeleteIfReferenced(ctx: EvalContext, kind: Reference
     message: `The ${r} refers to this document by its previous identifier \`${def.name}\`.`,
   }));
   throw new QueryError('constraint_failure', `Failed to delete ${kind} \`${def.name}\`.`, undefined, { constraintFailures: failures });
+}
+
+/**
+ * Deleting a database first deletes the keys bound to it (core DatabaseSchemaHooks
+ * `deleteSiblingKeys`, an internal delete: whoever may delete the database takes its keys along),
+ * so no key outlives it to reach a later database of that name.
+ */
+export async function deleteKeysOf(ctx: EvalContext, def: NamedDef): Promise<void> {
+  const model = modelOf(ctx);
+  const keys = await keysOfDatabase(model, def);
+  const drop = async () => { for (const k of keys) await deleteDocument(ctx, { t: 'doc', coll: KEY_COLL.name, id: k.id }); };
+  const state = authState(ctx.model);
+  await (state ? runAs(state, { ...state.principal, access: { kind: 'builtin', role: 'admin' } }, drop) : drop());
 }
 
 const withField = (data: ReadonlyMap<string, Value>, field: string, v: string): Map<string, Value> =>

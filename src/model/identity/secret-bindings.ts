@@ -49,6 +49,13 @@ function putBinding(model: ModelTxnImpl, owner: Owner, id: string, binding: Bind
   model.kv.put(bindingKey(model.db, owner, id), toBytes(binding));
 }
 
+/** A key moved to another database keeps its binding there (its ids are the same). */
+export async function moveKeyBinding(kv: KvTxn, from: DbId, to: DbId, keyId: string): Promise<void> {
+  const raw = await kv.get(bindingKey(from, 'Key', keyId));
+  kv.delete(bindingKey(from, 'Key', keyId));
+  if (raw) kv.put(bindingKey(to, 'Key', keyId), raw);
+}
+
 /**
  * Record what a key's (already validated) fields name, as they are written. A name the write
  * leaves unchanged keeps its binding (updating a key's `data` must not rebind a retired key).

@@ -8,6 +8,7 @@ import { getVersion, refExists } from '../model/reads';
 import { DocumentsSet, SchemaSet, SingletonSet } from '../model/sets';
 import { create, createSchema, paramsObject, remove, rewrite } from '../model/writes';
 import { matchSet } from '../model/index-defs';
+import { moveDatabase } from '../model/move-database';
 import type { V4Query } from '../query-context';
 import { type PageV4, type SetEntry, type V4Set, type V4Value, arr4, bool4, isNativeCollectionRef, obj4, scopeOf } from '../values';
 import { orderOf } from '../model/set-algebra';
@@ -172,6 +173,10 @@ defineForms([
   {
     keys: ['delete'], writes: true,
     run: async (ev, a) => remove(ev.q, expectRef(await a.value('delete'), a.at('delete')), a.pos),
+  },
+  {
+    keys: ['move_database', 'to'], writes: true,
+    run: async (ev, a) => moveDatabase(ev.q, await a.value('move_database'), await a.value('to'), a.pos),
   },
   {
     keys: ['create_collection'], writes: true,

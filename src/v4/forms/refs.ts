@@ -7,6 +7,7 @@ import {
   type NativeName, type RefV4, type V4Value, NATIVE_COLLECTIONS, docRef, isNativeCollectionRef, nativeCollOf, nativeRef, schemaRef,
 } from '../values';
 import { expectString } from './args';
+import { newId } from '../../model/ids';
 
 /** A Database ref given as `scope` (or a native collection's argument); null means none. */
 function databaseScope(v: V4Value, pos: Position): RefV4 | undefined {
@@ -70,4 +71,8 @@ defineForms([
   schemaForm('role', 'roles'),
   ...NATIVE_COLLECTIONS.map((n) => nativeForm(n, n)),
   nativeForm('classes', 'collections'),
+  // `NewId()` (and its old name `NextId()`): a fresh document id as a string (core NewIdFunction;
+  // faunadb-js test/query.test.js 'new_id').
+  { keys: ['new_id'], run: async () => ({ t: 'string', v: newId() }) },
+  { keys: ['next_id'], run: async () => ({ t: 'string', v: newId() }) },
 ]);

@@ -7,6 +7,7 @@ import { lookupMethod } from '../../fql/stdlib/registry';
 import { verifyPassword } from '../../auth/passwords';
 import { CREDENTIAL_COLL, HASHED_PASSWORD, KEY_COLL, PASSWORD } from '../../model/identity/system';
 import { createToken } from '../../model/identity/token-docs';
+import { createKey } from '../../model/identity/key-docs';
 import { checkSchemaWrite, createDocument, deleteDocument, rewriteDocument } from '../../model/write-broker';
 import { deleteDef } from '../../model/identity/named-store';
 import {
@@ -148,14 +149,15 @@ async function checkCurrentPassword(q: V4Query, t: DocTarget, params: ReadonlyMa
   }
 }
 
-async function createIdentityDoc(q: V4Query, native: 'credentials' | 'tokens' | 'keys', collRef: RefV4, params: ReadonlyMap<string, V4Value>, pos: Position): Promise<ObjectV4> {
+async function createIdentityDoc(
+  q: V4Query, native: 'credentials' | 'tokens' | 'keys', collRef: RefV4, params: ReadonlyMap<string, V4Value>, pos: Position, id?: string,
+): Promise<ObjectV4> {
   const coll = native === 'credentials' ? CREDENTIAL_COLL : native === 'tokens' ? { name: 'Token' } : KEY_COLL;
   const fields = identityFields({ coll: coll.name }, params, pos);
   let ref: DocV;
   if (native === 'keys') {
     if (!fields.has('role')) throw validationFailed(pos, [valueRequired(['role'])]);
-    const create = lookupMethod(['module:Key'], 'create')!;
-    ref = (await create.impl(q.ctx, { t: 'module', name: 'Key' }, [obj(fields)], {})) as DocV;
+    ref = (await createKey(q.ctx, obj(fields), id)) as DocV;
   } else {
     if (!fields.has('document')) throw validationFailed(pos, [valueRequired(['instance'])]);
     ref = native === 'tokens' ? await createToken(q.ctx, obj(fields)) : await createDocument(q.ctx, CREDENTIAL_COLL, obj(fields), 'v4');
@@ -286,6 +288,7 @@ export async function create(q: V4Query, target: RefV4, params: ReadonlyMap<stri
       if (!(await q.model.collection(t.name))) throw new V4Error('invalid ref', `Ref refers to undefined collection '${t.name}'`, pos);
       return createUserDoc(q, t.name, target, undefined, params, pos);
     case 'doc':
+      if (t.native === 'keys') return createIdentityDoc(q, t.native, t.collRef, params, pos, t.id);
       if (t.native) throw new V4Error('invalid argument', `Cannot create a ${t.native} document with a chosen id.`, pos);
       return createUserDoc(q, t.coll, t.collRef, t.id, params, pos);
   }
