@@ -26,7 +26,7 @@ export async function toSet(q: V4Query, v: V4Value, pos: Position): Promise<V4Se
   const docColl = DOC_NATIVES.get(native);
   if (docColl) return new DocumentsSet(model, docColl, v, false);
   const schemaColl = SCHEMA_NATIVES.get(native);
-  if (schemaColl && native !== 'keys' && native !== 'tokens' && native !== 'credentials' && native !== 'access_providers') {
+  if (schemaColl && native !== 'keys' && native !== 'tokens' && native !== 'credentials') {
     return new SchemaSet(model, schemaColl, native, v, scopeOf(v));
   }
   throw new V4Error('invalid argument', `Set expected, ${native} provided.`, pos);

@@ -10,3 +10,4 @@ import './types';
 import './collections';
 import './sets';
 import './functions';
+import './access-providers';

@@ -12,9 +12,11 @@ import { type DocTarget, type SchemaTarget, locate } from './locate';
 import { NATIVE_TITLES } from './names';
 import { renderDoc, renderNamed } from './render';
 import { readIndexDef } from './index-defs';
+import { renderAccessProvider } from './access-providers';
 
 const SCHEMA_KIND_NAMES: Readonly<Record<string, string>> = {
   Collection: 'collection', Database: 'database', Function: 'function', Role: 'role', Index: 'index',
+  AccessProvider: 'access_provider',
 };
 
 export function notFound(t: DocTarget, pos: Position): V4Error {
@@ -68,7 +70,10 @@ export async function getVersion(q: V4Query, ref: RefV4, pos: Position): Promise
       if (!doc) throw notFound(t, pos);
       return renderDoc(t.model, t.collRef, doc, pos, db);
     }
-    case 'schema': return renderNamed(await readSchemaTarget(q, t, pos), pos, db);
+    case 'schema': {
+      const named = await readSchemaTarget(q, t, pos);
+      return named.coll === 'AccessProvider' ? renderAccessProvider(t.model, named, pos, db) : renderNamed(named, pos, db);
+    }
     case 'native': throw new V4Error('invalid argument', 'Ref expected, Collection Ref provided.', pos);
   }
 }

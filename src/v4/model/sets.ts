@@ -51,7 +51,7 @@ export class SchemaSet implements V4Set {
   constructor(
     private readonly model: ModelTxnImpl,
     private readonly schemaColl: string,
-    private readonly kind: 'collections' | 'databases' | 'indexes' | 'functions' | 'roles',
+    private readonly kind: Parameters<typeof schemaRef>[0],
     private readonly self: RefV4,
     private readonly db: RefV4 | undefined,
   ) {}

@@ -20,6 +20,7 @@ import { type DocTarget, type SchemaTarget, type Target, locate } from './locate
 import { getVersion, notFound } from './reads';
 import { renderDoc, renderNamed } from './render';
 import { createIndex, readIndexDef } from './index-defs';
+import { ACCESS_PROVIDER_FIELDS, featureNotAvailableInRoot, renderAccessProvider, rolesToModel } from './access-providers';
 
 export type WriteAction = 'update' | 'replace';
 
@@ -170,9 +171,10 @@ const SCHEMA_FIELDS: Readonly<Record<string, readonly string[]>> = {
   Database: ['name', 'data', 'priority'],
   Function: ['name', 'body', 'role', 'data'],
   Role: ['name', 'privileges', 'membership', 'data'],
+  AccessProvider: ACCESS_PROVIDER_FIELDS,
 };
 
-export type V4SchemaKind = 'Collection' | 'Database' | 'Index' | 'Function' | 'Role';
+export type V4SchemaKind = 'Collection' | 'Database' | 'Index' | 'Function' | 'Role' | 'AccessProvider';
 
 function schemaFields(kind: string, params: ReadonlyMap<string, V4Value>, pos: Position): Map<string, Value> {
   if (kind === 'Function') checkFunctionParams(params, pos);
@@ -182,7 +184,8 @@ function schemaFields(kind: string, params: ReadonlyMap<string, V4Value>, pos: P
     const v = params.get(k);
     if (v === undefined) continue;
     // A function's role: a built-in role name or a Role ref, stored by name as v10 does.
-    out.set(k, kind === 'Function' && k === 'role' && v.t !== 'null' ? roleName(v, pos) : toModel(v, pos));
+    if (kind === 'AccessProvider' && k === 'roles') out.set(k, rolesToModel(v, pos));
+    else out.set(k, kind === 'Function' && k === 'role' && v.t !== 'null' ? roleName(v, pos) : toModel(v, pos));
   }
   return out;
 }
@@ -228,7 +231,7 @@ function checkRoleParams(params: ReadonlyMap<string, V4Value>, pos: Position): v
 async function readBackNamed(q: V4Query, coll: string, name: string, pos: Position): Promise<ObjectV4> {
   const named = await q.model.readNamed({ t: 'named', coll, name });
   if ('cause' in named) throw new V4Error('instance not found', `${coll} not found.`, pos);
-  return renderNamed(named, pos);
+  return coll === 'AccessProvider' ? renderAccessProvider(q.model, named, pos) : renderNamed(named, pos);
 }
 
 /** `CreateCollection`, `CreateDatabase`, `CreateIndex`, `CreateFunction`, `CreateRole` (and `Create(Collections(), ...)`). */
@@ -237,13 +240,16 @@ export async function createSchema(q: V4Query, kind: V4SchemaKind, params: Reado
   if (kind === 'Index') {
     version = await createIndex(q, params, pos);
   } else {
+    if (kind === 'AccessProvider') featureNotAvailableInRoot(q.model, pos);
     const fields = schemaFields(kind, params, pos);
     if (!fields.has('name')) throw validationFailed(pos, [valueRequired(['name'])]);
     // Collections created through v4 keep 30 days of history, as Fauna's v4 default.
     if (kind === 'Collection' && !fields.has('history_days')) fields.set('history_days', { t: 'int', v: 30 });
     const name = (fields.get('name') as { v: string }).v;
     const exists = kind === 'Collection' ? await q.model.collection(name) : !('cause' in await q.model.readNamed({ t: 'named', coll: kind, name }));
-    if (exists) throw new V4Error('instance already exists', `${kind} already exists.`, pos);
+    // Core names native kinds in this message (RenderError.NativeTypeToName), and has no name
+    // for access providers: `other`.
+    if (exists) throw new V4Error('instance already exists', `${kind === 'AccessProvider' ? 'other' : kind} already exists.`, pos);
     const create = lookupMethod([`module:${kind}`], 'create')!;
     await create.impl(q.ctx, { t: 'module', name: kind }, [obj(fields)], {});
     version = await readBackNamed(q, kind, name, pos);
@@ -253,7 +259,7 @@ export async function createSchema(q: V4Query, kind: V4SchemaKind, params: Reado
 }
 
 async function rewriteSchema(q: V4Query, t: SchemaTarget, params: ReadonlyMap<string, V4Value>, action: WriteAction, pos: Position): Promise<ObjectV4> {
-  if (!['Collection', 'Database', 'Function', 'Role'].includes(t.schemaColl)) {
+  if (!['Collection', 'Database', 'Function', 'Role', 'AccessProvider'].includes(t.schemaColl)) {
     throw new V4Error('invalid argument', `${t.schemaColl} definitions cannot be changed through FQL v4 on this server.`, pos);
   }
   await getVersion(q, { t: 'ref', id: t.name, coll: { t: 'ref', id: t.native } }, pos);
@@ -279,8 +285,9 @@ export async function create(q: V4Query, target: RefV4, params: ReadonlyMap<stri
         case 'indexes': return createSchema(q, 'Index', params, pos);
         case 'functions': return createSchema(q, 'Function', params, pos);
         case 'roles': return createSchema(q, 'Role', params, pos);
-        default: throw new V4Error('invalid argument', `Creating ${t.native} is not supported through FQL v4 on this server.`, pos);
+        case 'access_providers': return createSchema(q, 'AccessProvider', params, pos);
       }
+      break;
     case 'schema':
       if (t.schemaColl !== 'Collection') throw invalidArgument(['Collection Ref'], target, pos);
       if (!(await q.model.collection(t.name))) throw new V4Error('invalid ref', `Ref refers to undefined collection '${t.name}'`, pos);
