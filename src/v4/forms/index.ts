@@ -11,3 +11,4 @@ import './collections';
 import './sets';
 import './functions';
 import './access-providers';
+import './history';

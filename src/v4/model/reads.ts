@@ -29,10 +29,13 @@ export function notFound(t: DocTarget, pos: Position): V4Error {
  * target's model carries the caller's auth state (locate.ts), so the model's read guard decides.
  */
 export async function readDocTarget(q: V4Query, t: DocTarget, pos: Position): Promise<DocData | undefined> {
-  const doc = await t.model.getDoc(t.coll, t.id);
+  // Inside `At` (history.ts) the version of that time, as v10 reads inside `at`.
+  const at = q.ctx.snapshotTs;
+  const def = at === undefined ? undefined : await t.model.collection(t.coll);
+  const doc = def ? await t.model.versionAt(def, t.id, at!) : await t.model.getDoc(t.coll, t.id);
   if (!doc) return undefined;
   q.ctx.stats.readOps += 1;
-  const visible = await t.model.readDoc({ t: 'doc', coll: t.coll, id: t.id });
+  const visible = await t.model.readDoc({ t: 'doc', coll: t.coll, id: t.id, ...(def ? { readTs: at } : {}) });
   if ('cause' in visible) {
     if (visible.cause === 'permission denied') throw permissionDenied(pos);
     return undefined;

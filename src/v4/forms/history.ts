@@ -1,0 +1,69 @@
+// History forms (core ast/QueryParser.scala and EvalContext.scala): `At(ts, expr)`,
+// `Get(ref, ts)`, `Exists(ref, ts)`, `Paginate(input, {ts, events})`, `Events(input)`, and
+// `Insert`/`Remove` of versions. Reads at a past time use the v10 snapshot (model/history.ts).
+import { V4Error, invalidArgument } from '../errors';
+import { type Evaluator, type FormArgs, type FormSpec, defineForms } from '../evaluator';
+import { type EventSource, EventsSet, atValidTime, castTimestamp } from '../model/history';
+import { DocumentsSet, SingletonSet } from '../model/sets';
+import type { V4Query } from '../query-context';
+import { type V4Value, isNativeCollectionRef } from '../values';
+import { expectBoolean } from './args';
+import { existsOf, getOf, paginate } from './documents';
+
+/** The history `Events(x)` reads: a document ref's versions, or a set's additions and removals. */
+export function eventSource(v: V4Value, pos: readonly (string | number)[]): EventSource {
+  if (v.t === 'ref' && v.coll !== undefined && !isNativeCollectionRef(v)) return { kind: 'doc', ref: v };
+  if (v.t === 'set') {
+    if (v.set instanceof DocumentsSet) return { kind: 'documents', collRef: v.set.collRef };
+    if (v.set instanceof SingletonSet) return { kind: 'singleton', ref: v.set.render().setJson.singleton as Extract<V4Value, { t: 'ref' }> };
+  }
+  if (v.t !== 'ref' && v.t !== 'set') throw invalidArgument(['Ref', 'Set'], v, pos);
+  // Index matches and set algebra keep no history here; core answers the same for sets without one.
+  throw new V4Error('invalid argument', 'Set does not support events history.', pos);
+}
+
+const eventsSet = (q: V4Query, v: V4Value, pos: readonly (string | number)[], until?: bigint): V4Value =>
+  ({ t: 'set', set: new EventsSet(q, eventSource(v, pos), v, until) });
+
+/** The `ts` argument of a read, in µs. */
+const tsArg = async (a: FormArgs): Promise<bigint> => castTimestamp(await a.value('ts'), a.at('ts'));
+
+/** `Paginate` with `ts` and/or `events`: the page as of `ts`, or of the input's history. */
+async function paginateAt(ev: Evaluator, a: FormArgs): Promise<V4Value> {
+  const ts = a.has('ts') ? await tsArg(a) : undefined;
+  const events = a.has('events') && expectBoolean(await a.value('events'), a.at('events'));
+  if (events) {
+    const history = eventsSet(ev.q, await a.value('paginate'), a.at('paginate'), ts);
+    return paginate(ev, a, (history as Extract<V4Value, { t: 'set' }>).set);
+  }
+  return ts === undefined ? paginate(ev, a) : atValidTime(ev.q, ts, () => paginate(ev, a));
+}
+
+const PAGE_OPTIONS = ['size', 'after', 'before', 'cursor', 'sources'];
+
+export const HISTORY_FORMS: readonly FormSpec[] = [
+  {
+    keys: ['at', 'expr'],
+    run: async (ev, a) => atValidTime(ev.q, castTimestamp(await a.value('at'), a.at('at')), () => a.value('expr')),
+  },
+  {
+    // Arguments are evaluated first, then read at `ts` (core GetFunction with a valid time).
+    keys: ['get', 'ts'],
+    run: async (ev, a) => {
+      const v = await a.value('get');
+      return atValidTime(ev.q, await tsArg(a), () => getOf(ev.q, v, a));
+    },
+  },
+  {
+    keys: ['exists', 'ts'],
+    run: async (ev, a) => {
+      const v = await a.value('exists');
+      return atValidTime(ev.q, await tsArg(a), () => existsOf(ev.q, v, a));
+    },
+  },
+  { keys: ['paginate', 'events'], optional: [...PAGE_OPTIONS, 'ts'], run: paginateAt },
+  { keys: ['paginate', 'ts'], optional: PAGE_OPTIONS, run: paginateAt },
+  { keys: ['events'], run: async (ev, a) => eventsSet(ev.q, await a.value('events'), a.at('events')) },
+];
+
+defineForms(HISTORY_FORMS);
