@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { type Client, type Expr, query as q, values } from 'faunadb';
 import { type Client as Client10, fql } from 'fauna';
 import { Clients, data } from './identity-helpers';
-import { errorsOf, useV4Server, v4Fails, v4FailsAt } from './v4-helpers';
+import { type V4Clients, errorsOf, useV4Server, v4Fails, v4FailsAt } from './v4-helpers';
 
 interface Version { ref: values.Ref; ts: number; data?: Record<string, unknown>; ttl?: values.FaunaTime }
 interface Page<T = unknown> { data: T[]; after?: unknown; before?: unknown }
@@ -26,10 +26,12 @@ const shown = (events: Event[]) => events.map((e) => ({ ...e, document: String(e
 describe('v4 history', () => {
   let root: Client;
   let root10: Client10;
+  let clients: V4Clients;
   const thing = (id: string) => q.Ref(q.Collection('things'), id);
 
   useV4Server((s) => {
     root = s.root;
+    clients = s.clients;
     root10 = new Clients(s.server).as('secret');
   });
 
@@ -174,6 +176,91 @@ describe('v4 history', () => {
       await v4FailsAt(root, q.Paginate(q.Events(thing('50')), { after: { foo: 1 } }), 'invalid argument',
         'Cannot create event cursor with keys foo', ['after']);
       await v4FailsAt(root, q.Events('x'), 'invalid argument', 'Ref or Set expected, String provided.', ['events']);
+    });
+  });
+
+  describe('Insert and Remove', () => {
+    const thimble = (id: string) => q.Ref(q.Collection('thimbles'), id);
+    const byWeight = async (w: number) => data<number>(root10, fql`thimbles.byWeight(${w}).count()`);
+
+    before(async () => {
+      await root10.query(fql`Collection.create({ name: "thimbles", indexes: { byWeight: { terms: [{ field: "weight" }] } } })`);
+    });
+
+    it('inserts a version before the first one (faunadb-js "insert"); the current document stays', async () => {
+      const doc = await root.query(q.Create(thimble('1'), { data: { weight: 1 } })) as Version;
+      const event = await root.query(q.Insert(thimble('1'), doc.ts - 1, 'create', { data: { weight: 0 } })) as Event;
+      assert.deepEqual(shown([event]), [{ ts: doc.ts - 1, action: 'create', document: 'Ref(Collection("thimbles"), "1")', data: { weight: 0 } }]);
+      assert.deepEqual((await root.query(q.Get(thimble('1'), doc.ts - 1)) as Version).data, { weight: 0 });
+      assert.deepEqual(await root.query(q.Get(thimble('1'))), doc);
+      const events = await root.query(q.Paginate(q.Events(thimble('1')))) as Page<Event>;
+      assert.deepEqual(events.data.map((e) => [e.ts, e.action, e.data]), [[doc.ts - 1, 'create', { weight: 0 }], [doc.ts, 'update', { weight: 1 }]]);
+    });
+
+    it('removes the newest version: the one before is current again, with its ts, in v10 and its indexes (faunadb-js "remove")', async () => {
+      const doc = await root.query(q.Create(thimble('2'), { data: { weight: 0 } })) as Version;
+      const replaced = await root.query(q.Replace(thimble('2'), { data: { weight: 1 } })) as Version;
+      assert.deepEqual(await root.query(q.Get(thimble('2'))), replaced);
+      assert.equal(await root.query(q.Remove(thimble('2'), replaced.ts, 'create')), null);
+      assert.deepEqual(await root.query(q.Get(thimble('2'))), doc);
+      assert.deepEqual(await data(root10, fql`let d = thimbles.byId("2")!; { weight: d.weight, ts: d.ts.toMicros() }`), { weight: 0, ts: doc.ts });
+      assert.equal(await data(root10, fql`thimbles.byWeight(1).where(.id == "2").count()`), 0);
+      assert.equal(await data(root10, fql`thimbles.byWeight(0).where(.id == "2").count()`), 1);
+      // Removing the only version leaves no document.
+      assert.equal(await root.query(q.Remove(thimble('2'), doc.ts, 'create')), null);
+      assert.equal(await root.query(q.Exists(thimble('2'))), false);
+      // A time without a version changes nothing.
+      assert.equal(await root.query(q.Remove(thimble('1'), 1, 'update')), null);
+    });
+
+    it('an inserted newest version becomes the current document at its own time, and a delete removes it', async () => {
+      const doc = await root.query(q.Create(thimble('3'), { data: { weight: 3 } })) as Version;
+      await root.query(q.Insert(thimble('3'), doc.ts + 1, 'update', { data: { weight: 4 } }));
+      const now = await root.query(q.Get(thimble('3'))) as Version;
+      assert.deepEqual(now.data, { weight: 4 });
+      assert.equal(now.ts, doc.ts + 1);
+      assert.equal(await byWeight(4), 1);
+      assert.deepEqual((await root.query(q.Get(thimble('3'), doc.ts)) as Version).data, { weight: 3 });
+      // At the transaction's own time.
+      const atNow = await root.query(q.Let({ t: q.ToMicros(q.Now()) },
+        q.Do(q.Insert(thimble('3'), q.Var('t'), 'update', { data: { weight: 5 } }), q.Equals(q.Select('ts', q.Get(thimble('3'))), q.Var('t')))));
+      assert.equal(atNow, true);
+      assert.equal(await byWeight(5), 1);
+      const gone = await root.query(q.Insert(thimble('3'), q.ToMicros(q.Now()), 'delete', {})) as Event;
+      assert.equal(gone.data, null);
+      assert.equal(await root.query(q.Exists(thimble('3'))), false);
+      assert.equal(await byWeight(5), 0);
+      const actions = (await root.query(q.Paginate(q.Events(thimble('3')))) as Page<Event>).data.map((e) => e.action);
+      assert.deepEqual(actions, ['create', 'update', 'update', 'delete']);
+    });
+
+    it('removes a version from the middle of the history', async () => {
+      const v1 = await root.query(q.Create(thimble('4'), { data: { weight: 1 } })) as Version;
+      const v2 = await root.query(q.Update(thimble('4'), { data: { weight: 2 } })) as Version;
+      const v3 = await root.query(q.Update(thimble('4'), { data: { weight: 3 } })) as Version;
+      await root.query(q.Remove(thimble('4'), v2.ts, 'update'));
+      assert.deepEqual((await root.query(q.Get(thimble('4'), v2.ts)) as Version).data, { weight: 1 });
+      assert.deepEqual(await root.query(q.Get(thimble('4'))), v3);
+      const events = await root.query(q.Paginate(q.Events(thimble('4')))) as Page<Event>;
+      assert.deepEqual(events.data.map((e) => [e.ts, e.action]), [[v1.ts, 'create'], [v3.ts, 'update']]);
+    });
+
+    it('refuses a future time, other refs, bad actions, and callers without history_write', async () => {
+      await v4FailsAt(root, q.Insert(thimble('1'), q.TimeAdd(q.Now(), 1, 'hour'), 'create', { data: {} }),
+        'invalid write time', 'Cannot write outside of snapshot time.', []);
+      await v4FailsAt(root, q.Insert(q.Collection('thimbles'), 1, 'create', {}), 'invalid argument', 'Cannot insert event for specified ref.', []);
+      await v4FailsAt(root, q.Remove(q.Collection('thimbles'), 1, 'create'), 'invalid argument', 'Cannot remove event for specified ref.', []);
+      await v4FailsAt(root, q.Insert(thimble('1'), 1, 'upsert', {}), 'invalid argument',
+        "String 'create', 'update', or 'delete' expected, String provided.", ['action']);
+      await v4FailsAt(root, q.Insert(thimble('1'), 'x', 'create', {}), 'invalid argument', 'Time expected, String provided.', ['ts']);
+      await root.query(q.CreateRole({ name: 'thimble_reader', privileges: [{ resource: q.Collection('thimbles'), actions: { read: true } }] }));
+      await root.query(q.CreateRole({ name: 'thimble_historian', privileges: [{ resource: q.Collection('thimbles'), actions: { read: true, history_write: true } }] }));
+      const reader = clients.as((await root.query(q.CreateKey({ role: q.Role('thimble_reader') })) as { secret: string }).secret);
+      const historian = clients.as((await root.query(q.CreateKey({ role: q.Role('thimble_historian') })) as { secret: string }).secret);
+      await v4Fails(reader, q.Insert(thimble('1'), 5, 'create', { data: { weight: 9 } }), 'permission denied', 403);
+      await v4Fails(reader, q.Remove(thimble('1'), 5, 'create'), 'permission denied', 403);
+      await historian.query(q.Insert(thimble('1'), 5, 'create', { data: { weight: 9 } }));
+      assert.deepEqual((await root.query(q.Get(thimble('1'), 5)) as Version).data, { weight: 9 });
     });
   });
 

@@ -3,11 +3,13 @@
 // `Insert`/`Remove` of versions. Reads at a past time use the v10 snapshot (model/history.ts).
 import { V4Error, invalidArgument } from '../errors';
 import { type Evaluator, type FormArgs, type FormSpec, defineForms } from '../evaluator';
-import { type EventSource, EventsSet, atValidTime, castTimestamp } from '../model/history';
+import { type DocAction, type EventSource, EventsSet, atValidTime, castTimestamp } from '../model/history';
+import { insertVersion, removeVersion } from '../model/history-writes';
+import { paramsObject } from '../model/writes';
 import { DocumentsSet, SingletonSet } from '../model/sets';
 import type { V4Query } from '../query-context';
-import { type V4Value, isNativeCollectionRef } from '../values';
-import { expectBoolean } from './args';
+import { type V4Value, isNativeCollectionRef, typeName4 } from '../values';
+import { expectBoolean, expectRef } from './args';
 import { existsOf, getOf, paginate } from './documents';
 
 /** The history `Events(x)` reads: a document ref's versions, or a set's additions and removals. */
@@ -39,6 +41,13 @@ async function paginateAt(ev: Evaluator, a: FormArgs): Promise<V4Value> {
   return ts === undefined ? paginate(ev, a) : atValidTime(ev.q, ts, () => paginate(ev, a));
 }
 
+/** Core `Casts.DocAction`. */
+async function docAction(a: FormArgs): Promise<DocAction> {
+  const v = await a.value('action');
+  if (v.t === 'string' && (v.v === 'create' || v.v === 'update' || v.v === 'delete')) return v.v;
+  throw new V4Error('invalid argument', `String 'create', 'update', or 'delete' expected, ${typeName4(v)} provided.`, a.at('action'));
+}
+
 const PAGE_OPTIONS = ['size', 'after', 'before', 'cursor', 'sources'];
 
 export const HISTORY_FORMS: readonly FormSpec[] = [
@@ -64,6 +73,24 @@ export const HISTORY_FORMS: readonly FormSpec[] = [
   { keys: ['paginate', 'events'], optional: [...PAGE_OPTIONS, 'ts'], run: paginateAt },
   { keys: ['paginate', 'ts'], optional: PAGE_OPTIONS, run: paginateAt },
   { keys: ['events'], run: async (ev, a) => eventsSet(ev.q, await a.value('events'), a.at('events')) },
+  {
+    keys: ['insert', 'ts', 'action'], optional: ['params'], writes: true, anyTime: true,
+    run: async (ev, a) => {
+      const ref = expectRef(await a.value('insert'), a.at('insert'));
+      const ts = await tsArg(a);
+      const action = await docAction(a);
+      const params = paramsObject(await a.value('params'), a.at('params'));
+      return insertVersion(ev.q, ref, ts, action, params, a.pos);
+    },
+  },
+  {
+    keys: ['remove', 'ts', 'action'], writes: true, anyTime: true,
+    run: async (ev, a) => {
+      const ref = expectRef(await a.value('remove'), a.at('remove'));
+      const ts = await tsArg(a);
+      return removeVersion(ev.q, ref, ts, await docAction(a), a.pos);
+    },
+  },
 ];
 
 defineForms(HISTORY_FORMS);

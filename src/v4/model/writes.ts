@@ -31,7 +31,7 @@ export function paramsObject(v: V4Value, pos: Position): ReadonlyMap<string, V4V
   return v.v;
 }
 
-function objectField(params: ReadonlyMap<string, V4Value>, field: string, pos: Position): ReadonlyMap<string, V4Value> | null | undefined {
+export function objectField(params: ReadonlyMap<string, V4Value>, field: string, pos: Position): ReadonlyMap<string, V4Value> | null | undefined {
   const v = params.get(field);
   if (v === undefined || v.t === 'null') return v === undefined ? undefined : null;
   if (v.t !== 'object') {
@@ -40,7 +40,7 @@ function objectField(params: ReadonlyMap<string, V4Value>, field: string, pos: P
   return v.v;
 }
 
-function ttlField(params: ReadonlyMap<string, V4Value>, pos: Position): Value | undefined {
+export function ttlField(params: ReadonlyMap<string, V4Value>, pos: Position): Value | undefined {
   const v = params.get('ttl');
   if (v === undefined) return undefined;
   if (v.t !== 'time' && v.t !== 'null') {
@@ -49,7 +49,7 @@ function ttlField(params: ReadonlyMap<string, V4Value>, pos: Position): Value | 
   return v;
 }
 
-const modelFields = (m: ReadonlyMap<string, V4Value>, pos: Position): [string, Value][] =>
+export const modelFields = (m: ReadonlyMap<string, V4Value>, pos: Position): [string, Value][] =>
   [...m].map(([k, v]) => [k, toModel(v, pos)]);
 
 function noScope(ref: RefV4, pos: Position): void {
