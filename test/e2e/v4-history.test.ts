@@ -167,6 +167,21 @@ describe('v4 history', () => {
       assert.ok(page.data[2].ts > gone.ts);
     });
 
+    it('Match(index, terms) events: documents entering and leaving the match, replayed from their versions', async () => {
+      await root.query(q.CreateIndex({ name: 'things_by_color', source: q.Collection('things'), terms: [{ field: ['data', 'color'] }], active: true }));
+      const red1 = await root.query(q.Create(thing('60'), { data: { color: 'red' } })) as Version;
+      const blue = await root.query(q.Update(thing('60'), { data: { color: 'blue' } })) as Version;
+      await root.query(q.Update(thing('60'), { data: { size: 2 } }));
+      const red2 = await root.query(q.Update(thing('60'), { data: { color: 'red' } })) as Version;
+      await root.query(q.Delete(thing('60')));
+      const red = await root.query(q.Paginate(q.Events(q.Match(q.Index('things_by_color'), 'red')))) as Page<Event>;
+      assert.deepEqual(red.data.map((e) => e.action), ['add', 'remove', 'add', 'remove']);
+      assert.deepEqual(red.data.slice(0, 3).map((e) => e.ts), [red1.ts, blue.ts, red2.ts]);
+      const blues = await root.query(q.Paginate(q.Match(q.Index('things_by_color'), 'blue'), { events: true })) as Page<Event>;
+      assert.deepEqual(blues.data.map((e) => [e.ts, e.action, String(e.document)]).slice(0, 1), [[blue.ts, 'add', 'Ref(Collection("things"), "60")']]);
+      assert.deepEqual(blues.data.map((e) => e.action), ['add', 'remove']);
+    });
+
     it('renders the set and refuses bad cursors', async () => {
       const set = await root.query(q.Events(thing('50'))) as values.SetRef;
       assert.ok(set instanceof values.SetRef);

@@ -7,8 +7,10 @@ import { type DocAction, type EventSource, EventsSet, atValidTime, castTimestamp
 import { insertVersion, removeVersion } from '../model/history-writes';
 import { paramsObject } from '../model/writes';
 import { DocumentsSet, SingletonSet } from '../model/sets';
+import { MatchSet } from '../model/index-defs';
+import { collectionRefOf } from '../model/convert';
 import type { V4Query } from '../query-context';
-import { type V4Value, isNativeCollectionRef, typeName4 } from '../values';
+import { type V4Value, isNativeCollectionRef, scopeOf, typeName4 } from '../values';
 import { expectBoolean, expectRef } from './args';
 import { existsOf, getOf, paginate } from './documents';
 
@@ -18,9 +20,10 @@ export function eventSource(v: V4Value, pos: readonly (string | number)[]): Even
   if (v.t === 'set') {
     if (v.set instanceof DocumentsSet) return { kind: 'documents', collRef: v.set.collRef };
     if (v.set instanceof SingletonSet) return { kind: 'singleton', ref: v.set.render().setJson.singleton as Extract<V4Value, { t: 'ref' }> };
+    if (v.set instanceof MatchSet) return { kind: 'match', collRef: collectionRefOf(v.set.source, scopeOf(v.set.ref)), set: v.set };
   }
   if (v.t !== 'ref' && v.t !== 'set') throw invalidArgument(['Ref', 'Set'], v, pos);
-  // Index matches and set algebra keep no history here; core answers the same for sets without one.
+  // Set algebra (Union, Join, ...) keeps no history here; core answers the same for sets without one.
   throw new V4Error('invalid argument', 'Set does not support events history.', pos);
 }
 

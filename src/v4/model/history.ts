@@ -13,6 +13,7 @@ import {
 } from '../values';
 import { locate } from './locate';
 import { renderDoc } from './render';
+import type { MatchSet } from './index-defs';
 
 /** Core `Casts.Timestamp` / `TransactionTimestamp`: a Time, or an Integer of µs since the epoch. */
 export function castTimestamp(v: V4Value, pos: Position): bigint {
@@ -78,7 +79,12 @@ export type EventSource =
   /** `Singleton(ref)`: the document entering and leaving the set. */
   | { readonly kind: 'singleton'; readonly ref: RefV4 }
   /** `Documents(coll)`: every document of the collection entering and leaving it. */
-  | { readonly kind: 'documents'; readonly collRef: RefV4 };
+  | { readonly kind: 'documents'; readonly collRef: RefV4 }
+  /**
+   * `Match(index, terms)`: the source collection's documents entering and leaving the match,
+   * replayed from the collection's versions (v4 indexes keep no history of their own).
+   */
+  | { readonly kind: 'match'; readonly collRef: RefV4; readonly set: MatchSet };
 
 /** `Events(refOrSet)`: the history of a document (create/update/delete) or of a set (add/remove). */
 export class EventsSet implements V4Set {
@@ -96,11 +102,14 @@ export class EventsSet implements V4Set {
   /** The events in order, up to `until` (µs); ones the caller may not read are left out. */
   async events(pos: Position, until = this.until): Promise<HistoryEvent[]> {
     const src = this.source;
-    const t = await locate(this.q, src.kind === 'documents' ? src.collRef : src.ref, pos);
+    const t = await locate(this.q, src.kind === 'doc' || src.kind === 'singleton' ? src.ref : src.collRef, pos);
     const coll = t.kind === 'doc' ? t.coll : t.kind === 'schema' && t.schemaColl === 'Collection' ? t.name : undefined;
     const def = coll === undefined ? undefined : await t.model.collection(coll);
     if (!def) throw new V4Error('invalid argument', 'Set does not support events history.', pos);
     const collRef = t.kind === 'doc' ? t.collRef : (src as { collRef: RefV4 }).collRef;
+    // Whether a version is in the set (for set events).
+    const member = (d: DocData | undefined): boolean =>
+      d !== undefined && (src.kind !== 'match' || src.set.valuesOf(renderDoc(t.model, collRef, d, pos)) !== undefined);
     const versions = await retainedVersions(t.model, def, t.kind === 'doc' ? t.id : undefined);
     const out: HistoryEvent[] = [];
     let prev: RetainedVersion | undefined;
@@ -114,7 +123,7 @@ export class EventsSet implements V4Set {
       const document = docRef(collRef, v.id);
       const event = src.kind === 'doc'
         ? docEvent(this.q, collRef, document, v, before, pos)
-        : setEvent(document, v, before);
+        : setEvent(document, v.ts, member(before), member(v.doc));
       if (event) out.push(event);
     }
     return out.sort((a, b) => (a.ts !== b.ts ? (a.ts < b.ts ? -1 : 1) : compareIds(a.id, b.id) || ACTION_RANK[a.action] - ACTION_RANK[b.action]));
@@ -144,11 +153,11 @@ function docEvent(q: V4Query, collRef: RefV4, document: RefV4, v: RetainedVersio
   return { ts: v.ts, id: v.id, action, value: obj4(fields) };
 }
 
-/** A set event: the document entered (add) or left (remove) the set; updates are no set events. */
-function setEvent(document: RefV4, v: RetainedVersion, before: DocData | undefined): HistoryEvent | undefined {
-  if ((v.doc === undefined) === (before === undefined)) return undefined;
-  const action: SetAction = v.doc === undefined ? 'remove' : 'add';
-  return { ts: v.ts, id: v.id, action, value: obj4([['ts', long4(v.ts)], ['action', str4(action)], ['document', document]]) };
+/** A set event: the document entered (add) or left (remove) the set; other changes are no set events. */
+function setEvent(document: RefV4, ts: bigint, wasIn: boolean, isIn: boolean): HistoryEvent | undefined {
+  if (wasIn === isIn) return undefined;
+  const action: SetAction = isIn ? 'add' : 'remove';
+  return { ts, id: document.id, action, value: obj4([['ts', long4(ts)], ['action', str4(action)], ['document', document]]) };
 }
 
 /** The cursor a page shows for an event (core renders the event's `{ts, action, document}`). */
