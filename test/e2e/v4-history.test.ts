@@ -276,6 +276,10 @@ describe('v4 history', () => {
       await v4Fails(reader, q.Remove(thimble('1'), 5, 'create'), 'permission denied', 403);
       await historian.query(q.Insert(thimble('1'), 5, 'create', { data: { weight: 9 } }));
       assert.deepEqual((await root.query(q.Get(thimble('1'), 5)) as Version).data, { weight: 9 });
+      // Reading the past needs history_read (core ReadAdaptor: a valid time other than now).
+      assert.deepEqual((await reader.query(q.Get(thimble('1'))) as Version).data, { weight: 1 });
+      await v4Fails(reader, q.Get(thimble('1'), 5), 'permission denied', 403);
+      assert.deepEqual((await reader.query(q.Paginate(q.Events(thimble('1')))) as Page).data, []);
     });
   });
 

@@ -287,7 +287,6 @@ export async function create(q: V4Query, target: RefV4, params: ReadonlyMap<stri
         case 'roles': return createSchema(q, 'Role', params, pos);
         case 'access_providers': return createSchema(q, 'AccessProvider', params, pos);
       }
-      break;
     case 'schema':
       if (t.schemaColl !== 'Collection') throw invalidArgument(['Collection Ref'], target, pos);
       if (!(await q.model.collection(t.name))) throw new V4Error('invalid ref', `Ref refers to undefined collection '${t.name}'`, pos);
