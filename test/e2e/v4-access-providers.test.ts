@@ -6,7 +6,9 @@
 // JWTToken.canonicalDBUrl: `https://db.fauna.com/db/` + the database's z-base-32 global id),
 // ast/Renderable.scala RenderError (`Ref refers to undefined access_provider 'x'`,
 // NativeTypeToName has no access-provider name: `other already exists.`), ast/Error.scala
-// (`feature not available`), faunadb-js test/query.test.js "create_access_provider" (fields
+// (`feature not available`), model/AccessProvider.scala (URLT `invalid uri`, IssuerValidator
+// `duplicate value`, RolesValidator `Role ... does not exist.` / `Builtin role ... not allowed.`),
+// model/ValidationException.scala (codes), faunadb-js test/query.test.js "create_access_provider" (fields
 // echoed back), fql-v4.md §2.9 (only admin keys manage access providers).
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -98,6 +100,28 @@ describe('v4 access providers', () => {
     assert.deepEqual(errorsOf(e)[0].failures, [{ field: ['name'], code: 'value required', description: 'Required value not found.' }]);
     await v4FailsAt(root, q.CreateAccessProvider({ name: 'r', issuer: 'i', jwks_uri: 'https://x.example/keys' }),
       'feature not available', "The feature 'Create Access Providers' is not available for your plan.", ['create_access_provider']);
+  });
+
+  it('validates as core does: issuer and jwks_uri required, an https jwks_uri, a unique issuer, existing user roles', async () => {
+    const failuresOf = async (params: Record<string, unknown>) =>
+      errorsOf(await v4Fails(admin, q.CreateAccessProvider(params), 'validation failed', 400, 'document data is not valid.'))[0].failures;
+    assert.deepEqual(await failuresOf({ name: 'v1' }), [
+      { field: ['issuer'], code: 'value required', description: 'Required value not found.' },
+      { field: ['jwks_uri'], code: 'value required', description: 'Required value not found.' },
+    ]);
+    assert.deepEqual(await failuresOf({ name: 'v2', issuer: 'v2', jwks_uri: 'http://insecure.example/keys' }), [
+      { field: ['jwks_uri'], code: 'invalid uri', description: '`http://insecure.example/keys` is a not valid URI' },
+    ]);
+    assert.deepEqual(await failuresOf({ name: 'v3', issuer: 'https://example.auth0.com/', jwks_uri: 'https://x.example/keys' }), [
+      { field: ['issuer'], code: 'duplicate value', description: 'Value is not unique.' },
+    ]);
+    assert.deepEqual(await failuresOf({ name: 'v4', issuer: 'v4', jwks_uri: 'https://x.example/keys', roles: [q.Role('nope'), 'server'] }), [
+      { field: ['roles'], code: 'validation failure', description: 'Role `nope` does not exist.' },
+      { field: ['roles'], code: 'validation failure', description: 'Builtin role `server` not allowed.' },
+    ]);
+    const e = await v4Fails(admin, q.Update(q.AccessProvider('auth0'), { jwks_uri: 'not a uri' }), 'validation failed', 400);
+    assert.deepEqual(errorsOf(e)[0].failures, [{ field: ['jwks_uri'], code: 'invalid uri', description: '`not a uri` is a not valid URI' }]);
+    assert.equal(await admin.query(q.Exists(q.AccessProvider('v2'))), false);
   });
 
   it('is an admin resource: server keys may neither create nor read providers (fql-v4.md §2.9)', async () => {

@@ -8,8 +8,10 @@ import type { NamedData } from '../../model/model-api';
 import type { ModelTxnImpl } from '../../model/model-txn';
 import { ROOT_DB } from '../../model/keys';
 import { BUILTIN_ROLE_NAMES } from '../../model/identity/role-grants';
-import { type Position, V4Error, invalidArgument } from '../errors';
+import { allDefs, readDef } from '../../model/identity/named-store';
+import { type Position, type ValidationFailure, V4Error, invalidArgument, validationFailed, valueRequired } from '../errors';
 import { type ObjectV4, type RefV4, type V4Value, long4, nativeCollOf, schemaRef, str4, version4 } from '../values';
+import { typeName } from '../../fql/values/construct';
 import { fromModel, toModel } from './convert';
 
 /** The fields v4 writes (core AccessProvider fields; `audience` is derived, never written). */
@@ -85,4 +87,60 @@ export function featureNotAvailableInRoot(model: ModelTxnImpl, pos: Position): v
   if (model.db === ROOT_DB) {
     throw new V4Error('feature not available', "The feature 'Create Access Providers' is not available for your plan.", pos);
   }
+}
+
+// ------------------------------------------------------------------------------ validation
+
+/** Core `URLT`: a `java.net.URL` with the https protocol. */
+function validHttpsUrl(s: string): boolean {
+  try {
+    return new URL(s).protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+const V4_TYPE_NAMES: Readonly<Record<string, string>> = { Int: 'Integer', Long: 'Integer' };
+const invalidType = (field: string, v: Value, expected: string): ValidationFailure =>
+  ({ field: [field], code: 'invalid type', description: `Invalid type ${V4_TYPE_NAMES[typeName(v)] ?? typeName(v)}, expected type ${expected}.` });
+
+const roleNames = (roles: Value | undefined): string[] => {
+  const items = roles === undefined || roles.t === 'null' ? [] : roles.t === 'array' ? roles.v : [roles];
+  return items.flatMap((r) => {
+    const role = r.t === 'object' ? r.v.get('role') : r;
+    return role?.t === 'string' ? [role.v] : [];
+  });
+};
+
+/**
+ * Core's access provider validators (AccessProvider.VersionValidator, IssuerValidator,
+ * RolesValidator) on the state a write leaves (`fields` over the definition it changes, as
+ * update merges and replace keeps name, issuer, jwks_uri and roles): `issuer` and `jwks_uri`
+ * required, `jwks_uri` an https URL, `issuer` unique, roles user roles that exist.
+ */
+export async function checkAccessProvider(model: ModelTxnImpl, fields: ReadonlyMap<string, Value>, pos: Position, current?: string): Promise<void> {
+  const before = current === undefined ? undefined : await readDef(model, 'AccessProvider', current);
+  const state = new Map([...(before?.data ?? []), ...fields]);
+  const failures: ValidationFailure[] = [];
+  const issuer = state.get('issuer');
+  if (issuer === undefined || issuer.t === 'null') failures.push(valueRequired(['issuer']));
+  else if (issuer.t !== 'string') failures.push(invalidType('issuer', issuer, 'String'));
+  const uri = state.get('jwks_uri');
+  if (uri === undefined || uri.t === 'null') failures.push(valueRequired(['jwks_uri']));
+  else if (uri.t !== 'string') failures.push(invalidType('jwks_uri', uri, 'URI'));
+  else if (!validHttpsUrl(uri.v)) failures.push({ field: ['jwks_uri'], code: 'invalid uri', description: `\`${uri.v}\` is a not valid URI` });
+  if (failures.length === 0 && issuer?.t === 'string') {
+    const others = (await allDefs(model.kv, model.db, 'AccessProvider')).filter((d) => d.name !== current);
+    if (others.some((d) => { const i = d.data.get('issuer'); return i?.t === 'string' && i.v === issuer.v; })) {
+      failures.push({ field: ['issuer'], code: 'duplicate value', description: 'Value is not unique.' });
+    }
+  }
+  for (const role of roleNames(state.get('roles'))) {
+    if (BUILTIN_ROLE_NAMES.has(role)) {
+      failures.push({ field: ['roles'], code: 'validation failure', description: `Builtin role \`${role}\` not allowed.` });
+    } else if (!(await readDef(model, 'Role', role))) {
+      failures.push({ field: ['roles'], code: 'validation failure', description: `Role \`${role}\` does not exist.` });
+    }
+  }
+  if (failures.length > 0) throw validationFailed(pos, failures);
 }

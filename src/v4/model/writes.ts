@@ -20,7 +20,7 @@ import { type DocTarget, type SchemaTarget, type Target, locate } from './locate
 import { getVersion, notFound } from './reads';
 import { renderDoc, renderNamed } from './render';
 import { createIndex, readIndexDef } from './index-defs';
-import { ACCESS_PROVIDER_FIELDS, featureNotAvailableInRoot, renderAccessProvider, rolesToModel } from './access-providers';
+import { ACCESS_PROVIDER_FIELDS, checkAccessProvider, featureNotAvailableInRoot, renderAccessProvider, rolesToModel } from './access-providers';
 
 export type WriteAction = 'update' | 'replace';
 
@@ -250,6 +250,7 @@ export async function createSchema(q: V4Query, kind: V4SchemaKind, params: Reado
     // Core names native kinds in this message (RenderError.NativeTypeToName), and has no name
     // for access providers: `other`.
     if (exists) throw new V4Error('instance already exists', `${kind === 'AccessProvider' ? 'other' : kind} already exists.`, pos);
+    if (kind === 'AccessProvider') await checkAccessProvider(q.model, fields, pos);
     const create = lookupMethod([`module:${kind}`], 'create')!;
     await create.impl(q.ctx, { t: 'module', name: kind }, [obj(fields)], {});
     version = await readBackNamed(q, kind, name, pos);
@@ -264,6 +265,7 @@ async function rewriteSchema(q: V4Query, t: SchemaTarget, params: ReadonlyMap<st
   }
   await getVersion(q, { t: 'ref', id: t.name, coll: { t: 'ref', id: t.native } }, pos);
   const fields = schemaFields(t.schemaColl, params, pos);
+  if (t.schemaColl === 'AccessProvider') await checkAccessProvider(t.model, fields, pos, t.name);
   const m = lookupMethod([`named:${t.schemaColl}`], action)!;
   await m.impl(q.ctx, { t: 'named', coll: t.schemaColl, name: t.name }, [obj(fields)], {});
   const name = fields.get('name');
