@@ -255,6 +255,12 @@ export class ModelTxnImpl implements ModelTxn {
     return v;
   }
 
+  /** Forget what this transaction remembers of a document (history rewrites change it under the caches). */
+  forgetDoc(def: CollectionDef, id: string): void {
+    this.docCache.delete(this.docCacheKey(def.name, id));
+    this.pastVersions.delete(`${def.id}:${id}`);
+  }
+
   /** A remembered past version: `known` false when it was never read. */
   rememberedVersion(def: CollectionDef, id: string, ts: bigint): { known: boolean; v?: DocData } {
     const byTs = this.pastVersions.get(`${def.id}:${id}`);

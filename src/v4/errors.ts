@@ -69,5 +69,9 @@ export const notUnique = (pos: Position): V4Error => new V4Error('instance not u
 export const authenticationFailed = (pos: Position): V4Error =>
   new V4Error('authentication failed', 'The document was not found or provided password was incorrect.', pos);
 
+/** Core `InvalidWriteTime`: a write inside `At`, or history inserted after the snapshot. */
+export const invalidWriteTime = (pos: Position): V4Error =>
+  new V4Error('invalid write time', 'Cannot write outside of snapshot time.', pos);
+
 /** A request that took longer than its X-Query-Timeout (or the server's limit). */
 export class V4Timeout extends Error {}

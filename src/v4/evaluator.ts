@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Json } from './json';
 import { isJsonObject } from './json';
-import { type Position, V4Error, V4Timeout, expectedMessage } from './errors';
+import { type Position, V4Error, V4Timeout, expectedMessage, invalidWriteTime } from './errors';
 import type { Env, LambdaV4, V4Value } from './values';
 import { NULL4, arr4, jsonNumber4, typeName4 } from './values';
 import type { V4Query } from './query-context';
@@ -21,6 +21,8 @@ export interface FormSpec {
   readonly optional?: readonly string[];
   /** Set for forms that must not run in a read-only request (`GET /?q=`). */
   readonly writes?: boolean;
+  /** Set for writes that may run inside `At` (Insert and Remove write history at any time). */
+  readonly anyTime?: boolean;
   readonly run: (ev: Evaluator, args: FormArgs) => Promise<V4Value>;
 }
 
@@ -95,6 +97,11 @@ export class Evaluator {
     if (performance.now() > this.q.ctx.deadline) throw new V4Timeout();
     if (spec.writes && this.readOnly) {
       throw new V4Error('invalid expression', 'Call performs a write, which is not allowed in reads.', pos);
+    }
+    // Inside `At` only history writes may run (core WriteAdaptor.write: InvalidWriteTime, at the
+    // position the write reports: `create*` forms at their first argument).
+    if (spec.writes && !spec.anyTime && this.q.ctx.snapshotTs !== undefined) {
+      throw invalidWriteTime(spec.keys[0].startsWith('create') ? [...pos, spec.keys[0]] : pos);
     }
     this.q.ctx.stats.computeOps += 1;
     try {

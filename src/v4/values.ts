@@ -127,7 +127,7 @@ export function nativeRef(name: NativeName, db?: RefV4): RefV4 {
 }
 
 /** `Collection("users")`, `Database("child")`, `Index("i")`, ... (`kind` is the native collection). */
-export function schemaRef(kind: 'collections' | 'databases' | 'indexes' | 'functions' | 'roles', name: string, db?: RefV4): RefV4 {
+export function schemaRef(kind: 'collections' | 'databases' | 'indexes' | 'functions' | 'roles' | 'access_providers', name: string, db?: RefV4): RefV4 {
   return db ? { t: 'ref', id: name, coll: nativeRef(kind), db } : { t: 'ref', id: name, coll: nativeRef(kind) };
 }
 

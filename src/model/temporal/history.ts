@@ -9,7 +9,7 @@ import { KvConflictError } from '../../storage/kv';
 import { decodeKey, encodeKey } from '../../storage/tuple';
 import { decodeFields, decodeValue, fromBytes } from '../codec';
 import {
-  CHANGE_LOG_PREFIX, changeCollBound, changeCollPrefix, gcCollBound, gcCollPrefix, gcRootPrefix, prefixEnd, schemaPrefix,
+  CHANGE_LOG_PREFIX, changeCollBound, changeCollPrefix, collVersionsPrefix, gcCollBound, gcCollPrefix, gcRootPrefix, prefixEnd, schemaPrefix,
   versionKey, versionPrefix, type DbId,
 } from '../keys';
 import { defineHistoricalReader, type CollectionDef, type ModelTxnImpl } from '../model-txn';
@@ -27,6 +27,36 @@ export async function readVersionAt(txn: ModelTxnImpl, def: CollectionDef, id: s
 }
 
 defineHistoricalReader(readVersionAt);
+
+/** One retained version of a document: its state, or undefined for a deletion marker. */
+export interface RetainedVersion { readonly id: string; readonly ts: bigint; readonly doc?: DocData }
+
+/**
+ * The retained versions of one document (`id`) or of every document of a collection, oldest
+ * first per document and documents in id order: what v4 `Events` walks. A version whose `ttl`
+ * had passed by its own time reads as absent.
+ */
+export async function retainedVersions(txn: ModelTxnImpl, def: CollectionDef, id?: string): Promise<RetainedVersion[]> {
+  const prefix = id === undefined ? collVersionsPrefix(txn.db, def.id) : versionPrefix(txn.db, def.id, BigInt(id));
+  const rows = await txn.kv.scan({ start: prefix, end: prefixEnd(prefix) });
+  const out: RetainedVersion[] = [];
+  let run: RetainedVersion[] = [];
+  let runId: string | undefined;
+  for (const r of rows) {
+    const parts = decodeKey(r.key);
+    const docId = String(parts[parts.length - 2]);
+    if (docId !== runId) {
+      out.push(...run.reverse());
+      run = [];
+      runId = docId;
+    }
+    const v = fromBytes<StoredVersion>(r.value);
+    const ts = BigInt(v.ts);
+    run.push({ id: docId, ts, doc: visibleAt(def, docId, v, ts) });
+  }
+  out.push(...run.reverse());
+  return out;
+}
 
 /** A stored version as seen at `ts` (µs): undefined when deleted or expired by then. */
 function visibleAt(def: CollectionDef, id: string, v: StoredVersion, ts: bigint): DocData | undefined {

@@ -12,6 +12,7 @@ import { moveDatabase } from '../model/move-database';
 import type { V4Query } from '../query-context';
 import { type PageV4, type SetEntry, type V4Set, type V4Value, arr4, bool4, isNativeCollectionRef, obj4, scopeOf } from '../values';
 import { orderOf } from '../model/set-algebra';
+import { EventsSet, eventsPage } from '../model/history';
 import { expectBoolean, expectInteger, expectRef, varargs } from './args';
 
 const DEFAULT_PAGE_SIZE = 64n;
@@ -27,7 +28,7 @@ export async function toSet(q: V4Query, v: V4Value, pos: Position): Promise<V4Se
   const docColl = DOC_NATIVES.get(native);
   if (docColl) return new DocumentsSet(model, docColl, v, false);
   const schemaColl = SCHEMA_NATIVES.get(native);
-  if (schemaColl && native !== 'keys' && native !== 'tokens' && native !== 'credentials' && native !== 'access_providers') {
+  if (schemaColl && native !== 'keys' && native !== 'tokens' && native !== 'credentials') {
     return new SchemaSet(model, schemaColl, native, v, scopeOf(v));
   }
   throw new V4Error('invalid argument', `Set expected, ${native} provided.`, pos);
@@ -80,8 +81,9 @@ function page(set: V4Set, entries: readonly SetEntry[], start: number, end: numb
   };
 }
 
-async function paginate(ev: Evaluator, a: FormArgs): Promise<V4Value> {
-  const set = await toSet(ev.q, await a.value('paginate'), a.at('paginate'));
+/** `Paginate`; `given` is the set to page when the caller already built it (history.ts). */
+export async function paginate(ev: Evaluator, a: FormArgs, given?: V4Set): Promise<V4Value> {
+  const set = given ?? await toSet(ev.q, await a.value('paginate'), a.at('paginate'));
   let size = DEFAULT_PAGE_SIZE;
   if (a.has('size')) {
     size = expectInteger(await a.value('size'), a.at('size'));
@@ -101,6 +103,7 @@ async function paginate(ev: Evaluator, a: FormArgs): Promise<V4Value> {
     before = c.get('before');
   }
   const sources = a.has('sources') && expectBoolean(await a.value('sources'), a.at('sources'));
+  if (set instanceof EventsSet) return eventsPage(set, Number(size), after, before, a.pos, { after: a.at('after'), before: a.at('before') });
   // Every set yields its elements in key order.
   const entries = await set.entries();
   const n = Number(size);
@@ -138,26 +141,26 @@ export async function firstRef(q: V4Query, v: V4Value, pos: Position): Promise<V
   return entries[0]?.value;
 }
 
+/** `Get(refOrSet)` of an evaluated argument (history.ts reads it at a past time). */
+export async function getOf(q: V4Query, v: V4Value, a: FormArgs): Promise<V4Value> {
+  const ref = await firstRef(q, v, a.at('get'));
+  if (!ref) throw new V4Error('instance not found', 'Set not found.', a.pos);
+  return getVersion(q, expectRef(ref, a.at('get')), a.pos);
+}
+
+/** `Exists(refOrSet)` of an evaluated argument. */
+export async function existsOf(q: V4Query, v: V4Value, a: FormArgs): Promise<V4Value> {
+  const ref = await firstRef(q, v, a.at('exists'));
+  return bool4(ref !== undefined && ref.t === 'ref' && (await refExists(q, ref, a.pos)));
+}
+
 async function writeParams(a: FormArgs): Promise<ReadonlyMap<string, V4Value>> {
   return paramsObject(a.has('params') ? await a.value('params') : { t: 'null' }, a.at('params'));
 }
 
 defineForms([
-  {
-    keys: ['get'],
-    run: async (ev, a) => {
-      const ref = await firstRef(ev.q, await a.value('get'), a.at('get'));
-      if (!ref) throw new V4Error('instance not found', 'Set not found.', a.pos);
-      return getVersion(ev.q, expectRef(ref, a.at('get')), a.pos);
-    },
-  },
-  {
-    keys: ['exists'],
-    run: async (ev, a) => {
-      const ref = await firstRef(ev.q, await a.value('exists'), a.at('exists'));
-      return bool4(ref !== undefined && ref.t === 'ref' && (await refExists(ev.q, ref, a.pos)));
-    },
-  },
+  { keys: ['get'], run: async (ev, a) => getOf(ev.q, await a.value('get'), a) },
+  { keys: ['exists'], run: async (ev, a) => existsOf(ev.q, await a.value('exists'), a) },
   {
     keys: ['create'], optional: ['params'], writes: true,
     run: async (ev, a) => create(ev.q, expectRef(await a.value('create'), a.at('create')), await writeParams(a), a.pos),

@@ -10,3 +10,5 @@ import './types';
 import './collections';
 import './sets';
 import './functions';
+import './access-providers';
+import './history';

@@ -10,7 +10,7 @@ import { expectString } from './args';
 import { newId } from '../../model/ids';
 
 /** A Database ref given as `scope` (or a native collection's argument); null means none. */
-function databaseScope(v: V4Value, pos: Position): RefV4 | undefined {
+export function databaseScope(v: V4Value, pos: Position): RefV4 | undefined {
   if (v.t === 'null') return undefined;
   if (v.t === 'ref' && nativeCollOf(v) === 'databases') return v;
   throw invalidArgument(['Database Ref'], v, pos);

@@ -18,7 +18,7 @@ export function collectionRefOf(coll: string, db?: RefV4): RefV4 {
 
 export function namedRefOf(coll: string, name: string, db?: RefV4): RefV4 {
   const native = NATIVE_OF_SCHEMA_COLL.get(coll);
-  if (!native || native === 'keys' || native === 'tokens' || native === 'credentials' || native === 'access_providers') {
+  if (!native || native === 'keys' || native === 'tokens' || native === 'credentials') {
     throw new Error(`no v4 ref for ${coll} definitions`);
   }
   return schemaRef(native, name, db);

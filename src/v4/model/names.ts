@@ -10,6 +10,7 @@ export const DOC_NATIVES: ReadonlyMap<NativeName, string> = new Map([
 /** v10 named schema kinds ↔ v4 native collections (Index is kept by the v4 layer). */
 export const SCHEMA_NATIVES: ReadonlyMap<NativeName, string> = new Map([
   ['collections', 'Collection'], ['databases', 'Database'], ['functions', 'Function'], ['roles', 'Role'], ['indexes', 'Index'],
+  ['access_providers', 'AccessProvider'],
 ]);
 
 const invert = (m: ReadonlyMap<NativeName, string>): ReadonlyMap<string, NativeName> =>

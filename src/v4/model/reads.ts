@@ -12,9 +12,11 @@ import { type DocTarget, type SchemaTarget, locate } from './locate';
 import { NATIVE_TITLES } from './names';
 import { renderDoc, renderNamed } from './render';
 import { readIndexDef } from './index-defs';
+import { renderAccessProvider } from './access-providers';
 
 const SCHEMA_KIND_NAMES: Readonly<Record<string, string>> = {
   Collection: 'collection', Database: 'database', Function: 'function', Role: 'role', Index: 'index',
+  AccessProvider: 'access_provider',
 };
 
 export function notFound(t: DocTarget, pos: Position): V4Error {
@@ -27,10 +29,13 @@ export function notFound(t: DocTarget, pos: Position): V4Error {
  * target's model carries the caller's auth state (locate.ts), so the model's read guard decides.
  */
 export async function readDocTarget(q: V4Query, t: DocTarget, pos: Position): Promise<DocData | undefined> {
-  const doc = await t.model.getDoc(t.coll, t.id);
+  // Inside `At` (history.ts) the version of that time, as v10 reads inside `at`.
+  const at = q.ctx.snapshotTs;
+  const def = at === undefined ? undefined : await t.model.collection(t.coll);
+  const doc = def ? await t.model.versionAt(def, t.id, at!) : await t.model.getDoc(t.coll, t.id);
   if (!doc) return undefined;
   q.ctx.stats.readOps += 1;
-  const visible = await t.model.readDoc({ t: 'doc', coll: t.coll, id: t.id });
+  const visible = await t.model.readDoc({ t: 'doc', coll: t.coll, id: t.id, ...(def ? { readTs: at } : {}) });
   if ('cause' in visible) {
     if (visible.cause === 'permission denied') throw permissionDenied(pos);
     return undefined;
@@ -68,7 +73,10 @@ export async function getVersion(q: V4Query, ref: RefV4, pos: Position): Promise
       if (!doc) throw notFound(t, pos);
       return renderDoc(t.model, t.collRef, doc, pos, db);
     }
-    case 'schema': return renderNamed(await readSchemaTarget(q, t, pos), pos, db);
+    case 'schema': {
+      const named = await readSchemaTarget(q, t, pos);
+      return named.coll === 'AccessProvider' ? renderAccessProvider(t.model, named, pos, db) : renderNamed(named, pos, db);
+    }
     case 'native': throw new V4Error('invalid argument', 'Ref expected, Collection Ref provided.', pos);
   }
 }

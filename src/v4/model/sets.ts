@@ -4,6 +4,7 @@
 import type { ModelTxnImpl } from '../../model/model-txn';
 import { allDefs } from '../../model/identity/named-store';
 import { mayReadNamed } from '../../model/identity/permissions';
+import { scanDocsAt } from '../../model/temporal/historical-scan';
 import type { RefV4, SetEntry, V4Set, V4Value } from '../values';
 import { docRef, schemaRef } from '../values';
 
@@ -33,7 +34,11 @@ export class DocumentsSet implements V4Set {
     const out: SetEntry[] = [];
     let after: bigint | undefined;
     for (;;) {
-      const { docs, lastId, more } = await this.model.scanDocs(def, after, SCAN_BATCH);
+      // Inside `At` (history.ts) the documents of that time, as `at` scans read in v10.
+      const at = this.model.context?.snapshotTs;
+      const { docs, lastId, more } = at === undefined
+        ? await this.model.scanDocs(def, after, SCAN_BATCH)
+        : await scanDocsAt(this.model, def, at, after, SCAN_BATCH, false);
       for (const d of docs) {
         const ref = docRef(this.collRef, d.id);
         out.push({ value: ref, key: [ref] });
@@ -51,7 +56,7 @@ export class SchemaSet implements V4Set {
   constructor(
     private readonly model: ModelTxnImpl,
     private readonly schemaColl: string,
-    private readonly kind: 'collections' | 'databases' | 'indexes' | 'functions' | 'roles',
+    private readonly kind: Parameters<typeof schemaRef>[0],
     private readonly self: RefV4,
     private readonly db: RefV4 | undefined,
   ) {}

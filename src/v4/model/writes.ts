@@ -21,6 +21,7 @@ import { type DocTarget, type SchemaTarget, type Target, locate } from './locate
 import { getVersion, notFound } from './reads';
 import { renderDoc, renderNamed } from './render';
 import { createIndex, readIndexDef } from './index-defs';
+import { ACCESS_PROVIDER_FIELDS, checkAccessProvider, featureNotAvailableInRoot, renderAccessProvider, rolesToModel } from './access-providers';
 
 export type WriteAction = 'update' | 'replace';
 
@@ -31,7 +32,7 @@ export function paramsObject(v: V4Value, pos: Position): ReadonlyMap<string, V4V
   return v.v;
 }
 
-function objectField(params: ReadonlyMap<string, V4Value>, field: string, pos: Position): ReadonlyMap<string, V4Value> | null | undefined {
+export function objectField(params: ReadonlyMap<string, V4Value>, field: string, pos: Position): ReadonlyMap<string, V4Value> | null | undefined {
   const v = params.get(field);
   if (v === undefined || v.t === 'null') return v === undefined ? undefined : null;
   if (v.t !== 'object') {
@@ -40,7 +41,7 @@ function objectField(params: ReadonlyMap<string, V4Value>, field: string, pos: P
   return v.v;
 }
 
-function ttlField(params: ReadonlyMap<string, V4Value>, pos: Position): Value | undefined {
+export function ttlField(params: ReadonlyMap<string, V4Value>, pos: Position): Value | undefined {
   const v = params.get('ttl');
   if (v === undefined) return undefined;
   if (v.t !== 'time' && v.t !== 'null') {
@@ -49,7 +50,7 @@ function ttlField(params: ReadonlyMap<string, V4Value>, pos: Position): Value | 
   return v;
 }
 
-const modelFields = (m: ReadonlyMap<string, V4Value>, pos: Position): [string, Value][] =>
+export const modelFields = (m: ReadonlyMap<string, V4Value>, pos: Position): [string, Value][] =>
   [...m].map(([k, v]) => [k, toModel(v, pos)]);
 
 function noScope(ref: RefV4, pos: Position): void {
@@ -172,9 +173,10 @@ const SCHEMA_FIELDS: Readonly<Record<string, readonly string[]>> = {
   Database: ['name', 'data', 'priority'],
   Function: ['name', 'body', 'role', 'data'],
   Role: ['name', 'privileges', 'membership', 'data'],
+  AccessProvider: ACCESS_PROVIDER_FIELDS,
 };
 
-export type V4SchemaKind = 'Collection' | 'Database' | 'Index' | 'Function' | 'Role';
+export type V4SchemaKind = 'Collection' | 'Database' | 'Index' | 'Function' | 'Role' | 'AccessProvider';
 
 function schemaFields(kind: string, params: ReadonlyMap<string, V4Value>, pos: Position): Map<string, Value> {
   if (kind === 'Function') checkFunctionParams(params, pos);
@@ -184,7 +186,8 @@ function schemaFields(kind: string, params: ReadonlyMap<string, V4Value>, pos: P
     const v = params.get(k);
     if (v === undefined) continue;
     // A function's role: a built-in role name or a Role ref, stored by name as v10 does.
-    out.set(k, kind === 'Function' && k === 'role' && v.t !== 'null' ? roleName(v, pos) : toModel(v, pos));
+    if (kind === 'AccessProvider' && k === 'roles') out.set(k, rolesToModel(v, pos));
+    else out.set(k, kind === 'Function' && k === 'role' && v.t !== 'null' ? roleName(v, pos) : toModel(v, pos));
   }
   return out;
 }
@@ -230,7 +233,7 @@ function checkRoleParams(params: ReadonlyMap<string, V4Value>, pos: Position): v
 async function readBackNamed(q: V4Query, coll: string, name: string, pos: Position): Promise<ObjectV4> {
   const named = await q.model.readNamed({ t: 'named', coll, name });
   if ('cause' in named) throw new V4Error('instance not found', `${coll} not found.`, pos);
-  return renderNamed(named, pos);
+  return coll === 'AccessProvider' ? renderAccessProvider(q.model, named, pos) : renderNamed(named, pos);
 }
 
 /** `CreateCollection`, `CreateDatabase`, `CreateIndex`, `CreateFunction`, `CreateRole` (and `Create(Collections(), ...)`). */
@@ -239,13 +242,17 @@ export async function createSchema(q: V4Query, kind: V4SchemaKind, params: Reado
   if (kind === 'Index') {
     version = await createIndex(q, params, pos);
   } else {
+    if (kind === 'AccessProvider') featureNotAvailableInRoot(q.model, pos);
     const fields = schemaFields(kind, params, pos);
     if (!fields.has('name')) throw validationFailed(pos, [valueRequired(['name'])]);
     // Collections created through v4 keep 30 days of history, as Fauna's v4 default.
     if (kind === 'Collection' && !fields.has('history_days')) fields.set('history_days', { t: 'int', v: 30 });
     const name = (fields.get('name') as { v: string }).v;
     const exists = kind === 'Collection' ? await q.model.collection(name) : !('cause' in await q.model.readNamed({ t: 'named', coll: kind, name }));
-    if (exists) throw new V4Error('instance already exists', `${kind} already exists.`, pos);
+    // Core names native kinds in this message (RenderError.NativeTypeToName), and has no name
+    // for access providers: `other`.
+    if (exists) throw new V4Error('instance already exists', `${kind === 'AccessProvider' ? 'other' : kind} already exists.`, pos);
+    if (kind === 'AccessProvider') await checkAccessProvider(q.model, fields, pos);
     const create = lookupMethod([`module:${kind}`], 'create')!;
     await create.impl(q.ctx, { t: 'module', name: kind }, [obj(fields)], {});
     version = await readBackNamed(q, kind, name, pos);
@@ -255,11 +262,12 @@ export async function createSchema(q: V4Query, kind: V4SchemaKind, params: Reado
 }
 
 async function rewriteSchema(q: V4Query, t: SchemaTarget, params: ReadonlyMap<string, V4Value>, action: WriteAction, pos: Position): Promise<ObjectV4> {
-  if (!['Collection', 'Database', 'Function', 'Role'].includes(t.schemaColl)) {
+  if (!['Collection', 'Database', 'Function', 'Role', 'AccessProvider'].includes(t.schemaColl)) {
     throw new V4Error('invalid argument', `${t.schemaColl} definitions cannot be changed through FQL v4 on this server.`, pos);
   }
   await getVersion(q, { t: 'ref', id: t.name, coll: { t: 'ref', id: t.native } }, pos);
   const fields = schemaFields(t.schemaColl, params, pos);
+  if (t.schemaColl === 'AccessProvider') await checkAccessProvider(t.model, fields, pos, t.name);
   const m = lookupMethod([`named:${t.schemaColl}`], action)!;
   await m.impl(q.ctx, { t: 'named', coll: t.schemaColl, name: t.name }, [obj(fields)], {});
   const name = fields.get('name');
@@ -281,7 +289,7 @@ export async function create(q: V4Query, target: RefV4, params: ReadonlyMap<stri
         case 'indexes': return createSchema(q, 'Index', params, pos);
         case 'functions': return createSchema(q, 'Function', params, pos);
         case 'roles': return createSchema(q, 'Role', params, pos);
-        default: throw new V4Error('invalid argument', `Creating ${t.native} is not supported through FQL v4 on this server.`, pos);
+        case 'access_providers': return createSchema(q, 'AccessProvider', params, pos);
       }
     case 'schema':
       if (t.schemaColl !== 'Collection') throw invalidArgument(['Collection Ref'], target, pos);

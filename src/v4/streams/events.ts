@@ -27,7 +27,7 @@ export interface V4Page {
 }
 
 /** The fields of a change of `src` that differ (new values; removed fields null), as core's rendered diff. */
-function diffValue(prev: V4Value | undefined, curr: V4Value | undefined): V4Value | undefined {
+export function diffValue(prev: V4Value | undefined, curr: V4Value | undefined): V4Value | undefined {
   if (prev === undefined) return curr;
   if (curr === undefined) return NULL4;
   if (prev.t === 'object' && curr.t === 'object') {
