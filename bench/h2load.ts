@@ -7,8 +7,9 @@
 // For context, the embedded engine alone (no server) with as many concurrent committers: what
 // group commit makes of the same fsyncs when CPU is not the limit.
 // All three server workloads run at the same concurrency as the floor (h2load -c × -m).
-// The server runs with --client-concurrency at that concurrency: every h2load connection comes
-// from 127.0.0.1, and the per-address fairness cap would otherwise measure the policy.
+// The server runs with its default scheduling: every h2load connection comes from 127.0.0.1,
+// one client alone, which may keep every worker busy (the per-address cap binds only while
+// other clients wait).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -113,10 +114,7 @@ export async function h2loadWorkloads(o: H2loadOptions): Promise<H2loadSection> 
   const body = (query: string) => JSON.stringify({ query });
 
   const floor = await withFloorServer((url) => h2load({ name: 'floor: bare h2c fixed response', url, body: body('1 + 1'), ...timing }));
-  const server = await startServer({
-    args: ['--client-concurrency', String(o.concurrency)],
-    ...(o.storage ? { storage: o.storage } : {}),
-  });
+  const server = await startServer(o.storage ? { storage: o.storage } : {});
   let one: Measurement, byId: Measurement, create: Measurement;
   try {
     const client = server.client();

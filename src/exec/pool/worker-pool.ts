@@ -8,9 +8,10 @@
 //
 // Scheduling is fair between clients (by remote address): a free worker takes the oldest
 // request of the client with the fewest requests running, no client runs more than its cap
-// at once (by default as many requests as there are cores, so that one client's CPU-bound
-// queries leave others a share of the cores), and a few reserve workers beyond it (one kept started ahead of need while
-// all are busy) serve the others, so one client holding every worker with slow queries
+// at once while another client is waiting (by default as many requests as there are cores, so
+// that one client's CPU-bound queries leave others a share of the cores; a client alone may use
+// every regular worker), and a few reserve workers beyond them (one kept started ahead of need
+// while all are busy) serve the others, so one client holding every worker with slow queries
 // cannot lock others out.
 import { randomInt } from 'node:crypto';
 import os from 'node:os';
@@ -32,8 +33,9 @@ export interface PoolOptions {
   readonly maxWorkers?: number;
   readonly reserveWorkers?: number;
   /**
-   * Requests one client may run at once (default: the cores). CPU-bound queries of one client
-   * then leave the other clients a fair share of the cores, not just free workers.
+   * Requests one client may run at once while another client waits (default: the cores).
+   * CPU-bound queries of one client then leave the other clients a fair share of the cores,
+   * not just free workers. A client alone may use every regular worker.
    */
   readonly clientConcurrency?: number;
   /** Heap limit of one worker (old generation), MiB. */
@@ -307,7 +309,9 @@ export class WorkerPool {
 
   /**
    * The waiting client with the fewest requests running (ties: first to arrive), among those
-   * below the per-client cap.
+   * below the per-client cap. The cap protects other clients' share, so it binds only while
+   * another client is waiting: a client alone in the queue (one application backend) may keep
+   * all regular workers busy, never the reserve, which stays for clients that arrive meanwhile.
    */
   private nextClient(): string | undefined {
     let best: string | undefined;
@@ -318,6 +322,10 @@ export class WorkerPool {
         best = client;
         bestRunning = r;
       }
+    }
+    if (best === undefined && this.queues.size === 1) {
+      const [only] = this.queues.keys();
+      if ((this.running.get(only) ?? 0) < this.max) return only;
     }
     return best;
   }
