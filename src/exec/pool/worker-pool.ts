@@ -311,7 +311,8 @@ export class WorkerPool {
    * The waiting client with the fewest requests running (ties: first to arrive), among those
    * below the per-client cap. The cap protects other clients' share, so it binds only while
    * another client is waiting: a client alone in the queue (one application backend) may keep
-   * all regular workers busy, never the reserve, which stays for clients that arrive meanwhile.
+   * all regular workers busy, but never takes the last idle worker, which stays ready for a
+   * client that arrives meanwhile (starting one takes a while).
    */
   private nextClient(): string | undefined {
     let best: string | undefined;
@@ -325,7 +326,7 @@ export class WorkerPool {
     }
     if (best === undefined && this.queues.size === 1) {
       const [only] = this.queues.keys();
-      if ((this.running.get(only) ?? 0) < this.max) return only;
+      if ((this.running.get(only) ?? 0) < this.max && this.idle >= 2) return only;
     }
     return best;
   }
@@ -333,7 +334,7 @@ export class WorkerPool {
   private dispatch(): void {
     while (this.queued > 0 && !this.closed) {
       const client = this.nextClient();
-      if (client === undefined) return;
+      if (client === undefined) break;
       const slot = this.idleSlot();
       if (!slot) {
         const starting = [...this.slots].some((s) => !s.ready && !s.dead);
@@ -353,10 +354,12 @@ export class WorkerPool {
   /**
    * Starting a worker takes a while (a new isolate loads the whole query runtime), so while
    * every worker is busy one more is started ahead of need, up to the reserve: the next client
-   * then finds it ready instead of waiting behind whoever holds the others.
+   * then finds it ready instead of waiting behind whoever holds the others. While requests wait
+   * that no idle worker may take (a client alone beyond its cap leaves the last one), two.
    */
   private keepSpare(): void {
-    if (this.closed || this.restartTimer || this.idleSlot() || this.slots.size >= this.max + this.reserve) return;
+    if (this.closed || this.restartTimer || this.slots.size >= this.max + this.reserve) return;
+    if (this.idle >= (this.queued > 0 ? 2 : 1)) return;
     if ([...this.slots].some((s) => !s.ready && !s.dead)) return;
     this.spawn();
   }
