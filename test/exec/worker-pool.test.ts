@@ -136,12 +136,12 @@ describe('query worker pool with one client alone', () => {
   it('the per-client cap binds only while another client waits: a client alone keeps every regular worker busy', async () => {
     let slowDone = false;
     let firstSlowEnd = Infinity;
-    const slow = [run(h, REGEX_BOMB, { timeoutMs: 3000, client: 'backend' }), run(h, REGEX_BOMB, { timeoutMs: 3000, client: 'backend' })];
+    const slow = [run(h, REGEX_BOMB, { timeoutMs: 8000, client: 'backend' }), run(h, REGEX_BOMB, { timeoutMs: 8000, client: 'backend' })];
     for (const p of slow) void p.then(() => { firstSlowEnd = Math.min(firstSlowEnd, performance.now()); });
     void Promise.all(slow).then(() => { slowDone = true; });
     // (The second waits for a spare worker to start: one idle worker is always kept for others.)
     let busy = 0;
-    for (let i = 0; i < 250 && busy < 2; i++) {
+    for (let i = 0; i < 350 && busy < 2; i++) {
       await new Promise((r) => setTimeout(r, 20));
       busy = pool.busy;
     }

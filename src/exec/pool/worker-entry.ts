@@ -13,6 +13,7 @@ import { createQueryHandlers } from '../handlers';
 import { setIdNode } from '../../model/ids';
 import type { FromWorker, RequestMessage, ToWorker } from './protocol';
 import { RemoteKvEngine } from './remote-kv';
+import { LocalReadKvEngine } from './local-read-kv';
 import type { WorkerConfig } from './worker-config';
 
 function toServerRequest(m: RequestMessage): ServerRequest {
@@ -43,17 +44,19 @@ function start(): void {
   const config = workerData as WorkerConfig;
   setPasswordCost(config.bcryptCost);
   setIdNode(config.idNode, config.idNodeOffset);
-  const engine = new RemoteKvEngine(config.engineKind, port);
+  const remote = new RemoteKvEngine(config.engineKind, port);
+  // On the embedded engine the worker reads the database file itself (no message per read).
+  const engine = config.sqliteFile !== undefined ? new LocalReadKvEngine(remote, config.sqliteFile) : remote;
   const rootKeys = new RootKeyChecker({ secrets: config.rootSecrets, hashes: config.rootSecretHashes });
   const handlers = createQueryHandlers({ engine, isRoot: (c) => rootKeys.isRoot(c.secret) });
   const send = (m: FromWorker): void => port.postMessage(m);
 
   port.on('message', (m: ToWorker) => {
     if (m.type === 'kv') {
-      engine.receive(m);
+      remote.receive(m);
       return;
     }
-    engine.offer(m.pre);
+    remote.offer(m.pre);
     handlers[m.route](toServerRequest(m))
       .then(async (res) => send({ type: 'response', id: m.id, status: res.status, headers: res.headers, body: await bodyOf(res), report: res.report }))
       .catch((e: unknown) => send({

@@ -176,7 +176,10 @@ export class WorkerPool {
   private spawn(): Slot {
     let idNode = 0;
     while ([...this.slots].some((s) => s.idNode === idNode)) idNode++;
-    const config: WorkerConfig = { ...this.opts.worker, engineKind: this.opts.engine.kind, idNode, idNodeOffset: this.idNodeOffset };
+    const config: WorkerConfig = {
+      ...this.opts.worker, engineKind: this.opts.engine.kind, idNode, idNodeOffset: this.idNodeOffset,
+      ...(this.opts.engine.sharedReadFile !== undefined ? { sqliteFile: this.opts.engine.sharedReadFile } : {}),
+    };
     const worker = new Worker(this.opts.workerFile ?? WORKER_FILE, {
       workerData: config,
       resourceLimits: { maxOldGenerationSizeMb: this.opts.workerMemoryMb ?? 512, stackSizeMb: 8 },
