@@ -9,7 +9,7 @@
 // All three server workloads run at the same concurrency as the floor (h2load -c × -m).
 // Every core used: `byId` again with the server pinned to one core and on all cores (h2load on
 // all cores both times), and for each run the server's CPU seconds per wall second and CPU ms
-// per query (all its threads, from /proc).
+// per query (all its threads, from /proc; after h2load's warm-up).
 // The server runs with its default scheduling: every h2load connection comes from 127.0.0.1,
 // one client alone, which may keep every worker busy (the per-address cap binds only while
 // other clients wait).
@@ -123,7 +123,7 @@ export async function h2loadWorkloads(o: H2loadOptions): Promise<H2loadSection> 
   const cpu: Record<string, { cpuPerWall: number; cpuMsPerQuery: number }> = {};
   /** One h2load run, with the server's CPU seconds per wall second meanwhile. */
   const loaded = async (run: H2loadRun): Promise<Measurement> => {
-    const { result, cpuPerWall } = await cpuPerWallSecond(pid, () => h2load(run));
+    const { result, cpuPerWall } = await cpuPerWallSecond(pid, () => h2load(run), run.warmupSeconds);
     cpu[run.name] = { cpuPerWall, cpuMsPerQuery: round3((cpuPerWall / result.opsPerSec) * 1000) };
     return result;
   };

@@ -32,11 +32,20 @@ export function pinProcess(pid: number, cores: string): void {
   execFileSync('taskset', ['-a', '-p', '-c', cores, String(pid)], { stdio: 'ignore' });
 }
 
-/** Runs `body` and reports the CPU seconds `pid` used per wall second meanwhile. */
-export async function cpuPerWallSecond<T>(pid: number, body: () => Promise<T>): Promise<{ result: T; cpuPerWall: number; cpuSeconds: number }> {
-  const c0 = processCpuSeconds(pid);
-  const t0 = process.hrtime.bigint();
-  const result = await body();
+/**
+ * Runs `body` and reports the CPU seconds `pid` used per wall second meanwhile, counted from
+ * `skipSeconds` in (a load generator's warm-up: worker start-up and JIT are not the steady state).
+ */
+export async function cpuPerWallSecond<T>(
+  pid: number, body: () => Promise<T>, skipSeconds = 0,
+): Promise<{ result: T; cpuPerWall: number; cpuSeconds: number }> {
+  let c0 = processCpuSeconds(pid);
+  let t0 = process.hrtime.bigint();
+  const skip = setTimeout(() => {
+    c0 = processCpuSeconds(pid);
+    t0 = process.hrtime.bigint();
+  }, skipSeconds * 1000);
+  const result = await body().finally(() => clearTimeout(skip));
   const cpuSeconds = processCpuSeconds(pid) - c0;
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   return { result, cpuPerWall: Math.round((cpuSeconds / wall) * 1000) / 1000, cpuSeconds };
