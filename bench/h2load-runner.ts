@@ -20,6 +20,8 @@ export interface H2loadRun {
   readonly streams: number;
   readonly seconds: number;
   readonly warmupSeconds: number;
+  /** Cores h2load runs on (a taskset list); any when absent. */
+  readonly cores?: string;
 }
 
 const round = (n: number, d = 3) => Math.round(n * 10 ** d) / 10 ** d;
@@ -66,7 +68,7 @@ export async function h2load(r: H2loadRun): Promise<Measurement> {
     }
     for (const [k, v] of Object.entries(r.headers ?? {})) args.push('-H', `${k}: ${v}`);
     args.push(r.url);
-    const { code, out } = await run(H2LOAD, args);
+    const { code, out } = r.cores === undefined ? await run(H2LOAD, args) : await run('taskset', ['-c', r.cores, H2LOAD, ...args]);
     if (code !== 0) throw new Error(`h2load exited with ${code}:\n${out}`);
     const s = parseSummary(out);
     // Log lines: start µs since the epoch, status, µs until the end of the response.

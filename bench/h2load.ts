@@ -7,11 +7,15 @@
 // For context, the embedded engine alone (no server) with as many concurrent committers: what
 // group commit makes of the same fsyncs when CPU is not the limit.
 // All three server workloads run at the same concurrency as the floor (h2load -c × -m).
-// The server runs with --client-concurrency at that concurrency: every h2load connection comes
-// from 127.0.0.1, and the per-address fairness cap would otherwise measure the policy.
+// Every core used: `byId` again with the server pinned to one core and on all cores (h2load on
+// all cores both times), and for each run the server's CPU seconds per wall second and CPU ms
+// per query (all its threads, from /proc; after h2load's warm-up).
+// The server runs with its default scheduling: every h2load connection comes from 127.0.0.1,
+// one client alone, which may keep every worker busy (the per-address cap binds only while
+// other clients wait).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
@@ -20,7 +24,8 @@ import { freePort, startServer } from '../test/helpers/server';
 import { measure, type Figure, type Measurement } from './harness';
 import { openSqlite } from '../src/storage/sqlite/engine';
 import { encodeKey } from '../src/storage/tuple';
-import { h2load } from './h2load-runner';
+import { h2load, type H2loadRun } from './h2load-runner';
+import { allCores, cpuPerWallSecond, pinProcess } from './process-cpu';
 import { countStatements, type StatementCount } from './statements';
 
 export interface H2loadOptions { seconds: number; concurrency: number; storage?: string }
@@ -113,19 +118,31 @@ export async function h2loadWorkloads(o: H2loadOptions): Promise<H2loadSection> 
   const body = (query: string) => JSON.stringify({ query });
 
   const floor = await withFloorServer((url) => h2load({ name: 'floor: bare h2c fixed response', url, body: body('1 + 1'), ...timing }));
-  const server = await startServer({
-    args: ['--client-concurrency', String(o.concurrency)],
-    ...(o.storage ? { storage: o.storage } : {}),
-  });
-  let one: Measurement, byId: Measurement, create: Measurement;
+  const server = await startServer(o.storage ? { storage: o.storage } : {});
+  const pid = server.proc.pid!;
+  const cpu: Record<string, { cpuPerWall: number; cpuMsPerQuery: number }> = {};
+  /** One h2load run, with the server's CPU seconds per wall second meanwhile. */
+  const loaded = async (run: H2loadRun): Promise<Measurement> => {
+    const { result, cpuPerWall } = await cpuPerWallSecond(pid, () => h2load(run), run.warmupSeconds);
+    cpu[run.name] = { cpuPerWall, cpuMsPerQuery: round3((cpuPerWall / result.opsPerSec) * 1000) };
+    return result;
+  };
+  let one: Measurement, byId: Measurement, create: Measurement, byIdPinned: Measurement, byIdUnpinned: Measurement;
   try {
     const client = server.client();
     await client.query(fql`Collection.create({ name: "H2Doc" })`);
     const id = (await client.query<string>(fql`H2Doc.create({ name: "bench", n: 1 }).id`)).data;
     const url = `${server.url}/query/1`;
-    one = await h2load({ name: 'h2load server: 1 + 1', url, body: body('1 + 1'), headers: auth, ...timing });
-    byId = await h2load({ name: 'h2load server: Coll.byId', url, body: body(`H2Doc.byId("${id}")`), headers: auth, ...timing });
-    create = await h2load({ name: 'h2load server: Coll.create', url, body: body('H2Doc.create({ name: "bench", n: 1 })'), headers: auth, ...timing });
+    one = await loaded({ name: 'h2load server: 1 + 1', url, body: body('1 + 1'), headers: auth, ...timing });
+    const read = { url, body: body(`H2Doc.byId("${id}")`), headers: auth, ...timing };
+    byId = await loaded({ name: 'h2load server: Coll.byId', ...read });
+    create = await loaded({ name: 'h2load server: Coll.create', url, body: body('H2Doc.create({ name: "bench", n: 1 })'), headers: auth, ...timing });
+    // Every core used: the same reads with the server (all its threads) on one core, then on
+    // all of them again; h2load runs on all cores both times.
+    pinProcess(pid, '0');
+    byIdPinned = await loaded({ name: 'h2load server: Coll.byId, server on 1 core', ...read, cores: allCores() });
+    pinProcess(pid, allCores());
+    byIdUnpinned = await loaded({ name: 'h2load server: Coll.byId, server on all cores', ...read, cores: allCores() });
   } finally {
     await server.dispose();
   }
@@ -142,20 +159,27 @@ export async function h2loadWorkloads(o: H2loadOptions): Promise<H2loadSection> 
     { name: 'h2load: byId / bare h2c floor', value: rById, target: '>= 0.4', met: rById >= 0.4 },
     { name: 'h2load: create / sqlite autocommit inserts (sync=FULL)', value: rCreate, target: '>= 1.0', met: rCreate >= 1.0 },
     { name: `engine alone, ${o.concurrency} committers / sqlite autocommit inserts`, value: ratio(engine, insertFloor) },
+    { name: `byId, server on all ${cpus().length} cores / on 1 core`, value: ratio(byIdUnpinned, byIdPinned) },
   ];
+  for (const [name, c] of Object.entries(cpu)) {
+    figures.push({ name: `${name}: server CPU s per wall s`, value: c.cpuPerWall });
+    figures.push({ name: `${name}: server CPU ms per query`, value: c.cpuMsPerQuery });
+  }
   for (const s of statements) {
     figures.push({ name: `statements per query, ${s.query}: engine operations`, value: s.engineOps });
     figures.push({ name: `statements per query, ${s.query}: SQL statements`, value: s.sqlStatements });
   }
   return {
-    measurements: [floor, one, byId, create, insertFloor, engine],
+    measurements: [floor, one, byId, create, byIdPinned, byIdUnpinned, insertFloor, engine],
     figures,
     report: {
       load: { generator: 'h2load', clients, streamsPerClient: streams, concurrency: clients * streams },
       ratios: {
         '1 + 1 / h2c floor': rOne, 'byId / h2c floor': rById, 'create / sqlite insert floor': rCreate,
         'engine commits / sqlite insert floor': ratio(engine, insertFloor),
+        'byId all cores / 1 core': ratio(byIdUnpinned, byIdPinned),
       },
+      serverCpu: cpu,
       statements,
     },
   };

@@ -62,8 +62,9 @@ Options (environment variable in brackets):
                              isolation (debugging only)
   --worker-memory-mb <n>     heap limit of one query worker in MiB [QUERY_WORKER_MEMORY_MB]
                              (default 512)
-  --client-concurrency <n>   requests one client address may run at once
-                             [QUERY_CLIENT_CONCURRENCY] (default: the number of cores)
+  --client-concurrency <n>   requests one client address may run at once while
+                             other clients wait [QUERY_CLIENT_CONCURRENCY] (default: the
+                             number of cores; a client alone may use every worker)
   --stream-status-interval-ms <n>
                              an idle event stream re-checks its secret and sends a status
                              event this often [STREAM_STATUS_INTERVAL_MS] (default 300000)

@@ -53,8 +53,14 @@ export function toServerRequest(
   const url = req.url ?? '/';
   const qi = url.indexOf('?');
   const headers = normaliseHeaders(req.headers);
-  const controller = new AbortController();
-  onClose(() => controller.abort());
+  // Made only when asked for: aborting one (on every response's close) builds a DOMException
+  // with a stack trace, a cost per request that only streaming handlers need.
+  let controller: AbortController | undefined;
+  let closed = false;
+  onClose(() => {
+    closed = true;
+    controller?.abort();
+  });
   // Callers that never read the body must not see an unhandled rejection.
   body.catch(() => undefined);
   return {
@@ -65,7 +71,13 @@ export function toServerRequest(
     httpVersion: req.httpVersion,
     receivedAt,
     body: () => body,
-    signal: controller.signal,
+    get signal(): AbortSignal {
+      if (!controller) {
+        controller = new AbortController();
+        if (closed) controller.abort();
+      }
+      return controller.signal;
+    },
     remoteAddress: req.socket?.remoteAddress,
   };
 }

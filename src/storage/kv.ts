@@ -66,6 +66,21 @@ export interface KvTxn {
    * to `scan` each.
    */
   scanMany?(opts: readonly ScanOptions[]): Promise<KvPair[][]>;
+  /**
+   * Optional: reads made elsewhere on this transaction's behalf (a query worker reading the
+   * embedded engine's file through a connection of its own), validated at commit (and by
+   * rollbackStale) as if this transaction had made them.
+   */
+  addReads?(reads: ForeignReads): void;
+}
+
+/**
+ * Keys and ranges read, as latin1 key strings (src/storage/bytes.ts keyString): `points` looked
+ * up (present or not), `ranges` scanned as flattened [start, end) pairs.
+ */
+export interface ForeignReads {
+  readonly points: readonly string[];
+  readonly ranges: readonly string[];
 }
 
 export interface BeginOptions {
@@ -87,6 +102,12 @@ export interface KvEngine {
    * with dispatching each request, sparing the worker a round trip).
    */
   beginNow?(opts?: { readonly readOnly?: boolean }): KvTxn;
+  /**
+   * Only on the embedded engine: its database file, which other threads of this process may
+   * open read-only to read the latest committed state themselves (reads recorded and handed
+   * over with the commit, see KvTxn.addReads).
+   */
+  readonly sharedReadFile?: string;
   close(): Promise<void>;
 }
 

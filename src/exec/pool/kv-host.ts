@@ -2,7 +2,7 @@
 // transactions on the real engine on the worker's behalf. Every transaction a worker begins is
 // tracked, so that when the worker is terminated (deadline, memory) its open transactions are
 // rolled back and nothing it had not committed is applied.
-import { KvConflictError, KvReadOnlyError, type KvEngine, type KvTxn } from '../../storage/kv';
+import { type ForeignReads, KvConflictError, KvReadOnlyError, type KvEngine, type KvTxn } from '../../storage/kv';
 import type { KvErrorInfo, KvReply, KvRequest, PreBegun, WriteOp } from './protocol';
 
 function errorInfo(e: unknown): KvErrorInfo {
@@ -85,6 +85,7 @@ export class KvHost {
       }
       case 'commit': {
         const txn = this.apply(req.txn, req.writes, req.readOnly);
+        if (req.reads) this.addReads(txn, req.reads);
         this.txns.delete(req.txn);
         try {
           await txn.commit();
@@ -103,7 +104,14 @@ export class KvHost {
       case 'rollbackStale': {
         const txn = this.txns.get(req.txn);
         this.txns.delete(req.txn);
-        const stale = await txn?.rollbackStale();
+        if (!txn) return {};
+        try {
+          if (req.reads) this.addReads(txn, req.reads);
+        } catch (e) {
+          await txn.rollback();
+          throw e;
+        }
+        const stale = await txn.rollbackStale();
         return stale === undefined ? {} : { stale };
       }
     }
@@ -120,6 +128,11 @@ export class KvHost {
       }
     }
     return txn;
+  }
+
+  private addReads(txn: KvTxn, reads: ForeignReads): void {
+    if (!txn.addReads) throw new Error('this storage engine cannot validate reads made elsewhere');
+    txn.addReads(reads);
   }
 
   /** Rolls back every transaction still open (the worker is gone). */

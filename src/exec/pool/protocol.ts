@@ -2,7 +2,7 @@
 // (threads that run untrusted query code). Requests travel whole (the body already read), KV
 // operations travel one message each way, and a worker's writes ride along with its next
 // operation so that a write costs no message of its own.
-import type { Bytes } from '../../storage/kv';
+import type { Bytes, ForeignReads } from '../../storage/kv';
 import type { ResponseReport } from '../../server/http-types';
 
 /** Which endpoint a request is for; the coordinator routes by path. */
@@ -70,8 +70,13 @@ export type KvRequest =
     readonly scans: readonly { readonly start: Bytes; readonly end: Bytes; readonly reverse?: boolean; readonly limit?: number }[];
     readonly writes?: WriteOp[]; readonly readOnly?: true;
   }
-  | { readonly type: 'kv'; readonly id: number; readonly op: 'commit'; readonly txn: number; readonly writes?: WriteOp[]; readonly readOnly?: true }
-  | { readonly type: 'kv'; readonly id: number; readonly op: 'rollback' | 'rollbackStale'; readonly txn: number };
+  | {
+    readonly type: 'kv'; readonly id: number; readonly op: 'commit'; readonly txn: number; readonly writes?: WriteOp[]; readonly readOnly?: true;
+    /** What the worker read through its own connection (local-read-kv.ts), validated with the commit. */
+    readonly reads?: ForeignReads;
+  }
+  | { readonly type: 'kv'; readonly id: number; readonly op: 'rollback'; readonly txn: number }
+  | { readonly type: 'kv'; readonly id: number; readonly op: 'rollbackStale'; readonly txn: number; readonly reads?: ForeignReads };
 
 export type KvReply =
   | { readonly type: 'kv'; readonly id: number; readonly ok: true; readonly txn?: number; readonly ts?: bigint; readonly value?: Bytes; readonly pairs?: { key: Bytes; value: Bytes }[]; readonly batches?: { key: Bytes; value: Bytes }[][]; readonly stale?: string }

@@ -53,13 +53,23 @@ export class RemoteKvEngine implements KvEngine {
   }
 
   async begin(opts?: BeginOptions): Promise<KvTxn> {
+    const readOnly = opts?.readOnly === true;
+    const b = await this.beginRemote(readOnly, opts?.minTs);
+    return new RemoteTxn(this, b.txn, b.ts, readOnly, b.declare);
+  }
+
+  /**
+   * Begins a transaction on the coordinator: the offered one if any (then `declare`: a read-only
+   * begin must declare it so with its first operation), else by asking.
+   */
+  async beginRemote(readOnly: boolean, minTs?: bigint): Promise<{ txn: number; ts: bigint; declare: boolean }> {
     const pre = this.offered;
     if (pre !== undefined && !this.closed) {
       this.offered = undefined;
-      return new RemoteTxn(this, pre.txn, pre.ts, opts?.readOnly === true, opts?.readOnly === true);
+      return { txn: pre.txn, ts: pre.ts, declare: readOnly };
     }
-    const r = await this.call({ op: 'begin', readOnly: opts?.readOnly === true, minTs: opts?.minTs });
-    return new RemoteTxn(this, r.txn!, r.ts!, opts?.readOnly === true);
+    const r = await this.call({ op: 'begin', readOnly, minTs });
+    return { txn: r.txn!, ts: r.ts!, declare: false };
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,8 @@
 // What a query worker needs to build its handlers: plain data, passed as `workerData`.
 export interface WorkerConfig {
   readonly engineKind: 'sqlite' | 'postgres';
+  /** The embedded engine's database file, read directly by the worker (local-read-kv.ts). */
+  readonly sqliteFile?: string;
   readonly rootSecrets: readonly string[];
   readonly rootSecretHashes: readonly string[];
   readonly bcryptCost: number;

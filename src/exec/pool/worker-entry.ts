@@ -1,9 +1,10 @@
 // A query worker: a thread that runs untrusted query code for the coordinator. It is the
 // composition root of everything that evaluates queries (parser, evaluator, model, endpoints)
-// over a storage engine whose operations are messages to the coordinator. It runs one request
-// at a time; the coordinator terminates it (and rolls back its transaction) when a request
-// overruns its deadline or the thread runs out of memory, so nothing here can stall or crash
-// the server.
+// over a storage engine whose begin and commit are messages to the coordinator (on the
+// embedded engine the worker reads the database file itself; on PostgreSQL reads are messages
+// too). It runs one request at a time; the coordinator terminates it (and rolls back its
+// transaction) when a request overruns its deadline or the thread runs out of memory, so
+// nothing here can stall or crash the server.
 import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { RootKeyChecker } from '../../auth/root-key';
@@ -13,7 +14,11 @@ import { createQueryHandlers } from '../handlers';
 import { setIdNode } from '../../model/ids';
 import type { FromWorker, RequestMessage, ToWorker } from './protocol';
 import { RemoteKvEngine } from './remote-kv';
+import { LocalReadKvEngine } from './local-read-kv';
 import type { WorkerConfig } from './worker-config';
+
+/** A worker's requests are never cancelled from inside it (the coordinator ends the thread). */
+const NEVER_ABORTED = new AbortController().signal;
 
 function toServerRequest(m: RequestMessage): ServerRequest {
   const body = Buffer.from(m.body.buffer, m.body.byteOffset, m.body.byteLength);
@@ -25,7 +30,7 @@ function toServerRequest(m: RequestMessage): ServerRequest {
     httpVersion: m.httpVersion,
     receivedAt: m.receivedAtEpoch - performance.timeOrigin,
     body: () => Promise.resolve(body),
-    signal: new AbortController().signal,
+    signal: NEVER_ABORTED,
   };
 }
 
@@ -43,17 +48,19 @@ function start(): void {
   const config = workerData as WorkerConfig;
   setPasswordCost(config.bcryptCost);
   setIdNode(config.idNode, config.idNodeOffset);
-  const engine = new RemoteKvEngine(config.engineKind, port);
+  const remote = new RemoteKvEngine(config.engineKind, port);
+  // On the embedded engine the worker reads the database file itself (no message per read).
+  const engine = config.sqliteFile !== undefined ? new LocalReadKvEngine(remote, config.sqliteFile) : remote;
   const rootKeys = new RootKeyChecker({ secrets: config.rootSecrets, hashes: config.rootSecretHashes });
   const handlers = createQueryHandlers({ engine, isRoot: (c) => rootKeys.isRoot(c.secret) });
   const send = (m: FromWorker): void => port.postMessage(m);
 
   port.on('message', (m: ToWorker) => {
     if (m.type === 'kv') {
-      engine.receive(m);
+      remote.receive(m);
       return;
     }
-    engine.offer(m.pre);
+    remote.offer(m.pre);
     handlers[m.route](toServerRequest(m))
       .then(async (res) => send({ type: 'response', id: m.id, status: res.status, headers: res.headers, body: await bodyOf(res), report: res.report }))
       .catch((e: unknown) => send({

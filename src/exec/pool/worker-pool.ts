@@ -8,9 +8,10 @@
 //
 // Scheduling is fair between clients (by remote address): a free worker takes the oldest
 // request of the client with the fewest requests running, no client runs more than its cap
-// at once (by default as many requests as there are cores, so that one client's CPU-bound
-// queries leave others a share of the cores), and a few reserve workers beyond it (one kept started ahead of need while
-// all are busy) serve the others, so one client holding every worker with slow queries
+// at once while another client is waiting (by default as many requests as there are cores, so
+// that one client's CPU-bound queries leave others a share of the cores; a client alone may use
+// every regular worker), and a few reserve workers beyond them (one kept started ahead of need
+// while all are busy) serve the others, so one client holding every worker with slow queries
 // cannot lock others out.
 import { randomInt } from 'node:crypto';
 import os from 'node:os';
@@ -32,8 +33,9 @@ export interface PoolOptions {
   readonly maxWorkers?: number;
   readonly reserveWorkers?: number;
   /**
-   * Requests one client may run at once (default: the cores). CPU-bound queries of one client
-   * then leave the other clients a fair share of the cores, not just free workers.
+   * Requests one client may run at once while another client waits (default: the cores).
+   * CPU-bound queries of one client then leave the other clients a fair share of the cores,
+   * not just free workers. A client alone may use every regular worker.
    */
   readonly clientConcurrency?: number;
   /** Heap limit of one worker (old generation), MiB. */
@@ -174,7 +176,10 @@ export class WorkerPool {
   private spawn(): Slot {
     let idNode = 0;
     while ([...this.slots].some((s) => s.idNode === idNode)) idNode++;
-    const config: WorkerConfig = { ...this.opts.worker, engineKind: this.opts.engine.kind, idNode, idNodeOffset: this.idNodeOffset };
+    const config: WorkerConfig = {
+      ...this.opts.worker, engineKind: this.opts.engine.kind, idNode, idNodeOffset: this.idNodeOffset,
+      ...(this.opts.engine.sharedReadFile !== undefined ? { sqliteFile: this.opts.engine.sharedReadFile } : {}),
+    };
     const worker = new Worker(this.opts.workerFile ?? WORKER_FILE, {
       workerData: config,
       resourceLimits: { maxOldGenerationSizeMb: this.opts.workerMemoryMb ?? 512, stackSizeMb: 8 },
@@ -307,7 +312,10 @@ export class WorkerPool {
 
   /**
    * The waiting client with the fewest requests running (ties: first to arrive), among those
-   * below the per-client cap.
+   * below the per-client cap. The cap protects other clients' share, so it binds only while
+   * another client is waiting: a client alone in the queue (one application backend) may keep
+   * all regular workers busy, but never takes the last idle worker, which stays ready for a
+   * client that arrives meanwhile (starting one takes a while).
    */
   private nextClient(): string | undefined {
     let best: string | undefined;
@@ -319,13 +327,17 @@ export class WorkerPool {
         bestRunning = r;
       }
     }
+    if (best === undefined && this.queues.size === 1) {
+      const [only] = this.queues.keys();
+      if ((this.running.get(only) ?? 0) < this.max && this.idle >= 2) return only;
+    }
     return best;
   }
 
   private dispatch(): void {
     while (this.queued > 0 && !this.closed) {
       const client = this.nextClient();
-      if (client === undefined) return;
+      if (client === undefined) break;
       const slot = this.idleSlot();
       if (!slot) {
         const starting = [...this.slots].some((s) => !s.ready && !s.dead);
@@ -345,10 +357,12 @@ export class WorkerPool {
   /**
    * Starting a worker takes a while (a new isolate loads the whole query runtime), so while
    * every worker is busy one more is started ahead of need, up to the reserve: the next client
-   * then finds it ready instead of waiting behind whoever holds the others.
+   * then finds it ready instead of waiting behind whoever holds the others. While requests wait
+   * that no idle worker may take (a client alone beyond its cap leaves the last one), two.
    */
   private keepSpare(): void {
-    if (this.closed || this.restartTimer || this.idleSlot() || this.slots.size >= this.max + this.reserve) return;
+    if (this.closed || this.restartTimer || this.slots.size >= this.max + this.reserve) return;
+    if (this.idle >= (this.queued > 0 ? 2 : 1)) return;
     if ([...this.slots].some((s) => !s.ready && !s.dead)) return;
     this.spawn();
   }

@@ -30,6 +30,7 @@ import { TimestampClock } from './clock';
 import { CommitLog } from './commit-log';
 import { HIGH_WATER_META, configure, migrate, raiseClockFloor } from './schema';
 import { prepareStatements, type Statements } from './statements';
+import { lockDataDir, type ProcessLock } from './process-lock';
 import { SqliteTxn, type TxnHost } from './txn';
 
 export interface SqliteOptions {
@@ -71,6 +72,8 @@ class SqliteEngine implements WatchedEngine, TxnHost {
 
   constructor(
     private readonly db: Database.Database,
+    private readonly lock: ProcessLock,
+    readonly sharedReadFile: string,
     opts: SqliteOptions,
   ) {
     const st = (this.statements = prepareStatements(db));
@@ -217,6 +220,7 @@ class SqliteEngine implements WatchedEngine, TxnHost {
     this.flush(); // queued commits are written (and acknowledged) before the file closes
     this.closed = true;
     this.db.close();
+    this.lock.release();
   }
 }
 
@@ -235,15 +239,16 @@ function first<K>(map: Map<K, unknown>): K | undefined {
 
 /** Opens (creating if needed) `<dataDir>/data.sqlite`. Fails if another process has it open. */
 export async function openSqlite(dataDir: string, opts: SqliteOptions = {}): Promise<WatchedEngine> {
-  const db = openMigrated(dataDir);
+  const { db, lock } = openMigrated(dataDir);
   const unsafeNoValidation = opts.unsafeNoValidation ?? process.env[UNSAFE_NO_VALIDATION_ENV] === '1';
   if (unsafeNoValidation) {
     process.stderr.write(`WARNING: ${UNSAFE_NO_VALIDATION_ENV}=1: commit validation is OFF (test-only negative control; not serializable)\n`);
   }
   try {
-    return new SqliteEngine(db, { ...opts, unsafeNoValidation });
+    return new SqliteEngine(db, lock, sqliteDataFile(dataDir), { ...opts, unsafeNoValidation });
   } catch (err) {
     db.close();
+    lock.release();
     throw err;
   }
 }
@@ -253,11 +258,12 @@ export async function openSqlite(dataDir: string, opts: SqliteOptions = {}): Pro
  * not be open (by this process or another).
  */
 export async function raiseSqliteClockFloor(dataDir: string, minTs: bigint): Promise<void> {
-  const db = openMigrated(dataDir);
+  const { db, lock } = openMigrated(dataDir);
   try {
     raiseClockFloor(db, minTs);
   } finally {
     db.close();
+    lock.release();
   }
 }
 
@@ -279,16 +285,18 @@ function prepareDataFile(dataDir: string): string {
   return file;
 }
 
-function openMigrated(dataDir: string): Database.Database {
+function openMigrated(dataDir: string): { db: Database.Database; lock: ProcessLock } {
   const file = prepareDataFile(dataDir);
-  // No busy wait: if another process holds the file, fail at once with a clear message.
+  // No busy wait: if another process holds the directory, fail at once with a clear message.
+  const lock = lockDataDir(dataDir);
   const db = new Database(file, { timeout: 0 });
   try {
     configure(db);
     migrate(db);
-    return db;
+    return { db, lock };
   } catch (err) {
     db.close();
+    lock.release();
     if ((err as { code?: unknown }).code === 'SQLITE_BUSY') {
       throw new Error(`data directory ${dataDir} is in use by another process`);
     }

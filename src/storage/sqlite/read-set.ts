@@ -1,5 +1,6 @@
 // What a transaction's results depended on: keys looked up (present or not) and key ranges
 // scanned, as latin1 key strings (see bytes.keyString) so that `<` compares bytewise.
+import type { ForeignReads } from '../kv';
 import { lowerBound } from '../overlay';
 
 export interface KeyRange {
@@ -19,6 +20,19 @@ export class ReadSet {
 
   addRange(start: string, end: string): void {
     if (start < end) this.ranges.push({ start, end });
+  }
+
+  /** As plain strings, to hand to another thread. */
+  toForeign(): ForeignReads {
+    const ranges: string[] = [];
+    for (const r of this.ranges) ranges.push(r.start, r.end);
+    return { points: [...this.points], ranges };
+  }
+
+  /** Adds reads made elsewhere (see toForeign). */
+  addForeign(reads: ForeignReads): void {
+    for (const p of reads.points) this.points.add(p);
+    for (let i = 0; i + 1 < reads.ranges.length; i += 2) this.addRange(reads.ranges[i], reads.ranges[i + 1]);
   }
 
   /** True if any of the keys (ascending) was read. */

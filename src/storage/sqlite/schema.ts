@@ -13,10 +13,9 @@ const MIGRATIONS: readonly string[] = [
 
 export function configure(db: BetterSqlite3.Database): void {
   // WAL + synchronous=FULL: every commit is fsynced before it returns, so acknowledged commits
-  // survive kill -9 and power loss. EXCLUSIVE locking: one process owns the file; the optimistic
-  // concurrency control keeps its commit log in memory, so a second writer process would be
-  // invisible to it.
-  db.pragma('locking_mode = EXCLUSIVE');
+  // survive kill -9 and power loss. Normal locking (with the -shm index), so that query workers
+  // can read the file through read-only connections of their own; one process owning the file
+  // is ensured by the data directory's lock instead (process-lock.ts).
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('cache_size = -65536');

@@ -1,7 +1,7 @@
 // One optimistic transaction: reads go straight to the committed state (recording what was read),
 // writes are buffered in the overlay, and commit hands both to the engine for validation.
 import { keyString } from '../bytes';
-import type { Bytes, KvPair, KvTxn, ScanOptions } from '../kv';
+import type { Bytes, ForeignReads, KvPair, KvTxn, ScanOptions } from '../kv';
 import { BufferedTxn } from '../buffered-txn';
 import { ReadSet } from './read-set';
 import type { Statements } from './statements';
@@ -45,6 +45,11 @@ export class SqliteTxn extends BufferedTxn implements KvTxn {
     if (this.hasWrites) throw new Error('a transaction that wrote cannot become read-only');
     this.readOnly = true;
     this.host.declaredReadOnly(this);
+  }
+
+  addReads(reads: ForeignReads): void {
+    this.ensureOpen();
+    this.reads.addForeign(reads);
   }
 
   get(key: Bytes): Promise<Bytes | undefined> {

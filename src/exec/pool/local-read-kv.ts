@@ -1,0 +1,95 @@
+// A query worker's storage engine over the embedded (SQLite) engine: reads go straight to the
+// database file through a read-only connection of the worker's own (WAL lets it read the latest
+// committed state while the coordinator writes), so a read costs no message; begin, commit and
+// rollback still go to the coordinator (remote-kv.ts), which owns the timestamps, the commit log
+// and the only writer connection. The transaction is the engine's own SqliteTxn: it records
+// what it read exactly as it would in the coordinator and hands the read set over with its
+// commit, where the coordinator's transaction validates it against the commit log. Reading
+// through another connection changes nothing in the argument of commit-log.ts: there, too,
+// reads see the latest committed state rather than a snapshot, and a read of anything committed
+// after the transaction began is a conflict (rule 1). Everything the coordinator wrote before
+// beginning the transaction is visible here: it commits a group to SQLite in the same
+// synchronous step as it logs it, and begins transactions only between such steps.
+import Database from 'better-sqlite3';
+import type { Bytes, KvEngine, KvTxn } from '../../storage/kv';
+import { prepareStatements, type Statements } from '../../storage/sqlite/statements';
+import { SqliteTxn, type TxnHost } from '../../storage/sqlite/txn';
+import type { WriteOp } from './protocol';
+import type { RemoteKvEngine } from './remote-kv';
+
+/** A copy that owns exactly its bytes: cloning a view to the coordinator clones all of its buffer. */
+function own(b: Bytes): Bytes {
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : new Uint8Array(b);
+}
+
+/** A transaction of this worker: its coordinator-side id, and whether to declare it read-only there. */
+class LocalTxn extends SqliteTxn {
+  constructor(
+    private readonly local: LocalReadKvEngine,
+    readonly remoteId: number,
+    ts: bigint,
+    readOnly: boolean,
+    /** Begun read-write by the coordinator but taken read-only: say so with the commit. */
+    public declare: boolean,
+  ) {
+    super(local, ts, 0, readOnly);
+  }
+
+  override async rollbackStale(): Promise<string | undefined> {
+    if (this.finished) return undefined;
+    this.finished = true;
+    return this.local.rollbackStaleRemote(this);
+  }
+}
+
+export class LocalReadKvEngine implements KvEngine, TxnHost {
+  readonly kind = 'sqlite' as const;
+  readonly statements: Statements;
+  private readonly db: Database.Database;
+
+  constructor(private readonly remote: RemoteKvEngine, file: string) {
+    this.db = new Database(file, { readonly: true, fileMustExist: true });
+    this.statements = prepareStatements(this.db);
+  }
+
+  async begin(opts?: { readonly readOnly?: boolean }): Promise<KvTxn> {
+    const readOnly = opts?.readOnly === true;
+    const b = await this.remote.beginRemote(readOnly);
+    return new LocalTxn(this, b.txn, b.ts, readOnly, b.declare);
+  }
+
+  async commit(txn: SqliteTxn): Promise<void> {
+    const t = txn as LocalTxn;
+    const writes: WriteOp[] = [];
+    for (const w of t.overlay.writes()) writes.push(w.value === undefined ? { key: own(w.key) } : { key: own(w.key), value: own(w.value) });
+    await this.remote.call({
+      op: 'commit', txn: t.remoteId,
+      ...(writes.length > 0 ? { writes } : {}),
+      ...(t.reads.isEmpty ? {} : { reads: t.reads.toForeign() }),
+      ...(t.declare ? { readOnly: true as const } : {}),
+    });
+  }
+
+  release(txn: SqliteTxn): void {
+    // Nothing waits for the answer: the coordinator handles this worker's messages in order.
+    this.remote.call({ op: 'rollback', txn: (txn as LocalTxn).remoteId }).catch(() => undefined);
+  }
+
+  declaredReadOnly(txn: SqliteTxn): void {
+    (txn as LocalTxn).declare = true;
+  }
+
+  staleReads(): string | undefined {
+    throw new Error('stale reads are checked by the coordinator (rollbackStaleRemote)');
+  }
+
+  async rollbackStaleRemote(t: LocalTxn): Promise<string | undefined> {
+    const r = await this.remote.call({ op: 'rollbackStale', txn: t.remoteId, ...(t.reads.isEmpty ? {} : { reads: t.reads.toForeign() }) });
+    return r.stale;
+  }
+
+  async close(): Promise<void> {
+    await this.remote.close();
+    this.db.close();
+  }
+}
