@@ -20,6 +20,7 @@ import { type DocTarget, type SchemaTarget, type Target, locate } from './locate
 import { getVersion, notFound } from './reads';
 import { renderDoc, renderNamed } from './render';
 import { createIndex, readIndexDef } from './index-defs';
+import { clearEntries } from './index-entries';
 
 export type WriteAction = 'update' | 'replace';
 
@@ -319,6 +320,7 @@ export async function remove(q: V4Query, target: RefV4, pos: Position): Promise<
       // v4 indexes are stored outside the model's schema writers: the same write check.
       await checkSchemaWrite(q.ctx, 'Index', 'delete');
       deleteDef(q.model, 'Index', t.name);
+      await clearEntries(q.model, t.name);
     } else {
       const del = lookupMethod([`named:${t.schemaColl}`], 'delete');
       if (!del) throw new V4Error('invalid argument', `${t.schemaColl} definitions cannot be deleted through FQL v4 on this server.`, pos);
