@@ -94,6 +94,26 @@ describe('v4 indexes', () => {
     await is(q.Paginate(q.Match(q.Index('books_by_even'), 2)), { data: [ref('books', 2)] });
   });
 
+  it('renames an index with its entries and refuses changes to its source, terms and values', async () => {
+    // Fauna (index docs, as quoted by terraform-provider-fauna): "It is possible to rename an index
+    // by updating its name field ... An index's terms and values fields may not be changed."
+    await root.query(q.CreateCollection({ name: 'notes' }));
+    await root.query(q.Create(ref('notes', 1), { data: { topic: 'a' } }));
+    await root.query(q.CreateIndex({ name: 'notes_by_topic', source: q.Collection('notes'), terms: [{ field: ['data', 'topic'] }] }));
+    const renamed = await root.query<{ name: string; data: object }>(q.Update(q.Index('notes_by_topic'), { name: 'notes_topics', data: { v: 2 } }));
+    assert.deepEqual([renamed.name, renamed.data], ['notes_topics', { v: 2 }]);
+    await is(q.Paginate(q.Match(q.Index('notes_topics'), 'a')), { data: [ref('notes', 1)] });
+    await is(q.Exists(q.Index('notes_by_topic')), false);
+    await root.query(q.Create(ref('notes', 2), { data: { topic: 'a' } }));
+    await is(q.Paginate(q.Match(q.Index('notes_topics'), 'a')), { data: [ref('notes', 1), ref('notes', 2)] });
+    const e = await v4Fails(root, q.Update(q.Index('notes_topics'), { terms: [{ field: ['data', 'other'] }] }), 'validation failed', 400, 'document data is not valid.');
+    assert.deepEqual((e.requestResult.responseContent as unknown as { errors: { failures: unknown[] }[] }).errors[0].failures,
+      [{ field: ['terms'], code: 'invalid value', description: 'Index terms may not be changed.' }]);
+    // Restating the same terms is no change.
+    await root.query(q.Update(q.Index('notes_topics'), { terms: [{ field: ['data', 'topic'] }], unique: true }));
+    await v4Fails(root, q.Create(ref('notes', 3), { data: { topic: 'a' } }), 'instance not unique', 400, 'document is not unique.');
+  });
+
   it('enforces unique terms and values on writes from v4 and v10', async () => {
     await root.query(q.CreateCollection({ name: 'accounts' }));
     await root.query(q.CreateIndex({

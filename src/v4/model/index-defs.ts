@@ -6,7 +6,8 @@ import type { Value } from '../../fql/values/value';
 import type { EvalContext } from '../../fql/eval/context';
 import type { NamedData } from '../../model/model-api';
 import { ModelTxnImpl } from '../../model/model-txn';
-import { allDefs, putDef, readDef } from '../../model/identity/named-store';
+import { allDefs, deleteDef, putDef, readDef } from '../../model/identity/named-store';
+import { encodeValue } from '../../model/codec';
 import { checkSchemaWrite, onDocumentWrite } from '../../model/write-broker';
 import { prefixEnd, v4IndexKey } from '../../model/keys';
 import { indexPart } from '../../model/indexes/value-encoding';
@@ -27,7 +28,7 @@ import { renderNamed } from './render';
 import { NATIVE_OF_DOC_COLL } from './names';
 import { queryOver } from './stored-query';
 import {
-  type Bind, type ParsedIndex, buildEntries, decodeEntry, fieldOf, keyParts, keyValue, parseIndex, singleSource, sourceFor,
+  type Bind, type ParsedIndex, buildEntries, clearEntries, decodeEntry, fieldOf, keyParts, keyValue, parseIndex, singleSource, sourceFor,
   updateEntries,
 } from './index-entries';
 
@@ -242,3 +243,48 @@ onDocumentWrite(async (ctx, w) => {
   const bind = binder(ctx);
   for (const { idx, source } of mine) await updateEntries(trusted, idx, source, w.def, w.before, after, bind);
 });
+
+/** Index fields whose change would need other entries: Fauna refuses to change them. */
+const FIXED = ['source', 'terms', 'values'] as const;
+/** Fields an update or replace may set (null removes one). */
+const SETTABLE = ['name', 'unique', 'serialized', 'active', 'data', 'permissions'] as const;
+
+const sameValue = (a: Value | undefined, b: Value | undefined): boolean =>
+  JSON.stringify(encodeValue(a ?? { t: 'null' })) === JSON.stringify(encodeValue(b ?? { t: 'null' }));
+
+/**
+ * `Update`/`Replace` of an Index: `name`, `unique`, `serialized`, `data`, `permissions` may
+ * change; `source`, `terms` and `values` may not (Fauna: "An index's terms and values fields may
+ * not be changed", delete and recreate the index instead). A renamed index keeps its entries
+ * (rebuilt under the new name); a newly unique index leaves existing duplicates in place.
+ */
+export async function rewriteIndex(q: V4Query, name: string, params: ReadonlyMap<string, V4Value>, replace: boolean, pos: Position): Promise<ObjectV4> {
+  const def = await readDef(q.model, INDEX, name);
+  if (!def) throw invalidRef('index', name, pos);
+  await checkSchemaWrite(q.ctx, INDEX, replace ? 'replace' : 'update');
+  const changed = FIXED.filter((k) => (params.has(k) || replace) && !sameValue(params.has(k) ? toModel(params.get(k)!, pos) : undefined, def.data.get(k)));
+  if (changed.length > 0) {
+    throw validationFailed(pos, changed.map((k) => ({ field: [k], code: 'invalid value', description: `Index ${k} may not be changed.` })));
+  }
+  const fields = new Map(def.data);
+  if (replace) for (const k of ['unique', 'data', 'permissions']) fields.delete(k);
+  for (const k of SETTABLE) {
+    const v = params.get(k);
+    if (v === undefined) continue;
+    if (v.t === 'null') { if (k !== 'name') fields.delete(k); continue; }
+    if (k === 'name' && v.t !== 'string') throw invalidArgument(['String'], v, pos);
+    fields.set(k, toModel(v, pos));
+  }
+  const newName = (fields.get('name') as { v: string }).v;
+  if (newName !== name) {
+    if (await readDef(q.model, INDEX, newName)) throw new V4Error('instance already exists', 'Index already exists.', pos);
+    deleteDef(q.model, INDEX, name);
+    await clearEntries(q.model, name);
+  }
+  const next = putDef(q.model, INDEX, newName, fields);
+  q.ctx.stats.writeOps += 1;
+  if (newName !== name) await buildEntries(new ModelTxnImpl(q.model.kv, q.model.db), parseIndex(next), binder(q.ctx));
+  const data = new Map(next.data);
+  data.delete('name');
+  return renderNamed({ coll: INDEX, name: next.name, ts: next.ts, data }, pos);
+}

@@ -19,7 +19,7 @@ import { writeCredentials } from './credentials';
 import { type DocTarget, type SchemaTarget, type Target, locate } from './locate';
 import { getVersion, notFound } from './reads';
 import { renderDoc, renderNamed } from './render';
-import { createIndex, readIndexDef } from './index-defs';
+import { createIndex, readIndexDef, rewriteIndex } from './index-defs';
 import { clearEntries } from './index-entries';
 
 export type WriteAction = 'update' | 'replace';
@@ -254,6 +254,10 @@ export async function createSchema(q: V4Query, kind: V4SchemaKind, params: Reado
 }
 
 async function rewriteSchema(q: V4Query, t: SchemaTarget, params: ReadonlyMap<string, V4Value>, action: WriteAction, pos: Position): Promise<ObjectV4> {
+  if (t.schemaColl === 'Index') {
+    await getVersion(q, { t: 'ref', id: t.name, coll: { t: 'ref', id: t.native } }, pos);
+    return rewriteIndex(q, t.name, params, action === 'replace', pos);
+  }
   if (!['Collection', 'Database', 'Function', 'Role'].includes(t.schemaColl)) {
     throw new V4Error('invalid argument', `${t.schemaColl} definitions cannot be changed through FQL v4 on this server.`, pos);
   }
