@@ -28,7 +28,7 @@ import { renderNamed } from './render';
 import { NATIVE_OF_DOC_COLL } from './names';
 import { queryOver } from './stored-query';
 import {
-  type Bind, type ParsedIndex, buildEntries, clearEntries, decodeEntry, fieldOf, keyParts, keyValue, parseIndex, singleSource, sourceFor,
+  type Bind, type ParsedIndex, buildEntries, clearEntries, decodeEntry, entriesAt, fieldOf, keyParts, keyValue, parseIndex, singleSource, sourceFor,
   updateEntries,
 } from './index-entries';
 
@@ -143,6 +143,18 @@ export class MatchSet implements V4Set {
     for (const b of w.to) hi = min(hi, bound(b, true));
     const model = await this.readingModel();
     const out: SetEntry[] = [];
+    const snapshot = this.model.context?.snapshotTs;
+    if (snapshot !== undefined && snapshot < this.model.txnTs) {
+      const trusted = new ModelTxnImpl(this.model.kv, this.model.db);
+      const rows = (await entriesAt(trusted, this.index, snapshot, binder(this.model.context!)))
+        .filter((r) => Buffer.compare(r.key, lo) >= 0 && Buffer.compare(r.key, hi) < 0);
+      this.readOps();
+      for (const r of w.reverse ? rows.reverse() : rows) {
+        const e = out.length < w.limit ? await this.entryOf(model, r.value) : undefined;
+        if (e) out.push(e);
+      }
+      return out;
+    }
     while (out.length < w.limit && Buffer.compare(lo, hi) < 0) {
       const limit = Math.min(w.limit - out.length + 1, SCAN_BATCH);
       const rows = await model.kv.scan({ start: lo, end: hi, limit, reverse: w.reverse });

@@ -19,6 +19,7 @@ import { fql4QueryOf } from '../../model/identity/fql4-lambdas';
 import { type ObjectV4, type RefV4, type V4Value, NULL4 } from '../values';
 import { collectionRefOf, toModel } from './convert';
 import { renderDoc } from './render';
+import { scanDocsAt } from '../../model/temporal/historical-scan';
 
 /** A term or value: a document field path or a binding of the source, `reverse` for values. */
 export interface IndexField { readonly path: readonly string[]; readonly binding?: string; readonly reverse: boolean }
@@ -240,9 +241,11 @@ export async function clearEntries(model: ModelTxnImpl, name: string): Promise<v
   await clearRange(model, prefix, prefixEnd(prefix));
 }
 
-/** Build an index over the documents already in its sources (synchronously, as v10 builds). */
-export async function buildEntries(model: ModelTxnImpl, idx: ParsedIndex, bind: Bind): Promise<void> {
-  await clearEntries(model, idx.name);
+/** Every document of an index's sources (as of `ts` when given), with its collection and source. */
+async function forEachSourceDoc(
+  model: ModelTxnImpl, idx: ParsedIndex, ts: bigint | undefined,
+  visit: (def: CollectionDef, source: IndexSource, doc: DocData) => Promise<void>,
+): Promise<void> {
   const colls = idx.sources.some((s) => s.coll === WILDCARD)
     ? (await model.allCollections()).map((c) => c.name)
     : idx.sources.map((s) => s.coll);
@@ -252,10 +255,31 @@ export async function buildEntries(model: ModelTxnImpl, idx: ParsedIndex, bind: 
     if (!def || !source) continue;
     let afterId: bigint | undefined;
     for (;;) {
-      const { docs, lastId, more } = await model.scanDocs(def, afterId, 256);
-      for (const doc of docs) await updateEntries(model, idx, source, def, undefined, doc, bind);
+      const { docs, lastId, more } = ts === undefined
+        ? await model.scanDocs(def, afterId, 256)
+        : await scanDocsAt(model, def, ts, afterId, 256, false);
+      for (const doc of docs) await visit(def, source, doc);
       if (!more || lastId === undefined) break;
       afterId = lastId;
     }
   }
+}
+
+/** Build an index over the documents already in its sources (synchronously, as v10 builds). */
+export async function buildEntries(model: ModelTxnImpl, idx: ParsedIndex, bind: Bind): Promise<void> {
+  await clearEntries(model, idx.name);
+  await forEachSourceDoc(model, idx, undefined, (def, source, doc) => updateEntries(model, idx, source, def, undefined, doc, bind));
+}
+
+/**
+ * The entries (key and stored value) an index had as of a past snapshot, in key order. Entries
+ * are not versioned: as v10's historical index reads (src/model/indexes/index-history.ts) they
+ * are recomputed from the versions visible then, at the cost of a scan of the sources' history.
+ */
+export async function entriesAt(model: ModelTxnImpl, idx: ParsedIndex, ts: bigint, bind: Bind): Promise<{ key: Uint8Array; value: Uint8Array }[]> {
+  const out: { key: Uint8Array; value: Uint8Array }[] = [];
+  await forEachSourceDoc(model, idx, ts, async (def, source, doc) => {
+    for (const r of (await rowsOf(model, idx, source, def.id, doc, bind)).values()) out.push(r);
+  });
+  return out.sort((a, b) => Buffer.compare(a.key, b.key));
 }
