@@ -137,6 +137,17 @@ describe('v4 indexes', () => {
     await is(q.Paginate(q.Match(q.Index('accounts_by_email'), 'a@x.io')), { data: [1, 2] });
   });
 
+  it('drops expired documents from matches and from unique checks', async () => {
+    await root.query(q.CreateCollection({ name: 'sessions' }));
+    await root.query(q.CreateIndex({ name: 'sessions_by_token', source: q.Collection('sessions'), terms: [{ field: ['data', 'token'] }], unique: true }));
+    await root.query(q.Create(ref('sessions', 1), { data: { token: 't' }, ttl: q.TimeAdd(q.Now(), 1, 'second') }));
+    await v4Fails(root, q.Create(ref('sessions', 2), { data: { token: 't' } }), 'instance not unique', 400, 'document is not unique.');
+    await new Promise((r) => setTimeout(r, 1200));
+    await is(q.Paginate(q.Match(q.Index('sessions_by_token'), 't')), { data: [] });
+    await root.query(q.Create(ref('sessions', 2), { data: { token: 't' } }));
+    await is(q.Paginate(q.Match(q.Index('sessions_by_token'), 't')), { data: [ref('sessions', 2)] });
+  });
+
   it('keeps v4 and v10 indexes over one collection in step under writes from either language', async () => {
     const v10 = server.client();
     await v10.query(fql`Collection.create({ name: "users", indexes: { byCity: { terms: [{ field: ".city" }], values: [{ field: ".name" }] } } })`);

@@ -28,7 +28,7 @@ import { renderNamed } from './render';
 import { NATIVE_OF_DOC_COLL } from './names';
 import { queryOver } from './stored-query';
 import {
-  type Bind, type ParsedIndex, buildEntries, clearEntries, decodeEntry, entriesAt, fieldOf, keyParts, keyValue, parseIndex, singleSource, sourceFor,
+  type Bind, type ParsedIndex, buildEntries, clearEntries, decodeEntry, entriesAt, isLive, fieldOf, keyParts, keyValue, parseIndex, singleSource, sourceFor,
   updateEntries,
 } from './index-entries';
 
@@ -121,8 +121,7 @@ export class MatchSet implements V4Set {
   /** The entry a stored row stands for, or undefined when its document is gone or hidden. */
   private async entryOf(model: ModelTxnImpl, value: Uint8Array): Promise<SetEntry | undefined> {
     const row = decodeEntry(value);
-    if (row.ttl !== undefined && row.ttl <= model.txnTs * 1000n) return undefined;
-    if ((await model.collection(row.coll))?.id !== row.collId) return undefined;
+    if (!(await isLive(model, row))) return undefined;
     // A guarded reader sees only the documents it may read (Fauna filters index reads so).
     if (model === this.model && authState(model) && 'cause' in (await model.readDoc({ t: 'doc', coll: row.coll, id: row.id }))) return undefined;
     const db = scopeOf(this.indexRef);

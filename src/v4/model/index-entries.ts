@@ -228,11 +228,24 @@ export async function updateEntries(
   for (const [k, r] of oldRows) if (!newRows.has(k)) model.kv.delete(r.key);
   for (const r of newRows.values()) {
     if (idx.unique) {
-      const rows = await model.kv.scan({ start: r.prefix, end: prefixEnd(r.prefix), limit: 2 });
-      if (rows.some((row) => { const e = decodeEntry(row.value); return e.coll !== after!.coll || e.id !== after!.id; })) throw notUnique(idx);
+      // At most one live entry holds these terms and values; stale ones may sit next to it.
+      const rows = await model.kv.scan({ start: r.prefix, end: prefixEnd(r.prefix) });
+      for (const row of rows) {
+        const e = decodeEntry(row.value);
+        if ((e.coll !== after!.coll || e.id !== after!.id) && (await isLive(model, e))) throw notUnique(idx);
+      }
     }
     model.kv.put(r.key, r.value);
   }
+}
+
+/**
+ * Whether an entry stands for a current document: entries of expired documents (the expiry
+ * sweep removes only v10 entries) and of deleted collections stay behind until rewritten.
+ */
+export async function isLive(model: ModelTxnImpl, e: EntryRow): Promise<boolean> {
+  if (e.ttl !== undefined && e.ttl <= model.txnTs * 1000n) return false;
+  return (await model.collection(e.coll))?.id === e.collId;
 }
 
 /** Delete every entry of an index. */
