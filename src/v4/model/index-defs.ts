@@ -235,7 +235,8 @@ async function v4Indexes(model: ModelTxnImpl): Promise<readonly ParsedIndex[]> {
   const hit = indexCache.get(model.db);
   if (hit && hit.version === version) return hit.indexes;
   const indexes = (await allDefs(model.kv, model.db, INDEX)).map(parseIndex);
-  indexCache.set(model.db, { version, indexes });
+  // A transaction that changed the schema itself may yet roll back: its view is not shared.
+  if (version !== model.txnTs) indexCache.set(model.db, { version, indexes });
   return indexes;
 }
 
