@@ -13,6 +13,8 @@ import { MatchSet } from '../../src/v4/model/index-defs';
 import { buildEntries, parseIndex } from '../../src/v4/model/index-entries';
 import { type V4Value, schemaRef, str4 } from '../../src/v4/values';
 import { openHarness, type ModelHarness } from '../model/harness';
+import { sweepExpired } from '../../src/model/temporal/expiry';
+import { prefixEnd, v4IndexKey } from '../../src/model/keys';
 
 describe('v4 index entries', () => {
   let h: ModelHarness;
@@ -61,6 +63,20 @@ describe('v4 index entries', () => {
     const ts = (before as { info: { txnTs: bigint } }).info.txnTs - 1n;
     assert.deepEqual(await match('odd', ts), [1, 3]);
     assert.deepEqual(await match('even', ts), [2, 4]);
+  });
+
+  it('removes the entries of expired documents with them (test/model/expiry.test.ts for v10 entries)', async () => {
+    const entries = async () => {
+      const txn = await h.engine.begin({ readOnly: true });
+      const prefix = v4IndexKey(0, 'items_by_kind', []);
+      try { return (await txn.scan({ start: prefix, end: prefixEnd(prefix) })).length; } finally { await txn.rollback(); }
+    };
+    const before = await entries();
+    await h.query('Item.create({ id: "100", kind: "odd", n: 100, ttl: Time.now().add(300, "milliseconds") })');
+    assert.equal(await entries(), before + 1);
+    await new Promise((r) => setTimeout(r, 350));
+    assert.equal(await sweepExpired(h.engine, BigInt(Date.now()) * 1_000_000n), 1);
+    assert.equal(await entries(), before);
   });
 
   it('reads the same rows for a match in 10 and in 2000 documents', async () => {

@@ -9,6 +9,7 @@ import { ModelTxnImpl } from '../../model/model-txn';
 import { allDefs, deleteDef, putDef, readDef } from '../../model/identity/named-store';
 import { encodeValue } from '../../model/codec';
 import { checkSchemaWrite, onDocumentWrite } from '../../model/write-broker';
+import { onExpiredRemoval } from '../../model/temporal/expiry';
 import { prefixEnd, v4IndexKey } from '../../model/keys';
 import { indexPart } from '../../model/indexes/value-encoding';
 import { encodeKey } from '../../storage/tuple';
@@ -28,7 +29,7 @@ import { renderNamed } from './render';
 import { NATIVE_OF_DOC_COLL } from './names';
 import { queryOver } from './stored-query';
 import {
-  type Bind, type ParsedIndex, buildEntries, clearEntries, decodeEntry, entriesAt, isLive, fieldOf, keyParts, keyValue, parseIndex, singleSource, sourceFor,
+  type Bind, type IndexSource, type ParsedIndex, buildEntries, clearEntries, decodeEntry, entriesAt, isLive, fieldOf, keyParts, keyValue, parseIndex, singleSource, sourceFor,
   updateEntries,
 } from './index-entries';
 
@@ -240,15 +241,29 @@ async function v4Indexes(model: ModelTxnImpl): Promise<readonly ParsedIndex[]> {
   return indexes;
 }
 
+/** The v4 indexes reading a collection, with the source each reads it through. */
+async function indexesOf(model: ModelTxnImpl, coll: string): Promise<{ idx: ParsedIndex; source: IndexSource }[]> {
+  const system = NATIVE_OF_DOC_COLL.has(coll);
+  return (await v4Indexes(model)).flatMap((idx) => {
+    const source = sourceFor(idx, coll);
+    return source && !(system && source.coll !== coll) ? [{ idx, source }] : [];
+  });
+}
+
+// The expiry sweep removes an expired document's entries with it. Bindings need the evaluator
+// and a query, which the sweep has not: entries computed by bindings stay (reads skip them).
+onExpiredRemoval(async (model, def, doc) => {
+  const noQuery: Bind = async () => { throw new Error('no query context'); };
+  for (const { idx, source } of await indexesOf(model, def.name)) {
+    if (source.bindings.size === 0) await updateEntries(model, idx, source, def, doc, undefined, noQuery);
+  }
+});
+
 // v4 index entries follow every document write, from either language, in its transaction;
 // unique ones refuse duplicates then (Fauna enforces them on v10 writes too).
 onDocumentWrite(async (ctx, w) => {
   const model = ctx.model as ModelTxnImpl;
-  const system = NATIVE_OF_DOC_COLL.has(w.def.name);
-  const mine = (await v4Indexes(model)).flatMap((idx) => {
-    const source = sourceFor(idx, w.def.name);
-    return source && !(system && source.coll !== w.def.name) ? [{ idx, source }] : [];
-  });
+  const mine = await indexesOf(model, w.def.name);
   if (mine.length === 0) return;
   const trusted = new ModelTxnImpl(model.kv, model.db);
   const after = w.after ? { coll: w.def.name, id: w.id, ts: model.txnTs, ttl: w.after.ttl, data: w.after.data } : undefined;
