@@ -103,6 +103,19 @@ export class ReverseSet implements V4Set {
   get shape(): number | undefined { return this.source.shape; }
   compare(a: readonly V4Value[], b: readonly V4Value[]): number { return -orderOf(this.source)(a, b); }
   render(): { setJson: Record<string, V4Value> } { return { setJson: { reverse: setValue(this.source) } }; }
+
+  /**
+   * Over an index, the source's window read the other way: a lower bound here is an upper
+   * bound there (exact for the full keys cursors hold; a shorter prefix bound takes in the
+   * keys it prefixes, as it does in index order).
+   */
+  get window(): ((w: SetWindow) => Promise<readonly SetEntry[]>) | undefined {
+    const source = this.source;
+    if (!source.window) return undefined;
+    return async (w) => (await source.window!({ from: w.to, to: w.from, reverse: !w.reverse, limit: w.limit }))
+      .map((e) => (e.sources ? e : { ...e, sources: [source] }));
+  }
+
   async entries(): Promise<readonly SetEntry[]> { return (await sourced(this.source)).reverse(); }
 }
 
