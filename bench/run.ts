@@ -4,7 +4,7 @@
 //
 // Options: --seconds N (per workload, default 5) · --concurrency N (default 16)
 //          --storage postgres://... (run the server on PostgreSQL)
-//          --only core,h2load,isolation,indexes,identity,postgres,streams (sections to run; default all;
+//          --only core,h2load,isolation,indexes,v4,identity,postgres,streams (sections to run; default all;
 //          postgres needs --storage; h2load needs /usr/bin/h2load, Debian's nghttp2-client)
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus, loadavg, totalmem } from 'node:os';
@@ -21,6 +21,7 @@ import { isolationWorkloads } from './isolation';
 import { h2loadWorkloads } from './h2load';
 import { H2LOAD } from './h2load-runner';
 import { streamsWorkloads } from './streams';
+import { v4Workloads } from './v4';
 
 interface Options { seconds: number; concurrency: number; storage?: string }
 
@@ -160,6 +161,12 @@ async function main(): Promise<void> {
       const spread = Math.max(...pages.map((p) => p.opsPerSec)) / Math.min(...pages.map((p) => p.opsPerSec));
       figures.push({ name: 'page cost spread across positions (max/min rate)', value: Math.round(spread * 1000) / 1000, target: '<= 1.5', met: spread <= 1.5 });
     }
+  }
+
+  if (want('v4')) {
+    const v4 = await v4Workloads({ seconds: o.seconds, concurrency: o.concurrency, storage: o.storage });
+    measurements.push(...v4.measurements);
+    figures.push(...v4.figures);
   }
 
   if (want('identity')) {

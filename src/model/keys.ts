@@ -8,6 +8,7 @@
 //   ['g', 'collid']                       collection id allocator
 //   [db, 'i', <collId>, <index>, ...terms, ...values, <docId>]   index entries (src/model/indexes)
 //   [db, 'u', <collId>, <constraint>, ...values]  unique constraint entries → owning doc id
+//   [db, 'i4', <index>, ...terms, ...values, <ref>]  FQL v4 index entries (src/v4/model/index-entries.ts)
 import { encodeKey, prefixEnd, type KeyPart } from '../storage/tuple';
 
 export type DbId = number;
@@ -32,6 +33,8 @@ export const uniqueKey = (db: DbId, collId: number, constraint: string, parts: r
 /** Every unique-constraint entry of a collection (`constraint` omitted) or of one constraint. */
 export const uniquePrefix = (db: DbId, collId: number, constraint?: string) =>
   encodeKey(constraint === undefined ? [db, 'u', collId] : [db, 'u', collId, constraint]);
+/** FQL v4 index entries: v4 indexes belong to the database, not to one collection. */
+export const v4IndexKey = (db: DbId, index: string, parts: readonly KeyPart[]) => encodeKey([db, 'i4', index, ...parts]);
 export const collVersionsPrefix = (db: DbId, collId: number) => encodeKey([db, 'h', collId]);
 
 /**

@@ -81,6 +81,28 @@ export interface V4Set {
   readonly shape?: number;
   /** The order of the set's keys when it is not plain ascending (reversed index values, Reverse). */
   compare?(a: readonly V4Value[], b: readonly V4Value[]): number;
+  /**
+   * Sets read from storage by key range (index matches, ranges of them) list a window of their
+   * elements without listing the others: Paginate reads O(log n + page) entries through it.
+   */
+  window?(w: SetWindow): Promise<readonly SetEntry[]>;
+}
+
+/**
+ * A sort key bound, read as a prefix: a lower bound includes every key it prefixes (`inclusive`)
+ * or none; an upper bound includes every key it prefixes (`inclusive`) or stops before them.
+ */
+export interface KeyBound { readonly key: readonly V4Value[]; readonly inclusive: boolean }
+
+/**
+ * Up to `limit` elements between every `from` and every `to` bound, in the set's order
+ * (`reverse`: from the highest down).
+ */
+export interface SetWindow {
+  readonly from: readonly KeyBound[];
+  readonly to: readonly KeyBound[];
+  readonly reverse: boolean;
+  readonly limit: number;
 }
 
 export const NULL4: V4Value = Object.freeze({ t: 'null' });

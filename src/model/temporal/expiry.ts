@@ -10,6 +10,7 @@ import { decodeKey } from '../../storage/tuple';
 import { decodeFields, fromBytes, toBytes } from '../codec';
 import { docKey, expiryKey, expiryPrefix, versionKey, type DbId } from '../keys';
 import { ModelTxnImpl, type CollectionDef } from '../model-txn';
+import type { DocData } from '../model-api';
 import { onDocumentWrite } from '../write-broker';
 import { modelOf } from '../stdlib/args';
 import { fullDocView } from '../definitions/doc-view';
@@ -32,6 +33,13 @@ onDocumentWrite(async (ctx, w) => {
 
 interface StoredDoc { ts: string; ttl?: string; data: unknown }
 
+/** Entries kept outside the collection's schema (FQL v4 indexes) go with an expired document too. */
+export type ExpiryHook = (model: ModelTxnImpl, def: CollectionDef, doc: DocData) => Promise<void>;
+const expiryHooks: ExpiryHook[] = [];
+export function onExpiredRemoval(hook: ExpiryHook): void {
+  expiryHooks.push(hook);
+}
+
 /** Remove one expired document with its index entries and unique claims. */
 async function removeExpired(txn: KvTxn, db: DbId, def: CollectionDef, docId: bigint, ttl: bigint): Promise<boolean> {
   const raw = await txn.get(docKey(db, def.id, docId));
@@ -47,6 +55,7 @@ async function removeExpired(txn: KvTxn, db: DbId, def: CollectionDef, docId: bi
     for (const idx of schema.indexes.values()) updateIndexEntries(model, def, idx, id, { view, ttl }, undefined);
     if (schema.uniques.length > 0) await enforceUniques(model, def, schema.uniques, id, view, undefined);
   }
+  for (const h of expiryHooks) await h(model, def, doc);
   txn.delete(docKey(db, def.id, docId));
   const expiredAtUs = (ttl + 999n) / 1000n;
   txn.put(versionKey(db, def.id, docId, expiredAtUs), toBytes({ ts: expiredAtUs.toString(), deleted: true }));

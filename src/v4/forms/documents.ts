@@ -67,8 +67,9 @@ export async function elementsOf(it: Iterable4): Promise<readonly V4Value[]> {
 const cursorKey = (v: V4Value): readonly V4Value[] => (v.t === 'array' ? v.v : [v]);
 
 /** With `sources`, each element is `{value, sources}`: the sets it came from (core ElemL). */
-function page(set: V4Set, entries: readonly SetEntry[], start: number, end: number, sources: boolean): V4Value {
-  const slice = entries.slice(start, end);
+function page(
+  set: V4Set, slice: readonly SetEntry[], before: readonly V4Value[] | undefined, after: readonly V4Value[] | undefined, sources: boolean,
+): V4Value {
   const element = (e: SetEntry): V4Value => (sources
     ? obj4([['value', e.value], ['sources', arr4((e.sources ?? [set]).map((s): V4Value => ({ t: 'set', set: s })))]])
     : e.value);
@@ -76,9 +77,32 @@ function page(set: V4Set, entries: readonly SetEntry[], start: number, end: numb
     t: 'page',
     data: slice.map(element),
     cursors: slice.map((e) => arr4(e.key)),
-    ...(start > 0 ? { before: arr4(entries[start].key) } : {}),
-    ...(end < entries.length ? { after: arr4(entries[end].key) } : {}),
+    ...(before ? { before: arr4(before) } : {}),
+    ...(after ? { after: arr4(after) } : {}),
   };
+}
+
+type Window = NonNullable<V4Set['window']>;
+
+/**
+ * A page of a set read by key range (an index): the page's elements and one more in the
+ * direction of travel, and one element on the other side of the cursor, as cursors need.
+ */
+async function windowPage(
+  set: V4Set, window: Window, after: V4Value | undefined, before: V4Value | undefined, n: number, sources: boolean,
+): Promise<V4Value> {
+  if (before !== undefined && after === undefined) {
+    const bound = before.t === 'null' ? undefined : cursorKey(before);
+    const back = await window({ from: [], to: bound ? [{ key: bound, inclusive: false }] : [], reverse: true, limit: n + 1 });
+    const slice = back.slice(0, n).reverse();
+    const next = bound ? await window({ from: [{ key: bound, inclusive: true }], to: [], reverse: false, limit: 1 }) : [];
+    return page(set, slice, back.length > n ? slice[0].key : undefined, next[0]?.key, sources);
+  }
+  const bound = after === undefined || after.t === 'null' ? undefined : cursorKey(after);
+  const ahead = await window({ from: bound ? [{ key: bound, inclusive: true }] : [], to: [], reverse: false, limit: n + 1 });
+  const slice = ahead.slice(0, n);
+  const prev = bound ? await window({ from: [], to: [{ key: bound, inclusive: false }], reverse: true, limit: 1 }) : [];
+  return page(set, slice, prev.length > 0 ? slice[0]?.key ?? bound : undefined, ahead[n]?.key, sources);
 }
 
 /** `Paginate`; `given` is the set to page when the caller already built it (history.ts). */
@@ -104,20 +128,23 @@ export async function paginate(ev: Evaluator, a: FormArgs, given?: V4Set): Promi
   }
   const sources = a.has('sources') && expectBoolean(await a.value('sources'), a.at('sources'));
   if (set instanceof EventsSet) return eventsPage(set, Number(size), after, before, a.pos, { after: a.at('after'), before: a.at('before') });
-  // Every set yields its elements in key order.
-  const entries = await set.entries();
   const n = Number(size);
+  if (set.window) return windowPage(set, set.window.bind(set), after, before, n, sources);
+  // Every other set yields its elements in key order.
+  const entries = await set.entries();
   const order = orderOf(set);
   const indexOf = (key: readonly V4Value[]) => {
     const i = entries.findIndex((e) => order(e.key, key) >= 0);
     return i < 0 ? entries.length : i;
   };
+  const slice = (start: number, end: number) =>
+    page(set, entries.slice(start, end), start > 0 ? entries[start]?.key : undefined, end < entries.length ? entries[end].key : undefined, sources);
   if (before !== undefined && after === undefined) {
     const end = before.t === 'null' ? entries.length : indexOf(cursorKey(before));
-    return page(set, entries, Math.max(0, end - n), end, sources);
+    return slice(Math.max(0, end - n), end);
   }
   const start = after === undefined || after.t === 'null' ? 0 : indexOf(cursorKey(after));
-  return page(set, entries, start, Math.min(entries.length, start + n), sources);
+  return slice(start, Math.min(entries.length, start + n));
 }
 
 async function documents(ev: Evaluator, a: FormArgs): Promise<V4Value> {
@@ -137,6 +164,7 @@ async function documents(ev: Evaluator, a: FormArgs): Promise<V4Value> {
 export async function firstRef(q: V4Query, v: V4Value, pos: Position): Promise<V4Value | undefined> {
   if (v.t === 'ref') return v;
   if (v.t !== 'set') throw invalidArgument(['Ref', 'Set'], v, pos);
+  if (v.set.window) return (await v.set.window({ from: [], to: [], reverse: false, limit: 1 }))[0]?.value;
   const entries = await v.set.entries();
   return entries[0]?.value;
 }

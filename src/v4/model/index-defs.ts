@@ -1,24 +1,37 @@
 // v4 indexes (core doc/Index.scala), kept by the v4 layer: Index definitions are stored next
-// to the other named schema documents, and `Match` walks the source collection and compares
-// each document's term fields (v4 and v10 indexes are separate in Fauna as well). Unique
-// indexes are enforced on every document write, from either language.
-import { QueryError } from '../../fql/errors';
+// to the other named schema documents and their entries (src/v4/model/index-entries.ts) are
+// written in the transaction of every document write, from either language; `Match` reads the
+// entries of its terms by key range. v4 and v10 indexes are separate in Fauna as well.
 import type { Value } from '../../fql/values/value';
-import type { DocData, NamedData } from '../../model/model-api';
+import type { EvalContext } from '../../fql/eval/context';
+import type { NamedData } from '../../model/model-api';
 import { ModelTxnImpl } from '../../model/model-txn';
-import { allDefs, putDef, readDef, type NamedDef } from '../../model/identity/named-store';
+import { allDefs, deleteDef, putDef, readDef } from '../../model/identity/named-store';
+import { encodeValue } from '../../model/codec';
 import { checkSchemaWrite, onDocumentWrite } from '../../model/write-broker';
-import { compare4, compareKeys, equals4 } from '../compare';
+import { onExpiredRemoval } from '../../model/temporal/expiry';
+import { prefixEnd, v4IndexKey } from '../../model/keys';
+import { indexPart } from '../../model/indexes/value-encoding';
+import { encodeKey } from '../../storage/tuple';
+import { equals4 } from '../compare';
 import { type Position, V4Error, invalidArgument, invalidRef, validationFailed, valueRequired } from '../errors';
+import { Evaluator } from '../evaluator';
 import type { V4Query } from '../query-context';
 import {
-  type ObjectV4, type RefV4, type SetEntry, type V4Set, type V4Value, NULL4, arr4, nativeCollOf, scopeOf,
+  type KeyBound, type ObjectV4, type RefV4, type SetEntry, type SetWindow, type V4Set, type V4Value, NULL4, arr4,
+  docRef, nativeCollOf, scopeOf,
 } from '../values';
 import { scopedModel } from './locate';
 import { authState } from '../../model/identity/auth-state';
 import { isAllowed, permissionDenied } from '../../model/identity/permissions';
-import { collectionRefOf, toModel } from './convert';
-import { renderDoc, renderNamed } from './render';
+import { collectionRefOf, fromModel, lambdaOfQuery, toModel } from './convert';
+import { renderNamed } from './render';
+import { NATIVE_OF_DOC_COLL } from './names';
+import { queryOver } from './stored-query';
+import {
+  type Bind, type IndexSource, type ParsedIndex, buildEntries, clearEntries, decodeEntry, entriesAt, isLive, fieldOf, keyParts, keyValue, parseIndex, singleSource, sourceFor,
+  updateEntries,
+} from './index-entries';
 
 const INDEX = 'Index';
 
@@ -30,91 +43,34 @@ export async function readIndexDef(model: ModelTxnImpl, name: string): Promise<N
   return { coll: INDEX, name, ts: def.ts, data };
 }
 
-interface IndexField { readonly path: readonly string[]; readonly reverse: boolean }
-
-interface ParsedIndex {
-  readonly name: string;
-  readonly source: string;
-  readonly terms: readonly IndexField[];
-  readonly values: readonly IndexField[];
-  readonly unique: boolean;
-}
-
-function parseFields(v: Value | undefined): IndexField[] {
-  if (v?.t !== 'array') return [];
-  return v.v.flatMap((f) => {
-    if (f.t !== 'object') return [];
-    const field = f.v.get('field');
-    const path = field?.t === 'string' ? [field.v] : field?.t === 'array' ? field.v.map((p) => (p.t === 'string' ? p.v : String((p as { v: unknown }).v))) : [];
-    const reverse = f.v.get('reverse');
-    return path.length ? [{ path, reverse: reverse?.t === 'boolean' && reverse.v }] : [];
-  });
-}
-
-function parseIndex(def: NamedDef): ParsedIndex {
-  const source = def.data.get('source');
-  const unique = def.data.get('unique');
-  return {
-    name: def.name,
-    source: source?.t === 'named' ? source.name : '',
-    terms: parseFields(def.data.get('terms')),
-    values: parseFields(def.data.get('values')),
-    unique: unique?.t === 'boolean' && unique.v,
+/** Bindings run in the v4 evaluator, read-only, as whoever made the write (v4 or v10). */
+function binder(ctx: EvalContext): Bind {
+  let ev: Evaluator | undefined;
+  return (query, version) => {
+    ev ??= new Evaluator(queryOver(ctx), true);
+    return ev.apply(lambdaOfQuery(query), version, []);
   };
 }
 
-/** The value at `path` in a document version (`["data","email"]`, `["ref"]`, `["ts"]`). */
-function fieldOf(version: ObjectV4, path: readonly string[]): V4Value {
-  let cur: V4Value = version;
-  for (const p of path) {
-    if (cur.t === 'object') cur = cur.v.get(p) ?? NULL4;
-    else if (cur.t === 'ref' && p === 'id') cur = { t: 'string', v: cur.id };
-    else return NULL4;
-  }
-  return cur;
-}
+const SCAN_BATCH = 64;
+const max = (a: Uint8Array, b: Uint8Array): Uint8Array => (Buffer.compare(a, b) >= 0 ? a : b);
+const min = (a: Uint8Array, b: Uint8Array): Uint8Array => (Buffer.compare(a, b) <= 0 ? a : b);
 
-/** Whether a document's term fields match `terms` (an array-valued field matches any element). */
-function termsMatch(idx: ParsedIndex, version: ObjectV4, terms: readonly V4Value[]): boolean {
-  return idx.terms.every((f, i) => {
-    const v = fieldOf(version, f.path);
-    const candidates = v.t === 'array' ? v.v : [v];
-    return candidates.some((c) => equals4(c, terms[i] ?? NULL4));
-  });
-}
-
-function entryOf(idx: ParsedIndex, version: ObjectV4): SetEntry {
-  const ref = version.v.get('ref')!;
-  if (idx.values.length === 0) return { value: ref, key: [ref] };
-  const values = idx.values.map((f) => fieldOf(version, f.path));
-  return { value: values.length === 1 ? values[0] : arr4(values), key: [...values, ref] };
-}
-
-/**
- * Current documents of a collection, unguarded (`model` without auth state) or guarded; `db`
- * scopes the refs when `model` is a child database read through a scoped index ref.
- */
-async function* versions(model: ModelTxnImpl, coll: string, db?: RefV4): AsyncIterable<{ doc: DocData; version: ObjectV4 }> {
-  const def = await model.collection(coll);
-  if (!def) return;
-  const collRef = collectionRefOf(coll, db);
-  let after: bigint | undefined;
-  for (;;) {
-    const { docs, lastId, more } = await model.scanDocs(def, after, 256);
-    for (const doc of docs) yield { doc, version: renderDoc(model, collRef, doc, [], db) };
-    if (!more || lastId === undefined) return;
-    after = lastId;
-  }
-}
-
-/** The set of a `Match`. */
+/** The set of a `Match`: the entries under its terms' key prefix, in index order. */
 export class MatchSet implements V4Set {
+  private reader: ModelTxnImpl | undefined;
+  private readonly termParts: readonly Uint8Array[];
+
   constructor(
     private readonly model: ModelTxnImpl,
     private readonly index: ParsedIndex,
     private readonly indexRef: RefV4,
     private readonly terms: readonly V4Value[],
-  ) {}
+    private readonly readOps: () => void = () => undefined,
+  ) {
+    // Missing terms match null, extra ones are ignored (one term per declared term).
+    this.termParts = index.terms.map((_, i) => indexPart(keyValue(terms[i] ?? NULL4)));
+  }
 
   render(): { setJson: Record<string, V4Value> } {
     return { setJson: { match: this.indexRef, terms: this.terms.length === 1 ? this.terms[0] : arr4(this.terms) } };
@@ -122,16 +78,14 @@ export class MatchSet implements V4Set {
 
   get shape(): number { return this.index.values.length; }
 
-  /** Index values in their declared direction (`reverse: true` descends), then the ref. */
+  /** The storage key of a sort key (values, then the ref) or a prefix of one. */
+  private keyOf(key: readonly V4Value[]): Uint8Array {
+    return v4IndexKey(this.model.db, this.index.name, [...this.termParts, ...keyParts(this.index, key)]);
+  }
+
+  /** Index order: the entries' storage order (values in their declared direction, then the ref). */
   compare(a: readonly V4Value[], b: readonly V4Value[]): number {
-    const n = this.index.values.length;
-    for (let i = 0; i < Math.min(n, a.length, b.length); i++) {
-      const c = compare4(a[i], b[i]);
-      if (c !== 0) return this.index.values[i].reverse ? -c : c;
-    }
-    // A shorter key (a cursor's prefix) sorts before the keys it prefixes.
-    if (a.length <= n || b.length <= n) return a.length - b.length;
-    return compareKeys(a.slice(n), b.slice(n));
+    return Buffer.compare(encodeKey(keyParts(this.index, a)), encodeKey(keyParts(this.index, b)));
   }
 
   /**
@@ -140,32 +94,85 @@ export class MatchSet implements V4Set {
    * checks); the predicates of either get the terms (core RoleEvalAction: index actions).
    */
   private async readingModel(): Promise<ModelTxnImpl> {
+    if (this.reader) return this.reader;
     const state = authState(this.model);
-    if (!state) return this.model;
     const resource = `Index:${this.index.name}`;
     const terms = (): readonly Value[] => [{ t: 'array', v: this.terms.map((t) => toModel(t, [])) }];
-    if (await isAllowed(state, resource, 'unrestricted_read', terms)) return new ModelTxnImpl(this.model.kv, this.model.db);
-    if (await isAllowed(state, resource, 'read', terms)) return this.model;
-    throw permissionDenied();
+    if (!state) this.reader = this.model;
+    else if (await isAllowed(state, resource, 'unrestricted_read', terms)) this.reader = new ModelTxnImpl(this.model.kv, this.model.db);
+    else if (await isAllowed(state, resource, 'read', terms)) this.reader = this.model;
+    else throw permissionDenied();
+    return this.reader;
   }
 
   /** For streams (src/v4/streams): the source collection, the index ref and the terms… */
-  get source(): string { return this.index.source; }
+  get source(): string { return singleSource(this.index); }
   get ref(): RefV4 { return this.indexRef; }
   get termValues(): readonly V4Value[] { return this.terms; }
 
   /** …and the index values of a document version in this set (undefined: its terms differ). */
   valuesOf(version: ObjectV4): readonly V4Value[] | undefined {
-    return termsMatch(this.index, version, this.terms) ? this.index.values.map((f) => fieldOf(version, f.path)) : undefined;
+    const matches = this.index.terms.every((f, i) => {
+      const v = fieldOf(version, f.path);
+      return (v.t === 'array' ? v.v : [v]).some((c) => equals4(c, this.terms[i] ?? NULL4));
+    });
+    return matches ? this.index.values.map((f) => fieldOf(version, f.path)) : undefined;
   }
 
-  async entries(): Promise<readonly SetEntry[]> {
-    const out: SetEntry[] = [];
+  /** The entry a stored row stands for, or undefined when its document is gone or hidden. */
+  private async entryOf(model: ModelTxnImpl, value: Uint8Array): Promise<SetEntry | undefined> {
+    const row = decodeEntry(value);
+    if (!(await isLive(model, row))) return undefined;
+    // A guarded reader sees only the documents it may read (Fauna filters index reads so).
+    if (model === this.model && authState(model) && 'cause' in (await model.readDoc({ t: 'doc', coll: row.coll, id: row.id }))) return undefined;
+    const db = scopeOf(this.indexRef);
+    const ref = docRef(collectionRefOf(row.coll, db), row.id);
+    const values = row.values.map((v) => fromModel(v, [], db));
+    return { value: values.length === 0 ? ref : values.length === 1 ? values[0] : arr4(values), key: [...values, ref] };
+  }
+
+  async window(w: SetWindow): Promise<readonly SetEntry[]> {
+    const prefix = v4IndexKey(this.model.db, this.index.name, this.termParts);
+    let lo = prefix;
+    let hi = prefixEnd(prefix);
+    const bound = (b: KeyBound, upper: boolean) => {
+      const k = this.keyOf(b.key);
+      return b.inclusive === upper ? prefixEnd(k) : k;
+    };
+    for (const b of w.from) lo = max(lo, bound(b, false));
+    for (const b of w.to) hi = min(hi, bound(b, true));
     const model = await this.readingModel();
-    for await (const { version } of versions(model, this.index.source, scopeOf(this.indexRef))) {
-      if (termsMatch(this.index, version, this.terms)) out.push(entryOf(this.index, version));
+    const out: SetEntry[] = [];
+    const snapshot = this.model.context?.snapshotTs;
+    if (snapshot !== undefined && snapshot < this.model.txnTs) {
+      const trusted = new ModelTxnImpl(this.model.kv, this.model.db);
+      const rows = (await entriesAt(trusted, this.index, snapshot, binder(this.model.context!)))
+        .filter((r) => Buffer.compare(r.key, lo) >= 0 && Buffer.compare(r.key, hi) < 0);
+      this.readOps();
+      for (const r of w.reverse ? rows.reverse() : rows) {
+        const e = out.length < w.limit ? await this.entryOf(model, r.value) : undefined;
+        if (e) out.push(e);
+      }
+      return out;
     }
-    return out.sort((a, b) => this.compare(a.key, b.key));
+    while (out.length < w.limit && Buffer.compare(lo, hi) < 0) {
+      const limit = Math.min(w.limit - out.length + 1, SCAN_BATCH);
+      const rows = await model.kv.scan({ start: lo, end: hi, limit, reverse: w.reverse });
+      this.readOps();
+      for (const r of rows) {
+        const e = await this.entryOf(model, r.value);
+        if (e && out.length < w.limit) out.push(e);
+      }
+      if (rows.length < limit) break;
+      const last = rows[rows.length - 1].key;
+      if (w.reverse) hi = last;
+      else lo = prefixEnd(last);
+    }
+    return out;
+  }
+
+  entries(): Promise<readonly SetEntry[]> {
+    return this.window({ from: [], to: [], reverse: false, limit: Infinity });
   }
 }
 
@@ -175,66 +182,136 @@ export async function matchSet(q: V4Query, indexRef: RefV4, terms: readonly V4Va
   const { model } = await scopedModel(q, scopeOf(indexRef), pos);
   const def = await readDef(model, INDEX, indexRef.id);
   if (!def) throw invalidRef('index', indexRef.id, pos);
-  return new MatchSet(model, parseIndex(def), indexRef, terms);
+  return new MatchSet(model, parseIndex(def), indexRef, terms, () => { q.ctx.stats.readOps += 1; });
 }
 
-/** `CreateIndex({name, source, terms?, values?, unique?, serialized?, data?})`. */
+/**
+ * The collections a `source` names: a Collection ref, `_` (every collection), an object
+ * `{collection, fields}` whose fields are bindings (`Query(Lambda)`), or an array of these.
+ */
+async function checkSource(q: V4Query, source: V4Value, pos: Position): Promise<void> {
+  const parts = source.t === 'array' ? source.v : [source];
+  if (parts.length === 0) throw invalidArgument(['Collection Ref'], source, pos);
+  for (const part of parts) {
+    const coll = part.t === 'object' ? part.v.get('collection') ?? NULL4 : part;
+    if (coll.t === 'string' && coll.v === '_') continue;
+    if (coll.t !== 'ref' || nativeCollOf(coll) !== 'collections' || coll.db) throw invalidArgument(['Collection Ref'], coll, pos);
+    if (!(await q.model.collection(coll.id))) throw invalidRef('collection', coll.id, pos);
+    const fields = part.t === 'object' ? part.v.get('fields') : undefined;
+    for (const [, f] of fields?.t === 'object' ? fields.v : []) if (f.t !== 'lambda') throw invalidArgument(['Query'], f, pos);
+  }
+}
+
+/** `CreateIndex({name, source, terms?, values?, unique?, serialized?, data?})`: built at once over existing documents. */
 export async function createIndex(q: V4Query, params: ReadonlyMap<string, V4Value>, pos: Position): Promise<ObjectV4> {
   const name = params.get('name');
   const source = params.get('source');
   const missing = [...(name ? [] : [['name']]), ...(source ? [] : [['source']])];
   if (missing.length) throw validationFailed(pos, missing.map(valueRequired));
   if (name!.t !== 'string') throw invalidArgument(['String'], name!, pos);
-  if (source!.t !== 'ref' || nativeCollOf(source!) !== 'collections' || source!.db) throw invalidArgument(['Collection Ref'], source!, pos);
+  await checkSource(q, source!, pos);
   await checkSchemaWrite(q.ctx, INDEX, 'create');
-  if (!(await q.model.collection(source!.id))) throw invalidRef('collection', source!.id, pos);
   if (await readDef(q.model, INDEX, name!.v)) throw new V4Error('instance already exists', 'Index already exists.', pos);
   const fields = new Map<string, Value>([
     ['name', toModel(name!, pos)], ['active', { t: 'boolean', v: true }], ['serialized', { t: 'boolean', v: true }],
   ]);
-  for (const k of ['unique', 'source', 'terms', 'values', 'data']) if (params.has(k)) fields.set(k, toModel(params.get(k)!, pos));
+  for (const k of ['unique', 'serialized', 'source', 'terms', 'values', 'data']) if (params.has(k)) fields.set(k, toModel(params.get(k)!, pos));
   fields.set('partitions', { t: 'int', v: 1 });
   const def = putDef(q.model, INDEX, name!.v, fields);
   q.ctx.stats.writeOps += 1;
+  await buildEntries(new ModelTxnImpl(q.model.kv, q.model.db), parseIndex(def), binder(q.ctx));
   const data = new Map(def.data);
   data.delete('name');
   return renderNamed({ coll: INDEX, name: def.name, ts: def.ts, data }, pos);
 }
 
 /**
- * The unique indexes of a database, cached per process by its schema version (which every
- * definition change bumps), so that writes to databases without v4 indexes cost no scan.
+ * The v4 indexes of a database, cached per process by its schema version (which every
+ * definition change bumps), so that writes to databases without v4 indexes cost one point read.
  */
-const uniqueCache = new Map<number, { readonly version: bigint; readonly indexes: readonly ParsedIndex[] }>();
+const indexCache = new Map<number, { readonly version: bigint; readonly indexes: readonly ParsedIndex[] }>();
 
-async function uniqueIndexes(model: ModelTxnImpl): Promise<readonly ParsedIndex[]> {
+async function v4Indexes(model: ModelTxnImpl): Promise<readonly ParsedIndex[]> {
   const version = await model.schemaVersion();
-  const hit = uniqueCache.get(model.db);
+  const hit = indexCache.get(model.db);
   if (hit && hit.version === version) return hit.indexes;
-  const indexes = (await allDefs(model.kv, model.db, INDEX)).map(parseIndex).filter((i) => i.unique);
-  uniqueCache.set(model.db, { version, indexes });
+  const indexes = (await allDefs(model.kv, model.db, INDEX)).map(parseIndex);
+  // A transaction that changed the schema itself may yet roll back: its view is not shared.
+  if (version !== model.txnTs) indexCache.set(model.db, { version, indexes });
   return indexes;
 }
 
-// Unique v4 indexes hold on writes from both languages (Fauna enforces them on v10 writes too).
-onDocumentWrite(async (ctx, w) => {
-  if (!w.after) return;
-  const model = ctx.model as ModelTxnImpl;
-  const unique = (await uniqueIndexes(model)).filter((i) => i.source === w.def.name);
-  if (unique.length === 0) return;
-  const trusted = new ModelTxnImpl(model.kv, model.db);
-  const mine = renderDoc(trusted, collectionRefOf(w.def.name), { coll: w.def.name, id: w.id, ts: model.txnTs, ttl: w.after.ttl, data: w.after.data }, []);
-  for (const idx of unique) {
-    const key = entryOf(idx, mine).key.slice(0, -1);
-    const terms = idx.terms.map((f) => fieldOf(mine, f.path));
-    for await (const { doc, version } of versions(trusted, idx.source)) {
-      if (doc.id === w.id || !termsMatch(idx, version, terms)) continue;
-      if (compareKeys(entryOf(idx, version).key.slice(0, -1), key) === 0) {
-        throw new QueryError('constraint_failure', 'Failed unique constraint.', undefined, {
-          constraintFailures: [{ paths: [], message: `Index \`${idx.name}\` is unique` }],
-        });
-      }
-    }
+/** The v4 indexes reading a collection, with the source each reads it through. */
+async function indexesOf(model: ModelTxnImpl, coll: string): Promise<{ idx: ParsedIndex; source: IndexSource }[]> {
+  const system = NATIVE_OF_DOC_COLL.has(coll);
+  return (await v4Indexes(model)).flatMap((idx) => {
+    const source = sourceFor(idx, coll);
+    return source && !(system && source.coll !== coll) ? [{ idx, source }] : [];
+  });
+}
+
+// The expiry sweep removes an expired document's entries with it. Bindings need the evaluator
+// and a query, which the sweep has not: entries computed by bindings stay (reads skip them).
+onExpiredRemoval(async (model, def, doc) => {
+  const noQuery: Bind = async () => { throw new Error('no query context'); };
+  for (const { idx, source } of await indexesOf(model, def.name)) {
+    if (source.bindings.size === 0) await updateEntries(model, idx, source, def, doc, undefined, noQuery);
   }
 });
 
+// v4 index entries follow every document write, from either language, in its transaction;
+// unique ones refuse duplicates then (Fauna enforces them on v10 writes too).
+onDocumentWrite(async (ctx, w) => {
+  const model = ctx.model as ModelTxnImpl;
+  const mine = await indexesOf(model, w.def.name);
+  if (mine.length === 0) return;
+  const trusted = new ModelTxnImpl(model.kv, model.db);
+  const after = w.after ? { coll: w.def.name, id: w.id, ts: model.txnTs, ttl: w.after.ttl, data: w.after.data } : undefined;
+  const bind = binder(ctx);
+  for (const { idx, source } of mine) await updateEntries(trusted, idx, source, w.def, w.before, after, bind);
+});
+
+/** Index fields whose change would need other entries: Fauna refuses to change them. */
+const FIXED = ['source', 'terms', 'values'] as const;
+/** Fields an update or replace may set (null removes one). */
+const SETTABLE = ['name', 'unique', 'serialized', 'active', 'data', 'permissions'] as const;
+
+const sameValue = (a: Value | undefined, b: Value | undefined): boolean =>
+  JSON.stringify(encodeValue(a ?? { t: 'null' })) === JSON.stringify(encodeValue(b ?? { t: 'null' }));
+
+/**
+ * `Update`/`Replace` of an Index: `name`, `unique`, `serialized`, `data`, `permissions` may
+ * change; `source`, `terms` and `values` may not (Fauna: "An index's terms and values fields may
+ * not be changed", delete and recreate the index instead). A renamed index keeps its entries
+ * (rebuilt under the new name); a newly unique index leaves existing duplicates in place.
+ */
+export async function rewriteIndex(q: V4Query, name: string, params: ReadonlyMap<string, V4Value>, replace: boolean, pos: Position): Promise<ObjectV4> {
+  const def = await readDef(q.model, INDEX, name);
+  if (!def) throw invalidRef('index', name, pos);
+  await checkSchemaWrite(q.ctx, INDEX, replace ? 'replace' : 'update');
+  const changed = FIXED.filter((k) => (params.has(k) || replace) && !sameValue(params.has(k) ? toModel(params.get(k)!, pos) : undefined, def.data.get(k)));
+  if (changed.length > 0) {
+    throw validationFailed(pos, changed.map((k) => ({ field: [k], code: 'invalid value', description: `Index ${k} may not be changed.` })));
+  }
+  const fields = new Map(def.data);
+  if (replace) for (const k of ['unique', 'data', 'permissions']) fields.delete(k);
+  for (const k of SETTABLE) {
+    const v = params.get(k);
+    if (v === undefined) continue;
+    if (v.t === 'null') { if (k !== 'name') fields.delete(k); continue; }
+    if (k === 'name' && v.t !== 'string') throw invalidArgument(['String'], v, pos);
+    fields.set(k, toModel(v, pos));
+  }
+  const newName = (fields.get('name') as { v: string }).v;
+  if (newName !== name) {
+    if (await readDef(q.model, INDEX, newName)) throw new V4Error('instance already exists', 'Index already exists.', pos);
+    deleteDef(q.model, INDEX, name);
+    await clearEntries(q.model, name);
+  }
+  const next = putDef(q.model, INDEX, newName, fields);
+  q.ctx.stats.writeOps += 1;
+  if (newName !== name) await buildEntries(new ModelTxnImpl(q.model.kv, q.model.db), parseIndex(next), binder(q.ctx));
+  const data = new Map(next.data);
+  data.delete('name');
+  return renderNamed({ coll: INDEX, name: next.name, ts: next.ts, data }, pos);
+}

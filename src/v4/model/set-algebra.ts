@@ -7,7 +7,7 @@ import { encodeV4 } from '../encode';
 import type { Position } from '../errors';
 import type { Evaluator } from '../evaluator';
 import {
-  type LambdaV4, type RefV4, type SetEntry, type V4Set, type V4Value, arr4,
+  type LambdaV4, type RefV4, type SetEntry, type SetWindow, type V4Set, type V4Value, arr4,
 } from '../values';
 
 type Order = (a: readonly V4Value[], b: readonly V4Value[]) => number;
@@ -103,6 +103,19 @@ export class ReverseSet implements V4Set {
   get shape(): number | undefined { return this.source.shape; }
   compare(a: readonly V4Value[], b: readonly V4Value[]): number { return -orderOf(this.source)(a, b); }
   render(): { setJson: Record<string, V4Value> } { return { setJson: { reverse: setValue(this.source) } }; }
+
+  /**
+   * Over an index, the source's window read the other way: a lower bound here is an upper
+   * bound there (exact for the full keys cursors hold; a shorter prefix bound takes in the
+   * keys it prefixes, as it does in index order).
+   */
+  get window(): ((w: SetWindow) => Promise<readonly SetEntry[]>) | undefined {
+    const source = this.source;
+    if (!source.window) return undefined;
+    return async (w) => (await source.window!({ from: w.to, to: w.from, reverse: !w.reverse, limit: w.limit }))
+      .map((e) => (e.sources ? e : { ...e, sources: [source] }));
+  }
+
   async entries(): Promise<readonly SetEntry[]> { return (await sourced(this.source)).reverse(); }
 }
 
@@ -124,7 +137,17 @@ export class RangeSet implements V4Set {
     return { setJson: { range: setValue(this.source), from: this.rendered.from, to: this.rendered.to } };
   }
 
+  /** Over an index the range is a key range of its entries, read as such. */
+  get window(): ((w: SetWindow) => Promise<readonly SetEntry[]>) | undefined {
+    const source = this.source;
+    if (!source.window) return undefined;
+    return async (w) => (await source.window!({
+      ...w, from: [...w.from, { key: this.from, inclusive: true }], to: [...w.to, { key: this.to, inclusive: true }],
+    })).map((e) => (e.sources ? e : { ...e, sources: [source] }));
+  }
+
   async entries(): Promise<readonly SetEntry[]> {
+    if (this.window) return this.window({ from: [], to: [], reverse: false, limit: Infinity });
     const order = orderOf(this.source);
     const prefix = (key: readonly V4Value[], bound: readonly V4Value[]) => {
       const n = Math.min(key.length, bound.length);

@@ -20,7 +20,8 @@ import { writeCredentials } from './credentials';
 import { type DocTarget, type SchemaTarget, type Target, locate } from './locate';
 import { getVersion, notFound } from './reads';
 import { renderDoc, renderNamed } from './render';
-import { createIndex, readIndexDef } from './index-defs';
+import { createIndex, readIndexDef, rewriteIndex } from './index-defs';
+import { clearEntries } from './index-entries';
 import { ACCESS_PROVIDER_FIELDS, checkAccessProvider, featureNotAvailableInRoot, renderAccessProvider, rolesToModel } from './access-providers';
 
 export type WriteAction = 'update' | 'replace';
@@ -262,6 +263,10 @@ export async function createSchema(q: V4Query, kind: V4SchemaKind, params: Reado
 }
 
 async function rewriteSchema(q: V4Query, t: SchemaTarget, params: ReadonlyMap<string, V4Value>, action: WriteAction, pos: Position): Promise<ObjectV4> {
+  if (t.schemaColl === 'Index') {
+    await getVersion(q, { t: 'ref', id: t.name, coll: { t: 'ref', id: t.native } }, pos);
+    return rewriteIndex(q, t.name, params, action === 'replace', pos);
+  }
   if (!['Collection', 'Database', 'Function', 'Role', 'AccessProvider'].includes(t.schemaColl)) {
     throw new V4Error('invalid argument', `${t.schemaColl} definitions cannot be changed through FQL v4 on this server.`, pos);
   }
@@ -330,6 +335,7 @@ export async function remove(q: V4Query, target: RefV4, pos: Position): Promise<
       // v4 indexes are stored outside the model's schema writers: the same write check.
       await checkSchemaWrite(q.ctx, 'Index', 'delete');
       deleteDef(q.model, 'Index', t.name);
+      await clearEntries(q.model, t.name);
     } else {
       const del = lookupMethod([`named:${t.schemaColl}`], 'delete');
       if (!del) throw new V4Error('invalid argument', `${t.schemaColl} definitions cannot be deleted through FQL v4 on this server.`, pos);
