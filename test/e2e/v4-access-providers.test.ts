@@ -1,8 +1,9 @@
 // FQL v4 access providers through the `faunadb@4.8` driver, stored as the v10 AccessProvider
 // definitions. Sources: core ast/QueryParser.scala (`create_access_provider`, `access_provider`
 // forms, `access_providers` native collection), ast/WriteFunctions.scala
-// (AbstractCreateFunction.write: `FeatureNotAvailable("Create Access Providers")` outside a
-// database), model/WriteAdaptor.scala AccessProviderWriteConfig (`audience` =
+// (AbstractCreateFunction.write refuses `FeatureNotAvailable("Create Access Providers")` in the
+// cluster's root scope, which Fauna's clients never reach; here the root secret is the clients'
+// top-level database and v10 creates providers there, so v4 does too), model/WriteAdaptor.scala AccessProviderWriteConfig (`audience` =
 // JWTToken.canonicalDBUrl: `https://db.fauna.com/db/` + the database's z-base-32 global id),
 // ast/Renderable.scala RenderError (`Ref refers to undefined access_provider 'x'`,
 // NativeTypeToName has no access-provider name: `other already exists.`), ast/Error.scala
@@ -92,14 +93,21 @@ describe('v4 access providers', () => {
     await v4Fails(admin, q.Get(q.AccessProvider('tmp')), 'invalid ref', 400, "Ref refers to undefined access_provider 'tmp'");
   });
 
-  it('refuses a second provider of the same name, a missing name, and creation outside a database', async () => {
+  it('refuses a second provider of the same name, and a missing name', async () => {
     await v4FailsAt(admin, q.CreateAccessProvider({ name: 'auth0', issuer: 'other', jwks_uri: 'https://x.example/keys' }),
       'instance already exists', 'other already exists.', ['create_access_provider']);
     const e = await v4Fails(admin, q.CreateAccessProvider({ issuer: 'i', jwks_uri: 'https://x.example/keys' }), 'validation failed', 400,
       'document data is not valid.');
     assert.deepEqual(errorsOf(e)[0].failures, [{ field: ['name'], code: 'value required', description: 'Required value not found.' }]);
-    await v4FailsAt(root, q.CreateAccessProvider({ name: 'r', issuer: 'i', jwks_uri: 'https://x.example/keys' }),
-      'feature not available', "The feature 'Create Access Providers' is not available for your plan.", ['create_access_provider']);
+  });
+
+  it('creates providers in the top-level database too, as v10 does (faunadb-js "access_provider" runs with the root key)', async () => {
+    const created = await root.query<{ name: string; issuer: string }>(
+      q.CreateAccessProvider({ name: 'top', issuer: 'top-issuer', jwks_uri: 'https://x.example/keys' }));
+    assert.equal(created.name, 'top');
+    assert.equal(created.issuer, 'top-issuer');
+    assert.equal(await root.query(q.Exists(q.AccessProvider('top'))), true);
+    await root.query(q.Delete(q.AccessProvider('top')));
   });
 
   it('validates as core does: issuer and jwks_uri required, an https jwks_uri, a unique issuer, existing user roles', async () => {

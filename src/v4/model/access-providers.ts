@@ -6,7 +6,6 @@
 import type { Value } from '../../fql/values/value';
 import type { NamedData } from '../../model/model-api';
 import type { ModelTxnImpl } from '../../model/model-txn';
-import { ROOT_DB } from '../../model/keys';
 import { BUILTIN_ROLE_NAMES } from '../../model/identity/role-grants';
 import { allDefs, readDef } from '../../model/identity/named-store';
 import { type Position, type ValidationFailure, V4Error, invalidArgument, validationFailed, valueRequired } from '../errors';
@@ -77,16 +76,6 @@ export function renderAccessProvider(model: ModelTxnImpl, named: NamedData, pos:
   }
   out.set('audience', str4(audienceOf(model)));
   return version4(out);
-}
-
-/**
- * Core creates access providers only in a database (AbstractCreateFunction.write: the root
- * scope has no Database document): `The feature 'Create Access Providers' is not available`.
- */
-export function featureNotAvailableInRoot(model: ModelTxnImpl, pos: Position): void {
-  if (model.db === ROOT_DB) {
-    throw new V4Error('feature not available', "The feature 'Create Access Providers' is not available for your plan.", pos);
-  }
 }
 
 // ------------------------------------------------------------------------------ validation

@@ -22,7 +22,7 @@ import { getVersion, notFound } from './reads';
 import { renderDoc, renderNamed } from './render';
 import { createIndex, readIndexDef, rewriteIndex } from './index-defs';
 import { clearEntries } from './index-entries';
-import { ACCESS_PROVIDER_FIELDS, checkAccessProvider, featureNotAvailableInRoot, renderAccessProvider, rolesToModel } from './access-providers';
+import { ACCESS_PROVIDER_FIELDS, checkAccessProvider, renderAccessProvider, rolesToModel } from './access-providers';
 
 export type WriteAction = 'update' | 'replace';
 
@@ -243,7 +243,6 @@ export async function createSchema(q: V4Query, kind: V4SchemaKind, params: Reado
   if (kind === 'Index') {
     version = await createIndex(q, params, pos);
   } else {
-    if (kind === 'AccessProvider') featureNotAvailableInRoot(q.model, pos);
     const fields = schemaFields(kind, params, pos);
     if (!fields.has('name')) throw validationFailed(pos, [valueRequired(['name'])]);
     // Collections created through v4 keep 30 days of history, as Fauna's v4 default.
