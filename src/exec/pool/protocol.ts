@@ -4,6 +4,7 @@
 // operation so that a write costs no message of its own.
 import type { Bytes } from '../../storage/kv';
 import type { ResponseReport } from '../../server/http-types';
+import type { PackedBytes, PackedRows } from './packed-bytes';
 
 /** Which endpoint a request is for; the coordinator routes by path. */
 /** `events`: jobs of event streams and feeds (src/streams), dispatched only by the coordinator. */
@@ -67,14 +68,16 @@ export type KvRequest =
   }
   | {
     readonly type: 'kv'; readonly id: number; readonly op: 'scanMany'; readonly txn: number;
-    readonly scans: readonly { readonly start: Bytes; readonly end: Bytes; readonly reverse?: boolean; readonly limit?: number }[];
+    /** Each scan's start and end key, in turn (packed: see packed-bytes.ts). */
+    readonly bounds: PackedBytes;
+    readonly scans: readonly { readonly reverse?: boolean; readonly limit?: number }[];
     readonly writes?: WriteOp[]; readonly readOnly?: true;
   }
   | { readonly type: 'kv'; readonly id: number; readonly op: 'commit'; readonly txn: number; readonly writes?: WriteOp[]; readonly readOnly?: true }
   | { readonly type: 'kv'; readonly id: number; readonly op: 'rollback' | 'rollbackStale'; readonly txn: number };
 
 export type KvReply =
-  | { readonly type: 'kv'; readonly id: number; readonly ok: true; readonly txn?: number; readonly ts?: bigint; readonly value?: Bytes; readonly pairs?: { key: Bytes; value: Bytes }[]; readonly batches?: { key: Bytes; value: Bytes }[][]; readonly stale?: string }
+  | { readonly type: 'kv'; readonly id: number; readonly ok: true; readonly txn?: number; readonly ts?: bigint; readonly value?: Bytes; readonly rows?: PackedRows; readonly stale?: string }
   | { readonly type: 'kv'; readonly id: number; readonly ok: false; readonly error: KvErrorInfo };
 
 /** Storage errors that callers distinguish by class cross the thread boundary by kind. */
