@@ -95,16 +95,28 @@ export async function* changes(model: ModelTxnImpl, src: Pick<ResolvedSource, 'd
   const end = changeCollBound(db, collId, until + 1n);
   // Keys are [prefix, ts, docId]: decode only the part after the collection's prefix.
   const skip = changeCollPrefix(db, collId).length;
+  if (Buffer.compare(start, end) >= 0) return;
+  // The next batch is read while the caller works on this one (see readEvents).
+  let next = handled(model.kv.scan({ start, end, limit: SCAN_BATCH }));
   for (;;) {
-    if (Buffer.compare(start, end) >= 0) return;
-    const rows: KvPair[] = await model.kv.scan({ start, end, limit: SCAN_BATCH });
+    const rows: KvPair[] = await next;
+    const full = rows.length === SCAN_BATCH;
+    if (full) {
+      start = keyAfter(rows[rows.length - 1].key);
+      next = handled(Buffer.compare(start, end) >= 0 ? Promise.resolve([]) : model.kv.scan({ start, end, limit: SCAN_BATCH }));
+    }
     yield rows.map((r) => {
       const [ts, id] = decodeKey(r.key.subarray(skip));
       return { ts: BigInt(ts as bigint), id: BigInt(id as bigint) };
     });
-    if (rows.length < SCAN_BATCH) return;
-    start = keyAfter(rows[rows.length - 1].key);
+    if (!full) return;
   }
+}
+
+/** `p`, marked as handled: a read ahead that is never awaited (the page ended first) may fail quietly. */
+function handled<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
 }
 
 /** One document's writes (its versions, oldest first): the changes of a `Set.single` source. */
@@ -257,11 +269,11 @@ export async function readEvents(ctx: EvalContext, src: ResolvedSource, opts: Re
   const total = emptyStats();
   let last: EventCursor | undefined;
   for await (const batch of changes(model, src, opts.after, opts.until)) {
+  const ahead = new ReadAhead(model, src, batch);
   for (let i = 0; i < batch.length; i++) {
     const c = batch[i];
-    // Read the versions of the next few documents at once: with query workers each read is a
-    // message to the storage thread, and in flight together they cost about one.
-    if (i % PREFETCH === 0) await prefetch(model, src, batch.slice(i, i + Math.min(PREFETCH, opts.limit - events.length + 1)));
+    // At most the page's remaining events (and one more, for `more`) are read ahead.
+    await ahead.ready(i, opts.limit - events.length + 1);
     const cursor: EventCursor = { ts: c.ts, ord: c.id };
     if (compareCursors(cursor, opts.after) <= 0) continue;
     if (events.length >= opts.limit || (opts.softDeadline !== undefined && performance.now() > opts.softDeadline && events.length > 0)) {
@@ -298,8 +310,44 @@ export async function readEvents(ctx: EvalContext, src: ResolvedSource, opts: Re
   return { events, last, more: false, failed: false, stats: total };
 }
 
-/** Changes whose versions are read ahead together (see readEvents). */
-const PREFETCH = 64;
+/** Changes whose versions are read together, with one storage operation (see ReadAhead). */
+const PREFETCH = 128;
+
+/**
+ * Reads the versions of a batch's changes ahead of their evaluation, PREFETCH at a time: with
+ * query workers each read is a message to the coordinator, so the versions of many documents
+ * are read with one, and the next chunk is read by the coordinator (the storage thread) while
+ * this thread evaluates the current one.
+ */
+class ReadAhead {
+  /** Changes [0, done) have their versions; [done, requested) are being read by `pending`. */
+  private done = 0;
+  private requested = 0;
+  private pending: Promise<void> | undefined;
+
+  constructor(private readonly model: ModelTxnImpl, private readonly src: ResolvedSource, private readonly batch: readonly Change[]) {}
+
+  /**
+   * Waits until change `i`'s versions are read, then starts reading the next chunk if none is
+   * on its way; `budget`: how many more changes, from `i` on, may still be needed.
+   */
+  async ready(i: number, budget: number): Promise<void> {
+    if (i >= this.requested) this.read(i, budget);
+    if (i >= this.done) {
+      await this.pending;
+      this.done = this.requested;
+    }
+    // Read ahead only what the page can still use if every change before it makes an event.
+    const left = budget - (this.requested - i);
+    if (this.requested === this.done && this.requested < this.batch.length && left > 0) this.read(this.requested, left);
+  }
+
+  private read(from: number, budget: number): void {
+    const to = Math.min(this.batch.length, from + Math.min(PREFETCH, budget));
+    this.pending = handled(prefetch(this.model, this.src, this.batch.slice(from, to)));
+    this.requested = to;
+  }
+}
 
 async function prefetch(model: ModelTxnImpl, src: ResolvedSource, batch: readonly Change[]): Promise<void> {
   if (batch.length <= 1) return;
