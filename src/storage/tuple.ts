@@ -96,8 +96,11 @@ class ByteWriter {
     for (let i = start; i < this.length; i++) this.buf[i] ^= 0xff;
   }
 
+  /** A copy of what was written; a buffer grown large for one big key is let go. */
   finish(): Uint8Array {
-    return this.buf.slice(0, this.length);
+    const out = this.buf.slice(0, this.length);
+    if (this.buf.length > 4096) this.buf = new Uint8Array(32);
+    return out;
   }
 }
 
@@ -174,7 +177,36 @@ function bigintBitLength(x: bigint): number {
   return (hex.length - 1) * 4 + bitLength(parseInt(hex[0], 16));
 }
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const TWO_POW_64 = 1n << 64n;
+
+/** Trailing zero bits of a non-zero uint32. */
+const ctz32 = (v: number): number => 31 - Math.clz32(v & -v);
+
+/**
+ * 2^53 <= x < 2^64 (document ids) without BigInt arithmetic per group: x as two 32-bit words,
+ * the fraction read bit by bit from them. Writes what the general path writes.
+ */
+function writePositiveUint64(w: ByteWriter, x: bigint): void {
+  const hi = Number(x >> 32n);
+  const lo = Number(x & 0xffffffffn);
+  const e = 63 - Math.clz32(hi);
+  writeExponent(w, e);
+  const mhi = hi - 2 ** (e - 32); // the fraction: x without its leading bit, e bits
+  const mbits = lo !== 0 ? e - ctz32(lo) : mhi !== 0 ? e - 32 - ctz32(mhi) : 0;
+  const groups = Math.ceil(mbits / 7);
+  for (let g = 0, p = e - 1; g < groups; g++) {
+    let group = 0;
+    for (let j = 0; j < 7; j++, p--) group = (group << 1) | (p >= 32 ? (mhi >>> (p - 32)) & 1 : p >= 0 ? (lo >>> p) & 1 : 0);
+    w.byte(0x80 | group);
+  }
+  w.byte(0);
+}
+
 function writePositiveBigint(w: ByteWriter, x: bigint): void {
+  // Fast paths (timestamps, document ids); an integer's magnitude encodes the same either way.
+  if (x <= MAX_SAFE) return writePositiveDouble(w, Number(x));
+  if (x < TWO_POW_64) return writePositiveUint64(w, x);
   const e = bigintBitLength(x) - 1;
   writeExponent(w, e);
   const mant = x - (1n << BigInt(e));
@@ -213,8 +245,15 @@ function writeBigint(w: ByteWriter, x: bigint): void {
   w.byte(SUFFIX_BIGINT);
 }
 
+/**
+ * One writer for every encoding: encodeKey runs to completion without re-entering itself, and
+ * only its result is a fresh buffer (allocating ArrayBuffers is what keys cost most).
+ */
+const scratch = new ByteWriter();
+
 export function encodeKey(parts: readonly KeyPart[]): Uint8Array {
-  const w = new ByteWriter();
+  const w = scratch;
+  w.length = 0;
   for (const part of parts) {
     if (part === null) w.byte(T_NULL);
     else if (typeof part === 'string') {
@@ -285,6 +324,8 @@ function readMagnitude(r: ByteReader, mask: number): Magnitude {
 }
 
 function magnitudeAsBigint({ e, groups }: Magnitude): bigint {
+  // Below 2^53 the value is exact as a double (timestamps, small ids).
+  if (e <= 52) return BigInt(Math.trunc(magnitudeAsNumber({ e, groups })));
   let mant = 1n;
   for (const g of groups) mant = (mant << 7n) | BigInt(g);
   const shift = e - groups.length * 7;
