@@ -96,11 +96,19 @@ class ByteWriter {
     for (let i = start; i < this.length; i++) this.buf[i] ^= 0xff;
   }
 
-  /** A copy of what was written; a buffer grown large for one big key is let go. */
-  finish(): Uint8Array {
-    const out = this.buf.slice(0, this.length);
+  /**
+   * A copy of what was written, with room for `extra` more bytes (zeros) after it; a buffer
+   * grown large for one big key is let go.
+   */
+  finish(extra = 0): Uint8Array {
+    const out = new Uint8Array(this.length + extra);
+    out.set(this.buf.subarray(0, this.length));
     if (this.buf.length > 4096) this.buf = new Uint8Array(32);
     return out;
+  }
+
+  at(i: number): number {
+    return this.buf[i];
   }
 }
 
@@ -254,7 +262,33 @@ const scratch = new ByteWriter();
 export function encodeKey(parts: readonly KeyPart[]): Uint8Array {
   const w = scratch;
   w.length = 0;
-  for (const part of parts) {
+  writeParts(w, parts, 0, parts.length);
+  return w.finish();
+}
+
+/**
+ * encodeKey(parts) and prefixEnd(encodeKey(parts.slice(0, prefixParts))) at once, as views of
+ * one buffer: the bounds of a scan from a key to the end of its prefix (a document's versions
+ * from a time on) with one allocation instead of three.
+ */
+export function encodeKeyWithPrefixEnd(parts: readonly KeyPart[], prefixParts: number): { key: Uint8Array; prefixEnd: Uint8Array } {
+  const w = scratch;
+  w.length = 0;
+  writeParts(w, parts, 0, prefixParts);
+  let m = w.length;
+  while (m > 0 && w.at(m - 1) === 0xff) m--;
+  if (m === 0) throw new RangeError('strinc: key must contain a byte other than 0xFF');
+  writeParts(w, parts, prefixParts, parts.length);
+  const n = w.length;
+  const out = w.finish(m);
+  out.copyWithin(n, 0, m);
+  out[n + m - 1]++;
+  return { key: out.subarray(0, n), prefixEnd: out.subarray(n) };
+}
+
+function writeParts(w: ByteWriter, parts: readonly KeyPart[], from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    const part = parts[i];
     if (part === null) w.byte(T_NULL);
     else if (typeof part === 'string') {
       w.byte(T_STRING);
@@ -267,7 +301,6 @@ export function encodeKey(parts: readonly KeyPart[]): Uint8Array {
       w.escaped(part);
     } else throw new TypeError(`cannot encode key part of type ${typeof part}`);
   }
-  return w.finish();
 }
 
 class ByteReader {

@@ -66,7 +66,10 @@ export function emptyStats(): EventStats {
   return { read_ops: 0, storage_bytes_read: 0, compute_ops: 0, processing_time_ms: 0, rate_limits_hit: [] };
 }
 
-export const statsJson = (s: EventStats): string => JSON.stringify(s);
+/** JSON.stringify(s), written out: every event carries its stats. */
+export const statsJson = (s: EventStats): string =>
+  `{"read_ops":${s.read_ops},"storage_bytes_read":${s.storage_bytes_read},"compute_ops":${s.compute_ops},` +
+  `"processing_time_ms":${s.processing_time_ms},"rate_limits_hit":${s.rate_limits_hit.length === 0 ? '[]' : JSON.stringify(s.rate_limits_hit)}}`;
 
 /** A candidate: document `id` was written by the transaction at `ts`. */
 export interface Change {
@@ -83,8 +86,19 @@ function keyAfter(key: Uint8Array): Uint8Array {
   return out;
 }
 
-/** The writes after `after` up to `until`, in cursor order, in batches as read (v4 streams read them too). */
-export async function* changes(model: ModelTxnImpl, src: Pick<ResolvedSource, 'def' | 'docId'>, after: EventCursor, until: bigint): AsyncIterable<Change[]> {
+/** Change-log rows read at once, at least and at most (see `changes`). */
+const CHANGES_MIN = 64;
+const CHANGES_MAX = 1024;
+
+/**
+ * The writes after `after` up to `until`, in cursor order, in batches as read (v4 streams read
+ * them too). `wanted`: how many more changes the caller may still use (events left in its
+ * page); batches are that large (within CHANGES_MIN..CHANGES_MAX) and the next one is read
+ * while the caller works on the current one when that one may not suffice.
+ */
+export async function* changes(
+  model: ModelTxnImpl, src: Pick<ResolvedSource, 'def' | 'docId'>, after: EventCursor, until: bigint, wanted: () => number = () => SCAN_BATCH,
+): AsyncIterable<Change[]> {
   const db = model.db;
   const collId = src.def.id;
   if (src.docId !== undefined) {
@@ -96,20 +110,27 @@ export async function* changes(model: ModelTxnImpl, src: Pick<ResolvedSource, 'd
   // Keys are [prefix, ts, docId]: decode only the part after the collection's prefix.
   const skip = changeCollPrefix(db, collId).length;
   if (Buffer.compare(start, end) >= 0) return;
-  // The next batch is read while the caller works on this one (see readEvents).
-  let next = handled(model.kv.scan({ start, end, limit: SCAN_BATCH }));
+  let limit = 0;
+  const read = (want: number): Promise<KvPair[]> => {
+    limit = Math.min(CHANGES_MAX, Math.max(CHANGES_MIN, want));
+    return handled(Buffer.compare(start, end) >= 0 ? Promise.resolve([]) : model.kv.scan({ start, end, limit }));
+  };
+  let next: Promise<KvPair[]> | undefined = read(wanted());
   for (;;) {
-    const rows: KvPair[] = await next;
-    const full = rows.length === SCAN_BATCH;
+    const rows: KvPair[] = await next!;
+    const full = rows.length === limit;
+    next = undefined;
     if (full) {
       start = keyAfter(rows[rows.length - 1].key);
-      next = handled(Buffer.compare(start, end) >= 0 ? Promise.resolve([]) : model.kv.scan({ start, end, limit: SCAN_BATCH }));
+      const more = wanted() - rows.length;
+      if (more > 0) next = read(more);
     }
     yield rows.map((r) => {
       const [ts, id] = decodeKey(r.key.subarray(skip));
       return { ts: BigInt(ts as bigint), id: BigInt(id as bigint) };
     });
     if (!full) return;
+    next ??= read(wanted());
   }
 }
 
@@ -268,7 +289,7 @@ export async function readEvents(ctx: EvalContext, src: ResolvedSource, opts: Re
   const events: string[] = [];
   const total = emptyStats();
   let last: EventCursor | undefined;
-  for await (const batch of changes(model, src, opts.after, opts.until)) {
+  for await (const batch of changes(model, src, opts.after, opts.until, () => opts.limit - events.length + 1)) {
   const ahead = new ReadAhead(model, src, batch);
   for (let i = 0; i < batch.length; i++) {
     const c = batch[i];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeKey, encodeKey, prefixEnd, strinc, type KeyPart } from '../../src/storage/tuple';
+import { decodeKey, encodeKey, encodeKeyWithPrefixEnd, prefixEnd, strinc, type KeyPart } from '../../src/storage/tuple';
 import { rng } from '../helpers/random';
 
 const f64 = new DataView(new ArrayBuffer(8));
@@ -215,4 +215,17 @@ test('tuple: bigints of every size encode as specified and round-trip (fast path
     assert.deepEqual([...encodeKey([v])], referenceBigint(v), `encoding of ${v}`);
     assert.deepStrictEqual(decodeKey(encodeKey([v])), [v]);
   }
+});
+
+test('tuple: encodeKeyWithPrefixEnd is encodeKey and prefixEnd of the prefix, in one buffer', () => {
+  const r = rng(12);
+  for (let n = 0; n < 300; n++) {
+    const parts = Array.from({ length: 1 + Math.floor(r() * 5) }, () => randomPart(r));
+    const k = 1 + Math.floor(r() * parts.length);
+    const { key, prefixEnd: end } = encodeKeyWithPrefixEnd(parts, k);
+    assert.deepEqual([...key], [...encodeKey(parts)]);
+    assert.deepEqual([...end], [...prefixEnd(encodeKey(parts.slice(0, k)))]);
+    assert.equal(key.buffer, end.buffer);
+  }
+  assert.throws(() => encodeKeyWithPrefixEnd([], 0), RangeError);
 });
