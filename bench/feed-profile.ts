@@ -2,8 +2,9 @@
 // every page of 1,000 read sequentially through `POST /feed/1`, a few passes. Reports wall ms
 // and the server's CPU ms per page (process total and main thread, from /proc), so that A/B
 // runs on a shared machine compare work done rather than time waited. Not part of `npm run bench`.
-//   node dist/bench/feed-profile.js [--events 20000] [--passes 3] [--workers N] [--cpu-prof DIR] [--data DIR]
-// --cpu-prof DIR runs the server with `node --cpu-prof` (main thread and query workers).
+//   node dist/bench/feed-profile.js [--events 20000] [--passes 3] [--workers N] [--cpu-prof DIR] [--node-flags "…"] [--data DIR]
+// --cpu-prof DIR runs the server with `node --cpu-prof` (main thread and query workers);
+// --node-flags "…" passes more node options (e.g. --trace-gc; the server's output is shown then).
 // --data DIR keeps the data directory: a second run on it (within the 15 minutes feeds replay)
 // skips seeding, so a profile holds the feed alone.
 import { spawn } from 'node:child_process';
@@ -50,9 +51,9 @@ async function main(): Promise<void> {
   const seeded = existsSync(tokenFile);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const node = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+  const node = [...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), ...(arg('node-flags')?.split(' ').filter(Boolean) ?? [])];
   const main = resolve(__dirname, '..', 'src', 'main.js');
-  const proc = spawn(process.execPath, [...node, main, '--port', String(port), '--host', '127.0.0.1', '--data', dataDir, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const proc = spawn(process.execPath, [...node, main, '--port', String(port), '--host', '127.0.0.1', '--data', dataDir, ...args], { stdio: ['ignore', arg('node-flags') ? 'inherit' : 'ignore', 'inherit'] });
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   const pid = proc.pid!;
   for (let up = false; !up;) {
