@@ -10,9 +10,20 @@ export function encodeJobResult(result: EventsResult): string {
   return `${JSON.stringify({ ...result, events: [] })}\n${result.events.join('\n')}`;
 }
 
+/** The event lines each decoded result came with (see eventsJson). */
+const received = new WeakMap<object, string>();
+
 export function decodeJobResult(text: string): EventsResult {
   const nl = text.indexOf('\n');
   if (nl < 0) return JSON.parse(text) as EventsResult;
   const head = JSON.parse(text.slice(0, nl)) as Extract<EventsResult, { kind: 'events' }>;
-  return { ...head, events: text.slice(nl + 1).split('\n') };
+  const lines = text.slice(nl + 1);
+  const result = { ...head, events: lines.split('\n') };
+  received.set(result, lines);
+  return result;
+}
+
+/** A result's events as the elements of a JSON array (a feed page): from the lines as received when it was decoded here. */
+export function eventsJson(result: Extract<EventsResult, { kind: 'events' }>): string {
+  return received.get(result)?.replaceAll('\n', ',') ?? result.events.join(',');
 }

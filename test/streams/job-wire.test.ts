@@ -2,7 +2,7 @@
 // lines after the result's JSON instead of escaped strings inside it; every shape round-trips.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeJobResult, encodeJobResult } from '../../src/streams/job-wire';
+import { decodeJobResult, encodeJobResult, eventsJson } from '../../src/streams/job-wire';
 import { emptyStats } from '../../src/streams/events';
 import type { EventsResult } from '../../src/streams/events-service';
 
@@ -14,7 +14,10 @@ test('job wire: results round-trip; events travel as lines, unescaped', () => {
   const text = encodeJobResult(events);
   assert.equal(text.split('\n').length, 3);
   assert.equal(text.split('\n')[1], '{"type":"add","data":"a\\nb \\"q\\""}');
-  assert.deepEqual(decodeJobResult(text), events);
+  const decoded = decodeJobResult(text);
+  assert.deepEqual(decoded, events);
+  assert.equal(eventsJson(decoded as typeof events), '{"type":"add","data":"a\\nb \\"q\\""},{"type":"remove"}');
+  assert.equal(eventsJson(events as Extract<EventsResult, { kind: 'events' }>), '{"type":"add","data":"a\\nb \\"q\\""},{"type":"remove"}');
   const none: EventsResult = { ...events, events: [] };
   assert.equal(encodeJobResult(none), JSON.stringify(none));
   assert.deepEqual(decodeJobResult(encodeJobResult(none)), none);
