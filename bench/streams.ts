@@ -12,7 +12,7 @@
 //     begins, so a slow write is a late event); latency = receive time - the event's `txn_ts`
 //     (both wall-clock µs; target p99 < 50 ms);
 //   - feed throughput: 20,000 events in one collection read from the token's start in pages of
-//     1,000, after a few unmeasured pages (target >= 20 pages/s).
+//     1,000, after a few unmeasured pages (target >= 20 pages/s), and the server's CPU per page.
 // The many streams are raw `node:http2` requests (at most the server's default 100 per
 // connection), so the client side costs little next to the server; writes go through the driver.
 import http2 from 'node:http2';
@@ -39,6 +39,13 @@ const round = (n: number, d = 3) => Math.round(n * 10 ** d) / 10 ** d;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** Wall-clock µs with sub-millisecond resolution (comparable with the server's `txn_ts`). */
 const nowUs = () => (performance.timeOrigin + performance.now()) * 1000;
+
+/** CPU ms (user + system) the process has used, all threads (/proc/<pid>/stat, USER_HZ 100). */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+}
 
 function rssKb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -280,7 +287,10 @@ export async function streamsWorkloads(o: StreamsOptions): Promise<StreamsResult
     // A few pages first, not measured (as the other workloads warm up): the feed's code path is
     // cold in the query workers until then.
     await feedPages(server.url, fedToken, FEED_EVENTS, FEED_WARMUP_PAGES);
+    // Server CPU per page too: on a shared machine it moves less than the rate does.
+    const cpu0 = cpuMs(pid);
     const feed = await feedPages(server.url, fedToken, FEED_EVENTS);
+    const feedCpuMs = round((cpuMs(pid) - cpu0) / Math.max(1, feed.ops), 1);
     const pagesPerSec = feed.opsPerSec;
 
     const baseline = (none.opsPerSec + noneAgain.opsPerSec) / 2;
@@ -300,6 +310,7 @@ export async function streamsWorkloads(o: StreamsOptions): Promise<StreamsResult
       { name: 'streams: RSS growth per stream over the first 1,000 (KB)', value: firstKb },
       { name: 'streams: memory per idle stream, 1,000 more (KB)', value: perStreamKb, target: '< 50', met: perStreamKb < 50 },
       { name: 'streams: feed pages of 1,000 events per second', value: pagesPerSec, target: '>= 20', met: pagesPerSec >= 20 },
+      { name: 'streams: server CPU per feed page, all threads (ms)', value: feedCpuMs },
     ];
     return {
       measurements: [none, hundred, thousand, noneAgain, latency, probe.writes, feed],
@@ -310,7 +321,7 @@ export async function streamsWorkloads(o: StreamsOptions): Promise<StreamsResult
         rssKb: { none: rss0, idle1000: rss1000, idle2000: rss2000 }, firstThousandKbPerStream: firstKb, perIdleStreamKb: perStreamKb,
         throughputKept: { 100: keep100, 1000: keep1000 },
         probe: { writesPerSec: PROBE_WRITES_PER_SEC, achievedWritesPerSec: probe.writesPerSec, skippedWrites: probe.skipped, events: latency.ops, p50Ms: latency.p50Ms, p99Ms: latency.p99Ms, maxMs: latency.maxMs },
-        feed: { events: FEED_EVENTS, pageSize: FEED_PAGE, pages: feed.ops, pagesPerSec, pageP50Ms: feed.p50Ms },
+        feed: { events: FEED_EVENTS, pageSize: FEED_PAGE, pages: feed.ops, pagesPerSec, pageP50Ms: feed.p50Ms, serverCpuMsPerPage: feedCpuMs },
       },
     };
   } finally {

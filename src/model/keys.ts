@@ -9,7 +9,7 @@
 //   [db, 'i', <collId>, <index>, ...terms, ...values, <docId>]   index entries (src/model/indexes)
 //   [db, 'u', <collId>, <constraint>, ...values]  unique constraint entries → owning doc id
 //   [db, 'i4', <index>, ...terms, ...values, <ref>]  FQL v4 index entries (src/v4/model/index-entries.ts)
-import { encodeKey, prefixEnd, type KeyPart } from '../storage/tuple';
+import { encodeKey, encodeKeyWithPrefixEnd, prefixEnd, type KeyPart } from '../storage/tuple';
 
 export type DbId = number;
 export const ROOT_DB: DbId = 0;
@@ -22,6 +22,11 @@ export const docPrefix = (db: DbId, collId: number) => encodeKey([db, 'c', collI
 export const versionKey = (db: DbId, collId: number, docId: bigint, ts: bigint) =>
   encodeKey([db, 'h', collId, docId, -ts]);
 export const versionPrefix = (db: DbId, collId: number, docId: bigint) => encodeKey([db, 'h', collId, docId]);
+/** versionKey and prefixEnd(versionPrefix) together (views of one buffer): a document's versions from `ts` back. */
+export const versionsFrom = (db: DbId, collId: number, docId: bigint, ts: bigint) => {
+  const { key, prefixEnd: end } = encodeKeyWithPrefixEnd([db, 'h', collId, docId, -ts], 4);
+  return { start: key, end };
+};
 export const collIdAllocatorKey = () => encodeKey(['g', 'collid']);
 export const indexKey = (db: DbId, collId: number, index: string, parts: readonly KeyPart[]) =>
   encodeKey([db, 'i', collId, index, ...parts]);

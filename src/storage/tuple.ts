@@ -96,8 +96,19 @@ class ByteWriter {
     for (let i = start; i < this.length; i++) this.buf[i] ^= 0xff;
   }
 
-  finish(): Uint8Array {
-    return this.buf.slice(0, this.length);
+  /**
+   * A copy of what was written, with room for `extra` more bytes (zeros) after it; a buffer
+   * grown large for one big key is let go.
+   */
+  finish(extra = 0): Uint8Array {
+    const out = new Uint8Array(this.length + extra);
+    out.set(this.buf.subarray(0, this.length));
+    if (this.buf.length > 4096) this.buf = new Uint8Array(32);
+    return out;
+  }
+
+  at(i: number): number {
+    return this.buf[i];
   }
 }
 
@@ -174,7 +185,36 @@ function bigintBitLength(x: bigint): number {
   return (hex.length - 1) * 4 + bitLength(parseInt(hex[0], 16));
 }
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const TWO_POW_64 = 1n << 64n;
+
+/** Trailing zero bits of a non-zero uint32. */
+const ctz32 = (v: number): number => 31 - Math.clz32(v & -v);
+
+/**
+ * 2^53 <= x < 2^64 (document ids) without BigInt arithmetic per group: x as two 32-bit words,
+ * the fraction read bit by bit from them. Writes what the general path writes.
+ */
+function writePositiveUint64(w: ByteWriter, x: bigint): void {
+  const hi = Number(x >> 32n);
+  const lo = Number(x & 0xffffffffn);
+  const e = 63 - Math.clz32(hi);
+  writeExponent(w, e);
+  const mhi = hi - 2 ** (e - 32); // the fraction: x without its leading bit, e bits
+  const mbits = lo !== 0 ? e - ctz32(lo) : mhi !== 0 ? e - 32 - ctz32(mhi) : 0;
+  const groups = Math.ceil(mbits / 7);
+  for (let g = 0, p = e - 1; g < groups; g++) {
+    let group = 0;
+    for (let j = 0; j < 7; j++, p--) group = (group << 1) | (p >= 32 ? (mhi >>> (p - 32)) & 1 : p >= 0 ? (lo >>> p) & 1 : 0);
+    w.byte(0x80 | group);
+  }
+  w.byte(0);
+}
+
 function writePositiveBigint(w: ByteWriter, x: bigint): void {
+  // Fast paths (timestamps, document ids); an integer's magnitude encodes the same either way.
+  if (x <= MAX_SAFE) return writePositiveDouble(w, Number(x));
+  if (x < TWO_POW_64) return writePositiveUint64(w, x);
   const e = bigintBitLength(x) - 1;
   writeExponent(w, e);
   const mant = x - (1n << BigInt(e));
@@ -213,9 +253,42 @@ function writeBigint(w: ByteWriter, x: bigint): void {
   w.byte(SUFFIX_BIGINT);
 }
 
+/**
+ * One writer for every encoding: encodeKey runs to completion without re-entering itself, and
+ * only its result is a fresh buffer (allocating ArrayBuffers is what keys cost most).
+ */
+const scratch = new ByteWriter();
+
 export function encodeKey(parts: readonly KeyPart[]): Uint8Array {
-  const w = new ByteWriter();
-  for (const part of parts) {
+  const w = scratch;
+  w.length = 0;
+  writeParts(w, parts, 0, parts.length);
+  return w.finish();
+}
+
+/**
+ * encodeKey(parts) and prefixEnd(encodeKey(parts.slice(0, prefixParts))) at once, as views of
+ * one buffer: the bounds of a scan from a key to the end of its prefix (a document's versions
+ * from a time on) with one allocation instead of three.
+ */
+export function encodeKeyWithPrefixEnd(parts: readonly KeyPart[], prefixParts: number): { key: Uint8Array; prefixEnd: Uint8Array } {
+  const w = scratch;
+  w.length = 0;
+  writeParts(w, parts, 0, prefixParts);
+  let m = w.length;
+  while (m > 0 && w.at(m - 1) === 0xff) m--;
+  if (m === 0) throw new RangeError('strinc: key must contain a byte other than 0xFF');
+  writeParts(w, parts, prefixParts, parts.length);
+  const n = w.length;
+  const out = w.finish(m);
+  out.copyWithin(n, 0, m);
+  out[n + m - 1]++;
+  return { key: out.subarray(0, n), prefixEnd: out.subarray(n) };
+}
+
+function writeParts(w: ByteWriter, parts: readonly KeyPart[], from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    const part = parts[i];
     if (part === null) w.byte(T_NULL);
     else if (typeof part === 'string') {
       w.byte(T_STRING);
@@ -228,7 +301,6 @@ export function encodeKey(parts: readonly KeyPart[]): Uint8Array {
       w.escaped(part);
     } else throw new TypeError(`cannot encode key part of type ${typeof part}`);
   }
-  return w.finish();
 }
 
 class ByteReader {
@@ -285,6 +357,8 @@ function readMagnitude(r: ByteReader, mask: number): Magnitude {
 }
 
 function magnitudeAsBigint({ e, groups }: Magnitude): bigint {
+  // Below 2^53 the value is exact as a double (timestamps, small ids).
+  if (e <= 52) return BigInt(Math.trunc(magnitudeAsNumber({ e, groups })));
   let mant = 1n;
   for (const g of groups) mant = (mant << 7n) | BigInt(g);
   const shift = e - groups.length * 7;

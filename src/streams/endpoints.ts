@@ -11,6 +11,7 @@ import { InvalidHeaderError, parseLastTxnTs, parseMaxContentionRetries, parseQue
 import { timeoutFailure } from '../exec/timeouts';
 import { EventsRequestError, parseEventsRequest, type EventsEndpoint, type EventsRequest } from './requests';
 import { failureResponse, type RunJob } from './job-runner';
+import { eventsJson } from './job-wire';
 import type { StreamHub } from './stream-hub';
 
 const badRequest = (message: string): ServerResponse => protocolError(400, 'invalid_request', message);
@@ -78,7 +79,7 @@ export function createFeedEndpoint(opts: FeedEndpointOptions): Handler {
       case 'end': return jsonResponse(200, `{"events":[${answer.event}],"cursor":${JSON.stringify(parsed.cursorText ?? '')},"has_next":false,"stats":{}}`);
       case 'events':
         return jsonResponse(200,
-          `{"events":[${answer.events.join(',')}],"cursor":"${answer.next}","has_next":${answer.more},"stats":${JSON.stringify(answer.stats)}}`);
+          `{"events":[${eventsJson(answer)}],"cursor":"${answer.next}","has_next":${answer.more},"stats":${JSON.stringify(answer.stats)}}`);
     }
   };
 }

@@ -21,6 +21,7 @@ import { afterAllAt, compareCursors, decodeCursor, encodeCursor, type EventCurso
 import { codedErrorEvent, emptyStats, errorEvent, readEvents, statsJson, type EventStats } from './events';
 import { InvalidSourceError, parseSource, resolveSource, type ResolvedSource } from './source';
 import { decodeEventSource } from './token';
+import { encodeJobResult } from './job-wire';
 
 /** A job from the coordinator (src/streams/hub.ts, feed-endpoint.ts). */
 export interface EventsJob {
@@ -210,6 +211,6 @@ export function createEventsHandler(opts: EventsServiceOptions): Handler {
       if (!(e instanceof QueryTimeout)) throw e;
       result = timedOut(job);
     }
-    return jsonResponse(200, JSON.stringify(result));
+    return jsonResponse(200, encodeJobResult(result));
   };
 }

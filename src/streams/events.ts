@@ -66,7 +66,10 @@ export function emptyStats(): EventStats {
   return { read_ops: 0, storage_bytes_read: 0, compute_ops: 0, processing_time_ms: 0, rate_limits_hit: [] };
 }
 
-export const statsJson = (s: EventStats): string => JSON.stringify(s);
+/** JSON.stringify(s), written out: every event carries its stats. */
+export const statsJson = (s: EventStats): string =>
+  `{"read_ops":${s.read_ops},"storage_bytes_read":${s.storage_bytes_read},"compute_ops":${s.compute_ops},` +
+  `"processing_time_ms":${s.processing_time_ms},"rate_limits_hit":${s.rate_limits_hit.length === 0 ? '[]' : JSON.stringify(s.rate_limits_hit)}}`;
 
 /** A candidate: document `id` was written by the transaction at `ts`. */
 export interface Change {
@@ -83,8 +86,19 @@ function keyAfter(key: Uint8Array): Uint8Array {
   return out;
 }
 
-/** The writes after `after` up to `until`, in cursor order, in batches as read (v4 streams read them too). */
-export async function* changes(model: ModelTxnImpl, src: Pick<ResolvedSource, 'def' | 'docId'>, after: EventCursor, until: bigint): AsyncIterable<Change[]> {
+/** Change-log rows read at once, at least and at most (see `changes`). */
+const CHANGES_MIN = 64;
+const CHANGES_MAX = 1024;
+
+/**
+ * The writes after `after` up to `until`, in cursor order, in batches as read (v4 streams read
+ * them too). `wanted`: how many more changes the caller may still use (events left in its
+ * page); batches are that large (within CHANGES_MIN..CHANGES_MAX) and the next one is read
+ * while the caller works on the current one when that one may not suffice.
+ */
+export async function* changes(
+  model: ModelTxnImpl, src: Pick<ResolvedSource, 'def' | 'docId'>, after: EventCursor, until: bigint, wanted: () => number = () => SCAN_BATCH,
+): AsyncIterable<Change[]> {
   const db = model.db;
   const collId = src.def.id;
   if (src.docId !== undefined) {
@@ -95,16 +109,35 @@ export async function* changes(model: ModelTxnImpl, src: Pick<ResolvedSource, 'd
   const end = changeCollBound(db, collId, until + 1n);
   // Keys are [prefix, ts, docId]: decode only the part after the collection's prefix.
   const skip = changeCollPrefix(db, collId).length;
+  if (Buffer.compare(start, end) >= 0) return;
+  let limit = 0;
+  const read = (want: number): Promise<KvPair[]> => {
+    limit = Math.min(CHANGES_MAX, Math.max(CHANGES_MIN, want));
+    return handled(Buffer.compare(start, end) >= 0 ? Promise.resolve([]) : model.kv.scan({ start, end, limit }));
+  };
+  let next: Promise<KvPair[]> | undefined = read(wanted());
   for (;;) {
-    if (Buffer.compare(start, end) >= 0) return;
-    const rows: KvPair[] = await model.kv.scan({ start, end, limit: SCAN_BATCH });
+    const rows: KvPair[] = await next!;
+    const full = rows.length === limit;
+    next = undefined;
+    if (full) {
+      start = keyAfter(rows[rows.length - 1].key);
+      const more = wanted() - rows.length;
+      if (more > 0) next = read(more);
+    }
     yield rows.map((r) => {
       const [ts, id] = decodeKey(r.key.subarray(skip));
       return { ts: BigInt(ts as bigint), id: BigInt(id as bigint) };
     });
-    if (rows.length < SCAN_BATCH) return;
-    start = keyAfter(rows[rows.length - 1].key);
+    if (!full) return;
+    next ??= read(wanted());
   }
+}
+
+/** `p`, marked as handled: a read ahead that is never awaited (the page ended first) may fail quietly. */
+function handled<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
 }
 
 /** One document's writes (its versions, oldest first): the changes of a `Set.single` source. */
@@ -256,12 +289,12 @@ export async function readEvents(ctx: EvalContext, src: ResolvedSource, opts: Re
   const events: string[] = [];
   const total = emptyStats();
   let last: EventCursor | undefined;
-  for await (const batch of changes(model, src, opts.after, opts.until)) {
+  for await (const batch of changes(model, src, opts.after, opts.until, () => opts.limit - events.length + 1)) {
+  const ahead = new ReadAhead(model, src, batch);
   for (let i = 0; i < batch.length; i++) {
     const c = batch[i];
-    // Read the versions of the next few documents at once: with query workers each read is a
-    // message to the storage thread, and in flight together they cost about one.
-    if (i % PREFETCH === 0) await prefetch(model, src, batch.slice(i, i + Math.min(PREFETCH, opts.limit - events.length + 1)));
+    // At most the page's remaining events (and one more, for `more`) are read ahead.
+    await ahead.ready(i, opts.limit - events.length + 1);
     const cursor: EventCursor = { ts: c.ts, ord: c.id };
     if (compareCursors(cursor, opts.after) <= 0) continue;
     if (events.length >= opts.limit || (opts.softDeadline !== undefined && performance.now() > opts.softDeadline && events.length > 0)) {
@@ -298,8 +331,44 @@ export async function readEvents(ctx: EvalContext, src: ResolvedSource, opts: Re
   return { events, last, more: false, failed: false, stats: total };
 }
 
-/** Changes whose versions are read ahead together (see readEvents). */
-const PREFETCH = 64;
+/** Changes whose versions are read together, with one storage operation (see ReadAhead). */
+const PREFETCH = 128;
+
+/**
+ * Reads the versions of a batch's changes ahead of their evaluation, PREFETCH at a time: with
+ * query workers each read is a message to the coordinator, so the versions of many documents
+ * are read with one, and the next chunk is read by the coordinator (the storage thread) while
+ * this thread evaluates the current one.
+ */
+class ReadAhead {
+  /** Changes [0, done) have their versions; [done, requested) are being read by `pending`. */
+  private done = 0;
+  private requested = 0;
+  private pending: Promise<void> | undefined;
+
+  constructor(private readonly model: ModelTxnImpl, private readonly src: ResolvedSource, private readonly batch: readonly Change[]) {}
+
+  /**
+   * Waits until change `i`'s versions are read, then starts reading the next chunk if none is
+   * on its way; `budget`: how many more changes, from `i` on, may still be needed.
+   */
+  async ready(i: number, budget: number): Promise<void> {
+    if (i >= this.requested) this.read(i, budget);
+    if (i >= this.done) {
+      await this.pending;
+      this.done = this.requested;
+    }
+    // Read ahead only what the page can still use if every change before it makes an event.
+    const left = budget - (this.requested - i);
+    if (this.requested === this.done && this.requested < this.batch.length && left > 0) this.read(this.requested, left);
+  }
+
+  private read(from: number, budget: number): void {
+    const to = Math.min(this.batch.length, from + Math.min(PREFETCH, budget));
+    this.pending = handled(prefetch(this.model, this.src, this.batch.slice(from, to)));
+    this.requested = to;
+  }
+}
 
 async function prefetch(model: ModelTxnImpl, src: ResolvedSource, batch: readonly Change[]): Promise<void> {
   if (batch.length <= 1) return;

@@ -6,6 +6,7 @@ import type { Handler, ServerRequest, ServerResponse } from '../server/http-type
 import { protocolError } from '../server/responses';
 import { OVERLOADED } from '../exec/pool/pooled-handlers';
 import type { EventsJob, EventsResult } from './events-service';
+import { decodeJobResult } from './job-wire';
 
 /** A job's answer, or why the worker could not answer it. */
 export type JobAnswer =
@@ -52,6 +53,6 @@ export function createJobRunner(events: Handler): RunJob {
       try { message = (JSON.parse(text) as { error?: { message?: string } }).error?.message; } catch { /* not JSON */ }
       return { kind: 'failed', failure: 'internal', elapsedMs: performance.now() - receivedAt, message };
     }
-    return JSON.parse(text) as JobAnswer;
+    return decodeJobResult(text);
   };
 }

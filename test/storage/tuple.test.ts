@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeKey, encodeKey, prefixEnd, strinc, type KeyPart } from '../../src/storage/tuple';
+import { decodeKey, encodeKey, encodeKeyWithPrefixEnd, prefixEnd, strinc, type KeyPart } from '../../src/storage/tuple';
 import { rng } from '../helpers/random';
 
 const f64 = new DataView(new ArrayBuffer(8));
@@ -180,4 +180,52 @@ test('tuple: strinc and prefixEnd', () => {
   assert.deepEqual([...prefixEnd(new Uint8Array([0, 0xfe]))], [0, 0xff]);
   assert.throws(() => strinc(new Uint8Array([0xff, 0xff])), RangeError);
   assert.throws(() => strinc(new Uint8Array([])), RangeError);
+});
+
+/**
+ * The bigint encoding spelled out from the file comment of src/storage/tuple.ts, from the binary
+ * digits: type byte, exponent (length byte 0x80+len, big-endian bytes), the fraction in 7-bit
+ * groups (0x80|g, trailing zero bits dropped), 0x00, the bigint suffix 0x01; negatives inverted.
+ */
+function referenceBigint(x: bigint): number[] {
+  if (x === 0n) return [0x12, 0x01];
+  const bits = (x < 0n ? -x : x).toString(2);
+  const e = bits.length - 1;
+  const exp: number[] = [];
+  for (let v = e; v > 0; v = Math.floor(v / 256)) exp.unshift(v % 256);
+  const frac = bits.slice(1).replace(/0+$/, '');
+  const groups: number[] = [];
+  for (let i = 0; i < frac.length; i += 7) groups.push(0x80 | parseInt(frac.slice(i, i + 7).padEnd(7, '0'), 2));
+  const body = [0x80 + exp.length, ...exp, ...groups, 0];
+  return x > 0n ? [0x13, ...body, 0x01] : [0x11, ...body.map((b) => b ^ 0xff), 0x01];
+}
+
+test('tuple: bigints of every size encode as specified and round-trip (fast paths below 2^53 and 2^64 included)', () => {
+  const r = rng(11);
+  const values: bigint[] = [1n, 2n, 127n, 2n ** 52n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n, 2n ** 63n, 2n ** 64n - 1n, 2n ** 64n, 2n ** 64n + 1n];
+  for (let bitsLen = 1; bitsLen <= 100; bitsLen++) {
+    for (let k = 0; k < 5; k++) {
+      let v = 1n;
+      for (let i = 1; i < bitsLen; i++) v = (v << 1n) | (r() < 0.5 ? 0n : 1n);
+      if (k === 0) v = 1n << BigInt(bitsLen - 1); // a power of two: empty fraction
+      values.push(v);
+    }
+  }
+  for (const v of [...values, ...values.map((x) => -x), 0n]) {
+    assert.deepEqual([...encodeKey([v])], referenceBigint(v), `encoding of ${v}`);
+    assert.deepStrictEqual(decodeKey(encodeKey([v])), [v]);
+  }
+});
+
+test('tuple: encodeKeyWithPrefixEnd is encodeKey and prefixEnd of the prefix, in one buffer', () => {
+  const r = rng(12);
+  for (let n = 0; n < 300; n++) {
+    const parts = Array.from({ length: 1 + Math.floor(r() * 5) }, () => randomPart(r));
+    const k = 1 + Math.floor(r() * parts.length);
+    const { key, prefixEnd: end } = encodeKeyWithPrefixEnd(parts, k);
+    assert.deepEqual([...key], [...encodeKey(parts)]);
+    assert.deepEqual([...end], [...prefixEnd(encodeKey(parts.slice(0, k)))]);
+    assert.equal(key.buffer, end.buffer);
+  }
+  assert.throws(() => encodeKeyWithPrefixEnd([], 0), RangeError);
 });

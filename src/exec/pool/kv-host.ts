@@ -4,6 +4,7 @@
 // rolled back and nothing it had not committed is applied.
 import { type ForeignReads, KvConflictError, KvReadOnlyError, type KvEngine, type KvTxn } from '../../storage/kv';
 import type { KvErrorInfo, KvReply, KvRequest, PreBegun, WriteOp } from './protocol';
+import { packRows, unpackBytes } from './packed-bytes';
 
 function errorInfo(e: unknown): KvErrorInfo {
   if (e instanceof KvConflictError) return { kind: 'conflict', detail: e.detail };
@@ -72,16 +73,17 @@ export class KvHost {
       case 'scan': {
         const txn = this.apply(req.txn, req.writes, req.readOnly);
         const rows = await txn.scan({ start: req.start, end: req.end, reverse: req.reverse, limit: req.limit });
-        return { pairs: rows.map((r) => ({ key: own(r.key), value: own(r.value) })) };
+        return { rows: packRows([rows]) };
       }
       case 'scanMany': {
         const txn = this.apply(req.txn, req.writes, req.readOnly);
-        const batches: { key: Uint8Array; value: Uint8Array }[][] = [];
-        for (const s of req.scans) {
-          const rows = await txn.scan({ start: s.start, end: s.end, reverse: s.reverse, limit: s.limit });
-          batches.push(rows.map((r) => ({ key: own(r.key), value: own(r.value) })));
+        const bounds = unpackBytes(req.bounds);
+        const batches = [];
+        for (let i = 0; i < req.scans.length; i++) {
+          const s = req.scans[i];
+          batches.push(await txn.scan({ start: bounds[2 * i], end: bounds[2 * i + 1], reverse: s.reverse, limit: s.limit }));
         }
-        return { batches };
+        return { rows: packRows(batches) };
       }
       case 'commit': {
         const txn = this.apply(req.txn, req.writes, req.readOnly);

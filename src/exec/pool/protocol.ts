@@ -4,6 +4,7 @@
 // operation so that a write costs no message of its own.
 import type { Bytes, ForeignReads } from '../../storage/kv';
 import type { ResponseReport } from '../../server/http-types';
+import type { PackedBytes, PackedRows } from './packed-bytes';
 
 /** Which endpoint a request is for; the coordinator routes by path. */
 /** `events`: jobs of event streams and feeds (src/streams), dispatched only by the coordinator. */
@@ -67,7 +68,9 @@ export type KvRequest =
   }
   | {
     readonly type: 'kv'; readonly id: number; readonly op: 'scanMany'; readonly txn: number;
-    readonly scans: readonly { readonly start: Bytes; readonly end: Bytes; readonly reverse?: boolean; readonly limit?: number }[];
+    /** Each scan's start and end key, in turn (packed: see packed-bytes.ts). */
+    readonly bounds: PackedBytes;
+    readonly scans: readonly { readonly reverse?: boolean; readonly limit?: number }[];
     readonly writes?: WriteOp[]; readonly readOnly?: true;
   }
   | {
@@ -79,7 +82,7 @@ export type KvRequest =
   | { readonly type: 'kv'; readonly id: number; readonly op: 'rollbackStale'; readonly txn: number; readonly reads?: ForeignReads };
 
 export type KvReply =
-  | { readonly type: 'kv'; readonly id: number; readonly ok: true; readonly txn?: number; readonly ts?: bigint; readonly value?: Bytes; readonly pairs?: { key: Bytes; value: Bytes }[]; readonly batches?: { key: Bytes; value: Bytes }[][]; readonly stale?: string }
+  | { readonly type: 'kv'; readonly id: number; readonly ok: true; readonly txn?: number; readonly ts?: bigint; readonly value?: Bytes; readonly rows?: PackedRows; readonly stale?: string }
   | { readonly type: 'kv'; readonly id: number; readonly ok: false; readonly error: KvErrorInfo };
 
 /** Storage errors that callers distinguish by class cross the thread boundary by kind. */

@@ -6,6 +6,7 @@ import {
   type BeginOptions, type Bytes, KvConflictError, type KvEngine, type KvPair, KvReadOnlyError, type KvStats, type KvTxn, type ScanOptions,
 } from '../../storage/kv';
 import type { KvErrorInfo, KvReply, KvRequest, PreBegun, WriteOp } from './protocol';
+import { packBytes, unpackRows } from './packed-bytes';
 
 type Pending = { resolve: (r: Extract<KvReply, { ok: true }>) => void; reject: (e: Error) => void };
 
@@ -125,7 +126,7 @@ class RemoteTxn implements KvTxn {
       op: 'scan', txn: this.id, start: opts.start, end: opts.end, reverse: opts.reverse, limit: opts.limit, writes: this.takeWrites(),
       ...this.declaration(),
     });
-    const rows = r.pairs ?? [];
+    const rows = r.rows ? unpackRows(r.rows)[0] : [];
     this.stats.rowsRead += rows.length;
     for (const row of rows) this.stats.bytesRead += row.key.length + row.value.length;
     return rows;
@@ -135,9 +136,10 @@ class RemoteTxn implements KvTxn {
     this.ensureOpen();
     const r = await this.engine.call({
       op: 'scanMany', txn: this.id, writes: this.takeWrites(), ...this.declaration(),
-      scans: opts.map((o) => ({ start: o.start, end: o.end, reverse: o.reverse, limit: o.limit })),
+      bounds: packBytes(opts.flatMap((o) => [o.start, o.end])),
+      scans: opts.map((o) => ({ reverse: o.reverse, limit: o.limit })),
     });
-    const batches = r.batches ?? [];
+    const batches = r.rows ? unpackRows(r.rows) : [];
     for (const rows of batches) {
       this.stats.rowsRead += rows.length;
       for (const row of rows) this.stats.bytesRead += row.key.length + row.value.length;

@@ -10,7 +10,7 @@ import { decodeKey, encodeKey } from '../../storage/tuple';
 import { decodeFields, decodeValue, fromBytes } from '../codec';
 import {
   CHANGE_LOG_PREFIX, changeCollBound, changeCollPrefix, collVersionsPrefix, gcCollBound, gcCollPrefix, gcRootPrefix, prefixEnd, schemaPrefix,
-  versionKey, versionPrefix, type DbId,
+  versionKey, versionPrefix, versionsFrom, type DbId,
 } from '../keys';
 import { defineHistoricalReader, type CollectionDef, type ModelTxnImpl } from '../model-txn';
 import type { DocData } from '../model-api';
@@ -87,10 +87,7 @@ export async function readVersionsAroundMany(
     else todo.push(i);
   });
   if (todo.length === 0) return out;
-  const scans = todo.map((i) => {
-    const docId = BigInt(items[i].id);
-    return { start: versionKey(txn.db, def.id, docId, items[i].ts), end: prefixEnd(versionPrefix(txn.db, def.id, docId)), limit: 2 };
-  });
+  const scans = todo.map((i) => ({ ...versionsFrom(txn.db, def.id, BigInt(items[i].id), items[i].ts), limit: 2 }));
   const results = txn.kv.scanMany ? await txn.kv.scanMany(scans) : await Promise.all(scans.map((s) => txn.kv.scan(s)));
   todo.forEach((i, k) => {
     const { id, ts } = items[i];
