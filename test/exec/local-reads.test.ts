@@ -103,3 +103,35 @@ test('a read-only transaction whose scanned range changed conflicts too; rollbac
   assert.equal(host.openTransactions, 0);
   await local.close();
 });
+
+test('scanMany runs on the coordinator (overlapping the worker), into the same read set: a later change conflicts', async () => {
+  await write(k('m', '1'), 1);
+  await write(k('m', '2'), 2);
+  const { host, remote, local, sent } = channel();
+  remote.offer(host.preBegin());
+  const t = await local.begin();
+  const batches = await t.scanMany!([
+    { start: k('m', '1'), end: k('m', '2') },
+    { start: k('m', '2'), end: k('m', '3'), limit: 1 },
+  ]);
+  assert.deepEqual(batches.map((b) => b.map((r) => r.value[0])), [[1], [2]]);
+  assert.deepEqual(sent, ['scanMany']);
+  await write(k('m', '2'), 9);
+  t.put(k('m', 'w'), new Uint8Array([1]));
+  await assert.rejects(t.commit(), (e) => e instanceof KvConflictError);
+  assert.equal(host.openTransactions, 0);
+  await local.close();
+});
+
+test('scanMany after a buffered write runs in the worker, so the scans see that write', async () => {
+  await write(k('n', '1'), 1);
+  const { host, remote, local, sent } = channel();
+  remote.offer(host.preBegin());
+  const t = await local.begin();
+  t.put(k('n', '2'), new Uint8Array([7]));
+  const batches = await t.scanMany!([{ start: k('n'), end: k('n', '\uffff') }]);
+  assert.deepEqual(batches.map((b) => b.map((r) => r.value[0])), [[1, 7]]);
+  assert.deepEqual(sent, []);
+  await t.rollback();
+  await local.close();
+});

@@ -11,10 +11,11 @@
 // beginning the transaction is visible here: it commits a group to SQLite in the same
 // synchronous step as it logs it, and begins transactions only between such steps.
 import Database from 'better-sqlite3';
-import type { Bytes, KvEngine, KvTxn } from '../../storage/kv';
+import type { Bytes, KvEngine, KvPair, KvTxn, ScanOptions } from '../../storage/kv';
 import { prepareStatements, type Statements } from '../../storage/sqlite/statements';
 import { SqliteTxn, type TxnHost } from '../../storage/sqlite/txn';
 import type { WriteOp } from './protocol';
+import { packBytes, unpackRows } from './packed-bytes';
 import type { RemoteKvEngine } from './remote-kv';
 
 /** A copy that owns exactly its bytes: cloning a view to the coordinator clones all of its buffer. */
@@ -35,6 +36,19 @@ class LocalTxn extends SqliteTxn {
     super(local, ts, 0, readOnly);
   }
 
+  /**
+   * Many scans at once (event reads prefetch the versions of the next documents while they
+   * evaluate the current ones): the coordinator runs them on its connection, into its side of
+   * this transaction's read set, so the two threads overlap. With buffered writes the scans must
+   * see them: then they run here, one by one.
+   */
+  async scanMany(opts: readonly ScanOptions[]): Promise<KvPair[][]> {
+    this.ensureOpen();
+    if (this.hasWrites) return Promise.all(opts.map((o) => this.scan(o)));
+    const r = await this.local.remoteScanMany(this.remoteId, opts);
+    return r.map((rows) => this.counted(rows));
+  }
+
   override async rollbackStale(): Promise<string | undefined> {
     if (this.finished) return undefined;
     this.finished = true;
@@ -49,6 +63,8 @@ export class LocalReadKvEngine implements KvEngine, TxnHost {
 
   constructor(private readonly remote: RemoteKvEngine, file: string) {
     this.db = new Database(file, { readonly: true, fileMustExist: true });
+    this.db.pragma('cache_size = -32768');
+    this.db.pragma('mmap_size = 268435456');
     this.statements = prepareStatements(this.db);
   }
 
@@ -81,6 +97,15 @@ export class LocalReadKvEngine implements KvEngine, TxnHost {
 
   staleReads(): string | undefined {
     throw new Error('stale reads are checked by the coordinator (rollbackStaleRemote)');
+  }
+
+  async remoteScanMany(txn: number, opts: readonly ScanOptions[]): Promise<KvPair[][]> {
+    const r = await this.remote.call({
+      op: 'scanMany', txn,
+      bounds: packBytes(opts.flatMap((o) => [o.start, o.end])),
+      scans: opts.map((o) => ({ reverse: o.reverse, limit: o.limit })),
+    });
+    return r.rows ? unpackRows(r.rows) : opts.map(() => []);
   }
 
   async rollbackStaleRemote(t: LocalTxn): Promise<string | undefined> {
