@@ -1,52 +1,62 @@
 // The PostgreSQL engine: many server processes can share one database.
 //
-// Timestamps come from the single-row clock table (sql.takeTimestampSql), which makes them
-// strictly increasing across all processes.
+// Timestamps come from the single-row clock table (sql.ts BUMP_CLOCK), which makes them strictly
+// increasing across all processes.
 //
-// Writers: to make writers' timestamps follow their commit order, a writer first takes a session
-// advisory lock held until it commits or rolls back, then takes its ts, then opens a SERIALIZABLE
-// transaction (so its snapshot includes every earlier writer). The trade-off: writers are
-// serialized database-wide for their whole duration (a long writer delays all others), but they
-// never abort each other and ts order = commit order = serial order. Waiting writers of one
-// process queue on an in-process mutex first, so they do not hold pooled connections while
-// waiting.
+// Writers run concurrently and optimistically, like the embedded engine's: a writer takes its ts
+// and registers in flight (kv_running, plus a session advisory lock keyed by its ts), then reads
+// from a REPEATABLE READ snapshot, recording what it read (keys and scanned ranges), with its
+// writes buffered. Nothing is locked while it executes. Commit (schema.ts fql_commit, one round
+// trip) is the only serialized part, and only in order: a committer waits for the writers with a
+// lower ts still in flight to end (commit or roll back), then validates its reads against the
+// keys written by the commits its snapshot missed (the kv_writes log: point keys and ranges,
+// deletions included, so phantoms are caught), applies its writes and logs their keys. A failed
+// validation is a KvConflictError and applies nothing; the query layer retries. So commit order =
+// ts order, and every committed writer read exactly the state of the writers with a lower ts:
+// ts order is a serial order. Writers of one process hold at most poolSize - 2 connections, so
+// writers queued behind a slow one leave connections to the readers.
 //
-// Readers take a ts from the same clock and open a REPEATABLE READ READ ONLY transaction whose
-// snapshot is fixed at once, all in one round trip and while holding the writer lock *shared*
-// (sql.ts beginReadSql): so no writer is in flight at that moment, every writer with a lower ts
-// has committed and is in the snapshot, and none with a higher ts is. The snapshot then equals
-// the state at the reader's ts, and ts order is a serial order for readers too (a reader that
-// took its ts while a writer with a lower one was still running could miss that writer's
-// writes — found by the consistency checker, test/e2e/consistency-checker.test.ts). Because
-// writers are serialized, the committed writers form one serial history and any snapshot is a
-// prefix of it, so snapshot isolation is serializable for a read-only transaction, without SSI's
-// bookkeeping and without serialization failures. The price: a reader waits for the writer in
-// flight and for writers already queued for the lock (PostgreSQL grants in order).
+// Readers take no lock and never wait for a writer: one round trip bumps the clock (so their ts
+// is fresh) and opens a REPEATABLE READ READ ONLY transaction whose ts is computed inside its own
+// snapshot (sql.ts BEGIN_READ): the bump, capped just below the oldest writer in flight. Commits
+// happen in ts order, so the snapshot holds every writer below that ts and none above it: the
+// snapshot is exactly the state at the reader's ts, and a writer that commits later has a higher
+// ts. The price: while a writer is in flight, readers read at a ts just below it (their ts may
+// repeat, and lags by that writer's age); a transaction that began after another ended never gets
+// a lower ts.
 import { Client, Pool, type PoolClient, type QueryResult } from 'pg';
 import type { Bytes, CommitNotice, WatchedEngine } from '../kv';
 import { CommitWatchers } from '../commit-watchers';
 import { translatePgError } from './errors';
-import { Mutex } from './mutex';
 import { migrate } from './schema';
-import {
-  BEGIN_WRITE, beginReadSql, COMMIT_CHANNEL, LOCK_WRITER, MAX_NOTIFY_PAYLOAD, RAISE_CLOCK_FLOOR, STABLE_TS, takeTimestampSql,
-} from './sql';
-import { PgTxn } from './txn';
+import { Semaphore } from './semaphore';
+import { BEGIN_READ, BEGIN_WRITE, COMMIT_CHANNEL, MAX_NOTIFY_PAYLOAD, RAISE_CLOCK_FLOOR, STABLE_TS } from './sql';
+import { PgTxn, type WriterHost } from './txn';
+import { UNSAFE_NO_VALIDATION_ENV } from '../sqlite/engine';
 
 export interface PostgresOptions {
   /** Maximum pooled connections (default 10). */
   readonly poolSize?: number;
+  /** TEST ONLY, see sqlite/engine.ts UNSAFE_NO_VALIDATION_ENV. Commits skip validation. */
+  readonly unsafeNoValidation?: boolean;
 }
 
-class PostgresEngine implements WatchedEngine {
+class PostgresEngine implements WatchedEngine, WriterHost {
   readonly kind = 'postgres' as const;
-  private readonly writers = new Mutex();
+  private readonly writers: Semaphore;
   private closed = false;
   private readonly watchers = new CommitWatchers();
   /** The connection that LISTENs for commit notifications, once something watches. */
   private listener: Promise<Client> | undefined;
 
-  constructor(private readonly pool: Pool, private readonly url: string) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly url: string,
+    poolSize: number,
+    readonly unsafeNoValidation: boolean,
+  ) {
+    this.writers = new Semaphore(poolSize - 2);
+  }
 
   /**
    * Commits are announced with NOTIFY inside the committing transaction (delivered only if it
@@ -54,16 +64,15 @@ class PostgresEngine implements WatchedEngine {
    * the same way. Payload: `<ts>|<hex key>,<hex key>…`, or `<ts>|*` when the keys do not fit.
    * Only keys under locally watched prefixes are announced: every server process watches the same.
    */
-  private notifySql = (txn: PgTxn): string | undefined => {
+  notifyPayload(txn: PgTxn): string | undefined {
     if (this.watchers.size === 0) return undefined;
     const keys: string[] = [];
     this.watchers.notifyFilter(txn.overlay.writes(), (k) => keys.push(Buffer.from(k).toString('hex')));
     if (keys.length === 0) return undefined;
-    let payload = `${txn.ts}|${keys.join(',')}`;
-    if (payload.length > MAX_NOTIFY_PAYLOAD) payload = `${txn.ts}|*`;
+    const payload = `${txn.ts}|${keys.join(',')}`;
     // The payload is digits, hex, '|', ',' and '*': safe inside a literal.
-    return `SELECT pg_notify('${COMMIT_CHANNEL}', '${payload}')`;
-  };
+    return payload.length > MAX_NOTIFY_PAYLOAD ? `${txn.ts}|*` : payload;
+  }
 
   watchCommits(prefix: Bytes, listener: (n: CommitNotice) => void): () => void {
     if (!this.listener) {
@@ -118,38 +127,42 @@ class PostgresEngine implements WatchedEngine {
     return client;
   }
 
-  /** Writers are serialized by the writer lock and take their ts under it (see above). */
+  /** The stable point (see above) of the latest state. */
   async stableTs(): Promise<bigint> {
-    const results = (await this.pool.query(STABLE_TS)) as unknown as QueryResult<{ ts: string }>[];
-    return BigInt(results[1].rows[0].ts);
+    const { rows } = await this.pool.query<{ ts: string }>(STABLE_TS);
+    return BigInt(rows[0].ts);
   }
 
   async begin(opts?: { readonly readOnly?: boolean }): Promise<PgTxn> {
     if (this.closed) throw new Error('storage engine is closed');
     if (opts?.readOnly === true) {
       const client = await this.pool.connect();
-      // One round trip: ts, then the transaction.
-      return PgTxn.reader(client, await this.takeTimestamp(client, beginReadSql()));
+      const [ts] = await this.run(client, BEGIN_READ, ['ts']);
+      return PgTxn.reader(client, ts, () => {});
     }
-    const unlock = await this.writers.acquire();
+    const release = await this.writers.acquire();
     try {
       const client = await this.pool.connect();
-      // One round trip: lock (waiting for other processes' writers), ts, then the transaction.
-      const ts = await this.takeTimestamp(client, `${LOCK_WRITER}; ${takeTimestampSql(BEGIN_WRITE)}`);
-      return PgTxn.writer(client, ts, unlock, this.notifySql);
+      const [ts, snap] = await this.run(client, BEGIN_WRITE, ['ts', 'ts']);
+      return PgTxn.writer(client, ts, snap, this, release);
     } catch (err) {
-      unlock();
+      release();
       throw err;
     }
   }
 
-  /** Runs `sql` (containing the clock update) on `client`; releases the client if it fails. */
-  private async takeTimestamp(client: PoolClient, sql: string): Promise<bigint> {
+  /**
+   * Runs a begin batch on `client` and returns, in order, the named column of each result with
+   * one row (the others are BEGIN, SET, UPDATE…); releases (discards) the client if it fails.
+   */
+  private async run(client: PoolClient, sql: string, columns: readonly string[]): Promise<bigint[]> {
     try {
-      const results = (await client.query(sql)) as unknown as QueryResult<{ ts: string }>[];
-      const update = results.find((r) => r.command === 'UPDATE');
-      if (update === undefined || update.rows.length !== 1) throw new Error('kv_clock row is missing');
-      return BigInt(update.rows[0].ts);
+      const results = (await client.query(sql)) as unknown as QueryResult<Record<string, string>>[];
+      const rows = results.filter((r) => r.command === 'SELECT' || r.command === 'INSERT').map((r) => r.rows[0]);
+      if (rows.length !== columns.length || rows.some((r, i) => r?.[columns[i]] == null)) {
+        throw new Error('kv_clock row is missing');
+      }
+      return rows.map((r, i) => BigInt(r[columns[i]]));
     } catch (err) {
       client.release(err as Error);
       throw translatePgError(err);
@@ -183,7 +196,11 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     await pool.end();
     throw err;
   }
-  return new PostgresEngine(pool, url);
+  const unsafeNoValidation = opts.unsafeNoValidation ?? process.env[UNSAFE_NO_VALIDATION_ENV] === '1';
+  if (unsafeNoValidation) {
+    process.stderr.write(`WARNING: ${UNSAFE_NO_VALIDATION_ENV}=1: commit validation is OFF (test-only negative control; not serializable)\n`);
+  }
+  return new PostgresEngine(pool, url, opts.poolSize ?? 10, unsafeNoValidation);
 }
 
 /** Makes every timestamp the database hands out from now on exceed `minTs`. */
