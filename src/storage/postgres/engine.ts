@@ -24,14 +24,22 @@
 // ts. The price: while a writer is in flight, readers read at a ts just below it (their ts may
 // repeat, and lags by that writer's age); a transaction that began after another ended never gets
 // a lower ts.
+//
+// Round trips. A begin is one (clock, registration, snapshot), and carries a read of the key the
+// previous transaction read first (in practice the schema version every query checks first), so
+// that read costs nothing. A reader's end is none: its connection is parked with the read-only
+// transaction still open, and the next begin on it starts with COMMIT; connections parked for
+// PARK_MS are ended and returned to the pool (a parked snapshot holds back VACUUM meanwhile). A
+// point read is thus a begin and one read.
 import { Client, Pool, type PoolClient, type QueryResult } from 'pg';
 import type { Bytes, CommitNotice, WatchedEngine } from '../kv';
+import { keyString } from '../bytes';
 import { CommitWatchers } from '../commit-watchers';
 import { translatePgError } from './errors';
 import { migrate } from './schema';
 import { Semaphore } from './semaphore';
-import { BEGIN_READ, BEGIN_WRITE, COMMIT_CHANNEL, MAX_NOTIFY_PAYLOAD, RAISE_CLOCK_FLOOR, STABLE_TS } from './sql';
-import { PgTxn, type WriterHost } from './txn';
+import { BEGIN_READ, BEGIN_WRITE, COMMIT_CHANNEL, END_PARKED, MAX_NOTIFY_PAYLOAD, RAISE_CLOCK_FLOOR, STABLE_TS, prefetchSql } from './sql';
+import { PgTxn, type Prefetched, type TxnHost } from './txn';
 import { UNSAFE_NO_VALIDATION_ENV } from '../sqlite/engine';
 
 export interface PostgresOptions {
@@ -41,13 +49,21 @@ export interface PostgresOptions {
   readonly unsafeNoValidation?: boolean;
 }
 
-class PostgresEngine implements WatchedEngine, WriterHost {
+/** How long a reader's connection stays parked with its transaction open (see above). */
+const PARK_MS = 20;
+
+class PostgresEngine implements WatchedEngine, TxnHost {
   readonly kind = 'postgres' as const;
   private readonly writers: Semaphore;
   private closed = false;
   private readonly watchers = new CommitWatchers();
   /** The connection that LISTENs for commit notifications, once something watches. */
   private listener: Promise<Client> | undefined;
+  /** Connections whose reader ended without ending its transaction, most recent last. */
+  private parked: PoolClient[] = [];
+  private parkTimer: NodeJS.Timeout | undefined;
+  /** The key the latest transaction read first: read ahead by the next begin. */
+  private firstKey: Bytes | undefined;
 
   constructor(
     private readonly pool: Pool,
@@ -136,15 +152,13 @@ class PostgresEngine implements WatchedEngine, WriterHost {
   async begin(opts?: { readonly readOnly?: boolean }): Promise<PgTxn> {
     if (this.closed) throw new Error('storage engine is closed');
     if (opts?.readOnly === true) {
-      const client = await this.pool.connect();
-      const [ts] = await this.run(client, BEGIN_READ, ['ts']);
-      return PgTxn.reader(client, ts, () => {});
+      const { client, ts, prefetched } = await this.open(BEGIN_READ, 'ts');
+      return PgTxn.reader(client, ts, this, prefetched);
     }
     const release = await this.writers.acquire();
     try {
-      const client = await this.pool.connect();
-      const [ts, snap] = await this.run(client, BEGIN_WRITE, ['ts', 'ts']);
-      return PgTxn.writer(client, ts, snap, this, release);
+      const { client, ts, snap, prefetched } = await this.open(BEGIN_WRITE, 'snap');
+      return PgTxn.writer(client, ts, snap, this, prefetched, release);
     } catch (err) {
       release();
       throw err;
@@ -152,21 +166,60 @@ class PostgresEngine implements WatchedEngine, WriterHost {
   }
 
   /**
-   * Runs a begin batch on `client` and returns, in order, the named column of each result with
-   * one row (the others are BEGIN, SET, UPDATE…); releases (discards) the client if it fails.
+   * Runs a begin batch (reading the ts, for a writer also its snapshot's stable point `snap`, and
+   * the read-ahead key) on a parked connection, ending its reader first, or else on a new one. A
+   * parked connection that broke meanwhile is discarded and the begin retried on a new one.
    */
-  private async run(client: PoolClient, sql: string, columns: readonly string[]): Promise<bigint[]> {
-    try {
-      const results = (await client.query(sql)) as unknown as QueryResult<Record<string, string>>[];
-      const rows = results.filter((r) => r.command === 'SELECT' || r.command === 'INSERT').map((r) => r.rows[0]);
-      if (rows.length !== columns.length || rows.some((r, i) => r?.[columns[i]] == null)) {
-        throw new Error('kv_clock row is missing');
+  private async open(sql: string, snapColumn: 'ts' | 'snap'): Promise<{ client: PoolClient; ts: bigint; snap: bigint; prefetched?: Prefetched }> {
+    const firstKey = this.firstKey;
+    const batch = firstKey === undefined ? sql : `${sql}; ${prefetchSql(firstKey)}`;
+    for (;;) {
+      const parked = this.parked.pop();
+      const client = parked ?? (await this.pool.connect());
+      let results: QueryResult<Record<string, unknown>>[];
+      try {
+        results = (await client.query(parked ? `${END_PARKED}; ${batch}` : batch)) as unknown as QueryResult<Record<string, unknown>>[];
+      } catch (err) {
+        client.release(err as Error);
+        if (parked) continue;
+        throw translatePgError(err);
       }
-      return rows.map((r, i) => BigInt(r[columns[i]]));
-    } catch (err) {
-      client.release(err as Error);
-      throw translatePgError(err);
+      const column = (name: string): Record<string, unknown>[] | undefined =>
+        results.find((r) => r.fields.some((f) => f.name === name))?.rows;
+      const ts = column('ts')?.[0]?.ts;
+      const snap = column(snapColumn)?.[0]?.[snapColumn];
+      if (typeof ts !== 'string' || typeof snap !== 'string') {
+        const err = new Error('kv_clock row is missing');
+        client.release(err);
+        throw err;
+      }
+      const prefetchedRows = column('prefetched');
+      const prefetched = firstKey === undefined || prefetchedRows === undefined
+        ? undefined
+        : { key: keyString(firstKey), value: prefetchedRows[0]?.prefetched as Bytes | undefined };
+      return { client, ts: BigInt(ts), snap: BigInt(snap), prefetched };
     }
+  }
+
+  readFirst(key: Bytes): void {
+    this.firstKey = key;
+  }
+
+  parkReader(client: PoolClient): void {
+    if (this.closed) {
+      void this.endParked(client);
+      return;
+    }
+    this.parked.push(client);
+    this.parkTimer ??= setTimeout(() => {
+      this.parkTimer = undefined;
+      for (const c of this.parked.splice(0)) void this.endParked(c);
+    }, PARK_MS).unref();
+  }
+
+  /** Ends a parked reader's transaction and returns its connection to the pool. */
+  private endParked(client: PoolClient): Promise<void> {
+    return client.query(END_PARKED).then(() => client.release(), (err: Error) => client.release(err));
   }
 
   async close(): Promise<void> {
@@ -175,6 +228,8 @@ class PostgresEngine implements WatchedEngine, WriterHost {
     const listener = this.listener;
     this.listener = undefined;
     if (listener) await listener.then((c) => c.end(), () => undefined).catch(() => undefined);
+    if (this.parkTimer) clearTimeout(this.parkTimer);
+    await Promise.all(this.parked.splice(0).map((c) => this.endParked(c)));
     await this.pool.end();
   }
 }

@@ -41,7 +41,9 @@ const BUMP_CLOCK =
  * flight. Every writer at or below it has ended (commits happen in ts order), none above it has
  * committed.
  */
-const STABLE_POINT = 'SELECT LEAST(c.ts, (SELECT min(r.ts) FROM kv_running r) - 1) AS ts FROM kv_clock c WHERE c.id = 1';
+function stablePoint(column: string): string {
+  return `SELECT LEAST(c.ts, (SELECT min(r.ts) FROM kv_running r) - 1) AS ${column} FROM kv_clock c WHERE c.id = 1`;
+}
 
 /** ($1 = a ts) Later timestamps exceed $1 (the bump keeps ts monotonic from there). */
 export const RAISE_CLOCK_FLOOR = 'UPDATE kv_clock SET ts = GREATEST(ts, $1::bigint) WHERE id = 1';
@@ -74,7 +76,7 @@ export const BEGIN_WRITE =
   `${BUMP_CLOCK}; ` +
   'INSERT INTO kv_running (ts, floor) SELECT c.ts, LEAST(c.ts, (SELECT min(r.ts) FROM kv_running r)) - 1 FROM kv_clock c ' +
   'WHERE c.id = 1 RETURNING ts, pg_advisory_lock(ts); COMMIT; ' +
-  `BEGIN ISOLATION LEVEL REPEATABLE READ; ${STABLE_POINT}`;
+  `BEGIN ISOLATION LEVEL REPEATABLE READ; ${stablePoint('snap')}`;
 
 /**
  * A writer's commit, one round trip: end its snapshot transaction, then in a READ COMMITTED one
@@ -121,9 +123,20 @@ export function staleReadsSql(snap: bigint, args: Pick<CommitArgs, 'reads' | 'ra
   return `SELECT fql_conflict(${snap}, NULL, '${args.reads}', '${args.rangeStarts}', '${args.rangeEnds}') AS conflict`;
 }
 
+/**
+ * Appended to a begin: reads `key` in the new snapshot, in the same round trip (engine.ts: the
+ * key the previous transaction read first). The key is hex: safe inside a literal.
+ */
+export function prefetchSql(key: Uint8Array): string {
+  return `SELECT value AS prefetched FROM kv WHERE key = decode('${Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('hex')}', 'hex')`;
+}
+
+/** Ends a reader's transaction left open on a connection (engine.ts: parked connections). */
+export const END_PARKED = 'COMMIT';
+
 /** The channel commit notifications travel on between the processes sharing a database. */
 export const COMMIT_CHANNEL = 'fql_commits';
 /** NOTIFY payloads must stay under 8000 bytes. */
 export const MAX_NOTIFY_PAYLOAD = 7900;
 /** The engine's `stableTs`: one statement, so one snapshot. */
-export const STABLE_TS = STABLE_POINT;
+export const STABLE_TS = stablePoint('ts');

@@ -1,7 +1,8 @@
 // One KvTxn = one REPEATABLE READ transaction on a pooled connection, which arrives with the
-// transaction already open and its snapshot fixed (see engine.ts). Writes are buffered in the
-// overlay; a writer records what it read and, at commit, validates it and applies its writes in
-// one round trip (sql.commitWriteSql).
+// transaction already open, its snapshot fixed and maybe one key read ahead (see engine.ts).
+// Writes are buffered in the overlay; a writer records what it read and, at commit, validates it
+// and applies its writes in one round trip (sql.commitWriteSql). A reader's end costs no round
+// trip: its connection goes back to the engine with the transaction open (engine.ts parkReader).
 import type { PoolClient, QueryResult } from 'pg';
 import { keyString } from '../bytes';
 import { BufferedTxn } from '../buffered-txn';
@@ -10,24 +11,39 @@ import { ReadSet } from '../read-set';
 import { translatePgError } from './errors';
 import { GET, SCAN_FORWARD, SCAN_REVERSE, commitWriteSql, hexArray, rollbackWriteSql, staleReadsSql, type CommitArgs } from './sql';
 
-/** What a writer needs from its engine. */
-export interface WriterHost {
-  /** The commit notification payload for these writes, if anything watches them. */
+/** What a transaction needs from its engine. */
+export interface TxnHost {
+  /** The commit notification payload for a writer's writes, if anything watches them. */
   notifyPayload(txn: PgTxn): string | undefined;
   /** TEST ONLY (engine.ts UNSAFE_NO_VALIDATION_ENV): commits skip validation. */
   readonly unsafeNoValidation: boolean;
+  /** Takes back a reader's connection, its (read-only) transaction still open, to end later. */
+  parkReader(client: PoolClient): void;
+  /** The key the transaction read first (the engine reads it ahead for the next ones). */
+  readFirst(key: Bytes): void;
+}
+
+/** A key read with the begin, in the transaction's snapshot. */
+export interface Prefetched {
+  /** keyString of the key. */
+  readonly key: string;
+  readonly value: Bytes | undefined;
 }
 
 type Role =
   | { readonly kind: 'reader' }
-  | { readonly kind: 'writer'; readonly host: WriterHost; readonly reads: ReadSet; readonly snap: bigint };
+  | { readonly kind: 'writer'; readonly reads: ReadSet; readonly snap: bigint };
 
 export class PgTxn extends BufferedTxn implements KvTxn {
   /** `client` holds the open transaction; `onEnd` runs once when the transaction ends. */
+  private firstRead = true;
+
   private constructor(
     private readonly client: PoolClient,
     readonly ts: bigint,
     private readonly role: Role,
+    private readonly host: TxnHost,
+    private readonly prefetched: Prefetched | undefined,
     private readonly onEnd: () => void,
   ) {
     super();
@@ -41,17 +57,23 @@ export class PgTxn extends BufferedTxn implements KvTxn {
    * A writer registered in flight at `ts` (holding its advisory lock), reading the snapshot whose
    * stable point is `snap`.
    */
-  static writer(client: PoolClient, ts: bigint, snap: bigint, host: WriterHost, onEnd: () => void): PgTxn {
-    return new PgTxn(client, ts, { kind: 'writer', host, reads: new ReadSet(), snap }, onEnd);
+  static writer(client: PoolClient, ts: bigint, snap: bigint, host: TxnHost, prefetched: Prefetched | undefined, onEnd: () => void): PgTxn {
+    return new PgTxn(client, ts, { kind: 'writer', reads: new ReadSet(), snap }, host, prefetched, onEnd);
   }
 
-  static reader(client: PoolClient, ts: bigint, onEnd: () => void): PgTxn {
-    return new PgTxn(client, ts, { kind: 'reader' }, onEnd);
+  static reader(client: PoolClient, ts: bigint, host: TxnHost, prefetched: Prefetched | undefined): PgTxn {
+    return new PgTxn(client, ts, { kind: 'reader' }, host, prefetched, () => {});
   }
 
   get(key: Bytes): Promise<Bytes | undefined> {
     return this.readThrough(key, async (k) => {
-      if (this.role.kind === 'writer') this.role.reads.points.add(keyString(k));
+      const ks = keyString(k);
+      if (this.role.kind === 'writer') this.role.reads.points.add(ks);
+      if (this.firstRead) {
+        this.firstRead = false;
+        this.host.readFirst(k);
+      }
+      if (this.prefetched?.key === ks) return this.prefetched.value;
       const rows = await this.query<[Bytes]>(GET.name, GET.text, [k]);
       return rows.length > 0 ? rows[0][0] : undefined;
     });
@@ -73,14 +95,14 @@ export class PgTxn extends BufferedTxn implements KvTxn {
     this.ensureOpen();
     this.finished = true;
     const role = this.role;
-    // A reader, or a writer that neither wrote nor read (nothing to order): just end.
-    if (role.kind === 'reader' || (!this.hasWrites && role.reads.isEmpty)) {
-      await this.endQuietly(role.kind === 'reader' ? 'COMMIT' : rollbackWriteSql(this.ts));
-      return;
-    }
+    if (role.kind === 'reader') return this.park();
+    // A writer that neither wrote nor read has nothing to order: it just ends.
+    if (!this.hasWrites && role.reads.isEmpty) return this.endQuietly(rollbackWriteSql(this.ts));
     let conflict: string | null;
     try {
-      const results = (await this.client.query(commitWriteSql(this.ts, role.host.unsafeNoValidation ? this.ts : role.snap, this.commitArgs(role)))) as unknown as QueryResult<{ conflict: string | null }>[];
+      // Without validation (test only), the range of commits to check is empty.
+      const snap = this.host.unsafeNoValidation ? this.ts : role.snap;
+      const results = (await this.client.query(commitWriteSql(this.ts, snap, this.commitArgs(role)))) as unknown as QueryResult<{ conflict: string | null }>[];
       const row = results.find((r) => r.fields.length === 1 && r.fields[0].name === 'conflict')?.rows[0];
       if (row === undefined) throw new Error('fql_commit returned nothing');
       conflict = row.conflict;
@@ -98,7 +120,7 @@ export class PgTxn extends BufferedTxn implements KvTxn {
    */
   async rollbackStale(): Promise<string | undefined> {
     const role = this.role;
-    if (this.finished || role.kind === 'reader' || role.reads.isEmpty || role.host.unsafeNoValidation) {
+    if (this.finished || role.kind === 'reader' || role.reads.isEmpty || this.host.unsafeNoValidation) {
       await this.rollback();
       return undefined;
     }
@@ -119,7 +141,14 @@ export class PgTxn extends BufferedTxn implements KvTxn {
   async rollback(): Promise<void> {
     if (this.finished) return;
     this.finished = true;
-    await this.endQuietly(this.role.kind === 'writer' ? rollbackWriteSql(this.ts) : 'ROLLBACK');
+    if (this.role.kind === 'reader') this.park();
+    else await this.endQuietly(rollbackWriteSql(this.ts));
+  }
+
+  /** A reader ends without a round trip: committing or rolling back a read-only one is alike. */
+  private park(): void {
+    this.host.parkReader(this.client);
+    this.onEnd();
   }
 
   /** Runs the ending statements; a failure discards the connection (which also frees a lock). */
@@ -154,7 +183,7 @@ export class PgTxn extends BufferedTxn implements KvTxn {
       putKeys: hexArray(puts.map((p) => p.key)),
       putValues: hexArray(puts.map((p) => p.value)),
       deleteKeys: hexArray(deletes),
-      notify: this.hasWrites ? role.host.notifyPayload(this) : undefined,
+      notify: this.hasWrites ? this.host.notifyPayload(this) : undefined,
     };
   }
 
