@@ -236,7 +236,10 @@ export function registerEngineSuite(h: EngineHarness): void {
       const counts = [(await t.scan(s.range('a'))).length, (await t.scan(s.range('b'))).length];
       await t.commit();
       assert.equal(counts[0] + counts[1], 1, `inserted into a: ${counts[0]}, b: ${counts[1]}`);
-      assert.equal(attempts[0] + attempts[1], 3);
+      // One of them retries; on PostgreSQL under contention (right after another test's conflict)
+      // the second may instead wait at begin for the first and never conflict.
+      if (h.commitsInTsOrder) assert.ok(attempts[0] + attempts[1] <= 3, `attempts ${attempts}`);
+      else assert.equal(attempts[0] + attempts[1], 3);
     });
 
     test('a read-only transaction never commits an inconsistent view', async () => {

@@ -105,6 +105,31 @@ function registerMultiProcessTests(url: string): void {
       await after.commit();
     });
 
+    test('under contention a new writer waits at begin for the older ones, and then cannot conflict', async () => {
+      const key = encodeKey(['hot', randomBytes(8).toString('hex')]);
+      const text = (b: Uint8Array | undefined) => (b === undefined ? undefined : Buffer.from(b).toString());
+      // A conflict puts engine `a` in contention mode (src/storage/postgres/engine.ts CONTENTION_MS).
+      const older = await a.begin();
+      const newer = await a.begin();
+      older.put(key, Buffer.from('older'));
+      assert.equal(await newer.get(key), undefined);
+      newer.put(encodeKey(['hot-other', randomBytes(8).toString('hex')]), Buffer.from('x'));
+      const lost = newer.commit().then(() => 'committed', (e: unknown) => (e instanceof KvConflictError ? 'conflict' : String(e)));
+      await older.commit();
+      assert.equal(await lost, 'conflict');
+      const w1 = await a.begin();
+      w1.put(key, Buffer.from('w1'));
+      let begun = false;
+      const w2Promise = a.begin().then((t) => { begun = true; return t; });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(begun, false);
+      await w1.commit();
+      const w2 = await w2Promise;
+      assert.equal(text(await w2.get(key)), 'w1');
+      w2.put(key, Buffer.from('w2'));
+      await w2.commit();
+    });
+
     test('a writer whose session died no longer holds newer commits', async () => {
       const key = encodeKey(['dead', randomBytes(8).toString('hex')]);
       const doomed = await a.begin();

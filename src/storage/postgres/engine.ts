@@ -15,6 +15,12 @@
 // ts order, and every committed writer read exactly the state of the writers with a lower ts:
 // ts order is a serial order. Writers of one process hold at most poolSize - 2 connections, so
 // writers queued behind a slow one leave connections to the readers.
+// Under contention (a validation failed in this process within CONTENTION_MS), new writers first
+// wait for the older writers in flight to end, then take their snapshot: such a writer cannot
+// fail validation (nothing older commits after its snapshot, nothing newer before it), so a hot
+// key's read-modify-write queries stop retrying each other into failure, at the price of running
+// them one after another, as a lock would. The wait is bounded (CONTENTION_WAIT_MS): a caller that
+// holds a writer open while it begins another one is delayed, never deadlocked.
 //
 // Readers take no lock and never wait for a writer: one round trip bumps the clock (so their ts
 // is fresh) and opens a REPEATABLE READ READ ONLY transaction whose ts is computed inside its own
@@ -38,7 +44,7 @@ import { CommitWatchers } from '../commit-watchers';
 import { translatePgError } from './errors';
 import { migrate } from './schema';
 import { Semaphore } from './semaphore';
-import { BEGIN_READ, BEGIN_WRITE, COMMIT_CHANNEL, END_PARKED, MAX_NOTIFY_PAYLOAD, RAISE_CLOCK_FLOOR, STABLE_TS, prefetchSql } from './sql';
+import { BEGIN_READ, beginWriteSql, COMMIT_CHANNEL, END_PARKED, MAX_NOTIFY_PAYLOAD, RAISE_CLOCK_FLOOR, STABLE_TS, prefetchSql } from './sql';
 import { PgTxn, type Prefetched, type TxnHost } from './txn';
 import { UNSAFE_NO_VALIDATION_ENV } from '../sqlite/engine';
 
@@ -51,6 +57,10 @@ export interface PostgresOptions {
 
 /** How long a reader's connection stays parked with its transaction open (see above). */
 const PARK_MS = 20;
+/** How long after a validation failure new writers wait for the older ones (see above). */
+const CONTENTION_MS = 250;
+/** The longest such a writer waits at begin (see above). */
+const CONTENTION_WAIT_MS = 500;
 
 class PostgresEngine implements WatchedEngine, TxnHost {
   readonly kind = 'postgres' as const;
@@ -64,6 +74,8 @@ class PostgresEngine implements WatchedEngine, TxnHost {
   private parkTimer: NodeJS.Timeout | undefined;
   /** The key the latest transaction read first: read ahead by the next begin. */
   private firstKey: Bytes | undefined;
+  /** Until when (Date.now()) new writers wait for the older ones before their snapshot. */
+  private contendedUntil = 0;
 
   constructor(
     private readonly pool: Pool,
@@ -157,7 +169,8 @@ class PostgresEngine implements WatchedEngine, TxnHost {
     }
     const release = await this.writers.acquire();
     try {
-      const { client, ts, snap, prefetched } = await this.open(BEGIN_WRITE, 'snap');
+      const wait = Date.now() < this.contendedUntil ? CONTENTION_WAIT_MS : undefined;
+      const { client, ts, snap, prefetched } = await this.open(beginWriteSql(wait), 'snap');
       return PgTxn.writer(client, ts, snap, this, prefetched, release);
     } catch (err) {
       release();
@@ -199,6 +212,10 @@ class PostgresEngine implements WatchedEngine, TxnHost {
         : { key: keyString(firstKey), value: prefetchedRows[0]?.prefetched as Bytes | undefined };
       return { client, ts: BigInt(ts), snap: BigInt(snap), prefetched };
     }
+  }
+
+  conflicted(): void {
+    this.contendedUntil = Date.now() + CONTENTION_MS;
   }
 
   readFirst(key: Bytes): void {

@@ -6,6 +6,38 @@ import type { Pool } from 'pg';
 import { MIGRATION_LOCK_KEY } from './sql';
 
 /**
+ * fql_wait_older(ts, budget): waits until every writer with a lower ts in flight has ended (each
+ * holds the session advisory lock keyed by its ts until its commit is visible, or its session
+ * ends), for at most `budget` (NULL: no limit). Returns whether they all ended.
+ */
+const WAIT_FUNCTION = `
+CREATE FUNCTION fql_wait_older(w bigint, budget interval) RETURNS boolean
+LANGUAGE plpgsql AS $$
+DECLARE
+  older bigint;
+  deadline timestamptz := clock_timestamp() + budget;
+  remaining interval;
+BEGIN
+  FOR older IN SELECT ts FROM kv_running WHERE ts < w ORDER BY ts LOOP
+    IF budget IS NULL THEN
+      PERFORM set_config('lock_timeout', '0', true);
+    ELSE
+      remaining := deadline - clock_timestamp();
+      IF remaining <= interval '0' THEN RETURN false; END IF;
+      PERFORM set_config('lock_timeout', ceil(extract(epoch FROM remaining) * 1000)::bigint || 'ms', true);
+    END IF;
+    BEGIN
+      PERFORM pg_advisory_lock_shared(older);
+      PERFORM pg_advisory_unlock_shared(older);
+    EXCEPTION WHEN lock_not_available THEN
+      RETURN false;
+    END;
+  END LOOP;
+  RETURN true;
+END
+$$;`;
+
+/**
  * fql_conflict(snap, ts, reads, range starts, range ends): whether a transaction that read the
  * keys `reads` (hex) and the ranges [start, end) from the snapshot at `snap` conflicts with a
  * commit after it: a kv_writes entry above `snap` (and below `ts`, when given) on one of them.
@@ -28,9 +60,8 @@ $$;`;
  * fql_commit(ts, snap, reads, range starts, range ends, put keys, put values, delete keys,
  * notification): the body of a writer's commit (engine.ts), in its READ COMMITTED transaction.
  * Returns a conflict detail (and applies nothing but the deregistration), or NULL once applied.
- *   1. Commits happen in ts order: wait for every older writer in flight to end (each holds the
- *      session advisory lock keyed by its ts until its commit is visible). Each statement reads
- *      a fresh snapshot (READ COMMITTED), so what follows sees every older commit.
+ *   1. Commits happen in ts order: wait for every older writer in flight to end. Each statement
+ *      reads a fresh snapshot (READ COMMITTED), so what follows sees every older commit.
  *   2. Rows of older writers still present belong to sessions that ended without cleaning up
  *      (a crash): delete them.
  *   3. Validate the reads against the commits after the snapshot (all older, by 1).
@@ -42,13 +73,9 @@ CREATE FUNCTION fql_commit(w bigint, snap bigint, reads text[], rstarts text[], 
                            pkeys text[], pvals text[], dkeys text[], note text) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
-  older bigint;
   keep bigint;
 BEGIN
-  FOR older IN SELECT ts FROM kv_running WHERE ts < w ORDER BY ts LOOP
-    PERFORM pg_advisory_lock_shared(older);
-    PERFORM pg_advisory_unlock_shared(older);
-  END LOOP;
+  PERFORM fql_wait_older(w, NULL);
   DELETE FROM kv_running WHERE ts < w;
   IF fql_conflict(snap, w, reads, rstarts, rends) THEN
     DELETE FROM kv_running WHERE ts = w;
@@ -79,6 +106,7 @@ const MIGRATIONS: readonly string[] = [
   `CREATE TABLE kv_running (ts bigint PRIMARY KEY, floor bigint NOT NULL);
    CREATE TABLE kv_writes (key bytea NOT NULL, ts bigint NOT NULL, PRIMARY KEY (key, ts));
    CREATE INDEX kv_writes_ts ON kv_writes (ts);
+   ${WAIT_FUNCTION}
    ${CONFLICT_FUNCTION}
    ${COMMIT_FUNCTION}`,
 ];

@@ -71,12 +71,20 @@ export const BEGIN_READ =
  * entries its validation may need (pruning keeps those above every running writer's floor).
  * Then the REPEATABLE READ transaction the writer reads from, and its stable point `snap`: the
  * snapshot holds exactly the commits up to it; validation checks those between it and the ts.
+ * `waitMs`: first wait (that long at most) for the older writers in flight to end, so that the
+ * snapshot holds them all and validation cannot fail (engine.ts: under contention).
  */
-export const BEGIN_WRITE =
-  `${BUMP_CLOCK}; ` +
-  'INSERT INTO kv_running (ts, floor) SELECT c.ts, LEAST(c.ts, (SELECT min(r.ts) FROM kv_running r)) - 1 FROM kv_clock c ' +
-  'WHERE c.id = 1 RETURNING ts, pg_advisory_lock(ts); COMMIT; ' +
-  `BEGIN ISOLATION LEVEL REPEATABLE READ; ${stablePoint('snap')}`;
+export function beginWriteSql(waitMs: number | undefined): string {
+  return (
+    `${BUMP_CLOCK}; ` +
+    'INSERT INTO kv_running (ts, floor) SELECT c.ts, LEAST(c.ts, (SELECT min(r.ts) FROM kv_running r)) - 1 FROM kv_clock c ' +
+    "WHERE c.id = 1 RETURNING ts, pg_advisory_lock(ts), set_config('fql.ts', ts::text, false); COMMIT; " +
+    (waitMs === undefined
+      ? ''
+      : `BEGIN ISOLATION LEVEL READ COMMITTED; SELECT fql_wait_older(current_setting('fql.ts')::bigint, interval '${Math.round(waitMs)} milliseconds'); COMMIT; `) +
+    `BEGIN ISOLATION LEVEL REPEATABLE READ; ${stablePoint('snap')}`
+  );
+}
 
 /**
  * A writer's commit, one round trip: end its snapshot transaction, then in a READ COMMITTED one

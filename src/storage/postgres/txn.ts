@@ -21,6 +21,8 @@ export interface TxnHost {
   parkReader(client: PoolClient): void;
   /** The key the transaction read first (the engine reads it ahead for the next ones). */
   readFirst(key: Bytes): void;
+  /** A writer failed validation. */
+  conflicted(): void;
 }
 
 /** A key read with the begin, in the transaction's snapshot. */
@@ -111,7 +113,10 @@ export class PgTxn extends BufferedTxn implements KvTxn {
       throw translatePgError(err);
     }
     this.end();
-    if (conflict !== null) throw new KvConflictError(conflict);
+    if (conflict !== null) {
+      this.host.conflicted();
+      throw new KvConflictError(conflict);
+    }
   }
 
   /**
