@@ -147,6 +147,15 @@ function registerMultiProcessTests(url: string): void {
       } finally {
         await killer.end();
       }
+      // An engine that opens now removes the dead writer's registration: readers' ts moves past it.
+      const fresh = await openPostgres(url, { poolSize: 2 });
+      try {
+        const early = await fresh.begin({ readOnly: true });
+        await early.commit();
+        assert.ok(early.ts > doomed.ts, `reader ts ${early.ts}, dead writer ${doomed.ts}`);
+      } finally {
+        await fresh.close();
+      }
       const w = await b.begin();
       w.put(key, Buffer.from('after'));
       await w.commit();

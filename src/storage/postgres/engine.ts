@@ -44,7 +44,7 @@ import { CommitWatchers } from '../commit-watchers';
 import { translatePgError } from './errors';
 import { migrate } from './schema';
 import { Semaphore } from './semaphore';
-import { BEGIN_READ, beginWriteSql, COMMIT_CHANNEL, END_PARKED, MAX_NOTIFY_PAYLOAD, RAISE_CLOCK_FLOOR, STABLE_TS, prefetchSql } from './sql';
+import { BEGIN_READ, beginWriteSql, CLEAN_RUNNING, COMMIT_CHANNEL, END_PARKED, MAX_NOTIFY_PAYLOAD, RAISE_CLOCK_FLOOR, STABLE_TS, prefetchSql } from './sql';
 import { PgTxn, type Prefetched, type TxnHost } from './txn';
 import { UNSAFE_NO_VALIDATION_ENV } from '../sqlite/engine';
 
@@ -264,6 +264,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
   pool.on('connect', (client) => client.on('error', () => {}));
   try {
     await migrate(pool);
+    await pool.query(CLEAN_RUNNING);
   } catch (err) {
     await pool.end();
     throw err;

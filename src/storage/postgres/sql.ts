@@ -142,6 +142,22 @@ export function prefetchSql(key: Uint8Array): string {
 /** Ends a reader's transaction left open on a connection (engine.ts: parked connections). */
 export const END_PARKED = 'COMMIT';
 
+/**
+ * Run at engine open: deletes the kv_running rows of writers whose session ended without cleaning
+ * up (a crashed process), whose lock is therefore free. Commits delete them too, but readers'
+ * ts stays below such a row until then. A live writer holds its lock, so its row stays.
+ */
+export const CLEAN_RUNNING = `DO $$
+DECLARE t bigint;
+BEGIN
+  FOR t IN SELECT ts FROM kv_running LOOP
+    IF pg_try_advisory_lock_shared(t) THEN
+      DELETE FROM kv_running WHERE ts = t;
+      PERFORM pg_advisory_unlock_shared(t);
+    END IF;
+  END LOOP;
+END $$`;
+
 /** The channel commit notifications travel on between the processes sharing a database. */
 export const COMMIT_CHANNEL = 'fql_commits';
 /** NOTIFY payloads must stay under 8000 bytes. */
