@@ -4,7 +4,7 @@
 //
 // Options: --seconds N (per workload, default 5) · --concurrency N (default 16)
 //          --storage postgres://... (run the server on PostgreSQL)
-//          --only core,h2load,isolation,indexes,v4,identity,postgres,streams (sections to run; default all;
+//          --only core,h2load,isolation,indexes,v4,identity,postgres,writers,streams (sections to run; default all;
 //          postgres needs --storage; h2load needs /usr/bin/h2load, Debian's nghttp2-client)
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus, loadavg, totalmem } from 'node:os';
@@ -22,6 +22,7 @@ import { h2loadWorkloads } from './h2load';
 import { H2LOAD } from './h2load-runner';
 import { streamsWorkloads } from './streams';
 import { v4Workloads } from './v4';
+import { writerWorkloads } from './writers';
 
 interface Options { seconds: number; concurrency: number; storage?: string }
 
@@ -179,6 +180,12 @@ async function main(): Promise<void> {
     const pg = await postgresWorkloads({ seconds: o.seconds, concurrency: o.concurrency, storage: o.storage });
     measurements.push(...pg.measurements);
     figures.push(...pg.targets);
+  }
+
+  if (want('writers')) {
+    const w = await writerWorkloads({ seconds: o.seconds, storage: o.storage });
+    measurements.push(...w.measurements);
+    figures.push(...w.figures);
   }
 
   if (want('streams')) {

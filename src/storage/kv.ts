@@ -9,8 +9,11 @@
 //     scanned range, including absent keys) was changed by another transaction that committed
 //     after this one began, commit() throws KvConflictError and applies nothing.
 //   - An acknowledged commit survives a crash (kill -9) of the process.
-//   - `ts` values are strictly increasing across all transactions ever begun against the same
-//     store, in every process sharing it, and are close to wall-clock time in µs.
+//   - `ts` values of transactions that may write are strictly increasing across all transactions
+//     ever begun against the same store, in every process sharing it, and are close to
+//     wall-clock time in µs. A read-only transaction's ts is at least that of every transaction
+//     that ended before it began, and below that of every writer that commits after it began; on
+//     PostgreSQL, while a writer is in flight, read-only transactions share the ts just below it.
 
 export type Bytes = Uint8Array;
 

@@ -19,8 +19,9 @@
 // suites running at the same time would fail) `pg_ctl restart -m immediate`.
 // Diagnosis: FQL_TEST_DEBUG=1 logs faults and unknown outcomes; FQL_TEST_ELLE_NO_FAULTS=1 runs the
 // PostgreSQL workload without faults.
-// The negative control runs SQLite with the test-only FQL_TEST_UNSAFE_NO_VALIDATION=1 (commit
-// validation off, see src/storage/sqlite/engine.ts) and asserts the checker flags it.
+// The negative control runs each engine with the test-only FQL_TEST_UNSAFE_NO_VALIDATION=1 (commit
+// validation off, see src/storage/sqlite/engine.ts, src/storage/postgres/txn.ts) and asserts the
+// checker flags it.
 // Semantics checked: Fauna's transactions are strictly serializable and txn_ts is the commit
 // timestamp (docs.fauna.com "Consistency"; core's ext/api/src/test/scala/fql2/*Spec.scala on at()).
 import { after, describe, it } from 'node:test';
@@ -370,8 +371,8 @@ if (!onPostgres) {
   describe('consistency checker on PostgreSQL (two processes on one database)', () => {
     // This checker found (issue 12's note) that a read-only transaction could take its ts while a
     // writer with a lower ts was in flight and miss that writer's effects (stale reads and
-    // phantoms against ts order); readers now take ts and snapshot under the writer lock held
-    // shared (src/storage/postgres/sql.ts beginReadSql).
+    // phantoms against ts order); readers now read at a ts below every writer in flight, and
+    // writers commit in ts order (src/storage/postgres/engine.ts).
     it('finds no anomaly across kill -9, pg_terminate_backend and (opt-in) pg_ctl restart -m immediate', async () => {
       servers.push(await startServer());
       servers.push(await startServer({ storage: servers[0].storage }));
@@ -391,6 +392,21 @@ if (!onPostgres) {
         target: { urls: () => servers.map((s) => s.url), faults },
       });
       assertClean('postgres', report);
+    });
+
+    it('negative control: with validation off (FQL_TEST_UNSAFE_NO_VALIDATION=1) the checker flags anomalies', async () => {
+      // Commits still happen in ts order, but nothing checks what a writer read: lost updates.
+      const env = { FQL_TEST_UNSAFE_NO_VALIDATION: '1' };
+      const first = await startServer({ env });
+      servers.push(first);
+      servers.push(await startServer({ storage: first.storage, env }));
+      assert.match(first.output(), /commit validation is OFF/);
+      const report = await runWorkload({
+        clients: 12, durationMs: 4_000, admin: () => newClient(first.url), target: { urls: () => servers.slice(-2).map((s) => s.url), faults: [] },
+      });
+      console.log(`# ${describeRun('negative control', report)}\n# ${summarize(report.result.anomalies).split('\n').join('\n# ')}`);
+      const kinds = new Set(report.result.anomalies.map((a) => a.kind));
+      assert.ok(kinds.has('lost-append') || kinds.has('stale-read'), `not flagged: ${[...kinds].join(', ')}`);
     });
 
     it('survives pg_terminate_backend of its connections under load', async () => {

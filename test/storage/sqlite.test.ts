@@ -13,7 +13,7 @@ const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fql-sqlite-test-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
 
 const suiteDir = path.join(root, 'suite');
-registerEngineSuite({ name: 'sqlite', open: () => openSqlite(suiteDir), serializesWriters: false });
+registerEngineSuite({ name: 'sqlite', open: () => openSqlite(suiteDir), commitsInTsOrder: false });
 
 test('sqlite: the data directory holds data.sqlite and cannot be opened twice', async () => {
   const dir = path.join(root, 'exclusive');

@@ -1,44 +1,61 @@
 // The PostgreSQL engine: many server processes can share one database.
 //
-// Timestamps come from the single-row clock table (sql.takeTimestampSql), which makes them
-// strictly increasing across all processes.
+// Timestamps come from the single-row clock table (sql.ts BUMP_CLOCK), which makes them strictly
+// increasing across all processes.
 //
-// Writers: to make writers' timestamps follow their commit order, a writer first takes a session
-// advisory lock held until it commits or rolls back, then takes its ts, then opens a SERIALIZABLE
-// transaction (so its snapshot includes every earlier writer). The trade-off: writers are
-// serialized database-wide for their whole duration (a long writer delays all others), but they
-// never abort each other and ts order = commit order = serial order. Waiting writers of one
-// process queue on an in-process mutex first, so they do not hold pooled connections while
-// waiting.
+// Writers run concurrently and optimistically, like the embedded engine's: a writer takes its ts
+// and registers in flight (kv_running, plus a session advisory lock keyed by its ts), then reads
+// from a REPEATABLE READ snapshot, recording what it read (keys and scanned ranges), with its
+// writes buffered. Nothing is locked while it executes. Commit (schema.ts fql_commit, one round
+// trip) is the only serialized part, and only in order: a committer waits for the writers with a
+// lower ts still in flight to end (commit or roll back), then validates its reads against the
+// keys written by the commits its snapshot missed (the kv_writes log: point keys and ranges,
+// deletions included, so phantoms are caught), applies its writes and logs their keys. A failed
+// validation is a KvConflictError and applies nothing; the query layer retries. So commit order =
+// ts order, and every committed writer read exactly the state of the writers with a lower ts:
+// ts order is a serial order. Writers of one process hold at most poolSize - 2 connections, so
+// writers queued behind a slow one leave connections to the readers.
+// Under contention (a validation failed in this process within CONTENTION_MS), new writers first
+// wait for the older writers in flight to end, then take their snapshot: such a writer cannot
+// fail validation (nothing older commits after its snapshot, nothing newer before it), so a hot
+// key's read-modify-write queries stop retrying each other into failure, at the price of running
+// them one after another, as a lock would. The wait is bounded (CONTENTION_WAIT_MS): a caller that
+// holds a writer open while it begins another one is delayed, never deadlocked.
 //
-// Readers take a ts from the same clock and open a REPEATABLE READ READ ONLY transaction whose
-// snapshot is fixed at once, all in one round trip and while holding the writer lock *shared*
-// (sql.ts beginReadSql): so no writer is in flight at that moment, every writer with a lower ts
-// has committed and is in the snapshot, and none with a higher ts is. The snapshot then equals
-// the state at the reader's ts, and ts order is a serial order for readers too (a reader that
-// took its ts while a writer with a lower one was still running could miss that writer's
-// writes — found by the consistency checker, test/e2e/consistency-checker.test.ts). Because
-// writers are serialized, the committed writers form one serial history and any snapshot is a
-// prefix of it, so snapshot isolation is serializable for a read-only transaction, without SSI's
-// bookkeeping and without serialization failures. The price: a reader waits for the writer in
-// flight and for writers already queued for the lock (PostgreSQL grants in order).
+// Readers take no lock and never wait for a writer: one round trip bumps the clock (so their ts
+// is fresh) and opens a REPEATABLE READ READ ONLY transaction whose ts is computed inside its own
+// snapshot (sql.ts BEGIN_READ): the bump, capped just below the oldest writer in flight. Commits
+// happen in ts order, so the snapshot holds every writer below that ts and none above it: the
+// snapshot is exactly the state at the reader's ts, and a writer that commits later has a higher
+// ts. The price: while a writer is in flight, readers read at a ts just below it (their ts may
+// repeat, and lags by that writer's age); a transaction that began after another ended never gets
+// a lower ts.
+//
+// Round trips. A begin is one (clock, registration, snapshot), and carries a read of the key the
+// previous transaction read first (in practice the schema version every query checks first), so
+// that read costs nothing. A reader's end is none: its connection is parked with the read-only
+// transaction still open, and the next begin on it starts with COMMIT; connections parked for
+// PARK_MS are ended and returned to the pool (a parked snapshot holds back VACUUM meanwhile). A
+// point read is thus a begin and one read.
 //
 // Read-only transactions begun with `minTs` may run on a read replica instead (replicas.ts).
 import { Client, Pool, type PoolClient, type QueryResult } from 'pg';
 import type { BeginOptions, Bytes, CommitNotice, KvTxn, WatchedEngine } from '../kv';
+import { keyString } from '../bytes';
 import { CommitWatchers } from '../commit-watchers';
 import { translatePgError } from './errors';
-import { Mutex } from './mutex';
 import { ReplicaSet, type ReplicaOptions, type ReplicaStats } from './replicas';
 import { migrate } from './schema';
-import {
-  BEGIN_WRITE, beginReadSql, COMMIT_CHANNEL, LOCK_WRITER, MAX_NOTIFY_PAYLOAD, RAISE_CLOCK_FLOOR, STABLE_TS, takeTimestampSql,
-} from './sql';
-import { PgTxn } from './txn';
+import { Semaphore } from './semaphore';
+import { BEGIN_READ, beginWriteSql, CLEAN_RUNNING, COMMIT_CHANNEL, END_PARKED, MAX_NOTIFY_PAYLOAD, RAISE_CLOCK_FLOOR, STABLE_TS, prefetchSql } from './sql';
+import { PgTxn, type Prefetched, type TxnHost } from './txn';
+import { UNSAFE_NO_VALIDATION_ENV } from '../sqlite/engine';
 
 export interface PostgresOptions {
   /** Maximum pooled connections (default 10). */
   readonly poolSize?: number;
+  /** TEST ONLY, see sqlite/engine.ts UNSAFE_NO_VALIDATION_ENV. Commits skip validation. */
+  readonly unsafeNoValidation?: boolean;
   /** Streaming standbys that serve read-only transactions begun with `minTs` (replicas.ts). */
   readonly replicas?: ReplicaOptions;
 }
@@ -48,19 +65,40 @@ export interface PostgresEngineHandle extends WatchedEngine {
   readonly replicaStats?: ReplicaStats;
 }
 
-class PostgresEngine implements PostgresEngineHandle {
+/** How long a reader's connection stays parked with its transaction open (see above). */
+const PARK_MS = 20;
+/** How long after a validation failure new writers wait for the older ones (see above). */
+const CONTENTION_MS = 250;
+/** The longest such a writer waits at begin (see above). */
+const CONTENTION_WAIT_MS = 500;
+
+class PostgresEngine implements PostgresEngineHandle, TxnHost {
   readonly kind = 'postgres' as const;
-  private readonly writers = new Mutex();
+  private readonly writers: Semaphore;
   private closed = false;
   private readonly watchers = new CommitWatchers();
   /** The connection that LISTENs for commit notifications, once something watches. */
   private listener: Promise<Client> | undefined;
+  /** Connections whose reader ended without ending its transaction, most recent last. */
+  private parked: PoolClient[] = [];
+  private parkTimer: NodeJS.Timeout | undefined;
+  /** The key the latest transaction read first: read ahead by the next begin. */
+  private firstKey: Bytes | undefined;
+  /** Until when (Date.now()) new writers wait for the older ones before their snapshot. */
+  private contendedUntil = 0;
 
-  readonly replicaStats?: ReplicaStats;
-
-  constructor(private readonly pool: Pool, private readonly url: string, private readonly replicas?: ReplicaSet) {
+  constructor(
+    private readonly pool: Pool,
+    private readonly url: string,
+    poolSize: number,
+    readonly unsafeNoValidation: boolean,
+    private readonly replicas?: ReplicaSet,
+  ) {
+    this.writers = new Semaphore(poolSize - 2);
     this.replicaStats = replicas?.stats;
   }
+
+  readonly replicaStats?: ReplicaStats;
 
   /**
    * Commits are announced with NOTIFY inside the committing transaction (delivered only if it
@@ -68,16 +106,15 @@ class PostgresEngine implements PostgresEngineHandle {
    * the same way. Payload: `<ts>|<hex key>,<hex key>…`, or `<ts>|*` when the keys do not fit.
    * Only keys under locally watched prefixes are announced: every server process watches the same.
    */
-  private notifySql = (txn: PgTxn): string | undefined => {
+  notifyPayload(txn: PgTxn): string | undefined {
     if (this.watchers.size === 0) return undefined;
     const keys: string[] = [];
     this.watchers.notifyFilter(txn.overlay.writes(), (k) => keys.push(Buffer.from(k).toString('hex')));
     if (keys.length === 0) return undefined;
-    let payload = `${txn.ts}|${keys.join(',')}`;
-    if (payload.length > MAX_NOTIFY_PAYLOAD) payload = `${txn.ts}|*`;
+    const payload = `${txn.ts}|${keys.join(',')}`;
     // The payload is digits, hex, '|', ',' and '*': safe inside a literal.
-    return `SELECT pg_notify('${COMMIT_CHANNEL}', '${payload}')`;
-  };
+    return payload.length > MAX_NOTIFY_PAYLOAD ? `${txn.ts}|*` : payload;
+  }
 
   watchCommits(prefix: Bytes, listener: (n: CommitNotice) => void): () => void {
     if (!this.listener) {
@@ -132,10 +169,10 @@ class PostgresEngine implements PostgresEngineHandle {
     return client;
   }
 
-  /** Writers are serialized by the writer lock and take their ts under it (see above). */
+  /** The stable point (see above) of the latest state. */
   async stableTs(): Promise<bigint> {
-    const results = (await this.pool.query(STABLE_TS)) as unknown as QueryResult<{ ts: string }>[];
-    return BigInt(results[1].rows[0].ts);
+    const { rows } = await this.pool.query<{ ts: string }>(STABLE_TS);
+    return BigInt(rows[0].ts);
   }
 
   async begin(opts?: BeginOptions): Promise<KvTxn> {
@@ -145,33 +182,79 @@ class PostgresEngine implements PostgresEngineHandle {
         const txn = await this.replicas.begin(opts.minTs);
         if (txn !== undefined) return txn;
       }
-      const client = await this.pool.connect();
-      // One round trip: ts, then the transaction.
-      return PgTxn.reader(client, await this.takeTimestamp(client, beginReadSql()));
+      const { client, ts, prefetched } = await this.open(BEGIN_READ, 'ts');
+      return PgTxn.reader(client, ts, this, prefetched);
     }
-    const unlock = await this.writers.acquire();
+    const release = await this.writers.acquire();
     try {
-      const client = await this.pool.connect();
-      // One round trip: lock (waiting for other processes' writers), ts, then the transaction.
-      const ts = await this.takeTimestamp(client, `${LOCK_WRITER}; ${takeTimestampSql(BEGIN_WRITE)}`);
-      return PgTxn.writer(client, ts, unlock, this.notifySql);
+      const wait = Date.now() < this.contendedUntil ? CONTENTION_WAIT_MS : undefined;
+      const { client, ts, snap, prefetched } = await this.open(beginWriteSql(wait), 'snap');
+      return PgTxn.writer(client, ts, snap, this, prefetched, release);
     } catch (err) {
-      unlock();
+      release();
       throw err;
     }
   }
 
-  /** Runs `sql` (containing the clock update) on `client`; releases the client if it fails. */
-  private async takeTimestamp(client: PoolClient, sql: string): Promise<bigint> {
-    try {
-      const results = (await client.query(sql)) as unknown as QueryResult<{ ts: string }>[];
-      const update = results.find((r) => r.command === 'UPDATE');
-      if (update === undefined || update.rows.length !== 1) throw new Error('kv_clock row is missing');
-      return BigInt(update.rows[0].ts);
-    } catch (err) {
-      client.release(err as Error);
-      throw translatePgError(err);
+  /**
+   * Runs a begin batch (reading the ts, for a writer also its snapshot's stable point `snap`, and
+   * the read-ahead key) on a parked connection, ending its reader first, or else on a new one. A
+   * parked connection that broke meanwhile is discarded and the begin retried on a new one.
+   */
+  private async open(sql: string, snapColumn: 'ts' | 'snap'): Promise<{ client: PoolClient; ts: bigint; snap: bigint; prefetched?: Prefetched }> {
+    const firstKey = this.firstKey;
+    const batch = firstKey === undefined ? sql : `${sql}; ${prefetchSql(firstKey)}`;
+    for (;;) {
+      const parked = this.parked.pop();
+      const client = parked ?? (await this.pool.connect());
+      let results: QueryResult<Record<string, unknown>>[];
+      try {
+        results = (await client.query(parked ? `${END_PARKED}; ${batch}` : batch)) as unknown as QueryResult<Record<string, unknown>>[];
+      } catch (err) {
+        client.release(err as Error);
+        if (parked) continue;
+        throw translatePgError(err);
+      }
+      const column = (name: string): Record<string, unknown>[] | undefined =>
+        results.find((r) => r.fields.some((f) => f.name === name))?.rows;
+      const ts = column('ts')?.[0]?.ts;
+      const snap = column(snapColumn)?.[0]?.[snapColumn];
+      if (typeof ts !== 'string' || typeof snap !== 'string') {
+        const err = new Error('kv_clock row is missing');
+        client.release(err);
+        throw err;
+      }
+      const prefetchedRows = column('prefetched');
+      const prefetched = firstKey === undefined || prefetchedRows === undefined
+        ? undefined
+        : { key: keyString(firstKey), value: prefetchedRows[0]?.prefetched as Bytes | undefined };
+      return { client, ts: BigInt(ts), snap: BigInt(snap), prefetched };
     }
+  }
+
+  conflicted(): void {
+    this.contendedUntil = Date.now() + CONTENTION_MS;
+  }
+
+  readFirst(key: Bytes): void {
+    this.firstKey = key;
+  }
+
+  parkReader(client: PoolClient): void {
+    if (this.closed) {
+      void this.endParked(client);
+      return;
+    }
+    this.parked.push(client);
+    this.parkTimer ??= setTimeout(() => {
+      this.parkTimer = undefined;
+      for (const c of this.parked.splice(0)) void this.endParked(c);
+    }, PARK_MS).unref();
+  }
+
+  /** Ends a parked reader's transaction and returns its connection to the pool. */
+  private endParked(client: PoolClient): Promise<void> {
+    return client.query(END_PARKED).then(() => client.release(), (err: Error) => client.release(err));
   }
 
   async close(): Promise<void> {
@@ -180,6 +263,8 @@ class PostgresEngine implements PostgresEngineHandle {
     const listener = this.listener;
     this.listener = undefined;
     if (listener) await listener.then((c) => c.end(), () => undefined).catch(() => undefined);
+    if (this.parkTimer) clearTimeout(this.parkTimer);
+    await Promise.all(this.parked.splice(0).map((c) => this.endParked(c)));
     await this.replicas?.close();
     await this.pool.end();
   }
@@ -198,12 +283,17 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
   pool.on('connect', (client) => client.on('error', () => {}));
   try {
     await migrate(pool);
+    await pool.query(CLEAN_RUNNING);
   } catch (err) {
     await pool.end();
     throw err;
   }
+  const unsafeNoValidation = opts.unsafeNoValidation ?? process.env[UNSAFE_NO_VALIDATION_ENV] === '1';
+  if (unsafeNoValidation) {
+    process.stderr.write(`WARNING: ${UNSAFE_NO_VALIDATION_ENV}=1: commit validation is OFF (test-only negative control; not serializable)\n`);
+  }
   const replicas = opts.replicas !== undefined && opts.replicas.urls.length > 0 ? new ReplicaSet(pool, opts.replicas) : undefined;
-  return new PostgresEngine(pool, url, replicas);
+  return new PostgresEngine(pool, url, opts.poolSize ?? 10, unsafeNoValidation, replicas);
 }
 
 /** Makes every timestamp the database hands out from now on exceed `minTs`. */

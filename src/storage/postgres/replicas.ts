@@ -24,25 +24,8 @@
 // retries from the start (now on the primary).
 import { Pool, type PoolClient, type QueryResult } from 'pg';
 import { KvConflictError, type Bytes, type KvPair, type KvTxn, type ScanOptions } from '../kv';
-import { PgTxn } from './txn';
-
-/**
- * How the clock row read inside a snapshot relates to the snapshot's contents.
- *
- * While a writer takes its ts in a short transaction of its own before it writes (the current
- * primary protocol, sql.ts takeTimestampSql), a snapshot whose clock row says `c` holds every
- * commit with ts < c, and the writer with ts c only if it has already committed: its ts is in
- * the WAL before its data. The snapshot's ts is then c - 1 (it holds every commit ≤ c - 1; a
- * client that has seen c itself needs a later snapshot). Once writers bump the clock inside
- * their own commit, the clock row and the data travel in one WAL commit record and the
- * snapshot's ts is exactly c: set this to true then.
- */
-const CLOCK_BUMPED_IN_WRITER_COMMIT = false;
-
-/** The ts of a replica snapshot whose clock row reads `clock`. */
-export function snapshotTs(clock: bigint): bigint {
-  return CLOCK_BUMPED_IN_WRITER_COMMIT ? clock : clock - 1n;
-}
+import { STABLE_TS, CLOCK_HEARTBEAT } from './sql';
+import { PgTxn, type TxnHost } from './txn';
 
 export interface ReplicaOptions {
   /** postgres:// URLs of the standbys (same database name as on the primary). */
@@ -60,9 +43,29 @@ const IDLE_MS = 5_000;
 /** A primary clock read longer ago than this (or 10 polls) no longer bounds the lag (ms). */
 const STALE_POLL_MS = 200;
 
-const CLOCK = 'SELECT ts FROM kv_clock WHERE id = 1';
-/** Opens the snapshot and reads its clock in one round trip (the SELECT fixes the snapshot). */
-const BEGIN_REPLICA_READ = `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ${CLOCK}`;
+/**
+ * Opens the snapshot and reads its ts in one round trip (the SELECT fixes the snapshot): its
+ * stable point, as on the primary (sql.ts STABLE_TS): the clock, or just below the oldest writer
+ * in flight. The primary registers writers (kv_running) in the transaction that bumps the clock
+ * and commits them in ts order, and a standby replays that history in order, so a standby's
+ * snapshot holds exactly the commits up to its stable point.
+ */
+const BEGIN_REPLICA_READ = `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ${STABLE_TS}`;
+
+/**
+ * What a replica transaction's PgTxn needs from its engine: a reader's end sends nothing (the
+ * primary parks it); here it ends its read-only transaction and goes back to the standby's pool.
+ */
+class ReplicaHost implements TxnHost {
+  readonly unsafeNoValidation = false;
+  notifyPayload(): undefined { return undefined; }
+  parkReader(client: PoolClient): void {
+    client.query('COMMIT').then(() => client.release(), (e: Error) => client.release(e));
+  }
+  readFirst(): void {}
+  conflicted(): void {}
+}
+const REPLICA_HOST = new ReplicaHost();
 
 /** A standby and what is known of it. */
 class Replica {
@@ -83,7 +86,7 @@ class Replica {
     if (this.polling) return;
     this.polling = true;
     try {
-      this.position = snapshotTs(await readClock(this.pool));
+      this.position = await readStablePoint(this.pool);
     } catch {
       this.position = undefined;
     } finally {
@@ -97,8 +100,16 @@ class Replica {
   }
 }
 
-async function readClock(pool: Pool): Promise<bigint> {
-  const { rows } = await pool.query<{ ts: string }>(CLOCK);
+/** Bumps the primary's clock to the current time (sql.ts CLOCK_HEARTBEAT) and returns it. */
+async function heartbeat(primary: Pool): Promise<bigint> {
+  const results = (await primary.query(CLOCK_HEARTBEAT)) as unknown as QueryResult<{ ts: string }>[];
+  const rows = results.find((r) => r.fields?.some((f) => f.name === 'ts'))?.rows;
+  if (rows?.length !== 1) throw new Error('kv_clock row is missing');
+  return BigInt(rows[0].ts);
+}
+
+async function readStablePoint(pool: Pool): Promise<bigint> {
+  const { rows } = await pool.query<{ ts: string }>(STABLE_TS);
   if (rows.length !== 1) throw new Error('kv_clock row is missing');
   return BigInt(rows[0].ts);
 }
@@ -140,7 +151,7 @@ export class ReplicaSet {
     if (this.primaryPolling) return;
     this.primaryPolling = true;
     const at = Date.now();
-    readClock(this.primary).then(
+    heartbeat(this.primary).then(
       (ts) => {
         if (this.primaryClock === undefined || ts > this.primaryClock) this.primaryClock = ts;
         this.primaryPolledAt = at;
@@ -199,7 +210,7 @@ export class ReplicaSet {
       const results = (await client.query(BEGIN_REPLICA_READ)) as unknown as QueryResult<{ ts: string }>[];
       const rows = results[1]?.rows;
       if (rows?.length !== 1) throw new Error('kv_clock row is missing');
-      ts = snapshotTs(BigInt(rows[0].ts));
+      ts = BigInt(rows[0].ts);
     } catch (err) {
       client.release(err as Error);
       replica.position = undefined;
@@ -211,7 +222,7 @@ export class ReplicaSet {
       await client.query('ROLLBACK').then(() => client.release(), (e: Error) => client.release(e));
       return undefined;
     }
-    return new ReplicaTxn(PgTxn.reader(client, ts), replica);
+    return new ReplicaTxn(PgTxn.reader(client, ts, REPLICA_HOST, undefined), replica);
   }
 
   async close(): Promise<void> {

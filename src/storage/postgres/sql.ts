@@ -2,15 +2,12 @@
 // pooled connection parses and plans them once.
 //
 // Portability (CockroachDB / YugabyteDB): plain tables, bytea, ON CONFLICT, unnest and = ANY are
-// accepted by both. Exceptions, marked where used: session advisory locks (not in CockroachDB),
-// SET LOCAL synchronous_commit (ignored or rejected outside PostgreSQL).
+// accepted by both. Exceptions, marked where used: advisory locks (not in CockroachDB), PL/pgSQL
+// (schema.ts), SET LOCAL synchronous_commit (ignored or rejected outside PostgreSQL).
 
 /** Session advisory lock keys (arbitrary constants; "FQL" in the high bytes). */
 export const MIGRATION_LOCK_KEY = '5067596800001';
-export const WRITER_LOCK_KEY = '5067596800002';
-
-/** Rows per batched upsert/delete statement at commit. */
-export const WRITE_BATCH_ROWS = 1000;
+// Writers lock their own ts (µs since the epoch, ~1.8e15), far from these.
 
 export const GET = { name: 'fql_kv_get', text: 'SELECT value FROM kv WHERE key = $1' };
 
@@ -24,58 +21,155 @@ export const SCAN_REVERSE = {
   text: 'SELECT key, value FROM kv WHERE key >= $1 AND key < $2 ORDER BY key DESC LIMIT $3',
 };
 
-export const UPSERT = {
-  name: 'fql_kv_upsert',
-  text:
-    'INSERT INTO kv (key, value) SELECT * FROM unnest($1::bytea[], $2::bytea[]) ' +
-    'ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value',
-};
-export const DELETE = { name: 'fql_kv_delete', text: 'DELETE FROM kv WHERE key = ANY($1::bytea[])' };
+/**
+ * The clock bump: the next timestamp, max(now µs, last + 1) by the database server's clock, so
+ * every process shares one time source. It runs in its own short transaction (one round trip
+ * with what follows) so that the clock row's lock is held only for that transaction, never by a
+ * long one. synchronous_commit is off for it because the bump need not be flushed by itself: a
+ * writer's own commit, which is flushed, comes later in the WAL and so persists it; a lost bump
+ * of a reader (under a second, on a database crash) is covered by the wall clock having moved on
+ * by the time the server is back. READ COMMITTED explicitly: under a serializable default
+ * (default_transaction_isolation), concurrent bumps of the one row would fail with serialization
+ * errors instead of queueing.
+ */
+const BUMP_CLOCK =
+  'BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit TO OFF; ' +
+  'UPDATE kv_clock SET ts = GREATEST(ts + 1, (EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::bigint) WHERE id = 1';
 
 /**
- * Takes the next timestamp from the single clock row: max(now µs, last + 1) by the database
- * server's clock, so every process shares one time source. It runs as its own short transaction
- * (a multi-statement simple query, one round trip) so that the row lock is held only for the
- * statement and never by a long transaction. synchronous_commit is off for it because the ts
- * bump need not be flushed by itself: a writer's own commit, which is flushed, comes later in
- * the WAL and so persists it; a lost bump of a read-only ts (under a second, on a database crash)
- * is covered by the wall clock having moved on by the time the server is back.
- * READ COMMITTED explicitly: under a serializable default (default_transaction_isolation),
- * concurrent bumps of the one row would fail with serialization errors instead of queueing.
- * `then` is appended verbatim to the same round trip.
+ * The stable point of a snapshot (see engine.ts): the clock, or just below the oldest writer in
+ * flight. Every writer at or below it has ended (commits happen in ts order), none above it has
+ * committed.
  */
-export function takeTimestampSql(then = ''): string {
+function stablePoint(column: string): string {
+  return `SELECT LEAST(c.ts, (SELECT min(r.ts) FROM kv_running r) - 1) AS ${column} FROM kv_clock c WHERE c.id = 1`;
+}
+
+/** ($1 = a ts) Later timestamps exceed $1 (the bump keeps ts monotonic from there). */
+export const RAISE_CLOCK_FLOOR = 'UPDATE kv_clock SET ts = GREATEST(ts, $1::bigint) WHERE id = 1';
+
+/**
+ * A reader's begin, one round trip: bump the clock, keeping the new value in the session (the
+ * setting fql.ts), then open a REPEATABLE READ READ ONLY transaction and read its ts, which fixes
+ * the snapshot; no lock is taken. Its ts is its own bump (fresh, unique) capped just below the
+ * oldest writer in flight: every writer below that has ended; none above has committed unless
+ * one that began after the bump committed before the snapshot (kv_writes holds entries of the
+ * latest commit that wrote: pruning stays below every running writer's floor), and then the
+ * stable point, which is past it.
+ */
+export const BEGIN_READ =
+  `${BUMP_CLOCK} RETURNING set_config('fql.ts', ts::text, false); COMMIT; ` +
+  'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ' +
+  "SELECT CASE WHEN (SELECT max(w.ts) FROM kv_writes w) > s.own THEN LEAST(c.ts, s.oldest - 1) ELSE LEAST(s.own, s.oldest - 1) END AS ts " +
+  "FROM kv_clock c, (SELECT current_setting('fql.ts')::bigint AS own, (SELECT min(r.ts) FROM kv_running r) AS oldest) s WHERE c.id = 1";
+
+/**
+ * A writer's begin, one round trip: take a ts from the clock and, in the same transaction (so no
+ * one sees the clock past it before it is registered), register as in flight in kv_running with
+ * a session advisory lock keyed by the ts, held until the writer ends (committers of later
+ * writers wait on it; a crashed writer's session ends and frees it). `floor` bounds the kv_writes
+ * entries its validation may need (pruning keeps those above every running writer's floor).
+ * Then the REPEATABLE READ transaction the writer reads from, and its stable point `snap`: the
+ * snapshot holds exactly the commits up to it; validation checks those between it and the ts.
+ * `waitMs`: first wait (that long at most) for the older writers in flight to end, so that the
+ * snapshot holds them all and validation cannot fail (engine.ts: under contention).
+ */
+export function beginWriteSql(waitMs: number | undefined): string {
   return (
-    'BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit TO OFF; ' +
-    'UPDATE kv_clock SET ts = GREATEST(ts + 1, (EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::bigint) ' +
-    'WHERE id = 1 RETURNING ts; COMMIT;' +
-    then
+    `${BUMP_CLOCK}; ` +
+    'INSERT INTO kv_running (ts, floor) SELECT c.ts, LEAST(c.ts, (SELECT min(r.ts) FROM kv_running r)) - 1 FROM kv_clock c ' +
+    "WHERE c.id = 1 RETURNING ts, pg_advisory_lock(ts), set_config('fql.ts', ts::text, false); COMMIT; " +
+    (waitMs === undefined
+      ? ''
+      : `BEGIN ISOLATION LEVEL READ COMMITTED; SELECT fql_wait_older(current_setting('fql.ts')::bigint, interval '${Math.round(waitMs)} milliseconds'); COMMIT; `) +
+    `BEGIN ISOLATION LEVEL REPEATABLE READ; ${stablePoint('snap')}`
   );
 }
 
-/** ($1 = a ts) Later timestamps exceed $1 (takeTimestampSql keeps ts monotonic from there). */
-export const RAISE_CLOCK_FLOOR = 'UPDATE kv_clock SET ts = GREATEST(ts, $1::bigint) WHERE id = 1';
-
-export const BEGIN_WRITE = 'BEGIN ISOLATION LEVEL SERIALIZABLE';
-export const BEGIN_READ = 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
-
 /**
- * A reader's begin (engine.ts): under the writer lock held shared — so no writer is in flight —
- * take the ts, open the transaction and fix its snapshot (`SELECT 1`), then let writers go on.
- * Every writer with a lower ts has committed and is in the snapshot; none with a higher ts is.
+ * A writer's commit, one round trip: end its snapshot transaction, then in a READ COMMITTED one
+ * fql_commit (schema.ts) waits for older writers, validates, applies and deregisters; COMMIT makes
+ * it visible, and only then the writer's lock is released. The arguments are literals of hex
+ * digits, digits, braces, commas and double quotes only (see `hexArray`), or a notification payload (safe, see
+ * engine.ts); so the whole commit is one simple query whatever its size.
  */
-export function beginReadSql(): string {
-  return `SELECT pg_advisory_lock_shared(${WRITER_LOCK_KEY}); ${takeTimestampSql(`${BEGIN_READ}; SELECT 1; SELECT pg_advisory_unlock_shared(${WRITER_LOCK_KEY})`)}`;
+export function commitWriteSql(ts: bigint, snap: bigint, args: CommitArgs): string {
+  return (
+    'COMMIT; BEGIN ISOLATION LEVEL READ COMMITTED; ' +
+    `SELECT fql_commit(${ts}, ${snap}, '${args.reads}', '${args.rangeStarts}', '${args.rangeEnds}', ` +
+    `'${args.putKeys}', '${args.putValues}', '${args.deleteKeys}', ${args.notify === undefined ? 'NULL' : `'${args.notify}'`}) AS conflict; ` +
+    `COMMIT; SELECT pg_advisory_unlock(${ts})`
+  );
 }
 
-export const LOCK_WRITER = `SELECT pg_advisory_lock(${WRITER_LOCK_KEY})`;
-export const UNLOCK_WRITER = `SELECT pg_advisory_unlock(${WRITER_LOCK_KEY})`;
-export const COMMIT_AND_UNLOCK_WRITER = `COMMIT; ${UNLOCK_WRITER}`;
-export const ROLLBACK_AND_UNLOCK_WRITER = `ROLLBACK; ${UNLOCK_WRITER}`;
+export interface CommitArgs {
+  /** Each a text[] literal of hex strings (hexArray). */
+  readonly reads: string;
+  readonly rangeStarts: string;
+  readonly rangeEnds: string;
+  readonly putKeys: string;
+  readonly putValues: string;
+  readonly deleteKeys: string;
+  /** A commit notification payload (engine.ts), or none. */
+  readonly notify?: string;
+}
+
+/** A text[] literal of the byte strings in hex: `{"0a1b","ff",""}` (quoted: empty ones too). */
+export function hexArray(values: Iterable<Uint8Array>): string {
+  const parts: string[] = [];
+  for (const v of values) parts.push(`"${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}"`);
+  return `{${parts.join(',')}}`;
+}
+
+/** Ends a writer that does not commit: deregisters it, then frees its lock. */
+export function rollbackWriteSql(ts: bigint): string {
+  return `ROLLBACK; DELETE FROM kv_running WHERE ts = ${ts}; SELECT pg_advisory_unlock(${ts})`;
+}
+
+/** Whether anything in the read set was written after the snapshot (rollbackStale). */
+export function staleReadsSql(snap: bigint, args: Pick<CommitArgs, 'reads' | 'rangeStarts' | 'rangeEnds'>): string {
+  return `SELECT fql_conflict(${snap}, NULL, '${args.reads}', '${args.rangeStarts}', '${args.rangeEnds}') AS conflict`;
+}
+
+/**
+ * Appended to a begin: reads `key` in the new snapshot, in the same round trip (engine.ts: the
+ * key the previous transaction read first). The key is hex: safe inside a literal.
+ */
+export function prefetchSql(key: Uint8Array): string {
+  return `SELECT value AS prefetched FROM kv WHERE key = decode('${Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('hex')}', 'hex')`;
+}
+
+/** Ends a reader's transaction left open on a connection (engine.ts: parked connections). */
+export const END_PARKED = 'COMMIT';
+
+/**
+ * Run at engine open: deletes the kv_running rows of writers whose session ended without cleaning
+ * up (a crashed process), whose lock is therefore free. Commits delete them too, but readers'
+ * ts stays below such a row until then. A live writer holds its lock, so its row stays.
+ */
+export const CLEAN_RUNNING = `DO $$
+DECLARE t bigint;
+BEGIN
+  FOR t IN SELECT ts FROM kv_running LOOP
+    IF pg_try_advisory_lock_shared(t) THEN
+      DELETE FROM kv_running WHERE ts = t;
+      PERFORM pg_advisory_unlock_shared(t);
+    END IF;
+  END LOOP;
+END $$`;
 
 /** The channel commit notifications travel on between the processes sharing a database. */
 export const COMMIT_CHANNEL = 'fql_commits';
 /** NOTIFY payloads must stay under 8000 bytes. */
 export const MAX_NOTIFY_PAYLOAD = 7900;
-/** Waits for the running writer (if any) to end, then reads the clock (engine `stableTs`). */
-export const STABLE_TS = `SELECT pg_advisory_lock_shared(${WRITER_LOCK_KEY}); SELECT ts FROM kv_clock WHERE id = 1; SELECT pg_advisory_unlock_shared(${WRITER_LOCK_KEY})`;
+/** The engine's `stableTs`: one statement, so one snapshot. */
+export const STABLE_TS = stablePoint('ts');
+
+/**
+ * The read-replica heartbeat (replicas.ts), run on the primary while reads ask for replicas: a
+ * clock bump like a reader's (not flushed by itself), so that on an idle database the clock a
+ * standby replays keeps up with real time and replica reads get a current ts, not the time of
+ * the last write.
+ */
+export const CLOCK_HEARTBEAT =
+  `${BUMP_CLOCK} RETURNING ts; COMMIT`;

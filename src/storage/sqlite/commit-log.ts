@@ -18,7 +18,7 @@
 // equals the state at begin, which is consistent with its timestamp. This relies on callers
 // committing read-only transactions before using their results, as the server does.
 import { lowerBound } from '../overlay';
-import type { ReadSet } from './read-set';
+import type { ReadSet } from '../read-set';
 
 export interface CommitRecord {
   readonly csn: number;

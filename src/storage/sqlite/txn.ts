@@ -3,7 +3,7 @@
 import { keyString } from '../bytes';
 import type { Bytes, ForeignReads, KvPair, KvTxn, ScanOptions } from '../kv';
 import { BufferedTxn } from '../buffered-txn';
-import { ReadSet } from './read-set';
+import { ReadSet } from '../read-set';
 import type { Statements } from './statements';
 
 /** What a transaction needs from its engine. */
@@ -65,20 +65,8 @@ export class SqliteTxn extends BufferedTxn implements KvTxn {
     const stmt = opts.reverse ? this.host.statements.scanReverse : this.host.statements.scanForward;
     const base = stmt.all(opts.start, opts.end, baseLimit ?? -1).map(([key, value]): KvPair => ({ key, value }));
     const rows = this.overlay.merge(base, opts);
-    this.recordScan(opts, rows);
+    this.reads.addScan(opts, rows);
     return this.counted(rows);
-  }
-
-  /** A scan cut short by its limit depended only on the keys up to the last one it returned. */
-  private recordScan(opts: ScanOptions, rows: readonly KvPair[]): void {
-    const start = keyString(opts.start);
-    const end = keyString(opts.end);
-    if (opts.limit === undefined || rows.length < opts.limit) this.reads.addRange(start, end);
-    else if (rows.length > 0) {
-      const last = keyString(rows[rows.length - 1].key);
-      if (opts.reverse) this.reads.addRange(last, end);
-      else this.reads.addRange(start, last + '\x00');
-    }
   }
 
   async commit(): Promise<void> {

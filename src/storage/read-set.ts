@@ -1,7 +1,10 @@
 // What a transaction's results depended on: keys looked up (present or not) and key ranges
-// scanned, as latin1 key strings (see bytes.keyString) so that `<` compares bytewise.
-import type { ForeignReads } from '../kv';
-import { lowerBound } from '../overlay';
+// scanned, as latin1 key strings (see bytes.keyString) so that `<` compares bytewise. Both
+// optimistic engines validate it at commit (SQLite against its in-memory commit log, PostgreSQL
+// against the kv_writes table).
+import { keyString } from './bytes';
+import type { ForeignReads, KvPair, ScanOptions } from './kv';
+import { lowerBound } from './overlay';
 
 export interface KeyRange {
   /** Inclusive. */
@@ -33,6 +36,21 @@ export class ReadSet {
   addForeign(reads: ForeignReads): void {
     for (const p of reads.points) this.points.add(p);
     for (let i = 0; i + 1 < reads.ranges.length; i += 2) this.addRange(reads.ranges[i], reads.ranges[i + 1]);
+  }
+
+  /**
+   * Records a scan that returned `rows`. A scan cut short by its limit depended only on the keys
+   * up to the last one it returned.
+   */
+  addScan(opts: ScanOptions, rows: readonly KvPair[]): void {
+    const start = keyString(opts.start);
+    const end = keyString(opts.end);
+    if (opts.limit === undefined || rows.length < opts.limit) this.addRange(start, end);
+    else if (rows.length > 0) {
+      const last = keyString(rows[rows.length - 1].key);
+      if (opts.reverse) this.addRange(last, end);
+      else this.addRange(start, last + '\x00');
+    }
   }
 
   /** True if any of the keys (ascending) was read. */
