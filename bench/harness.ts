@@ -90,3 +90,10 @@ export function formatFigure(f: Figure): string {
     ? `report ${f.name}: ${f.value}`
     : `target ${f.name}: ${f.value} (${f.target}) ${f.met ? 'met' : 'MISSED'}`;
 }
+
+/** Documents created per query when a workload seeds its collection. */
+export const INSERT_BATCH = 2000;
+/** The seeded accounts' unique emails. */
+export const benchEmail = (i: number): string => `user${i}@example.com`;
+/** A deterministic spread of document numbers over [0, n). */
+export const pick = (i: number, n: number): number => (i * 7919) % n;

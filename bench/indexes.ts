@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { fql } from 'fauna';
 import { startServer } from '../test/helpers/server';
-import { measure, Measurement } from './harness';
+import { benchEmail, INSERT_BATCH, measure, pick, type Measurement } from './harness';
 
 export interface IndexBenchOptions {
   readonly seconds: number;
@@ -19,10 +19,7 @@ export interface IndexBenchOptions {
   readonly docs?: number;
 }
 
-const INSERT_BATCH = 2000;
-const email = (i: number) => `user${i}@example.com`;
-/** A deterministic spread of document numbers over [0, n). */
-const pick = (i: number, n: number) => (i * 7919) % n;
+
 
 async function serverIndexWorkloads(o: IndexBenchOptions, n: number): Promise<Measurement[]> {
   const server = await startServer(o.storage ? { storage: o.storage } : {});
@@ -44,9 +41,9 @@ async function serverIndexWorkloads(o: IndexBenchOptions, n: number): Promise<Me
     const cursor = deep.data.after!;
     return [
       await measure(`server: index lookup (${n} docs)`, o.concurrency, o.seconds, (_w, i) =>
-        client.query(fql`BenchAccount.byEmail(${email(pick(i, n))}).first()`)),
+        client.query(fql`BenchAccount.byEmail(${benchEmail(pick(i, n))}).first()`)),
       await measure(`server: index lookup (${n} docs, 1 client)`, 1, o.seconds, (_w, i) =>
-        client.query(fql`BenchAccount.byEmail(${email(pick(i, n))}).first()`)),
+        client.query(fql`BenchAccount.byEmail(${benchEmail(pick(i, n))}).first()`)),
       await measure('server: index page near start', o.concurrency, o.seconds, (_w, i) =>
         client.query(fql`BenchAccount.byN({ from: ${pick(i, 1000)} }).paginate(16)`)),
       await measure('server: index page near end', o.concurrency, o.seconds, (_w, i) =>
@@ -70,11 +67,11 @@ async function sqliteIndexBaseline(o: IndexBenchOptions, n: number): Promise<Mea
     db.exec('CREATE INDEX accounts_by_email ON accounts (email)');
     const add = db.prepare('INSERT INTO accounts (id, email, data) VALUES (?, ?, ?)');
     db.transaction(() => {
-      for (let i = 0; i < n; i++) add.run(i + 1, email(i), JSON.stringify({ email: email(i), n: i, name: 'bench' }));
+      for (let i = 0; i < n; i++) add.run(i + 1, benchEmail(i), JSON.stringify({ email: benchEmail(i), n: i, name: 'bench' }));
     })();
     const get = db.prepare('SELECT data FROM accounts WHERE email = ?');
     const m = await measure(`sqlite: index lookup (${n} rows)`, o.concurrency, o.seconds, async (_w, i) =>
-      JSON.parse((get.get(email(pick(i, n))) as { data: string }).data));
+      JSON.parse((get.get(benchEmail(pick(i, n))) as { data: string }).data));
     db.close();
     return m;
   } finally {

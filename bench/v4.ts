@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { Client as V4Client, query as q } from 'faunadb';
 import { fql } from 'fauna';
 import { startServer } from '../test/helpers/server';
-import { measure, type Figure, type Measurement } from './harness';
+import { benchEmail, INSERT_BATCH, measure, pick, type Figure, type Measurement } from './harness';
 
 export interface V4BenchOptions {
   readonly seconds: number;
@@ -16,10 +16,7 @@ export interface V4BenchOptions {
   readonly docs?: number;
 }
 
-const INSERT_BATCH = 2000;
-const email = (i: number) => `user${i}@example.com`;
-/** A deterministic spread of document numbers over [0, n). */
-const pick = (i: number, n: number) => (i * 7919) % n;
+
 const ratio = (a: Measurement, b: Measurement) => Math.round((a.opsPerSec / b.opsPerSec) * 1000) / 1000;
 
 export async function v4Workloads(o: V4BenchOptions): Promise<{ measurements: Measurement[]; figures: Figure[]; buildMs: number }> {
@@ -39,12 +36,12 @@ export async function v4Workloads(o: V4BenchOptions): Promise<{ measurements: Me
     const buildMs = Math.round(performance.now() - t0);
     const c = o.concurrency;
     const measurements = [
-      await measure(`v10: index lookup (${n} docs)`, c, o.seconds, (_w, i) => v10.query(fql`BenchV4.byEmail(${email(pick(i, n))}).first()`)),
+      await measure(`v10: index lookup (${n} docs)`, c, o.seconds, (_w, i) => v10.query(fql`BenchV4.byEmail(${benchEmail(pick(i, n))}).first()`)),
       await measure(`v4: Paginate(Match) (${n} docs)`, c, o.seconds, (_w, i) =>
-        v4.query(q.Paginate(q.Match(q.Index('bench_v4_by_email'), email(pick(i, n)))))),
+        v4.query(q.Paginate(q.Match(q.Index('bench_v4_by_email'), benchEmail(pick(i, n)))))),
       // The v10 lookup returns the document; this v4 lookup too (context, no target).
       await measure(`v4: Get(Match) (${n} docs)`, c, o.seconds, (_w, i) =>
-        v4.query(q.Get(q.Match(q.Index('bench_v4_by_email'), email(pick(i, n)))))),
+        v4.query(q.Get(q.Match(q.Index('bench_v4_by_email'), benchEmail(pick(i, n)))))),
       await measure('v10: Coll.byId', c, o.seconds, (_w, i) => v10.query(fql`BenchV4.byId(${String(pick(i, n) + 1)})`)),
       await measure('v4: Get(Ref)', c, o.seconds, (_w, i) => v4.query(q.Get(q.Ref(q.Collection('BenchV4'), String(pick(i, n) + 1))))),
     ];
