@@ -267,6 +267,15 @@ export class ModelTxnImpl implements ModelTxn {
     return byTs !== undefined && byTs.has(ts) ? { known: true, v: byTs.get(ts) } : { known: false };
   }
 
+  /** Forget the remembered versions of a document at these times (an event stream is done with them: they die young). */
+  forgetVersions(def: CollectionDef, id: string, ...times: bigint[]): void {
+    const key = `${def.id}:${id}`;
+    const byTs = this.pastVersions.get(key);
+    if (byTs === undefined) return;
+    for (const ts of times) if (byTs.delete(ts)) this.pastVersionCount--;
+    if (byTs.size === 0) this.pastVersions.delete(key);
+  }
+
   /** Remember a version known to be the one visible at `ts` (read with a neighbour). */
   rememberVersion(def: CollectionDef, id: string, ts: bigint, v: DocData | undefined): void {
     if (ts >= this.kv.ts) return;

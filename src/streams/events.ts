@@ -305,10 +305,10 @@ export async function readEvents(ctx: EvalContext, src: ResolvedSource, opts: Re
     const startedAt = performance.now();
     const before = { compute: ctx.stats.computeOps, read: ctx.stats.readOps };
     const bytesBefore = model.kv.stats.bytesRead;
+    const id = c.id.toString();
     try {
       const member = await membership(ctx, src, c);
       if (!member) continue;
-      const id = c.id.toString();
       const prevV = member.prev ? await side(ctx, src, id, c.ts - 1n) : undefined;
       const currV = member.curr ? await side(ctx, src, id, c.ts) : undefined;
       const type: EventType | undefined = prevV === undefined ? (currV === undefined ? undefined : 'add') : currV === undefined ? 'remove' : 'update';
@@ -325,6 +325,11 @@ export async function readEvents(ctx: EvalContext, src: ResolvedSource, opts: Re
       const stats = addStats(total, ctx, before, bytesBefore, model.kv.stats.bytesRead, startedAt);
       events.push(errorEvent(await errorObject(ctx, err), stats));
       return { events, last: cursor, more: false, failed: true, stats: total };
+    } finally {
+      // The change's versions are not asked for again (a later change of the document has
+      // other times): dropped now, they die young instead of being promoted with the page.
+      c.versions = undefined;
+      model.forgetVersions(src.def, id, c.ts, c.ts - 1n);
     }
   }
   }
