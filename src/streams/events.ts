@@ -204,7 +204,7 @@ export async function atEventTime<T>(ctx: EvalContext, ts: bigint, body: () => P
  * One side of an event: the document as of `ts` if the caller may read it then, passed through
  * the source's steps (a `where` that fails makes it absent); undefined when absent.
  */
-async function side(ctx: EvalContext, src: ResolvedSource, id: string, ts: bigint): Promise<Value | undefined> {
+async function side(ctx: EvalContext, src: ResolvedSource, id: string, ts: bigint): Promise<Side | undefined> {
   return atEventTime(ctx, ts, async () => {
     const ref: DocV = { t: 'doc', coll: src.def.name, id, readTs: ts };
     const visible = await ctx.model.readDoc(ref);
@@ -218,9 +218,22 @@ async function side(ctx: EvalContext, src: ResolvedSource, id: string, ts: bigin
         v = r;
       }
     }
-    return v;
+    return { v, doc: v === ref ? visible : undefined };
   });
 }
+
+/**
+ * A side's value; `doc`: the document read for it when the value is that document's reference
+ * (no `map` step), which rendering at the same time takes instead of reading it again.
+ */
+interface Side { readonly v: Value; readonly doc?: DocData }
+
+/**
+ * Whether rendering may take a side's document as read (Side.doc): a read of a collection with
+ * computed fields yields a new document each time, whose read permission a role predicate
+ * would check (and count) again.
+ */
+const reusesReads = (src: ResolvedSource): boolean => schemaOf(src.def).computed.length === 0;
 
 /** Which sides of a change are in the source (spec §4 steps 1-2); the others count as absent. */
 interface Membership { readonly prev: boolean; readonly curr: boolean }
@@ -289,6 +302,7 @@ export async function readEvents(ctx: EvalContext, src: ResolvedSource, opts: Re
   const events: string[] = [];
   const total = emptyStats();
   let last: EventCursor | undefined;
+  const reuse = reusesReads(src);
   for await (const batch of changes(model, src, opts.after, opts.until, () => opts.limit - events.length + 1)) {
   const ahead = new ReadAhead(model, src, batch);
   for (let i = 0; i < batch.length; i++) {
@@ -315,7 +329,8 @@ export async function readEvents(ctx: EvalContext, src: ResolvedSource, opts: Re
       if (type === undefined) continue;
       // Rendered as of the event's time: removes show the document as it was before.
       const dataTs = type === 'remove' ? c.ts - 1n : c.ts;
-      const data = await atEventTime(ctx, dataTs, async () => encodeTagged(await materialize(ctx, (type === 'remove' ? prevV : currV)!)));
+      const shown = (type === 'remove' ? prevV : currV)!;
+      const data = await atEventTime(ctx, dataTs, async () => encodeTagged(await materialize(ctx, shown.v, reuse ? shown.doc : undefined)));
       const stats = addStats(total, ctx, before, bytesBefore, model.kv.stats.bytesRead, startedAt);
       events.push(`{"type":"${type}","data":${data},"txn_ts":${c.ts},"cursor":"${encodeCursor(cursor)}","stats":${statsJson(stats)}}`);
       last = cursor;

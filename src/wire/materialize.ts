@@ -75,6 +75,10 @@ class Materializer {
     }
   }
 
+  knownDoc(d: DocData | NullDocV): void {
+    this.docs.set(`${d.coll}\u0000${d.id}`, Promise.resolve(d));
+  }
+
   private async doc(ref: DocV): Promise<MValue> {
     const key = `${ref.coll}\u0000${ref.id}`;
     let read = this.docs.get(key);
@@ -147,7 +151,13 @@ function shallow(v: Value): MValue {
   }
 }
 
-/** Read documents and page sets in `v` so that it can be encoded synchronously. */
-export function materialize(ctx: EvalContext, v: Value): Promise<MValue> {
-  return new Materializer(ctx).value(v, 0);
+/**
+ * Read documents and page sets in `v` so that it can be encoded synchronously. `known`: a
+ * document the caller has just read through `ctx.model.readDoc` under the same snapshot (event
+ * streams), taken instead of reading it again.
+ */
+export function materialize(ctx: EvalContext, v: Value, known?: DocData | NullDocV): Promise<MValue> {
+  const m = new Materializer(ctx);
+  if (known !== undefined) m.knownDoc(known);
+  return m.value(v, 0);
 }
