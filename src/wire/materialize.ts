@@ -133,6 +133,10 @@ function setCursor(set: FqlSet): string | undefined {
 
 /** Fields of a materialised document: nested documents stay references, nothing is read. */
 function shallowFields(data: ReadonlyMap<string, Value>): ReadonlyMap<string, MValue> {
+  // Scalars are MValues as they are: a document of scalar fields needs no copy.
+  let plain = true;
+  for (const v of data.values()) if (!isScalar(v)) { plain = false; break; }
+  if (plain) return data as ReadonlyMap<string, MValue>;
   const m = new Map<string, MValue>();
   for (const [k, v] of data) m.set(k, shallow(v));
   return m;
