@@ -243,7 +243,13 @@ interface Membership { readonly prev: boolean; readonly curr: boolean }
  * steps); undefined: no event. An index source's side is in only if its entry under the terms
  * is: a document entering the index is an `add`, one leaving it a `remove`.
  */
-async function membership(ctx: EvalContext, src: ResolvedSource, c: Change): Promise<Membership | undefined> {
+function membership(ctx: EvalContext, src: ResolvedSource, c: Change): Membership | undefined | Promise<Membership | undefined> {
+  // Versions read ahead and no index: decided without a trip through the event loop.
+  if (c.versions !== undefined && !src.index) return watchedMembership(src, c.versions.prev, c.versions.curr, c.versions.prev !== undefined, c.versions.curr !== undefined);
+  return readMembership(ctx, src, c);
+}
+
+async function readMembership(ctx: EvalContext, src: ResolvedSource, c: Change): Promise<Membership | undefined> {
   const model = ctx.model as ModelTxnImpl;
   // One read for both versions; side() and rendering then find them remembered.
   const id = c.id.toString();
@@ -258,6 +264,11 @@ async function membership(ctx: EvalContext, src: ResolvedSource, c: Change): Pro
     currIn = after.size > 0;
     if (prevIn && currIn && sameSet(before, after)) return undefined;
   }
+  return watchedMembership(src, prev, curr, prevIn, currIn);
+}
+
+/** Membership once each side's presence in the source is known: the eventsOn filter. */
+function watchedMembership(src: ResolvedSource, prev: DocData | undefined, curr: DocData | undefined, prevIn: boolean, currIn: boolean): Membership | undefined {
   if (!prevIn && !currIn) return undefined;
   return passesWatch(src.fields, prevIn ? prev : undefined, currIn ? curr : undefined) ? { prev: prevIn, curr: currIn } : undefined;
 }
@@ -308,7 +319,8 @@ export async function readEvents(ctx: EvalContext, src: ResolvedSource, opts: Re
   for (let i = 0; i < batch.length; i++) {
     const c = batch[i];
     // At most the page's remaining events (and one more, for `more`) are read ahead.
-    await ahead.ready(i, opts.limit - events.length + 1);
+    const reading = ahead.ready(i, opts.limit - events.length + 1);
+    if (reading !== undefined) await reading;
     const cursor: EventCursor = { ts: c.ts, ord: c.id };
     if (compareCursors(cursor, opts.after) <= 0) continue;
     if (events.length >= opts.limit || (opts.softDeadline !== undefined && performance.now() > opts.softDeadline && events.length > 0)) {
@@ -321,7 +333,8 @@ export async function readEvents(ctx: EvalContext, src: ResolvedSource, opts: Re
     const bytesBefore = model.kv.stats.bytesRead;
     const id = c.id.toString();
     try {
-      const member = await membership(ctx, src, c);
+      const deciding = membership(ctx, src, c);
+      const member = deciding instanceof Promise ? await deciding : deciding;
       if (!member) continue;
       const prevV = member.prev ? await side(ctx, src, id, c.ts - 1n) : undefined;
       const currV = member.curr ? await side(ctx, src, id, c.ts) : undefined;
@@ -372,12 +385,21 @@ class ReadAhead {
    * Waits until change `i`'s versions are read, then starts reading the next chunk if none is
    * on its way; `budget`: how many more changes, from `i` on, may still be needed.
    */
-  async ready(i: number, budget: number): Promise<void> {
+  ready(i: number, budget: number): Promise<void> | undefined {
     if (i >= this.requested) this.read(i, budget);
-    if (i >= this.done) {
-      await this.pending;
-      this.done = this.requested;
-    }
+    if (i >= this.done) return this.arrive(i, budget);
+    this.readNext(i, budget);
+    return undefined;
+  }
+
+  /** Already read: no trip through the event loop (ready() is called for every change). */
+  private async arrive(i: number, budget: number): Promise<void> {
+    await this.pending;
+    this.done = this.requested;
+    this.readNext(i, budget);
+  }
+
+  private readNext(i: number, budget: number): void {
     // Read ahead only what the page can still use if every change before it makes an event.
     const left = budget - (this.requested - i);
     if (this.requested === this.done && this.requested < this.batch.length && left > 0) this.read(this.requested, left);
