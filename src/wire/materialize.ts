@@ -28,7 +28,8 @@ export function functionDisplay(fn: Callable): string {
 class Materializer {
   /** Reads are shared: the same document appearing twice in a result is read once. */
   private readonly docs = new Map<string, Promise<DocData | NullDocV>>();
-  private readonly named = new Map<string, Promise<NamedData | NullDocV>>();
+  /** Made on first use: most results (every event of a feed page) hold no named documents. */
+  private named: Map<string, Promise<NamedData | NullDocV>> | undefined;
 
   /** Estimated size of the result so far; values share structure, so it is counted per visit. */
   private size = 0;
@@ -92,6 +93,7 @@ class Materializer {
 
   private async namedDoc(ref: NamedDocV): Promise<MValue> {
     const key = `${ref.coll}\u0000${ref.name}`;
+    this.named ??= new Map();
     let read = this.named.get(key);
     if (!read) this.named.set(key, (read = this.ctx.model.readNamed(ref)));
     const d = await read;
