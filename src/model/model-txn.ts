@@ -106,6 +106,8 @@ export class SharedDefinitions {
   }
 }
 const EMPTY = new Uint8Array(0);
+/** A version this transaction has not read (pastVersion). */
+const UNREAD: unique symbol = Symbol('unread');
 /** Bound on the past versions one transaction remembers (model-txn `pastVersions`). */
 const PAST_VERSIONS_KEPT = 4096;
 
@@ -248,8 +250,8 @@ export class ModelTxnImpl implements ModelTxn {
   async versionAt(def: CollectionDef, id: string, ts: bigint): Promise<DocData | undefined> {
     // At or after this transaction's own time its own writes may show: not cached.
     if (ts >= this.kv.ts) return historicalReader?.(this, def, id, ts);
-    const known = this.rememberedVersion(def, id, ts);
-    if (known.known) return known.v;
+    const known = this.pastVersion(def, id, ts);
+    if (known !== UNREAD) return known;
     const v = await historicalReader?.(this, def, id, ts);
     this.rememberVersion(def, id, ts, v);
     return v;
@@ -263,8 +265,23 @@ export class ModelTxnImpl implements ModelTxn {
 
   /** A remembered past version: `known` false when it was never read. */
   rememberedVersion(def: CollectionDef, id: string, ts: bigint): { known: boolean; v?: DocData } {
+    const v = this.pastVersion(def, id, ts);
+    return v === UNREAD ? { known: false } : { known: true, v };
+  }
+
+  /** rememberedVersion without an object per look-up (versionAt: every event of a feed page reads here). */
+  private pastVersion(def: CollectionDef, id: string, ts: bigint): DocData | undefined | typeof UNREAD {
     const byTs = this.pastVersions.get(`${def.id}:${id}`);
-    return byTs !== undefined && byTs.has(ts) ? { known: true, v: byTs.get(ts) } : { known: false };
+    return byTs !== undefined && byTs.has(ts) ? byTs.get(ts) : UNREAD;
+  }
+
+  /** Forget the remembered versions of a document at these times (an event stream is done with them: they die young). */
+  forgetVersions(def: CollectionDef, id: string, ...times: bigint[]): void {
+    const key = `${def.id}:${id}`;
+    const byTs = this.pastVersions.get(key);
+    if (byTs === undefined) return;
+    for (const ts of times) if (byTs.delete(ts)) this.pastVersionCount--;
+    if (byTs.size === 0) this.pastVersions.delete(key);
   }
 
   /** Remember a version known to be the one visible at `ts` (read with a neighbour). */

@@ -204,7 +204,7 @@ export async function atEventTime<T>(ctx: EvalContext, ts: bigint, body: () => P
  * One side of an event: the document as of `ts` if the caller may read it then, passed through
  * the source's steps (a `where` that fails makes it absent); undefined when absent.
  */
-async function side(ctx: EvalContext, src: ResolvedSource, id: string, ts: bigint): Promise<Value | undefined> {
+async function side(ctx: EvalContext, src: ResolvedSource, id: string, ts: bigint): Promise<Side | undefined> {
   return atEventTime(ctx, ts, async () => {
     const ref: DocV = { t: 'doc', coll: src.def.name, id, readTs: ts };
     const visible = await ctx.model.readDoc(ref);
@@ -218,9 +218,22 @@ async function side(ctx: EvalContext, src: ResolvedSource, id: string, ts: bigin
         v = r;
       }
     }
-    return v;
+    return { v, doc: v === ref ? visible : undefined };
   });
 }
+
+/**
+ * A side's value; `doc`: the document read for it when the value is that document's reference
+ * (no `map` step), which rendering at the same time takes instead of reading it again.
+ */
+interface Side { readonly v: Value; readonly doc?: DocData }
+
+/**
+ * Whether rendering may take a side's document as read (Side.doc): a read of a collection with
+ * computed fields yields a new document each time, whose read permission a role predicate
+ * would check (and count) again.
+ */
+const reusesReads = (src: ResolvedSource): boolean => schemaOf(src.def).computed.length === 0;
 
 /** Which sides of a change are in the source (spec §4 steps 1-2); the others count as absent. */
 interface Membership { readonly prev: boolean; readonly curr: boolean }
@@ -230,7 +243,13 @@ interface Membership { readonly prev: boolean; readonly curr: boolean }
  * steps); undefined: no event. An index source's side is in only if its entry under the terms
  * is: a document entering the index is an `add`, one leaving it a `remove`.
  */
-async function membership(ctx: EvalContext, src: ResolvedSource, c: Change): Promise<Membership | undefined> {
+function membership(ctx: EvalContext, src: ResolvedSource, c: Change): Membership | undefined | Promise<Membership | undefined> {
+  // Versions read ahead and no index: decided without a trip through the event loop.
+  if (c.versions !== undefined && !src.index) return watchedMembership(src, c.versions.prev, c.versions.curr, c.versions.prev !== undefined, c.versions.curr !== undefined);
+  return readMembership(ctx, src, c);
+}
+
+async function readMembership(ctx: EvalContext, src: ResolvedSource, c: Change): Promise<Membership | undefined> {
   const model = ctx.model as ModelTxnImpl;
   // One read for both versions; side() and rendering then find them remembered.
   const id = c.id.toString();
@@ -245,6 +264,11 @@ async function membership(ctx: EvalContext, src: ResolvedSource, c: Change): Pro
     currIn = after.size > 0;
     if (prevIn && currIn && sameSet(before, after)) return undefined;
   }
+  return watchedMembership(src, prev, curr, prevIn, currIn);
+}
+
+/** Membership once each side's presence in the source is known: the eventsOn filter. */
+function watchedMembership(src: ResolvedSource, prev: DocData | undefined, curr: DocData | undefined, prevIn: boolean, currIn: boolean): Membership | undefined {
   if (!prevIn && !currIn) return undefined;
   return passesWatch(src.fields, prevIn ? prev : undefined, currIn ? curr : undefined) ? { prev: prevIn, curr: currIn } : undefined;
 }
@@ -289,12 +313,14 @@ export async function readEvents(ctx: EvalContext, src: ResolvedSource, opts: Re
   const events: string[] = [];
   const total = emptyStats();
   let last: EventCursor | undefined;
+  const reuse = reusesReads(src);
   for await (const batch of changes(model, src, opts.after, opts.until, () => opts.limit - events.length + 1)) {
   const ahead = new ReadAhead(model, src, batch);
   for (let i = 0; i < batch.length; i++) {
     const c = batch[i];
     // At most the page's remaining events (and one more, for `more`) are read ahead.
-    await ahead.ready(i, opts.limit - events.length + 1);
+    const reading = ahead.ready(i, opts.limit - events.length + 1);
+    if (reading !== undefined) await reading;
     const cursor: EventCursor = { ts: c.ts, ord: c.id };
     if (compareCursors(cursor, opts.after) <= 0) continue;
     if (events.length >= opts.limit || (opts.softDeadline !== undefined && performance.now() > opts.softDeadline && events.length > 0)) {
@@ -305,17 +331,19 @@ export async function readEvents(ctx: EvalContext, src: ResolvedSource, opts: Re
     const startedAt = performance.now();
     const before = { compute: ctx.stats.computeOps, read: ctx.stats.readOps };
     const bytesBefore = model.kv.stats.bytesRead;
+    const id = c.id.toString();
     try {
-      const member = await membership(ctx, src, c);
+      const deciding = membership(ctx, src, c);
+      const member = deciding instanceof Promise ? await deciding : deciding;
       if (!member) continue;
-      const id = c.id.toString();
       const prevV = member.prev ? await side(ctx, src, id, c.ts - 1n) : undefined;
       const currV = member.curr ? await side(ctx, src, id, c.ts) : undefined;
       const type: EventType | undefined = prevV === undefined ? (currV === undefined ? undefined : 'add') : currV === undefined ? 'remove' : 'update';
       if (type === undefined) continue;
       // Rendered as of the event's time: removes show the document as it was before.
       const dataTs = type === 'remove' ? c.ts - 1n : c.ts;
-      const data = await atEventTime(ctx, dataTs, async () => encodeTagged(await materialize(ctx, (type === 'remove' ? prevV : currV)!)));
+      const shown = (type === 'remove' ? prevV : currV)!;
+      const data = await atEventTime(ctx, dataTs, async () => encodeTagged(await materialize(ctx, shown.v, reuse ? shown.doc : undefined)));
       const stats = addStats(total, ctx, before, bytesBefore, model.kv.stats.bytesRead, startedAt);
       events.push(`{"type":"${type}","data":${data},"txn_ts":${c.ts},"cursor":"${encodeCursor(cursor)}","stats":${statsJson(stats)}}`);
       last = cursor;
@@ -325,6 +353,11 @@ export async function readEvents(ctx: EvalContext, src: ResolvedSource, opts: Re
       const stats = addStats(total, ctx, before, bytesBefore, model.kv.stats.bytesRead, startedAt);
       events.push(errorEvent(await errorObject(ctx, err), stats));
       return { events, last: cursor, more: false, failed: true, stats: total };
+    } finally {
+      // The change's versions are not asked for again (a later change of the document has
+      // other times): dropped now, they die young instead of being promoted with the page.
+      c.versions = undefined;
+      model.forgetVersions(src.def, id, c.ts, c.ts - 1n);
     }
   }
   }
@@ -352,12 +385,21 @@ class ReadAhead {
    * Waits until change `i`'s versions are read, then starts reading the next chunk if none is
    * on its way; `budget`: how many more changes, from `i` on, may still be needed.
    */
-  async ready(i: number, budget: number): Promise<void> {
+  ready(i: number, budget: number): Promise<void> | undefined {
     if (i >= this.requested) this.read(i, budget);
-    if (i >= this.done) {
-      await this.pending;
-      this.done = this.requested;
-    }
+    if (i >= this.done) return this.arrive(i, budget);
+    this.readNext(i, budget);
+    return undefined;
+  }
+
+  /** Already read: no trip through the event loop (ready() is called for every change). */
+  private async arrive(i: number, budget: number): Promise<void> {
+    await this.pending;
+    this.done = this.requested;
+    this.readNext(i, budget);
+  }
+
+  private readNext(i: number, budget: number): void {
     // Read ahead only what the page can still use if every change before it makes an event.
     const left = budget - (this.requested - i);
     if (this.requested === this.done && this.requested < this.batch.length && left > 0) this.read(this.requested, left);

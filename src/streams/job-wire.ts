@@ -6,8 +6,18 @@
 import type { EventsResult } from './events-service';
 
 export function encodeJobResult(result: EventsResult): string {
-  if (result.kind !== 'events' || result.events.length === 0 || result.events.some((e) => e.includes('\n'))) return JSON.stringify(result);
-  return `${JSON.stringify({ ...result, events: [] })}\n${result.events.join('\n')}`;
+  if (result.kind !== 'events' || result.events.length === 0) return JSON.stringify(result);
+  // Joined first, then checked: searching each event (built by concatenation) would flatten
+  // every one of them into a copy of its own.
+  const lines = result.events.join('\n');
+  if (newlines(lines) !== result.events.length - 1) return JSON.stringify(result);
+  return `${JSON.stringify({ ...result, events: [] })}\n${lines}`;
+}
+
+function newlines(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 /** The event lines each decoded result came with (see eventsJson). */

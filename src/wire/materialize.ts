@@ -28,7 +28,8 @@ export function functionDisplay(fn: Callable): string {
 class Materializer {
   /** Reads are shared: the same document appearing twice in a result is read once. */
   private readonly docs = new Map<string, Promise<DocData | NullDocV>>();
-  private readonly named = new Map<string, Promise<NamedData | NullDocV>>();
+  /** Made on first use: most results (every event of a feed page) hold no named documents. */
+  private named: Map<string, Promise<NamedData | NullDocV>> | undefined;
 
   /** Estimated size of the result so far; values share structure, so it is counted per visit. */
   private size = 0;
@@ -75,6 +76,10 @@ class Materializer {
     }
   }
 
+  knownDoc(d: DocData | NullDocV): void {
+    this.docs.set(`${d.coll}\u0000${d.id}`, Promise.resolve(d));
+  }
+
   private async doc(ref: DocV): Promise<MValue> {
     const key = `${ref.coll}\u0000${ref.id}`;
     let read = this.docs.get(key);
@@ -88,6 +93,7 @@ class Materializer {
 
   private async namedDoc(ref: NamedDocV): Promise<MValue> {
     const key = `${ref.coll}\u0000${ref.name}`;
+    this.named ??= new Map();
     let read = this.named.get(key);
     if (!read) this.named.set(key, (read = this.ctx.model.readNamed(ref)));
     const d = await read;
@@ -129,6 +135,10 @@ function setCursor(set: FqlSet): string | undefined {
 
 /** Fields of a materialised document: nested documents stay references, nothing is read. */
 function shallowFields(data: ReadonlyMap<string, Value>): ReadonlyMap<string, MValue> {
+  // Scalars are MValues as they are: a document of scalar fields needs no copy.
+  let plain = true;
+  for (const v of data.values()) if (!isScalar(v)) { plain = false; break; }
+  if (plain) return data as ReadonlyMap<string, MValue>;
   const m = new Map<string, MValue>();
   for (const [k, v] of data) m.set(k, shallow(v));
   return m;
@@ -147,7 +157,13 @@ function shallow(v: Value): MValue {
   }
 }
 
-/** Read documents and page sets in `v` so that it can be encoded synchronously. */
-export function materialize(ctx: EvalContext, v: Value): Promise<MValue> {
-  return new Materializer(ctx).value(v, 0);
+/**
+ * Read documents and page sets in `v` so that it can be encoded synchronously. `known`: a
+ * document the caller has just read through `ctx.model.readDoc` under the same snapshot (event
+ * streams), taken instead of reading it again.
+ */
+export function materialize(ctx: EvalContext, v: Value, known?: DocData | NullDocV): Promise<MValue> {
+  const m = new Materializer(ctx);
+  if (known !== undefined) m.knownDoc(known);
+  return m.value(v, 0);
 }
