@@ -80,3 +80,8 @@ export function compareKeys(a: readonly V4Value[], b: readonly V4Value[]): numbe
   }
   return a.length - b.length;
 }
+
+/** Whether two value tuples (index values) are equal element by element. */
+export function sameValues4(a: readonly V4Value[], b: readonly V4Value[]): boolean {
+  return a.length === b.length && a.every((v, i) => equals4(v, b[i]));
+}

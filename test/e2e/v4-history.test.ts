@@ -182,6 +182,30 @@ describe('v4 history', () => {
       assert.deepEqual(blues.data.map((e) => e.action), ['add', 'remove']);
     });
 
+    // Core RenderContext (SetEventL): a set event carries `data`, the index entry's values, when
+    // the index has values; a change of those values removes the old entry and adds the new one.
+    it('Match events of an index with values carry the entry\'s values as data; a value change is remove + add', async () => {
+      await root.query(q.CreateIndex({
+        name: 'things_by_shape', source: q.Collection('things'), active: true,
+        terms: [{ field: ['data', 'shape'] }], values: [{ field: ['data', 'size'] }, { field: ['ref'] }],
+      }));
+      const made = await root.query(q.Create(thing('75'), { data: { shape: 'cube', size: 1 } })) as Version;
+      await root.query(q.Update(thing('75'), { data: { note: 'x' } }));
+      const grown = await root.query(q.Update(thing('75'), { data: { size: 2 } })) as Version;
+      const page = await root.query(q.Paginate(q.Match(q.Index('things_by_shape'), 'cube'), { events: true })) as Page<Event>;
+      const ref75 = 'Ref(Collection("things"), "75")';
+      // (The order of the two events of one change follows the history's action order; the test
+      // does not depend on it.)
+      assert.deepEqual(page.data.map((e) => [e.ts, e.action, String(e.data)]).sort(), [
+        [made.ts, 'add', `1,${ref75}`],
+        [grown.ts, 'add', `2,${ref75}`],
+        [grown.ts, 'remove', `1,${ref75}`],
+      ].sort());
+      assert.ok(page.data.every((e) => Array.isArray(e.data)));
+      const withoutValues = await root.query(q.Paginate(q.Events(q.Match(q.Index('things_by_color'), 'red')))) as Page<Event>;
+      assert.ok(withoutValues.data.every((e) => !('data' in e)));
+    });
+
     it('renders the set and refuses bad cursors', async () => {
       const set = await root.query(q.Events(thing('50'))) as values.SetRef;
       assert.ok(set instanceof values.SetRef);

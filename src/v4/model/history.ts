@@ -6,10 +6,11 @@ import { modelHooks } from '../../model/model-txn';
 import type { DocData } from '../../model/model-api';
 import { retainedVersions, type RetainedVersion } from '../../model/temporal/history';
 import { diffValue } from '../streams/events';
+import { sameValues4 } from '../compare';
 import { type Position, V4Error, invalidArgument } from '../errors';
 import type { V4Query } from '../query-context';
 import {
-  type ObjectV4, type RefV4, type SetEntry, type V4Set, type V4Value, NULL4, docRef, long4, obj4, str4, typeName4,
+  type ObjectV4, type RefV4, type SetEntry, type V4Set, type V4Value, NULL4, arr4, docRef, long4, obj4, str4, typeName4,
 } from '../values';
 import { locate } from './locate';
 import { renderDoc } from './render';
@@ -107,9 +108,10 @@ export class EventsSet implements V4Set {
     const def = coll === undefined ? undefined : await t.model.collection(coll);
     if (!def) throw new V4Error('invalid argument', 'Set does not support events history.', pos);
     const collRef = t.kind === 'doc' ? t.collRef : (src as { collRef: RefV4 }).collRef;
-    // Whether a version is in the set (for set events).
-    const member = (d: DocData | undefined): boolean =>
-      d !== undefined && (src.kind !== 'match' || src.set.valuesOf(renderDoc(t.model, collRef, d, pos)) !== undefined);
+    // A version's entry in the set (for set events): its index values (none for Documents and
+    // Singleton), or undefined when it is not in the set.
+    const entry = (d: DocData | undefined): readonly V4Value[] | undefined =>
+      d === undefined ? undefined : src.kind !== 'match' ? [] : src.set.valuesOf(renderDoc(t.model, collRef, d, pos));
     const versions = await retainedVersions(t.model, def, t.kind === 'doc' ? t.id : undefined);
     const out: HistoryEvent[] = [];
     let prev: RetainedVersion | undefined;
@@ -121,10 +123,8 @@ export class EventsSet implements V4Set {
       const shown = v.doc ?? before;
       if (!shown || !(await mayReadHistory(t.model, shown))) continue;
       const document = docRef(collRef, v.id);
-      const event = src.kind === 'doc'
-        ? docEvent(this.q, collRef, document, v, before, pos)
-        : setEvent(document, v.ts, member(before), member(v.doc));
-      if (event) out.push(event);
+      if (src.kind === 'doc') out.push(docEvent(this.q, collRef, document, v, before, pos));
+      else out.push(...setEvents(document, v.ts, entry(before), entry(v.doc)));
     }
     return out.sort((a, b) => (a.ts !== b.ts ? (a.ts < b.ts ? -1 : 1) : compareIds(a.id, b.id) || ACTION_RANK[a.action] - ACTION_RANK[b.action]));
   }
@@ -153,11 +153,22 @@ function docEvent(q: V4Query, collRef: RefV4, document: RefV4, v: RetainedVersio
   return { ts: v.ts, id: v.id, action, value: obj4(fields) };
 }
 
-/** A set event: the document entered (add) or left (remove) the set; other changes are no set events. */
-function setEvent(document: RefV4, ts: bigint, wasIn: boolean, isIn: boolean): HistoryEvent | undefined {
-  if (wasIn === isIn) return undefined;
-  const action: SetAction = isIn ? 'add' : 'remove';
-  return { ts, id: document.id, action, value: obj4([['ts', long4(ts)], ['action', str4(action)], ['document', document]]) };
+/**
+ * The set events of a change (core IndexSet events): the document's entry left (remove) and/or
+ * entered (add) the set; an entry whose index values changed is removed and added again. Events
+ * of an index with values carry them as `data` (core RenderContext: only when there are values).
+ */
+function setEvents(document: RefV4, ts: bigint, before: readonly V4Value[] | undefined, after: readonly V4Value[] | undefined): HistoryEvent[] {
+  if (before && after && sameValues4(before, after)) return [];
+  const event = (action: SetAction, values: readonly V4Value[]): HistoryEvent => {
+    const fields: [string, V4Value][] = [['ts', long4(ts)], ['action', str4(action)], ['document', document]];
+    if (values.length > 0) fields.push(['data', arr4(values)]);
+    return { ts, id: document.id, action, value: obj4(fields) };
+  };
+  const out: HistoryEvent[] = [];
+  if (before) out.push(event('remove', before));
+  if (after) out.push(event('add', after));
+  return out;
 }
 
 /** The cursor a page shows for an event (core renders the event's `{ts, action, document}`). */

@@ -13,7 +13,7 @@ import { isAllowed } from '../../model/identity/permissions';
 import { atEventTime, changes } from '../../streams/events';
 import { compareCursors, type EventCursor } from '../../streams/cursor';
 import { encodeV4 } from '../encode';
-import { equals4 } from '../compare';
+import { equals4, sameValues4 } from '../compare';
 import { renderDoc } from '../model/render';
 import { type ObjectV4, type V4Value, NULL4, arr4, docRef, long4 } from '../values';
 import type { V4Field } from './protocol';
@@ -105,7 +105,6 @@ async function readable(ctx: EvalContext, version: DocData, ts: bigint): Promise
     isAllowed(state, version.coll, 'read', () => [{ t: 'doc', coll: version.coll, id: version.id, readTs: ts }], version));
 }
 
-const sameValues = (a: readonly V4Value[], b: readonly V4Value[]): boolean => a.length === b.length && a.every((v, i) => equals4(v, b[i]));
 
 /** The events of one change. */
 async function changeEvents(ctx: EvalContext, r: Renderer, src: V4Source, def: CollectionDef, ts: bigint, id: string): Promise<string[]> {
@@ -122,7 +121,7 @@ async function changeEvents(ctx: EvalContext, r: Renderer, src: V4Source, def: C
     case 'match': {
       const before = prev ? src.set.valuesOf(r.version(prev)) : undefined;
       const after = curr ? src.set.valuesOf(r.version(curr, ts)) : undefined;
-      if (before && after && sameValues(before, after)) return [];
+      if (before && after && sameValues4(before, after)) return [];
       const out: string[] = [];
       if (before) out.push(r.setEvent(id, ts, 'remove', before));
       if (after) out.push(r.setEvent(id, ts, 'add', after));
