@@ -15,7 +15,7 @@ import type { Bytes, KvEngine, KvPair, KvTxn, ScanOptions } from '../../storage/
 import { prepareStatements, type Statements } from '../../storage/sqlite/statements';
 import { SqliteTxn, type TxnHost } from '../../storage/sqlite/txn';
 import type { WriteOp } from './protocol';
-import { packBytes, unpackRows } from './packed-bytes';
+import { packScans, unpackRows } from './packed-bytes';
 import type { RemoteKvEngine } from './remote-kv';
 
 /** A copy that owns exactly its bytes: cloning a view to the coordinator clones all of its buffer. */
@@ -100,11 +100,7 @@ export class LocalReadKvEngine implements KvEngine, TxnHost {
   }
 
   async remoteScanMany(txn: number, opts: readonly ScanOptions[]): Promise<KvPair[][]> {
-    const r = await this.remote.call({
-      op: 'scanMany', txn,
-      bounds: packBytes(opts.flatMap((o) => [o.start, o.end])),
-      scans: opts.map((o) => ({ reverse: o.reverse, limit: o.limit })),
-    });
+    const r = await this.remote.call({ op: 'scanMany', txn, ...packScans(opts) });
     return r.rows ? unpackRows(r.rows) : opts.map(() => []);
   }
 

@@ -56,3 +56,10 @@ export function unpackRows(p: PackedRows): { key: Uint8Array; value: Uint8Array 
     return rows;
   });
 }
+
+/** The scans of a `scanMany` request: their bounds packed in one buffer, then each one's options. */
+export function packScans(opts: readonly { readonly start: Uint8Array; readonly end: Uint8Array; readonly reverse?: boolean; readonly limit?: number }[]): {
+  bounds: PackedBytes; scans: { reverse?: boolean; limit?: number }[];
+} {
+  return { bounds: packBytes(opts.flatMap((o) => [o.start, o.end])), scans: opts.map((o) => ({ reverse: o.reverse, limit: o.limit })) };
+}

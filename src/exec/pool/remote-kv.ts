@@ -6,7 +6,7 @@ import {
   type BeginOptions, type Bytes, KvConflictError, type KvEngine, type KvPair, KvReadOnlyError, type KvStats, type KvTxn, type ScanOptions,
 } from '../../storage/kv';
 import type { KvErrorInfo, KvReply, KvRequest, PreBegun, WriteOp } from './protocol';
-import { packBytes, unpackRows } from './packed-bytes';
+import { packScans, unpackRows } from './packed-bytes';
 
 type Pending = { resolve: (r: Extract<KvReply, { ok: true }>) => void; reject: (e: Error) => void };
 
@@ -135,9 +135,7 @@ class RemoteTxn implements KvTxn {
   async scanMany(opts: readonly ScanOptions[]): Promise<KvPair[][]> {
     this.ensureOpen();
     const r = await this.engine.call({
-      op: 'scanMany', txn: this.id, writes: this.takeWrites(), ...this.declaration(),
-      bounds: packBytes(opts.flatMap((o) => [o.start, o.end])),
-      scans: opts.map((o) => ({ reverse: o.reverse, limit: o.limit })),
+      op: 'scanMany', txn: this.id, writes: this.takeWrites(), ...this.declaration(), ...packScans(opts),
     });
     const batches = r.rows ? unpackRows(r.rows) : [];
     for (const rows of batches) {
