@@ -9,9 +9,8 @@ import { after, before, describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { Client as PgClient } from 'pg';
 import { Client, fql } from 'fauna';
-import { freshPgDatabase, rawQuery, startServer, type TestServer } from '../helpers/server';
+import { freshPgDatabase, pgRows, rawQuery, startServer, type TestServer } from '../helpers/server';
 
 const PG = process.env.FQL_TEST_PG;
 const CLUSTER = process.env.FQL_PG_CLUSTER_DIR;
@@ -28,15 +27,6 @@ if (!PG || !CLUSTER) {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function sql<T = Record<string, unknown>>(url: string, text: string): Promise<T[]> {
-  const c = new PgClient({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query(text)).rows as T[];
-  } finally {
-    await c.end();
-  }
-}
 
 async function until(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -72,9 +62,9 @@ function registerReplicaTests(pgUrl: string, clusterDir: string): void {
 
     /** Waits until the standby has replayed everything the primary has written so far. */
     const caughtUp = async () => {
-      const [{ lsn }] = await sql<{ lsn: string }>(primaryDb, 'SELECT pg_current_wal_lsn()::text AS lsn');
+      const [{ lsn }] = await pgRows<{ lsn: string }>(primaryDb, 'SELECT pg_current_wal_lsn()::text AS lsn');
       await until('the standby to catch up', async () =>
-        (await sql<{ ok: boolean }>(replicaDb, `SELECT pg_last_wal_replay_lsn() >= '${lsn}'::pg_lsn AS ok`))[0].ok);
+        (await pgRows<{ ok: boolean }>(replicaDb, `SELECT pg_last_wal_replay_lsn() >= '${lsn}'::pg_lsn AS ok`))[0].ok);
     };
 
     before(async () => {
@@ -107,9 +97,9 @@ function registerReplicaTests(pgUrl: string, clusterDir: string): void {
       // minus one while writers take their ts before writing: see replicas.ts).
       await query(strict, `Item.byId("${id}")!.v`);
       await caughtUp();
-      await sql(replicaDb, 'SELECT pg_wal_replay_pause()');
+      await pgRows(replicaDb, 'SELECT pg_wal_replay_pause()');
       await until('replay to pause', async () =>
-        (await sql<{ s: string }>(replicaDb, 'SELECT pg_get_wal_replay_pause_state() AS s'))[0].s === 'paused');
+        (await pgRows<{ s: string }>(replicaDb, 'SELECT pg_get_wal_replay_pause_state() AS s'))[0].s === 'paused');
 
       const updated = await query(viaReplica, `Item.byId("${id}")!.update({ v: 2 }).v`);
       assert.equal(updated.data, 2);
@@ -143,7 +133,7 @@ function registerReplicaTests(pgUrl: string, clusterDir: string): void {
       const bumped = await query(viaReplica, `let d = Item.byId("${id}")!; d.update({ v: d.v + 1 }).v`);
       assert.equal(bumped.data, 3);
 
-      await sql(replicaDb, 'SELECT pg_wal_replay_resume()');
+      await pgRows(replicaDb, 'SELECT pg_wal_replay_resume()');
       await caughtUp();
       await sleep(200);
       assert.equal((await query(viaReplica, `Item.byId("${id}")!.v`, t1)).data, 3);

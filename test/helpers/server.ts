@@ -41,17 +41,22 @@ export async function freePort(): Promise<number> {
 
 let pgDbCounter = 0;
 
+/** Runs one SQL statement on its own connection to `url` and returns the rows. */
+export async function pgRows<T = Record<string, unknown>>(url: string, text: string): Promise<T[]> {
+  const { Client: PgClient } = await import('pg');
+  const c = new PgClient({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query(text)).rows as T[];
+  } finally {
+    await c.end();
+  }
+}
+
 /** Creates an empty database on the server of `baseUrl` (same user) and returns its URL. */
 export async function freshPgDatabase(baseUrl: string): Promise<string> {
-  const { Client: PgClient } = await import('pg');
   const name = `fqltest_${process.pid}_${Date.now().toString(36)}_${pgDbCounter++}`;
-  const admin = new PgClient({ connectionString: baseUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
+  await pgRows(baseUrl, `CREATE DATABASE ${name}`);
   const u = new URL(baseUrl);
   u.pathname = '/' + name;
   return u.toString();

@@ -5,12 +5,12 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import { KvConflictError, KvReadOnlyError, type WatchedEngine } from '../../src/storage/kv';
 import { openPostgres } from '../../src/storage/postgres/engine';
 import { ReplicaSet } from '../../src/storage/postgres/replicas';
 import { encodeKey } from '../../src/storage/tuple';
-import { freePort, freshPgDatabase } from '../helpers/server';
+import { freePort, freshPgDatabase, pgRows } from '../helpers/server';
 
 const PG = process.env.FQL_TEST_PG;
 const CLUSTER = process.env.FQL_PG_CLUSTER_DIR;
@@ -22,15 +22,6 @@ if (!PG || !CLUSTER) {
   registerTests(PG, CLUSTER);
 }
 
-async function sql<T>(url: string, text: string): Promise<T[]> {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query(text)).rows as T[];
-  } finally {
-    await c.end();
-  }
-}
 
 function registerTests(pgUrl: string, clusterDir: string): void {
   describe('postgres read replicas', () => {
@@ -51,9 +42,9 @@ function registerTests(pgUrl: string, clusterDir: string): void {
 
     /** Waits until the standby has replayed all the primary has written. */
     const caughtUp = async (): Promise<void> => {
-      const [{ lsn }] = await sql<{ lsn: string }>(primaryUrl, 'SELECT pg_current_wal_lsn()::text AS lsn');
+      const [{ lsn }] = await pgRows<{ lsn: string }>(primaryUrl, 'SELECT pg_current_wal_lsn()::text AS lsn');
       for (let i = 0; ; i++) {
-        const ok = await sql<{ ok: boolean }>(replicaUrl, `SELECT pg_last_wal_replay_lsn() >= '${lsn}'::pg_lsn AS ok`).then((r) => r[0].ok, () => false);
+        const ok = await pgRows<{ ok: boolean }>(replicaUrl, `SELECT pg_last_wal_replay_lsn() >= '${lsn}'::pg_lsn AS ok`).then((r) => r[0].ok, () => false);
         if (ok) return;
         if (i > 500) throw new Error('the standby did not catch up');
         await new Promise((r) => setTimeout(r, 20));
@@ -94,7 +85,7 @@ function registerTests(pgUrl: string, clusterDir: string): void {
 
     test('a read the standby covers runs there, at the ts of its snapshot; writes are refused', async () => {
       const set = await polledSet([replicaUrl]);
-      const [{ ts: clock }] = await sql<{ ts: string }>(replicaUrl, 'SELECT ts FROM kv_clock WHERE id = 1');
+      const [{ ts: clock }] = await pgRows<{ ts: string }>(replicaUrl, 'SELECT ts FROM kv_clock WHERE id = 1');
       const txn = await set.begin(0n);
       assert.ok(txn !== undefined);
       // The snapshot's ts is its stable point; the primary's heartbeat may have moved it on since.
@@ -107,7 +98,7 @@ function registerTests(pgUrl: string, clusterDir: string): void {
 
     test('a read the standby does not cover goes to the primary', async () => {
       const set = await polledSet([replicaUrl]);
-      const [{ ts: clock }] = await sql<{ ts: string }>(replicaUrl, 'SELECT ts FROM kv_clock WHERE id = 1');
+      const [{ ts: clock }] = await pgRows<{ ts: string }>(replicaUrl, 'SELECT ts FROM kv_clock WHERE id = 1');
       assert.equal(await set.begin(BigInt(clock) + 3_600_000_000n), undefined);
       assert.deepEqual(set.stats, { served: 0, fellBack: 1 });
     });
@@ -116,7 +107,7 @@ function registerTests(pgUrl: string, clusterDir: string): void {
       const set = await polledSet([replicaUrl]);
       const txn = await set.begin(0n);
       assert.ok(txn !== undefined);
-      await sql(replicaUrl, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+      await pgRows(replicaUrl, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
         WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`);
       await assert.rejects(txn.get(key), (e: unknown) => e instanceof KvConflictError && e.detail.startsWith('read replica failed: '));
       await txn.rollback();
