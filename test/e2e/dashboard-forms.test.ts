@@ -6,14 +6,14 @@
 // the Metrics view (charts from /metrics?format=json, and its 401 message for other secrets).
 // Expected results as in core (ext/api/src/test/scala/fql2/*Spec.scala, via
 // test/e2e/seed-scenario-a.test.ts).
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { fql } from 'fauna';
-import { startServer, type TestServer } from '../helpers/server';
-import { assertDashboardBuilt, browserSkipReason, launchBrowser, signedInPage } from '../helpers/browser';
+import type { TestServer } from '../helpers/server';
+import { browserSkipReason } from '../helpers/browser';
 import { SCENARIO_A_COLLECTIONS_FSL } from './schema-fixtures';
-import { createDatabase, fillEditor, openTab, runInShell, screenshot, secretIn, selectDatabase } from './dashboard-helpers';
+import { createDatabase, fillEditor, openTab, runInShell, screenshot, secretIn, selectDatabase, useDashboardPage } from './dashboard-helpers';
 
 const skip = browserSkipReason();
 
@@ -32,22 +32,14 @@ const FUNCTIONS: [string, string][] = [
 
 describe('dashboard: scenario A (server UDFs) through the Functions and Roles forms; Metrics', { skip, timeout: 240_000 }, () => {
   let server: TestServer;
-  let browser: Browser;
   let page: Page;
   let keySecret: string;
   let tokenSecret: string;
 
-  before(async () => {
-    assertDashboardBuilt();
-    server = await startServer();
-    browser = await launchBrowser();
-    page = await signedInPage(browser, server.url);
+  useDashboardPage(async (s) => {
+    ({ server, page } = s);
     await createDatabase(page, 'auth');
     await selectDatabase(page, 'auth');
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.dispose();
   });
 
   it('pushes the collections in the schema editor', async () => {

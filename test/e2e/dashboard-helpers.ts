@@ -2,7 +2,29 @@
 // and accessible names only (the names issue 14 fixes), never through the page's internals.
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import { after, before } from 'node:test';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { startServer, type TestServer } from '../helpers/server';
+import { assertDashboardBuilt, launchBrowser, signedInPage } from '../helpers/browser';
+
+/**
+ * A suite's server and a browser page signed in to its dashboard, started before the suite's
+ * tests and closed after them; `use` receives them (then, e.g., opens a database).
+ */
+export function useDashboardPage(use: (s: { server: TestServer; browser: Browser; page: Page }) => Promise<void> | void): void {
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    assertDashboardBuilt();
+    server = await startServer();
+    browser = await launchBrowser();
+    await use({ server, browser, page: await signedInPage(browser, server.url) });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.dispose();
+  });
+}
 
 export type RunAsChoice = 'Admin' | 'Server' | 'Server read-only' | { role: string } | { secret: string } | { doc: string };
 

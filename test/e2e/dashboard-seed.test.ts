@@ -4,32 +4,24 @@
 // once), then in the shell run as that secret to register and log in, read movies as the
 // token, log out and see the 401. Expected results as in Fauna's core
 // (ext/api/src/test/scala/fql2/*Spec.scala via test/e2e/seed-scenario-a.test.ts).
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { startServer, type TestServer } from '../helpers/server';
-import { assertDashboardBuilt, browserSkipReason, launchBrowser, signedInPage } from '../helpers/browser';
+import type { Page } from 'playwright-core';
+import type { TestServer } from '../helpers/server';
+import { browserSkipReason } from '../helpers/browser';
 import { SCENARIO_A_FSL } from './schema-fixtures';
-import { createDatabase, fillEditor, openTab, result, runInShell, screenshot, secretIn, selectDatabase } from './dashboard-helpers';
+import { createDatabase, fillEditor, openTab, result, runInShell, screenshot, secretIn, selectDatabase, useDashboardPage } from './dashboard-helpers';
 
 const skip = browserSkipReason();
 
 describe('dashboard: seed scenario A through the UI', { skip, timeout: 240_000 }, () => {
   let server: TestServer;
-  let browser: Browser;
   let page: Page;
   let keySecret: string;
   let tokenSecret: string;
 
-  before(async () => {
-    assertDashboardBuilt();
-    server = await startServer();
-    browser = await launchBrowser();
-    page = await signedInPage(browser, server.url);
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.dispose();
+  useDashboardPage((s) => {
+    ({ server, page } = s);
   });
 
   it('creates the database in the explorer', async () => {
