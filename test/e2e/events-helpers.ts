@@ -41,6 +41,16 @@ export class Drivers {
 }
 
 /** Runs `query` and returns its event source and the transaction time that is its start. */
+/** Creates collections named `<prefix>1`, `<prefix>2`, … through `admin()`; `extra` is more of the definition. */
+export function freshCollections(prefix: string, admin: () => Client): (extra?: string) => Promise<string> {
+  let count = 0;
+  return async (extra = '') => {
+    const name = `${prefix}${++count}`;
+    await admin().query(q(`Collection.create({ name: "${name}"${extra} })`));
+    return name;
+  };
+}
+
 export async function eventSource(client: Client, query: Query<any>): Promise<{ token: StreamToken; txnTs: number }> {
   const res = await client.query<StreamToken>(query);
   assert.ok(res.data instanceof StreamToken, `expected a StreamToken, got ${JSON.stringify(res.data)}`);

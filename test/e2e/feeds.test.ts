@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { AbortError, Client, QueryTimeoutError, type FeedPage } from 'fauna';
 import type { TestServer } from '../helpers/server';
 import { decodeCursor, encodeCursor } from '../../src/streams/cursor';
-import { Drivers, TRANSPORTS, UNAUTHORIZED, assertStats, badRequest, eventSource, post, q, txn, useEventsServer } from './events-helpers';
+import { Drivers, TRANSPORTS, UNAUTHORIZED, assertStats, badRequest, eventSource, freshCollections, post, q, txn, useEventsServer } from './events-helpers';
 
 const T = { timeout: 20_000 };
 
@@ -23,13 +23,8 @@ describe('event feeds (/feed/1)', () => {
   let server: TestServer;
   let drivers: Drivers;
   let admin: Client;
-  let collCount = 0;
-
-  async function coll(extra = ''): Promise<string> {
-    const name = `F${++collCount}`;
-    await admin.query(q(`Collection.create({ name: "${name}"${extra} })`));
-    return name;
-  }
+  /** A fresh collection (`extra` is more of its definition). */
+  const coll = freshCollections('F', () => admin);
 
   /** One raw poll (HTTP/1.1); fails unless the answer is 200. */
   async function poll(body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<any> {

@@ -17,7 +17,7 @@ import type { TestServer } from '../helpers/server';
 import { decodeEventSource, encodeEventSource } from '../../src/streams/token';
 import {
   Drivers, ResumingConsumer, TRANSPORTS, UNAUTHORIZED, assertServiceError, assertStats, badRequest, collect,
-  eventSource, plain, post, q, rawStream, tcpProxy, txn, useEventsServer } from './events-helpers';
+  eventSource, freshCollections, plain, post, q, rawStream, tcpProxy, txn, useEventsServer } from './events-helpers';
 
 const T = { timeout: 20_000 };
 const types = (events: any[]) => events.map((e) => e.type);
@@ -26,14 +26,8 @@ describe('event streams (/stream/1)', () => {
   let server: TestServer;
   let drivers: Drivers;
   let admin: Client;
-  let collCount = 0;
-
   /** A fresh collection (`extra` is more of its definition). */
-  async function coll(extra = ''): Promise<string> {
-    const name = `S${++collCount}`;
-    await admin.query(q(`Collection.create({ name: "${name}"${extra} })`));
-    return name;
-  }
+  const coll = freshCollections('S', () => admin);
   const BY_N = `, indexes: { byN: { terms: [{ field: ".n" }], values: [{ field: ".m" }] } }`;
 
   /** A key's secret for `role`. */
