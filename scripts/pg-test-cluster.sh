@@ -43,8 +43,26 @@ port_in_use() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+# Starts the server of data directory $2/data (socket and log in $2) on a free random port,
+# retrying up to ten times; extra server options in $3. Sets STARTED_PORT.
+start_on_free_port() {
+  local bin="$1" dir="$2" options="$3" port attempt
+  for attempt in 1 2 3 4 5 6 7 8 9 10; do
+    port=$((20000 + RANDOM % 40000))
+    port_in_use "$port" && continue
+    if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 20 \
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 $options" start >&2; then
+      STARTED_PORT=$port
+      return 0
+    fi
+    log "start on port $port failed (attempt $attempt), retrying"
+    tail -n 5 "$dir/server.log" >&2 || true
+  done
+  return 1
+}
+
 start() {
-  local bin dir port attempt
+  local bin dir port
   bin=$(find_bin)
   dir=$(mktemp -d "${TMPDIR:-/tmp}/fql-pg.XXXXXX")
   if [[ $(id -u) -eq 0 ]]; then
@@ -63,31 +81,22 @@ start() {
   grep -Eq '^host[[:space:]]+replication[[:space:]]+all[[:space:]]+127\.0\.0\.1/32[[:space:]]+trust' "$dir/data/pg_hba.conf" \
     || echo "host replication all 127.0.0.1/32 trust" >>"$dir/data/pg_hba.conf"
 
-  for attempt in 1 2 3 4 5 6 7 8 9 10; do
-    port=$((20000 + RANDOM % 40000))
-    port_in_use "$port" && continue
-    if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 20 \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200 -c wal_level=replica -c max_wal_senders=10" \
-      start >&2; then
-      as_owner "$bin/psql" -X -q -h 127.0.0.1 -p "$port" -U postgres -d postgres \
-        -c "CREATE DATABASE $DB_NAME" >&2 || die "could not create database $DB_NAME"
-      echo "$port" >"$dir/port"
-      log "running on 127.0.0.1:$port, directory $dir"
-      echo "export FQL_TEST_PG=postgres://postgres@127.0.0.1:$port/$DB_NAME"
-      echo "export FQL_PG_CLUSTER_DIR=$dir"
-      return 0
-    fi
-    log "start on port $port failed (attempt $attempt), retrying"
-    tail -n 5 "$dir/server.log" >&2 || true
-  done
-  die "could not start the server"
+  start_on_free_port "$bin" "$dir" "-c full_page_writes=off -c wal_level=replica -c max_wal_senders=10" \
+    || die "could not start the server"
+  port=$STARTED_PORT
+  as_owner "$bin/psql" -X -q -h 127.0.0.1 -p "$port" -U postgres -d postgres \
+    -c "CREATE DATABASE $DB_NAME" >&2 || die "could not create database $DB_NAME"
+  echo "$port" >"$dir/port"
+  log "running on 127.0.0.1:$port, directory $dir"
+  echo "export FQL_TEST_PG=postgres://postgres@127.0.0.1:$port/$DB_NAME"
+  echo "export FQL_PG_CLUSTER_DIR=$dir"
 }
 
 # A hot standby of the running cluster: a base backup with -R (standby.signal and
 # primary_conninfo written for us), started on its own port. It lives inside the cluster's
 # directory, so `stop` removes it too.
 replica() {
-  local bin dir port rdir rport attempt
+  local bin dir port rdir
   dir="${FQL_PG_CLUSTER_DIR:-}"
   [[ -n "$dir" && -f "$dir/port" ]] || die "replica: set FQL_PG_CLUSTER_DIR to a cluster made by 'start'"
   bin=$(find_bin)
@@ -97,22 +106,11 @@ replica() {
   chmod 700 "$rdir"
   as_owner "$bin/pg_basebackup" -h 127.0.0.1 -p "$port" -U postgres -D "$rdir/data" -R -X stream --checkpoint=fast --no-sync >&2 \
     || die "pg_basebackup failed"
-  for attempt in 1 2 3 4 5 6 7 8 9 10; do
-    rport=$((20000 + RANDOM % 40000))
-    port_in_use "$rport" && continue
-    # max_connections must be at least the primary's for a hot standby to start.
-    if as_owner "$bin/pg_ctl" -D "$rdir/data" -l "$rdir/server.log" -w -t 20 \
-      -o "-p $rport -k $rdir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 -c hot_standby=on" \
-      start >&2; then
-      log "standby running on 127.0.0.1:$rport, directory $rdir"
-      echo "export FQL_TEST_PG_REPLICA=postgres://postgres@127.0.0.1:$rport/$DB_NAME"
-      echo "export FQL_PG_REPLICA_DIR=$rdir"
-      return 0
-    fi
-    log "standby start on port $rport failed (attempt $attempt), retrying"
-    tail -n 5 "$rdir/server.log" >&2 || true
-  done
-  die "could not start the standby"
+  # max_connections (200, as the primary's) must be at least the primary's for a hot standby.
+  start_on_free_port "$bin" "$rdir" "-c hot_standby=on" || die "could not start the standby"
+  log "standby running on 127.0.0.1:$STARTED_PORT, directory $rdir"
+  echo "export FQL_TEST_PG_REPLICA=postgres://postgres@127.0.0.1:$STARTED_PORT/$DB_NAME"
+  echo "export FQL_PG_REPLICA_DIR=$rdir"
 }
 
 replica_stop() {
