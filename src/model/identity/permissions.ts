@@ -292,8 +292,3 @@ export async function requireCall(ctx: EvalContext, name: string, args: readonly
   if (state && !(await isAllowed(state, name, 'call', () => args))) throw permissionDenied();
 }
 
-/** Throws permission_denied unless the caller may perform `action` on `resource`. */
-export async function requireAction(ctx: EvalContext, resource: string, action: Action, args: PredicateArgs, subject?: DocData): Promise<void> {
-  const state = authState(ctx.model);
-  if (state && !(await isAllowed(state, resource, action, args, subject))) throw permissionDenied();
-}
