@@ -1,6 +1,6 @@
 // Who a query runs as: the database it runs in and the permissions it holds, decided by
 // authentication (src/model/identity/authenticate.ts) inside the query's own transaction.
-import type { DocV } from '../fql/values/value';
+import type { DocV, ObjectV, Value } from '../fql/values/value';
 import type { DbId } from '../model/keys';
 
 export type BuiltinRole = 'admin' | 'server' | 'server-readonly' | 'client';
@@ -22,6 +22,8 @@ export interface Principal {
   readonly identity?: DocV;
   /** The token the caller authenticated with (`Query.token()`). */
   readonly token?: DocV;
+  /** A JWT the caller authenticated with, through an access provider (src/model/identity/jwt-auth.ts). */
+  readonly jwt?: JwtLogin;
   /**
    * The key or token document the secret belongs to, as read by authentication (its database
    * and version): event streams end with permission_loss when it changes. Absent for root.
@@ -31,3 +33,21 @@ export interface Principal {
 
 export const isBuiltin = (p: Principal, role: BuiltinRole): boolean =>
   p.access.kind === 'builtin' && p.access.role === role;
+
+/** A provider role: granted to a JWT when its predicate (if any) accepts the token's claims. */
+export interface ProviderRole {
+  readonly role: string;
+  /** v10 FQL source text, or a stored v4 `Query(Lambda)` (src/model/identity/fql4-lambdas.ts). */
+  readonly predicate?: Value;
+}
+
+/** Core `JWTLogin`: a verified JWT. */
+export interface JwtLogin {
+  /** Its payload (`Query.token()`, v4 `CurrentToken()`; `sub` is v4's `CurrentIdentity()`). */
+  readonly claims: ObjectV;
+  /**
+   * The provider's roles, until their predicates have run on the claims: meanwhile the principal
+   * holds no role at all (`roles: []`), so a path that skipped that step grants nothing.
+   */
+  readonly pending?: readonly ProviderRole[];
+}

@@ -7,7 +7,9 @@ import type { Credentials } from '../auth/credentials';
 import type { Principal } from '../auth/principal';
 import type { EvalContext, QueryStats } from '../fql/eval/context';
 import type { Value } from '../fql/values/value';
-import { attachPrincipal, authenticate } from '../model/identity/index';
+import { performance } from 'node:perf_hooks';
+import { providerKeys } from '../auth/jwks';
+import { attachPrincipal, authenticate, grantJwtRoles, principalOf } from '../model/identity/index';
 import { ModelTxnImpl, SharedDefinitions } from '../model/model-txn';
 import type { KvEngine, KvTxn } from '../storage/kv';
 import { SizeLimitedTxn } from '../storage/size-limited-txn';
@@ -60,15 +62,31 @@ export function newStats(): QueryStats {
  * transaction rolled back, when the secret is not valid.
  */
 export async function beginAttempt(engine: KvEngine, spec: AttemptSpec): Promise<Attempt | undefined> {
+  // A JWT whose provider's keys are not cached yet: the keys are fetched with no transaction
+  // open (a slow JWKS endpoint must hold no snapshot or connection), then once more.
+  for (let fetched = false; ; fetched = true) {
+    const begun = await beginAuthenticated(engine, spec);
+    if (begun.kind !== 'fetchKeys') return begun.kind === 'attempt' ? begun.attempt : undefined;
+    if (fetched) return undefined;
+    await providerKeys.refresh(begun.uri, spec.deadline - performance.now() - JWKS_DEADLINE_MARGIN_MS);
+  }
+}
+
+/** Time left for the query itself after waiting for an access provider's keys. */
+const JWKS_DEADLINE_MARGIN_MS = 100;
+
+type Begun = { kind: 'attempt'; attempt: Attempt } | { kind: 'refused' } | { kind: 'fetchKeys'; uri: string };
+
+async function beginAuthenticated(engine: KvEngine, spec: AttemptSpec): Promise<Begun> {
   // Every request's writes are bounded by the transaction size limit.
   const kv: KvTxn = new SizeLimitedTxn(await engine.begin({ readOnly: spec.readOnly, minTs: spec.minTs }));
   try {
-    const principal = await authenticate(kv, spec.credentials, spec.isRoot);
-    if (!principal) {
+    const outcome = await authenticate(kv, spec.credentials, spec.isRoot);
+    if (outcome.kind !== 'principal') {
       await kv.rollback();
-      return undefined;
+      return outcome.kind === 'fetchKeys' ? outcome : { kind: 'refused' };
     }
-    const model = new ModelTxnImpl(kv, principal.db, sharedDefinitions(engine));
+    const model = new ModelTxnImpl(kv, outcome.principal.db, sharedDefinitions(engine));
     const ctx: EvalContext = {
       source: spec.source ?? '',
       templateValues: spec.templateValues ?? [],
@@ -79,9 +97,14 @@ export async function beginAttempt(engine: KvEngine, spec: AttemptSpec): Promise
       logs: [],
       depth: 0,
     };
-    attachPrincipal(ctx, principal, { schemaDryRun: spec.schemaDryRun });
+    attachPrincipal(ctx, outcome.principal, { schemaDryRun: spec.schemaDryRun });
     model.bindContext(ctx);
-    return { kv, model, principal, ctx };
+    // A JWT's roles are those whose predicates accept its claims, which takes the context.
+    if (!(await grantJwtRoles(ctx))) {
+      await kv.rollback();
+      return { kind: 'refused' };
+    }
+    return { kind: 'attempt', attempt: { kv, model, principal: principalOf(ctx)!, ctx } };
   } catch (e) {
     await kv.rollback();
     throw e;

@@ -5,6 +5,9 @@
 import type { Credentials, ScopedRole } from '../../auth/credentials';
 import type { Access, BuiltinRole, Principal } from '../../auth/principal';
 import { secretDigest } from '../../auth/secrets';
+import { isJwtSecret } from '../../auth/jwt';
+import { providerKeys, type JwksCache } from '../../auth/jwks';
+import { authenticateJwt, type JwtOutcome } from './jwt-auth';
 import type { DocV } from '../../fql/values/value';
 import type { KvTxn } from '../../storage/kv';
 import { fromBytes } from '../codec';
@@ -25,10 +28,21 @@ export function accessForRole(role: string): Access {
 }
 
 /**
- * The principal for credentials, or null when they do not authenticate (HTTP 401).
- * `isRoot`: the secret is a root secret (checked by the caller against configuration).
+ * Who the credentials authenticate as: a principal, a refusal (HTTP 401), or, for a JWT whose
+ * provider's keys are not known yet, a request to fetch them (outside the transaction) and try
+ * again. `isRoot`: the secret is a root secret (checked by the caller against configuration).
+ * A JWT may not carry a scope (core parses it as a JWT, which then fails to decode).
  */
-export async function authenticate(kv: KvTxn, creds: Credentials, isRoot: boolean): Promise<Principal | null> {
+export async function authenticate(kv: KvTxn, creds: Credentials, isRoot: boolean, keys: JwksCache = providerKeys): Promise<JwtOutcome> {
+  if (!isRoot && isJwtSecret(creds.secret)) {
+    return creds.scopeRole ? { kind: 'refused', reason: 'a JWT takes no scope' } : authenticateJwt(kv, creds.secret, keys);
+  }
+  const principal = await authenticateSecret(kv, creds, isRoot);
+  return principal ? { kind: 'principal', principal } : { kind: 'refused', reason: 'unknown secret' };
+}
+
+/** The principal of a key, token or root secret, or null. */
+async function authenticateSecret(kv: KvTxn, creds: Credentials, isRoot: boolean): Promise<Principal | null> {
   if (isRoot) return scoped(kv, ROOT_DB, 'admin', creds);
   const raw = await kv.get(secretLookupKey(secretDigest(creds.secret)));
   if (!raw) return null;

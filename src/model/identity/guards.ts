@@ -7,6 +7,8 @@ import { ModelTxnImpl, modelHooks } from '../model-txn';
 import { onDocumentWrite, onSchemaWrite, type WriteAction } from '../write-broker';
 import { authState, freshSecret } from './auth-state';
 import { readDef } from './named-store';
+import { audienceOf } from './audience';
+import { str } from '../../fql/values/construct';
 import { defineIndexReadGuard } from '../sets/index-set';
 import { QueryError } from '../../fql/errors';
 import {
@@ -45,6 +47,8 @@ modelHooks.readNamed = async (txn, ref) => {
   if (!def) return { t: 'nulldoc', coll: ref.coll, name: ref.name, cause: 'not found' };
   const data = new Map(def.data);
   data.delete('name');
+  // core AccessProviderIOConfig: a provider shows the audience JWTs for its database carry.
+  if (ref.coll === 'AccessProvider') data.set('audience', str(audienceOf(txn.db)));
   const named: NamedData = { coll: ref.coll, name: ref.name, ts: def.ts, data };
   return named;
 };

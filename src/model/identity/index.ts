@@ -12,4 +12,5 @@ import './databases';
 import './query-module';
 
 export { authenticate } from './authenticate';
+export { grantJwtRoles } from './jwt-auth';
 export { attachPrincipal, principalOf } from './auth-state';

@@ -111,7 +111,7 @@ function parseRole(def: NamedDef): ParsedRole {
 /** Run a role predicate read-only; anything but `true` (including a failure) denies. */
 async function predicateHolds(state: AuthState, predicate: Predicate, args: PredicateArgs): Promise<boolean> {
   const p = state.principal;
-  const internal: Principal = { db: p.db, access: { kind: 'predicate' }, identity: p.identity, token: p.token };
+  const internal: Principal = { db: p.db, access: { kind: 'predicate' }, identity: p.identity, token: p.token, jwt: p.jwt };
   state.predicateDepth++;
   try {
     const r = await runAs(state, internal, () => (predicate.lang === 'fql10'
@@ -124,6 +124,15 @@ async function predicateHolds(state: AuthState, predicate: Predicate, args: Pred
   } finally {
     state.predicateDepth--;
   }
+}
+
+/**
+ * Whether an access provider's role predicate (v10 source text or a v4 lambda) accepts a JWT's
+ * claims (core JWTToken.evalPredicate: the payload is the only argument).
+ */
+export function providerRoleHolds(state: AuthState, predicate: Value, claims: Value): Promise<boolean> {
+  const p = predicateOf(predicate);
+  return p ? predicateHolds(state, p, () => [claims]) : Promise.resolve(false);
 }
 
 /**

@@ -14,7 +14,7 @@ import { createToken } from '../../model/identity/token-docs';
 import { deleteDocument } from '../../model/write-broker';
 import { type Position, V4Error, authenticationFailed, invalidArgument, validationFailed } from '../errors';
 import { type Evaluator, type FormArgs, defineForms } from '../evaluator';
-import { collectionRefOf, toModel } from '../model/convert';
+import { collectionRefOf, fromModel, toModel } from '../model/convert';
 import { passwordMatches } from '../model/credentials';
 import { locateDoc } from '../model/locate';
 import { asBuiltin } from '../model/privileges';
@@ -87,9 +87,11 @@ async function logout(ev: Evaluator, a: FormArgs): Promise<V4Value> {
   return bool4(true);
 }
 
-function currentToken(q: V4Query): V4Value | undefined {
+function currentToken(q: V4Query, pos: Position): V4Value | undefined {
   const p = q.principal;
   if (p.token) return docRef(nativeRef('tokens'), p.token.id);
+  // core CurrentTokenFunction: a JWT's payload.
+  if (p.jwt) return fromModel(p.jwt.claims, pos);
   const owner = q.secretOwner;
   // A key's own document is visible only in the database it is stored in.
   if (owner?.coll === 'Key' && owner.db === p.db) return docRef(nativeRef('keys'), owner.id);
@@ -114,10 +116,18 @@ async function keyFromSecret(q: V4Query, secret: string, pos: Position): Promise
 
 const missingIdentity = (pos: Position) => new V4Error('missing identity', 'Authentication does not contain an identity', pos);
 
+/** core CurrentIdentityFunction: a token's identity document, or a JWT's `sub` claim. */
+function identityOfCaller(q: V4Query, pos: Position): V4Value | undefined {
+  const { identity, jwt } = q.principal;
+  if (identity) return docRef(collectionRefOf(identity.coll), identity.id);
+  const sub = jwt?.claims.v.get('sub');
+  return sub === undefined ? undefined : fromModel(sub, pos);
+}
+
 const currentIdentity = async (ev: Evaluator, a: FormArgs): Promise<V4Value> => {
-  const identity = ev.q.principal.identity;
+  const identity = identityOfCaller(ev.q, a.pos);
   if (!identity) throw missingIdentity(a.pos);
-  return docRef(collectionRefOf(identity.coll), identity.id);
+  return identity;
 };
 
 defineForms([
@@ -133,17 +143,17 @@ defineForms([
   },
   { keys: ['current_identity'], run: currentIdentity },
   { keys: ['identity'], run: currentIdentity },
-  { keys: ['has_current_identity'], run: async (ev) => bool4(ev.q.principal.identity !== undefined) },
-  { keys: ['has_identity'], run: async (ev) => bool4(ev.q.principal.identity !== undefined) },
+  { keys: ['has_current_identity'], run: async (ev, a) => bool4(identityOfCaller(ev.q, a.pos) !== undefined) },
+  { keys: ['has_identity'], run: async (ev, a) => bool4(identityOfCaller(ev.q, a.pos) !== undefined) },
   {
     keys: ['current_token'],
     run: async (ev, a) => {
-      const token = currentToken(ev.q);
+      const token = currentToken(ev.q, a.pos);
       if (!token) throw new V4Error('invalid token', 'Token metadata is not accessible.', a.pos);
       return token;
     },
   },
-  { keys: ['has_current_token'], run: async (ev, a) => bool4(currentToken(ev.q) !== undefined) },
+  { keys: ['has_current_token'], run: async (ev, a) => bool4(currentToken(ev.q, a.pos) !== undefined) },
   {
     keys: ['key_from_secret'],
     run: async (ev, a) => keyFromSecret(ev.q, expectString(await a.value('key_from_secret'), a.at('key_from_secret')), a.pos),

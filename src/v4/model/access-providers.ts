@@ -12,6 +12,7 @@ import { type Position, type ValidationFailure, V4Error, invalidArgument, valida
 import { type ObjectV4, type RefV4, type V4Value, long4, nativeCollOf, schemaRef, str4, version4 } from '../values';
 import { typeName } from '../../fql/values/construct';
 import { fromModel, toModel } from './convert';
+import { audienceOf } from '../../model/identity/audience';
 
 /** The fields v4 writes (core AccessProvider fields; `audience` is derived, never written). */
 export const ACCESS_PROVIDER_FIELDS = ['name', 'issuer', 'jwks_uri', 'roles', 'data'] as const;
@@ -45,23 +46,6 @@ function roleFromModel(v: Value, pos: Position, db?: RefV4): V4Value {
   return fromModel(v, pos, db);
 }
 
-// z-base-32 (core Database.encodeGlobalID → ZBase32.encodeLong): 13 characters of 5 bits,
-// least significant first (global ids such as `yu3pdd5ssyyyy` end in zero digits).
-const ZBASE32 = 'ybndrfg8ejkmcpqxot1uwisza345h769';
-
-export function encodeGlobalId(id: bigint): string {
-  let out = '';
-  let n = BigInt.asUintN(64, id);
-  for (let i = 0; i < 13; i++) {
-    out += ZBASE32[Number(n & 31n)];
-    n >>= 5n;
-  }
-  return out;
-}
-
-/** Core `JWTToken.canonicalDBUrl`: the audience JWTs for this database carry. */
-export const audienceOf = (model: ModelTxnImpl): string => `https://db.fauna.com/db/${encodeGlobalId(BigInt(model.db))}`;
-
 /** `{ref, ts, name, issuer, jwks_uri, roles?, data?, audience}` (core AccessProviderIOConfig). */
 export function renderAccessProvider(model: ModelTxnImpl, named: NamedData, pos: Position, db?: RefV4): ObjectV4 {
   const out = new Map<string, V4Value>([['ref', schemaRef('access_providers', named.name, db)], ['ts', long4(named.ts)]]);
@@ -74,7 +58,7 @@ export function renderAccessProvider(model: ModelTxnImpl, named: NamedData, pos:
       out.set(k, fromModel(v, pos, db));
     }
   }
-  out.set('audience', str4(audienceOf(model)));
+  out.set('audience', str4(audienceOf(model.db)));
   return version4(out);
 }
 

@@ -1,0 +1,216 @@
+// The signing keys of access providers: JSON Web Key Sets fetched from their `jwks_uri` and
+// cached (core JWKUrlProvider / JWKSLoadingValue). Lookups are synchronous and never wait on
+// the network: a caller that finds no usable key is told to fetch, which it does outside its
+// storage transaction (src/exec/attempt.ts), so a slow or hostile JWKS endpoint holds no
+// transaction, connection or lock, only the request that asked for it, and at most FETCH_TIMEOUT_MS.
+//
+//   - one fetch per URI at a time: concurrent requests share it (single flight);
+//   - a set is used for TTL_MS, then refreshed in the background while it keeps serving (core
+//     refreshes after an hour);
+//   - a `kid` the set lacks triggers a refetch (key rotation), at most once per
+//     REFETCH_INTERVAL_MS (core: 500 ms), and so does a failed fetch: in between, requests fail
+//     at once instead of queueing on a broken endpoint;
+//   - bounded: at most MAX_SETS URIs (least recently used dropped), MAX_KEYS keys per set,
+//     MAX_BODY_BYTES per response; no redirects (as core's client); https only, trusting the
+//     system's CAs plus NODE_EXTRA_CA_CERTS.
+//
+// Only RSA keys of at least 2048 bits are kept (core parses `kty: RSA` keys only), with their
+// `alg` (if given, the token must use it) and only if meant for signatures (`use: sig` or none).
+// The cache lives in each thread that authenticates (each query worker has its own).
+import { createPublicKey, verify as verifySignature, constants, type KeyObject } from 'node:crypto';
+import type { JwtAlg } from './jwt';
+
+export const FETCH_TIMEOUT_MS = 5_000;
+export const TTL_MS = 60 * 60 * 1000;
+export const REFETCH_INTERVAL_MS = 500;
+const MAX_SETS = 256;
+const MAX_KEYS = 64;
+export const MAX_BODY_BYTES = 256 * 1024;
+const MIN_RSA_BITS = 2048;
+
+interface Jwk { readonly kid?: string; readonly alg?: string; readonly key: KeyObject }
+
+interface Entry {
+  /** The last set fetched successfully (kept while refetches fail). */
+  keys?: readonly Jwk[];
+  fetchedAt: number;
+  /** When the last fetch started; bounds refetches. */
+  lastAttempt: number;
+  /** Why the last fetch failed, until one succeeds. */
+  failure?: string;
+  inflight?: Promise<void>;
+}
+
+export type KeyLookup =
+  /** Verify with this key. */
+  | { readonly kind: 'key'; readonly key: KeyObject }
+  /** Nothing usable known yet: fetch the set (refetch), then look again. */
+  | { readonly kind: 'fetch' }
+  /** Fetched recently and still no key: refuse now. */
+  | { readonly kind: 'missing'; readonly reason: string };
+
+/** Fetches a URI's JSON body (throws with a reason on any failure). */
+export type JwksFetcher = (uri: string, signal: AbortSignal) => Promise<unknown>;
+
+export class JwksCache {
+  private readonly sets = new Map<string, Entry>();
+
+  constructor(
+    private readonly fetcher: JwksFetcher = fetchJson,
+    private readonly now: () => number = Date.now,
+    private readonly timeoutMs = FETCH_TIMEOUT_MS,
+    /** Where failed fetches are reported (one line per failed fetch, at most one per REFETCH_INTERVAL_MS). */
+    private readonly report: (message: string) => void = (m) => console.error(`access providers: ${m}`),
+  ) {}
+
+  /** The key for a token with key id `kid` signed with `alg`, from the set at `uri`. */
+  lookup(uri: string, kid: string | undefined, alg: JwtAlg): KeyLookup {
+    const entry = this.sets.get(uri);
+    if (!entry) return { kind: 'fetch' };
+    // Least recently used last.
+    this.sets.delete(uri);
+    this.sets.set(uri, entry);
+    const now = this.now();
+    const may = now - entry.lastAttempt >= REFETCH_INTERVAL_MS;
+    if (entry.keys) {
+      const jwk = findKey(entry.keys, kid);
+      if (jwk) {
+        if (now - entry.fetchedAt >= TTL_MS && may) void this.refresh(uri);
+        if (jwk.alg !== undefined && jwk.alg !== alg) return { kind: 'missing', reason: `key ${kid ?? ''} is for ${jwk.alg}, not ${alg}` };
+        return { kind: 'key', key: jwk.key };
+      }
+    }
+    if (may) return { kind: 'fetch' };
+    const reason = entry.failure ?? (entry.inflight ? `the JWKS at ${uri} is still being fetched` : `no key with kid ${JSON.stringify(kid ?? null)}`);
+    return { kind: 'missing', reason };
+  }
+
+  /**
+   * Fetch the set at `uri` (joining a fetch in flight), waiting at most `waitMs`. Never throws:
+   * failures are recorded for `lookup` to report.
+   */
+  async refresh(uri: string, waitMs = this.timeoutMs): Promise<void> {
+    let entry = this.sets.get(uri);
+    if (!entry) {
+      entry = { fetchedAt: 0, lastAttempt: 0 };
+      this.sets.set(uri, entry);
+      for (const old of this.sets.keys()) {
+        if (this.sets.size <= MAX_SETS) break;
+        if (!this.sets.get(old)!.inflight) this.sets.delete(old);
+      }
+    }
+    if (!entry.inflight) {
+      const e = entry;
+      e.lastAttempt = this.now();
+      e.inflight = this.load(uri).then(
+        (keys) => { e.keys = keys; e.fetchedAt = this.now(); e.failure = undefined; },
+        (err: unknown) => {
+          e.failure = `cannot fetch the JWKS from ${uri}: ${err instanceof Error ? errorText(err) : String(err)}`;
+          this.report(e.failure);
+        },
+      ).finally(() => { e.inflight = undefined; });
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<void>((res) => { timer = setTimeout(res, Math.max(0, waitMs)); });
+    try {
+      await Promise.race([entry.inflight, gaveUp]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async load(uri: string): Promise<readonly Jwk[]> {
+    if (!uri.startsWith('https://')) throw new Error('the URI is not https');
+    const json = await this.fetcher(uri, AbortSignal.timeout(this.timeoutMs));
+    return parseJwks(json);
+  }
+}
+
+/** An error's message with its cause's (fetch reports "fetch failed" with the reason as cause). */
+function errorText(e: Error): string {
+  const cause = e.cause instanceof Error ? e.cause.message : undefined;
+  if (e.name === 'TimeoutError') return 'no answer in time';
+  return cause ? `${e.message} (${cause})` : e.message;
+}
+
+/** Core `JWKS.findJWK`: the only key of a one-key set when the token names none, else by `kid`. */
+function findKey(keys: readonly Jwk[], kid: string | undefined): Jwk | undefined {
+  if (keys.length === 1 && kid === undefined) return keys[0];
+  return keys.find((k) => k.kid === kid);
+}
+
+/** The usable keys of a JWKS document; throws if it is not one. */
+export function parseJwks(json: unknown): readonly Jwk[] {
+  const keys = (json as { keys?: unknown } | null)?.keys;
+  if (!Array.isArray(keys)) throw new Error('the response is not a JSON Web Key Set');
+  const out: Jwk[] = [];
+  for (const k of keys.slice(0, MAX_KEYS)) {
+    const jwk = rsaKey(k);
+    if (jwk) out.push(jwk);
+  }
+  return out;
+}
+
+function rsaKey(k: unknown): Jwk | undefined {
+  if (k === null || typeof k !== 'object') return undefined;
+  const { kty, n, e, kid, alg, use, key_ops: ops } = k as Record<string, unknown>;
+  if (kty !== 'RSA' || typeof n !== 'string' || typeof e !== 'string') return undefined;
+  if (kid !== undefined && typeof kid !== 'string') return undefined;
+  if (alg !== undefined && typeof alg !== 'string') return undefined;
+  if (use !== undefined && use !== 'sig') return undefined;
+  if (ops !== undefined && !(Array.isArray(ops) && ops.includes('verify'))) return undefined;
+  try {
+    // Only the public members: a set that also publishes `d` must not make us hold a private key.
+    const key = createPublicKey({ key: { kty: 'RSA', n, e }, format: 'jwk' });
+    if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_BITS) return undefined;
+    return { kid, alg, key };
+  } catch {
+    return undefined;
+  }
+}
+
+const HASHES: Readonly<Record<JwtAlg, string>> = { RS256: 'sha256', RS384: 'sha384', RS512: 'sha512' };
+
+/** RSASSA-PKCS1-v1_5 verification of a JWS signature. */
+export function verifyJws(alg: JwtAlg, key: KeyObject, signingInput: Buffer, signature: Buffer): boolean {
+  try {
+    return verifySignature(HASHES[alg], signingInput, { key, padding: constants.RSA_PKCS1_PADDING }, signature);
+  } catch {
+    return false;
+  }
+}
+
+/** GET `uri` as JSON with Node's fetch: no redirects, at most MAX_BODY_BYTES. */
+export async function fetchJson(uri: string, signal: AbortSignal): Promise<unknown> {
+  const res = await fetch(uri, { signal, redirect: 'error', headers: { accept: 'application/json' } });
+  if (res.status !== 200) {
+    await res.body?.cancel();
+    throw new Error(`HTTP status ${res.status}`);
+  }
+  const declared = Number(res.headers.get('content-length') ?? '0');
+  if (declared > MAX_BODY_BYTES) {
+    await res.body?.cancel();
+    throw new Error(`the response is larger than ${MAX_BODY_BYTES} bytes`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const reader = res.body?.getReader();
+  for (;;) {
+    const next = reader ? await reader.read() : { done: true as const, value: undefined };
+    if (next.done) break;
+    size += next.value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader!.cancel().catch(() => undefined);
+      throw new Error(`the response is larger than ${MAX_BODY_BYTES} bytes`);
+    }
+    chunks.push(Buffer.from(next.value));
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new Error('the response is not JSON');
+  }
+}
+
+/** The keys of this thread. */
+export const providerKeys = new JwksCache();
