@@ -8,8 +8,8 @@
 //   - a set is used for TTL_MS, then refreshed in the background while it keeps serving (core
 //     refreshes after an hour);
 //   - a `kid` the set lacks triggers a refetch (key rotation), at most once per
-//     REFETCH_INTERVAL_MS (core: 500 ms), and so does a failed fetch: in between, requests fail
-//     at once instead of queueing on a broken endpoint;
+//     REFETCH_INTERVAL_MS (core: 500 ms); after failed fetches the wait doubles each time (up to
+//     MAX_BACKOFF_MS): in between, requests fail at once instead of queueing on a broken endpoint;
 //   - bounded: at most MAX_SETS URIs (least recently used dropped), MAX_KEYS keys per set,
 //     MAX_BODY_BYTES per response; no redirects (as core's client); https only, trusting the
 //     system's CAs plus NODE_EXTRA_CA_CERTS.
@@ -23,6 +23,7 @@ import type { JwtAlg } from './jwt';
 export const FETCH_TIMEOUT_MS = 5_000;
 export const TTL_MS = 60 * 60 * 1000;
 export const REFETCH_INTERVAL_MS = 500;
+const MAX_BACKOFF_MS = 30_000;
 const MAX_SETS = 256;
 const MAX_KEYS = 64;
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -38,6 +39,8 @@ interface Entry {
   lastAttempt: number;
   /** Why the last fetch failed, until one succeeds. */
   failure?: string;
+  /** Failed fetches in a row: each doubles the wait before the next (up to MAX_BACKOFF_MS). */
+  failures: number;
   inflight?: Promise<void>;
 }
 
@@ -71,7 +74,8 @@ export class JwksCache {
     this.sets.delete(uri);
     this.sets.set(uri, entry);
     const now = this.now();
-    const may = now - entry.lastAttempt >= REFETCH_INTERVAL_MS;
+    const wait = Math.min(MAX_BACKOFF_MS, REFETCH_INTERVAL_MS * 2 ** Math.max(0, entry.failures - 1));
+    const may = now - entry.lastAttempt >= wait;
     if (entry.keys) {
       const jwk = findKey(entry.keys, kid);
       if (jwk) {
@@ -92,7 +96,7 @@ export class JwksCache {
   async refresh(uri: string, waitMs = this.timeoutMs): Promise<void> {
     let entry = this.sets.get(uri);
     if (!entry) {
-      entry = { fetchedAt: 0, lastAttempt: 0 };
+      entry = { fetchedAt: 0, lastAttempt: 0, failures: 0 };
       this.sets.set(uri, entry);
       for (const old of this.sets.keys()) {
         if (this.sets.size <= MAX_SETS) break;
@@ -103,8 +107,9 @@ export class JwksCache {
       const e = entry;
       e.lastAttempt = this.now();
       e.inflight = this.load(uri).then(
-        (keys) => { e.keys = keys; e.fetchedAt = this.now(); e.failure = undefined; },
+        (keys) => { e.keys = keys; e.fetchedAt = this.now(); e.failure = undefined; e.failures = 0; },
         (err: unknown) => {
+          e.failures++;
           e.failure = `cannot fetch the JWKS from ${uri}: ${err instanceof Error ? errorText(err) : String(err)}`;
           this.report(e.failure);
         },
