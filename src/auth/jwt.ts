@@ -43,6 +43,14 @@ function jsonObject(part: string): Record<string, unknown> | undefined {
 }
 
 /**
+ * Whether a secret is unmistakably a JWT (three base64url parts, the first a JSON header with an
+ * `alg`): such a secret is never a root secret, so it costs no bcrypt verify (./root-key.ts).
+ */
+export function hasJwtShape(secret: string): boolean {
+  return JWT_SHAPE.test(secret) && typeof jsonObject(secret.slice(0, secret.indexOf('.')))?.alg === 'string';
+}
+
+/**
  * A JWT signed with an algorithm we verify, or undefined: malformed, unsigned (`alg: none`,
  * an empty signature), HMAC-signed (core refuses HS256/384/512: a public key must never serve
  * as an HMAC secret), any other algorithm, or a `crit` header.

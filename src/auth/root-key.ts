@@ -3,9 +3,11 @@
 // are cached, negative ones too: every request presenting a non-root secret (a key or token)
 // would otherwise pay one bcrypt verify per configured hash. Secrets never seen before still
 // cost a verify each, so at most a few run at once: a stream of random secrets queues behind
-// them instead of occupying the thread pool that file and crypto work shares.
+// them instead of occupying the thread pool that file and crypto work shares. JWTs (each user's
+// own, renewed hourly) are never compared with hashes: core never takes a JWT for a root key.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { verify as bcryptVerify } from '@node-rs/bcrypt';
+import { hasJwtShape } from './jwt';
 
 export interface RootKeyConfig {
   /** Cleartext root secrets. */
@@ -77,6 +79,8 @@ export class RootKeyChecker {
     let match = false;
     for (const s of this.secretDigests) match = timingSafeEqual(d, s) || match;
     if (match) return true;
+    // Every user of an identity provider presents a JWT of their own: none may cost a bcrypt.
+    if (hasJwtShape(secret)) return false;
     for (const h of this.config.hashes) {
       if (await this.limiter.run(() => this.verify(secret, h)).catch(() => false)) return true;
     }
