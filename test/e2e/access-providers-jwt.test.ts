@@ -14,7 +14,8 @@
 //   - model/runtime/fql2/stdlib/Query.scala: `Query.identity()` is "missing identity" for a JWT,
 //     `Query.token()` is its payload; ast/AuthFunctions.scala: v4 `CurrentIdentity()` is the
 //     `sub` claim, `CurrentToken()` the payload, `HasCurrentIdentity()`/`HasCurrentToken()`;
-//   - model/WriteAdaptor.scala AccessProviderIOConfig: a provider shows its `audience`.
+//   - model/WriteAdaptor.scala AccessProviderIOConfig: a provider shows its `audience`;
+//   - streams: core Auth.revalidate re-checks a JWT login on every batch (spec streams-feeds.md §6.6).
 // An unauthenticated request is 401 `unauthorized` "Access token required" (v10) / 401
 // "Unauthorized" (v4), whatever the reason, so callers learn nothing about databases or providers.
 import { after, before, describe, it } from 'node:test';
@@ -25,6 +26,7 @@ import { query as q, values } from 'faunadb';
 import { startServer, type TestServer } from '../helpers/server';
 import { Clients, data, fails, PERMISSION_DENIED } from './identity-helpers';
 import { V4Clients, v4Fails } from './v4-helpers';
+import { assertServiceError, collect } from './events-helpers';
 import { hmacForgery, newSigningKey, signJwt, startIdentityProvider, type IdentityProvider, type SigningKey } from './jwt-helpers';
 
 const ISSUER = 'https://idp.example.com/';
@@ -222,6 +224,28 @@ describe('access providers: JWT authentication', () => {
     // At most one fetch per query worker (each has its own cache; requests in one share its fetch).
     assert.ok((idp.hits.get('/hang.json') ?? 0) <= 3);
     assert.ok(server.output().includes(`cannot fetch the JWKS from ${idp.url('/hang.json')}: no answer in time`), server.output());
+  });
+
+  it('an event stream authenticated by a JWT delivers events until its provider is deleted (permission_loss)', async () => {
+    const issuer = 'https://streams.example.com/';
+    await data(appAdmin, fql`AccessProvider.create({ name: "streams", issuer: ${issuer}, jwks_uri: ${idp.url('/jwks.json')}, roles: "reader" }) { name }`);
+    const c = as(signJwt(claims({ iss: issuer }), k1));
+    const token = await data(c, fql`Notes.all().eventSource()`);
+    const s = collect(c, token, { status_events: true });
+    try {
+      await s.take(1);
+      await data(appAdmin, fql`Notes.create({ text: "streamed" }); null`);
+      const [, add] = await s.until((es) => es.length >= 2, 'the add event');
+      assert.deepEqual([add.type, add.data.text], ['add', 'streamed']);
+      await data(appAdmin, fql`AccessProvider.byName("streams")!.delete(); null`);
+      const deadline = Date.now() + 10_000;
+      while (!s.done && Date.now() < deadline) await data(appAdmin, fql`Notes.create({ text: "after" }); null`);
+      assertServiceError(await s.failure(1_000), 'permission_loss', 'Stream authentication is no longer valid.');
+      assert.deepEqual(s.events.map((e) => e.type), ['status', 'add'], 'no event after the provider was deleted');
+    } finally {
+      s.close();
+      await data(appAdmin, fql`Notes.where(.text == "streamed" || .text == "after").forEach(.delete()); null`);
+    }
   });
 
   describe('FQL v4 (faunadb@4.8)', () => {
