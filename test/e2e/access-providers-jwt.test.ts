@@ -27,6 +27,7 @@ import { startServer, type TestServer } from '../helpers/server';
 import { Clients, data, fails, PERMISSION_DENIED } from './identity-helpers';
 import { V4Clients, v4Fails } from './v4-helpers';
 import { assertServiceError, collect } from './events-helpers';
+import { SchemaApi } from './schema-fixtures';
 import { hmacForgery, newSigningKey, signJwt, startIdentityProvider, type IdentityProvider, type SigningKey } from './jwt-helpers';
 
 const ISSUER = 'https://idp.example.com/';
@@ -246,6 +247,30 @@ describe('access providers: JWT authentication', () => {
       s.close();
       await data(appAdmin, fql`Notes.where(.text == "streamed" || .text == "after").forEach(.delete()); null`);
     }
+  });
+
+  it('an access provider pushed as FSL, with a role predicate over the claims', async () => {
+    await data(clients.as('secret'), fql`Database.create({ name: "fsl" }) { name }`);
+    const issuer = 'https://fsl.example.com/';
+    const push = await new SchemaApi(server.url, 'secret:fsl:admin').push({ 'main.fsl': `
+collection Notes {}
+role pro {
+  privileges Notes { read }
+}
+access provider fslidp {
+  issuer "${issuer}"
+  jwks_uri "${idp.url('/jwks.json')}"
+  role pro {
+    predicate (claims => claims.plan == "pro")
+  }
+}
+` }, false);
+    assert.equal(push.status, 200, JSON.stringify(push.body));
+    const fslAdmin = clients.as('secret:fsl:admin');
+    await data(fslAdmin, fql`Notes.create({ text: "pro note" }); null`);
+    const aud = await data<string>(fslAdmin, fql`AccessProvider.byName("fslidp")!.audience`);
+    assert.deepEqual(await data(as(signJwt(claims({ iss: issuer, aud, plan: 'pro' }), k1)), fql`Notes.all().map(.text).toArray()`), ['pro note']);
+    await refused(signJwt(claims({ iss: issuer, aud, plan: 'free' }), k1));
   });
 
   describe('FQL v4 (faunadb@4.8)', () => {

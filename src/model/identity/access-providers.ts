@@ -1,7 +1,7 @@
 // The AccessProvider module (core AccessProviders.scala): `AccessProvider.create({ name, issuer,
 // jwks_uri, roles?, data? })`, `byName`, `all()`, and update/replace/delete of definitions.
-// Providers are stored like the schema API stores them; JWT authentication with them is not
-// implemented.
+// Providers are stored like the schema API stores them; reads show the derived `audience`
+// (./guards.ts); JWTs authenticate through them in ./jwt-auth.ts.
 import { typeName } from '../../fql/values/construct';
 import { defineModule } from '../../fql/stdlib/registry';
 import type { Value } from '../../fql/values/value';
