@@ -7,6 +7,9 @@ import { defineModule } from '../../fql/stdlib/registry';
 import type { Value } from '../../fql/values/value';
 import { schemaWriteFailure } from '../write-failures';
 import { defineSchemaKind, validName, type SchemaAction, type SchemaKind } from './schema-kinds';
+import type { EvalContext } from '../../fql/eval/context';
+import { modelOf } from '../stdlib/args';
+import { allDefs, stringField } from './named-store';
 
 const FIELD_ORDER = ['name', 'issuer', 'jwks_uri', 'roles', 'data'];
 const BUILTIN_ROLES = new Set(['admin', 'server', 'server-readonly', 'client']);
@@ -22,6 +25,24 @@ function checkRoles(action: SchemaAction, roles: Value): void {
     // core reports builtin roles on the `roles` field itself.
     if (BUILTIN_ROLES.has(role.v)) throw fail('roles', `Builtin role \`${role.v}\` not allowed.`);
   });
+  // core FQL2AccessProviderSpec "fail to create with two same role entries".
+  const names = items.map((r) => (r.t === 'string' ? r.v : ((r as { v: ReadonlyMap<string, Value> }).v.get('role') as { v: string }).v));
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) throw fail('roles', `The role \`${twice}\` is present more than once, there can only be one entry per role.`);
+}
+
+/**
+ * core's unique index on `issuer` (FQL2AccessProviderSpec "issuer must be unique"): the issuer of
+ * a JWT names exactly one provider of its database. (Core's message is not in its tests; this is
+ * the one of other unique-constraint failures.)
+ */
+async function refuseDuplicateIssuer(ctx: EvalContext, action: SchemaAction, fields: ReadonlyMap<string, Value>, previous?: ReadonlyMap<string, Value>): Promise<void> {
+  const issuer = fields.get('issuer') as { v: string };
+  const self = previous?.get('name');
+  const others = await allDefs(modelOf(ctx).kv, modelOf(ctx).db, 'AccessProvider');
+  if (others.some((d) => d.name !== (self?.t === 'string' ? self.v : undefined) && stringField(d.data, 'issuer') === issuer.v)) {
+    throw schemaWriteFailure(action, 'AccessProvider', 'issuer', 'Failed unique constraint');
+  }
 }
 
 const accessProviderKind: SchemaKind = {
@@ -49,6 +70,7 @@ const accessProviderKind: SchemaKind = {
     }
     return out;
   },
+  checkNames: refuseDuplicateIssuer,
 };
 
 defineModule('AccessProvider');
