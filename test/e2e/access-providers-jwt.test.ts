@@ -265,6 +265,23 @@ describe('access providers: JWT authentication', () => {
     }
   });
 
+  it('an event stream of a JWT ends with permission_loss once the token expires (core Auth.revalidate)', async () => {
+    const c = as(signJwt(claims({ exp: now() + 2 }), k1));
+    const s = collect(c, await data(c, fql`Notes.all().eventSource()`), { status_events: true });
+    try {
+      await s.take(1);
+      // Past `exp` and the 5 s of allowed clock skew.
+      await new Promise((r) => setTimeout(r, 7_500));
+      const deadline = Date.now() + 10_000;
+      while (!s.done && Date.now() < deadline) await data(appAdmin, fql`Notes.create({ text: "late" }); null`);
+      assertServiceError(await s.failure(1_000), 'permission_loss', 'Stream authentication is no longer valid.');
+      assert.deepEqual(s.events.map((e) => e.type), ['status']);
+    } finally {
+      s.close();
+      await data(appAdmin, fql`Notes.where(.text == "late").forEach(.delete()); null`);
+    }
+  });
+
   it('an access provider pushed as FSL, with a role predicate over the claims', async () => {
     await data(clients.as('secret'), fql`Database.create({ name: "fsl" }) { name }`);
     const issuer = 'https://fsl.example.com/';
