@@ -231,13 +231,14 @@ describe('access providers: JWT authentication', () => {
     // Meanwhile other clients (another address: the server schedules fairly per client address)
     // are served, tokens of a healthy provider included.
     await new Promise((r) => setTimeout(r, 300));
-    const t2 = performance.now();
     assert.deepEqual(await queryFrom('127.0.0.2', 'secret', '1 + 1'), { status: 200, data: 2 });
     assert.deepEqual(await queryFrom('127.0.0.2', signJwt(claims(), k1), 'Notes.all().count()'), { status: 200, data: 1 });
-    assert.ok(performance.now() - t2 < 2000, `other clients waited ${performance.now() - t2} ms`);
+    const othersDone = performance.now() - t;
     await hanging;
     const took = performance.now() - t;
-    assert.ok(took >= 4500 && took < 8000, `hanging JWKS answered after ${took} ms`);
+    // They did not wait for the hanging fetches (timing relative to them: the machine may be busy).
+    assert.ok(othersDone < took - 500, `other clients were served after ${othersDone} ms, the hanging requests after ${took} ms`);
+    assert.ok(took >= 4500 && took < 12_000, `hanging JWKS answered after ${took} ms`);
     // At most one fetch per query worker (each has its own cache; requests in one share its fetch).
     assert.ok((idp.hits.get('/hang.json') ?? 0) <= 3);
     assert.ok(server.output().includes(`cannot fetch the JWKS from ${idp.url('/hang.json')}: no answer in time`), server.output());
