@@ -128,7 +128,7 @@ defineMethods('named:Collection', {
       noteDefinitionWrite(modelOf(ctx), def.id);
       noteDeletion(modelOf(ctx), def.name);
       await modelOf(ctx).deleteCollection(def);
-      await dropCollectionEntries(modelOf(ctx), def.id);
+      await dropCollectionEntries(modelOf(ctx), def);
       ctx.stats.writeOps += 1;
       return { t: 'nulldoc', coll: 'Collection', name: def.name, cause: 'deleted' };
     },

@@ -14,23 +14,26 @@ import { prefixEnd, v4IndexKey } from '../../model/keys';
 import { indexPart } from '../../model/indexes/value-encoding';
 import { encodeKey } from '../../storage/tuple';
 import { equals4 } from '../compare';
-import { type Position, V4Error, invalidArgument, invalidRef, validationFailed, valueRequired } from '../errors';
+import { type Position, type ValidationFailure, V4Error, invalidArgument, invalidRef, validationFailed, valueRequired } from '../errors';
 import { Evaluator } from '../evaluator';
 import type { V4Query } from '../query-context';
 import {
   type KeyBound, type ObjectV4, type RefV4, type SetEntry, type SetWindow, type V4Set, type V4Value, NULL4, arr4,
-  docRef, nativeCollOf, scopeOf,
+  docRef, isNativeCollectionRef, nativeCollOf, scopeOf, typeName4,
 } from '../values';
 import { scopedModel } from './locate';
 import { authState } from '../../model/identity/auth-state';
-import { isAllowed, permissionDenied } from '../../model/identity/permissions';
-import { collectionRefOf, fromModel, lambdaOfQuery, toModel } from './convert';
+import { isAllowed, mayReadNamed, permissionDenied } from '../../model/identity/permissions';
+import { modelHooks } from '../../model/model-txn';
+import { beforeCommit, runPending } from '../../storage/before-commit';
+import type { KvTxn } from '../../storage/kv';
+import { collectionRefOf, fromModel, lambdaOfQuery, namedRefOf, toModel } from './convert';
 import { renderNamed } from './render';
 import { NATIVE_OF_DOC_COLL } from './names';
 import { queryOver } from './stored-query';
 import {
-  type Bind, type IndexSource, type ParsedIndex, buildEntries, clearEntries, decodeEntry, entriesAt, isLive, fieldOf, keyParts, keyValue, parseIndex, singleSource, sourceFor,
-  updateEntries,
+  type Bind, type EntryRow, type IndexSource, type ParsedIndex, buildEntries, clearEntries, decodeEntry, dropCollectionRows, entriesAt,
+  isLive, isSchemaEntry, fieldOf, keyParts, keyValue, parseIndex, readsSchema, singleSource, sourceFor, updateEntries,
 } from './index-entries';
 
 const INDEX = 'Index';
@@ -124,14 +127,16 @@ export class MatchSet implements V4Set {
     const row = decodeEntry(value);
     if (!(await isLive(model, row))) return undefined;
     // A guarded reader sees only the documents it may read (Fauna filters index reads so).
-    if (model === this.model && authState(model) && 'cause' in (await model.readDoc({ t: 'doc', coll: row.coll, id: row.id }))) return undefined;
+    if (model === this.model && authState(model) && !(await mayReadEntry(model, row))) return undefined;
     const db = scopeOf(this.indexRef);
-    const ref = docRef(collectionRefOf(row.coll, db), row.id);
+    const ref = isSchemaEntry(row) ? namedRefOf(row.coll, row.id, db) : docRef(collectionRefOf(row.coll, db), row.id);
     const values = row.values.map((v) => fromModel(v, [], db));
     return { value: values.length === 0 ? ref : values.length === 1 ? values[0] : arr4(values), key: [...values, ref] };
   }
 
   async window(w: SetWindow): Promise<readonly SetEntry[]> {
+    // An index over definitions catches up with this transaction's schema changes first.
+    if (readsSchema(this.index)) await runPending(this.model.kv, schemaRefreshKey(this.model.db));
     const prefix = v4IndexKey(this.model.db, this.index.name, this.termParts);
     let lo = prefix;
     let hi = prefixEnd(prefix);
@@ -176,6 +181,14 @@ export class MatchSet implements V4Set {
   }
 }
 
+/** Whether a guarded reader may read the document or definition an entry stands for. */
+async function mayReadEntry(model: ModelTxnImpl, row: EntryRow): Promise<boolean> {
+  if (!isSchemaEntry(row)) return !('cause' in (await model.readDoc({ t: 'doc', coll: row.coll, id: row.id })));
+  if (row.coll !== INDEX) return !('cause' in (await model.readNamed({ t: 'named', coll: row.coll, name: row.id })));
+  const def = await readIndexDef(model, row.id);
+  return def !== undefined && (await mayReadNamed(model, def));
+}
+
 /** `Match(Index("i"[, scope]), terms)`: the index of the database the ref names, read as the caller. */
 export async function matchSet(q: V4Query, indexRef: RefV4, terms: readonly V4Value[], pos: Position): Promise<MatchSet> {
   if (nativeCollOf(indexRef) !== 'indexes') throw invalidArgument(['Index Ref'], indexRef, pos);
@@ -185,20 +198,42 @@ export async function matchSet(q: V4Query, indexRef: RefV4, terms: readonly V4Va
   return new MatchSet(model, parseIndex(def), indexRef, terms, () => { q.ctx.stats.readOps += 1; });
 }
 
+/** Core's name (IRType) of a source value's type, in `invalid type` failures. */
+const IR_TYPE_NAMES: Partial<Record<V4Value['t'], string>> = {
+  long: 'Long', double: 'Double', string: 'String', boolean: 'Boolean', null: 'Null', ref: 'Ref', array: 'Array',
+  object: 'Map', time: 'Time', date: 'Date', bytes: 'Bytes', uuid: 'UUID', lambda: 'Query',
+};
+const irTypeName = (v: V4Value): string => IR_TYPE_NAMES[v.t] ?? typeName4(v);
+
+const sourceFailure = (code: string, description: string): ValidationFailure => ({ field: ['source'], code, description });
+
 /**
- * The collections a `source` names: a Collection ref, `_` (every collection), an object
- * `{collection, fields}` whose fields are bindings (`Query(Lambda)`), or an array of these.
+ * The collections a `source` names (core Index.scala `SourceFieldType`): a Collection ref, a
+ * native collection (`Ref("collections")`, `Indexes()`, `Keys()`, ...) but `Databases()`, `_`
+ * (every user collection), an object `{collection, fields}` whose fields are bindings
+ * (`Query(Lambda)`), or an array of these. Refused sources are validation failures, as core
+ * reports them (RenderError `encodeErrors`).
  */
 async function checkSource(q: V4Query, source: V4Value, pos: Position): Promise<void> {
   const parts = source.t === 'array' ? source.v : [source];
-  if (parts.length === 0) throw invalidArgument(['Collection Ref'], source, pos);
+  const refuse = (f: ValidationFailure): never => { throw validationFailed(pos, [f]); };
+  if (parts.length === 0) refuse(valueRequired(['source']));
   for (const part of parts) {
     const coll = part.t === 'object' ? part.v.get('collection') ?? NULL4 : part;
-    if (coll.t === 'string' && coll.v === '_') continue;
-    if (coll.t !== 'ref' || nativeCollOf(coll) !== 'collections' || coll.db) throw invalidArgument(['Collection Ref'], coll, pos);
-    if (!(await q.model.collection(coll.id))) throw invalidRef('collection', coll.id, pos);
     const fields = part.t === 'object' ? part.v.get('fields') : undefined;
     for (const [, f] of fields?.t === 'object' ? fields.v : []) if (f.t !== 'lambda') throw invalidArgument(['Query'], f, pos);
+    if (coll.t === 'string' && coll.v === '_') continue;
+    if (coll.t !== 'ref') refuse(sourceFailure('invalid type', `Invalid type ${irTypeName(coll)}, expected type SourceClass.`));
+    const ref = coll as RefV4;
+    // core RefValidator: refs into another database may not be stored.
+    if (ref.db) refuse(sourceFailure('invalid reference', 'Reference cannot be scoped.'));
+    if (isNativeCollectionRef(ref)) {
+      // Indexes over databases are refused (core: "Disallow sources over the `Database` collection").
+      if (ref.id === 'databases') refuse(sourceFailure('invalid reference', 'Cannot read reference.'));
+      continue;
+    }
+    if (nativeCollOf(ref) !== 'collections') refuse(sourceFailure('invalid type', 'Invalid type Ref, expected type SourceClass.'));
+    if (!(await q.model.collection(ref.id))) throw invalidRef('collection', ref.id, pos);
   }
 }
 
@@ -270,6 +305,41 @@ onDocumentWrite(async (ctx, w) => {
   const bind = binder(ctx);
   for (const { idx, source } of mine) await updateEntries(trusted, idx, source, w.def, w.before, after, bind);
 });
+
+const schemaRefreshKey = (db: number): string => `v4-indexes-over-schema:${db}`;
+
+/**
+ * Rebuilds the entries of a database's indexes over definitions (sources such as
+ * `Ref("collections")`). Schema is small and changes rarely, and it has many writers (v10, FSL,
+ * v4, renames, moves): instead of following each, a transaction that changed the schema
+ * rebuilds these indexes once, before it commits or before it reads one of them.
+ */
+async function refreshIndexesOverSchema(kv: KvTxn, db: number, ctx: EvalContext | undefined): Promise<void> {
+  const model = new ModelTxnImpl(kv, db);
+  const indexes = (await v4Indexes(model)).filter(readsSchema);
+  if (indexes.length === 0) return;
+  const bind: Bind = ctx ? binder(ctx) : async () => { throw new Error('index bindings need a query context'); };
+  for (const idx of indexes) await buildEntries(model, idx, bind);
+}
+
+modelHooks.schemaChanged = (model) => {
+  const { kv, db, context } = model;
+  beforeCommit(kv, schemaRefreshKey(db), () => refreshIndexesOverSchema(kv, db, context));
+};
+
+// Core CollectionWriteConfig.delete: deleting a collection deletes the indexes whose only source
+// it is; the others lose the entries of its documents.
+modelHooks.collectionDeleted = async (model, def) => {
+  for (const idx of await v4Indexes(model)) {
+    if (!idx.sources.some((s) => s.coll === def.name || s.coll === '_')) continue;
+    if (idx.sources.length === 1 && idx.sources[0].coll === def.name) {
+      deleteDef(model, INDEX, idx.name);
+      await clearEntries(model, idx.name);
+    } else {
+      await dropCollectionRows(model, idx.name, def.id);
+    }
+  }
+};
 
 /** Index fields whose change would need other entries: Fauna refuses to change them. */
 const FIXED = ['source', 'terms', 'values'] as const;

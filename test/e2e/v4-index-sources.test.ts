@@ -1,0 +1,112 @@
+// FQL v4 indexes whose source is a native collection (`Ref("collections")`, `Indexes()`,
+// `Functions()`, `Keys()`, ...) and what deleting a source collection does to its indexes,
+// through the `faunadb@4.8` driver.
+// Semantics: core ext/model/src/main/scala/Index.scala (`SourceFieldType`: any collection id is
+// a source, "Disallow sources over the `Database` collection" → InvalidReference; other values →
+// InvalidType(path, "SourceClass", vtype)), storage/index/IndexSources.scala (`_` covers user
+// collections only), ast RenderError `encodeErrors` ("Cannot read reference.", "Invalid type X,
+// expected type Y."), ast WriteConfig.scala CollectionWriteConfig.delete (`indexesWithSoleSource`
+// are deleted with their collection); faunadb-js test/query.test.js "recursive refs".
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { type Client, query as q, values } from 'faunadb';
+import { fql } from 'fauna';
+import type { TestServer } from '../helpers/server';
+import { errorsOf, useV4Server, v4Fails } from './v4-helpers';
+
+const coll = (name: string) => new values.Ref(name, values.Native.COLLECTIONS);
+const index = (name: string) => new values.Ref(name, values.Native.INDEXES);
+const fn = (name: string) => new values.Ref(name, values.Native.FUNCTIONS);
+
+describe('v4 indexes over native collections', () => {
+  let server: TestServer;
+  let root: Client;
+  const is = async (expr: unknown, expected: unknown) => assert.deepEqual(await root.query(expr as never), expected);
+
+  useV4Server((s) => ({ server, root } = s));
+
+  it('indexes collection definitions, built at once and kept in step by v4 and v10 schema writes', async () => {
+    await root.query(q.CreateCollection({ name: 'a' }));
+    const created = await root.query<{ active: boolean; source: unknown }>(q.CreateIndex({ name: 'all_collections', active: true, source: q.Ref('collections') }));
+    assert.deepEqual([created.active, created.source], [true, values.Native.COLLECTIONS]);
+    await root.query(q.CreateIndex({
+      name: 'collections_by_days', source: q.Collections(), terms: [{ field: ['history_days'] }], values: [{ field: ['name'], reverse: true }, { field: ['ref'] }],
+    }));
+    await is(q.Paginate(q.Match(q.Index('all_collections'))), { data: [coll('a')] });
+    // The same transaction reads its own schema writes through the index.
+    await is(q.Do(q.CreateCollection({ name: 'b', history_days: 3 }), q.Paginate(q.Match(q.Index('all_collections')))), { data: [coll('a'), coll('b')] });
+    await server.client().query(fql`Collection.create({ name: "c", history_days: 3 })`);
+    await is(q.Paginate(q.Match(q.Index('collections_by_days'), 3)), { data: [['c', coll('c')], ['b', coll('b')]] });
+    // A v4 collection keeps 30 days of history unless told otherwise.
+    await is(q.Paginate(q.Match(q.Index('collections_by_days'), 30)), { data: [['a', coll('a')]] });
+    // Updates move entries, deletions (from either language) remove them.
+    await root.query(q.Update(q.Collection('a'), { history_days: 3 }));
+    await server.client().query(fql`Collection.byName("b")!.delete()`);
+    await is(q.Paginate(q.Match(q.Index('collections_by_days'), 3)), { data: [['c', coll('c')], ['a', coll('a')]] });
+    await root.query(q.Delete(q.Collection('c')));
+    await is(q.Paginate(q.Match(q.Index('all_collections'))), { data: [coll('a')] });
+  });
+
+  it('indexes indexes (itself included), functions and keys', async () => {
+    await root.query(q.CreateIndex({ name: 'indexes_by_name', source: q.Indexes(), terms: [{ field: ['name'] }] }));
+    await is(q.Paginate(q.Match(q.Index('indexes_by_name'), 'indexes_by_name')), { data: [index('indexes_by_name')] });
+    await is(q.Paginate(q.Match(q.Index('indexes_by_name'), 'all_collections')), { data: [index('all_collections')] });
+    await root.query(q.CreateIndex({ name: 'functions_by_tier', source: q.Functions(), terms: [{ field: ['data', 'tier'] }] }));
+    await root.query(q.CreateFunction({ name: 'f1', body: q.Query(q.Lambda('x', q.Var('x'))), data: { tier: 'gold' } }));
+    await root.query(q.CreateFunction({ name: 'f2', body: q.Query(q.Lambda('x', q.Var('x'))), data: { tier: 'gold' } }));
+    await is(q.Paginate(q.Match(q.Index('functions_by_tier'), 'gold')), { data: [fn('f1'), fn('f2')] });
+    await root.query(q.Update(q.Function('f1'), { data: { tier: 'silver' } }));
+    await is(q.Paginate(q.Match(q.Index('functions_by_tier'), 'gold')), { data: [fn('f2')] });
+    await is(q.Paginate(q.Match(q.Index('functions_by_tier'), 'silver')), { data: [fn('f1')] });
+    // Keys are documents of a native collection: their entries follow each key write.
+    await root.query(q.CreateIndex({ name: 'keys_by_role', source: q.Keys(), terms: [{ field: ['role'] }], values: [{ field: ['data', 'n'] }] }));
+    await root.query(q.CreateKey({ role: 'server', data: { n: 1 } }));
+    const key = await root.query<{ ref: values.Ref }>(q.CreateKey({ role: 'server', data: { n: 2 } }));
+    await root.query(q.CreateKey({ role: 'admin', data: { n: 3 } }));
+    await is(q.Paginate(q.Match(q.Index('keys_by_role'), 'server')), { data: [1, 2] });
+    await root.query(q.Delete(key.ref));
+    await is(q.Paginate(q.Match(q.Index('keys_by_role'), 'server')), { data: [1] });
+    await is(q.Paginate(q.Match(q.Index('keys_by_role'), 'admin')), { data: [3] });
+  });
+
+  it('refuses databases and values that name no collection as sources, with core failures', async () => {
+    const refused = async (source: unknown, failure: object) => {
+      const e = await v4Fails(root, q.CreateIndex({ name: 'refused', source: source as never }), 'validation failed', 400, 'document data is not valid.');
+      assert.deepEqual(errorsOf(e)[0].failures, [failure]);
+    };
+    await refused(q.Databases(), { field: ['source'], code: 'invalid reference', description: 'Cannot read reference.' });
+    await refused(q.Ref('databases'), { field: ['source'], code: 'invalid reference', description: 'Cannot read reference.' });
+    await refused(q.Index('all_collections'), { field: ['source'], code: 'invalid type', description: 'Invalid type Ref, expected type SourceClass.' });
+    await refused(5, { field: ['source'], code: 'invalid type', description: 'Invalid type Long, expected type SourceClass.' });
+    await refused('users', { field: ['source'], code: 'invalid type', description: 'Invalid type String, expected type SourceClass.' });
+    await is(q.Exists(q.Index('refused')), false);
+  });
+});
+
+describe('v4 indexes of a deleted collection', () => {
+  let server: TestServer;
+  let root: Client;
+  const is = async (expr: unknown, expected: unknown) => assert.deepEqual(await root.query(expr as never), expected);
+  const doc = (c: string, id: string) => new values.Ref(id, coll(c));
+
+  useV4Server((s) => ({ server, root } = s));
+
+  it('deletes the indexes whose only source it was and drops its entries from the others', async () => {
+    for (const name of ['pets', 'toys', 'cars']) await root.query(q.CreateCollection({ name }));
+    await root.query(q.Create(doc('pets', '1'), { data: { kind: 'x' } }));
+    await root.query(q.Create(doc('toys', '1'), { data: { kind: 'x' } }));
+    await root.query(q.CreateIndex({ name: 'pets_by_kind', source: q.Collection('pets'), terms: [{ field: ['data', 'kind'] }] }));
+    await root.query(q.CreateIndex({ name: 'things_by_kind', source: [q.Collection('pets'), q.Collection('toys')], terms: [{ field: ['data', 'kind'] }] }));
+    await root.query(q.CreateIndex({ name: 'all_by_kind', source: '_', terms: [{ field: ['data', 'kind'] }] }));
+    await is(q.Paginate(q.Match(q.Index('things_by_kind'), 'x')), { data: [doc('pets', '1'), doc('toys', '1')] });
+    // In the deleting transaction already, the sole-source index is gone.
+    await is(q.Do(q.Delete(q.Collection('pets')), q.Exists(q.Index('pets_by_kind'))), false);
+    await is(q.Paginate(q.Indexes()), { data: [index('all_by_kind'), index('things_by_kind')] });
+    await is(q.Paginate(q.Match(q.Index('things_by_kind'), 'x')), { data: [doc('toys', '1')] });
+    await is(q.Paginate(q.Match(q.Index('all_by_kind'), 'x')), { data: [doc('toys', '1')] });
+    // From v10 as well.
+    await root.query(q.CreateIndex({ name: 'cars_by_kind', source: q.Collection('cars'), terms: [{ field: ['data', 'kind'] }] }));
+    await server.client().query(fql`Collection.byName("cars")!.delete()`);
+    await is(q.Exists(q.Index('cars_by_kind')), false);
+  });
+});
