@@ -83,6 +83,36 @@ describe('v4 indexes over native collections', () => {
   });
 });
 
+describe('v4 index terms by type', () => {
+  let server: TestServer;
+  let root: Client;
+  const is = async (expr: unknown, expected: unknown) => assert.deepEqual(await root.query(expr as never), expected);
+
+  useV4Server((s) => ({ server, root } = s));
+
+  // Core keys index rows by their terms as IRValues (ast Literal.toIndexTerm: `IndexTerm(lit.irValue)`),
+  // where LongV(1) and DoubleV(1.0) differ (storage/ir/IRValue.scala: CBOR writeInt vs writeDouble),
+  // although `Equals` compares top-level numbers by value (core EqualsFunction).
+  it('does not match a Long term with a Double one, nor the other way round', async () => {
+    await root.query(q.CreateCollection({ name: 'nums' }));
+    await root.query(q.CreateIndex({ name: 'nums_by_n', source: q.Collection('nums'), terms: [{ field: ['data', 'n'] }], values: [{ field: ['data', 'k'] }] }));
+    await root.query(q.Create(q.Ref(q.Collection('nums'), '1'), { data: { n: 1, k: 'long' } }));
+    await root.query(q.Create(q.Ref(q.Collection('nums'), '2'), { data: { n: q.ToDouble(1), k: 'double' } }));
+    await server.client().query(fql`nums.create({ id: "3", n: 1.0, k: "v10 double" })`);
+    await root.query(q.Create(q.Ref(q.Collection('nums'), '4'), { data: { n: { a: q.ToDouble(2) }, k: 'object with a double' } }));
+    await is(q.Equals(1, q.ToDouble(1)), true);
+    await is(q.Paginate(q.Match(q.Index('nums_by_n'), 1)), { data: ['long'] });
+    await is(q.Paginate(q.Match(q.Index('nums_by_n'), q.ToDouble(1))), { data: ['double', 'v10 double'] });
+    await is(q.Paginate(q.Match(q.Index('nums_by_n'), { a: 2 })), { data: [] });
+    await is(q.Paginate(q.Match(q.Index('nums_by_n'), { a: q.ToDouble(2) })), { data: ['object with a double'] });
+    // A unique index tells them apart too.
+    await root.query(q.CreateIndex({ name: 'nums_unique', source: q.Collection('nums'), terms: [{ field: ['data', 'u'] }], unique: true }));
+    await root.query(q.Create(q.Ref(q.Collection('nums'), '5'), { data: { u: 7 } }));
+    await root.query(q.Create(q.Ref(q.Collection('nums'), '6'), { data: { u: q.ToDouble(7) } }));
+    await is(q.Count(q.Match(q.Index('nums_unique'), 7)), 1);
+  });
+});
+
 describe('v4 indexes of a deleted collection', () => {
   let server: TestServer;
   let root: Client;

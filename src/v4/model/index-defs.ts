@@ -11,7 +11,6 @@ import { encodeValue } from '../../model/codec';
 import { checkSchemaWrite, onDocumentWrite } from '../../model/write-broker';
 import { onExpiredRemoval } from '../../model/temporal/expiry';
 import { prefixEnd, v4IndexKey } from '../../model/keys';
-import { indexPart } from '../../model/indexes/value-encoding';
 import { encodeKey } from '../../storage/tuple';
 import { equals4 } from '../compare';
 import { type Position, type ValidationFailure, V4Error, invalidArgument, invalidRef, validationFailed, valueRequired } from '../errors';
@@ -33,7 +32,7 @@ import { NATIVE_OF_DOC_COLL } from './names';
 import { queryOver } from './stored-query';
 import {
   type Bind, type EntryRow, type IndexSource, type ParsedIndex, buildEntries, clearEntries, decodeEntry, dropCollectionRows, entriesAt,
-  isLive, isSchemaEntry, fieldOf, keyParts, keyValue, parseIndex, readsSchema, singleSource, sourceFor, updateEntries,
+  isLive, isSchemaEntry, fieldOf, keyParts, parseIndex, readsSchema, singleSource, sourceFor, termPart, updateEntries,
 } from './index-entries';
 
 const INDEX = 'Index';
@@ -72,7 +71,7 @@ export class MatchSet implements V4Set {
     private readonly readOps: () => void = () => undefined,
   ) {
     // Missing terms match null, extra ones are ignored (one term per declared term).
-    this.termParts = index.terms.map((_, i) => indexPart(keyValue(terms[i] ?? NULL4)));
+    this.termParts = index.terms.map((_, i) => termPart(terms[i] ?? NULL4));
   }
 
   render(): { setJson: Record<string, V4Value> } {

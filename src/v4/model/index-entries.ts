@@ -7,7 +7,7 @@
 // the covered values with their exact types, so a Match is read without fetching documents.
 import { QueryError } from '../../fql/errors';
 import type { Value } from '../../fql/values/value';
-import type { KeyPart } from '../../storage/tuple';
+import { type KeyPart, encodeKey } from '../../storage/tuple';
 import { decodeFields, encodeFields, fromBytes, toBytes } from '../../model/codec';
 import { prefixEnd, v4IndexKey } from '../../model/keys';
 import { indexPart } from '../../model/indexes/value-encoding';
@@ -139,6 +139,27 @@ export function keyValue(v: V4Value): Value {
   }
 }
 
+function hasDouble(v: Value): boolean {
+  if (v.t === 'double') return true;
+  if (v.t === 'array') return v.v.some(hasDouble);
+  if (v.t === 'object') return [...v.v.values()].some(hasDouble);
+  return false;
+}
+
+/**
+ * A term's key part. v4 matches terms by value and type: core keys index rows by their terms as
+ * IRValues (Literal.toIndexTerm), where LongV(1) and DoubleV(1.0) are different values
+ * (storage/ir/IRValue.scala; CBOR `writeInt` vs `writeDouble`), although `Equals(1, 1.0)` is
+ * true. The v10 encoding makes 1 and 1.0 one
+ * key (v10 compares numbers by value), so terms holding a Double get a suffix of their own; other
+ * terms keep the plain encoding (the entries stored before stay valid).
+ */
+export function termPart(v: V4Value): Uint8Array {
+  const m = keyValue(v);
+  const part = indexPart(m);
+  return hasDouble(m) ? encodeKey([part, 'double']) : part;
+}
+
 /** The key parts of a sort key (index values, then the ref) in the index's order. */
 export function keyParts(idx: ParsedIndex, key: readonly V4Value[]): Uint8Array[] {
   return key.map((v, i) => indexPart(keyValue(v), idx.values[i]?.reverse === true));
@@ -175,7 +196,7 @@ async function entriesOf(idx: ParsedIndex, source: IndexSource, version: ObjectV
   let combos: { parts: KeyPart[]; values: V4Value[] }[] = [{ parts: [], values: [] }];
   fields.forEach((f, i) => {
     const isValue = i >= idx.terms.length;
-    const opts = alts[i].map((v) => ({ part: indexPart(keyValue(v), isValue && f.reverse), v }));
+    const opts = alts[i].map((v) => ({ part: isValue ? indexPart(keyValue(v), f.reverse) : termPart(v), v }));
     combos = combos.flatMap((c) => opts.map((o) => ({ parts: [...c.parts, o.part], values: isValue ? [...c.values, o.v] : c.values })));
   });
   const seen = new Set<string>();
