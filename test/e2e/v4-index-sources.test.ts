@@ -113,6 +113,39 @@ describe('v4 index terms by type', () => {
   });
 });
 
+describe('v4 index bindings that fail', () => {
+  let server: TestServer;
+  let root: Client;
+  const is = async (expr: unknown, expected: unknown) => assert.deepEqual(await root.query(expr as never), expected);
+  const doc = (id: string) => new values.Ref(id, coll('ratios'));
+
+  useV4Server((s) => ({ server, root } = s));
+
+  // core Index.mkBinders: a binding's result that is an error (or not a scalar or an array) gives
+  // no terms (`case _ => Vector.empty`), so the document has no entries; the write succeeds.
+  it('leave the document out of the index instead of failing the write, from v4 and v10', async () => {
+    await root.query(q.CreateCollection({ name: 'ratios' }));
+    const fields = { inverse: q.Query(q.Lambda('doc', q.Divide(12, q.Select(['data', 'n'], q.Var('doc'))))) };
+    await root.query(q.CreateIndex({
+      name: 'ratios_by_inverse', source: { collection: q.Collection('ratios'), fields }, terms: [{ binding: 'inverse' }], values: [{ field: ['data', 'n'] }],
+    }));
+    await root.query(q.Create(doc('1'), { data: { n: 4 } }));
+    // Division by zero and a missing field fail in the binding: no entries, no failed write.
+    await root.query(q.Create(doc('2'), { data: { n: 0 } }));
+    await server.client().query(fql`ratios.create({ id: "3", n: 0 })`);
+    await server.client().query(fql`ratios.create({ id: "4", other: 1 })`);
+    await server.client().query(fql`ratios.create({ id: "5", n: 6 })`);
+    await is(q.Paginate(q.Match(q.Index('ratios_by_inverse'), 3)), { data: [4] });
+    await is(q.Paginate(q.Match(q.Index('ratios_by_inverse'), 2)), { data: [6] });
+    await is(q.Count(q.Documents(q.Collection('ratios'))), 5);
+    // A document that stops failing enters the index, one that starts failing leaves it.
+    await server.client().query(fql`ratios.byId("3")!.update({ n: 12 })`);
+    await root.query(q.Update(doc('1'), { data: { n: 0 } }));
+    await is(q.Paginate(q.Match(q.Index('ratios_by_inverse'), 1)), { data: [12] });
+    await is(q.Paginate(q.Match(q.Index('ratios_by_inverse'), 3)), { data: [] });
+  });
+});
+
 describe('v4 indexes of a deleted collection', () => {
   let server: TestServer;
   let root: Client;

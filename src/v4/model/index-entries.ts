@@ -17,6 +17,7 @@ import type { CollectionDef, ModelTxnImpl } from '../../model/model-txn';
 import { type NamedDef, allDefs } from '../../model/identity/named-store';
 import { fql4QueryOf } from '../../model/identity/fql4-lambdas';
 import { type ObjectV4, type RefV4, type V4Value, NULL4 } from '../values';
+import { V4Error } from '../errors';
 import { collectionRefOf, toModel } from './convert';
 import { renderDoc, renderNamed } from './render';
 import { renderAccessProvider } from './access-providers';
@@ -168,6 +169,25 @@ export function keyParts(idx: ParsedIndex, key: readonly V4Value[]): Uint8Array[
 /** Evaluates a binding (a stored `Query(Lambda)`) over a document version. */
 export type Bind = (query: string, version: ObjectV4) => Promise<V4Value>;
 
+const isScalar = (v: V4Value): boolean => !['array', 'object', 'page', 'set', 'lambda'].includes(v.t);
+
+/**
+ * The values a binding gives a version (core Index.mkBinders): a scalar, or the elements of an
+ * array (those that are not scalars count as null). Any other result, and a binding that fails,
+ * give none: the version then has no entries in the index, and the write itself succeeds.
+ */
+async function bindingValues(bind: Bind, query: string, version: ObjectV4): Promise<V4Value[]> {
+  let v: V4Value;
+  try {
+    v = await bind(query, version);
+  } catch (e) {
+    if (e instanceof V4Error) return [];
+    throw e;
+  }
+  if (v.t === 'array') return v.v.map((x) => (isScalar(x) ? x : NULL4));
+  return isScalar(v) ? [v] : [];
+}
+
 /** One entry of a document version: its key parts (terms, values) and its values. */
 interface Entry { readonly parts: readonly KeyPart[]; readonly values: readonly V4Value[] }
 
@@ -178,20 +198,20 @@ const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
  * terms and values alike); a version whose terms are all null is not in the index, as in Fauna.
  */
 async function entriesOf(idx: ParsedIndex, source: IndexSource, version: ObjectV4, bind: Bind): Promise<Entry[]> {
-  const bound = new Map<string, V4Value>();
-  const valueOf = async (f: IndexField): Promise<V4Value> => {
-    if (f.binding === undefined) return fieldOf(version, f.path);
+  const bound = new Map<string, V4Value[]>();
+  const alternatives = async (f: IndexField): Promise<V4Value[]> => {
+    if (f.binding === undefined) {
+      const v = fieldOf(version, f.path);
+      return v.t === 'array' ? (v.v.length ? [...v.v] : [NULL4]) : [v];
+    }
     const query = source.bindings.get(f.binding);
-    if (query === undefined) return NULL4;
-    if (!bound.has(f.binding)) bound.set(f.binding, await bind(query, version));
+    if (query === undefined) return [NULL4];
+    if (!bound.has(f.binding)) bound.set(f.binding, await bindingValues(bind, query, version));
     return bound.get(f.binding)!;
   };
   const fields = [...idx.terms, ...idx.values];
   const alts: V4Value[][] = [];
-  for (const f of fields) {
-    const v = await valueOf(f);
-    alts.push(v.t === 'array' ? (v.v.length ? [...v.v] : [NULL4]) : [v]);
-  }
+  for (const f of fields) alts.push(await alternatives(f));
   if (idx.terms.length > 0 && alts.slice(0, idx.terms.length).every((a) => a.every((v) => v.t === 'null'))) return [];
   let combos: { parts: KeyPart[]; values: V4Value[] }[] = [{ parts: [], values: [] }];
   fields.forEach((f, i) => {
