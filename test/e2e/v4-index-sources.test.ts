@@ -47,7 +47,7 @@ describe('v4 indexes over native collections', () => {
     await is(q.Paginate(q.Match(q.Index('all_collections'))), { data: [coll('a')] });
   });
 
-  it('indexes indexes (itself included), functions and keys', async () => {
+  it('indexes indexes (itself included), functions, roles and keys', async () => {
     await root.query(q.CreateIndex({ name: 'indexes_by_name', source: q.Indexes(), terms: [{ field: ['name'] }] }));
     await is(q.Paginate(q.Match(q.Index('indexes_by_name'), 'indexes_by_name')), { data: [index('indexes_by_name')] });
     await is(q.Paginate(q.Match(q.Index('indexes_by_name'), 'all_collections')), { data: [index('all_collections')] });
@@ -58,6 +58,12 @@ describe('v4 indexes over native collections', () => {
     await root.query(q.Update(q.Function('f1'), { data: { tier: 'silver' } }));
     await is(q.Paginate(q.Match(q.Index('functions_by_tier'), 'gold')), { data: [fn('f2')] });
     await is(q.Paginate(q.Match(q.Index('functions_by_tier'), 'silver')), { data: [fn('f1')] });
+    await root.query(q.CreateIndex({ name: 'role_names', source: q.Roles(), values: [{ field: ['name'], reverse: true }] }));
+    await root.query(q.CreateRole({ name: 'r1', privileges: [] }));
+    await root.query(q.CreateRole({ name: 'r2', privileges: [] }));
+    await is(q.Paginate(q.Match(q.Index('role_names'))), { data: ['r2', 'r1'] });
+    await root.query(q.Update(q.Role('r1'), { name: 'r3' }));
+    await is(q.Paginate(q.Match(q.Index('role_names'))), { data: ['r3', 'r2'] });
     // Keys are documents of a native collection: their entries follow each key write.
     await root.query(q.CreateIndex({ name: 'keys_by_role', source: q.Keys(), terms: [{ field: ['role'] }], values: [{ field: ['data', 'n'] }] }));
     await root.query(q.CreateKey({ role: 'server', data: { n: 1 } }));
@@ -79,6 +85,7 @@ describe('v4 indexes over native collections', () => {
     await refused(q.Index('all_collections'), { field: ['source'], code: 'invalid type', description: 'Invalid type Ref, expected type SourceClass.' });
     await refused(5, { field: ['source'], code: 'invalid type', description: 'Invalid type Long, expected type SourceClass.' });
     await refused('users', { field: ['source'], code: 'invalid type', description: 'Invalid type String, expected type SourceClass.' });
+    await refused(null, { field: ['source'], code: 'value required', description: 'Required value not found.' });
     await is(q.Exists(q.Index('refused')), false);
   });
 });

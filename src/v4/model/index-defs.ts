@@ -239,7 +239,9 @@ async function checkSource(q: V4Query, source: V4Value, pos: Position): Promise<
 /** `CreateIndex({name, source, terms?, values?, unique?, serialized?, data?})`: built at once over existing documents. */
 export async function createIndex(q: V4Query, params: ReadonlyMap<string, V4Value>, pos: Position): Promise<ObjectV4> {
   const name = params.get('name');
-  const source = params.get('source');
+  // A null field is an absent one, as in every v4 object written.
+  const given = params.get('source');
+  const source = given?.t === 'null' ? undefined : given;
   const missing = [...(name ? [] : [['name']]), ...(source ? [] : [['source']])];
   if (missing.length) throw validationFailed(pos, missing.map(valueRequired));
   if (name!.t !== 'string') throw invalidArgument(['String'], name!, pos);
