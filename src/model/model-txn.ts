@@ -50,6 +50,8 @@ export interface ModelHooks {
   resolveGlobal?: (txn: ModelTxnImpl, name: string) => Promise<Value | undefined>;
   /** A schema document of the transaction's database changed (FQL v4 indexes over schema follow). */
   schemaChanged?: (txn: ModelTxnImpl) => void;
+  /** A collection is being renamed, before its definition is stored anew (FQL v4 indexes follow). */
+  collectionRenamed?: (txn: ModelTxnImpl, from: string, to: string) => Promise<void>;
   /** A collection was deleted, its documents with it (FQL v4 indexes reading it follow). */
   collectionDeleted?: (txn: ModelTxnImpl, def: CollectionDef) => Promise<void>;
 }

@@ -180,3 +180,29 @@ describe('v4 indexes of a deleted collection', () => {
     await is(q.Exists(q.Index('cars_by_kind')), false);
   });
 });
+
+describe('v4 indexes of a renamed collection', () => {
+  let server: TestServer;
+  let root: Client;
+  const is = async (expr: unknown, expected: unknown) => assert.deepEqual(await root.query(expr as never), expected);
+  const doc = (c: string, id: string) => new values.Ref(id, coll(c));
+
+  useV4Server((s) => ({ server, root } = s));
+
+  // Core keeps an index's sources by collection id: a rename changes neither its entries nor
+  // what it reads, and `source` shows the new name.
+  it('keep their entries and follow the new name, renamed from v4 or v10', async () => {
+    await root.query(q.CreateCollection({ name: 'old' }));
+    await root.query(q.Create(doc('old', '1'), { data: { k: 'a' } }));
+    await root.query(q.CreateIndex({ name: 'by_k', source: q.Collection('old'), terms: [{ field: ['data', 'k'] }] }));
+    await root.query(q.CreateIndex({ name: 'any_by_k', source: '_', terms: [{ field: ['data', 'k'] }] }));
+    // The renaming transaction reads the index under the new name already.
+    await is(q.Do(q.Update(q.Collection('old'), { name: 'mid' }), q.Paginate(q.Match(q.Index('by_k'), 'a'))), { data: [doc('mid', '1')] });
+    await is(q.Select('source', q.Get(q.Index('by_k'))), coll('mid'));
+    await server.client().query(fql`Collection.byName("mid")!.update({ name: "new" })`);
+    await root.query(q.Create(doc('new', '2'), { data: { k: 'a' } }));
+    await is(q.Paginate(q.Match(q.Index('by_k'), 'a')), { data: [doc('new', '1'), doc('new', '2')] });
+    await is(q.Paginate(q.Match(q.Index('any_by_k'), 'a')), { data: [doc('new', '1'), doc('new', '2')] });
+    await is(q.Select('source', q.Get(q.Index('by_k'))), coll('new'));
+  });
+});

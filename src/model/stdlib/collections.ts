@@ -7,7 +7,7 @@ import {
 } from '../../fql/stdlib/registry';
 import type { EvalContext } from '../../fql/eval/context';
 import type { CallSite, ModuleV, NamedDocV, NullDocV, ObjectV, Value } from '../../fql/values/value';
-import type { CollectionDef } from '../model-txn';
+import { type CollectionDef, modelHooks } from '../model-txn';
 import { CollectionScanSet } from '../sets/collection-scan';
 import { NamedScanSet } from '../sets/named-scan';
 import { checkSchemaWrite, createDocument } from '../write-broker';
@@ -98,6 +98,7 @@ async function rewriteCollection(ctx: EvalContext, self: Value, arg: Value, acti
     model.dropCollectionName(def.name);
     noteRename(model, def.name, name);
     await followCollectionRename(model, def.name, name);
+    await modelHooks.collectionRenamed?.(model, def.name, name);
   }
   merged.delete('name');
   const data = definitionFields(action, name, merged, def.name);

@@ -54,6 +54,10 @@ function binder(ctx: EvalContext): Bind {
   };
 }
 
+/** The binder of work done for a query outside its evaluation (before its commit). */
+const contextBinder = (ctx: EvalContext | undefined): Bind =>
+  ctx ? binder(ctx) : async () => { throw new Error('index bindings need a query context'); };
+
 const SCAN_BATCH = 64;
 const max = (a: Uint8Array, b: Uint8Array): Uint8Array => (Buffer.compare(a, b) >= 0 ? a : b);
 const min = (a: Uint8Array, b: Uint8Array): Uint8Array => (Buffer.compare(a, b) <= 0 ? a : b);
@@ -134,8 +138,10 @@ export class MatchSet implements V4Set {
   }
 
   async window(w: SetWindow): Promise<readonly SetEntry[]> {
-    // An index over definitions catches up with this transaction's schema changes first.
+    // An index over definitions catches up with this transaction's schema changes first, and
+    // one whose rebuild is pending (a source collection was renamed) is rebuilt.
     if (readsSchema(this.index)) await runPending(this.model.kv, schemaRefreshKey(this.model.db));
+    await runPending(this.model.kv, rebuildKey(this.model.db, this.index.name));
     const prefix = v4IndexKey(this.model.db, this.index.name, this.termParts);
     let lo = prefix;
     let hi = prefixEnd(prefix);
@@ -319,13 +325,42 @@ async function refreshIndexesOverSchema(kv: KvTxn, db: number, ctx: EvalContext 
   const model = new ModelTxnImpl(kv, db);
   const indexes = (await v4Indexes(model)).filter(readsSchema);
   if (indexes.length === 0) return;
-  const bind: Bind = ctx ? binder(ctx) : async () => { throw new Error('index bindings need a query context'); };
-  for (const idx of indexes) await buildEntries(model, idx, bind);
+  for (const idx of indexes) await buildEntries(model, idx, contextBinder(ctx));
 }
 
 modelHooks.schemaChanged = (model) => {
   const { kv, db, context } = model;
   beforeCommit(kv, schemaRefreshKey(db), () => refreshIndexesOverSchema(kv, db, context));
+};
+
+const rebuildKey = (db: number, index: string): string => `v4-index-rebuild:${db}:${index}`;
+
+/** A source naming collection `from` (alone, in an array, or as `{collection, fields}`) names `to`. */
+function renameSource(v: Value, from: string, to: string): Value {
+  if (v.t === 'named') return v.coll === 'Collection' && v.name === from ? { ...v, name: to } : v;
+  if (v.t === 'array') return { t: 'array', v: v.v.map((x) => renameSource(x, from, to)) };
+  if (v.t === 'object' && v.v.has('collection')) return { t: 'object', v: new Map(v.v).set('collection', renameSource(v.v.get('collection')!, from, to)) };
+  return v;
+}
+
+// A renamed collection keeps its v4 indexes (core keeps sources by collection id, so `source`
+// then shows the new name): their sources name it anew, and their entries, which hold the
+// collection's name, are rebuilt once the renamed definition is stored (before the commit, or
+// before a read of the index).
+modelHooks.collectionRenamed = async (model, from, to) => {
+  const { kv, db, context } = model;
+  for (const idx of await v4Indexes(model)) {
+    if (!idx.sources.some((s) => s.coll === from || s.coll === '_')) continue;
+    const def = await readDef(model, INDEX, idx.name);
+    const source = def?.data.get('source');
+    if (!def || !source) continue;
+    putDef(model, INDEX, idx.name, new Map(def.data).set('source', renameSource(source, from, to)));
+    beforeCommit(kv, rebuildKey(db, idx.name), async () => {
+      const trusted = new ModelTxnImpl(kv, db);
+      const current = await readDef(trusted, INDEX, idx.name);
+      if (current) await buildEntries(trusted, parseIndex(current), contextBinder(context));
+    });
+  }
 };
 
 // Core CollectionWriteConfig.delete: deleting a collection deletes the indexes whose only source
