@@ -15,8 +15,10 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 DATA=$(mktemp -d "${TMPDIR:-/tmp}/fsuite-data-XXXX")
 [[ -f "$SUITE/package.json" ]] || echo '{"name":"faunadb-js-suite","private":true}' > "$SUITE/package.json"
 [[ -d "$SUITE/node_modules/jest" ]] || npm install --prefix "$SUITE" jest@27 --no-audit --no-fund >/dev/null 2>&1
-# The driver repository's query tests are a development snapshot with `test.only`: run them all.
-sed -i 's/^  test\.only(/  test(/' "$SUITE/test/query.test.js"
+# Some stored versions of the driver's test files (query.test.js @002d27e, _json.test.js
+# @e3b43a3) are development snapshots with `test.only`: run all their tests. This is the only
+# change made to the third-party files.
+sed -i 's/^  test\.only(/  test(/' "$SUITE"/test/*.test.js
 ln -sfn "$REPO/node_modules/faunadb/src" "$SUITE/src"
 cat > "$SUITE/jest.config.js" <<JEST
 module.exports = {

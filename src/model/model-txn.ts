@@ -48,6 +48,12 @@ export interface ModelHooks {
   readNamed?: (txn: ModelTxnImpl, ref: NamedDocV) => Promise<NamedData | NullDocV | undefined>;
   /** Resolves a global name that is not a collection (user-defined functions). */
   resolveGlobal?: (txn: ModelTxnImpl, name: string) => Promise<Value | undefined>;
+  /** A schema document of the transaction's database changed (FQL v4 indexes over schema follow). */
+  schemaChanged?: (txn: ModelTxnImpl) => void;
+  /** A collection is being renamed, before its definition is stored anew (FQL v4 indexes follow). */
+  collectionRenamed?: (txn: ModelTxnImpl, from: string, to: string) => Promise<void>;
+  /** A collection was deleted, its documents with it (FQL v4 indexes reading it follow). */
+  collectionDeleted?: (txn: ModelTxnImpl, def: CollectionDef) => Promise<void>;
 }
 export const modelHooks: ModelHooks = {};
 
@@ -233,6 +239,7 @@ export class ModelTxnImpl implements ModelTxn {
     this.aliases = undefined;
     this.kv.put(schemaVersionKey(this.db), toBytes(this.kv.ts.toString()));
     this.cachedSchemaVersion = this.kv.ts;
+    modelHooks.schemaChanged?.(this);
   }
 
   async schemaVersion(): Promise<bigint> {

@@ -5,6 +5,7 @@
 // buffer gigabytes (a few thousand creates of a maximal string) before committing.
 import { MAX_TRANSACTION_BYTES, TransactionTooLarge } from '../fql/limits';
 import { keyString } from './bytes';
+import { runBeforeCommit } from './before-commit';
 import type { Bytes, KvPair, KvStats, KvTxn, ScanOptions } from './kv';
 
 export class SizeLimitedTxn implements KvTxn {
@@ -32,7 +33,11 @@ export class SizeLimitedTxn implements KvTxn {
     this.write(key, key.length, () => this.inner.delete(key));
   }
 
-  commit(): Promise<void> { return this.inner.commit(); }
+  /** Every request's transaction is one of these: the work registered to precede its commit runs here. */
+  async commit(): Promise<void> {
+    await runBeforeCommit(this);
+    return this.inner.commit();
+  }
   rollback(): Promise<void> { return this.inner.rollback(); }
   rollbackStale(): Promise<string | undefined> { return this.inner.rollbackStale(); }
 

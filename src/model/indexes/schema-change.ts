@@ -3,7 +3,7 @@
 // same transaction as the definition change, and the entries of removed ones are deleted.
 // Migrations the change adds run first (src/model/definitions/migrations.ts).
 import type { EvalContext } from '../../fql/eval/context';
-import type { CollectionDef, ModelTxnImpl } from '../model-txn';
+import { type CollectionDef, type ModelTxnImpl, modelHooks } from '../model-txn';
 import { schemaOf } from '../definitions/schema';
 import { buildUnique, clearUnique } from '../constraints/unique';
 import { buildIndex, clearIndex, forEachDocView } from './index-store';
@@ -33,8 +33,9 @@ export async function applySchemaChange(
   }
 }
 
-/** Remove every index and unique entry of a deleted collection. */
-export async function dropCollectionEntries(model: ModelTxnImpl, collId: number): Promise<void> {
-  await clearIndex(model, collId);
-  await clearUnique(model, collId);
+/** Remove every index and unique entry of a deleted collection (and what v4 indexes hold of it). */
+export async function dropCollectionEntries(model: ModelTxnImpl, def: CollectionDef): Promise<void> {
+  await clearIndex(model, def.id);
+  await clearUnique(model, def.id);
+  await modelHooks.collectionDeleted?.(model, def);
 }

@@ -7,7 +7,7 @@ import {
 } from '../../fql/stdlib/registry';
 import type { EvalContext } from '../../fql/eval/context';
 import type { CallSite, ModuleV, NamedDocV, NullDocV, ObjectV, Value } from '../../fql/values/value';
-import type { CollectionDef } from '../model-txn';
+import { type CollectionDef, modelHooks } from '../model-txn';
 import { CollectionScanSet } from '../sets/collection-scan';
 import { NamedScanSet } from '../sets/named-scan';
 import { checkSchemaWrite, createDocument } from '../write-broker';
@@ -98,6 +98,7 @@ async function rewriteCollection(ctx: EvalContext, self: Value, arg: Value, acti
     model.dropCollectionName(def.name);
     noteRename(model, def.name, name);
     await followCollectionRename(model, def.name, name);
+    await modelHooks.collectionRenamed?.(model, def.name, name);
   }
   merged.delete('name');
   const data = definitionFields(action, name, merged, def.name);
@@ -128,7 +129,7 @@ defineMethods('named:Collection', {
       noteDefinitionWrite(modelOf(ctx), def.id);
       noteDeletion(modelOf(ctx), def.name);
       await modelOf(ctx).deleteCollection(def);
-      await dropCollectionEntries(modelOf(ctx), def.id);
+      await dropCollectionEntries(modelOf(ctx), def);
       ctx.stats.writeOps += 1;
       return { t: 'nulldoc', coll: 'Collection', name: def.name, cause: 'deleted' };
     },

@@ -11,7 +11,6 @@ import { encodeValue } from '../../model/codec';
 import { checkSchemaWrite, onDocumentWrite } from '../../model/write-broker';
 import { onExpiredRemoval } from '../../model/temporal/expiry';
 import { prefixEnd, v4IndexKey } from '../../model/keys';
-import { indexPart } from '../../model/indexes/value-encoding';
 import { encodeKey } from '../../storage/tuple';
 import { equals4 } from '../compare';
 import { type Position, V4Error, invalidArgument, invalidRef, validationFailed, valueRequired } from '../errors';
@@ -22,15 +21,19 @@ import {
   docRef, nativeCollOf, scopeOf,
 } from '../values';
 import { scopedModel } from './locate';
+import { checkSource } from './index-sources';
 import { authState } from '../../model/identity/auth-state';
-import { isAllowed, permissionDenied } from '../../model/identity/permissions';
-import { collectionRefOf, fromModel, lambdaOfQuery, toModel } from './convert';
+import { isAllowed, mayReadNamed, permissionDenied } from '../../model/identity/permissions';
+import { modelHooks } from '../../model/model-txn';
+import { beforeCommit, runPending } from '../../storage/before-commit';
+import type { KvTxn } from '../../storage/kv';
+import { collectionRefOf, fromModel, lambdaOfQuery, namedRefOf, toModel } from './convert';
 import { renderNamed } from './render';
 import { NATIVE_OF_DOC_COLL } from './names';
 import { queryOver } from './stored-query';
 import {
-  type Bind, type IndexSource, type ParsedIndex, buildEntries, clearEntries, decodeEntry, entriesAt, isLive, fieldOf, keyParts, keyValue, parseIndex, singleSource, sourceFor,
-  updateEntries,
+  type Bind, type EntryRow, type IndexSource, type ParsedIndex, buildEntries, clearEntries, decodeEntry, dropCollectionRows, entriesAt,
+  isLive, isSchemaEntry, fieldOf, keyParts, parseIndex, readsSchema, singleSource, sourceFor, termPart, updateEntries,
 } from './index-entries';
 
 const INDEX = 'Index';
@@ -52,6 +55,10 @@ function binder(ctx: EvalContext): Bind {
   };
 }
 
+/** The binder of work done for a query outside its evaluation (before its commit). */
+const contextBinder = (ctx: EvalContext | undefined): Bind =>
+  ctx ? binder(ctx) : async () => { throw new Error('index bindings need a query context'); };
+
 const SCAN_BATCH = 64;
 const max = (a: Uint8Array, b: Uint8Array): Uint8Array => (Buffer.compare(a, b) >= 0 ? a : b);
 const min = (a: Uint8Array, b: Uint8Array): Uint8Array => (Buffer.compare(a, b) <= 0 ? a : b);
@@ -69,7 +76,7 @@ export class MatchSet implements V4Set {
     private readonly readOps: () => void = () => undefined,
   ) {
     // Missing terms match null, extra ones are ignored (one term per declared term).
-    this.termParts = index.terms.map((_, i) => indexPart(keyValue(terms[i] ?? NULL4)));
+    this.termParts = index.terms.map((_, i) => termPart(terms[i] ?? NULL4));
   }
 
   render(): { setJson: Record<string, V4Value> } {
@@ -124,14 +131,18 @@ export class MatchSet implements V4Set {
     const row = decodeEntry(value);
     if (!(await isLive(model, row))) return undefined;
     // A guarded reader sees only the documents it may read (Fauna filters index reads so).
-    if (model === this.model && authState(model) && 'cause' in (await model.readDoc({ t: 'doc', coll: row.coll, id: row.id }))) return undefined;
+    if (model === this.model && authState(model) && !(await mayReadEntry(model, row))) return undefined;
     const db = scopeOf(this.indexRef);
-    const ref = docRef(collectionRefOf(row.coll, db), row.id);
+    const ref = isSchemaEntry(row) ? namedRefOf(row.coll, row.id, db) : docRef(collectionRefOf(row.coll, db), row.id);
     const values = row.values.map((v) => fromModel(v, [], db));
     return { value: values.length === 0 ? ref : values.length === 1 ? values[0] : arr4(values), key: [...values, ref] };
   }
 
   async window(w: SetWindow): Promise<readonly SetEntry[]> {
+    // An index over definitions catches up with this transaction's schema changes first, and
+    // one whose rebuild is pending (a source collection was renamed) is rebuilt.
+    if (readsSchema(this.index)) await runPending(this.model.kv, schemaRefreshKey(this.model.db));
+    await runPending(this.model.kv, rebuildKey(this.model.db, this.index.name));
     const prefix = v4IndexKey(this.model.db, this.index.name, this.termParts);
     let lo = prefix;
     let hi = prefixEnd(prefix);
@@ -176,6 +187,14 @@ export class MatchSet implements V4Set {
   }
 }
 
+/** Whether a guarded reader may read the document or definition an entry stands for. */
+async function mayReadEntry(model: ModelTxnImpl, row: EntryRow): Promise<boolean> {
+  if (!isSchemaEntry(row)) return !('cause' in (await model.readDoc({ t: 'doc', coll: row.coll, id: row.id })));
+  if (row.coll !== INDEX) return !('cause' in (await model.readNamed({ t: 'named', coll: row.coll, name: row.id })));
+  const def = await readIndexDef(model, row.id);
+  return def !== undefined && (await mayReadNamed(model, def));
+}
+
 /** `Match(Index("i"[, scope]), terms)`: the index of the database the ref names, read as the caller. */
 export async function matchSet(q: V4Query, indexRef: RefV4, terms: readonly V4Value[], pos: Position): Promise<MatchSet> {
   if (nativeCollOf(indexRef) !== 'indexes') throw invalidArgument(['Index Ref'], indexRef, pos);
@@ -185,27 +204,12 @@ export async function matchSet(q: V4Query, indexRef: RefV4, terms: readonly V4Va
   return new MatchSet(model, parseIndex(def), indexRef, terms, () => { q.ctx.stats.readOps += 1; });
 }
 
-/**
- * The collections a `source` names: a Collection ref, `_` (every collection), an object
- * `{collection, fields}` whose fields are bindings (`Query(Lambda)`), or an array of these.
- */
-async function checkSource(q: V4Query, source: V4Value, pos: Position): Promise<void> {
-  const parts = source.t === 'array' ? source.v : [source];
-  if (parts.length === 0) throw invalidArgument(['Collection Ref'], source, pos);
-  for (const part of parts) {
-    const coll = part.t === 'object' ? part.v.get('collection') ?? NULL4 : part;
-    if (coll.t === 'string' && coll.v === '_') continue;
-    if (coll.t !== 'ref' || nativeCollOf(coll) !== 'collections' || coll.db) throw invalidArgument(['Collection Ref'], coll, pos);
-    if (!(await q.model.collection(coll.id))) throw invalidRef('collection', coll.id, pos);
-    const fields = part.t === 'object' ? part.v.get('fields') : undefined;
-    for (const [, f] of fields?.t === 'object' ? fields.v : []) if (f.t !== 'lambda') throw invalidArgument(['Query'], f, pos);
-  }
-}
-
 /** `CreateIndex({name, source, terms?, values?, unique?, serialized?, data?})`: built at once over existing documents. */
 export async function createIndex(q: V4Query, params: ReadonlyMap<string, V4Value>, pos: Position): Promise<ObjectV4> {
   const name = params.get('name');
-  const source = params.get('source');
+  // A null field is an absent one, as in every v4 object written.
+  const given = params.get('source');
+  const source = given?.t === 'null' ? undefined : given;
   const missing = [...(name ? [] : [['name']]), ...(source ? [] : [['source']])];
   if (missing.length) throw validationFailed(pos, missing.map(valueRequired));
   if (name!.t !== 'string') throw invalidArgument(['String'], name!, pos);
@@ -270,6 +274,70 @@ onDocumentWrite(async (ctx, w) => {
   const bind = binder(ctx);
   for (const { idx, source } of mine) await updateEntries(trusted, idx, source, w.def, w.before, after, bind);
 });
+
+const schemaRefreshKey = (db: number): string => `v4-indexes-over-schema:${db}`;
+
+/**
+ * Rebuilds the entries of a database's indexes over definitions (sources such as
+ * `Ref("collections")`). Schema is small and changes rarely, and it has many writers (v10, FSL,
+ * v4, renames, moves): instead of following each, a transaction that changed the schema
+ * rebuilds these indexes once, before it commits or before it reads one of them.
+ */
+async function refreshIndexesOverSchema(kv: KvTxn, db: number, ctx: EvalContext | undefined): Promise<void> {
+  const model = new ModelTxnImpl(kv, db);
+  const indexes = (await v4Indexes(model)).filter(readsSchema);
+  if (indexes.length === 0) return;
+  for (const idx of indexes) await buildEntries(model, idx, contextBinder(ctx));
+}
+
+modelHooks.schemaChanged = (model) => {
+  const { kv, db, context } = model;
+  beforeCommit(kv, schemaRefreshKey(db), () => refreshIndexesOverSchema(kv, db, context));
+};
+
+const rebuildKey = (db: number, index: string): string => `v4-index-rebuild:${db}:${index}`;
+
+/** A source naming collection `from` (alone, in an array, or as `{collection, fields}`) names `to`. */
+function renameSource(v: Value, from: string, to: string): Value {
+  if (v.t === 'named') return v.coll === 'Collection' && v.name === from ? { ...v, name: to } : v;
+  if (v.t === 'array') return { t: 'array', v: v.v.map((x) => renameSource(x, from, to)) };
+  if (v.t === 'object' && v.v.has('collection')) return { t: 'object', v: new Map(v.v).set('collection', renameSource(v.v.get('collection')!, from, to)) };
+  return v;
+}
+
+// A renamed collection keeps its v4 indexes (core keeps sources by collection id, so `source`
+// then shows the new name): their sources name it anew, and their entries, which hold the
+// collection's name, are rebuilt once the renamed definition is stored (before the commit, or
+// before a read of the index).
+modelHooks.collectionRenamed = async (model, from, to) => {
+  const { kv, db, context } = model;
+  for (const idx of await v4Indexes(model)) {
+    if (!idx.sources.some((s) => s.coll === from || s.coll === '_')) continue;
+    const def = await readDef(model, INDEX, idx.name);
+    const source = def?.data.get('source');
+    if (!def || !source) continue;
+    putDef(model, INDEX, idx.name, new Map(def.data).set('source', renameSource(source, from, to)));
+    beforeCommit(kv, rebuildKey(db, idx.name), async () => {
+      const trusted = new ModelTxnImpl(kv, db);
+      const current = await readDef(trusted, INDEX, idx.name);
+      if (current) await buildEntries(trusted, parseIndex(current), contextBinder(context));
+    });
+  }
+};
+
+// Core CollectionWriteConfig.delete: deleting a collection deletes the indexes whose only source
+// it is; the others lose the entries of its documents.
+modelHooks.collectionDeleted = async (model, def) => {
+  for (const idx of await v4Indexes(model)) {
+    if (!idx.sources.some((s) => s.coll === def.name || s.coll === '_')) continue;
+    if (idx.sources.length === 1 && idx.sources[0].coll === def.name) {
+      deleteDef(model, INDEX, idx.name);
+      await clearEntries(model, idx.name);
+    } else {
+      await dropCollectionRows(model, idx.name, def.id);
+    }
+  }
+};
 
 /** Index fields whose change would need other entries: Fauna refuses to change them. */
 const FIXED = ['source', 'terms', 'values'] as const;
