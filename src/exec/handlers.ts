@@ -13,6 +13,8 @@ import { createEventsHandler } from '../streams/events-service';
 import type { RouteKind } from './pool/protocol';
 import { withV4Report } from './v4-report';
 import { createV4StreamJobs } from '../v4/streams/service';
+import { modelHooks } from '../model/model-txn';
+import { v4SchemaHooks } from '../v4/model/index-defs';
 
 export type QueryHandlers = Readonly<Record<RouteKind, Handler>>;
 
@@ -22,6 +24,10 @@ export interface HandlerOptions {
 }
 
 export function createQueryHandlers(opts: HandlerOptions): QueryHandlers {
+  // v4 indexes over schema documents and over collections follow schema changes made by any
+  // language (v10, FSL, v4): the model calls these hooks, wired here rather than by the v4
+  // module's import.
+  Object.assign(modelHooks, v4SchemaHooks);
   return {
     query: createQueryEndpoint(createQueryService(opts)),
     schema: createSchemaEndpoint(opts),

@@ -24,7 +24,7 @@ import { scopedModel } from './locate';
 import { checkSource } from './index-sources';
 import { authState } from '../../model/identity/auth-state';
 import { isAllowed, mayReadNamed, permissionDenied } from '../../model/identity/permissions';
-import { modelHooks } from '../../model/model-txn';
+import type { ModelHooks } from '../../model/model-txn';
 import { beforeCommit, runPending } from '../../storage/before-commit';
 import type { KvTxn } from '../../storage/kv';
 import { collectionRefOf, fromModel, lambdaOfQuery, namedRefOf, toModel } from './convert';
@@ -290,7 +290,7 @@ async function refreshIndexesOverSchema(kv: KvTxn, db: number, ctx: EvalContext 
   for (const idx of indexes) await buildEntries(model, idx, contextBinder(ctx));
 }
 
-modelHooks.schemaChanged = (model) => {
+const schemaChanged: NonNullable<ModelHooks['schemaChanged']> = (model) => {
   const { kv, db, context } = model;
   beforeCommit(kv, schemaRefreshKey(db), () => refreshIndexesOverSchema(kv, db, context));
 };
@@ -309,7 +309,7 @@ function renameSource(v: Value, from: string, to: string): Value {
 // then shows the new name): their sources name it anew, and their entries, which hold the
 // collection's name, are rebuilt once the renamed definition is stored (before the commit, or
 // before a read of the index).
-modelHooks.collectionRenamed = async (model, from, to) => {
+const collectionRenamed: NonNullable<ModelHooks['collectionRenamed']> = async (model, from, to) => {
   const { kv, db, context } = model;
   for (const idx of await v4Indexes(model)) {
     if (!idx.sources.some((s) => s.coll === from || s.coll === '_')) continue;
@@ -327,7 +327,7 @@ modelHooks.collectionRenamed = async (model, from, to) => {
 
 // Core CollectionWriteConfig.delete: deleting a collection deletes the indexes whose only source
 // it is; the others lose the entries of its documents.
-modelHooks.collectionDeleted = async (model, def) => {
+const collectionDeleted: NonNullable<ModelHooks['collectionDeleted']> = async (model, def) => {
   for (const idx of await v4Indexes(model)) {
     if (!idx.sources.some((s) => s.coll === def.name || s.coll === '_')) continue;
     if (idx.sources.length === 1 && idx.sources[0].coll === def.name) {
@@ -337,6 +337,16 @@ modelHooks.collectionDeleted = async (model, def) => {
       await dropCollectionRows(model, idx.name, def.id);
     }
   }
+};
+
+/**
+ * What v4 indexes need to hear of schema changes made through any language; installed into the
+ * model's hooks by the query runtime's composition root (`src/exec/handlers.ts`).
+ */
+export const v4SchemaHooks: Pick<Required<ModelHooks>, 'schemaChanged' | 'collectionRenamed' | 'collectionDeleted'> = {
+  schemaChanged,
+  collectionRenamed,
+  collectionDeleted,
 };
 
 /** Index fields whose change would need other entries: Fauna refuses to change them. */
