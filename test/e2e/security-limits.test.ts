@@ -13,6 +13,7 @@
 // have no core equivalent: they keep one query from exhausting the process.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
 import { Client, InvalidRequestError, QueryRuntimeError, QueryTimeoutError, fql, type Query, type QueryValue } from 'fauna';
 import { rawQuery, startServer, type TestServer } from '../helpers/server';
 
@@ -257,6 +258,15 @@ describe('security: limits on what a query builds and computes', () => {
       assert.deepEqual(await v4({ format: '%5d|%-4s|%05d', values: [42, 'ab', 7] }), { status: 200, body: { resource: '   42|ab  |00007' } });
       assert.deepEqual(await v4({ ngram: 'abc' }), { status: 200, body: { resource: ['a', 'ab', 'b', 'bc', 'c'] } });
       await stillServing();
+    });
+
+    it('Equals compares shared structure once: a value with 2^60 paths equals a twin at once', async () => {
+      // Equals compared each path: `Equals(x, x)` on a doubled value ran until its deadline.
+      const doubled = (n: number, leaf: number) => ({ reduce: lambda([a, { object: { k: a } }]), initial: leaf, collection: idx(n) });
+      const t = performance.now();
+      assert.deepEqual(await v4({ equals: [doubled(60, 1), doubled(60, 1)] }), { status: 200, body: { resource: true } });
+      assert.deepEqual(await v4({ equals: [doubled(60, 1), doubled(60, 2)] }), { status: 200, body: { resource: false } });
+      assert.ok(performance.now() - t < 5000, `took ${performance.now() - t} ms`);
     });
   });
 });
