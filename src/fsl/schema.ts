@@ -3,6 +3,7 @@
 // corresponding documents (`body`, `predicate`, ...), and is parsed again when evaluated.
 import type { Expr, TypeExpr } from '../fql/ast/nodes';
 import type { Span } from '../fql/ast/span';
+import { isStackOverflow } from '../fql/errors';
 import { ParseFailure } from '../fql/parse/failure';
 import { ParserState } from '../fql/parse/state';
 import { type DetailedDiagnostic, renderSummary } from '../fql/summary';
@@ -128,6 +129,11 @@ export function parseSchema(source: string, filename = 'main.fsl'): SchemaItem[]
   } catch (e) {
     if (e instanceof ParseFailure) throw new FslError([...(p?.softErrors ?? []), e.diagnostic], filename, source);
     if (e instanceof Invalid) throw new FslError([e.diagnostic], filename, source);
+    if (isStackOverflow(e)) {
+      // Recursive descent over absurdly nested input, as the FQL parser refuses it (parse.ts):
+      // a schema error, not a 500 with the engine's message.
+      throw new FslError([{ message: 'The schema is too deeply nested.', span: { start: 0, end: Math.min(1, source.length) } }], filename, source);
+    }
     throw e;
   }
 }

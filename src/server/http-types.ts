@@ -16,6 +16,8 @@ export interface ServerRequest {
   body(): Promise<Buffer>;
   /** Aborted when the client disconnects (streaming handlers stop on it). */
   readonly signal: AbortSignal;
+  /** True once the client has disconnected: what `signal` tells, without making one (absent: never). */
+  readonly closed?: boolean;
   /** The client's address (fair scheduling and per-client limits key on it). */
   readonly remoteAddress?: string;
 }

@@ -78,6 +78,9 @@ export function toServerRequest(
       }
       return controller.signal;
     },
+    get closed(): boolean {
+      return closed;
+    },
     remoteAddress: req.socket?.remoteAddress,
   };
 }

@@ -57,16 +57,19 @@ export function parsePerformanceHints(v: string | undefined): boolean {
   return parseBooleanHeader('x-performance-hints', v) ?? false;
 }
 
-export function parseQueryTimeoutMs(v: string | undefined): number {
+/** Core RequestParams.AbstractTimeout: `x-query-timeout-ms` (FQL v10) and `x-query-timeout` (v4). */
+export function parseTimeoutHeader(name: string, v: string | undefined): number {
   if (v === undefined) return DEFAULT_QUERY_TIMEOUT_MS;
   const n = toLong(v);
-  if (n === undefined) throw new InvalidHeaderError('x-query-timeout-ms', `Invalid number '${v}'.`);
-  if (n <= 0n) throw new InvalidHeaderError('x-query-timeout-ms', 'Must be greater than 0.');
+  if (n === undefined) throw new InvalidHeaderError(name, `Invalid number '${v}'.`);
+  if (n <= 0n) throw new InvalidHeaderError(name, 'Must be greater than 0.');
   if (n > BigInt(MAX_QUERY_TIMEOUT_MS)) {
-    throw new InvalidHeaderError('x-query-timeout-ms', `Must be less than or equal to ${MAX_QUERY_TIMEOUT_MS}.`);
+    throw new InvalidHeaderError(name, `Must be less than or equal to ${MAX_QUERY_TIMEOUT_MS}.`);
   }
   return Number(n);
 }
+
+export const parseQueryTimeoutMs = (v: string | undefined): number => parseTimeoutHeader('x-query-timeout-ms', v);
 
 export function parseMaxContentionRetries(v: string | undefined): number {
   if (v === undefined) return DEFAULT_MAX_CONTENTION_RETRIES;
@@ -78,12 +81,19 @@ export function parseMaxContentionRetries(v: string | undefined): number {
   return Number(n);
 }
 
-export function parseLastTxnTs(v: string | undefined): bigint | undefined {
+/**
+ * Core RequestParams.LastTxnTs (FQL v10 `x-last-txn-ts`) and LastSeenTxn (v4 `x-last-seen-txn`):
+ * any Long, as µs. A time beyond the clock is harmless: it only picks which replica may serve a
+ * read (a single node's snapshot is always at least as new), it never moves the clock.
+ */
+export function parseTimestampHeader(name: string, v: string | undefined): bigint | undefined {
   if (v === undefined) return undefined;
   const n = toLong(v);
-  if (n === undefined) throw new InvalidHeaderError('x-last-txn-ts', `Invalid timestamp '${v}'.`);
+  if (n === undefined) throw new InvalidHeaderError(name, `Invalid timestamp '${v}'.`);
   return n;
 }
+
+export const parseLastTxnTs = (v: string | undefined): bigint | undefined => parseTimestampHeader('x-last-txn-ts', v);
 
 // x-query-tags limits (core config defaults).
 const TAGS_MAX_HEADER = 3000;

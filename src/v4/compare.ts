@@ -6,7 +6,18 @@ function refEquals(a: RefV4 | undefined, b: RefV4 | undefined): boolean {
   return a.id === b.id && refEquals(a.coll, b.coll) && refEquals(a.db, b.db);
 }
 
+/**
+ * Containers already found equal within one comparison. Values share structure (a Reduce that
+ * doubles `[a, a]` builds 2^n paths over n nodes), so each pair is compared once rather than
+ * once per path: `Equals(x, x)` on such a value took time exponential in n.
+ */
+type Proven = Map<V4Value, Set<V4Value>>;
+
 export function equals4(a: V4Value, b: V4Value): boolean {
+  return eq(a, b, undefined);
+}
+
+function eq(a: V4Value, b: V4Value, proven: Proven | undefined): boolean {
   if ((a.t === 'long' || a.t === 'double') && (b.t === 'long' || b.t === 'double')) {
     return a.t === b.t && (a.t === 'long' ? a.v === (b.v as bigint) : a.v === (b.v as number));
   }
@@ -17,24 +28,28 @@ export function equals4(a: V4Value, b: V4Value): boolean {
     case 'time': return a.ns === (b as typeof a).ns;
     case 'date': return a.days === (b as typeof a).days;
     case 'bytes': return Buffer.from(a.v).equals(Buffer.from((b as typeof a).v));
-    case 'array': {
-      const bv = (b as typeof a).v;
-      return a.v.length === bv.length && a.v.every((x, i) => equals4(x, bv[i]));
-    }
-    case 'object': {
-      const bv = (b as typeof a).v;
-      if (a.v.size !== bv.size) return false;
-      for (const [k, x] of a.v) { const y = bv.get(k); if (!y || !equals4(x, y)) return false; }
+    case 'array': case 'object': case 'page': {
+      const p = proven ?? new Map<V4Value, Set<V4Value>>();
+      if (p.get(a)?.has(b)) return true;
+      if (!containersEqual(a, b, p)) return false;
+      let s = p.get(a);
+      if (!s) p.set(a, (s = new Set()));
+      s.add(b);
       return true;
     }
     case 'ref': return refEquals(a, b as RefV4);
-    case 'page': {
-      const p = b as typeof a;
-      return equals4({ t: 'array', v: a.data }, { t: 'array', v: p.data });
-    }
     case 'set': return a.set === (b as typeof a).set;
     case 'lambda': return a === b;
   }
+}
+
+function containersEqual(a: V4Value, b: V4Value, p: Proven): boolean {
+  if (a.t === 'array' && b.t === 'array') return a.v.length === b.v.length && a.v.every((x, i) => eq(x, b.v[i], p));
+  if (a.t === 'page' && b.t === 'page') return eq({ t: 'array', v: a.data }, { t: 'array', v: b.data }, p);
+  if (a.t !== 'object' || b.t !== 'object') return false;
+  if (a.v.size !== b.v.size) return false;
+  for (const [k, x] of a.v) { const y = b.v.get(k); if (!y || !eq(x, y, p)) return false; }
+  return true;
 }
 
 const RANK: Readonly<Record<V4Value['t'], number>> = {

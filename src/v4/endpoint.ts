@@ -9,6 +9,7 @@ import { parseAuthorization } from '../auth/secret-parse';
 import type { V4Error } from './errors';
 import { checkApiVersion, checkLastSeenTxn, parseQueryTimeout, parseTags, responseTraceparent } from './headers';
 import type { Json } from './json';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../wire/json-reader';
 import type { V4Service, V4Stats } from './run';
 
 function errorsBody(errors: readonly { code: string; description: string; position?: readonly (string | number)[] }[]): string {
@@ -77,6 +78,11 @@ export function createV4Endpoint(service: V4Service): Handler {
     const bytesIn = Buffer.byteLength(text);
     if (text.trim() === '') {
       return jsonResponse(400, errorsBody([{ position: [], code: 'invalid expression', description: 'No query provided.' }]), base);
+    }
+    // The same cap as /query/1's reader (Jackson's default): evaluating and rendering deeper
+    // expressions would overflow the worker's stack.
+    if (nestsDeeperThan(text)) {
+      return jsonResponse(400, errorsBody([{ position: [], code: 'invalid expression', description: `JSON exceeds nesting limit of ${MAX_JSON_DEPTH}.` }]), base);
     }
     let body: Json;
     try {

@@ -14,6 +14,20 @@ import type { V4Query } from './query-context';
 import { decodeEscape } from './escapes';
 import { QueryError, QueryTimeout } from '../fql/errors';
 import { fromQueryError } from './model/failures';
+import { checkArraySize, checkStringSize } from '../fql/limits';
+
+/**
+ * A form's result within FQL v10's limits on the values operations build (src/fql/limits.ts).
+ * Forms that grow a value by a bounded factor (Append, Prepend, Union, Map over an array) are
+ * checked here, after the fact, so repeating them (a Reduce doubling an array) stops at twice
+ * the limit instead of at the heap limit, which Node does not always survive; forms that can
+ * grow a value by any factor check before they build (strings.ts).
+ */
+function checkBuilt(v: V4Value): V4Value {
+  if (v.t === 'array') checkArraySize(v.v.length);
+  else if (v.t === 'string') checkStringSize(v.v.length);
+  return v;
+}
 
 export interface FormSpec {
   /** Keys that must be present; the first names the form. */
@@ -105,7 +119,7 @@ export class Evaluator {
     }
     this.q.ctx.stats.computeOps += 1;
     try {
-      return await spec.run(this, new FormArgs(this, expr, env, pos));
+      return checkBuilt(await spec.run(this, new FormArgs(this, expr, env, pos)));
     } catch (e) {
       // Failures of the shared model surface at the innermost form that called it.
       if (e instanceof QueryError) throw fromQueryError(e, pos);

@@ -1,7 +1,7 @@
 // v4 request headers (core api/RequestParams.scala, QueryLogContext.scala) and the tracing
 // header core sets on every response.
 import { randomBytes } from 'node:crypto';
-import { InvalidHeaderError, DEFAULT_QUERY_TIMEOUT_MS, MAX_QUERY_TIMEOUT_MS } from '../server/query-headers';
+import { InvalidHeaderError, parseTimeoutHeader, parseTimestampHeader } from '../server/query-headers';
 
 const API_VERSIONS = new Set(['2.0', '2.1', '2.7', '2.12', '3', '4', '5', 'UNSTABLE']);
 
@@ -11,24 +11,12 @@ export function checkApiVersion(v: string | undefined): void {
   }
 }
 
-function positiveLong(name: string, v: string): bigint {
-  if (!/^\d+$/.test(v)) throw new InvalidHeaderError(name, `Invalid number '${v}'.`);
-  return BigInt(v);
-}
+/** X-Query-Timeout: core RequestParams.QueryTimeout, the same rule as v10's `x-query-timeout-ms`. */
+export const parseQueryTimeout = (v: string | undefined): number => parseTimeoutHeader('x-query-timeout', v);
 
-export function parseQueryTimeout(v: string | undefined): number {
-  if (v === undefined) return DEFAULT_QUERY_TIMEOUT_MS;
-  const n = positiveLong('x-query-timeout', v);
-  if (n <= 0n) throw new InvalidHeaderError('x-query-timeout', 'Must be greater than 0.');
-  if (n > BigInt(MAX_QUERY_TIMEOUT_MS)) {
-    throw new InvalidHeaderError('x-query-timeout', `Must be less than or equal to ${MAX_QUERY_TIMEOUT_MS}.`);
-  }
-  return Number(n);
-}
-
-/** X-Last-Seen-Txn: validated; a single node's snapshot is always at least as new. */
+/** X-Last-Seen-Txn: core RequestParams.LastSeenTxn, validated only (see parseTimestampHeader). */
 export function checkLastSeenTxn(v: string | undefined): void {
-  if (v !== undefined) positiveLong('x-last-seen-txn', v);
+  parseTimestampHeader('x-last-seen-txn', v);
 }
 
 const TAG_RE = /^[A-Za-z0-9_]+$/;

@@ -3,6 +3,7 @@
 // This module reproduces that split and the Formatter conversions core admits: d x X o, f e E
 // g G, s S, b B, % n, the date/time suffixes of %t/%T, and core's own %@ / %^ (the value as
 // wire JSON). Failures are tagged so the form can turn them into core's errors.
+import { checkStringSize } from '../fql/limits';
 import { civilFields } from '../fql/stdlib/time';
 import { formatDate, formatDouble, formatTime } from '../fql/values/format';
 import { encodeV4 } from './encode';
@@ -87,6 +88,7 @@ function checkFlags(s: Spec, allowed: string, precision: boolean): void {
 
 function justify(s: Spec, text: string): string {
   if (s.width === undefined || text.length >= s.width) return text;
+  checkStringSize(s.width);
   const pad = ' '.repeat(s.width - text.length);
   return s.flags.includes('-') ? text + pad : pad + text;
 }
@@ -99,6 +101,7 @@ function signed(s: Spec, negative: boolean, body: string, prefix = ''): string {
   const lead = negative ? (f.includes('(') ? '(' : '-') : f.includes('+') ? '+' : f.includes(' ') ? ' ' : '';
   const trail = negative && f.includes('(') ? ')' : '';
   if (f.includes('0') && s.width !== undefined) {
+    checkStringSize(s.width);
     const room = s.width - lead.length - trail.length - prefix.length;
     if (body.length < room) body = '0'.repeat(room - body.length) + body;
   }

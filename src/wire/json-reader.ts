@@ -46,6 +46,30 @@ export class JsonNestingError extends Error {}
 /** Jackson's default maximum nesting depth (StreamReadConstraints.DEFAULT_MAX_DEPTH). */
 export const MAX_JSON_DEPTH = 1000;
 
+/**
+ * Whether `text` nests arrays and objects deeper than `maxDepth`, for bodies parsed with
+ * `JSON.parse` (FQL v4): V8 parses any depth, but whatever walks the result recursively
+ * afterwards overflows the stack. One pass over the text, skipping strings.
+ */
+export function nestsDeeperThan(text: string, maxDepth: number = MAX_JSON_DEPTH): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c /* \ */) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+      if (++depth > maxDepth) return true;
+    } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) {
+      depth--;
+    }
+  }
+  return false;
+}
+
 const LONG_MIN = -(2n ** 63n);
 const LONG_MAX = 2n ** 63n - 1n;
 /** Integer literals with fewer digits than this always fit in a long. */

@@ -70,6 +70,30 @@ describe('bad input', () => {
     await stillServing();
   });
 
+  it('refuses FQL v4 JSON nested deeper than 1000 with 400, without crashing a worker', async () => {
+    // /query/1 caps nesting at Jackson's default (StreamReadConstraints, 1000), as core's reader
+    // does; v4 bodies went to JSON.parse uncapped, and evaluating a 10,000-deep `Add` overflowed
+    // the worker's stack: the worker died and the client got "exceeded the memory available".
+    const v4 = async (body: string) => {
+      const r = await fetch(`${server.url}/`, { method: 'POST', headers: { authorization: 'Bearer secret' }, body });
+      return { status: r.status, body: await r.json() as any };
+    };
+    const crashes = async () => Number(/fql_worker_restarts_total\{reason="crash"\} (\d+)/.exec(
+      await (await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer secret' } })).text())![1]);
+    const before = await crashes();
+    // Each `{"add":[` opens two levels: 500 of them nest exactly 1000 deep.
+    const nestedAdd = (n: number) => '{"add":['.repeat(n) + '1' + ',1]}'.repeat(n);
+    assert.deepEqual(await v4(nestedAdd(500)), { status: 200, body: { resource: 501 } });
+    const refused = { status: 400, body: { errors: [{ position: [], code: 'invalid expression', description: 'JSON exceeds nesting limit of 1000.' }] } };
+    assert.deepEqual(await v4(nestedAdd(501)), refused);
+    assert.deepEqual(await v4(nestedAdd(10_000)), refused);
+    assert.deepEqual(await v4('['.repeat(100_000) + ']'.repeat(100_000)), refused);
+    // Brackets inside strings do not count.
+    assert.deepEqual(await v4(JSON.stringify({ concat: ['['.repeat(5000), '{\\"'] })), { status: 200, body: { resource: '['.repeat(5000) + '{\\"' } });
+    assert.equal(await crashes(), before);
+    await stillServing();
+  });
+
   it('handles huge strings and refuses bodies over 8 MiB with 413', async () => {
     const big = 'x'.repeat(6 * 1024 * 1024);
     const r = await rawQuery(server.url, { query: `"${big}".length` });

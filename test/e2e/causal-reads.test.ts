@@ -6,6 +6,7 @@
 // its ts, and the read's own ts is not earlier. (Read replicas: test/e2e/read-replicas.test.ts.)
 import { after, before, describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
 import { freshPgDatabase, rawQuery, startServer, type TestServer } from '../helpers/server';
 
 const PG = process.env.FQL_TEST_PG;
@@ -57,6 +58,38 @@ describe('causal reads on one server (the engine of this pass)', () => {
   before(async () => { server = await startServer(); });
   after(async () => { await server.dispose(); });
   causalTests(() => [server, server]);
+
+  it('hostile values: any Long is taken and never waited for nor moves the clock; others get core\'s message', async () => {
+    // Core RequestParams.scala: LastTxnTs and LastSeenTxn parse `str.toLongOption`, else
+    // `Invalid timestamp '<value>'.` inside RequestParams.InvalidHeader's `Invalid header '<name>': `.
+    const before = await v10(server, '1');
+    for (const v of ['9223372036854775807', '-5', '+5']) {
+      const t = performance.now();
+      const r = await v10(server, 'Time.now().toMicros()', BigInt(v));
+      assert.ok(performance.now() - t < 2000, `waited for ${v}`);
+      assert.ok(r.ts > before.ts && r.ts < before.ts + 60_000_000n, `txn_ts ${r.ts} after ${v}`);
+      const w = await v4(server, { add: [1, 1] }, BigInt(v));
+      assert.equal(w.resource, 2);
+      assert.ok(w.txnTime < before.ts + 60_000_000n, `X-Txn-Time ${w.txnTime} after ${v}`);
+    }
+    // The clock did not jump: the next write's ts is near now.
+    const after = await v10(server, 'Collection.create({ name: "AfterHostileTs" }); 1');
+    assert.ok(after.ts < before.ts + 60_000_000n, `txn_ts ${after.ts}`);
+    for (const v of ['abc', '1e5', '99999999999999999999', '5.0']) {
+      const r10 = await rawQuery(server.url, { query: '1' }, { 'x-last-txn-ts': v });
+      assert.deepEqual([r10.status, r10.body.error], [400, { code: 'invalid_request', message: `Invalid header 'x-last-txn-ts': Invalid timestamp '${v}'.` }]);
+      const r4 = await fetch(`${server.url}/`, { method: 'POST', headers: { authorization: 'Bearer secret', 'x-last-seen-txn': v }, body: '1' });
+      assert.deepEqual([r4.status, await r4.json()],
+        [400, { errors: [{ code: 'bad request', description: `Invalid header 'x-last-seen-txn': Invalid timestamp '${v}'.` }] }]);
+    }
+    // X-Query-Timeout (v4) follows core's AbstractTimeout like x-query-timeout-ms.
+    const timeout = async (v: string) => {
+      const r = await fetch(`${server.url}/`, { method: 'POST', headers: { authorization: 'Bearer secret', 'x-query-timeout': v }, body: '1' });
+      return [r.status, await r.json()];
+    };
+    assert.deepEqual(await timeout('-5'), [400, { errors: [{ code: 'bad request', description: "Invalid header 'x-query-timeout': Must be greater than 0." }] }]);
+    assert.deepEqual(await timeout('x'), [400, { errors: [{ code: 'bad request', description: "Invalid header 'x-query-timeout': Invalid number 'x'." }] }]);
+  });
 });
 
 if (PG === undefined || PG === '') {

@@ -65,6 +65,24 @@ describe('schema API', () => {
     assert.deepEqual(stale, { status: 409, body: { error: { message: 'Stale schema version provided' } } });
   });
 
+  it('refuses absurdly nested FSL with a schema error, not a 500', async () => {
+    // The FQL parser answers such input "The query is too deeply nested." (src/fql/parse/parse.ts);
+    // the FSL parser let the engine's "Maximum call stack size exceeded" out as a 500 internal_error,
+    // to any secret that may validate or diff (server-readonly included).
+    const n = 100_000;
+    const deep = {
+      'function f() { ': '['.repeat(n) + ']'.repeat(n) + ' }\n',
+      'collection D { x: ': 'Array<'.repeat(n) + 'Number' + '>'.repeat(n) + ' }\n',
+      'role R { privileges D { read { predicate ': '('.repeat(n) + 'x => true' + ')'.repeat(n) + ' } } }\n',
+    };
+    for (const [head, rest] of Object.entries(deep)) {
+      const r = await api.push({ 'main.fsl': head + rest }, false);
+      assert.equal(r.status, 400, JSON.stringify(r.body).slice(0, 200));
+      assert.equal(r.body.error!.message, `error: The schema is too deeply nested.\nat main.fsl:1:1\n  |\n1 | ${(head + rest).split('\n')[0]}\n  | ^\n  |`);
+    }
+    assert.equal(await data(admin, fql`Collection.byName("D").exists()`), false);
+  });
+
   it('pushes FSL to the active schema and returns the pushed files', async () => {
     const pushed = await api.push({ 'main.fsl': SCENARIO_A_FSL }, false);
     assert.equal(pushed.status, 200);

@@ -13,6 +13,7 @@
 // have no core equivalent: they keep one query from exhausting the process.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
 import { Client, InvalidRequestError, QueryRuntimeError, QueryTimeoutError, fql, type Query, type QueryValue } from 'fauna';
 import { rawQuery, startServer, type TestServer } from '../helpers/server';
 
@@ -211,5 +212,61 @@ describe('security: limits on what a query builds and computes', () => {
     assert.equal(await stats('Array.sequence(0, 24).map(x => x + 1).length + 1'), 2);
     // Iterating a set is not compute (core counts reads for that), calls are.
     assert.equal(await stats('Set.sequence(0, 10000).count()'), 1);
+  });
+  describe('FQL v4 builds values within the same limits', () => {
+    // FQL v4 had none: `Reduce(Lambda([a, x], Append(a, a)), [1], 0..25)` built 2^26 elements and
+    // the worker's heap ran out so abruptly that Node ended the whole process (FATAL ERROR:
+    // Reached heap limit). Core's v4 functions run on the JVM heap with no such guard; ours fail
+    // like FQL v10's (`value_too_large`'s message), as v4's `invalid argument` at the form.
+    async function v4(expr: unknown): Promise<{ status: number; body: any }> {
+      const r = await fetch(`${server.url}/`, { method: 'POST', headers: { authorization: 'Bearer secret' }, body: JSON.stringify(expr) });
+      return { status: r.status, body: await r.json() };
+    }
+    const v4Fails = async (expr: unknown, description: string, position: unknown[]) =>
+      assert.deepEqual(await v4(expr), { status: 400, body: { errors: [{ position, code: 'invalid argument', description }] } });
+    const idx = (n: number) => Array.from({ length: n }, (_, i) => i);
+    const lambda = (body: unknown) => ({ lambda: ['a', 'x'], expr: body });
+    const a = { var: 'a' };
+    // 2^21 × 8 = 16 MiB of "x" by doubling with Concat.
+    const big = { reduce: lambda({ concat: [a, a] }), initial: 'xxxxxxxx', collection: idx(21) };
+
+    it('repeating a form that doubles stops at the limit: Append, Concat, Format, ReplaceStr', async () => {
+      await v4Fails({ count: { reduce: lambda({ append: a, collection: a }), initial: [1], collection: idx(26) } },
+        tooLarge('array', 2 ** 21, 2 ** 20), ['count', 'reduce', 'expr']);
+      await v4Fails({ length: { reduce: lambda({ concat: [a, a] }), initial: 'x', collection: idx(30) } },
+        tooLarge('string', 2 * MAX_STRING, MAX_STRING), ['length', 'reduce', 'expr']);
+      await v4Fails({ length: { reduce: lambda({ format: '%s%s', values: [a, a] }), initial: 'x', collection: idx(30) } },
+        tooLarge('string', 2 * MAX_STRING, MAX_STRING), ['length', 'reduce', 'expr']);
+      await v4Fails({ length: { reduce: lambda({ replacestr: a, find: 'x', replace: 'xx' }), initial: 'x', collection: idx(30) } },
+        tooLarge('string', 2 * MAX_STRING, MAX_STRING), ['length', 'reduce', 'expr']);
+      assert.deepEqual(await v4({ length: big }), { status: 200, body: { resource: MAX_STRING } });
+    });
+
+    it('forms that multiply in one step check before they build: Format widths, Repeat, ReplaceStr(Regex), NGram', async () => {
+      await v4Fails({ format: '%999999999d', values: 1 }, tooLarge('string', 999_999_999, MAX_STRING), []);
+      await v4Fails({ format: '%100000000s', values: 'a' }, tooLarge('string', 100_000_000, MAX_STRING), []);
+      const mb = { substring: big, start: 0, length: 1_000_000 };
+      await v4Fails({ repeat: mb, number: 1000 }, tooLarge('string', 1_000_000_000, MAX_STRING), []);
+      await v4Fails({ replacestr: big, find: '', replace: 'x' }, tooLarge('string', 2 * MAX_STRING + 1, MAX_STRING), []);
+      await v4Fails({ replacestrregex: mb, pattern: '.+', replace: '$0'.repeat(100) }, tooLarge('string', 17_000_000, MAX_STRING), []);
+      await v4Fails({ ngram: { substring: big, start: 0, length: 2_000_000 } }, tooLarge('array', 3_999_999, 2 ** 20), []);
+      await v4Fails({ ngram: { substring: big, start: 0, length: 100_000 }, min: 50_000, max: 50_001 },
+        'Value too large: ngrams size 5000100000 exceeds limit 67108864.', []);
+      // Java's String.replace is literal, and "" matches before each code point and at the end.
+      assert.deepEqual(await v4({ replacestr: 'aé😀', find: '', replace: '-' }), { status: 200, body: { resource: '-a-é-😀-' } });
+      assert.deepEqual(await v4({ replacestr: 'a.b.c', find: '.', replace: '$&' }), { status: 200, body: { resource: 'a$&b$&c' } });
+      assert.deepEqual(await v4({ format: '%5d|%-4s|%05d', values: [42, 'ab', 7] }), { status: 200, body: { resource: '   42|ab  |00007' } });
+      assert.deepEqual(await v4({ ngram: 'abc' }), { status: 200, body: { resource: ['a', 'ab', 'b', 'bc', 'c'] } });
+      await stillServing();
+    });
+
+    it('Equals compares shared structure once: a value with 2^60 paths equals a twin at once', async () => {
+      // Equals compared each path: `Equals(x, x)` on a doubled value ran until its deadline.
+      const doubled = (n: number, leaf: number) => ({ reduce: lambda([a, { object: { k: a } }]), initial: leaf, collection: idx(n) });
+      const t = performance.now();
+      assert.deepEqual(await v4({ equals: [doubled(60, 1), doubled(60, 1)] }), { status: 200, body: { resource: true } });
+      assert.deepEqual(await v4({ equals: [doubled(60, 1), doubled(60, 2)] }), { status: 200, body: { resource: false } });
+      assert.ok(performance.now() - t < 5000, `took ${performance.now() - t} ms`);
+    });
   });
 });

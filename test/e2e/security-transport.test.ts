@@ -434,3 +434,38 @@ describe('bad secrets against a bcrypt root hash', () => {
     await assertHealthy(s);
   });
 });
+
+describe('requests reset before they run (HTTP/2 rapid reset)', () => {
+  // A client that sends requests and resets them at once (CVE-2023-44487's pattern; an
+  // HTTP/1.1 client closing its connections alike) freed its stream slots but left the requests
+  // queued for a worker, where they ran for nobody and kept the queue full for everyone else.
+  // Now a request whose client is gone before it starts is never run (src/exec/pool/worker-pool.ts).
+  let s: TestServer;
+  before(async () => { s = await startServer({ args: ['--workers', '1'] }); });
+  after(async () => { await s?.dispose(); });
+
+  it('reset requests never run', async () => {
+    assert.equal((await query(s.port, 'Collection.create({ name: "Reset" }); 1')).status, 200);
+    // The one regular worker is busy with a regular expression that backtracks until its deadline.
+    const hold = request(s.port, {
+      method: 'POST', path: '/query/1', headers: { authorization: 'Bearer secret', 'x-query-timeout-ms': '2000' },
+      body: JSON.stringify({ query: '"😀aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!".matches("(a+)+$")' }),
+    });
+    await sleep(300);
+    const session = http2.connect(`http://127.0.0.1:${s.port}`);
+    session.on('error', () => undefined);
+    const body = JSON.stringify({ query: 'Reset.create({ ran: true }); 1' });
+    for (let i = 0; i < 50; i++) {
+      const req = session.request({ ':method': 'POST', ':path': '/query/1', authorization: 'Bearer secret', 'content-length': String(body.length) });
+      req.on('error', () => undefined);
+      req.end(body);
+      setTimeout(() => req.close(http2.constants.NGHTTP2_CANCEL), 100);
+    }
+    assert.equal(JSON.parse((await hold).body).error.code, 'time_out');
+    await sleep(500);
+    session.close();
+    const count = await query(s.port, 'Reset.all().count()');
+    assert.deepEqual([count.status, JSON.parse(count.body).data], [200, 0]);
+    await assertHealthy(s);
+  });
+});

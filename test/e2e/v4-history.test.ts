@@ -307,6 +307,41 @@ describe('v4 history', () => {
     });
   });
 
+  describe('a role that lost access to a document (attacks on history)', () => {
+    // Its predicate grants read on documents whose `public` is true; the document was public
+    // when it held `old-secret`, then became private. Without history_read no past version, index
+    // entry or event of it is readable, now or after its deletion (core ReadAdaptor: reads at a
+    // valid time other than now need history_read; unreadable index entries and events vanish).
+    it('reads neither its past versions nor its past index entries nor its events', async () => {
+      await root.query(q.CreateCollection({ name: 'leaky' }));
+      await root.query(q.CreateIndex({ name: 'leaky_secrets', source: q.Collection('leaky'), values: [{ field: ['data', 'secret'] }] }));
+      await root.query(q.CreateRole({ name: 'leaky_public', privileges: [
+        { resource: q.Collection('leaky'), actions: { read: q.Query(q.Lambda('ref', q.Select(['data', 'public'], q.Get(q.Var('ref'))))) } },
+        { resource: q.Index('leaky_secrets'), actions: { read: true } },
+      ] }));
+      const reader = clients.as((await root.query(q.CreateKey({ role: q.Role('leaky_public') })) as { secret: string }).secret);
+      const v1 = await root.query(q.Create(q.Ref(q.Collection('leaky'), '1'), { data: { secret: 'old-secret', public: true } })) as Version;
+      assert.deepEqual((await reader.query(q.Get(v1.ref))) as Version, v1);
+      assert.deepEqual((await reader.query(q.Paginate(q.Match(q.Index('leaky_secrets')))) as Page).data, ['old-secret']);
+      await root.query(q.Update(v1.ref, { data: { secret: 'new-secret', public: false } }));
+      const nothing = async (e: Expr) => assert.deepEqual((await reader.query(e) as Page).data, []);
+      for (const deleted of [false, true]) {
+        await v4Fails(reader, q.Get(v1.ref), deleted ? 'instance not found' : 'permission denied', deleted ? 404 : 403);
+        await v4Fails(reader, q.Get(v1.ref, v1.ts), 'permission denied', 403);
+        await v4Fails(reader, q.At(v1.ts, q.Get(v1.ref)), 'permission denied', 403);
+        assert.equal(await reader.query(q.Exists(v1.ref, v1.ts)), false);
+        await nothing(q.Paginate(q.Match(q.Index('leaky_secrets'))));
+        await nothing(q.Paginate(q.Match(q.Index('leaky_secrets')), { ts: v1.ts }));
+        await nothing(q.At(v1.ts, q.Paginate(q.Match(q.Index('leaky_secrets')))));
+        await nothing(q.Paginate(q.Documents(q.Collection('leaky')), { ts: v1.ts }));
+        await nothing(q.Paginate(q.Events(v1.ref)));
+        await nothing(q.Paginate(q.Match(q.Index('leaky_secrets')), { events: true }));
+        await nothing(q.Paginate(q.Singleton(v1.ref), { events: true }));
+        if (!deleted) await root.query(q.Delete(v1.ref));
+      }
+    });
+  });
+
   describe('history_days and ttl', () => {
     it('keeps history_days on collections created and updated through v4', async () => {
       const c = await root.query(q.CreateCollection({ name: 'short', history_days: 3 })) as { history_days: number };

@@ -161,6 +161,79 @@ describe('query worker pool with one client alone', () => {
   });
 });
 
+describe('query worker pool with a full queue', () => {
+  // README "Query isolation": more than `maxQueued` waiting requests are refused with 429. One
+  // client filling the queue (or resetting its requests, HTTP/2 rapid reset style, which left
+  // them queued and run for nobody) made every other client's requests 429 too.
+  let dir: string;
+  let engine: KvEngine;
+  let pool: WorkerPool;
+  let h: QueryHandlers;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fql-pool-full-'));
+    engine = await openSqlite(dir);
+    pool = new WorkerPool({
+      engine, worker: { rootSecrets: ['secret'], rootSecretHashes: [], bcryptCost: 4 },
+      minWorkers: 1, maxWorkers: 1, reserveWorkers: 0, clientConcurrency: 1, workerMemoryMb: 64, graceMs: 100, maxQueued: 4,
+    });
+    h = createPooledHandlers(pool);
+    for (let i = 0; i < 500 && pool.idle < 1; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal((await run(h, 'Collection.create({ name: "Q" }); 1')).body.data, 1);
+  });
+
+  after(async () => {
+    await pool.close();
+    await engine.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function until(cond: () => boolean): Promise<void> {
+    for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+    assert.ok(cond());
+  }
+
+  /** A request whose client is gone as soon as it is queued. */
+  function abandoned(query: string, client: string): Promise<unknown> {
+    const req = { ...request(query, { client }), closed: true };
+    return h.query(req);
+  }
+
+  it('a client flooding the queue gets the 429s; a newcomer is queued and served', async () => {
+    const hold = run(h, REGEX_BOMB, { timeoutMs: 1500, client: 'flood' });
+    await until(() => pool.busy === 1);
+    const flood = Array.from({ length: 4 }, () => run(h, '1 + 1', { client: 'flood' }));
+    await until(() => pool.waiting === 4);
+    const other = await run(h, '2 + 2', { client: 'someone-else' });
+    assert.equal(other.status, 200, JSON.stringify(other.body));
+    assert.equal(other.body.data, 4);
+    const answers = await Promise.all(flood);
+    // The newest of the flood made room; the others ran.
+    assert.deepEqual(answers.map((a) => a.status), [200, 200, 200, 429]);
+    assert.deepEqual(answers[3].body.error, { code: 'limit_exceeded', message: 'Too many requests are waiting to run; try again later.' });
+    assert.equal((await hold).body.error.code, 'time_out');
+    // A client alone at the cap is still refused its own next request.
+    const again = run(h, REGEX_BOMB, { timeoutMs: 1500, client: 'flood' });
+    await until(() => pool.busy === 1);
+    const mine = Array.from({ length: 5 }, () => run(h, '1 + 1', { client: 'flood' }));
+    assert.deepEqual((await Promise.all(mine)).map((a) => a.status), [200, 200, 200, 200, 429]);
+    await again;
+  });
+
+  it('requests whose client went away are never run, and do not keep the queue full', async () => {
+    const hold = run(h, REGEX_BOMB, { timeoutMs: 1500, client: 'resetter' });
+    await until(() => pool.busy === 1);
+    const gone = Array.from({ length: 4 }, () => abandoned('Q.create({ gone: true }); 1', 'resetter'));
+    await until(() => pool.waiting === 4);
+    // The same client's next request is taken: the abandoned ones make room.
+    const next = await run(h, 'Q.create({ kept: true }); Q.all().count()', { client: 'resetter' });
+    assert.equal(next.body.data, 1, JSON.stringify(next.body));
+    await Promise.all(gone);
+    await hold;
+    assert.equal((await run(h, 'Q.where(.gone == true).count()')).body.data, 0);
+  });
+});
+
 describe('query worker pool whose workers cannot start', () => {
   it('answers waiting requests with an error and restarts workers with a growing delay, without spinning', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fql-pool-broken-'));

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  JsonNestingError, JsonNumber, JsonObject, JsonSyntaxError, type JsonValue, MAX_JSON_DEPTH, readJson,
+  JsonNestingError, JsonNumber, JsonObject, JsonSyntaxError, type JsonValue, MAX_JSON_DEPTH, nestsDeeperThan, readJson,
 } from '../../src/wire/json-reader';
 import { rng } from '../helpers/random';
 
@@ -155,4 +155,22 @@ test('nesting is capped at Jackson\'s default depth', () => {
     assert.throws(() => readJson(deep), (e: unknown) => e instanceof JsonNestingError && e.message === 'JSON exceeds nesting limit');
   }
   assert.throws(() => readJson('[[[1]]]', 2), JsonNestingError);
+});
+
+test('nestsDeeperThan agrees with the reader on depth and skips brackets inside strings', () => {
+  for (const [text, deeper] of [
+    ['['.repeat(1000) + ']'.repeat(1000), false],
+    ['['.repeat(1001) + ']'.repeat(1001), true],
+    ['{"a":'.repeat(1001) + '1' + '}'.repeat(1001), true],
+    [JSON.stringify(['['.repeat(5000)]), false],
+    [JSON.stringify(['\\"' + '{'.repeat(5000), '"]']), false],
+    ['[' + JSON.stringify('\\') + ',' + '['.repeat(1000) + ']'.repeat(1000) + ']', true],
+  ] as const) {
+    assert.equal(nestsDeeperThan(text), deeper, text.slice(0, 40));
+    let readerRefuses = false;
+    try { readJson(text); } catch (e) { readerRefuses = e instanceof JsonNestingError; }
+    assert.equal(readerRefuses, deeper, text.slice(0, 40));
+  }
+  assert.equal(nestsDeeperThan('[[[1]]]', 2), true);
+  assert.equal(nestsDeeperThan('[[1]]', 2), false);
 });

@@ -132,6 +132,7 @@ export class WorkerPool {
   async run(job: PoolJob): Promise<ServerResponse> {
     const body = await job.req.body();
     if (this.closed) return job.failure({ kind: 'overloaded', elapsedMs: performance.now() - job.req.receivedAt });
+    if (this.queued >= this.maxQueued) this.shed(job.client);
     if (this.queued >= this.maxQueued) {
       this.counters.overloaded++;
       return job.failure({ kind: 'overloaded', elapsedMs: performance.now() - job.req.receivedAt });
@@ -144,6 +145,35 @@ export class WorkerPool {
       this.queued++;
       this.dispatch();
     });
+  }
+
+  /**
+   * The queue is full when `newcomer` asks. Requests whose clients went away are dropped first
+   * (nobody waits for their answers: a client resetting its requests must not fill the queue);
+   * then, if another client has more requests waiting than the newcomer, that client's newest is
+   * refused instead, so a client flooding the queue gets the 429s rather than everyone else.
+   */
+  private shed(newcomer: string): void {
+    const now = performance.now();
+    const refuse = (j: Job) => {
+      this.counters.overloaded++;
+      j.resolve(j.failure({ kind: 'overloaded', elapsedMs: now - j.req.receivedAt }));
+    };
+    for (const [client, q] of this.queues) {
+      const kept = q.filter((j) => j.req.closed !== true);
+      if (kept.length === q.length) continue;
+      for (const j of q) if (j.req.closed === true) refuse(j);
+      this.queued -= q.length - kept.length;
+      if (kept.length > 0) this.queues.set(client, kept);
+      else this.queues.delete(client);
+    }
+    if (this.queued < this.maxQueued) return;
+    const own = this.queues.get(newcomer)?.length ?? 0;
+    let heaviest: Job[] | undefined;
+    for (const q of this.queues.values()) if (q.length > own + 1 && q.length > (heaviest?.length ?? 0)) heaviest = q;
+    if (heaviest === undefined) return;
+    refuse(heaviest.pop()!);
+    this.queued--;
   }
 
   /** Workers started and waiting for a request. */
@@ -377,6 +407,11 @@ export class WorkerPool {
     if (now > job.deadline) {
       // It waited past its deadline in the queue: answer without running it.
       job.resolve(job.failure({ kind: 'timeout', elapsedMs: now - job.req.receivedAt }));
+      return;
+    }
+    if (job.req.closed === true) {
+      // Its client went away while it waited: nobody would read the answer.
+      job.resolve(job.failure({ kind: 'overloaded', elapsedMs: now - job.req.receivedAt }));
       return;
     }
     slot.job = job;

@@ -2,6 +2,7 @@
 // these functions take and report count code points. Regular expressions are Java patterns
 // (translated by the v10 standard library's java-regex.ts).
 import { QueryError } from '../../fql/errors';
+import { checkArraySize, checkStringSize, MAX_VALUE_SIZE, valueTooLarge } from '../../fql/limits';
 import { compileJavaRegex, regexFor } from '../../fql/stdlib/java-regex';
 import { NORMALIZERS, codePointCount, codePointLength, offsetByCodePoints } from '../../fql/stdlib/string';
 import { type Position, V4Error, invalidArgument } from '../errors';
@@ -58,14 +59,20 @@ function quote(s: string): string {
 
 /** java.lang.String.replace(target, replacement): every literal occurrence; "" matches between chars. */
 function replaceLiteral(s: string, find: string, replacement: string): string {
-  if (find === '') return replacement + [...s].join(replacement) + (s.length ? replacement : '');
-  return s.split(find).join(replacement);
+  // The result's length is known before it is built (an empty `find` matches before every code
+  // point and at the end), and it is built without an array of the pieces.
+  let matches = 0;
+  if (find === '') matches = codePointLength(s) + 1;
+  else for (let at = s.indexOf(find); at >= 0; at = s.indexOf(find, at + find.length)) matches++;
+  checkStringSize(s.length + matches * (replacement.length - find.length));
+  return find === '' ? s.replace(/(?:)/gu, () => replacement) : s.replaceAll(find, () => replacement);
 }
 
 /** java.util.regex.Matcher's replacement syntax: `$n`, `${name}` and `\x` escapes. */
-function expandReplacement(replacement: string, match: readonly (string | undefined)[], groups: Record<string, string> | undefined): string {
+function expandReplacement(replacement: string, match: readonly (string | undefined)[], groups: Record<string, string> | undefined, used = 0): string {
   let out = '';
   for (let i = 0; i < replacement.length; i++) {
+    checkStringSize(used + out.length);
     const c = replacement[i];
     if (c === '\\' && i + 1 < replacement.length) {
       out += replacement[++i];
@@ -87,11 +94,16 @@ function expandReplacement(replacement: string, match: readonly (string | undefi
 
 function replaceRegex(s: string, re: RegExp, replacement: string, firstOnly: boolean): string {
   const r = firstOnly ? new RegExp(re.source, re.flags.replace('g', '')) : scanner(re, s);
+  // Each match may expand to far more than it replaces (`$0$0$0…`): the result is bounded as it grows.
+  let size = s.length;
   return s.replace(r, (...m: unknown[]) => {
     const last = m[m.length - 1];
     const groups = typeof last === 'object' ? last as Record<string, string> : undefined;
     const captures = m.slice(0, groups ? -3 : -2) as (string | undefined)[];
-    return expandReplacement(replacement, captures, groups);
+    const out = expandReplacement(replacement, captures, groups, size);
+    size += out.length - (captures[0]?.length ?? 0);
+    checkStringSize(size);
+    return out;
   });
 }
 
@@ -143,6 +155,16 @@ function titleCase(s: string): string {
 
 /** Lucene's NGramTokenizer: every gram of min..max code points, by start position then size. */
 function ngrams(s: string, min: number, max: number): V4Value[] {
+  // Counted before they are built: a long string or large sizes make many long grams.
+  const length = codePointLength(s);
+  let count = 0, chars = 0;
+  for (let n = min; n <= max; n++) {
+    const k = Math.max(0, length - n + 1);
+    count += k;
+    chars += k * n;
+  }
+  checkArraySize(count);
+  if (chars > MAX_VALUE_SIZE) throw valueTooLarge(`ngrams size ${chars} exceeds limit ${MAX_VALUE_SIZE}`);
   const cps = [...s];
   const out: V4Value[] = [];
   for (let i = 0; i < cps.length; i++) {
@@ -196,7 +218,7 @@ async function format(a: FormArgs): Promise<V4Value> {
   let next = 0;
   let out = '';
   for (const p of pieces) {
-    if (p.t === 'raw') { out += p.text; continue; }
+    if (p.t === 'raw') { checkStringSize(out.length + p.text.length); out += p.text; continue; }
     const i = p.index === 0 ? next++ : p.index - 1;
     if (i >= values.length) {
       throw p.index === 0
@@ -205,7 +227,9 @@ async function format(a: FormArgs): Promise<V4Value> {
     }
     const valuePos = [...a.at('values'), i];
     try {
-      out += printSpec(p, values[i]);
+      const piece = printSpec(p, values[i]);
+      checkStringSize(out.length + piece.length);
+      out += piece;
     } catch (e) {
       if (!(e instanceof FormatError)) throw e;
       const f = e.failure;
@@ -240,7 +264,9 @@ defineForms([
     keys: ['concat'], optional: ['separator'],
     run: async (_ev, a) => {
       const parts = zeroOrMore(await a.value('concat'), a.at('concat'), expectString);
-      return str4(parts.join((await optArg(a, 'separator', expectString)) ?? ''));
+      const separator = (await optArg(a, 'separator', expectString)) ?? '';
+      checkStringSize(parts.reduce((n, p) => n + p.length, Math.max(0, parts.length - 1) * separator.length));
+      return str4(parts.join(separator));
     },
   },
   {
@@ -298,7 +324,9 @@ defineForms([
     run: async (_ev, a) => {
       const s = await arg(a, 'repeat', expectString);
       const n = (await optArg(a, 'number', expectInteger)) ?? 2n;
-      return str4(n > 0n ? s.repeat(Number(n < MAX_REPEAT ? n : MAX_REPEAT)) : '');
+      const times = n > 0n ? Number(n < MAX_REPEAT ? n : MAX_REPEAT) : 0;
+      checkStringSize(s.length * times);
+      return str4(s.repeat(times));
     },
   },
   {
