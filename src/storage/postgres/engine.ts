@@ -24,7 +24,7 @@
 //
 // Readers take no lock and never wait for a writer: one round trip bumps the clock (so their ts
 // is fresh) and opens a REPEATABLE READ READ ONLY transaction whose ts is computed inside its own
-// snapshot (sql.ts BEGIN_READ): the bump, capped just below the oldest writer in flight. Commits
+// snapshot (sql.ts BEGIN_READ): the clock, capped just below the oldest writer in flight. Commits
 // happen in ts order, so the snapshot holds every writer below that ts and none above it: the
 // snapshot is exactly the state at the reader's ts, and a writer that commits later has a higher
 // ts. The price: while a writer is in flight, readers read at a ts just below it (their ts may
