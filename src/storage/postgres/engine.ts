@@ -72,6 +72,12 @@ export interface PostgresEngineHandle extends WatchedEngine {
 
 /** How long a reader's connection stays parked with its transaction open (see above). */
 const PARK_MS = 20;
+/**
+ * How often a server removes the registrations of writers whose session ended without ending
+ * them (a crashed process, a terminated backend): until then readers' ts stays below such a
+ * writer (sql.ts CLEAN_RUNNING). Commits remove them too, but a database may see no commit.
+ */
+const CLEAN_INTERVAL_MS = 1_000;
 /** How long after a validation failure new writers wait for the older ones (see above). */
 const CONTENTION_MS = 250;
 /** The longest such a writer waits at begin (see above). */
@@ -87,6 +93,7 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
   /** Connections whose reader ended without ending its transaction, most recent last. */
   private parked: PoolClient[] = [];
   private parkTimer: NodeJS.Timeout | undefined;
+  private cleanTimer: NodeJS.Timeout | undefined;
   /** The key the latest transaction read first: read ahead by the next begin. */
   private firstKey: Bytes | undefined;
   /** Until when (Date.now()) new writers wait for the older ones before their snapshot. */
@@ -105,6 +112,17 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
     this.replicaStats = replicas?.stats;
     // Without replicas every reader runs on the primary, so other threads may run them too.
     this.sharedReadUrl = replicas === undefined && !readersOnly ? url : undefined;
+    if (!readersOnly) this.scheduleClean();
+  }
+
+  /** Runs CLEAN_RUNNING every CLEAN_INTERVAL_MS (one at a time; failures wait for the next). */
+  private scheduleClean(): void {
+    this.cleanTimer = setTimeout(() => {
+      if (this.closed) return;
+      this.pool.query(CLEAN_RUNNING).catch(() => undefined).finally(() => {
+        if (!this.closed) this.scheduleClean();
+      });
+    }, CLEAN_INTERVAL_MS).unref();
   }
 
   readonly replicaStats?: ReplicaStats;
@@ -275,6 +293,7 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
     this.listener = undefined;
     if (listener) await listener.then((c) => c.end(), () => undefined).catch(() => undefined);
     if (this.parkTimer) clearTimeout(this.parkTimer);
+    if (this.cleanTimer) clearTimeout(this.cleanTimer);
     await Promise.all(this.parked.splice(0).map((c) => this.endParked(c)));
     await this.replicas?.close();
     await this.pool.end();

@@ -142,9 +142,11 @@ export function prefetchSql(key: Uint8Array): string {
 export const END_PARKED = 'COMMIT';
 
 /**
- * Run at engine open: deletes the kv_running rows of writers whose session ended without cleaning
- * up (a crashed process), whose lock is therefore free. Commits delete them too, but readers'
- * ts stays below such a row until then. A live writer holds its lock, so its row stays.
+ * Run at engine open and every second (engine.ts CLEAN_INTERVAL_MS): deletes the kv_running rows
+ * of writers whose session ended without cleaning up (a crashed process), whose lock is
+ * therefore free. Commits delete them too, but readers' ts stays below such a row until then. A
+ * live writer holds its lock from the transaction that registers it until after the one that
+ * deregisters it, so its row stays.
  */
 export const CLEAN_RUNNING = `DO $$
 DECLARE t bigint;
