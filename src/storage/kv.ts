@@ -111,11 +111,6 @@ export interface KvEngine {
    * over with the commit, see KvTxn.addReads).
    */
   readonly sharedReadFile?: string;
-  /**
-   * Only on PostgreSQL without read replicas: its URL, on which other threads of this process
-   * may run read-only transactions through connections of their own (openPostgresReaders).
-   */
-  readonly sharedReadUrl?: string;
   close(): Promise<void>;
 }
 

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { Client } from 'pg';
 import { KvConflictError, type KvEngine, type KvTxn } from '../../src/storage/kv';
 import { openStorage } from '../../src/storage/open';
-import { openPostgres, openPostgresReaders } from '../../src/storage/postgres/engine';
+import { openPostgres } from '../../src/storage/postgres/engine';
 import { encodeKey } from '../../src/storage/tuple';
 import { registerEngineSuite } from './engine-suite';
 
@@ -187,37 +187,6 @@ function registerMultiProcessTests(url: string): void {
       }
       assert.ok(ts > doomed.ts, `reader ts ${ts}, dead writer ${doomed.ts}`);
       await doomed.rollback();
-    });
-
-    // Issue 12: query workers run their read-only transactions on connections of their own
-    // (src/exec/pool/local-pg-kv.ts); such a reader is the engine's reader exactly.
-    test('a readers-only engine reads what another instance committed, at a later ts, and refuses writers', async () => {
-      const readers = openPostgresReaders(url, 2);
-      try {
-        const key = encodeKey(['readers', randomBytes(8).toString('hex')]);
-        const w = await a.begin();
-        w.put(key, Buffer.from('committed'));
-        await w.commit();
-        const r = await readers.begin({ readOnly: true });
-        assert.ok(r.ts > w.ts, `reader ts ${r.ts}, writer ${w.ts}`);
-        assert.equal(Buffer.from((await r.get(key)) as Uint8Array).toString(), 'committed');
-        await r.commit();
-        await assert.rejects(readers.begin(), { message: 'this PostgreSQL engine runs read-only transactions only' });
-        // A writer in flight elsewhere: the reader does not wait for it and reads just below it.
-        const open = await b.begin();
-        open.put(key, Buffer.from('in flight'));
-        const below = await readers.begin({ readOnly: true });
-        assert.ok(below.ts < open.ts);
-        assert.equal(Buffer.from((await below.get(key)) as Uint8Array).toString(), 'committed');
-        await below.commit();
-        await open.commit();
-        const after = await readers.begin({ readOnly: true });
-        assert.ok(after.ts > open.ts);
-        assert.equal(Buffer.from((await after.get(key)) as Uint8Array).toString(), 'in flight');
-        await after.commit();
-      } finally {
-        await readers.close();
-      }
     });
 
     test('concurrent first starts on a fresh database migrate exactly once', async () => {

@@ -3,8 +3,6 @@ export interface WorkerConfig {
   readonly engineKind: 'sqlite' | 'postgres';
   /** The embedded engine's database file, read directly by the worker (local-read-kv.ts). */
   readonly sqliteFile?: string;
-  /** PostgreSQL's URL, on which the worker runs its read-only transactions itself (local-pg-kv.ts). */
-  readonly pgReadUrl?: string;
   readonly rootSecrets: readonly string[];
   readonly rootSecretHashes: readonly string[];
   readonly bcryptCost: number;

@@ -39,13 +39,8 @@
 // point read is thus a begin and one read.
 //
 // Read-only transactions begun with `minTs` may run on a read replica instead (replicas.ts).
-//
-// Query workers (src/exec/pool) run their read-only transactions themselves, on connections of
-// their own (openPostgresReaders): a reader needs nothing this process shares (no registration,
-// no lock, its ts is computed in the database), so its statements need not pass through the
-// main thread, which would otherwise relay every read of every worker and be the bottleneck.
 import { Client, Pool, type PoolClient, type QueryResult } from 'pg';
-import type { BeginOptions, Bytes, CommitNotice, KvEngine, KvTxn, WatchedEngine } from '../kv';
+import type { BeginOptions, Bytes, CommitNotice, KvTxn, WatchedEngine } from '../kv';
 import { keyString } from '../bytes';
 import { CommitWatchers } from '../commit-watchers';
 import { translatePgError } from './errors';
@@ -105,14 +100,10 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
     poolSize: number,
     readonly unsafeNoValidation: boolean,
     private readonly replicas?: ReplicaSet,
-    /** Serves read-only transactions only (openPostgresReaders). */
-    private readonly readersOnly = false,
   ) {
     this.writers = new Semaphore(poolSize - 2);
     this.replicaStats = replicas?.stats;
-    // Without replicas every reader runs on the primary, so other threads may run them too.
-    this.sharedReadUrl = replicas === undefined && !readersOnly ? url : undefined;
-    if (!readersOnly) this.scheduleClean();
+    this.scheduleClean();
   }
 
   /** Runs CLEAN_RUNNING every CLEAN_INTERVAL_MS (one at a time; failures wait for the next). */
@@ -126,7 +117,6 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
   }
 
   readonly replicaStats?: ReplicaStats;
-  readonly sharedReadUrl?: string;
 
   /**
    * Commits are announced with NOTIFY inside the committing transaction (delivered only if it
@@ -213,7 +203,6 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
       const { client, ts, prefetched } = await this.open(BEGIN_READ, 'ts');
       return PgTxn.reader(client, ts, this, prefetched);
     }
-    if (this.readersOnly) throw new Error('this PostgreSQL engine runs read-only transactions only');
     const release = await this.writers.acquire();
     try {
       const wait = Date.now() < this.contendedUntil ? CONTENTION_WAIT_MS : undefined;
@@ -300,8 +289,9 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
   }
 }
 
-function newPool(url: string, max: number, applicationName?: string): Pool {
-  const pool = new Pool({ connectionString: url, max, ...(applicationName === undefined ? {} : { application_name: applicationName }) });
+/** Connects to `url`, creates or migrates the tables, and returns the engine. */
+export async function openPostgres(url: string, opts: PostgresOptions = {}): Promise<PostgresEngineHandle> {
+  const pool = new Pool({ connectionString: url, max: opts.poolSize ?? 10 });
   // An idle pooled connection that breaks is dropped by the pool; without a listener the
   // 'error' event would crash the process.
   pool.on('error', () => {});
@@ -310,12 +300,6 @@ function newPool(url: string, max: number, applicationName?: string): Pool {
   // then killed the server. With a listener, the error surfaces as the next statement's failure
   // and the transaction discards the connection (PgTxn.end).
   pool.on('connect', (client) => client.on('error', () => {}));
-  return pool;
-}
-
-/** Connects to `url`, creates or migrates the tables, and returns the engine. */
-export async function openPostgres(url: string, opts: PostgresOptions = {}): Promise<PostgresEngineHandle> {
-  const pool = newPool(url, opts.poolSize ?? 10);
   try {
     await migrate(pool);
     await pool.query(CLEAN_RUNNING);
@@ -330,18 +314,6 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
   const replicas = opts.replicas !== undefined && opts.replicas.urls.length > 0 ? new ReplicaSet(pool, opts.replicas) : undefined;
   return new PostgresEngine(pool, url, opts.poolSize ?? 10, unsafeNoValidation, replicas);
 }
-
-/**
- * An engine for read-only transactions only, on a pool of `poolSize` connections of its own
- * (opened as needed), over a database a server has already opened (migrated): a query worker's
- * (src/exec/pool/local-pg-kv.ts). Its readers are those of openPostgres exactly.
- */
-export function openPostgresReaders(url: string, poolSize: number): KvEngine {
-  return new PostgresEngine(newPool(url, poolSize, READERS_APPLICATION_NAME), url, poolSize, false, undefined, true);
-}
-
-/** How a query worker's reader connections name themselves (pg_stat_activity.application_name). */
-export const READERS_APPLICATION_NAME = 'fql-server query worker';
 
 /** Makes every timestamp the database hands out from now on exceed `minTs`. */
 export async function raisePostgresClockFloor(url: string, minTs: bigint): Promise<void> {
