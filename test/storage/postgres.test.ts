@@ -19,7 +19,24 @@ if (url === undefined || url === '') {
   registerMultiProcessTests(url);
 }
 
+/** Terminates the backend of the writer with timestamp `ts` (it holds the advisory lock keyed by it). */
+async function terminateWriterOf(url: string, ts: bigint): Promise<void> {
+  const killer = new Client({ connectionString: url });
+  await killer.connect();
+  try {
+    const { rows } = await killer.query<{ n: number }>(
+      "SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND mode = 'ExclusiveLock' " +
+      'AND ((classid::bigint << 32) | objid::bigint) = $1::bigint',
+      [ts.toString()],
+    );
+    assert.equal(rows[0].n, 1);
+  } finally {
+    await killer.end();
+  }
+}
+
 function registerMultiProcessTests(url: string): void {
+  const terminateWriter = (ts: bigint) => terminateWriterOf(url, ts);
   describe('postgres: several engine instances on one database (simulated processes)', () => {
     let a: KvEngine;
     let b: KvEngine;
@@ -134,19 +151,7 @@ function registerMultiProcessTests(url: string): void {
       const key = encodeKey(['dead', randomBytes(8).toString('hex')]);
       const doomed = await a.begin();
       await doomed.get(key);
-      const killer = new Client({ connectionString: url });
-      await killer.connect();
-      try {
-        // The doomed writer's backend holds the advisory lock keyed by its ts.
-        const { rows } = await killer.query<{ n: number }>(
-          "SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND mode = 'ExclusiveLock' " +
-          'AND ((classid::bigint << 32) | objid::bigint) = $1::bigint',
-          [doomed.ts.toString()],
-        );
-        assert.equal(rows[0].n, 1);
-      } finally {
-        await killer.end();
-      }
+      await terminateWriter(doomed.ts);
       // An engine that opens now removes the dead writer's registration: readers' ts moves past it.
       const fresh = await openPostgres(url, { poolSize: 2 });
       try {
@@ -164,6 +169,24 @@ function registerMultiProcessTests(url: string): void {
       assert.ok(r.ts > w.ts);
       assert.equal(Buffer.from((await r.get(key)) as Uint8Array).toString(), 'after');
       await r.commit();
+    });
+
+    // Noticed in issue 12: a crashed writer's registration held readers' ts below it until the
+    // next commit or engine open; every server now removes such registrations each second.
+    test('a writer whose session died stops holding readers back within seconds, with no commit', async () => {
+      const doomed = await a.begin();
+      await terminateWriter(doomed.ts);
+      const deadline = Date.now() + 5_000;
+      let ts: bigint;
+      for (;;) {
+        const r = await b.begin({ readOnly: true });
+        await r.commit();
+        ts = r.ts;
+        if (ts > doomed.ts || Date.now() > deadline) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.ok(ts > doomed.ts, `reader ts ${ts}, dead writer ${doomed.ts}`);
+      await doomed.rollback();
     });
 
     test('concurrent first starts on a fresh database migrate exactly once', async () => {

@@ -24,7 +24,7 @@
 //
 // Readers take no lock and never wait for a writer: one round trip bumps the clock (so their ts
 // is fresh) and opens a REPEATABLE READ READ ONLY transaction whose ts is computed inside its own
-// snapshot (sql.ts BEGIN_READ): the bump, capped just below the oldest writer in flight. Commits
+// snapshot (sql.ts BEGIN_READ): the clock, capped just below the oldest writer in flight. Commits
 // happen in ts order, so the snapshot holds every writer below that ts and none above it: the
 // snapshot is exactly the state at the reader's ts, and a writer that commits later has a higher
 // ts. The price: while a writer is in flight, readers read at a ts just below it (their ts may
@@ -67,6 +67,12 @@ export interface PostgresEngineHandle extends WatchedEngine {
 
 /** How long a reader's connection stays parked with its transaction open (see above). */
 const PARK_MS = 20;
+/**
+ * How often a server removes the registrations of writers whose session ended without ending
+ * them (a crashed process, a terminated backend): until then readers' ts stays below such a
+ * writer (sql.ts CLEAN_RUNNING). Commits remove them too, but a database may see no commit.
+ */
+const CLEAN_INTERVAL_MS = 1_000;
 /** How long after a validation failure new writers wait for the older ones (see above). */
 const CONTENTION_MS = 250;
 /** The longest such a writer waits at begin (see above). */
@@ -82,6 +88,7 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
   /** Connections whose reader ended without ending its transaction, most recent last. */
   private parked: PoolClient[] = [];
   private parkTimer: NodeJS.Timeout | undefined;
+  private cleanTimer: NodeJS.Timeout | undefined;
   /** The key the latest transaction read first: read ahead by the next begin. */
   private firstKey: Bytes | undefined;
   /** Until when (Date.now()) new writers wait for the older ones before their snapshot. */
@@ -96,6 +103,17 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
   ) {
     this.writers = new Semaphore(poolSize - 2);
     this.replicaStats = replicas?.stats;
+    this.scheduleClean();
+  }
+
+  /** Runs CLEAN_RUNNING every CLEAN_INTERVAL_MS (one at a time; failures wait for the next). */
+  private scheduleClean(): void {
+    this.cleanTimer = setTimeout(() => {
+      if (this.closed) return;
+      this.pool.query(CLEAN_RUNNING).catch(() => undefined).finally(() => {
+        if (!this.closed) this.scheduleClean();
+      });
+    }, CLEAN_INTERVAL_MS).unref();
   }
 
   readonly replicaStats?: ReplicaStats;
@@ -264,6 +282,7 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
     this.listener = undefined;
     if (listener) await listener.then((c) => c.end(), () => undefined).catch(() => undefined);
     if (this.parkTimer) clearTimeout(this.parkTimer);
+    if (this.cleanTimer) clearTimeout(this.cleanTimer);
     await Promise.all(this.parked.splice(0).map((c) => this.endParked(c)));
     await this.replicas?.close();
     await this.pool.end();
