@@ -6,28 +6,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SizeLimitedTxn } from '../../src/storage/size-limited-txn';
 import { beforeCommit, runPending } from '../../src/storage/before-commit';
-import type { Bytes, KvTxn } from '../../src/storage/kv';
-
-function recording(): KvTxn & { readonly log: string[] } {
-  const log: string[] = [];
-  return {
-    log,
-    ts: 1n,
-    stats: { rowsRead: 0, bytesRead: 0, bytesWritten: 0 },
-    hasWrites: false,
-    get: async () => undefined,
-    scan: async () => [],
-    put(key: Bytes) { log.push(`put ${key[0]}`); },
-    delete(key: Bytes) { log.push(`delete ${key[0]}`); },
-    commit: async () => { log.push('commit'); },
-    rollback: async () => { log.push('rollback'); },
-    rollbackStale: async () => undefined,
-  };
-}
+import { recordingTxn } from '../helpers/recording-txn';
 
 describe('beforeCommit', () => {
   it('runs each keyed task once, before the commit, with the tasks they register', async () => {
-    const inner = recording();
+    const inner = recordingTxn();
     const txn = new SizeLimitedTxn(inner);
     beforeCommit(txn, 'a', async () => { txn.put(new Uint8Array([1]), new Uint8Array(1)); beforeCommit(txn, 'b', async () => txn.delete(new Uint8Array([2]))); });
     beforeCommit(txn, 'a', async () => { inner.log.push('second registration of a'); });
@@ -36,7 +19,7 @@ describe('beforeCommit', () => {
   });
 
   it('runs a task early for a read that needs it, and not again at the commit', async () => {
-    const inner = recording();
+    const inner = recordingTxn();
     const txn = new SizeLimitedTxn(inner);
     let runs = 0;
     beforeCommit(txn, 'refresh', async () => { runs++; });
@@ -47,7 +30,7 @@ describe('beforeCommit', () => {
   });
 
   it('runs nothing for a transaction that rolls back', async () => {
-    const inner = recording();
+    const inner = recordingTxn();
     const txn = new SizeLimitedTxn(inner);
     beforeCommit(txn, 'a', async () => { inner.log.push('ran'); });
     await txn.rollback();

@@ -4,37 +4,16 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SizeLimitedTxn } from '../../src/storage/size-limited-txn';
-import { KvReadOnlyError, type Bytes, type KvTxn } from '../../src/storage/kv';
+import { KvReadOnlyError, type Bytes } from '../../src/storage/kv';
+import { recordingTxn } from '../helpers/recording-txn';
 import { MAX_TRANSACTION_BYTES, TransactionTooLarge } from '../../src/fql/limits';
-
-/** A transaction that records what reaches it. */
-function recording(refusals = 0): KvTxn & { readonly log: string[] } {
-  const log: string[] = [];
-  let refuse = refusals;
-  return {
-    log,
-    ts: 1n,
-    stats: { rowsRead: 0, bytesRead: 0, bytesWritten: 0 },
-    hasWrites: false,
-    get: async () => undefined,
-    scan: async () => [],
-    put(key: Bytes, value: Bytes) {
-      if (refuse > 0) { refuse--; throw new KvReadOnlyError(); }
-      log.push(`put ${key.length}+${value.length}`);
-    },
-    delete(key: Bytes) { log.push(`delete ${key.length}`); },
-    commit: async () => undefined,
-    rollback: async () => undefined,
-    rollbackStale: async () => undefined,
-  };
-}
 
 const bytes = (n: number, fill = 1): Bytes => new Uint8Array(n).fill(fill);
 const MiB = 1024 * 1024;
 
 describe('SizeLimitedTxn', () => {
   it('refuses the write that would pass 16 MiB, before buffering it', () => {
-    const inner = recording();
+    const inner = recordingTxn();
     const txn = new SizeLimitedTxn(inner);
     for (let i = 0; i < 15; i++) txn.put(bytes(4, i), bytes(MiB));
     assert.throws(() => txn.put(bytes(4, 99), bytes(MiB + 1)), (e: unknown) => e instanceof TransactionTooLarge
@@ -46,7 +25,7 @@ describe('SizeLimitedTxn', () => {
   });
 
   it('counts a key once however often it is rewritten or deleted', () => {
-    const inner = recording();
+    const inner = recordingTxn();
     const txn = new SizeLimitedTxn(inner);
     for (let i = 0; i < 100; i++) txn.put(bytes(8), bytes(MiB));
     txn.delete(bytes(8));
@@ -55,7 +34,7 @@ describe('SizeLimitedTxn', () => {
   });
 
   it('does not count a write the inner transaction refused', () => {
-    const inner = recording(1);
+    const inner = recordingTxn(1);
     const txn = new SizeLimitedTxn(inner);
     assert.throws(() => txn.put(bytes(4, 200), bytes(MiB)), KvReadOnlyError);
     // Exactly 16 MiB more fits only if the refused MiB was not counted.
