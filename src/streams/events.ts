@@ -10,12 +10,12 @@ import type { DocV, ObjectV, Value } from '../fql/values/value';
 import { callValue } from '../fql/eval/evaluate';
 import { atSnapshot, truthy } from '../fql/eval/sets/combinators';
 import { compare } from '../fql/values/compare';
-import { materialize } from '../wire/materialize';
+import { materialize, materializeStoredDoc } from '../wire/materialize';
 import { encodeTagged } from '../wire/encode-tagged';
 import { decodeKey } from '../storage/tuple';
 import type { KvPair } from '../storage/kv';
 import { changeCollBound, changeCollPrefix, changeKey, prefixEnd, versionKey, versionPrefix } from '../model/keys';
-import type { ModelTxnImpl } from '../model/model-txn';
+import { modelHooks, type ModelTxnImpl } from '../model/model-txn';
 import type { DocData } from '../model/model-api';
 import { docView, fullDocView, valueAt } from '../model/definitions/doc-view';
 import { schemaOf } from '../model/definitions/schema';
@@ -307,6 +307,48 @@ export function codedErrorEvent(code: string, message: string): string {
   return errorEvent(JSON.stringify({ code, message }), emptyStats());
 }
 
+/** An event's type and its rendered `data`. */
+interface MadeEvent { readonly type: EventType; readonly data: string }
+
+/**
+ * Whether the page's events come straight from the versions read (directEvent): the source has
+ * no steps to run and is no index, its collection no computed fields, and the caller reads
+ * every document of it as stored (permissions are decided here, once per poll).
+ */
+async function rendersDirectly(ctx: EvalContext, src: ResolvedSource): Promise<boolean> {
+  if (src.spec.steps.length > 0 || src.index || !reusesReads(src)) return false;
+  if (modelHooks.guardDoc === undefined) return true;
+  // A role's membership predicate that fails here leaves the decision to each event.
+  return (await modelHooks.readsUnguarded?.(ctx.model as ModelTxnImpl, src.def.name).catch(() => false)) ?? false;
+}
+
+/**
+ * A change's event when rendersDirectly: what evaluatedEvent makes of it (each side is the
+ * version itself, readable; the data is the document shown), without a read or a guard.
+ */
+function directEvent(ctx: EvalContext, src: ResolvedSource, v: { readonly prev?: DocData; readonly curr?: DocData }): MadeEvent | undefined {
+  const member = watchedMembership(src, v.prev, v.curr, v.prev !== undefined, v.curr !== undefined);
+  if (!member) return undefined;
+  const type: EventType = member.prev ? (member.curr ? 'update' : 'remove') : 'add';
+  return { type, data: encodeTagged(materializeStoredDoc(ctx, (type === 'remove' ? v.prev : v.curr)!)) };
+}
+
+/** A change's event: membership, each side read as the caller may see it then and passed through the steps, the shown one rendered. */
+async function evaluatedEvent(ctx: EvalContext, src: ResolvedSource, c: Change, id: string, reuse: boolean): Promise<MadeEvent | undefined> {
+  const deciding = membership(ctx, src, c);
+  const member = deciding instanceof Promise ? await deciding : deciding;
+  if (!member) return undefined;
+  const prevV = member.prev ? await side(ctx, src, id, c.ts - 1n) : undefined;
+  const currV = member.curr ? await side(ctx, src, id, c.ts) : undefined;
+  const type: EventType | undefined = prevV === undefined ? (currV === undefined ? undefined : 'add') : currV === undefined ? 'remove' : 'update';
+  if (type === undefined) return undefined;
+  // Rendered as of the event's time: removes show the document as it was before.
+  const dataTs = type === 'remove' ? c.ts - 1n : c.ts;
+  const shown = (type === 'remove' ? prevV : currV)!;
+  const data = await atEventTime(ctx, dataTs, async () => encodeTagged(await materialize(ctx, shown.v, reuse ? shown.doc : undefined)));
+  return { type, data };
+}
+
 /** Read the source's events after `opts.after`, rendered (spec §4, §5). */
 export async function readEvents(ctx: EvalContext, src: ResolvedSource, opts: ReadOptions): Promise<EventPage> {
   const model = ctx.model as ModelTxnImpl;
@@ -314,6 +356,7 @@ export async function readEvents(ctx: EvalContext, src: ResolvedSource, opts: Re
   const total = emptyStats();
   let last: EventCursor | undefined;
   const reuse = reusesReads(src);
+  const direct = await rendersDirectly(ctx, src);
   for await (const batch of changes(model, src, opts.after, opts.until, () => opts.limit - events.length + 1)) {
   const ahead = new ReadAhead(model, src, batch);
   for (let i = 0; i < batch.length; i++) {
@@ -333,19 +376,12 @@ export async function readEvents(ctx: EvalContext, src: ResolvedSource, opts: Re
     const bytesBefore = model.kv.stats.bytesRead;
     const id = c.id.toString();
     try {
-      const deciding = membership(ctx, src, c);
-      const member = deciding instanceof Promise ? await deciding : deciding;
-      if (!member) continue;
-      const prevV = member.prev ? await side(ctx, src, id, c.ts - 1n) : undefined;
-      const currV = member.curr ? await side(ctx, src, id, c.ts) : undefined;
-      const type: EventType | undefined = prevV === undefined ? (currV === undefined ? undefined : 'add') : currV === undefined ? 'remove' : 'update';
-      if (type === undefined) continue;
-      // Rendered as of the event's time: removes show the document as it was before.
-      const dataTs = type === 'remove' ? c.ts - 1n : c.ts;
-      const shown = (type === 'remove' ? prevV : currV)!;
-      const data = await atEventTime(ctx, dataTs, async () => encodeTagged(await materialize(ctx, shown.v, reuse ? shown.doc : undefined)));
+      const made = direct
+        ? directEvent(ctx, src, c.versions ?? await readVersionsAround(model, src.def, id, c.ts))
+        : await evaluatedEvent(ctx, src, c, id, reuse);
+      if (made === undefined) continue;
       const stats = addStats(total, ctx, before, bytesBefore, model.kv.stats.bytesRead, startedAt);
-      events.push(`{"type":"${type}","data":${data},"txn_ts":${c.ts},"cursor":"${encodeCursor(cursor)}","stats":${statsJson(stats)}}`);
+      events.push(`{"type":"${made.type}","data":${made.data},"txn_ts":${c.ts},"cursor":"${encodeCursor(cursor)}","stats":${statsJson(stats)}}`);
       last = cursor;
     } catch (e) {
       if (e instanceof QueryTimeout || !(e instanceof QueryError)) throw e;
