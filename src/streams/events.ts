@@ -358,7 +358,7 @@ export async function readEvents(ctx: EvalContext, src: ResolvedSource, opts: Re
   const reuse = reusesReads(src);
   const direct = await rendersDirectly(ctx, src);
   for await (const batch of changes(model, src, opts.after, opts.until, () => opts.limit - events.length + 1)) {
-  const ahead = new ReadAhead(model, src, batch);
+  const ahead = new ReadAhead(model, src, batch, !direct);
   for (let i = 0; i < batch.length; i++) {
     const c = batch[i];
     // At most the page's remaining events (and one more, for `more`) are read ahead.
@@ -377,7 +377,7 @@ export async function readEvents(ctx: EvalContext, src: ResolvedSource, opts: Re
     const id = c.id.toString();
     try {
       const made = direct
-        ? directEvent(ctx, src, c.versions ?? await readVersionsAround(model, src.def, id, c.ts))
+        ? directEvent(ctx, src, c.versions ?? (await readVersionsAroundMany(model, src.def, [{ id, ts: c.ts }], false))[0])
         : await evaluatedEvent(ctx, src, c, id, reuse);
       if (made === undefined) continue;
       const stats = addStats(total, ctx, before, bytesBefore, model.kv.stats.bytesRead, startedAt);
@@ -393,7 +393,7 @@ export async function readEvents(ctx: EvalContext, src: ResolvedSource, opts: Re
       // The change's versions are not asked for again (a later change of the document has
       // other times): dropped now, they die young instead of being promoted with the page.
       c.versions = undefined;
-      model.forgetVersions(src.def, id, c.ts, c.ts - 1n);
+      if (!direct) model.forgetVersions(src.def, id, c.ts, c.ts - 1n);
     }
   }
   }
@@ -415,7 +415,11 @@ class ReadAhead {
   private requested = 0;
   private pending: Promise<void> | undefined;
 
-  constructor(private readonly model: ModelTxnImpl, private readonly src: ResolvedSource, private readonly batch: readonly Change[]) {}
+  constructor(
+    private readonly model: ModelTxnImpl, private readonly src: ResolvedSource, private readonly batch: readonly Change[],
+    /** Whether the versions are also read through the transaction later (readVersionsAroundMany `remember`). */
+    private readonly remember: boolean,
+  ) {}
 
   /**
    * Waits until change `i`'s versions are read, then starts reading the next chunk if none is
@@ -443,13 +447,13 @@ class ReadAhead {
 
   private read(from: number, budget: number): void {
     const to = Math.min(this.batch.length, from + Math.min(PREFETCH, budget));
-    this.pending = handled(prefetch(this.model, this.src, this.batch.slice(from, to)));
+    this.pending = handled(prefetch(this.model, this.src, this.batch.slice(from, to), this.remember));
     this.requested = to;
   }
 }
 
-async function prefetch(model: ModelTxnImpl, src: ResolvedSource, batch: readonly Change[]): Promise<void> {
+async function prefetch(model: ModelTxnImpl, src: ResolvedSource, batch: readonly Change[], remember: boolean): Promise<void> {
   if (batch.length <= 1) return;
-  const versions = await readVersionsAroundMany(model, src.def, batch.map((c) => ({ id: c.id.toString(), ts: c.ts })));
+  const versions = await readVersionsAroundMany(model, src.def, batch.map((c) => ({ id: c.id.toString(), ts: c.ts })), remember);
   batch.forEach((c, i) => { c.versions = versions[i]; });
 }

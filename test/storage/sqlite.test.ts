@@ -63,6 +63,11 @@ test('sqlite: scanMany (one read transaction for all scans) answers as scan each
   const many = (await t.scanMany!(scans)).map(values);
   assert.deepEqual(many, [[0, 1, 20, 3, 5], [1, 20], [3, 20], []]);
   assert.deepEqual(many, await Promise.all(scans.map(async (s) => values(await t.scan(s)))));
+  // Many scans: overlapping ranges, limits that own writes and deletes change, no limit.
+  const forward = Array.from({ length: 21 }, (_, i) => ({ start: k(i % 7), end: k(i % 3 === 0 ? 9 : (i % 7) + 2), ...(i % 4 === 3 ? {} : { limit: 1 + (i % 3) }) }));
+  const batched = (await t.scanMany!(forward)).map(values);
+  assert.deepEqual(batched, await Promise.all(forward.map(async (s) => values(await t.scan(s)))));
+  assert.deepEqual(batched.slice(0, 4), [[0], [1, 20], [20, 3], [3, 5]]);
   await t.rollback();
   // What scanMany read counts at commit: a write into a range only it scanned conflicts.
   const reader = await engine.begin();
