@@ -22,6 +22,7 @@ import { codedErrorEvent, emptyStats, errorEvent, readEvents, statsJson, type Ev
 import { InvalidSourceError, parseSource, resolveSource, type ResolvedSource } from './source';
 import { decodeEventSource } from './token';
 import { encodeJobResult } from './job-wire';
+import { EventLines } from './event-lines';
 
 /** A job from the coordinator (src/streams/hub.ts, feed-endpoint.ts). */
 export interface EventsJob {
@@ -117,7 +118,15 @@ function windowError(start: EventCursor): string {
     `Stream start time ${formatTime(start.ts * 1000n)} is too far in the past. Recreate the stream and try again.`);
 }
 
-export function createEventsService(opts: EventsServiceOptions): (job: EventsJob, credentials: Credentials | null) => Promise<EventsResult> {
+type EventsAnswer = Extract<EventsResult, { kind: 'events' }>;
+
+/**
+ * A result as a job makes it: its events may be written as lines already (EventLines), which
+ * job-wire.ts sends as they are; the coordinator receives an EventsResult.
+ */
+export type MadeResult = Exclude<EventsResult, EventsAnswer> | (Omit<EventsAnswer, 'events'> & { readonly events: EventLines | readonly string[] });
+
+export function createEventsService(opts: EventsServiceOptions): (job: EventsJob, credentials: Credentials | null) => Promise<MadeResult> {
   return async function run(job, credentials) {
     const other = await opts.other?.(job, credentials);
     if (other) return other;
@@ -157,7 +166,7 @@ export function createEventsService(opts: EventsServiceOptions): (job: EventsJob
         return refused('Invalid stream start time: Stream start time can not be before the stream create time.');
       }
       const stable = BigInt(job.stable);
-      const events: string[] = [];
+      const events = new EventLines();
       if (job.kind === 'connect') events.push(statusEvent(start));
       const watch = { db: attempt.model.db, collId: src.def.id, docId: src.docId?.toString(), stamp };
       // History is kept for history_days plus 15 minutes (model/temporal/history.ts).
@@ -168,9 +177,8 @@ export function createEventsService(opts: EventsServiceOptions): (job: EventsJob
       }
       const limit = job.kind === 'connect' ? REPLAY_LIMIT : job.limit;
       const softDeadline = deadline === undefined ? undefined : performance.now() + (deadline - performance.now()) * 0.95;
-      const page = await readEvents(attempt.ctx, src, { after: start, until: stable, limit, softDeadline });
+      const page = await readEvents(attempt.ctx, src, { after: start, until: stable, limit, softDeadline }, events);
       if (deadline !== undefined && performance.now() + COMMIT_BUDGET_MS > deadline) return timedOut(job);
-      events.push(...page.events);
       let ended = page.failed;
       if (job.kind === 'connect' && page.more) {
         events.push(codedErrorEvent('stream_replay_volume_exceeded', 'Too many events to replay. Recreate the stream and try again.'));
@@ -204,7 +212,7 @@ export function createEventsHandler(opts: EventsServiceOptions): Handler {
   const run = createEventsService(opts);
   return async (req: ServerRequest): Promise<ServerResponse> => {
     const job = JSON.parse((await req.body()).toString('utf8')) as EventsJob;
-    let result: EventsResult;
+    let result: MadeResult;
     try {
       result = await run(job, parseAuthorization(req.headers.authorization));
     } catch (e) {

@@ -24,6 +24,7 @@ import { readVersionsAround, readVersionsAroundMany } from '../model/temporal/hi
 import { compareCursors, encodeCursor, type EventCursor } from './cursor';
 import type { ResolvedSource } from './source';
 import type { FieldPath } from './token';
+import type { EventLines } from './event-lines';
 
 export type EventType = 'add' | 'update' | 'remove';
 
@@ -36,8 +37,8 @@ export interface EventStats {
 }
 
 export interface EventPage {
-  /** Rendered events (compact JSON objects), in cursor order; an error event is last. */
-  readonly events: string[];
+  /** Events written (readEvents `out`); an error event is last. */
+  readonly count: number;
   /** The cursor of the last event (for an error event: the failed event's position). */
   readonly last?: EventCursor;
   /** Whether another event exists after the last one returned (feeds' `has_next`). */
@@ -349,27 +350,29 @@ async function evaluatedEvent(ctx: EvalContext, src: ResolvedSource, c: Change, 
   return { type, data };
 }
 
-/** Read the source's events after `opts.after`, rendered (spec §4, §5). */
-export async function readEvents(ctx: EvalContext, src: ResolvedSource, opts: ReadOptions): Promise<EventPage> {
+/** Read the source's events after `opts.after`, rendered (spec §4, §5), into `out` in cursor order. */
+export async function readEvents(ctx: EvalContext, src: ResolvedSource, opts: ReadOptions, out: EventLines): Promise<EventPage> {
   const model = ctx.model as ModelTxnImpl;
-  const events: string[] = [];
+  const first = out.count;
+  /** This page's events so far (`out` may hold others before them: a stream's status event). */
+  const written = (): number => out.count - first;
   const total = emptyStats();
   let last: EventCursor | undefined;
   const reuse = reusesReads(src);
   const direct = await rendersDirectly(ctx, src);
-  for await (const batch of changes(model, src, opts.after, opts.until, () => opts.limit - events.length + 1)) {
+  for await (const batch of changes(model, src, opts.after, opts.until, () => opts.limit - written() + 1)) {
   const ahead = new ReadAhead(model, src, batch, !direct);
   for (let i = 0; i < batch.length; i++) {
     const c = batch[i];
     // At most the page's remaining events (and one more, for `more`) are read ahead.
-    const reading = ahead.ready(i, opts.limit - events.length + 1);
+    const reading = ahead.ready(i, opts.limit - written() + 1);
     if (reading !== undefined) await reading;
     const cursor: EventCursor = { ts: c.ts, ord: c.id };
     if (compareCursors(cursor, opts.after) <= 0) continue;
-    if (events.length >= opts.limit || (opts.softDeadline !== undefined && performance.now() > opts.softDeadline && events.length > 0)) {
+    if (written() >= opts.limit || (opts.softDeadline !== undefined && performance.now() > opts.softDeadline && written() > 0)) {
       // Is there really another event? Only a relevant change counts (feeds' has_next).
-      if (events.length >= opts.limit && !(await membership(ctx, src, c))) continue;
-      return { events, last, more: true, failed: false, stats: total };
+      if (written() >= opts.limit && !(await membership(ctx, src, c))) continue;
+      return { count: written(), last, more: true, failed: false, stats: total };
     }
     const startedAt = performance.now();
     const before = { compute: ctx.stats.computeOps, read: ctx.stats.readOps };
@@ -381,14 +384,14 @@ export async function readEvents(ctx: EvalContext, src: ResolvedSource, opts: Re
         : await evaluatedEvent(ctx, src, c, id, reuse);
       if (made === undefined) continue;
       const stats = addStats(total, ctx, before, bytesBefore, model.kv.stats.bytesRead, startedAt);
-      events.push(`{"type":"${made.type}","data":${made.data},"txn_ts":${c.ts},"cursor":"${encodeCursor(cursor)}","stats":${statsJson(stats)}}`);
+      out.push(`{"type":"${made.type}","data":${made.data},"txn_ts":${c.ts},"cursor":"${encodeCursor(cursor)}","stats":${statsJson(stats)}}`);
       last = cursor;
     } catch (e) {
       if (e instanceof QueryTimeout || !(e instanceof QueryError)) throw e;
       const err = e.code === 'invalid_effect' && ctx.writesForbiddenIn !== undefined ? new QueryError('invalid_effect', EVENT_WRITES_MESSAGE) : e;
       const stats = addStats(total, ctx, before, bytesBefore, model.kv.stats.bytesRead, startedAt);
-      events.push(errorEvent(await errorObject(ctx, err), stats));
-      return { events, last: cursor, more: false, failed: true, stats: total };
+      out.push(errorEvent(await errorObject(ctx, err), stats));
+      return { count: written(), last: cursor, more: false, failed: true, stats: total };
     } finally {
       // The change's versions are not asked for again (a later change of the document has
       // other times): dropped now, they die young instead of being promoted with the page.
@@ -397,7 +400,7 @@ export async function readEvents(ctx: EvalContext, src: ResolvedSource, opts: Re
     }
   }
   }
-  return { events, last, more: false, failed: false, stats: total };
+  return { count: written(), last, more: false, failed: false, stats: total };
 }
 
 /** Changes whose versions are read together, with one storage operation (see ReadAhead). */

@@ -1,23 +1,30 @@
 // How a job's result travels from the worker's `events` route to the coordinator (job-runner.ts):
 // the result without its events as one JSON line, then the events, one per line, as UTF-8
-// bytes. Events are compact JSON texts already (no raw newline); carried as strings inside the
+// bytes (written so as they were made: event-lines.ts). Events are compact JSON texts already (no raw newline); carried as strings inside the
 // JSON they were escaped by the worker and unescaped again by the coordinator, which then joined
 // them into the response. As bytes, the answer moves between the threads without a copy (a
 // string of a page of 1,000 events cost milliseconds to clone each way), and a feed page's
 // events go into the response as they arrived, separators swapped (eventsJson).
-import type { EventsResult } from './events-service';
+import type { EventsResult, MadeResult } from './events-service';
+import { EventLines } from './event-lines';
 
 type EventsAnswer = Extract<EventsResult, { kind: 'events' }>;
 
 const NEWLINE = 0x0a;
 const COMMA = 0x2c;
 
-export function encodeJobResult(result: EventsResult): Buffer {
-  if (result.kind !== 'events' || result.events.length === 0) return Buffer.from(JSON.stringify(result));
+export function encodeJobResult(result: MadeResult): Buffer {
+  if (result.kind !== 'events') return Buffer.from(JSON.stringify(result));
+  const events = result.events;
+  if (events instanceof EventLines) {
+    if (events.count === 0) return Buffer.from(JSON.stringify({ ...result, events: [] }));
+    return Buffer.concat([Buffer.from(`${JSON.stringify({ ...result, events: [] })}\n`), events.bytes()]);
+  }
+  if (events.length === 0) return Buffer.from(JSON.stringify(result));
   // Joined first, then checked: searching each event (built by concatenation) would flatten
   // every one of them into a copy of its own.
-  const lines = result.events.join('\n');
-  if (newlines(lines) !== result.events.length - 1) return Buffer.from(JSON.stringify(result));
+  const lines = events.join('\n');
+  if (newlines(lines) !== events.length - 1) return Buffer.from(JSON.stringify(result));
   return Buffer.from(`${JSON.stringify({ ...result, events: [] })}\n${lines}`);
 }
 

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decodeJobResult, encodeJobResult, eventsJson } from '../../src/streams/job-wire';
 import { emptyStats } from '../../src/streams/events';
+import { EventLines } from '../../src/streams/event-lines';
 import type { EventsResult } from '../../src/streams/events-service';
 
 type EventsAnswer = Extract<EventsResult, { kind: 'events' }>;
@@ -41,4 +42,28 @@ test('job wire: results round-trip; events travel as lines, unescaped', () => {
   assert.deepEqual(decodeJobResult(encodeJobResult(refused)), refused);
   const end: EventsResult = { kind: 'end', event: '{"type":"error"}' };
   assert.deepEqual(decodeJobResult(encodeJobResult(end)), end);
+});
+
+test('job wire: events written as lines (EventLines) travel as the same bytes as the strings would', () => {
+  const strings = ['{"type":"add","data":"é ☃ 𝄞 \\u2028"}', '{"type":"update","data":{"a":[1,2]}}', '{"type":"remove"}'];
+  // A small first buffer, so that writing grows it several times.
+  const lines = new EventLines(8);
+  for (const e of strings) lines.push(e);
+  assert.equal(lines.count, 3);
+  assert.deepEqual(lines.lines(), strings);
+  const base = { kind: 'events' as const, next: 'c1', more: false, ended: false, stats: emptyStats() };
+  const written = encodeJobResult({ ...base, events: lines });
+  assert.deepEqual(written, encodeJobResult({ ...base, events: strings }));
+  assert.deepEqual(decodeJobResult(written), { ...base, events: strings });
+  assert.equal(eventsJson(decodeJobResult(written) as EventsAnswer).toString(), strings.join(','));
+  // None written: the same as no events.
+  const none = new EventLines();
+  assert.equal(encodeJobResult({ ...base, events: none }).toString(), JSON.stringify({ ...base, events: [] }));
+  // A raw newline (whitespace between JSON tokens; strings escape theirs) is written as a space:
+  // every event stays one line.
+  const raw = new EventLines();
+  raw.push('{"a":\n1}');
+  raw.push('{"b":2}');
+  assert.deepEqual(raw.lines(), ['{"a": 1}', '{"b":2}']);
+  assert.deepEqual(JSON.parse(raw.lines()[0]), { a: 1 });
 });
