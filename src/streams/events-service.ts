@@ -21,7 +21,7 @@ import { afterAllAt, compareCursors, decodeCursor, encodeCursor, type EventCurso
 import { codedErrorEvent, emptyStats, errorEvent, readEvents, statsJson, type EventStats } from './events';
 import { InvalidSourceError, parseSource, resolveSource, type ResolvedSource } from './source';
 import { decodeEventSource } from './token';
-import { encodeJobResult } from './job-wire';
+import { FEED_BODY_OPEN, encodeJobResult, feedBodyClose } from './job-wire';
 import { EventLines } from './event-lines';
 
 /** A job from the coordinator (src/streams/hub.ts, feed-endpoint.ts). */
@@ -126,6 +126,17 @@ type EventsAnswer = Extract<EventsResult, { kind: 'events' }>;
  */
 export type MadeResult = Exclude<EventsResult, EventsAnswer> | (Omit<EventsAnswer, 'events'> & { readonly events: EventLines | readonly string[] });
 
+/** Bytes to reserve for a feed page of `limit` events (only what is written is touched). */
+const feedCapacity = (limit: number): number => Math.min(4 << 20, 1024 + limit * 512);
+
+type WrittenAnswer = Omit<EventsAnswer, 'events'> & { readonly events: EventLines };
+
+/** A result whose events were written: a feed body gets its end. */
+function closed(r: WrittenAnswer): WrittenAnswer {
+  if (r.events.layout === 'feedBody') r.events.write(feedBodyClose(r));
+  return r;
+}
+
 export function createEventsService(opts: EventsServiceOptions): (job: EventsJob, credentials: Credentials | null) => Promise<MadeResult> {
   return async function run(job, credentials) {
     const other = await opts.other?.(job, credentials);
@@ -166,14 +177,15 @@ export function createEventsService(opts: EventsServiceOptions): (job: EventsJob
         return refused('Invalid stream start time: Stream start time can not be before the stream create time.');
       }
       const stable = BigInt(job.stable);
-      const events = new EventLines();
+      const events = feed ? new EventLines('feedBody', feedCapacity(job.limit)) : new EventLines();
+      if (feed) events.write(FEED_BODY_OPEN);
       if (job.kind === 'connect') events.push(statusEvent(start));
       const watch = { db: attempt.model.db, collId: src.def.id, docId: src.docId?.toString(), stamp };
       // History is kept for history_days plus 15 minutes (model/temporal/history.ts).
       const cutoff = historyCutoff(attempt.kv.ts, schemaOf(src.def).historyDays);
       if (start.ts < cutoff) {
         events.push(windowError(start));
-        return { kind: 'events', events, next: encodeCursor(start), more: false, ended: true, stats: emptyStats(), watch };
+        return closed({ kind: 'events', events, next: encodeCursor(start), more: false, ended: true, stats: emptyStats(), watch });
       }
       const limit = job.kind === 'connect' ? REPLAY_LIMIT : job.limit;
       const softDeadline = deadline === undefined ? undefined : performance.now() + (deadline - performance.now()) * 0.95;
@@ -190,7 +202,7 @@ export function createEventsService(opts: EventsServiceOptions): (job: EventsJob
       const next = page.last !== undefined && (page.more || page.failed)
         ? page.last
         : compareCursors(idle, start) > 0 ? idle : (page.last ?? start);
-      return { kind: 'events', events, next: encodeCursor(next), more: page.more, ended, stats: page.stats, watch };
+      return closed({ kind: 'events', events, next: encodeCursor(next), more: page.more, ended, stats: page.stats, watch });
     } finally {
       await attempt.kv.rollback();
     }

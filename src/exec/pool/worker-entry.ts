@@ -54,12 +54,13 @@ function start(): void {
   const rootKeys = new RootKeyChecker({ secrets: config.rootSecrets, hashes: config.rootSecretHashes });
   const handlers = createQueryHandlers({ engine, isRoot: (c) => rootKeys.isRoot(c.secret) });
   const send = (m: FromWorker): void => port.postMessage(m);
-  // The bytes of an events job's answer (made for this response only: job-wire.ts) move to the
-  // coordinator instead of being cloned (a page of feed events is hundreds of kilobytes); other
-  // routes' bodies may be shared buffers, which moving would empty here.
+  // The bytes of an events job's answer (a view of a buffer made for that answer alone:
+  // job-wire.ts) move to the coordinator instead of being cloned (a page of feed events is
+  // hundreds of kilobytes; cloning a view would copy all of its buffer); other routes' bodies
+  // may be shared buffers, which moving would empty here.
   const respond = (m: ResponseMessage, route: RequestMessage['route']): void => {
     const b = m.body;
-    if (route !== 'events' || !(b instanceof Uint8Array) || b.byteOffset !== 0 || b.byteLength !== b.buffer.byteLength) return send(m);
+    if (route !== 'events' || !(b instanceof Uint8Array)) return send(m);
     port.postMessage(m, [b.buffer as ArrayBuffer]);
   };
 
