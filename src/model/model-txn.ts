@@ -43,6 +43,12 @@ export interface ModelHooks {
   /** What the caller may see of a document: the document (possibly trimmed) or a null doc. */
   /** `historical`: the read is of a past version (`at()`), which needs `history_read`. */
   guardDoc?: (txn: ModelTxnImpl, doc: DocData, historical?: boolean) => Promise<DocData | NullDocV>;
+  /**
+   * Whether guardDoc would hand back every document of `coll` read at its present (not
+   * `historical`) unchanged: the caller reads the collection without a predicate to evaluate
+   * and nothing is trimmed. Event feeds then skip the guard per document.
+   */
+  readsUnguarded?: (txn: ModelTxnImpl, coll: string) => Promise<boolean>;
   guardNamed?: (txn: ModelTxnImpl, doc: NamedData) => Promise<NamedData | NullDocV>;
   /** Reads a named schema document of a kind other than Collection; undefined if not handled. */
   readNamed?: (txn: ModelTxnImpl, ref: NamedDocV) => Promise<NamedData | NullDocV | undefined>;

@@ -2,7 +2,7 @@
 // (`{"error":{"code","message"}}`) and legacy v4 errors (`{"errors":[{code, description}]}`).
 import { JSON_CONTENT_TYPE, type ServerResponse } from './http-types';
 
-export function jsonResponse(status: number, body: string, headers?: Record<string, string>): ServerResponse {
+export function jsonResponse(status: number, body: string | Buffer, headers?: Record<string, string>): ServerResponse {
   return { status, headers: { 'content-type': JSON_CONTENT_TYPE, ...headers }, body };
 }
 

@@ -359,10 +359,30 @@ function readMagnitude(r: ByteReader, mask: number): Magnitude {
 function magnitudeAsBigint({ e, groups }: Magnitude): bigint {
   // Below 2^53 the value is exact as a double (timestamps, small ids).
   if (e <= 52) return BigInt(Math.trunc(magnitudeAsNumber({ e, groups })));
+  if (e <= 63) return magnitudeAsUint64(e, groups);
   let mant = 1n;
   for (const g of groups) mant = (mant << 7n) | BigInt(g);
   const shift = e - groups.length * 7;
   return shift >= 0 ? mant << BigInt(shift) : mant >> BigInt(-shift);
+}
+
+/**
+ * 2^53 <= x < 2^64 (document ids, read back from every change-log and document key) as two
+ * 32-bit words, bit by bit, and one BigInt at the end instead of two per 7-bit group; fraction
+ * bits below 2^0 (none in an integer's encoding) are dropped as the general path drops them.
+ */
+function magnitudeAsUint64(e: number, groups: readonly number[]): bigint {
+  let hi = 2 ** (e - 32);
+  let lo = 0;
+  let p = e - 1;
+  for (const g of groups) {
+    for (let j = 6; j >= 0 && p >= 0; j--, p--) {
+      if (((g >> j) & 1) === 0) continue;
+      if (p >= 32) hi += 2 ** (p - 32);
+      else lo += 2 ** p;
+    }
+  }
+  return (BigInt(hi) << 32n) | BigInt(lo);
 }
 
 function magnitudeAsNumber({ e, groups }: Magnitude): number {

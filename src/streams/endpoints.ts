@@ -11,7 +11,7 @@ import { InvalidHeaderError, parseLastTxnTs, parseMaxContentionRetries, parseQue
 import { timeoutFailure } from '../exec/timeouts';
 import { EventsRequestError, parseEventsRequest, type EventsEndpoint, type EventsRequest } from './requests';
 import { failureResponse, type RunJob } from './job-runner';
-import { eventsJson } from './job-wire';
+import { feedBody, feedBodyOf } from './job-wire';
 import type { StreamHub } from './stream-hub';
 
 const badRequest = (message: string): ServerResponse => protocolError(400, 'invalid_request', message);
@@ -77,9 +77,7 @@ export function createFeedEndpoint(opts: FeedEndpointOptions): Handler {
         if (answer.failure === 'timeout') return timedOut();
         return failureResponse(answer, 'The feed could not be read');
       case 'end': return jsonResponse(200, `{"events":[${answer.event}],"cursor":${JSON.stringify(parsed.cursorText ?? '')},"has_next":false,"stats":{}}`);
-      case 'events':
-        return jsonResponse(200,
-          `{"events":[${eventsJson(answer)}],"cursor":"${answer.next}","has_next":${answer.more},"stats":${JSON.stringify(answer.stats)}}`);
+      case 'events': return jsonResponse(200, feedBody(answer) ?? feedBodyOf(answer));
     }
   };
 }

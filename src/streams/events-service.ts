@@ -21,7 +21,8 @@ import { afterAllAt, compareCursors, decodeCursor, encodeCursor, type EventCurso
 import { codedErrorEvent, emptyStats, errorEvent, readEvents, statsJson, type EventStats } from './events';
 import { InvalidSourceError, parseSource, resolveSource, type ResolvedSource } from './source';
 import { decodeEventSource } from './token';
-import { encodeJobResult } from './job-wire';
+import { FEED_BODY_OPEN, encodeJobResult, feedBodyClose } from './job-wire';
+import { EventLines } from './event-lines';
 
 /** A job from the coordinator (src/streams/hub.ts, feed-endpoint.ts). */
 export interface EventsJob {
@@ -117,7 +118,26 @@ function windowError(start: EventCursor): string {
     `Stream start time ${formatTime(start.ts * 1000n)} is too far in the past. Recreate the stream and try again.`);
 }
 
-export function createEventsService(opts: EventsServiceOptions): (job: EventsJob, credentials: Credentials | null) => Promise<EventsResult> {
+type EventsAnswer = Extract<EventsResult, { kind: 'events' }>;
+
+/**
+ * A result as a job makes it: its events may be written as lines already (EventLines), which
+ * job-wire.ts sends as they are; the coordinator receives an EventsResult.
+ */
+export type MadeResult = Exclude<EventsResult, EventsAnswer> | (Omit<EventsAnswer, 'events'> & { readonly events: EventLines | readonly string[] });
+
+/** Bytes to reserve for a feed page of `limit` events (only what is written is touched). */
+const feedCapacity = (limit: number): number => Math.min(4 << 20, 1024 + limit * 512);
+
+type WrittenAnswer = Omit<EventsAnswer, 'events'> & { readonly events: EventLines };
+
+/** A result whose events were written: a feed body gets its end. */
+function closed(r: WrittenAnswer): WrittenAnswer {
+  if (r.events.layout === 'feedBody') r.events.write(feedBodyClose(r));
+  return r;
+}
+
+export function createEventsService(opts: EventsServiceOptions): (job: EventsJob, credentials: Credentials | null) => Promise<MadeResult> {
   return async function run(job, credentials) {
     const other = await opts.other?.(job, credentials);
     if (other) return other;
@@ -157,20 +177,20 @@ export function createEventsService(opts: EventsServiceOptions): (job: EventsJob
         return refused('Invalid stream start time: Stream start time can not be before the stream create time.');
       }
       const stable = BigInt(job.stable);
-      const events: string[] = [];
+      const events = feed ? new EventLines('feedBody', feedCapacity(job.limit)) : new EventLines();
+      if (feed) events.write(FEED_BODY_OPEN);
       if (job.kind === 'connect') events.push(statusEvent(start));
       const watch = { db: attempt.model.db, collId: src.def.id, docId: src.docId?.toString(), stamp };
       // History is kept for history_days plus 15 minutes (model/temporal/history.ts).
       const cutoff = historyCutoff(attempt.kv.ts, schemaOf(src.def).historyDays);
       if (start.ts < cutoff) {
         events.push(windowError(start));
-        return { kind: 'events', events, next: encodeCursor(start), more: false, ended: true, stats: emptyStats(), watch };
+        return closed({ kind: 'events', events, next: encodeCursor(start), more: false, ended: true, stats: emptyStats(), watch });
       }
       const limit = job.kind === 'connect' ? REPLAY_LIMIT : job.limit;
       const softDeadline = deadline === undefined ? undefined : performance.now() + (deadline - performance.now()) * 0.95;
-      const page = await readEvents(attempt.ctx, src, { after: start, until: stable, limit, softDeadline });
+      const page = await readEvents(attempt.ctx, src, { after: start, until: stable, limit, softDeadline }, events);
       if (deadline !== undefined && performance.now() + COMMIT_BUDGET_MS > deadline) return timedOut(job);
-      events.push(...page.events);
       let ended = page.failed;
       if (job.kind === 'connect' && page.more) {
         events.push(codedErrorEvent('stream_replay_volume_exceeded', 'Too many events to replay. Recreate the stream and try again.'));
@@ -182,7 +202,7 @@ export function createEventsService(opts: EventsServiceOptions): (job: EventsJob
       const next = page.last !== undefined && (page.more || page.failed)
         ? page.last
         : compareCursors(idle, start) > 0 ? idle : (page.last ?? start);
-      return { kind: 'events', events, next: encodeCursor(next), more: page.more, ended, stats: page.stats, watch };
+      return closed({ kind: 'events', events, next: encodeCursor(next), more: page.more, ended, stats: page.stats, watch });
     } finally {
       await attempt.kv.rollback();
     }
@@ -204,7 +224,7 @@ export function createEventsHandler(opts: EventsServiceOptions): Handler {
   const run = createEventsService(opts);
   return async (req: ServerRequest): Promise<ServerResponse> => {
     const job = JSON.parse((await req.body()).toString('utf8')) as EventsJob;
-    let result: EventsResult;
+    let result: MadeResult;
     try {
       result = await run(job, parseAuthorization(req.headers.authorization));
     } catch (e) {

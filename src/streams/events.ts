@@ -10,12 +10,12 @@ import type { DocV, ObjectV, Value } from '../fql/values/value';
 import { callValue } from '../fql/eval/evaluate';
 import { atSnapshot, truthy } from '../fql/eval/sets/combinators';
 import { compare } from '../fql/values/compare';
-import { materialize } from '../wire/materialize';
+import { materialize, materializeStoredDoc } from '../wire/materialize';
 import { encodeTagged } from '../wire/encode-tagged';
 import { decodeKey } from '../storage/tuple';
 import type { KvPair } from '../storage/kv';
 import { changeCollBound, changeCollPrefix, changeKey, prefixEnd, versionKey, versionPrefix } from '../model/keys';
-import type { ModelTxnImpl } from '../model/model-txn';
+import { modelHooks, type ModelTxnImpl } from '../model/model-txn';
 import type { DocData } from '../model/model-api';
 import { docView, fullDocView, valueAt } from '../model/definitions/doc-view';
 import { schemaOf } from '../model/definitions/schema';
@@ -24,6 +24,7 @@ import { readVersionsAround, readVersionsAroundMany } from '../model/temporal/hi
 import { compareCursors, encodeCursor, type EventCursor } from './cursor';
 import type { ResolvedSource } from './source';
 import type { FieldPath } from './token';
+import type { EventLines } from './event-lines';
 
 export type EventType = 'add' | 'update' | 'remove';
 
@@ -36,8 +37,8 @@ export interface EventStats {
 }
 
 export interface EventPage {
-  /** Rendered events (compact JSON objects), in cursor order; an error event is last. */
-  readonly events: string[];
+  /** Events written (readEvents `out`); an error event is last. */
+  readonly count: number;
   /** The cursor of the last event (for an error event: the failed event's position). */
   readonly last?: EventCursor;
   /** Whether another event exists after the last one returned (feeds' `has_next`). */
@@ -307,61 +308,99 @@ export function codedErrorEvent(code: string, message: string): string {
   return errorEvent(JSON.stringify({ code, message }), emptyStats());
 }
 
-/** Read the source's events after `opts.after`, rendered (spec §4, §5). */
-export async function readEvents(ctx: EvalContext, src: ResolvedSource, opts: ReadOptions): Promise<EventPage> {
+/** An event's type and its rendered `data`. */
+interface MadeEvent { readonly type: EventType; readonly data: string }
+
+/**
+ * Whether the page's events come straight from the versions read (directEvent): the source has
+ * no steps to run and is no index, its collection no computed fields, and the caller reads
+ * every document of it as stored (permissions are decided here, once per poll).
+ */
+async function rendersDirectly(ctx: EvalContext, src: ResolvedSource): Promise<boolean> {
+  if (src.spec.steps.length > 0 || src.index || !reusesReads(src)) return false;
+  if (modelHooks.guardDoc === undefined) return true;
+  // A role's membership predicate that fails here leaves the decision to each event.
+  return (await modelHooks.readsUnguarded?.(ctx.model as ModelTxnImpl, src.def.name).catch(() => false)) ?? false;
+}
+
+/**
+ * A change's event when rendersDirectly: what evaluatedEvent makes of it (each side is the
+ * version itself, readable; the data is the document shown), without a read or a guard.
+ */
+function directEvent(ctx: EvalContext, src: ResolvedSource, v: { readonly prev?: DocData; readonly curr?: DocData }): MadeEvent | undefined {
+  const member = watchedMembership(src, v.prev, v.curr, v.prev !== undefined, v.curr !== undefined);
+  if (!member) return undefined;
+  const type: EventType = member.prev ? (member.curr ? 'update' : 'remove') : 'add';
+  return { type, data: encodeTagged(materializeStoredDoc(ctx, (type === 'remove' ? v.prev : v.curr)!)) };
+}
+
+/** A change's event: membership, each side read as the caller may see it then and passed through the steps, the shown one rendered. */
+async function evaluatedEvent(ctx: EvalContext, src: ResolvedSource, c: Change, id: string, reuse: boolean): Promise<MadeEvent | undefined> {
+  const deciding = membership(ctx, src, c);
+  const member = deciding instanceof Promise ? await deciding : deciding;
+  if (!member) return undefined;
+  const prevV = member.prev ? await side(ctx, src, id, c.ts - 1n) : undefined;
+  const currV = member.curr ? await side(ctx, src, id, c.ts) : undefined;
+  const type: EventType | undefined = prevV === undefined ? (currV === undefined ? undefined : 'add') : currV === undefined ? 'remove' : 'update';
+  if (type === undefined) return undefined;
+  // Rendered as of the event's time: removes show the document as it was before.
+  const dataTs = type === 'remove' ? c.ts - 1n : c.ts;
+  const shown = (type === 'remove' ? prevV : currV)!;
+  const data = await atEventTime(ctx, dataTs, async () => encodeTagged(await materialize(ctx, shown.v, reuse ? shown.doc : undefined)));
+  return { type, data };
+}
+
+/** Read the source's events after `opts.after`, rendered (spec §4, §5), into `out` in cursor order. */
+export async function readEvents(ctx: EvalContext, src: ResolvedSource, opts: ReadOptions, out: EventLines): Promise<EventPage> {
   const model = ctx.model as ModelTxnImpl;
-  const events: string[] = [];
+  const first = out.count;
+  /** This page's events so far (`out` may hold others before them: a stream's status event). */
+  const written = (): number => out.count - first;
   const total = emptyStats();
   let last: EventCursor | undefined;
   const reuse = reusesReads(src);
-  for await (const batch of changes(model, src, opts.after, opts.until, () => opts.limit - events.length + 1)) {
-  const ahead = new ReadAhead(model, src, batch);
+  const direct = await rendersDirectly(ctx, src);
+  for await (const batch of changes(model, src, opts.after, opts.until, () => opts.limit - written() + 1)) {
+  const ahead = new ReadAhead(model, src, batch, !direct);
   for (let i = 0; i < batch.length; i++) {
     const c = batch[i];
     // At most the page's remaining events (and one more, for `more`) are read ahead.
-    const reading = ahead.ready(i, opts.limit - events.length + 1);
+    const reading = ahead.ready(i, opts.limit - written() + 1);
     if (reading !== undefined) await reading;
     const cursor: EventCursor = { ts: c.ts, ord: c.id };
     if (compareCursors(cursor, opts.after) <= 0) continue;
-    if (events.length >= opts.limit || (opts.softDeadline !== undefined && performance.now() > opts.softDeadline && events.length > 0)) {
+    if (written() >= opts.limit || (opts.softDeadline !== undefined && performance.now() > opts.softDeadline && written() > 0)) {
       // Is there really another event? Only a relevant change counts (feeds' has_next).
-      if (events.length >= opts.limit && !(await membership(ctx, src, c))) continue;
-      return { events, last, more: true, failed: false, stats: total };
+      if (written() >= opts.limit && !(await membership(ctx, src, c))) continue;
+      return { count: written(), last, more: true, failed: false, stats: total };
     }
     const startedAt = performance.now();
     const before = { compute: ctx.stats.computeOps, read: ctx.stats.readOps };
     const bytesBefore = model.kv.stats.bytesRead;
     const id = c.id.toString();
     try {
-      const deciding = membership(ctx, src, c);
-      const member = deciding instanceof Promise ? await deciding : deciding;
-      if (!member) continue;
-      const prevV = member.prev ? await side(ctx, src, id, c.ts - 1n) : undefined;
-      const currV = member.curr ? await side(ctx, src, id, c.ts) : undefined;
-      const type: EventType | undefined = prevV === undefined ? (currV === undefined ? undefined : 'add') : currV === undefined ? 'remove' : 'update';
-      if (type === undefined) continue;
-      // Rendered as of the event's time: removes show the document as it was before.
-      const dataTs = type === 'remove' ? c.ts - 1n : c.ts;
-      const shown = (type === 'remove' ? prevV : currV)!;
-      const data = await atEventTime(ctx, dataTs, async () => encodeTagged(await materialize(ctx, shown.v, reuse ? shown.doc : undefined)));
+      const made = direct
+        ? directEvent(ctx, src, c.versions ?? (await readVersionsAroundMany(model, src.def, [{ id, ts: c.ts }], false))[0])
+        : await evaluatedEvent(ctx, src, c, id, reuse);
+      if (made === undefined) continue;
       const stats = addStats(total, ctx, before, bytesBefore, model.kv.stats.bytesRead, startedAt);
-      events.push(`{"type":"${type}","data":${data},"txn_ts":${c.ts},"cursor":"${encodeCursor(cursor)}","stats":${statsJson(stats)}}`);
+      out.push(`{"type":"${made.type}","data":${made.data},"txn_ts":${c.ts},"cursor":"${encodeCursor(cursor)}","stats":${statsJson(stats)}}`);
       last = cursor;
     } catch (e) {
       if (e instanceof QueryTimeout || !(e instanceof QueryError)) throw e;
       const err = e.code === 'invalid_effect' && ctx.writesForbiddenIn !== undefined ? new QueryError('invalid_effect', EVENT_WRITES_MESSAGE) : e;
       const stats = addStats(total, ctx, before, bytesBefore, model.kv.stats.bytesRead, startedAt);
-      events.push(errorEvent(await errorObject(ctx, err), stats));
-      return { events, last: cursor, more: false, failed: true, stats: total };
+      out.push(errorEvent(await errorObject(ctx, err), stats));
+      return { count: written(), last: cursor, more: false, failed: true, stats: total };
     } finally {
       // The change's versions are not asked for again (a later change of the document has
       // other times): dropped now, they die young instead of being promoted with the page.
       c.versions = undefined;
-      model.forgetVersions(src.def, id, c.ts, c.ts - 1n);
+      if (!direct) model.forgetVersions(src.def, id, c.ts, c.ts - 1n);
     }
   }
   }
-  return { events, last, more: false, failed: false, stats: total };
+  return { count: written(), last, more: false, failed: false, stats: total };
 }
 
 /** Changes whose versions are read together, with one storage operation (see ReadAhead). */
@@ -379,7 +418,11 @@ class ReadAhead {
   private requested = 0;
   private pending: Promise<void> | undefined;
 
-  constructor(private readonly model: ModelTxnImpl, private readonly src: ResolvedSource, private readonly batch: readonly Change[]) {}
+  constructor(
+    private readonly model: ModelTxnImpl, private readonly src: ResolvedSource, private readonly batch: readonly Change[],
+    /** Whether the versions are also read through the transaction later (readVersionsAroundMany `remember`). */
+    private readonly remember: boolean,
+  ) {}
 
   /**
    * Waits until change `i`'s versions are read, then starts reading the next chunk if none is
@@ -407,13 +450,13 @@ class ReadAhead {
 
   private read(from: number, budget: number): void {
     const to = Math.min(this.batch.length, from + Math.min(PREFETCH, budget));
-    this.pending = handled(prefetch(this.model, this.src, this.batch.slice(from, to)));
+    this.pending = handled(prefetch(this.model, this.src, this.batch.slice(from, to), this.remember));
     this.requested = to;
   }
 }
 
-async function prefetch(model: ModelTxnImpl, src: ResolvedSource, batch: readonly Change[]): Promise<void> {
+async function prefetch(model: ModelTxnImpl, src: ResolvedSource, batch: readonly Change[], remember: boolean): Promise<void> {
   if (batch.length <= 1) return;
-  const versions = await readVersionsAroundMany(model, src.def, batch.map((c) => ({ id: c.id.toString(), ts: c.ts })));
+  const versions = await readVersionsAroundMany(model, src.def, batch.map((c) => ({ id: c.id.toString(), ts: c.ts })), remember);
   batch.forEach((c, i) => { c.versions = versions[i]; });
 }

@@ -47,12 +47,12 @@ export function createJobRunner(events: Handler): RunJob {
       body: () => Promise.resolve(body), signal: new AbortController().signal, remoteAddress: client,
     };
     const res = await events(req);
-    const text = typeof res.body === 'string' ? res.body : Buffer.isBuffer(res.body) ? res.body.toString('utf8') : '';
+    const answer = typeof res.body === 'string' || Buffer.isBuffer(res.body) ? res.body : '';
     if (res.status !== 200) {
       let message: string | undefined;
-      try { message = (JSON.parse(text) as { error?: { message?: string } }).error?.message; } catch { /* not JSON */ }
+      try { message = (JSON.parse(answer.toString()) as { error?: { message?: string } }).error?.message; } catch { /* not JSON */ }
       return { kind: 'failed', failure: 'internal', elapsedMs: performance.now() - receivedAt, message };
     }
-    return decodeJobResult(text);
+    return decodeJobResult(answer);
   };
 }

@@ -36,7 +36,7 @@ class Materializer {
 
   constructor(private readonly ctx: EvalContext) {}
 
-  private charge(bytes: number): void {
+  charge(bytes: number): void {
     this.size += bytes;
     if (this.size > MAX_RESULT_SIZE) throw resultTooLarge(this.size);
     loopCheckpoint(this.ctx);
@@ -86,7 +86,12 @@ class Materializer {
     if (!read) this.docs.set(key, (read = this.ctx.model.readDoc(ref)));
     const d = await read;
     if ('t' in d) return d;
-    const fields = displayedFields(d.coll, await allFields(d, this.ctx));
+    return this.docFields(d, await allFields(d, this.ctx));
+  }
+
+  /** A read document with all its fields (stored and computed): `@doc`, nested documents as references. */
+  docFields(d: DocData, all: ReadonlyMap<string, Value>): MValue {
+    const fields = displayedFields(d.coll, all);
     this.charge(fieldsCost(fields));
     return { t: 'doc', coll: d.coll, id: d.id, ts: d.ts, ttl: d.ttl, data: shallowFields(fields) };
   }
@@ -162,6 +167,18 @@ function shallow(v: Value): MValue {
  * document the caller has just read through `ctx.model.readDoc` under the same snapshot (event
  * streams), taken instead of reading it again.
  */
+/**
+ * materialize(ctx, reference to `d`, d), without a trip through the event loop, for a document
+ * read as it is stored (no computed fields: nothing left to evaluate or read).
+ */
+export function materializeStoredDoc(ctx: EvalContext, d: DocData): MValue {
+  if (d.computed) throw new Error('a document with computed fields is materialised by materialize()');
+  const m = new Materializer(ctx);
+  // As value() charges the reference before reading it.
+  m.charge(VALUE_COST);
+  return m.docFields(d, d.data);
+}
+
 export function materialize(ctx: EvalContext, v: Value, known?: DocData | NullDocV): Promise<MValue> {
   const m = new Materializer(ctx);
   if (known !== undefined) m.knownDoc(known);

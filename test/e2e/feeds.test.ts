@@ -330,4 +330,56 @@ describe('event feeds (/feed/1)', () => {
     const pages = await allPages(reader.feed(token));
     assert.deepEqual(pages.flatMap((p) => p.events.map((e) => [e.type, e.data.foo])), [['add', 42], ['add', 32]]);
   });
+
+  // Spec §4-§5: a caller that reads the collection unconditionally (root, a role granting
+  // `read: true`) gets events rendered straight from the versions read (src/streams/events.ts
+  // directEvent); a role whose read is a predicate gets them evaluated per document. Both must
+  // render every kind of value alike, as /query/1 renders the document (tagged format).
+  it('events rendered from the stored versions equal the evaluated ones, for every kind of value', T, async () => {
+    const C = await coll();
+    const R = await coll();
+    const ref = (await admin.query<any>(q(`${R}.create({ n: 1 }).id`))).data;
+    await admin.query(q(`Role.create({ name: "${C}All", privileges: [{ resource: "${C}", actions: { read: true } }, { resource: "${R}", actions: { read: true } }] })`));
+    await admin.query(q(`Role.create({ name: "${C}Pred", privileges: [{ resource: "${C}", actions: { read: "doc => true" } }, { resource: "${R}", actions: { read: true } }] })`));
+    const keyAll = (await admin.query<any>(q(`Key.create({ role: "${C}All" }).secret`))).data;
+    const keyPred = (await admin.query<any>(q(`Key.create({ role: "${C}Pred" }).secret`))).data;
+    const { token } = await eventSource(admin, q(`${C}.all().eventSource()`));
+    const created = await admin.query<any>(q(`[
+      ${C}.create({
+        s: "quote \\" é ☃ \\u0001", i: 42, neg: -7, long: 9007199254740993, double: 1.5, whole: 2.0, tiny: 1e-300,
+        t: true, f: false, date: Date("2024-02-29"), time: Time("2024-03-01T12:34:56.123456789Z"),
+        bytes: Bytes.fromBase64("AAEC/w=="), uuid: newId(), ref: ${R}.byId("${ref}"),
+        nested: { a: [1, { b: "c", "@at": 1, "1": "one" }, []], "@key": { x: null } },
+        arr: [Date("1970-01-01"), Time("1969-12-31T23:59:59Z"), -1.25, ${R}.byId("${ref}"), ${R}],
+        ttl: Time.now().add(1, "day")
+      }).id,
+      ${C}.create({ inner: { deep: { deeper: [1, [2, [3]]] } }, ttl_like: "x" }).id,
+      ${C}.create({ plain: "p" }).id
+    ]`));
+    const [a, b, c] = created.data as string[];
+    await admin.query(q(`${C}.byId("${a}")!.update({ i: 43, nested: { a: "changed" } })`));
+    await admin.query(q(`${C}.byId("${b}")!.replace({ only: Bytes.fromBase64("") })`));
+    await admin.query(q(`${C}.byId("${c}")!.delete()`));
+    const events = async (secret: string) => {
+      const r = await post(server.url, '/feed/1', { token: token.token }, { secret });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      return r.body.events.map((e: any) => ({ ...e, stats: undefined }));
+    };
+    const evaluated = await events(keyPred);
+    assert.deepEqual(evaluated.map((e: any) => e.type), ['add', 'add', 'add', 'update', 'update', 'remove']);
+    // The tagged rendering of the first version, checked once by hand (the evaluated path).
+    const first = evaluated[0].data['@doc'];
+    assert.deepEqual(Object.keys(first), [
+      'id', 'coll', 'ts', 'ttl', 's', 'i', 'neg', 'long', 'double', 'whole', 'tiny', 't', 'f', 'date', 'time', 'bytes', 'uuid', 'ref', 'nested', 'arr',
+    ]);
+    assert.equal(first.s, 'quote " é ☃ \u0001');
+    assert.deepEqual(first.long, { '@long': '9007199254740993' });
+    assert.deepEqual(first.bytes, { '@bytes': 'AAEC/w==' });
+    assert.deepEqual(first.ref, { '@ref': { id: ref, coll: { '@mod': R } } });
+    assert.deepEqual(first.nested, { '@object': { a: [{ '@int': '1' }, { '@object': { b: 'c', '@at': { '@int': '1' }, 1: 'one' } }, []], '@key': {} } });
+    assert.deepEqual(evaluated[1].data['@doc'].inner, { deep: { deeper: [{ '@int': '1' }, [{ '@int': '2' }, [{ '@int': '3' }]]] } });
+    assert.equal(evaluated[5].data['@doc'].plain, 'p');
+    assert.deepEqual(await events('secret'), evaluated);
+    assert.deepEqual(await events(keyAll), evaluated);
+  });
 });

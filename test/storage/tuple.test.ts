@@ -202,7 +202,10 @@ function referenceBigint(x: bigint): number[] {
 
 test('tuple: bigints of every size encode as specified and round-trip (fast paths below 2^53 and 2^64 included)', () => {
   const r = rng(11);
-  const values: bigint[] = [1n, 2n, 127n, 2n ** 52n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n, 2n ** 63n, 2n ** 64n - 1n, 2n ** 64n, 2n ** 64n + 1n];
+  const values: bigint[] = [
+    1n, 2n, 127n, 2n ** 52n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n, 2n ** 63n, 2n ** 64n - 1n, 2n ** 64n, 2n ** 64n + 1n,
+    2n ** 63n + 2n ** 32n + 2n ** 31n, 2n ** 62n + 2n ** 31n - 1n, 915257102514077696n, 2n ** 63n + 1n,
+  ];
   for (let bitsLen = 1; bitsLen <= 100; bitsLen++) {
     for (let k = 0; k < 5; k++) {
       let v = 1n;
@@ -214,6 +217,7 @@ test('tuple: bigints of every size encode as specified and round-trip (fast path
   for (const v of [...values, ...values.map((x) => -x), 0n]) {
     assert.deepEqual([...encodeKey([v])], referenceBigint(v), `encoding of ${v}`);
     assert.deepStrictEqual(decodeKey(encodeKey([v])), [v]);
+    assert.deepStrictEqual(decodeKey(new Uint8Array(referenceBigint(v))), [v], `decoding of ${v}`);
   }
 });
 

@@ -2,7 +2,7 @@
 // transactions on the real engine on the worker's behalf. Every transaction a worker begins is
 // tracked, so that when the worker is terminated (deadline, memory) its open transactions are
 // rolled back and nothing it had not committed is applied.
-import { type ForeignReads, KvConflictError, KvReadOnlyError, type KvEngine, type KvTxn } from '../../storage/kv';
+import { type ForeignReads, KvConflictError, KvReadOnlyError, type KvEngine, type KvTxn, type ScanOptions } from '../../storage/kv';
 import type { KvErrorInfo, KvReply, KvRequest, PreBegun, WriteOp } from './protocol';
 import { packRows, unpackBytes } from './packed-bytes';
 
@@ -78,11 +78,9 @@ export class KvHost {
       case 'scanMany': {
         const txn = this.apply(req.txn, req.writes, req.readOnly);
         const bounds = unpackBytes(req.bounds);
-        const batches = [];
-        for (let i = 0; i < req.scans.length; i++) {
-          const s = req.scans[i];
-          batches.push(await txn.scan({ start: bounds[2 * i], end: bounds[2 * i + 1], reverse: s.reverse, limit: s.limit }));
-        }
+        const scans: ScanOptions[] = req.scans.map((s, i) => ({ start: bounds[2 * i], end: bounds[2 * i + 1], reverse: s.reverse, limit: s.limit }));
+        // The engine's own batch when it has one (SQLite: one read transaction for all).
+        const batches = txn.scanMany ? await txn.scanMany(scans) : await Promise.all(scans.map((s) => txn.scan(s)));
         return { rows: packRows(batches) };
       }
       case 'commit': {

@@ -42,9 +42,9 @@ class LocalTxn extends SqliteTxn {
    * this transaction's read set, so the two threads overlap. With buffered writes the scans must
    * see them: then they run here, one by one.
    */
-  async scanMany(opts: readonly ScanOptions[]): Promise<KvPair[][]> {
+  override async scanMany(opts: readonly ScanOptions[]): Promise<KvPair[][]> {
     this.ensureOpen();
-    if (this.hasWrites) return Promise.all(opts.map((o) => this.scan(o)));
+    if (this.hasWrites) return super.scanMany(opts);
     const r = await this.local.remoteScanMany(this.remoteId, opts);
     return r.map((rows) => this.counted(rows));
   }

@@ -12,7 +12,7 @@ import { setPasswordCost } from '../../auth/passwords';
 import type { ServerRequest, ServerResponse } from '../../server/http-types';
 import { createQueryHandlers } from '../handlers';
 import { setIdNode } from '../../model/ids';
-import type { FromWorker, RequestMessage, ToWorker } from './protocol';
+import type { FromWorker, RequestMessage, ResponseMessage, ToWorker } from './protocol';
 import { RemoteKvEngine } from './remote-kv';
 import { LocalReadKvEngine } from './local-read-kv';
 import type { WorkerConfig } from './worker-config';
@@ -54,6 +54,15 @@ function start(): void {
   const rootKeys = new RootKeyChecker({ secrets: config.rootSecrets, hashes: config.rootSecretHashes });
   const handlers = createQueryHandlers({ engine, isRoot: (c) => rootKeys.isRoot(c.secret) });
   const send = (m: FromWorker): void => port.postMessage(m);
+  // The bytes of an events job's answer (a view of a buffer made for that answer alone:
+  // job-wire.ts) move to the coordinator instead of being cloned (a page of feed events is
+  // hundreds of kilobytes; cloning a view would copy all of its buffer); other routes' bodies
+  // may be shared buffers, which moving would empty here.
+  const respond = (m: ResponseMessage, route: RequestMessage['route']): void => {
+    const b = m.body;
+    if (route !== 'events' || !(b instanceof Uint8Array)) return send(m);
+    port.postMessage(m, [b.buffer as ArrayBuffer]);
+  };
 
   port.on('message', (m: ToWorker) => {
     if (m.type === 'kv') {
@@ -62,7 +71,7 @@ function start(): void {
     }
     remote.offer(m.pre);
     handlers[m.route](toServerRequest(m))
-      .then(async (res) => send({ type: 'response', id: m.id, status: res.status, headers: res.headers, body: await bodyOf(res), report: res.report }))
+      .then(async (res) => respond({ type: 'response', id: m.id, status: res.status, headers: res.headers, body: await bodyOf(res), report: res.report }, m.route))
       .catch((e: unknown) => send({
         type: 'response', id: m.id, status: 500, headers: { 'content-type': 'application/json;charset=utf-8' }, report: { errorCode: 'internal_error' },
         body: JSON.stringify({ error: { code: 'internal_error', message: `Internal server error: ${e instanceof Error ? e.message : String(e)}` } }),

@@ -239,7 +239,10 @@ export class WorkerPool {
         return;
       case 'kv':
         void slot.kv.handle(m).then((reply) => {
-          if (!slot.dead) slot.worker.postMessage(reply satisfies ToWorker);
+          if (slot.dead) return;
+          // Scan rows are packed into buffers made for this reply (packed-bytes.ts): moved, not cloned.
+          const rows = reply.ok ? reply.rows : undefined;
+          slot.worker.postMessage(reply satisfies ToWorker, rows ? [rows.bytes.buffer as ArrayBuffer, rows.ends.buffer as ArrayBuffer] : []);
         });
         return;
       case 'response': {

@@ -12,7 +12,7 @@ import { str } from '../../fql/values/construct';
 import { defineIndexReadGuard } from '../sets/index-set';
 import { QueryError } from '../../fql/errors';
 import {
-  type Action, deniedDoc, isAllowed, mayRead, mayReadCollection, mayReadNamed, permissionDenied, versionValue,
+  type Action, allowedUnconditionally, deniedDoc, isAllowed, mayRead, mayReadCollection, mayReadNamed, permissionDenied, versionValue,
 } from './permissions';
 import { HASHED_PASSWORD, HASHED_SECRET, SYSTEM_COLLECTIONS } from './system';
 import { dataObject, isUserDocument } from '../doc-fields';
@@ -36,6 +36,14 @@ modelHooks.guardDoc = async (txn, doc, historical) => {
   // not read keys or tokens (core returns it as a version override): how login hands out tokens.
   if (freshSecret(txn, doc.coll, doc.id) !== undefined || (await mayRead(txn, doc, historical))) return present(txn, doc);
   return deniedDoc(doc);
+};
+
+// present() changes system documents only, and freshSecret concerns system documents only; the
+// rest is mayRead's 'read' decision with no document or predicate involved.
+modelHooks.readsUnguarded = async (txn, coll) => {
+  if (SYSTEM_COLLECTIONS.has(coll)) return false;
+  const state = authState(txn);
+  return state === undefined || allowedUnconditionally(state, coll, 'read');
 };
 
 modelHooks.guardNamed = async (txn, doc) =>

@@ -74,13 +74,19 @@ export async function readVersionsAround(txn: ModelTxnImpl, def: CollectionDef, 
   return (await readVersionsAroundMany(txn, def, [{ id, ts }]))[0];
 }
 
-/** readVersionsAround for several documents, with one storage operation (KvTxn.scanMany). */
+/**
+ * readVersionsAround for several documents, with one storage operation (KvTxn.scanMany).
+ * `remember` false: the caller uses the versions itself and reads none of them through the
+ * transaction again (event feeds rendering straight from them), so the transaction neither
+ * looks them up nor keeps them.
+ */
 export async function readVersionsAroundMany(
-  txn: ModelTxnImpl, def: CollectionDef, items: readonly { readonly id: string; readonly ts: bigint }[],
+  txn: ModelTxnImpl, def: CollectionDef, items: readonly { readonly id: string; readonly ts: bigint }[], remember = true,
 ): Promise<{ prev?: DocData; curr?: DocData }[]> {
   const out: { prev?: DocData; curr?: DocData }[] = new Array(items.length);
   const todo: number[] = [];
   items.forEach(({ id, ts }, i) => {
+    if (!remember) return void todo.push(i);
     const knownCurr = txn.rememberedVersion(def, id, ts);
     const knownPrev = txn.rememberedVersion(def, id, ts - 1n);
     if (knownCurr.known && knownPrev.known) out[i] = { prev: knownPrev.v, curr: knownCurr.v };
@@ -97,8 +103,10 @@ export async function readVersionsAroundMany(
     const curr = newest === undefined ? undefined : visibleAt(def, id, newest, ts);
     const before = writtenAtTs ? (rows[1] ? fromBytes<StoredVersion>(rows[1].value) : undefined) : newest;
     const prev = before === undefined ? undefined : visibleAt(def, id, before, ts - 1n);
-    txn.rememberVersion(def, id, ts, curr);
-    txn.rememberVersion(def, id, ts - 1n, prev);
+    if (remember) {
+      txn.rememberVersion(def, id, ts, curr);
+      txn.rememberVersion(def, id, ts - 1n, prev);
+    }
     out[i] = { prev, curr };
   });
   return out;

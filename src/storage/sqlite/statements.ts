@@ -14,9 +14,17 @@ export interface Statements {
   /** (name) → value */
   readonly getMeta: BetterSqlite3.Statement<[string], bigint>;
   readonly putMeta: BetterSqlite3.Statement<[string, bigint]>;
+  /**
+   * Runs `read` (synchronous statements only) in one read transaction: outside one, SQLite
+   * takes and releases a WAL read lock for every statement, which costs more than a short scan
+   * itself (event reads scan the versions of hundreds of documents at once).
+   */
+  readonly together: <T>(read: () => T) => T;
 }
 
 export function prepareStatements(db: BetterSqlite3.Database): Statements {
+  // Deferred (BEGIN without IMMEDIATE): only reads run inside, so it never takes the write lock.
+  const inOneTransaction = db.transaction((read: () => unknown) => read());
   return {
     get: db.prepare<[Bytes], Bytes>('SELECT value FROM kv WHERE key = ?').pluck(),
     scanForward: db
@@ -29,5 +37,6 @@ export function prepareStatements(db: BetterSqlite3.Database): Statements {
     delete: db.prepare<[Bytes]>('DELETE FROM kv WHERE key = ?'),
     getMeta: db.prepare<[string], bigint>('SELECT value FROM meta WHERE name = ?').pluck().safeIntegers(true),
     putMeta: db.prepare<[string, bigint]>('INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)'),
+    together: <T>(read: () => T): T => inOneTransaction(read) as T,
   };
 }

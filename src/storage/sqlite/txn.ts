@@ -60,6 +60,20 @@ export class SqliteTxn extends BufferedTxn implements KvTxn {
   }
 
   async scan(opts: ScanOptions): Promise<KvPair[]> {
+    return this.scanNow(opts);
+  }
+
+  /** Many scans in one read transaction of the connection (Statements.together), without yielding between them. */
+  async scanMany(opts: readonly ScanOptions[]): Promise<KvPair[][]> {
+    this.ensureOpen();
+    return this.host.statements.together(() => {
+      const out: KvPair[][] = new Array(opts.length);
+      for (let i = 0; i < opts.length; i++) out[i] = this.scanNow(opts[i]);
+      return out;
+    });
+  }
+
+  private scanNow(opts: ScanOptions): KvPair[] {
     this.ensureOpen();
     const baseLimit = this.overlay.baseLimit(opts);
     const stmt = opts.reverse ? this.host.statements.scanReverse : this.host.statements.scanForward;
