@@ -5,7 +5,7 @@
 // buffer gigabytes (a few thousand creates of a maximal string) before committing.
 import { MAX_TRANSACTION_BYTES, TransactionTooLarge } from '../fql/limits';
 import { keyString } from './bytes';
-import type { Bytes, KvPair, KvStats, KvTxn, ScanOptions } from './kv';
+import type { Bytes, CommitAnswer, KvPair, KvStats, KvTxn, ScanOptions } from './kv';
 
 export class SizeLimitedTxn implements KvTxn {
   /** Bytes each written key would commit (its key plus value; a delete is its key). */
@@ -33,6 +33,10 @@ export class SizeLimitedTxn implements KvTxn {
   }
 
   commit(): Promise<void> { return this.inner.commit(); }
+  get commitAnswering(): ((answer: CommitAnswer) => Promise<void>) | undefined {
+    const inner = this.inner;
+    return inner.commitAnswering ? (answer) => inner.commitAnswering!(answer) : undefined;
+  }
   rollback(): Promise<void> { return this.inner.rollback(); }
   rollbackStale(): Promise<string | undefined> { return this.inner.rollbackStale(); }
 
