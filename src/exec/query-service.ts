@@ -5,6 +5,7 @@ import type { Value } from '../fql/values/value';
 import type { MValue } from '../wire/materialized';
 import type { QueryError, QueryCheckError } from '../fql/errors';
 import type { Credentials } from '../auth/credentials';
+import type { CommitAnswer } from '../storage/kv';
 
 export interface QueryRequest {
   /** Query source; template `value` fragments appear as "\u0000value>" placeholders. */
@@ -21,6 +22,11 @@ export interface QueryRequest {
   readonly timeoutMs: number;
   readonly maxContentionRetries: number;
   readonly lastTxnTs?: bigint;
+  /**
+   * The success response, built before the commit where the engine can send it with the commit
+   * (KvTxn.commitAnswering, in query workers): the outcome is then `answered`.
+   */
+  readonly answer?: (data: MValue, info: QueryInfo) => CommitAnswer;
 }
 
 export interface QueryStatsOut {
@@ -44,7 +50,8 @@ export interface QueryInfo {
 }
 
 export type QueryOutcome =
-  | { readonly kind: 'ok'; readonly data: MValue; readonly info: QueryInfo }
+  /** `answered`: the response (QueryRequest.answer) went out with the commit. */
+  | { readonly kind: 'ok'; readonly data: MValue; readonly info: QueryInfo; readonly answered?: true }
   /** A query failure: HTTP 400 with summary. `summary` is already rendered. */
   | { readonly kind: 'queryError'; readonly error: QueryError | QueryCheckError; readonly summary: string; readonly abort?: MValue; readonly info: QueryInfo }
   /** A protocol-level failure: 401 unauthorized, 409 contended, 440/503 time_out, 500. */

@@ -3,7 +3,7 @@
 // retry the whole query up to x-max-contention-retries times; every failure rolls back.
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { KvEngine } from '../storage/kv';
+import type { CommitAnswer, KvEngine } from '../storage/kv';
 import { KvConflictError, KvReadOnlyError } from '../storage/kv';
 import type { Query } from '../fql/ast/nodes';
 import { QUERY_ORIGIN, QueryCheckError, QueryError, QueryTimeout, isStackOverflow, type StoredSource } from '../fql/errors';
@@ -14,6 +14,7 @@ import { evaluateQuery } from '../fql/eval/evaluate';
 import { lineCol, renderFrame, renderLog, renderSummary, QUERY_SOURCE } from '../fql/summary';
 import { ComputeLimitExceeded, TransactionTooLarge } from '../fql/limits';
 import { materialize } from '../wire/materialize';
+import type { MValue } from '../wire/materialized';
 import type { Credentials } from '../auth/credentials';
 import { beginAttempt, newStats } from './attempt';
 import { COMMIT_BUDGET_MS, timeoutFailure } from './timeouts';
@@ -141,6 +142,18 @@ class WriterMemo {
   }
 }
 
+/**
+ * The success response to send with the commit, if the caller builds one. A response that
+ * cannot be built (an encoding failure) is left to the caller after the commit, as without.
+ */
+function answerOf(req: QueryRequest, data: MValue, info: QueryInfo): CommitAnswer | undefined {
+  try {
+    return req.answer?.(data, info);
+  } catch {
+    return undefined;
+  }
+}
+
 function contended(detail: string): QueryOutcome {
   return {
     kind: 'protocolError', status: 409, code: 'contended_transaction',
@@ -185,6 +198,11 @@ export function createQueryService(opts: QueryServiceOptions): QueryService {
         const data = await materialize(ctx, value);
         const done = await info();
         if (performance.now() + COMMIT_BUDGET_MS > req.deadline) throw new QueryTimeout();
+        const answer = kv.commitAnswering !== undefined ? answerOf(req, data, done) : undefined;
+        if (answer !== undefined) {
+          await kv.commitAnswering!(answer);
+          return { kind: 'ok', data, info: done, answered: true };
+        }
         await kv.commit();
         return { kind: 'ok', data, info: done };
       } catch (e) {

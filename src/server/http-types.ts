@@ -50,6 +50,12 @@ export interface ResponseReport {
 
 export type Handler = (req: ServerRequest) => Promise<ServerResponse>;
 
+/**
+ * What a handler in a query worker returns when its response already went to the coordinator
+ * with the request's commit (KvTxn.commitAnswering): the worker sends nothing more.
+ */
+export const ANSWERED_WITH_COMMIT: ServerResponse = Object.freeze({ status: 0 });
+
 /** Core's `HttpServer.MaxRequestSize`. */
 export const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
 

@@ -16,7 +16,8 @@ import { InvalidValueError, decodeTagged } from '../wire/tagged-decode';
 import { decodeSimple } from '../wire/simple-decode';
 import type { JsonValue } from '../wire/json-reader';
 import { type AssembledQuery, TemplateSyntaxError, TemplateValueError, assembleQuery } from '../wire/template';
-import type { Handler, ServerRequest, ServerResponse } from './http-types';
+import { ANSWERED_WITH_COMMIT, type Handler, type ServerRequest, type ServerResponse } from './http-types';
+import type { CommitAnswer } from '../storage/kv';
 import { protocolError } from './responses';
 import {
   InvalidHeaderError, parseFormat, parseLastTxnTs, parseLinearized, parseMaxContentionRetries,
@@ -122,10 +123,11 @@ export function createQueryEndpoint(service: QueryService): Handler {
       timeoutMs,
       maxContentionRetries,
       lastTxnTs,
+      answer: (data, info) => successResponse(format, data, info, tags) as CommitAnswer,
     });
     switch (outcome.kind) {
       case 'ok':
-        return successResponse(format, outcome.data, outcome.info, tags);
+        return outcome.answered ? ANSWERED_WITH_COMMIT : successResponse(format, outcome.data, outcome.info, tags);
       case 'queryError':
         return queryErrorResponse(format, outcome.error, outcome.summary, outcome.abort, outcome.info, tags);
       case 'protocolError':

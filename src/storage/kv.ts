@@ -35,6 +35,14 @@ export interface KvStats {
   bytesWritten: number;
 }
 
+/** A response handed over with a commit (KvTxn.commitAnswering); opaque to storage, cloneable. */
+export interface CommitAnswer {
+  readonly status: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+  readonly report?: object;
+}
+
 export interface KvTxn {
   /** Transaction timestamp, µs since the epoch. */
   readonly ts: bigint;
@@ -49,6 +57,13 @@ export interface KvTxn {
   readonly hasWrites: boolean;
   /** Throws KvConflictError on a serialization conflict; nothing is applied then. */
   commit(): Promise<void>;
+  /**
+   * Optional: commit() that also hands over `answer` (the request's response, built before
+   * committing) to whoever applies the commit. A query worker's coordinator answers the request
+   * with it once the commit succeeded (durable), instead of waiting for a response message
+   * from the worker. Only where such a path exists.
+   */
+  commitAnswering?(answer: CommitAnswer): Promise<void>;
   /** Discard buffered writes and release resources. Safe to call more than once. */
   rollback(): Promise<void>;
   /**

@@ -6,7 +6,7 @@
 import { MAX_TRANSACTION_BYTES, TransactionTooLarge } from '../fql/limits';
 import { keyString } from './bytes';
 import { runBeforeCommit } from './before-commit';
-import type { Bytes, KvPair, KvStats, KvTxn, ScanOptions } from './kv';
+import type { Bytes, CommitAnswer, KvPair, KvStats, KvTxn, ScanOptions } from './kv';
 
 export class SizeLimitedTxn implements KvTxn {
   /** Bytes each written key would commit (its key plus value; a delete is its key). */
@@ -37,6 +37,15 @@ export class SizeLimitedTxn implements KvTxn {
   async commit(): Promise<void> {
     await runBeforeCommit(this);
     return this.inner.commit();
+  }
+  /** The commit that also answers the request (see KvTxn): the same work precedes it. */
+  get commitAnswering(): ((answer: CommitAnswer) => Promise<void>) | undefined {
+    const inner = this.inner;
+    if (!inner.commitAnswering) return undefined;
+    return async (answer) => {
+      await runBeforeCommit(this);
+      return inner.commitAnswering!(answer);
+    };
   }
   rollback(): Promise<void> { return this.inner.rollback(); }
   rollbackStale(): Promise<string | undefined> { return this.inner.rollbackStale(); }

@@ -64,6 +64,26 @@ describe('query worker pool', () => {
     assert.equal((await run(h, 'P.all().first()!.n')).body.data, 1);
   });
 
+  it('answers a committed query with the response the worker sent along with its commit', async () => {
+    const before = pool.counters.answeredWithCommit;
+    const one = await run(h, '1 + 1');
+    assert.equal(one.status, 200);
+    assert.equal(one.body.data, 2);
+    assert.equal(typeof one.body.txn_ts, 'number');
+    assert.equal(pool.counters.answeredWithCommit, before + 1);
+    // A write: answered once its group commit is durable, and visible to the next query.
+    const created = await run(h, 'P.create({ n: 7 }).n');
+    assert.equal(created.body.data, 7);
+    assert.equal(pool.counters.answeredWithCommit, before + 2);
+    assert.equal((await run(h, 'P.where(.n == 7).count()')).body.data, 1);
+    assert.equal(pool.counters.answeredWithCommit, before + 3);
+    // A failing query rolls back: its error response comes as a message of its own.
+    const failed = await run(h, 'abort("no")');
+    assert.equal(failed.status, 400);
+    assert.equal(failed.body.error.code, 'abort');
+    assert.equal(pool.counters.answeredWithCommit, before + 3);
+  });
+
   it('terminates a worker that overruns its deadline, answers time_out and rolls back its writes', async () => {
     const before = pool.counters.terminatedOnDeadline;
     const r = await run(h, `P.create({ n: 2 }); ${REGEX_BOMB}`, { timeoutMs: 300 });

@@ -2,7 +2,7 @@
 // (threads that run untrusted query code). Requests travel whole (the body already read), KV
 // operations travel one message each way, and a worker's writes ride along with its next
 // operation so that a write costs no message of its own.
-import type { Bytes, ForeignReads } from '../../storage/kv';
+import type { Bytes, CommitAnswer, ForeignReads } from '../../storage/kv';
 import type { ResponseReport } from '../../server/http-types';
 import type { PackedBytes, PackedRows } from './packed-bytes';
 
@@ -48,6 +48,9 @@ export interface ResponseMessage {
   readonly report?: ResponseReport;
 }
 
+/** A response sent ahead with the commit that ends request `id` (built by the worker's endpoint). */
+export type AnswerMessage = CommitAnswer & { readonly id: number };
+
 /** A write buffered by a worker: `value` undefined is a delete. */
 export interface WriteOp {
   readonly key: Bytes;
@@ -77,6 +80,11 @@ export type KvRequest =
     readonly type: 'kv'; readonly id: number; readonly op: 'commit'; readonly txn: number; readonly writes?: WriteOp[]; readonly readOnly?: true;
     /** What the worker read through its own connection (local-read-kv.ts), validated with the commit. */
     readonly reads?: ForeignReads;
+    /**
+     * The request's response (KvTxn.commitAnswering): once the commit succeeded the coordinator
+     * answers request `id` with it, and the worker sends no response message of its own.
+     */
+    readonly answer?: AnswerMessage;
   }
   | { readonly type: 'kv'; readonly id: number; readonly op: 'rollback'; readonly txn: number }
   | { readonly type: 'kv'; readonly id: number; readonly op: 'rollbackStale'; readonly txn: number; readonly reads?: ForeignReads };

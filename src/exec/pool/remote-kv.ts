@@ -27,6 +27,8 @@ export class RemoteKvEngine implements KvEngine {
   private closed = false;
   /** The transaction the coordinator began with the current request, until begin() takes it. */
   private offered: PreBegun | undefined;
+  /** The current request's id (answers sent with a commit name it). */
+  requestId = 0;
 
   constructor(readonly kind: 'sqlite' | 'postgres', private readonly port: Pick<MessagePort, 'postMessage'>) {}
 
@@ -48,8 +50,9 @@ export class RemoteKvEngine implements KvEngine {
     });
   }
 
-  /** Called with each request: its pre-begun transaction, if any (replaces an unused one). */
-  offer(pre: PreBegun | undefined): void {
+  /** Called with each request: its id and pre-begun transaction, if any (replaces an unused one). */
+  offer(pre: PreBegun | undefined, requestId = 0): void {
+    this.requestId = requestId;
     this.offered = pre;
   }
 

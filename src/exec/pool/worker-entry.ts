@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { RootKeyChecker } from '../../auth/root-key';
 import { setPasswordCost } from '../../auth/passwords';
-import type { ServerRequest, ServerResponse } from '../../server/http-types';
+import { ANSWERED_WITH_COMMIT, type ServerRequest, type ServerResponse } from '../../server/http-types';
 import { createQueryHandlers } from '../handlers';
 import { setIdNode } from '../../model/ids';
 import type { FromWorker, RequestMessage, ResponseMessage, ToWorker } from './protocol';
@@ -69,9 +69,9 @@ function start(): void {
       remote.receive(m);
       return;
     }
-    remote.offer(m.pre);
+    remote.offer(m.pre, m.id);
     handlers[m.route](toServerRequest(m))
-      .then(async (res) => respond({ type: 'response', id: m.id, status: res.status, headers: res.headers, body: await bodyOf(res), report: res.report }, m.route))
+      .then(async (res) => res === ANSWERED_WITH_COMMIT ? undefined : respond({ type: 'response', id: m.id, status: res.status, headers: res.headers, body: await bodyOf(res), report: res.report }, m.route))
       .catch((e: unknown) => send({
         type: 'response', id: m.id, status: 500, headers: { 'content-type': 'application/json;charset=utf-8' }, report: { errorCode: 'internal_error' },
         body: JSON.stringify({ error: { code: 'internal_error', message: `Internal server error: ${e instanceof Error ? e.message : String(e)}` } }),

@@ -19,9 +19,9 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { KvEngine } from '../../storage/kv';
-import type { ServerRequest, ServerResponse } from '../../server/http-types';
+import type { ResponseReport, ServerRequest, ServerResponse } from '../../server/http-types';
 import { KvHost } from './kv-host';
-import type { FromWorker, RequestMessage, RouteKind, ToWorker } from './protocol';
+import type { FromWorker, RequestMessage, ResponseMessage, RouteKind, ToWorker } from './protocol';
 import type { WorkerConfig } from './worker-config';
 
 export interface PoolOptions {
@@ -112,7 +112,7 @@ export class WorkerPool {
   private readonly idleMs: number;
   private readonly maxQueued: number;
   /** Counters for /metrics and tests. */
-  readonly counters = { started: 0, terminatedOnDeadline: 0, crashed: 0, overloaded: 0 };
+  readonly counters = { started: 0, terminatedOnDeadline: 0, crashed: 0, overloaded: 0, answeredWithCommit: 0 };
 
   constructor(private readonly opts: PoolOptions) {
     const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
@@ -237,26 +237,38 @@ export class WorkerPool {
         slot.idleSince = performance.now();
         this.dispatch();
         return;
-      case 'kv':
+      case 'kv': {
+        const answer = m.op === 'commit' ? m.answer : undefined;
         void slot.kv.handle(m).then((reply) => {
           if (slot.dead) return;
           // Scan rows are packed into buffers made for this reply (packed-bytes.ts): moved, not cloned.
           const rows = reply.ok ? reply.rows : undefined;
           slot.worker.postMessage(reply satisfies ToWorker, rows ? [rows.bytes.buffer as ArrayBuffer, rows.ends.buffer as ArrayBuffer] : []);
+          // The commit succeeded (and is durable): its request is answered now, with the
+          // response the worker sent along; the worker sends none after it.
+          if (answer !== undefined && reply.ok && this.deliver(slot, answer.id, { ...answer, report: answer.report as ResponseReport | undefined })) {
+            this.counters.answeredWithCommit++;
+          }
         });
         return;
-      case 'response': {
-        const job = slot.job;
-        if (!job || m.id !== slot.jobId) return;
-        this.finish(slot);
-        const body = m.body === undefined || typeof m.body === 'string'
-          ? m.body
-          : Buffer.from(m.body.buffer, m.body.byteOffset, m.body.byteLength);
-        job.resolve({ status: m.status, headers: m.headers, body, report: m.report });
-        this.dispatch();
-        return;
       }
+      case 'response':
+        this.deliver(slot, m.id, m);
+        return;
     }
+  }
+
+  /** Answers the slot's request `id` if it is still the current one, and frees the worker. */
+  private deliver(slot: Slot, id: number, m: Omit<ResponseMessage, 'type' | 'id'>): boolean {
+    const job = slot.job;
+    if (!job || id !== slot.jobId) return false;
+    this.finish(slot);
+    const body = m.body === undefined || typeof m.body === 'string'
+      ? m.body
+      : Buffer.from(m.body.buffer, m.body.byteOffset, m.body.byteLength);
+    job.resolve({ status: m.status, headers: m.headers, body, report: m.report });
+    this.dispatch();
+    return true;
   }
 
   /** The worker ended without being asked to (out of memory, a crash). */
