@@ -389,8 +389,9 @@ describe('forged cursors, aborted uploads, file modes', () => {
     assert.equal(mode(dataDir), 0o700);
     assert.equal(mode(join(scratch, 'fresh')), 0o700);
     const files = readdirSync(dataDir).sort();
-    // The -shm index lets query workers read the file; `lock` marks the directory's owner.
-    assert.deepEqual(files, ['data.sqlite', 'data.sqlite-shm', 'data.sqlite-wal', 'lock']);
+    // The -shm index lets query workers read the file; `lock` marks the directory's owner;
+    // `clock` holds the transaction clock's reserved mark (src/storage/sqlite/clock-mark-file.ts).
+    assert.deepEqual(files, ['clock', 'data.sqlite', 'data.sqlite-shm', 'data.sqlite-wal', 'lock']);
     for (const f of files) assert.equal(mode(join(dataDir, f)), 0o600, f);
     await assertHealthy(s);
 

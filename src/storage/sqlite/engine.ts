@@ -27,6 +27,7 @@ import Database from 'better-sqlite3';
 import { KvConflictError, type Bytes, type CommitNotice, type WatchedEngine } from '../kv';
 import { CommitWatchers } from '../commit-watchers';
 import { TimestampClock } from './clock';
+import { ClockMarkFile } from './clock-mark-file';
 import { CommitLog } from './commit-log';
 import { HIGH_WATER_META, configure, migrate, raiseClockFloor } from './schema';
 import { prepareStatements, type Statements } from './statements';
@@ -55,6 +56,8 @@ class SqliteEngine implements WatchedEngine, TxnHost {
   readonly kind = 'sqlite' as const;
   readonly statements: Statements;
   private readonly clock: TimestampClock;
+  /** The clock mark the meta row holds (group commits bring it up to date: see the constructor). */
+  private metaMark: bigint;
   private readonly log: CommitLog;
   /** Running transactions in begin order, hence in ts and start-sequence order. */
   private readonly running = new Map<SqliteTxn, true>();
@@ -74,16 +77,28 @@ class SqliteEngine implements WatchedEngine, TxnHost {
     private readonly db: Database.Database,
     private readonly lock: ProcessLock,
     readonly sharedReadFile: string,
+    private readonly markFile: ClockMarkFile,
     opts: SqliteOptions,
   ) {
     const st = (this.statements = prepareStatements(db));
     this.log = new CommitLog(opts.commitLogCapacity ?? 100_000);
     this.onGroupWritten = opts.onGroupWritten;
     this.unsafeNoValidation = opts.unsafeNoValidation === true;
-    this.clock = new TimestampClock(st.getMeta.get(HIGH_WATER_META) ?? 0n, (mark) => {
+    // The clock's marks go to the clock file, asynchronously (clock.ts); the meta row is the
+    // synchronous fallback and is also brought up to the durable mark by each group commit (no
+    // extra fsync), so the database file alone never holds a version above its own mark (a copy
+    // of data.sqlite without the clock file still resumes above its data). Restart floor: both.
+    this.metaMark = st.getMeta.get(HIGH_WATER_META) ?? 0n;
+    const putMeta = (mark: bigint) => {
       st.putMeta.run(HIGH_WATER_META, mark);
+      this.metaMark = mark;
+    };
+    this.clock = new TimestampClock(this.metaMark > markFile.initial ? this.metaMark : markFile.initial, {
+      persistSync: putMeta,
+      persistAsync: (mark) => markFile.write(mark),
     });
     this.applyGroup = db.transaction((txns: readonly SqliteTxn[]) => {
+      if (this.clock.durableMark > this.metaMark) putMeta(this.clock.durableMark);
       for (const txn of txns) {
         for (const w of txn.overlay.writes()) {
           if (w.value === undefined) st.delete.run(w.key);
@@ -93,14 +108,21 @@ class SqliteEngine implements WatchedEngine, TxnHost {
     });
   }
 
+  /** Waits (rather than fsyncing on this thread) if the clock's reserve ran out (clock.ts). */
   async begin(opts?: { readonly readOnly?: boolean }): Promise<SqliteTxn> {
-    return this.beginNow(opts);
+    return this.started(await this.clock.nextAsync(), opts);
   }
 
   beginNow(opts?: { readonly readOnly?: boolean }): SqliteTxn {
+    if (this.closed) throw new Error('storage engine is closed'); // before the clock may persist
+    return this.started(this.clock.next(), opts);
+  }
+
+  /** Registers a transaction begun at `ts` (checked after the clock: begin may have waited). */
+  private started(ts: bigint, opts: { readonly readOnly?: boolean } | undefined): SqliteTxn {
     if (this.closed) throw new Error('storage engine is closed');
     const readOnly = opts?.readOnly === true;
-    const txn = new SqliteTxn(this, this.clock.next(), this.log.currentCsn, readOnly);
+    const txn = new SqliteTxn(this, ts, this.log.currentCsn, readOnly);
     this.running.set(txn, true);
     if (!readOnly) this.runningWriters.set(txn, true);
     return txn;
@@ -215,10 +237,17 @@ class SqliteEngine implements WatchedEngine, TxnHost {
     return oldest !== undefined && oldest !== txn && oldest.ts < txn.ts;
   }
 
+  /** At open: a reserve is durable before the first begin, so no begin waits in steady state. */
+  reserveClock(): Promise<void> {
+    return this.clock.reserve();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.flush(); // queued commits are written (and acknowledged) before the file closes
     this.closed = true;
+    await this.clock.settle().catch(() => undefined); // a failed write needs no report at close
+    await this.markFile.close();
     this.db.close();
     this.lock.release();
   }
@@ -244,9 +273,14 @@ export async function openSqlite(dataDir: string, opts: SqliteOptions = {}): Pro
   if (unsafeNoValidation) {
     process.stderr.write(`WARNING: ${UNSAFE_NO_VALIDATION_ENV}=1: commit validation is OFF (test-only negative control; not serializable)\n`);
   }
+  let markFile: ClockMarkFile | undefined;
   try {
-    return new SqliteEngine(db, lock, sqliteDataFile(dataDir), { ...opts, unsafeNoValidation });
+    markFile = await ClockMarkFile.open(dataDir);
+    const engine = new SqliteEngine(db, lock, sqliteDataFile(dataDir), markFile, { ...opts, unsafeNoValidation });
+    await engine.reserveClock();
+    return engine;
   } catch (err) {
+    await markFile?.close();
     db.close();
     lock.release();
     throw err;
