@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import Database from 'better-sqlite3';
 import { RESERVE_MICROS, TimestampClock, type ClockMarkStore } from '../../src/storage/sqlite/clock';
 import { ClockMarkFile } from '../../src/storage/sqlite/clock-mark-file';
 import { openSqlite } from '../../src/storage/sqlite/engine';
@@ -171,6 +172,28 @@ test('sqlite clock: after kill -9 the first ts exceeds every ts handed out befor
       await txn.commit();
       await engine.close();
     }
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('sqlite clock: group commits bring the database\'s own mark up to the committed timestamps', async () => {
+  // So a copy of data.sqlite without the clock file still resumes above its data.
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fql-clock-meta-'));
+  try {
+    const engine = await openSqlite(dataDir);
+    let last = 0n;
+    for (let i = 0; i < 3; i++) {
+      const txn = await engine.begin();
+      txn.put(Buffer.from([1, i]), Buffer.from('v'));
+      await txn.commit();
+      last = txn.ts;
+    }
+    await engine.close();
+    const db = new Database(path.join(dataDir, 'data.sqlite'), { readonly: true });
+    const mark = db.prepare("SELECT value FROM meta WHERE name = 'ts_high_water'").pluck().safeIntegers(true).get() as bigint | undefined;
+    db.close();
+    assert.ok(mark !== undefined && mark >= last, `meta mark ${mark} below committed ts ${last}`);
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

@@ -64,7 +64,7 @@ class SqliteEngine implements WatchedEngine, TxnHost {
   /** Running transactions that may write, in begin order. */
   private readonly runningWriters = new Map<SqliteTxn, true>();
   /** Writes all accepted transactions of a group in one SQLite transaction (one fsync). */
-  private readonly applyGroup: (txns: readonly SqliteTxn[]) => void;
+  private readonly applyGroup: (txns: readonly SqliteTxn[], metaMark: bigint | undefined) => void;
   /** Commits with writes waiting for the next flush, in arrival order. */
   private queue: QueuedCommit[] = [];
   private flushScheduled = false;
@@ -89,16 +89,15 @@ class SqliteEngine implements WatchedEngine, TxnHost {
     // extra fsync), so the database file alone never holds a version above its own mark (a copy
     // of data.sqlite without the clock file still resumes above its data). Restart floor: both.
     this.metaMark = st.getMeta.get(HIGH_WATER_META) ?? 0n;
-    const putMeta = (mark: bigint) => {
-      st.putMeta.run(HIGH_WATER_META, mark);
-      this.metaMark = mark;
-    };
     this.clock = new TimestampClock(this.metaMark > markFile.initial ? this.metaMark : markFile.initial, {
-      persistSync: putMeta,
+      persistSync: (mark) => {
+        st.putMeta.run(HIGH_WATER_META, mark);
+        this.metaMark = mark;
+      },
       persistAsync: (mark) => markFile.write(mark),
     });
-    this.applyGroup = db.transaction((txns: readonly SqliteTxn[]) => {
-      if (this.clock.durableMark > this.metaMark) putMeta(this.clock.durableMark);
+    this.applyGroup = db.transaction((txns: readonly SqliteTxn[], metaMark: bigint | undefined) => {
+      if (metaMark !== undefined) st.putMeta.run(HIGH_WATER_META, metaMark);
       for (const txn of txns) {
         for (const w of txn.overlay.writes()) {
           if (w.value === undefined) st.delete.run(w.key);
@@ -173,7 +172,10 @@ class SqliteEngine implements WatchedEngine, TxnHost {
     try {
       if (writers.length > 0) {
         if (this.closed) throw new Error('storage engine is closed');
-        this.applyGroup(writers);
+        const durable = this.clock.durableMark;
+        const metaMark = durable > this.metaMark ? durable : undefined;
+        this.applyGroup(writers, metaMark);
+        if (metaMark !== undefined) this.metaMark = metaMark;
         this.onGroupWritten?.(writers.length);
         // Durable and visible now: tell the watchers (event streams), in commit order.
         if (this.watchers.size > 0) for (const w of writers) this.watchers.notify(w.ts, w.overlay.writes());
