@@ -125,7 +125,7 @@ export class TimestampClock {
     this.inFlight = { mark, done };
   }
 
-  /** Waits for the async persist in flight, if any (before the store closes). */
+  /** Waits for the async persist in flight, if any (before the store closes); never rejects. */
   async settle(): Promise<void> {
     await this.inFlight?.done;
   }
