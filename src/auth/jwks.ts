@@ -54,13 +54,20 @@ interface Entry extends JwksState {
   inflight?: Promise<void>;
 }
 
+/** The key a token asks for, which `lookup` did not find. */
+export interface KeyWant {
+  readonly uri: string;
+  readonly kid?: string;
+  readonly alg: JwtAlg;
+}
+
 /** How a thread that does not fetch (a query worker) obtains keys: from the thread that does. */
 export interface KeyRequester {
   /**
-   * The set at `uri` is needed to answer the current request: resolves when the caller may look
-   * again (or never, once the request was handed back to be run again with the keys).
+   * The set at `want.uri` is needed to answer the current request: resolves when the caller may
+   * look again (or never, once the request was handed back to be run again with the keys).
    */
-  need(uri: string, waitMs: number): Promise<void>;
+  need(want: KeyWant, waitMs: number): Promise<void>;
   /** A set past its TTL is still served: have it refreshed in the background. */
   stale(uri: string): void;
 }
@@ -73,7 +80,7 @@ export type KeyLookup =
   | { readonly kind: 'key'; readonly key: KeyObject }
   /** Nothing usable known yet: fetch the set (refetch), then look again. */
   | { readonly kind: 'fetch' }
-  /** Fetched recently and still no key: refuse now. */
+  /** Fetched recently (or being fetched: then the fetch is joined) and still no key: refuse now. */
   | { readonly kind: 'missing'; readonly reason: string };
 
 /** Fetches a URI's JSON body (throws with a reason on any failure). */
@@ -109,8 +116,9 @@ export class JwksCache {
         return { kind: 'key', key: jwk.key };
       }
     }
-    if (may) return { kind: 'fetch' };
-    const reason = entry.failure ?? (entry.inflight ? `the JWKS at ${uri} is still being fetched` : `no key with kid ${JSON.stringify(kid ?? null)}`);
+    // A fetch in flight is joined (refresh), not started again.
+    if (may || entry.inflight) return { kind: 'fetch' };
+    const reason = entry.failure ?? `no key with kid ${JSON.stringify(kid ?? null)}`;
     return { kind: 'missing', reason };
   }
 
@@ -149,19 +157,25 @@ export class JwksCache {
    * What a request that found no usable key waits for before looking again: this thread's own
    * fetch, or (in a query worker) whatever the fetching thread arranges.
    */
-  obtain(uri: string, waitMs: number): Promise<void> {
-    return this.requester ? this.requester.need(uri, waitMs) : this.refresh(uri, waitMs);
+  obtain(want: KeyWant, waitMs: number): Promise<void> {
+    return this.requester ? this.requester.need(want, waitMs) : this.refresh(want.uri, waitMs);
   }
 
   /**
-   * For the fetching thread, when another thread asks for `uri`'s set: joins a fetch in flight,
-   * starts one if the limits allow (as `lookup` would), else resolves at once (the set known now
-   * is as fresh as the limits allow).
+   * For the fetching thread, when another thread's copy lacks the key `want`: fetches (or joins
+   * the fetch in flight) exactly when `lookup` says so here, else resolves at once (what is known
+   * here is as fresh as the limits allow).
    */
-  ensure(uri: string, waitMs: number): Promise<void> {
+  ensure(want: KeyWant, waitMs: number): Promise<void> {
+    if (this.lookup(want.uri, want.kid, want.alg).kind !== 'fetch') return Promise.resolve();
+    return this.refresh(want.uri, waitMs);
+  }
+
+  /** For the fetching thread, when another thread's copy is past its TTL: refetch unless done lately. */
+  refreshIfDue(uri: string): void {
     const entry = this.sets.get(uri);
-    if (entry && !entry.inflight && this.now() - entry.lastAttempt < this.backoff(entry)) return Promise.resolve();
-    return this.refresh(uri, waitMs);
+    if (entry && (entry.inflight || this.now() - entry.lastAttempt < this.backoff(entry))) return;
+    void this.refresh(uri);
   }
 
   /** The known state of `uri`'s set, to copy to another thread (undefined: nothing known). */

@@ -8,7 +8,7 @@ import type { Principal } from '../auth/principal';
 import type { EvalContext, QueryStats } from '../fql/eval/context';
 import type { Value } from '../fql/values/value';
 import { performance } from 'node:perf_hooks';
-import { JWKS_DEADLINE_MARGIN_MS, providerKeys } from '../auth/jwks';
+import { JWKS_DEADLINE_MARGIN_MS, providerKeys, type KeyWant } from '../auth/jwks';
 import { attachPrincipal, authenticate, grantJwtRoles, principalOf } from '../model/identity/index';
 import { ModelTxnImpl, SharedDefinitions } from '../model/model-txn';
 import type { KvEngine, KvTxn } from '../storage/kv';
@@ -70,11 +70,11 @@ export async function beginAttempt(engine: KvEngine, spec: AttemptSpec): Promise
     const begun = await beginAuthenticated(engine, spec);
     if (begun.kind !== 'fetchKeys') return begun.kind === 'attempt' ? begun.attempt : undefined;
     if (fetched) return undefined;
-    await providerKeys.obtain(begun.uri, spec.deadline - performance.now() - JWKS_DEADLINE_MARGIN_MS);
+    await providerKeys.obtain(begun.want, spec.deadline - performance.now() - JWKS_DEADLINE_MARGIN_MS);
   }
 }
 
-type Begun = { kind: 'attempt'; attempt: Attempt } | { kind: 'refused' } | { kind: 'fetchKeys'; uri: string };
+type Begun = { kind: 'attempt'; attempt: Attempt } | { kind: 'refused' } | { kind: 'fetchKeys'; want: KeyWant };
 
 async function beginAuthenticated(engine: KvEngine, spec: AttemptSpec): Promise<Begun> {
   // Every request's writes are bounded by the transaction size limit.

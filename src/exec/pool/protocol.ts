@@ -2,7 +2,7 @@
 // (threads that run untrusted query code). Requests travel whole (the body already read), KV
 // operations travel one message each way, and a worker's writes ride along with its next
 // operation so that a write costs no message of its own.
-import type { JwksState } from '../../auth/jwks';
+import type { JwksState, KeyWant } from '../../auth/jwks';
 import type { Bytes, CommitAnswer, ForeignReads } from '../../storage/kv';
 import type { ResponseReport } from '../../server/http-types';
 import type { PackedBytes, PackedRows } from './packed-bytes';
@@ -39,15 +39,15 @@ export interface RequestMessage {
 }
 
 /**
- * Worker → coordinator, instead of a response: request `id` needs the access provider keys at
- * `uri`, which this worker does not have. The worker is free again; the coordinator obtains them
+ * Worker → coordinator, instead of a response: request `id` needs the access provider key
+ * `want` (at `want.uri`), which this worker does not have. The worker is free again; the coordinator obtains them
  * (src/auth/jwks.ts `ensure`) and queues the request again with `keys`. `body` is the request's
  * body, returned because it was moved to the worker.
  */
 export interface NeedKeysMessage {
   readonly type: 'needKeys';
   readonly id: number;
-  readonly uri: string;
+  readonly want: KeyWant;
   readonly body: Uint8Array;
 }
 

@@ -72,12 +72,12 @@ function start(): void {
   // transaction: beginAttempt rolled it back first) and is collected.
   let current: RequestMessage | undefined;
   providerKeys.delegateTo({
-    need: (uri) => {
+    need: (want) => {
       const m = current;
       // Obtained once already for this request: look once more, then refuse.
       if (!m || m.keys !== undefined) return Promise.resolve();
       current = undefined;
-      send({ type: 'needKeys', id: m.id, uri, body: m.body });
+      send({ type: 'needKeys', id: m.id, want, body: m.body });
       return new Promise<void>(() => undefined);
     },
     stale: (uri) => send({ type: 'refreshKeys', uri }),

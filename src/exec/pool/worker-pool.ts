@@ -278,7 +278,7 @@ export class WorkerPool {
         this.awaitKeys(slot, m);
         return;
       case 'refreshKeys':
-        void this.keys.ensure(m.uri, 0);
+        this.keys.refreshIfDue(m.uri);
         return;
     }
   }
@@ -295,9 +295,10 @@ export class WorkerPool {
     this.finish(slot);
     this.dispatch();
     const body = Buffer.from(m.body.buffer, m.body.byteOffset, m.body.byteLength);
-    void this.keys.ensure(m.uri, job.deadline - performance.now() - JWKS_DEADLINE_MARGIN_MS).then(() => {
-      const state = this.keys.state(m.uri);
-      const again: Job = { ...job, body, keys: { uri: m.uri, ...(state ? { state } : {}) } };
+    const { uri } = m.want;
+    void this.keys.ensure(m.want, job.deadline - performance.now() - JWKS_DEADLINE_MARGIN_MS).then(() => {
+      const state = this.keys.state(uri);
+      const again: Job = { ...job, body, keys: { uri, ...(state ? { state } : {}) } };
       if (this.closed) {
         again.resolve(again.failure({ kind: 'overloaded', elapsedMs: performance.now() - job.req.receivedAt }));
         return;
