@@ -107,6 +107,8 @@ export class WorkerPool {
   private readonly queues = new Map<string, Job[]>();
   private readonly running = new Map<string, number>();
   private queued = 0;
+  /** Requests handed back by workers, waiting for access provider keys; bounded with `queued`. */
+  private awaitingKeys = 0;
   private nextJob = 1;
   private closed = false;
   /** Workers that died before they were ready, in a row; spaces out restarts. */
@@ -150,8 +152,8 @@ export class WorkerPool {
   async run(job: PoolJob): Promise<ServerResponse> {
     const body = await job.req.body();
     if (this.closed) return job.failure({ kind: 'overloaded', elapsedMs: performance.now() - job.req.receivedAt });
-    if (this.queued >= this.maxQueued) this.shed(job.client);
-    if (this.queued >= this.maxQueued) {
+    if (this.queued + this.awaitingKeys >= this.maxQueued) this.shed(job.client);
+    if (this.queued + this.awaitingKeys >= this.maxQueued) {
       this.counters.overloaded++;
       return job.failure({ kind: 'overloaded', elapsedMs: performance.now() - job.req.receivedAt });
     }
@@ -185,7 +187,7 @@ export class WorkerPool {
       if (kept.length > 0) this.queues.set(client, kept);
       else this.queues.delete(client);
     }
-    if (this.queued < this.maxQueued) return;
+    if (this.queued + this.awaitingKeys < this.maxQueued) return;
     const own = this.queues.get(newcomer)?.length ?? 0;
     let heaviest: Job[] | undefined;
     for (const q of this.queues.values()) if (q.length > own + 1 && q.length > (heaviest?.length ?? 0)) heaviest = q;
@@ -290,13 +292,15 @@ export class WorkerPool {
    */
   private awaitKeys(slot: Slot, m: NeedKeysMessage): void {
     const job = slot.job;
-    if (!job || m.id !== slot.jobId || job.keys !== undefined) return;
+    if (!job || m.id !== slot.jobId) return;
     this.counters.neededKeys++;
     this.finish(slot);
     this.dispatch();
     const body = Buffer.from(m.body.buffer, m.body.byteOffset, m.body.byteLength);
     const { uri } = m.want;
+    this.awaitingKeys++;
     void this.keys.ensure(m.want, job.deadline - performance.now() - JWKS_DEADLINE_MARGIN_MS).then(() => {
+      this.awaitingKeys--;
       const state = this.keys.state(uri);
       const again: Job = { ...job, body, keys: { uri, ...(state ? { state } : {}) } };
       if (this.closed) {
