@@ -4,6 +4,13 @@
 // storage transaction (src/exec/attempt.ts), so a slow or hostile JWKS endpoint holds no
 // transaction, connection or lock, only the request that asked for it, and at most FETCH_TIMEOUT_MS.
 //
+// One cache per process fetches: the main thread's `providerKeys`. Query workers never fetch
+// (a worker waiting on a hanging endpoint would be a worker taken from every tenant): their
+// `providerKeys` is a mirror `delegateTo` the pool. A worker whose mirror has no usable key hands
+// the request back to the pool ("needs keys"), which waits for the main cache's fetch without
+// holding a worker, then queues the request again with the set (src/exec/pool/worker-pool.ts);
+// every settled fetch is also sent to every worker (`onSettled`), so each set is fetched once.
+//
 //   - one fetch per URI at a time: concurrent requests share it (single flight);
 //   - a set is used for TTL_MS, then refreshed in the background while it keeps serving (core
 //     refreshes after an hour);
@@ -16,7 +23,6 @@
 //
 // Only RSA keys of at least 2048 bits are kept (core parses `kty: RSA` keys only), with their
 // `alg` (if given, the token must use it) and only if meant for signatures (`use: sig` or none).
-// The cache lives in each thread that authenticates (each query worker has its own).
 import { createPublicKey, verify as verifySignature, constants, type KeyObject } from 'node:crypto';
 import type { JwtAlg } from './jwt';
 
@@ -29,9 +35,10 @@ const MAX_KEYS = 64;
 export const MAX_BODY_BYTES = 256 * 1024;
 const MIN_RSA_BITS = 2048;
 
-interface Jwk { readonly kid?: string; readonly alg?: string; readonly key: KeyObject }
+export interface Jwk { readonly kid?: string; readonly alg?: string; readonly key: KeyObject }
 
-interface Entry {
+/** What is known of one URI's set; structured-cloneable (KeyObjects are), to copy it to workers. */
+export interface JwksState {
   /** The last set fetched successfully (kept while refetches fail). */
   keys?: readonly Jwk[];
   fetchedAt: number;
@@ -41,15 +48,39 @@ interface Entry {
   failure?: string;
   /** Failed fetches in a row: each doubles the wait before the next (up to MAX_BACKOFF_MS). */
   failures: number;
+}
+
+interface Entry extends JwksState {
   inflight?: Promise<void>;
 }
+
+/** The key a token asks for, which `lookup` did not find. */
+export interface KeyWant {
+  readonly uri: string;
+  readonly kid?: string;
+  readonly alg: JwtAlg;
+}
+
+/** How a thread that does not fetch (a query worker) obtains keys: from the thread that does. */
+export interface KeyRequester {
+  /**
+   * The set at `want.uri` is needed to answer the current request: resolves when the caller may
+   * look again (or never, once the request was handed back to be run again with the keys).
+   */
+  need(want: KeyWant, waitMs: number): Promise<void>;
+  /** A set past its TTL is still served: have it refreshed in the background. */
+  stale(uri: string): void;
+}
+
+/** Time left for the query itself after waiting for an access provider's keys. */
+export const JWKS_DEADLINE_MARGIN_MS = 100;
 
 export type KeyLookup =
   /** Verify with this key. */
   | { readonly kind: 'key'; readonly key: KeyObject }
   /** Nothing usable known yet: fetch the set (refetch), then look again. */
   | { readonly kind: 'fetch' }
-  /** Fetched recently and still no key: refuse now. */
+  /** Fetched recently (or being fetched: then the fetch is joined) and still no key: refuse now. */
   | { readonly kind: 'missing'; readonly reason: string };
 
 /** Fetches a URI's JSON body (throws with a reason on any failure). */
@@ -57,6 +88,8 @@ export type JwksFetcher = (uri: string, signal: AbortSignal) => Promise<unknown>
 
 export class JwksCache {
   private readonly sets = new Map<string, Entry>();
+  private requester?: KeyRequester;
+  private readonly listeners = new Set<(uri: string, state: JwksState) => void>();
 
   constructor(
     private readonly fetcher: JwksFetcher = fetchJson,
@@ -74,18 +107,18 @@ export class JwksCache {
     this.sets.delete(uri);
     this.sets.set(uri, entry);
     const now = this.now();
-    const wait = Math.min(MAX_BACKOFF_MS, REFETCH_INTERVAL_MS * 2 ** Math.max(0, entry.failures - 1));
-    const may = now - entry.lastAttempt >= wait;
+    const may = now - entry.lastAttempt >= this.backoff(entry);
     if (entry.keys) {
       const jwk = findKey(entry.keys, kid);
       if (jwk) {
-        if (now - entry.fetchedAt >= TTL_MS && may) void this.refresh(uri);
+        if (now - entry.fetchedAt >= TTL_MS && may) this.refreshStale(uri, entry, now);
         if (jwk.alg !== undefined && jwk.alg !== alg) return { kind: 'missing', reason: `key ${kid ?? ''} is for ${jwk.alg}, not ${alg}` };
         return { kind: 'key', key: jwk.key };
       }
     }
-    if (may) return { kind: 'fetch' };
-    const reason = entry.failure ?? (entry.inflight ? `the JWKS at ${uri} is still being fetched` : `no key with kid ${JSON.stringify(kid ?? null)}`);
+    // A fetch in flight is joined (refresh), not started again.
+    if (may || entry.inflight) return { kind: 'fetch' };
+    const reason = entry.failure ?? `no key with kid ${JSON.stringify(kid ?? null)}`;
     return { kind: 'missing', reason };
   }
 
@@ -94,15 +127,7 @@ export class JwksCache {
    * failures are recorded for `lookup` to report.
    */
   async refresh(uri: string, waitMs = this.timeoutMs): Promise<void> {
-    let entry = this.sets.get(uri);
-    if (!entry) {
-      entry = { fetchedAt: 0, lastAttempt: 0, failures: 0 };
-      this.sets.set(uri, entry);
-      for (const old of this.sets.keys()) {
-        if (this.sets.size <= MAX_SETS) break;
-        if (!this.sets.get(old)!.inflight) this.sets.delete(old);
-      }
-    }
+    const entry = this.entry(uri);
     if (!entry.inflight) {
       const e = entry;
       e.lastAttempt = this.now();
@@ -113,7 +138,11 @@ export class JwksCache {
           e.failure = `cannot fetch the JWKS from ${uri}: ${err instanceof Error ? errorText(err) : String(err)}`;
           this.report(e.failure);
         },
-      ).finally(() => { e.inflight = undefined; });
+      ).finally(() => {
+        e.inflight = undefined;
+        const state = this.state(uri);
+        if (state) for (const l of this.listeners) l(uri, state);
+      });
     }
     let timer: NodeJS.Timeout | undefined;
     const gaveUp = new Promise<void>((res) => { timer = setTimeout(res, Math.max(0, waitMs)); });
@@ -122,6 +151,88 @@ export class JwksCache {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * What a request that found no usable key waits for before looking again: this thread's own
+   * fetch, or (in a query worker) whatever the fetching thread arranges.
+   */
+  obtain(want: KeyWant, waitMs: number): Promise<void> {
+    return this.requester ? this.requester.need(want, waitMs) : this.refresh(want.uri, waitMs);
+  }
+
+  /**
+   * For the fetching thread, when another thread's copy lacks the key `want`: fetches (or joins
+   * the fetch in flight) exactly when `lookup` says so here, else resolves at once (what is known
+   * here is as fresh as the limits allow).
+   */
+  ensure(want: KeyWant, waitMs: number): Promise<void> {
+    if (this.lookup(want.uri, want.kid, want.alg).kind !== 'fetch') return Promise.resolve();
+    return this.refresh(want.uri, waitMs);
+  }
+
+  /** For the fetching thread, when another thread's copy is past its TTL: refetch unless done lately. */
+  refreshIfDue(uri: string): void {
+    const entry = this.sets.get(uri);
+    if (entry && (entry.inflight || this.now() - entry.lastAttempt < this.backoff(entry))) return;
+    void this.refresh(uri);
+  }
+
+  /** The known state of `uri`'s set, to copy to another thread (undefined: nothing known). */
+  state(uri: string): JwksState | undefined {
+    const e = this.sets.get(uri);
+    if (!e) return undefined;
+    return { ...(e.keys ? { keys: e.keys } : {}), fetchedAt: e.fetchedAt, lastAttempt: e.lastAttempt, ...(e.failure !== undefined ? { failure: e.failure } : {}), failures: e.failures };
+  }
+
+  /** Takes another thread's state of `uri`'s set (a worker's mirror). */
+  install(uri: string, state: JwksState): void {
+    const e = this.entry(uri);
+    e.keys = state.keys;
+    e.fetchedAt = state.fetchedAt;
+    e.lastAttempt = state.lastAttempt;
+    e.failure = state.failure;
+    e.failures = state.failures;
+  }
+
+  /** Makes this cache a mirror: it never fetches, `requester` does. */
+  delegateTo(requester: KeyRequester): void {
+    this.requester = requester;
+  }
+
+  /** Calls `listener` with the new state after every fetch settles; returns the unsubscribe. */
+  onSettled(listener: (uri: string, state: JwksState) => void): () => void {
+    this.listeners.add(listener);
+    return () => { this.listeners.delete(listener); };
+  }
+
+  private refreshStale(uri: string, entry: Entry, now: number): void {
+    if (!this.requester) {
+      void this.refresh(uri);
+      return;
+    }
+    // A mirror asks once per refetch interval; the answer arrives through `install`.
+    entry.lastAttempt = now;
+    this.requester.stale(uri);
+  }
+
+  /** How long after a fetch started the next one may start. */
+  private backoff(entry: Entry): number {
+    return Math.min(MAX_BACKOFF_MS, REFETCH_INTERVAL_MS * 2 ** Math.max(0, entry.failures - 1));
+  }
+
+  /** `uri`'s entry, created if new (dropping the least recently used beyond MAX_SETS). */
+  private entry(uri: string): Entry {
+    let entry = this.sets.get(uri);
+    if (!entry) {
+      entry = { fetchedAt: 0, lastAttempt: 0, failures: 0 };
+      this.sets.set(uri, entry);
+      for (const old of this.sets.keys()) {
+        if (this.sets.size <= MAX_SETS) break;
+        if (!this.sets.get(old)!.inflight) this.sets.delete(old);
+      }
+    }
+    return entry;
   }
 
   private async load(uri: string): Promise<readonly Jwk[]> {
@@ -217,5 +328,5 @@ export async function fetchJson(uri: string, signal: AbortSignal): Promise<unkno
   }
 }
 
-/** The keys of this thread. */
+/** The keys of this thread: the process's fetching cache on the main thread, a mirror in a query worker. */
 export const providerKeys = new JwksCache();

@@ -8,7 +8,7 @@ import type { Principal } from '../auth/principal';
 import type { EvalContext, QueryStats } from '../fql/eval/context';
 import type { Value } from '../fql/values/value';
 import { performance } from 'node:perf_hooks';
-import { providerKeys } from '../auth/jwks';
+import { JWKS_DEADLINE_MARGIN_MS, providerKeys, type KeyWant } from '../auth/jwks';
 import { attachPrincipal, authenticate, grantJwtRoles, principalOf } from '../model/identity/index';
 import { ModelTxnImpl, SharedDefinitions } from '../model/model-txn';
 import type { KvEngine, KvTxn } from '../storage/kv';
@@ -62,20 +62,19 @@ export function newStats(): QueryStats {
  * transaction rolled back, when the secret is not valid.
  */
 export async function beginAttempt(engine: KvEngine, spec: AttemptSpec): Promise<Attempt | undefined> {
-  // A JWT whose provider's keys are not cached yet: the keys are fetched with no transaction
-  // open (a slow JWKS endpoint must hold no snapshot or connection), then once more.
+  // A JWT whose provider's keys are not cached yet: the keys are obtained with no transaction
+  // open (a slow JWKS endpoint must hold no snapshot or connection), then once more. In a query
+  // worker, obtaining them hands the request back to the pool, which runs it again once the
+  // main thread fetched them (src/auth/jwks.ts): the worker does not wait.
   for (let fetched = false; ; fetched = true) {
     const begun = await beginAuthenticated(engine, spec);
     if (begun.kind !== 'fetchKeys') return begun.kind === 'attempt' ? begun.attempt : undefined;
     if (fetched) return undefined;
-    await providerKeys.refresh(begun.uri, spec.deadline - performance.now() - JWKS_DEADLINE_MARGIN_MS);
+    await providerKeys.obtain(begun.want, spec.deadline - performance.now() - JWKS_DEADLINE_MARGIN_MS);
   }
 }
 
-/** Time left for the query itself after waiting for an access provider's keys. */
-const JWKS_DEADLINE_MARGIN_MS = 100;
-
-type Begun = { kind: 'attempt'; attempt: Attempt } | { kind: 'refused' } | { kind: 'fetchKeys'; uri: string };
+type Begun = { kind: 'attempt'; attempt: Attempt } | { kind: 'refused' } | { kind: 'fetchKeys'; want: KeyWant };
 
 async function beginAuthenticated(engine: KvEngine, spec: AttemptSpec): Promise<Begun> {
   // Every request's writes are bounded by the transaction size limit.

@@ -41,7 +41,7 @@ describe('authenticate with a JWT', () => {
   };
 
   it('asks for the keys first, then yields a principal holding no role until its predicates ran', async () => {
-    assert.deepEqual(await outcome(token()), { kind: 'fetchKeys', uri: URI });
+    assert.deepEqual(await outcome(token()), { kind: 'fetchKeys', want: { uri: URI, kid: 'k1', alg: 'RS256' } });
     assert.deepEqual(fetched, []);
     await cache.refresh(URI);
     const o = await outcome(token({ x: 1 }));

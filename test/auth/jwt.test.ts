@@ -103,6 +103,7 @@ function harness() {
   return {
     cache, calls, reports,
     tick: (ms: number) => { clock += ms; },
+    now: () => clock,
     answer: (f: () => Promise<unknown>) => { answer = f; },
   };
 }
@@ -164,13 +165,47 @@ describe('JwksCache', () => {
     assert.equal(h.cache.lookup(URI, 'k9', 'RS256').kind, 'fetch');
   });
 
-  it('a fetch that never answers gives up after the timeout', async () => {
+  it('a fetch that never answers gives up after the timeout; later lookups join it, not fetch again', async () => {
     const h = harness();
     h.answer(() => new Promise(() => undefined));
     const t = Date.now();
     await h.cache.refresh(URI, 50);
     assert.ok(Date.now() - t < 1000);
-    assert.equal(h.cache.lookup(URI, 'k1', 'RS256').kind, 'missing');
+    // One fetch in flight per URI: others wait on it (core JWKSLoadingValue).
+    assert.equal(h.cache.lookup(URI, 'k1', 'RS256').kind, 'fetch');
+    await h.cache.refresh(URI, 10);
+    assert.equal(h.calls.length, 1);
+  });
+
+  it('ensure (for a worker lacking a key) fetches only when lookup here would', async () => {
+    const h = harness();
+    const want = { uri: URI, kid: 'k1', alg: 'RS256' } as const;
+    await Promise.all([h.cache.ensure(want, 1000), h.cache.ensure(want, 1000)]);
+    assert.deepEqual(h.calls, [URI]);
+    await h.cache.ensure(want, 1000); // known here: nothing to fetch
+    await h.cache.ensure({ ...want, kid: 'k2' }, 1000); // unknown kid, but fetched just now
+    assert.deepEqual(h.calls, [URI]);
+    h.tick(REFETCH_INTERVAL_MS);
+    await h.cache.ensure({ ...want, kid: 'k2' }, 1000);
+    assert.deepEqual(h.calls, [URI, URI]);
+  });
+
+  it('a mirror (a query worker) never fetches: it asks, takes the state it is given, and reports stale sets', async () => {
+    const h = harness();
+    const asked: string[] = [];
+    const mirror = new JwksCache(async () => { throw new Error('a mirror fetched'); }, h.now, 100);
+    mirror.delegateTo({ need: async (w) => { asked.push(`need ${w.uri} ${w.kid}`); }, stale: (uri) => { asked.push(`stale ${uri}`); } });
+    assert.deepEqual(mirror.lookup(URI, 'k1', 'RS256'), { kind: 'fetch' });
+    await mirror.obtain({ uri: URI, kid: 'k1', alg: 'RS256' }, 1000);
+    const settled: string[] = [];
+    h.cache.onSettled((uri, state) => { settled.push(uri); mirror.install(uri, structuredClone(state)); });
+    await h.cache.refresh(URI);
+    assert.deepEqual(settled, [URI]);
+    assert.equal(mirror.lookup(URI, 'k1', 'RS256').kind, 'key');
+    h.tick(TTL_MS);
+    assert.equal(mirror.lookup(URI, 'k1', 'RS256').kind, 'key');
+    assert.equal(mirror.lookup(URI, 'k1', 'RS256').kind, 'key'); // asked once per refetch interval
+    assert.deepEqual(asked, [`need ${URI} k1`, `stale ${URI}`]);
   });
 
   it('a stale set keeps serving while it is refreshed in the background', async () => {

@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHmac, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -100,4 +101,28 @@ export async function startIdentityProvider(): Promise<IdentityProvider> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One v10 query over HTTP/1.1 to the server at `port`, from the local address `from` (another
+ * client as the server sees it: it schedules fairly per client address).
+ */
+export interface RawAnswer { readonly status: number; readonly data: unknown; readonly error?: { readonly code: string; readonly message: string } }
+
+export function queryFrom(port: number, from: string, secret: string, query: string): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = request({
+      host: '127.0.0.1', port, localAddress: from, method: 'POST', path: '/query/1',
+      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json', 'x-format': 'simple' },
+    }, (res) => {
+      let body = '';
+      res.on('data', (d) => { body += d; });
+      res.on('end', () => {
+        const { data, error } = JSON.parse(body) as { data?: unknown; error?: { code: string; message: string } };
+        resolve({ status: res.statusCode ?? 0, data, ...(error ? { error: { code: error.code, message: error.message } } : {}) });
+      });
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify({ query }));
+  });
 }

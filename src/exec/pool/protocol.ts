@@ -2,6 +2,7 @@
 // (threads that run untrusted query code). Requests travel whole (the body already read), KV
 // operations travel one message each way, and a worker's writes ride along with its next
 // operation so that a write costs no message of its own.
+import type { JwksState, KeyWant } from '../../auth/jwks';
 import type { Bytes, CommitAnswer, ForeignReads } from '../../storage/kv';
 import type { ResponseReport } from '../../server/http-types';
 import type { PackedBytes, PackedRows } from './packed-bytes';
@@ -29,6 +30,38 @@ export interface RequestMessage {
    * asking for one. The coordinator rolls it back when the response arrives if it is still open.
    */
   readonly pre?: PreBegun;
+  /**
+   * Present on a request run again after it asked for keys (NeedKeysMessage): the main
+   * thread's state of that provider's set (to install before running; none if nothing is known).
+   * Its keys were obtained once: a second "needs keys" refuses the JWT instead.
+   */
+  readonly keys?: { readonly uri: string; readonly state?: JwksState };
+}
+
+/**
+ * Worker → coordinator, instead of a response: request `id` needs the access provider key
+ * `want` (at `want.uri`), which this worker does not have. The worker is free again; the coordinator obtains them
+ * (src/auth/jwks.ts `ensure`) and queues the request again with `keys`. `body` is the request's
+ * body, returned because it was moved to the worker.
+ */
+export interface NeedKeysMessage {
+  readonly type: 'needKeys';
+  readonly id: number;
+  readonly want: KeyWant;
+  readonly body: Uint8Array;
+}
+
+/** Worker → coordinator: a cached set is past its TTL (served meanwhile): refresh it if due. */
+export interface RefreshKeysMessage {
+  readonly type: 'refreshKeys';
+  readonly uri: string;
+}
+
+/** Coordinator → every worker: the state of `uri`'s set after a fetch settled. */
+export interface KeysMessage {
+  readonly type: 'keys';
+  readonly uri: string;
+  readonly state: JwksState;
 }
 
 /** A transaction begun by the coordinator on a worker's behalf. */
@@ -100,6 +133,6 @@ export type KvErrorInfo =
   | { readonly kind: 'other'; readonly message: string };
 
 /** Worker → coordinator. */
-export type FromWorker = ResponseMessage | KvRequest | { readonly type: 'ready' };
+export type FromWorker = ResponseMessage | KvRequest | NeedKeysMessage | RefreshKeysMessage | { readonly type: 'ready' };
 /** Coordinator → worker. */
-export type ToWorker = RequestMessage | KvReply;
+export type ToWorker = RequestMessage | KvReply | KeysMessage;

@@ -9,6 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { RootKeyChecker } from '../../auth/root-key';
 import { setPasswordCost } from '../../auth/passwords';
+import { providerKeys } from '../../auth/jwks';
 import { ANSWERED_WITH_COMMIT, type ServerRequest, type ServerResponse } from '../../server/http-types';
 import { createQueryHandlers } from '../handlers';
 import { setIdNode } from '../../model/ids';
@@ -64,11 +65,35 @@ function start(): void {
     port.postMessage(m, [b.buffer as ArrayBuffer]);
   };
 
+  // The request running now (the coordinator sends one at a time). This worker never fetches
+  // access provider keys: a request that needs them is handed back to the coordinator, which
+  // fetches them on the main thread without holding this worker and sends the request again
+  // (protocol.ts NeedKeysMessage). The handed-back run is left waiting for ever (it holds no
+  // transaction: beginAttempt rolled it back first) and is collected.
+  let current: RequestMessage | undefined;
+  providerKeys.delegateTo({
+    need: (want) => {
+      const m = current;
+      // Obtained once already for this request: look once more, then refuse.
+      if (!m || m.keys !== undefined) return Promise.resolve();
+      current = undefined;
+      send({ type: 'needKeys', id: m.id, want, body: m.body });
+      return new Promise<void>(() => undefined);
+    },
+    stale: (uri) => send({ type: 'refreshKeys', uri }),
+  });
+
   port.on('message', (m: ToWorker) => {
     if (m.type === 'kv') {
       remote.receive(m);
       return;
     }
+    if (m.type === 'keys') {
+      providerKeys.install(m.uri, m.state);
+      return;
+    }
+    current = m;
+    if (m.keys?.state) providerKeys.install(m.keys.uri, m.keys.state);
     remote.offer(m.pre, m.id);
     handlers[m.route](toServerRequest(m))
       .then(async (res) => res === ANSWERED_WITH_COMMIT ? undefined : respond({ type: 'response', id: m.id, status: res.status, headers: res.headers, body: await bodyOf(res), report: res.report }, m.route))

@@ -13,6 +13,12 @@
 // every regular worker), and a few reserve workers beyond them (one kept started ahead of need
 // while all are busy) serve the others, so one client holding every worker with slow queries
 // cannot lock others out.
+//
+// Access provider keys (JWKS) are fetched here, on the main thread, once for the process
+// (src/auth/jwks.ts): a worker whose request needs keys it lacks hands the request back
+// (NeedKeysMessage) and takes other work; the request waits for the fetch outside any worker and
+// then queues again at the head of its client's queue, with its deadline still counted from its
+// arrival. So a JWKS endpoint that hangs holds no worker, however many requests name it.
 import { randomInt } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,8 +26,9 @@ import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { KvEngine } from '../../storage/kv';
 import type { ResponseReport, ServerRequest, ServerResponse } from '../../server/http-types';
+import { JWKS_DEADLINE_MARGIN_MS, providerKeys, type JwksCache } from '../../auth/jwks';
 import { KvHost } from './kv-host';
-import type { FromWorker, RequestMessage, ResponseMessage, RouteKind, ToWorker } from './protocol';
+import type { FromWorker, NeedKeysMessage, RequestMessage, ResponseMessage, RouteKind, ToWorker } from './protocol';
 import type { WorkerConfig } from './worker-config';
 
 export interface PoolOptions {
@@ -48,6 +55,8 @@ export interface PoolOptions {
   readonly maxQueued?: number;
   /** The worker script (tests substitute a broken one). */
   readonly workerFile?: string;
+  /** The process's access provider keys (default: this thread's `providerKeys`). */
+  readonly keys?: JwksCache;
 }
 
 /** What the coordinator answers itself when a worker cannot. */
@@ -71,6 +80,8 @@ export interface PoolJob {
 interface Job extends PoolJob {
   readonly body: Buffer;
   readonly resolve: (res: ServerResponse) => void;
+  /** Set once the request asked for access provider keys (see RequestMessage.keys). */
+  readonly keys?: RequestMessage['keys'];
 }
 
 interface Slot {
@@ -96,6 +107,8 @@ export class WorkerPool {
   private readonly queues = new Map<string, Job[]>();
   private readonly running = new Map<string, number>();
   private queued = 0;
+  /** Requests handed back by workers, waiting for access provider keys; bounded with `queued`. */
+  private awaitingKeys = 0;
   private nextJob = 1;
   private closed = false;
   /** Workers that died before they were ready, in a row; spaces out restarts. */
@@ -111,8 +124,10 @@ export class WorkerPool {
   private readonly grace: number;
   private readonly idleMs: number;
   private readonly maxQueued: number;
+  private readonly keys: JwksCache;
+  private readonly unsubscribeKeys: () => void;
   /** Counters for /metrics and tests. */
-  readonly counters = { started: 0, terminatedOnDeadline: 0, crashed: 0, overloaded: 0, answeredWithCommit: 0 };
+  readonly counters = { started: 0, terminatedOnDeadline: 0, crashed: 0, overloaded: 0, answeredWithCommit: 0, neededKeys: 0 };
 
   constructor(private readonly opts: PoolOptions) {
     const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
@@ -123,6 +138,11 @@ export class WorkerPool {
     this.grace = opts.graceMs ?? 250;
     this.idleMs = opts.idleMs ?? 30_000;
     this.maxQueued = opts.maxQueued ?? 10_000;
+    this.keys = opts.keys ?? providerKeys;
+    // Every worker gets each fetched set, so the others need not ask for it.
+    this.unsubscribeKeys = this.keys.onSettled((uri, state) => {
+      for (const s of this.slots) if (s.ready && !s.dead) s.worker.postMessage({ type: 'keys', uri, state } satisfies ToWorker);
+    });
     for (let i = 0; i < this.min; i++) this.spawn();
     this.reaper = setInterval(() => this.retireIdle(), Math.min(this.idleMs, 10_000));
     this.reaper.unref();
@@ -132,8 +152,8 @@ export class WorkerPool {
   async run(job: PoolJob): Promise<ServerResponse> {
     const body = await job.req.body();
     if (this.closed) return job.failure({ kind: 'overloaded', elapsedMs: performance.now() - job.req.receivedAt });
-    if (this.queued >= this.maxQueued) this.shed(job.client);
-    if (this.queued >= this.maxQueued) {
+    if (this.queued + this.awaitingKeys >= this.maxQueued) this.shed(job.client);
+    if (this.queued + this.awaitingKeys >= this.maxQueued) {
       this.counters.overloaded++;
       return job.failure({ kind: 'overloaded', elapsedMs: performance.now() - job.req.receivedAt });
     }
@@ -167,7 +187,7 @@ export class WorkerPool {
       if (kept.length > 0) this.queues.set(client, kept);
       else this.queues.delete(client);
     }
-    if (this.queued < this.maxQueued) return;
+    if (this.queued + this.awaitingKeys < this.maxQueued) return;
     const own = this.queues.get(newcomer)?.length ?? 0;
     let heaviest: Job[] | undefined;
     for (const q of this.queues.values()) if (q.length > own + 1 && q.length > (heaviest?.length ?? 0)) heaviest = q;
@@ -197,6 +217,7 @@ export class WorkerPool {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.unsubscribeKeys();
     clearInterval(this.reaper);
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.failQueued('overloaded');
@@ -255,7 +276,43 @@ export class WorkerPool {
       case 'response':
         this.deliver(slot, m.id, m);
         return;
+      case 'needKeys':
+        this.awaitKeys(slot, m);
+        return;
+      case 'refreshKeys':
+        this.keys.refreshIfDue(m.uri);
+        return;
     }
+  }
+
+  /**
+   * The slot's request needs access provider keys: free the worker, obtain them here (joining a
+   * fetch in flight; at most until the request's deadline), then queue the request again first
+   * in its client's queue, carrying the keys.
+   */
+  private awaitKeys(slot: Slot, m: NeedKeysMessage): void {
+    const job = slot.job;
+    if (!job || m.id !== slot.jobId) return;
+    this.counters.neededKeys++;
+    this.finish(slot);
+    this.dispatch();
+    const body = Buffer.from(m.body.buffer, m.body.byteOffset, m.body.byteLength);
+    const { uri } = m.want;
+    this.awaitingKeys++;
+    void this.keys.ensure(m.want, job.deadline - performance.now() - JWKS_DEADLINE_MARGIN_MS).then(() => {
+      this.awaitingKeys--;
+      const state = this.keys.state(uri);
+      const again: Job = { ...job, body, keys: { uri, ...(state ? { state } : {}) } };
+      if (this.closed) {
+        again.resolve(again.failure({ kind: 'overloaded', elapsedMs: performance.now() - job.req.receivedAt }));
+        return;
+      }
+      let q = this.queues.get(job.client);
+      if (!q) this.queues.set(job.client, (q = []));
+      q.unshift(again);
+      this.queued++;
+      this.dispatch();
+    });
   }
 
   /** Answers the slot's request `id` if it is still the current one, and frees the worker. */
@@ -445,7 +502,7 @@ export class WorkerPool {
     const msg: RequestMessage = {
       type: 'request', id: slot.jobId, route: job.route, method: req.method, path: req.path, query: qs,
       headers: req.headers, httpVersion: req.httpVersion, receivedAtEpoch: performance.timeOrigin + req.receivedAt,
-      body, ...(pre !== undefined ? { pre } : {}),
+      body, ...(pre !== undefined ? { pre } : {}), ...(job.keys !== undefined ? { keys: job.keys } : {}),
     };
     slot.timer = setTimeout(() => this.onOverrun(slot), Math.max(0, job.deadline - now) + this.grace);
     slot.worker.postMessage(msg satisfies ToWorker, movable ? [job.body.buffer as ArrayBuffer] : []);

@@ -15,7 +15,7 @@
 // learns nothing about which databases or providers exist.
 import type { JwtLogin, Principal, ProviderRole } from '../../auth/principal';
 import { audiencesOf, parseJwt, timelyAt } from '../../auth/jwt';
-import { verifyJws, type JwksCache } from '../../auth/jwks';
+import { verifyJws, type JwksCache, type KeyWant } from '../../auth/jwks';
 import type { EvalContext } from '../../fql/eval/context';
 import type { ObjectV, Value } from '../../fql/values/value';
 import type { KvTxn } from '../../storage/kv';
@@ -29,7 +29,7 @@ export type JwtOutcome =
   | { readonly kind: 'principal'; readonly principal: Principal }
   | { readonly kind: 'refused'; readonly reason: string }
   /** The provider's keys must be fetched (outside the transaction) before trying again. */
-  | { readonly kind: 'fetchKeys'; readonly uri: string };
+  | { readonly kind: 'fetchKeys'; readonly want: KeyWant };
 
 const refused = (reason: string): JwtOutcome => ({ kind: 'refused', reason });
 
@@ -49,7 +49,7 @@ export async function authenticateJwt(kv: KvTxn, token: string, keys: JwksCache,
   const uri = provider && stringField(provider.data, 'jwks_uri');
   if (!provider || uri === undefined) return refused('unknown issuer');
   const found = keys.lookup(uri, jwt.kid, jwt.alg);
-  if (found.kind === 'fetch') return { kind: 'fetchKeys', uri };
+  if (found.kind === 'fetch') return { kind: 'fetchKeys', want: { uri, ...(jwt.kid !== undefined ? { kid: jwt.kid } : {}), alg: jwt.alg } };
   if (found.kind === 'missing') return refused(found.reason);
   if (!verifyJws(jwt.alg, found.key, jwt.signingInput, jwt.signature)) return refused('invalid signature');
   const login: JwtLogin = { claims: claimsValue(jwt.payload), pending: providerRoles(provider.data.get('roles')) };
