@@ -3,7 +3,7 @@
 // fsync on the coordinator in steady state. (An engine-internal property, no Fauna source: the
 // spec is the README's "Commit protocol (embedded engine)" and issue 12.)
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { runAndKill } from '../helpers/run-and-kill';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -133,29 +133,8 @@ test('clock file: a torn newest slot falls back to the previous mark', async () 
 });
 
 /** Runs the clock writer until it printed some timestamps, kills it with SIGKILL `delayMs` later. */
-function runAndKill(dataDir: string, delayMs: number): Promise<bigint[]> {
-  const writer = path.join(__dirname, 'fixtures', 'clock-writer.js');
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [writer, dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const seen: bigint[] = [];
-    let pending = '';
-    let stderr = '';
-    let timer: NodeJS.Timeout | undefined;
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      pending += chunk;
-      const lines = pending.split('\n');
-      pending = lines.pop() as string;
-      for (const line of lines) seen.push(BigInt(line));
-      if (timer === undefined && seen.length > 0) timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (signal !== 'SIGKILL') reject(new Error(`writer exited with ${code}: ${stderr}`));
-      else resolve(seen);
-    });
-  });
-}
+const runClockWriter = async (dataDir: string, delayMs: number): Promise<bigint[]> =>
+  (await runAndKill(path.join(__dirname, 'fixtures', 'clock-writer.js'), dataDir, delayMs)).map((l) => BigInt(l));
 
 test('sqlite clock: after kill -9 the first ts exceeds every ts handed out before', async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fql-clock-crash-'));
@@ -163,7 +142,7 @@ test('sqlite clock: after kill -9 the first ts exceeds every ts handed out befor
     let highest = 0n;
     // Kills after 0.3–2.6 s: across at least one asynchronous renewal of the reserve.
     for (const delayMs of [300, 1400, 2600]) {
-      const seen = await runAndKill(dataDir, delayMs);
+      const seen = await runClockWriter(dataDir, delayMs);
       for (const ts of seen) if (ts > highest) highest = ts;
       const engine = await openSqlite(dataDir);
       const txn = engine.beginNow!();

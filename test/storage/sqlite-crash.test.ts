@@ -1,39 +1,19 @@
 // Durability: a process committing in a loop is killed with SIGKILL at a random moment; every
 // commit it acknowledged (printed) must be there after reopening.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { openSqlite } from '../../src/storage/sqlite/engine';
 import { encodeKey, prefixEnd } from '../../src/storage/tuple';
+import { runAndKill } from '../helpers/run-and-kill';
 
 const writer = path.join(__dirname, 'fixtures', 'crash-writer.js');
 
 /** Runs the writer until it has acknowledged a few commits, kills it after `delayMs` more. */
-function runAndKill(dataDir: string, delayMs: number): Promise<number[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [writer, dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const acknowledged: number[] = [];
-    let pending = '';
-    let stderr = '';
-    let timer: NodeJS.Timeout | undefined;
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      pending += chunk;
-      const lines = pending.split('\n');
-      pending = lines.pop() as string;
-      for (const line of lines) acknowledged.push(Number(line));
-      if (timer === undefined && acknowledged.length > 0) timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (signal !== 'SIGKILL') reject(new Error(`writer exited with ${code}: ${stderr}`));
-      else resolve(acknowledged);
-    });
-  });
-}
+const runWriter = async (dataDir: string, delayMs: number): Promise<number[]> =>
+  (await runAndKill(writer, dataDir, delayMs)).map(Number);
 
 test('sqlite: acknowledged commits survive kill -9', async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fql-crash-'));
@@ -41,7 +21,7 @@ test('sqlite: acknowledged commits survive kill -9', async () => {
     let total = 0;
     for (let round = 0; round < 5; round++) {
       // The writer restarts numbering at 0 and overwrites, so check each round's numbers.
-      const acknowledged = await runAndKill(dataDir, 50 + Math.floor(Math.random() * 250));
+      const acknowledged = await runWriter(dataDir, 50 + Math.floor(Math.random() * 250));
       assert.ok(acknowledged.length > 0);
       const engine = await openSqlite(dataDir);
       const txn = await engine.begin({ readOnly: true });
