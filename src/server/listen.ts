@@ -12,8 +12,7 @@ import * as http from 'node:http';
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import type { Handler } from './http-types';
-import { nodeListener } from './node-adapter';
-import { http2StreamListener } from './http2-exchange';
+import { type NodeRequest, type NodeResponse, nodeListener } from './node-adapter';
 import { DEFAULT_LIMITS, type TransportLimits } from './transport-limits';
 import { AddressCounter, closeWhenIdle } from './connection-limits';
 
@@ -88,8 +87,8 @@ export function listen(handler: Handler, opts: ListenOptions): Promise<RunningSe
   });
 
   const h2 = http2.createServer({ settings: { maxConcurrentStreams: limits.maxStreamsPerConnection } });
-  // Node's core stream API, not its compatibility 'request' event (see http2-exchange.ts).
-  h2.on('stream', http2StreamListener(onRequest));
+  h2.on('request', (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) =>
+    onRequest(req as unknown as NodeRequest, res as unknown as NodeResponse));
   h2.on('sessionError', () => { /* the session is torn down; nothing else to do */ });
   const sessions = new Set<http2.ServerHttp2Session>();
   h2.on('session', (s: http2.ServerHttp2Session) => {

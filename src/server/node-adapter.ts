@@ -1,17 +1,16 @@
-// Bridges Node's HTTP/1.1 (`http`) request/response objects and HTTP/2 streams (through
-// http2-exchange.ts, over Node's core stream API) to the ServerRequest/ServerResponse model.
-// Both present the NodeRequest/NodeResponse surface used here. Bodies are
+// Bridges Node's HTTP/1.1 (`http`) and HTTP/2 compatibility (`http2`) request/response objects
+// to the ServerRequest/ServerResponse model. Both expose the same surface used here. Bodies are
 // received under the transport's limits (receive-body.ts) before the handler runs; requests
 // the transport refuses (slow or over the body budget) are answered here.
 import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { BodyBudget } from './body-budget';
 import { type Handler, RequestTooLargeError, type ServerRequest, type ServerResponse } from './http-types';
-import { type BodyOutcome, type BodySource, receiveBody } from './receive-body';
+import { type BodyOutcome, receiveBody } from './receive-body';
 import { protocolError } from './responses';
 
-/** The parts of http.IncomingMessage / an HTTP/2 stream's request side used here. */
-export interface NodeRequest extends BodySource {
+/** The parts of http.IncomingMessage / http2.Http2ServerRequest used here. */
+export interface NodeRequest extends NodeJS.ReadableStream {
   readonly method?: string;
   readonly url?: string;
   readonly headers: IncomingHttpHeaders;
@@ -19,9 +18,10 @@ export interface NodeRequest extends BodySource {
   readonly socket?: { readonly remoteAddress?: string } | null;
   /** The HTTP/2 stream (HTTP/2 requests only). */
   readonly stream?: { close(code?: number): void; once(event: 'finish', cb: () => void): unknown };
+  destroy(): unknown;
 }
 
-/** The parts of http.ServerResponse / an HTTP/2 stream's response side used here. */
+/** The parts of http.ServerResponse / http2.Http2ServerResponse used here. */
 export interface NodeResponse {
   writeHead(status: number, headers: Record<string, string>): unknown;
   write(chunk: string | Buffer): boolean;
