@@ -267,15 +267,14 @@ const docItem = (model: ModelTxnImpl, collId: number, doc: DocData): SourceItem 
 
 /** The current definitions of a schema kind, as v4 shows them (Get of their refs). */
 async function schemaItems(model: ModelTxnImpl, kind: string): Promise<SourceItem[]> {
-  const defs: NamedData[] = kind === 'Collection'
-    ? (await model.allCollections()).map((d) => ({ coll: kind, name: d.name, ts: d.ts, data: d.data }))
-    : (await allDefs(model.kv, model.db, kind)).map((d) => ({ coll: kind, name: d.name, ts: d.ts, data: d.data }));
-  return defs.map((named) => {
-    const data = new Map(named.data);
+  const defs: readonly { readonly name: string; readonly ts: bigint; readonly data: ReadonlyMap<string, Value> }[] =
+    kind === 'Collection' ? await model.allCollections() : await allDefs(model.kv, model.db, kind);
+  return defs.map((d) => {
+    const data = new Map(d.data);
     data.delete('name');
-    const shown = { ...named, data };
+    const shown: NamedData = { coll: kind, name: d.name, ts: d.ts, data };
     const version = kind === 'AccessProvider' ? renderAccessProvider(model, shown, []) : renderNamed(shown, []);
-    return { coll: kind, collId: SCHEMA_ENTRY, id: named.name, ts: named.ts, version };
+    return { coll: kind, collId: SCHEMA_ENTRY, id: d.name, ts: d.ts, version };
   });
 }
 
