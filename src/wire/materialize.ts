@@ -163,11 +163,6 @@ function shallow(v: Value): MValue {
 }
 
 /**
- * Read documents and page sets in `v` so that it can be encoded synchronously. `known`: a
- * document the caller has just read through `ctx.model.readDoc` under the same snapshot (event
- * streams), taken instead of reading it again.
- */
-/**
  * materialize(ctx, reference to `d`, d), without a trip through the event loop, for a document
  * read as it is stored (no computed fields: nothing left to evaluate or read).
  */
@@ -179,6 +174,11 @@ export function materializeStoredDoc(ctx: EvalContext, d: DocData): MValue {
   return m.docFields(d, d.data);
 }
 
+/**
+ * Read documents and page sets in `v` so that it can be encoded synchronously. `known`: a
+ * document the caller has just read through `ctx.model.readDoc` under the same snapshot (event
+ * streams), taken instead of reading it again.
+ */
 export function materialize(ctx: EvalContext, v: Value, known?: DocData | NullDocV): Promise<MValue> {
   const m = new Materializer(ctx);
   if (known !== undefined) m.knownDoc(known);
