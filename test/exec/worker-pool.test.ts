@@ -84,6 +84,21 @@ describe('query worker pool', () => {
     assert.equal(pool.counters.answeredWithCommit, before + 3);
   });
 
+  it('a worker learns that its answering commit succeeded with its next request, or at once when none waits', async () => {
+    // One worker, ten requests at once: nine commits are acknowledged with the request that
+    // follows them (no message of their own); the last, with nothing queued, alone. Each run
+    // must have finished in the worker (its commit resolved) for the next to be answered.
+    const before = pool.counters.acksWithRequest;
+    const answered = pool.counters.answeredWithCommit;
+    const all = await Promise.all(Array.from({ length: 10 }, (_, i) => run(h, `${i} + 1`)));
+    assert.deepEqual(all.map((r) => r.body.data), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert.equal(pool.counters.answeredWithCommit, answered + 10);
+    assert.equal(pool.counters.acksWithRequest, before + 9);
+    // The lone acknowledgement reached the worker: a later request runs normally.
+    assert.equal((await run(h, 'P.create({ n: 8 }).n')).body.data, 8);
+    assert.equal(pool.counters.acksWithRequest, before + 9);
+  });
+
   it('terminates a worker that overruns its deadline, answers time_out and rolls back its writes', async () => {
     const before = pool.counters.terminatedOnDeadline;
     const r = await run(h, `P.create({ n: 2 }); ${REGEX_BOMB}`, { timeoutMs: 300 });

@@ -31,6 +31,11 @@ export interface RequestMessage {
    */
   readonly pre?: PreBegun;
   /**
+   * The kv id of this worker's previous answering commit, which succeeded: its reply was held
+   * back to travel with this request (the worker resolves it before running this one).
+   */
+  readonly ack?: number;
+  /**
    * Present on a request run again after it asked for keys (NeedKeysMessage): the main
    * thread's state of that provider's set (to install before running; none if nothing is known).
    * Its keys were obtained once: a second "needs keys" refuses the JWT instead.

@@ -92,6 +92,17 @@ function start(): void {
       providerKeys.install(m.uri, m.state);
       return;
     }
+    if (m.ack !== undefined) {
+      // The previous request's answering commit succeeded: let its run finish first (its
+      // continuations are queued by this resolve), then start this one.
+      remote.receive({ type: 'kv', id: m.ack, ok: true });
+      setImmediate(() => run(m));
+      return;
+    }
+    run(m);
+  });
+
+  function run(m: RequestMessage): void {
     current = m;
     if (m.keys?.state) providerKeys.install(m.keys.uri, m.keys.state);
     remote.offer(m.pre, m.id);
@@ -101,7 +112,7 @@ function start(): void {
         type: 'response', id: m.id, status: 500, headers: { 'content-type': 'application/json;charset=utf-8' }, report: { errorCode: 'internal_error' },
         body: JSON.stringify({ error: { code: 'internal_error', message: `Internal server error: ${e instanceof Error ? e.message : String(e)}` } }),
       }));
-  });
+  }
   send({ type: 'ready' });
 }
 

@@ -94,6 +94,11 @@ interface Slot {
   jobId: number;
   /** The transaction begun with the current job (see RequestMessage.pre). */
   preTxn?: number;
+  /**
+   * The id of the worker's answering commit that succeeded and whose reply is held back, to be
+   * sent with the worker's next request (RequestMessage.ack) rather than as a message of its own.
+   */
+  heldAck?: number;
   timer?: NodeJS.Timeout;
   idleSince: number;
   dead: boolean;
@@ -127,7 +132,7 @@ export class WorkerPool {
   private readonly keys: JwksCache;
   private readonly unsubscribeKeys: () => void;
   /** Counters for /metrics and tests. */
-  readonly counters = { started: 0, terminatedOnDeadline: 0, crashed: 0, overloaded: 0, answeredWithCommit: 0, neededKeys: 0 };
+  readonly counters = { started: 0, terminatedOnDeadline: 0, crashed: 0, overloaded: 0, answeredWithCommit: 0, acksWithRequest: 0, neededKeys: 0 };
 
   constructor(private readonly opts: PoolOptions) {
     const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
@@ -264,12 +269,21 @@ export class WorkerPool {
           if (slot.dead) return;
           // Scan rows are packed into buffers made for this reply (packed-bytes.ts): moved, not cloned.
           const rows = reply.ok ? reply.rows : undefined;
-          slot.worker.postMessage(reply satisfies ToWorker, rows ? [rows.bytes.buffer as ArrayBuffer, rows.ends.buffer as ArrayBuffer] : []);
           // The commit succeeded (and is durable): its request is answered now, with the
-          // response the worker sent along; the worker sends none after it.
-          if (answer !== undefined && reply.ok && this.deliver(slot, answer.id, { ...answer, report: answer.report as ResponseReport | undefined })) {
+          // response the worker sent along; the worker sends none after it. The worker learns
+          // of the success with its next request (one message less per query), or at once if
+          // no request is waiting for it.
+          if (answer !== undefined && reply.ok && slot.job !== undefined && answer.id === slot.jobId) {
+            slot.heldAck = reply.id;
+            this.deliver(slot, answer.id, { ...answer, report: answer.report as ResponseReport | undefined });
             this.counters.answeredWithCommit++;
+            if (slot.heldAck !== undefined && !slot.dead) {
+              slot.heldAck = undefined;
+              slot.worker.postMessage(reply satisfies ToWorker);
+            }
+            return;
           }
+          slot.worker.postMessage(reply satisfies ToWorker, rows ? [rows.bytes.buffer as ArrayBuffer, rows.ends.buffer as ArrayBuffer] : []);
         });
         return;
       }
@@ -499,10 +513,13 @@ export class WorkerPool {
     const body = movable ? b : new Uint8Array(b);
     const pre = slot.kv.preBegin();
     slot.preTxn = pre?.txn;
+    const ack = slot.heldAck;
+    slot.heldAck = undefined;
+    if (ack !== undefined) this.counters.acksWithRequest++;
     const msg: RequestMessage = {
       type: 'request', id: slot.jobId, route: job.route, method: req.method, path: req.path, query: qs,
       headers: req.headers, httpVersion: req.httpVersion, receivedAtEpoch: performance.timeOrigin + req.receivedAt,
-      body, ...(pre !== undefined ? { pre } : {}), ...(job.keys !== undefined ? { keys: job.keys } : {}),
+      body, ...(pre !== undefined ? { pre } : {}), ...(ack !== undefined ? { ack } : {}), ...(job.keys !== undefined ? { keys: job.keys } : {}),
     };
     slot.timer = setTimeout(() => this.onOverrun(slot), Math.max(0, job.deadline - now) + this.grace);
     slot.worker.postMessage(msg satisfies ToWorker, movable ? [job.body.buffer as ArrayBuffer] : []);

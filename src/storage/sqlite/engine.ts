@@ -33,6 +33,7 @@ import { HIGH_WATER_META, configure, migrate, raiseClockFloor } from './schema';
 import { prepareStatements, type Statements } from './statements';
 import { lockDataDir, type ProcessLock } from './process-lock';
 import { SqliteTxn, type TxnHost } from './txn';
+import { SharedLockPin } from './shared-lock-pin';
 
 export interface SqliteOptions {
   /** Commits remembered for validation; a transaction older than that many commits conflicts. */
@@ -72,6 +73,8 @@ class SqliteEngine implements WatchedEngine, TxnHost {
   private readonly unsafeNoValidation: boolean;
   private closed = false;
   private readonly watchers = new CommitWatchers();
+  /** Keeps this process's SHARED lock on the file between writes (shared-lock-pin.ts). */
+  private readonly pin: SharedLockPin;
 
   constructor(
     private readonly db: Database.Database,
@@ -96,6 +99,8 @@ class SqliteEngine implements WatchedEngine, TxnHost {
       },
       persistAsync: (mark) => markFile.write(mark),
     });
+    this.pin = new SharedLockPin(sharedReadFile);
+    this.pin.hold();
     this.applyGroup = db.transaction((txns: readonly SqliteTxn[], metaMark: bigint | undefined) => {
       if (metaMark !== undefined) st.putMeta.run(HIGH_WATER_META, metaMark);
       for (const txn of txns) {
@@ -174,7 +179,13 @@ class SqliteEngine implements WatchedEngine, TxnHost {
         if (this.closed) throw new Error('storage engine is closed');
         const durable = this.clock.durableMark;
         const metaMark = durable > this.metaMark ? durable : undefined;
-        this.applyGroup(writers, metaMark);
+        // Not pinned while writing: the WAL may restart at BEGIN and be checkpointed at COMMIT.
+        this.pin.release();
+        try {
+          this.applyGroup(writers, metaMark);
+        } finally {
+          this.pin.hold();
+        }
         if (metaMark !== undefined) this.metaMark = metaMark;
         this.onGroupWritten?.(writers.length);
         // Durable and visible now: tell the watchers (event streams), in commit order.
@@ -250,6 +261,7 @@ class SqliteEngine implements WatchedEngine, TxnHost {
     this.closed = true;
     await this.clock.settle(); // the write in flight, before its file closes (never rejects)
     await this.markFile.close();
+    this.pin.close();
     this.db.close();
     this.lock.release();
   }
