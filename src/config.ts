@@ -34,6 +34,8 @@ export interface ServerConfig {
   readonly streamStatusIntervalMs: number;
   /** GET /metrics without the root secret. */
   readonly publicMetrics: boolean;
+  /** Fetch access providers' `jwks_uri` from private, loopback and other non-public addresses too. */
+  readonly allowPrivateJwks: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -70,6 +72,9 @@ Options (environment variable in brackets):
                              event this often [STREAM_STATUS_INTERVAL_MS] (default 300000)
   --public-metrics           serve GET /metrics without the root secret [PUBLIC_METRICS=true]
                              (default: it needs Authorization: Bearer <root secret>)
+  --allow-private-jwks       let access providers' jwks_uri point at private, loopback and
+                             link-local addresses [ALLOW_PRIVATE_JWKS=true] (default: public
+                             addresses only; see README, "Access providers and JWTs")
 
 Transport limits (see README, "Transport limits"):
   --sniff-timeout-ms <n>     first bytes of a new connection [SNIFF_TIMEOUT_MS] (default 10000)
@@ -132,15 +137,15 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--help' || arg === '-h') return 'help';
-    if (arg === '--public-metrics') {
-      opts.set('public-metrics', ['true']);
+    if (arg === '--public-metrics' || arg === '--allow-private-jwks') {
+      opts.set(arg.slice(2), ['true']);
       continue;
     }
     if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument '${arg}'`);
     const eq = arg.indexOf('=');
     const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
     let value: string | undefined = eq < 0 ? undefined : arg.slice(eq + 1);
-    if (!['host', 'port', 'data', 'storage', 'root-secret', 'root-secret-hash', 'bcrypt-cost', 'workers', 'worker-memory-mb', 'client-concurrency', 'stream-status-interval-ms', 'public-metrics', 'read-replica', 'read-replica-max-lag-ms'].includes(name)
+    if (!['host', 'port', 'data', 'storage', 'root-secret', 'root-secret-hash', 'bcrypt-cost', 'workers', 'worker-memory-mb', 'client-concurrency', 'stream-status-interval-ms', 'public-metrics', 'allow-private-jwks', 'read-replica', 'read-replica-max-lag-ms'].includes(name)
       && !LIMIT_OPTIONS.some((o) => o.flag === name)) {
       throw new ConfigError(`unknown option '--${name}'`);
     }
@@ -193,6 +198,7 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
     limits: parseLimits(last, env),
     streamStatusIntervalMs: statusInterval === undefined ? 300_000 : parseIntOption('stream-status-interval-ms', statusInterval, 100, 14 * 60_000),
     publicMetrics: parseBoolean('PUBLIC_METRICS', last('public-metrics') ?? nonEmpty(env.PUBLIC_METRICS)),
+    allowPrivateJwks: parseBoolean('ALLOW_PRIVATE_JWKS', last('allow-private-jwks') ?? nonEmpty(env.ALLOW_PRIVATE_JWKS)),
   };
 }
 

@@ -12,6 +12,8 @@ import { createStaticFiles, defaultDashboardDir } from './server/static-files';
 import { openStorage } from './storage/open';
 import { startHistorySweeper } from './model/temporal/history';
 import { setPasswordCost } from './auth/passwords';
+import { providerKeys } from './auth/jwks';
+import { jwksFetcher } from './auth/jwks-fetch';
 import type { QueryHandlers } from './exec/handlers';
 import { WorkerPool } from './exec/pool/worker-pool';
 import { createPooledHandlers } from './exec/pool/pooled-handlers';
@@ -68,6 +70,8 @@ async function start(config: ServerConfig): Promise<void> {
     ? { url: config.storageUrl, replicas: { urls: config.readReplicas, maxLagMs: config.readReplicaMaxLagMs } }
     : { dataDir: config.dataDir });
   const rootKeys = new RootKeyChecker({ secrets: config.rootSecrets, hashes: config.rootSecretHashes });
+  // The process's one JWKS fetcher (query workers never fetch: src/auth/jwks.ts).
+  providerKeys.useFetcher(jwksFetcher({ allowPrivateAddresses: config.allowPrivateJwks }));
   const runtime = queryRuntime(config, engine, rootKeys);
   const { query, schema, v4 } = runtime.handlers;
   const { stream, feed, v4Stream, hub } = eventRoutes(config, engine, runtime.handlers);

@@ -19,12 +19,16 @@
 //     MAX_BACKOFF_MS): in between, requests fail at once instead of queueing on a broken endpoint;
 //   - bounded: at most MAX_SETS URIs (least recently used dropped), MAX_KEYS keys per set,
 //     MAX_BODY_BYTES per response; no redirects (as core's client); https only, trusting the
-//     system's CAs plus NODE_EXTRA_CA_CERTS.
+//     system's CAs plus NODE_EXTRA_CA_CERTS; public addresses only unless the operator allows
+//     others (jwks-fetch.ts).
 //
 // Only RSA keys of at least 2048 bits are kept (core parses `kty: RSA` keys only), with their
 // `alg` (if given, the token must use it) and only if meant for signatures (`use: sig` or none).
 import { createPublicKey, verify as verifySignature, constants, type KeyObject } from 'node:crypto';
 import type { JwtAlg } from './jwt';
+import { jwksFetcher, MAX_BODY_BYTES, type JwksFetcher } from './jwks-fetch';
+
+export { MAX_BODY_BYTES, type JwksFetcher };
 
 export const FETCH_TIMEOUT_MS = 5_000;
 export const TTL_MS = 60 * 60 * 1000;
@@ -32,7 +36,6 @@ export const REFETCH_INTERVAL_MS = 500;
 const MAX_BACKOFF_MS = 30_000;
 const MAX_SETS = 256;
 const MAX_KEYS = 64;
-export const MAX_BODY_BYTES = 256 * 1024;
 const MIN_RSA_BITS = 2048;
 
 export interface Jwk { readonly kid?: string; readonly alg?: string; readonly key: KeyObject }
@@ -83,21 +86,24 @@ export type KeyLookup =
   /** Fetched recently (or being fetched: then the fetch is joined) and still no key: refuse now. */
   | { readonly kind: 'missing'; readonly reason: string };
 
-/** Fetches a URI's JSON body (throws with a reason on any failure). */
-export type JwksFetcher = (uri: string, signal: AbortSignal) => Promise<unknown>;
-
 export class JwksCache {
   private readonly sets = new Map<string, Entry>();
   private requester?: KeyRequester;
   private readonly listeners = new Set<(uri: string, state: JwksState) => void>();
 
   constructor(
-    private readonly fetcher: JwksFetcher = fetchJson,
+    /** Public addresses only unless the composition root says otherwise (useFetcher). */
+    private fetcher: JwksFetcher = jwksFetcher({ allowPrivateAddresses: false }),
     private readonly now: () => number = Date.now,
     private readonly timeoutMs = FETCH_TIMEOUT_MS,
     /** Where failed fetches are reported (one line per failed fetch, at most one per REFETCH_INTERVAL_MS). */
     private readonly report: (message: string) => void = (m) => console.error(`access providers: ${m}`),
   ) {}
+
+  /** How sets are fetched from now on (the server's configuration: src/main.ts). */
+  useFetcher(fetcher: JwksFetcher): void {
+    this.fetcher = fetcher;
+  }
 
   /** The key for a token with key id `kid` signed with `alg`, from the set at `uri`. */
   lookup(uri: string, kid: string | undefined, alg: JwtAlg): KeyLookup {
@@ -293,38 +299,6 @@ export function verifyJws(alg: JwtAlg, key: KeyObject, signingInput: Buffer, sig
     return verifySignature(HASHES[alg], signingInput, { key, padding: constants.RSA_PKCS1_PADDING }, signature);
   } catch {
     return false;
-  }
-}
-
-/** GET `uri` as JSON with Node's fetch: no redirects, at most MAX_BODY_BYTES. */
-export async function fetchJson(uri: string, signal: AbortSignal): Promise<unknown> {
-  const res = await fetch(uri, { signal, redirect: 'error', headers: { accept: 'application/json' } });
-  if (res.status !== 200) {
-    await res.body?.cancel();
-    throw new Error(`HTTP status ${res.status}`);
-  }
-  const declared = Number(res.headers.get('content-length') ?? '0');
-  if (declared > MAX_BODY_BYTES) {
-    await res.body?.cancel();
-    throw new Error(`the response is larger than ${MAX_BODY_BYTES} bytes`);
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  const reader = res.body?.getReader();
-  for (;;) {
-    const next = reader ? await reader.read() : { done: true as const, value: undefined };
-    if (next.done) break;
-    size += next.value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader!.cancel().catch(() => undefined);
-      throw new Error(`the response is larger than ${MAX_BODY_BYTES} bytes`);
-    }
-    chunks.push(Buffer.from(next.value));
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    throw new Error('the response is not JSON');
   }
 }
 

@@ -7,9 +7,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { audiencesOf, hasJwtShape, isJwtSecret, LEEWAY_S, parseJwt, timelyAt } from '../../src/auth/jwt';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { JwksCache, MAX_BODY_BYTES, fetchJson, parseJwks, REFETCH_INTERVAL_MS, TTL_MS, verifyJws } from '../../src/auth/jwks';
+import { JwksCache, parseJwks, REFETCH_INTERVAL_MS, TTL_MS, verifyJws } from '../../src/auth/jwks';
 import { RootKeyChecker } from '../../src/auth/root-key';
 import { audienceOf, databaseOfAudience, encodeGlobalId } from '../../src/model/identity/audience';
 import { hmacForgery, newSigningKey, signJwt } from '../e2e/jwt-helpers';
@@ -223,33 +221,6 @@ describe('JwksCache', () => {
     assert.equal(h.reports.length, 1);
   });
 
-});
-
-describe('fetchJson', () => {
-  it('refuses non-200 answers, redirects, oversized and non-JSON bodies', async () => {
-    const server = createServer((req, res) => {
-      if (req.url === '/ok') res.end('{"keys":[]}');
-      else if (req.url === '/redirect') res.writeHead(302, { location: '/ok' }).end();
-      else if (req.url === '/big') res.end(Buffer.alloc(MAX_BODY_BYTES + 1, 32));
-      else if (req.url === '/chunked-big') { res.write(Buffer.alloc(MAX_BODY_BYTES, 32)); res.end(Buffer.alloc(10, 32)); }
-      else if (req.url === '/text') res.end('<html>');
-      else res.writeHead(500).end();
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const get = (path: string) => fetchJson(base + path, AbortSignal.timeout(2000));
-    try {
-      assert.deepEqual(await get('/ok'), { keys: [] });
-      await assert.rejects(get('/redirect'));
-      await assert.rejects(get('/big'), /larger than/);
-      await assert.rejects(get('/chunked-big'), /larger than/);
-      await assert.rejects(get('/text'), /not JSON/);
-      await assert.rejects(get('/other'), /HTTP status 500/);
-    } finally {
-      server.closeAllConnections();
-      server.close();
-    }
-  });
 });
 
 describe('root secrets', () => {

@@ -78,3 +78,41 @@ for (const workers of [2, 0]) {
     });
   });
 }
+
+describe('access provider keys come from public addresses only, unless the operator allows private ones', () => {
+  let idp: IdentityProvider;
+  let server: TestServer;
+  let clients: Clients;
+  let audience: string;
+  const key = newSigningKey('k1');
+
+  before(async () => {
+    idp = await startIdentityProvider();
+    idp.routes.set('/jwks.json', { kind: 'jwks', keys: [key.jwk] });
+    // Trusts the provider's certificate, but without ALLOW_PRIVATE_JWKS.
+    server = await startServer({ env: { NODE_EXTRA_CA_CERTS: idp.env.NODE_EXTRA_CA_CERTS } });
+    clients = new Clients(server);
+    await data(clients.as('secret'), fql`Database.create({ name: "app" }); null`);
+    // A tenant's admin points the server at its own loopback (a name and a literal).
+    audience = await data(clients.as('secret:app:admin'), fql`
+      Collection.create({ name: "Notes" })
+      Role.create({ name: "reader", privileges: [{ resource: "Notes", actions: { read: true } }] })
+      AccessProvider.create({ name: "byName", issuer: "https://name.example.com/", jwks_uri: ${idp.url('/jwks.json').replace('127.0.0.1', 'localhost')}, roles: "reader" })
+      AccessProvider.create({ name: "literal", issuer: "https://literal.example.com/", jwks_uri: ${idp.url('/jwks.json')}, roles: "reader" }).audience`);
+  });
+
+  after(async () => {
+    clients?.close();
+    await server?.dispose();
+    await idp?.close();
+  });
+
+  it('a jwks_uri on a loopback address is never fetched: its tokens are refused', async () => {
+    for (const iss of ['https://name.example.com/', 'https://literal.example.com/']) {
+      const jwt = signJwt({ iss, aud: audience, sub: 'user-1', iat: now(), exp: now() + 600 }, key);
+      assert.deepEqual(await queryFrom(server.port, '127.0.0.2', jwt, 'Notes.all().count()'), UNAUTHORIZED);
+    }
+    assert.equal(idp.hits.get('/jwks.json'), undefined, 'the server contacted the loopback address');
+    assert.match(server.output(), /access providers: .*(127\.0\.0\.1|::1).*not a public address/);
+  });
+});

@@ -1,7 +1,8 @@
 // An identity provider for the JWT suites: RSA signing keys made in the test, tokens signed with
 // them, and an HTTPS server publishing their JSON Web Key Set. Its certificate is self-signed
 // (made with the openssl CLI: Node cannot write certificates); the server under test trusts it
-// through NODE_EXTRA_CA_CERTS (`idp.env`), as a deployment trusts a private CA.
+// through NODE_EXTRA_CA_CERTS (`idp.env`), as a deployment trusts a private CA; it listens on
+// 127.0.0.1, so `idp.env` also lets the server fetch from private addresses (ALLOW_PRIVATE_JWKS).
 import { execFileSync } from 'node:child_process';
 import { createHmac, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -93,7 +94,7 @@ export async function startIdentityProvider(): Promise<IdentityProvider> {
     url: (path) => `https://127.0.0.1:${port}${path}`,
     routes,
     hits,
-    env: { NODE_EXTRA_CA_CERTS: certPath },
+    env: { NODE_EXTRA_CA_CERTS: certPath, ALLOW_PRIVATE_JWKS: 'true' },
     async close() {
       for (const res of hanging) res.destroy();
       server.closeAllConnections();
