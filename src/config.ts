@@ -32,6 +32,9 @@ export interface ServerConfig {
   readonly limits: TransportLimits;
   /** An idle event stream re-checks its secret and sends a status event this often (ms). */
   readonly streamStatusIntervalMs: number;
+  /** Event streams (v10 and v4) open at once, in all and from one client address. */
+  readonly maxStreams: number;
+  readonly maxStreamsPerAddress: number;
   /** GET /metrics without the root secret. */
   readonly publicMetrics: boolean;
   /** Fetch access providers' `jwks_uri` from private, loopback and other non-public addresses too. */
@@ -70,6 +73,11 @@ Options (environment variable in brackets):
   --stream-status-interval-ms <n>
                              an idle event stream re-checks its secret and sends a status
                              event this often [STREAM_STATUS_INTERVAL_MS] (default 300000)
+  --max-streams <n>          event streams open at once; more get 429 limit_exceeded
+                             [MAX_STREAMS] (default 20000)
+  --max-streams-per-address <n>
+                             event streams open at once from one client IP address
+                             [MAX_STREAMS_PER_ADDRESS] (default 1000)
   --public-metrics           serve GET /metrics without the root secret [PUBLIC_METRICS=true]
                              (default: it needs Authorization: Bearer <root secret>)
   --allow-private-jwks       let access providers' jwks_uri point at private, loopback and
@@ -145,7 +153,7 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
     const eq = arg.indexOf('=');
     const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
     let value: string | undefined = eq < 0 ? undefined : arg.slice(eq + 1);
-    if (!['host', 'port', 'data', 'storage', 'root-secret', 'root-secret-hash', 'bcrypt-cost', 'workers', 'worker-memory-mb', 'client-concurrency', 'stream-status-interval-ms', 'public-metrics', 'allow-private-jwks', 'read-replica', 'read-replica-max-lag-ms'].includes(name)
+    if (!['host', 'port', 'data', 'storage', 'root-secret', 'root-secret-hash', 'bcrypt-cost', 'workers', 'worker-memory-mb', 'client-concurrency', 'stream-status-interval-ms', 'max-streams', 'max-streams-per-address', 'public-metrics', 'allow-private-jwks', 'read-replica', 'read-replica-max-lag-ms'].includes(name)
       && !LIMIT_OPTIONS.some((o) => o.flag === name)) {
       throw new ConfigError(`unknown option '--${name}'`);
     }
@@ -172,6 +180,8 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
   const workerMemory = last('worker-memory-mb') ?? nonEmpty(env.QUERY_WORKER_MEMORY_MB);
   const clientConcurrency = last('client-concurrency') ?? nonEmpty(env.QUERY_CLIENT_CONCURRENCY);
   const statusInterval = last('stream-status-interval-ms') ?? nonEmpty(env.STREAM_STATUS_INTERVAL_MS);
+  const maxStreams = last('max-streams') ?? nonEmpty(env.MAX_STREAMS);
+  const maxStreamsPerAddress = last('max-streams-per-address') ?? nonEmpty(env.MAX_STREAMS_PER_ADDRESS);
   const storageUrl = last('storage') ?? nonEmpty(env.DATABASE_URL);
   const replicas = opts.get('read-replica')
     ?? (nonEmpty(env.READ_REPLICAS)?.split(',').map((s) => s.trim()).filter((s) => s !== '') ?? []);
@@ -197,6 +207,8 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
     clientConcurrency: clientConcurrency === undefined ? undefined : parseIntOption('client-concurrency', clientConcurrency, 1, 256),
     limits: parseLimits(last, env),
     streamStatusIntervalMs: statusInterval === undefined ? 300_000 : parseIntOption('stream-status-interval-ms', statusInterval, 100, 14 * 60_000),
+    maxStreams: maxStreams === undefined ? 20_000 : parseIntOption('max-streams', maxStreams, 1, 10_000_000),
+    maxStreamsPerAddress: maxStreamsPerAddress === undefined ? 1_000 : parseIntOption('max-streams-per-address', maxStreamsPerAddress, 1, 10_000_000),
     publicMetrics: parseBoolean('PUBLIC_METRICS', last('public-metrics') ?? nonEmpty(env.PUBLIC_METRICS)),
     allowPrivateJwks: parseBoolean('ALLOW_PRIVATE_JWKS', last('allow-private-jwks') ?? nonEmpty(env.ALLOW_PRIVATE_JWKS)),
   };

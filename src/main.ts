@@ -60,7 +60,10 @@ function queryRuntime(config: ServerConfig, engine: KvEngine, rootKeys: RootKeyC
 /** /stream/1, /feed/1 and v4 /stream: their jobs run where queries run (the `events` route of the runtime). */
 function eventRoutes(config: ServerConfig, engine: WatchedEngine, handlers: QueryHandlers) {
   const runJob = createJobRunner(handlers.events);
-  const hub = new StreamHub({ engine, runJob, statusIntervalMs: config.streamStatusIntervalMs });
+  const hub = new StreamHub({
+    engine, runJob, statusIntervalMs: config.streamStatusIntervalMs,
+    maxStreams: config.maxStreams, maxStreamsPerAddress: config.maxStreamsPerAddress,
+  });
   return { hub, stream: createStreamEndpoint(hub), feed: createFeedEndpoint({ engine, runJob }), v4Stream: createV4StreamEndpoint(hub) };
 }
 

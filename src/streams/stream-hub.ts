@@ -25,7 +25,14 @@ export interface StreamHubOptions {
   readonly maxBufferedBytes?: number;
   /** Events one live job reads at most (more follow in the next job). */
   readonly batchLimit?: number;
+  /** Streams open at once, in all (each holds memory until its client closes it). */
+  readonly maxStreams?: number;
+  /** Streams open at once from one client address. */
+  readonly maxStreamsPerAddress?: number;
 }
+
+export const DEFAULT_MAX_STREAMS = 20_000;
+export const DEFAULT_MAX_STREAMS_PER_ADDRESS = 1_000;
 
 export const DEFAULT_STATUS_INTERVAL_MS = 5 * 60_000;
 const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
@@ -69,6 +76,8 @@ class Stream {
   /** A job is wanted after the running one (commits heard meanwhile). */
   again = false;
   idleTimer: NodeJS.Timeout | undefined;
+  /** Gives back its place among the streams held (StreamHub.hold), once live. */
+  release: (() => void) | undefined;
 
   constructor(
     readonly id: number,
@@ -138,11 +147,22 @@ export class StreamHub {
   private readonly statusIntervalMs: number;
   private readonly maxBytes: number;
   private readonly batchLimit: number;
+  /**
+   * Streams held (connecting or open) by client address, and in all. Without a bound, one
+   * client could open streams until the server runs out of memory (each holds its state, a
+   * buffer of up to maxBytes and a place in the commit fan-out).
+   */
+  private readonly heldBy = new Map<string, number>();
+  private held = 0;
+  private readonly maxStreams: number;
+  private readonly maxPerAddress: number;
 
   constructor(private readonly opts: StreamHubOptions) {
     this.statusIntervalMs = opts.statusIntervalMs ?? DEFAULT_STATUS_INTERVAL_MS;
     this.maxBytes = opts.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
     this.batchLimit = opts.batchLimit ?? DEFAULT_BATCH_LIMIT;
+    this.maxStreams = opts.maxStreams ?? DEFAULT_MAX_STREAMS;
+    this.maxPerAddress = opts.maxStreamsPerAddress ?? DEFAULT_MAX_STREAMS_PER_ADDRESS;
     this.unwatch = opts.engine.watchCommits(CHANGE_LOG_PREFIX, (n) => this.heard(n));
   }
 
@@ -152,7 +172,45 @@ export class StreamHub {
 
   /** Open a stream for a validated request (token and start already checked by the endpoint). */
   async open(req: ServerRequest, token: string, start: { cursor?: string; startTs?: bigint; dialect?: StreamDialect }): Promise<ServerResponse> {
-    const s = new Stream(this.nextId++, token, req.headers.authorization, req.remoteAddress ?? 'local', this.maxBytes, start.dialect ?? V10_DIALECT);
+    const client = req.remoteAddress ?? 'local';
+    const release = this.hold(client);
+    if (release === undefined) {
+      return protocolError(429, 'limit_exceeded', this.held >= this.maxStreams
+        ? 'Too many event streams are open. Retry later.'
+        : 'Too many event streams are open from this address. Close some and retry.');
+    }
+    let registered = false;
+    try {
+      const res = await this.connect(req, client, token, start, release);
+      registered = res.registered;
+      return res.response;
+    } finally {
+      // A stream that is not live (refused, failed, or ended at once) holds no place.
+      if (!registered) release();
+    }
+  }
+
+  /** Takes a place for a stream from `client`: its release (once), or undefined past a bound. */
+  private hold(client: string): (() => void) | undefined {
+    const mine = this.heldBy.get(client) ?? 0;
+    if (this.held >= this.maxStreams || mine >= this.maxPerAddress) return undefined;
+    this.held++;
+    this.heldBy.set(client, mine + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.held--;
+      const n = (this.heldBy.get(client) ?? 1) - 1;
+      if (n <= 0) this.heldBy.delete(client);
+      else this.heldBy.set(client, n);
+    };
+  }
+
+  private async connect(
+    req: ServerRequest, client: string, token: string, start: { cursor?: string; startTs?: bigint; dialect?: StreamDialect }, release: () => void,
+  ): Promise<{ response: ServerResponse; registered: boolean }> {
+    const s = new Stream(this.nextId++, token, req.headers.authorization, client, this.maxBytes, start.dialect ?? V10_DIALECT);
     // Listen before the stable point is read: a commit after it wakes the stream again.
     this.connecting.add(s);
     let answer: JobAnswer;
@@ -167,11 +225,12 @@ export class StreamHub {
       this.connecting.delete(s);
     }
     if (answer.kind === 'refused') {
-      return answer.body !== undefined ? jsonResponse(answer.status, answer.body) : protocolError(answer.status, answer.code, answer.message);
+      return { registered: false, response: answer.body !== undefined ? jsonResponse(answer.status, answer.body) : protocolError(answer.status, answer.code, answer.message) };
     }
     if (answer.kind === 'failed') {
-      return failureResponse(answer, 'The stream could not be started');
+      return { registered: false, response: failureResponse(answer, 'The stream could not be started') };
     }
+    let registered = false;
     if (answer.kind === 'end') {
       s.push([answer.event]);
       s.end();
@@ -183,19 +242,24 @@ export class StreamHub {
       else if (answer.watch) {
         s.stamp = answer.watch.stamp;
         s.watch = { key: `${answer.watch.db}:${answer.watch.collId}`, docId: answer.watch.docId === undefined ? undefined : BigInt(answer.watch.docId) };
-        this.register(s, req);
+        this.register(s, req, release);
+        registered = true;
         if (answer.more || s.heardTs > stable) this.schedule(s);
       }
     }
     return {
-      status: 200,
-      headers: { 'content-type': JSON_CONTENT_TYPE, 'x-fauna-stream-id': String(s.id) },
-      body: s.body(),
-      cancel: s.cancel.signal,
+      registered,
+      response: {
+        status: 200,
+        headers: { 'content-type': JSON_CONTENT_TYPE, 'x-fauna-stream-id': String(s.id) },
+        body: s.body(),
+        cancel: s.cancel.signal,
+      },
     };
   }
 
-  private register(s: Stream, req: ServerRequest): void {
+  private register(s: Stream, req: ServerRequest, release: () => void): void {
+    s.release = release;
     this.all.add(s);
     let set = this.byCollection.get(s.watch!.key);
     if (!set) this.byCollection.set(s.watch!.key, (set = new Set()));
@@ -208,6 +272,7 @@ export class StreamHub {
 
   private drop(s: Stream): void {
     s.end();
+    s.release?.();
     this.all.delete(s);
     if (s.idleTimer) clearTimeout(s.idleTimer);
     const set = s.watch ? this.byCollection.get(s.watch.key) : undefined;

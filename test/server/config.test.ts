@@ -15,8 +15,25 @@ test('defaults', () => {
       maxStreamsPerConnection: 100, maxConnectionsPerAddress: 256, bodyBufferBytes: 128 * 1024 * 1024,
     },
     publicMetrics: false,
+    allowPrivateJwks: false,
     streamStatusIntervalMs: 300_000,
+    maxStreams: 20_000,
+    maxStreamsPerAddress: 1_000,
   });
+});
+
+test('--allow-private-jwks, --max-streams, --max-streams-per-address', () => {
+  const parsed = (argv: string[], env: Record<string, string> = {}) => {
+    const c = parseConfig(argv, env);
+    assert.ok(c !== 'help');
+    return c;
+  };
+  assert.equal(parsed(['--allow-private-jwks']).allowPrivateJwks, true);
+  assert.equal(parsed([], { ALLOW_PRIVATE_JWKS: 'true' }).allowPrivateJwks, true);
+  assert.equal(parsed(['--allow-private-jwks=false'], { ALLOW_PRIVATE_JWKS: '1' }).allowPrivateJwks, false);
+  assert.equal(parsed(['--max-streams', '50']).maxStreams, 50);
+  assert.equal(parsed([], { MAX_STREAMS_PER_ADDRESS: '7' }).maxStreamsPerAddress, 7);
+  assert.throws(() => parseConfig(['--max-streams-per-address', '0'], {}), /max-streams-per-address/);
 });
 
 test('--public-metrics', () => {

@@ -1,0 +1,72 @@
+// Bounds on open event streams (src/streams/stream-hub.ts): each open stream holds memory until
+// its client closes it, so one client address may hold at most --max-streams-per-address and the
+// server at most --max-streams; past either, opening one more is refused with 429
+// limit_exceeded (which the drivers retry with backoff: spec streams-feeds.md §8.3 and
+// wire-protocol.md, 429 `limit_exceeded`), and a closed stream gives its place back. The
+// refusal comes before any work: no worker job, no token evaluation.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { Client, fql } from 'fauna';
+import { startServer, type TestServer } from '../helpers/server';
+
+interface OpenStream { readonly status: number; readonly first: string; close(): void }
+
+/** POST /stream/1 from local address `from`; resolves with the status and the first chunk. */
+function openStream(port: number, from: string, token: string): Promise<OpenStream> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      host: '127.0.0.1', port, localAddress: from, method: 'POST', path: '/stream/1',
+      headers: { authorization: 'Bearer secret', 'content-type': 'application/json' },
+    }, (res) => {
+      res.once('data', (chunk: Buffer) => resolve({ status: res.statusCode ?? 0, first: chunk.toString(), close: () => req.destroy() }));
+      res.once('error', () => undefined);
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify({ token }));
+  });
+}
+
+describe('event stream limits', () => {
+  let server: TestServer;
+  let token: string;
+
+  before(async () => {
+    server = await startServer({ args: ['--max-streams', '3', '--max-streams-per-address', '2'] });
+    const client = new Client({ endpoint: new URL(server.url), secret: 'secret' });
+    await client.query(fql`Collection.create({ name: "Things" })`);
+    token = (await client.query<{ token: string }>(fql`Things.all().eventSource()`)).data.token;
+    client.close();
+  });
+
+  after(async () => {
+    await server?.dispose();
+  });
+
+  it('refuses streams past the per-address and the total bound, and frees a place when one closes', async () => {
+    const a1 = await openStream(server.port, '127.0.0.1', token);
+    const a2 = await openStream(server.port, '127.0.0.1', token);
+    assert.deepEqual([a1.status, a2.status], [200, 200]);
+    assert.match(a1.first, /"type":"status"/);
+    const a3 = await openStream(server.port, '127.0.0.1', token);
+    assert.equal(a3.status, 429);
+    assert.deepEqual(JSON.parse(a3.first).error, {
+      code: 'limit_exceeded', message: 'Too many event streams are open from this address. Close some and retry.',
+    });
+    // Another address has its own share, up to the server's total of 3.
+    const b1 = await openStream(server.port, '127.0.0.2', token);
+    assert.equal(b1.status, 200);
+    const c1 = await openStream(server.port, '127.0.0.3', token);
+    assert.equal(c1.status, 429);
+    assert.deepEqual(JSON.parse(c1.first).error, { code: 'limit_exceeded', message: 'Too many event streams are open. Retry later.' });
+    // Closing one gives its place back (the server notices the reset).
+    a1.close();
+    let again: OpenStream | undefined;
+    for (let i = 0; i < 50 && again?.status !== 200; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      again = await openStream(server.port, '127.0.0.1', token);
+    }
+    assert.equal(again?.status, 200);
+    for (const s of [a2, b1, again!]) s.close();
+  });
+});
