@@ -14,6 +14,7 @@ import {
 } from './keys';
 import { isBuiltinModule } from '../fql/stdlib/registry';
 import { decodeKey } from '../storage/tuple';
+import { noteSchemaChange } from './definitions/schema-references';
 
 /** A document version as stored under the current-version key. */
 interface StoredDoc { ts: string; ttl?: string; data: unknown }
@@ -213,6 +214,7 @@ export class ModelTxnImpl implements ModelTxn {
     const def: CollectionDef = { name, id, ts: this.kv.ts, data };
     this.collCache.set(name, def);
     this.bumpSchemaVersion();
+    noteSchemaChange(this.kv, this.db, 'Collection', name, 'put');
     return def;
   }
 
@@ -223,10 +225,12 @@ export class ModelTxnImpl implements ModelTxn {
     const prefix = docPrefix(this.db, def.id);
     for (const row of await this.kv.scan({ start: prefix, end: prefixEnd(prefix) })) this.kv.delete(row.key);
     this.bumpSchemaVersion();
+    noteSchemaChange(this.kv, this.db, 'Collection', def.name, 'delete');
   }
 
   /** Forget a definition's old name (on rename; documents are keyed by collection id). */
   dropCollectionName(name: string): void {
+    noteSchemaChange(this.kv, this.db, 'Collection', name, 'delete');
     this.kv.delete(schemaKey(this.db, 'Collection', name));
     this.collCache.set(name, MISSING);
     this.docCache.clear();

@@ -8,7 +8,9 @@ import type { Principal } from '../auth/principal';
 import type { EvalContext } from '../fql/eval/context';
 import { ModelTxnImpl } from '../model/model-txn';
 import { beginAttempt, newStats } from '../exec/attempt';
-import { UNAUTHORIZED, SchemaApiError } from './errors';
+import { UNAUTHORIZED, SchemaApiError, badRequest } from './errors';
+import { QueryError } from '../fql/errors';
+import { runBeforeCommit } from '../storage/before-commit';
 import '../fql/stdlib/index';
 import '../model/stdlib/index';
 
@@ -54,12 +56,17 @@ export async function inSession<T>(opts: SessionOptions, run: SessionRun, work: 
     const { kv, model, principal, ctx } = begun;
     try {
       const result = await work({ kv, model, principal, ctx });
+      // What must precede a commit (the schema's names must resolve: schema-references.ts) also
+      // validates the sessions that are not committed (a staged push, a diff).
+      await runBeforeCommit(kv);
       // A dry run skipped schema-write checks: it must never commit.
       if (run.commit && !run.schemaDryRun) await kv.commit();
       else await kv.rollback();
       return result;
     } catch (e) {
       await kv.rollback();
+      // A schema the update would leave invalid (raised before commit, not by one item).
+      if (e instanceof QueryError && e.code === 'invalid_schema') throw badRequest(e.message);
       if (e instanceof KvConflictError && attempt < MAX_CONFLICT_RETRIES) continue;
       if (e instanceof KvConflictError) {
         throw new SchemaApiError(409, 'Transaction was aborted due to detection of concurrent modifications.');

@@ -26,6 +26,7 @@ describe('authenticate with a JWT', () => {
     svc = await newService();
     await svc.data(ROOT, `Collection.create({ name: "Things" })
       Role.create({ name: "r1", privileges: { resource: "Things", actions: { read: true } } })
+      Role.create({ name: "r2" })
       AccessProvider.create({ name: "p", issuer: "${ISSUER}", jwks_uri: "${URI}", roles: ["r1", { role: "r2", predicate: "c => c.x == 1" }] })
       null`);
   });

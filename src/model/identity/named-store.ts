@@ -6,6 +6,7 @@ import type { KvTxn } from '../../storage/kv';
 import { decodeFields, encodeFields, fromBytes, toBytes } from '../codec';
 import { DbId, prefixEnd, schemaKey, schemaPrefix } from '../keys';
 import type { ModelTxnImpl } from '../model-txn';
+import { noteSchemaChange } from '../definitions/schema-references';
 
 interface StoredNamed { ts: string; id?: number; data: unknown }
 
@@ -49,12 +50,14 @@ export function putDef(txn: ModelTxnImpl, coll: string, name: string, data: Read
   if (id !== undefined) stored.id = id;
   txn.kv.put(schemaKey(txn.db, coll, name), toBytes(stored));
   txn.bumpSchemaVersion();
+  noteSchemaChange(txn.kv, txn.db, coll, name, 'put');
   return { coll, name, ts: txn.kv.ts, id, data };
 }
 
 export function deleteDef(txn: ModelTxnImpl, coll: string, name: string): void {
   txn.kv.delete(schemaKey(txn.db, coll, name));
   txn.bumpSchemaVersion();
+  noteSchemaChange(txn.kv, txn.db, coll, name, 'delete');
 }
 
 export const stringField = (data: ReadonlyMap<string, Value>, name: string): string | undefined => {

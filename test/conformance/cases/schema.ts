@@ -73,8 +73,7 @@ const cases: ConformanceCase[] = [
   },
   {
     name: 'a collection referenced by roles cannot be deleted', query: "Collection.byName('anotherName')!.delete()",
-    error: { code: 'invalid_schema' }, source: SPEC + ' (validate foreign references: delete)',
-    todo: 'deleting a collection that roles refer to is allowed; Fauna refuses it with invalid_schema',
+    error: { code: 'invalid_schema', summaryIncludes: 'Invalid database schema update.\n    error: Resource `anotherName` does not exist' }, source: SPEC + ' (validate foreign references: delete)',
   },
   {
     name: 'has_class_index cannot be set', query: 'Collection.create({ name: "Hci" }); Hci.definition.update({ has_class_index: true })',

@@ -134,7 +134,7 @@ export const area: ConformanceArea = {
     { name: 'replace keeps name', query: 'NewFn.definition.replace({ name: "NewFn", body: "x => x - 1" }) { name, body, data }', result: { name: 'NewFn', body: 'x => x - 1', data: null }, source: FN_DOCS },
     { name: 'rename a function a role uses', query: 'Function.byName("ToRename")!.update({ name: "Renamed" }).name', result: 'Renamed', source: `${UDF} (validate foreign references: rename)` },
     { name: 'the role follows the rename', query: 'Role.byName("UsesFn")!.privileges.resource', result: 'Renamed', source: `${UDF} (validate foreign references: rename)` },
-    { name: 'deleting a function a role uses fails', query: 'Function.byName("Passthrough")!.delete()', error: { code: 'invalid_schema' }, source: `${UDF} (validate foreign references: delete)`, todo: 'deleting a function a role names is allowed; core refuses it (Resource `aFn` does not exist)' },
+    { name: 'deleting a function a role uses fails', query: 'Function.byName("Passthrough")!.delete()', error: { code: 'invalid_schema', summaryIncludes: 'Invalid database schema update.\n    error: Resource `Passthrough` does not exist' }, source: `${UDF} (validate foreign references: delete)` },
     { name: 'delete a function', query: 'ToDelete.definition.delete()\nFunction.byName("ToDelete").exists()', result: false, source: `${UDF} (can delete UDFs)` },
     { name: 'a deleted function is null', query: 'Function.byName("ToDelete") == null', result: true, source: `${UDF} (can delete UDFs)` },
     { name: 'a deleted function keeps its name', query: 'Function.byName("ToDelete").name', result: 'ToDelete', source: `${UDF} (can delete UDFs)` },
