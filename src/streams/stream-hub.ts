@@ -170,11 +170,16 @@ export class StreamHub {
     return this.all.size;
   }
 
+  /** Streams refused at a bound so far (for /metrics). */
+  readonly refused = { address: 0, total: 0 };
+
   /** Open a stream for a validated request (token and start already checked by the endpoint). */
   async open(req: ServerRequest, token: string, start: { cursor?: string; startTs?: bigint; dialect?: StreamDialect }): Promise<ServerResponse> {
     const client = req.remoteAddress ?? 'local';
     const release = this.hold(client);
     if (release === undefined) {
+      if (this.held >= this.maxStreams) this.refused.total++;
+      else this.refused.address++;
       return protocolError(429, 'limit_exceeded', this.held >= this.maxStreams
         ? 'Too many event streams are open. Retry later.'
         : 'Too many event streams are open from this address. Close some and retry.');

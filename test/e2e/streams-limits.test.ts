@@ -3,7 +3,8 @@
 // server at most --max-streams; past either, opening one more is refused with 429
 // limit_exceeded (which the drivers retry with backoff: spec streams-feeds.md §8.3 and
 // wire-protocol.md, 429 `limit_exceeded`), and a closed stream gives its place back. The
-// refusal comes before any work: no worker job, no token evaluation.
+// refusal comes before any work: no worker job, no token evaluation. /metrics shows open
+// streams (`fql_event_streams`) and refusals by bound (`fql_event_streams_refused_total`).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -67,6 +68,13 @@ describe('event stream limits', () => {
       again = await openStream(server.port, '127.0.0.1', token);
     }
     assert.equal(again?.status, 200);
+    // /metrics counts them: three open, one refusal at each bound (more at the per-address one
+    // if the retry loop above found the closed stream's place not yet given back).
+    const metrics = await (await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer secret' } })).text();
+    assert.match(metrics, /^fql_event_streams 3$/m);
+    assert.match(metrics, /^fql_event_streams_refused_total\{bound="total"\} 1$/m);
+    const byAddress = Number(/^fql_event_streams_refused_total\{bound="address"\} (\d+)$/m.exec(metrics)?.[1]);
+    assert.ok(byAddress >= 1, metrics);
     for (const s of [a2, b1, again!]) s.close();
   });
 });

@@ -45,6 +45,8 @@ export interface MetricsSources {
   readonly storageBytes: () => Promise<number>;
   /** Read-replica totals (src/storage/postgres/replicas.ts), when the server has replicas. */
   readonly readReplicas?: { readonly served: number; readonly fellBack: number };
+  /** Event streams (src/streams/stream-hub.ts): open now, and refused at a bound so far. */
+  readonly streams?: { readonly size: number; readonly refused: { readonly address: number; readonly total: number } };
   /** Unix ms clock of the history (tests). */
   readonly now?: () => number;
 }
@@ -123,6 +125,17 @@ export function createServerMetrics(sources: MetricsSources): ServerMetrics {
     });
     totalsCounter(registers, 'fql_worker_restarts_total', 'Query workers terminated and replaced, by reason (deadline overrun; crash or out of memory).',
       'reason', () => ({ deadline: pool.counters.terminatedOnDeadline, crash: pool.counters.crashed }));
+  }
+
+  const streams = sources.streams;
+  if (streams) {
+    new Gauge({
+      name: 'fql_event_streams', help: 'Event streams (v10 and v4) open now.', registers,
+      collect() { this.set(streams.size); },
+    });
+    totalsCounter(registers, 'fql_event_streams_refused_total',
+      'Event streams refused with 429 at a bound, by bound (address: --max-streams-per-address; total: --max-streams).',
+      'bound', () => ({ address: streams.refused.address, total: streams.refused.total }));
   }
 
   const replicas = sources.readReplicas;
