@@ -26,9 +26,7 @@
 // `alg` (if given, the token must use it) and only if meant for signatures (`use: sig` or none).
 import { createPublicKey, verify as verifySignature, constants, type KeyObject } from 'node:crypto';
 import type { JwtAlg } from './jwt';
-import { jwksFetcher, MAX_BODY_BYTES, type JwksFetcher } from './jwks-fetch';
-
-export { MAX_BODY_BYTES, type JwksFetcher };
+import { jwksFetcher, type JwksFetcher } from './jwks-fetch';
 
 export const FETCH_TIMEOUT_MS = 5_000;
 export const TTL_MS = 60 * 60 * 1000;

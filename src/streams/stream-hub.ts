@@ -34,6 +34,12 @@ export interface StreamHubOptions {
 export const DEFAULT_MAX_STREAMS = 20_000;
 export const DEFAULT_MAX_STREAMS_PER_ADDRESS = 1_000;
 
+/** The 429 message for each bound on open streams. */
+const REFUSALS = {
+  total: 'Too many event streams are open. Retry later.',
+  address: 'Too many event streams are open from this address. Close some and retry.',
+} as const;
+
 export const DEFAULT_STATUS_INTERVAL_MS = 5 * 60_000;
 const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 const DEFAULT_BATCH_LIMIT = 512;
@@ -76,7 +82,7 @@ class Stream {
   /** A job is wanted after the running one (commits heard meanwhile). */
   again = false;
   idleTimer: NodeJS.Timeout | undefined;
-  /** Gives back its place among the streams held (StreamHub.hold), once live. */
+  /** Gives back its place among the streams held (StreamHub.hold); set once it is live. */
   release: (() => void) | undefined;
 
   constructor(
@@ -170,35 +176,31 @@ export class StreamHub {
     return this.all.size;
   }
 
-  /** Streams refused at a bound so far (for /metrics). */
-  readonly refused = { address: 0, total: 0 };
+  /** Streams refused at each bound so far (for /metrics). */
+  readonly refused: Record<keyof typeof REFUSALS, number> = { address: 0, total: 0 };
 
   /** Open a stream for a validated request (token and start already checked by the endpoint). */
   async open(req: ServerRequest, token: string, start: { cursor?: string; startTs?: bigint; dialect?: StreamDialect }): Promise<ServerResponse> {
     const client = req.remoteAddress ?? 'local';
     const release = this.hold(client);
-    if (release === undefined) {
-      if (this.held >= this.maxStreams) this.refused.total++;
-      else this.refused.address++;
-      return protocolError(429, 'limit_exceeded', this.held >= this.maxStreams
-        ? 'Too many event streams are open. Retry later.'
-        : 'Too many event streams are open from this address. Close some and retry.');
+    if (typeof release === 'string') {
+      this.refused[release]++;
+      return protocolError(429, 'limit_exceeded', REFUSALS[release]);
     }
-    let registered = false;
+    const s = new Stream(this.nextId++, token, req.headers.authorization, client, this.maxBytes, start.dialect ?? V10_DIALECT);
     try {
-      const res = await this.connect(req, client, token, start, release);
-      registered = res.registered;
-      return res.response;
+      return await this.connect(s, req, start, release);
     } finally {
-      // A stream that is not live (refused, failed, or ended at once) holds no place.
-      if (!registered) release();
+      // A stream that did not become live (refused, failed, or ended at once) holds no place.
+      if (s.release === undefined) release();
     }
   }
 
-  /** Takes a place for a stream from `client`: its release (once), or undefined past a bound. */
-  private hold(client: string): (() => void) | undefined {
+  /** Takes a place for a stream from `client`: its release (once), or the bound it is past. */
+  private hold(client: string): (() => void) | keyof typeof REFUSALS {
     const mine = this.heldBy.get(client) ?? 0;
-    if (this.held >= this.maxStreams || mine >= this.maxPerAddress) return undefined;
+    if (this.held >= this.maxStreams) return 'total';
+    if (mine >= this.maxPerAddress) return 'address';
     this.held++;
     this.heldBy.set(client, mine + 1);
     let released = false;
@@ -212,10 +214,7 @@ export class StreamHub {
     };
   }
 
-  private async connect(
-    req: ServerRequest, client: string, token: string, start: { cursor?: string; startTs?: bigint; dialect?: StreamDialect }, release: () => void,
-  ): Promise<{ response: ServerResponse; registered: boolean }> {
-    const s = new Stream(this.nextId++, token, req.headers.authorization, client, this.maxBytes, start.dialect ?? V10_DIALECT);
+  private async connect(s: Stream, req: ServerRequest, start: { cursor?: string; startTs?: bigint }, release: () => void): Promise<ServerResponse> {
     // Listen before the stable point is read: a commit after it wakes the stream again.
     this.connecting.add(s);
     let answer: JobAnswer;
@@ -223,19 +222,18 @@ export class StreamHub {
     try {
       stable = await this.opts.engine.stableTs();
       answer = await this.opts.runJob(
-        { kind: 'connect', stable: stable.toString(), token, cursor: start.cursor, startTs: start.startTs?.toString(), limit: 0 },
+        { kind: 'connect', stable: stable.toString(), token: s.token, cursor: start.cursor, startTs: start.startTs?.toString(), limit: 0 },
         s.authorization, s.client,
       );
     } finally {
       this.connecting.delete(s);
     }
     if (answer.kind === 'refused') {
-      return { registered: false, response: answer.body !== undefined ? jsonResponse(answer.status, answer.body) : protocolError(answer.status, answer.code, answer.message) };
+      return answer.body !== undefined ? jsonResponse(answer.status, answer.body) : protocolError(answer.status, answer.code, answer.message);
     }
     if (answer.kind === 'failed') {
-      return { registered: false, response: failureResponse(answer, 'The stream could not be started') };
+      return failureResponse(answer, 'The stream could not be started');
     }
-    let registered = false;
     if (answer.kind === 'end') {
       s.push([answer.event]);
       s.end();
@@ -248,18 +246,14 @@ export class StreamHub {
         s.stamp = answer.watch.stamp;
         s.watch = { key: `${answer.watch.db}:${answer.watch.collId}`, docId: answer.watch.docId === undefined ? undefined : BigInt(answer.watch.docId) };
         this.register(s, req, release);
-        registered = true;
         if (answer.more || s.heardTs > stable) this.schedule(s);
       }
     }
     return {
-      registered,
-      response: {
-        status: 200,
-        headers: { 'content-type': JSON_CONTENT_TYPE, 'x-fauna-stream-id': String(s.id) },
-        body: s.body(),
-        cancel: s.cancel.signal,
-      },
+      status: 200,
+      headers: { 'content-type': JSON_CONTENT_TYPE, 'x-fauna-stream-id': String(s.id) },
+      body: s.body(),
+      cancel: s.cancel.signal,
     };
   }
 

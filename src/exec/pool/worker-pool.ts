@@ -273,10 +273,10 @@ export class WorkerPool {
           // response the worker sent along; the worker sends none after it. The worker learns
           // of the success with its next request (one message less per query), or at once if
           // no request is waiting for it.
-          if (answer !== undefined && reply.ok && slot.job !== undefined && answer.id === slot.jobId) {
+          if (answer !== undefined && reply.ok) {
             slot.heldAck = reply.id;
-            this.deliver(slot, answer.id, { ...answer, report: answer.report as ResponseReport | undefined });
-            this.counters.answeredWithCommit++;
+            if (this.deliver(slot, answer.id, { ...answer, report: answer.report as ResponseReport | undefined })) this.counters.answeredWithCommit++;
+            // Not taken by a request deliver() dispatched to this worker: send it now.
             if (slot.heldAck !== undefined && !slot.dead) {
               slot.heldAck = undefined;
               slot.worker.postMessage(reply satisfies ToWorker);

@@ -18,6 +18,7 @@ import { beforeCommit } from '../../storage/before-commit';
 import type { KvTxn } from '../../storage/kv';
 import type { DbId } from '../keys';
 import { allDefs, stringField, type NamedDef } from '../identity/named-store';
+import { entries, providerRoles } from '../identity/definition-lists';
 
 const SYSTEM_RESOURCES = new Set(['Key', 'Token', 'Credential', 'Credentials', 'Database', 'Collection', 'Function', 'Role', 'AccessProvider']);
 
@@ -59,13 +60,6 @@ function namesOf(defs: readonly NamedDef[]): Set<string> {
   return out;
 }
 
-/** The entries of a field holding one object or an array of them. */
-function entries(v: Value | undefined): ReadonlyMap<string, Value>[] {
-  if (v === undefined) return [];
-  const items = v.t === 'array' ? v.v : [v];
-  return items.flatMap((i) => (i.t === 'object' ? [i.v] : []));
-}
-
 interface Finding {
   /** The definition holding the name (`<kind>:<name>`). */
   readonly holder: string;
@@ -95,13 +89,8 @@ async function findings(kv: KvTxn, db: DbId): Promise<Finding[]> {
     for (const p of entries(role.data.get('privileges'))) resource(holder, p, true);
   }
   for (const ap of providers) {
-    const holder = `AccessProvider:${ap.name}`;
-    const roles = ap.data.get('roles');
-    const items = roles === undefined ? [] : roles.t === 'array' ? roles.v : [roles];
-    for (const item of items) {
-      const r = item.t === 'string' ? item : item.t === 'object' ? item.v.get('role') : undefined;
-      if (r?.t !== 'string' || roleNames.has(r.v)) continue;
-      out.push({ holder, name: r.v, message: `Role \`${r.v}\` does not exist` });
+    for (const { role } of providerRoles(ap.data.get('roles'))) {
+      if (!roleNames.has(role)) out.push({ holder: `AccessProvider:${ap.name}`, name: role, message: `Role \`${role}\` does not exist` });
     }
   }
   return out;

@@ -13,7 +13,7 @@
 //
 // Every refusal is the same 401 as a bad key (core answers None for all of them), so a caller
 // learns nothing about which databases or providers exist.
-import type { JwtLogin, Principal, ProviderRole } from '../../auth/principal';
+import type { JwtLogin, Principal } from '../../auth/principal';
 import { audiencesOf, parseJwt, timelyAt } from '../../auth/jwt';
 import { verifyJws, type JwksCache, type KeyWant } from '../../auth/jwks';
 import type { EvalContext } from '../../fql/eval/context';
@@ -24,6 +24,7 @@ import { attachPrincipal, authState } from './auth-state';
 import { allDefs, readDef, stringField } from './named-store';
 import { modelOf } from '../stdlib/args';
 import { providerRoleHolds } from './permissions';
+import { providerRoles } from './definition-lists';
 
 export type JwtOutcome =
   | { readonly kind: 'principal'; readonly principal: Principal }
@@ -56,18 +57,6 @@ export async function authenticateJwt(kv: KvTxn, token: string, keys: JwksCache,
   return { kind: 'principal', principal: { db, access: { kind: 'roles', names: [] }, jwt: login } };
 }
 
-/** A provider's `roles`: a role name, `{ role, predicate }`, or an array of them. */
-function providerRoles(v: Value | undefined): ProviderRole[] {
-  if (v === undefined) return [];
-  if (v.t === 'array') return v.v.flatMap(providerRoles);
-  if (v.t === 'string') return [{ role: v.v }];
-  if (v.t !== 'object') return [];
-  const role = v.v.get('role');
-  if (role?.t !== 'string') return [];
-  const predicate = v.v.get('predicate');
-  return [predicate === undefined || predicate.t === 'null' ? { role: role.v } : { role: role.v, predicate }];
-}
-
 /** Core `Query.toValue` / `JWTToken.toLiteral`: JSON as FQL values, whole numbers as Longs. */
 function toValue(j: unknown): Value {
   if (j === null) return { t: 'null' };
@@ -97,7 +86,8 @@ export async function grantJwtRoles(ctx: EvalContext): Promise<boolean> {
   const names: string[] = [];
   for (const r of pending) {
     if (names.includes(r.role)) continue;
-    // A role the provider names must exist (v10 does not check provider roles when written yet).
+    // A role the provider names must exist (written names are checked at commit since
+    // schema-references.ts; a name may still dangle in a database from before that check).
     if (!(await readDef(modelOf(ctx), 'Role', r.role))) continue;
     if (r.predicate === undefined || (await providerRoleHolds(state, r.predicate, principal.jwt!.claims))) names.push(r.role);
   }

@@ -25,6 +25,7 @@ import { callStoredLambda } from '../stored-lambda';
 import { fql4QueryOf, runFql4 } from './fql4-lambdas';
 import { ADMIN_ONLY, CREDENTIAL_COLL, TOKEN_COLL } from './system';
 import { dataObject, isUserDocument } from '../doc-fields';
+import { entries } from './definition-lists';
 
 export type Action =
   | 'read' | 'write' | 'create' | 'create_with_id' | 'delete'
@@ -76,14 +77,6 @@ export function resourceName(v: Value | undefined): string | undefined {
   if (v?.t === 'named') return v.coll === 'Index' ? `Index:${v.name}` : v.name;
   if (v?.t === 'module') return v.name;
   return undefined;
-}
-
-/** A list-valued role field: Fauna accepts one object or an array of objects. */
-function entries(v: Value | undefined): ReadonlyMap<string, Value>[] {
-  if (!v) return [];
-  if (v.t === 'object') return [v.v];
-  if (v.t === 'array') return v.v.flatMap((x) => (x.t === 'object' ? [x.v] : []));
-  return [];
 }
 
 function parseRole(def: NamedDef): ParsedRole {

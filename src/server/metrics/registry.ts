@@ -135,7 +135,7 @@ export function createServerMetrics(sources: MetricsSources): ServerMetrics {
     });
     totalsCounter(registers, 'fql_event_streams_refused_total',
       'Event streams refused with 429 at a bound, by bound (address: --max-streams-per-address; total: --max-streams).',
-      'bound', () => ({ address: streams.refused.address, total: streams.refused.total }));
+      'bound', () => streams.refused);
   }
 
   const replicas = sources.readReplicas;

@@ -50,10 +50,6 @@ export class SharedLockPin {
     this.db.exec('COMMIT');
   }
 
-  get holding(): boolean {
-    return this.held;
-  }
-
   close(): void {
     this.release();
     this.db.close();
