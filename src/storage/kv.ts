@@ -126,6 +126,12 @@ export interface KvEngine {
    * over with the commit, see KvTxn.addReads).
    */
   readonly sharedReadFile?: string;
+  /**
+   * Only on PostgreSQL without read replicas: the database's connection string, on which other
+   * threads of this process may run read-only transactions themselves (postgres/engine.ts
+   * openPostgresReaders).
+   */
+  readonly sharedReadUrl?: string;
   close(): Promise<void>;
 }
 

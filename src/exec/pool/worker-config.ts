@@ -3,6 +3,8 @@ export interface WorkerConfig {
   readonly engineKind: 'sqlite' | 'postgres';
   /** The embedded engine's database file, read directly by the worker (local-read-kv.ts). */
   readonly sqliteFile?: string;
+  /** The PostgreSQL database, on which the worker runs its read-only transactions (pg-read-kv.ts). */
+  readonly postgresUrl?: string;
   readonly rootSecrets: readonly string[];
   readonly rootSecretHashes: readonly string[];
   readonly bcryptCost: number;

@@ -1,8 +1,8 @@
 // A query worker: a thread that runs untrusted query code for the coordinator. It is the
 // composition root of everything that evaluates queries (parser, evaluator, model, endpoints)
 // over a storage engine whose begin and commit are messages to the coordinator (on the
-// embedded engine the worker reads the database file itself; on PostgreSQL reads are messages
-// too). It runs one request at a time; the coordinator terminates it (and rolls back its
+// embedded engine the worker reads the database file itself; on PostgreSQL it runs read-only
+// transactions on connections of its own). It runs one request at a time; the coordinator terminates it (and rolls back its
 // transaction) when a request overruns its deadline or the thread runs out of memory, so
 // nothing here can stall or crash the server.
 import { parentPort, workerData } from 'node:worker_threads';
@@ -16,6 +16,7 @@ import { setIdNode } from '../../model/ids';
 import type { FromWorker, RequestMessage, ResponseMessage, ToWorker } from './protocol';
 import { RemoteKvEngine } from './remote-kv';
 import { LocalReadKvEngine } from './local-read-kv';
+import { PgReadKvEngine } from './pg-read-kv';
 import type { WorkerConfig } from './worker-config';
 
 /** A worker's requests are never cancelled from inside it (the coordinator ends the thread). */
@@ -50,8 +51,11 @@ function start(): void {
   setPasswordCost(config.bcryptCost);
   setIdNode(config.idNode, config.idNodeOffset);
   const remote = new RemoteKvEngine(config.engineKind, port);
-  // On the embedded engine the worker reads the database file itself (no message per read).
-  const engine = config.sqliteFile !== undefined ? new LocalReadKvEngine(remote, config.sqliteFile) : remote;
+  // On the embedded engine the worker reads the database file itself (no message per read); on
+  // PostgreSQL it runs its read-only transactions on connections of its own.
+  const engine = config.sqliteFile !== undefined ? new LocalReadKvEngine(remote, config.sqliteFile)
+    : config.postgresUrl !== undefined ? new PgReadKvEngine(remote, config.postgresUrl)
+    : remote;
   const rootKeys = new RootKeyChecker({ secrets: config.rootSecrets, hashes: config.rootSecretHashes });
   const handlers = createQueryHandlers({ engine, isRoot: (c) => rootKeys.isRoot(c.secret) });
   const send = (m: FromWorker): void => port.postMessage(m);

@@ -39,8 +39,12 @@
 // point read is thus a begin and one read.
 //
 // Read-only transactions begun with `minTs` may run on a read replica instead (replicas.ts).
+//
+// Query workers run their read-only transactions themselves (openPostgresReaders: an engine of
+// the worker's own, with its own connections), so a read query's begin and reads cost the
+// coordinator no message and no work; their writers still go through the coordinator.
 import { Client, Pool, type PoolClient, type QueryResult } from 'pg';
-import type { BeginOptions, Bytes, CommitNotice, KvTxn, WatchedEngine } from '../kv';
+import type { BeginOptions, Bytes, CommitNotice, KvEngine, KvTxn, WatchedEngine } from '../kv';
 import { keyString } from '../bytes';
 import { CommitWatchers } from '../commit-watchers';
 import { translatePgError } from './errors';
@@ -63,7 +67,13 @@ export interface PostgresOptions {
 /** The engine, with the counters of its read replicas when it has some (for /metrics). */
 export interface PostgresEngineHandle extends WatchedEngine {
   readonly replicaStats?: ReplicaStats;
+  /** Absent with read replicas, whose routing (replicas.ts) lives in this engine. */
+  readonly sharedReadUrl?: string;
 }
+
+/** application_name of a server's connections, and of its query workers' (pg_stat_activity). */
+export const SERVER_APPLICATION = 'fql-server';
+export const WORKER_APPLICATION = 'fql-query-worker';
 
 /** How long a reader's connection stays parked with its transaction open (see above). */
 const PARK_MS = 20;
@@ -99,12 +109,17 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
     private readonly url: string,
     poolSize: number,
     readonly unsafeNoValidation: boolean,
-    private readonly replicas?: ReplicaSet,
+    private readonly replicas: ReplicaSet | undefined,
+    /** Whether this engine removes crashed writers' registrations (the server's, not a worker's). */
+    maintains: boolean,
   ) {
-    this.writers = new Semaphore(poolSize - 2);
+    this.writers = new Semaphore(Math.max(1, poolSize - 2));
     this.replicaStats = replicas?.stats;
-    this.scheduleClean();
+    this.sharedReadUrl = replicas === undefined ? url : undefined;
+    if (maintains) this.scheduleClean();
   }
+
+  readonly sharedReadUrl?: string;
 
   /** Runs CLEAN_RUNNING every CLEAN_INTERVAL_MS (one at a time; failures wait for the next). */
   private scheduleClean(): void {
@@ -148,7 +163,7 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
    * then told "anything may have changed" (streams re-read from their cursors: nothing is missed).
    */
   private async listen(attempt = 0): Promise<Client> {
-    const client = new Client({ connectionString: this.url });
+    const client = new Client({ connectionString: this.url, application_name: SERVER_APPLICATION });
     let lost = false;
     const reconnect = (e?: Error): void => {
       if (lost || this.closed) return;
@@ -290,8 +305,12 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
 }
 
 /** Connects to `url`, creates or migrates the tables, and returns the engine. */
-export async function openPostgres(url: string, opts: PostgresOptions = {}): Promise<PostgresEngineHandle> {
-  const pool = new Pool({ connectionString: url, max: opts.poolSize ?? 10 });
+/**
+ * A pool of connections named `application` in pg_stat_activity (unless the URL names them: its
+ * parameters win in `pg`).
+ */
+function connectionPool(url: string, max: number, application: string): Pool {
+  const pool = new Pool({ connectionString: url, max, application_name: application });
   // An idle pooled connection that breaks is dropped by the pool; without a listener the
   // 'error' event would crash the process.
   pool.on('error', () => {});
@@ -300,6 +319,11 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
   // then killed the server. With a listener, the error surfaces as the next statement's failure
   // and the transaction discards the connection (PgTxn.end).
   pool.on('connect', (client) => client.on('error', () => {}));
+  return pool;
+}
+
+export async function openPostgres(url: string, opts: PostgresOptions = {}): Promise<PostgresEngineHandle> {
+  const pool = connectionPool(url, opts.poolSize ?? 10, SERVER_APPLICATION);
   try {
     await migrate(pool);
     await pool.query(CLEAN_RUNNING);
@@ -312,7 +336,17 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     process.stderr.write(`WARNING: ${UNSAFE_NO_VALIDATION_ENV}=1: commit validation is OFF (test-only negative control; not serializable)\n`);
   }
   const replicas = opts.replicas !== undefined && opts.replicas.urls.length > 0 ? new ReplicaSet(pool, opts.replicas) : undefined;
-  return new PostgresEngine(pool, url, opts.poolSize ?? 10, unsafeNoValidation, replicas);
+  return new PostgresEngine(pool, url, opts.poolSize ?? 10, unsafeNoValidation, replicas, true);
+}
+
+/**
+ * An engine for a query worker's read-only transactions on a database a server of this process
+ * has opened (and migrated): `poolSize` connections of its own (a worker runs one request at a
+ * time), no maintenance. Its writers would work too, but workers send theirs to the coordinator,
+ * which bounds them per process.
+ */
+export function openPostgresReaders(url: string, poolSize: number): KvEngine {
+  return new PostgresEngine(connectionPool(url, poolSize, WORKER_APPLICATION), url, poolSize, false, undefined, false);
 }
 
 /** Makes every timestamp the database hands out from now on exceed `minTs`. */
