@@ -208,10 +208,23 @@ export function allowedUnconditionally(state: AuthState, resource: string, actio
  * core checkReadCollectionPermission: whether the caller may read some documents of `coll`
  * (a read privilege, granted or with a predicate), without looking at any document.
  */
-export async function mayReadCollection(state: AuthState, coll: string): Promise<boolean> {
+export function mayReadCollection(state: AuthState, coll: string): Promise<boolean> {
+  return holdsGrant(state, coll, 'read');
+}
+
+/**
+ * Whether the caller holds any grant of `action` on `resource`: outright or by a predicate (not
+ * evaluated), with create_with_id also granted by history_write as in decide(). Without one, the
+ * action is refused for every document, so it can be refused before anything is looked up.
+ * The identity baseline grants only reads and deletes of existing documents, never asked here.
+ */
+export async function holdsGrant(state: AuthState, resource: string, action: Action): Promise<boolean> {
   const p = state.principal;
-  if (p.access.kind !== 'roles' && p.access.kind !== 'identity') return decide(state, coll, 'read', undefined, undefined);
-  for (const role of await rolesOf(state)) if (role.privileges.get(coll)?.get('read') !== undefined) return true;
+  if (p.access.kind !== 'roles' && p.access.kind !== 'identity') return decide(state, resource, action, undefined, undefined);
+  const granting = action === 'create_with_id' ? ['create_with_id', 'history_write'] : [action];
+  for (const role of await rolesOf(state)) {
+    if (granting.some((a) => role.privileges.get(resource)?.get(a) !== undefined)) return true;
+  }
   return false;
 }
 
