@@ -46,6 +46,11 @@ modelHooks.readsUnguarded = async (txn, coll) => {
   return state === undefined || allowedUnconditionally(state, coll, 'read');
 };
 
+modelHooks.readsSomeHistory = async (txn, coll) => {
+  const state = authState(txn);
+  return state === undefined || holdsGrant(state, coll, 'history_read');
+};
+
 modelHooks.guardNamed = async (txn, doc) =>
   (await mayReadNamed(txn, doc)) ? doc : { t: 'nulldoc', coll: doc.coll, name: doc.name, cause: 'permission denied' };
 
