@@ -50,6 +50,11 @@ export interface ModelHooks {
    * and nothing is trimmed. Event feeds then skip the guard per document.
    */
   readsUnguarded?: (txn: ModelTxnImpl, coll: string) => Promise<boolean>;
+  /**
+   * Whether guardDoc could let the caller read any past version of `coll` (a history_read
+   * grant, outright or by a predicate): when not, history reads need not read a version.
+   */
+  readsSomeHistory?: (txn: ModelTxnImpl, coll: string) => Promise<boolean>;
   guardNamed?: (txn: ModelTxnImpl, doc: NamedData) => Promise<NamedData | NullDocV>;
   /** Reads a named schema document of a kind other than Collection; undefined if not handled. */
   readNamed?: (txn: ModelTxnImpl, ref: NamedDocV) => Promise<NamedData | NullDocV | undefined>;

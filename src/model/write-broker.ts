@@ -79,6 +79,22 @@ export function afterDocumentWrite(hook: WriteHook): void {
   afterHooks.push(hook);
 }
 
+/**
+ * Set by the identity layer: throws permission_denied unless the caller holds some grant of
+ * `action` on `coll` (outright or by a predicate, not evaluated here). Checked before a write
+ * looks at stored state, so that a caller refused in any case learns nothing from the refusal
+ * (whether an id is taken, whether a document has a credential) and costs no bcrypt hash; the
+ * full check, predicates included, stays with the write hooks.
+ */
+export type WriteGate = (ctx: EvalContext, coll: string, action: 'create' | 'create_with_id' | 'write' | 'delete') => Promise<void>;
+let writeGate: WriteGate | undefined;
+export function defineWriteGate(gate: WriteGate): void {
+  writeGate = gate;
+}
+
+const gateAction = (w: DocWrite): Parameters<WriteGate>[2] =>
+  w.action === 'create' ? (w.explicitId ? 'create_with_id' : 'create') : w.action === 'delete' ? 'delete' : 'write';
+
 /** Stored code that may not write (computed fields, check constraints) refuses every write. */
 export function refuseForbiddenWrite(ctx: EvalContext, method: string): void {
   if (ctx.writesForbiddenIn !== undefined) {
@@ -88,6 +104,7 @@ export function refuseForbiddenWrite(ctx: EvalContext, method: string): void {
 
 async function store(ctx: EvalContext, write: DocWrite): Promise<void> {
   refuseForbiddenWrite(ctx, write.action);
+  await writeGate?.(ctx, write.def.name, gateAction(write));
   const shape = shapers.get(write.def.name);
   let w = shape ? await shape(ctx, write) : write;
   for (const s of commonShapers) w = await s(ctx, w);
@@ -172,6 +189,8 @@ export async function createDocument(ctx: EvalContext, def: CollectionDef, data:
       }
       throw docWriteFailure('create', def.name, 'id', `Expected ID | String | Long, provided ${typeName(given)}`);
     }
+    // Whether the id is taken is the caller's business only if it may create with an id.
+    await writeGate?.(ctx, def.name, 'create_with_id');
     if (await model.getDoc(def.name, parsed)) {
       throw new QueryError('document_id_exists', `Collection \`${def.name}\` already contains document with id ${parsed}.`);
     }

@@ -4,7 +4,7 @@
 import type { Value } from '../../fql/values/value';
 import type { DocData, NamedData } from '../model-api';
 import { ModelTxnImpl, modelHooks } from '../model-txn';
-import { onDocumentWrite, onSchemaWrite, type WriteAction } from '../write-broker';
+import { defineWriteGate, onDocumentWrite, onSchemaWrite, type WriteAction } from '../write-broker';
 import { authState, freshSecret } from './auth-state';
 import { readDef } from './named-store';
 import { audienceOf } from './audience';
@@ -12,7 +12,7 @@ import { str } from '../../fql/values/construct';
 import { defineIndexReadGuard } from '../sets/index-set';
 import { QueryError } from '../../fql/errors';
 import {
-  type Action, allowedUnconditionally, deniedDoc, isAllowed, mayRead, mayReadCollection, mayReadNamed, permissionDenied, versionValue,
+  type Action, allowedUnconditionally, deniedDoc, holdsGrant, isAllowed, mayRead, mayReadCollection, mayReadNamed, permissionDenied, versionValue,
 } from './permissions';
 import { HASHED_PASSWORD, HASHED_SECRET, SYSTEM_COLLECTIONS } from './system';
 import { dataObject, isUserDocument } from '../doc-fields';
@@ -44,6 +44,11 @@ modelHooks.readsUnguarded = async (txn, coll) => {
   if (SYSTEM_COLLECTIONS.has(coll)) return false;
   const state = authState(txn);
   return state === undefined || allowedUnconditionally(state, coll, 'read');
+};
+
+modelHooks.readsSomeHistory = async (txn, coll) => {
+  const state = authState(txn);
+  return state === undefined || holdsGrant(state, coll, 'history_read');
 };
 
 modelHooks.guardNamed = async (txn, doc) =>
@@ -98,6 +103,12 @@ onDocumentWrite(async (ctx, w) => {
     }
   };
   if (!(await isAllowed(state, w.def.name, action, args, w.before))) throw permissionDenied();
+});
+
+// Refused whatever the document: refuse before the write looks at what is stored.
+defineWriteGate(async (ctx, coll, action) => {
+  const state = authState(ctx.model);
+  if (state && !(await holdsGrant(state, coll, action))) throw permissionDenied();
 });
 
 onSchemaWrite(async (ctx, coll, action, args) => {

@@ -173,6 +173,13 @@ async function rolesOf(state: AuthState): Promise<readonly ParsedRole[]> {
   return roles;
 }
 
+/** Whether baseline() grants `action` on `resource` for some document. */
+function baselineMayGrant(resource: string, action: Action): boolean {
+  if (resource === CREDENTIAL_COLL.name) return action === 'read';
+  if (resource === TOKEN_COLL.name) return action === 'read' || action === 'delete';
+  return false;
+}
+
 /** Non-revocable rights of an identity over its own credential and tokens. */
 function baseline(p: Principal, resource: string, action: Action, subject: DocData | undefined): boolean {
   if (!p.identity || !subject) return false;
@@ -208,10 +215,25 @@ export function allowedUnconditionally(state: AuthState, resource: string, actio
  * core checkReadCollectionPermission: whether the caller may read some documents of `coll`
  * (a read privilege, granted or with a predicate), without looking at any document.
  */
-export async function mayReadCollection(state: AuthState, coll: string): Promise<boolean> {
+export function mayReadCollection(state: AuthState, coll: string): Promise<boolean> {
+  return holdsGrant(state, coll, 'read');
+}
+
+/**
+ * Whether the caller holds any grant of `action` on `resource`: outright or by a predicate (not
+ * evaluated), with create_with_id also granted by history_write as in decide(). Without one, the
+ * action is refused for every document, so it can be refused before anything is looked up.
+ * The identity baseline (an identity reads its own credential and tokens, and deletes its own
+ * tokens: logging out) depends on the document, so those count as held.
+ */
+export async function holdsGrant(state: AuthState, resource: string, action: Action): Promise<boolean> {
   const p = state.principal;
-  if (p.access.kind !== 'roles' && p.access.kind !== 'identity') return decide(state, coll, 'read', undefined, undefined);
-  for (const role of await rolesOf(state)) if (role.privileges.get(coll)?.get('read') !== undefined) return true;
+  if (p.access.kind !== 'roles' && p.access.kind !== 'identity') return decide(state, resource, action, undefined, undefined);
+  if (p.identity && baselineMayGrant(resource, action)) return true;
+  const granting = action === 'create_with_id' ? ['create_with_id', 'history_write'] : [action];
+  for (const role of await rolesOf(state)) {
+    if (granting.some((a) => role.privileges.get(resource)?.get(a) !== undefined)) return true;
+  }
   return false;
 }
 

@@ -36,27 +36,40 @@ export interface RetainedVersion { readonly id: string; readonly ts: bigint; rea
  * first per document and documents in id order: what v4 `Events` walks. A version whose `ttl`
  * had passed by its own time reads as absent.
  */
-export async function retainedVersions(txn: ModelTxnImpl, def: CollectionDef, id?: string): Promise<RetainedVersion[]> {
+export async function retainedVersions(
+  txn: ModelTxnImpl, def: CollectionDef, id?: string, betweenBatches?: () => void,
+): Promise<RetainedVersion[]> {
   const prefix = id === undefined ? collVersionsPrefix(txn.db, def.id) : versionPrefix(txn.db, def.id, BigInt(id));
-  const rows = await txn.kv.scan({ start: prefix, end: prefixEnd(prefix) });
+  const end = prefixEnd(prefix);
   const out: RetainedVersion[] = [];
   let run: RetainedVersion[] = [];
   let runId: string | undefined;
-  for (const r of rows) {
-    const parts = decodeKey(r.key);
-    const docId = String(parts[parts.length - 2]);
-    if (docId !== runId) {
-      out.push(...run.reverse());
-      run = [];
-      runId = docId;
+  // In batches: a collection's history may be far larger than a query may read at once, and
+  // the caller's deadline (betweenBatches) must be able to stop the read.
+  for (let start = prefix; ;) {
+    const rows = await txn.kv.scan({ start, end, limit: VERSIONS_BATCH });
+    for (const r of rows) {
+      const parts = decodeKey(r.key);
+      const docId = String(parts[parts.length - 2]);
+      if (docId !== runId) {
+        out.push(...run.reverse());
+        run = [];
+        runId = docId;
+      }
+      const v = fromBytes<StoredVersion>(r.value);
+      const ts = BigInt(v.ts);
+      run.push({ id: docId, ts, doc: visibleAt(def, docId, v, ts) });
     }
-    const v = fromBytes<StoredVersion>(r.value);
-    const ts = BigInt(v.ts);
-    run.push({ id: docId, ts, doc: visibleAt(def, docId, v, ts) });
+    if (rows.length < VERSIONS_BATCH) break;
+    start = prefixEnd(rows[rows.length - 1].key);
+    betweenBatches?.();
   }
   out.push(...run.reverse());
   return out;
 }
+
+/** Versions read per scan by retainedVersions. */
+const VERSIONS_BATCH = 1024;
 
 /** A stored version as seen at `ts` (µs): undefined when deleted or expired by then. */
 function visibleAt(def: CollectionDef, id: string, v: StoredVersion, ts: bigint): DocData | undefined {

@@ -3,6 +3,7 @@
 // (`ctx.snapshotTs`, the same one `at (t) { ... }` sets), and `Events` walks the versions the
 // v10 history keeps ([db, 'h', coll, doc, -ts], src/model/temporal/history.ts).
 import { modelHooks } from '../../model/model-txn';
+import { checkDeadline } from '../../fql/eval/state';
 import type { DocData } from '../../model/model-api';
 import { retainedVersions, type RetainedVersion } from '../../model/temporal/history';
 import { diffValue } from '../streams/events';
@@ -112,7 +113,10 @@ export class EventsSet implements V4Set {
     // Singleton), or undefined when it is not in the set.
     const entry = (d: DocData | undefined): readonly V4Value[] | undefined =>
       d === undefined ? undefined : src.kind !== 'match' ? [] : src.set.valuesOf(renderDoc(t.model, collRef, d, pos));
-    const versions = await retainedVersions(t.model, def, t.kind === 'doc' ? t.id : undefined);
+    // A caller who may read no past version of the collection sees no event: none is read
+    // (a collection's history may be far larger than anything a query should read for nothing).
+    if (modelHooks.readsSomeHistory && !(await modelHooks.readsSomeHistory(t.model, def.name))) return [];
+    const versions = await retainedVersions(t.model, def, t.kind === 'doc' ? t.id : undefined, () => checkDeadline(this.q.ctx));
     const out: HistoryEvent[] = [];
     let prev: RetainedVersion | undefined;
     for (const v of versions) {
