@@ -5,6 +5,10 @@
 // cost a verify each, so at most a few run at once: a stream of random secrets queues behind
 // them instead of occupying the thread pool that file and crypto work shares. JWTs (each user's
 // own, renewed hourly) are never compared with hashes: core never takes a JWT for a root key.
+// Once a secret has matched a hash, that hash costs no verify again: bcrypt reads only the first
+// BCRYPT_INPUT_BYTES bytes of a secret, so a secret matches it exactly when those bytes equal the
+// matched secret's (kept as their SHA-256). Then a stream of random secrets, each never seen
+// before, costs a digest, not a bcrypt run that keys and tokens would queue behind.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { verify as bcryptVerify } from '@node-rs/bcrypt';
 import { hasJwtShape } from './jwt';
@@ -25,8 +29,16 @@ const MAX_CACHED = 10_000;
 /** Half of libuv's default thread pool of 4. */
 const MAX_CONCURRENT_VERIFIES = 2;
 
-function digest(s: string): Buffer {
-  return createHash('sha256').update(s, 'utf8').digest();
+function digest(s: string | Buffer): Buffer {
+  return createHash('sha256').update(s).digest();
+}
+
+/** bcrypt hashes at most this many bytes of its input (UTF-8) and ignores the rest. */
+const BCRYPT_INPUT_BYTES = 72;
+
+/** The digest of what bcrypt reads of `secret`. */
+function bcryptInputDigest(secret: string): Buffer {
+  return digest(Buffer.from(secret, 'utf8').subarray(0, BCRYPT_INPUT_BYTES));
 }
 
 /** At most `max` tasks at once; the rest wait in arrival order. */
@@ -55,8 +67,11 @@ export class RootKeyChecker {
   private readonly verdicts = new Map<string, Promise<boolean>>();
   private readonly limiter: Limiter;
   private readonly verify: (secret: string, hash: string) => Promise<boolean>;
+  /** Per configured hash, once a secret matched it: the digest of what bcrypt read of that secret. */
+  private readonly matchedInputs: (Buffer | undefined)[];
 
   constructor(private readonly config: RootKeyConfig) {
+    this.matchedInputs = config.hashes.map(() => undefined);
     // Comparing fixed-length digests keeps the comparison constant-time in the secret's length.
     this.secretDigests = config.secrets.map(digest);
     this.limiter = new Limiter(config.maxConcurrentVerifies ?? MAX_CONCURRENT_VERIFIES);
@@ -81,8 +96,17 @@ export class RootKeyChecker {
     if (match) return true;
     // Every user of an identity provider presents a JWT of their own: none may cost a bcrypt.
     if (hasJwtShape(secret)) return false;
-    for (const h of this.config.hashes) {
-      if (await this.limiter.run(() => this.verify(secret, h)).catch(() => false)) return true;
+    const input = bcryptInputDigest(secret);
+    for (const [i, h] of this.config.hashes.entries()) {
+      const known = this.matchedInputs[i];
+      if (known !== undefined) {
+        if (timingSafeEqual(input, known)) return true;
+        continue;
+      }
+      if (await this.limiter.run(() => this.verify(secret, h)).catch(() => false)) {
+        this.matchedInputs[i] = input;
+        return true;
+      }
     }
     return false;
   }

@@ -51,3 +51,40 @@ test('a failing verify counts as no match and frees its slot', async () => {
   assert.deepEqual(await Promise.all([c.isRoot('a'), c.isRoot('b'), c.isRoot('secret')]), [false, false, true]);
   assert.equal(calls, 2);
 });
+
+test('a hash once matched costs no verify again: random secrets are refused by digest', async () => {
+  // bcrypt reads only the first 72 bytes: a secret matches a hash exactly when those bytes are
+  // the matched secret's. So after the root secret was presented once, nothing needs bcrypt.
+  let calls = 0;
+  const real = await hash('root-secret-of-the-operator', 4);
+  const { verify: bcryptVerify } = await import('@node-rs/bcrypt');
+  const verify = (secret: string, h: string): Promise<boolean> => { calls++; return bcryptVerify(secret, h); };
+  const c = new RootKeyChecker({ secrets: [], hashes: [real], verify });
+  // Before any match, a new secret costs a verify.
+  assert.equal(await c.isRoot('random-before'), false);
+  assert.equal(calls, 1);
+  assert.equal(await c.isRoot('root-secret-of-the-operator'), true);
+  assert.equal(calls, 2);
+  const randoms = await Promise.all(Array.from({ length: 200 }, (_, i) => c.isRoot(`random-${i}-${Math.random()}`)));
+  assert.ok(randoms.every((v) => v === false));
+  assert.equal(calls, 2, 'random secrets ran bcrypt after the hash was matched');
+  // The verdicts are bcrypt's: only the first 72 bytes count.
+  const long = 'x'.repeat(72);
+  const h72 = await hash(long, 4);
+  const c72 = new RootKeyChecker({ secrets: [], hashes: [h72] });
+  assert.equal(await c72.isRoot(long), true);
+  assert.equal(await c72.isRoot(long + 'tail'), true);
+  assert.equal(await c72.isRoot('x'.repeat(71)), false);
+  assert.equal(await c72.isRoot('y' + 'x'.repeat(71)), false);
+  // Two hashes: each learned on its own.
+  let calls2 = 0;
+  const h1 = await hash('one', 4);
+  const h2 = await hash('two', 4);
+  const c2 = new RootKeyChecker({ secrets: [], hashes: [h1, h2], verify: (s, h) => { calls2++; return bcryptVerify(s, h); } });
+  assert.equal(await c2.isRoot('one'), true);
+  assert.equal(calls2, 1);
+  assert.equal(await c2.isRoot('two'), true); // h1 known (no verify), h2 verified
+  assert.equal(calls2, 2);
+  assert.equal(await c2.isRoot('three'), false);
+  assert.equal(calls2, 2);
+});
