@@ -21,7 +21,7 @@ import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { fql } from 'fauna';
 import { freePort, startServer } from '../test/helpers/server';
-import { measure, type Figure, type Measurement } from './harness';
+import { measure, warmUntilSteady, WARM_WINDOW_SECONDS, type Figure, type Measurement, type WarmUp } from './harness';
 import { openSqlite } from '../src/storage/sqlite/engine';
 import { encodeKey } from '../src/storage/tuple';
 import { h2load, type H2loadRun } from './h2load-runner';
@@ -38,8 +38,8 @@ export interface H2loadSection {
 
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
 
-/** Unmeasured load per workload before the measured runs (see h2loadWorkloads). */
-const WARMUP_SECONDS = 6;
+/** The longest warm-up of one workload (harness.ts warmUntilSteady). */
+const WARMUP_MAX_SECONDS = 45;
 
 /** h2load's connections and streams per connection for a total concurrency. */
 function shape(concurrency: number): { clients: number; streams: number } {
@@ -131,17 +131,19 @@ export async function h2loadWorkloads(o: H2loadOptions): Promise<H2loadSection> 
     return result;
   };
   let one: Measurement, byId: Measurement, create: Measurement, byIdPinned: Measurement, byIdUnpinned: Measurement;
+  const warmUps: (WarmUp & { query: string })[] = [];
   try {
     const client = server.client();
     await client.query(fql`Collection.create({ name: "H2Doc" })`);
     const id = (await client.query<string>(fql`H2Doc.create({ name: "bench", n: 1 }).id`)).data;
     const url = `${server.url}/query/1`;
     // Steady state, not start-up: every query worker is a fresh isolate that JIT-compiles the
-    // runtime on its own, and throughput keeps rising for tens of seconds. Each workload runs
-    // unmeasured first, long enough for each worker to serve thousands of requests.
-    const warm = { ...timing, seconds: WARMUP_SECONDS, warmupSeconds: 0 };
+    // runtime on its own, and throughput keeps rising for tens of seconds (on PostgreSQL, where
+    // workers also run the driver, a byId run rose from ~950 to ~1,450 q/s between 6 and 30 s).
+    // Each workload runs unmeasured first until its rate settles.
     for (const query of ['1 + 1', `H2Doc.byId("${id}")`, 'H2Doc.create({ name: "bench", n: 1 })']) {
-      await h2load({ name: `warm-up: ${query}`, url, body: body(query), headers: auth, ...warm });
+      const run = { name: `warm-up: ${query}`, url, body: body(query), headers: auth, clients, streams, seconds: WARM_WINDOW_SECONDS, warmupSeconds: 0 };
+      warmUps.push({ query, ...(await warmUntilSteady(async () => (await h2load(run)).opsPerSec, WARMUP_MAX_SECONDS)) });
     }
     one = await loaded({ name: 'h2load server: 1 + 1', url, body: body('1 + 1'), headers: auth, ...timing });
     const read = { url, body: body(`H2Doc.byId("${id}")`), headers: auth, ...timing };
@@ -190,6 +192,7 @@ export async function h2loadWorkloads(o: H2loadOptions): Promise<H2loadSection> 
         'byId all cores / 1 core': ratio(byIdUnpinned, byIdPinned),
       },
       serverCpu: cpu,
+      warmUps,
       statements,
     },
   };

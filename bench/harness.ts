@@ -59,6 +59,33 @@ export async function measure(
   return summarize(name, concurrency, latencies, elapsed, errors);
 }
 
+/** The warm-up before a measured run: windows until two in a row agree within WARM_TOLERANCE. */
+export const WARM_WINDOW_SECONDS = 3;
+const WARM_TOLERANCE = 0.05;
+
+/** What warming a workload up took: each window's rate, and whether the rate settled. */
+export interface WarmUp {
+  readonly windowRates: readonly number[];
+  readonly settled: boolean;
+}
+
+/**
+ * Runs `window` (one unmeasured run of WARM_WINDOW_SECONDS, returning its ops/s) until the rate
+ * stops moving, for at most `maxSeconds`. Each query worker is an isolate that JIT-compiles the
+ * runtime on its own: throughput keeps rising for tens of seconds after a server starts.
+ */
+export async function warmUntilSteady(window: () => Promise<number>, maxSeconds: number): Promise<WarmUp> {
+  const windowRates: number[] = [];
+  for (let spent = 0; spent < maxSeconds; spent += WARM_WINDOW_SECONDS) {
+    windowRates.push(await window());
+    const n = windowRates.length;
+    if (n >= 2 && Math.abs(windowRates[n - 1] - windowRates[n - 2]) <= WARM_TOLERANCE * windowRates[n - 2]) {
+      return { windowRates, settled: true };
+    }
+  }
+  return { windowRates, settled: false };
+}
+
 /** A measurement from raw latencies (ms) observed over `seconds`. */
 export function summarize(name: string, concurrency: number, latenciesMs: readonly number[], seconds: number, errors = 0): Measurement {
   const sorted = Float64Array.from(latenciesMs).sort();

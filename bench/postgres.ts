@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import { Client, fql, type Query, type QueryArgument } from 'fauna';
 import { startServer, type TestServer } from '../test/helpers/server';
-import { measure, type Measurement, type Figure } from './harness';
+import { measure, warmUntilSteady, WARM_WINDOW_SECONDS, type Measurement, type Figure } from './harness';
 import { processCpuSeconds } from './process-cpu';
 
 /** The server's default pool size (src/storage/postgres/engine.ts); raw pg gets the same. */
@@ -58,13 +58,13 @@ const perOpMs = (seconds: number, m: Measurement) => (m.ops > 0 ? Math.round((se
 
 /**
  * `measure`, charging the CPU `cpu`'s sources used meanwhile to its operations. The warm-up runs
- * before and is not charged: a server starts query workers as load grows (each costs a few
- * hundred ms of CPU to load its modules), which would otherwise swamp short runs.
+ * before, until the rate settles (harness.ts warmUntilSteady), and is not charged: a server
+ * starts query workers as load grows, and each loads and JIT-compiles the runtime on its own.
  */
 async function measureCpu(
   cpu: CpuSources, name: string, o: PostgresBenchOptions, op: (worker: number, i: number) => Promise<unknown>,
 ): Promise<Measured> {
-  await measure(name, o.concurrency, Math.min(2, o.seconds / 2), op, 0);
+  await warmUntilSteady(async () => (await measure(name, o.concurrency, WARM_WINDOW_SECONDS, op, 0)).opsPerSec, 30);
   const server0 = cpu.pids.map((p) => processCpuSeconds(p));
   const pg0 = cpu.pgUrl !== undefined ? await backendCpu(cpu.pgUrl) : undefined;
   const m = await measure(name, o.concurrency, o.seconds, op, 0);

@@ -19,6 +19,7 @@ import { WorkerPool } from './exec/pool/worker-pool';
 import { createPooledHandlers } from './exec/pool/pooled-handlers';
 import type { KvEngine, WatchedEngine } from './storage/kv';
 import { StreamHub } from './streams/stream-hub';
+import { CHANGE_LOG_PREFIX } from './model/keys';
 import { createJobRunner } from './streams/job-runner';
 import { createFeedEndpoint, createStreamEndpoint } from './streams/endpoints';
 import { createV4StreamEndpoint } from './v4/streams/endpoint';
@@ -49,7 +50,11 @@ function queryRuntime(config: ServerConfig, engine: KvEngine, rootKeys: RootKeyC
   }
   const pool = new WorkerPool({
     engine,
-    worker: { rootSecrets: config.rootSecrets, rootSecretHashes: config.rootSecretHashes, bcryptCost: config.bcryptCost },
+    worker: {
+      rootSecrets: config.rootSecrets, rootSecretHashes: config.rootSecretHashes, bcryptCost: config.bcryptCost,
+      // What the event streams watch (stream-hub.ts): commits made in workers announce it.
+      watchedPrefixes: [CHANGE_LOG_PREFIX],
+    },
     maxWorkers: config.workers,
     workerMemoryMb: config.workerMemoryMb,
     clientConcurrency: config.clientConcurrency,

@@ -128,10 +128,10 @@ export interface KvEngine {
   readonly sharedReadFile?: string;
   /**
    * Only on PostgreSQL without read replicas: the database's connection string, on which other
-   * threads of this process may run read-only transactions themselves (postgres/engine.ts
-   * openPostgresReaders).
+   * threads of this process may run their transactions themselves (postgres/engine.ts
+   * openPostgresForWorker).
    */
-  readonly sharedReadUrl?: string;
+  readonly sharedUrl?: string;
   close(): Promise<void>;
 }
 

@@ -3,8 +3,13 @@ export interface WorkerConfig {
   readonly engineKind: 'sqlite' | 'postgres';
   /** The embedded engine's database file, read directly by the worker (local-read-kv.ts). */
   readonly sqliteFile?: string;
-  /** The PostgreSQL database, on which the worker runs its read-only transactions (pg-read-kv.ts). */
+  /** The PostgreSQL database, on which the worker runs its transactions itself (postgres/engine.ts openPostgresForWorker). */
   readonly postgresUrl?: string;
+  /**
+   * Key prefixes the server watches for commits (event streams): commits the worker makes itself
+   * (on PostgreSQL) announce their keys under them.
+   */
+  readonly watchedPrefixes?: readonly Uint8Array[];
   readonly rootSecrets: readonly string[];
   readonly rootSecretHashes: readonly string[];
   readonly bcryptCost: number;

@@ -1,7 +1,7 @@
 // A query worker: a thread that runs untrusted query code for the coordinator. It is the
 // composition root of everything that evaluates queries (parser, evaluator, model, endpoints)
 // over a storage engine whose begin and commit are messages to the coordinator (on the
-// embedded engine the worker reads the database file itself; on PostgreSQL it runs read-only
+// embedded engine the worker reads the database file itself; on PostgreSQL it runs its
 // transactions on connections of its own). It runs one request at a time; the coordinator terminates it (and rolls back its
 // transaction) when a request overruns its deadline or the thread runs out of memory, so
 // nothing here can stall or crash the server.
@@ -16,8 +16,15 @@ import { setIdNode } from '../../model/ids';
 import type { FromWorker, RequestMessage, ResponseMessage, ToWorker } from './protocol';
 import { RemoteKvEngine } from './remote-kv';
 import { LocalReadKvEngine } from './local-read-kv';
-import { PgReadKvEngine } from './pg-read-kv';
+import { openPostgresForWorker } from '../../storage/postgres/engine';
 import type { WorkerConfig } from './worker-config';
+
+/**
+ * PostgreSQL connections per worker (opened on demand, closed after 10 s idle): it runs one
+ * request at a time, whose transaction holds one, while the previous reader's may still be
+ * parked (postgres/engine.ts PARK_MS); the engine lets writers hold all but two (at least one).
+ */
+const PG_CONNECTIONS = 3;
 
 /** A worker's requests are never cancelled from inside it (the coordinator ends the thread). */
 const NEVER_ABORTED = new AbortController().signal;
@@ -52,9 +59,9 @@ function start(): void {
   setIdNode(config.idNode, config.idNodeOffset);
   const remote = new RemoteKvEngine(config.engineKind, port);
   // On the embedded engine the worker reads the database file itself (no message per read); on
-  // PostgreSQL it runs its read-only transactions on connections of its own.
+  // PostgreSQL it runs its transactions on connections of its own (no message at all).
   const engine = config.sqliteFile !== undefined ? new LocalReadKvEngine(remote, config.sqliteFile)
-    : config.postgresUrl !== undefined ? new PgReadKvEngine(remote, config.postgresUrl)
+    : config.postgresUrl !== undefined ? openPostgresForWorker(config.postgresUrl, PG_CONNECTIONS, config.watchedPrefixes ?? [])
     : remote;
   const rootKeys = new RootKeyChecker({ secrets: config.rootSecrets, hashes: config.rootSecretHashes });
   const handlers = createQueryHandlers({ engine, isRoot: (c) => rootKeys.isRoot(c.secret) });

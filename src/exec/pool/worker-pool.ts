@@ -235,7 +235,7 @@ export class WorkerPool {
     const config: WorkerConfig = {
       ...this.opts.worker, engineKind: this.opts.engine.kind, idNode, idNodeOffset: this.idNodeOffset,
       ...(this.opts.engine.sharedReadFile !== undefined ? { sqliteFile: this.opts.engine.sharedReadFile } : {}),
-      ...(this.opts.engine.sharedReadUrl !== undefined ? { postgresUrl: this.opts.engine.sharedReadUrl } : {}),
+      ...(this.opts.engine.sharedUrl !== undefined ? { postgresUrl: this.opts.engine.sharedUrl } : {}),
     };
     const worker = new Worker(this.opts.workerFile ?? WORKER_FILE, {
       workerData: config,

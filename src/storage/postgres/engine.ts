@@ -40,9 +40,12 @@
 //
 // Read-only transactions begun with `minTs` may run on a read replica instead (replicas.ts).
 //
-// Query workers run their read-only transactions themselves (openPostgresReaders: an engine of
-// the worker's own, with its own connections), so a read query's begin and reads cost the
-// coordinator no message and no work; their writers still go through the coordinator.
+// Query workers run their transactions themselves (openPostgresForWorker: an engine of the
+// worker's own, with its own connections), so a query's begin, reads and commit cost the
+// coordinator no message and no work. Nothing in the protocol above needs the coordinator: a
+// worker's writers register, order and validate in the database like another process's, and a
+// worker that is terminated (deadline, memory) closes its connections, which ends its
+// transaction and frees its writer's lock as a crashed process's would.
 import { Client, Pool, type PoolClient, type QueryResult } from 'pg';
 import type { BeginOptions, Bytes, CommitNotice, KvEngine, KvTxn, WatchedEngine } from '../kv';
 import { keyString } from '../bytes';
@@ -68,7 +71,7 @@ export interface PostgresOptions {
 export interface PostgresEngineHandle extends WatchedEngine {
   readonly replicaStats?: ReplicaStats;
   /** Absent with read replicas, whose routing (replicas.ts) lives in this engine. */
-  readonly sharedReadUrl?: string;
+  readonly sharedUrl?: string;
 }
 
 /** application_name of a server's connections, and of its query workers' (pg_stat_activity). */
@@ -115,11 +118,11 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
   ) {
     this.writers = new Semaphore(Math.max(1, poolSize - 2));
     this.replicaStats = replicas?.stats;
-    this.sharedReadUrl = replicas === undefined ? url : undefined;
+    this.sharedUrl = replicas === undefined ? url : undefined;
     if (maintains) this.scheduleClean();
   }
 
-  readonly sharedReadUrl?: string;
+  readonly sharedUrl?: string;
 
   /** Runs CLEAN_RUNNING every CLEAN_INTERVAL_MS (one at a time; failures wait for the next). */
   private scheduleClean(): void {
@@ -147,6 +150,11 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
     const payload = `${txn.ts}|${keys.join(',')}`;
     // The payload is digits, hex, '|', ',' and '*': safe inside a literal.
     return payload.length > MAX_NOTIFY_PAYLOAD ? `${txn.ts}|*` : payload;
+  }
+
+  /** Makes commits announce the keys under `prefixes` without listening here (a worker's engine). */
+  announce(prefixes: readonly Bytes[]): void {
+    for (const p of prefixes) this.watchers.add(p, () => {});
   }
 
   watchCommits(prefix: Bytes, listener: (n: CommitNotice) => void): () => void {
@@ -340,13 +348,17 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
 }
 
 /**
- * An engine for a query worker's read-only transactions on a database a server of this process
- * has opened (and migrated): `poolSize` connections of its own (a worker runs one request at a
- * time), no maintenance. Its writers would work too, but workers send theirs to the coordinator,
- * which bounds them per process.
+ * A query worker's engine on a database a server of this process has opened (and migrated):
+ * `poolSize` connections of its own (a worker runs one request at a time), no maintenance and no
+ * LISTEN. Its commits announce the keys under `announce` (the prefixes the server processes
+ * watch, see notifyPayload) as the server's own would.
  */
-export function openPostgresReaders(url: string, poolSize: number): KvEngine {
-  return new PostgresEngine(connectionPool(url, poolSize, WORKER_APPLICATION), url, poolSize, false, undefined, false);
+export function openPostgresForWorker(url: string, poolSize: number, announce: readonly Bytes[]): KvEngine {
+  // The test-only switch reaches workers too (the server warned when it opened its engine).
+  const unsafeNoValidation = process.env[UNSAFE_NO_VALIDATION_ENV] === '1';
+  const engine = new PostgresEngine(connectionPool(url, poolSize, WORKER_APPLICATION), url, poolSize, unsafeNoValidation, undefined, false);
+  engine.announce(announce);
+  return engine;
 }
 
 /** Makes every timestamp the database hands out from now on exceed `minTs`. */
