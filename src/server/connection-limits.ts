@@ -3,6 +3,7 @@
 // does not let go).
 import type * as http2 from 'node:http2';
 import type * as net from 'node:net';
+import { clientKey } from './client-key';
 
 /** Close an HTTP/2 session with GOAWAY; destroy it if it has not closed after `graceMs`. */
 function closeSession(s: http2.ServerHttp2Session, graceMs: number): void {
@@ -25,14 +26,14 @@ export function closeWhenIdle(s: http2.ServerHttp2Session, idleMs: number, grace
   s.once('close', () => clearTimeout(timer));
 }
 
-/** Open connections per client address, refusing those past `max`. */
+/** Open connections per client address (an IPv6 /64 counts as one: client-key.ts), refusing those past `max`. */
 export class AddressCounter {
   private readonly counts = new Map<string, number>();
   constructor(private readonly max: number) {}
 
   /** Count `socket` until it closes; false if its address already has `max` connections. */
   admit(socket: net.Socket): boolean {
-    const addr = socket.remoteAddress ?? '';
+    const addr = clientKey(socket.remoteAddress);
     const n = this.counts.get(addr) ?? 0;
     if (n >= this.max) return false;
     this.counts.set(addr, n + 1);

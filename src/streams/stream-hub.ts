@@ -5,6 +5,7 @@
 // stream runs one job (events-service.ts, in a query worker) that reads its events from history
 // after its cursor up to the engine's stable point, so the live path, replay and feeds share
 // one code path: same events, same cursors, no gaps, no duplicates (spec §9.3).
+import { clientKey } from '../server/client-key';
 import type { Bytes, CommitNotice, WatchedEngine } from '../storage/kv';
 import { decodeKey } from '../storage/tuple';
 import { CHANGE_LOG_PREFIX } from '../model/keys';
@@ -181,7 +182,7 @@ export class StreamHub {
 
   /** Open a stream for a validated request (token and start already checked by the endpoint). */
   async open(req: ServerRequest, token: string, start: { cursor?: string; startTs?: bigint; dialect?: StreamDialect }): Promise<ServerResponse> {
-    const client = req.remoteAddress ?? 'local';
+    const client = clientKey(req.remoteAddress);
     const release = this.hold(client);
     if (typeof release === 'string') {
       this.refused[release]++;

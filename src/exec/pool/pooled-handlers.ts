@@ -1,6 +1,7 @@
 // The coordinator's handlers for the routes that run query code: each request goes to a worker
 // with its deadline (from the request's own timeout header, as the endpoint will read it) and
 // the answer to give if the worker cannot answer, in the route's own error format.
+import { clientKey } from '../../server/client-key';
 import { parseQueryTimeoutMs, DEFAULT_QUERY_TIMEOUT_MS } from '../../server/query-headers';
 import { parseQueryTimeout } from '../../v4/headers';
 import type { Handler, ServerRequest, ServerResponse } from '../../server/http-types';
@@ -52,9 +53,9 @@ function schemaFailure(f: PoolFailure): ServerResponse {
   return jsonResponse(status, JSON.stringify({ error: { message } }));
 }
 
-/** Who is asking, for fair scheduling between clients. */
+/** Who is asking, for fair scheduling between clients (an IPv6 /64 is one: client-key.ts). */
 function clientOf(req: ServerRequest): string {
-  return req.remoteAddress ?? 'local';
+  return clientKey(req.remoteAddress);
 }
 
 export function createPooledHandlers(pool: WorkerPool): QueryHandlers {
