@@ -1,6 +1,7 @@
 // What the evaluator, the standard library and the wire encoders need from the database for
 // one query. Implemented by src/model over a storage transaction (src/storage/kv.ts).
-import type { DocV, NamedDocV, NullDocV, Value, FqlSet } from '../fql/values/value';
+import type { DocV, NamedDocV, NullDocV, TimeV, Value, FqlSet } from '../fql/values/value';
+import { txnTimeValue } from '../fql/values/construct';
 import type { MethodDef } from '../fql/stdlib/registry';
 import type { EvalContext } from '../fql/eval/context';
 
@@ -16,6 +17,17 @@ export interface DocData {
   readonly data: ReadonlyMap<string, Value>;
   /** The collection's computed fields, evaluated one at a time when read (as Fauna does). */
   readonly computed?: ComputedFields;
+  /** This version was written by the reading transaction: its `ts` is the transaction time. */
+  readonly written?: boolean;
+}
+
+/**
+ * `doc.ts` as FQL sees it. A version this transaction wrote shows core's TransactionTime
+ * (`ts: TransactionTime()` in `toString`): the time is only final at commit. The wire encoders
+ * render every ts as the time itself.
+ */
+export function docTs(d: Pick<DocData, 'ts' | 'written'>): TimeV {
+  return d.written ? txnTimeValue(d.ts * 1000n) : { t: 'time', ns: d.ts * 1000n };
 }
 
 /** Computed fields of a document read: names in definition order, each evaluated on demand. */
