@@ -37,10 +37,13 @@ export interface ComputedFields {
   value(name: string, ctx: EvalContext): Promise<Value>;
 }
 
-/** A document's fields as a whole (output, display): stored data, then computed fields over it. */
-export async function allFields(d: DocData, ctx: EvalContext): Promise<ReadonlyMap<string, Value>> {
-  if (!d.computed) return d.data;
-  const out = new Map(d.data);
+/**
+ * The values of a document's computed fields in definition order, for output and display
+ * (doc-fields.ts displayedFields places them); undefined when the collection has none.
+ */
+export async function computedValues(d: DocData, ctx: EvalContext): Promise<ReadonlyMap<string, Value> | undefined> {
+  if (!d.computed) return undefined;
+  const out = new Map<string, Value>();
   for (const name of d.computed.names) out.set(name, await d.computed.value(name, ctx));
   return out;
 }

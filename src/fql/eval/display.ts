@@ -5,7 +5,7 @@ import { displayScalar, formatBytes, formatDate, formatDouble, formatTime } from
 import { displayedFields } from '../../model/doc-fields';
 import type { Value } from '../values/value';
 import type { EvalContext } from './context';
-import { allFields, docTs } from '../../model/model-api';
+import { computedValues, docTs } from '../../model/model-api';
 import { BoundedJoin, checkStringSize } from '../limits';
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -75,7 +75,7 @@ export async function debugString(ctx: EvalContext, v: Value, nested: boolean): 
         ['ts', docTs(d)],
       ]);
       if (d.ttl !== undefined) fields.set('ttl', { t: 'time', ns: d.ttl });
-      for (const [k, x] of displayedFields(d.coll, await allFields(d, ctx))) fields.set(k, x);
+      for (const [k, x] of displayedFields(d.coll, d.data, await computedValues(d, ctx))) fields.set(k, x);
       // core shows a document id as an ID: `{ id: ID("1"), coll: User, ... }`.
       return objectText(ctx, fields, true, [`id: ID("${d.id}")`]);
     }

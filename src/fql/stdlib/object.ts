@@ -7,7 +7,7 @@ import { debugString } from '../eval/display';
 import type { EvalContext } from '../eval/context';
 import { invalidArgType, invalidArgument } from '../eval/failures';
 import { displayedFields } from '../../model/doc-fields';
-import { docTs } from '../../model/model-api';
+import { computedValues, docTs } from '../../model/model-api';
 import { dynamicTypeName, method, param, sig } from './native-args';
 import { defineMethods, defineModule } from './registry';
 import { checkObjectSize } from '../limits';
@@ -51,7 +51,8 @@ async function objectOf(ctx: EvalContext, v: Value, argName = 'object'): Promise
   if ('cause' in d) throw invalidArgument(argName, `collection \`${v.coll}\` does not contain document with id ${v.id}.`);
   const m = new Map<string, Value>([['id', idValue(d.id)], ['coll', { t: 'module', name: d.coll }], ['ts', docTs(d)]]);
   if (d.ttl !== undefined) m.set('ttl', { t: 'time', ns: d.ttl });
-  for (const [k, f] of displayedFields(d.coll, d.data)) m.set(k, f);
+  // Computed fields too (core FQL2ComputedFieldsSpec "overlaps with data are handled nicely").
+  for (const [k, f] of displayedFields(d.coll, d.data, await computedValues(d, ctx))) m.set(k, f);
   return obj(m);
 }
 
