@@ -18,9 +18,10 @@ import { applySchemaChange, dropCollectionEntries } from '../indexes/schema-chan
 import '../indexes/register';
 import { idRange } from '../indexes/index-range';
 import { followCollectionRename } from '../identity/roles';
-import { noteDefinitionWrite, noteDeletion, noteRename, refuseWriteToDeleted } from '../definitions/query-writes';
+import { createdInQuery, noteCreation, noteDefinitionWrite, noteDeletion, noteRename, refuseWriteToDeleted } from '../definitions/query-writes';
 import { atArguments, expectDocId, expectObject, expectString, modelOf } from './args';
 import { asPlainDataWrite } from '../definitions/computed-writes';
+import { refuseNonPersistable } from '../definitions/persistable';
 import { schemaWriteFailure, type WriteKind } from '../write-failures';
 
 defineModule('Collection');
@@ -60,6 +61,7 @@ function definitionFields(action: string, name: string, given: ReadonlyMap<strin
 async function createCollection(ctx: EvalContext, arg: Value): Promise<NamedDocV> {
   const spec = expectObject(arg, 'data');
   await checkSchemaWrite(ctx, 'Collection', 'create', () => [spec]);
+  refuseNonPersistable(spec.v);
   const name = validateName('create', spec.v.get('name'));
   const model = modelOf(ctx);
   if (await model.collection(name)) {
@@ -70,6 +72,7 @@ async function createCollection(ctx: EvalContext, arg: Value): Promise<NamedDocV
   await refuseImpureIndexedFields(ctx, { coll: { name, data } });
   const id = await model.allocateCollectionId();
   await applySchemaChange(ctx, model, undefined, await model.putCollection(name, id, data));
+  noteCreation(model, name);
   ctx.stats.writeOps += 1;
   return { t: 'named', coll: 'Collection', name };
 }
@@ -84,6 +87,7 @@ async function definitionOf(ctx: EvalContext, self: Value): Promise<CollectionDe
 async function rewriteCollection(ctx: EvalContext, self: Value, arg: Value, action: 'update' | 'replace'): Promise<NamedDocV> {
   const patch = expectObject(arg, 'data');
   await checkSchemaWrite(ctx, 'Collection', action, () => [self, patch]);
+  refuseNonPersistable(patch.v);
   const def = await definitionOf(ctx, self);
   const model = modelOf(ctx);
   noteDefinitionWrite(model, def.id);
@@ -215,9 +219,12 @@ function globalByName(kind: 'collection' | 'function', found: (v: Value) => bool
     arity: 1,
     impl: async (ctx, _self, [name]) => {
       const n = expectString(name, kind).v;
-      const v = await ctx.model.resolveGlobal(n);
+      const fresh = kind === 'collection' && createdInQuery(modelOf(ctx), n);
+      const v = fresh ? undefined : await ctx.model.resolveGlobal(n);
       if (v !== undefined && found(v)) return v;
-      throw new QueryError('invalid_argument', `invalid argument \`${kind}\`: No such ${what} \`${n}\`.`);
+      const err = new QueryError('invalid_argument', `invalid argument \`${kind}\`: No such ${what} \`${n}\`.`);
+      if (fresh) err.hints.push({ message: 'A collection cannot be created and used in the same query.' });
+      throw err;
     },
   };
 }
