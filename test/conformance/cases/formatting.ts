@@ -64,7 +64,7 @@ export const area: ConformanceArea = {
     { name: 'toString: a document starts with its id, coll, ts', result: true, query: 'Object.toString(User.byId("3")!).startsWith("{ id: ID(\\"3\\"), coll: User, ts: Time(\\"")', source: `${TOS} (converts docs)` },
     { name: 'toString: a document ends with its fields', result: true, query: 'Object.toString(User.byId("3")!).endsWith("\\"), username: \\"bob\\", address: { line1: \\"2nd falson street\\", line2: \\"apt 303\\" } }")', source: `${TOS} (converts docs)` },
     { name: 'toString: a created document', query: "Object.toString(User.create({ id: '5' }))", result: '{ id: ID("5"), coll: User, ts: TransactionTime() }', source: TOS },
-    { name: 'toString: an event source', query: 'Object.toString(User.all().toStream())', result: '[event source]', source: TOS, todo: 'event sources (toStream/eventSource) are not implemented' },
+    { name: 'toString: an event source', query: 'Object.toString(User.all().toStream())', result: '[event source]', source: TOS },
     { name: 'toString: a ref cycle', query: "User.create({ id: '9999', x: 'a', self: User.byId('9999') })\nObject.toString(User.byId('9999')!).endsWith('x: \"a\", self: [doc 9999 in User] }')", result: true, source: `${TOS} (doesn't choke on ref cycles)` },
     { name: 'toString: a document id displays as its digits', query: 'User.byId("3")!.id.toString()', result: '3', source: `${TOS} (converts doc ids)` },
     { name: 'toString: transaction time', query: "'' + User.create({}).ts", result: '[transaction time]', source: `${TOS} (converts txn time)` },
