@@ -14,7 +14,7 @@ interface QueryWrites {
   readonly renamed: Map<string, string>;
   /** Names of collections deleted by this query. */
   readonly deleted: Set<string>;
-  /** Names of collections created by this query. */
+  /** Collections and functions created by this query, as `Collection:Name` / `Function:Name`. */
   readonly created: Set<string>;
 }
 
@@ -41,17 +41,17 @@ export function noteDefinitionWrite(model: ModelTxn, collId: number): void {
   w.defs.add(collId);
 }
 
-export function noteCreation(model: ModelTxn, name: string): void {
-  writesOf(model).created.add(name);
+export function noteCreation(model: ModelTxn, kind: 'Collection' | 'Function', name: string): void {
+  writesOf(model).created.add(`${kind}:${name}`);
 }
 
 /**
- * Whether this query created the collection `name`: core binds a query's names when it starts,
- * so `Collection(name)` does not find it (FQL2CollectionSpec "give pretty error for
- * collections created in this transaction").
+ * Whether this query created the collection or function `name`: core binds a query's names
+ * when it starts, so `Collection(name)` / `Function(name)` do not find it (FQL2CollectionSpec,
+ * FQL2FunctionSpec "give pretty error for collections created in this transaction").
  */
-export function createdInQuery(model: ModelTxn, name: string): boolean {
-  return byTxn.get(model)?.created.has(name) === true;
+export function createdInQuery(model: ModelTxn, kind: 'Collection' | 'Function', name: string): boolean {
+  return byTxn.get(model)?.created.has(`${kind}:${name}`) === true;
 }
 
 export function noteDeletion(model: ModelTxn, name: string): void {

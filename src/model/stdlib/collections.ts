@@ -10,7 +10,7 @@ import type { CallSite, ModuleV, NamedDocV, NullDocV, ObjectV, Value } from '../
 import { type CollectionDef, modelHooks } from '../model-txn';
 import { CollectionScanSet } from '../sets/collection-scan';
 import { NamedScanSet } from '../sets/named-scan';
-import { checkSchemaWrite, createDocument } from '../write-broker';
+import { checkSchemaWrite, createDocument, onSchemaWrite } from '../write-broker';
 import { mergeDefinition, normalizeDefinition } from '../definitions/validate';
 import { refuseImpureIndexedFields } from '../definitions/indexed-computed';
 import { refuseNameConflicts } from '../definitions/global-names';
@@ -72,7 +72,6 @@ async function createCollection(ctx: EvalContext, arg: Value): Promise<NamedDocV
   await refuseImpureIndexedFields(ctx, { coll: { name, data } });
   const id = await model.allocateCollectionId();
   await applySchemaChange(ctx, model, undefined, await model.putCollection(name, id, data));
-  noteCreation(model, name);
   ctx.stats.writeOps += 1;
   return { t: 'named', coll: 'Collection', name };
 }
@@ -219,14 +218,23 @@ function globalByName(kind: 'collection' | 'function', found: (v: Value) => bool
     arity: 1,
     impl: async (ctx, _self, [name]) => {
       const n = expectString(name, kind).v;
-      const fresh = kind === 'collection' && createdInQuery(modelOf(ctx), n);
+      const fresh = createdInQuery(modelOf(ctx), kind === 'collection' ? 'Collection' : 'Function', n);
       const v = fresh ? undefined : await ctx.model.resolveGlobal(n);
       if (v !== undefined && found(v)) return v;
       const err = new QueryError('invalid_argument', `invalid argument \`${kind}\`: No such ${what} \`${n}\`.`);
-      if (fresh) err.hints.push({ message: 'A collection cannot be created and used in the same query.' });
+      if (fresh) err.hints.push({ message: `A ${kind} cannot be created and used in the same query.` });
       throw err;
     },
   };
 }
+
+// Every schema create passes here (Function.create too, which lives with the identity
+// schema kinds): remember the names this query creates for Collection(name) / Function(name).
+onSchemaWrite(async (ctx, coll, action, args) => {
+  if (action !== 'create' || (coll !== 'Collection' && coll !== 'Function')) return;
+  const spec = args()[0];
+  const name = spec?.t === 'object' ? spec.v.get('name') : undefined;
+  if (name?.t === 'string') noteCreation(modelOf(ctx), coll, name.v);
+});
 defineApply('Collection', globalByName('collection', (v) => v.t === 'module'));
 defineApply('Function', globalByName('function', (v) => v.t === 'function'));
