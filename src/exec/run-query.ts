@@ -76,11 +76,12 @@ function renderError(query: string, e: QueryError, message: string): string {
   const text = (o: StoredSource | undefined): string => (o === undefined || o === QUERY_ORIGIN ? query : o.text);
   const blocks = [renderSummary(text(e.origin), [{ message, span: e.span! }], 'error', e.origin?.name ?? QUERY_SOURCE)];
   const line = (o: StoredSource | undefined, offset: number): number => lineCol(text(o), offset).line;
-  for (const h of e.hints) {
+  for (const hint of e.hints) {
+    const h = hint.span ? { span: hint.span, origin: hint.origin ?? QUERY_ORIGIN } : { span: e.span!, origin: e.origin ?? QUERY_ORIGIN };
     const frame = renderFrame(text(h.origin), h.span, h.origin.name).split('\n');
     // Like Fauna, a hint on the error's own line of the same source omits its `at` line.
     const sameLine = (h.origin.name === (e.origin?.name ?? QUERY_SOURCE)) && line(h.origin, h.span.start) === line(e.origin, e.span!.start);
-    blocks.push([`hint: ${h.message}`, ...(sameLine ? frame.slice(1) : frame)].join('\n'));
+    blocks.push([`hint: ${hint.message}`, ...(sameLine ? frame.slice(1) : frame)].join('\n'));
   }
   if (e.hints.length > 0 && e.trace.some((f) => f.span !== undefined)) blocks.push('trace:');
   let previous = '';

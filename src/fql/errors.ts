@@ -28,8 +28,11 @@ export class QueryError extends Error {
   origin: StoredSource | undefined;
   /** Call sites of the stored code the error came from, innermost first (Fauna's trace). */
   readonly trace: TraceFrame[] = [];
-  /** Notes printed after the error, before its trace (`hint: Null value created here`). */
-  readonly hints: { readonly message: string; readonly span: Span; readonly origin: StoredSource }[] = [];
+  /**
+   * Notes printed after the error, before its trace (`hint: Null value created here`). A hint
+   * without a span points where the error does (known only once the error is placed).
+   */
+  readonly hints: { readonly message: string; readonly span?: Span; readonly origin?: StoredSource }[] = [];
   constructor(
     readonly code: string,
     message: string,

@@ -24,15 +24,24 @@ const DATA_ONLY = new Set([...RESERVED_FIELD_NAMES, 'ttl']);
 /** Whether a user document's stored field `name` shows only under `data`, not at the top. */
 export const showsOnlyUnderData = (name: string): boolean => DATA_ONLY.has(name);
 
-/** The user fields as a document shows them: others at the top, reserved ones under `data`. */
-export function displayedFields(coll: string, data: ReadonlyMap<string, Value>): ReadonlyMap<string, Value> {
+/**
+ * The user fields as a document shows them: stored fields, then `computed` fields, at the top;
+ * a stored field whose name is reserved or taken by a computed field (written by `createData`
+ * and friends) shows only under `data` (core FQL2ComputedFieldsSpec "overlaps with data are
+ * handled nicely").
+ */
+export function displayedFields(
+  coll: string, data: ReadonlyMap<string, Value>, computed?: ReadonlyMap<string, Value>,
+): ReadonlyMap<string, Value> {
   if (!isUserDocument(coll)) return data;
+  const hidden = (k: string): boolean => DATA_ONLY.has(k) || computed?.has(k) === true;
   let nested: Map<string, Value> | undefined;
-  for (const k of data.keys()) if (DATA_ONLY.has(k)) (nested ??= new Map()).set(k, data.get(k)!);
-  if (!nested) return data;
+  for (const k of data.keys()) if (hidden(k)) (nested ??= new Map()).set(k, data.get(k)!);
+  if (!nested && !computed?.size) return data;
   const top = new Map<string, Value>();
-  for (const [k, v] of data) if (!DATA_ONLY.has(k)) top.set(k, v);
-  top.set('data', { t: 'object', v: nested });
+  for (const [k, v] of data) if (!hidden(k)) top.set(k, v);
+  for (const [k, v] of computed ?? []) top.set(k, v);
+  if (nested) top.set('data', { t: 'object', v: nested });
   return top;
 }
 

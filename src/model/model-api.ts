@@ -1,6 +1,7 @@
 // What the evaluator, the standard library and the wire encoders need from the database for
 // one query. Implemented by src/model over a storage transaction (src/storage/kv.ts).
-import type { DocV, NamedDocV, NullDocV, Value, FqlSet } from '../fql/values/value';
+import type { DocV, NamedDocV, NullDocV, TimeV, Value, FqlSet } from '../fql/values/value';
+import { txnTimeValue } from '../fql/values/construct';
 import type { MethodDef } from '../fql/stdlib/registry';
 import type { EvalContext } from '../fql/eval/context';
 
@@ -16,6 +17,17 @@ export interface DocData {
   readonly data: ReadonlyMap<string, Value>;
   /** The collection's computed fields, evaluated one at a time when read (as Fauna does). */
   readonly computed?: ComputedFields;
+  /** This version was written by the reading transaction: its `ts` is the transaction time. */
+  readonly written?: boolean;
+}
+
+/**
+ * `doc.ts` as FQL sees it. A version this transaction wrote shows core's TransactionTime
+ * (`ts: TransactionTime()` in `toString`): the time is only final at commit. The wire encoders
+ * render every ts as the time itself.
+ */
+export function docTs(d: Pick<DocData, 'ts' | 'written'>): TimeV {
+  return d.written ? txnTimeValue(d.ts * 1000n) : { t: 'time', ns: d.ts * 1000n };
 }
 
 /** Computed fields of a document read: names in definition order, each evaluated on demand. */
@@ -25,10 +37,13 @@ export interface ComputedFields {
   value(name: string, ctx: EvalContext): Promise<Value>;
 }
 
-/** A document's fields as a whole (output, display): stored data, then computed fields over it. */
-export async function allFields(d: DocData, ctx: EvalContext): Promise<ReadonlyMap<string, Value>> {
-  if (!d.computed) return d.data;
-  const out = new Map(d.data);
+/**
+ * The values of a document's computed fields in definition order, for output and display
+ * (doc-fields.ts displayedFields places them); undefined when the collection has none.
+ */
+export async function computedValues(d: DocData, ctx: EvalContext): Promise<ReadonlyMap<string, Value> | undefined> {
+  if (!d.computed) return undefined;
+  const out = new Map<string, Value>();
   for (const name of d.computed.names) out.set(name, await d.computed.value(name, ctx));
   return out;
 }

@@ -7,6 +7,7 @@ import type { MethodDef } from '../fql/stdlib/registry';
 import type { EvalContext } from '../fql/eval/context';
 import type { DocData, ModelTxn, NamedData } from './model-api';
 import { QueryError } from '../fql/errors';
+import { withoutIdsIn } from '../fql/values/construct';
 import { decodeFields, encodeFields, fromBytes, toBytes } from './codec';
 import {
   DbId, collIdAllocatorKey, docKey, docPrefix, prefixEnd, schemaKey, schemaPrefix,
@@ -338,7 +339,11 @@ export class ModelTxnImpl implements ModelTxn {
     const ttl = s.ttl !== undefined ? BigInt(s.ttl) : undefined;
     // Expired documents vanish from reads; the sweeper removes them later.
     if (ttl !== undefined && ttl <= this.kv.ts * 1000n) return undefined;
-    return { coll, id, ts: BigInt(s.ts), ttl, data: decodeFields(s.data as never) };
+    const ts = BigInt(s.ts);
+    // A version at this transaction's own time is one it wrote (writing transactions have
+    // distinct times; a read-only one, at a replica's stable time, writes nothing).
+    const written = ts === this.kv.ts && this.kv.hasWrites;
+    return { coll, id, ts, ttl, data: decodeFields(s.data as never), ...(written ? { written } : {}) };
   }
 
   /** Whether this transaction already read or wrote the document's current version. */
@@ -372,7 +377,7 @@ export class ModelTxnImpl implements ModelTxn {
     this.kv.put(docKey(this.db, def.id, docId), bytes);
     this.kv.put(versionKey(this.db, def.id, docId, this.kv.ts), bytes);
     this.kv.put(changeKey(this.db, def.id, this.kv.ts, docId), EMPTY);
-    const doc: DocData = { coll: def.name, id, ts: this.kv.ts, ttl, data };
+    const doc: DocData = { coll: def.name, id, ts: this.kv.ts, ttl, data: withoutIdsIn(data), written: true };
     this.docCache.set(this.docCacheKey(def.name, id), doc);
     return doc;
   }

@@ -4,7 +4,7 @@
 // A document's own fields that point at other documents stay references (`@ref`).
 import type { EvalContext } from '../fql/eval/context';
 import type { Callable, DocV, FqlSet, NamedDocV, NullDocV, Value } from '../fql/values/value';
-import { allFields, type DocData, type NamedData } from '../model/model-api';
+import { computedValues, type DocData, type NamedData } from '../model/model-api';
 import type { MValue } from './materialized';
 import { displayedFields } from '../model/doc-fields';
 import { defaultPageSize, encodeCursor, pageSet } from '../fql/eval/sets/paginate';
@@ -86,12 +86,12 @@ class Materializer {
     if (!read) this.docs.set(key, (read = this.ctx.model.readDoc(ref)));
     const d = await read;
     if ('t' in d) return d;
-    return this.docFields(d, await allFields(d, this.ctx));
+    return this.docFields(d, await computedValues(d, this.ctx));
   }
 
   /** A read document with all its fields (stored and computed): `@doc`, nested documents as references. */
-  docFields(d: DocData, all: ReadonlyMap<string, Value>): MValue {
-    const fields = displayedFields(d.coll, all);
+  docFields(d: DocData, computed?: ReadonlyMap<string, Value>): MValue {
+    const fields = displayedFields(d.coll, d.data, computed);
     this.charge(fieldsCost(fields));
     return { t: 'doc', coll: d.coll, id: d.id, ts: d.ts, ttl: d.ttl, data: shallowFields(fields) };
   }
@@ -171,7 +171,7 @@ export function materializeStoredDoc(ctx: EvalContext, d: DocData): MValue {
   const m = new Materializer(ctx);
   // As value() charges the reference before reading it.
   m.charge(VALUE_COST);
-  return m.docFields(d, d.data);
+  return m.docFields(d);
 }
 
 /**

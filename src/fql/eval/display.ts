@@ -5,7 +5,7 @@ import { displayScalar, formatBytes, formatDate, formatDouble, formatTime } from
 import { displayedFields } from '../../model/doc-fields';
 import type { Value } from '../values/value';
 import type { EvalContext } from './context';
-import { allFields } from '../../model/model-api';
+import { computedValues, docTs } from '../../model/model-api';
 import { BoundedJoin, checkStringSize } from '../limits';
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -49,9 +49,10 @@ export async function debugString(ctx: EvalContext, v: Value, nested: boolean): 
     case 'int': return String(v.v);
     case 'long': return v.v.toString();
     case 'double': return formatDouble(v.v);
-    case 'string': return quote(v.v);
+    // core ToString: an ID reads back as `ID("1")`, the transaction time as `TransactionTime()`.
+    case 'string': return v.id ? `ID("${v.v}")` : quote(v.v);
     case 'bytes': return `Bytes("${formatBytes(v.v)}")`;
-    case 'time': return `Time("${formatTime(v.ns)}")`;
+    case 'time': return v.txn ? 'TransactionTime()' : `Time("${formatTime(v.ns)}")`;
     case 'date': return `Date("${formatDate(v.days)}")`;
     case 'uuid': return `UUID("${v.v}")`;
     case 'array': {
@@ -71,10 +72,10 @@ export async function debugString(ctx: EvalContext, v: Value, nested: boolean): 
       if ('cause' in d) return 'null';
       const fields = new Map<string, Value>([
         ['coll', { t: 'module', name: d.coll }],
-        ['ts', { t: 'time', ns: d.ts * 1000n }],
+        ['ts', docTs(d)],
       ]);
       if (d.ttl !== undefined) fields.set('ttl', { t: 'time', ns: d.ttl });
-      for (const [k, x] of displayedFields(d.coll, await allFields(d, ctx))) fields.set(k, x);
+      for (const [k, x] of displayedFields(d.coll, d.data, await computedValues(d, ctx))) fields.set(k, x);
       // core shows a document id as an ID: `{ id: ID("1"), coll: User, ... }`.
       return objectText(ctx, fields, true, [`id: ID("${d.id}")`]);
     }

@@ -3,7 +3,8 @@
 // A missing field is a null that remembers the field name.
 import { dispatchKeys, isBuiltinModule, lookupField, lookupMethod } from '../stdlib/registry';
 import type { DocV, NamedDocV, NullDocV, Value } from '../values/value';
-import type { DocData, NamedData } from '../../model/model-api';
+import { docTs, type DocData, type NamedData } from '../../model/model-api';
+import { idValue } from '../values/construct';
 import { boundMethod } from './calls';
 import { dataObject, isUserDocument } from '../../model/doc-fields';
 import type { Evaluator } from './evaluator';
@@ -43,9 +44,9 @@ export async function docExists(ev: Evaluator, v: Value): Promise<boolean> {
 
 function docBuiltin(d: DocData, name: string): Value | undefined {
   switch (name) {
-    case 'id': return { t: 'string', v: d.id };
+    case 'id': return idValue(d.id);
     case 'coll': return moduleValue(d.coll);
-    case 'ts': return { t: 'time', ns: d.ts * 1000n };
+    case 'ts': return docTs(d);
     case 'ttl': return d.ttl === undefined ? { t: 'null' } : { t: 'time', ns: d.ttl };
     default: return undefined;
   }
@@ -62,7 +63,7 @@ function namedBuiltin(d: NamedData, name: string): Value | undefined {
 
 function refBuiltin(v: DocV | NullDocV | NamedDocV, name: string): Value | undefined {
   if (name === 'coll') return moduleValue(v.coll);
-  if (name === 'id' && v.t !== 'named' && v.id !== undefined) return { t: 'string', v: v.id };
+  if (name === 'id' && v.t !== 'named' && v.id !== undefined) return idValue(v.id);
   // core: `.name` of a schema reference comes off the reference (FQL2UserFunctionSpec.scala).
   if (name === 'name' && v.t !== 'doc' && v.name !== undefined) return { t: 'string', v: v.name };
   return undefined;

@@ -11,7 +11,8 @@ function builtinTypeContains(name: string, v: Value): boolean | undefined {
     case 'Int': return v.t === 'int';
     case 'Long': return v.t === 'long';
     case 'Double': case 'Float': return v.t === 'double';
-    case 'String': return v.t === 'string';
+    // An ID is carried as a string but is its own type (core IDCompanion.contains).
+    case 'String': return v.t === 'string' && !v.id;
     case 'Boolean': return v.t === 'boolean';
     case 'Null': return v.t === 'null';
     case 'Array': return v.t === 'array';
@@ -21,7 +22,7 @@ function builtinTypeContains(name: string, v: Value): boolean | undefined {
     case 'Date': return v.t === 'date';
     case 'Bytes': return v.t === 'bytes';
     case 'UUID': return v.t === 'uuid';
-    case 'ID': return false;
+    case 'ID': return v.t === 'string' && v.id === true;
     case 'Doc': return v.t === 'doc' || v.t === 'named';
     case 'Function': return v.t === 'function';
     case 'EventSource': return v.t === 'eventsource';

@@ -3,7 +3,7 @@
 // `FQL` module whose members are every global (see fqlMember), the `Credentials` alias of
 // `Credential` kept for early v10 users, and `ID(x)`.
 import { QueryError } from '../errors';
-import { str } from '../values/construct';
+import { idValue } from '../values/construct';
 import type { Value } from '../values/value';
 import { debugString } from '../eval/display';
 import { defineGlobal } from '../eval/globals';
@@ -26,12 +26,12 @@ export function castId(v: Value): string | undefined {
   return n >= 0n && n <= MAX_ID ? n.toString() : undefined;
 }
 
-/** `ID(123)`, `ID("123")`: IDs are carried as their decimal string. */
+/** `ID(123)`, `ID("123")`: an ID, carried as its decimal string (values/value.ts StringV.id). */
 defineApply('ID', {
   arity: 1,
   impl: async (ctx, _self, [v]) => {
     const id = castId(v);
-    if (id !== undefined) return str(id);
+    if (id !== undefined) return idValue(id);
     throw new QueryError('invalid_id', `\`${await debugString(ctx, v, false)}\` is not a valid ID.`);
   },
 });

@@ -1,7 +1,7 @@
 // Global functions (`abort`, `log`, `dbg`, `newId`, `asc`, `desc`) and the `toString` method
 // every non-object value has.
 import { QueryError } from '../errors';
-import { NULL, obj, str } from '../values/construct';
+import { NULL, idValue, obj, str } from '../values/construct';
 import type { CallSite, NativeFn, Value } from '../values/value';
 import type { EvalContext } from '../eval/context';
 import { debugString, displayString } from '../eval/display';
@@ -40,7 +40,8 @@ globalFunction('dbg', 1, async (ctx, [value], site) => {
   return value;
 });
 
-globalFunction('newId', 0, () => str(newId()));
+// core: newId() is an ID (FQL2Spec "newId").
+globalFunction('newId', 0, () => idValue(newId()));
 
 /** Orderings for `order()`: `asc(.name)`, `desc(.age)`. */
 /** core StaticGlobalResolvers.asc/desc: the accessor takes one argument. */

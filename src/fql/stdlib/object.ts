@@ -1,12 +1,13 @@
 // The `Object` module: functions over plain objects (Fauna's ObjectCompanion).
 import { QueryError } from '../errors';
-import { FALSE, NULL, TRUE, arr, obj, str } from '../values/construct';
+import { FALSE, NULL, TRUE, arr, idValue, obj, str } from '../values/construct';
 import type { ObjectV, Value } from '../values/value';
 import { ANY, ARRAY } from '../eval/args';
 import { debugString } from '../eval/display';
 import type { EvalContext } from '../eval/context';
 import { invalidArgType, invalidArgument } from '../eval/failures';
 import { displayedFields } from '../../model/doc-fields';
+import { computedValues, docTs } from '../../model/model-api';
 import { dynamicTypeName, method, param, sig } from './native-args';
 import { defineMethods, defineModule } from './registry';
 import { checkObjectSize } from '../limits';
@@ -48,9 +49,10 @@ async function objectOf(ctx: EvalContext, v: Value, argName = 'object'): Promise
   if (v.t !== 'doc') throw invalidArgType(argName, '{ *: Any }', v);
   const d = await ctx.model.readDoc(v);
   if ('cause' in d) throw invalidArgument(argName, `collection \`${v.coll}\` does not contain document with id ${v.id}.`);
-  const m = new Map<string, Value>([['id', str(d.id)], ['coll', { t: 'module', name: d.coll }], ['ts', { t: 'time', ns: d.ts * 1000n }]]);
+  const m = new Map<string, Value>([['id', idValue(d.id)], ['coll', { t: 'module', name: d.coll }], ['ts', docTs(d)]]);
   if (d.ttl !== undefined) m.set('ttl', { t: 'time', ns: d.ttl });
-  for (const [k, f] of displayedFields(d.coll, d.data)) m.set(k, f);
+  // Computed fields too (core FQL2ComputedFieldsSpec "overlaps with data are handled nicely").
+  for (const [k, f] of displayedFields(d.coll, d.data, await computedValues(d, ctx))) m.set(k, f);
   return obj(m);
 }
 

@@ -2,7 +2,7 @@
 // TransactionTime.scala, fauna.lang.Timestamp). Instants follow java.time.Instant: arithmetic
 // is exact, and results must stay within years -999999999..+999999999.
 import { QueryError } from '../errors';
-import { integer, int, str } from '../values/construct';
+import { integer, int, str, txnTimeValue } from '../values/construct';
 import { civilFromDays, daysFromCivil, formatTime, parseTime } from '../values/format';
 import type { EvalContext } from '../eval/context';
 import type { TimeV, Value } from '../values/value';
@@ -228,4 +228,6 @@ defineMethods('module:Time', {
   epoch: method(sig([param('offset', NUMBER), UNIT], (_ctx, _self, [offset, unit]) => epoch(offset, unit))),
 });
 
-defineApply('TransactionTime', method(sig([], (ctx) => transactionTime(ctx))));
+// core TransactionTimeCompanion: a value of its own (construct.ts txnTimeValue) that stands
+// for the commit time; `Time.now()` is a plain Time.
+defineApply('TransactionTime', method(sig([], (ctx) => txnTimeValue(transactionTime(ctx).ns))));

@@ -1,14 +1,14 @@
 // Equality and ordering of FQL values, following Fauna's ValueCmp: numbers compare across
 // Int/Long/Double, documents compare by collection and id, and values of unrelated types are
 // ordered by a fixed rank (numbers first, null last) so that `order()` is a total order.
-import type { DoubleV, IntV, LongV, Value } from './value';
+import type { DoubleV, IntV, LongV, StringV, Value } from './value';
 
 /** Fauna's `totalOrderingPosition`: the rank of each kind of value in a total order. */
 function rank(v: Value): number {
   switch (v.t) {
     case 'int': case 'long': case 'double': return 0;
     case 'bytes': return 1;
-    case 'string': return 2;
+    case 'string': return v.id ? 5 : 2;
     case 'array': return 3;
     case 'object': return 4;
     case 'doc': case 'named': case 'nulldoc': return 6;
@@ -52,6 +52,29 @@ function cmpBytes(a: Uint8Array, b: Uint8Array): number {
   return cmpPrim(a.length, b.length);
 }
 
+/** An ID as the Long it stands for (its digits are checked when it is made). */
+const idNumber = (v: StringV): LongV => ({ t: 'long', v: BigInt(v.v) });
+
+const LONG_TEXT = /^[+-]?\d{1,19}$/;
+/** Scala's `toLongOption` (Java Long.parseLong): an optional sign, digits, within 64 bits. */
+function parseLong(s: string): bigint | undefined {
+  if (!LONG_TEXT.test(s)) return undefined;
+  const n = BigInt(s);
+  return n >= -(2n ** 63n) && n < 2n ** 63n ? n : undefined;
+}
+
+/**
+ * core ValueCmp for an ID `a` against `b`: numerically against ids and numbers, against a
+ * string only when the string reads as a Long; otherwise unrelated.
+ */
+function compareId(a: StringV, b: Value): number | undefined {
+  if (b.t === 'int' || b.t === 'long' || b.t === 'double') return compareNumbers(idNumber(a), b);
+  if (b.t !== 'string') return undefined;
+  if (b.id) return cmpPrim(BigInt(a.v), BigInt(b.v));
+  const n = parseLong(b.v);
+  return n === undefined ? undefined : cmpPrim(BigInt(a.v), n);
+}
+
 /** Numeric ids compare numerically; anything else (never expected) by text. */
 function cmpIds(a: string, b: string): number {
   if (/^-?\d+$/.test(a) && /^-?\d+$/.test(b)) return cmpPrim(BigInt(a), BigInt(b));
@@ -77,8 +100,12 @@ export function compareRelated(a: Value, b: Value): number | undefined {
   if (a === b) return 0;
   switch (a.t) {
     case 'int': case 'long': case 'double':
+      if (b.t === 'string' && b.id) return compareNumbers(a as NumberV, idNumber(b));
       return b.t === 'int' || b.t === 'long' || b.t === 'double' ? compareNumbers(a as NumberV, b as NumberV) : undefined;
-    case 'string': return b.t === 'string' ? cmpPrim(a.v, b.v) : undefined;
+    case 'string':
+      if (a.id) return compareId(a, b);
+      if (b.t === 'string' && b.id) { const c = compareId(b, a); return c === undefined ? undefined : -c; }
+      return b.t === 'string' ? cmpPrim(a.v, b.v) : undefined;
     case 'boolean': return b.t === 'boolean' ? cmpPrim(a.v, b.v) : undefined;
     case 'time': return b.t === 'time' ? cmpPrim(a.ns, b.ns) : undefined;
     case 'date': return b.t === 'date' ? cmpPrim(a.days, b.days) : undefined;
@@ -135,6 +162,7 @@ export function equals(a: Value, b: Value): boolean {
     case 'null': return b.t === 'null' || b.t === 'nulldoc';
     case 'nulldoc': return b.t === 'null' || (docKey(b) !== undefined && compareRelated(a, b) === 0);
     case 'int': case 'long': case 'double':
+      if (b.t === 'string' && b.id) return compareId(b, a) === 0;
       if (b.t !== 'int' && b.t !== 'long' && b.t !== 'double') return false;
       if (a.t === 'double' || b.t === 'double') {
         return Number((a as { v: number | bigint }).v) === Number((b as { v: number | bigint }).v);

@@ -1,7 +1,7 @@
 // Constructors and small predicates for FQL values. Keep these allocation-light: they sit on
 // the evaluator's hot path.
 import type {
-  ArrayV, BooleanV, DoubleV, IntV, LongV, NullV, ObjectV, StringV, Value,
+  ArrayV, BooleanV, DoubleV, IntV, LongV, NullV, ObjectV, StringV, TimeV, Value,
 } from './value';
 import { checkValueSize } from './size';
 
@@ -19,6 +19,41 @@ export const int = (n: number): IntV => ({ t: 'int', v: n | 0 });
 export const long = (n: bigint): LongV => ({ t: 'long', v: BigInt.asIntN(64, n) });
 export const double = (n: number): DoubleV => ({ t: 'double', v: n });
 export const str = (s: string): StringV => ({ t: 'string', v: s });
+/** An ID (see StringV.id): a document id as core's Value.ID. */
+export const idValue = (id: string): StringV => ({ t: 'string', v: id, id: true });
+export const isId = (v: Value): v is StringV => v.t === 'string' && v.id === true;
+/** `v` with every ID in it a plain string (core stores an ID as a string); `v` itself if it holds none. */
+export function withoutIds(v: Value): Value {
+  switch (v.t) {
+    case 'string': return v.id ? str(v.v) : v;
+    case 'array': {
+      let out: Value[] | undefined;
+      v.v.forEach((x, i) => {
+        const y = withoutIds(x);
+        if (y !== x) (out ??= [...v.v])[i] = y;
+      });
+      return out ? { t: 'array', v: out } : v;
+    }
+    case 'object': {
+      const m = withoutIdsIn(v.v);
+      return m === v.v ? v : { t: 'object', v: m };
+    }
+    default: return v;
+  }
+}
+
+/** Fields with every ID a plain string: the map itself if none holds one. */
+export function withoutIdsIn(fields: ReadonlyMap<string, Value>): ReadonlyMap<string, Value> {
+  let out: Map<string, Value> | undefined;
+  for (const [k, x] of fields) {
+    const y = withoutIds(x);
+    if (y !== x) (out ??= new Map(fields)).set(k, y);
+  }
+  return out ?? fields;
+}
+
+/** The transaction time (see TimeV.txn), `ns` since the epoch. */
+export const txnTimeValue = (ns: bigint): TimeV => ({ t: 'time', ns, txn: true });
 /** Arrays and objects are size-checked as they are built (values/size.ts). */
 export function arr(items: readonly Value[]): ArrayV {
   const v: ArrayV = { t: 'array', v: items };
@@ -51,9 +86,9 @@ export function typeName(v: Value): string {
     case 'int': return 'Int';
     case 'long': return 'Long';
     case 'double': return 'Double';
-    case 'string': return 'String';
+    case 'string': return v.id ? 'ID' : 'String';
     case 'bytes': return 'Bytes';
-    case 'time': return 'Time';
+    case 'time': return v.txn ? 'TransactionTime' : 'Time';
     case 'date': return 'Date';
     case 'uuid': return 'UUID';
     case 'array': return 'Array';

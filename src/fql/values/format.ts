@@ -155,7 +155,8 @@ export function displayScalar(v: Value): string | undefined {
     case 'double': return displayDouble(v.v);
     case 'string': return v.v;
     case 'bytes': return formatBytes(v.v);
-    case 'time': return formatTime(v.ns);
+    // core ToString: the transaction time is not known before commit.
+    case 'time': return v.txn ? '[transaction time]' : formatTime(v.ns);
     case 'date': return formatDate(v.days);
     case 'uuid': return v.v;
     default: return undefined;

@@ -33,10 +33,31 @@ export interface IntV { readonly t: 'int'; readonly v: number }
 export interface LongV { readonly t: 'long'; readonly v: bigint }
 /** IEEE-754 double (FQL `Double`). */
 export interface DoubleV { readonly t: 'double'; readonly v: number }
-export interface StringV { readonly t: 'string'; readonly v: string }
+export interface StringV {
+  readonly t: 'string'; readonly v: string;
+  /**
+   * Set on an ID (core Value.ID: a document id, `ID(1)`, `newId()`). An ID is carried as its
+   * decimal digits so that it stays a string wherever one is accepted (arguments, stored
+   * fields, the wire, where drivers see ids as strings); the tag gives it core's own
+   * semantics: `isa ID` (not `isa String`), numeric comparison with numbers and ids, and
+   * `ID("1")` in debug text. Values built from it (concatenation, stored copies) are plain
+   * strings, as core converts an ID to a string when it stores it.
+   */
+  readonly id?: true;
+}
 export interface BytesV { readonly t: 'bytes'; readonly v: Uint8Array }
 /** An instant with nanosecond precision, as nanoseconds since the Unix epoch (UTC). */
-export interface TimeV { readonly t: 'time'; readonly ns: bigint }
+export interface TimeV {
+  readonly t: 'time'; readonly ns: bigint;
+  /**
+   * Set on the transaction time (core Value.TransactionTime): `TransactionTime()` and the `ts`
+   * of a document written by this transaction. `ns` is that time, so it behaves as a Time in
+   * arithmetic, comparison and on the wire; only text renders differently: `TransactionTime()`
+   * in debug text and `[transaction time]` in display text, as core cannot know the time
+   * before commit.
+   */
+  readonly txn?: true;
+}
 /** A calendar date, as days since 1970-01-01. */
 export interface DateV { readonly t: 'date'; readonly days: number }
 export interface UuidV { readonly t: 'uuid'; readonly v: string }

@@ -4,6 +4,7 @@
 // run before a write see the new version and index maintenance can recompute old entries.
 import type { EvalContext } from '../../fql/eval/context';
 import type { DocV, ObjectV, Value } from '../../fql/values/value';
+import { idValue } from '../../fql/values/construct';
 import type { ComputedFields, ModelTxn } from '../model-api';
 import type { CollectionSchema } from './schema';
 import type { PathPart } from './field-path';
@@ -25,7 +26,7 @@ export interface DocVersion {
 
 export function docView(d: DocVersion): ObjectV {
   const m = new Map<string, Value>([
-    ['id', { t: 'string', v: d.id }],
+    ['id', idValue(d.id)],
     ['coll', { t: 'module', name: d.coll }],
     ['ts', { t: 'time', ns: d.ts * 1000n }],
   ]);

@@ -14,13 +14,15 @@ interface QueryWrites {
   readonly renamed: Map<string, string>;
   /** Names of collections deleted by this query. */
   readonly deleted: Set<string>;
+  /** Collections and functions created by this query, as `Collection:Name` / `Function:Name`. */
+  readonly created: Set<string>;
 }
 
 const byTxn = new WeakMap<ModelTxn, QueryWrites>();
 
 function writesOf(model: ModelTxn): QueryWrites {
   let w = byTxn.get(model);
-  if (!w) byTxn.set(model, (w = { docs: new Set(), defs: new Set(), renamed: new Map(), deleted: new Set() }));
+  if (!w) byTxn.set(model, (w = { docs: new Set(), defs: new Set(), renamed: new Map(), deleted: new Set(), created: new Set() }));
   return w;
 }
 
@@ -37,6 +39,19 @@ export function noteDefinitionWrite(model: ModelTxn, collId: number): void {
   const w = writesOf(model);
   if (w.docs.has(collId)) throw mixed();
   w.defs.add(collId);
+}
+
+export function noteCreation(model: ModelTxn, kind: 'Collection' | 'Function', name: string): void {
+  writesOf(model).created.add(`${kind}:${name}`);
+}
+
+/**
+ * Whether this query created the collection or function `name`: core binds a query's names
+ * when it starts, so `Collection(name)` / `Function(name)` do not find it (FQL2CollectionSpec,
+ * FQL2FunctionSpec "give pretty error for collections created in this transaction").
+ */
+export function createdInQuery(model: ModelTxn, kind: 'Collection' | 'Function', name: string): boolean {
+  return byTxn.get(model)?.created.has(`${kind}:${name}`) === true;
 }
 
 export function noteDeletion(model: ModelTxn, name: string): void {

@@ -5,10 +5,9 @@
 import { QueryError } from '../../fql/errors';
 import { defineIndexResolver, defineReadDecorator } from '../model-txn';
 import { fieldFailures, hasFieldSchema } from '../definitions/field-types';
-import { afterDocumentWrite, onDocumentWrite, type DocWrite } from '../write-broker';
+import { afterDocumentWrite, onDocumentWrite } from '../write-broker';
+import { computedOverwrites } from '../definitions/computed-writes';
 import { docWriteMessage } from '../write-failures';
-import type { ConstraintFailure } from '../../fql/errors';
-import type { CollectionSchema } from '../definitions/schema';
 import { modelOf } from '../stdlib/args';
 import { fullDocView, lazyComputed } from '../definitions/doc-view';
 import type { DocV } from '../../fql/values/value';
@@ -33,21 +32,10 @@ defineReadDecorator(async (txn, doc, readTs) => {
   return { ...doc, computed: lazyComputed(txn, schema, self) };
 });
 
-/** Computed fields the write sets (a field kept unchanged by `update` is not a write to it). */
-function computedOverwrites(schema: CollectionSchema, w: DocWrite): ConstraintFailure[] {
-  const out: ConstraintFailure[] = [];
-  for (const [k, v] of w.after?.data ?? []) {
-    if (schema.computed.some((c) => c.name === k) && w.before?.data.get(k) !== v) {
-      out.push({ paths: [[k]], message: 'Cannot write to a computed field' });
-    }
-  }
-  return out;
-}
-
 onDocumentWrite(async (ctx, w) => {
   const schema = schemaOf(w.def);
   if (w.after && w.action !== 'delete') {
-    const failures = [...computedOverwrites(schema, w), ...(hasFieldSchema(schema) ? fieldFailures(schema, w.after.data) : [])];
+    const failures = [...computedOverwrites(ctx, schema, w), ...(hasFieldSchema(schema) ? fieldFailures(schema, w.after.data) : [])];
     if (failures.length > 0) {
       throw new QueryError('constraint_failure', docWriteMessage(w.action, w.def.name, w.id), undefined,
         { constraintFailures: failures });

@@ -10,7 +10,7 @@ import type { CallSite, ModuleV, NamedDocV, NullDocV, ObjectV, Value } from '../
 import { type CollectionDef, modelHooks } from '../model-txn';
 import { CollectionScanSet } from '../sets/collection-scan';
 import { NamedScanSet } from '../sets/named-scan';
-import { checkSchemaWrite, createDocument } from '../write-broker';
+import { checkSchemaWrite, createDocument, onSchemaWrite } from '../write-broker';
 import { mergeDefinition, normalizeDefinition } from '../definitions/validate';
 import { refuseImpureIndexedFields } from '../definitions/indexed-computed';
 import { refuseNameConflicts } from '../definitions/global-names';
@@ -18,8 +18,10 @@ import { applySchemaChange, dropCollectionEntries } from '../indexes/schema-chan
 import '../indexes/register';
 import { idRange } from '../indexes/index-range';
 import { followCollectionRename } from '../identity/roles';
-import { noteDefinitionWrite, noteDeletion, noteRename, refuseWriteToDeleted } from '../definitions/query-writes';
+import { createdInQuery, noteCreation, noteDefinitionWrite, noteDeletion, noteRename, refuseWriteToDeleted } from '../definitions/query-writes';
 import { atArguments, expectDocId, expectObject, expectString, modelOf } from './args';
+import { asPlainDataWrite } from '../definitions/computed-writes';
+import { refuseNonPersistable } from '../definitions/persistable';
 import { schemaWriteFailure, type WriteKind } from '../write-failures';
 
 defineModule('Collection');
@@ -59,6 +61,7 @@ function definitionFields(action: string, name: string, given: ReadonlyMap<strin
 async function createCollection(ctx: EvalContext, arg: Value): Promise<NamedDocV> {
   const spec = expectObject(arg, 'data');
   await checkSchemaWrite(ctx, 'Collection', 'create', () => [spec]);
+  refuseNonPersistable(spec.v);
   const name = validateName('create', spec.v.get('name'));
   const model = modelOf(ctx);
   if (await model.collection(name)) {
@@ -83,6 +86,7 @@ async function definitionOf(ctx: EvalContext, self: Value): Promise<CollectionDe
 async function rewriteCollection(ctx: EvalContext, self: Value, arg: Value, action: 'update' | 'replace'): Promise<NamedDocV> {
   const patch = expectObject(arg, 'data');
   await checkSchemaWrite(ctx, 'Collection', action, () => [self, patch]);
+  refuseNonPersistable(patch.v);
   const def = await definitionOf(ctx, self);
   const model = modelOf(ctx);
   noteDefinitionWrite(model, def.id);
@@ -187,7 +191,10 @@ defineMethods('collection', {
   /** Every field is user data, `id` and `ttl` included (core DataMode.PlainData). */
   createData: {
     arity: 1,
-    impl: async (ctx, self, [data]) => createDocument(ctx, await userCollection(ctx, self), expectObject(data, 'data') as ObjectV, 'data'),
+    impl: async (ctx, self, [data]) => {
+      const def = await userCollection(ctx, self);
+      return asPlainDataWrite(ctx, () => createDocument(ctx, def, expectObject(data, 'data') as ObjectV, 'data'));
+    },
   },
   where: { arity: 1, impl: viaSet('where') },
   firstWhere: { arity: 1, impl: viaSet('firstWhere') },
@@ -211,11 +218,23 @@ function globalByName(kind: 'collection' | 'function', found: (v: Value) => bool
     arity: 1,
     impl: async (ctx, _self, [name]) => {
       const n = expectString(name, kind).v;
-      const v = await ctx.model.resolveGlobal(n);
+      const fresh = createdInQuery(modelOf(ctx), kind === 'collection' ? 'Collection' : 'Function', n);
+      const v = fresh ? undefined : await ctx.model.resolveGlobal(n);
       if (v !== undefined && found(v)) return v;
-      throw new QueryError('invalid_argument', `invalid argument \`${kind}\`: No such ${what} \`${n}\`.`);
+      const err = new QueryError('invalid_argument', `invalid argument \`${kind}\`: No such ${what} \`${n}\`.`);
+      if (fresh) err.hints.push({ message: `A ${kind} cannot be created and used in the same query.` });
+      throw err;
     },
   };
 }
+
+// Every schema create passes here (Function.create too, which lives with the identity
+// schema kinds): remember the names this query creates for Collection(name) / Function(name).
+onSchemaWrite(async (ctx, coll, action, args) => {
+  if (action !== 'create' || (coll !== 'Collection' && coll !== 'Function')) return;
+  const spec = args()[0];
+  const name = spec?.t === 'object' ? spec.v.get('name') : undefined;
+  if (name?.t === 'string') noteCreation(modelOf(ctx), coll, name.v);
+});
 defineApply('Collection', globalByName('collection', (v) => v.t === 'module'));
 defineApply('Function', globalByName('function', (v) => v.t === 'function'));

@@ -232,7 +232,6 @@ const cases: ConformanceCase[] = [
     name: 'unique over a computed field that reads is refused',
     query: 'Collection.create({ name: "UqRead", computed_fields: { a: { body: "_ => Uniq.all().count()" } }, constraints: [{ unique: [".a"] }] })',
     error: { code: 'invalid_schema' }, source: COMPUTED + ' (cannot access collections (typecheck))',
-    todo: 'computed fields used by constraints are not checked for reads (Fauna refuses them with invalid_schema when typechecked)',
   },
   // reserved fields (core FQL2DocumentSpec in the api tests)
   ...['ts', 'delete', 'update', 'replace', 'coll'].map((name): ConformanceCase => ({

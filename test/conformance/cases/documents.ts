@@ -30,7 +30,7 @@ const reservedCases: ConformanceCase[] = [
       code: 'constraint_failure',
       summary: 'error: Failed to create document in collection `TestColl`.\nconstraint failures:\n  update: Is a reserved field and cannot be used\nat *query*:1:16\n  |\n1 |   TestColl.create({\n  |  ________________^\n2 | |   update: "Thing",\n3 | | })\n  | |__^\n  |',
     },
-    source: RESERVED_SPEC, todo: 'summary carets start at the method name; core points at the argument list (errors area)',
+    source: RESERVED_SPEC,
   },
   { name: 'the failed create wrote nothing', query: 'TestColl.all().count()', result: 1, source: RESERVED_SPEC },
 ];

@@ -57,7 +57,6 @@ const cases: ConformanceCase[] = [
         'at *query*:2:17', '  |', '2 | eventuallyConcat()', '  |                 ^^', '  |'),
     },
     source: RENDER,
-    todo: 'argument type errors of built-in methods name the received type (`Object`) instead of `{ *: Any }` and point at `concat(...)`',
   },
   {
     name: 'invalid argument inside a UDF keeps the UDF frame',

@@ -53,7 +53,9 @@ export const area: ConformanceArea = {
     { name: 'FQL.Credentials', query: 'FQL.Credentials', tagged: { '@mod': 'Credential' }, source: GLOBALS },
     // Global functions, directly and as members of FQL.
     { name: 'newId() is a numeric string', query: 'newId().toString().length > 0', result: true, source: 'FQL2IDSpec.scala' },
-    { name: 'FQL.newId()', query: 'FQL.newId() isa String', result: true, source: GLOBALS },
+    // core: newId() is an ID, not a String (FQL2Spec "newId": matchPattern Value.ID).
+    { name: 'FQL.newId()', query: 'FQL.newId() isa ID', result: true, source: 'FQL2Spec.scala (newId)' },
+    { name: 'newId() is not a String', query: 'newId() isa String', result: false, source: 'FQL2Spec.scala (newId); StringCompanion.contains' },
     { name: 'FQL.abort', query: 'FQL.abort("x")', error: { code: 'abort', message: 'Query aborted.' }, source: GLOBALS },
     { name: 'FQL.log returns null', query: 'FQL.log("a")', result: null, source: GLOBALS },
     { name: 'FQL.dbg returns its argument', query: 'FQL.dbg(3)', result: 3, source: GLOBALS },
@@ -74,12 +76,12 @@ export const area: ConformanceArea = {
     { name: 'ID rejects a double', query: 'ID(12.3)', error: { code: 'invalid_id', message: '`12.3` is not a valid ID.' }, source: 'FQL2IDSpec.scala' },
     { name: 'ID rejects a huge number', query: 'ID(12333333333333333333333333333333333333333333333333)', error: { code: 'invalid_id', message: '`1.2333333333333334E49` is not a valid ID.' }, source: 'FQL2IDSpec.scala' },
     { name: 'ID toString', query: 'ID(123).toString()', result: '123', source: 'FQL2IDSpec.scala' },
-    { name: 'ID compares with numbers', query: 'ID(123) == 123', result: true, source: 'FQL2IDSpec.scala', todo: 'IDs are carried as strings; core compares an ID with numbers numerically' },
-    { name: 'ID orders against numbers', query: 'ID(123) < 124', result: true, source: 'FQL2IDSpec.scala', todo: 'IDs are carried as strings' },
+    { name: 'ID compares with numbers', query: 'ID(123) == 123', result: true, source: 'FQL2IDSpec.scala' },
+    { name: 'ID orders against numbers', query: 'ID(123) < 124', result: true, source: 'FQL2IDSpec.scala' },
     { name: 'ID compares with strings', query: 'ID(123) == "123"', result: true, source: 'FQL2IDSpec.scala' },
     { name: 'ID orders against strings', query: 'ID(123) < "124"', result: true, source: 'FQL2IDSpec.scala' },
     { name: 'ID orders against strings (false)', query: 'ID(123) < "122"', result: false, source: 'FQL2IDSpec.scala' },
-    { name: 'a document id is an ID', query: 'Book.create({}).id isa ID', result: true, source: 'FQL2IDSpec.scala', todo: 'IDs are carried as strings, so they are not `isa ID`' },
+    { name: 'a document id is an ID', query: 'Book.create({}).id isa ID', result: true, source: 'FQL2IDSpec.scala' },
     // Companion constructors of the schema collections.
     { name: 'Collection(name) is the collection', query: 'Collection("Book")', tagged: { '@mod': 'Book' }, source: 'Collections.scala (CollectionDefCompanion defApply)' },
     { name: 'Collection(name) can create documents', query: 'Collection("Book").create({ t: 1 }).t', result: 1, source: 'Collections.scala (CollectionDefCompanion defApply)' },

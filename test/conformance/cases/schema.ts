@@ -22,11 +22,7 @@ const combos: ConformanceCase[] = [];
 for (const d of docWrites) {
   for (const c of collWrites) {
     for (const [label, q] of [['doc then coll', `${d}\n${c}`], ['coll then doc', `${c}\n${d}`]] as const) {
-      // A deleted collection's documents cannot be read for the write that would be refused.
-      const todo = label === 'coll then doc' && c.endsWith('delete()') && !d.startsWith('User.create')
-        ? 'documents of a collection deleted earlier in the query are not readable, so the write fails before the invalid_write check'
-        : undefined;
-      combos.push({ name: `${label}: ${d} / ${c}`, query: q, error: { code: 'invalid_write', message: MSG }, source: SPEC, todo });
+      combos.push({ name: `${label}: ${d} / ${c}`, query: q, error: { code: 'invalid_write', message: MSG }, source: SPEC });
     }
   }
 }
@@ -63,7 +59,7 @@ const cases: ConformanceCase[] = [
   {
     name: 'a value that cannot be persisted', query: 'Collection.create({ name: Collection })',
     error: { code: 'invalid_type', message: 'Value at `name` has type Collection, which cannot be persisted.' },
-    source: SPEC + ' (rejects non-persistable values)', todo: 'non-persistable values in definitions are reported as a missing field',
+    source: SPEC + ' (rejects non-persistable values)',
   },
   { name: 'role references follow a rename (setup)', query: 'Collection.create({ name: "aColl" })\nRole.create({ name: "aRole0", privileges: { resource: "aColl", actions: { read: true } } })\nRole.create({ name: "aRole1", membership: { resource: "aColl" }, privileges: { resource: "Collection", actions: { read: true } } })\nnull', result: null, source: SPEC },
   { name: 'rename the referenced collection', query: "Collection.byName('aColl')!.update({ name: 'anotherName' }); null", result: null, source: SPEC + ' (validate foreign references: rename)' },
@@ -89,8 +85,12 @@ const cases: ConformanceCase[] = [
   { name: 'an explicit ttl is kept', query: "let doc = Col.create({ buz: 'fizz', ttl: Time.now().add(10, 'days') })\ndoc.ttl! > Time.now().add(9, 'days')", result: true, source: SPEC + ' (use ttl_days as a default document ttl)' },
   {
     name: 'a collection created in the query cannot be called', query: 'Collection.create({ name: "Fresh" })\nCollection("Fresh")',
-    error: { code: 'invalid_argument', message: 'invalid argument `collection`: No such user collection `Fresh`.' },
-    source: SPEC + ' (give pretty error for collections created in this transaction)', todo: 'Collection(name) is not callable',
+    error: {
+      code: 'invalid_argument', message: 'invalid argument `collection`: No such user collection `Fresh`.',
+      summary: 'error: invalid argument `collection`: No such user collection `Fresh`.\nat *query*:2:11\n  |\n2 | Collection("Fresh")\n  |           ^^^^^^^^^\n  |\n'
+        + 'hint: A collection cannot be created and used in the same query.\n  |\n2 | Collection("Fresh")\n  |           ^^^^^^^^^\n  |',
+    },
+    source: SPEC + ' (give pretty error for collections created in this transaction)',
   },
   { name: 'a collection created in the query can be used through byName', query: 'Collection.create({ name: "Fresh2" })\nCollection.byName("Fresh2")!.name', result: 'Fresh2', source: SPEC },
   { name: 'delete then recreate keeps working', query: "Collection.byName('Fresh2')!.delete()\nCollection.create({ name: 'Fresh2' }).name", result: 'Fresh2', source: SPEC + ' (handles rapid collection recreation)' },
@@ -99,7 +99,6 @@ const cases: ConformanceCase[] = [
   {
     name: 'data is not a document field', query: 'Collection.create({ name: "Dat" }); Dat.create({ data: { a: 0, b: 1 } })',
     error: { code: 'constraint_failure' }, source: SPEC + ' (disallows `data` in create, update, and replace)',
-    todo: '`data` is accepted as an ordinary document field',
   },
   // null where Fauna's types allow it
   { name: 'a UDF with role null has no role', query: 'Function.create({ name: "F2", body: "x => x", role: null }).role', result: null, source: 'FQL2FunctionSpec.scala (role: String | Null)' },

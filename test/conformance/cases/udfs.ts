@@ -66,7 +66,15 @@ export const area: ConformanceArea = {
     { name: 'a function in a lambda', query: '[1, 2].map(x => DoubleFunc(x))', result: [2, 4], source: FN_DOCS },
     { name: 'Function(name) calls', query: 'Function("AddTwo")(3)', result: 5, source: `${UDF} (Function(name))` },
     { name: 'Function(name) of a missing function', query: 'Function("Foo")', error: { code: 'invalid_argument', message: 'invalid argument `function`: No such user function `Foo`.' }, source: `${UDF} (doesn't give hint for user function that don't exist)` },
-    { name: 'Function(name) of a function created in the same query', query: 'Function.create({ name: "Foo", body: "x => x" })\nFunction("Foo")', error: { code: 'invalid_argument', message: 'invalid argument `function`: No such user function `Foo`.' }, source: `${UDF} (give pretty error for collections created in this transaction)`, todo: 'a function created in the query is callable by Function(name) in that query; core refuses it with a hint' },
+    {
+      name: 'Function(name) of a function created in the same query', query: 'Function.create({ name: "Foo", body: "x => x" })\nFunction("Foo")',
+      error: {
+        code: 'invalid_argument', message: 'invalid argument `function`: No such user function `Foo`.',
+        summary: 'error: invalid argument `function`: No such user function `Foo`.\nat *query*:2:9\n  |\n2 | Function("Foo")\n  |         ^^^^^^^\n  |\n'
+          + 'hint: A function cannot be created and used in the same query.\n  |\n2 | Function("Foo")\n  |         ^^^^^^^\n  |',
+      },
+      source: `${UDF} (give pretty error for collections created in this transaction)`,
+    },
     { name: 'passing a set', query: 'Passthrough([1, 2].toSet()).toArray()', result: [1, 2], source: `${UDF} (FQLX values can be passed to FQLX functions)` },
     { name: 'passing a module', query: 'Passthrough(Items)', result: 'Items', source: `${UDF} (FQLX values can be passed to FQLX functions)` },
     { name: 'passing a document', query: 'Passthrough(Items.byId("1"))!.n', result: 1, source: FN_DOCS },

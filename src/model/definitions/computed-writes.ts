@@ -1,0 +1,44 @@
+// Writes and computed fields (core ConstraintFailure.ComputedFieldOverwrite, FQL2ComputedFieldsSpec
+// "cannot be written to except under data"): `create`, `update` and `replace` may not set a
+// field that a computed field of the collection names; `createData`, `updateData` and
+// `replaceData` write every given field as stored data, so a stored field may share a computed
+// field's name. The document then shows the computed value at the top and the stored one
+// under `data` ("overlaps with data are handled nicely").
+//
+// The check runs in the write hook (register.ts), after the write gate, so that a caller who
+// may not write learns nothing of the collection. The hook's DocWrite does not say which form
+// wrote, so the `*Data` methods mark their query context while they write.
+import type { ConstraintFailure } from '../../fql/errors';
+import type { EvalContext } from '../../fql/eval/context';
+import type { DocWrite } from '../write-broker';
+import type { CollectionSchema } from './schema';
+
+/** Query contexts inside a `*Data` write, with its nesting depth. */
+const plainDataWrites = new WeakMap<EvalContext, number>();
+
+/** Runs a `createData`/`updateData`/`replaceData` write (core DataMode.PlainData). */
+export async function asPlainDataWrite<T>(ctx: EvalContext, write: () => Promise<T>): Promise<T> {
+  plainDataWrites.set(ctx, (plainDataWrites.get(ctx) ?? 0) + 1);
+  try {
+    return await write();
+  } finally {
+    const depth = plainDataWrites.get(ctx)! - 1;
+    if (depth === 0) plainDataWrites.delete(ctx);
+    else plainDataWrites.set(ctx, depth);
+  }
+}
+
+/**
+ * Computed fields the write sets: none for a `*Data` write; otherwise each changed field that a
+ * computed field names (a stored field of that name kept unchanged by `update` is no write to it).
+ */
+export function computedOverwrites(ctx: EvalContext, schema: CollectionSchema, w: DocWrite): ConstraintFailure[] {
+  if (schema.computed.length === 0 || plainDataWrites.has(ctx)) return [];
+  const out: ConstraintFailure[] = [];
+  for (const [k, v] of w.after?.data ?? []) {
+    if (schema.computed.some((c) => c.name === k) && w.before?.data.get(k) !== v) {
+      out.push({ paths: [[k]], message: 'Cannot write to a computed field' });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,43 @@
+// Values a definition can store (core Value.isPersistable): a schema write whose fields hold a
+// module (`Collection`, a collection), a set, a function or an event source fails before the
+// definition is validated (FQL2CollectionSpec "rejects non-persistable values", which runs
+// untypechecked: the static check refuses such a query first).
+import { QueryError } from '../../fql/errors';
+import { typeName } from '../../fql/values/construct';
+import type { Value } from '../../fql/values/value';
+
+type PathPart = string | number;
+
+/** `a.b[0]`, as constraint failures render paths. */
+const pathText = (path: readonly PathPart[]): string =>
+  path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+
+function firstNonPersistable(v: Value, path: PathPart[]): { path: PathPart[]; v: Value } | undefined {
+  switch (v.t) {
+    case 'module': case 'set': case 'function': case 'eventsource': return { path, v };
+    case 'array':
+      for (let i = 0; i < v.v.length; i++) {
+        const bad = firstNonPersistable(v.v[i], [...path, i]);
+        if (bad) return bad;
+      }
+      return undefined;
+    case 'object':
+      for (const [k, x] of v.v) {
+        const bad = firstNonPersistable(x, [...path, k]);
+        if (bad) return bad;
+      }
+      return undefined;
+    default: return undefined;
+  }
+}
+
+/** Throws core's invalid_type for the first field of `fields` that cannot be stored. */
+export function refuseNonPersistable(fields: ReadonlyMap<string, Value>): void {
+  for (const [k, x] of fields) {
+    const bad = firstNonPersistable(x, [k]);
+    if (bad) {
+      const type = bad.v.t === 'module' ? bad.v.name : typeName(bad.v);
+      throw new QueryError('invalid_type', `Value at \`${pathText(bad.path)}\` has type ${type}, which cannot be persisted.`);
+    }
+  }
+}
