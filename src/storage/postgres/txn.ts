@@ -39,6 +39,14 @@ type Role =
 export class PgTxn extends BufferedTxn implements KvTxn {
   /** `client` holds the open transaction; `onEnd` runs once when the transaction ends. */
   private firstRead = true;
+  /**
+   * The last statement sent, settled or not. A connection runs one statement at a time: the
+   * query layer may read concurrently within a transaction, so statements are sent one after
+   * another here (`pg` would queue them itself, but warns that it will stop doing so), and a
+   * transaction ending while reads are in flight (a query failed meanwhile) hands its
+   * connection on only once they are answered.
+   */
+  private last: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly client: PoolClient,
@@ -104,7 +112,8 @@ export class PgTxn extends BufferedTxn implements KvTxn {
     try {
       // Without validation (test only), the range of commits to check is empty.
       const snap = this.host.unsafeNoValidation ? this.ts : role.snap;
-      const results = (await this.client.query(commitWriteSql(this.ts, snap, this.commitArgs(role)))) as unknown as QueryResult<{ conflict: string | null }>[];
+      const sql = commitWriteSql(this.ts, snap, this.commitArgs(role));
+      const results = (await this.send((c) => c.query(sql))) as unknown as QueryResult<{ conflict: string | null }>[];
       const row = results.find((r) => r.fields.length === 1 && r.fields[0].name === 'conflict')?.rows[0];
       if (row === undefined) throw new Error('fql_commit returned nothing');
       conflict = row.conflict;
@@ -132,7 +141,8 @@ export class PgTxn extends BufferedTxn implements KvTxn {
     this.finished = true;
     let stale = false;
     try {
-      const results = (await this.client.query(`${rollbackWriteSql(this.ts)}; ${staleReadsSql(role.snap, this.readArgs(role.reads))}`)) as unknown as QueryResult<{ conflict: boolean }>[];
+      const sql = `${rollbackWriteSql(this.ts)}; ${staleReadsSql(role.snap, this.readArgs(role.reads))}`;
+      const results = (await this.send((c) => c.query(sql))) as unknown as QueryResult<{ conflict: boolean }>[];
       stale = results[results.length - 1].rows[0]?.conflict === true;
     } catch (err) {
       // The connection is discarded (which frees the lock); staleness stays unknown (not stale).
@@ -152,14 +162,26 @@ export class PgTxn extends BufferedTxn implements KvTxn {
 
   /** A reader ends without a round trip: committing or rolling back a read-only one is alike. */
   private park(): void {
-    this.host.parkReader(this.client);
+    this.afterReads(() => this.host.parkReader(this.client));
     this.onEnd();
+  }
+
+  /** Runs `then` once every statement sent is answered. */
+  private afterReads(then: () => void): void {
+    void this.last.then(then);
+  }
+
+  /** Runs `run` on the connection once the statements sent before are answered (see `last`). */
+  private send<R>(run: (client: PoolClient) => Promise<R>): Promise<R> {
+    const sent = this.last.then(() => run(this.client));
+    this.last = sent.catch(() => undefined);
+    return sent;
   }
 
   /** Runs the ending statements; a failure discards the connection (which also frees a lock). */
   private async endQuietly(sql: string): Promise<void> {
     try {
-      await this.client.query(sql);
+      await this.send((c) => c.query(sql));
     } catch (err) {
       this.end(err as Error);
       return;
@@ -194,8 +216,7 @@ export class PgTxn extends BufferedTxn implements KvTxn {
 
   private async query<R extends unknown[]>(name: string, text: string, values: unknown[]): Promise<R[]> {
     try {
-      const res = await this.client.query<R>({ name, text, values, rowMode: 'array' });
-      return res.rows;
+      return (await this.send((c) => c.query<R>({ name, text, values, rowMode: 'array' }))).rows;
     } catch (err) {
       throw translatePgError(err);
     }
@@ -203,7 +224,7 @@ export class PgTxn extends BufferedTxn implements KvTxn {
 
   /** Gives the connection back; a connection in an unknown state (`err`) is discarded instead. */
   private end(err?: Error): void {
-    this.client.release(err);
+    this.afterReads(() => this.client.release(err));
     this.onEnd();
   }
 }
