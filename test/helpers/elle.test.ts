@@ -79,6 +79,17 @@ describe('elle-style history checker', () => {
     assert.deepEqual(kinds(h), ['realtime']);
   });
 
+  it('a read-only transaction may share the ts of one acknowledged before it; a writer may not', () => {
+    // Two reads of one snapshot, one after the other (readers capped below a writer in flight).
+    const reads = [op([w('x', 1)], 10, 0, 1), op([r('x', 1)], 20, 2, 3), op([r('x', 1)], 20, 4, 5)];
+    assert.deepEqual(kinds(reads), []);
+    // A read at the ts of a write acknowledged before it reads that write.
+    assert.deepEqual(kinds([op([w('x', 1)], 10, 0, 1), op([r('x', 1)], 10, 2, 3)]), []);
+    // A write at the ts of a read acknowledged before it would be visible to that read: flagged.
+    const write = [op([w('x', 1)], 10, 0, 1), op([r('x', 1)], 20, 2, 3), op([w('y', 1)], 20, 4, 5)];
+    assert.deepEqual(kinds(write), ['realtime']);
+  });
+
   it('flags a non-repeatable at(): a historical read that later shows a write with a higher ts', () => {
     const h = [op([w('a', [])], 10, 0, 1), op([append('a', 1)], 20, 2, 3), op([append('a', 2)], 30, 4, 5)];
     assert.deepEqual(kinds(h, commitsOf(h), [{ ts: 25n, k: 'a', value: [1] }]), []);

@@ -306,8 +306,13 @@ function checkRange(x: ReadExplainer, reader: Committed, g: number, observed: Re
 // ---- real-time order ----
 
 /**
- * Every transaction acknowledged before another was invoked has the lower ts. One sweep: ops by
- * completion, readers by invocation, tracking the highest ts acknowledged so far.
+ * Every transaction acknowledged before another was invoked has the lower ts — or, when the
+ * later one only reads, possibly the same ts: it then reads the state at that ts, which holds
+ * everything the earlier one wrote or read, so the serial order (ts, then real time among equal
+ * ts) still has it after the earlier one. Readers capped below a writer in flight share their ts
+ * on PostgreSQL (postgres/engine.ts, "Readers"), as Fauna's reads at one snapshot do; a later
+ * writer never shares a ts (it reads and writes after the earlier one). One sweep: ops by
+ * completion, the others by invocation, tracking the highest ts acknowledged so far.
  */
 function checkRealtime(committed: readonly Committed[], flag: ReadExplainer['flag']): void {
   const acked = committed.filter((c) => c.op.outcome === 'ok').sort((a, b) => a.op.complete - b.op.complete);
@@ -319,7 +324,7 @@ function checkRealtime(committed: readonly Committed[], flag: ReadExplainer['fla
       if (max === undefined || acked[i].ts > max.ts) max = acked[i];
       i++;
     }
-    if (max !== undefined && max.ts >= b.ts) {
+    if (max !== undefined && (max.ts > b.ts || (max.ts === b.ts && b.writes))) {
       flag('realtime', [b.op.id, max.op.id],
         `op ${max.op.id} (ts ${max.ts}) was acknowledged before op ${b.op.id} was invoked, yet op ${b.op.id} has ts ${b.ts}`);
     }
