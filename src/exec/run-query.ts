@@ -1,6 +1,7 @@
 // Runs one FQL v10 query as one transaction: authenticate, parse (cached), evaluate,
 // materialise the result while the transaction is still open, commit. Serialization conflicts
 // retry the whole query up to x-max-contention-retries times; every failure rolls back.
+import { pathLabel } from '../model/definitions/field-path';
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { CommitAnswer, KvEngine } from '../storage/kv';
@@ -55,17 +56,13 @@ function timeoutOutcome(req: QueryRequest, startedAt: number): QueryOutcome {
   return { kind: 'protocolError', ...timeoutFailure(req.timeoutMs, performance.now() - startedAt) };
 }
 
-/** A field path as Fauna prints it: `terms[0].field`. */
-function renderPath(path: readonly (string | number)[]): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
-}
 
 /** The summary line Fauna shows for a runtime failure, listing constraint failures. */
 function failureMessage(e: QueryError): string {
   const failures = e.extra.constraintFailures;
   if (!failures || failures.length === 0) return e.message;
   const lines = failures.map((f) => {
-    const label = f.paths.map(renderPath).join(',');
+    const label = f.paths.map((p) => pathLabel(p)).join(',');
     return `  ${label ? `${label}: ` : ''}${f.message.replace(/\n/g, '\n      ')}`;
   });
   return `${e.message}\nconstraint failures:\n${lines.join('\n')}`;

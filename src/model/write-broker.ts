@@ -27,6 +27,8 @@ export interface DocWrite {
   readonly after?: { readonly data: ReadonlyMap<string, Value>; readonly ttl?: bigint };
   /** On create: the caller chose the id (Fauna's separate `create_with_id` privilege). */
   readonly explicitId?: boolean;
+  /** Written by `createData`/`updateData`/`replaceData` (DataMode `data`): every field is stored data. */
+  readonly plainData?: boolean;
 }
 
 /** Runs before a write is stored; throws (a QueryError) to refuse it. */
@@ -205,6 +207,7 @@ export async function createDocument(ctx: EvalContext, def: CollectionDef, data:
   const ttl = mode === 'data' ? undefined : takeTtl('create', def, fields);
   await store(ctx, {
     action: 'create', def, id, after: { data: stripNulls(fields), ttl: ttl ?? undefined }, explicitId: given !== undefined && given.t !== 'null',
+    ...(mode === 'data' ? { plainData: true } : {}),
   });
   return { t: 'doc', coll: def.name, id };
 }
@@ -228,7 +231,7 @@ export async function rewriteDocument(ctx: EvalContext, ref: DocV, patch: Object
   const ttlChange = mode === 'data' ? undefined : takeTtl(action, def, fields, ref.id);
   const data = action === 'update' ? mergeFields(doc.data, fields) : stripNulls(fields);
   const ttl = ttlChange === undefined ? doc.ttl : ttlChange ?? undefined;
-  await store(ctx, { action, def, id: ref.id, before: doc, after: { data, ttl } });
+  await store(ctx, { action, def, id: ref.id, before: doc, after: { data, ttl }, ...(mode === 'data' ? { plainData: true } : {}) });
   return ref;
 }
 

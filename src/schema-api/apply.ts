@@ -3,6 +3,7 @@
 // with it, as in Fauna). Every change runs through the method an FQL query would call
 // (`Collection.create`, `Role.byName(x).replace`, `Function.byName(x).delete`, ...), with the
 // caller's permissions; user `data` of a replaced definition is kept (core `SchemaUpdate`).
+import { pathLabel } from '../model/definitions/field-path';
 import { QueryError } from '../fql/errors';
 import { renderSummary } from '../fql/summary';
 import { lookupMethod } from '../fql/stdlib/registry';
@@ -33,7 +34,7 @@ function failureText(e: QueryError): string {
   const failures = e.extra.constraintFailures ?? [];
   if (failures.length === 0) return e.message;
   const lines = failures.map((f) => {
-    const path = f.paths.map((p) => p.map((x, i) => (typeof x === 'number' ? `[${x}]` : i === 0 ? x : `.${x}`)).join('')).join(',');
+    const path = f.paths.map((p) => pathLabel(p)).join(',');
     return `  ${path ? `${path}: ` : ''}${f.message}`;
   });
   return `${e.message}\nconstraint failures:\n${lines.join('\n')}`;

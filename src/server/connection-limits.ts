@@ -4,6 +4,7 @@
 import type * as http2 from 'node:http2';
 import type * as net from 'node:net';
 import { clientKey } from './client-key';
+import { PerClientCounts } from './per-client-counts';
 
 /** Close an HTTP/2 session with GOAWAY; destroy it if it has not closed after `graceMs`. */
 function closeSession(s: http2.ServerHttp2Session, graceMs: number): void {
@@ -28,20 +29,16 @@ export function closeWhenIdle(s: http2.ServerHttp2Session, idleMs: number, grace
 
 /** Open connections per client address (an IPv6 /64 counts as one: client-key.ts), refusing those past `max`. */
 export class AddressCounter {
-  private readonly counts = new Map<string, number>();
-  constructor(private readonly max: number) {}
+  private readonly counts: PerClientCounts;
+  constructor(max: number) {
+    this.counts = new PerClientCounts(max);
+  }
 
   /** Count `socket` until it closes; false if its address already has `max` connections. */
   admit(socket: net.Socket): boolean {
-    const addr = clientKey(socket.remoteAddress);
-    const n = this.counts.get(addr) ?? 0;
-    if (n >= this.max) return false;
-    this.counts.set(addr, n + 1);
-    socket.once('close', () => {
-      const left = (this.counts.get(addr) ?? 1) - 1;
-      if (left === 0) this.counts.delete(addr);
-      else this.counts.set(addr, left);
-    });
+    const release = this.counts.take(clientKey(socket.remoteAddress));
+    if (!release) return false;
+    socket.once('close', release);
     return true;
   }
 }

@@ -1,5 +1,6 @@
 // Request headers of /query/1 (core `RequestParams`, `QueryLogTags`), with core's exact error
 // texts. Each parser throws InvalidHeaderError, rendered as 400 invalid_request.
+import { parseLong } from '../fql/values/long-text';
 import type { ValueFormat } from '../wire/encode';
 
 export class InvalidHeaderError extends Error {
@@ -15,16 +16,6 @@ export const MAX_QUERY_TIMEOUT_MS = 600_000;
 /** Contention retries when x-max-contention-retries is absent. */
 export const DEFAULT_MAX_CONTENTION_RETRIES = 3;
 
-const LONG_RE = /^[+-]?\d+$/;
-const LONG_MIN = -(2n ** 63n);
-const LONG_MAX = 2n ** 63n - 1n;
-
-/** Scala `toLongOption`. */
-function toLong(s: string): bigint | undefined {
-  if (!LONG_RE.test(s)) return undefined;
-  const n = BigInt(s);
-  return n < LONG_MIN || n > LONG_MAX ? undefined : n;
-}
 
 /** Scala `toBooleanOption`: "true"/"false" in any case. */
 function toBoolean(s: string): boolean | undefined {
@@ -60,7 +51,7 @@ export function parsePerformanceHints(v: string | undefined): boolean {
 /** Core RequestParams.AbstractTimeout: `x-query-timeout-ms` (FQL v10) and `x-query-timeout` (v4). */
 export function parseTimeoutHeader(name: string, v: string | undefined): number {
   if (v === undefined) return DEFAULT_QUERY_TIMEOUT_MS;
-  const n = toLong(v);
+  const n = parseLong(v);
   if (n === undefined) throw new InvalidHeaderError(name, `Invalid number '${v}'.`);
   if (n <= 0n) throw new InvalidHeaderError(name, 'Must be greater than 0.');
   if (n > BigInt(MAX_QUERY_TIMEOUT_MS)) {
@@ -73,7 +64,7 @@ export const parseQueryTimeoutMs = (v: string | undefined): number => parseTimeo
 
 export function parseMaxContentionRetries(v: string | undefined): number {
   if (v === undefined) return DEFAULT_MAX_CONTENTION_RETRIES;
-  const n = toLong(v);
+  const n = parseLong(v);
   if (n === undefined || n < -(2n ** 31n) || n >= 2n ** 31n) {
     throw new InvalidHeaderError('x-max-contention-retries', `Invalid number '${v}'.`);
   }
@@ -88,7 +79,7 @@ export function parseMaxContentionRetries(v: string | undefined): number {
  */
 export function parseTimestampHeader(name: string, v: string | undefined): bigint | undefined {
   if (v === undefined) return undefined;
-  const n = toLong(v);
+  const n = parseLong(v);
   if (n === undefined) throw new InvalidHeaderError(name, `Invalid timestamp '${v}'.`);
   return n;
 }

@@ -6,6 +6,7 @@
 // after its cursor up to the engine's stable point, so the live path, replay and feeds share
 // one code path: same events, same cursors, no gaps, no duplicates (spec §9.3).
 import { clientKey } from '../server/client-key';
+import { PerClientCounts } from '../server/per-client-counts';
 import type { Bytes, CommitNotice, WatchedEngine } from '../storage/kv';
 import { decodeKey } from '../storage/tuple';
 import { CHANGE_LOG_PREFIX } from '../model/keys';
@@ -159,17 +160,15 @@ export class StreamHub {
    * client could open streams until the server runs out of memory (each holds its state, a
    * buffer of up to maxBytes and a place in the commit fan-out).
    */
-  private readonly heldBy = new Map<string, number>();
-  private held = 0;
+  private readonly held: PerClientCounts;
   private readonly maxStreams: number;
-  private readonly maxPerAddress: number;
 
   constructor(private readonly opts: StreamHubOptions) {
     this.statusIntervalMs = opts.statusIntervalMs ?? DEFAULT_STATUS_INTERVAL_MS;
     this.maxBytes = opts.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
     this.batchLimit = opts.batchLimit ?? DEFAULT_BATCH_LIMIT;
     this.maxStreams = opts.maxStreams ?? DEFAULT_MAX_STREAMS;
-    this.maxPerAddress = opts.maxStreamsPerAddress ?? DEFAULT_MAX_STREAMS_PER_ADDRESS;
+    this.held = new PerClientCounts(opts.maxStreamsPerAddress ?? DEFAULT_MAX_STREAMS_PER_ADDRESS);
     this.unwatch = opts.engine.watchCommits(CHANGE_LOG_PREFIX, (n) => this.heard(n));
   }
 
@@ -199,20 +198,8 @@ export class StreamHub {
 
   /** Takes a place for a stream from `client`: its release (once), or the bound it is past. */
   private hold(client: string): (() => void) | keyof typeof REFUSALS {
-    const mine = this.heldBy.get(client) ?? 0;
-    if (this.held >= this.maxStreams) return 'total';
-    if (mine >= this.maxPerAddress) return 'address';
-    this.held++;
-    this.heldBy.set(client, mine + 1);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.held--;
-      const n = (this.heldBy.get(client) ?? 1) - 1;
-      if (n <= 0) this.heldBy.delete(client);
-      else this.heldBy.set(client, n);
-    };
+    if (this.held.total >= this.maxStreams) return 'total';
+    return this.held.take(client) ?? 'address';
   }
 
   private async connect(s: Stream, req: ServerRequest, start: { cursor?: string; startTs?: bigint }, release: () => void): Promise<ServerResponse> {

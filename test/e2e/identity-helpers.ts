@@ -1,8 +1,8 @@
 // Shared by the identity end-to-end suites: driver clients for arbitrary secrets and the
 // assertions on Fauna's error shapes.
 import assert from 'node:assert/strict';
-import { Client, ServiceError, type Query, type QueryValue } from 'fauna';
-import type { TestServer } from '../helpers/server';
+import { Client, ServiceError, fql, type Query, type QueryValue } from 'fauna';
+import { startServer, type TestServer } from '../helpers/server';
 
 export class Clients {
   private readonly open: Client[] = [];
@@ -20,6 +20,14 @@ export class Clients {
   close(): void {
     for (const c of this.open.splice(0)) c.close();
   }
+}
+
+/** A fresh server with a child database `app`, and an admin client of it (the security suites' setting). */
+export async function appDatabase(): Promise<{ server: TestServer; clients: Clients; admin: Client }> {
+  const server = await startServer();
+  const clients = new Clients(server);
+  await data(clients.as('secret'), fql`Database.create({ name: "app" })`);
+  return { server, clients, admin: clients.as('secret:app:admin') };
 }
 
 /** Run a query and return its data. */

@@ -8,8 +8,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { type Client, fql } from 'fauna';
-import { startServer, type TestServer } from '../helpers/server';
-import { Clients, data } from './identity-helpers';
+import type { TestServer } from '../helpers/server';
+import { Clients, appDatabase, data } from './identity-helpers';
 
 const DOCS = 500;
 const PAD = 'x'.repeat(2000);
@@ -30,10 +30,7 @@ describe('security: FQL v4 Events reads no history the caller may not read', () 
   const ledgerEvents = { paginate: { events: { documents: { collection: 'Ledger' } } }, size: 2 };
 
   before(async () => {
-    server = await startServer();
-    clients = new Clients(server);
-    await data(clients.as('secret'), fql`Database.create({ name: "app" })`);
-    admin = clients.as('secret:app:admin');
+    ({ server, clients, admin } = await appDatabase());
     await data(admin, fql`Collection.create({ name: "Ledger", history_days: 30 })`);
     await data(admin, fql`Collection.create({ name: "Note" })`);
     await data(admin, fql`Set.sequence(0, ${DOCS}).forEach(i => Ledger.create({ i: i, pad: ${PAD} }))`);

@@ -10,8 +10,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { type Client, fql } from 'fauna';
 import { type Client as V4Client, query as q } from 'faunadb';
-import { startServer, type TestServer } from '../helpers/server';
-import { Clients, PERMISSION_DENIED, data, fails } from './identity-helpers';
+import type { TestServer } from '../helpers/server';
+import { Clients, appDatabase, PERMISSION_DENIED, data, fails } from './identity-helpers';
 import { V4Clients, v4Fails } from './v4-helpers';
 
 describe('security: writes refused for want of privileges reveal nothing', () => {
@@ -27,11 +27,8 @@ describe('security: writes refused for want of privileges reveal nothing', () =>
   let server4: V4Client;
 
   before(async () => {
-    server = await startServer();
-    clients = new Clients(server);
+    ({ server, clients, admin } = await appDatabase());
     v4 = new V4Clients(server);
-    await data(clients.as('secret'), fql`Database.create({ name: "app" })`);
-    admin = clients.as('secret:app:admin');
     await data(admin, fql`Collection.create({ name: "Secret" })`);
     await data(admin, fql`Collection.create({ name: "Person" })`);
     await data(admin, fql`Collection.create({ name: "Note" })`);

@@ -13,8 +13,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, fql } from 'fauna';
 import { type Client as V4Client, query as q } from 'faunadb';
-import { startServer, type TestServer } from '../helpers/server';
-import { Clients, PERMISSION_DENIED, data, fails } from './identity-helpers';
+import type { TestServer } from '../helpers/server';
+import { Clients, appDatabase, PERMISSION_DENIED, data, fails } from './identity-helpers';
 import { SchemaApi } from './schema-fixtures';
 import { V4Clients, v4Fails } from './v4-helpers';
 
@@ -38,11 +38,8 @@ describe('security: who may assign which role', () => {
   const functionExists = (name: string) => data<boolean>(admin, fql`Function.byName(${name}).exists()`);
 
   before(async () => {
-    server = await startServer();
-    clients = new Clients(server);
+    ({ server, clients, admin } = await appDatabase());
     v4 = new V4Clients(server);
-    await data(clients.as('secret'), fql`Database.create({ name: "app" })`);
-    admin = clients.as('secret:app:admin');
     await data(admin, fql`Database.create({ name: "child" })`);
     await data(admin, fql`Collection.create({ name: "Item" })`);
     await data(admin, fql`Item.create({ a: 1 })`);

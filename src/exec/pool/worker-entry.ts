@@ -1,10 +1,11 @@
 // A query worker: a thread that runs untrusted query code for the coordinator. It is the
 // composition root of everything that evaluates queries (parser, evaluator, model, endpoints)
-// over a storage engine whose begin and commit are messages to the coordinator (on the
-// embedded engine the worker reads the database file itself; on PostgreSQL it runs its
-// transactions on connections of its own). It runs one request at a time; the coordinator terminates it (and rolls back its
-// transaction) when a request overruns its deadline or the thread runs out of memory, so
-// nothing here can stall or crash the server.
+// over its storage engine: on the embedded engine begin and commit are messages to the
+// coordinator and the worker reads the database file itself; on PostgreSQL the worker runs its
+// transactions on connections of its own. It runs one request at a time; the coordinator
+// terminates it (and rolls back or, on PostgreSQL, drops its transaction) when a request
+// overruns its deadline or the thread runs out of memory, so nothing here can stall or crash
+// the server.
 import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { RootKeyChecker } from '../../auth/root-key';

@@ -2,6 +2,7 @@
 // Int/Long/Double, documents compare by collection and id, and values of unrelated types are
 // ordered by a fixed rank (numbers first, null last) so that `order()` is a total order.
 import type { DoubleV, IntV, LongV, StringV, Value } from './value';
+import { parseLong } from './long-text';
 
 /** Fauna's `totalOrderingPosition`: the rank of each kind of value in a total order. */
 function rank(v: Value): number {
@@ -55,14 +56,6 @@ function cmpBytes(a: Uint8Array, b: Uint8Array): number {
 /** An ID as the Long it stands for (its digits are checked when it is made). */
 const idNumber = (v: StringV): LongV => ({ t: 'long', v: BigInt(v.v) });
 
-const LONG_TEXT = /^[+-]?\d{1,19}$/;
-/** Scala's `toLongOption` (Java Long.parseLong): an optional sign, digits, within 64 bits. */
-function parseLong(s: string): bigint | undefined {
-  if (!LONG_TEXT.test(s)) return undefined;
-  const n = BigInt(s);
-  return n >= -(2n ** 63n) && n < 2n ** 63n ? n : undefined;
-}
-
 /**
  * core ValueCmp for an ID `a` against `b`: numerically against ids and numbers, against a
  * string only when the string reads as a Long; otherwise unrelated.
@@ -70,7 +63,7 @@ function parseLong(s: string): bigint | undefined {
 function compareId(a: StringV, b: Value): number | undefined {
   if (b.t === 'int' || b.t === 'long' || b.t === 'double') return compareNumbers(idNumber(a), b);
   if (b.t !== 'string') return undefined;
-  if (b.id) return cmpPrim(BigInt(a.v), BigInt(b.v));
+  if (b.id) return cmpIds(a.v, b.v);
   const n = parseLong(b.v);
   return n === undefined ? undefined : cmpPrim(BigInt(a.v), n);
 }

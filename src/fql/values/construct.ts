@@ -21,7 +21,6 @@ export const double = (n: number): DoubleV => ({ t: 'double', v: n });
 export const str = (s: string): StringV => ({ t: 'string', v: s });
 /** An ID (see StringV.id): a document id as core's Value.ID. */
 export const idValue = (id: string): StringV => ({ t: 'string', v: id, id: true });
-export const isId = (v: Value): v is StringV => v.t === 'string' && v.id === true;
 /** `v` with every ID in it a plain string (core stores an ID as a string); `v` itself if it holds none. */
 export function withoutIds(v: Value): Value {
   switch (v.t) {

@@ -6,34 +6,17 @@
 // under `data` ("overlaps with data are handled nicely").
 //
 // The check runs in the write hook (register.ts), after the write gate, so that a caller who
-// may not write learns nothing of the collection. The hook's DocWrite does not say which form
-// wrote, so the `*Data` methods mark their query context while they write.
+// may not write learns nothing of the collection.
 import type { ConstraintFailure } from '../../fql/errors';
-import type { EvalContext } from '../../fql/eval/context';
 import type { DocWrite } from '../write-broker';
 import type { CollectionSchema } from './schema';
-
-/** Query contexts inside a `*Data` write, with its nesting depth. */
-const plainDataWrites = new WeakMap<EvalContext, number>();
-
-/** Runs a `createData`/`updateData`/`replaceData` write (core DataMode.PlainData). */
-export async function asPlainDataWrite<T>(ctx: EvalContext, write: () => Promise<T>): Promise<T> {
-  plainDataWrites.set(ctx, (plainDataWrites.get(ctx) ?? 0) + 1);
-  try {
-    return await write();
-  } finally {
-    const depth = plainDataWrites.get(ctx)! - 1;
-    if (depth === 0) plainDataWrites.delete(ctx);
-    else plainDataWrites.set(ctx, depth);
-  }
-}
 
 /**
  * Computed fields the write sets: none for a `*Data` write; otherwise each changed field that a
  * computed field names (a stored field of that name kept unchanged by `update` is no write to it).
  */
-export function computedOverwrites(ctx: EvalContext, schema: CollectionSchema, w: DocWrite): ConstraintFailure[] {
-  if (schema.computed.length === 0 || plainDataWrites.has(ctx)) return [];
+export function computedOverwrites(schema: CollectionSchema, w: DocWrite): ConstraintFailure[] {
+  if (schema.computed.length === 0 || w.plainData) return [];
   const out: ConstraintFailure[] = [];
   for (const [k, v] of w.after?.data ?? []) {
     if (schema.computed.some((c) => c.name === k) && w.before?.data.get(k) !== v) {

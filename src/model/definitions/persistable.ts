@@ -5,12 +5,7 @@
 import { QueryError } from '../../fql/errors';
 import { typeName } from '../../fql/values/construct';
 import type { Value } from '../../fql/values/value';
-
-type PathPart = string | number;
-
-/** `a.b[0]`, as constraint failures render paths. */
-const pathText = (path: readonly PathPart[]): string =>
-  path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+import { pathLabel, type PathPart } from './field-path';
 
 function firstNonPersistable(v: Value, path: PathPart[]): { path: PathPart[]; v: Value } | undefined {
   switch (v.t) {
@@ -37,7 +32,7 @@ export function refuseNonPersistable(fields: ReadonlyMap<string, Value>): void {
     const bad = firstNonPersistable(x, [k]);
     if (bad) {
       const type = bad.v.t === 'module' ? bad.v.name : typeName(bad.v);
-      throw new QueryError('invalid_type', `Value at \`${pathText(bad.path)}\` has type ${type}, which cannot be persisted.`);
+      throw new QueryError('invalid_type', `Value at \`${pathLabel(bad.path)}\` has type ${type}, which cannot be persisted.`);
     }
   }
 }

@@ -35,7 +35,7 @@ defineReadDecorator(async (txn, doc, readTs) => {
 onDocumentWrite(async (ctx, w) => {
   const schema = schemaOf(w.def);
   if (w.after && w.action !== 'delete') {
-    const failures = [...computedOverwrites(ctx, schema, w), ...(hasFieldSchema(schema) ? fieldFailures(schema, w.after.data) : [])];
+    const failures = [...computedOverwrites(schema, w), ...(hasFieldSchema(schema) ? fieldFailures(schema, w.after.data) : [])];
     if (failures.length > 0) {
       throw new QueryError('constraint_failure', docWriteMessage(w.action, w.def.name, w.id), undefined,
         { constraintFailures: failures });

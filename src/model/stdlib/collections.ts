@@ -20,7 +20,6 @@ import { idRange } from '../indexes/index-range';
 import { followCollectionRename } from '../identity/roles';
 import { createdInQuery, noteCreation, noteDefinitionWrite, noteDeletion, noteRename, refuseWriteToDeleted } from '../definitions/query-writes';
 import { atArguments, expectDocId, expectObject, expectString, modelOf } from './args';
-import { asPlainDataWrite } from '../definitions/computed-writes';
 import { refuseNonPersistable } from '../definitions/persistable';
 import { schemaWriteFailure, type WriteKind } from '../write-failures';
 
@@ -191,10 +190,7 @@ defineMethods('collection', {
   /** Every field is user data, `id` and `ttl` included (core DataMode.PlainData). */
   createData: {
     arity: 1,
-    impl: async (ctx, self, [data]) => {
-      const def = await userCollection(ctx, self);
-      return asPlainDataWrite(ctx, () => createDocument(ctx, def, expectObject(data, 'data') as ObjectV, 'data'));
-    },
+    impl: async (ctx, self, [data]) => createDocument(ctx, await userCollection(ctx, self), expectObject(data, 'data') as ObjectV, 'data'),
   },
   where: { arity: 1, impl: viaSet('where') },
   firstWhere: { arity: 1, impl: viaSet('firstWhere') },

@@ -6,7 +6,6 @@ import type { DocV } from '../../fql/values/value';
 import { functionDoesNotExist } from '../../fql/eval/failures';
 import { deleteDocument, rewriteDocument } from '../write-broker';
 import { isUserDocument } from '../doc-fields';
-import { asPlainDataWrite } from '../definitions/computed-writes';
 import { atArguments, expectObject, modelOf } from './args';
 
 /** `updateData`/`replaceData`: keys, tokens and credentials do not have them. */
@@ -15,7 +14,7 @@ function plainRewrite(name: string, action: 'update' | 'replace'): MethodDef {
     arity: 1,
     impl: (ctx, self, [data]) => {
       if (!isUserDocument((self as DocV).coll)) throw functionDoesNotExist(name, self);
-      return asPlainDataWrite(ctx, () => rewriteDocument(ctx, self as DocV, expectObject(data, 'data'), action, 'data'));
+      return rewriteDocument(ctx, self as DocV, expectObject(data, 'data'), action, 'data');
     },
   };
 }

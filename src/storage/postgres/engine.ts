@@ -312,7 +312,6 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
   }
 }
 
-/** Connects to `url`, creates or migrates the tables, and returns the engine. */
 /**
  * A pool of connections named `application` in pg_stat_activity (unless the URL names them: its
  * parameters win in `pg`).
@@ -330,6 +329,7 @@ function connectionPool(url: string, max: number, application: string): Pool {
   return pool;
 }
 
+/** Connects to `url`, creates or migrates the tables, and returns the engine. */
 export async function openPostgres(url: string, opts: PostgresOptions = {}): Promise<PostgresEngineHandle> {
   const pool = connectionPool(url, opts.poolSize ?? 10, SERVER_APPLICATION);
   try {

@@ -162,12 +162,12 @@ export class PgTxn extends BufferedTxn implements KvTxn {
 
   /** A reader ends without a round trip: committing or rolling back a read-only one is alike. */
   private park(): void {
-    this.afterReads(() => this.host.parkReader(this.client));
+    this.afterStatements(() => this.host.parkReader(this.client));
     this.onEnd();
   }
 
   /** Runs `then` once every statement sent is answered. */
-  private afterReads(then: () => void): void {
+  private afterStatements(then: () => void): void {
     void this.last.then(then);
   }
 
@@ -224,7 +224,7 @@ export class PgTxn extends BufferedTxn implements KvTxn {
 
   /** Gives the connection back; a connection in an unknown state (`err`) is discarded instead. */
   private end(err?: Error): void {
-    this.afterReads(() => this.client.release(err));
+    this.afterStatements(() => this.client.release(err));
     this.onEnd();
   }
 }
