@@ -23,13 +23,14 @@
 // holds a writer open while it begins another one is delayed, never deadlocked.
 //
 // Readers take no lock and never wait for a writer: one round trip bumps the clock (so their ts
-// is fresh) and opens a REPEATABLE READ READ ONLY transaction whose ts is computed inside its own
-// snapshot (sql.ts BEGIN_READ): the clock, capped just below the oldest writer in flight. Commits
-// happen in ts order, so the snapshot holds every writer below that ts and none above it: the
-// snapshot is exactly the state at the reader's ts, and a writer that commits later has a higher
-// ts. The price: while a writer is in flight, readers read at a ts just below it (their ts may
-// repeat, and lags by that writer's age); a transaction that began after another ended never gets
-// a lower ts.
+// is fresh and their own) and opens a REPEATABLE READ READ ONLY transaction whose ts is computed
+// inside its own snapshot (sql.ts BEGIN_READ): its bump (or the newest commit with writes, if a
+// later one slipped in before the snapshot), capped just below the oldest writer in flight.
+// Commits happen in ts order, so the snapshot holds every writer below that ts and none above it:
+// the snapshot is exactly the state at the reader's ts, and a writer that commits later has a
+// higher ts. The price: while a writer is in flight, readers read at a ts just below it (their ts
+// may repeat, and lags by that writer's age); otherwise readers have distinct ts, and a
+// transaction that began after another ended gets a higher one.
 //
 // Round trips. A begin is one (clock, registration, snapshot), and carries a read of the key the
 // previous transaction read first (in practice the schema version every query checks first), so
