@@ -29,6 +29,8 @@ export interface ConformanceCase {
   readonly query: string;
   /** Runs with this secret of the area's database; default `admin`. */
   readonly secret?: CaseSecret;
+  /** Runs in this child database of the area's database instead (`/`-separated path, e.g. `A/B`). */
+  readonly database?: string;
   /**
    * Runs with the secret this FQL query returns (run first with the area's admin secret), e.g.
    * `Key.create({ role: "client" }).secret`: for keys and tokens minted by the database itself.

@@ -49,8 +49,9 @@ function assertSubset(actual: unknown, expected: unknown, path: string): void {
 
 /** The secret a case runs with: a scoped secret of the area's database, or one the database mints. */
 async function caseSecret(url: string, prefix: string, c: ConformanceCase): Promise<string> {
-  if (c.secretFrom === undefined) return `${prefix}:${c.secret ?? 'admin'}`;
-  const minted = await post(url, `${prefix}:admin`, c.secretFrom);
+  const scope = c.database === undefined ? prefix : `${prefix}/${c.database}`;
+  if (c.secretFrom === undefined) return `${scope}:${c.secret ?? 'admin'}`;
+  const minted = await post(url, `${scope}:admin`, c.secretFrom);
   assert.equal(typeof minted.body?.data, 'string', `secretFrom ${c.secretFrom}\n→ ${minted.status} ${JSON.stringify(minted.body)}`);
   return minted.body.data as string;
 }

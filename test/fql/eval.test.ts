@@ -180,13 +180,12 @@ test('arguments and template values', async () => {
   assert.equal(await val('\u0000value> * 2', { templateValues: [{ t: 'int', v: 21 }] }), 42);
 });
 
-test('globals: log, dbg, newId, Query', async () => {
+test('globals: log, dbg, newId', async () => {
   const { value, ctx } = await runWithContext('log("a", 1)\ndbg({x: "y"})');
   assert.deepEqual(js(value), { x: 'y' });
   assert.deepEqual(ctx.logs.map((l) => l.text), ['a 1', '{ x: "y" }']);
   const id = js(await run('newId()')) as string;
   assert.match(id, /^\d{17,19}$/);
-  assert.equal(await val('Query.isEnvTypechecked()'), false);
 });
 
 test('stack overflow and deadline', async () => {

@@ -4,7 +4,6 @@ import './global';
 import './array';
 import './object';
 import './set';
-import './query';
 import './string';
 import './number';
 import './math';

@@ -1,4 +1,4 @@
-// Loads the identity layer: system collections, Function/Role/Database, Query.identity/token,
+// Loads the identity layer: system collections, Function/Role/Database, Query.identity/token/isEnv*,
 // permission guards and hooks. Import once (run-query does) before queries run.
 import './system';
 import './guards';
@@ -10,6 +10,7 @@ import './roles';
 import './access-providers';
 import './databases';
 import './query-module';
+import './environment';
 
 export { authenticate } from './authenticate';
 export { grantJwtRoles } from './jwt-auth';
