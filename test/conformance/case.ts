@@ -44,6 +44,12 @@ export interface ConformanceCase {
   readonly tagged?: unknown;
   /** The `simple` `data` must contain these fields/values (recursively, objects only). */
   readonly subset?: unknown;
+  /**
+   * Expected `data` of each page, in order: the page the query returns (a set, or the object
+   * `paginate()` returns), then each page `Set.paginate(after)` returns in a query of its own.
+   * Every page but the last must have an `after` cursor; the last must not.
+   */
+  readonly pages?: readonly (readonly unknown[])[];
   /** The query must fail with this error. */
   readonly error?: CaseError;
   /** Where the expectation comes from: core file name (e.g. `FQL2DocSpec.scala`) or a docs URL. */

@@ -73,4 +73,22 @@ export async function runCase(url: string, prefix: string, c: ConformanceCase): 
   if (c.result !== undefined) assert.deepStrictEqual(res.body.data, c.result, context);
   if (c.tagged !== undefined) assert.deepStrictEqual(res.body.data, c.tagged, context);
   if (c.subset !== undefined) assertSubset(res.body.data, c.subset, `data (${context})`);
+  if (c.pages !== undefined) await followPages(url, secret, res.body.data, c.pages, context);
+}
+
+/** Checks each page's `data` against `pages`, fetching the next with `Set.paginate(after)`. */
+async function followPages(url: string, secret: string, first: any, pages: readonly (readonly unknown[])[], context: string): Promise<void> {
+  let page = first;
+  for (const [i, expected] of pages.entries()) {
+    assert.deepStrictEqual(page?.data, expected, `page ${i + 1} of ${context}\n→ ${JSON.stringify(page)}`);
+    const last = i === pages.length - 1;
+    if (last) {
+      assert.equal(page.after, undefined, `page ${i + 1} is the last of ${context}`);
+      return;
+    }
+    assert.equal(typeof page.after, 'string', `page ${i + 1} has a cursor: ${context}`);
+    const next = await post(url, secret, `Set.paginate(${JSON.stringify(page.after)})`);
+    assert.equal(next.status, 200, `page ${i + 2} of ${context}\n→ ${next.status} ${JSON.stringify(next.body)}`);
+    page = next.body.data;
+  }
 }
