@@ -15,10 +15,16 @@ function fieldValue(view: ObjectV, f: IndexField): Value {
   return v;
 }
 
+/**
+ * The values a field contributes: an mva array's elements, less its nulls (core's indexer drops
+ * them: `byFoo(null)` does not find `{ foo: [1, null, 2] }`); an array with none left reads as
+ * a missing field.
+ */
 function alternatives(view: ObjectV, f: IndexField): readonly Value[] {
   const v = fieldValue(view, f);
-  if (f.mva && v.t === 'array') return v.v.length > 0 ? v.v : [NULL];
-  return [v];
+  if (!f.mva || v.t !== 'array') return [v];
+  const elements = v.v.filter((e) => e.t !== 'null');
+  return elements.length > 0 ? elements : [NULL];
 }
 
 /**
