@@ -9,6 +9,7 @@ import { fromBytes, toBytes } from '../codec';
 import { prefixEnd, uniqueKey, uniquePrefix } from '../keys';
 import type { CollectionDef, ModelTxnImpl } from '../model-txn';
 import type { UniqueDef } from '../definitions/schema';
+import type { PathPart } from '../definitions/field-path';
 import { entryParts } from '../indexes/entries';
 import { clearRange } from '../indexes/index-store';
 
@@ -18,11 +19,14 @@ function claimKeys(model: ModelTxnImpl, def: CollectionDef, u: UniqueDef, view: 
   return entryParts(view, u.fields, u.fields.length).map((parts) => uniqueKey(model.db, def.id, u.fingerprint, parts));
 }
 
-export function uniqueFailure(failed: readonly UniqueDef[]): QueryError {
+/** Core's failure of unique constraints (user-defined, or the internal ones on names), one per constraint and its field paths. */
+export function uniqueFailure(failed: readonly { readonly paths: readonly (readonly PathPart[])[] }[]): QueryError {
   return new QueryError('constraint_failure', 'Failed unique constraint.', undefined, {
-    constraintFailures: failed.map((u) => ({ paths: u.fields.map((f) => f.path), message: 'Failed unique constraint' })),
+    constraintFailures: failed.map((u) => ({ paths: u.paths, message: 'Failed unique constraint' })),
   });
 }
+
+const pathsOf = (u: UniqueDef) => ({ paths: u.fields.map((f) => f.path) });
 
 /** Whether `owner` still holds its claim (claims of expired documents are free). */
 async function liveOwner(model: ModelTxnImpl, def: CollectionDef, owner: string): Promise<boolean> {
@@ -55,7 +59,7 @@ export async function enforceUniques(
     }
     plans.push({ oldKeys, newKeys });
   }
-  if (failed.length > 0) throw uniqueFailure(failed);
+  if (failed.length > 0) throw uniqueFailure(failed.map(pathsOf));
   for (const { oldKeys, newKeys } of plans) {
     const kept = new Set(newKeys.map(hex));
     for (const k of oldKeys) if (!kept.has(hex(k))) model.kv.delete(k);
@@ -76,7 +80,7 @@ export async function buildUnique(
   await forEach(async (id, view) => {
     for (const k of claimKeys(model, def, u, view)) {
       const raw = await model.kv.get(k);
-      if (raw && fromBytes<string>(raw) !== id) throw uniqueFailure([u]);
+      if (raw && fromBytes<string>(raw) !== id) throw uniqueFailure([pathsOf(u)]);
       model.kv.put(k, toBytes(id));
     }
   });

@@ -11,6 +11,7 @@ import { atArguments, expectObject, expectString, modelOf } from '../stdlib/args
 import { checkSchemaWrite } from '../write-broker';
 import { deleteDef, putDef, readDef, type NamedDef } from './named-store';
 import { schemaWriteFailure } from '../write-failures';
+import { uniqueFailure } from '../constraints/unique';
 
 export type SchemaAction = 'create' | 'update' | 'replace';
 
@@ -57,7 +58,12 @@ async function create(ctx: EvalContext, kind: SchemaKind, arg: Value): Promise<N
   await kind.checkNames?.(ctx, 'create', fields);
   const name = (fields.get('name') as { v: string }).v;
   const model = modelOf(ctx);
-  if (await readDef(model, kind.coll, name)) {
+  const taken = await readDef(model, kind.coll, name);
+  if (taken) {
+    // Core checks names against the schema committed before the query; a definition of the
+    // same name made earlier in the query collides on the internal unique index on `name`
+    // instead (UniqueConstraintSpec "accounts for internal indexes").
+    if (taken.ts === model.txnTs) throw uniqueFailure([{ paths: [['name']] }]);
     throw schemaWriteFailure('create', kind.coll, 'name', `A ${kind.coll} already exists with the name \`${name}\``);
   }
   const id = kind.allocateId ? await kind.allocateId(ctx) : undefined;

@@ -226,7 +226,6 @@ const cases: ConformanceCase[] = [
   {
     name: 'roles are unique by name', query: 'Role.create({ name: "aRole", privileges: { resource: "Collection", actions: { read: true } } })\nRole.create({ name: "aRole", privileges: { resource: "Collection", actions: { read: true } } })',
     error: { code: 'constraint_failure', message: 'Failed unique constraint.' }, source: 'UniqueConstraintSpec.scala (accounts for internal indexes)',
-    todo: 'a second Role of the same name fails with "Failed to create Role." and a name failure, not "Failed unique constraint."',
   },
   {
     name: 'unique over a computed field that reads is refused',
