@@ -275,6 +275,31 @@ describe('v4 streams', () => {
     assert.deepEqual(unseen.seen.map((e) => e.type), ['start']);
   });
 
+  it('streaming Match needs read (or unrestricted_read) on the index, as Paginate(Match) does (v4 role resources: Index read)', async () => {
+    const v10 = server.client();
+    await v10.query(fql`Role.create({ name: "DocsNoIndex", privileges: { resource: "stream_docs", actions: { read: true } } })`);
+    await root.query(q.CreateRole({ name: 'DocsAndIndex', privileges: [
+      { resource: q.Collection('stream_docs'), actions: { read: true } },
+      { resource: q.Index('by_foo'), actions: { read: true } },
+    ] }));
+    const noIndex = clients.as((await root.query<{ secret: string }>(q.CreateKey({ role: q.Role('DocsNoIndex') }))).secret);
+    const withIndex = clients.as((await root.query<{ secret: string }>(q.CreateKey({ role: q.Role('DocsAndIndex') }))).secret);
+    // The same refusal as reading the index's entries with Paginate.
+    await assert.rejects(noIndex.query(q.Paginate(q.Match(q.Index('by_foo'), 'gated'))), (e: any) => e instanceof errors.PermissionDenied);
+    const [refused] = await stream(noIndex, q.Match(q.Index('by_foo'), 'gated')).until(1);
+    assert.equal(refused.type, 'error');
+    assert.ok(refused.data instanceof errors.PermissionDenied, String(refused.data));
+    assert.equal(refused.data.requestResult.statusCode, 403);
+    assert.deepEqual((refused.data.requestResult.responseContent as any).errors,
+      [{ position: [], code: 'permission denied', description: 'Insufficient privileges to perform the action.' }]);
+    const allowed = stream(withIndex, q.Match(q.Index('by_foo'), 'gated'));
+    await allowed.until(1);
+    const doc = await root.query<Doc>(q.Create(q.Collection('stream_docs'), { data: { foo: 'gated' } }));
+    const [start, add] = await allowed.until(2);
+    assert.deepEqual([start.type, add.type, add.data.action], ['start', 'set', 'add']);
+    assert.ok(same(add.data.document.ref, doc.ref));
+  });
+
   it('a role whose read is a predicate sees the events its predicate admits (core EventFilter; AT/FQL2StreamSpec "filter live stream based on ABAC")', async () => {
     await root.query(q.CreateCollection({ name: 'stream_pred' }));
     const v10 = server.client();

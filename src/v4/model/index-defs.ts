@@ -112,6 +112,15 @@ export class MatchSet implements V4Set {
     return this.reader;
   }
 
+  /**
+   * For streams (src/v4/streams), which never read entries through this set: refuses a caller
+   * who may not read the index, as reading its entries would (a stream of a Match is a read of
+   * the index's membership, which its terms and bindings may reveal beyond the documents).
+   */
+  async checkReadable(): Promise<void> {
+    await this.readingModel();
+  }
+
   /** For streams (src/v4/streams): the source collection, the index ref and the terms… */
   get source(): string { return singleSource(this.index); }
   get ref(): RefV4 { return this.indexRef; }

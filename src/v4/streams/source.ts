@@ -4,7 +4,9 @@
 // value is refused with core's NonStreamableType message. v4 indexes are kept by the v4 layer
 // (model/index-defs.ts), so an index stream watches the index's source collection and asks the
 // Match set which versions belong to it.
+import { QueryError } from '../../fql/errors';
 import { V4Error, type Position } from '../errors';
+import { fromQueryError } from '../model/failures';
 import { collectionRefOf } from '../model/convert';
 import { locate } from '../model/locate';
 import { MatchSet } from '../model/index-defs';
@@ -38,6 +40,10 @@ export async function streamSource(q: V4Query, v: V4Value): Promise<V4Source> {
     const set = v.set;
     if (set instanceof DocumentsSet && isUserCollection(set.collRef)) return { kind: 'documents', coll: set.coll, collRef: set.collRef };
     if (set instanceof MatchSet && scopeOf(set.ref) === undefined && set.source !== '') {
+      // Streaming a Match reads the index: `read` or `unrestricted_read` on it, as Paginate needs.
+      await set.checkReadable().catch((e: unknown) => {
+        throw e instanceof QueryError ? fromQueryError(e, ROOT) : e;
+      });
       return { kind: 'match', coll: set.source, collRef: collectionRefOf(set.source), set };
     }
   }
