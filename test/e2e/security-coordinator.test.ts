@@ -76,4 +76,34 @@ describe('the coordinator does bounded work for each client', () => {
     assert.ok(commits > 200, `only ${commits} commits ran meanwhile`);
     assert.ok(slowest < 1000, `a ping waited ${slowest.toFixed(0)} ms`);
   });
+
+  // Event requests are validated on the coordinator, before authentication (core
+  // StreamRequest/FeedRequest; spec streams-feeds.md §6.2). Parsing JSON nested millions deep
+  // took it seconds per request, from a client holding no valid secret. Like /query/1 bodies
+  // (Jackson's StreamReadConstraints in core, MAX_JSON_DEPTH here) they are refused past 1000.
+  it('deeply nested event requests from a client without a valid secret are refused at once', async () => {
+    const deep = (n: number): string => `${'['.repeat(n)}${']'.repeat(n)}`;
+    const post = async (path: string, body: string): Promise<{ status: number; body: any }> => {
+      const r = await fetch(`${server.url}${path}`, { method: 'POST', headers: { authorization: 'Bearer nobody' }, body });
+      return { status: r.status, body: await r.json() };
+    };
+    const ping = pinger(server.url);
+    const streamBody = await post('/stream/1', `{"token":"x","junk":${deep(3_000_000)}}`);
+    const feedBody = await post('/feed/1', `{"token":"x","junk":${deep(3_000_000)}}`);
+    // A token is base64url JSON (src/streams/token.ts): its content is decoded where queries
+    // run, not on the coordinator. This one is cut short, so it is no token at all.
+    const token = Buffer.from(`{"k":"fqles1","start":"1","set":${deep(3_000_000)}`).toString('base64url');
+    const streamToken = await post('/stream/1', JSON.stringify({ token }));
+    const feedToken = await post('/feed/1', JSON.stringify({ token }));
+    const v4 = await post('/stream', deep(3_500_000));
+    const slowest = await ping.stop();
+    assert.ok(slowest < 1000, `a ping waited ${slowest.toFixed(0)} ms`);
+    assert.deepEqual(streamBody, { status: 400, body: { error: { code: 'invalid_request', message: 'Invalid request body: JSON exceeds nesting limit' } } });
+    assert.deepEqual(feedBody, { status: 400, body: { error: { code: 'invalid_request', message: 'Invalid request body: JSON exceeds nesting limit' } } });
+    // A token that is no event source gets the same 400 before authentication wherever it is decoded.
+    assert.deepEqual(streamToken, { status: 400, body: { error: { code: 'invalid_request', message: 'Invalid request body: invalid event source provided' } } });
+    assert.deepEqual(feedToken, { status: 400, body: { error: { code: 'invalid_request', message: 'Invalid request body: invalid event source provided.' } } });
+    // v4 /stream bodies as v4 /query bodies (src/v4/endpoint.ts).
+    assert.deepEqual(v4, { status: 400, body: { errors: [{ position: [], code: 'invalid expression', description: 'JSON exceeds nesting limit of 1000.' }] } });
+  });
 });
