@@ -4,6 +4,8 @@
 // it while the test pings the server, and asserts that /ping kept answering.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Client, fql } from 'fauna';
 import { startServer, type TestServer } from '../helpers/server';
@@ -21,6 +23,25 @@ function pinger(url: string): { stop: () => Promise<number> } {
     }
   })();
   return { stop: async () => { stopped = true; await loop; return slowest; } };
+}
+
+/** The server process's resident memory (MiB). */
+function rssMib(pid: number): number {
+  return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+}
+
+/** Opens an event stream from `localAddress` and never reads it: its events pile up in the server. */
+function stalledStream(url: string, localAddress: string, token: string): Promise<http.IncomingMessage> {
+  const u = new URL(`${url}/stream/1`);
+  const body = JSON.stringify({ token });
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      host: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent: false, localAddress,
+      headers: { authorization: 'Bearer secret', 'content-length': String(Buffer.byteLength(body)) },
+    }, (res) => { res.pause(); resolve(res); });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 describe('the coordinator does bounded work for each client', () => {
@@ -105,5 +126,50 @@ describe('the coordinator does bounded work for each client', () => {
     assert.deepEqual(feedToken, { status: 400, body: { error: { code: 'invalid_request', message: 'Invalid request body: invalid event source provided.' } } });
     // v4 /stream bodies as v4 /query bodies (src/v4/endpoint.ts).
     assert.deepEqual(v4, { status: 400, body: { errors: [{ position: [], code: 'invalid expression', description: 'JSON exceeds nesting limit of 1000.' }] } });
+  });
+
+  // A stream holds up to 4 MiB of events for a client that does not read (stream_overflow
+  // past it), but nothing bounded all streams together: 20,000 streams (1,000 per address)
+  // could hold 80 GiB of the coordinator's memory. They now share 256 MiB, past which the
+  // streams holding the most end with stream_overflow.
+  it('event streams whose clients do not read hold a bounded amount of memory in all', async () => {
+    const admin = client();
+    await admin.query(fql`Collection.create({ name: "Big" })`);
+    const { token } = (await admin.query<{ token: string }>(fql`Big.all().eventSource()`)).data;
+    const streams: http.IncomingMessage[] = [];
+    for (let i = 0; i < 100; i++) streams.push(await stalledStream(server.url, `127.0.0.${10 + (i % 2)}`, token));
+    assert.ok(streams.every((r) => r.statusCode === 200));
+    const before = rssMib(server.proc.pid!);
+    // A document of 1 MiB, whose event fills each stalled client's socket, then one of 3.5 MiB,
+    // whose event each stream queues: under a stream's own bound, 350 MiB in all.
+    await admin.query(fql`
+      let s = "0123456789abcdef"
+      let s = s + s + s + s + s + s + s + s + s + s + s + s + s + s + s + s
+      let s = s + s + s + s + s + s + s + s + s + s + s + s + s + s + s + s
+      let s = s + s + s + s + s + s + s + s + s + s + s + s + s + s + s + s
+      let s = s + s + s + s + s + s + s + s + s + s + s + s + s + s + s + s
+      Big.create({ s: s }).id`);
+    await new Promise((r) => setTimeout(r, 2000));
+    await admin.query(fql`
+      let s = "0123456789abcdef"
+      let s = s + s + s + s + s + s + s + s + s + s + s + s + s + s + s + s
+      let s = s + s + s + s + s + s + s + s + s + s + s + s + s + s + s + s
+      let s = s + s + s + s + s + s + s + s + s + s + s + s + s + s + s + s
+      let half = s + s + s + s + s + s + s + s
+      let s = s + s + s + s + s + s + s + s + s + s + s + s + s + s + s + s
+      Big.create({ s: s + s + s + half }).id`);
+    // Let every stream's job run and queue its event.
+    let open = 100;
+    for (let waited = 0; waited < 30_000; waited += 500) {
+      await new Promise((r) => setTimeout(r, 500));
+      const metrics = await (await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer secret' } })).text();
+      open = Number(/^fql_event_streams (\d+)/m.exec(metrics)![1]);
+      if (open <= 75) break;
+    }
+    const grown = rssMib(server.proc.pid!) - before;
+    for (const r of streams) r.destroy();
+    console.log(`streams still open: ${open}; server memory grew by ${grown.toFixed(0)} MiB`);
+    // 256 MiB hold the queues of 73 streams; the others were ended.
+    assert.ok(open <= 75, `${open} stalled streams are still open`);
   });
 });
