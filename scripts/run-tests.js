@@ -37,7 +37,7 @@ if (files.length === 0) {
 
 // Suites that measure latency under attack run alone, after the rest, so that another suite's
 // load does not stand in for the attacker's.
-const isExclusive = (f) => f.includes('security-hostile');
+const isExclusive = (f) => f.includes('security-hostile') || f.includes('security-coordinator');
 const exclusive = files.filter(isExclusive);
 let status = run(files.filter((f) => !isExclusive(f)), {});
 status = run(exclusive, {}, 1) || status;

@@ -141,9 +141,10 @@ export function createEventsService(opts: EventsServiceOptions): (job: EventsJob
   return async function run(job, credentials) {
     const other = await opts.other?.(job, credentials);
     if (other) return other;
-    const token = decodeEventSource(job.token);
-    if (!token) return refused('Invalid request body: invalid event source provided');
     const feed = job.kind === 'feed';
+    // Decoded here, not by the coordinator (requests.ts): still before authentication, as core.
+    const token = decodeEventSource(job.token);
+    if (!token) return refused(`Invalid request body: invalid event source provided${feed ? '.' : ''}`);
     const lost: EventsResult = { kind: 'end', event: codedErrorEvent('permission_loss', 'Stream authentication is no longer valid.') };
     if (!credentials) return job.kind === 'poll' ? lost : UNAUTHORIZED;
     const isRoot = await opts.isRoot(credentials);

@@ -1,13 +1,19 @@
 // Request bodies of /stream/1 and /feed/1 (core StreamRequest.scala, FeedRequest.scala), with
 // core's messages — streams' without a trailing period, feeds' with one (spec §6.2, §7).
+//
+// These are checked on the coordinator's thread, before authentication, so the work must stay
+// small whatever an anonymous client sends: bodies nested deeper than /query/1 allows are
+// refused before they are parsed (parsing JSON nested millions deep takes seconds), and a
+// token's content is decoded only where queries run (events-service.ts), which refuses a
+// forged one with the same 400 before it authenticates; here it only has to look like one.
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../wire/json-reader';
 import { decodeCursor, type EventCursor } from './cursor';
-import { decodeEventSource, type EventSourceToken } from './token';
+import { looksLikeEventSource } from './token';
 
 export type EventsEndpoint = 'stream' | 'feed';
 
 export interface EventsRequest {
-  readonly token: EventSourceToken;
-  /** The token and cursor as sent: jobs take them as text and decode them again where they run. */
+  /** The token and cursor as sent: jobs take them as text and decode them where they run. */
   readonly tokenText: string;
   readonly cursorText?: string;
   readonly cursor?: EventCursor;
@@ -34,9 +40,12 @@ function unexpected(v: unknown): string {
 export function parseEventsRequest(endpoint: EventsEndpoint, body: Buffer): EventsRequest {
   const dot = endpoint === 'feed' ? '.' : '';
   if (body.length === 0 || body.toString('utf8').trim() === '') throw new EventsRequestError('No request body provided');
+  const text = body.toString('utf8');
+  // The message of core's reader (Jackson StreamReadConstraints), as for /query/1 bodies.
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) throw new EventsRequestError('Invalid request body: JSON exceeds nesting limit');
   let j: unknown;
   try {
-    j = JSON.parse(body.toString('utf8'));
+    j = JSON.parse(text);
   } catch (e) {
     throw new EventsRequestError(`Invalid request body: ${(e as Error).message}`);
   }
@@ -59,8 +68,7 @@ export function parseEventsRequest(endpoint: EventsEndpoint, body: Buffer): Even
     if (pageSize <= 0) throw new EventsRequestError('Invalid request body: page size must be greater than zero.');
     if (pageSize > MAX_PAGE_SIZE) throw new EventsRequestError(`Invalid request body: page size can not be greater than ${MAX_PAGE_SIZE}.`);
   }
-  const token = decodeEventSource(o.token);
-  if (!token) throw new EventsRequestError(`Invalid request body: invalid event source provided${dot}`);
+  if (!looksLikeEventSource(o.token)) throw new EventsRequestError(`Invalid request body: invalid event source provided${dot}`);
   let cursor: EventCursor | undefined;
   if (present('cursor')) {
     cursor = decodeCursor(o.cursor);
@@ -68,5 +76,5 @@ export function parseEventsRequest(endpoint: EventsEndpoint, body: Buffer): Even
   }
   const startTs = present('start_ts') ? BigInt(o.start_ts as number) : undefined;
   if (startTs !== undefined && startTs < 0n) throw new EventsRequestError(unexpected(o.start_ts));
-  return { token, tokenText: o.token, cursorText: cursor ? (o.cursor as string) : undefined, cursor, startTs, pageSize };
+  return { tokenText: o.token, cursorText: cursor ? (o.cursor as string) : undefined, cursor, startTs, pageSize };
 }

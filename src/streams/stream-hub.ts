@@ -25,6 +25,12 @@ export interface StreamHubOptions {
   readonly statusIntervalMs?: number;
   /** Bytes of events a stream may hold for a client that does not read before it ends with stream_overflow. */
   readonly maxBufferedBytes?: number;
+  /**
+   * Bytes of events all streams may hold at once: past it, the stream holding the most ends
+   * with stream_overflow. Without it, streams whose clients do not read could hold
+   * maxStreams × maxBufferedBytes (80 GiB by default) of the coordinator's memory.
+   */
+  readonly maxBufferedBytesTotal?: number;
   /** Events one live job reads at most (more follow in the next job). */
   readonly batchLimit?: number;
   /** Streams open at once, in all (each holds memory until its client closes it). */
@@ -44,6 +50,7 @@ const REFUSALS = {
 
 export const DEFAULT_STATUS_INTERVAL_MS = 5 * 60_000;
 const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+const DEFAULT_MAX_BUFFERED_BYTES_TOTAL = 256 * 1024 * 1024;
 const DEFAULT_BATCH_LIMIT = 512;
 /** A client that stopped reading has this long to take the overflow error before it is dropped. */
 const OVERFLOW_GRACE_MS = 5_000;
@@ -64,12 +71,32 @@ export interface StreamDialect {
 
 const V10_DIALECT: StreamDialect = { error: codedErrorEvent, status: (at) => statusEvent(at) };
 
+/** Events of one write, and how many of their bytes the budget counts (0 once given back). */
+interface QueuedBatch { readonly text: string; bytes: number }
+
+/** The bytes of events all streams hold, against their common bound. */
+interface BufferBudget {
+  held: number;
+  readonly max: number;
+  /** Called when a push took `held` past `max`. */
+  readonly over: () => void;
+}
+
 
 class Stream {
-  /** Batches ready to write, each one write (spec §8.2). */
-  private readonly queue: string[] = [];
+  /** Batches ready to write, each one write (spec §8.2), with the bytes of each counted in the budget. */
+  private readonly queue: QueuedBatch[] = [];
+  /**
+   * The batch the transport is writing: it stays counted until the transport asks for the next
+   * one, which it does once the socket took it (a client that does not read leaves it in the
+   * socket's buffer).
+   */
+  private sending: QueuedBatch | undefined;
+  /** Bytes of `queue` and `sending` counted in the budget. */
   private queuedBytes = 0;
   private wake: (() => void) | undefined;
+  /** The transport started taking the body (then the body's end gives its bytes back). */
+  reading = false;
   ended = false;
   readonly cancel = new AbortController();
   /** Where the next job reads from (encoded cursor). */
@@ -94,24 +121,45 @@ class Stream {
     readonly client: string,
     private readonly maxBytes: number,
     readonly dialect: StreamDialect,
+    private readonly budget: BufferBudget,
   ) {}
 
-  /** Queue one batch; past the buffer bound the stream ends with stream_overflow. */
+  /** Bytes of events waiting for the client. */
+  get buffered(): number {
+    return this.queuedBytes;
+  }
+
+  /** Queue one batch; past this stream's or all streams' buffer bound it ends with stream_overflow. */
   push(events: readonly string[]): void {
     if (this.ended || events.length === 0) return;
     const text = line(events);
-    this.queuedBytes += text.length;
-    if (this.queuedBytes > this.maxBytes) {
-      this.queue.length = 0;
-      this.queuedBytes = 0;
-      this.queue.push(line([this.dialect.error('stream_overflow', 'Too many events to process.')]));
-      this.end();
-      // A client that does not read will not read the error either: drop it after a grace.
-      setTimeout(() => this.cancel.abort(), OVERFLOW_GRACE_MS).unref();
+    if (this.queuedBytes + text.length > this.maxBytes) {
+      this.overflow();
       return;
     }
-    this.queue.push(text);
+    this.queue.push({ text, bytes: text.length });
+    this.queuedBytes += text.length;
+    this.budget.held += text.length;
     this.wake?.();
+    if (this.budget.held > this.budget.max) this.budget.over();
+  }
+
+  /** Drops what the client has not read and ends the stream with stream_overflow. */
+  overflow(): void {
+    this.uncount();
+    this.queue.length = 0;
+    this.queue.push({ text: line([this.dialect.error('stream_overflow', 'Too many events to process.')]), bytes: 0 });
+    this.end();
+    // A client that does not read will not read the error either: drop it after a grace.
+    setTimeout(() => this.cancel.abort(), OVERFLOW_GRACE_MS).unref();
+  }
+
+  /** Gives the budget back the bytes still queued (the body ended, or will never be read). */
+  uncount(): void {
+    this.budget.held -= this.queuedBytes;
+    this.queuedBytes = 0;
+    for (const e of this.queue) e.bytes = 0;
+    if (this.sending) this.sending.bytes = 0;
   }
 
   end(): void {
@@ -120,15 +168,23 @@ class Stream {
   }
 
   async *body(): AsyncIterable<string> {
-    for (;;) {
-      while (this.queue.length > 0) {
-        const next = this.queue.shift()!;
-        this.queuedBytes -= next.length;
-        yield next;
+    this.reading = true;
+    try {
+      for (;;) {
+        while (this.queue.length > 0) {
+          const next = this.queue.shift()!;
+          this.sending = next;
+          yield next.text;
+          this.sending = undefined;
+          this.queuedBytes -= next.bytes;
+          this.budget.held -= next.bytes;
+        }
+        if (this.ended) return;
+        await new Promise<void>((resolve) => { this.wake = resolve; });
+        this.wake = undefined;
       }
-      if (this.ended) return;
-      await new Promise<void>((resolve) => { this.wake = resolve; });
-      this.wake = undefined;
+    } finally {
+      this.uncount();
     }
   }
 }
@@ -162,6 +218,7 @@ export class StreamHub {
    */
   private readonly held: PerClientCounts;
   private readonly maxStreams: number;
+  private readonly budget: BufferBudget;
 
   constructor(private readonly opts: StreamHubOptions) {
     this.statusIntervalMs = opts.statusIntervalMs ?? DEFAULT_STATUS_INTERVAL_MS;
@@ -169,6 +226,7 @@ export class StreamHub {
     this.batchLimit = opts.batchLimit ?? DEFAULT_BATCH_LIMIT;
     this.maxStreams = opts.maxStreams ?? DEFAULT_MAX_STREAMS;
     this.held = new PerClientCounts(opts.maxStreamsPerAddress ?? DEFAULT_MAX_STREAMS_PER_ADDRESS);
+    this.budget = { held: 0, max: opts.maxBufferedBytesTotal ?? DEFAULT_MAX_BUFFERED_BYTES_TOTAL, over: () => this.shedBuffers() };
     this.unwatch = opts.engine.watchCommits(CHANGE_LOG_PREFIX, (n) => this.heard(n));
   }
 
@@ -187,7 +245,7 @@ export class StreamHub {
       this.refused[release]++;
       return protocolError(429, 'limit_exceeded', REFUSALS[release]);
     }
-    const s = new Stream(this.nextId++, token, req.headers.authorization, client, this.maxBytes, start.dialect ?? V10_DIALECT);
+    const s = new Stream(this.nextId++, token, req.headers.authorization, client, this.maxBytes, start.dialect ?? V10_DIALECT, this.budget);
     try {
       return await this.connect(s, req, start, release);
     } finally {
@@ -259,12 +317,28 @@ export class StreamHub {
 
   private drop(s: Stream): void {
     s.end();
+    // A body the transport never took (its client left first) will not give its bytes back.
+    if (!s.reading) s.uncount();
     s.release?.();
     this.all.delete(s);
     if (s.idleTimer) clearTimeout(s.idleTimer);
     const set = s.watch ? this.byCollection.get(s.watch.key) : undefined;
     set?.delete(s);
     if (set?.size === 0) this.byCollection.delete(s.watch!.key);
+  }
+
+  /**
+   * All streams hold more than their common bound: end the ones holding the most (clients that
+   * stopped reading, not the ones keeping up) until they are back under it.
+   */
+  private shedBuffers(): void {
+    while (this.budget.held > this.budget.max) {
+      let largest: Stream | undefined;
+      for (const s of this.all) if (!s.ended && s.buffered > (largest?.buffered ?? 0)) largest = s;
+      if (largest === undefined) return;
+      largest.overflow();
+      this.drop(largest);
+    }
   }
 
   /** A commit: wake the streams it may concern. */

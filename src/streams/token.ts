@@ -32,6 +32,18 @@ export function encodeEventSource(t: EventSourceToken): string {
 const isPath = (p: unknown): p is FieldPath =>
   Array.isArray(p) && p.length > 0 && p.every((s) => typeof s === 'string' || (typeof s === 'number' && Number.isSafeInteger(s)));
 
+/** base64url of the start every token has (encodeEventSource writes `k` first). */
+const PREFIX = Buffer.from(`{"k":"${MAGIC}",`).toString('base64url').slice(0, -1);
+
+/**
+ * Whether `text` has the form of a token of ours, without decoding its content: what the
+ * coordinator checks (requests.ts) in time independent of what the token holds. Any token
+ * decodeEventSource accepts passes; a forged one may pass too, to be refused where it is decoded.
+ */
+export function looksLikeEventSource(text: string): boolean {
+  return text.startsWith(PREFIX) && /^[A-Za-z0-9_-]+$/.test(text);
+}
+
 /** The token's parts, or undefined when `text` is not a token of ours. */
 export function decodeEventSource(text: string): EventSourceToken | undefined {
   if (typeof text !== 'string' || text.length === 0 || !/^[A-Za-z0-9_-]+$/.test(text)) return undefined;

@@ -6,6 +6,7 @@
 import { parseAuthorization } from '../../auth/secret-parse';
 import type { Handler, ServerRequest, ServerResponse } from '../../server/http-types';
 import { jsonResponse } from '../../server/responses';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../wire/json-reader';
 import { InvalidHeaderError } from '../../server/query-headers';
 import type { StreamHub } from '../../streams/stream-hub';
 import { checkApiVersion, checkLastSeenTxn, parseQueryTimeout } from '../headers';
@@ -38,6 +39,11 @@ export function createV4StreamEndpoint(hub: StreamHub): Handler {
     }
     const text = (await req.body()).toString('utf8');
     if (text.trim() === '') return errors(400, [{ position: [], code: 'invalid expression', description: 'No query provided.' }]);
+    // As v4 query bodies (src/v4/endpoint.ts), and before parsing: this is the coordinator's
+    // thread, and the secret has not been checked yet.
+    if (nestsDeeperThan(text)) {
+      return errors(400, [{ position: [], code: 'invalid expression', description: `JSON exceeds nesting limit of ${MAX_JSON_DEPTH}.` }]);
+    }
     let expr: Json;
     try {
       expr = JSON.parse(text) as Json;
