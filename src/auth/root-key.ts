@@ -10,7 +10,7 @@
 // matched secret's (kept as their SHA-256). Then a stream of random secrets, each never seen
 // before, costs a digest, not a bcrypt run that keys and tokens would queue behind.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { verify as bcryptVerify } from '@node-rs/bcrypt';
+import { verifyPassword } from './passwords';
 import { hasJwtShape } from './jwt';
 
 export interface RootKeyConfig {
@@ -75,7 +75,8 @@ export class RootKeyChecker {
     // Comparing fixed-length digests keeps the comparison constant-time in the secret's length.
     this.secretDigests = config.secrets.map(digest);
     this.limiter = new Limiter(config.maxConcurrentVerifies ?? MAX_CONCURRENT_VERIFIES);
-    this.verify = config.verify ?? bcryptVerify;
+    // In a query worker on the worker's own thread, not the process's shared pool (passwords.ts).
+    this.verify = config.verify ?? verifyPassword;
   }
 
   /** True if `secret` (the part before any scope) is a root secret. */
