@@ -123,9 +123,9 @@ export function AccessProvidersView(props: { s: Session }) {
           <h3>Roles</h3>
           <p class="muted">A token gets each ticked role; with a predicate on its claims, e.g. <code>claims =&gt; claims.tier == "gold"</code>, only when it holds. A token with no role is refused.</p>
           {roleNames.length === 0
-            ? <p class="muted">No user roles in this database: create one in the Roles tab first.</p>
+            ? <p class="muted">No user roles to offer: there are none in this database, or this secret may not read them. A role is created in the Roles tab.</p>
             : (
-              <table aria-label="Provider roles">
+              <table aria-label="Provider roles" class="grants">
                 <tbody>
                   {roleNames.map((r) => (
                     <tr key={r}>
