@@ -101,7 +101,13 @@ export function describeError(reply: QueryReply): string {
   const e = reply.error;
   if (!e) return `HTTP ${reply.status}`;
   if (reply.status === 401) return `${e.code}: ${e.message} — the secret was rejected (revoked, expired or mistyped?). Sign in again.`;
-  return `${e.code}: ${e.message}`;
+  // A constraint failure's message only says what failed ("Failed to create AccessProvider.");
+  // the why is in its failures, one per field, worded by the server.
+  const failures = (e.constraint_failures ?? []).map((f) => {
+    const path = f.paths.map((p) => (Array.isArray(p) ? p.join('.') : String(p))).filter(Boolean).join(', ');
+    return `\n${path ? `${path}: ` : ''}${f.message}`;
+  });
+  return `${e.code}: ${e.message}${failures.join('')}`;
 }
 
 /** Runs a query and returns its data, throwing QueryFailed on any error. */

@@ -7,6 +7,7 @@ import { DatabaseContents } from './contents';
 import { CollectionsView } from './collections';
 import { FunctionsView } from './functions';
 import { RolesView } from './roles';
+import { AccessProvidersView } from './access-providers';
 import { KeysView } from './keys';
 import { SchemaView } from './schema';
 import { ShellView } from './shell';
@@ -69,6 +70,7 @@ function ViewOf(props: { view: View; s: ReturnType<typeof session> }) {
     case 'Collections': return <CollectionsView s={props.s} />;
     case 'Functions': return <FunctionsView s={props.s} />;
     case 'Roles': return <RolesView s={props.s} />;
+    case 'Access Providers': return <AccessProvidersView s={props.s} />;
     case 'Keys': return <KeysView s={props.s} />;
     case 'Schema': return <SchemaView s={props.s} />;
     case 'Shell': return <ShellView s={props.s} />;

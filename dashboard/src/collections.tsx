@@ -1,14 +1,17 @@
-// Collections of the selected database: create one; per collection its documents in a table
-// paged by cursor (Set.paginate, so page N costs the same as page 1 however many documents
-// there are), columns from the data; new/edit/delete a document in an editor with FQL value
-// syntax; and the collection's indexes (with status), constraints and computed fields.
+// Collections of the selected database: create, edit and delete one in a form
+// (./collection-form.tsx); per collection its documents in a table paged by cursor
+// (Set.paginate, so page N costs the same as page 1 however many documents there are), columns
+// from the data; new/edit/delete a document in an editor with FQL value syntax; and the
+// collection's history and TTL, indexes (with status), constraints and computed fields.
 import { useEffect, useState } from 'preact/hooks';
 import { describeError, data, query } from './api';
+import { type CollectionDef, formatFields, loadCollection } from './collection-def';
+import { CollectionForm } from './collection-form';
 import { Editor } from './editor';
 import { loadNames } from './names';
 import type { Session } from './session';
 import { type Tagged, shortText } from './tagged';
-import { ErrorMessage, IDENT, Notice, Show, useAction, useLoad } from './ui';
+import { ConfirmDelete, ErrorMessage, Notice, Show, useAction, useLoad } from './ui';
 
 const PAGE_SIZE = 25;
 const META = new Set(['id', 'coll', 'ts', 'ttl']);
@@ -18,21 +21,19 @@ export function CollectionsView(props: { s: Session }) {
   const [names, reload] = useLoad(() => loadNames(admin), [admin]);
   const [selected, setSelected] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
-  const [name, setName] = useState('');
-  const act = useAction();
+  const [notice, setNotice] = useState<string | null>(null);
 
   useEffect(() => {
     if (selected === null && names.state === 'ok' && names.value.collections.length) setSelected(names.value.collections[0].name);
   }, [names]);
 
-  const create = () => act.run(async () => {
-    if (!IDENT.test(name)) throw new Error('A collection name starts with a letter or _ and holds letters, digits and _ only.');
-    await data(admin, 'Collection.create({ name: name })', { name });
+  /** After a create, save (the collection's name now) or delete (null) in the form. */
+  const done = (name: string | null, message: string) => {
     setSelected(name);
-    setName('');
     setCreating(false);
+    setNotice(message);
     reload();
-  });
+  };
 
   return (
     <div class="split">
@@ -42,24 +43,21 @@ export function CollectionsView(props: { s: Session }) {
             {n.collections.length === 0 && <li class="muted">No collections yet.</li>}
             {n.collections.map((c) => (
               <li><button type="button" class={c.name === selected ? 'selected' : ''} aria-current={c.name === selected}
-                onClick={() => setSelected(c.name)}>{c.name}</button></li>
+                onClick={() => { setSelected(c.name); setCreating(false); setNotice(null); }}>{c.name}</button></li>
             ))}
           </ul>
         )}</Show>
         <div class="actions">
-          <button type="button" onClick={() => setCreating(true)}>Create collection</button>
+          <button type="button" onClick={() => { setCreating(true); setNotice(null); }}>Create collection</button>
           <button type="button" class="link" onClick={reload}>Refresh</button>
         </div>
-        {creating && (
-          <form class="card" aria-label="New collection" onSubmit={(e) => { e.preventDefault(); create(); }}>
-            <label>Name <input aria-label="Name" value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} /></label>
-            <button type="submit" disabled={act.busy}>Create</button>
-            <button type="button" class="link" onClick={() => setCreating(false)}>Cancel</button>
-          </form>
-        )}
-        <ErrorMessage message={act.error} />
       </div>
-      <div>{selected && <CollectionDetail key={`${selected}/${names.state}`} admin={admin} name={selected} />}</div>
+      <div>
+        <Notice message={notice} />
+        {creating
+          ? <CollectionForm admin={admin} initial={null} onDone={done} onCancel={() => setCreating(false)} />
+          : selected && <CollectionDetail key={`${selected}/${names.state}`} admin={admin} name={selected} onDone={done} />}
+      </div>
     </div>
   );
 }
@@ -67,8 +65,10 @@ export function CollectionsView(props: { s: Session }) {
 interface Page { docs: Record<string, Tagged>[]; after?: string; pageNo: number }
 type Editing = { kind: 'new' } | { kind: 'edit'; id: string };
 
-function CollectionDetail(props: { admin: string; name: string }) {
+function CollectionDetail(props: { admin: string; name: string; onDone: (name: string | null, message: string) => void }) {
   const { admin, name } = props;
+  const [def] = useLoad(() => loadCollection(admin, name), [admin, name]);
+  const [editingCollection, setEditingCollection] = useState(false);
   // cursors[i] is the cursor of page i (undefined for the first page).
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const [pageNo, setPageNo] = useState(0);
@@ -126,8 +126,13 @@ function CollectionDetail(props: { admin: string; name: string }) {
 
   return (
     <div>
-      <h2>{name}</h2>
-      <Definition admin={admin} name={name} />
+      <div class="toolbar">
+        <h2>{name}</h2>
+        {!editingCollection && def.state === 'ok' && <button type="button" onClick={() => setEditingCollection(true)}>Edit collection</button>}
+      </div>
+      <Show loaded={def}>{(d) => editingCollection
+        ? <CollectionForm admin={admin} initial={d} onDone={props.onDone} onCancel={() => setEditingCollection(false)} />
+        : <Definition def={d} />}</Show>
       <div class="toolbar">
         <button type="button" onClick={startNew}>New document</button>
         <Notice message={notice} />
@@ -141,12 +146,8 @@ function CollectionDetail(props: { admin: string; name: string }) {
             {editing.kind === 'edit' && <button type="button" class="danger" onClick={() => setConfirmDelete(true)}>Delete</button>}
             <button type="button" class="link" onClick={() => setEditing(null)}>Cancel</button>
           </div>
-          {confirmDelete && (
-            <div class="card" role="alertdialog" aria-label="Delete document">
-              <p>Delete this document?</p>
-              <button type="button" class="danger" onClick={remove}>Delete</button>
-              <button type="button" class="link" onClick={() => setConfirmDelete(false)}>Cancel</button>
-            </div>
+          {confirmDelete && editing.kind === 'edit' && (
+            <ConfirmDelete removal={{ kind: 'document', name: editing.id, run: remove }} busy={act.busy} onCancel={() => setConfirmDelete(false)} />
           )}
           <ErrorMessage message={act.error} />
           {summary && <pre class="code summary">{summary}</pre>}
@@ -198,42 +199,32 @@ function DocumentsTable(props: { page: Page; onEdit: (id: string) => void }) {
   );
 }
 
-interface Definition {
-  indexes: Record<string, { terms?: { field: string }[]; values?: { field: string; order?: string }[]; status?: string; queryable?: boolean }> | null;
-  constraints: ({ unique?: (string | { field: string })[]; status?: string } | { check?: { name: string; body: string } })[] | null;
-  computed_fields: Record<string, { body: string; signature?: string }> | null;
-}
-
-function Definition(props: { admin: string; name: string }) {
-  const [def] = useLoad(() => data<Definition>(props.admin,
-    'let c = Collection.byName(coll)!\n{ indexes: c.indexes, constraints: c.constraints, computed_fields: c.computed_fields }', { coll: props.name }),
-  [props.admin, props.name]);
-  const fields = (xs?: ({ field: string; order?: string } | string)[]) =>
-    (xs ?? []).map((x) => (typeof x === 'string' ? x : `${x.field}${x.order === 'desc' ? ' desc' : ''}`)).join(', ');
+/** The collection's definition as it stands (the form edits it). */
+function Definition(props: { def: CollectionDef }) {
+  const d = props.def;
   return (
-    <Show loaded={def}>{(d) => (
-      <details class="card" open aria-label="Definition">
-        <summary>Indexes, constraints and computed fields</summary>
-        <table aria-label="Indexes">
-          <thead><tr><th>Index</th><th>Terms</th><th>Values</th><th>Status</th></tr></thead>
-          <tbody>
-            {Object.entries(d.indexes ?? {}).map(([n, i]) => (
-              <tr><td>{n}</td><td>{fields(i.terms)}</td><td>{fields(i.values)}</td><td>{i.status ?? ''}{i.queryable === false ? ' (not queryable)' : ''}</td></tr>
-            ))}
-            {Object.keys(d.indexes ?? {}).length === 0 && <tr><td colSpan={4} class="muted">No indexes.</td></tr>}
-          </tbody>
-        </table>
-        <ul aria-label="Constraints">
-          {(d.constraints ?? []).map((c) => 'check' in c && c.check
-            ? <li>check {c.check.name}: <code>{c.check.body}</code></li>
-            : <li>unique [{fields((c as { unique?: (string | { field: string })[] }).unique)}] {(c as { status?: string }).status ?? ''}</li>)}
-          {(d.constraints ?? []).length === 0 && <li class="muted">No constraints.</li>}
-        </ul>
-        <ul aria-label="Computed fields">
-          {Object.entries(d.computed_fields ?? {}).map(([n, f]) => <li>{n}{f.signature ? `: ${f.signature}` : ''} = <code>{f.body}</code></li>)}
-          {Object.keys(d.computed_fields ?? {}).length === 0 && <li class="muted">No computed fields.</li>}
-        </ul>
-      </details>
-    )}</Show>
+    <details class="card" open aria-label="Definition">
+      <summary>History, indexes, constraints and computed fields</summary>
+      <p data-testid="retention">history_days {d.history_days ?? 'default'} · ttl_days {d.ttl_days ?? 'none'}</p>
+      <table aria-label="Indexes">
+        <thead><tr><th>Index</th><th>Terms</th><th>Values</th><th>Status</th></tr></thead>
+        <tbody>
+          {Object.entries(d.indexes ?? {}).map(([n, i]) => (
+            <tr><td>{n}</td><td>{formatFields(i.terms)}</td><td>{formatFields(i.values)}</td><td>{i.status ?? ''}{i.queryable === false ? ' (not queryable)' : ''}</td></tr>
+          ))}
+          {Object.keys(d.indexes ?? {}).length === 0 && <tr><td colSpan={4} class="muted">No indexes.</td></tr>}
+        </tbody>
+      </table>
+      <ul aria-label="Constraints">
+        {(d.constraints ?? []).map((c) => 'check' in c && c.check
+          ? <li>check {c.check.name}: <code>{c.check.body}</code></li>
+          : <li>unique [{formatFields((c as { unique?: (string | { field: string })[] }).unique)}] {(c as { status?: string }).status ?? ''}</li>)}
+        {(d.constraints ?? []).length === 0 && <li class="muted">No constraints.</li>}
+      </ul>
+      <ul aria-label="Computed fields">
+        {Object.entries(d.computed_fields ?? {}).map(([n, f]) => <li>{n}{f.signature ? `: ${f.signature}` : ''} = <code>{f.body}</code></li>)}
+        {Object.keys(d.computed_fields ?? {}).length === 0 && <li class="muted">No computed fields.</li>}
+      </ul>
+    </details>
   );
 }

@@ -1,6 +1,5 @@
 // What the selected database holds, under the tree: its collections, functions, roles, access
-// providers and keys, each kind a link to its tab (access providers are listed only: they are
-// edited as FSL in the Schema tab).
+// providers and keys, each kind a link to its tab.
 import { data } from './api';
 import type { View } from './route';
 import { Show, useChanges, useLoad } from './ui';
@@ -22,11 +21,11 @@ export function DatabaseContents(props: { admin: string; onOpen: (view: View) =>
   access_providers: AccessProvider.all().map(.name).toArray(),
   keys: Key.all().count()
 }`), [props.admin, changes]);
-  const kinds: [View | null, string, (c: Contents) => string[]][] = [
+  const kinds: [View, string, (c: Contents) => string[]][] = [
     ['Collections', 'Collections', (c) => c.collections],
     ['Functions', 'Functions', (c) => c.functions],
     ['Roles', 'Roles', (c) => c.roles],
-    ['Schema', 'Access providers', (c) => c.access_providers],
+    ['Access Providers', 'Access providers', (c) => c.access_providers],
   ];
   return (
     <section aria-label="Database contents" class="contents">
@@ -34,7 +33,7 @@ export function DatabaseContents(props: { admin: string; onOpen: (view: View) =>
         <dl>
           {kinds.map(([view, label, names]) => (
             <>
-              <dt><button type="button" class="link" onClick={() => view && props.onOpen(view)}>{label} ({names(c).length})</button></dt>
+              <dt><button type="button" class="link" onClick={() => props.onOpen(view)}>{label} ({names(c).length})</button></dt>
               <dd>{names(c).join(', ')}</dd>
             </>
           ))}

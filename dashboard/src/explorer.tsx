@@ -3,7 +3,7 @@
 // database act on the selected one.
 import { useState } from 'preact/hooks';
 import { ADMIN, data, scopedSecret } from './api';
-import { ErrorMessage, IDENT, Show, useAction, useLoad } from './ui';
+import { ConfirmDelete, ErrorMessage, Show, TextField, requireIdentifier, useAction, useLoad } from './ui';
 
 interface Props {
   readonly secret: string;
@@ -24,7 +24,7 @@ export function Explorer(props: Props) {
   const admin = (path: readonly string[]) => scopedSecret(props.secret, path, ADMIN);
 
   const create = () => act.run(async () => {
-    if (!IDENT.test(name)) throw new Error('A database name starts with a letter or _ and holds letters, digits and _ only.');
+    requireIdentifier('A database name', name);
     await data(admin(sel), 'Database.create({ name: name })', { name });
     setCreating(false);
     setName('');
@@ -55,17 +55,14 @@ export function Explorer(props: Props) {
       {creating && (
         <form class="card" aria-label="New database" onSubmit={(e) => { e.preventDefault(); create(); }}>
           <p class="muted">In {sel.length ? sel.join(' / ') : 'root'}</p>
-          <label>Name <input aria-label="Name" value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} /></label>
+          <TextField label="Name" value={name} onInput={setName} />
           <button type="submit" disabled={act.busy}>Create</button>
           <button type="button" class="link" onClick={() => setCreating(false)}>Cancel</button>
         </form>
       )}
       {confirmDelete && (
-        <div class="card" role="alertdialog" aria-label="Delete database">
-          <p>Delete database <strong>{sel.join(' / ')}</strong> and everything in it?</p>
-          <button type="button" class="danger" disabled={act.busy} onClick={remove}>Delete</button>
-          <button type="button" class="link" onClick={() => setConfirmDelete(false)}>Cancel</button>
-        </div>
+        <ConfirmDelete removal={{ kind: 'database', name: sel.join(' / '), consequence: 'and everything in it', run: remove }}
+          busy={act.busy} onCancel={() => setConfirmDelete(false)} />
       )}
       <ErrorMessage message={act.error} />
     </div>

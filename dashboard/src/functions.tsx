@@ -6,7 +6,7 @@ import { data } from './api';
 import { Editor } from './editor';
 import { completionWords, loadNames } from './names';
 import type { Session } from './session';
-import { ErrorMessage, IDENT, Notice, Show, useAction, useLoad } from './ui';
+import { ErrorMessage, FormButtons, Notice, Show, TextField, requireIdentifier, useAction, useLoad } from './ui';
 
 interface Fn { name: string; body: string; role: string | null; signature?: string | null }
 type Form = { kind: 'new' } | { kind: 'edit'; original: string };
@@ -33,7 +33,7 @@ export function FunctionsView(props: { s: Session }) {
   };
 
   const save = () => act.run(async () => {
-    if (!IDENT.test(name)) throw new Error('A function name starts with a letter or _ and holds letters, digits and _ only.');
+    requireIdentifier('A function name', name);
     if (!body.trim()) throw new Error('The body is an FQL function, e.g. (email) => Account.byEmail(email).first().');
     const def: Record<string, unknown> = { name, body };
     if (form!.kind === 'new') {
@@ -64,7 +64,7 @@ export function FunctionsView(props: { s: Session }) {
       </div>
       {form && (
         <form class="card" aria-label={form.kind === 'new' ? 'New function' : `Function ${form.original}`} onSubmit={(e) => { e.preventDefault(); save(); }}>
-          <label>Name <input aria-label="Name" value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} /></label>
+          <TextField label="Name" value={name} onInput={setName} />
           <label>Role
             <select aria-label="Role" value={role} onChange={(e) => setRole((e.target as HTMLSelectElement).value)}>
               <option value="">none (runs as the caller)</option>
@@ -77,11 +77,8 @@ export function FunctionsView(props: { s: Session }) {
           <p class="muted">Body: an FQL function, e.g. <code>(email, password) =&gt; …</code></p>
           <Editor label="Body" language="fql" value={body} onChange={setBody} minLines={6}
             completions={names.state === 'ok' ? completionWords(names.value) : []} />
-          <div class="toolbar">
-            <button type="submit" disabled={act.busy}>{form.kind === 'new' ? 'Create' : 'Save'}</button>
-            {form.kind === 'edit' && <button type="button" class="danger" onClick={() => remove(form.original)}>Delete</button>}
-            <button type="button" class="link" onClick={() => setForm(null)}>Cancel</button>
-          </div>
+          <FormButtons isNew={form.kind === 'new'} busy={act.busy} onCancel={() => setForm(null)}
+            removal={form.kind === 'edit' ? { kind: 'function', name: form.original, run: () => remove(form.original) } : undefined} />
           <ErrorMessage message={act.error} />
         </form>
       )}

@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { data } from './api';
 import { loadNames } from './names';
 import type { Session } from './session';
-import { ErrorMessage, Show, useAction, useLoad } from './ui';
+import { CopyButton, ErrorMessage, Show, TextField, useAction, useLoad } from './ui';
 
 interface KeyRow {
   readonly id: string;
@@ -21,7 +21,6 @@ export function KeysView(props: { s: Session }) {
   const [role, setRole] = useState('admin');
   const [name, setName] = useState('');
   const [secret, setSecret] = useState<string | null>(null);
-  const [copied, setCopied] = useState(false);
   const act = useAction();
 
   const create = () => act.run(async () => {
@@ -30,7 +29,6 @@ export function KeysView(props: { s: Session }) {
     if (name.trim()) args.name = name.trim();
     const key = await data<{ secret: string }>(admin, fql, args);
     setSecret(key.secret);
-    setCopied(false);
     setCreating(false);
     setName('');
     reload();
@@ -40,15 +38,6 @@ export function KeysView(props: { s: Session }) {
     await data(admin, 'Key.byId(id)!.delete()', { id });
     reload();
   });
-
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(secret ?? '');
-      setCopied(true);
-    } catch {
-      act.setError('The browser refused the clipboard; select the secret and copy it by hand.');
-    }
-  };
 
   const userRoles = names.state === 'ok' ? names.value.roles : [];
   return (
@@ -66,7 +55,7 @@ export function KeysView(props: { s: Session }) {
               {userRoles.map((r) => <option value={r}>{r}</option>)}
             </select>
           </label>
-          <label>Name <input aria-label="Name" value={name} placeholder="optional" onInput={(e) => setName((e.target as HTMLInputElement).value)} /></label>
+          <TextField label="Name" value={name} placeholder="optional" onInput={setName} />
           <button type="submit" disabled={act.busy}>Create</button>
           <button type="button" class="link" onClick={() => setCreating(false)}>Cancel</button>
         </form>
@@ -75,7 +64,7 @@ export function KeysView(props: { s: Session }) {
         <section role="region" aria-label="New secret" class="card secret">
           <p>This secret is shown once and never again: copy it now.</p>
           <code data-testid="new-secret">{secret}</code>
-          <button type="button" onClick={copy}>{copied ? 'Copied' : 'Copy'}</button>
+          <CopyButton text={secret} />
           <button type="button" class="link" onClick={() => setSecret(null)}>Done</button>
         </section>
       )}

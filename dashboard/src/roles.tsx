@@ -6,13 +6,12 @@ import { useState } from 'preact/hooks';
 import { data } from './api';
 import { loadNames } from './names';
 import type { Session } from './session';
-import { ErrorMessage, IDENT, Notice, Show, useAction, useLoad } from './ui';
+import { type Grant, GrantCell, withGrant } from './grant-cell';
+import { ErrorMessage, FormButtons, Notice, Show, TextField, requireIdentifier, useAction, useLoad } from './ui';
 
 const COLLECTION_ACTIONS = ['create', 'create_with_id', 'read', 'write', 'delete', 'history_read', 'history_write', 'unrestricted_read'] as const;
 const BUILTIN_RESOURCES = ['Credential', 'Token', 'Key'];
 
-/** true = granted; a string = granted when the predicate holds. */
-type Grant = true | string;
 interface RoleDef {
   name: string;
   privileges?: { resource: string; actions: Record<string, boolean | string> }[] | null;
@@ -57,7 +56,7 @@ export function RolesView(props: { s: Session }) {
   };
 
   const save = () => act.run(async () => {
-    if (!IDENT.test(name)) throw new Error('A role name starts with a letter or _ and holds letters, digits and _ only.');
+    requireIdentifier('A role name', name);
     const def = {
       name,
       privileges: Object.entries(matrix).filter(([, acts]) => Object.keys(acts).length)
@@ -82,11 +81,8 @@ export function RolesView(props: { s: Session }) {
     reload();
   });
 
-  const setCell = (resource: string, action: string, g: Grant | null) => setMatrix((m) => {
-    const row = { ...(m[resource] ?? {}) };
-    if (g === null) delete row[action]; else row[action] = g;
-    return { ...m, [resource]: row };
-  });
+  const setCell = (resource: string, action: string, g: Grant | null) =>
+    setMatrix((m) => ({ ...m, [resource]: withGrant(m[resource] ?? {}, action, g) }));
 
   const n = names.state === 'ok' ? names.value : { collections: [], functions: [], roles: [] };
   const collections = [...n.collections.map((c) => c.name), ...BUILTIN_RESOURCES];
@@ -98,7 +94,7 @@ export function RolesView(props: { s: Session }) {
       </div>
       {editing && (
         <form class="card" aria-label={editing.original === null ? 'New role' : `Role ${editing.original}`} onSubmit={(e) => { e.preventDefault(); save(); }}>
-          <label>Name <input aria-label="Name" value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} /></label>
+          <TextField label="Name" value={name} onInput={setName} />
           <h3>Privileges</h3>
           <p class="muted">Tick an action to grant it; type a predicate, e.g. <code>doc =&gt; doc.owner == Query.identity()</code>, to grant it only when it holds.</p>
           <table aria-label="Privileges" class="matrix">
@@ -107,7 +103,7 @@ export function RolesView(props: { s: Session }) {
               {collections.map((r) => (
                 <tr>
                   <th scope="row">{r}</th>
-                  {COLLECTION_ACTIONS.map((a) => <td><Cell resource={r} action={a} grant={matrix[r]?.[a]} onChange={(g) => setCell(r, a, g)} /></td>)}
+                  {COLLECTION_ACTIONS.map((a) => <td><GrantCell resource={r} action={a} grant={matrix[r]?.[a]} onChange={(g) => setCell(r, a, g)} /></td>)}
                   <td />
                 </tr>
               ))}
@@ -115,7 +111,7 @@ export function RolesView(props: { s: Session }) {
                 <tr>
                   <th scope="row">{f}</th>
                   {COLLECTION_ACTIONS.map(() => <td />)}
-                  <td><Cell resource={f} action="call" grant={matrix[f]?.call} onChange={(g) => setCell(f, 'call', g)} /></td>
+                  <td><GrantCell resource={f} action="call" grant={matrix[f]?.call} onChange={(g) => setCell(f, 'call', g)} /></td>
                 </tr>
               ))}
             </tbody>
@@ -127,17 +123,14 @@ export function RolesView(props: { s: Session }) {
               {n.collections.map((c) => (
                 <tr>
                   <th scope="row">{c.name}</th>
-                  <td><Cell resource={c.name} action="membership" grant={membership[c.name]}
-                    onChange={(g) => setMembership((m) => { const x = { ...m }; if (g === null) delete x[c.name]; else x[c.name] = g; return x; })} /></td>
+                  <td><GrantCell resource={c.name} action="membership" grant={membership[c.name]}
+                    onChange={(g) => setMembership((m) => withGrant(m, c.name, g))} /></td>
                 </tr>
               ))}
             </tbody>
           </table>
-          <div class="toolbar">
-            <button type="submit" disabled={act.busy}>{editing.original === null ? 'Create' : 'Save'}</button>
-            {editing.original !== null && <button type="button" class="danger" onClick={() => remove(editing.original!)}>Delete</button>}
-            <button type="button" class="link" onClick={() => setEditing(null)}>Cancel</button>
-          </div>
+          <FormButtons isNew={editing.original === null} busy={act.busy} onCancel={() => setEditing(null)}
+            removal={editing.original === null ? undefined : { kind: 'role', name: editing.original, run: () => remove(editing.original!) }} />
           <ErrorMessage message={act.error} />
         </form>
       )}
@@ -157,20 +150,5 @@ export function RolesView(props: { s: Session }) {
         </table>
       )}</Show>
     </div>
-  );
-}
-
-/** One matrix cell: a checkbox named "<resource> <action>", and a predicate field once ticked. */
-function Cell(props: { resource: string; action: string; grant: Grant | undefined; onChange: (g: Grant | null) => void }) {
-  const { resource, action, grant } = props;
-  return (
-    <span class="cell">
-      <input type="checkbox" aria-label={`${resource} ${action}`} checked={grant !== undefined}
-        onChange={(e) => props.onChange((e.target as HTMLInputElement).checked ? true : null)} />
-      {grant !== undefined && (
-        <input class="predicate" aria-label={`${resource} ${action} predicate`} placeholder="predicate" value={grant === true ? '' : grant}
-          onInput={(e) => { const v = (e.target as HTMLInputElement).value; props.onChange(v.trim() ? v : true); }} />
-      )}
-    </span>
   );
 }

@@ -1,5 +1,6 @@
-// Small shared pieces: loading a value with its error, messages, and the create-form pattern
-// (a button that opens a form confirmed with "Create").
+// Small shared pieces: loading a value with its error, messages, and the pieces every
+// create/edit form is made of (labelled fields, Create/Save/Delete/Cancel, a confirmation that
+// names what a delete removes, a copy button).
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 
@@ -78,3 +79,79 @@ export function useAction(): { busy: boolean; error: string | null; setError: (m
 
 /** An identifier the way FQL names collections, functions and roles. */
 export const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Refuses a name that is not an identifier before it is sent (`what`: "A role name"). */
+export function requireIdentifier(what: string, name: string): void {
+  if (!IDENT.test(name)) throw new Error(`${what} starts with a letter or _ and holds letters, digits and _ only.`);
+}
+
+/** A labelled input whose accessible name is its label. */
+export function TextField(props: {
+  label: string; value: string; onInput: (value: string) => void; placeholder?: string; numeric?: boolean; class?: string;
+}) {
+  return (
+    <label>{props.label} <input aria-label={props.label} inputMode={props.numeric ? 'numeric' : undefined}
+      class={props.class} value={props.value} placeholder={props.placeholder}
+      onInput={(e) => props.onInput((e.target as HTMLInputElement).value)} /></label>
+  );
+}
+
+/** What a Delete button removes, for its confirmation: "Delete collection Note and all its documents?" */
+export interface Removal {
+  readonly kind: string;
+  readonly name: string;
+  readonly consequence?: string;
+  readonly run: () => void;
+}
+
+/** A confirmation naming what is about to be deleted; region "Delete <kind>". */
+export function ConfirmDelete(props: { removal: Removal; busy: boolean; onCancel: () => void }) {
+  const { kind, name, consequence, run } = props.removal;
+  return (
+    <div class="card" role="alertdialog" aria-label={`Delete ${kind}`}>
+      <p>Delete {kind} <strong>{name}</strong>{consequence ? ` ${consequence}` : ''}?</p>
+      <button type="button" class="danger" disabled={props.busy} onClick={run}>Delete</button>
+      <button type="button" class="link" onClick={props.onCancel}>Cancel</button>
+    </div>
+  );
+}
+
+/**
+ * The foot of a create/edit form: Create (new) or Save, Delete (editing, asks first) and
+ * Cancel. Delete is only offered when `removal` is given.
+ */
+export function FormButtons(props: { isNew: boolean; busy: boolean; onCancel: () => void; removal?: Removal }) {
+  const [confirming, setConfirming] = useState(false);
+  return (
+    <>
+      <div class="toolbar">
+        <button type="submit" disabled={props.busy}>{props.isNew ? 'Create' : 'Save'}</button>
+        {props.removal && <button type="button" class="danger" onClick={() => setConfirming(true)}>Delete</button>}
+        <button type="button" class="link" onClick={props.onCancel}>Cancel</button>
+      </div>
+      {confirming && props.removal && <ConfirmDelete removal={props.removal} busy={props.busy} onCancel={() => setConfirming(false)} />}
+    </>
+  );
+}
+
+/** Copies `text` to the clipboard; the button says "Copied" once it has. */
+export function CopyButton(props: { text: string }) {
+  const [copied, setCopied] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => setCopied(false), [props.text]);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(props.text);
+      setCopied(true);
+      setError(null);
+    } catch {
+      setError('The browser refused the clipboard; select the text and copy it by hand.');
+    }
+  };
+  return (
+    <>
+      <button type="button" onClick={copy}>{copied ? 'Copied' : 'Copy'}</button>
+      <ErrorMessage message={error} />
+    </>
+  );
+}
