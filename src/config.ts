@@ -35,6 +35,8 @@ export interface ServerConfig {
   /** Event streams (v10 and v4) open at once, in all and from one client address. */
   readonly maxStreams: number;
   readonly maxStreamsPerAddress: number;
+  /** Bytes of events all streams may hold for clients that do not read, MiB (past it the largest end). */
+  readonly maxStreamBufferMb: number;
   /** GET /metrics without the root secret. */
   readonly publicMetrics: boolean;
   /** Fetch access providers' `jwks_uri` from private, loopback and other non-public addresses too. */
@@ -78,6 +80,9 @@ Options (environment variable in brackets):
   --max-streams-per-address <n>
                              event streams open at once from one client IP address
                              [MAX_STREAMS_PER_ADDRESS] (default 1000)
+  --max-stream-buffer-mb <n> events all streams together may hold for clients that are not
+                             reading; past it the streams holding the most end with
+                             stream_overflow [MAX_STREAM_BUFFER_MB] (default 256)
   --public-metrics           serve GET /metrics without the root secret [PUBLIC_METRICS=true]
                              (default: it needs Authorization: Bearer <root secret>)
   --allow-private-jwks       let access providers' jwks_uri point at private, loopback and
@@ -153,7 +158,7 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
     const eq = arg.indexOf('=');
     const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
     let value: string | undefined = eq < 0 ? undefined : arg.slice(eq + 1);
-    if (!['host', 'port', 'data', 'storage', 'root-secret', 'root-secret-hash', 'bcrypt-cost', 'workers', 'worker-memory-mb', 'client-concurrency', 'stream-status-interval-ms', 'max-streams', 'max-streams-per-address', 'public-metrics', 'allow-private-jwks', 'read-replica', 'read-replica-max-lag-ms'].includes(name)
+    if (!['host', 'port', 'data', 'storage', 'root-secret', 'root-secret-hash', 'bcrypt-cost', 'workers', 'worker-memory-mb', 'client-concurrency', 'stream-status-interval-ms', 'max-streams', 'max-streams-per-address', 'max-stream-buffer-mb', 'public-metrics', 'allow-private-jwks', 'read-replica', 'read-replica-max-lag-ms'].includes(name)
       && !LIMIT_OPTIONS.some((o) => o.flag === name)) {
       throw new ConfigError(`unknown option '--${name}'`);
     }
@@ -182,6 +187,7 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
   const statusInterval = last('stream-status-interval-ms') ?? nonEmpty(env.STREAM_STATUS_INTERVAL_MS);
   const maxStreams = last('max-streams') ?? nonEmpty(env.MAX_STREAMS);
   const maxStreamsPerAddress = last('max-streams-per-address') ?? nonEmpty(env.MAX_STREAMS_PER_ADDRESS);
+  const maxStreamBuffer = last('max-stream-buffer-mb') ?? nonEmpty(env.MAX_STREAM_BUFFER_MB);
   const storageUrl = last('storage') ?? nonEmpty(env.DATABASE_URL);
   const replicas = opts.get('read-replica')
     ?? (nonEmpty(env.READ_REPLICAS)?.split(',').map((s) => s.trim()).filter((s) => s !== '') ?? []);
@@ -209,6 +215,7 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
     streamStatusIntervalMs: statusInterval === undefined ? 300_000 : parseIntOption('stream-status-interval-ms', statusInterval, 100, 14 * 60_000),
     maxStreams: maxStreams === undefined ? 20_000 : parseIntOption('max-streams', maxStreams, 1, 10_000_000),
     maxStreamsPerAddress: maxStreamsPerAddress === undefined ? 1_000 : parseIntOption('max-streams-per-address', maxStreamsPerAddress, 1, 10_000_000),
+    maxStreamBufferMb: maxStreamBuffer === undefined ? 256 : parseIntOption('max-stream-buffer-mb', maxStreamBuffer, 1, 1_048_576),
     publicMetrics: parseBoolean('PUBLIC_METRICS', last('public-metrics') ?? nonEmpty(env.PUBLIC_METRICS)),
     allowPrivateJwks: parseBoolean('ALLOW_PRIVATE_JWKS', last('allow-private-jwks') ?? nonEmpty(env.ALLOW_PRIVATE_JWKS)),
   };

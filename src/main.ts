@@ -68,6 +68,7 @@ function eventRoutes(config: ServerConfig, engine: WatchedEngine, handlers: Quer
   const hub = new StreamHub({
     engine, runJob, statusIntervalMs: config.streamStatusIntervalMs,
     maxStreams: config.maxStreams, maxStreamsPerAddress: config.maxStreamsPerAddress,
+    maxBufferedBytesTotal: config.maxStreamBufferMb * 1024 * 1024,
   });
   return { hub, stream: createStreamEndpoint(hub), feed: createFeedEndpoint({ engine, runJob }), v4Stream: createV4StreamEndpoint(hub) };
 }

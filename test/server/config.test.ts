@@ -19,6 +19,7 @@ test('defaults', () => {
     streamStatusIntervalMs: 300_000,
     maxStreams: 20_000,
     maxStreamsPerAddress: 1_000,
+    maxStreamBufferMb: 256,
   });
 });
 
@@ -34,6 +35,9 @@ test('--allow-private-jwks, --max-streams, --max-streams-per-address', () => {
   assert.equal(parsed(['--max-streams', '50']).maxStreams, 50);
   assert.equal(parsed([], { MAX_STREAMS_PER_ADDRESS: '7' }).maxStreamsPerAddress, 7);
   assert.throws(() => parseConfig(['--max-streams-per-address', '0'], {}), /max-streams-per-address/);
+  assert.equal(parsed(['--max-stream-buffer-mb', '64']).maxStreamBufferMb, 64);
+  assert.equal(parsed([], { MAX_STREAM_BUFFER_MB: '32' }).maxStreamBufferMb, 32);
+  assert.throws(() => parseConfig(['--max-stream-buffer-mb', '0'], {}), /max-stream-buffer-mb/);
 });
 
 test('--public-metrics', () => {
