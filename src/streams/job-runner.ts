@@ -11,7 +11,11 @@ import { decodeJobResult } from './job-wire';
 /** A job's answer, or why the worker could not answer it. */
 export type JobAnswer =
   | EventsResult
-  | { readonly kind: 'failed'; readonly failure: 'timeout' | 'crashed' | 'overloaded' | 'internal'; readonly elapsedMs: number; readonly message?: string };
+  | {
+    readonly kind: 'failed'; readonly failure: 'timeout' | 'crashed' | 'overloaded' | 'internal'; readonly elapsedMs: number; readonly message?: string;
+    /** The job never ran (the worker queue was full, or it waited there past its deadline): asking again may succeed. */
+    readonly queued?: true;
+  };
 
 export type JobFailure = Extract<JobAnswer, { kind: 'failed' }>;
 

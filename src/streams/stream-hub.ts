@@ -52,6 +52,9 @@ export const DEFAULT_STATUS_INTERVAL_MS = 5 * 60_000;
 const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 const DEFAULT_MAX_BUFFERED_BYTES_TOTAL = 256 * 1024 * 1024;
 const DEFAULT_BATCH_LIMIT = 512;
+/** A poll that never ran is asked again after this, doubling up to MAX_DEFER_MS while it keeps not running. */
+const DEFER_MS = 100;
+const MAX_DEFER_MS = 5_000;
 /** A client that stopped reading has this long to take the overflow error before it is dropped. */
 const OVERFLOW_GRACE_MS = 5_000;
 
@@ -110,6 +113,8 @@ class Stream {
   running = false;
   /** A job is wanted after the running one (commits heard meanwhile). */
   again = false;
+  /** Polls in a row that never ran (the worker queue was full or too slow): the next one waits longer. */
+  deferred = 0;
   idleTimer: NodeJS.Timeout | undefined;
   /** Gives back its place among the streams held (StreamHub.hold); set once it is live. */
   release: (() => void) | undefined;
@@ -402,6 +407,16 @@ export class StreamHub {
     }
     s.running = false;
     if (s.ended) return;
+    if (answer.kind === 'failed' && answer.queued) {
+      // The job never ran: the query workers are saturated, not this stream's query too slow.
+      // Its cursor has not moved, so nothing is lost by asking again later; ending the stream
+      // would only make every client reconnect into the same queue. A job that ran and timed
+      // out still ends it (asking again would hold a worker for a whole deadline each time).
+      s.deferred++;
+      this.schedule(s, Math.min(MAX_DEFER_MS, DEFER_MS * 2 ** Math.min(s.deferred - 1, 10)));
+      return;
+    }
+    s.deferred = 0;
     switch (answer.kind) {
       case 'refused': s.push([s.dialect.error(answer.code, answer.message)]); this.drop(s); return;
       case 'failed': s.push([s.dialect.error(...failureError(answer))]); this.drop(s); return;

@@ -75,7 +75,7 @@ export function createPooledHandlers(pool: WorkerPool): QueryHandlers {
     // job's answer format (src/streams/job-runner.ts).
     events: (req) => pool.run({
       route: 'events', req, deadline: req.receivedAt + (Number(req.headers['x-job-timeout-ms']) || EVENTS_JOB_TIMEOUT_MS), client: clientOf(req),
-      failure: (f) => jsonResponse(200, JSON.stringify({ kind: 'failed', failure: f.kind, elapsedMs: f.elapsedMs })),
+      failure: (f) => jsonResponse(200, JSON.stringify({ kind: 'failed', failure: f.kind, elapsedMs: f.elapsedMs, ...(f.queued ? { queued: true } : {}) })),
     }),
   };
 }

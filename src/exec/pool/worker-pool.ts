@@ -64,6 +64,11 @@ export interface PoolFailure {
   readonly kind: 'timeout' | 'crashed' | 'overloaded';
   /** ms since the request arrived. */
   readonly elapsedMs: number;
+  /**
+   * Answered without running: refused at the full queue, or its deadline passed while it waited
+   * for a worker. A caller that can ask again later (an event stream's next job) may do so.
+   */
+  readonly queued?: true;
 }
 
 export interface PoolJob {
@@ -160,7 +165,7 @@ export class WorkerPool {
     if (this.queued + this.awaitingKeys >= this.maxQueued) this.shed(job.client);
     if (this.queued + this.awaitingKeys >= this.maxQueued) {
       this.counters.overloaded++;
-      return job.failure({ kind: 'overloaded', elapsedMs: performance.now() - job.req.receivedAt });
+      return job.failure({ kind: 'overloaded', elapsedMs: performance.now() - job.req.receivedAt, queued: true });
     }
     return new Promise<ServerResponse>((resolve) => {
       const full: Job = { ...job, body, resolve };
@@ -182,7 +187,7 @@ export class WorkerPool {
     const now = performance.now();
     const refuse = (j: Job) => {
       this.counters.overloaded++;
-      j.resolve(j.failure({ kind: 'overloaded', elapsedMs: now - j.req.receivedAt }));
+      j.resolve(j.failure({ kind: 'overloaded', elapsedMs: now - j.req.receivedAt, queued: true }));
     };
     for (const [client, q] of this.queues) {
       const kept = q.filter((j) => j.req.closed !== true);
@@ -493,7 +498,7 @@ export class WorkerPool {
     const now = performance.now();
     if (now > job.deadline) {
       // It waited past its deadline in the queue: answer without running it.
-      job.resolve(job.failure({ kind: 'timeout', elapsedMs: now - job.req.receivedAt }));
+      job.resolve(job.failure({ kind: 'timeout', elapsedMs: now - job.req.receivedAt, queued: true }));
       return;
     }
     if (job.req.closed === true) {
