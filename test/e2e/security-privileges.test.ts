@@ -3,7 +3,11 @@
 //   - creating a document with a chosen id needs `create_with_id`, or else both `create` and
 //     `history_write` (core ext/model/src/main/scala/auth/Auth.scala checkCreateWithIDPermission;
 //     predicate arguments from auth/RoleEvalAction.scala HistoryWrite: [ref, ts, action, data]).
-//     `history_write` alone let a role without `create` make documents.
+//     `history_write` alone let a role without `create` make documents;
+//   - the built-in server role holds no `unrestricted_read` (core auth/Permissions.scala
+//     ServerPermissions: `case _: UnrestrictedIndexRead => Query.False`), so FQL v4 index entries
+//     are read as their documents are: an index over Keys() showed a server key every key's ref,
+//     role and data.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { type Client, fql } from 'fauna';
@@ -71,6 +75,32 @@ describe('security: one privilege does not stand in for another', () => {
       await fails(pred, fql`Book.create({ id: "501", title: "ok" })`, 'permission_denied');
       await fails(pred, fql`Book.create({ id: "500", title: "no" })`, 'permission_denied');
       assert.equal(await data(pred, fql`Book.create({ id: "500", title: "ok" }).id`), '500');
+    });
+  });
+
+  describe('FQL v4 index reads by a server key (core ServerPermissions)', () => {
+    before(async () => {
+      const root4 = v4.as('secret:app:admin');
+      await root4.query(q.CreateIndex({ name: 'all_keys', source: q.Keys(), values: [{ field: ['ref'] }, { field: ['role'] }, { field: ['data'] }] }));
+      await root4.query(q.CreateIndex({ name: 'all_books', source: q.Collection('Book'), values: [{ field: ['ref'] }] }));
+      await data(admin, fql`Key.create({ role: "admin", data: { note: "the deploy key" } })`);
+    });
+
+    it('an index over Keys() shows a server key no key, as reading the keys would not', async () => {
+      const server4 = v4.as(await data<string>(admin, fql`Key.create({ role: "server" }).secret`));
+      await v4Fails(server4, q.Get(q.Ref(q.Keys(), (await data<string[]>(admin, fql`Key.all().toArray().map(.id)`))[0])), 'permission denied', 403);
+      assert.deepEqual(await server4.query(q.Paginate(q.Match(q.Index('all_keys')))), { data: [] });
+      // The admin key sees them all.
+      const all = await v4.as('secret:app:admin').query<{ data: unknown[] }>(q.Paginate(q.Match(q.Index('all_keys'))));
+      assert.ok(all.data.length > 1);
+    });
+
+    it('an index over a collection still shows a server key its documents', async () => {
+      const server4 = v4.as(await data<string>(admin, fql`Key.create({ role: "server" }).secret`));
+      const books = await data<string[]>(admin, fql`Book.all().toArray().map(.id)`);
+      assert.ok(books.length > 0);
+      const page = await server4.query<{ data: { id: string }[] }>(q.Paginate(q.Match(q.Index('all_books'))));
+      assert.deepEqual(page.data.map((r) => r.id).sort(), [...books].sort());
     });
   });
 });

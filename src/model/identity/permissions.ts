@@ -268,7 +268,9 @@ async function decide(
     case 'builtin':
       switch (p.access.role) {
         case 'admin': return true;
-        case 'server': return action === 'call' || !ADMIN_ONLY.has(resource);
+        // core ServerPermissions: no unrestricted_read, so index entries are read as their
+        // documents are (an FQL v4 index over Keys() shows a server key no key).
+        case 'server': return action === 'call' || (action !== 'unrestricted_read' && !ADMIN_ONLY.has(resource));
         case 'server-readonly': return READS.has(action) && !ADMIN_ONLY.has(resource);
         case 'client': return false;
       }
