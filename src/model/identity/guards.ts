@@ -1,7 +1,7 @@
 // Wires identity into the model: read guards (permissions, hidden fields, secrets shown once),
 // readers for Function/Role/Database definitions, UDF name resolution, and the write hooks
 // that check every document and schema write.
-import type { Value } from '../../fql/values/value';
+import type { DocV, Value } from '../../fql/values/value';
 import type { DocData, NamedData } from '../model-api';
 import { ModelTxnImpl, modelHooks } from '../model-txn';
 import { defineWriteGate, onDocumentWrite, onSchemaWrite, type WriteAction } from '../write-broker';
@@ -12,7 +12,8 @@ import { str } from '../../fql/values/construct';
 import { defineIndexReadGuard } from '../sets/index-set';
 import { QueryError } from '../../fql/errors';
 import {
-  type Action, allowedUnconditionally, deniedDoc, holdsGrant, isAllowed, mayRead, mayReadCollection, mayReadNamed, permissionDenied, versionValue,
+  type Action, allowedUnconditionally, deniedDoc, historyWriteArgs, holdsGrant, isAllowed, mayCreateWithId, mayRead, mayReadCollection, mayReadNamed,
+  permissionDenied, versionValue,
 } from './permissions';
 import { HASHED_PASSWORD, HASHED_SECRET, SYSTEM_COLLECTIONS } from './system';
 import { dataObject, isUserDocument } from '../doc-fields';
@@ -89,20 +90,27 @@ onDocumentWrite(async (ctx, w) => {
   if (!state) return;
   if (state.predicateDepth > 0) throw permissionDenied();
   const action = docAction(w.action, w.explicitId);
-  const ref: Value = { t: 'doc', coll: w.def.name, id: w.id };
+  const ref: DocV = { t: 'doc', coll: w.def.name, id: w.id };
   const after = () => versionValue(w.def.name, w.id, ctx.model.txnTs, w.after!.data, w.after!.ttl);
   // v4 predicates get document data (`{data, ttl}`), not documents: [oldData, newData, ref]
   // on write, newData (and the ref, for a chosen id) on create (core RoleEvalAction.lambdaArgs).
   const newData = () => v4Data(w.def.name, w.after!.data, w.after!.ttl);
-  const args = (lang: 'fql10' | 'fql4'): readonly Value[] => {
-    switch (action) {
+  const argsOf = (a: Action) => (lang: 'fql10' | 'fql4'): readonly Value[] => {
+    switch (a) {
       case 'write': return lang === 'fql10' ? [ref, after()] : [v4Data(w.def.name, w.before!.data, w.before!.ttl), newData(), ref];
       case 'delete': return [ref];
       case 'create_with_id': return lang === 'fql10' ? [after()] : [newData(), ref];
       default: return lang === 'fql10' ? [after()] : [newData()];
     }
   };
-  if (!(await isAllowed(state, w.def.name, action, args, w.before))) throw permissionDenied();
+  const allowed = action === 'create_with_id'
+    ? await mayCreateWithId(state, w.def.name, {
+      withId: argsOf('create_with_id'),
+      create: argsOf('create'),
+      historyWrite: () => historyWriteArgs(ref, ctx.model.txnTs, 'create', newData()),
+    })
+    : await isAllowed(state, w.def.name, action, argsOf(action), w.before);
+  if (!allowed) throw permissionDenied();
 });
 
 // Refused whatever the document: refuse before the write looks at what is stored.

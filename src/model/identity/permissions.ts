@@ -221,20 +221,42 @@ export function mayReadCollection(state: AuthState, coll: string): Promise<boole
 
 /**
  * Whether the caller holds any grant of `action` on `resource`: outright or by a predicate (not
- * evaluated), with create_with_id also granted by history_write as in decide(). Without one, the
- * action is refused for every document, so it can be refused before anything is looked up.
- * The identity baseline (an identity reads its own credential and tokens, and deletes its own
- * tokens: logging out) depends on the document, so those count as held.
+ * evaluated), create_with_id also through both create and history_write (mayCreateWithId).
+ * Without one, the action is refused for every document, so it can be refused before anything
+ * is looked up. The identity baseline (an identity reads its own credential and tokens, and
+ * deletes its own tokens: logging out) depends on the document, so those count as held.
  */
 export async function holdsGrant(state: AuthState, resource: string, action: Action): Promise<boolean> {
   const p = state.principal;
   if (p.access.kind !== 'roles' && p.access.kind !== 'identity') return decide(state, resource, action, undefined, undefined);
   if (p.identity && baselineMayGrant(resource, action)) return true;
-  const granting = action === 'create_with_id' ? ['create_with_id', 'history_write'] : [action];
-  for (const role of await rolesOf(state)) {
-    if (granting.some((a) => role.privileges.get(resource)?.get(a) !== undefined)) return true;
-  }
-  return false;
+  const roles = await rolesOf(state);
+  const holds = (a: Action) => roles.some((role) => role.privileges.get(resource)?.get(a) !== undefined);
+  if (action === 'create_with_id') return holds('create_with_id') || (holds('create') && holds('history_write'));
+  return holds(action);
+}
+
+/** The predicate arguments of each privilege that may allow creating a document with a chosen id. */
+export interface CreateWithIdArgs {
+  readonly withId: PredicateArgs;
+  readonly create: PredicateArgs;
+  /** core HistoryWrite: [ref, ts, action, data] (historyWriteArgs). */
+  readonly historyWrite: PredicateArgs;
+}
+
+/**
+ * core Auth.checkCreateWithIDPermission: `create_with_id`, or else both `create` and
+ * `history_write` (writing a version at a chosen id is a history write). history_write alone
+ * allows no create: it would let a role without `create` make documents.
+ */
+export async function mayCreateWithId(state: AuthState, resource: string, args: CreateWithIdArgs): Promise<boolean> {
+  if (await isAllowed(state, resource, 'create_with_id', args.withId)) return true;
+  return (await isAllowed(state, resource, 'create', args.create)) && isAllowed(state, resource, 'history_write', args.historyWrite);
+}
+
+/** core HistoryWrite.lambdaArgs, the same in both languages: the ref, the time (µs), the action and the data. */
+export function historyWriteArgs(ref: DocV, ts: bigint, action: string, data: Value): readonly Value[] {
+  return [ref, { t: 'long', v: ts }, str(action), data];
 }
 
 /** `args` undefined: answer without evaluating predicates (a predicate grant does not count). */
@@ -246,7 +268,9 @@ async function decide(
     case 'builtin':
       switch (p.access.role) {
         case 'admin': return true;
-        case 'server': return action === 'call' || !ADMIN_ONLY.has(resource);
+        // core ServerPermissions: no unrestricted_read, so index entries are read as their
+        // documents are (an FQL v4 index over Keys() shows a server key no key).
+        case 'server': return action === 'call' || (action !== 'unrestricted_read' && !ADMIN_ONLY.has(resource));
         case 'server-readonly': return READS.has(action) && !ADMIN_ONLY.has(resource);
         case 'client': return false;
       }
@@ -256,14 +280,10 @@ async function decide(
     case 'roles': case 'identity': {
       if (baseline(p, resource, action, subject)) return true;
       const grants: Grant[] = [];
-      // core: history_write also grants creating with an id (FQL2RoleSpec "create_with_id is checked").
-      const alsoGranting = action === 'create_with_id' ? ['create_with_id', 'history_write'] : [action];
       for (const role of await rolesOf(state)) {
-        for (const a of alsoGranting) {
-          const g = role.privileges.get(resource)?.get(a);
-          if (g === true) return true;
-          if (g !== undefined) grants.push(g);
-        }
+        const g = role.privileges.get(resource)?.get(action);
+        if (g === true) return true;
+        if (g !== undefined) grants.push(g);
       }
       if (!args) return false;
       for (const g of grants) if (await predicateHolds(state, g as Predicate, args)) return true;

@@ -8,7 +8,7 @@
 import type { DocV, Value } from '../../fql/values/value';
 import { obj, str } from '../../fql/values/construct';
 import { authState } from '../../model/identity/auth-state';
-import { isAllowed } from '../../model/identity/permissions';
+import { historyWriteArgs, isAllowed } from '../../model/identity/permissions';
 import type { CollectionDef } from '../../model/model-txn';
 import {
   type VersionState, putVersion, removePastVersion, retime, revertNewest, versionTimes,
@@ -38,8 +38,7 @@ async function checkHistoryWrite(q: V4Query, t: DocTarget, ts: bigint, action: D
   const state = authState(t.model);
   if (!state) return;
   const ref: DocV = { t: 'doc', coll: t.coll, id: t.id };
-  const args = (): readonly Value[] => [ref, { t: 'long', v: ts }, str(action), data];
-  if (!(await isAllowed(state, t.coll, 'history_write', args))) throw permissionDenied(pos);
+  if (!(await isAllowed(state, t.coll, 'history_write', () => historyWriteArgs(ref, ts, action, data)))) throw permissionDenied(pos);
 }
 
 /** The state `params` describe (core validator.patch(Data.empty, diff): only `data` and `ttl` count). */
