@@ -29,6 +29,8 @@ export interface DocWrite {
   readonly explicitId?: boolean;
   /** Written by `createData`/`updateData`/`replaceData` (DataMode `data`): every field is stored data. */
   readonly plainData?: boolean;
+  /** Written by FQL v4 (DataMode `v4`), whose permission checks differ in places (create with an id). */
+  readonly v4?: boolean;
 }
 
 /** Runs before a write is stored; throws (a QueryError) to refuse it. */
@@ -207,7 +209,7 @@ export async function createDocument(ctx: EvalContext, def: CollectionDef, data:
   const ttl = mode === 'data' ? undefined : takeTtl('create', def, fields);
   await store(ctx, {
     action: 'create', def, id, after: { data: stripNulls(fields), ttl: ttl ?? undefined }, explicitId: given !== undefined && given.t !== 'null',
-    ...(mode === 'data' ? { plainData: true } : {}),
+    ...(mode === 'data' ? { plainData: true } : {}), ...(mode === 'v4' ? { v4: true } : {}),
   });
   return { t: 'doc', coll: def.name, id };
 }

@@ -33,6 +33,7 @@ describe('security: one privilege does not stand in for another', () => {
       CreateOnly: '{ create: true }',
       CreateHist: '{ create: true, history_write: true }',
       WithId: '{ create_with_id: true }',
+      CreateWithId: '{ create: true, create_with_id: true }',
       // The history_write predicate sees the write as history: [ref, ts, "create", data].
       CreateHistPredicate: `{ create: true, history_write: "(ref, ts, action, data) => action == 'create' && data.data.title == 'ok' && ref.id == '500'" }`,
     };
@@ -66,8 +67,15 @@ describe('security: one privilege does not stand in for another', () => {
     });
 
     it('create_with_id, or create with history_write, picks the id (core FQL2RoleSpec "create_with_id is checked")', async () => {
-      assert.equal(await data(clients.as(keys.WithId), fql`Book.create({ id: "300" }).id`), '300');
+      assert.equal(await data(clients.as(keys.CreateWithId), fql`Book.create({ id: "300" }).id`), '300');
       assert.equal(await data(clients.as(keys.CreateHist), fql`Book.create({ id: "301" }).id`), '301');
+    });
+
+    it('create_with_id without create picks an id in FQL v4 only (core WriteAdaptor.create vs FQLInterpreter checkCreatePermission)', async () => {
+      await fails(clients.as(keys.WithId), fql`Book.create({ id: "302" })`, 'permission_denied');
+      const made = await v4.as(keys.WithId).query<{ ref: { id: string } }>(q.Create(q.Ref(q.Collection('Book'), '303'), { data: {} }));
+      assert.equal(made.ref.id, '303');
+      assert.ok(!(await bookIds()).includes('302'));
     });
 
     it("a history_write predicate gets core's HistoryWrite arguments and decides", async () => {
