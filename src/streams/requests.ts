@@ -2,11 +2,12 @@
 // core's messages — streams' without a trailing period, feeds' with one (spec §6.2, §7).
 //
 // These are checked on the coordinator's thread, before authentication, so the work must stay
-// small whatever an anonymous client sends: bodies nested deeper than /query/1 allows are
-// refused before they are parsed (parsing JSON nested millions deep takes seconds), and a
+// small whatever an anonymous client sends: bodies nested deeper than /query/1 allows, or with
+// far more values than a request has, are refused before they are parsed (parsing JSON nested
+// millions deep takes seconds, a million-value array a quarter of one), and a
 // token's content is decoded only where queries run (events-service.ts), which refuses a
 // forged one with the same 400 before it authenticates; here it only has to look like one.
-import { MAX_JSON_DEPTH, nestsDeeperThan } from '../wire/json-reader';
+import { MAX_JSON_DEPTH, jsonShape } from '../wire/json-reader';
 import { decodeCursor, type EventCursor } from './cursor';
 import { looksLikeEventSource } from './token';
 
@@ -28,6 +29,13 @@ export const MAX_PAGE_SIZE = 16_000;
 
 export class EventsRequestError extends Error {}
 
+/**
+ * Commas and colons a request body may have: its four fields (token, cursor or start_ts,
+ * page_size) need seven; the rest of the margin is for clients that send extra fields. A body
+ * with a large array of junk is refused before JSON.parse builds it on the coordinator's thread.
+ */
+const MAX_SEPARATORS = 64;
+
 const jsonType = (v: unknown): string =>
   v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'object' ? 'object' : typeof v === 'number' ? 'number' : typeof v;
 
@@ -41,8 +49,10 @@ export function parseEventsRequest(endpoint: EventsEndpoint, body: Buffer): Even
   const dot = endpoint === 'feed' ? '.' : '';
   if (body.length === 0 || body.toString('utf8').trim() === '') throw new EventsRequestError('No request body provided');
   const text = body.toString('utf8');
+  const shape = jsonShape(text, MAX_JSON_DEPTH, MAX_SEPARATORS);
   // The message of core's reader (Jackson StreamReadConstraints), as for /query/1 bodies.
-  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) throw new EventsRequestError('Invalid request body: JSON exceeds nesting limit');
+  if (shape === 'deep') throw new EventsRequestError('Invalid request body: JSON exceeds nesting limit');
+  if (shape === 'wide') throw new EventsRequestError(`Invalid request body: more fields and values than a${endpoint === 'feed' ? ' feed' : ' stream'} request has${dot}`);
   let j: unknown;
   try {
     j = JSON.parse(text);

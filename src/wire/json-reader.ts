@@ -52,22 +52,44 @@ export const MAX_JSON_DEPTH = 1000;
  * afterwards overflows the stack. One pass over the text, skipping strings.
  */
 export function nestsDeeperThan(text: string, maxDepth: number = MAX_JSON_DEPTH): boolean {
+  return jsonShape(text, maxDepth) === 'deep';
+}
+
+/**
+ * The structure of a JSON text, found without building it: `deep` when arrays and objects nest
+ * deeper than `maxDepth`, `wide` when it has more than `maxSeparators` commas and colons (a
+ * request with a handful of fields has a handful), else `ok` (which says nothing about its
+ * syntax). Bodies the coordinator must parse before knowing who sends them are checked so
+ * first: building a million-element array takes JSON.parse a quarter of a second, this scan a
+ * tenth of that, and strings are skipped with indexOf rather than a character at a time.
+ */
+export function jsonShape(text: string, maxDepth: number = MAX_JSON_DEPTH, maxSeparators = Infinity): 'ok' | 'deep' | 'wide' {
   let depth = 0;
+  let separators = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22 /* " */) {
-      for (i++; i < text.length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 0x5c /* \ */) i++;
-        else if (d === 0x22) break;
-      }
+      i = stringEnd(text, i + 1);
     } else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
-      if (++depth > maxDepth) return true;
+      if (++depth > maxDepth) return 'deep';
     } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) {
       depth--;
+    } else if (c === 0x2c /* , */ || c === 0x3a /* : */) {
+      if (++separators > maxSeparators) return 'wide';
     }
   }
-  return false;
+  return 'ok';
+}
+
+/** The index of the quote closing a string whose content starts at `from` (text.length if none). */
+function stringEnd(text: string, from: number): number {
+  for (let q = text.indexOf('"', from); q >= 0; q = text.indexOf('"', q + 1)) {
+    // Escaped when preceded by an odd number of backslashes.
+    let slashes = 0;
+    while (q - 1 - slashes >= from && text.charCodeAt(q - 1 - slashes) === 0x5c) slashes++;
+    if (slashes % 2 === 0) return q;
+  }
+  return text.length;
 }
 
 const LONG_MIN = -(2n ** 63n);

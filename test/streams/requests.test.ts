@@ -50,6 +50,17 @@ describe('stream and feed request bodies', () => {
     assert.equal(parseEventsRequest('stream', Buffer.from(`{"token":${JSON.stringify(token)},"a":${deep(999)}}`)).tokenText, token);
   });
 
+  it('refuse bodies with far more values than a request has before parsing them (the coordinator parses them unauthenticated)', () => {
+    const junk = `[${Array.from({ length: 100_000 }, (_, i) => i).join(',')}]`;
+    fails('stream', `{"token":${JSON.stringify(token)},"junk":${junk}}`, 'Invalid request body: more fields and values than a stream request has');
+    fails('feed', `{"token":${JSON.stringify(token)},"junk":${junk}}`, 'Invalid request body: more fields and values than a feed request has.');
+    // Commas and colons inside strings (escaped quotes included) are not counted.
+    const text = JSON.stringify({ token, note: `a\\"b,${':,'.repeat(500)}` });
+    assert.equal(parseEventsRequest('stream', Buffer.from(text)).tokenText, token);
+    // Every field a request has, with room to spare.
+    assert.equal(parseEventsRequest('feed', Buffer.from(JSON.stringify({ token, start_ts: 1, page_size: 10, extra: [1, 2, 3] }))).pageSize, 10);
+  });
+
   it('bounds feed page sizes', () => {
     fails('feed', JSON.stringify({ token, page_size: 0 }), 'Invalid request body: page size must be greater than zero.');
     fails('feed', JSON.stringify({ token, page_size: 16001 }), 'Invalid request body: page size can not be greater than 16000.');
