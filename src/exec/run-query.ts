@@ -73,18 +73,22 @@ function renderError(query: string, e: QueryError, message: string): string {
   const text = (o: StoredSource | undefined): string => (o === undefined || o === QUERY_ORIGIN ? query : o.text);
   const blocks = [renderSummary(text(e.origin), [{ message, span: e.span! }], 'error', e.origin?.name ?? QUERY_SOURCE)];
   const line = (o: StoredSource | undefined, offset: number): number => lineCol(text(o), offset).line;
+  // Like Fauna (hints and trace frames render as hints of the error), a block on the error's own
+  // line of the same source omits its `at` line.
+  const frameOf = (o: StoredSource | undefined, span: NonNullable<QueryError['span']>): string => {
+    const frame = renderFrame(text(o), span, o?.name ?? QUERY_SOURCE).split('\n');
+    const sameLine = ((o?.name ?? QUERY_SOURCE) === (e.origin?.name ?? QUERY_SOURCE)) && line(o, span.start) === line(e.origin, e.span!.start);
+    return (sameLine ? frame.slice(1) : frame).join('\n');
+  };
   for (const hint of e.hints) {
     const h = hint.span ? { span: hint.span, origin: hint.origin ?? QUERY_ORIGIN } : { span: e.span!, origin: e.origin ?? QUERY_ORIGIN };
-    const frame = renderFrame(text(h.origin), h.span, h.origin.name).split('\n');
-    // Like Fauna, a hint on the error's own line of the same source omits its `at` line.
-    const sameLine = (h.origin.name === (e.origin?.name ?? QUERY_SOURCE)) && line(h.origin, h.span.start) === line(e.origin, e.span!.start);
-    blocks.push([`hint: ${hint.message}`, ...(sameLine ? frame.slice(1) : frame)].join('\n'));
+    blocks.push(`hint: ${hint.message}\n${frameOf(h.origin, h.span)}`);
   }
   if (e.hints.length > 0 && e.trace.some((f) => f.span !== undefined)) blocks.push('trace:');
   let previous = '';
   for (const f of e.trace) {
     if (f.span === undefined) continue;
-    const frame = renderFrame(text(f.origin), f.span, f.origin?.name ?? QUERY_SOURCE);
+    const frame = frameOf(f.origin, f.span);
     // A recursion (stack_overflow) shows each distinct frame once, not thousands of times.
     if (frame !== previous) blocks.push(frame);
     previous = frame;

@@ -14,7 +14,7 @@ import { checkSchemaWrite } from '../model/write-broker';
 import { deleteDef, putDef, readDef } from '../model/identity/named-store';
 import { badRequest } from './errors';
 import { KINDS, type StoredDefinition, canonicalOfDefinition, canonicalOfItem, defKey, storedDefinitions } from './catalog';
-import type { ParsedFile } from './schema-files';
+import { type ParsedFile, activeFiles, parseFiles } from './schema-files';
 import type { SchemaSession } from './session';
 import { KIND_OF, type SchemaKindName, definitionFields } from './translate';
 
@@ -25,20 +25,33 @@ const KIND_WORD: Record<SchemaKindName, string> = {
 };
 const BUILTIN_ROLES = new Set(['admin', 'server', 'server-readonly']);
 
-/** A failure of one item, rendered against its file like a query error. */
-function itemFailure(at: Located, message: string): Error {
-  return badRequest(renderSummary(at.file.content, [{ message, span: at.item.nameSpan }], 'error', at.file.filename));
+/**
+ * A failure of one item, rendered against its file like a query error: at the item's name, or,
+ * for a collection write's constraint failures, at the whole item (core SchemaManagerSpec
+ * protected mode: ``Failed to update Collection `Foo`.`` at main.fsl:1:1 over the collection).
+ */
+function itemFailure(at: Located, message: string, wholeItem = false): Error {
+  const span = wholeItem ? at.item.span : at.item.nameSpan;
+  return badRequest(renderSummary(at.file.content, [{ message, span }], 'error', at.file.filename));
 }
 
-function failureText(e: QueryError): string {
+const hasConstraintFailures = (e: QueryError): boolean => (e.extra.constraintFailures?.length ?? 0) > 0;
+
+function failureText(e: QueryError, headline = e.message): string {
   const failures = e.extra.constraintFailures ?? [];
-  if (failures.length === 0) return e.message;
+  if (failures.length === 0) return headline;
   const lines = failures.map((f) => {
     const path = f.paths.map((p) => pathLabel(p)).join(',');
     return `  ${path ? `${path}: ` : ''}${f.message}`;
   });
-  return `${e.message}\nconstraint failures:\n${lines.join('\n')}`;
+  return `${headline}\nconstraint failures:\n${lines.join('\n')}`;
 }
+
+/**
+ * Core's schema manager updates an existing definition's document, so its failures read
+ * ``Failed to update Collection `Foo`.`` where the `replace` call made here says replace.
+ */
+const asUpdate = (headline: string): string => headline.replace(/^Failed to replace /, 'Failed to update ');
 
 /** The items of all files by kind and name; a name defined twice is an error. */
 export function collectItems(files: readonly ParsedFile[]): Map<string, Located> {
@@ -88,9 +101,21 @@ async function upsert(s: SchemaSession, at: Located, current: StoredDefinition |
       await call(s, ['named:' + kind], 'replace', { t: 'named', coll: kind, name: at.item.name }, [obj(fields)]);
     }
   } catch (e) {
-    if (e instanceof QueryError) throw itemFailure(at, failureText(e));
+    if (e instanceof QueryError) throw itemFailure(at, failureText(e, asUpdate(e.message)), hasConstraintFailures(e) && at.item.kind === 'collection');
     throw e;
   }
+}
+
+/**
+ * A refused deletion (protected mode) in core's words, at the deleted item as the active files
+ * show it. (Core points at the deleted item's old span within the new file.)
+ */
+async function deletionFailure(s: SchemaSession, def: StoredDefinition, e: QueryError): Promise<Error> {
+  for (const file of parseFiles(await activeFiles(s.model))) {
+    const item = file.items.find((i) => KIND_OF[i.kind] === def.kind && i.name === def.name);
+    if (item) return itemFailure({ item, file }, failureText(e), true);
+  }
+  return badRequest(`error: ${failureText(e)}`);
 }
 
 async function remove(s: SchemaSession, def: StoredDefinition): Promise<void> {
@@ -102,6 +127,7 @@ async function remove(s: SchemaSession, def: StoredDefinition): Promise<void> {
     }
     await call(s, ['named:' + def.kind], 'delete', { t: 'named', coll: def.kind, name: def.name }, []);
   } catch (e) {
+    if (e instanceof QueryError && hasConstraintFailures(e)) throw await deletionFailure(s, def, e);
     if (e instanceof QueryError) throw badRequest(`error: Failed to delete ${KIND_WORD[def.kind]} \`${def.name}\`: ${failureText(e)}`);
     throw e;
   }

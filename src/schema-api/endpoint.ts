@@ -8,6 +8,7 @@ import type { Handler, ServerRequest, ServerResponse } from '../server/http-type
 import { jsonResponse } from '../server/responses';
 import { ROOT_DB } from '../model/keys';
 import { applyFiles } from './apply';
+import { markStagedSchema } from '../model/definitions/protected-mode';
 import { renderDiff } from './diff-render';
 import {
   FORBIDDEN, METHOD_NOT_ALLOWED, NOT_FOUND, STALE_VERSION, SchemaApiError, badRequest, errorResponse,
@@ -97,7 +98,11 @@ export function createSchemaEndpoint(opts: SchemaEndpointOptions): Handler {
       return submitted;
     };
     if (c.params.staged) {
-      await session(c, false, async (s) => { await applyFiles(s, parseFiles(await prepare(s))); }, { commit: false });
+      await session(c, false, async (s) => {
+        // A staged schema may drop backing indexes in a protected database (core updateStaged).
+        markStagedSchema(s.kv);
+        await applyFiles(s, parseFiles(await prepare(s)));
+      }, { commit: false });
       return session(c, false, async (s) => {
         const staged = await prepare(s);
         await writeFiles(s.kv, s.model.db, 'staged', staged);
@@ -141,6 +146,7 @@ export function createSchemaEndpoint(opts: SchemaEndpointOptions): Handler {
     await checkVersion(s, c.params);
     if (!(await hasStaged(s.kv, s.model.db))) throw badRequest('There is no staged schema to commit');
     const staged = await readFiles(s.kv, s.model.db, 'staged');
+    markStagedSchema(s.kv); // as it was validated when staged (core commitStaged checks nothing)
     await applyFiles(s, parseFiles(staged));
     await writeFiles(s.kv, s.model.db, 'active', staged);
     await clearFiles(s.kv, s.model.db, 'staged');

@@ -52,7 +52,7 @@ describe('parse errors', () => {
     assert.deepEqual(queryError('(a b)'), ['Expected `)`', 3, 4]);
     assert.deepEqual(queryError('x { * }'), ['Expected identifier', 4, 5]);
     assert.deepEqual(queryError('/* open'), ['Expected `*/`', 7, 8]);
-    assert.deepEqual(queryError('let x 1'), ['Expected `=`', 6, 7]);
+    assert.deepEqual(queryError('let x 1'), ['Expected `:` or `=`', 6, 7]);
     assert.deepEqual(queryError('x isa 1 + 2'), ['Expected type', 6, 7]);
   });
 

@@ -12,6 +12,7 @@ import type { Evaluator } from './evaluator';
 import { bind, lookup, type Scope } from './scope';
 import { SOURCE, SOURCE_NAME } from './evaluator';
 import { checkpoint, MAX_STACK_FRAMES } from './state';
+import { completeSetTrace } from './stored-calls';
 
 export type UdfInvoker = (ctx: EvalContext, name: string, args: readonly Value[], site: CallSite) => Promise<Value>;
 
@@ -96,6 +97,7 @@ async function runLambda(ev: Evaluator, fn: LambdaFn, args: readonly Value[]): P
       // A lambda with no stored source was written in the query.
       else if (text === undefined) err.origin = QUERY_ORIGIN;
     }
+    if (err instanceof QueryError) await completeSetTrace(ev.ctx, fn, err);
     throw err;
   }
 }

@@ -20,7 +20,8 @@ function parseLet(p: ParserState): LetStmt {
     p.advance();
     type = parseTypeExpr(p);
   }
-  p.expectPunct('=');
+  // Without a type annotation yet, core names both tokens that may follow the name.
+  p.expectPunct('=', type === null ? ['`:`'] : []);
   const value = parseExpr(p);
   return { kind: 'let', name: name.value, nameSpan, type, value, span: { start, end: value.span.end } };
 }

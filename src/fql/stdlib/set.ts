@@ -12,6 +12,7 @@ import { invalidArgType, invalidBounds, invalidType } from '../eval/failures';
 import { noSuchElement } from '../eval/nulls';
 import { collectOrderings } from '../eval/ordering';
 import { loopCheckpoint } from '../eval/state';
+import { captureSetCall } from '../eval/stored-calls';
 import { ArraySet, SequenceSet, SingleSet } from '../eval/sets/array-set';
 import {
   ConcatSet, DistinctSet, DropSet, FlatMapSet, MapSet, OrderSet, PagedSet, TakeSet, WhereSet,
@@ -102,17 +103,21 @@ async function paginate(ctx: EvalContext, set: FqlSet, size: number): Promise<Va
 }
 
 defineMethods('set', {
-  // Lazy transformations remember the `at` snapshot they were built in (ctx.snapshotTs).
-  where: method(sig([param('predicate', FUNCTION)], (ctx, self, [fn]) => {
+  // Lazy transformations remember the `at` snapshot they were built in (ctx.snapshotTs), and
+  // inside stored code the calls around them (stored-calls.ts).
+  where: method(sig([param('predicate', FUNCTION)], (ctx, self, [fn], site) => {
     checkParamArity(fn, 1, 'pred');
+    captureSetCall(ctx, fn.fn, site.argsSpan);
     return wrap(new WhereSet(setOf(self), fn, ctx.snapshotTs));
   })),
-  map: method(sig([param('mapper', FUNCTION)], (ctx, self, [fn]) => {
+  map: method(sig([param('mapper', FUNCTION)], (ctx, self, [fn], site) => {
     checkParamArity(fn, 1, 'mapper');
+    captureSetCall(ctx, fn.fn, site.argsSpan);
     return wrap(new MapSet(setOf(self), fn, ctx.snapshotTs));
   })),
-  flatMap: method(sig([param('mapper', FUNCTION)], (ctx, self, [fn]) => {
+  flatMap: method(sig([param('mapper', FUNCTION)], (ctx, self, [fn], site) => {
     checkParamArity(fn, 1, 'mapper');
+    captureSetCall(ctx, fn.fn, site.argsSpan);
     return wrap(new FlatMapSet(setOf(self), fn, ctx.snapshotTs));
   })),
   take: method(sig([param('limit', INT)], (_ctx, self, [n]) => {
@@ -122,7 +127,14 @@ defineMethods('set', {
   drop: method(sig([param('amount', INT)], (_ctx, self, [n]) => wrap(new DropSet(setOf(self), n)))),
   distinct: method(sig([], (_ctx, self) => wrap(new DistinctSet(setOf(self))))),
   reverse: method(sig([], (_ctx, self) => wrap(reverseSet(setOf(self))))),
-  order: { arity: [0, Infinity], impl: (_ctx, self, args) => wrap(new OrderSet(setOf(self), collectOrderings(args))) },
+  order: {
+    arity: [0, Infinity],
+    impl: (ctx, self, args, site) => {
+      const orderings = collectOrderings(args);
+      for (const o of orderings) captureSetCall(ctx, o.fn.fn, site.argsSpan);
+      return wrap(new OrderSet(setOf(self), orderings));
+    },
+  },
   concat: method(sig([param('other', SET)], (_ctx, self, [other]) => wrap(new ConcatSet(setOf(self), other.set)))),
   toSet: method(sig([], (_ctx, self) => self)),
   pageSize: method(sig([param('size', INT)], (_ctx, self, [n]) => wrap(new PagedSet(setOf(self), checkSize(n, 'size'))))),

@@ -12,7 +12,7 @@ import { conforms, signatureType } from './field-types';
 import { schemaOf, type CollectionSchema } from './schema';
 import { evalStoredExpr } from './stored-lambda';
 
-interface Statement { readonly kind: string; readonly args: ReadonlyMap<string, Value> }
+export interface Statement { readonly kind: string; readonly args: ReadonlyMap<string, Value> }
 
 function statements(data: ReadonlyMap<string, Value>): Value[] {
   const m = data.get('migrations');
@@ -20,7 +20,7 @@ function statements(data: ReadonlyMap<string, Value>): Value[] {
 }
 
 /** The statements of `after` that `before` did not have (a new suffix, or every new one). */
-function newStatements(before: ReadonlyMap<string, Value> | undefined, after: ReadonlyMap<string, Value>): Statement[] {
+export function newStatements(before: ReadonlyMap<string, Value> | undefined, after: ReadonlyMap<string, Value>): Statement[] {
   const old = before ? statements(before) : [];
   const next = statements(after);
   const isPrefix = old.length <= next.length && old.every((s, i) => equals(s, next[i]));

@@ -3,6 +3,7 @@
 // privilege; a function with a `role` runs with that role's permissions, otherwise with the
 // caller's; who may give a function which role is ./role-grants.ts.
 import { renamePrivilegeResources } from './references';
+import { inStoredCall } from '../../fql/eval/stored-calls';
 import { QueryCheckError, QueryError } from '../../fql/errors';
 import { renderSummary, type DetailedDiagnostic } from '../../fql/summary';
 import { setUdfInvoker } from '../../fql/eval/calls';
@@ -18,6 +19,7 @@ import { mayReadNamed, requireCall } from './permissions';
 import { checkFunctionRole, roleExists } from './role-grants';
 import { defineSchemaKind, validName, type SchemaKind } from './schema-kinds';
 import { callStoredLambda, parseStoredLambda } from '../stored-lambda';
+import { parseQuery } from '../../fql/parse/parse';
 import { fql4QueryOf, runFql4 } from './fql4-lambdas';
 import { schemaWriteFailure } from '../write-failures';
 import { refuseImpureIndexedFields } from '../definitions/indexed-computed';
@@ -28,6 +30,9 @@ const FIELD_ORDER = ['name', 'alias', 'body', 'role', 'signature', 'data'];
 /** A v10 body must parse as a lambda with spelled-out parameters. */
 function checkBodySource(source: string, fail: (path: string, message: string) => QueryError): void {
   try {
+    // Core parses the body as a query body (statements) first, then requires one lambda: a
+    // bad statement fails as a statement (`let a`: "Expected `:` or `=`", FQL2FunctionSpec).
+    parseQuery(source);
     const expr = parseStoredLambda(source);
     if (expr.kind === 'shortLambda') {
       // core FQL2UserFunctionSpec "disallows short lambdas": the body must spell its parameters.
@@ -100,15 +105,20 @@ export async function callUserFunction(ctx: EvalContext, name: string, args: rea
   const body = stringField(def.data, 'body') ?? '';
   const role = stringField(def.data, 'role');
   const state = authState(ctx.model);
-  const run = () => (v4Body !== undefined ? runFql4(ctx, v4Body, args) : callStoredLambda(ctx, body, args, site, `*udf:${name}*`));
+  const origin = { text: body, name: `*udf:${name}*` };
+  const readable = () => mayReadNamed(modelOf(ctx), { coll: 'Function', name, ts: def.ts, data: def.data });
+  const run = () => (v4Body !== undefined
+    ? runFql4(ctx, v4Body, args)
+    // Sets built in the body remember this call (their lambdas may run after it returned).
+    : inStoredCall(ctx, { origin, callSpan: site.span, visible: readable }, () => callStoredLambda(ctx, body, args, site, origin.name)));
   try {
     if (!state || role === undefined) return await run();
     return await runAs(state, { ...state.principal, access: accessForRole(role) }, run);
   } catch (e) {
     if (e instanceof QueryError) {
-      if (v4Body === undefined && await mayReadNamed(modelOf(ctx), { coll: 'Function', name, ts: def.ts, data: def.data })) {
+      if (v4Body === undefined && await readable()) {
         // Spans inside the body refer to the function's source: the call site becomes a frame.
-        e.leaveStored({ text: body, name: `*udf:${name}*` }, site.span);
+        e.leaveStored(origin, site.span);
       } else {
         // A caller that may not read the function sees no frame inside it (core FQL2FunctionSpec).
         e.hideStoredFrames(site.span);

@@ -41,14 +41,15 @@ export function expectDocId(v: Value | undefined, name = 'id'): string {
 
 /**
  * Runs a document write method, pointing what fails inside it the way Fauna does: constraint
- * failures, refused effects and permissions, and errors from stored code it ran (checks) at the
- * argument list (FQL2RoleSpec "create predicate": `Books.create({})` denied at `({})`).
+ * failures, invalid schema updates, refused effects and permissions, and errors from stored code
+ * it ran (checks) at the argument list (FQL2RoleSpec "create predicate": `Books.create({})`
+ * denied at `({})`; FQL2SchemaSpec protected mode: `Foo.definition.update(...)` at its `(...)`).
  */
 export async function atArguments<T>(site: CallSite, write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (e) {
-    if (e instanceof QueryError && (e.span !== undefined || e.code === 'constraint_failure' || e.code === 'invalid_effect' || e.code === 'invalid_write' || e.code === 'permission_denied')) {
+    if (e instanceof QueryError && (e.span !== undefined || e.code === 'constraint_failure' || e.code === 'invalid_schema' || e.code === 'invalid_effect' || e.code === 'invalid_write' || e.code === 'permission_denied')) {
       e.place(site.argsSpan);
     }
     throw e;

@@ -22,6 +22,7 @@ import { createdInQuery, noteCreation, noteDefinitionWrite, noteDeletion, noteRe
 import { atArguments, expectDocId, expectObject, expectString, modelOf } from './args';
 import { refuseNonPersistable } from '../definitions/persistable';
 import { schemaWriteFailure, type WriteKind } from '../write-failures';
+import { PROTECTED_MODE, dropsProtectedIndex, isProtectedDb, retentionFailures } from '../definitions/protected-mode';
 
 defineModule('Collection');
 
@@ -82,6 +83,27 @@ async function definitionOf(ctx: EvalContext, self: Value): Promise<CollectionDe
   return def;
 }
 
+const protectedFailures = (messages: readonly string[]): ConstraintFailure[] => messages.map((message) => ({ paths: [], message }));
+
+/**
+ * Protected mode (protected-mode.ts) on a collection change: retention changes fail as the write
+ * (core's write hook), a dropped backing index as an invalid schema update (core checks it after
+ * the query's writes, as `DatabaseSchemaEnvViolation` with no nested errors, hence the empty
+ * line before the failures).
+ */
+async function refuseUnprotectedChange(ctx: EvalContext, action: WriteKind, def: CollectionDef, data: ReadonlyMap<string, Value>): Promise<void> {
+  const model = modelOf(ctx);
+  const retention = retentionFailures(def.data, data);
+  const dropsIndex = dropsProtectedIndex(model.kv, def.data, data);
+  if ((retention.length === 0 && !dropsIndex) || !(await isProtectedDb(model.kv, model.db))) return;
+  if (retention.length > 0) {
+    throw new QueryError('constraint_failure', `Failed to ${action} Collection \`${def.name}\`.`, undefined, { constraintFailures: protectedFailures(retention) });
+  }
+  throw new QueryError('invalid_schema', 'Invalid database schema update.\n', undefined, {
+    constraintFailures: protectedFailures([PROTECTED_MODE.deleteBackingIndex]),
+  });
+}
+
 async function rewriteCollection(ctx: EvalContext, self: Value, arg: Value, action: 'update' | 'replace'): Promise<NamedDocV> {
   const patch = expectObject(arg, 'data');
   await checkSchemaWrite(ctx, 'Collection', action, () => [self, patch]);
@@ -105,6 +127,7 @@ async function rewriteCollection(ctx: EvalContext, self: Value, arg: Value, acti
   }
   merged.delete('name');
   const data = definitionFields(action, name, merged, def.name);
+  await refuseUnprotectedChange(ctx, action, def, data);
   await refuseNameConflicts(ctx, 'Collection', action, data, def.data);
   await refuseImpureIndexedFields(ctx, { coll: { name, data } });
   await applySchemaChange(ctx, model, def, await model.putCollection(name, def.id, data));
@@ -126,16 +149,21 @@ defineMethods('named:Collection', {
   replace: { arity: 1, impl: (ctx, self, [arg], site) => atArguments(site, () => rewriteCollection(ctx, self, arg, 'replace')) },
   delete: {
     arity: 0,
-    impl: async (ctx, self): Promise<NullDocV> => {
+    impl: (ctx, self, _args, site) => atArguments(site, async (): Promise<NullDocV> => {
       await checkSchemaWrite(ctx, 'Collection', 'delete', () => [self]);
       const def = await definitionOf(ctx, self);
+      if (await isProtectedDb(modelOf(ctx).kv, modelOf(ctx).db)) {
+        throw new QueryError('constraint_failure', `Failed to delete Collection \`${def.name}\`.`, undefined, {
+          constraintFailures: protectedFailures([PROTECTED_MODE.deleteCollection]),
+        });
+      }
       noteDefinitionWrite(modelOf(ctx), def.id);
       noteDeletion(modelOf(ctx), def.name);
       await modelOf(ctx).deleteCollection(def);
       await dropCollectionEntries(modelOf(ctx), def);
       ctx.stats.writeOps += 1;
       return { t: 'nulldoc', coll: 'Collection', name: def.name, cause: 'deleted' };
-    },
+    }),
   },
   exists: {
     arity: 0,

@@ -22,6 +22,8 @@ import { getVersion, notFound } from './reads';
 import { renderDoc, renderNamed } from './render';
 import { createIndex, readIndexDef, rewriteIndex } from './index-defs';
 import { clearEntries } from './index-entries';
+import { refuseProtectedDelete, refuseProtectedRetention } from './protected-mode';
+import { mergeDefinition } from '../../model/definitions/validate';
 import { ACCESS_PROVIDER_FIELDS, checkAccessProvider, renderAccessProvider, rolesToModel } from './access-providers';
 
 export type WriteAction = 'update' | 'replace';
@@ -171,7 +173,7 @@ async function createIdentityDoc(
 
 const SCHEMA_FIELDS: Readonly<Record<string, readonly string[]>> = {
   Collection: ['name', 'data', 'history_days', 'ttl_days'],
-  Database: ['name', 'data', 'priority'],
+  Database: ['name', 'data', 'priority', 'typechecked', 'protected'],
   Function: ['name', 'body', 'role', 'data'],
   Role: ['name', 'privileges', 'membership', 'data'],
   AccessProvider: ACCESS_PROVIDER_FIELDS,
@@ -261,6 +263,18 @@ export async function createSchema(q: V4Query, kind: V4SchemaKind, params: Reado
   return version;
 }
 
+/**
+ * A collection's new fields: `Replace` keeps `history_days` when it does not give one (core
+ * CollectionWriteConfig.prevForReplace), and protected mode checks the retention change.
+ */
+async function prepareCollectionRewrite(t: SchemaTarget, fields: Map<string, Value>, action: WriteAction, pos: Position): Promise<void> {
+  const def = await t.model.collection(t.name);
+  if (!def) return;
+  const kept = def.data.get('history_days');
+  if (action === 'replace' && !fields.has('history_days') && kept !== undefined) fields.set('history_days', kept);
+  await refuseProtectedRetention(t.model, def.data, mergeDefinition(action === 'update' ? def.data : new Map(), fields), pos);
+}
+
 async function rewriteSchema(q: V4Query, t: SchemaTarget, params: ReadonlyMap<string, V4Value>, action: WriteAction, pos: Position): Promise<ObjectV4> {
   if (t.schemaColl === 'Index') {
     await getVersion(q, { t: 'ref', id: t.name, coll: { t: 'ref', id: t.native } }, pos);
@@ -272,6 +286,7 @@ async function rewriteSchema(q: V4Query, t: SchemaTarget, params: ReadonlyMap<st
   await getVersion(q, { t: 'ref', id: t.name, coll: { t: 'ref', id: t.native } }, pos);
   const fields = schemaFields(t.schemaColl, params, pos);
   if (t.schemaColl === 'AccessProvider') await checkAccessProvider(t.model, fields, pos, t.name);
+  if (t.schemaColl === 'Collection') await prepareCollectionRewrite(t, fields, action, pos);
   const m = lookupMethod([`named:${t.schemaColl}`], action)!;
   await m.impl(q.ctx, { t: 'named', coll: t.schemaColl, name: t.name }, [obj(fields)], {});
   const name = fields.get('name');
@@ -329,6 +344,7 @@ export async function remove(q: V4Query, target: RefV4, pos: Position): Promise<
   if (t.kind === 'native') throw invalidArgument(['Ref'], target, pos);
   if (t.kind === 'schema') {
     const before = await getVersion(q, target, pos);
+    await refuseProtectedDelete(t.model, t.schemaColl, pos);
     if (t.schemaColl === 'Index') {
       if (!(await readIndexDef(q.model, t.name))) throw new V4Error('invalid ref', `Ref refers to undefined index '${t.name}'`, pos);
       // v4 indexes are stored outside the model's schema writers: the same write check.

@@ -133,7 +133,7 @@ const cases: ConformanceCase[] = [
     source: RENDER,
   },
   {
-    name: 'abort inside Set.map in a UDF ends at the query', todo: 'a set returned by a UDF is materialised after the call, so the call site frame is lost',
+    name: 'abort inside Set.map in a UDF ends at the query',
     query: '\nmyFunc(2)\n',
     error: { code: 'abort', summaryIncludes: 'at *query*:2:7\n  |\n2 | myFunc(2)\n  |       ^^^\n  |' },
     source: RENDER,
@@ -147,7 +147,25 @@ const cases: ConformanceCase[] = [
         '  |', '1 | _ => [1].toSet().map(i => abort("ahhhhh"))', '  |                     ^^^^^^^^^^^^^^^^^^^^^^', '  |',
         'at *query*:2:7', '  |', '2 | myFunc(2)', '  |       ^^^', '  |'),
     },
-    source: RENDER, todo: 'frames of lambdas called by set methods inside stored code are not recorded',
+    source: RENDER,
+  },
+  {
+    name: 'a set returned through two UDFs shows both calls',
+    query: '\nouterSet(2)\n',
+    error: {
+      code: 'abort',
+      summary: lines('error: Query aborted.', 'at *udf:myFunc*:1:32', '  |', '1 | _ => [1].toSet().map(i => abort("ahhhhh"))', '  |                                ^^^^^^^^^^', '  |',
+        '  |', '1 | _ => [1].toSet().map(i => abort("ahhhhh"))', '  |                     ^^^^^^^^^^^^^^^^^^^^^^', '  |',
+        'at *udf:outerSet*:1:12', '  |', '1 | _ => myFunc(1)', '  |            ^^^', '  |',
+        'at *query*:2:9', '  |', '2 | outerSet(2)', '  |         ^^^', '  |'),
+    },
+    source: RENDER + ' (error in Set.map renders with query stack trace; renders stack trace across udf calls)',
+  },
+  {
+    name: 'a set from a UDF the caller may not read fails at the call',
+    query: '\nmyFunc(2)\n', secret: '@role/callOnly',
+    error: { code: 'abort', summary: lines('error: Query aborted.', 'at *query*:2:7', '  |', '2 | myFunc(2)', '  |       ^^^', '  |') },
+    source: FUNC + " (omit stack frame if doesn't have permissions)",
   },
   // calling
   { name: 'call a UDF', query: 'AddTwo(10)', result: 12, source: FUNC },
@@ -204,7 +222,7 @@ const cases: ConformanceCase[] = [
     name: 'UDF body with an unfinished let',
     query: 'Function.create({\n  name: "MyFunction",\n  body: "let a"\n})\n',
     error: { code: 'constraint_failure', summaryIncludes: '  body: Unable to parse FQL source code.\n      error: Expected `:` or `=`\n      at *body*:1:6' },
-    source: FUNC + ' (validation errors)', todo: 'UDF bodies are parsed as one expression, not as a query body with statements',
+    source: FUNC + ' (validation errors)',
   },
   { name: 'a multi-line UDF body', query: 'Function.create({ name: "greeting", body: "name => {\\n  let greet = \\"Hello, \\" + name\\n\\n  greet + \\".\\"\\n}\\n" }); null', result: null, source: FUNC },
   { name: 'calling the multi-line UDF', query: 'greeting("John Doe")', result: 'Hello, John Doe.', source: FUNC },
@@ -248,8 +266,10 @@ const cases: ConformanceCase[] = [
   {
     name: 'a lambda from the query failing inside a UDF ends at the UDF call',
     query: 'mapIt([1, 0], x => 10 / x)',
-    error: { code: 'divide_by_zero', summaryIncludes: 'at *query*:1:6\n  |\n1 | mapIt([1, 0], x => 10 / x)\n  |      ^^^^^^^^^^^^^^^^^^^^^\n  |' },
-    source: RENDER,
+    // The call is on the error's own line of the query: its frame, rendered as a hint of the
+    // error, has no `at` line.
+    error: { code: 'divide_by_zero', summaryIncludes: '  |\n  |\n1 | mapIt([1, 0], x => 10 / x)\n  |      ^^^^^^^^^^^^^^^^^^^^^\n  |' },
+    source: `${RENDER}; Diagnostic.scala (renderBodyWithSource: no \`at\` line on the parent's line and source)`,
   },
   {
     name: 'a check failing inside a UDF write: check frame',
@@ -310,8 +330,10 @@ const cases: ConformanceCase[] = [
     query: '\norderErr(2)\n',
     error: {
       code: 'invalid_null_access',
-      summaryIncludes: lines('error: Cannot access `accessError` on null.', 'at *udf:orderErr*:1:36', '  |', '1 | _ => [1].toSet().order(i => i.name.accessError)', '  |                                    ^^^^^^^^^^^', '  |',
-        'hint: Null value created here', '  |', '1 | _ => [1].toSet().order(i => i.name.accessError)', '  |                               ^^^^', '  |'),
+      summary: lines('error: Cannot access `accessError` on null.', 'at *udf:orderErr*:1:36', '  |', '1 | _ => [1].toSet().order(i => i.name.accessError)', '  |                                    ^^^^^^^^^^^', '  |',
+        'hint: Null value created here', '  |', '1 | _ => [1].toSet().order(i => i.name.accessError)', '  |                               ^^^^', '  |',
+        'trace:', '  |', '1 | _ => [1].toSet().order(i => i.name.accessError)', '  |                       ^^^^^^^^^^^^^^^^^^^^^^^^^', '  |',
+        'at *query*:2:9', '  |', '2 | orderErr(2)', '  |         ^^^', '  |'),
     },
     source: RENDER + ' (error in ordering a set renders with query stack trace)',
   },
@@ -382,11 +404,12 @@ export const area: ConformanceArea = {
      Collection.create({ name: "TestColl" })
      Collection.create({ name: "Cz", computed_fields: { bar: { body: "_ => 10 / 0" } } })
      Collection.create({ name: "Ck", constraints: [{ check: { name: "inv", body: "doc => 1 / doc.n > 0" } }] })
-     Role.create({ name: "callOnly", privileges: [{ resource: "Test0", actions: { call: true } }, { resource: "Test1", actions: { call: true } }] })
+     Role.create({ name: "callOnly", privileges: [{ resource: "Test0", actions: { call: true } }, { resource: "Test1", actions: { call: true } }, { resource: "myFunc", actions: { call: true } }] })
      null`,
     `Function.create({ name: "readBar", body: '() => Cz.create({}).bar' })
      Function.create({ name: "mapIt", body: '(arr, f) => arr.map(f)' })
      Function.create({ name: "orderErr", body: '_ => [1].toSet().order(i => i.name.accessError)' })
+     Function.create({ name: "outerSet", body: '_ => myFunc(1)' })
      Function.create({ name: "callsMissing", body: '() => nope()' })
      Function.create({ name: "rec", body: 'x => rec(x)' })
      Collection.create({ name: "Felon", constraints: [{ check: { name: "isGuilty", body: "_ => abort(0)" } }] })
