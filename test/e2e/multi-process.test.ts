@@ -163,6 +163,9 @@ function registerMultiProcessTests(pgUrl: string): void {
             acked.push({ id, n });
           } catch (e) {
             if (server === victim) return; // the victim went away
+            // Stop every writer: left looping, they would keep the test process alive after
+            // this failure, and the run would hang until the suite's timeout.
+            stop = true;
             throw e;
           }
         }
