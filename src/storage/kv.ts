@@ -159,6 +159,13 @@ export interface CommitWatch {
    * a write that commits later (a cursor may safely advance to S).
    */
   stableTs(): Promise<bigint>;
+  /**
+   * The ts of the newest commit with writes that is durable and visible. Where transactions
+   * that may never write hold the stable point back (the embedded engine counts a query's
+   * read-write transaction until it commits), a reader that must include everything already
+   * acknowledged (a feed page) waits for stableTs to reach it.
+   */
+  committedTs?(): bigint;
 }
 
 export type WatchedEngine = KvEngine & CommitWatch;

@@ -38,6 +38,33 @@ export function createStreamEndpoint(hub: StreamHub): Handler {
   };
 }
 
+/** How long a feed page waits at most for transactions older than the newest commit to settle. */
+const FEED_SETTLE_MAX_MS = 2_000;
+const FEED_SETTLE_POLL_MS = 2;
+
+/**
+ * The stable point a feed page reads up to, once it covers every commit made before the page
+ * was asked for. A page ends at the stable point, below the oldest transaction that may still
+ * write; on the embedded engine that includes every query still running (its transaction is
+ * read-write until it commits), so an unrelated slow read would end the page short of writes
+ * the client saw acknowledged — with has_next false, as if there were none (fauna-js
+ * "can return a flattened array of events"). So the page waits, briefly (those transactions
+ * normally end within milliseconds; at most half the time left to its deadline, and 2 s), for
+ * the stable point to reach the newest commit; past that it reads what is stable, and the
+ * next page continues from its cursor.
+ */
+async function settledStableTs(engine: WatchedEngine, deadline: number): Promise<bigint> {
+  const target = engine.committedTs?.();
+  let stable = await engine.stableTs();
+  if (target === undefined) return stable;
+  const until = performance.now() + Math.min(FEED_SETTLE_MAX_MS, (deadline - performance.now()) / 2);
+  while (stable < target && performance.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, FEED_SETTLE_POLL_MS));
+    stable = await engine.stableTs();
+  }
+  return stable;
+}
+
 export interface FeedEndpointOptions {
   readonly engine: WatchedEngine;
   readonly runJob: RunJob;
@@ -65,7 +92,7 @@ export function createFeedEndpoint(opts: FeedEndpointOptions): Handler {
       return protocolError(t.status, t.code, t.message);
     };
     if (performance.now() >= deadline) return timedOut();
-    const stable = await opts.engine.stableTs();
+    const stable = await settledStableTs(opts.engine, deadline);
     const answer = await opts.runJob({
       kind: 'feed', stable: stable.toString(), token: parsed.tokenText, cursor: parsed.cursorText,
       startTs: parsed.startTs?.toString(), limit: parsed.pageSize,

@@ -64,6 +64,8 @@ class SqliteEngine implements WatchedEngine, TxnHost {
   private readonly running = new Map<SqliteTxn, true>();
   /** Running transactions that may write, in begin order. */
   private readonly runningWriters = new Map<SqliteTxn, true>();
+  /** The ts of the newest write group's newest member (committedTs). */
+  private lastWriteTs = 0n;
   /** Writes all accepted transactions of a group in one SQLite transaction (one fsync). */
   private readonly applyGroup: (txns: readonly SqliteTxn[], metaMark: bigint | undefined) => void;
   /** Commits with writes waiting for the next flush, in arrival order. */
@@ -187,6 +189,7 @@ class SqliteEngine implements WatchedEngine, TxnHost {
           this.pin.hold();
         }
         if (metaMark !== undefined) this.metaMark = metaMark;
+        for (const w of writers) if (w.ts > this.lastWriteTs) this.lastWriteTs = w.ts;
         this.onGroupWritten?.(writers.length);
         // Durable and visible now: tell the watchers (event streams), in commit order.
         if (this.watchers.size > 0) for (const w of writers) this.watchers.notify(w.ts, w.overlay.writes());
@@ -227,6 +230,10 @@ class SqliteEngine implements WatchedEngine, TxnHost {
    * Transactions commit in any order (optimistic), so the stable point is just below the oldest
    * transaction that may still write, or the last ts handed out when none is running.
    */
+  committedTs(): bigint {
+    return this.lastWriteTs;
+  }
+
   async stableTs(): Promise<bigint> {
     const oldest = first(this.runningWriters);
     return oldest === undefined ? this.clock.current : oldest.ts - 1n;
