@@ -16,8 +16,7 @@ import { createQueryEndpoint } from '../server/query-endpoint';
 import { createQueryService } from './run-query';
 import type { RouteKind } from './pool/protocol';
 import { withV4Report } from './v4-report';
-import { modelHooks } from '../model/model-txn';
-import { v4SchemaHooks } from '../v4/model/index-defs';
+import { wireModel } from '../model/wiring';
 
 export type QueryHandlers = Readonly<Record<RouteKind, Handler>>;
 
@@ -46,10 +45,9 @@ function eventsHandler(opts: HandlerOptions): Handler {
 /* eslint-enable @typescript-eslint/no-var-requires */
 
 export function createQueryHandlers(opts: HandlerOptions): QueryHandlers {
-  // v4 indexes over schema documents and over collections follow schema changes made by any
-  // language (v10, FSL, v4): the model calls these hooks, wired here rather than by the v4
-  // module's import.
-  Object.assign(modelHooks, v4SchemaHooks);
+  // The model's hooks (identity, collection schemas, temporal reads, v4 indexes that follow
+  // writes and schema changes made in any language), installed here rather than by imports.
+  wireModel();
   return {
     query: createQueryEndpoint(createQueryService(opts)),
     schema: onFirstUse(() => schemaHandler(opts)),

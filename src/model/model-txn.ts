@@ -29,8 +29,8 @@ export interface CollectionDef {
   readonly data: ReadonlyMap<string, Value>;
 }
 
-/** Decoders for sets the model owns, registered by the modules that define them. */
-type SetDecoder = (txn: ModelTxnImpl, description: Record<string, unknown>) => Promise<FqlSet>;
+/** Decoders for sets the model owns, defined with their sets and installed by src/model/wiring.ts. */
+export type SetDecoder = (txn: ModelTxnImpl, description: Record<string, unknown>) => Promise<FqlSet>;
 const setDecoders = new Map<string, SetDecoder>();
 export function defineSetDecoder(kind: string, decode: SetDecoder): void {
   setDecoders.set(kind, decode);
@@ -39,7 +39,7 @@ export function defineSetDecoder(kind: string, decode: SetDecoder): void {
 /**
  * Extension points for features layered over the model (identity and access control): read
  * guards that hide or trim what the caller may not see, and readers/resolvers for named schema
- * documents other than Collection (Function, Role, Database).
+ * documents other than Collection (Function, Role, Database). Installed by src/model/wiring.ts.
  */
 export interface ModelHooks {
   /** What the caller may see of a document: the document (possibly trimmed) or a null doc. */
@@ -78,25 +78,25 @@ export function defineSystemCollection(name: string, id: number): CollectionDef 
   return def;
 }
 
-/** Resolves `Coll.indexName` (registered by src/model/indexes). */
-type IndexResolver = (txn: ModelTxnImpl, coll: string, name: string) => Promise<MethodDef | undefined>;
+/** Resolves `Coll.indexName` (src/model/indexes, installed by src/model/wiring.ts). */
+export type IndexResolver = (txn: ModelTxnImpl, coll: string, name: string) => Promise<MethodDef | undefined>;
 let indexResolver: IndexResolver | undefined;
 export function defineIndexResolver(resolve: IndexResolver): void {
   indexResolver = resolve;
 }
 
 /**
- * Completes a document read through the ModelTxn API (computed fields, registered by
- * src/model/definitions); internal reads (getDoc) see stored data only.
+ * Completes a document read through the ModelTxn API (computed fields: src/model/indexes/register.ts,
+ * installed by src/model/wiring.ts); internal reads (getDoc) see stored data only.
  */
-type ReadDecorator = (txn: ModelTxnImpl, doc: DocData, readTs: bigint | undefined) => Promise<DocData>;
+export type ReadDecorator = (txn: ModelTxnImpl, doc: DocData, readTs: bigint | undefined) => Promise<DocData>;
 let readDecorator: ReadDecorator | undefined;
 export function defineReadDecorator(decorate: ReadDecorator): void {
   readDecorator = decorate;
 }
 
-/** Reads a document as of a past snapshot (`at`), registered by src/model/temporal. */
-type HistoricalReader = (txn: ModelTxnImpl, def: CollectionDef, id: string, ts: bigint) => Promise<DocData | undefined>;
+/** Reads a document as of a past snapshot (`at`): src/model/temporal, installed by src/model/wiring.ts. */
+export type HistoricalReader = (txn: ModelTxnImpl, def: CollectionDef, id: string, ts: bigint) => Promise<DocData | undefined>;
 let historicalReader: HistoricalReader | undefined;
 export function defineHistoricalReader(read: HistoricalReader): void {
   historicalReader = read;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { KvEngine, KvTxn } from '../../src/storage/kv';
 import { openStorage } from '../../src/storage/open';
 import { createQueryService } from '../../src/exec/run-query';
+import { wireModel } from '../../src/model/wiring';
 import type { QueryOutcome } from '../../src/exec/query-service';
 import type { MValue } from '../../src/wire/materialized';
 
@@ -37,6 +38,8 @@ function observed(engine: KvEngine, onBegin: (t: KvTxn) => void): KvEngine {
 export async function openHarness(): Promise<ModelHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'fql-model-'));
   const engine = await openStorage({ dataDir: dir });
+  // What createQueryHandlers does for the server: the model's hooks.
+  wireModel();
   let last: KvTxn | undefined;
   const service = createQueryService({ engine: observed(engine, (t) => { last = t; }), isRoot: async () => true });
   const run = (source: string) => service.run({

@@ -6,7 +6,7 @@
 import type { TypeExpr } from '../../fql/ast/nodes';
 import type { EvalContext } from '../../fql/eval/context';
 import type { Value } from '../../fql/values/value';
-import { shapeAllWrites } from '../write-broker';
+import type { WriteShaper } from '../write-broker';
 import { modelOf } from '../stdlib/args';
 import { signatureType } from './field-types';
 import { schemaOf } from './schema';
@@ -36,7 +36,8 @@ async function withNestedDefaults(ctx: EvalContext, signature: string, t: TypeEx
   return { t: 'object', v: members };
 }
 
-shapeAllWrites(async (ctx, w) => {
+/** Fills in the defined fields' defaults on create and replace. */
+export const applyFieldDefaults: WriteShaper = async (ctx, w) => {
   if ((w.action !== 'create' && w.action !== 'replace') || !w.after) return w;
   const fields = schemaOf(w.def).fields;
   const missing = fields.filter((f) => f.default !== undefined && !w.after!.data.has(f.name));
@@ -52,4 +53,4 @@ shapeAllWrites(async (ctx, w) => {
     if (v !== undefined) data.set(f.name, v);
   }
   return { ...w, after: { ...w.after, data } };
-});
+};

@@ -12,7 +12,7 @@ import { fromBytes, toBytes } from '../codec';
 import { credentialByDocKey } from '../keys';
 import type { DocData } from '../model-api';
 import { argTypeError, expectString, modelOf } from '../stdlib/args';
-import { createDocument, shapeWrites, type DocWrite } from '../write-broker';
+import { createDocument, type DocWrite, type WriteShaper } from '../write-broker';
 import { checkFields, defineSystemCollectionModule } from './system-modules';
 import { invalidSecret } from './failures';
 import { nativeWriteFailure } from '../write-failures';
@@ -54,7 +54,8 @@ async function hashed(w: DocWrite, data: Map<string, Value>): Promise<void> {
   }
 }
 
-shapeWrites(CREDENTIAL_COLL.name, async (ctx, w) => {
+/** Shapes every Credential write: one credential per identity, the password hashed. */
+export const shapeCredentialWrite: WriteShaper = async (ctx, w) => {
   const model = modelOf(ctx);
   const oldKey = await identityKey(ctx, w.before?.data.get('document'));
   if (!w.after) {
@@ -77,7 +78,7 @@ shapeWrites(CREDENTIAL_COLL.name, async (ctx, w) => {
   }
   await hashed(w, data);
   return { ...w, after: { ...w.after, data } };
-});
+};
 
 /** The stored credential behind `self`, after checking the caller may read it. */
 async function storedCredential(ctx: EvalContext, self: Value, method: string): Promise<DocData> {

@@ -1,15 +1,15 @@
-// Wires identity into the model: read guards (permissions, hidden fields, secrets shown once),
+// Identity's hooks into the model: read guards (permissions, hidden fields, secrets shown once),
 // readers for Function/Role/Database definitions, UDF name resolution, and the write hooks
-// that check every document and schema write.
+// that check every document and schema write. Installed by src/model/wiring.ts.
 import type { DocV, Value } from '../../fql/values/value';
 import type { DocData, NamedData } from '../model-api';
-import { ModelTxnImpl, modelHooks } from '../model-txn';
-import { defineWriteGate, onDocumentWrite, onSchemaWrite, type WriteAction } from '../write-broker';
+import type { ModelHooks, ModelTxnImpl } from '../model-txn';
+import type { SchemaWriteHook, WriteAction, WriteGate, WriteHook } from '../write-broker';
 import { authState, freshSecret } from './auth-state';
 import { readDef } from './named-store';
 import { audienceOf } from './audience';
 import { str } from '../../fql/values/construct';
-import { defineIndexReadGuard } from '../sets/index-set';
+import type { IndexReadGuard } from '../sets/index-set';
 import { QueryError } from '../../fql/errors';
 import {
   type Action, allowedUnconditionally, deniedDoc, historyWriteArgs, holdsGrant, isAllowed, mayCreateWithId, mayRead, mayReadCollection, mayReadNamed,
@@ -32,50 +32,49 @@ function present(txn: ModelTxnImpl, doc: DocData): DocData {
   return { ...doc, data };
 }
 
-modelHooks.guardDoc = async (txn, doc, historical) => {
-  // A key or token created in this query is shown with its secret even to a caller that may
-  // not read keys or tokens (core returns it as a version override): how login hands out tokens.
-  if (freshSecret(txn, doc.coll, doc.id) !== undefined || (await mayRead(txn, doc, historical))) return present(txn, doc);
-  return deniedDoc(doc);
+/** What the caller may see and resolve: identity's ModelHooks. */
+export const identityReadHooks: Required<Pick<ModelHooks,
+  'guardDoc' | 'readsUnguarded' | 'readsSomeHistory' | 'guardNamed' | 'readNamed' | 'resolveGlobal'>> = {
+  guardDoc: async (txn, doc, historical) => {
+    // A key or token created in this query is shown with its secret even to a caller that may
+    // not read keys or tokens (core returns it as a version override): how login hands out tokens.
+    if (freshSecret(txn, doc.coll, doc.id) !== undefined || (await mayRead(txn, doc, historical))) return present(txn, doc);
+    return deniedDoc(doc);
+  },
+  // present() changes system documents only, and freshSecret concerns system documents only; the
+  // rest is mayRead's 'read' decision with no document or predicate involved.
+  readsUnguarded: async (txn, coll) => {
+    if (SYSTEM_COLLECTIONS.has(coll)) return false;
+    const state = authState(txn);
+    return state === undefined || allowedUnconditionally(state, coll, 'read');
+  },
+  readsSomeHistory: async (txn, coll) => {
+    const state = authState(txn);
+    return state === undefined || holdsGrant(state, coll, 'history_read');
+  },
+  guardNamed: async (txn, doc) =>
+    (await mayReadNamed(txn, doc)) ? doc : { t: 'nulldoc', coll: doc.coll, name: doc.name, cause: 'permission denied' },
+  readNamed: async (txn, ref) => {
+    if (!IDENTITY_SCHEMA.has(ref.coll)) return undefined;
+    const def = await readDef(txn, ref.coll, ref.name);
+    if (!def) return { t: 'nulldoc', coll: ref.coll, name: ref.name, cause: 'not found' };
+    const data = new Map(def.data);
+    data.delete('name');
+    // core AccessProviderIOConfig: a provider shows the audience JWTs for its database carry.
+    if (ref.coll === 'AccessProvider') data.set('audience', str(audienceOf(txn.db)));
+    const named: NamedData = { coll: ref.coll, name: ref.name, ts: def.ts, data };
+    return named;
+  },
+  resolveGlobal: async (txn, name): Promise<Value | undefined> =>
+    (await readDef(txn, 'Function', name)) ? { t: 'function', fn: { kind: 'udf', name } } : undefined,
 };
 
-// present() changes system documents only, and freshSecret concerns system documents only; the
-// rest is mayRead's 'read' decision with no document or predicate involved.
-modelHooks.readsUnguarded = async (txn, coll) => {
-  if (SYSTEM_COLLECTIONS.has(coll)) return false;
-  const state = authState(txn);
-  return state === undefined || allowedUnconditionally(state, coll, 'read');
-};
-
-modelHooks.readsSomeHistory = async (txn, coll) => {
-  const state = authState(txn);
-  return state === undefined || holdsGrant(state, coll, 'history_read');
-};
-
-modelHooks.guardNamed = async (txn, doc) =>
-  (await mayReadNamed(txn, doc)) ? doc : { t: 'nulldoc', coll: doc.coll, name: doc.name, cause: 'permission denied' };
-
-modelHooks.readNamed = async (txn, ref) => {
-  if (!IDENTITY_SCHEMA.has(ref.coll)) return undefined;
-  const def = await readDef(txn, ref.coll, ref.name);
-  if (!def) return { t: 'nulldoc', coll: ref.coll, name: ref.name, cause: 'not found' };
-  const data = new Map(def.data);
-  data.delete('name');
-  // core AccessProviderIOConfig: a provider shows the audience JWTs for its database carry.
-  if (ref.coll === 'AccessProvider') data.set('audience', str(audienceOf(txn.db)));
-  const named: NamedData = { coll: ref.coll, name: ref.name, ts: def.ts, data };
-  return named;
-};
-
-defineIndexReadGuard(async (txn, coll) => {
+export const identityIndexReadGuard: IndexReadGuard = async (txn, coll) => {
   const state = authState(txn);
   if (state && !(await mayReadCollection(state, coll))) {
     throw new QueryError('permission_denied', `Insufficient privileges to read from collection ${coll}.`);
   }
-});
-
-modelHooks.resolveGlobal = async (txn, name): Promise<Value | undefined> =>
-  (await readDef(txn, 'Function', name)) ? { t: 'function', fn: { kind: 'udf', name } } : undefined;
+};
 
 function docAction(action: WriteAction, explicitId: boolean | undefined): Action {
   switch (action) {
@@ -85,7 +84,8 @@ function docAction(action: WriteAction, explicitId: boolean | undefined): Action
   }
 }
 
-onDocumentWrite(async (ctx, w) => {
+/** Checks a document write against the caller's roles, predicates included. */
+export const identityWriteCheck: WriteHook = async (ctx, w) => {
   const state = authState(ctx.model);
   if (!state) return;
   if (state.predicateDepth > 0) throw permissionDenied();
@@ -113,21 +113,22 @@ onDocumentWrite(async (ctx, w) => {
     }) && (w.v4 === true || await isAllowed(state, w.def.name, 'create', argsOf('create')))
     : await isAllowed(state, w.def.name, action, argsOf(action), w.before);
   if (!allowed) throw permissionDenied();
-});
+};
 
 // Refused whatever the document: refuse before the write looks at what is stored.
-defineWriteGate(async (ctx, coll, action) => {
+export const identityWriteGate: WriteGate = async (ctx, coll, action) => {
   const state = authState(ctx.model);
   if (state && !(await holdsGrant(state, coll, action))) throw permissionDenied();
-});
+};
 
-onSchemaWrite(async (ctx, coll, action, args) => {
+/** Checks a schema write against the caller's roles. */
+export const identitySchemaWriteCheck: SchemaWriteHook = async (ctx, coll, action, args) => {
   const state = authState(ctx.model);
   if (!state) return;
   if (state.predicateDepth > 0) throw permissionDenied();
   if (state.schemaDryRun) return;
   if (!(await isAllowed(state, coll, docAction(action, false), args))) throw permissionDenied();
-});
+};
 
 /** A version's data as v4 shows it: user fields under `data`, plus `ttl`. */
 function v4Data(coll: string, data: ReadonlyMap<string, Value>, ttl: bigint | undefined): Value {

@@ -1,5 +1,6 @@
-// Loads the identity layer: system collections, Function/Role/Database, Query.identity/token/isEnv*,
-// permission guards and hooks. Import once (run-query does) before queries run.
+// Loads the identity layer: system collections, Function/Role/Database, Query.identity/token/isEnv*.
+// Import once (run-query does) before queries run; its guards and write hooks are installed by
+// src/model/wiring.ts.
 import './system';
 import './guards';
 import './key-docs';

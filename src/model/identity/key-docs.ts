@@ -4,7 +4,7 @@ import type { EvalContext } from '../../fql/eval/context';
 import { obj, typeName } from '../../fql/values/construct';
 import type { ObjectV, Value } from '../../fql/values/value';
 import { modelOf } from '../stdlib/args';
-import { createDocument, shapeWrites } from '../write-broker';
+import { createDocument, type WriteShaper } from '../write-broker';
 import { bindKey, unbind } from './secret-bindings';
 import { readDef } from './named-store';
 import { roleExists } from './role-grants';
@@ -50,7 +50,8 @@ export async function createKey(ctx: EvalContext, data: ObjectV, id?: string): P
 
 defineSystemCollectionModule(KEY_COLL, (ctx, data) => createKey(ctx, data));
 
-shapeWrites(KEY_COLL.name, async (ctx, w) => {
+/** Shapes every Key write: keeps the secret's hash, validates the role, binds the key. */
+export const shapeKeyWrite: WriteShaper = async (ctx, w) => {
   const shaped = keepSecret(ctx, w);
   const visible = rewrittenSecretFields(shaped, KEY_COLL.name, KEY_FIELDS);
   if (visible) await validateKey(ctx, w.action as 'update' | 'replace', visible, w.id);
@@ -58,4 +59,4 @@ shapeWrites(KEY_COLL.name, async (ctx, w) => {
   if (shaped.after) await bindKey(ctx, w.id, shaped.after.data, w.before?.data);
   else unbind(ctx, 'Key', w.id);
   return shaped;
-});
+};

@@ -5,8 +5,8 @@ import type { EvalContext } from '../../fql/eval/context';
 import { obj, typeName } from '../../fql/values/construct';
 import type { DocV, FqlSet, ObjectV, SetElement, SetPosition, Value } from '../../fql/values/value';
 import { argTypeError, modelOf } from '../stdlib/args';
-import { defineSetDecoder } from '../model-txn';
-import { createDocument, shapeWrites } from '../write-broker';
+import type { SetDecoder } from '../model-txn';
+import { createDocument, type WriteShaper } from '../write-broker';
 import { issueSecret, keepSecret, registerSecret } from './secret-docs';
 import { bindToken, unbind } from './secret-bindings';
 import { checkFields, defineSystemCollectionModule, rewrittenSecretFields } from './system-modules';
@@ -59,8 +59,9 @@ class TokensOfDocumentSet implements FqlSet {
   }
 }
 
-defineSetDecoder('tokensOfDocument', async (_txn, d) =>
-  new TokensOfDocumentSet({ t: 'doc', coll: String(d.coll), id: String(d.id) }));
+/** Decodes a `tokensOfDocument` set description (a cursor's set). */
+export const decodeTokensOfDocument: SetDecoder = async (_txn, d) =>
+  new TokensOfDocumentSet({ t: 'doc', coll: String(d.coll), id: String(d.id) });
 
 defineSystemCollectionModule(TOKEN_COLL, createToken, {
   byDocument: {
@@ -72,11 +73,12 @@ defineSystemCollectionModule(TOKEN_COLL, createToken, {
   },
 });
 
-shapeWrites(TOKEN_COLL.name, async (ctx, w) => {
+/** Shapes every Token write: keeps the secret's hash, binds the token to its identity. */
+export const shapeTokenWrite: WriteShaper = async (ctx, w) => {
   const shaped = keepSecret(ctx, w);
   rewrittenSecretFields(shaped, TOKEN_COLL.name, TOKEN_FIELDS);
   // Bind the token to its identity's collection as it is now (secret-bindings.ts).
   if (shaped.after) await bindToken(ctx, w.id, shaped.after.data);
   else unbind(ctx, 'Token', w.id);
   return shaped;
-});
+};

@@ -4,7 +4,7 @@
 // snapshot wherever they are read (even outside the `at` block, or from a cursor).
 import type { DocV, FqlSet, SetElement, SetPosition } from '../../fql/values/value';
 import type { EvalContext } from '../../fql/eval/context';
-import { ModelTxnImpl, defineSetDecoder } from '../model-txn';
+import { ModelTxnImpl, type SetDecoder } from '../model-txn';
 import { scanDocsAt } from '../temporal/historical-scan';
 
 /** Inclusive document id bounds of `Coll.all({ from, to })`. */
@@ -59,5 +59,6 @@ export class CollectionScanSet implements FqlSet {
 
 const bigOrUndefined = (v: unknown): bigint | undefined => (typeof v === 'string' ? BigInt(v) : undefined);
 
-defineSetDecoder('collAll', async (_txn, d) =>
-  new CollectionScanSet(String(d.coll), d.reverse === true, bigOrUndefined(d.at), { from: bigOrUndefined(d.from), to: bigOrUndefined(d.to) }));
+/** Decodes a `collAll` set description (a cursor's set). */
+export const decodeCollectionScan: SetDecoder = async (_txn, d) =>
+  new CollectionScanSet(String(d.coll), d.reverse === true, bigOrUndefined(d.at), { from: bigOrUndefined(d.from), to: bigOrUndefined(d.to) });

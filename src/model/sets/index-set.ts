@@ -12,7 +12,7 @@ import { QueryError } from '../../fql/errors';
 import type { DocV, FqlSet, SetElement, SetPosition, Value } from '../../fql/values/value';
 import { decodeValue, encodeValue } from '../codec';
 import { indexKey, prefixEnd } from '../keys';
-import { ModelTxnImpl, defineSetDecoder, modelHooks } from '../model-txn';
+import { ModelTxnImpl, modelHooks, type SetDecoder } from '../model-txn';
 import { decodeKey } from '../../storage/tuple';
 import { schemaOf, type IndexDef } from '../definitions/schema';
 import { rangeBounds, termParts } from '../indexes/index-range';
@@ -186,7 +186,8 @@ export function indexSet(
   return new IndexSet(model.db, coll.id, coll.name, index, terms, range, at, descending);
 }
 
-defineSetDecoder('index', async (txn, d) => {
+/** Decodes an `index` set description (a cursor's set), checking the index still matches. */
+export const decodeIndexSet: SetDecoder = async (txn, d) => {
   const def = await txn.collection(String(d.coll));
   const index = def ? schemaOf(def).indexes.get(String(d.index)) : undefined;
   if (!def || !index || index.fingerprint !== d.fp || !Array.isArray(d.terms)) {
@@ -196,4 +197,4 @@ defineSetDecoder('index', async (txn, d) => {
   const range = d.range === undefined ? undefined : decodeValue(d.range as never);
   await checkIndexRead(txn, def.name);
   return indexSet(txn, def, index, terms, range, typeof d.at === 'string' ? BigInt(d.at) : undefined, d.rev === true);
-});
+};

@@ -5,7 +5,7 @@ import type { FqlSet, SetElement, SetPosition } from '../../fql/values/value';
 import type { EvalContext } from '../../fql/eval/context';
 import { decodeKey } from '../../storage/tuple';
 import { prefixEnd, schemaKey, schemaPrefix } from '../keys';
-import { ModelTxnImpl, defineSetDecoder } from '../model-txn';
+import { ModelTxnImpl, type SetDecoder } from '../model-txn';
 
 export class NamedScanSet implements FqlSet {
   readonly label: string;
@@ -31,4 +31,5 @@ export class NamedScanSet implements FqlSet {
   }
 }
 
-defineSetDecoder('namedAll', async (_txn, d) => new NamedScanSet(String(d.coll)));
+/** Decodes a `namedAll` set description (a cursor's set). */
+export const decodeNamedScan: SetDecoder = async (_txn, d) => new NamedScanSet(String(d.coll));

@@ -10,12 +10,11 @@ import type { CallSite, ModuleV, NamedDocV, NullDocV, ObjectV, Value } from '../
 import { type CollectionDef, modelHooks } from '../model-txn';
 import { CollectionScanSet } from '../sets/collection-scan';
 import { NamedScanSet } from '../sets/named-scan';
-import { checkSchemaWrite, createDocument, onSchemaWrite } from '../write-broker';
+import { checkSchemaWrite, createDocument, type SchemaWriteHook } from '../write-broker';
 import { mergeDefinition, normalizeDefinition } from '../definitions/validate';
 import { refuseImpureIndexedFields } from '../definitions/indexed-computed';
 import { refuseNameConflicts } from '../definitions/global-names';
 import { applySchemaChange, dropCollectionEntries } from '../indexes/schema-change';
-import '../indexes/register';
 import { idRange } from '../indexes/index-range';
 import { followCollectionRename } from '../identity/roles';
 import { createdInQuery, noteCreation, noteDefinitionWrite, noteDeletion, noteRename, refuseWriteToDeleted } from '../definitions/query-writes';
@@ -254,11 +253,11 @@ function globalByName(kind: 'collection' | 'function', found: (v: Value) => bool
 
 // Every schema create passes here (Function.create too, which lives with the identity
 // schema kinds): remember the names this query creates for Collection(name) / Function(name).
-onSchemaWrite(async (ctx, coll, action, args) => {
+export const noteCreatedSchemaName: SchemaWriteHook = async (ctx, coll, action, args) => {
   if (action !== 'create' || (coll !== 'Collection' && coll !== 'Function')) return;
   const spec = args()[0];
   const name = spec?.t === 'object' ? spec.v.get('name') : undefined;
   if (name?.t === 'string') noteCreation(modelOf(ctx), coll, name.v);
-});
+};
 defineApply('Collection', globalByName('collection', (v) => v.t === 'module'));
 defineApply('Function', globalByName('function', (v) => v.t === 'function'));

@@ -11,7 +11,7 @@ import { decodeFields, fromBytes, toBytes } from '../codec';
 import { docKey, expiryKey, expiryPrefix, versionKey, type DbId } from '../keys';
 import { ModelTxnImpl, type CollectionDef } from '../model-txn';
 import type { DocData } from '../model-api';
-import { onDocumentWrite } from '../write-broker';
+import type { WriteHook } from '../write-broker';
 import { modelOf } from '../stdlib/args';
 import { fullDocView } from '../definitions/doc-view';
 import { schemaOf } from '../definitions/schema';
@@ -21,7 +21,8 @@ import { enforceUniques } from '../constraints/unique';
 const EMPTY = new Uint8Array(0);
 const SWEEP_BATCH = 256;
 
-onDocumentWrite(async (ctx, w) => {
+/** Keeps a document's expiry entry in step with its `ttl`, on every write. */
+export const trackExpiry: WriteHook = async (ctx, w) => {
   const before = w.before?.ttl;
   const after = w.after?.ttl;
   if (before === after) return;
@@ -29,7 +30,7 @@ onDocumentWrite(async (ctx, w) => {
   const docId = BigInt(w.id);
   if (before !== undefined) model.kv.delete(expiryKey(before, model.db, w.def.id, docId));
   if (after !== undefined) model.kv.put(expiryKey(after, model.db, w.def.id, docId), EMPTY);
-});
+};
 
 interface StoredDoc { ts: string; ttl?: string; data: unknown }
 

@@ -12,21 +12,22 @@ import {
   CHANGE_LOG_PREFIX, changeCollBound, changeCollPrefix, collVersionsPrefix, gcCollBound, gcCollPrefix, gcRootPrefix, prefixEnd, schemaPrefix,
   versionKey, versionPrefix, versionsFrom, type DbId,
 } from '../keys';
-import { defineHistoricalReader, type CollectionDef, type ModelTxnImpl } from '../model-txn';
+import type { CollectionDef, ModelTxnImpl } from '../model-txn';
 import type { DocData } from '../model-api';
 import { sweepExpired } from './expiry';
 
 /** A stored version: a document state, or a deletion marker. */
 interface StoredVersion { ts: string; ttl?: string; data?: unknown; deleted?: boolean }
 
-/** The version of a document visible at `ts` (µs), or undefined if none (absent, deleted, expired). */
+/**
+ * The version of a document visible at `ts` (µs), or undefined if none (absent, deleted, expired):
+ * the model's historical reader (src/model/wiring.ts).
+ */
 export async function readVersionAt(txn: ModelTxnImpl, def: CollectionDef, id: string, ts: bigint): Promise<DocData | undefined> {
   const prefix = versionPrefix(txn.db, def.id, BigInt(id));
   const rows = await txn.kv.scan({ start: versionKey(txn.db, def.id, BigInt(id), ts), end: prefixEnd(prefix), limit: 1 });
   return rows.length === 0 ? undefined : visibleAt(def, id, fromBytes<StoredVersion>(rows[0].value), ts);
 }
-
-defineHistoricalReader(readVersionAt);
 
 /** One retained version of a document: its state, or undefined for a deletion marker. */
 export interface RetainedVersion { readonly id: string; readonly ts: bigint; readonly doc?: DocData }

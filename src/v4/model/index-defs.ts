@@ -8,7 +8,7 @@ import type { NamedData } from '../../model/model-api';
 import { ModelTxnImpl } from '../../model/model-txn';
 import { allDefs, deleteDef, putDef, readDef } from '../../model/identity/named-store';
 import { encodeValue } from '../../model/codec';
-import { checkSchemaWrite, onDocumentWrite } from '../../model/write-broker';
+import { checkSchemaWrite, type WriteHook } from '../../model/write-broker';
 import { onExpiredRemoval } from '../../model/temporal/expiry';
 import { prefixEnd, v4IndexKey } from '../../model/keys';
 import { encodeKey } from '../../storage/tuple';
@@ -274,7 +274,7 @@ onExpiredRemoval(async (model, def, doc) => {
 
 // v4 index entries follow every document write, from either language, in its transaction;
 // unique ones refuse duplicates then (Fauna enforces them on v10 writes too).
-onDocumentWrite(async (ctx, w) => {
+export const maintainV4IndexEntries: WriteHook = async (ctx, w) => {
   const model = ctx.model as ModelTxnImpl;
   const mine = await indexesOf(model, w.def.name);
   if (mine.length === 0) return;
@@ -282,7 +282,7 @@ onDocumentWrite(async (ctx, w) => {
   const after = w.after ? { coll: w.def.name, id: w.id, ts: model.txnTs, ttl: w.after.ttl, data: w.after.data } : undefined;
   const bind = binder(ctx);
   for (const { idx, source } of mine) await updateEntries(trusted, idx, source, w.def, w.before, after, bind);
-});
+};
 
 const schemaRefreshKey = (db: number): string => `v4-indexes-over-schema:${db}`;
 
@@ -350,7 +350,7 @@ const collectionDeleted: NonNullable<ModelHooks['collectionDeleted']> = async (m
 
 /**
  * What v4 indexes need to hear of schema changes made through any language; installed into the
- * model's hooks by the query runtime's composition root (`src/exec/handlers.ts`).
+ * model's hooks by src/model/wiring.ts (from the query runtime's composition root).
  */
 export const v4SchemaHooks: Pick<Required<ModelHooks>, 'schemaChanged' | 'collectionRenamed' | 'collectionDeleted'> = {
   schemaChanged,
