@@ -11,6 +11,7 @@ import { listen } from './server/listen';
 import { createStaticFiles, defaultDashboardDir } from './server/static-files';
 import { openStorage } from './storage/open';
 import { startHistorySweeper } from './model/temporal/history';
+import { wireModel } from './model/wiring';
 import { setPasswordCost } from './auth/passwords';
 import { providerKeys } from './auth/jwks';
 import { jwksFetcher } from './auth/jwks-fetch';
@@ -94,6 +95,9 @@ async function start(config: ServerConfig): Promise<void> {
   const app = createApp({ routes: { query, schema, v4, stream, feed, v4Stream, metrics: metricsRoute, dashboard: createStaticFiles(defaultDashboardDir()) }, onResponse: metrics.observe });
   const server = await listen(app, { port: config.port, host: config.host, limits: config.limits });
   connections = server.connections;
+  // The sweeper removes expired documents here, on the main thread, through the model (their
+  // index entries, computed fields included): it needs the model wired as query runtimes have it.
+  wireModel();
   const stopSweeper = startHistorySweeper(engine);
   const storage = config.storageUrl !== undefined ? `postgres ${redactUrl(config.storageUrl)}` : `sqlite ${config.dataDir}`;
   const isolation = config.workers === 0 ? 'in the main thread (no isolation)' : `in up to ${config.workers} worker threads`;
