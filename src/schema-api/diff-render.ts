@@ -4,7 +4,7 @@
 import { lineCol } from '../fql/summary';
 import { FslError, type SchemaItem, parseSchema } from '../fsl/schema';
 import { CATEGORIES, type ChangeLine, itemChanges } from './item-changes';
-import { renderHunks } from './line-diff';
+import { DiffBudget, renderHunks } from './line-diff';
 import type { DiffFormat } from './params';
 import type { FileMap } from './source-store';
 import { KIND_OF } from './translate';
@@ -106,11 +106,12 @@ function renderSummaryFormat(diffs: readonly ItemDiff[]): string {
 function renderTextual(before: FileMap, after: FileMap): string {
   const names = [...new Set([...before.keys(), ...after.keys()])].sort();
   const parts: string[] = [];
+  const budget = new DiffBudget();
   for (const name of names) {
     const b = before.get(name) ?? '';
     const a = after.get(name) ?? '';
     if (b === a) continue;
-    parts.push([name, ...renderHunks(b, a)].join('\n') + '\n');
+    parts.push([name, ...renderHunks(b, a, budget)].join('\n') + '\n');
   }
   return parts.join('\n');
 }

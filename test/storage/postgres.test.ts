@@ -208,7 +208,7 @@ function registerMultiProcessTests(url: string): void {
         const check = new Client({ connectionString: freshUrl.toString() });
         await check.connect();
         const { rows } = await check.query('SELECT version FROM kv_migrations ORDER BY version');
-        assert.deepEqual(rows, [{ version: 1 }, { version: 2 }]);
+        assert.deepEqual(rows, [{ version: 1 }, { version: 2 }, { version: 3 }]);
         await check.end();
       } finally {
         await admin.query(`DROP DATABASE ${dbName}`);

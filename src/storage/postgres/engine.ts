@@ -14,7 +14,10 @@
 // validation is a KvConflictError and applies nothing; the query layer retries. So commit order =
 // ts order, and every committed writer read exactly the state of the writers with a lower ts:
 // ts order is a serial order. Writers of one process hold at most poolSize - 2 connections, so
-// writers queued behind a slow one leave connections to the readers.
+// writers queued behind a slow one leave connections to the readers. A committer waits for an
+// older writer only until that one is WRITER_HOLD_MS old, then evicts it (schema.ts
+// fql_await_older): a query that writes and then computes until its deadline holds the database's
+// other writers for that long at most, and its own commit conflicts (it is retried with a new ts).
 // Under contention (a validation failed in this process within CONTENTION_MS), new writers first
 // wait for the older writers in flight to end, then take their snapshot: such a writer cannot
 // fail validation (nothing older commits after its snapshot, nothing newer before it), so a hot

@@ -3,7 +3,7 @@
 // once (the others wait, then find nothing to do). CockroachDB has no advisory locks: there,
 // start one process first.
 import type { Pool } from 'pg';
-import { MIGRATION_LOCK_KEY } from './sql';
+import { MIGRATION_LOCK_KEY, WRITER_HOLD_MS } from './sql';
 
 /**
  * fql_wait_older(ts, budget): waits until every writer with a lower ts in flight has ended (each
@@ -68,14 +68,15 @@ $$;`;
  *   4. Apply the writes, log their keys in kv_writes, deregister, and prune the log below every
  *      running writer's floor (ours included: a writer registering meanwhile has a higher one).
  */
-const COMMIT_FUNCTION = `
-CREATE FUNCTION fql_commit(w bigint, snap bigint, reads text[], rstarts text[], rends text[],
+function commitFunction(create: string, awaitOlder: string): string {
+  return `
+${create} fql_commit(w bigint, snap bigint, reads text[], rstarts text[], rends text[],
                            pkeys text[], pvals text[], dkeys text[], note text) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
   keep bigint;
 BEGIN
-  PERFORM fql_wait_older(w, NULL);
+  ${awaitOlder}
   DELETE FROM kv_running WHERE ts < w;
   IF fql_conflict(snap, w, reads, rstarts, rends) THEN
     DELETE FROM kv_running WHERE ts = w;
@@ -93,6 +94,51 @@ BEGIN
   RETURN NULL;
 END
 $$;`;
+}
+
+const COMMIT_FUNCTION = commitFunction('CREATE FUNCTION', 'PERFORM fql_wait_older(w, NULL);');
+
+/**
+ * fql_await_older(ts, hold): a committer's wait for the older writers in flight (fql_commit step
+ * 1), each for as long as it is younger than `hold` (kv_running.began). One still in flight past
+ * that is evicted: its registration is deleted, so that readers and committers stop waiting for
+ * it, and its own commit finds it gone and conflicts. A writer already committing has locked its
+ * registration (fql_commit step 2): the delete waits for that commit to end and then finds nothing.
+ */
+const AWAIT_OLDER_FUNCTION = `
+CREATE FUNCTION fql_await_older(w bigint, hold interval) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+  older record;
+  remaining interval;
+BEGIN
+  FOR older IN SELECT ts, began FROM kv_running WHERE ts < w ORDER BY ts LOOP
+    remaining := older.began + hold - clock_timestamp();
+    BEGIN
+      IF remaining <= interval '0' THEN RAISE lock_not_available; END IF;
+      PERFORM set_config('lock_timeout', ceil(extract(epoch FROM remaining) * 1000)::bigint || 'ms', true);
+      PERFORM pg_advisory_lock_shared(older.ts);
+      PERFORM pg_advisory_unlock_shared(older.ts);
+    EXCEPTION WHEN lock_not_available THEN
+      PERFORM set_config('lock_timeout', '0', true);
+      DELETE FROM kv_running WHERE ts = older.ts;
+    END;
+  END LOOP;
+  PERFORM set_config('lock_timeout', '0', true);
+END
+$$;`;
+
+/** Evicted: see fql_await_older. Retried by the query layer like any conflict. */
+const EVICTED = 'this transaction held up newer commits for too long';
+
+/**
+ * fql_commit as COMMIT_FUNCTION, but the wait for older writers is bounded (fql_await_older), and
+ * a writer evicted meanwhile applies nothing. Its registration is locked before it validates, so
+ * that no newer committer evicts it from then on.
+ */
+const BOUNDED_COMMIT_FUNCTION = commitFunction('CREATE OR REPLACE FUNCTION', `PERFORM fql_await_older(w, interval '${WRITER_HOLD_MS} milliseconds');
+  PERFORM 1 FROM kv_running WHERE ts = w FOR UPDATE;
+  IF NOT FOUND THEN RETURN '${EVICTED}'; END IF;`);
 
 const MIGRATIONS: readonly string[] = [
   // 1: the ordered key-value table, and the single-row timestamp clock (see sql.takeTimestampSql).
@@ -109,6 +155,11 @@ const MIGRATIONS: readonly string[] = [
    ${WAIT_FUNCTION}
    ${CONFLICT_FUNCTION}
    ${COMMIT_FUNCTION}`,
+  // 3: a slow writer holds newer commits for WRITER_HOLD_MS at most (fql_await_older). Writers
+  // record when they began (the column's default: registrations need not name it).
+  `ALTER TABLE kv_running ADD COLUMN began timestamptz NOT NULL DEFAULT clock_timestamp();
+   ${AWAIT_OLDER_FUNCTION}
+   ${BOUNDED_COMMIT_FUNCTION}`,
 ];
 
 export async function migrate(pool: Pool): Promise<void> {

@@ -5,6 +5,15 @@
 // accepted by both. Exceptions, marked where used: advisory locks (not in CockroachDB), PL/pgSQL
 // (schema.ts), SET LOCAL synchronous_commit (ignored or rejected outside PostgreSQL).
 
+/**
+ * How long a writer in flight may hold up newer commits (schema.ts fql_await_older). Past it, a
+ * newer commit that waits for it evicts it: the newer commit goes ahead and the evicted writer's
+ * commit conflicts (retried by the query layer with a new ts). Without it, one query that writes
+ * and then computes until its deadline (up to 10 minutes) stalled every other writer of every
+ * process sharing the database. Baked into the commit function by its migration.
+ */
+export const WRITER_HOLD_MS = 2_000;
+
 /** Session advisory lock keys (arbitrary constants; "FQL" in the high bytes). */
 export const MIGRATION_LOCK_KEY = '5067596800001';
 // Writers lock their own ts (µs since the epoch, ~1.8e15), far from these.
