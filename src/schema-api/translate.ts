@@ -16,6 +16,17 @@ export const KIND_OF: Record<SchemaItem['kind'], SchemaKindName> = {
 
 type Entries = [string, Value][];
 
+/**
+ * The FQL text stored for an FSL lambda: its source without the parentheses FSL wraps it in,
+ * except around a short lambda, which does not parse without them ("Invalid anonymous field
+ * access"): `check foo (.bar > 3)` is stored as `"(.bar > 3)"` (core SchemaCollectionSpec,
+ * "translates short lambdas from FQL to FSL" for checks and computed fields).
+ */
+function storedBody(text: string): string {
+  const body = stripParens(text);
+  return body.startsWith('.') ? `(${body})` : body;
+}
+
 function indexField(f: IndexField, withOrder: boolean): Value {
   const entries: Entries = [['field', str(f.field)]];
   if (withOrder && f.order !== undefined) entries.push(['order', str(f.order)]);
@@ -63,12 +74,12 @@ function collectionFields(c: CollectionDef): Map<string, Value> {
   const constraints: Value[] = [
     ...c.uniqueConstraints.map((u) => obj([['unique', arr(u.fields.map((f) =>
       f.mva ? obj([['field', str(f.field)], ['mva', TRUE]]) : str(f.field)))]])),
-    ...c.checkConstraints.map((k) => obj([['check', obj([['name', str(k.name)], ['body', str(stripParens(k.body))]])]])),
+    ...c.checkConstraints.map((k) => obj([['check', obj([['name', str(k.name)], ['body', str(storedBody(k.body))]])]])),
   ];
   out.set('constraints', arr(constraints));
   if (c.computedFields.length > 0) {
     out.set('computed_fields', obj(c.computedFields.map((f): [string, Value] => {
-      const def: Entries = [['body', str(stripParens(f.body))]];
+      const def: Entries = [['body', str(storedBody(f.body))]];
       if (f.typeSource !== null) def.push(['signature', str(f.typeSource)]);
       return [f.name, obj(def)];
     })));
@@ -94,7 +105,7 @@ function functionFields(f: FunctionDef): Map<string, Value> {
   return out;
 }
 
-const grant = (predicate: string | null): Value => (predicate === null ? TRUE : str(stripParens(predicate)));
+const grant = (predicate: string | null): Value => (predicate === null ? TRUE : str(storedBody(predicate)));
 
 function roleFields(r: RoleDef): Map<string, Value> {
   const out = new Map<string, Value>([['name', str(r.name)]]);
@@ -107,7 +118,7 @@ function roleFields(r: RoleDef): Map<string, Value> {
   }
   if (r.membership.length > 0) {
     out.set('membership', arr(r.membership.map((m) => obj(
-      m.predicate === null ? [['resource', str(m.collection)]] : [['resource', str(m.collection)], ['predicate', str(stripParens(m.predicate))]],
+      m.predicate === null ? [['resource', str(m.collection)]] : [['resource', str(m.collection)], ['predicate', str(storedBody(m.predicate))]],
     ))));
   }
   return out;
@@ -119,7 +130,7 @@ function accessProviderFields(a: AccessProviderDef): Map<string, Value> {
   if (a.jwksUri !== null) out.set('jwks_uri', str(a.jwksUri));
   out.set('roles', arr(a.roles.map((r) => (r.predicate === null
     ? str(r.role)
-    : obj([['role', str(r.role)], ['predicate', str(stripParens(r.predicate))]])))));
+    : obj([['role', str(r.role)], ['predicate', str(storedBody(r.predicate))]])))));
   return out;
 }
 

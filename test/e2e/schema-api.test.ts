@@ -4,9 +4,9 @@
 // status, commit and abandon.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, fql } from 'fauna';
+import { Client, ConstraintFailureError, fql } from 'fauna';
 import type { TestServer } from '../helpers/server';
-import { Clients, data } from './identity-helpers';
+import { Clients, data, fails } from './identity-helpers';
 import { SCENARIO_A_FSL, SchemaApi, useSchemaServer } from './schema-fixtures';
 
 /** Scenario A with an index added to Movie, AuthRole removed and a function added. */
@@ -196,5 +196,33 @@ describe('schema API', () => {
     assert.equal((await root.push({ 'main.fsl': 'collection RootColl {}' }, false)).status, 200);
     assert.equal(await data(clients.as('secret'), fql`Collection.byName("RootColl").exists()`), true);
     assert.equal(await data(clients.as('secret'), fql`Database.byName("app").exists()`), true);
+  });
+  // Short lambdas (`(.field ...)`) need their parentheses to parse, so they keep them when
+  // stored: core SchemaCollectionSpec ("creates with short lambdas" for checks and computed
+  // fields, "translates short lambdas from FQL to FSL": `check foo (.bar > 3)` ↔ body
+  // `"(.bar > 3)"`); fauna-labs/zero-to-docrel-demo fsl-demo/main.fsl has
+  // `check notNegativeQty(.quantity >= 0)`.
+  it('stores short-lambda checks, computed fields and predicates with their parentheses', async () => {
+    await data(clients.as('secret'), fql`Database.create({ name: "short" })`);
+    const api2 = new SchemaApi(server.url, 'secret:short:admin');
+    const owner = clients.as('secret:short:admin');
+    const fsl = 'collection User {\n  compute foo = (.bar + 3)\n  check positive(.bar >= 0)\n}\n\n'
+      + 'role reader {\n  privileges User {\n    read {\n      predicate (.bar > 3)\n    }\n  }\n}\n';
+    const pushed = await api2.push({ 'main.fsl': fsl }, false);
+    assert.equal(pushed.status, 200, JSON.stringify(pushed.body));
+    assert.deepEqual(await data(owner, fql`User.definition { computed_fields, constraints }`), {
+      computed_fields: { foo: { body: '(.bar + 3)' } },
+      constraints: [{ check: { name: 'positive', body: '(.bar >= 0)' } }],
+    });
+    assert.deepEqual(await data(owner, fql`Role.byName("reader")!.privileges`),
+      [{ resource: 'User', actions: { read: '(.bar > 3)' } }]);
+    assert.equal(await data(owner, fql`User.create({ id: "1", bar: 2 }).foo`), 5);
+    await data(owner, fql`User.create({ id: "2", bar: 7 })`);
+    const e = await fails(owner, fql`User.create({ bar: -1 })`, 'constraint_failure');
+    assert.deepEqual((e as ConstraintFailureError).constraint_failures, [{ message: 'Document failed check constraint `positive`', paths: [] }]);
+    const reader = clients.as(await data<string>(owner, fql`Key.create({ role: "reader" }).secret`));
+    assert.deepEqual(await data(reader, fql`User.all().map(.id).toArray()`), ['2']);
+    assert.equal(await api2.file('main.fsl'), fsl);
+    assert.equal((await api2.diff({ 'main.fsl': fsl })).body.diff, '');
   });
 });
