@@ -202,6 +202,24 @@ describe('schema API', () => {
   // fields, "translates short lambdas from FQL to FSL": `check foo (.bar > 3)` ↔ body
   // `"(.bar > 3)"`); fauna-labs/zero-to-docrel-demo fsl-demo/main.fsl has
   // `check notNegativeQty(.quantity >= 0)`.
+  // As through FQL, a pushed constraint is built over existing duplicates rather than refused:
+  // core builds its backing index without a uniqueness check (IndexWriteConfig.writeInternal).
+  it('pushes a unique constraint onto data that already has duplicates', async () => {
+    await data(clients.as('secret'), fql`Database.create({ name: "dups" })`);
+    const api2 = new SchemaApi(server.url, 'secret:dups:admin');
+    const owner = clients.as('secret:dups:admin');
+    assert.equal((await api2.push({ 'main.fsl': 'collection Item {\n}\n' }, false)).status, 200);
+    await data(owner, fql`Item.create({ name: "a" }); Item.create({ name: "a" })`);
+    const fsl = 'collection Item {\n  unique [.name]\n}\n';
+    const pushed = await api2.push({ 'main.fsl': fsl }, false);
+    assert.equal(pushed.status, 200, JSON.stringify(pushed.body));
+    assert.deepEqual(await data(owner, fql`Item.definition.constraints`), [{ unique: ['.name'], status: 'active' }]);
+    assert.equal(await data(owner, fql`Item.all().count()`), 2);
+    const e = await fails(owner, fql`Item.create({ name: "a" })`, 'constraint_failure');
+    assert.deepEqual((e as ConstraintFailureError).constraint_failures, [{ message: 'Failed unique constraint', paths: [['name']] }]);
+    assert.equal(await data(owner, fql`Item.create({ name: "b" }).name`), 'b');
+  });
+
   it('stores short-lambda checks, computed fields and predicates with their parentheses', async () => {
     await data(clients.as('secret'), fql`Database.create({ name: "short" })`);
     const api2 = new SchemaApi(server.url, 'secret:short:admin');

@@ -88,13 +88,16 @@ describe('unique constraints', () => {
     await client.query(fql`Foo.create({ mva_off: [1, 0] })`);
   });
 
-  it('refuses a new constraint over existing duplicates', async () => {
+  // Core builds the backing index of a new constraint without a uniqueness check
+  // (IndexWriteConfig.writeInternal: Store.build): existing duplicates stay, later writes are checked.
+  it('builds a new constraint over existing duplicates and checks only later writes', async () => {
     await client.query(fql`Collection.create({ name: "Dup" })`);
     await client.query(fql`Dup.create({ x: 1 }); Dup.create({ x: 1 })`);
-    await assert.rejects(client.query(fql`Dup.definition.update({ constraints: [{ unique: ["x"] }] })`),
+    const def = await client.query<any>(fql`Dup.definition.update({ constraints: [{ unique: ["x"] }] })`);
+    assert.deepEqual(def.data.constraints, [{ unique: ['x'], status: 'active' }]);
+    assert.equal((await client.query<number>(fql`Dup.all().count()`)).data, 2);
+    await assert.rejects(client.query(fql`Dup.create({ x: 1 })`),
       (e: unknown) => e instanceof ServiceError && e.code === 'constraint_failure');
-    const def = await client.query<any>(fql`Dup.definition`);
-    assert.deepEqual(def.data.constraints, []);
   });
 
   it('lets exactly one of many racing clients claim a value', async () => {

@@ -69,8 +69,11 @@ export async function enforceUniques(
 }
 
 /**
- * Claim the tuples of every existing document for a newly added constraint; fails if the
- * collection already holds duplicates.
+ * Claim the tuples of every existing document for a newly added constraint. As core, a new
+ * constraint is not applied retroactively: its backing index is built from the existing
+ * documents without a uniqueness check (core IndexWriteConfig.writeInternal builds with
+ * Store.build), so duplicates already stored are kept and the first holder of a tuple claims
+ * it; only later writes are checked.
  */
 export async function buildUnique(
   model: ModelTxnImpl, def: CollectionDef, u: UniqueDef,
@@ -79,9 +82,7 @@ export async function buildUnique(
   await clearUnique(model, def.id, u.fingerprint);
   await forEach(async (id, view) => {
     for (const k of claimKeys(model, def, u, view)) {
-      const raw = await model.kv.get(k);
-      if (raw && fromBytes<string>(raw) !== id) throw uniqueFailure([pathsOf(u)]);
-      model.kv.put(k, toBytes(id));
+      if (!(await model.kv.get(k))) model.kv.put(k, toBytes(id));
     }
   });
 }

@@ -123,7 +123,9 @@ defineSystemCollectionModule(CREDENTIAL_COLL, createCredential, {
   byDocument: {
     arity: 1,
     impl: async (ctx, _self, [doc]): Promise<Value> => {
-      if (doc.t !== 'doc' && doc.t !== 'nulldoc') throw argTypeError('document', 'Document | NullDocument', doc);
+      // Core declares `Doc | NullDoc` but checks for a document, naming the type `Doc`
+      // (Credential.scala byDocument; ValueType.AnyDocType.displayString).
+      if (doc.t !== 'doc' && doc.t !== 'nulldoc') throw argTypeError('document', 'Doc', doc);
       const key = await identityKey(ctx, doc.t === 'doc' ? doc : undefined);
       const raw = key ? await modelOf(ctx).kv.get(key) : undefined;
       // As core: a reference that names no credential when there is none.

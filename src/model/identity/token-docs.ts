@@ -67,7 +67,8 @@ defineSystemCollectionModule(TOKEN_COLL, createToken, {
   byDocument: {
     arity: 1,
     impl: (_ctx, _self, [doc]): Value => {
-      if (doc.t !== 'doc') throw argTypeError('document', 'Document', doc);
+      // Core's `tt.AnyDoc` parameter: ValueType.AnyDocType displays as `Doc` (Tokens.scala).
+      if (doc.t !== 'doc') throw argTypeError('document', 'Doc', doc);
       return { t: 'set', set: new TokensOfDocumentSet(doc) };
     },
   },

@@ -39,7 +39,10 @@ export const area: ConformanceArea = {
     'Function.create({ name: "FieldOf", body: "o => o.a" })',
     'Function.create({ name: "NullOf", body: "_ => null" })',
     'Role.create({ name: "CallOnly", privileges: { resource: "ReadItem", actions: { call: true } } })',
-    'Role.create({ name: "CallServer", privileges: [{ resource: "ReadItemAsServer", actions: { call: true } }, { resource: "MakeItem", actions: { call: true } }] })',
+    'Function.create({ name: "MakeItemDoc", body: "n => Items.create({ n: n })", role: "server" })',
+    'Credential.create({ document: Items.byId("1"), password: "pw" })',
+    'Function.create({ name: "LoginItem", body: "(id, pw) => Credential.byDocument(Items.byId(id))?.login(pw)", role: "server" })',
+    'Role.create({ name: "CallServer", privileges: [{ resource: "ReadItemAsServer", actions: { call: true } }, { resource: "MakeItem", actions: { call: true } }, { resource: "MakeItemDoc", actions: { call: true } }, { resource: "LoginItem", actions: { call: true } }] })',
     'Role.create({ name: "CallPred", privileges: { resource: "DoubleFunc", actions: { call: "x => x < 10" } } })',
     'Role.create({ name: "NoCall", privileges: { resource: "Items", actions: { read: true } } })',
     'Role.create({ name: "ReadAndCall", privileges: [{ resource: "Items", actions: { read: true } }, { resource: "ReadItem", actions: { call: true } }] })',
@@ -155,6 +158,14 @@ export const area: ConformanceArea = {
     { name: 'call and read privileges', query: 'ReadItem("1")', secret: '@role/ReadAndCall', result: 1, source: 'docs.fauna.com/fauna/current/learn/security/roles' },
     { name: 'a server function reads for the caller', query: 'ReadItemAsServer("1")', secret: '@role/CallServer', result: 1, source: 'docs.fauna.com/fauna/current/reference/fql-api/function/create (role)' },
     { name: 'a server function writes for the caller', query: 'MakeItem(5)', secret: '@role/CallServer', result: 5, source: 'docs.fauna.com/fauna/current/reference/fql-api/function/create (role)' },
+    // What a function's result shows its caller: the result is rendered with the caller's rights
+    // (FQL2ValueMaterializer runs with the query's interpreter), so a document the function wrote
+    // is re-read for the caller (WriteBroker returns a plain reference). A token made by `login`
+    // carries its version (Tokens.scala create: versionOverride with the secret), which
+    // ReadBroker shows without a permission check, so the caller gets it in full.
+    { name: 'a document a server function returns is read with the caller\'s rights', query: 'MakeItemDoc(7)!', secret: '@role/CallServer', error: { code: 'null_value', message: 'Null value, due to permission denied' }, source: 'ReadBroker.scala (get: checks Effect.Read unless versionOverride) / WriteBroker.scala' },
+    { name: 'a token a server function returns keeps its secret', query: 'let t = LoginItem("1", "pw")\n[t.secret isa String, t.document == Items.byId("1")]', secret: '@role/CallServer', result: [true, true], source: 'Tokens.scala (create: versionOverride) / ReadBroker.scala (versionOverride)' },
+    { name: 'a wrong password through a server function', query: 'LoginItem("1", "nope")', secret: '@role/CallServer', error: { code: 'invalid_secret', message: 'Provided secret did not match.' }, source: 'Credential.scala (login) / QueryFailure.scala (InvalidSecret)' },
     { name: 'the caller still cannot read directly', query: 'Items.byId("1")!', secret: '@role/CallServer', error: { code: 'null_value', message: 'Null value, due to permission denied' }, source: 'docs.fauna.com/fauna/current/learn/security/roles' },
     { name: 'a function with a user role', query: 'ReadItemAsRole("1")', secret: '@role/CallAsRole', result: 1, source: `${UDF} (FQLX values can be passed to FQLX functions, with an FQLX role)` },
     { name: 'a call predicate holds', query: 'DoubleFunc(3)', secret: '@role/CallPred', result: 6, source: 'docs.fauna.com/fauna/current/reference/fsl/role (call predicate)' },
