@@ -12,7 +12,7 @@ import type { EvalContext, QueryStats } from '../fql/eval/context';
 import { parseQuery } from '../fql/parse/parse';
 import { ParseCache } from '../fql/parse/parse-cache';
 import { evaluateQuery } from '../fql/eval/evaluate';
-import { lineCol, renderFrame, renderLog, renderSummary, QUERY_SOURCE } from '../fql/summary';
+import { renderFrame, renderLog, renderSummary, QUERY_SOURCE, SourceLines } from '../fql/summary';
 import { ComputeLimitExceeded, TransactionTooLarge } from '../fql/limits';
 import { materialize } from '../wire/materialize';
 import type { MValue } from '../wire/materialized';
@@ -68,11 +68,25 @@ function failureMessage(e: QueryError): string {
   return `${e.message}\nconstraint failures:\n${lines.join('\n')}`;
 }
 
+/** A query's `log()` lines, placed in its source split into lines once for all of them. */
+function logLines(source: string, logs: EvalContext['logs']): string[] {
+  if (logs.length === 0) return [];
+  const lines = new SourceLines(source);
+  return logs.map((l) => renderLog(lines, l.text, l.span));
+}
+
 /** The error's block (in the query or in the stored code it came from), then its trace frames. */
 function renderError(query: string, e: QueryError, message: string): string {
-  const text = (o: StoredSource | undefined): string => (o === undefined || o === QUERY_ORIGIN ? query : o.text);
+  // Each source is split into lines once: a deep trace places thousands of frames in one body.
+  const split = new Map<string, SourceLines>();
+  const text = (o: StoredSource | undefined): SourceLines => {
+    const raw = o === undefined || o === QUERY_ORIGIN ? query : o.text;
+    let lines = split.get(raw);
+    if (!lines) split.set(raw, (lines = new SourceLines(raw)));
+    return lines;
+  };
   const blocks = [renderSummary(text(e.origin), [{ message, span: e.span! }], 'error', e.origin?.name ?? QUERY_SOURCE)];
-  const line = (o: StoredSource | undefined, offset: number): number => lineCol(text(o), offset).line;
+  const line = (o: StoredSource | undefined, offset: number): number => text(o).lineCol(offset).line;
   // Like Fauna (hints and trace frames render as hints of the error), a block on the error's own
   // line of the same source omits its `at` line.
   const frameOf = (o: StoredSource | undefined, span: NonNullable<QueryError['span']>): string => {
@@ -189,7 +203,7 @@ export function createQueryService(opts: QueryServiceOptions): QueryService {
         txnTs: kv.ts,
         schemaVersion: await model.schemaVersion().catch(() => 0n),
         stats: statsOut(stats, startedAt, kv.stats),
-        summaryLines: ctx.logs.map((l) => renderLog(req.source, l.text, l.span)),
+        summaryLines: logLines(req.source, ctx.logs),
       });
       try {
         parsed ??= cache.get(req.source);

@@ -12,9 +12,9 @@
 // text they would against Fauna.
 import type { Span } from './ast/span';
 import type { Diagnostic } from './errors';
-import { lineIndexOf, lineStart, linesWithSeparators, stripTrailing } from './parse/location';
+import { SourceLines } from './parse/location';
 
-export { lineCol } from './parse/location';
+export { lineCol, SourceLines } from './parse/location';
 export type { LineCol } from './parse/location';
 
 /** Source name Fauna prints for the query itself. */
@@ -43,6 +43,13 @@ export interface DetailedDiagnostic extends Diagnostic {
   readonly hints?: readonly DiagnosticHint[];
 }
 
+/**
+ * The text diagnostics point into: a string, or the same split into lines once when many
+ * blocks are rendered against it (a summary's diagnostics, a query's log lines).
+ */
+export type SummarySource = string | SourceLines;
+const linesOf = (source: SummarySource): SourceLines => (typeof source === 'string' ? new SourceLines(source) : source);
+
 // The template placeholder "\u0000value>" is printed as "<value>".
 const NUL = /\u0000/g;
 
@@ -53,26 +60,22 @@ interface Row { readonly prefix: string; readonly gutter: string; readonly text:
  * A port of Fauna's `Span.annotateWithLineColNumber` with no context lines.
  */
 function excerpt(
-  source: string, span: Span, underline: string, annotation: string,
+  source: SourceLines, span: Span, underline: string, annotation: string,
 ): { readonly text: string; readonly line: number; readonly column: number } {
-  let trimmed = stripTrailing(source);
-  let start = span.start;
+  const start = Math.min(span.start, source.end);
   const length = Math.max(span.end - span.start, 0);
-  if (start > trimmed.length) start = trimmed.length;
-  if (trimmed.length === 0) trimmed = ' ';
 
   const rows: Row[] = [];
-  const lines = linesWithSeparators(trimmed);
-  let index = lineIndexOf(trimmed, start);
-  const scanned = lineStart(trimmed, start);
+  let index = source.lineIndexOf(start);
+  const scanned = source.lineStart(start);
   const line = index + 1;
   const column = start - scanned + 1;
 
-  if (index >= lines.length) index = lines.length - 1;
-  const text = lines[index];
+  if (index >= source.count) index = source.count - 1;
+  const text = source.line(index);
   const indent = start - scanned;
   rows.push({ prefix: `${line} | `, gutter: '', text: text.replace(NUL, '<') });
-  const multiline = indent + length > text.length && index + 1 < lines.length;
+  const multiline = indent + length > text.length && index + 1 < source.count;
   if (!multiline) {
     const marks = ' '.repeat(indent) + underline.repeat(length);
     rows.push({ prefix: '| ', gutter: '', text: annotation ? `${marks} ${annotation}` : marks });
@@ -82,11 +85,11 @@ function excerpt(
     let remaining = length - (text.length - indent);
     let next = index + 1;
     while (remaining > 0) {
-      const current = lines[next];
+      const current = source.line(next);
       const after = remaining - current.length;
       rows.push({ prefix: `${next + 1} | `, gutter: '| ', text: current.replace(NUL, '<') });
       next++;
-      if (after <= 0 || next >= lines.length) {
+      if (after <= 0 || next >= source.count) {
         rows.push({ prefix: '| ', gutter: '|_', text: '_'.repeat(remaining - 1) + '^' });
         remaining = 0;
       } else {
@@ -100,7 +103,9 @@ function excerpt(
   const prefixWidth = Math.max(...rows.map((r) => r.prefix.length));
   const gutterWidth = Math.max(...rows.map((r) => r.gutter.length));
   const rendered = rows
-    .map((r) => (r.prefix.padStart(prefixWidth) + r.gutter.padStart(gutterWidth) + r.text).replace(/\s+$/, ''))
+    // trimEnd strips what /\s+$/ does, without V8 retrying that regex from each position of a
+    // long whitespace run inside the line (quadratic in the run).
+    .map((r) => (r.prefix.padStart(prefixWidth) + r.gutter.padStart(gutterWidth) + r.text).trimEnd())
     .join('\n');
   return { text: rendered, line, column };
 }
@@ -116,7 +121,7 @@ function visible(span: Span): Span {
 }
 
 function renderBlock(
-  source: string, label: string, message: string, span: Span, underline: string, annotation: string,
+  source: SourceLines, label: string, message: string, span: Span, underline: string, annotation: string,
   srcName: string, parentLine?: number,
 ): { readonly text: string; readonly line: number } {
   const ex = excerpt(source, span, underline, annotation);
@@ -127,7 +132,7 @@ function renderBlock(
   return { text: parts.join('\n'), line: ex.line };
 }
 
-function renderHint(source: string, hint: DiagnosticHint, srcName: string, parentLine: number): string {
+function renderHint(source: SourceLines, hint: DiagnosticHint, srcName: string, parentLine: number): string {
   const label = hint.label ?? 'hint';
   const { suggestion } = hint;
   if (suggestion === undefined) {
@@ -137,7 +142,8 @@ function renderHint(source: string, hint: DiagnosticHint, srcName: string, paren
     return renderBlock(source, label, hint.message, visible(hint.span), '-', '', srcName, parentLine).text;
   }
   // Insertions and replacements show the source as it would read after the edit.
-  const edited = source.slice(0, hint.span.start) + suggestion + source.slice(hint.span.end);
+  const raw = source.source;
+  const edited = new SourceLines(raw.slice(0, hint.span.start) + suggestion + raw.slice(hint.span.end));
   const mark = hint.span.start === hint.span.end ? '+' : '~';
   const span = { start: hint.span.start, end: hint.span.start + suggestion.length };
   return renderBlock(edited, label, hint.message, span, mark, '', srcName, parentLine).text;
@@ -149,8 +155,9 @@ function renderHint(source: string, hint: DiagnosticHint, srcName: string, paren
  * A plain `hint` string is printed as a hint pointing at the diagnostic's own span.
  */
 export function renderDiagnostic(
-  source: string, d: DetailedDiagnostic, kind = 'error', srcName = QUERY_SOURCE,
+  text: SummarySource, d: DetailedDiagnostic, kind = 'error', srcName = QUERY_SOURCE,
 ): string {
+  const source = linesOf(text);
   const main = renderBlock(source, kind, d.message, visible(d.span), '^', d.annotation ?? '', srcName);
   const blocks = [main.text];
   if (d.hint !== undefined) blocks.push(renderHint(source, { message: d.hint, span: d.span }, srcName, main.line));
@@ -160,8 +167,9 @@ export function renderDiagnostic(
 
 /** Several diagnostics, one block each, separated by a blank line. */
 export function renderSummary(
-  source: string, diagnostics: readonly DetailedDiagnostic[], kind = 'error', srcName = QUERY_SOURCE,
+  text: SummarySource, diagnostics: readonly DetailedDiagnostic[], kind = 'error', srcName = QUERY_SOURCE,
 ): string {
+  const source = linesOf(text);
   return diagnostics.map((d) => renderDiagnostic(source, d, kind, srcName)).join('\n\n');
 }
 
@@ -169,8 +177,8 @@ export function renderSummary(
  * A stack-trace frame (`at <src>:<line>:<col>` plus the excerpt), as Fauna appends below an
  * error raised inside a function body for each calling site.
  */
-export function renderFrame(source: string, span: Span, srcName = QUERY_SOURCE): string {
-  const ex = excerpt(source, visible(span), '^', '');
+export function renderFrame(source: SummarySource, span: Span, srcName = QUERY_SOURCE): string {
+  const ex = excerpt(linesOf(source), visible(span), '^', '');
   return `at ${srcName}:${ex.line}:${ex.column}\n${ex.text}`;
 }
 
@@ -178,7 +186,7 @@ export function renderFrame(source: string, span: Span, srcName = QUERY_SOURCE):
  * The `summary` entry of a `log()`/`dbg()` call: an `info` block pointing at the call's
  * arguments. Without a span only the message line is printed.
  */
-export function renderLog(source: string, text: string, span?: Span, srcName = QUERY_SOURCE): string {
+export function renderLog(source: SummarySource, text: string, span?: Span, srcName = QUERY_SOURCE): string {
   if (span === undefined) return headline('info', text);
-  return renderBlock(source, 'info', text, visible(span), '^', '', srcName).text;
+  return renderBlock(linesOf(source), 'info', text, visible(span), '^', '', srcName).text;
 }

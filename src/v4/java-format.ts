@@ -3,10 +3,10 @@
 // This module reproduces that split and the Formatter conversions core admits: d x X o, f e E
 // g G, s S, b B, % n, the date/time suffixes of %t/%T, and core's own %@ / %^ (the value as
 // wire JSON). Failures are tagged so the form can turn them into core's errors.
-import { checkStringSize } from '../fql/limits';
+import { MAX_STRING_SIZE, checkStringSize, stringTooLarge } from '../fql/limits';
 import { civilFields } from '../fql/stdlib/time';
 import { formatDate, formatDouble, formatTime } from '../fql/values/format';
-import { encodeV4 } from './encode';
+import { encodeV4Within } from './encode';
 import type { V4Value } from './values';
 
 /** One piece of a parsed format: literal text or a specifier for one value. */
@@ -306,7 +306,7 @@ export function printSpec(s: Spec, v: V4Value): string {
     case 'b': case 'B':
       // Java prints "false" for null and Boolean false, "true" for anything else.
       return textual(s, v.t === 'null' ? 'false' : v.t === 'boolean' ? String(v.v) : 'true');
-    default: // '@' and '^': the value as the wire shows it.
-      return encodeV4(v);
+    default: // '@' and '^': the value as the wire shows it, within the string limit.
+      return encodeV4Within(v, MAX_STRING_SIZE, stringTooLarge);
   }
 }

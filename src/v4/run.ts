@@ -6,14 +6,15 @@ import type { Credentials } from '../auth/credentials';
 import { secretDigest } from '../auth/secrets';
 import type { QueryStats } from '../fql/eval/context';
 import { QueryTimeout, isStackOverflow } from '../fql/errors';
-import { TransactionTooLarge } from '../fql/limits';
+import { MAX_RESULT_SIZE, TransactionTooLarge, resultTooLarge } from '../fql/limits';
 import { fromBytes } from '../model/codec';
 import { secretLookupKey } from '../model/keys';
 import { beginAttempt, newStats } from '../exec/attempt';
 import type { SecretOwner } from '../model/identity/authenticate';
 import type { KvEngine, KvTxn } from '../storage/kv';
 import { KvConflictError, KvReadOnlyError } from '../storage/kv';
-import { encodeV4 } from './encode';
+import { encodeV4Within } from './encode';
+import { fromQueryError } from './model/failures';
 import { V4Error, V4Timeout } from './errors';
 import { Evaluator } from './evaluator';
 import type { Json } from './json';
@@ -103,7 +104,10 @@ export function createV4Service(opts: V4ServiceOptions): V4Service {
       }
       try {
         const value = await new Evaluator(q, req.readOnly).eval(req.body, new Map(), []);
-        const resource = encodeV4(value);
+        // Bounded like a v10 result (src/wire/materialize.ts), and failing with v10's message as
+        // v4 reports v10's other limits: the worker would otherwise hand the coordinator a
+        // response as large as the heap allows, from a query a few hundred bytes long.
+        const resource = encodeV4Within(value, MAX_RESULT_SIZE, (size) => fromQueryError(resultTooLarge(size), []));
         if (performance.now() > req.deadline) throw new V4Timeout();
         const txnTs = kv.ts;
         const out = statsOut(stats, startedAt, kv);

@@ -260,6 +260,24 @@ describe('security: limits on what a query builds and computes', () => {
       await stillServing();
     });
 
+    it('a result that would encode past 64 MiB is refused before it is rendered, as in v10', async () => {
+      // A 16 MiB string returned five times rendered an 80 MiB response in the worker, which the
+      // coordinator then held whole; thirty made 480 MiB. Now the fourth copy passes the limit
+      // (4 · (2^24 + 2) characters, both brackets and three commas).
+      const many = (n: number) => ({ let: { s: big }, in: Array.from({ length: n }, () => ({ var: 's' })) });
+      await v4Fails(many(5), 'Value too large: result size 67108877 exceeds limit 67108864.', []);
+      // In an object, each field also counts its key: `{"a":`, `,"b":`, ... before each copy.
+      await v4Fails({ let: { s: big }, in: { object: { a: { var: 's' }, b: { var: 's' }, c: { var: 's' }, d: { var: 's' } } } },
+        'Value too large: result size 67108893 exceeds limit 67108864.', []);
+      assert.deepEqual(await v4({ count: many(30) }), { status: 200, body: { resource: 30 } });
+      const three = await v4(many(3));
+      assert.deepEqual([three.status, three.body.resource.length, three.body.resource[2].length], [200, 3, MAX_STRING]);
+      // Format's %@ renders the wire form, within the string limit: 2^60 paths fail at once.
+      const doubled = { reduce: lambda([a, a]), initial: 1, collection: idx(60) };
+      await v4Fails({ format: '%@', values: [doubled] }, 'Value too large: string size 16777218 exceeds limit 16777216.', []);
+      await stillServing();
+    });
+
     it('Equals compares shared structure once: a value with 2^60 paths equals a twin at once', async () => {
       // Equals compared each path: `Equals(x, x)` on a doubled value ran until its deadline.
       const doubled = (n: number, leaf: number) => ({ reduce: lambda([a, { object: { k: a } }]), initial: leaf, collection: idx(n) });

@@ -83,6 +83,19 @@ describe('v4 sets', () => {
     await is(q.Distinct(q.Paginate(q.Match(q.Index('mixed_desc')))), { data: ['str', 6, 4, 3.14, 3, 2, 1] });
   });
 
+  it('unites sets whose values all repeat in one pass (core UnionFunctionSpec)', async () => {
+    // 5000 elements with one value: matching each kept element against every copy of its value
+    // made Union quadratic (5·10⁷ key comparisons, past the query's deadline).
+    const n = 5000;
+    await root.query(q.CreateCollection({ name: 'repeats' }));
+    await root.query(q.CreateIndex({ name: 'repeats_v', source: q.Collection('repeats'), active: true, values: [{ field: ['data', 'v'] }] }));
+    for (let i = 0; i < n; i += 1000) await root.query(q.Foreach(range(i + 1, i + 1000), q.Lambda('i', q.Create(q.Ref(q.Collection('repeats'), q.Var('i')), { data: { v: 7 } }))));
+    const all = q.Match(q.Index('repeats_v'));
+    await is([q.Count(q.Union(all, all)), q.Count(q.Intersection(all, all)), q.Count(q.Difference(all, all))], [n, n, 0]);
+    const top = await root.query(q.Paginate(q.Union(all, q.Match(q.Index('repeats_v'))), { size: 2, after: [7, q.Ref(q.Collection('repeats'), '4999')] }));
+    assert.deepEqual(top, { data: [7, 7], before: [7, new values.Ref('4999', new values.Ref('repeats', values.Native.COLLECTIONS))] });
+  });
+
   it('removes duplicate values and joins (faunadb-js "distinct", "join")', async () => {
     await is(q.Paginate(q.Match(q.Index('widgets_cover_by_n'), 1)), { data: [10, 10, 15] });
     await is(q.Paginate(q.Distinct(q.Match(q.Index('widgets_cover_by_n'), 1))), { data: [10, 15] });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { QueryCheckError } from '../../src/fql/errors';
 import { parseQuery } from '../../src/fql/parse/parse';
-import { lineCol, renderDiagnostic, renderFrame, renderLog, renderSummary } from '../../src/fql/summary';
+import { SourceLines, lineCol, renderDiagnostic, renderFrame, renderLog, renderSummary } from '../../src/fql/summary';
 
 const lines = (...ls: string[]): string => ls.join('\n');
 
@@ -170,5 +170,43 @@ describe('renderSummary, renderLog, renderFrame, lineCol', () => {
     assert.deepEqual(lineCol('ab\ncd', 0), { line: 1, column: 1 });
     assert.deepEqual(lineCol('ab\n\n', 4), { line: 1, column: 3 });
     assert.deepEqual(lineCol('', 10), { line: 1, column: 1 });
+  });
+});
+
+describe('rendering cost', () => {
+  // Each diagnostic re-split the whole source: 5,000 of them on a 5,000-line query took 5,000
+  // passes over it (1.4 s), and a whitespace run inside the source cost V8's /\s+$/ quadratic
+  // time (50,000 spaces: 4.4 s). The bounds below are ~50 times what the fix takes.
+  const elapsed = (f: () => void): number => {
+    const t = performance.now();
+    f();
+    return performance.now() - t;
+  };
+
+  it('splits a source once for all its diagnostics, with the same blocks', () => {
+    const n = 20_000;
+    const src = Array.from({ length: n }, (_, i) => `name${i} + 1`).join('\n');
+    const diags = Array.from({ length: n }, (_, i) => {
+      const start = src.indexOf(`name${i} `);
+      return { message: `Unbound variable \`name${i}\``, span: { start, end: start + `name${i}`.length } };
+    });
+    let out = '';
+    const ms = elapsed(() => { out = renderSummary(src, diags); });
+    const blocks = out.split('\n\n');
+    assert.equal(blocks.length, n);
+    assert.equal(blocks[n - 1], lines(
+      'error: Unbound variable `name19999`', 'at *query*:20000:1', '      |', '20000 | name19999 + 1', '      | ^^^^^^^^^', '      |'));
+    assert.equal(blocks[7], renderDiagnostic(src, diags[7]));
+    assert.ok(ms < 5_000, `${Math.round(ms)} ms`);
+  });
+
+  it('strips trailing whitespace in linear time, as before', () => {
+    const src = `x${' '.repeat(200_000)}y  \n\t`;
+    let out = '';
+    const ms = elapsed(() => { out = renderDiagnostic(src, { message: 'here', span: { start: 200_001, end: 200_002 } }); });
+    assert.equal(out.split('\n')[1], 'at *query*:1:200002');
+    assert.ok(out.endsWith(`${' '.repeat(200_000)}y\n  |${' '.repeat(200_002)}^\n  |`));
+    assert.deepEqual(new SourceLines(src).lineCol(1_000_000), { line: 1, column: 200_003 });
+    assert.ok(ms < 5_000, `${Math.round(ms)} ms`);
   });
 });

@@ -22,12 +22,50 @@ async function sourced(set: V4Set): Promise<SetEntry[]> {
   return (await set.entries()).map((e) => (e.sources ? e : { ...e, sources: [set] }));
 }
 
-/** How many copies of a value a combination keeps, from the counts in each source. */
-type Multiplicity = (counts: readonly number[]) => number;
+/**
+ * How many copies of a value a combination keeps, from the counts of the sources holding it
+ * (by source index, ascending; sources not holding it are absent) out of `lists` sources.
+ */
+type Multiplicity = (counts: ReadonlyMap<number, number>, lists: number) => number;
 
-const UNION: Multiplicity = (counts) => Math.max(...counts);
-const INTERSECTION: Multiplicity = (counts) => Math.min(...counts);
-const DIFFERENCE: Multiplicity = ([first, ...rest]) => Math.max(0, first - rest.reduce((x, y) => x + y, 0));
+// Loops, not Math.max(...counts): a Join's union may have more sources than a call has arguments.
+const fold = (counts: ReadonlyMap<number, number>, pick: (a: number, b: number) => number): number => {
+  let acc: number | undefined;
+  for (const n of counts.values()) acc = acc === undefined ? n : pick(acc, n);
+  return acc ?? 0;
+};
+const UNION: Multiplicity = (counts) => fold(counts, Math.max);
+const INTERSECTION: Multiplicity = (counts, lists) => (counts.size < lists ? 0 : fold(counts, Math.min));
+const DIFFERENCE: Multiplicity = (counts) => {
+  let rest = 0;
+  for (const [i, n] of counts) if (i > 0) rest += n;
+  return Math.max(0, (counts.get(0) ?? 0) - rest);
+};
+
+/**
+ * The entries of every source holding one value, by source index (ascending), and all of them
+ * in that order. Sparse: a value held by few of many sources (a Join's targets) costs only
+ * what it holds, not one slot per source.
+ */
+interface Group { readonly bySource: Map<number, SetEntry[]>; readonly all: SetEntry[] }
+
+/**
+ * The entries of a group with an equal key, each mapped to all of them in the group's order
+ * (absent when alone). Equal keys are found by sorting once (n log n) rather than by scanning
+ * the group for every kept entry, which was quadratic in a value's duplicates (an index whose
+ * values repeat).
+ */
+function sameKeys(all: readonly SetEntry[], order: Order): Map<SetEntry, readonly SetEntry[]> {
+  const sorted = all.map((e, i) => ({ e, i })).sort((x, y) => order(x.e.key, y.e.key) || x.i - y.i);
+  const out = new Map<SetEntry, readonly SetEntry[]>();
+  for (let start = 0, end = 1; start < sorted.length; start = end++) {
+    while (end < sorted.length && order(sorted[start].e.key, sorted[end].e.key) === 0) end++;
+    if (end - start < 2) continue;
+    const run = sorted.slice(start, end).map((x) => x.e);
+    for (const e of run) out.set(e, run);
+  }
+  return out;
+}
 
 /**
  * Core's set algebra: elements are compared by value (for a set of refs, the ref) and counted
@@ -36,22 +74,30 @@ const DIFFERENCE: Multiplicity = ([first, ...rest]) => Math.max(0, first - rest.
  * with the most copies and carry the sources of every set holding an element with the same key.
  */
 function combine(lists: readonly (readonly SetEntry[])[], order: Order, keep: Multiplicity): SetEntry[] {
-  const groups = new Map<string, SetEntry[][]>();
+  const groups = new Map<string, Group>();
   lists.forEach((list, i) => {
     for (const e of list) {
       const id = encodeV4(e.value);
       let g = groups.get(id);
-      if (!g) groups.set(id, (g = lists.map(() => [])));
-      g[i].push(e);
+      if (!g) groups.set(id, (g = { bySource: new Map(), all: [] }));
+      let held = g.bySource.get(i);
+      if (!held) g.bySource.set(i, (held = []));
+      held.push(e);
+      g.all.push(e);
     }
   });
   const out: SetEntry[] = [];
   for (const g of groups.values()) {
-    const n = keep(g.map((l) => l.length));
-    const from = g.reduce((best, l) => (l.length > best.length ? l : best));
-    for (const e of (keep === UNION ? from : g[0]).slice(0, n)) {
-      const same = g.flat().filter((x) => x !== e && order(x.key, e.key) === 0);
-      out.push(same.length ? { ...e, sources: [...e.sources!, ...same.flatMap((x) => x.sources!)] } : e);
+    const counts = new Map([...g.bySource].map(([i, l]) => [i, l.length] as const));
+    const n = keep(counts, lists.length);
+    if (n === 0) continue;
+    let from: SetEntry[] = g.bySource.get(0) ?? [];
+    if (keep === UNION) for (const l of g.bySource.values()) if (l.length > from.length) from = l;
+    const same = sameKeys(g.all, order);
+    for (const e of from.slice(0, n)) {
+      // Only kept entries gather their equals' sources: one per source set holding the key.
+      const run = same.get(e);
+      out.push(run ? { ...e, sources: [...e.sources!, ...run.filter((x) => x !== e).flatMap((x) => x.sources!)] } : e);
     }
   }
   return out.sort((x, y) => order(x.key, y.key));
