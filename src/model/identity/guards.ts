@@ -103,14 +103,12 @@ export const identityWriteCheck: WriteHook = async (ctx, w) => {
       default: return lang === 'fql10' ? [after()] : [newData()];
     }
   };
-  // Creating with an id: core's FQL v4 checks only checkCreateWithIDPermission (WriteAdaptor
-  // .create); FQL v10 checks create too (FQLInterpreter checkCreatePermission with an id).
   const allowed = action === 'create_with_id'
     ? await mayCreateWithId(state, w.def.name, {
       withId: argsOf('create_with_id'),
       create: argsOf('create'),
       historyWrite: () => historyWriteArgs(ref, ctx.model.txnTs, 'create', newData()),
-    }) && (w.v4 === true || await isAllowed(state, w.def.name, 'create', argsOf('create')))
+    }, w.v4 === true ? 'fql4' : 'fql10')
     : await isAllowed(state, w.def.name, action, argsOf(action), w.before);
   if (!allowed) throw permissionDenied();
 };

@@ -247,11 +247,19 @@ export interface CreateWithIdArgs {
 /**
  * core Auth.checkCreateWithIDPermission: `create_with_id`, or else both `create` and
  * `history_write` (writing a version at a chosen id is a history write). history_write alone
- * allows no create: it would let a role without `create` make documents.
+ * allows no create: it would let a role without `create` make documents. FQL v10 (`language`
+ * 'fql10') checks `create` as well (FQLInterpreter.checkCreatePermission with an id), which
+ * makes it `create` and either of the others; FQL v4 (WriteAdaptor.create) checks only the id
+ * rule. Each predicate is evaluated at most once.
  */
-export async function mayCreateWithId(state: AuthState, resource: string, args: CreateWithIdArgs): Promise<boolean> {
-  if (await isAllowed(state, resource, 'create_with_id', args.withId)) return true;
-  return (await isAllowed(state, resource, 'create', args.create)) && isAllowed(state, resource, 'history_write', args.historyWrite);
+export async function mayCreateWithId(
+  state: AuthState, resource: string, args: CreateWithIdArgs, language: 'fql10' | 'fql4',
+): Promise<boolean> {
+  const withId = () => isAllowed(state, resource, 'create_with_id', args.withId);
+  const create = () => isAllowed(state, resource, 'create', args.create);
+  const historyWrite = () => isAllowed(state, resource, 'history_write', args.historyWrite);
+  if (language === 'fql10') return (await create()) && ((await withId()) || historyWrite());
+  return (await withId()) || ((await create()) && historyWrite());
 }
 
 /** core HistoryWrite.lambdaArgs, the same in both languages: the ref, the time (µs), the action and the data. */
