@@ -29,21 +29,15 @@ export function passwordCost(): number {
 /** Whether bcrypt runs on this thread rather than on the shared pool (see above). */
 export const BCRYPT_ON_OWN_THREAD = !isMainThread;
 
-export function hashPassword(password: string): Promise<string> {
-  if (!BCRYPT_ON_OWN_THREAD) return hash(password, cost);
-  try {
-    return Promise.resolve(hashSync(password, cost));
-  } catch (e) {
-    return Promise.reject(e);
-  }
+export async function hashPassword(password: string): Promise<string> {
+  return BCRYPT_ON_OWN_THREAD ? hashSync(password, cost) : hash(password, cost);
 }
 
 /** False for a wrong password and for a malformed hash alike. */
-export function verifyPassword(password: string, hashed: string): Promise<boolean> {
-  if (!BCRYPT_ON_OWN_THREAD) return verify(password, hashed).catch(() => false);
+export async function verifyPassword(password: string, hashed: string): Promise<boolean> {
   try {
-    return Promise.resolve(verifySync(password, hashed));
+    return BCRYPT_ON_OWN_THREAD ? verifySync(password, hashed) : await verify(password, hashed);
   } catch {
-    return Promise.resolve(false);
+    return false;
   }
 }
