@@ -47,8 +47,9 @@ function unexpected(v: unknown): string {
 /** Parse and validate a body; throws EventsRequestError with the message to answer 400 with. */
 export function parseEventsRequest(endpoint: EventsEndpoint, body: Buffer): EventsRequest {
   const dot = endpoint === 'feed' ? '.' : '';
-  if (body.length === 0 || body.toString('utf8').trim() === '') throw new EventsRequestError('No request body provided');
+  // Decoded once: this runs on the coordinator's thread before authentication.
   const text = body.toString('utf8');
+  if (!/\S/.test(text)) throw new EventsRequestError('No request body provided');
   const shape = jsonShape(text, MAX_JSON_DEPTH, MAX_SEPARATORS);
   // The message of core's reader (Jackson StreamReadConstraints), as for /query/1 bodies.
   if (shape === 'deep') throw new EventsRequestError('Invalid request body: JSON exceeds nesting limit');
