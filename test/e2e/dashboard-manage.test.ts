@@ -34,6 +34,14 @@ null`);
   // What the server stored, read back through /query/1 with the database's admin key.
   const stored = async <T = unknown>(q: ReturnType<typeof fql>) => (await admin().query(q)).data as T;
   const status = (text: string) => page.getByRole('status').filter({ hasText: text }).waitFor();
+  /** Presses Delete in `form`, checks the confirmation's question, confirms, and waits for `done`. */
+  const deleteConfirmed = async (form: string, dialog: string, question: string, done: string) => {
+    await page.getByRole('form', { name: form }).getByRole('button', { name: 'Delete', exact: true }).click();
+    const confirm = page.getByRole('alertdialog', { name: dialog });
+    assert.equal((await confirm.locator('p').innerText()).trim(), question);
+    await confirm.getByRole('button', { name: 'Delete', exact: true }).click();
+    await status(done);
+  };
   const alertText = async (p: Page, text: RegExp | string) => {
     const alert = p.getByRole('alert').filter({ hasText: text });
     await alert.waitFor();
@@ -121,11 +129,7 @@ null`);
 
     it('deletes the provider after a confirmation naming it', async () => {
       await providers().getByRole('button', { name: 'idp', exact: true }).click();
-      await page.getByRole('form', { name: 'Access provider idp' }).getByRole('button', { name: 'Delete', exact: true }).click();
-      const confirm = page.getByRole('alertdialog', { name: 'Delete access provider' });
-      assert.equal((await confirm.locator('p').innerText()).trim(), 'Delete access provider idp?');
-      await confirm.getByRole('button', { name: 'Delete', exact: true }).click();
-      await status('Access provider idp deleted.');
+      await deleteConfirmed('Access provider idp', 'Delete access provider', 'Delete access provider idp?', 'Access provider idp deleted.');
       await page.getByText('No access providers in this database.').waitFor();
       assert.equal(await stored(fql`AccessProvider.all().count()`), 0);
     });
@@ -218,11 +222,7 @@ null`);
 
     it('deletes it after a confirmation naming it', async () => {
       await page.getByRole('button', { name: 'Edit collection' }).click();
-      await page.getByRole('form', { name: 'Collection Orders' }).getByRole('button', { name: 'Delete', exact: true }).click();
-      const confirm = page.getByRole('alertdialog', { name: 'Delete collection' });
-      assert.equal((await confirm.locator('p').innerText()).trim(), 'Delete collection Orders and all its documents?');
-      await confirm.getByRole('button', { name: 'Delete', exact: true }).click();
-      await status('Collection Orders deleted.');
+      await deleteConfirmed('Collection Orders', 'Delete collection', 'Delete collection Orders and all its documents?', 'Collection Orders deleted.');
       await page.getByText('No collections yet.').waitFor();
       assert.equal(await stored(fql`Collection.byName("Orders") != null`), false);
     });
