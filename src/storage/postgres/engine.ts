@@ -25,15 +25,16 @@
 // them one after another, as a lock would. The wait is bounded (CONTENTION_WAIT_MS): a caller that
 // holds a writer open while it begins another one is delayed, never deadlocked.
 //
-// Readers take no lock and never wait for a writer: one round trip bumps the clock (so their ts
-// is fresh and their own) and opens a REPEATABLE READ READ ONLY transaction whose ts is computed
-// inside its own snapshot (sql.ts BEGIN_READ): its bump (or the newest commit with writes, if a
-// later one slipped in before the snapshot), capped just below the oldest writer in flight.
-// Commits happen in ts order, so the snapshot holds every writer below that ts and none above it:
-// the snapshot is exactly the state at the reader's ts, and a writer that commits later has a
-// higher ts. The price: while a writer is in flight, readers read at a ts just below it (their ts
-// may repeat, and lags by that writer's age); otherwise readers have distinct ts, and a
-// transaction that began after another ended gets a higher one.
+// Readers take no lock and never wait for a writer: one round trip opens a REPEATABLE READ READ
+// ONLY transaction whose ts is computed inside its own snapshot (sql.ts beginReadSql): the clock
+// as of the snapshot, capped just below the oldest writer in flight. Commits happen in ts order
+// and a writer's bump and registration commit together, so the snapshot holds every writer below
+// that ts and none above it: the snapshot is exactly the state at the reader's ts, a writer that
+// commits later has a higher ts, and the clock holds every ts acknowledged so far, so a reader's
+// ts is never older than what a client has seen. Readers do not bump the clock (a write every
+// reader of every process would queue on), except when their engine has not bumped it for
+// CLOCK_FRESH_MS: that keeps their ts within that of real time on a database with no writes.
+// Readers between two bumps, or capped below the same writer in flight, share their ts.
 //
 // Round trips. A begin is one (clock, registration, snapshot), and carries a read of the key the
 // previous transaction read first (in practice the schema version every query checks first), so
@@ -58,7 +59,7 @@ import { translatePgError } from './errors';
 import { ReplicaSet, type ReplicaOptions, type ReplicaStats } from './replicas';
 import { migrate } from './schema';
 import { Semaphore } from './semaphore';
-import { BEGIN_READ, beginWriteSql, CLEAN_RUNNING, COMMIT_CHANNEL, END_PARKED, MAX_NOTIFY_PAYLOAD, RAISE_CLOCK_FLOOR, STABLE_TS, prefetchSql } from './sql';
+import { beginReadSql, beginWriteSql, CLOCK_FRESH_MS, CLEAN_RUNNING, COMMIT_CHANNEL, END_PARKED, MAX_NOTIFY_PAYLOAD, RAISE_CLOCK_FLOOR, STABLE_TS, prefetchSql } from './sql';
 import { PgTxn, type Prefetched, type TxnHost } from './txn';
 import { UNSAFE_NO_VALIDATION_ENV } from '../sqlite/engine';
 
@@ -108,6 +109,8 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
   private cleanTimer: NodeJS.Timeout | undefined;
   /** The key the latest transaction read first: read ahead by the next begin. */
   private firstKey: Bytes | undefined;
+  /** When (performance.now()) a begin of this engine last bumped the clock. */
+  private lastBumpAt = -Infinity;
   /** Until when (Date.now()) new writers wait for the older ones before their snapshot. */
   private contendedUntil = 0;
 
@@ -227,12 +230,13 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
         const txn = await this.replicas.begin(opts.minTs);
         if (txn !== undefined) return txn;
       }
-      const { client, ts, prefetched } = await this.open(BEGIN_READ, 'ts');
+      const { client, ts, prefetched } = await this.open(beginReadSql(this.clockStale()), 'ts');
       return PgTxn.reader(client, ts, this, prefetched);
     }
     const release = await this.writers.acquire();
     try {
       const wait = Date.now() < this.contendedUntil ? CONTENTION_WAIT_MS : undefined;
+      this.clockStale(); // a writer's begin bumps the clock
       const { client, ts, snap, prefetched } = await this.open(beginWriteSql(wait), 'snap');
       return PgTxn.writer(client, ts, snap, this, prefetched, release);
     } catch (err) {
@@ -275,6 +279,17 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
         : { key: keyString(firstKey), value: prefetchedRows[0]?.prefetched as Bytes | undefined };
       return { client, ts: BigInt(ts), snap: BigInt(snap), prefetched };
     }
+  }
+
+  /**
+   * Whether this engine's begins have not bumped the clock for CLOCK_FRESH_MS (sql.ts); the
+   * caller's begin bumps it, so the next ones need not.
+   */
+  private clockStale(): boolean {
+    const now = performance.now();
+    if (now - this.lastBumpAt < CLOCK_FRESH_MS) return false;
+    this.lastBumpAt = now;
+    return true;
   }
 
   conflicted(): void {

@@ -140,6 +140,62 @@ const BOUNDED_COMMIT_FUNCTION = commitFunction('CREATE OR REPLACE FUNCTION', `PE
   PERFORM 1 FROM kv_running WHERE ts = w FOR UPDATE;
   IF NOT FOUND THEN RETURN '${EVICTED}'; END IF;`);
 
+/**
+ * The clock bump and the stable point as PL/pgSQL functions, whose statements each session plans
+ * once: sent as SQL text in every begin, they were parsed and planned on every transaction
+ * (issue 12: about a third of a reader's begin in the database). sql.ts says what each is for.
+ *   fql_bump_clock(): the next ts, max(now µs, last + 1), in the caller's short READ COMMITTED
+ *     transaction, which it makes commit without waiting for a flush (sql.ts BUMP_CLOCK).
+ *   fql_register(): bumps the clock and registers the caller as a writer in flight at that ts
+ *     (kv_running, its floor, its session advisory lock, the fql.ts setting).
+ *   fql_stable_ts(): the clock as of the caller's snapshot, capped just below the oldest writer
+ *     in flight.
+ * And fql_conflict in PL/pgSQL: a LANGUAGE sql function's statements are planned on every call.
+ */
+const PLANNED_ONCE_FUNCTIONS = `
+CREATE FUNCTION fql_bump_clock() RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE t bigint;
+BEGIN
+  PERFORM set_config('synchronous_commit', 'off', true);
+  UPDATE kv_clock SET ts = GREATEST(ts + 1, (EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::bigint)
+    WHERE id = 1 RETURNING ts INTO t;
+  RETURN t;
+END
+$$;
+CREATE FUNCTION fql_register() RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE t bigint;
+BEGIN
+  t := fql_bump_clock();
+  INSERT INTO kv_running (ts, floor) SELECT t, LEAST(t, (SELECT min(r.ts) FROM kv_running r)) - 1;
+  PERFORM pg_advisory_lock(t);
+  PERFORM set_config('fql.ts', t::text, false);
+  RETURN t;
+END
+$$;
+CREATE FUNCTION fql_stable_ts() RETURNS bigint
+LANGUAGE plpgsql STABLE AS $$
+DECLARE t bigint;
+BEGIN
+  SELECT LEAST(c.ts, (SELECT min(r.ts) FROM kv_running r) - 1) INTO t FROM kv_clock c WHERE c.id = 1;
+  RETURN t;
+END
+$$;
+CREATE OR REPLACE FUNCTION fql_conflict(snap bigint, upto bigint, reads text[], rstarts text[], rends text[]) RETURNS boolean
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN EXISTS (
+      SELECT 1 FROM kv_writes w
+      WHERE w.key = ANY (ARRAY(SELECT decode(x, 'hex') FROM unnest(reads) x))
+        AND w.ts > snap AND (upto IS NULL OR w.ts < upto))
+    OR EXISTS (
+      SELECT 1 FROM unnest(rstarts, rends) r(s, e)
+      JOIN kv_writes w ON w.key >= decode(r.s, 'hex') AND w.key < decode(r.e, 'hex')
+      WHERE w.ts > snap AND (upto IS NULL OR w.ts < upto));
+END
+$$;`;
+
 const MIGRATIONS: readonly string[] = [
   // 1: the ordered key-value table, and the single-row timestamp clock (see sql.takeTimestampSql).
   `CREATE TABLE kv (key bytea PRIMARY KEY, value bytea NOT NULL);
@@ -160,6 +216,8 @@ const MIGRATIONS: readonly string[] = [
   `ALTER TABLE kv_running ADD COLUMN began timestamptz NOT NULL DEFAULT clock_timestamp();
    ${AWAIT_OLDER_FUNCTION}
    ${BOUNDED_COMMIT_FUNCTION}`,
+  // 4: begins call functions planned once per session (PLANNED_ONCE_FUNCTIONS).
+  PLANNED_ONCE_FUNCTIONS,
 ];
 
 export async function migrate(pool: Pool): Promise<void> {
