@@ -268,12 +268,18 @@ export class ModelTxnImpl implements ModelTxn {
     return this.cachedSchemaVersion;
   }
 
-  /** The store's set cursor key (src/model/cursor-key.ts); read once per storage engine. */
-  async cursorKey(): Promise<Uint8Array | undefined> {
-    if (this.shared?.cursorKey) return this.shared.cursorKey;
-    const key = await readCursorKey(this.kv);
-    if (key && this.shared) this.shared.cursorKey = key;
-    return key;
+  private cursorKeyRead?: Promise<Uint8Array | undefined>;
+  /**
+   * The store's set cursor key (src/model/cursor-key.ts); read once per storage engine (or per
+   * transaction without shared definitions: every result materialised asks for it).
+   */
+  cursorKey(): Promise<Uint8Array | undefined> {
+    if (this.shared?.cursorKey) return Promise.resolve(this.shared.cursorKey);
+    this.cursorKeyRead ??= readCursorKey(this.kv).then((key) => {
+      if (key && this.shared) this.shared.cursorKey = key;
+      return key;
+    });
+    return this.cursorKeyRead;
   }
 
   // ------------------------------------------------------------------ documents
