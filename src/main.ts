@@ -11,6 +11,7 @@ import { listen } from './server/listen';
 import { createStaticFiles, defaultDashboardDir } from './server/static-files';
 import { openStorage } from './storage/open';
 import { startHistorySweeper } from './model/temporal/history';
+import { ensureCursorKey } from './model/cursor-key';
 import { wireModel } from './model/wiring';
 import { setPasswordCost } from './auth/passwords';
 import { providerKeys } from './auth/jwks';
@@ -79,6 +80,8 @@ async function start(config: ServerConfig): Promise<void> {
   const engine = await openStorage(config.storageUrl !== undefined
     ? { url: config.storageUrl, replicas: { urls: config.readReplicas, maxLagMs: config.readReplicaMaxLagMs } }
     : { dataDir: config.dataDir });
+  // Set cursors authenticate their snapshot times with the store's key (src/model/cursor-key.ts).
+  await ensureCursorKey(engine);
   const rootKeys = new RootKeyChecker({ secrets: config.rootSecrets, hashes: config.rootSecretHashes });
   // The process's one JWKS fetcher (query workers never fetch: src/auth/jwks.ts).
   providerKeys.useFetcher(jwksFetcher({ allowPrivateAddresses: config.allowPrivateJwks }));

@@ -60,9 +60,11 @@ export { prefixEnd };
 // Identity and access control:
 //   ['g', 'secret', <sha256 of secret>]   → the key or token a secret belongs to (db, coll, id)
 //   ['g', 'dbid']                         database id allocator
+//   ['g', 'cursorkey']                    → the key authenticating set cursors' snapshot times (src/model/cursor-key.ts)
 //   [db, 'cred', <collId>, <docId>]       → id of the credential of an identity document
 export const secretLookupKey = (hash: string) => encodeKey(['g', 'secret', hash]);
 export const dbIdAllocatorKey = () => encodeKey(['g', 'dbid']);
+export const cursorKeyKey = () => encodeKey(['g', 'cursorkey']);
 export const credentialByDocKey = (db: DbId, collId: number, docId: bigint) => encodeKey([db, 'cred', collId, docId]);
 /** Every key of one database (its documents, schema and indexes). */
 export const databasePrefix = (db: DbId) => encodeKey([db]);

@@ -73,4 +73,10 @@ export interface ModelTxn {
   decodeSet(description: unknown): Promise<FqlSet>;
   /** Highest schema-change timestamp of the current database (µs; 0 if never). */
   schemaVersion(): Promise<bigint>;
+  /**
+   * The server's key for authenticating the snapshot time of set cursors
+   * (src/fql/eval/sets/cursor-mac.ts), or undefined when the store has none: cursors then
+   * carry no snapshot and resume at the reading query's own.
+   */
+  cursorKey?(): Promise<Uint8Array | undefined>;
 }

@@ -16,6 +16,7 @@ import {
 import { isBuiltinModule } from '../fql/stdlib/registry';
 import { decodeKey } from '../storage/tuple';
 import { noteSchemaChange } from './definitions/schema-references';
+import { readCursorKey } from './cursor-key';
 
 /** A document version as stored under the current-version key. */
 interface StoredDoc { ts: string; ttl?: string; data: unknown }
@@ -114,6 +115,8 @@ const MISSING = Symbol('missing');
  * fails validation), and transactions that changed the schema neither read nor fill it.
  */
 export class SharedDefinitions {
+  /** The store's cursor key (src/model/cursor-key.ts), once read: it never changes. */
+  cursorKey?: Uint8Array;
   private readonly byKey = new Map<string, { version: bigint; def: CollectionDef | typeof MISSING }>();
   get(db: DbId, name: string, version: bigint): CollectionDef | typeof MISSING | undefined {
     const e = this.byKey.get(db + '\u0000' + name);
@@ -265,6 +268,20 @@ export class ModelTxnImpl implements ModelTxn {
     return this.cachedSchemaVersion;
   }
 
+  private cursorKeyRead?: Promise<Uint8Array | undefined>;
+  /**
+   * The store's set cursor key (src/model/cursor-key.ts); read once per storage engine (or per
+   * transaction without shared definitions: every result materialised asks for it).
+   */
+  cursorKey(): Promise<Uint8Array | undefined> {
+    if (this.shared?.cursorKey) return Promise.resolve(this.shared.cursorKey);
+    this.cursorKeyRead ??= readCursorKey(this.kv).then((key) => {
+      if (key && this.shared) this.shared.cursorKey = key;
+      return key;
+    });
+    return this.cursorKeyRead;
+  }
+
   // ------------------------------------------------------------------ documents
 
   private docCacheKey(coll: string, id: string): string { return coll + '\u0000' + id; }
@@ -284,6 +301,16 @@ export class ModelTxnImpl implements ModelTxn {
   forgetDoc(def: CollectionDef, id: string): void {
     this.docCache.delete(this.docCacheKey(def.name, id));
     this.pastVersions.delete(`${def.id}:${id}`);
+  }
+
+  /**
+   * The version visible at `ts` (a cursor's snapshot, EvalContext.systemTs), read as the current
+   * version when that is older than `ts` (most documents a page reads are unchanged since its
+   * first page): one cached read instead of a seek into the history.
+   */
+  async versionAsOf(def: CollectionDef, id: string, ts: bigint): Promise<DocData | undefined> {
+    const current = await this.getDoc(def.name, id);
+    return current !== undefined && current.ts <= ts ? current : this.versionAt(def, id, ts);
   }
 
   /** A remembered past version: `known` false when it was never read. */
@@ -431,11 +458,15 @@ export class ModelTxnImpl implements ModelTxn {
       return { t: 'nulldoc', coll: ref.coll, id: ref.id, cause: 'collection deleted' };
     }
     const snapshot = ref.readTs ?? this.context?.snapshotTs;
+    const cursorTs = snapshot === undefined ? this.context?.systemTs : undefined;
     const stored = snapshot !== undefined && def && historicalReader
       ? await this.versionAt(def, ref.id, snapshot)
-      : await this.getDoc(ref.coll, ref.id);
+      : cursorTs !== undefined && def && historicalReader
+        ? await this.versionAsOf(def, ref.id, cursorTs)
+        : await this.getDoc(ref.coll, ref.id);
     if (!stored) return { t: 'nulldoc', coll: ref.coll, id: ref.id, cause: 'not found' };
     const doc = readDecorator ? await readDecorator(this, stored, snapshot) : stored;
+    // A cursor's snapshot is its present (EvalContext.systemTs): `read` suffices.
     const historical = snapshot !== undefined && snapshot !== this.context?.eventTs;
     return modelHooks.guardDoc ? modelHooks.guardDoc(this, doc, historical) : doc;
   }

@@ -7,7 +7,7 @@ import type { Callable, DocV, FqlSet, NamedDocV, NullDocV, Value } from '../fql/
 import { computedValues, type DocData, type NamedData } from '../model/model-api';
 import type { MValue } from './materialized';
 import { displayedFields } from '../model/doc-fields';
-import { defaultPageSize, encodeCursor, pageSet } from '../fql/eval/sets/paginate';
+import { cursorText, defaultPageSize, pageSet } from '../fql/eval/sets/paginate';
 import { MAX_RESULT_SIZE, resultTooLarge } from '../fql/limits';
 import { valueSize } from '../fql/values/size';
 import { loopCheckpoint } from '../fql/eval/state';
@@ -34,7 +34,17 @@ class Materializer {
   /** Estimated size of the result so far; values share structure, so it is counted per visit. */
   private size = 0;
 
-  constructor(private readonly ctx: EvalContext) {}
+  /**
+   * `cursorKey`: the store's set cursor key (ModelTxn.cursorKey), loaded before materialising,
+   * for the cursors of sets rendered as references.
+   */
+  constructor(private readonly ctx: EvalContext, private readonly cursorKey?: Uint8Array) {}
+
+  /** The cursor to the start of `set` (what `Set.paginate(cursor)` resumes), if it can be resumed. */
+  private readonly setCursor = (set: FqlSet): string | undefined => {
+    const d = set.describe();
+    return d === undefined ? undefined : cursorText(this.ctx, this.cursorKey, d, undefined, defaultPageSize(set));
+  };
 
   charge(bytes: number): void {
     this.size += bytes;
@@ -93,7 +103,7 @@ class Materializer {
   docFields(d: DocData, computed?: ReadonlyMap<string, Value>): MValue {
     const fields = displayedFields(d.coll, d.data, computed);
     this.charge(fieldsCost(fields));
-    return { t: 'doc', coll: d.coll, id: d.id, ts: d.ts, ttl: d.ttl, data: shallowFields(fields) };
+    return { t: 'doc', coll: d.coll, id: d.id, ts: d.ts, ttl: d.ttl, data: shallowFields(fields, this.setCursor) };
   }
 
   private async namedDoc(ref: NamedDocV): Promise<MValue> {
@@ -104,12 +114,12 @@ class Materializer {
     const d = await read;
     if ('t' in d) return d;
     this.charge(fieldsCost(d.data));
-    return { t: 'named', coll: d.coll, name: d.name, ts: d.ts, data: shallowFields(d.data) };
+    return { t: 'named', coll: d.coll, name: d.name, ts: d.ts, data: shallowFields(d.data, this.setCursor) };
   }
 
   private async set(set: FqlSet, setDepth: number): Promise<MValue> {
     if (setDepth >= SET_MATERIALIZATION_DEPTH) {
-      const cursor = setCursor(set);
+      const cursor = this.setCursor(set);
       if (cursor !== undefined) return { t: 'setRef', cursor };
     }
     const page = await pageSet(this.ctx, set, defaultPageSize(set));
@@ -132,27 +142,23 @@ function fieldsCost(data: ReadonlyMap<string, Value>): number {
 const COMPOUND = new Set<Value['t']>(['array', 'object', 'doc', 'named', 'set', 'function', 'eventsource']);
 const isScalar = (v: Value): boolean => !COMPOUND.has(v.t);
 
-/** A cursor to the start of `set` (what `Set.paginate(cursor)` resumes), if it can be resumed. */
-function setCursor(set: FqlSet): string | undefined {
-  const d = set.describe();
-  return d === undefined ? undefined : encodeCursor({ d, p: undefined, s: defaultPageSize(set) });
-}
-
 /** Fields of a materialised document: nested documents stay references, nothing is read. */
-function shallowFields(data: ReadonlyMap<string, Value>): ReadonlyMap<string, MValue> {
+function shallowFields(data: ReadonlyMap<string, Value>, setCursor: SetCursorOf): ReadonlyMap<string, MValue> {
   // Scalars are MValues as they are: a document of scalar fields needs no copy.
   let plain = true;
   for (const v of data.values()) if (!isScalar(v)) { plain = false; break; }
   if (plain) return data as ReadonlyMap<string, MValue>;
   const m = new Map<string, MValue>();
-  for (const [k, v] of data) m.set(k, shallow(v));
+  for (const [k, v] of data) m.set(k, shallow(v, setCursor));
   return m;
 }
 
-function shallow(v: Value): MValue {
+type SetCursorOf = (set: FqlSet) => string | undefined;
+
+function shallow(v: Value, setCursor: SetCursorOf): MValue {
   switch (v.t) {
-    case 'array': return { t: 'array', v: v.v.map(shallow) };
-    case 'object': return { t: 'object', v: shallowFields(v.v) };
+    case 'array': return { t: 'array', v: v.v.map((x) => shallow(x, setCursor)) };
+    case 'object': return { t: 'object', v: shallowFields(v.v, setCursor) };
     case 'doc': return { t: 'ref', coll: v.coll, id: v.id };
     case 'named': return { t: 'namedRef', coll: v.coll, name: v.name };
     case 'set': return { t: 'setRef', cursor: setCursor(v.set) ?? '' };
@@ -179,8 +185,8 @@ export function materializeStoredDoc(ctx: EvalContext, d: DocData): MValue {
  * document the caller has just read through `ctx.model.readDoc` under the same snapshot (event
  * streams), taken instead of reading it again.
  */
-export function materialize(ctx: EvalContext, v: Value, known?: DocData | NullDocV): Promise<MValue> {
-  const m = new Materializer(ctx);
+export async function materialize(ctx: EvalContext, v: Value, known?: DocData | NullDocV): Promise<MValue> {
+  const m = new Materializer(ctx, await ctx.model.cursorKey?.());
   if (known !== undefined) m.knownDoc(known);
   return m.value(v, 0);
 }

@@ -50,6 +50,11 @@ export interface ConformanceCase {
    * Every page but the last must have an `after` cursor; the last must not.
    */
   readonly pages?: readonly (readonly unknown[])[];
+  /**
+   * Queries run with the admin secret between the pages of `pages`: the i-th once page i + 1 is
+   * checked, before page i + 2 is fetched (writes a later page must not see).
+   */
+  readonly betweenPages?: readonly string[];
   /** The query must fail with this error. */
   readonly error?: CaseError;
   /** Where the expectation comes from: core file name (e.g. `FQL2DocSpec.scala`) or a docs URL. */

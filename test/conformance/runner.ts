@@ -73,11 +73,26 @@ export async function runCase(url: string, prefix: string, c: ConformanceCase): 
   if (c.result !== undefined) assert.deepStrictEqual(res.body.data, c.result, context);
   if (c.tagged !== undefined) assert.deepStrictEqual(res.body.data, c.tagged, context);
   if (c.subset !== undefined) assertSubset(res.body.data, c.subset, `data (${context})`);
-  if (c.pages !== undefined) await followPages(url, secret, res.body.data, c.pages, context);
+  if (c.pages !== undefined) {
+    const admin = `${c.database === undefined ? prefix : `${prefix}/${c.database}`}:admin`;
+    const between = async (i: number) => {
+      const q = c.betweenPages?.[i];
+      if (q === undefined) return;
+      const r = await post(url, admin, q);
+      assert.equal(r.status, 200, `between pages ${i + 1} and ${i + 2}: ${q}\n→ ${JSON.stringify(r.body)}`);
+    };
+    await followPages(url, secret, res.body.data, c.pages, context, between);
+  }
 }
 
-/** Checks each page's `data` against `pages`, fetching the next with `Set.paginate(after)`. */
-async function followPages(url: string, secret: string, first: any, pages: readonly (readonly unknown[])[], context: string): Promise<void> {
+/**
+ * Checks each page's `data` against `pages`, fetching the next with `Set.paginate(after)` after
+ * `between(i)` (the case's betweenPages).
+ */
+async function followPages(
+  url: string, secret: string, first: any, pages: readonly (readonly unknown[])[], context: string,
+  between: (i: number) => Promise<void>,
+): Promise<void> {
   let page = first;
   for (const [i, expected] of pages.entries()) {
     assert.deepStrictEqual(page?.data, expected, `page ${i + 1} of ${context}\n→ ${JSON.stringify(page)}`);
@@ -87,6 +102,7 @@ async function followPages(url: string, secret: string, first: any, pages: reado
       return;
     }
     assert.equal(typeof page.after, 'string', `page ${i + 1} has a cursor: ${context}`);
+    await between(i);
     const next = await post(url, secret, `Set.paginate(${JSON.stringify(page.after)})`);
     assert.equal(next.status, 200, `page ${i + 2} of ${context}\n→ ${next.status} ${JSON.stringify(next.body)}`);
     page = next.body.data;

@@ -100,6 +100,25 @@ describe('unique constraints', () => {
       (e: unknown) => e instanceof ServiceError && e.code === 'constraint_failure');
   });
 
+  // Core's unique backing index keeps a row for every duplicate it was built over, and a write
+  // fails on any row left for its terms (WriteBroker.mapUniqueConstraintError reports the
+  // conflicting rows as "Failed unique constraint."): deleting one holder frees nothing while
+  // another remains; only the last one leaving frees the value.
+  it('keeps every kept duplicate as a holder: deleting or moving the first one frees nothing', async () => {
+    await client.query(fql`Collection.create({ name: "Held" })`);
+    await client.query(fql`Held.create({ id: "1", x: 1 }); Held.create({ id: "2", x: 1 }); Held.create({ id: "3", x: 1 })`);
+    await client.query(fql`Held.definition.update({ constraints: [{ unique: ["x"] }] })`);
+    await client.query(fql`Held.byId("1")!.delete()`);
+    await assert.rejects(client.query(fql`Held.create({ x: 1 })`), isUniqueFailure([['x']]));
+    await client.query(fql`Held.byId("2")!.update({ x: 2 })`);
+    await assert.rejects(client.query(fql`Held.create({ x: 1 })`), isUniqueFailure([['x']]));
+    // Its new value is held too, and the old one by the last duplicate until it leaves.
+    await assert.rejects(client.query(fql`Held.create({ x: 2 })`), isUniqueFailure([['x']]));
+    await client.query(fql`Held.byId("3")!.update({ x: 3 })`);
+    assert.equal((await client.query(fql`Held.create({ id: "4", x: 1 }).x`)).data, 1);
+    assert.deepEqual((await client.query(fql`Held.all().map(.x).toArray()`)).data, [2, 3, 1]);
+  });
+
   it('lets exactly one of many racing clients claim a value', async () => {
     const racers = 24;
     const clients = Array.from({ length: racers }, () => server.client({ format: 'simple' }));

@@ -7,6 +7,7 @@ import type { KvEngine, KvTxn } from '../../src/storage/kv';
 import { openStorage } from '../../src/storage/open';
 import { createQueryService } from '../../src/exec/run-query';
 import { wireModel } from '../../src/model/wiring';
+import { ensureCursorKey } from '../../src/model/cursor-key';
 import type { QueryOutcome } from '../../src/exec/query-service';
 import type { MValue } from '../../src/wire/materialized';
 
@@ -38,6 +39,8 @@ function observed(engine: KvEngine, onBegin: (t: KvTxn) => void): KvEngine {
 export async function openHarness(): Promise<ModelHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'fql-model-'));
   const engine = await openStorage({ dataDir: dir });
+  // What the server does at start: set cursors carry authenticated snapshots.
+  await ensureCursorKey(engine);
   // What createQueryHandlers does for the server: the model's hooks.
   wireModel();
   let last: KvTxn | undefined;

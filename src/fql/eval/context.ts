@@ -34,6 +34,15 @@ export interface EvalContext {
    */
   snapshotTs?: bigint;
   /**
+   * Read snapshot (µs) of the set cursor being resumed (`Set.paginate(cursor)`): the time of the
+   * query that made its first page (core's system valid time, FQLInterpreter.systemValidTime).
+   * Sets read as of it and lambdas read documents as of it, but it is the cursor's present, not
+   * the past: reads need `read`, not `history_read`, documents keep no snapshot of their own
+   * (they render as they are now, as core renders a page's documents at the query's time), and
+   * writes are refused. `snapshotTs` (a user's `at`) takes precedence.
+   */
+  systemTs?: bigint;
+  /**
    * While an event of a stream or feed is evaluated: its time. Reads at it are the event's own
    * present (core reads event documents at their system valid time), so they need `read`, not
    * `history_read`.

@@ -44,16 +44,20 @@ function storedContext(model: ModelTxn, source: string, outer: EvalContext | und
     logs: outer?.logs ?? [],
     depth,
     snapshotTs: outer?.snapshotTs,
+    systemTs: outer?.systemTs,
     writesForbiddenIn: frame?.writesForbiddenIn ?? outer?.writesForbiddenIn,
   };
   // `at (t) { ... }` inside stored code moves the query's snapshot, which document reads
-  // follow (a check reading its document's previous version, core FQL2CheckConstraintsSpec).
+  // follow (a check reading its document's previous version, core FQL2CheckConstraintsSpec);
+  // so does `Set.paginate(cursor)` (a resumed cursor's snapshot, EvalContext.systemTs).
   if (outer) {
-    Object.defineProperty(ctx, 'snapshotTs', {
-      get: () => outer.snapshotTs,
-      set: (ts: bigint | undefined) => { outer.snapshotTs = ts; },
-      enumerable: true,
-    });
+    for (const field of ['snapshotTs', 'systemTs'] as const) {
+      Object.defineProperty(ctx, field, {
+        get: () => outer[field],
+        set: (ts: bigint | undefined) => { outer[field] = ts; },
+        enumerable: true,
+      });
+    }
   }
   return ctx;
 }

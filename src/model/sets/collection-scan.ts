@@ -1,11 +1,12 @@
 // `Coll.all()`: the documents of a user collection in id order, read lazily in growing
 // batches so that `first()` or a 16-item page reads only what it needs. Built inside
 // `at (t) { ... }` it reads the version history as of `t`, and its documents keep that
-// snapshot wherever they are read (even outside the `at` block, or from a cursor).
-import type { DocV, FqlSet, SetElement, SetPosition } from '../../fql/values/value';
+// snapshot wherever they are read (even outside the `at` block, or from a cursor). Resumed
+// from a cursor it reads as of the cursor's snapshot (cursor-snapshot.ts).
+import type { FqlSet, SetElement, SetPosition } from '../../fql/values/value';
 import type { EvalContext } from '../../fql/eval/context';
-import { ModelTxnImpl, type SetDecoder } from '../model-txn';
-import { scanDocsAt } from '../temporal/historical-scan';
+import { ModelTxnImpl, type CollectionDef, type SetDecoder } from '../model-txn';
+import { docsAsOf, historicalDocs } from './cursor-snapshot';
 
 /** Inclusive document id bounds of `Coll.all({ from, to })`. */
 export interface IdBounds { readonly from?: bigint; readonly to?: bigint }
@@ -23,25 +24,40 @@ export class CollectionScanSet implements FqlSet {
   }
 
   async *iterate(ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
-    const model = (ctx as EvalContext).model as ModelTxnImpl;
+    const ectx = ctx as EvalContext;
+    const model = ectx.model as ModelTxnImpl;
     const def = await model.collection(this.coll);
     if (!def) return;
     const { from: lo, to: hi } = this.bounds;
     // The scan resumes after an id: start just outside the bound on the side we come from.
     const start = this.descending ? (hi === undefined ? undefined : hi + 1n) : (lo === undefined || lo === 0n ? undefined : lo - 1n);
-    let from = after === undefined ? start : BigInt(after as string);
+    const from = after === undefined ? start : BigInt(after as string);
     const beyond = (id: bigint): boolean => (this.descending ? lo !== undefined && id < lo : hi !== undefined && id > hi);
+    if (this.at !== undefined) {
+      // Built inside `at`: the documents keep that snapshot (read with `history_read`).
+      for await (const d of historicalDocs(ectx, def, this.at, from, this.descending, beyond)) {
+        yield { value: { t: 'doc', coll: this.coll, id: d.id, readTs: this.at }, pos: d.id };
+      }
+    } else if (ectx.systemTs !== undefined) {
+      // A resumed cursor's snapshot: its present, so the documents keep none.
+      for await (const d of docsAsOf(ectx, def, ectx.systemTs, from, this.descending, beyond)) {
+        yield { value: { t: 'doc', coll: this.coll, id: d.id }, pos: d.id };
+      }
+    } else {
+      yield* this.current(model, def, from, beyond);
+    }
+  }
+
+  private async *current(
+    model: ModelTxnImpl, def: CollectionDef, after: bigint | undefined, beyond: (id: bigint) => boolean,
+  ): AsyncIterable<SetElement> {
+    let from = after;
     let batch = 16;
     for (;;) {
-      const { docs, lastId, more } = this.at === undefined
-        ? await model.scanDocs(def, from, batch, this.descending)
-        : await scanDocsAt(model, def, this.at, from, batch, this.descending);
+      const { docs, lastId, more } = await model.scanDocs(def, from, batch, this.descending);
       for (const d of docs) {
         if (beyond(BigInt(d.id))) return;
-        const value: DocV = this.at === undefined
-          ? { t: 'doc', coll: this.coll, id: d.id }
-          : { t: 'doc', coll: this.coll, id: d.id, readTs: this.at };
-        yield { value, pos: d.id };
+        yield { value: { t: 'doc', coll: this.coll, id: d.id }, pos: d.id };
       }
       if (!more || lastId === undefined || beyond(lastId)) return;
       from = lastId;

@@ -4,7 +4,8 @@
 // fetching them: `Account.byEmail(x) { email, name }`, `.map(.name)`.
 //
 // The answer must be the one reading the document would give, so an entry is not used when:
-// - the read is of a past snapshot (`at`), which the entry does not describe;
+// - the read is of a past snapshot (`at`), which the entry does not describe, or of a resumed
+//   cursor's snapshot older than the entry's version;
 // - the transaction has read or written the document (its cached version is authoritative,
 //   and reading it costs nothing);
 // - the collection's definition changed since the entry was read (a rename or a migration);
@@ -78,6 +79,9 @@ async function coveredDoc(ctx: EvalContext, ref: DocV, field?: string): Promise<
   for (const entry of entries.values()) {
     const version = versionOf(entry);
     if (!version || (field !== undefined && !METADATA.has(field) && !version.covered.has(field))) continue;
+    // Entries record current versions: one newer than a resumed cursor's snapshot does not
+    // describe the document as of it (EvalContext.systemTs).
+    if (ctx.systemTs !== undefined && version.ts > ctx.systemTs) return undefined;
     const def = await model.collection(ref.coll);
     if (!def || def.id !== entry.collId || def.ts !== entry.defTs) return undefined;
     if (!(await readsUnconditionally(model, ref.coll))) return undefined;

@@ -4,7 +4,8 @@
 // a page reads only what it returns; positions are index keys, so a cursor resumes exactly
 // after the last entry it returned even when entries were added or removed meanwhile.
 // `reverse()` scans the same range backwards. Built inside `at (t) { ... }`, the set reads the
-// entries as of `t` (src/model/indexes/index-history.ts) and its documents keep that snapshot.
+// entries as of `t` (src/model/indexes/index-history.ts) and its documents keep that snapshot;
+// resumed from a cursor, it reads as of the cursor's snapshot (cursor-snapshot.ts).
 // The entries it reads are remembered so that reads of their covered fields need not fetch
 // the documents (src/model/sets/covered.ts).
 import type { EvalContext } from '../../fql/eval/context';
@@ -19,6 +20,7 @@ import { rangeBounds, termParts } from '../indexes/index-range';
 import { entryTtl } from '../indexes/index-store';
 import { historicalEntries } from '../indexes/index-history';
 import { readsUnconditionally, recordEntry } from './covered';
+import { entriesAsOf } from './cursor-snapshot';
 
 const FIRST_BATCH = 16;
 const MAX_BATCH = 1024;
@@ -97,7 +99,9 @@ export class IndexSet implements FqlSet {
   iterate(ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
     const ectx = ctx as EvalContext;
     const { start, end } = this.remaining(after);
-    const entries = this.at === undefined ? this.current(ectx, start, end) : this.historical(ectx, start, end, this.at);
+    const entries = this.at !== undefined
+      ? this.historical(ectx, start, end, this.at)
+      : ectx.systemTs !== undefined ? this.asOfCursor(ectx, start, end, ectx.systemTs) : this.current(ectx, start, end);
     return modelHooks.guardDoc ? this.readable(ectx, entries) : entries;
   }
 
@@ -138,6 +142,25 @@ export class IndexSet implements FqlSet {
       if (this.descending) end = last;
       else start = keyAfter(last);
       batch = Math.min(batch * 4, MAX_BATCH);
+    }
+  }
+
+  /**
+   * Entries as of a resumed cursor's snapshot (cursor-snapshot.ts). Current entries among them
+   * are remembered for covered reads when they are still current now (ttl not passed).
+   */
+  private async *asOfCursor(ectx: EvalContext, start: Uint8Array, end: Uint8Array, ts: bigint): AsyncIterable<SetElement> {
+    const model = ectx.model as ModelTxnImpl;
+    const def = await model.collection(this.coll);
+    if (!def || def.id !== this.collId) return;
+    const nowNs = model.txnTs * 1000n;
+    for await (const { key, value } of entriesAsOf(ectx, def, this.index, ts, start, end, this.descending)) {
+      const e = this.element(key);
+      if (value !== undefined) {
+        const ttl = entryTtl(value);
+        if (ttl === undefined || ttl > nowNs) recordEntry(model, this.coll, this.collId, def.ts, this.index.name, (e.value as DocV).id, value);
+      }
+      yield e;
     }
   }
 

@@ -6,6 +6,7 @@ import type { ConformanceArea, ConformanceCase } from '../case';
 const SPEC = 'FQL2CheckConstraintsSpec.scala';
 const COMPUTED = 'FQL2ComputedFieldsSpec.scala';
 const UNIQUE_BUILD = 'IndexWriteConfig.writeInternal (sync build, no uniqueness check) / CollectionIndexManager (status)';
+const UNIQUE_HOLDERS = 'IndexWriteConfig.writeInternal (every duplicate indexed) / WriteBroker.mapUniqueConstraintError ("Failed unique constraint.")';
 
 const cases: ConformanceCase[] = [
   { name: 'constraints are kept', query: 'Foo.definition.constraints.length', result: 2, source: SPEC },
@@ -196,6 +197,14 @@ const cases: ConformanceCase[] = [
   },
   { name: 'a duplicate keeping its value may be updated', query: 'Dup.all().last()!.update({ y: 2 }) { x, y }', result: { x: 1, y: 2 }, source: UNIQUE_BUILD },
   { name: 'a new value is accepted', query: 'Dup.create({ x: 2 }).x', result: 2, source: UNIQUE_BUILD },
+  // Every kept duplicate holds the value: the backing index keeps a row for each, and a write
+  // conflicting with any remaining row fails (WriteBroker.mapUniqueConstraintError).
+  { name: 'the first duplicate is deleted', query: 'Dup.all().first()!.delete()\nDup.all().map(.x).toArray()', result: [1, 2], source: UNIQUE_HOLDERS },
+  {
+    name: 'the remaining duplicate still holds the value', query: 'Dup.create({ x: 1 })',
+    error: { code: 'constraint_failure', message: 'Failed unique constraint.' }, source: UNIQUE_HOLDERS,
+  },
+  { name: 'the last duplicate leaving frees the value', query: 'Dup.all().first()!.update({ x: 3 })\nDup.create({ x: 1 }).x', result: 1, source: UNIQUE_HOLDERS },
   {
     name: 'duplicate unique constraints are refused',
     query: 'Collection.create({ name: "Person", constraints: [{ unique: ["foo", "bar"] }, { unique: ["foo", "bar"] }] })',

@@ -13,6 +13,9 @@ const strings = (xs: number[]): string[] => xs.map(String);
 /** A case whose result is paged: `pages` are the `data` of each page in turn. */
 const paged = (name: string, query: string, pages: (readonly unknown[])[], test = name): ConformanceCase =>
   ({ name, query, pages, source: `${SPEC} (${test})` });
+/** A paged case with writes between its pages (`betweenPages`). */
+const pagedAround = (name: string, query: string, pages: (readonly unknown[])[], betweenPages: string[], test: string): ConformanceCase =>
+  ({ name, query, pages, betweenPages, source: `${SPEC} (${test})` });
 const ok = (name: string, query: string, result: unknown, test = name): ConformanceCase =>
   ({ name, query, result, source: `${SPEC} (${test})` });
 
@@ -48,7 +51,7 @@ const pageSizeCases: ConformanceCase[] = [
 export const area: ConformanceArea = {
   area: 'pagination',
   setup: [
-    mkDocs('P48', 48), mkDocs('P32', 32), mkDocs('Five', 5),
+    mkDocs('P48', 48), mkDocs('P32', 32), mkDocs('Five', 5), mkDocs('Stable', 32), mkDocs('StableIdx', 48),
     `Collection.create({ name: "PersonObj", ${PERSON_INDEXES} })\nCollection.create({ name: "PersonArr", ${PERSON_INDEXES} })`,
     'PersonObj.create({ name: "A", address: { city: "A", state: "B" } })\nPersonObj.create({ name: "A", address: { city: "Y", state: "Z" } })',
     'PersonArr.create({ name: "A", address: ["A", "B"] })\nPersonArr.create({ name: "A", address: ["Y", "Z"] })',
@@ -79,6 +82,14 @@ export const area: ConformanceArea = {
     paged('cursors carry the bang operator', 'P32.all().map(.foo!)', [range(1, 17), range(17, 33)], 'set pagination works with bang operator'),
     paged('cursors carry closed-over globals', 'P32.all().where(d => (d == P32) || true).map(.foo)', [range(1, 17), range(17, 33)], 'set pagination works with closed over globals'),
     paged('cursor of an index', 'P48.byBar("baz").map(.foo)', [range(1, 17), range(17, 33), range(33, 49)], 'cursor serialization - index'),
+    // Later pages read the set as of the first page's query (the cursor's systemValidTS).
+    pagedAround('later pages do not see documents created since', 'Stable.all().map(.foo)', [range(1, 17), range(17, 33)],
+      ['Stable.create({ foo: 33, bar: "baz" })'], 'set pagination is stable in presence of subsequent writes'),
+    pagedAround('later index pages keep the snapshot through writes and deletes', 'StableIdx.byBar("baz").map(.foo)',
+      [range(1, 17), range(17, 33), range(33, 49)],
+      ['StableIdx.create({ foo: 0, bar: "baz" })\nStableIdx.all().where(.foo == 20).first()!.delete()\nStableIdx.all().where(.foo == 30).first()!.update({ foo: 300 })',
+        'StableIdx.all().where(.foo == 40).first()!.delete()\nStableIdx.create({ foo: 49, bar: "baz" })'],
+      'set pagination is stable in presence of subsequent writes'),
     paged('cursor of take', 'P48.all().take(20).map(.foo)', [range(1, 17), range(17, 21)], 'cursor serialization - take'),
     paged('cursor of where', 'P48.all().where(.foo <= 20).map(.foo)', [range(1, 17), range(17, 21)], 'cursor serialization - where'),
     paged('cursor of order', 'P48.all().order(.foo).map(.foo)', [range(1, 17), range(17, 33), range(33, 49)], 'cursor serialization - order'),
