@@ -14,3 +14,10 @@ export function compareBytes(a: Bytes, b: Bytes): number {
 export function keyString(key: Bytes): string {
   return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
 }
+
+/** The smallest key after `key`: `key` and a 0x00 byte (tuple keys are prefix-free, so no key lies in between). */
+export function keyAfter(key: Bytes): Uint8Array {
+  const out = new Uint8Array(key.length + 1);
+  out.set(key);
+  return out;
+}

@@ -25,6 +25,7 @@ import { compareCursors, encodeCursor, type EventCursor } from './cursor';
 import type { ResolvedSource } from './source';
 import type { FieldPath } from './token';
 import type { EventLines } from './event-lines';
+import { keyAfter } from '../storage/bytes';
 
 export type EventType = 'add' | 'update' | 'remove';
 
@@ -78,13 +79,6 @@ export interface Change {
   readonly id: bigint;
   /** The document's versions just before and at `ts`, once read ahead (readEvents). */
   versions?: { readonly prev?: DocData; readonly curr?: DocData };
-}
-
-/** The smallest key after `key` (tuple keys are prefix-free). */
-function keyAfter(key: Uint8Array): Uint8Array {
-  const out = new Uint8Array(key.length + 1);
-  out.set(key);
-  return out;
 }
 
 /** Change-log rows read at once, at least and at most (see `changes`). */

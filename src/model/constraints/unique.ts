@@ -21,6 +21,7 @@ import type { UniqueDef } from '../definitions/schema';
 import type { PathPart } from '../definitions/field-path';
 import { entryParts } from '../indexes/entries';
 import { clearRange } from '../indexes/index-store';
+import { keyAfter } from '../../storage/bytes';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
@@ -47,13 +48,6 @@ const pathsOf = (u: UniqueDef) => ({ paths: u.fields.map((f) => f.path) });
 /** Whether `owner` still holds its claim (claims of expired documents are free). */
 async function liveOwner(model: ModelTxnImpl, def: CollectionDef, owner: string): Promise<boolean> {
   return (await model.getDoc(def.name, owner)) !== undefined;
-}
-
-/** The smallest key after `key`. */
-function keyAfter(key: Uint8Array): Uint8Array {
-  const out = new Uint8Array(key.length + 1);
-  out.set(key);
-  return out;
 }
 
 /** Holders read per scan of a tuple's range (almost always 0 or 1 are there). */

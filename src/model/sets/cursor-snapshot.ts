@@ -30,19 +30,13 @@ import { entryParts } from '../indexes/entries';
 import { entryTtl } from '../indexes/index-store';
 import { scanDocsAt } from '../temporal/historical-scan';
 import { historicalEntries } from '../indexes/index-history';
+import { keyAfter } from '../../storage/bytes';
 
 /** Change-log entries read at most before falling back to a scan of the history. */
 export const MAX_CHANGED = 10_000;
 const LOG_BATCH = 1024;
 const FIRST_BATCH = 16;
 const MAX_BATCH = 1024;
-
-/** The smallest key after `key` (keys are prefix-free, so nothing lies in between). */
-function keyAfter(key: Uint8Array): Uint8Array {
-  const out = new Uint8Array(key.length + 1);
-  out.set(key);
-  return out;
-}
 
 /** The last tuple element of a key: the document id of a row, entry or change-log key. */
 function lastId(key: Uint8Array): bigint {
@@ -131,15 +125,7 @@ async function* docRows(ctx: EvalContext, def: CollectionDef, afterId: bigint | 
     if (descending) end = docKey(model.db, def.id, afterId);
     else start = prefixEnd(docKey(model.db, def.id, afterId));
   }
-  for (let batch = FIRST_BATCH; ; batch = Math.min(batch * 4, MAX_BATCH)) {
-    const rows = await model.kv.scan({ start, end, limit: batch, reverse: descending });
-    ctx.stats.readOps += 1;
-    yield* rows;
-    if (rows.length < batch) return;
-    const last = rows[rows.length - 1].key;
-    if (descending) end = last;
-    else start = keyAfter(last);
-  }
+  yield* entryRows(ctx, start, end, descending);
 }
 
 /**
@@ -218,7 +204,7 @@ async function changedEntries(
   return keys.sort(Buffer.compare);
 }
 
-/** Current index rows in [start, end), in key order (or reverse), in growing batches. */
+/** Current rows (documents, index entries) in [start, end), in key order (or reverse), in growing batches. */
 async function* entryRows(ctx: EvalContext, start: Uint8Array, end: Uint8Array, descending: boolean) {
   const model = ctx.model as ModelTxnImpl;
   for (let batch = FIRST_BATCH; ; batch = Math.min(batch * 4, MAX_BATCH)) {

@@ -21,16 +21,10 @@ import { entryTtl } from '../indexes/index-store';
 import { historicalEntries } from '../indexes/index-history';
 import { readsUnconditionally, recordEntry } from './covered';
 import { entriesAsOf } from './cursor-snapshot';
+import { keyAfter } from '../../storage/bytes';
 
 const FIRST_BATCH = 16;
 const MAX_BATCH = 1024;
-
-/** The smallest key after `key` (keys are prefix-free, so nothing lies in between). */
-function keyAfter(key: Uint8Array): Uint8Array {
-  const out = new Uint8Array(key.length + 1);
-  out.set(key);
-  return out;
-}
 
 const maxKey = (a: Uint8Array, b: Uint8Array): Uint8Array => (Buffer.compare(a, b) >= 0 ? a : b);
 const minKey = (a: Uint8Array, b: Uint8Array): Uint8Array => (Buffer.compare(a, b) <= 0 ? a : b);

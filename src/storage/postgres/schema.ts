@@ -43,17 +43,19 @@ $$;`;
  * commit after it: a kv_writes entry above `snap` (and below `ts`, when given) on one of them.
  * Deleted keys have entries too, so removals and phantoms in a range are caught.
  */
-const CONFLICT_FUNCTION = `
-CREATE FUNCTION fql_conflict(snap bigint, upto bigint, reads text[], rstarts text[], rends text[]) RETURNS boolean
-LANGUAGE sql STABLE AS $$
-  SELECT EXISTS (
+const CONFLICT_EXPRESSION = `EXISTS (
       SELECT 1 FROM kv_writes w
       WHERE w.key = ANY (ARRAY(SELECT decode(x, 'hex') FROM unnest(reads) x))
         AND w.ts > snap AND (upto IS NULL OR w.ts < upto))
     OR EXISTS (
       SELECT 1 FROM unnest(rstarts, rends) r(s, e)
       JOIN kv_writes w ON w.key >= decode(r.s, 'hex') AND w.key < decode(r.e, 'hex')
-      WHERE w.ts > snap AND (upto IS NULL OR w.ts < upto))
+      WHERE w.ts > snap AND (upto IS NULL OR w.ts < upto))`;
+const CONFLICT_SIGNATURE = 'fql_conflict(snap bigint, upto bigint, reads text[], rstarts text[], rends text[]) RETURNS boolean';
+const CONFLICT_FUNCTION = `
+CREATE FUNCTION ${CONFLICT_SIGNATURE}
+LANGUAGE sql STABLE AS $$
+  SELECT ${CONFLICT_EXPRESSION}
 $$;`;
 
 /**
@@ -182,17 +184,10 @@ BEGIN
   RETURN t;
 END
 $$;
-CREATE OR REPLACE FUNCTION fql_conflict(snap bigint, upto bigint, reads text[], rstarts text[], rends text[]) RETURNS boolean
+CREATE OR REPLACE FUNCTION ${CONFLICT_SIGNATURE}
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
-  RETURN EXISTS (
-      SELECT 1 FROM kv_writes w
-      WHERE w.key = ANY (ARRAY(SELECT decode(x, 'hex') FROM unnest(reads) x))
-        AND w.ts > snap AND (upto IS NULL OR w.ts < upto))
-    OR EXISTS (
-      SELECT 1 FROM unnest(rstarts, rends) r(s, e)
-      JOIN kv_writes w ON w.key >= decode(r.s, 'hex') AND w.key < decode(r.e, 'hex')
-      WHERE w.ts > snap AND (upto IS NULL OR w.ts < upto));
+  RETURN ${CONFLICT_EXPRESSION};
 END
 $$;`;
 
