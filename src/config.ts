@@ -4,6 +4,7 @@
 import os from 'node:os';
 import { DEFAULT_LIMITS, MIB, type TransportLimits } from './server/transport-limits';
 import { isPostgresUrl } from './storage/open';
+import { MAX_QUERY_TIMEOUT_MS } from './server/query-headers';
 
 export interface ServerConfig {
   readonly host: string;
@@ -37,6 +38,8 @@ export interface ServerConfig {
   readonly maxStreamsPerAddress: number;
   /** Bytes of events all streams may hold for clients that do not read, MiB (past it the largest end). */
   readonly maxStreamBufferMb: number;
+  /** The longest a query may run, whatever it asks (src/server/timeout-cap.ts). */
+  readonly maxQueryTimeoutMs: number;
   /** GET /metrics without the root secret. */
   readonly publicMetrics: boolean;
   /** Fetch access providers' `jwks_uri` from private, loopback and other non-public addresses too. */
@@ -83,6 +86,10 @@ Options (environment variable in brackets):
   --max-stream-buffer-mb <n> events all streams together may hold for clients that are not
                              reading; past it the streams holding the most end with
                              stream_overflow [MAX_STREAM_BUFFER_MB] (default 256)
+  --max-query-timeout-ms <n> the longest a query or FQL v4 request may run: longer
+                             x-query-timeout-ms / x-query-timeout, and the 2-minute default,
+                             are lowered to it [MAX_QUERY_TIMEOUT_MS] (default 600000, Fauna's
+                             maximum; on PostgreSQL a running query holds back VACUUM, see README)
   --public-metrics           serve GET /metrics without the root secret [PUBLIC_METRICS=true]
                              (default: it needs Authorization: Bearer <root secret>)
   --allow-private-jwks       let access providers' jwks_uri point at private, loopback and
@@ -158,7 +165,7 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
     const eq = arg.indexOf('=');
     const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
     let value: string | undefined = eq < 0 ? undefined : arg.slice(eq + 1);
-    if (!['host', 'port', 'data', 'storage', 'root-secret', 'root-secret-hash', 'bcrypt-cost', 'workers', 'worker-memory-mb', 'client-concurrency', 'stream-status-interval-ms', 'max-streams', 'max-streams-per-address', 'max-stream-buffer-mb', 'public-metrics', 'allow-private-jwks', 'read-replica', 'read-replica-max-lag-ms'].includes(name)
+    if (!['host', 'port', 'data', 'storage', 'root-secret', 'root-secret-hash', 'bcrypt-cost', 'workers', 'worker-memory-mb', 'client-concurrency', 'stream-status-interval-ms', 'max-streams', 'max-streams-per-address', 'max-stream-buffer-mb', 'max-query-timeout-ms', 'public-metrics', 'allow-private-jwks', 'read-replica', 'read-replica-max-lag-ms'].includes(name)
       && !LIMIT_OPTIONS.some((o) => o.flag === name)) {
       throw new ConfigError(`unknown option '--${name}'`);
     }
@@ -188,6 +195,7 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
   const maxStreams = last('max-streams') ?? nonEmpty(env.MAX_STREAMS);
   const maxStreamsPerAddress = last('max-streams-per-address') ?? nonEmpty(env.MAX_STREAMS_PER_ADDRESS);
   const maxStreamBuffer = last('max-stream-buffer-mb') ?? nonEmpty(env.MAX_STREAM_BUFFER_MB);
+  const maxQueryTimeout = last('max-query-timeout-ms') ?? nonEmpty(env.MAX_QUERY_TIMEOUT_MS);
   const storageUrl = last('storage') ?? nonEmpty(env.DATABASE_URL);
   const replicas = opts.get('read-replica')
     ?? (nonEmpty(env.READ_REPLICAS)?.split(',').map((s) => s.trim()).filter((s) => s !== '') ?? []);
@@ -216,6 +224,7 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
     maxStreams: maxStreams === undefined ? 20_000 : parseIntOption('max-streams', maxStreams, 1, 10_000_000),
     maxStreamsPerAddress: maxStreamsPerAddress === undefined ? 1_000 : parseIntOption('max-streams-per-address', maxStreamsPerAddress, 1, 10_000_000),
     maxStreamBufferMb: maxStreamBuffer === undefined ? 256 : parseIntOption('max-stream-buffer-mb', maxStreamBuffer, 1, 1_048_576),
+    maxQueryTimeoutMs: maxQueryTimeout === undefined ? MAX_QUERY_TIMEOUT_MS : parseIntOption('max-query-timeout-ms', maxQueryTimeout, 1, MAX_QUERY_TIMEOUT_MS),
     publicMetrics: parseBoolean('PUBLIC_METRICS', last('public-metrics') ?? nonEmpty(env.PUBLIC_METRICS)),
     allowPrivateJwks: parseBoolean('ALLOW_PRIVATE_JWKS', last('allow-private-jwks') ?? nonEmpty(env.ALLOW_PRIVATE_JWKS)),
   };

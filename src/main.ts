@@ -19,6 +19,7 @@ import { jwksFetcher } from './auth/jwks-fetch';
 import type { QueryHandlers } from './exec/handlers';
 import { WorkerPool } from './exec/pool/worker-pool';
 import { createPooledHandlers } from './exec/pool/pooled-handlers';
+import { withTimeoutCap } from './server/timeout-cap';
 import type { KvEngine, WatchedEngine } from './storage/kv';
 import { StreamHub } from './streams/stream-hub';
 import { CHANGE_LOG_PREFIX } from './model/keys';
@@ -86,7 +87,10 @@ async function start(config: ServerConfig): Promise<void> {
   // The process's one JWKS fetcher (query workers never fetch: src/auth/jwks.ts).
   providerKeys.useFetcher(jwksFetcher({ allowPrivateAddresses: config.allowPrivateJwks }));
   const runtime = queryRuntime(config, engine, rootKeys);
-  const { query, schema, v4 } = runtime.handlers;
+  // An operator's bound on query timeouts (src/server/timeout-cap.ts).
+  const query = withTimeoutCap(runtime.handlers.query, 'x-query-timeout-ms', config.maxQueryTimeoutMs);
+  const v4 = withTimeoutCap(runtime.handlers.v4, 'x-query-timeout', config.maxQueryTimeoutMs);
+  const { schema } = runtime.handlers;
   const { stream, feed, v4Stream, hub } = eventRoutes(config, engine, runtime.handlers);
   const storageBytes = storageSize(config.storageUrl !== undefined ? { url: config.storageUrl } : { dataDir: config.dataDir });
   // The server's connection count exists once it listens, after the app (and its metrics).

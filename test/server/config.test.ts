@@ -20,6 +20,7 @@ test('defaults', () => {
     maxStreams: 20_000,
     maxStreamsPerAddress: 1_000,
     maxStreamBufferMb: 256,
+    maxQueryTimeoutMs: 600_000,
   });
 });
 
@@ -38,6 +39,11 @@ test('--allow-private-jwks, --max-streams, --max-streams-per-address', () => {
   assert.equal(parsed(['--max-stream-buffer-mb', '64']).maxStreamBufferMb, 64);
   assert.equal(parsed([], { MAX_STREAM_BUFFER_MB: '32' }).maxStreamBufferMb, 32);
   assert.throws(() => parseConfig(['--max-stream-buffer-mb', '0'], {}), /max-stream-buffer-mb/);
+  assert.equal(parsed(['--max-query-timeout-ms', '30000']).maxQueryTimeoutMs, 30_000);
+  assert.equal(parsed([], { MAX_QUERY_TIMEOUT_MS: '5000' }).maxQueryTimeoutMs, 5_000);
+  // Not past Fauna's own maximum (core RequestParams: 600,000 ms).
+  assert.throws(() => parseConfig(['--max-query-timeout-ms', '600001'], {}), /max-query-timeout-ms/);
+  assert.throws(() => parseConfig(['--max-query-timeout-ms', '0'], {}), /max-query-timeout-ms/);
 });
 
 test('--public-metrics', () => {
