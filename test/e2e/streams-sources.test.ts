@@ -6,7 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, StreamToken, fql, type Query, type QueryValue } from 'fauna';
-import { startServer, type TestServer } from '../helpers/server';
+import { readsMayShareTs, startServer, type TestServer } from '../helpers/server';
 import { Clients, fails } from './identity-helpers';
 import { decodeEventSource, type EventSourceToken } from '../../src/streams/token';
 
@@ -52,7 +52,10 @@ describe('event sources created in FQL', () => {
     const { token, txnTs } = await source(admin, fql`Foo.create({ n: 9 }); Foo.all().toStream()`);
     assert.equal(token.start, txnTs);
     const again = await source(admin, fql`Foo.all().eventSource()`);
-    assert.ok(again.token.start > token.start, 'each query has its own start');
+    // A read right after may share the writer's ts on PostgreSQL (readsMayShareTs): it reads
+    // that very state, so its source starts there too.
+    if (readsMayShareTs()) assert.ok(again.token.start >= token.start);
+    else assert.ok(again.token.start > token.start, 'each query has its own start');
   });
 
   it('index and Set.single sources, with watched fields', async () => {

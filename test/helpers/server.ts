@@ -62,6 +62,13 @@ export async function freshPgDatabase(baseUrl: string): Promise<string> {
   return u.toString();
 }
 
+/**
+ * Whether servers of this test run keep data on PostgreSQL, where read-only queries take the
+ * clock without advancing it (src/storage/postgres/sql.ts CLOCK_FRESH_MS): a read may share the
+ * `txn_ts` of the query before it, reading that very state; on SQLite every query has its own.
+ */
+export const readsMayShareTs = (): boolean => process.env.FQL_TEST_STORAGE === 'postgres' && !!process.env.FQL_TEST_PG;
+
 export interface StartOptions {
   /** Reuse a data directory (restart tests). */
   readonly dataDir?: string;
