@@ -340,6 +340,9 @@ function prepareDataFile(dataDir: string): string {
   return file;
 }
 
+/** How long the coordinator's connection waits out another connection's momentary lock. */
+export const BUSY_TIMEOUT_MS = 250;
+
 function openMigrated(dataDir: string): { db: Database.Database; lock: ProcessLock } {
   const file = prepareDataFile(dataDir);
   // No busy wait: if another process holds the directory, fail at once with a clear message.
@@ -348,6 +351,12 @@ function openMigrated(dataDir: string): { db: Database.Database; lock: ProcessLo
   try {
     configure(db);
     migrate(db);
+    // From now on the directory is ours (the lock above), but other connections still touch the
+    // file for an instant: a query worker's read connection opening or closing (workers start
+    // and retire with load; a closing connection tries for the exclusive lock to checkpoint),
+    // tools reading it. Without a busy wait such an instant failed a whole group commit with
+    // SQLITE_BUSY, answered 500 "database is locked" (seen once in CI under load).
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     return { db, lock };
   } catch (err) {
     db.close();
