@@ -19,7 +19,7 @@ import { noteSchemaChange } from './definitions/schema-references';
 import { readCursorKey } from './cursor-key';
 
 /** A document version as stored under the current-version key. */
-interface StoredDoc { ts: string; ttl?: string; data: unknown }
+export interface StoredDoc { ts: string; ttl?: string; data: unknown }
 /** A named schema document as stored. `id` is the collection id for Collection definitions. */
 interface StoredNamed { ts: string; id?: number; data: unknown }
 

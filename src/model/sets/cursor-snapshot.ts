@@ -22,7 +22,7 @@ import { checkDeadline } from '../../fql/eval/state';
 import { decodeKey } from '../../storage/tuple';
 import { fromBytes } from '../codec';
 import { changeCollBound, changeCollPrefix, docKey, docPrefix, indexKey, prefixEnd } from '../keys';
-import { modelHooks, type CollectionDef, type ModelTxnImpl } from '../model-txn';
+import { modelHooks, type CollectionDef, type ModelTxnImpl, type StoredDoc } from '../model-txn';
 import type { DocData } from '../model-api';
 import { fullDocView } from '../definitions/doc-view';
 import { schemaOf, type IndexDef } from '../definitions/schema';
@@ -66,8 +66,6 @@ export async function writtenSince(ctx: EvalContext, collId: number, ts: bigint)
 }
 
 const ascending = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
-
-interface StoredDoc { ts: string; ttl?: string; data: unknown }
 
 /**
  * The documents of `def` the caller may read as of `ts`, in id order (or reverse) after

@@ -9,7 +9,7 @@ import { KvConflictError } from '../../storage/kv';
 import { decodeKey } from '../../storage/tuple';
 import { decodeFields, fromBytes, toBytes } from '../codec';
 import { docKey, expiryKey, expiryPrefix, versionKey, type DbId } from '../keys';
-import { ModelTxnImpl, type CollectionDef } from '../model-txn';
+import { ModelTxnImpl, type CollectionDef, type StoredDoc } from '../model-txn';
 import type { DocData } from '../model-api';
 import type { WriteHook } from '../write-broker';
 import { modelOf } from '../stdlib/args';
@@ -31,8 +31,6 @@ export const trackExpiry: WriteHook = async (ctx, w) => {
   if (before !== undefined) model.kv.delete(expiryKey(before, model.db, w.def.id, docId));
   if (after !== undefined) model.kv.put(expiryKey(after, model.db, w.def.id, docId), EMPTY);
 };
-
-interface StoredDoc { ts: string; ttl?: string; data: unknown }
 
 /** Entries kept outside the collection's schema (FQL v4 indexes) go with an expired document too. */
 export type ExpiryHook = (model: ModelTxnImpl, def: CollectionDef, doc: DocData) => Promise<void>;

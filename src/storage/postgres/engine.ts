@@ -236,7 +236,7 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
     const release = await this.writers.acquire();
     try {
       const wait = Date.now() < this.contendedUntil ? CONTENTION_WAIT_MS : undefined;
-      this.clockStale(); // a writer's begin bumps the clock
+      this.lastBumpAt = performance.now(); // a writer's begin bumps the clock
       const { client, ts, snap, prefetched } = await this.open(beginWriteSql(wait), 'snap');
       return PgTxn.writer(client, ts, snap, this, prefetched, release);
     } catch (err) {
