@@ -5,6 +5,7 @@ import os from 'node:os';
 import { DEFAULT_LIMITS, MIB, type TransportLimits } from './server/transport-limits';
 import { isPostgresUrl } from './storage/open';
 import { MAX_QUERY_TIMEOUT_MS } from './server/query-headers';
+import { SNAPSHOT_MAX_MS } from './storage/postgres/sql';
 
 export interface ServerConfig {
   readonly host: string;
@@ -17,6 +18,8 @@ export interface ServerConfig {
   readonly readReplicas: readonly string[];
   /** A read without x-last-txn-ts may lag the primary by this much on a replica (ms). */
   readonly readReplicaMaxLagMs: number;
+  /** On PostgreSQL, how long a query's snapshot may stay open (ms; postgres/sql.ts SNAPSHOT_MAX_MS). */
+  readonly maxSnapshotMs: number;
   /** Cleartext root secrets. */
   readonly rootSecrets: readonly string[];
   /** bcrypt hashes of root secrets. */
@@ -62,6 +65,10 @@ Options (environment variable in brackets):
   --read-replica-max-lag-ms <n>
                              a query without x-last-txn-ts may read a replica this far behind
                              the primary [READ_REPLICA_MAX_LAG_MS] (default 1000)
+  --max-snapshot-ms <n>      on PostgreSQL, a query's snapshot is renewed once this old, and a
+                             connection idle in a transaction this long is ended (an open
+                             snapshot holds back VACUUM, see README) [MAX_SNAPSHOT_MS]
+                             (default 2000)
   --root-secret <secret>     root key secret [FAUNA_ROOT_KEY or ROOT_SECRET] (default "secret"
                              unless a hash is given); may be repeated
   --root-secret-hash <hash>  bcrypt hash of a root secret [ROOT_SECRET_HASH, comma-separated];
@@ -165,7 +172,7 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
     const eq = arg.indexOf('=');
     const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
     let value: string | undefined = eq < 0 ? undefined : arg.slice(eq + 1);
-    if (!['host', 'port', 'data', 'storage', 'root-secret', 'root-secret-hash', 'bcrypt-cost', 'workers', 'worker-memory-mb', 'client-concurrency', 'stream-status-interval-ms', 'max-streams', 'max-streams-per-address', 'max-stream-buffer-mb', 'max-query-timeout-ms', 'public-metrics', 'allow-private-jwks', 'read-replica', 'read-replica-max-lag-ms'].includes(name)
+    if (!['host', 'port', 'data', 'storage', 'root-secret', 'root-secret-hash', 'bcrypt-cost', 'workers', 'worker-memory-mb', 'client-concurrency', 'stream-status-interval-ms', 'max-streams', 'max-streams-per-address', 'max-stream-buffer-mb', 'max-query-timeout-ms', 'public-metrics', 'allow-private-jwks', 'read-replica', 'read-replica-max-lag-ms', 'max-snapshot-ms'].includes(name)
       && !LIMIT_OPTIONS.some((o) => o.flag === name)) {
       throw new ConfigError(`unknown option '--${name}'`);
     }
@@ -206,6 +213,7 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
     throw new ConfigError('read replicas need PostgreSQL storage (--storage postgres://...)');
   }
   const maxLag = last('read-replica-max-lag-ms') ?? nonEmpty(env.READ_REPLICA_MAX_LAG_MS);
+  const maxSnapshot = last('max-snapshot-ms') ?? nonEmpty(env.MAX_SNAPSHOT_MS);
   return {
     host: last('host') ?? nonEmpty(env.HOST) ?? DEFAULTS.host,
     port: port === undefined ? DEFAULTS.port : parseIntOption('port', port, 0, 65535),
@@ -213,6 +221,7 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
     storageUrl,
     readReplicas: replicas,
     readReplicaMaxLagMs: maxLag === undefined ? 1_000 : parseIntOption('read-replica-max-lag-ms', maxLag, 0, 86_400_000),
+    maxSnapshotMs: maxSnapshot === undefined ? SNAPSHOT_MAX_MS : parseIntOption('max-snapshot-ms', maxSnapshot, 100, MAX_QUERY_TIMEOUT_MS),
     rootSecrets: secrets,
     rootSecretHashes: hashes,
     bcryptCost: cost === undefined ? DEFAULTS.bcryptCost : parseIntOption('bcrypt-cost', cost, 4, 31),

@@ -79,7 +79,7 @@ function eventRoutes(config: ServerConfig, engine: WatchedEngine, handlers: Quer
 async function start(config: ServerConfig): Promise<void> {
   setPasswordCost(config.bcryptCost);
   const engine = await openStorage(config.storageUrl !== undefined
-    ? { url: config.storageUrl, replicas: { urls: config.readReplicas, maxLagMs: config.readReplicaMaxLagMs } }
+    ? { url: config.storageUrl, maxSnapshotMs: config.maxSnapshotMs, replicas: { urls: config.readReplicas, maxLagMs: config.readReplicaMaxLagMs } }
     : { dataDir: config.dataDir });
   // Set cursors authenticate their snapshot times with the store's key (src/model/cursor-key.ts).
   await ensureCursorKey(engine);

@@ -109,6 +109,12 @@ export interface BeginOptions {
    * x-last-txn-ts, or 0). Absent: the primary, whose snapshot is always the newest.
    */
   readonly minTs?: bigint;
+  /**
+   * A trusted caller's transaction (export, import) that keeps one snapshot however long it
+   * runs. Others, on PostgreSQL, renew a snapshot older than a few seconds or conflict
+   * (postgres/sql.ts SNAPSHOT_MAX_MS).
+   */
+  readonly longSnapshot?: boolean;
 }
 
 export interface KvEngine {
@@ -132,6 +138,8 @@ export interface KvEngine {
    * openPostgresForWorker).
    */
   readonly sharedUrl?: string;
+  /** Only on PostgreSQL: how long a snapshot may stay open, for those threads' engines too. */
+  readonly maxSnapshotMs?: number;
   close(): Promise<void>;
 }
 

@@ -89,7 +89,7 @@ function writeManifest(dir: string, manifest: DumpManifest): void {
 /** Dumps every pair of `engine` into `dir` (which must be empty or absent). */
 export async function exportEngine(engine: KvEngine, dir: string): Promise<DumpManifest> {
   prepareOutDir(dir);
-  const txn = await engine.begin({ readOnly: true });
+  const txn = await engine.begin({ readOnly: true, longSnapshot: true });
   try {
     const digest = new DumpDigest();
     const chunks: ChunkEntry[] = [];

@@ -63,7 +63,7 @@ async function verifyChunkFiles(dir: string, manifest: DumpManifest): Promise<vo
 /** Runs `body` in a read-write transaction, retrying serialization conflicts. */
 async function writeTxn(engine: KvEngine, body: (txn: KvTxn) => Promise<void> | void): Promise<void> {
   for (let attempt = 0; ; attempt++) {
-    const txn = await engine.begin();
+    const txn = await engine.begin({ longSnapshot: true });
     try {
       await body(txn);
       await txn.commit();
@@ -76,7 +76,7 @@ async function writeTxn(engine: KvEngine, body: (txn: KvTxn) => Promise<void> | 
 }
 
 async function isEmpty(engine: KvEngine): Promise<boolean> {
-  const txn = await engine.begin({ readOnly: true });
+  const txn = await engine.begin({ readOnly: true, longSnapshot: true });
   try {
     return (await txn.scan({ start: KEYSPACE_START, end: KEYSPACE_END, limit: 1 })).length === 0;
   } finally {
@@ -139,7 +139,7 @@ async function writePairs(engine: KvEngine, dir: string, manifest: DumpManifest)
 /** Reads the whole store back and compares it with the manifest. */
 async function verifyTarget(engine: KvEngine, manifest: DumpManifest): Promise<void> {
   const digest = new DumpDigest();
-  const txn = await engine.begin({ readOnly: true });
+  const txn = await engine.begin({ readOnly: true, longSnapshot: true });
   try {
     for await (const rows of keyspaceBatches(txn)) {
       for (const r of rows) digest.add(r.key, r.value);

@@ -7,7 +7,7 @@ const HASH = '$2b$10$' + 'a'.repeat(53);
 
 test('defaults', () => {
   assert.deepEqual(parseConfig([], {}), {
-    host: '0.0.0.0', port: 8443, dataDir: './data', storageUrl: undefined, readReplicas: [], readReplicaMaxLagMs: 1000,
+    host: '0.0.0.0', port: 8443, dataDir: './data', storageUrl: undefined, readReplicas: [], readReplicaMaxLagMs: 1000, maxSnapshotMs: 2000,
     rootSecrets: ['secret'], rootSecretHashes: [], bcryptCost: 10,
     workers: Math.max(4, availableParallelism() * 2), workerMemoryMb: 512, clientConcurrency: undefined,
     limits: {
@@ -44,6 +44,9 @@ test('--allow-private-jwks, --max-streams, --max-streams-per-address', () => {
   // Not past Fauna's own maximum (core RequestParams: 600,000 ms).
   assert.throws(() => parseConfig(['--max-query-timeout-ms', '600001'], {}), /max-query-timeout-ms/);
   assert.throws(() => parseConfig(['--max-query-timeout-ms', '0'], {}), /max-query-timeout-ms/);
+  assert.equal(parsed(['--max-snapshot-ms', '2000']).maxSnapshotMs, 2_000);
+  assert.equal(parsed([], { MAX_SNAPSHOT_MS: '750' }).maxSnapshotMs, 750);
+  assert.throws(() => parseConfig(['--max-snapshot-ms', '99'], {}), /max-snapshot-ms/);
 });
 
 test('--public-metrics', () => {

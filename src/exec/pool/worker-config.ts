@@ -5,6 +5,8 @@ export interface WorkerConfig {
   readonly sqliteFile?: string;
   /** The PostgreSQL database, on which the worker runs its transactions itself (postgres/engine.ts openPostgresForWorker). */
   readonly postgresUrl?: string;
+  /** How long the worker's PostgreSQL snapshots may stay open (postgres/sql.ts SNAPSHOT_MAX_MS). */
+  readonly postgresMaxSnapshotMs?: number;
   /**
    * Key prefixes the server watches for commits (event streams): commits the worker makes itself
    * (on PostgreSQL) announce their keys under them.

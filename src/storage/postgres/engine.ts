@@ -45,6 +45,13 @@
 //
 // Read-only transactions begun with `minTs` may run on a read replica instead (replicas.ts).
 //
+// No snapshot stays open longer than maxSnapshotMs (sql.ts SNAPSHOT_MAX_MS): a transaction whose
+// snapshot is that old renews it at its next read (txn.ts renew), and the database ends a
+// connection idle in its transaction that long (idle_in_transaction_session_timeout, set on
+// every pooled connection; a writer's, WRITER_IDLE_FACTOR times as long), so that no query, however long it computes, holds back VACUUM on
+// the tables every transaction replaces rows of. A reader whose connection was ended renews on
+// another one (reopenReader). Trusted tools' transactions opt out (BeginOptions.longSnapshot).
+//
 // Query workers run their transactions themselves (openPostgresForWorker: an engine of the
 // worker's own, with its own connections), so a query's begin, reads and commit cost the
 // coordinator no message and no work. Nothing in the protocol above needs the coordinator: a
@@ -59,8 +66,11 @@ import { translatePgError } from './errors';
 import { ReplicaSet, type ReplicaOptions, type ReplicaStats } from './replicas';
 import { migrate } from './schema';
 import { Semaphore } from './semaphore';
-import { beginReadSql, beginWriteSql, CLOCK_FRESH_MS, CLEAN_RUNNING, COMMIT_CHANNEL, END_PARKED, MAX_NOTIFY_PAYLOAD, RAISE_CLOCK_FLOOR, STABLE_TS, prefetchSql } from './sql';
-import { PgTxn, type Prefetched, type TxnHost } from './txn';
+import {
+  beginReadSql, beginWriteSql, CLOCK_FRESH_MS, CLEAN_RUNNING, COMMIT_CHANNEL, END_PARKED, IDLE_IN_TRANSACTION_TIMEOUT, MAX_NOTIFY_PAYLOAD,
+  NO_IDLE_LIMIT, RAISE_CLOCK_FLOOR, SNAPSHOT_MAX_MS, STABLE_TS, VACUUM_PROTOCOL_TABLES, prefetchSql, writerIdleLimit,
+} from './sql';
+import { idleEnded, PgTxn, type Prefetched, type TxnHost } from './txn';
 import { UNSAFE_NO_VALIDATION_ENV } from '../sqlite/engine';
 
 export interface PostgresOptions {
@@ -70,6 +80,8 @@ export interface PostgresOptions {
   readonly unsafeNoValidation?: boolean;
   /** Streaming standbys that serve read-only transactions begun with `minTs` (replicas.ts). */
   readonly replicas?: ReplicaOptions;
+  /** How long a transaction's snapshot may stay open (default sql.ts SNAPSHOT_MAX_MS). */
+  readonly maxSnapshotMs?: number;
 }
 
 /** The engine, with the counters of its read replicas when it has some (for /metrics). */
@@ -77,6 +89,8 @@ export interface PostgresEngineHandle extends WatchedEngine {
   readonly replicaStats?: ReplicaStats;
   /** Absent with read replicas, whose routing (replicas.ts) lives in this engine. */
   readonly sharedUrl?: string;
+  /** Its snapshot limit, for the query workers' engines (openPostgresForWorker). */
+  readonly maxSnapshotMs: number;
 }
 
 /** application_name of a server's connections, and of its query workers' (pg_stat_activity). */
@@ -122,6 +136,7 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
     private readonly replicas: ReplicaSet | undefined,
     /** Whether this engine removes crashed writers' registrations (the server's, not a worker's). */
     maintains: boolean,
+    readonly maxSnapshotMs: number,
   ) {
     this.writers = new Semaphore(Math.max(1, poolSize - 2));
     this.replicaStats = replicas?.stats;
@@ -131,11 +146,15 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
 
   readonly sharedUrl?: string;
 
-  /** Runs CLEAN_RUNNING every CLEAN_INTERVAL_MS (one at a time; failures wait for the next). */
+  /**
+   * Runs CLEAN_RUNNING and VACUUM_PROTOCOL_TABLES every CLEAN_INTERVAL_MS (one at a time; a
+   * failure waits for the next).
+   */
   private scheduleClean(): void {
     this.cleanTimer = setTimeout(() => {
       if (this.closed) return;
-      this.pool.query(CLEAN_RUNNING).catch(() => undefined).finally(() => {
+      const clean = this.pool.query(CLEAN_RUNNING).catch(() => undefined);
+      clean.then(() => this.pool.query(VACUUM_PROTOCOL_TABLES)).catch(() => undefined).finally(() => {
         if (!this.closed) this.scheduleClean();
       });
     }, CLEAN_INTERVAL_MS).unref();
@@ -230,19 +249,29 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
         const txn = await this.replicas.begin(opts.minTs);
         if (txn !== undefined) return txn;
       }
-      const { client, ts, prefetched } = await this.open(beginReadSql(this.clockStale()), 'ts');
-      return PgTxn.reader(client, ts, this, prefetched);
+      const { client, ts, prefetched } = await this.open(withLimit(beginReadSql(this.clockStale()), opts.longSnapshot), 'ts');
+      return PgTxn.reader(client, ts, this, prefetched, this.snapshotLimit(opts.longSnapshot));
     }
     const release = await this.writers.acquire();
     try {
       const wait = Date.now() < this.contendedUntil ? CONTENTION_WAIT_MS : undefined;
       this.lastBumpAt = performance.now(); // a writer's begin bumps the clock
-      const { client, ts, snap, prefetched } = await this.open(beginWriteSql(wait), 'snap');
-      return PgTxn.writer(client, ts, snap, this, prefetched, release);
+      const { client, ts, snap, prefetched } = await this.open(withLimit(`${beginWriteSql(wait)}; ${writerIdleLimit(this.maxSnapshotMs)}`, opts?.longSnapshot), 'snap');
+      return PgTxn.writer(client, ts, snap, this, prefetched, this.snapshotLimit(opts?.longSnapshot), release);
     } catch (err) {
       release();
       throw err;
     }
+  }
+
+  private snapshotLimit(longSnapshot: boolean | undefined): number | undefined {
+    return longSnapshot === true ? undefined : this.maxSnapshotMs;
+  }
+
+  /** A reader's snapshot on another connection (txn.ts renew): its begin, without reading ahead. */
+  async reopenReader(): Promise<{ client: PoolClient; ts: bigint }> {
+    const { client, ts } = await this.open(beginReadSql(this.clockStale()), 'ts', false);
+    return { client, ts };
   }
 
   /**
@@ -250,8 +279,8 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
    * the read-ahead key) on a parked connection, ending its reader first, or else on a new one. A
    * parked connection that broke meanwhile is discarded and the begin retried on a new one.
    */
-  private async open(sql: string, snapColumn: 'ts' | 'snap'): Promise<{ client: PoolClient; ts: bigint; snap: bigint; prefetched?: Prefetched }> {
-    const firstKey = this.firstKey;
+  private async open(sql: string, snapColumn: 'ts' | 'snap', readAhead = true): Promise<{ client: PoolClient; ts: bigint; snap: bigint; prefetched?: Prefetched }> {
+    const firstKey = readAhead ? this.firstKey : undefined;
     const batch = firstKey === undefined ? sql : `${sql}; ${prefetchSql(firstKey)}`;
     for (;;) {
       const parked = this.parked.pop();
@@ -335,8 +364,8 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
  * A pool of connections named `application` in pg_stat_activity (unless the URL names them: its
  * parameters win in `pg`).
  */
-function connectionPool(url: string, max: number, application: string): Pool {
-  const pool = new Pool({ connectionString: url, max, application_name: application });
+function connectionPool(url: string, max: number, application: string, maxSnapshotMs: number): Pool {
+  const pool = new Pool({ connectionString: url, max, application_name: application, idle_in_transaction_session_timeout: maxSnapshotMs });
   // An idle pooled connection that breaks is dropped by the pool; without a listener the
   // 'error' event would crash the process.
   pool.on('error', () => {});
@@ -344,13 +373,23 @@ function connectionPool(url: string, max: number, application: string): Pool {
   // ahead for a worker, or waiting on the evaluator): pg_terminate_backend or a database restart
   // then killed the server. With a listener, the error surfaces as the next statement's failure
   // and the transaction discards the connection (PgTxn.end).
-  pool.on('connect', (client) => client.on('error', () => {}));
+  // A connection the database ended for idling in its transaction (sql.ts SNAPSHOT_MAX_MS) is
+  // marked, for its transaction to renew (txn.ts) when it next uses it.
+  pool.on('connect', (client) => client.on('error', (err: Error & { code?: string }) => {
+    if (err.code === IDLE_IN_TRANSACTION_TIMEOUT) idleEnded.add(client);
+  }));
   return pool;
+}
+
+/** A begin, for a transaction that keeps its snapshot however long it runs when `longSnapshot`. */
+function withLimit(sql: string, longSnapshot: boolean | undefined): string {
+  return longSnapshot === true ? `${sql}; ${NO_IDLE_LIMIT}` : sql;
 }
 
 /** Connects to `url`, creates or migrates the tables, and returns the engine. */
 export async function openPostgres(url: string, opts: PostgresOptions = {}): Promise<PostgresEngineHandle> {
-  const pool = connectionPool(url, opts.poolSize ?? 10, SERVER_APPLICATION);
+  const maxSnapshotMs = opts.maxSnapshotMs ?? SNAPSHOT_MAX_MS;
+  const pool = connectionPool(url, opts.poolSize ?? 10, SERVER_APPLICATION, maxSnapshotMs);
   try {
     await migrate(pool);
     await pool.query(CLEAN_RUNNING);
@@ -363,7 +402,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     process.stderr.write(`WARNING: ${UNSAFE_NO_VALIDATION_ENV}=1: commit validation is OFF (test-only negative control; not serializable)\n`);
   }
   const replicas = opts.replicas !== undefined && opts.replicas.urls.length > 0 ? new ReplicaSet(pool, opts.replicas) : undefined;
-  return new PostgresEngine(pool, url, opts.poolSize ?? 10, unsafeNoValidation, replicas, true);
+  return new PostgresEngine(pool, url, opts.poolSize ?? 10, unsafeNoValidation, replicas, true, maxSnapshotMs);
 }
 
 /**
@@ -372,10 +411,11 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
  * LISTEN. Its commits announce the keys under `announce` (the prefixes the server processes
  * watch, see notifyPayload) as the server's own would.
  */
-export function openPostgresForWorker(url: string, poolSize: number, announce: readonly Bytes[]): KvEngine {
+export function openPostgresForWorker(url: string, poolSize: number, announce: readonly Bytes[], maxSnapshotMs: number): KvEngine {
   // The test-only switch reaches workers too (the server warned when it opened its engine).
   const unsafeNoValidation = process.env[UNSAFE_NO_VALIDATION_ENV] === '1';
-  const engine = new PostgresEngine(connectionPool(url, poolSize, WORKER_APPLICATION), url, poolSize, unsafeNoValidation, undefined, false);
+  const pool = connectionPool(url, poolSize, WORKER_APPLICATION, maxSnapshotMs);
+  const engine = new PostgresEngine(pool, url, poolSize, unsafeNoValidation, undefined, false, maxSnapshotMs);
   engine.announce(announce);
   return engine;
 }

@@ -222,7 +222,7 @@ export class ReplicaSet {
       await client.query('ROLLBACK').then(() => client.release(), (e: Error) => client.release(e));
       return undefined;
     }
-    return new ReplicaTxn(PgTxn.reader(client, ts, REPLICA_HOST, undefined), replica);
+    return new ReplicaTxn(PgTxn.reader(client, ts, REPLICA_HOST, undefined, undefined), replica);
   }
 
   async close(): Promise<void> {

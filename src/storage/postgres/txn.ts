@@ -3,13 +3,19 @@
 // Writes are buffered in the overlay; a writer records what it read and, at commit, validates it
 // and applies its writes in one round trip (sql.commitWriteSql). A reader's end costs no round
 // trip: its connection goes back to the engine with the transaction open (engine.ts parkReader).
+// A snapshot is kept for SNAPSHOT_MAX_MS at most (sql.ts): then the transaction renews it (see
+// renew) or conflicts.
 import type { PoolClient, QueryResult } from 'pg';
 import { keyString } from '../bytes';
 import { BufferedTxn } from '../buffered-txn';
 import { KvConflictError, type Bytes, type KvPair, type KvTxn, type ScanOptions } from '../kv';
 import { ReadSet } from '../read-set';
 import { translatePgError } from './errors';
-import { GET, SCAN_FORWARD, SCAN_REVERSE, commitWriteSql, hexArray, rollbackWriteSql, staleReadsSql, type CommitArgs } from './sql';
+import { ReaderReads, type ScanSpec } from './reader-reads';
+import {
+  GET, GET_MANY, IDLE_IN_TRANSACTION_TIMEOUT, RENEW_READ, SCAN_FORWARD, SCAN_REVERSE, commitWriteSql, hexArray, renewWriteSql,
+  rollbackWriteSql, staleReadsSql, type CommitArgs,
+} from './sql';
 
 /** What a transaction needs from its engine. */
 export interface TxnHost {
@@ -23,7 +29,23 @@ export interface TxnHost {
   readFirst(key: Bytes): void;
   /** A writer failed validation. */
   conflicted(): void;
+  /**
+   * A reader's new snapshot on another connection (its own was ended by the database for idling
+   * in its transaction, sql.ts SNAPSHOT_MAX_MS); absent where readers are not renewed.
+   */
+  reopenReader?(): Promise<{ client: PoolClient; ts: bigint }>;
 }
+
+/** Whether `err` (or an error the connection reported before) means the database ended the session for idling in its transaction. */
+export function endedForIdling(client: PoolClient, err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === IDLE_IN_TRANSACTION_TIMEOUT || idleEnded.has(client);
+}
+
+/** Connections the database ended for idling in a transaction (engine.ts marks them as it hears). */
+export const idleEnded = new WeakSet<PoolClient>();
+
+const STALE = 'data read by this transaction was modified concurrently';
+const IDLED = 'the transaction kept its snapshot open without reading for too long';
 
 /** A key read with the begin, in the transaction's snapshot. */
 export interface Prefetched {
@@ -33,8 +55,8 @@ export interface Prefetched {
 }
 
 type Role =
-  | { readonly kind: 'reader' }
-  | { readonly kind: 'writer'; readonly reads: ReadSet; readonly snap: bigint };
+  | { readonly kind: 'reader'; readonly reads: ReaderReads }
+  | { readonly kind: 'writer'; readonly reads: ReadSet; snap: bigint };
 
 export class PgTxn extends BufferedTxn implements KvTxn {
   /** `client` holds the open transaction; `onEnd` runs once when the transaction ends. */
@@ -47,16 +69,27 @@ export class PgTxn extends BufferedTxn implements KvTxn {
    * connection on only once they are answered.
    */
   private last: Promise<unknown> = Promise.resolve();
+  /** When (performance.now()) the current snapshot was taken. */
+  private snapshotAt = performance.now();
 
   private constructor(
-    private readonly client: PoolClient,
-    readonly ts: bigint,
+    /** Replaced when a reader renews on another connection. */
+    private client: PoolClient,
+    /** A reader's moves forward when it renews its snapshot. */
+    private currentTs: bigint,
     private readonly role: Role,
     private readonly host: TxnHost,
-    private readonly prefetched: Prefetched | undefined,
+    /** Read in the snapshot the transaction began with: forgotten when it renews it. */
+    private prefetched: Prefetched | undefined,
+    /** How long the snapshot may stay open before it is renewed (sql.ts SNAPSHOT_MAX_MS); undefined: as long as the transaction runs. */
+    private readonly snapshotLimitMs: number | undefined,
     private readonly onEnd: () => void,
   ) {
     super();
+  }
+
+  get ts(): bigint {
+    return this.currentTs;
   }
 
   protected get writable(): boolean {
@@ -67,38 +100,110 @@ export class PgTxn extends BufferedTxn implements KvTxn {
    * A writer registered in flight at `ts` (holding its advisory lock), reading the snapshot whose
    * stable point is `snap`.
    */
-  static writer(client: PoolClient, ts: bigint, snap: bigint, host: TxnHost, prefetched: Prefetched | undefined, onEnd: () => void): PgTxn {
-    return new PgTxn(client, ts, { kind: 'writer', reads: new ReadSet(), snap }, host, prefetched, onEnd);
+  static writer(client: PoolClient, ts: bigint, snap: bigint, host: TxnHost, prefetched: Prefetched | undefined, snapshotLimitMs: number | undefined, onEnd: () => void): PgTxn {
+    return new PgTxn(client, ts, { kind: 'writer', reads: new ReadSet(), snap }, host, prefetched, snapshotLimitMs, onEnd);
   }
 
-  static reader(client: PoolClient, ts: bigint, host: TxnHost, prefetched: Prefetched | undefined): PgTxn {
-    return new PgTxn(client, ts, { kind: 'reader' }, host, prefetched, () => {});
+  static reader(client: PoolClient, ts: bigint, host: TxnHost, prefetched: Prefetched | undefined, snapshotLimitMs: number | undefined): PgTxn {
+    return new PgTxn(client, ts, { kind: 'reader', reads: new ReaderReads() }, host, prefetched, snapshotLimitMs, () => {});
   }
 
   get(key: Bytes): Promise<Bytes | undefined> {
     return this.readThrough(key, async (k) => {
       const ks = keyString(k);
-      if (this.role.kind === 'writer') this.role.reads.points.add(ks);
+      const role = this.role;
+      if (role.kind === 'writer') role.reads.points.add(ks);
       if (this.firstRead) {
         this.firstRead = false;
         this.host.readFirst(k);
       }
-      if (this.prefetched?.key === ks) return this.prefetched.value;
-      const rows = await this.query<[Bytes]>(GET.name, GET.text, [k]);
-      return rows.length > 0 ? rows[0][0] : undefined;
+      if (this.prefetched?.key === ks) {
+        if (role.kind === 'reader') role.reads.point(k, this.prefetched.value);
+        return this.prefetched.value;
+      }
+      return this.read(async (c) => {
+        const { rows } = await c.query<[Bytes]>({ name: GET.name, text: GET.text, values: [k], rowMode: 'array' });
+        const value = rows.length > 0 ? rows[0][0] : undefined;
+        if (role.kind === 'reader') role.reads.point(k, value);
+        return value;
+      });
     });
   }
 
   async scan(opts: ScanOptions): Promise<KvPair[]> {
     this.ensureOpen();
-    const limit = this.overlay.baseLimit(opts) ?? null;
-    const stmt = opts.reverse ? SCAN_REVERSE : SCAN_FORWARD;
-    const base = (await this.query<[Bytes, Bytes]>(stmt.name, stmt.text, [opts.start, opts.end, limit])).map(
-      ([key, value]): KvPair => ({ key, value }),
-    );
+    const role = this.role;
+    const spec: ScanSpec = { start: opts.start, end: opts.end, limit: this.overlay.baseLimit(opts) ?? null, reverse: opts.reverse === true };
+    const base = await this.read(async (c) => {
+      const rows = await scanRows(c, spec);
+      if (role.kind === 'reader') role.reads.scan(spec, rows);
+      return rows;
+    });
     const rows = this.overlay.merge(base, opts);
-    if (this.role.kind === 'writer') this.role.reads.addScan(opts, rows);
+    if (role.kind === 'writer') role.reads.addScan(opts, rows);
     return this.counted(rows);
+  }
+
+  /**
+   * Runs a read on the connection, in a snapshot no older than snapshotLimitMs (renewed first if
+   * it is). `run` records what it read before it returns (see send), so that a renewal queued
+   * after it re-reads it. A connection the database ended for idling is replaced by a renewal.
+   */
+  private read<R>(run: (client: PoolClient) => Promise<R>): Promise<R> {
+    return this.send(async () => {
+      try {
+        if (this.snapshotLimitMs !== undefined && performance.now() - this.snapshotAt > this.snapshotLimitMs) await this.renew();
+        return await run(this.client);
+      } catch (err) {
+        if (this.snapshotLimitMs === undefined || !endedForIdling(this.client, err)) throw translatePgError(err);
+        await this.renew(err as Error);
+        return run(this.client);
+      }
+    });
+  }
+
+  /**
+   * Moves the transaction to a new snapshot, or throws KvConflictError. A reader: a new snapshot
+   * (on another connection when `ended`, the database having ended its own), its ts taken as at
+   * a begin, in which everything it read must read the same (reader-reads.ts). A writer: its ts
+   * stays (it is registered in flight at it); the new snapshot's stable point becomes its `snap`
+   * if no commit since the old one wrote what it read and it was not evicted, so that what it
+   * read before and what it reads next are both the state at the new `snap`, and its commit
+   * validates from there. A writer whose connection was ended lost its registration with it.
+   */
+  private async renew(ended?: Error): Promise<void> {
+    const role = this.role;
+    if (role.kind === 'writer') {
+      if (ended !== undefined) throw new KvConflictError(IDLED);
+      const results = (await this.client.query(renewWriteSql(this.ts, role.snap, this.readArgs(role.reads)))) as unknown as QueryResult<{ snap: string; stale: boolean; registered: boolean }>[];
+      const row = results[results.length - 1].rows[0];
+      if (row === undefined || row.stale || !row.registered) throw new KvConflictError(STALE);
+      role.snap = BigInt(row.snap);
+    } else {
+      let ts: bigint;
+      if (ended === undefined) {
+        const results = (await this.client.query(RENEW_READ)) as unknown as QueryResult<{ ts: string }>[];
+        ts = BigInt(results[results.length - 1].rows[0].ts);
+      } else {
+        if (this.host.reopenReader === undefined) throw translatePgError(ended);
+        // If this fails the dead connection stays the transaction's, to be discarded at its end.
+        const reopened = await this.host.reopenReader();
+        this.client.release(ended);
+        ({ client: this.client, ts } = reopened);
+      }
+      const client = this.client;
+      const unchanged = await role.reads.unchangedIn({
+        async getMany(keys) {
+          const { rows } = await client.query<[Bytes, Bytes]>({ name: GET_MANY.name, text: GET_MANY.text, values: [keys], rowMode: 'array' });
+          return new Map(rows.map(([k, v]) => [keyString(k), v]));
+        },
+        scan: (spec) => scanRows(client, spec),
+      });
+      if (!unchanged) throw new KvConflictError(STALE);
+      this.currentTs = ts;
+    }
+    this.snapshotAt = performance.now();
+    this.prefetched = undefined;
   }
 
   async commit(): Promise<void> {
@@ -113,13 +218,14 @@ export class PgTxn extends BufferedTxn implements KvTxn {
       // Without validation (test only), the range of commits to check is empty.
       const snap = this.host.unsafeNoValidation ? this.ts : role.snap;
       const sql = commitWriteSql(this.ts, snap, this.commitArgs(role));
-      const results = (await this.send((c) => c.query(sql))) as unknown as QueryResult<{ conflict: string | null }>[];
+      const results = (await this.send(() => this.client.query(sql))) as unknown as QueryResult<{ conflict: string | null }>[];
       const row = results.find((r) => r.fields.length === 1 && r.fields[0].name === 'conflict')?.rows[0];
       if (row === undefined) throw new Error('fql_commit returned nothing');
       conflict = row.conflict;
     } catch (err) {
+      const ended = endedForIdling(this.client, err);
       this.end(err as Error);
-      throw translatePgError(err);
+      throw ended ? new KvConflictError(IDLED) : translatePgError(err);
     }
     this.end();
     if (conflict !== null) {
@@ -142,7 +248,7 @@ export class PgTxn extends BufferedTxn implements KvTxn {
     let stale = false;
     try {
       const sql = `${rollbackWriteSql(this.ts)}; ${staleReadsSql(role.snap, this.readArgs(role.reads))}`;
-      const results = (await this.send((c) => c.query(sql))) as unknown as QueryResult<{ conflict: boolean }>[];
+      const results = (await this.send(() => this.client.query(sql))) as unknown as QueryResult<{ conflict: boolean }>[];
       stale = results[results.length - 1].rows[0]?.conflict === true;
     } catch (err) {
       // The connection is discarded (which frees the lock); staleness stays unknown (not stale).
@@ -150,7 +256,7 @@ export class PgTxn extends BufferedTxn implements KvTxn {
       return undefined;
     }
     this.end();
-    return stale ? 'data read by this transaction was modified concurrently' : undefined;
+    return stale ? STALE : undefined;
   }
 
   async rollback(): Promise<void> {
@@ -171,9 +277,9 @@ export class PgTxn extends BufferedTxn implements KvTxn {
     void this.last.then(then);
   }
 
-  /** Runs `run` on the connection once the statements sent before are answered (see `last`). */
-  private send<R>(run: (client: PoolClient) => Promise<R>): Promise<R> {
-    const sent = this.last.then(() => run(this.client));
+  /** Runs `run` once the statements sent before are answered (see `last`). */
+  private send<R>(run: () => Promise<R>): Promise<R> {
+    const sent = this.last.then(run);
     this.last = sent.catch(() => undefined);
     return sent;
   }
@@ -181,7 +287,7 @@ export class PgTxn extends BufferedTxn implements KvTxn {
   /** Runs the ending statements; a failure discards the connection (which also frees a lock). */
   private async endQuietly(sql: string): Promise<void> {
     try {
-      await this.send((c) => c.query(sql));
+      await this.send(() => this.client.query(sql));
     } catch (err) {
       this.end(err as Error);
       return;
@@ -214,17 +320,16 @@ export class PgTxn extends BufferedTxn implements KvTxn {
     };
   }
 
-  private async query<R extends unknown[]>(name: string, text: string, values: unknown[]): Promise<R[]> {
-    try {
-      return (await this.send((c) => c.query<R>({ name, text, values, rowMode: 'array' }))).rows;
-    } catch (err) {
-      throw translatePgError(err);
-    }
-  }
-
   /** Gives the connection back; a connection in an unknown state (`err`) is discarded instead. */
   private end(err?: Error): void {
     this.afterStatements(() => this.client.release(err));
     this.onEnd();
   }
+}
+
+/** A scan in the transaction's snapshot. */
+async function scanRows(client: PoolClient, spec: ScanSpec): Promise<KvPair[]> {
+  const stmt = spec.reverse ? SCAN_REVERSE : SCAN_FORWARD;
+  const { rows } = await client.query<[Bytes, Bytes]>({ name: stmt.name, text: stmt.text, values: [spec.start, spec.end, spec.limit], rowMode: 'array' });
+  return rows.map(([key, value]): KvPair => ({ key, value }));
 }
