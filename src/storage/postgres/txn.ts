@@ -157,7 +157,7 @@ export class PgTxn extends BufferedTxn implements KvTxn {
       } catch (err) {
         if (this.snapshotLimitMs === undefined || !endedForIdling(this.client, err)) throw translatePgError(err);
         await this.renew(err as Error);
-        return run(this.client);
+        return run(this.client).catch((again: unknown) => { throw translatePgError(again); });
       }
     });
   }
