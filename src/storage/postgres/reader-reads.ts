@@ -4,9 +4,10 @@
 // the new snapshot it looks up every key it read and re-runs every scan. If all of them return
 // what they returned before, every read the transaction made is a read of the new snapshot too,
 // and it goes on there as if it had begun at the new ts (serializable at that ts). Otherwise it
-// conflicts and the query is retried. Scans' rows are kept as they were read until the first
-// renewal, then as a digest, so a long reader does not hold every row it ever scanned.
-import { createHash } from 'node:crypto';
+// conflicts and the query is retried. Values and scanned rows are kept as they were read until
+// the next renewal, then only as digests (and the keys, to read again), so a long reader does not
+// hold every value it ever read.
+import { createHash, type Hash } from 'node:crypto';
 import { keyString } from '../bytes';
 import type { Bytes, KvPair } from '../kv';
 
@@ -33,27 +34,51 @@ interface ScanRecord {
 }
 
 export class ReaderReads {
-  /** Keys looked up (keyString), with what was found (undefined: nothing). */
-  private readonly points = new Map<string, { readonly key: Bytes; readonly value: Bytes | undefined }>();
+  /** Every key looked up (by keyString), in the order first read. */
+  private readonly keys = new Map<string, Bytes>();
+  /** What the keys read since the last renewal returned (undefined: nothing). */
+  private readonly fresh = new Map<string, Bytes | undefined>();
+  /** The first `settled` keys were checked by a renewal; `settledDigest` is what they read then. */
+  private settled = 0;
+  private settledDigest = '';
   private readonly scans: ScanRecord[] = [];
 
   point(key: Bytes, value: Bytes | undefined): void {
     const ks = keyString(key);
-    if (!this.points.has(ks)) this.points.set(ks, { key, value });
+    if (this.keys.has(ks)) return;
+    this.keys.set(ks, key);
+    this.fresh.set(ks, value);
   }
 
   scan(spec: ScanSpec, rows: KvPair[]): void {
     this.scans.push({ spec, rows, digest: undefined });
   }
 
-  /** Whether every read returns the same in `source`'s snapshot; scans keep only digests from now. */
+  /**
+   * Whether every read returns the same in `source`'s snapshot. From then on only digests are
+   * kept of what was read (and the keys, to read them again), so a long reader does not hold
+   * every value it ever read.
+   */
   async unchangedIn(source: RereadSource): Promise<boolean> {
-    if (this.points.size > 0) {
-      const now = await source.getMany([...this.points.values()].map((p) => p.key));
-      for (const [ks, { value }] of this.points) {
+    if (this.keys.size > 0) {
+      const now = await source.getMany([...this.keys.values()]);
+      const settled = createHash('sha256');
+      const all = createHash('sha256');
+      let i = 0;
+      for (const ks of this.keys.keys()) {
         const current = now.get(ks);
-        if (current === undefined ? value !== undefined : value === undefined || !sameBytes(current, value)) return false;
+        if (i < this.settled) addRow(settled, ks, current);
+        else {
+          const was = this.fresh.get(ks);
+          if (current === undefined ? was !== undefined : was === undefined || !sameBytes(current, was)) return false;
+        }
+        addRow(all, ks, current);
+        i++;
       }
+      if (this.settled > 0 && settled.digest('base64') !== this.settledDigest) return false;
+      this.settled = this.keys.size;
+      this.settledDigest = all.digest('base64');
+      this.fresh.clear();
     }
     for (const record of this.scans) {
       const rows = await source.scan(record.spec);
@@ -81,11 +106,17 @@ function sameRows(a: readonly KvPair[], b: readonly KvPair[]): boolean {
 /** SHA-256 over the rows, each length-prefixed, so that no two different lists share it. */
 function digestOf(rows: readonly KvPair[]): string {
   const hash = createHash('sha256');
-  const len = Buffer.alloc(8);
-  for (const { key, value } of rows) {
-    len.writeUInt32BE(key.length, 0);
-    len.writeUInt32BE(value.length, 4);
-    hash.update(len).update(key).update(value);
-  }
+  for (const { key, value } of rows) addRow(hash, key, value);
   return hash.digest('base64');
+}
+
+/** Adds a key and its value (or its absence) to `hash`, length-prefixed. */
+function addRow(hash: Hash, key: Bytes | string, value: Bytes | undefined): void {
+  const k = typeof key === 'string' ? Buffer.from(key, 'latin1') : key;
+  const len = Buffer.alloc(9);
+  len.writeUInt32BE(k.length, 0);
+  len.writeUInt32BE(value?.length ?? 0, 4);
+  len[8] = value === undefined ? 0 : 1;
+  hash.update(len).update(k);
+  if (value !== undefined) hash.update(value);
 }
