@@ -140,6 +140,8 @@ export interface KvEngine {
   readonly sharedUrl?: string;
   /** Only on PostgreSQL: how long a snapshot may stay open, for those threads' engines too. */
   readonly maxSnapshotMs?: number;
+  /** Only on PostgreSQL: when this process last bumped the clock (postgres/bump-clock.ts), shared with those threads. */
+  readonly bumpClock?: { readonly shared: SharedArrayBuffer };
   close(): Promise<void>;
 }
 

@@ -32,8 +32,8 @@
 // that ts and none above it: the snapshot is exactly the state at the reader's ts, a writer that
 // commits later has a higher ts, and the clock holds every ts acknowledged so far, so a reader's
 // ts is never older than what a client has seen. Readers do not bump the clock (a write every
-// reader of every process would queue on), except when their engine has not bumped it for
-// CLOCK_FRESH_MS: that keeps their ts within that of real time on a database with no writes.
+// reader of every process would queue on), except when no engine of their process (the server's
+// and its query workers', bump-clock.ts) has bumped it for CLOCK_FRESH_MS: that keeps their ts within that of real time on a database with no writes.
 // Readers between two bumps, or capped below the same writer in flight, share their ts.
 //
 // Round trips. A begin is one (clock, registration, snapshot), and carries a read of the key the
@@ -65,9 +65,10 @@ import { CommitWatchers } from '../commit-watchers';
 import { translatePgError } from './errors';
 import { ReplicaSet, type ReplicaOptions, type ReplicaStats } from './replicas';
 import { migrate } from './schema';
+import { BumpClock } from './bump-clock';
 import { Semaphore } from './semaphore';
 import {
-  beginReadSql, beginWriteSql, CLOCK_FRESH_MS, CLEAN_RUNNING, COMMIT_CHANNEL, END_PARKED, IDLE_IN_TRANSACTION_TIMEOUT, MAX_NOTIFY_PAYLOAD,
+  beginReadSql, beginWriteSql, CLEAN_RUNNING, COMMIT_CHANNEL, END_PARKED, IDLE_IN_TRANSACTION_TIMEOUT, MAX_NOTIFY_PAYLOAD,
   NO_IDLE_LIMIT, RAISE_CLOCK_FLOOR, SNAPSHOT_MAX_MS, STABLE_TS, VACUUM_PROTOCOL_TABLES, prefetchSql, writerIdleLimit,
 } from './sql';
 import { idleEnded, PgTxn, type Prefetched, type TxnHost } from './txn';
@@ -91,6 +92,8 @@ export interface PostgresEngineHandle extends WatchedEngine {
   readonly sharedUrl?: string;
   /** Its snapshot limit, for the query workers' engines (openPostgresForWorker). */
   readonly maxSnapshotMs: number;
+  /** When an engine of this process last bumped the clock, shared with the query workers' engines. */
+  readonly bumpClock: BumpClock;
 }
 
 /** application_name of a server's connections, and of its query workers' (pg_stat_activity). */
@@ -123,8 +126,6 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
   private cleanTimer: NodeJS.Timeout | undefined;
   /** The key the latest transaction read first: read ahead by the next begin. */
   private firstKey: Bytes | undefined;
-  /** When (performance.now()) a begin of this engine last bumped the clock. */
-  private lastBumpAt = -Infinity;
   /** Until when (Date.now()) new writers wait for the older ones before their snapshot. */
   private contendedUntil = 0;
 
@@ -137,6 +138,8 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
     /** Whether this engine removes crashed writers' registrations (the server's, not a worker's). */
     maintains: boolean,
     readonly maxSnapshotMs: number,
+    /** When an engine of this process last bumped the clock (shared with its query workers). */
+    readonly bumpClock: BumpClock,
   ) {
     this.writers = new Semaphore(Math.max(1, poolSize - 2));
     this.replicaStats = replicas?.stats;
@@ -249,13 +252,13 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
         const txn = await this.replicas.begin(opts.minTs);
         if (txn !== undefined) return txn;
       }
-      const { client, ts, prefetched } = await this.open(withLimit(beginReadSql(this.clockStale()), opts.longSnapshot), 'ts');
+      const { client, ts, prefetched } = await this.open(withLimit(beginReadSql(this.bumpClock.claim()), opts.longSnapshot), 'ts');
       return PgTxn.reader(client, ts, this, prefetched, this.snapshotLimit(opts.longSnapshot));
     }
     const release = await this.writers.acquire();
     try {
       const wait = Date.now() < this.contendedUntil ? CONTENTION_WAIT_MS : undefined;
-      this.lastBumpAt = performance.now(); // a writer's begin bumps the clock
+      this.bumpClock.bumped(); // a writer's begin bumps the clock
       const { client, ts, snap, prefetched } = await this.open(withLimit(`${beginWriteSql(wait)}; ${writerIdleLimit(this.maxSnapshotMs)}`, opts?.longSnapshot), 'snap');
       return PgTxn.writer(client, ts, snap, this, prefetched, this.snapshotLimit(opts?.longSnapshot), release);
     } catch (err) {
@@ -270,7 +273,7 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
 
   /** A reader's snapshot on another connection (txn.ts renew): its begin, without reading ahead. */
   async reopenReader(): Promise<{ client: PoolClient; ts: bigint }> {
-    const { client, ts } = await this.open(beginReadSql(this.clockStale()), 'ts', false);
+    const { client, ts } = await this.open(beginReadSql(this.bumpClock.claim()), 'ts', false);
     return { client, ts };
   }
 
@@ -308,17 +311,6 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
         : { key: keyString(firstKey), value: prefetchedRows[0]?.prefetched as Bytes | undefined };
       return { client, ts: BigInt(ts), snap: BigInt(snap), prefetched };
     }
-  }
-
-  /**
-   * Whether this engine's begins have not bumped the clock for CLOCK_FRESH_MS (sql.ts); the
-   * caller's begin bumps it, so the next ones need not.
-   */
-  private clockStale(): boolean {
-    const now = performance.now();
-    if (now - this.lastBumpAt < CLOCK_FRESH_MS) return false;
-    this.lastBumpAt = now;
-    return true;
   }
 
   conflicted(): void {
@@ -402,7 +394,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     process.stderr.write(`WARNING: ${UNSAFE_NO_VALIDATION_ENV}=1: commit validation is OFF (test-only negative control; not serializable)\n`);
   }
   const replicas = opts.replicas !== undefined && opts.replicas.urls.length > 0 ? new ReplicaSet(pool, opts.replicas) : undefined;
-  return new PostgresEngine(pool, url, opts.poolSize ?? 10, unsafeNoValidation, replicas, true, maxSnapshotMs);
+  return new PostgresEngine(pool, url, opts.poolSize ?? 10, unsafeNoValidation, replicas, true, maxSnapshotMs, new BumpClock());
 }
 
 /**
@@ -411,11 +403,11 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
  * LISTEN. Its commits announce the keys under `announce` (the prefixes the server processes
  * watch, see notifyPayload) as the server's own would.
  */
-export function openPostgresForWorker(url: string, poolSize: number, announce: readonly Bytes[], maxSnapshotMs: number): KvEngine {
+export function openPostgresForWorker(url: string, poolSize: number, announce: readonly Bytes[], maxSnapshotMs: number, bumpClock: SharedArrayBuffer | undefined): KvEngine {
   // The test-only switch reaches workers too (the server warned when it opened its engine).
   const unsafeNoValidation = process.env[UNSAFE_NO_VALIDATION_ENV] === '1';
   const pool = connectionPool(url, poolSize, WORKER_APPLICATION, maxSnapshotMs);
-  const engine = new PostgresEngine(pool, url, poolSize, unsafeNoValidation, undefined, false, maxSnapshotMs);
+  const engine = new PostgresEngine(pool, url, poolSize, unsafeNoValidation, undefined, false, maxSnapshotMs, new BumpClock(bumpClock));
   engine.announce(announce);
   return engine;
 }

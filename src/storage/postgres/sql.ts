@@ -119,7 +119,8 @@ export const RAISE_CLOCK_FLOOR = 'UPDATE kv_clock SET ts = GREATEST(ts, $1::bigi
  * it. Bumping on every begin only kept readers' ts at the current time on a database with no
  * writes — at the price of a write, a row lock every reader of every process queued on, and half
  * of a read's database time (issue 12: begin + read 2,900/s with the bump, 7,000/s without, 10
- * clients). So each engine bumps with its begin only when it has not bumped for this long: a
+ * clients). So a begin bumps only when no engine of its process has bumped for this long
+ * (bump-clock.ts: the server's and its query workers' engines share the time): a
  * read-only query's `txn_ts` (and `Time.now()`) then trails real time by at most this much, as a
  * Fauna read's snapshot trails by its log epoch (10 ms).
  */
