@@ -183,6 +183,8 @@ function rejectReserved(mode: DataMode, action: 'create' | 'update' | 'replace',
 }
 
 export async function createDocument(ctx: EvalContext, def: CollectionDef, data: ObjectV, mode: DataMode = 'fields'): Promise<DocV> {
+  // Core WriteBroker.requireWriteEffect: refused before the arguments are looked at.
+  refuseForbiddenWrite(ctx, 'create');
   const model = modelOf(ctx);
   const fields = new Map(data.v);
   let id: string;
@@ -232,6 +234,7 @@ async function existing(ctx: EvalContext, ref: DocV): Promise<{ def: CollectionD
 
 /** `update` (deep merge) or `replace` of an existing document. */
 export async function rewriteDocument(ctx: EvalContext, ref: DocV, patch: ObjectV, action: 'update' | 'replace', mode: DataMode = 'fields'): Promise<DocV> {
+  refuseForbiddenWrite(ctx, action);
   const { def, doc } = await existing(ctx, ref);
   const fields = new Map(patch.v);
   rejectReserved(mode, action, def.name, fields, ref.id);
@@ -243,6 +246,7 @@ export async function rewriteDocument(ctx: EvalContext, ref: DocV, patch: Object
 }
 
 export async function deleteDocument(ctx: EvalContext, ref: DocV): Promise<NullDocV> {
+  refuseForbiddenWrite(ctx, 'delete');
   const { def, doc } = await existing(ctx, ref);
   await store(ctx, { action: 'delete', def, id: ref.id, before: doc });
   return { t: 'nulldoc', coll: ref.coll, id: ref.id, cause: 'deleted' };
