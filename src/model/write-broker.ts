@@ -100,15 +100,19 @@ const gateAction = (w: DocWrite): Parameters<WriteGate>[2] =>
   w.action === 'create' ? (w.explicitId ? 'create_with_id' : 'create') : w.action === 'delete' ? 'delete' : 'write';
 
 /**
- * Stored code that may not write (computed fields, check constraints) refuses every write, and
- * so does a resumed cursor's set, which reads as of its first page (core
- * QueryRuntimeFailure.MustWriteNow when a system valid time is set, WriteBroker.requireWriteEffect).
+ * Code that may not write (computed fields, check constraints, the lambdas of lazy sets)
+ * refuses every write with `invalid_effect`; then a write at a past snapshot is refused with
+ * `invalid_write`: inside `at (t) { ... }` (a user valid time) or in a resumed cursor's set,
+ * which reads as of its first page (a system valid time). Core WriteBroker.requireWriteEffect:
+ * the effect check, then QueryRuntimeFailure.MustWriteNow when either valid time is set.
  */
 export function refuseForbiddenWrite(ctx: EvalContext, method: string): void {
   if (ctx.writesForbiddenIn !== undefined) {
     throw new QueryError('invalid_effect', `\`${method}\` performs a write, which is not allowed in ${ctx.writesForbiddenIn}.`);
   }
-  if (ctx.systemTs !== undefined) throw new QueryError('invalid_write', 'Cannot write at a snapshot time in the past.');
+  if (ctx.snapshotTs !== undefined || ctx.systemTs !== undefined) {
+    throw new QueryError('invalid_write', 'Cannot write at a snapshot time in the past.');
+  }
 }
 
 async function store(ctx: EvalContext, write: DocWrite): Promise<void> {

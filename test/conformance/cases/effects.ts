@@ -1,6 +1,7 @@
 // Where a query may not write. The lambdas of lazy set operations run as "set functions" and
 // refuse writes with `invalid_effect` (core ValueSet.scala `disallowWrites`, Effect.scala);
-// eager set methods and Array methods may write.
+// eager set methods and Array methods may write. Inside `at (t) { ... }` at a past time writes
+// fail with `invalid_write` (core WriteBroker.requireWriteEffect, QueryRuntimeFailure.MustWriteNow).
 import type { ConformanceArea, ConformanceCase } from '../case';
 
 const PURE = 'FQL2PureSpec.scala';
@@ -52,11 +53,43 @@ const setFunctionCases: ConformanceCase[] = [
   { name: 'the eager writes happened', query: 'Foo.all().count()', result: 8, source: VALUE_SET },
 ];
 
+const DOCS = 'FQL2DocsSpec.scala';
+const PAST_WRITE = 'at (Time.now().subtract(1, "day")) { Foo.create({}) }';
+const pastWriteCol = PAST_WRITE.indexOf('({})') + 1;
+
+const atCases: ConformanceCase[] = [
+  {
+    name: 'a write inside at() in the past',
+    query: PAST_WRITE,
+    error: {
+      code: 'invalid_write', message: 'Cannot write at a snapshot time in the past.',
+      summary: lines('error: Cannot write at a snapshot time in the past.', `at *query*:1:${pastWriteCol}`, '  |', `1 | ${PAST_WRITE}`,
+        `  | ${' '.repeat(pastWriteCol - 1)}^^^^`, '  |'),
+    },
+    source: `${DOCS} (cannot write in at())`,
+  },
+  {
+    name: 'an update inside at() in the past, refused before the document is read',
+    query: 'at (Time.now().subtract(1, "day")) { Foo.byId("1").update({ n: 0 }) }',
+    error: { code: 'invalid_write', message: 'Cannot write at a snapshot time in the past.' },
+    source: 'WriteBroker.scala (requireWriteEffect)',
+  },
+  {
+    name: 'a set function inside at(): the effect is checked first',
+    query: 'at (Time.now().subtract(1, "day")) { Set.single(0).map(_ => Foo.create({})).toArray() }',
+    error: setFunctions('create'),
+    source: 'WriteBroker.scala (requireWriteEffect: action.check before MustWriteNow)',
+  },
+  { name: 'at(TransactionTime()) may write', query: 'at (TransactionTime()) { Foo.create({ n: 3 }).n }', result: 3, source: `${DOCS} (cannot write in at())` },
+  { name: 'at(Time.now()) may write', query: 'at (Time.now()) { Foo.create({ n: 4 }).n }', result: 4, source: 'FQLInterpreter.scala (setValidTime: no valid time at the snapshot time)' },
+  { name: 'only the allowed writes happened', query: 'Foo.all().count()', result: 10, source: `${DOCS} (cannot write in at())` },
+];
+
 export const area: ConformanceArea = {
   area: 'effects',
   setup: [
     'Collection.create({ name: "Foo" })',
     'Foo.create({ id: "1", n: 1 }); Foo.create({ id: "2", n: 2 })',
   ],
-  cases: setFunctionCases,
+  cases: [...setFunctionCases, ...atCases],
 };
