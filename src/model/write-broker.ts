@@ -100,15 +100,19 @@ const gateAction = (w: DocWrite): Parameters<WriteGate>[2] =>
   w.action === 'create' ? (w.explicitId ? 'create_with_id' : 'create') : w.action === 'delete' ? 'delete' : 'write';
 
 /**
- * Stored code that may not write (computed fields, check constraints) refuses every write, and
- * so does a resumed cursor's set, which reads as of its first page (core
- * QueryRuntimeFailure.MustWriteNow when a system valid time is set, WriteBroker.requireWriteEffect).
+ * Code that may not write (computed fields, check constraints, the lambdas of lazy sets)
+ * refuses every write with `invalid_effect`; then a write at a past snapshot is refused with
+ * `invalid_write`: inside `at (t) { ... }` (a user valid time) or in a resumed cursor's set,
+ * which reads as of its first page (a system valid time). Core WriteBroker.requireWriteEffect:
+ * the effect check, then QueryRuntimeFailure.MustWriteNow when either valid time is set.
  */
 export function refuseForbiddenWrite(ctx: EvalContext, method: string): void {
   if (ctx.writesForbiddenIn !== undefined) {
     throw new QueryError('invalid_effect', `\`${method}\` performs a write, which is not allowed in ${ctx.writesForbiddenIn}.`);
   }
-  if (ctx.systemTs !== undefined) throw new QueryError('invalid_write', 'Cannot write at a snapshot time in the past.');
+  if (ctx.snapshotTs !== undefined || ctx.systemTs !== undefined) {
+    throw new QueryError('invalid_write', 'Cannot write at a snapshot time in the past.');
+  }
 }
 
 async function store(ctx: EvalContext, write: DocWrite): Promise<void> {
@@ -183,6 +187,8 @@ function rejectReserved(mode: DataMode, action: 'create' | 'update' | 'replace',
 }
 
 export async function createDocument(ctx: EvalContext, def: CollectionDef, data: ObjectV, mode: DataMode = 'fields'): Promise<DocV> {
+  // Core WriteBroker.requireWriteEffect: refused before the arguments are looked at.
+  refuseForbiddenWrite(ctx, 'create');
   const model = modelOf(ctx);
   const fields = new Map(data.v);
   let id: string;
@@ -232,6 +238,7 @@ async function existing(ctx: EvalContext, ref: DocV): Promise<{ def: CollectionD
 
 /** `update` (deep merge) or `replace` of an existing document. */
 export async function rewriteDocument(ctx: EvalContext, ref: DocV, patch: ObjectV, action: 'update' | 'replace', mode: DataMode = 'fields'): Promise<DocV> {
+  refuseForbiddenWrite(ctx, action);
   const { def, doc } = await existing(ctx, ref);
   const fields = new Map(patch.v);
   rejectReserved(mode, action, def.name, fields, ref.id);
@@ -243,6 +250,7 @@ export async function rewriteDocument(ctx: EvalContext, ref: DocV, patch: Object
 }
 
 export async function deleteDocument(ctx: EvalContext, ref: DocV): Promise<NullDocV> {
+  refuseForbiddenWrite(ctx, 'delete');
   const { def, doc } = await existing(ctx, ref);
   await store(ctx, { action: 'delete', def, id: ref.id, before: doc });
   return { t: 'nulldoc', coll: ref.coll, id: ref.id, cause: 'deleted' };

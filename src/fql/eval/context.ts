@@ -49,8 +49,9 @@ export interface EvalContext {
    */
   eventTs?: bigint;
   /**
-   * Set while stored code that may not write runs (`computed fields`, `check constraints`):
-   * a write then fails with `invalid_effect`, naming this.
+   * Set while code that may not write runs: stored code (`computed fields`, `check
+   * constraints`), or a lazy set's lambdas while the set is read (`set functions`,
+   * sets/set-lambdas.ts). A write then fails with `invalid_effect`, naming this.
    */
-  readonly writesForbiddenIn?: string;
+  writesForbiddenIn?: string;
 }

@@ -244,14 +244,19 @@ export class Evaluator {
     return e.else ? this.evalExpr(e.else, scope) : NULL;
   }
 
-  /** `at (time) expr`: reads inside `expr` see the database as of `time`. */
+  /**
+   * `at (time) expr`: reads inside `expr` see the database as of `time`, and writes are refused
+   * (write-broker.ts refuseForbiddenWrite). At the transaction's own time (`at (Time.now())`,
+   * `at (TransactionTime())`) there is no past snapshot: reads are current and writes allowed
+   * (core FQLInterpreter.setValidTime stores no valid time equal to the snapshot time).
+   */
   private async at(e: At, scope: Scope | null): Promise<Value> {
     const t = await this.evalExpr(e.time, scope);
     if (t.t !== 'time') throw invalidType('Time', t, e.time.span);
     const ts = t.ns / 1000n;
     if (ts > this.ctx.model.txnTs) throw invalidArgument('at_time', 'cannot evaluate `at` in the future', e.time.span);
     const previous = this.ctx.snapshotTs;
-    this.ctx.snapshotTs = ts;
+    this.ctx.snapshotTs = ts === this.ctx.model.txnTs ? undefined : ts;
     try {
       return await this.evalExpr(e.body, scope);
     } finally {

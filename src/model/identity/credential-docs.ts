@@ -21,6 +21,9 @@ import { createToken } from './token-docs';
 
 const CREDENTIAL_FIELDS: ReadonlySet<string> = new Set(['document', PASSWORD, 'data']);
 
+/** The id `Credential.byDocument` names when a document has no credential (core: CredentialsID(-1)). */
+const NO_CREDENTIAL_ID = '-1';
+
 /** The storage key of the identity → credential entry, or undefined for a non-user document. */
 async function identityKey(ctx: EvalContext, doc: Value | undefined): Promise<Uint8Array | undefined> {
   if (doc?.t !== 'doc' || SYSTEM_COLLECTIONS.has(doc.coll)) return undefined;
@@ -126,10 +129,14 @@ defineSystemCollectionModule(CREDENTIAL_COLL, createCredential, {
       // Core declares `Doc | NullDoc` but checks for a document, naming the type `Doc`
       // (Credential.scala byDocument; ValueType.AnyDocType.displayString).
       if (doc.t !== 'doc' && doc.t !== 'nulldoc') throw argTypeError('document', 'Doc', doc);
+      // As core (CredentialCompanion.byDocument, Credentials.idByDocument): the lookup checks no
+      // privilege and returns a reference. Reading it is checked like any document: a caller
+      // without `read` on Credential gets a null document (cause "permission denied"),
+      // FQL2CredentialSpec "login" / "respect permissions". With no credential, the reference
+      // names id -1, which no document has (core's `CredentialsID(-1)`).
       const key = await identityKey(ctx, doc.t === 'doc' ? doc : undefined);
       const raw = key ? await modelOf(ctx).kv.get(key) : undefined;
-      // As core: a reference that names no credential when there is none.
-      const ref: DocV = { t: 'doc', coll: CREDENTIAL_COLL.name, id: raw ? fromBytes<string>(raw) : '0' };
+      const ref: DocV = { t: 'doc', coll: CREDENTIAL_COLL.name, id: raw ? fromBytes<string>(raw) : NO_CREDENTIAL_ID };
       return ref;
     },
   },

@@ -48,8 +48,22 @@ function stateOf(params: ReadonlyMap<string, V4Value>, pos: Position): VersionSt
   return { data, ...(ttl?.t === 'time' ? { ttl: ttl.ns } : {}) };
 }
 
-/** Make `state` the current document through the write broker (hooks, indexes, constraints). */
+/**
+ * Make `state` the current document through the write broker (hooks, indexes, constraints).
+ * `Insert` and `Remove` may run inside `At`: the current version is written at the present,
+ * whatever snapshot the enclosing `At` reads at (the broker refuses writes at a past snapshot).
+ */
 async function writeCurrent(q: V4Query, t: DocTarget & { def: CollectionDef }, state: VersionState): Promise<void> {
+  const previous = q.ctx.snapshotTs;
+  q.ctx.snapshotTs = undefined;
+  try {
+    await writeCurrentNow(q, t, state);
+  } finally {
+    q.ctx.snapshotTs = previous;
+  }
+}
+
+async function writeCurrentNow(q: V4Query, t: DocTarget & { def: CollectionDef }, state: VersionState): Promise<void> {
   const ref: DocV = { t: 'doc', coll: t.coll, id: t.id };
   const current = await t.model.getDoc(t.coll, t.id);
   if (state === undefined) {

@@ -124,6 +124,7 @@ export const area: ConformanceArea = {
     { name: 'verify through the Credentials alias', query: 'Credentials.byDocument(Users.byId("1"))!.verify("sekret")', result: true, source: `${CRED} (alias)` },
     { name: 'byDocument of a document without credential is null', query: 'Credential.byDocument(Users.byId("3")) == null', result: true, source: `${CRED} (byDocument)` },
     { name: 'byDocument of a document without credential does not exist', query: 'Credential.byDocument(Users.byId("3")).exists()', result: false, source: `${CRED} (byDocument)` },
+    { name: 'byDocument of a document without credential names id -1', query: 'Credential.byDocument(Users.byId("3")).id', result: '-1', source: 'Credential.scala (CredentialCompanion.byDocument: CredentialsID(-1))' },
     { name: 'byDocument of a document with a credential exists', query: 'Credential.byDocument(Users.byId("1")).exists()', result: true, source: `${CRED} (byDocument)` },
     { name: 'byDocument points back at its document', query: 'Credential.byDocument(Users.byId("1"))!.document == Users.byId("1")', result: true, source: `${CRED} (byDocument)` },
     { name: 'byDocument equals the created credential', query: 'Credential.byDocument(Users.byId("1")) == Credential.all().where(.document == Users.byId("1")).first()', result: true, source: `${CRED} (byDocument)` },

@@ -10,6 +10,9 @@ import { callValue } from '../evaluate';
 import { checkDeadline, loopCheckpoint } from '../state';
 import { MAX_SET_ELEMENTS } from '../../limits';
 import { ArraySet, SingleSet, integerPosition } from './array-set';
+import { callSetLambda, readOnlyInSet } from './set-lambdas';
+
+export { atSnapshot } from './set-lambdas';
 
 type Description = Record<string, unknown>;
 
@@ -45,22 +48,6 @@ export async function materialize(ctx: unknown, set: FqlSet, limit?: number): Pr
   return out;
 }
 
-/**
- * Run `body` with the read snapshot a set captured when it was built: lambdas of sets made
- * inside `at (t) { ... }` read as of `t` wherever the set is iterated (Fauna's validTime).
- */
-export async function atSnapshot<T>(ctx: unknown, ts: bigint | undefined, body: () => Promise<T>): Promise<T> {
-  const ectx = ctx as EvalContext;
-  if (ts === undefined || ectx.snapshotTs === ts) return body();
-  const previous = ectx.snapshotTs;
-  ectx.snapshotTs = ts;
-  try {
-    return await body();
-  } finally {
-    ectx.snapshotTs = previous;
-  }
-}
-
 /** A snapshot as stored in a set description. */
 const snapshotField = (ts: bigint | undefined): Description => (ts === undefined ? {} : { at: ts.toString() });
 
@@ -79,7 +66,7 @@ export class WhereSet implements FqlSet {
   }
   async *iterate(ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
     for await (const el of this.inner.iterate(ctx, after)) {
-      const keep = await atSnapshot(ctx, this.at, () => callValue(ctx as EvalContext, this.pred, [el.value]));
+      const keep = await callSetLambda(ctx, this.at, this.pred, [el.value]);
       if (truthy(keep)) yield el;
     }
   }
@@ -95,7 +82,7 @@ export class MapSet implements FqlSet {
   }
   async *iterate(ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
     for await (const el of this.inner.iterate(ctx, after)) {
-      const value = await atSnapshot(ctx, this.at, () => callValue(ctx as EvalContext, this.fn, [el.value]));
+      const value = await callSetLambda(ctx, this.at, this.fn, [el.value]);
       yield { value, pos: el.pos };
     }
   }
@@ -121,7 +108,7 @@ export class FlatMapSet implements FqlSet {
     let prev: SetPosition | null = resume ? resume.o : null;
     let innerAfter: SetPosition | undefined = resume ? resume.i : undefined;
     for await (const outer of this.inner.iterate(ctx, prev === null ? undefined : prev)) {
-      const sub = await atSnapshot(ctx, this.at, () => callValue(ctx as EvalContext, this.fn, [outer.value]));
+      const sub = await callSetLambda(ctx, this.at, this.fn, [outer.value]);
       // Fauna's FlatMapSet accepts sets only (arrays must be turned into sets with toSet()).
       if (sub.t !== 'set') throw invalidType('Set<Any>', sub);
       const subSet = sub.set;
@@ -273,7 +260,8 @@ export class OrderSet extends MaterializedSet {
     super(inner);
   }
   protected async arrange(ctx: unknown, items: Value[]): Promise<Value[]> {
-    return sortByOrderings(ctx, items, this.ords);
+    // The accessors are set functions (core OrderedSet.sortElems: disallowWrites).
+    return readOnlyInSet(ctx, () => sortByOrderings(ctx, items, this.ords));
   }
   describe(): unknown {
     return wrap(this.inner, () => ({ src: 'order', ords: this.ords.map((o) => ({ fn: serializeValue(o.fn), desc: o.desc })) }));
