@@ -30,7 +30,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Client, ServiceError, fql, type Query } from 'fauna';
-import { startServer, type TestServer } from '../helpers/server';
+import { pgRows, startServer, type TestServer } from '../helpers/server';
 import { check, minimalHistory, summarize, type CheckResult, type Mop, type Op, type Outcome, type SnapshotRead } from '../helpers/elle';
 
 const LIST_IDS = ['1', '2', '3', '4'];
@@ -67,8 +67,17 @@ function randomPlan(): Plan[] {
 
 const writes = (plan: readonly Plan[]) => plan.some((p) => p.f === 'append' || p.f === 'w');
 
-/** One FQL transaction: each micro-op in order, the marker document if it writes, the reads' results. */
-function planText(opId: number, plan: readonly Plan[]): string {
+/**
+ * Computed between two micro-ops of a slow transaction (RunOptions.slowShare): 1,200 of a query's
+ * 12,000 compute ops, 0.05–0.2 s here, so that a transaction outlives a short snapshot limit.
+ */
+const SLOW_STEP = 'Set.sequence(0, 30000).reduce((a, b) => a + b)';
+
+/**
+ * One FQL transaction: each micro-op in order (computing between them when `slow`), the marker
+ * document if it writes, the reads' results.
+ */
+function planText(opId: number, plan: readonly Plan[], slow = false): string {
   const lines = plan.map((p, i) => {
     switch (p.f) {
       case 'r': return `let r${i} = ${p.list ? `K.byId("${p.id}")?.vals` : `Reg.byId("${p.id}")?.v`}`;
@@ -76,7 +85,7 @@ function planText(opId: number, plan: readonly Plan[]): string {
       case 'w': return `let r${i} = Reg.byId("${p.id}")!.update({ v: ${p.v}, g: ${p.g} }).id`;
       case 'range': return `let r${i} = Reg.byGroup(${p.g}).pageSize(1000).map(d => [d.id, d.v]).toArray()`;
     }
-  });
+  }).flatMap((line, i) => (slow && i < plan.length - 1 ? [line, `let c${i} = ${SLOW_STEP}`] : [line]));
   if (writes(plan)) lines.push(`Op.create({ id: "${opId}" })`);
   lines.push(`[${plan.map((_, i) => `r${i}`).join(', ')}]`);
   return lines.join('\n');
@@ -133,6 +142,8 @@ interface RunOptions {
   readonly admin: () => Client;
   /** What to add to a failure message (server output). */
   readonly diagnose?: () => string;
+  /** The share of transactions that compute between their micro-ops (planText `slow`). */
+  readonly slowShare?: number;
 }
 
 interface RunReport {
@@ -189,7 +200,7 @@ async function runWorkload(opts: RunOptions): Promise<RunReport> {
     const invoke = performance.now();
     let op: Op;
     try {
-      const r = await watchdog(client.query(raw(planText(id, plan))));
+      const r = await watchdog(client.query(raw(planText(id, plan, Math.random() < (opts.slowShare ?? 0)))));
       op = { id, mops: toMops(plan, r.data as unknown[]), invoke, complete: performance.now(), ts: BigInt(r.txn_ts!), outcome: 'ok' };
     } catch (e) {
       lastError = String(e);
@@ -392,6 +403,27 @@ if (!onPostgres) {
         target: { urls: () => servers.map((s) => s.url), faults },
       });
       assertClean('postgres', report);
+    });
+
+    it('finds no anomaly when transactions outlive their snapshot (--max-snapshot-ms 100, slow transactions)', async () => {
+      // A transaction older than the limit moves to a newer snapshot at its next read (a reader if
+      // everything it read reads the same there, a writer if kv_writes shows no commit on what it
+      // read), and the database ends a connection idle in its transaction that long (a reader
+      // then renews on another connection): src/storage/postgres/txn.ts renew.
+      const args = ['--max-snapshot-ms', '100'];
+      const first = await startServer({ args });
+      servers.push(first);
+      servers.push(await startServer({ storage: first.storage, args }));
+      const ended = async () => Number((await pgRows<{ n: string }>(first.storage!,
+        `SELECT sessions_fatal AS n FROM pg_stat_database WHERE datname = current_database()`))[0].n);
+      const endedBefore = await ended();
+      const report = await runWorkload({
+        clients: 10, durationMs: 8_000, slowShare: 0.25, admin: () => newClient(first.url), diagnose: serverStates,
+        target: { urls: () => servers.slice(-2).map((s) => s.url), faults: [] },
+      });
+      assertClean('postgres, snapshots renewed', report);
+      // Slow transactions' connections were ended for idling (and their readers renewed elsewhere).
+      assert.ok((await ended()) > endedBefore, 'no connection was ended for idling: the run renewed nothing');
     });
 
     it('negative control: with validation off (FQL_TEST_UNSAFE_NO_VALIDATION=1) the checker flags anomalies', async () => {
