@@ -96,7 +96,7 @@ async function start(config: ServerConfig): Promise<void> {
   // The server's connection count exists once it listens, after the app (and its metrics).
   let connections = (): number => 0;
   const metrics = createServerMetrics({
-    pool: runtime.pool, connections: () => connections(), storageBytes: storageBytes.read, readReplicas: engine.replicaStats, streams: hub,
+    pool: runtime.pool, connections: () => connections(), storageBytes: storageBytes.read, readReplicas: engine.replicaStats, snapshotRenewals: engine.shared, streams: hub,
   });
   const metricsRoute = createMetricsEndpoint({ metrics, isRoot: (s) => rootKeys.isRoot(s), isPublic: config.publicMetrics });
   const app = createApp({ routes: { query, schema, v4, stream, feed, v4Stream, metrics: metricsRoute, dashboard: createStaticFiles(defaultDashboardDir()) }, onResponse: metrics.observe });

@@ -15,6 +15,7 @@
 //     that ended before it began, and below that of every writer that commits after it began; on
 //     PostgreSQL, while a writer is in flight, read-only transactions share the ts just below it.
 
+import type { ProcessShared } from './postgres/process-shared';
 export type Bytes = Uint8Array;
 
 export interface KvPair { readonly key: Bytes; readonly value: Bytes }
@@ -140,8 +141,8 @@ export interface KvEngine {
   readonly sharedUrl?: string;
   /** Only on PostgreSQL: how long a snapshot may stay open, for those threads' engines too. */
   readonly maxSnapshotMs?: number;
-  /** Only on PostgreSQL: when this process last bumped the clock (postgres/bump-clock.ts), shared with those threads. */
-  readonly bumpClock?: { readonly shared: SharedArrayBuffer };
+  /** Only on PostgreSQL: memory the process's engines share (postgres/process-shared.ts), for those threads. */
+  readonly shared?: ProcessShared;
   close(): Promise<void>;
 }
 

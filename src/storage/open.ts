@@ -13,7 +13,7 @@ export function isPostgresUrl(url: string): boolean {
 }
 
 /** A server's engine; `replicaStats` only on PostgreSQL with read replicas. */
-export type ServerEngine = WatchedEngine & Pick<PostgresEngineHandle, 'replicaStats'>;
+export type ServerEngine = WatchedEngine & Partial<Pick<PostgresEngineHandle, 'replicaStats' | 'shared'>>;
 
 export async function openStorage(spec: StorageSpec): Promise<ServerEngine> {
   if ('dataDir' in spec) return openSqlite(spec.dataDir);

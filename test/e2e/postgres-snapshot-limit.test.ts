@@ -82,4 +82,14 @@ describe('PostgreSQL: --max-snapshot-ms bounds a long query\'s snapshot', { skip
     assert.deepEqual({ before: result.data.before, after: result.data.after }, { before: 2, after: 2 });
     assert.ok(result.txn_ts! >= update.txn_ts!, `query ts ${result.txn_ts} is before the update's ${update.txn_ts}`);
   });
+
+  it('/metrics counts the renewals by outcome', async () => {
+    const text = await (await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer secret' } })).text();
+    const count = (outcome: string) => Number(new RegExp(`^fql_postgres_snapshot_renewals_total\\{outcome="${outcome}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
+    // The queries above computed past the limit without reading: the database ended their
+    // connections, and they renewed on others (reopened), or found their reads changed (conflict).
+    assert.ok(count('reopened') >= 1, `reopened: ${count('reopened')}`);
+    assert.ok(count('conflict') >= 1, `conflict: ${count('conflict')}`);
+    assert.ok(count('renewed') >= 0);
+  });
 });

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { Client } from 'pg';
 import { KvConflictError, type KvEngine } from '../../src/storage/kv';
-import { openPostgres } from '../../src/storage/postgres/engine';
+import { openPostgres, type PostgresEngineHandle } from '../../src/storage/postgres/engine';
 import { WRITER_IDLE_FACTOR } from '../../src/storage/postgres/sql';
 import { encodeKey } from '../../src/storage/tuple';
 import { freshPgDatabase } from '../helpers/server';
@@ -28,7 +28,7 @@ const compute = (ms: number) => {
 
 describe('postgres: no snapshot stays open past maxSnapshotMs', { skip: PG ? false : 'FQL_TEST_PG is not set' }, () => {
   let url: string;
-  let engine: KvEngine;
+  let engine: PostgresEngineHandle;
   let other: KvEngine;
   let admin: Client;
   before(async () => {
@@ -217,5 +217,14 @@ describe('postgres: no snapshot stays open past maxSnapshotMs', { skip: PG ? fal
     assert.equal(text(await r.get(k)), 'v1');
     assert.equal(r.ts, ts);
     await r.commit();
+  });
+
+  test('the engine counts its renewals by outcome (for /metrics)', () => {
+    const { renewed, reopened, conflict } = engine.shared.renewals;
+    // Above: readers and writers renewed on their connections, readers on new ones, and the
+    // readers and writers whose reads had changed conflicted.
+    assert.ok(renewed >= 3, `renewed ${renewed}`);
+    assert.ok(reopened >= 2, `reopened ${reopened}`);
+    assert.ok(conflict >= 4, `conflict ${conflict}`);
   });
 });

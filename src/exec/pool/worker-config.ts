@@ -7,8 +7,8 @@ export interface WorkerConfig {
   readonly postgresUrl?: string;
   /** How long the worker's PostgreSQL snapshots may stay open (postgres/sql.ts SNAPSHOT_MAX_MS). */
   readonly postgresMaxSnapshotMs?: number;
-  /** When an engine of the process last bumped the PostgreSQL clock: shared memory (postgres/bump-clock.ts). */
-  readonly postgresBumpClock?: SharedArrayBuffer;
+  /** Memory the process's PostgreSQL engines share (postgres/process-shared.ts). */
+  readonly postgresShared?: { readonly bumpClock: SharedArrayBuffer; readonly renewals: SharedArrayBuffer };
   /**
    * Key prefixes the server watches for commits (event streams): commits the worker makes itself
    * (on PostgreSQL) announce their keys under them.

@@ -63,7 +63,7 @@ function start(): void {
   // On the embedded engine the worker reads the database file itself (no message per read); on
   // PostgreSQL it runs its transactions on connections of its own (no message at all).
   const engine = config.sqliteFile !== undefined ? new LocalReadKvEngine(remote, config.sqliteFile)
-    : config.postgresUrl !== undefined ? openPostgresForWorker(config.postgresUrl, PG_CONNECTIONS, config.watchedPrefixes ?? [], config.postgresMaxSnapshotMs ?? SNAPSHOT_MAX_MS, config.postgresBumpClock)
+    : config.postgresUrl !== undefined ? openPostgresForWorker(config.postgresUrl, PG_CONNECTIONS, config.watchedPrefixes ?? [], config.postgresMaxSnapshotMs ?? SNAPSHOT_MAX_MS, config.postgresShared)
     : remote;
   const rootKeys = new RootKeyChecker({ secrets: config.rootSecrets, hashes: config.rootSecretHashes });
   const handlers = createQueryHandlers({ engine, isRoot: (c) => rootKeys.isRoot(c.secret) });

@@ -45,6 +45,8 @@ export interface MetricsSources {
   readonly storageBytes: () => Promise<number>;
   /** Read-replica totals (src/storage/postgres/replicas.ts), when the server has replicas. */
   readonly readReplicas?: { readonly served: number; readonly fellBack: number };
+  /** On PostgreSQL: snapshot renewals so far, by outcome (src/storage/postgres/process-shared.ts). */
+  readonly snapshotRenewals?: { readonly renewals: Record<string, number> };
   /** Event streams (src/streams/stream-hub.ts): open now, and refused at a bound so far. */
   readonly streams?: { readonly size: number; readonly refused: { readonly address: number; readonly total: number } };
   /** Unix ms clock of the history (tests). */
@@ -143,6 +145,13 @@ export function createServerMetrics(sources: MetricsSources): ServerMetrics {
     totalsCounter(registers, 'fql_read_replica_transactions_total',
       'Read-only transactions that may use a read replica, by where they ran (primary: no replica was fresh enough, or up).',
       'served_by', () => ({ replica: replicas.served, primary: replicas.fellBack }));
+  }
+
+  const renewals = sources.snapshotRenewals;
+  if (renewals) {
+    totalsCounter(registers, 'fql_postgres_snapshot_renewals_total',
+      'PostgreSQL transactions that outlived --max-snapshot-ms, by how their snapshot renewal ended (renewed: on their connection; reopened: on another, the database having ended theirs for idling; conflict: what they read had changed, the query is rerun).',
+      'outcome', () => renewals.renewals);
   }
 
   // Label children are looked up once: the hot path then does no label hashing.

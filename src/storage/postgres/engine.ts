@@ -65,7 +65,7 @@ import { CommitWatchers } from '../commit-watchers';
 import { translatePgError } from './errors';
 import { ReplicaSet, type ReplicaOptions, type ReplicaStats } from './replicas';
 import { migrate } from './schema';
-import { BumpClock } from './bump-clock';
+import { ProcessShared, type RenewalOutcome, type SharedMemory } from './process-shared';
 import { Semaphore } from './semaphore';
 import {
   beginReadSql, beginWriteSql, CLEAN_RUNNING, COMMIT_CHANNEL, END_PARKED, IDLE_IN_TRANSACTION_TIMEOUT, MAX_NOTIFY_PAYLOAD,
@@ -92,8 +92,8 @@ export interface PostgresEngineHandle extends WatchedEngine {
   readonly sharedUrl?: string;
   /** Its snapshot limit, for the query workers' engines (openPostgresForWorker). */
   readonly maxSnapshotMs: number;
-  /** When an engine of this process last bumped the clock, shared with the query workers' engines. */
-  readonly bumpClock: BumpClock;
+  /** What this process's engines share: passed to the query workers' engines; renewal counts for /metrics. */
+  readonly shared: ProcessShared;
 }
 
 /** application_name of a server's connections, and of its query workers' (pg_stat_activity). */
@@ -138,8 +138,8 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
     /** Whether this engine removes crashed writers' registrations (the server's, not a worker's). */
     maintains: boolean,
     readonly maxSnapshotMs: number,
-    /** When an engine of this process last bumped the clock (shared with its query workers). */
-    readonly bumpClock: BumpClock,
+    /** What this process's engines share (the server's and its query workers'). */
+    readonly shared: ProcessShared,
   ) {
     this.writers = new Semaphore(Math.max(1, poolSize - 2));
     this.replicaStats = replicas?.stats;
@@ -252,13 +252,13 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
         const txn = await this.replicas.begin(opts.minTs);
         if (txn !== undefined) return txn;
       }
-      const { client, ts, prefetched } = await this.open(withLimit(beginReadSql(this.bumpClock.claim()), opts.longSnapshot), 'ts');
+      const { client, ts, prefetched } = await this.open(withLimit(beginReadSql(this.shared.bumpClock.claim()), opts.longSnapshot), 'ts');
       return PgTxn.reader(client, ts, this, prefetched, this.snapshotLimit(opts.longSnapshot));
     }
     const release = await this.writers.acquire();
     try {
       const wait = Date.now() < this.contendedUntil ? CONTENTION_WAIT_MS : undefined;
-      this.bumpClock.bumped(); // a writer's begin bumps the clock
+      this.shared.bumpClock.bumped(); // a writer's begin bumps the clock
       const { client, ts, snap, prefetched } = await this.open(withLimit(`${beginWriteSql(wait)}; ${writerIdleLimit(this.maxSnapshotMs)}`, opts?.longSnapshot), 'snap');
       return PgTxn.writer(client, ts, snap, this, prefetched, this.snapshotLimit(opts?.longSnapshot), release);
     } catch (err) {
@@ -273,7 +273,7 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
 
   /** A reader's snapshot on another connection (txn.ts renew): its begin, without reading ahead. */
   async reopenReader(): Promise<{ client: PoolClient; ts: bigint }> {
-    const { client, ts } = await this.open(beginReadSql(this.bumpClock.claim()), 'ts', false);
+    const { client, ts } = await this.open(beginReadSql(this.shared.bumpClock.claim()), 'ts', false);
     return { client, ts };
   }
 
@@ -315,6 +315,10 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
 
   conflicted(): void {
     this.contendedUntil = Date.now() + CONTENTION_MS;
+  }
+
+  renewed(outcome: RenewalOutcome): void {
+    this.shared.renewed(outcome);
   }
 
   readFirst(key: Bytes): void {
@@ -394,7 +398,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     process.stderr.write(`WARNING: ${UNSAFE_NO_VALIDATION_ENV}=1: commit validation is OFF (test-only negative control; not serializable)\n`);
   }
   const replicas = opts.replicas !== undefined && opts.replicas.urls.length > 0 ? new ReplicaSet(pool, opts.replicas) : undefined;
-  return new PostgresEngine(pool, url, opts.poolSize ?? 10, unsafeNoValidation, replicas, true, maxSnapshotMs, new BumpClock());
+  return new PostgresEngine(pool, url, opts.poolSize ?? 10, unsafeNoValidation, replicas, true, maxSnapshotMs, new ProcessShared());
 }
 
 /**
@@ -403,11 +407,11 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
  * LISTEN. Its commits announce the keys under `announce` (the prefixes the server processes
  * watch, see notifyPayload) as the server's own would.
  */
-export function openPostgresForWorker(url: string, poolSize: number, announce: readonly Bytes[], maxSnapshotMs: number, bumpClock: SharedArrayBuffer | undefined): KvEngine {
+export function openPostgresForWorker(url: string, poolSize: number, announce: readonly Bytes[], maxSnapshotMs: number, shared: SharedMemory | undefined): KvEngine {
   // The test-only switch reaches workers too (the server warned when it opened its engine).
   const unsafeNoValidation = process.env[UNSAFE_NO_VALIDATION_ENV] === '1';
   const pool = connectionPool(url, poolSize, WORKER_APPLICATION, maxSnapshotMs);
-  const engine = new PostgresEngine(pool, url, poolSize, unsafeNoValidation, undefined, false, maxSnapshotMs, new BumpClock(bumpClock));
+  const engine = new PostgresEngine(pool, url, poolSize, unsafeNoValidation, undefined, false, maxSnapshotMs, new ProcessShared(shared));
   engine.announce(announce);
   return engine;
 }

@@ -34,6 +34,8 @@ export interface TxnHost {
    * in its transaction, sql.ts SNAPSHOT_MAX_MS); absent where readers are not renewed.
    */
   reopenReader?(): Promise<{ client: PoolClient; ts: bigint }>;
+  /** A snapshot renewal ended so (process-shared.ts, for /metrics). */
+  renewed?(outcome: 'renewed' | 'reopened' | 'conflict'): void;
 }
 
 /** Whether `err` (or an error the connection reported before) means the database ended the session for idling in its transaction. */
@@ -172,6 +174,16 @@ export class PgTxn extends BufferedTxn implements KvTxn {
    * validates from there. A writer whose connection was ended lost its registration with it.
    */
   private async renew(ended?: Error): Promise<void> {
+    try {
+      await this.renewSnapshot(ended);
+    } catch (err) {
+      if (err instanceof KvConflictError) this.host.renewed?.('conflict');
+      throw err;
+    }
+    this.host.renewed?.(ended === undefined ? 'renewed' : 'reopened');
+  }
+
+  private async renewSnapshot(ended: Error | undefined): Promise<void> {
     const role = this.role;
     if (role.kind === 'writer') {
       if (ended !== undefined) throw new KvConflictError(IDLED);
@@ -225,7 +237,10 @@ export class PgTxn extends BufferedTxn implements KvTxn {
     } catch (err) {
       const ended = endedForIdling(this.client, err);
       this.end(err as Error);
-      throw ended ? new KvConflictError(IDLED) : translatePgError(err);
+      if (!ended) throw translatePgError(err);
+      // Its connection, and registration, ended for idling: a snapshot it could not renew.
+      this.host.renewed?.('conflict');
+      throw new KvConflictError(IDLED);
     }
     this.end();
     if (conflict !== null) {
