@@ -33,6 +33,12 @@ export class QueryError extends Error {
    * without a span points where the error does (known only once the error is placed).
    */
   readonly hints: { readonly message: string; readonly span?: Span; readonly origin?: StoredSource }[] = [];
+  /**
+   * The error left a lambda called by a native method or function application that it has not
+   * left yet: that call's site becomes a trace frame (core FQLInterpreter: each call runs with
+   * its span pushed on the stack trace, and a lambda's body runs in its caller's trace).
+   */
+  inLambda = false;
   constructor(
     readonly code: string,
     message: string,
@@ -54,8 +60,19 @@ export class QueryError extends Error {
     if (last && last.span === undefined && last.origin === undefined) last.span = span;
   }
 
+  /**
+   * The error leaves a call (a method call or an application) at `span`: after a lambda the
+   * call raised it in, the call is a trace frame; else it is where the error points (if unplaced).
+   */
+  leaveCall(span: Span | undefined): void {
+    if (!this.inLambda) { this.place(span); return; }
+    this.inLambda = false;
+    if (span !== undefined) this.trace.push({ span });
+  }
+
   /** The error leaves stored code its caller may not see: it points at the call site only. */
   hideStoredFrames(callSpan: Span | undefined): void {
+    this.inLambda = false;
     this.span = callSpan;
     this.origin = undefined;
     this.trace.length = 0;
@@ -66,6 +83,8 @@ export class QueryError extends Error {
    * so far are in that code; the caller's site (`callSpan`, or placed later) becomes a frame.
    */
   leaveStored(origin: StoredSource, callSpan?: Span): void {
+    // The call of the stored code is the frame the lambda (its body) was left for.
+    this.inLambda = false;
     if (this.span !== undefined && this.origin === undefined) this.origin = origin;
     for (let i = this.trace.length - 1; i >= 0; i--) {
       const f = this.trace[i];

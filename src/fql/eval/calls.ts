@@ -90,14 +90,21 @@ async function runLambda(ev: Evaluator, fn: LambdaFn, args: readonly Value[]): P
   try {
     return await ev.evalExpr(fn.body as never, bindParams(fn, args));
   } catch (err) {
-    if (err instanceof QueryError && err.span !== undefined && err.origin === undefined) {
-      const text = lookup(fn.env as Scope | null, SOURCE);
-      const name = lookup(fn.env as Scope | null, SOURCE_NAME);
-      if (text?.t === 'string' && name?.t === 'string') err.origin = { text: text.v, name: name.v };
-      // A lambda with no stored source was written in the query.
-      else if (text === undefined) err.origin = QUERY_ORIGIN;
+    if (!(err instanceof QueryError)) throw err;
+    const text = lookup(fn.env as Scope | null, SOURCE);
+    const name = lookup(fn.env as Scope | null, SOURCE_NAME);
+    // A lambda with no stored source was written in the query.
+    const origin = text?.t === 'string' && name?.t === 'string' ? { text: text.v, name: name.v } : text === undefined ? QUERY_ORIGIN : undefined;
+    if (origin !== undefined) {
+      if (err.span !== undefined && err.origin === undefined) err.origin = origin;
+      // Frames of calls made in the body (`.map(...)` inside the lambda) are in its source too.
+      for (let i = err.trace.length - 1; i >= 0 && err.trace[i].origin === undefined; i--) {
+        if (err.trace[i].span !== undefined) err.trace[i].origin = origin;
+      }
     }
-    if (err instanceof QueryError) await completeSetTrace(ev.ctx, fn, err);
+    // The call that ran the lambda (a native method, an application) becomes a frame.
+    err.inLambda = true;
+    await completeSetTrace(ev.ctx, fn, err);
     throw err;
   }
 }

@@ -333,6 +333,21 @@ export class Evaluator {
     }
   }
 
+  /**
+   * Runs the call at `span` (its argument list). An error raised in a lambda it called shows
+   * the call as a trace frame below the failing expression, as in core, where every method call
+   * and application runs with its span pushed on the stack trace (FQLInterpreter.evalMethodChain0
+   * `withStackFrame(span)`, FQL2PureSpec "writes within set functions make nice errors").
+   */
+  private async inCall<T>(span: Span, f: () => Promise<T>): Promise<T> {
+    try {
+      return await f();
+    } catch (err) {
+      if (err instanceof QueryError) err.leaveCall(span);
+      throw err;
+    }
+  }
+
   private async index(o: Value, i: Value): Promise<Value> {
     switch (o.t) {
       case 'array': {
@@ -377,7 +392,7 @@ export class Evaluator {
     }
     if (def) {
       const args = await this.args(call.args, scope);
-      return this.withSpan(site.span!, () => callMethod(this, def!, recv, args, site));
+      return this.inCall(site.span!, () => callMethod(this, def!, recv, args, site));
     }
     if (recv.t === 'null') throw withNullHint(new QueryError('invalid_null_access', `Cannot access \`${callee.name}\` on null.`, callee.nameSpan), recv);
     const fv = await this.withSpan(callee.nameSpan, () => getField(this, recv, callee.name));
@@ -385,7 +400,7 @@ export class Evaluator {
     if (call.optional && isNullish(fv)) return SHORT;
     if (fv.t !== 'function' && !(fv.t === 'module' && this.applicable(fv))) throw notAFunction(callee.name, fv, callee.nameSpan);
     const args = await this.args(call.args, scope);
-    return this.withSpan(site.span!, () => this.applyValue(fv, args, site));
+    return this.inCall(site.span!, () => this.applyValue(fv, args, site));
   }
 
   private async apply(call: Call, scope: Scope | null): Promise<Chained> {
@@ -393,7 +408,7 @@ export class Evaluator {
     if (f === SHORT || (call.optional && isNullish(f))) return SHORT;
     const args = await this.args(call.args, scope);
     const site: CallSite = { span: call.argsSpan, argSpans: call.args.map((a) => a.span) };
-    return this.withSpan(call.argsSpan, () => this.applyValue(f, args, site));
+    return this.inCall(call.argsSpan, () => this.applyValue(f, args, site));
   }
 
   private applicable(m: Extract<Value, { t: 'module' }>) {

@@ -27,8 +27,11 @@ interface CapturedCall {
 
 const stacks = new WeakMap<object, StoredCall[]>();
 const captured = new WeakMap<Callable, CapturedCall>();
-/** Errors whose trace was completed (an error may leave several captured lambdas). */
-const completed = new WeakSet<QueryError>();
+/**
+ * Errors whose trace was completed out to the query (an error may leave several captured
+ * lambdas of the same stored code), with the stored calls and the trace's length then.
+ */
+const completed = new WeakMap<QueryError, { readonly calls: readonly StoredCall[]; readonly length: number }>();
 
 /** Runs `run` as the stored call `call` of the query `ctx` belongs to. */
 export async function inStoredCall<T>(ctx: object, call: StoredCall, run: () => Promise<T>): Promise<T> {
@@ -42,22 +45,36 @@ export async function inStoredCall<T>(ctx: object, call: StoredCall, run: () => 
   }
 }
 
-/** A set method called with lambda `fn` at `setCallSpan`: remember the stored calls around it. */
+/**
+ * A set method called with lambda `fn` at `setCallSpan`: remember the call (a lazy set runs
+ * its lambdas later, from the call that reads it), and the stored calls around it.
+ */
 export function captureSetCall(ctx: object, fn: Callable, setCallSpan: Span | undefined): void {
-  const stack = stacks.get(ctx);
-  if (stack && stack.length > 0) captured.set(fn, { calls: [...stack], setCallSpan });
+  captured.set(fn, { calls: [...(stacks.get(ctx) ?? [])], setCallSpan });
 }
 
 /**
- * Completes the trace of `err`, thrown by lambda `fn` of a set built inside stored code that
- * has since returned: the set method's call, then each stored call out to the query.
+ * Completes the trace of `err`, thrown by lambda `fn` of a lazy set: the set method's call is
+ * a frame (core: the set keeps the stack trace of the call that built it and prepends it to the
+ * trace of the call reading it, FQL2PureSpec "writes within set functions make nice errors").
+ * A set built inside stored code that has since returned adds each stored call out to the query.
  */
 export async function completeSetTrace(ctx: object, fn: Callable, err: QueryError): Promise<void> {
   const at = captured.get(fn);
-  if (!at || completed.has(err)) return;
+  if (!at) return;
   const innermost = at.calls[at.calls.length - 1];
-  // Still inside the call that built the set: leaving it adds the frames.
-  if (stacks.get(ctx)?.includes(innermost)) return;
+  // Built in the query, or inside a call still running (leaving it adds its frames): the set
+  // method's call site is in the source of the code around it.
+  if (innermost === undefined || stacks.get(ctx)?.includes(innermost)) {
+    if (at.setCallSpan !== undefined) err.trace.push({ span: at.setCallSpan });
+    return;
+  }
+  const done = completed.get(err);
+  if (done) {
+    // A second lambda of code the error already left: frames pushed since are inside it.
+    if (done.calls.includes(innermost)) err.trace.length = done.length;
+    return;
+  }
   const callerOf = (i: number): StoredSource => (i > 0 ? at.calls[i - 1].origin : QUERY_ORIGIN);
   /** The frames of the calls outside call `i`: each call site, in its caller's source. */
   const outside = (i: number): TraceFrame[] => {
@@ -66,7 +83,6 @@ export async function completeSetTrace(ctx: object, fn: Callable, err: QueryErro
     return frames;
   };
   const last = at.calls.length - 1;
-  completed.add(err);
   err.trace.push({ span: at.setCallSpan, origin: innermost.origin }, { span: innermost.callSpan, origin: callerOf(last) }, ...outside(last));
   // Innermost first, as the calls would have been left: the outermost hidden call wins.
   for (let i = last; i >= 0; i--) {
@@ -75,4 +91,5 @@ export async function completeSetTrace(ctx: object, fn: Callable, err: QueryErro
     err.origin = callerOf(i);
     err.trace.splice(0, err.trace.length, ...outside(i));
   }
+  completed.set(err, { calls: at.calls, length: err.trace.length });
 }

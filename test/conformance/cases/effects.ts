@@ -38,7 +38,6 @@ const setFunctionCases: ConformanceCase[] = [
         '  |', '1 | [1].toSet().map(_ => Foo.create({})).toArray()', '  |                                             ^^', '  |'),
     },
     source: `${PURE} (writes within set functions make nice errors)`,
-    todo: 'native calls in the query (`map(...)`, `toArray()`) are not trace frames of errors inside lambdas yet',
   },
   refused('update in map over a collection', 'Foo.all().map(.update({})).paginate()', 'update', `${SETS} (.map(.update()) is disallowed)`),
   refused('delete in where', 'Foo.all().where(d => { d.delete(); true }).toArray()', 'delete'),

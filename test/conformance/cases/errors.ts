@@ -6,6 +6,7 @@ import type { ConformanceArea, ConformanceCase } from '../case';
 
 const RENDER = 'FQL2ErrorRenderingSpec.scala';
 const FUNC = 'FQL2FunctionSpec.scala';
+const TRACE = 'FQLInterpreter.scala (evalMethodChain0, evalApply), ValueSet.scala (prependStackTrace), QueryFailure.scala (hints = trace.drop(1))';
 
 const lines = (...l: string[]): string => l.join('\n');
 
@@ -381,6 +382,98 @@ const cases: ConformanceCase[] = [
     query: 'abort("x")',
     error: { code: 'abort', summary: lines('error: Query aborted.', 'at *query*:1:6', '  |', '1 | abort("x")', '  |      ^^^^^', '  |') },
     source: RENDER,
+  },
+  // Native calls of the query as frames. Core runs every method call and application with its
+  // argument list pushed on the stack trace, a lambda's body in its caller's trace, and a lazy
+  // set's lambdas with the trace of the call that built the set prepended to the trace of the
+  // call reading it (FQLInterpreter.scala evalMethodChain0/evalAp `withStackFrame(span)`,
+  // evalApply; ValueSet.scala `prependStackTrace(stackTrace)`); every span after the first is
+  // a trace hint (QueryFailure.scala QueryRuntimeFailure.hints), printed without its `at` line
+  // on the error's own line and source. Format as FQL2PureSpec "writes within set functions
+  // make nice errors" and FQL2ErrorRenderingSpec "error in Set.map renders with query stack trace".
+  {
+    name: 'abort in Array.map: the map call is a frame',
+    query: '[1, 2].map(x => abort(x))',
+    error: {
+      code: 'abort',
+      summary: lines('error: Query aborted.', 'at *query*:1:22', '  |', '1 | [1, 2].map(x => abort(x))', '  |                      ^^^', '  |',
+        '  |', '1 | [1, 2].map(x => abort(x))', '  |           ^^^^^^^^^^^^^^^', '  |'),
+    },
+    source: TRACE,
+  },
+  {
+    name: 'abort in Set.where read by toArray: the where and toArray calls are frames',
+    query: 'Set.sequence(0, 3).where(i => abort(i)).toArray()',
+    error: {
+      code: 'abort',
+      summary: lines('error: Query aborted.', 'at *query*:1:36', '  |', '1 | Set.sequence(0, 3).where(i => abort(i)).toArray()', '  |                                    ^^^', '  |',
+        '  |', '1 | Set.sequence(0, 3).where(i => abort(i)).toArray()', '  |                         ^^^^^^^^^^^^^^^', '  |',
+        '  |', '1 | Set.sequence(0, 3).where(i => abort(i)).toArray()', '  |                                                ^^', '  |'),
+    },
+    source: TRACE,
+  },
+  {
+    name: 'abort in Set.map read at the end of the query: the map call is the only frame',
+    query: 'Set.sequence(0, 2).map(i => abort(i))',
+    error: {
+      code: 'abort',
+      summary: lines('error: Query aborted.', 'at *query*:1:34', '  |', '1 | Set.sequence(0, 2).map(i => abort(i))', '  |                                  ^^^', '  |',
+        '  |', '1 | Set.sequence(0, 2).map(i => abort(i))', '  |                       ^^^^^^^^^^^^^^^', '  |'),
+    },
+    source: TRACE,
+  },
+  {
+    name: 'abort in Set.forEach: the forEach call is a frame',
+    query: 'Set.sequence(0, 2).forEach(i => abort(i))',
+    error: {
+      code: 'abort',
+      summary: lines('error: Query aborted.', 'at *query*:1:38', '  |', '1 | Set.sequence(0, 2).forEach(i => abort(i))', '  |                                      ^^^', '  |',
+        '  |', '1 | Set.sequence(0, 2).forEach(i => abort(i))', '  |                           ^^^^^^^^^^^^^^^', '  |'),
+    },
+    source: TRACE,
+  },
+  {
+    name: 'abort in nested lambdas: each map call is a frame, innermost first',
+    query: '[1].map(x => [2].map(y => abort(y)))',
+    error: {
+      code: 'abort',
+      summary: lines('error: Query aborted.', 'at *query*:1:32', '  |', '1 | [1].map(x => [2].map(y => abort(y)))', '  |                                ^^^', '  |',
+        '  |', '1 | [1].map(x => [2].map(y => abort(y)))', '  |                     ^^^^^^^^^^^^^^^', '  |',
+        '  |', '1 | [1].map(x => [2].map(y => abort(y)))', '  |        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^', '  |'),
+    },
+    source: TRACE,
+  },
+  {
+    name: 'a UDF called from a lambda: the UDF call, then the map call',
+    query: '[1].map(x => errFunc())',
+    error: {
+      code: 'abort',
+      summary: lines('error: Query aborted.', 'at *udf:errFunc*:1:12', '  |', '1 | () => abort("tracer")', '  |            ^^^^^^^^^^', '  |',
+        'at *query*:1:21', '  |', '1 | [1].map(x => errFunc())', '  |                     ^^', '  |',
+        'at *query*:1:8', '  |', '1 | [1].map(x => errFunc())', '  |        ^^^^^^^^^^^^^^^^', '  |'),
+    },
+    source: `${TRACE}; ${RENDER} (renders stack trace across udf calls)`,
+  },
+  {
+    name: 'a lambda from the query mapped inside a UDF: the map call in the UDF, then the UDF call',
+    query: 'mapIt([1, 0], x => 10 / x)',
+    error: {
+      code: 'divide_by_zero',
+      summary: lines('error: Attempted integer division by zero.', 'at *query*:1:25', '  |', '1 | mapIt([1, 0], x => 10 / x)', '  |                         ^', '  |',
+        'at *udf:mapIt*:1:20', '  |', '1 | (arr, f) => arr.map(f)', '  |                    ^^^', '  |',
+        '  |', '1 | mapIt([1, 0], x => 10 / x)', '  |      ^^^^^^^^^^^^^^^^^^^^^', '  |'),
+    },
+    source: TRACE,
+  },
+  {
+    name: 'a lambda applied in the query: the application is a frame',
+    query: 'let f = x => abort(x)\nf(1)',
+    error: {
+      code: 'abort',
+      summary: lines('error: Query aborted.', 'at *query*:1:19', '  |', '1 | let f = x => abort(x)', '  |                   ^^^', '  |',
+        'at *query*:2:2', '  |', '2 | f(1)', '  |  ^^^', '  |'),
+    },
+    source: `${TRACE} (evalAp: \`withStackFrame(span).evalApply\`)`,
   },
 ];
 
