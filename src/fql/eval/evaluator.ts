@@ -324,13 +324,8 @@ export class Evaluator {
     }
   }
 
-  private async withSpan<T>(span: Span, f: () => Promise<T>): Promise<T> {
-    try {
-      return await f();
-    } catch (err) {
-      if (err instanceof QueryError) err.place(span);
-      throw err;
-    }
+  private withSpan<T>(span: Span, f: () => Promise<T>): Promise<T> {
+    return onQueryError(f, (err) => err.place(span));
   }
 
   /**
@@ -339,13 +334,8 @@ export class Evaluator {
    * and application runs with its span pushed on the stack trace (FQLInterpreter.evalMethodChain0
    * `withStackFrame(span)`, FQL2PureSpec "writes within set functions make nice errors").
    */
-  private async inCall<T>(span: Span, f: () => Promise<T>): Promise<T> {
-    try {
-      return await f();
-    } catch (err) {
-      if (err instanceof QueryError) err.leaveCall(span);
-      throw err;
-    }
+  private inCall<T>(span: Span, f: () => Promise<T>): Promise<T> {
+    return onQueryError(f, (err) => err.leaveCall(span));
   }
 
   private async index(o: Value, i: Value): Promise<Value> {
@@ -517,3 +507,12 @@ function errorSpan(e: Expr): Span {
   }
 }
 
+/** Runs `f`; a QueryError it throws is handed to `handle` (to place it) on its way out. */
+async function onQueryError<T>(f: () => Promise<T>, handle: (err: QueryError) => void): Promise<T> {
+  try {
+    return await f();
+  } catch (err) {
+    if (err instanceof QueryError) handle(err);
+    throw err;
+  }
+}
