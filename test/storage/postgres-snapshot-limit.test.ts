@@ -185,6 +185,9 @@ describe('postgres: no snapshot stays open past maxSnapshotMs', { skip: PG ? fal
     assert.equal(text(await w.get(read)), 'r1');
     await sleep(LIMIT_MS * 2);
     assert.equal(text(await w.get(read)), 'r1');
+    // Renewed: its new snapshot transaction keeps the writer's longer idle limit.
+    await sleep(LIMIT_MS * 2);
+    assert.equal(text(await w.get(read)), 'r1');
     w.put(written, bytes('w'));
     await w.commit();
     const r = await other.begin({ readOnly: true });

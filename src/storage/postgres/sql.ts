@@ -58,13 +58,14 @@ export const RENEW_READ = `COMMIT; BEGIN ISOLATION LEVEL REPEATABLE READ READ ON
  * `snap`, and tells whether a commit between the two snapshots wrote what the writer read
  * (`stale`: read inside the new snapshot, which holds exactly the commits up to its stable
  * point) and whether the writer is still registered (`registered`: not evicted, schema.ts
- * fql_await_older). The arguments are literals as in commitWriteSql.
+ * fql_await_older). The arguments are literals as in commitWriteSql. The new transaction gets the
+ * writer's idle limit again (writerIdleLimit: a SET LOCAL ends with its transaction).
  */
-export function renewWriteSql(ts: bigint, snap: bigint, args: Pick<CommitArgs, 'reads' | 'rangeStarts' | 'rangeEnds'>): string {
+export function renewWriteSql(ts: bigint, snap: bigint, args: Pick<CommitArgs, 'reads' | 'rangeStarts' | 'rangeEnds'>, maxSnapshotMs: number): string {
   return (
     'COMMIT; BEGIN ISOLATION LEVEL REPEATABLE READ; ' +
     `SELECT fql_stable_ts() AS snap, fql_conflict(${snap}, NULL, '${args.reads}', '${args.rangeStarts}', '${args.rangeEnds}') AS stale, ` +
-    `EXISTS (SELECT 1 FROM kv_running WHERE ts = ${ts}) AS registered`
+    `EXISTS (SELECT 1 FROM kv_running WHERE ts = ${ts}) AS registered; ${writerIdleLimit(maxSnapshotMs)}`
   );
 }
 

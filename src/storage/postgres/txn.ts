@@ -187,8 +187,9 @@ export class PgTxn extends BufferedTxn implements KvTxn {
     const role = this.role;
     if (role.kind === 'writer') {
       if (ended !== undefined) throw new KvConflictError(IDLED);
-      const results = (await this.client.query(renewWriteSql(this.ts, role.snap, this.readArgs(role.reads)))) as unknown as QueryResult<{ snap: string; stale: boolean; registered: boolean }>[];
-      const row = results[results.length - 1].rows[0];
+      const sql = renewWriteSql(this.ts, role.snap, this.readArgs(role.reads), this.snapshotLimitMs!);
+      const results = (await this.client.query(sql)) as unknown as QueryResult<{ snap: string; stale: boolean; registered: boolean }>[];
+      const row = results.find((r) => r.fields?.some((f) => f.name === 'snap'))?.rows[0];
       if (row === undefined || row.stale || !row.registered) throw new KvConflictError(STALE);
       role.snap = BigInt(row.snap);
     } else {
