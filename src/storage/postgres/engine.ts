@@ -33,7 +33,8 @@
 // commits later has a higher ts, and the clock holds every ts acknowledged so far, so a reader's
 // ts is never older than what a client has seen. Readers do not bump the clock (a write every
 // reader of every process would queue on), except when no engine of their process (the server's
-// and its query workers', bump-clock.ts) has bumped it for CLOCK_FRESH_MS: that keeps their ts within that of real time on a database with no writes.
+// and its query workers', bump-clock.ts) has bumped it for CLOCK_FRESH_MS: that keeps their ts
+// within that of real time on a database with no writes.
 // Readers between two bumps, or capped below the same writer in flight, share their ts.
 //
 // Round trips. A begin is one (clock, registration, snapshot), and carries a read of the key the
@@ -48,8 +49,8 @@
 // No snapshot stays open longer than maxSnapshotMs (sql.ts SNAPSHOT_MAX_MS): a transaction whose
 // snapshot is that old renews it at its next read (txn.ts renew), and the database ends a
 // connection idle in its transaction that long (idle_in_transaction_session_timeout, set on
-// every pooled connection; a writer's, WRITER_IDLE_FACTOR times as long), so that no query, however long it computes, holds back VACUUM on
-// the tables every transaction replaces rows of. A reader whose connection was ended renews on
+// every pooled connection; a writer's, WRITER_IDLE_FACTOR times as long), so that no query,
+// however long it computes, holds back VACUUM on the tables every transaction replaces rows of. A reader whose connection was ended renews on
 // another one (reopenReader). Trusted tools' transactions opt out (BeginOptions.longSnapshot).
 //
 // Query workers run their transactions themselves (openPostgresForWorker: an engine of the
