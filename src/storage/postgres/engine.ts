@@ -1,6 +1,6 @@
 // The PostgreSQL engine: many server processes can share one database.
 //
-// Timestamps come from the single-row clock table (sql.ts BUMP_CLOCK), which makes them strictly
+// Timestamps come from the single-row clock table (sql.ts bumpClockSql), which makes them strictly
 // increasing across all processes.
 //
 // Writers run concurrently and optimistically, like the embedded engine's: a writer takes its ts
@@ -70,7 +70,7 @@ import { ProcessShared, type RenewalOutcome, type SharedMemory } from './process
 import { Semaphore } from './semaphore';
 import {
   beginReadSql, beginWriteSql, CLEAN_RUNNING, COMMIT_CHANNEL, END_PARKED, IDLE_IN_TRANSACTION_TIMEOUT, MAX_NOTIFY_PAYLOAD,
-  NO_IDLE_LIMIT, RAISE_CLOCK_FLOOR, SNAPSHOT_MAX_MS, STABLE_TS, VACUUM_PROTOCOL_TABLES, prefetchSql, writerIdleLimit,
+  RAISE_CLOCK_FLOOR, SNAPSHOT_MAX_MS, STABLE_TS, VACUUM_PROTOCOL_TABLES, prefetchSql,
 } from './sql';
 import { idleEnded, PgTxn, type Prefetched, type TxnHost } from './txn';
 import { UNSAFE_NO_VALIDATION_ENV } from '../sqlite/engine';
@@ -253,15 +253,17 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
         const txn = await this.replicas.begin(opts.minTs);
         if (txn !== undefined) return txn;
       }
-      const { client, ts, prefetched } = await this.open(withLimit(beginReadSql(this.shared.bumpClock.claim()), opts.longSnapshot), 'ts');
-      return PgTxn.reader(client, ts, this, prefetched, this.snapshotLimit(opts.longSnapshot));
+      const limitMs = this.snapshotLimit(opts.longSnapshot);
+      const { client, ts, prefetched } = await this.open(beginReadSql(this.shared.bumpClock.claim(), limitMs), 'ts');
+      return PgTxn.reader(client, ts, this, prefetched, limitMs);
     }
     const release = await this.writers.acquire();
     try {
       const wait = Date.now() < this.contendedUntil ? CONTENTION_WAIT_MS : undefined;
       this.shared.bumpClock.bumped(); // a writer's begin bumps the clock
-      const { client, ts, snap, prefetched } = await this.open(withLimit(`${beginWriteSql(wait)}; ${writerIdleLimit(this.maxSnapshotMs)}`, opts?.longSnapshot), 'snap');
-      return PgTxn.writer(client, ts, snap, this, prefetched, this.snapshotLimit(opts?.longSnapshot), release);
+      const limitMs = this.snapshotLimit(opts?.longSnapshot);
+      const { client, ts, snap, prefetched } = await this.open(beginWriteSql(wait, limitMs), 'snap');
+      return PgTxn.writer(client, ts, snap, this, prefetched, limitMs, release);
     } catch (err) {
       release();
       throw err;
@@ -274,7 +276,7 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
 
   /** A reader's snapshot on another connection (txn.ts renew): its begin, without reading ahead. */
   async reopenReader(): Promise<{ client: PoolClient; ts: bigint }> {
-    const { client, ts } = await this.open(beginReadSql(this.shared.bumpClock.claim()), 'ts', false);
+    const { client, ts } = await this.open(beginReadSql(this.shared.bumpClock.claim(), this.maxSnapshotMs), 'ts', false);
     return { client, ts };
   }
 
@@ -378,10 +380,6 @@ function connectionPool(url: string, max: number, application: string, maxSnapsh
   return pool;
 }
 
-/** A begin, for a transaction that keeps its snapshot however long it runs when `longSnapshot`. */
-function withLimit(sql: string, longSnapshot: boolean | undefined): string {
-  return longSnapshot === true ? `${sql}; ${NO_IDLE_LIMIT}` : sql;
-}
 
 /** Connects to `url`, creates or migrates the tables, and returns the engine. */
 export async function openPostgres(url: string, opts: PostgresOptions = {}): Promise<PostgresEngineHandle> {

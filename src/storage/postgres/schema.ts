@@ -147,7 +147,7 @@ const BOUNDED_COMMIT_FUNCTION = commitFunction('CREATE OR REPLACE FUNCTION', `PE
  * once: sent as SQL text in every begin, they were parsed and planned on every transaction
  * (issue 12: about a third of a reader's begin in the database). sql.ts says what each is for.
  *   fql_bump_clock(): the next ts, max(now µs, last + 1), in the caller's short READ COMMITTED
- *     transaction, which it makes commit without waiting for a flush (sql.ts BUMP_CLOCK).
+ *     transaction, which it makes commit without waiting for a flush (sql.ts bumpClockSql).
  *   fql_register(): bumps the clock and registers the caller as a writer in flight at that ts
  *     (kv_running, its floor, its session advisory lock, the fql.ts setting).
  *   fql_stable_ts(): the clock as of the caller's snapshot, capped just below the oldest writer

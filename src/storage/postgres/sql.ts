@@ -33,25 +33,33 @@ export const WRITER_HOLD_MS = 2_000;
 export const SNAPSHOT_MAX_MS = 2_000;
 export const WRITER_IDLE_FACTOR = 5;
 
-/** A writer's idle limit (see SNAPSHOT_MAX_MS), set for its snapshot transaction. */
-export function writerIdleLimit(maxSnapshotMs: number): string {
-  return `SET LOCAL idle_in_transaction_session_timeout = ${Math.round(maxSnapshotMs * WRITER_IDLE_FACTOR)}`;
-}
-
 /** The SQLSTATE of a session ended by idle_in_transaction_session_timeout. */
 export const IDLE_IN_TRANSACTION_TIMEOUT = '25P03';
 
 /**
- * Appended to the begin of a transaction that keeps one snapshot however long it runs (a
- * trusted tool's: export, import; BeginOptions.longSnapshot): no idle limit for it.
+ * The idle limit of the transaction it runs in (a SET LOCAL ends with its transaction), for a
+ * transaction whose snapshot limit is `limitMs` (undefined: a trusted tool's transaction that
+ * keeps one snapshot however long it runs, BeginOptions.longSnapshot: no idle limit). A reader's
+ * is the connection's own (engine.ts: the pool sets it): undefined when it needs no change.
  */
-export const NO_IDLE_LIMIT = 'SET LOCAL idle_in_transaction_session_timeout = 0';
+function idleLimitSql(role: 'reader' | 'writer', limitMs: number | undefined): string | undefined {
+  const ms = limitMs === undefined ? 0 : role === 'writer' ? Math.round(limitMs * WRITER_IDLE_FACTOR) : undefined;
+  return ms === undefined ? undefined : `SET LOCAL idle_in_transaction_session_timeout = ${ms}`;
+}
+
+/** `sql`, then the idle limit of its transaction when it needs one (idleLimitSql). */
+function withIdleLimit(sql: string, role: 'reader' | 'writer', limitMs: number | undefined): string {
+  const limit = idleLimitSql(role, limitMs);
+  return limit === undefined ? sql : `${sql}; ${limit}`;
+}
 
 /**
  * A reader's renewal on its connection (txn.ts): ends its snapshot and opens the next one, whose
  * ts is taken as at a reader's begin.
  */
-export const RENEW_READ = `COMMIT; BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT fql_stable_ts() AS ts`;
+export function renewReadSql(limitMs: number): string {
+  return `COMMIT; ${beginReadSql(false, limitMs)}`;
+}
 
 /**
  * A writer's renewal (txn.ts): ends its snapshot, opens the next one with its stable point
@@ -59,13 +67,14 @@ export const RENEW_READ = `COMMIT; BEGIN ISOLATION LEVEL REPEATABLE READ READ ON
  * (`stale`: read inside the new snapshot, which holds exactly the commits up to its stable
  * point) and whether the writer is still registered (`registered`: not evicted, schema.ts
  * fql_await_older). The arguments are literals as in commitWriteSql. The new transaction gets the
- * writer's idle limit again (writerIdleLimit: a SET LOCAL ends with its transaction).
+ * writer's idle limit again (idleLimitSql).
  */
-export function renewWriteSql(ts: bigint, snap: bigint, args: Pick<CommitArgs, 'reads' | 'rangeStarts' | 'rangeEnds'>, maxSnapshotMs: number): string {
-  return (
+export function renewWriteSql(ts: bigint, snap: bigint, args: Pick<CommitArgs, 'reads' | 'rangeStarts' | 'rangeEnds'>, limitMs: number): string {
+  return withIdleLimit(
     'COMMIT; BEGIN ISOLATION LEVEL REPEATABLE READ; ' +
     `SELECT fql_stable_ts() AS snap, fql_conflict(${snap}, NULL, '${args.reads}', '${args.rangeStarts}', '${args.rangeEnds}') AS stale, ` +
-    `EXISTS (SELECT 1 FROM kv_running WHERE ts = ${ts}) AS registered; ${writerIdleLimit(maxSnapshotMs)}`
+    `EXISTS (SELECT 1 FROM kv_running WHERE ts = ${ts}) AS registered`,
+    'writer', limitMs,
   );
 }
 
@@ -97,9 +106,12 @@ export const SCAN_REVERSE = {
  * of a reader (under a second, on a database crash) is covered by the wall clock having moved on
  * by the time the server is back. READ COMMITTED explicitly: under a serializable default
  * (default_transaction_isolation), concurrent bumps of the one row would fail with serialization
- * errors instead of queueing. (schema.ts fql_bump_clock: planned once per session.)
+ * errors instead of queueing. (schema.ts fql_bump_clock: planned once per session.) The new ts
+ * is returned as `column`.
  */
-const BUMP_CLOCK = 'BEGIN ISOLATION LEVEL READ COMMITTED; SELECT fql_bump_clock() AS bumped';
+function bumpClockSql(column: string): string {
+  return `BEGIN ISOLATION LEVEL READ COMMITTED; SELECT fql_bump_clock() AS ${column}; COMMIT`;
+}
 
 /**
  * The stable point of a snapshot (see engine.ts): the clock, or just below the oldest writer in
@@ -139,10 +151,11 @@ export const CLOCK_FRESH_MS = 10;
  *     clock), so a transaction that began after another ended never reads an older state. Readers
  *     between two bumps share their ts: they read the same state, as readers capped below the same
  *     writer in flight do.
- * `bump`: first bump the clock (CLOCK_FRESH_MS), still one round trip.
+ * `bump`: first bump the clock (CLOCK_FRESH_MS), still one round trip. `limitMs`: the
+ * transaction's snapshot limit (idleLimitSql).
  */
-export function beginReadSql(bump: boolean): string {
-  return `${bump ? `${BUMP_CLOCK}; COMMIT; ` : ''}BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ${stablePoint('ts')}`;
+export function beginReadSql(bump: boolean, limitMs: number | undefined): string {
+  return withIdleLimit(`${bump ? `${bumpClockSql('bumped')}; ` : ''}BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ${stablePoint('ts')}`, 'reader', limitMs);
 }
 
 /**
@@ -154,15 +167,17 @@ export function beginReadSql(bump: boolean): string {
  * Then the REPEATABLE READ transaction the writer reads from, and its stable point `snap`: the
  * snapshot holds exactly the commits up to it; validation checks those between it and the ts.
  * `waitMs`: first wait (that long at most) for the older writers in flight to end, so that the
- * snapshot holds them all and validation cannot fail (engine.ts: under contention).
+ * snapshot holds them all and validation cannot fail (engine.ts: under contention). `limitMs`:
+ * the transaction's snapshot limit (idleLimitSql).
  */
-export function beginWriteSql(waitMs: number | undefined): string {
-  return (
+export function beginWriteSql(waitMs: number | undefined, limitMs: number | undefined): string {
+  return withIdleLimit(
     'BEGIN ISOLATION LEVEL READ COMMITTED; SELECT fql_register() AS ts; COMMIT; ' +
     (waitMs === undefined
       ? ''
       : `BEGIN ISOLATION LEVEL READ COMMITTED; SELECT fql_wait_older(current_setting('fql.ts')::bigint, interval '${Math.round(waitMs)} milliseconds'); COMMIT; `) +
-    `BEGIN ISOLATION LEVEL REPEATABLE READ; ${stablePoint('snap')}`
+    `BEGIN ISOLATION LEVEL REPEATABLE READ; ${stablePoint('snap')}`,
+    'writer', limitMs,
   );
 }
 
@@ -265,4 +280,4 @@ export const STABLE_TS = stablePoint('ts');
  * standby replays keeps up with real time and replica reads get a current ts, not the time of
  * the last write.
  */
-export const CLOCK_HEARTBEAT = 'BEGIN ISOLATION LEVEL READ COMMITTED; SELECT fql_bump_clock() AS ts; COMMIT';
+export const CLOCK_HEARTBEAT = bumpClockSql('ts');

@@ -13,8 +13,8 @@ import { ReadSet } from '../read-set';
 import { translatePgError } from './errors';
 import { ReaderReads, type ScanSpec } from './reader-reads';
 import {
-  GET, GET_MANY, IDLE_IN_TRANSACTION_TIMEOUT, RENEW_READ, SCAN_FORWARD, SCAN_REVERSE, commitWriteSql, hexArray, renewWriteSql,
-  rollbackWriteSql, staleReadsSql, type CommitArgs,
+  GET, GET_MANY, IDLE_IN_TRANSACTION_TIMEOUT, SCAN_FORWARD, SCAN_REVERSE, commitWriteSql, hexArray, renewWriteSql,
+  renewReadSql, rollbackWriteSql, staleReadsSql, type CommitArgs,
 } from './sql';
 
 /** What a transaction needs from its engine. */
@@ -195,7 +195,7 @@ export class PgTxn extends BufferedTxn implements KvTxn {
     } else {
       let ts: bigint;
       if (ended === undefined) {
-        const results = (await this.client.query(RENEW_READ)) as unknown as QueryResult<{ ts: string }>[];
+        const results = (await this.client.query(renewReadSql(this.snapshotLimitMs!))) as unknown as QueryResult<{ ts: string }>[];
         ts = BigInt(results[results.length - 1].rows[0].ts);
       } else {
         if (this.host.reopenReader === undefined) throw translatePgError(ended);
