@@ -139,9 +139,7 @@ export interface KvEngine {
    * openPostgresForWorker).
    */
   readonly sharedUrl?: string;
-  /** Only on PostgreSQL: how long a snapshot may stay open, for those threads' engines too. */
-  readonly maxSnapshotMs?: number;
-  /** Only on PostgreSQL: memory the process's engines share (postgres/process-shared.ts), for those threads. */
+  /** Only on PostgreSQL: what the process's engines share (postgres/process-shared.ts), for those threads' too. */
   readonly shared?: ProcessShared;
   close(): Promise<void>;
 }

@@ -40,6 +40,7 @@ function counting(engine: KvEngine): { engine: KvEngine; begun: { readOnly: numb
   const wrapped: KvEngine = {
     kind: engine.kind,
     sharedUrl: engine.sharedUrl,
+    shared: engine.shared,
     begin: (opts) => {
       if (opts?.readOnly === true) begun.readOnly++;
       else begun.readWrite++;

@@ -1,14 +1,15 @@
 // What a query worker needs to build its handlers: plain data, passed as `workerData`.
+import type { SharedState } from '../../storage/postgres/process-shared';
+
 export interface WorkerConfig {
   readonly engineKind: 'sqlite' | 'postgres';
   /** The embedded engine's database file, read directly by the worker (local-read-kv.ts). */
   readonly sqliteFile?: string;
-  /** The PostgreSQL database, on which the worker runs its transactions itself (postgres/engine.ts openPostgresForWorker). */
-  readonly postgresUrl?: string;
-  /** How long the worker's PostgreSQL snapshots may stay open (postgres/sql.ts SNAPSHOT_MAX_MS). */
-  readonly postgresMaxSnapshotMs?: number;
-  /** Memory the process's PostgreSQL engines share (postgres/process-shared.ts). */
-  readonly postgresShared?: { readonly bumpClock: SharedArrayBuffer; readonly renewals: SharedArrayBuffer };
+  /**
+   * The PostgreSQL database, on which the worker runs its transactions itself, and what the
+   * process's engines share (postgres/engine.ts openPostgresForWorker, postgres/process-shared.ts).
+   */
+  readonly postgres?: { readonly url: string; readonly shared: SharedState };
   /**
    * Key prefixes the server watches for commits (event streams): commits the worker makes itself
    * (on PostgreSQL) announce their keys under them.

@@ -18,7 +18,6 @@ import type { FromWorker, RequestMessage, ResponseMessage, ToWorker } from './pr
 import { RemoteKvEngine } from './remote-kv';
 import { LocalReadKvEngine } from './local-read-kv';
 import { openPostgresForWorker } from '../../storage/postgres/engine';
-import { SNAPSHOT_MAX_MS } from '../../storage/postgres/sql';
 import type { WorkerConfig } from './worker-config';
 
 /**
@@ -63,7 +62,7 @@ function start(): void {
   // On the embedded engine the worker reads the database file itself (no message per read); on
   // PostgreSQL it runs its transactions on connections of its own (no message at all).
   const engine = config.sqliteFile !== undefined ? new LocalReadKvEngine(remote, config.sqliteFile)
-    : config.postgresUrl !== undefined ? openPostgresForWorker(config.postgresUrl, PG_CONNECTIONS, config.watchedPrefixes ?? [], config.postgresMaxSnapshotMs ?? SNAPSHOT_MAX_MS, config.postgresShared)
+    : config.postgres !== undefined ? openPostgresForWorker(config.postgres.url, PG_CONNECTIONS, config.watchedPrefixes ?? [], config.postgres.shared)
     : remote;
   const rootKeys = new RootKeyChecker({ secrets: config.rootSecrets, hashes: config.rootSecretHashes });
   const handlers = createQueryHandlers({ engine, isRoot: (c) => rootKeys.isRoot(c.secret) });

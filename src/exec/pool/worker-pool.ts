@@ -240,7 +240,8 @@ export class WorkerPool {
     const config: WorkerConfig = {
       ...this.opts.worker, engineKind: this.opts.engine.kind, idNode, idNodeOffset: this.idNodeOffset,
       ...(this.opts.engine.sharedReadFile !== undefined ? { sqliteFile: this.opts.engine.sharedReadFile } : {}),
-      ...(this.opts.engine.sharedUrl !== undefined ? { postgresUrl: this.opts.engine.sharedUrl, postgresMaxSnapshotMs: this.opts.engine.maxSnapshotMs, postgresShared: this.opts.engine.shared?.memory } : {}),
+      ...(this.opts.engine.sharedUrl !== undefined && this.opts.engine.shared !== undefined
+        ? { postgres: { url: this.opts.engine.sharedUrl, shared: this.opts.engine.shared.state } } : {}),
     };
     const worker = new Worker(this.opts.workerFile ?? WORKER_FILE, {
       workerData: config,

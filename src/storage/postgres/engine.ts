@@ -66,7 +66,7 @@ import { CommitWatchers } from '../commit-watchers';
 import { translatePgError } from './errors';
 import { ReplicaSet, type ReplicaOptions, type ReplicaStats } from './replicas';
 import { migrate } from './schema';
-import { ProcessShared, type RenewalOutcome, type SharedMemory } from './process-shared';
+import { ProcessShared, type RenewalOutcome, type SharedState } from './process-shared';
 import { Semaphore } from './semaphore';
 import {
   beginReadSql, beginWriteSql, CLEAN_RUNNING, COMMIT_CHANNEL, END_PARKED, IDLE_IN_TRANSACTION_TIMEOUT, MAX_NOTIFY_PAYLOAD,
@@ -91,9 +91,7 @@ export interface PostgresEngineHandle extends WatchedEngine {
   readonly replicaStats?: ReplicaStats;
   /** Absent with read replicas, whose routing (replicas.ts) lives in this engine. */
   readonly sharedUrl?: string;
-  /** Its snapshot limit, for the query workers' engines (openPostgresForWorker). */
-  readonly maxSnapshotMs: number;
-  /** What this process's engines share: passed to the query workers' engines; renewal counts for /metrics. */
+  /** What this process's engines share (the snapshot limit, ...): passed to the query workers' engines; renewal counts for /metrics. */
   readonly shared: ProcessShared;
 }
 
@@ -138,7 +136,6 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
     private readonly replicas: ReplicaSet | undefined,
     /** Whether this engine removes crashed writers' registrations (the server's, not a worker's). */
     maintains: boolean,
-    readonly maxSnapshotMs: number,
     /** What this process's engines share (the server's and its query workers'). */
     readonly shared: ProcessShared,
   ) {
@@ -271,12 +268,12 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
   }
 
   private snapshotLimit(longSnapshot: boolean | undefined): number | undefined {
-    return longSnapshot === true ? undefined : this.maxSnapshotMs;
+    return longSnapshot === true ? undefined : this.shared.maxSnapshotMs;
   }
 
   /** A reader's snapshot on another connection (txn.ts renew): its begin, without reading ahead. */
   async reopenReader(): Promise<{ client: PoolClient; ts: bigint }> {
-    const { client, ts } = await this.open(beginReadSql(this.shared.bumpClock.claim(), this.maxSnapshotMs), 'ts', false);
+    const { client, ts } = await this.open(beginReadSql(this.shared.bumpClock.claim(), this.shared.maxSnapshotMs), 'ts', false);
     return { client, ts };
   }
 
@@ -383,8 +380,8 @@ function connectionPool(url: string, max: number, application: string, maxSnapsh
 
 /** Connects to `url`, creates or migrates the tables, and returns the engine. */
 export async function openPostgres(url: string, opts: PostgresOptions = {}): Promise<PostgresEngineHandle> {
-  const maxSnapshotMs = opts.maxSnapshotMs ?? SNAPSHOT_MAX_MS;
-  const pool = connectionPool(url, opts.poolSize ?? 10, SERVER_APPLICATION, maxSnapshotMs);
+  const shared = ProcessShared.create(opts.maxSnapshotMs ?? SNAPSHOT_MAX_MS);
+  const pool = connectionPool(url, opts.poolSize ?? 10, SERVER_APPLICATION, shared.maxSnapshotMs);
   try {
     await migrate(pool);
     await pool.query(CLEAN_RUNNING);
@@ -397,7 +394,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     process.stderr.write(`WARNING: ${UNSAFE_NO_VALIDATION_ENV}=1: commit validation is OFF (test-only negative control; not serializable)\n`);
   }
   const replicas = opts.replicas !== undefined && opts.replicas.urls.length > 0 ? new ReplicaSet(pool, opts.replicas) : undefined;
-  return new PostgresEngine(pool, url, opts.poolSize ?? 10, unsafeNoValidation, replicas, true, maxSnapshotMs, new ProcessShared());
+  return new PostgresEngine(pool, url, opts.poolSize ?? 10, unsafeNoValidation, replicas, true, shared);
 }
 
 /**
@@ -406,11 +403,12 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
  * LISTEN. Its commits announce the keys under `announce` (the prefixes the server processes
  * watch, see notifyPayload) as the server's own would.
  */
-export function openPostgresForWorker(url: string, poolSize: number, announce: readonly Bytes[], maxSnapshotMs: number, shared: SharedMemory | undefined): KvEngine {
+export function openPostgresForWorker(url: string, poolSize: number, announce: readonly Bytes[], state: SharedState): KvEngine {
   // The test-only switch reaches workers too (the server warned when it opened its engine).
   const unsafeNoValidation = process.env[UNSAFE_NO_VALIDATION_ENV] === '1';
-  const pool = connectionPool(url, poolSize, WORKER_APPLICATION, maxSnapshotMs);
-  const engine = new PostgresEngine(pool, url, poolSize, unsafeNoValidation, undefined, false, maxSnapshotMs, new ProcessShared(shared));
+  const shared = new ProcessShared(state);
+  const pool = connectionPool(url, poolSize, WORKER_APPLICATION, shared.maxSnapshotMs);
+  const engine = new PostgresEngine(pool, url, poolSize, unsafeNoValidation, undefined, false, shared);
   engine.announce(announce);
   return engine;
 }
