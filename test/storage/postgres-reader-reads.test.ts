@@ -33,8 +33,8 @@ const range: ScanSpec = { start: b('r/'), end: b('r0'), limit: 2, reverse: false
 
 function readsOf(state: Record<string, string>): ReaderReads {
   const reads = new ReaderReads();
-  reads.point(b('a'), state.a === undefined ? undefined : b(state.a));
-  reads.point(b('missing'), undefined);
+  reads.point('a', b('a'), state.a === undefined ? undefined : b(state.a));
+  reads.point('missing', b('missing'), undefined);
   const rows = Object.keys(state).filter((k) => k.startsWith('r/')).sort().slice(0, 2).map((k) => ({ key: b(k), value: b(state[k]) }));
   reads.scan(range, rows);
   return reads;
@@ -66,8 +66,8 @@ for (const [label, next] of [
 test('keys read after a renewal are compared by value at the next one, the earlier ones by digest', async () => {
   const reads = readsOf(first);
   assert.equal(await reads.unchangedIn(snapshot(first)), true);
-  reads.point(b('z'), b('other'));
-  reads.point(b('a'), b('ignored: a was read first before'));
+  reads.point('z', b('z'), b('other'));
+  reads.point('a', b('a'), b('ignored: a was read first before'));
   assert.equal(await reads.unchangedIn(snapshot(first)), true);
   assert.equal(await reads.unchangedIn(snapshot({ ...first, z: 'changed' })), false);
 });

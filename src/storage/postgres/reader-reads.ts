@@ -8,7 +8,6 @@
 // the next renewal, then only as digests (and the keys, to read again), so a long reader does not
 // hold every value it ever read.
 import { createHash, type Hash } from 'node:crypto';
-import { keyString } from '../bytes';
 import type { Bytes, KvPair } from '../kv';
 
 /** A scan as sent to the database (the limit after the overlay, null for none). */
@@ -43,8 +42,8 @@ export class ReaderReads {
   private settledDigest = '';
   private readonly scans: ScanRecord[] = [];
 
-  point(key: Bytes, value: Bytes | undefined): void {
-    const ks = keyString(key);
+  /** A lookup of `key` (`ks`: its keyString, which the caller has) that found `value`. */
+  point(ks: string, key: Bytes, value: Bytes | undefined): void {
     if (this.keys.has(ks)) return;
     this.keys.set(ks, key);
     this.fresh.set(ks, value);

@@ -120,13 +120,13 @@ export class PgTxn extends BufferedTxn implements KvTxn {
         this.host.readFirst(k);
       }
       if (this.prefetched?.key === ks) {
-        if (role.kind === 'reader') role.reads.point(k, this.prefetched.value);
+        if (role.kind === 'reader') role.reads.point(ks, k, this.prefetched.value);
         return this.prefetched.value;
       }
       return this.read(async (c) => {
         const { rows } = await c.query<[Bytes]>({ name: GET.name, text: GET.text, values: [k], rowMode: 'array' });
         const value = rows.length > 0 ? rows[0][0] : undefined;
-        if (role.kind === 'reader') role.reads.point(k, value);
+        if (role.kind === 'reader') role.reads.point(ks, k, value);
         return value;
       });
     });
