@@ -12,16 +12,18 @@ import type { Handler, ServerRequest } from './http-types';
 import { parseLong } from '../fql/values/long-text';
 import { DEFAULT_QUERY_TIMEOUT_MS, MAX_QUERY_TIMEOUT_MS } from './query-headers';
 
+/** Whether the timeout header value `v` (absent: the default) asks for more than `capMs`, and validly. */
+function asksPastCap(v: string | undefined, capMs: number): boolean {
+  if (v === undefined) return capMs < DEFAULT_QUERY_TIMEOUT_MS;
+  const asked = parseLong(v);
+  return asked !== undefined && asked > BigInt(capMs) && asked <= BigInt(MAX_QUERY_TIMEOUT_MS);
+}
+
 /** The request with its timeout header `name` at most `capMs` (see above). */
 export function capTimeoutHeader(req: ServerRequest, name: string, capMs: number): ServerRequest {
-  if (capMs >= MAX_QUERY_TIMEOUT_MS) return req;
-  const v = req.headers[name];
-  if (v === undefined) {
-    return capMs >= DEFAULT_QUERY_TIMEOUT_MS ? req : { ...req, headers: { ...req.headers, [name]: String(capMs) } };
-  }
-  const asked = parseLong(v);
-  if (asked === undefined || asked <= BigInt(capMs) || asked > BigInt(MAX_QUERY_TIMEOUT_MS)) return req;
-  return { ...req, headers: { ...req.headers, [name]: String(capMs) } };
+  return capMs < MAX_QUERY_TIMEOUT_MS && asksPastCap(req.headers[name], capMs)
+    ? { ...req, headers: { ...req.headers, [name]: String(capMs) } }
+    : req;
 }
 
 /** `handler` with its requests' timeout header `name` capped at `capMs`. */
