@@ -49,6 +49,26 @@ describe('postgres: no snapshot stays open past maxSnapshotMs', { skip: PG ? fal
     await w.commit();
     return w.ts;
   };
+  /** `k` as the other engine reads it now. */
+  const readBack = async (k: Uint8Array) => {
+    const r = await other.begin({ readOnly: true });
+    const v = text(await r.get(k));
+    await r.commit();
+    return v;
+  };
+  /**
+   * A writer of `engine` that read `read` ('r1'), and after that read a commit of `k` = `v` by
+   * an older writer of the other engine (a newer one's commit would wait for this writer).
+   */
+  const readThenOlderCommits = async (read: Uint8Array, k: Uint8Array, v: string) => {
+    await write(read, 'r1');
+    const older = await other.begin();
+    const w = await engine.begin();
+    assert.equal(text(await w.get(read)), 'r1');
+    older.put(k, bytes(v));
+    await older.commit();
+    return w;
+  };
   /** The age (ms) of the oldest transaction open on the database, other than this query's. */
   const oldestTransactionMs = async () => {
     const { rows } = await admin.query<{ ms: number | null }>(
@@ -138,13 +158,7 @@ describe('postgres: no snapshot stays open past maxSnapshotMs', { skip: PG ? fal
 
   test('a writer renews its snapshot if nothing it read was committed since, and commits', async () => {
     const [read, written, unrelated] = [key('read'), key('written'), key('unrelated')];
-    await write(read, 'r1');
-    // A newer writer's commit would wait for this one: an older one commits meanwhile.
-    const older = await other.begin();
-    const w = await engine.begin();
-    assert.equal(text(await w.get(read)), 'r1');
-    older.put(unrelated, bytes('u'));
-    await older.commit();
+    const w = await readThenOlderCommits(read, unrelated, 'u');
     // Reading on (a writer idle in its transaction past the limit loses its connection, below).
     for (let i = 0; i < 4; i++) {
       await sleep(LIMIT_MS / 3);
@@ -156,21 +170,13 @@ describe('postgres: no snapshot stays open past maxSnapshotMs', { skip: PG ? fal
     w.put(written, bytes('w'));
     await w.commit();
     assert.equal(w.ts, ts);
-    const r = await other.begin({ readOnly: true });
-    assert.equal(text(await r.get(written)), 'w');
-    await r.commit();
+    assert.equal(await readBack(written), 'w');
   });
 
   test('a writer whose reads were written since its snapshot conflicts at the renewal', async () => {
     const [read, elsewhere] = [key('read'), key('elsewhere')];
-    await write(read, 'r1');
-    // An older writer (it waits for no one) commits into what the newer one read, after the
-    // newer one took its snapshot.
-    const older = await other.begin();
-    const w = await engine.begin();
-    assert.equal(text(await w.get(read)), 'r1');
-    older.put(read, bytes('r2'));
-    await older.commit();
+    // The older writer commits into what the newer one read, after its snapshot.
+    const w = await readThenOlderCommits(read, read, 'r2');
     await sleep(LIMIT_MS / 2);
     assert.equal(text(await w.get(elsewhere)), undefined); // not renewed yet: no conflict
     await sleep(LIMIT_MS / 2 + 50);
@@ -190,9 +196,7 @@ describe('postgres: no snapshot stays open past maxSnapshotMs', { skip: PG ? fal
     assert.equal(text(await w.get(read)), 'r1');
     w.put(written, bytes('w'));
     await w.commit();
-    const r = await other.begin({ readOnly: true });
-    assert.equal(text(await r.get(written)), 'w');
-    await r.commit();
+    assert.equal(await readBack(written), 'w');
   });
 
   test('a writer computing past the limit without reading loses its registration and conflicts at commit', async () => {
@@ -203,9 +207,7 @@ describe('postgres: no snapshot stays open past maxSnapshotMs', { skip: PG ? fal
     // A writer's connection is ended after WRITER_IDLE_FACTOR times the limit.
     compute(LIMIT_MS * (WRITER_IDLE_FACTOR + 1));
     await assert.rejects(w.commit(), KvConflictError);
-    const r = await other.begin({ readOnly: true });
-    assert.equal(text(await r.get(k)), undefined);
-    await r.commit();
+    assert.equal(await readBack(k), undefined);
   });
 
   test('a long-snapshot transaction (export, import) keeps its snapshot however long it runs', async () => {
