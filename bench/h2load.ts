@@ -26,7 +26,7 @@ import { openSqlite } from '../src/storage/sqlite/engine';
 import { encodeKey } from '../src/storage/tuple';
 import { h2load, type H2loadRun } from './h2load-runner';
 import { allCores, cpuPerWallSecond, pinProcess } from './process-cpu';
-import { countStatements, type StatementCount } from './statements';
+import { countStatements, statementFigures, type StatementCount } from './statements';
 
 export interface H2loadOptions { seconds: number; concurrency: number; storage?: string }
 
@@ -177,10 +177,7 @@ export async function h2loadWorkloads(o: H2loadOptions): Promise<H2loadSection> 
     figures.push({ name: `${name}: server CPU s per wall s`, value: c.cpuPerWall });
     figures.push({ name: `${name}: server CPU ms per query`, value: c.cpuMsPerQuery });
   }
-  for (const s of statements) {
-    figures.push({ name: `statements per query, ${s.query}: engine operations`, value: s.engineOps });
-    figures.push({ name: `statements per query, ${s.query}: SQL statements`, value: s.sqlStatements });
-  }
+  figures.push(...statementFigures(statements));
   return {
     measurements: [floor, one, byId, create, byIdPinned, byIdUnpinned, insertFloor, engine],
     figures,

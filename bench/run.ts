@@ -4,8 +4,9 @@
 //
 // Options: --seconds N (per workload, default 5) · --concurrency N (default 16)
 //          --storage postgres://... (run the server on PostgreSQL)
-//          --only core,h2load,isolation,indexes,v4,identity,postgres,writers,streams (sections to run; default all;
-//          postgres needs --storage; h2load needs /usr/bin/h2load, Debian's nghttp2-client)
+//          --only core,h2load,isolation,indexes,v4,identity,postgres,statements,writers,streams (sections to run;
+//          default all; postgres needs --storage; h2load needs /usr/bin/h2load, Debian's nghttp2-client;
+//          statements: engine operations and SQL statements per query kind, also part of h2load)
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -20,6 +21,7 @@ import { postgresWorkloads } from './postgres';
 import { isolationWorkloads } from './isolation';
 import { h2loadWorkloads } from './h2load';
 import { H2LOAD } from './h2load-runner';
+import { countStatements, statementFigures } from './statements';
 import { streamsWorkloads } from './streams';
 import { v4Workloads } from './v4';
 import { writerWorkloads } from './writers';
@@ -180,6 +182,13 @@ async function main(): Promise<void> {
     const pg = await postgresWorkloads({ seconds: o.seconds, concurrency: o.concurrency, storage: o.storage });
     measurements.push(...pg.measurements);
     figures.push(...pg.targets);
+  }
+
+  // Alone, for runs without h2load (whose report holds the same counts).
+  if (want('statements') && !(want('h2load') && existsSync(H2LOAD))) {
+    const counts = await countStatements(o.storage);
+    figures.push(...statementFigures(counts));
+    extra.statements = counts;
   }
 
   if (want('writers')) {
