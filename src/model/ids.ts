@@ -3,8 +3,8 @@
 // per-millisecond sequence, e.g. "402143217309016576". Each thread that creates ids (each query
 // worker) has its own node number, so threads of one process never hand out the same id; across
 // server processes (several on one PostgreSQL database) node numbers start at a random offset,
-// and a create checks that its id is free (write-broker.ts), so a rare clash costs a retry,
-// never a document.
+// and a create makes sure its id is free when it commits (model-txn.ts newDocId), so a rare clash
+// costs a retry, never a document.
 import { randomInt } from 'node:crypto';
 
 const EPOCH_MS = 1_577_836_800_000; // 2020-01-01T00:00:00Z
@@ -25,7 +25,19 @@ export function setIdNode(index: number, processOffset: number): void {
   node = (processOffset + index) % NODE_LIMIT;
 }
 
+/** TEST ONLY (queueIdsForTest): ids handed out before the generator's. */
+const queued: string[] = [];
+
+/**
+ * TEST ONLY: the next ids are these, in order, then the generator's again. Threads of one process
+ * never clash; this makes two creates meet on one id as two processes' could.
+ */
+export function queueIdsForTest(...ids: string[]): void {
+  queued.push(...ids);
+}
+
 export function newId(): string {
+  if (queued.length > 0) return queued.shift()!;
   let ms = Date.now() - EPOCH_MS;
   if (ms <= lastMs) {
     ms = lastMs;

@@ -7,7 +7,6 @@ import type { EvalContext } from '../fql/eval/context';
 import type { DocV, NullDocV, ObjectV, Value } from '../fql/values/value';
 import type { CollectionDef } from './model-txn';
 import type { DocData } from './model-api';
-import { newId } from './ids';
 import { docWriteFailure } from './write-failures';
 import { modelOf, toDocId } from './stdlib/args';
 import { schemaOf } from './definitions/schema';
@@ -211,9 +210,8 @@ export async function createDocument(ctx: EvalContext, def: CollectionDef, data:
     }
     id = parsed;
   } else {
-    // A generated id is unique in this process; reading it also puts it in the transaction's
-    // read set, so a clash with another process's create is a conflict and a retry.
-    do id = newId(); while (await model.getDoc(def.name, id));
+    // Free when the transaction commits, or it conflicts and reruns with a new id (model-txn.ts).
+    id = await model.newDocId(def);
   }
   if (mode !== 'data') fields.delete('id');
   rejectReserved(mode, 'create', def.name, fields);

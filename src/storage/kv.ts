@@ -56,6 +56,17 @@ export interface KvTxn {
   delete(key: Bytes): void;
   /** True if put/delete was called. */
   readonly hasWrites: boolean;
+  /**
+   * Optional, on engines whose reads are round trips (PostgreSQL): a precondition of this
+   * transaction's writes, checked by its commit in the commit order: `key` must hold no committed
+   * value in the state the commit applies to, else commit() throws KvConflictError and applies
+   * nothing. That state is the one a committed transaction's reads are validated against, so this
+   * is as strong as reading `key`, finding it absent and having that read validated, without the
+   * read: a create with a generated id (src/model/model-txn.ts newDocId) thus cannot overwrite another
+   * process's document of the same id. A read-only transaction throws KvReadOnlyError, as for a
+   * write. Where absent, callers read the key instead.
+   */
+  requireAbsent?(key: Bytes): void;
   /** Throws KvConflictError on a serialization conflict; nothing is applied then. */
   commit(): Promise<void>;
   /**

@@ -33,6 +33,12 @@ export class SizeLimitedTxn implements KvTxn {
     this.write(key, key.length, () => this.inner.delete(key));
   }
 
+  /** The inner transaction's precondition, where it has one (KvTxn.requireAbsent): it buffers no bytes. */
+  get requireAbsent(): ((key: Bytes) => void) | undefined {
+    const inner = this.inner;
+    return inner.requireAbsent ? (key) => inner.requireAbsent!(key) : undefined;
+  }
+
   /** Every request's transaction is one of these: the work registered to precede its commit runs here. */
   async commit(): Promise<void> {
     await runBeforeCommit(this);

@@ -69,11 +69,13 @@ $$;`;
  *   3. Validate the reads against the commits after the snapshot (all older, by 1).
  *   4. Apply the writes, log their keys in kv_writes, deregister, and prune the log below every
  *      running writer's floor (ours included: a writer registering meanwhile has a higher one).
+ * `precondition`, when given, adds parameters and a check between 3 and 4 (ABSENT_COMMIT_FUNCTION);
+ * without it the text is the one migrations 2 and 3 applied.
  */
-function commitFunction(create: string, awaitOlder: string): string {
+function commitFunction(create: string, awaitOlder: string, precondition?: { params: string; check: string }): string {
   return `
 ${create} fql_commit(w bigint, snap bigint, reads text[], rstarts text[], rends text[],
-                           pkeys text[], pvals text[], dkeys text[], note text) RETURNS text
+                           pkeys text[], pvals text[], dkeys text[], note text${precondition?.params ?? ''}) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
   keep bigint;
@@ -83,7 +85,7 @@ BEGIN
   IF fql_conflict(snap, w, reads, rstarts, rends) THEN
     DELETE FROM kv_running WHERE ts = w;
     RETURN 'data read by this transaction was modified concurrently';
-  END IF;
+  END IF;${precondition?.check ?? ''}
   INSERT INTO kv (key, value)
     SELECT decode(k, 'hex'), decode(v, 'hex') FROM unnest(pkeys, pvals) p(k, v)
     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value;
@@ -138,9 +140,34 @@ const EVICTED = 'this transaction held up newer commits for too long';
  * a writer evicted meanwhile applies nothing. Its registration is locked before it validates, so
  * that no newer committer evicts it from then on.
  */
-const BOUNDED_COMMIT_FUNCTION = commitFunction('CREATE OR REPLACE FUNCTION', `PERFORM fql_await_older(w, interval '${WRITER_HOLD_MS} milliseconds');
+const BOUNDED_AWAIT_OLDER = `PERFORM fql_await_older(w, interval '${WRITER_HOLD_MS} milliseconds');
   PERFORM 1 FROM kv_running WHERE ts = w FOR UPDATE;
-  IF NOT FOUND THEN RETURN '${EVICTED}'; END IF;`);
+  IF NOT FOUND THEN RETURN '${EVICTED}'; END IF;`;
+const BOUNDED_COMMIT_FUNCTION = commitFunction('CREATE OR REPLACE FUNCTION', BOUNDED_AWAIT_OLDER);
+
+/** A key required absent exists: retried by the query layer like any conflict (with a new id). */
+const TAKEN = 'a key this transaction requires absent was written before it committed';
+
+/**
+ * fql_commit as BOUNDED_COMMIT_FUNCTION with one more argument, `absent`: keys (hex) that must
+ * hold no value, or the commit fails as a conflict and applies nothing (KvTxn.requireAbsent: a
+ * create with a generated id, which then needs no read first, issue 12). Checked once every
+ * older writer has ended (step 1) and before any newer one can commit (newer committers wait for
+ * this one, and can no longer evict it once it has locked its registration), and read in a fresh
+ * READ COMMITTED snapshot: it sees exactly the state at this writer's ts, the state its reads are
+ * validated against, so it is as strong as a validated read of the key finding nothing. A new
+ * overload (PostgreSQL tells functions apart by their arguments): the nine-argument one stays for
+ * servers of schema 4 still running while their database migrates (they read their ids first).
+ */
+const ABSENT_COMMIT_FUNCTION = commitFunction('CREATE FUNCTION', BOUNDED_AWAIT_OLDER, {
+  params: ', absent text[]',
+  check: `
+  IF cardinality(absent) > 0 AND EXISTS (
+      SELECT 1 FROM kv WHERE key = ANY (ARRAY(SELECT decode(x, 'hex') FROM unnest(absent) x))) THEN
+    DELETE FROM kv_running WHERE ts = w;
+    RETURN '${TAKEN}';
+  END IF;`,
+});
 
 /**
  * The clock bump and the stable point as PL/pgSQL functions, whose statements each session plans
@@ -213,6 +240,8 @@ const MIGRATIONS: readonly string[] = [
    ${BOUNDED_COMMIT_FUNCTION}`,
   // 4: begins call functions planned once per session (PLANNED_ONCE_FUNCTIONS).
   PLANNED_ONCE_FUNCTIONS,
+  // 5: commits check the keys their writes require absent (ABSENT_COMMIT_FUNCTION).
+  ABSENT_COMMIT_FUNCTION,
 ];
 
 export async function migrate(pool: Pool): Promise<void> {

@@ -183,8 +183,9 @@ export function beginWriteSql(waitMs: number | undefined, limitMs: number | unde
 
 /**
  * A writer's commit, one round trip: end its snapshot transaction, then in a READ COMMITTED one
- * fql_commit (schema.ts) waits for older writers, validates, applies and deregisters; COMMIT makes
- * it visible, and only then the writer's lock is released. The arguments are literals of hex
+ * fql_commit (schema.ts) waits for older writers, validates (its reads, and that the keys it
+ * requires absent are), applies and deregisters; COMMIT makes it visible, and only then the
+ * writer's lock is released. The arguments are literals of hex
  * digits, digits, braces, commas and double quotes only (see `hexArray`), or a notification payload (safe, see
  * engine.ts); so the whole commit is one simple query whatever its size.
  */
@@ -192,7 +193,8 @@ export function commitWriteSql(ts: bigint, snap: bigint, args: CommitArgs): stri
   return (
     'COMMIT; BEGIN ISOLATION LEVEL READ COMMITTED; ' +
     `SELECT fql_commit(${ts}, ${snap}, '${args.reads}', '${args.rangeStarts}', '${args.rangeEnds}', ` +
-    `'${args.putKeys}', '${args.putValues}', '${args.deleteKeys}', ${args.notify === undefined ? 'NULL' : `'${args.notify}'`}) AS conflict; ` +
+    `'${args.putKeys}', '${args.putValues}', '${args.deleteKeys}', ${args.notify === undefined ? 'NULL' : `'${args.notify}'`}, ` +
+    `'${args.absentKeys}') AS conflict; ` +
     `COMMIT; SELECT pg_advisory_unlock(${ts})`
   );
 }
@@ -205,6 +207,8 @@ export interface CommitArgs {
   readonly putKeys: string;
   readonly putValues: string;
   readonly deleteKeys: string;
+  /** Keys that must hold no value at commit (KvTxn.requireAbsent). */
+  readonly absentKeys: string;
   /** A commit notification payload (engine.ts), or none. */
   readonly notify?: string;
 }

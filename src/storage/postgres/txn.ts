@@ -1,14 +1,15 @@
 // One KvTxn = one REPEATABLE READ transaction on a pooled connection, which arrives with the
 // transaction already open, its snapshot fixed and maybe one key read ahead (see engine.ts).
 // Writes are buffered in the overlay; a writer records what it read and, at commit, validates it
-// and applies its writes in one round trip (sql.commitWriteSql). A reader's end costs no round
-// trip: its connection goes back to the engine with the transaction open (engine.ts parkReader).
+// and applies its writes in one round trip (sql.commitWriteSql), where it also checks that the
+// keys it requires absent (requireAbsent) hold nothing. A reader's end costs no round trip: its
+// connection goes back to the engine with the transaction open (engine.ts parkReader).
 // A snapshot is kept for SNAPSHOT_MAX_MS at most (sql.ts): then the transaction renews it (see
 // renew) or conflicts.
 import type { PoolClient, QueryResult } from 'pg';
 import { keyString } from '../bytes';
 import { BufferedTxn } from '../buffered-txn';
-import { KvConflictError, type Bytes, type KvPair, type KvTxn, type ScanOptions } from '../kv';
+import { KvConflictError, KvReadOnlyError, type Bytes, type KvPair, type KvTxn, type ScanOptions } from '../kv';
 import { ReadSet } from '../read-set';
 import { translatePgError } from './errors';
 import { ReaderReads, type ScanSpec } from './reader-reads';
@@ -58,7 +59,11 @@ export interface Prefetched {
 
 type Role =
   | { readonly kind: 'reader'; readonly reads: ReaderReads }
-  | { readonly kind: 'writer'; readonly reads: ReadSet; snap: bigint };
+  | {
+    readonly kind: 'writer'; readonly reads: ReadSet; snap: bigint;
+    /** Keys required absent at commit (requireAbsent), by keyString. */
+    readonly absent: Map<string, Bytes>;
+  };
 
 export class PgTxn extends BufferedTxn implements KvTxn {
   /** `client` holds the open transaction; `onEnd` runs once when the transaction ends. */
@@ -103,7 +108,7 @@ export class PgTxn extends BufferedTxn implements KvTxn {
    * stable point is `snap`.
    */
   static writer(client: PoolClient, ts: bigint, snap: bigint, host: TxnHost, prefetched: Prefetched | undefined, snapshotLimitMs: number | undefined, onEnd: () => void): PgTxn {
-    return new PgTxn(client, ts, { kind: 'writer', reads: new ReadSet(), snap }, host, prefetched, snapshotLimitMs, onEnd);
+    return new PgTxn(client, ts, { kind: 'writer', reads: new ReadSet(), snap, absent: new Map() }, host, prefetched, snapshotLimitMs, onEnd);
   }
 
   static reader(client: PoolClient, ts: bigint, host: TxnHost, prefetched: Prefetched | undefined, snapshotLimitMs: number | undefined): PgTxn {
@@ -130,6 +135,18 @@ export class PgTxn extends BufferedTxn implements KvTxn {
         return value;
       });
     });
+  }
+
+  /**
+   * KvTxn.requireAbsent: no round trip now; the commit (schema.ts fql_commit) checks the keys once
+   * every older writer has ended, so it sees exactly the state at this transaction's ts, the
+   * state its reads are validated against. Renewing the snapshot leaves them alone: they are
+   * checked at commit whatever the snapshot.
+   */
+  requireAbsent(key: Bytes): void {
+    this.ensureOpen();
+    if (this.role.kind !== 'writer') throw new KvReadOnlyError();
+    this.role.absent.set(keyString(key), key);
   }
 
   async scan(opts: ScanOptions): Promise<KvPair[]> {
@@ -224,8 +241,8 @@ export class PgTxn extends BufferedTxn implements KvTxn {
     this.finished = true;
     const role = this.role;
     if (role.kind === 'reader') return this.park();
-    // A writer that neither wrote nor read has nothing to order: it just ends.
-    if (!this.hasWrites && role.reads.isEmpty) return this.endQuietly(rollbackWriteSql(this.ts));
+    // A writer that neither wrote nor read (nor required anything absent) has nothing to order: it just ends.
+    if (!this.hasWrites && role.reads.isEmpty && role.absent.size === 0) return this.endQuietly(rollbackWriteSql(this.ts));
     let conflict: string | null;
     try {
       // Without validation (test only), the range of commits to check is empty.
@@ -332,6 +349,7 @@ export class PgTxn extends BufferedTxn implements KvTxn {
       putKeys: hexArray(puts.map((p) => p.key)),
       putValues: hexArray(puts.map((p) => p.value)),
       deleteKeys: hexArray(deletes),
+      absentKeys: hexArray(role.absent.values()),
       notify: this.hasWrites ? this.host.notifyPayload(this) : undefined,
     };
   }
