@@ -13,7 +13,12 @@ export class SizeLimitedTxn implements KvTxn {
   private readonly sizes = new Map<string, number>();
   private total = 0;
 
-  constructor(private readonly inner: KvTxn) {}
+  /** The inner transaction's precondition, where it has one (KvTxn.requireAbsent): it buffers no bytes. */
+  readonly requireAbsent?: (key: Bytes) => void;
+
+  constructor(private readonly inner: KvTxn) {
+    if (inner.requireAbsent) this.requireAbsent = inner.requireAbsent.bind(inner);
+  }
 
   get ts(): bigint { return this.inner.ts; }
   get stats(): KvStats { return this.inner.stats; }
@@ -33,11 +38,6 @@ export class SizeLimitedTxn implements KvTxn {
     this.write(key, key.length, () => this.inner.delete(key));
   }
 
-  /** The inner transaction's precondition, where it has one (KvTxn.requireAbsent): it buffers no bytes. */
-  get requireAbsent(): ((key: Bytes) => void) | undefined {
-    const inner = this.inner;
-    return inner.requireAbsent ? (key) => inner.requireAbsent!(key) : undefined;
-  }
 
   /** Every request's transaction is one of these: the work registered to precede its commit runs here. */
   async commit(): Promise<void> {

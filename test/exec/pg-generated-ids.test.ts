@@ -52,6 +52,13 @@ async function create(h: QueryHandlers, by: string): Promise<{ id: string; retri
   return { id: r.body.data as string, retries: r.body.stats!.contention_retries };
 }
 
+/** A promise (`opened`) and what resolves it (`open`): to line up two queries' steps. */
+function gate(): { open: () => void; opened: Promise<void> } {
+  let open!: () => void;
+  const opened = new Promise<void>((r) => { open = r; });
+  return { open, opened };
+}
+
 /** Hooks around a writer's commit (the engine's transactions, under the query layer's). */
 interface Hold { before?: () => Promise<void>; after?: () => void }
 
@@ -134,17 +141,12 @@ describe('postgres: creates with a generated id', { skip: PG ? false : 'FQL_TEST
     // A begins (the older ts), generates the id and waits at its commit until B has generated it
     // too (B's snapshot does not hold A's document); A commits, then B. The older must commit
     // first: B's commit would otherwise wait for A (commits happen in ts order).
-    let arrivedA!: () => void;
-    const aArrived = new Promise<void>((r) => { arrivedA = r; });
-    let arrivedB!: () => void;
-    const bArrived = new Promise<void>((r) => { arrivedB = r; });
-    let committedA!: () => void;
-    const aCommitted = new Promise<void>((r) => { committedA = r; });
-    holdA.before = async () => { holdA.before = undefined; arrivedA(); await bArrived; };
-    holdA.after = () => { holdA.after = undefined; committedA(); };
-    holdB.before = async () => { holdB.before = undefined; arrivedB(); await aCommitted; };
+    const [aArrived, bArrived, aCommitted] = [gate(), gate(), gate()];
+    holdA.before = async () => { holdA.before = undefined; aArrived.open(); await bArrived.opened; };
+    holdA.after = () => { holdA.after = undefined; aCommitted.open(); };
+    holdB.before = async () => { holdB.before = undefined; bArrived.open(); await aCommitted.opened; };
     const fromA = create(a, 'a');
-    await aArrived;
+    await aArrived.opened;
     const fromB = create(b, 'b');
     const [ca, cb] = await Promise.all([fromA, fromB]);
     assert.equal(ca.id, id);

@@ -42,6 +42,14 @@ describe('postgres: keys a writer requires absent', { skip: PG ? false : 'FQL_TE
     }
   }
 
+  /** Commits a writer of `a` that requires `k` absent and writes it (throws what the commit throws). */
+  async function createAbsent(k: Uint8Array): Promise<void> {
+    const w = await a.begin();
+    w.requireAbsent!(k);
+    w.put(k, Buffer.from('mine'));
+    await w.commit();
+  }
+
   async function put(engine: KvEngine, k: Uint8Array, v: string | undefined): Promise<void> {
     const t = await engine.begin();
     if (v === undefined) t.delete(k);
@@ -51,10 +59,7 @@ describe('postgres: keys a writer requires absent', { skip: PG ? false : 'FQL_TE
 
   test('a writer whose required-absent key holds nothing commits', async () => {
     const k = key();
-    const w = await a.begin();
-    w.requireAbsent!(k);
-    w.put(k, Buffer.from('mine'));
-    await w.commit();
+    await createAbsent(k);
     assert.equal(await read(k), 'mine');
   });
 
@@ -97,10 +102,7 @@ describe('postgres: keys a writer requires absent', { skip: PG ? false : 'FQL_TE
     const k = key();
     await put(b, k, 'gone');
     await put(b, k, undefined);
-    const w = await a.begin();
-    w.requireAbsent!(k);
-    w.put(k, Buffer.from('mine'));
-    await w.commit();
+    await createAbsent(k);
     assert.equal(await read(k), 'mine');
   });
 
