@@ -1,7 +1,7 @@
 // Key and token secrets. A secret is shown once, when created; storage keeps only its SHA-256
 // digest, which is also the lookup key used to authenticate each request (one point read).
 // bcrypt is for passwords: secrets are long random strings, so a fast digest is enough.
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /** Random bytes per secret (240 bits). */
 const SECRET_BYTES = 30;
@@ -16,5 +16,5 @@ export function newSecret(): string {
 
 /** The digest under which a secret is stored and looked up. */
 export function secretDigest(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('base64url');
+  return hash('sha256', secret, 'base64url');
 }

@@ -85,18 +85,20 @@ describe('query worker pool', () => {
   });
 
   it('a worker learns that its answering commit succeeded with its next request, or at once when none waits', async () => {
-    // One worker, ten requests at once: nine commits are acknowledged with the request that
-    // follows them (no message of their own); the last, with nothing queued, alone. Each run
-    // must have finished in the worker (its commit resolved) for the next to be answered.
+    // One worker, ten requests at once: the second is offered while the first runs, and each
+    // commit after that is acknowledged with the request offered next (no message of their
+    // own): eight; the ninth's and the tenth's alone (the tenth was already offered, nothing
+    // else waits). Each run must have finished in the worker (its commit resolved) for the next
+    // to be answered.
     const before = pool.counters.acksWithRequest;
     const answered = pool.counters.answeredWithCommit;
     const all = await Promise.all(Array.from({ length: 10 }, (_, i) => run(h, `${i} + 1`)));
     assert.deepEqual(all.map((r) => r.body.data), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     assert.equal(pool.counters.answeredWithCommit, answered + 10);
-    assert.equal(pool.counters.acksWithRequest, before + 9);
+    assert.equal(pool.counters.acksWithRequest, before + 8);
     // The lone acknowledgement reached the worker: a later request runs normally.
     assert.equal((await run(h, 'P.create({ n: 8 }).n')).body.data, 8);
-    assert.equal(pool.counters.acksWithRequest, before + 9);
+    assert.equal(pool.counters.acksWithRequest, before + 8);
   });
 
   it('terminates a worker that overruns its deadline, answers time_out and rolls back its writes', async () => {
@@ -294,5 +296,82 @@ describe('query worker pool whose workers cannot start', () => {
       await engine.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('query worker pool offers the next request to a busy worker', () => {
+  // worker-pool.ts header: while every worker is busy, a waiting request is offered to a worker
+  // that started its current one a moment ago; a worker that frees up takes back an offer stuck
+  // behind a slow request; an offer on a worker that is terminated goes back to the queue and
+  // runs elsewhere, once.
+  let dir: string;
+  let engine: KvEngine;
+  let pool: WorkerPool;
+  let h: QueryHandlers;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fql-pool-offers-'));
+    engine = await openSqlite(dir);
+    pool = new WorkerPool({
+      engine, worker: { rootSecrets: ['secret'], rootSecretHashes: [], bcryptCost: 4 },
+      minWorkers: 2, maxWorkers: 2, reserveWorkers: 0, clientConcurrency: 2, workerMemoryMb: 64, graceMs: 100,
+    });
+    h = createPooledHandlers(pool);
+    for (let i = 0; i < 500 && pool.idle < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal((await run(h, 'Collection.create({ name: "O" }); 1')).body.data, 1);
+  });
+
+  after(async () => {
+    await pool.close();
+    await engine.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function bothIdle(): Promise<void> {
+    for (let i = 0; i < 500 && pool.idle < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(pool.idle, 2);
+  }
+
+  it('many writes at once on two workers: each runs once and is answered once', async () => {
+    const before = pool.counters.offered;
+    const all = await Promise.all(Array.from({ length: 40 }, (_, i) => run(h, `O.create({ k: ${i}, batch: "many" }).k`)));
+    assert.deepEqual(all.map((r) => r.body.data), Array.from({ length: 40 }, (_, i) => i));
+    assert.ok(pool.counters.offered > before, 'requests were offered to busy workers');
+    assert.equal(pool.waiting, 0);
+    const ks = (await run(h, 'O.where(.batch == "many").toArray().map(.k)')).body.data as number[];
+    assert.deepEqual([...ks].sort((a, b) => a - b), Array.from({ length: 40 }, (_, i) => i));
+  });
+
+  it('an offer stuck behind a slow request is taken back by the worker that frees up first', async () => {
+    await bothIdle();
+    const before = pool.counters.takenBack;
+    // The regular expression starts first, so the offer goes to its worker (the earliest start).
+    const slow = run(h, REGEX_BOMB, { timeoutMs: 4000 });
+    const medium = run(h, 'Set.sequence(0, 20000).reduce((a, b) => a + b)');
+    const fast = run(h, '"fast"');
+    const m = await medium;
+    assert.equal(m.body.data, 199990000);
+    const f = await fast;
+    assert.equal(f.body.data, 'fast');
+    assert.ok(f.ms < 3000, `the offered request waited ${f.ms} ms`);
+    assert.equal(pool.counters.takenBack, before + 1);
+    assert.equal((await slow).body.error.code, 'time_out');
+  });
+
+  it('an offer on a worker terminated at its deadline runs on another worker, once', async () => {
+    await bothIdle(); // the previous test's terminated worker has been replaced
+    const terminated = pool.counters.terminatedOnDeadline;
+    const requeued = pool.counters.offersRequeued;
+    // Both workers busy past their deadlines: the create is offered to one of them, which is
+    // terminated; the create goes back to the queue and runs on a replacement.
+    const slow = [run(h, REGEX_BOMB, { timeoutMs: 500 }), run(h, REGEX_BOMB, { timeoutMs: 500 })];
+    const create = run(h, 'O.create({ tag: "offered" }).tag', { timeoutMs: 10_000 });
+    for (const r of await Promise.all(slow)) assert.equal(r.body.error.code, 'time_out');
+    const c = await create;
+    assert.equal(c.status, 200, JSON.stringify(c.body));
+    assert.equal(c.body.data, 'offered');
+    assert.equal(pool.counters.terminatedOnDeadline, terminated + 2);
+    assert.equal(pool.counters.offersRequeued, requeued + 1);
+    assert.equal((await run(h, 'O.where(.tag == "offered").count()')).body.data, 1);
   });
 });
