@@ -15,7 +15,10 @@ import type { QueryHandlers } from '../../src/exec/handlers';
 import type { ServerRequest } from '../../src/server/http-types';
 
 function request(query: string, opts: { timeoutMs?: number; client?: string } = {}): ServerRequest {
-  const body = Buffer.from(JSON.stringify({ query }));
+  // A body that owns its whole buffer, as a large upload's does: the pool moves those to the
+  // worker (an offered one it must keep, to send it again if it takes the offer back).
+  const bytes = Buffer.from(JSON.stringify({ query }));
+  const body = Buffer.from(new Uint8Array(bytes).buffer);
   return {
     method: 'POST', path: '/query/1', query: new URLSearchParams(), httpVersion: '1.1',
     headers: { authorization: 'Bearer secret', ...(opts.timeoutMs ? { 'x-query-timeout-ms': String(opts.timeoutMs) } : {}) },

@@ -147,6 +147,12 @@ const WORKER_FILE = path.join(__dirname, 'worker-entry.js');
  */
 const OFFER_WITHIN_MS = 5;
 
+/**
+ * An offered request's body is copied to the worker, not moved: one taken back must be sent
+ * again. So only requests with small bodies are offered; larger ones wait for a free worker.
+ */
+const OFFER_MAX_BODY_BYTES = 64 * 1024;
+
 export class WorkerPool {
   private readonly slots = new Set<Slot>();
   /** Waiting jobs per client, in arrival order; clients in first-arrival order. */
@@ -576,7 +582,7 @@ export class WorkerPool {
       // kept for others: it may keep every regular worker busy, and each with one offer).
       const alone = client === undefined && this.queues.size === 1 ? this.queues.keys().next().value as string : undefined;
       const offered = client ?? alone;
-      const target = offered !== undefined ? this.offerSlot(alone) : undefined;
+      const target = offered !== undefined && this.queues.get(offered)![0].body.byteLength <= OFFER_MAX_BODY_BYTES ? this.offerSlot(alone) : undefined;
       if (!target) break;
       this.offer(target, this.dequeue(offered!));
     }
@@ -715,11 +721,12 @@ export class WorkerPool {
   private send(slot: Slot, job: Job, id: number, offer?: number): number | undefined {
     const { req } = job;
     const qs = req.query.toString();
-    // A body that owns its whole buffer is moved to the worker; any other is copied to a buffer
-    // of its own size first, since cloning a view clones all of the memory behind it (a
-    // socket's read buffer, tens of kilobytes, for a body of a few bytes).
+    // A body that owns its whole buffer is moved to the worker (an offer's is copied: it may be
+    // sent again); any other is copied to a buffer of its own size first, since cloning a view
+    // clones all of the memory behind it (a socket's read buffer, tens of kilobytes, for a body
+    // of a few bytes).
     const b = job.body;
-    const movable = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength;
+    const movable = offer === undefined && b.byteOffset === 0 && b.byteLength === b.buffer.byteLength;
     const body = movable ? b : new Uint8Array(b);
     const pre = slot.kv.preBegin();
     const ack = slot.heldAck;
