@@ -87,23 +87,6 @@ describe('query worker pool', () => {
     assert.equal(pool.counters.answeredWithCommit, before + 3);
   });
 
-  it('a worker learns that its answering commit succeeded with its next request, or at once when none waits', async () => {
-    // One worker, ten requests at once: the second is offered while the first runs, and each
-    // commit after that is acknowledged with the request offered next (no message of their
-    // own): eight; the ninth's and the tenth's alone (the tenth was already offered, nothing
-    // else waits). Each run must have finished in the worker (its commit resolved) for the next
-    // to be answered.
-    const before = pool.counters.acksWithRequest;
-    const answered = pool.counters.answeredWithCommit;
-    const all = await Promise.all(Array.from({ length: 10 }, (_, i) => run(h, `${i} + 1`)));
-    assert.deepEqual(all.map((r) => r.body.data), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    assert.equal(pool.counters.answeredWithCommit, answered + 10);
-    assert.equal(pool.counters.acksWithRequest, before + 8);
-    // The lone acknowledgement reached the worker: a later request runs normally.
-    assert.equal((await run(h, 'P.create({ n: 8 }).n')).body.data, 8);
-    assert.equal(pool.counters.acksWithRequest, before + 8);
-  });
-
   it('terminates a worker that overruns its deadline, answers time_out and rolls back its writes', async () => {
     const before = pool.counters.terminatedOnDeadline;
     const r = await run(h, `P.create({ n: 2 }); ${REGEX_BOMB}`, { timeoutMs: 300 });
@@ -267,6 +250,8 @@ describe('query worker pool with a full queue', () => {
   it('requests whose client went away are never run, and do not keep the queue full', async () => {
     const hold = run(h, REGEX_BOMB, { timeoutMs: 1500, client: 'resetter' });
     await until(() => pool.busy === 1);
+    // Past the moment its worker would take an offer: the next requests queue.
+    await new Promise((r) => setTimeout(r, 20));
     const gone = Array.from({ length: 4 }, () => abandoned('Q.create({ gone: true }); 1', 'resetter'));
     await until(() => pool.waiting === 4);
     // The same client's next request is taken: the abandoned ones make room.
@@ -318,6 +303,9 @@ describe('query worker pool offers the next request to a busy worker', () => {
     pool = new WorkerPool({
       engine, worker: { rootSecrets: ['secret'], rootSecretHashes: [], bcryptCost: 4 },
       minWorkers: 2, maxWorkers: 2, reserveWorkers: 0, clientConcurrency: 2, workerMemoryMb: 64, graceMs: 100,
+      // Offers made within 100 ms of a worker's start (whatever the machine's load), and stuck
+      // past it: the slow requests below run far longer.
+      offerWithinMs: 100,
     });
     h = createPooledHandlers(pool);
     for (let i = 0; i < 500 && pool.idle < 2; i++) await new Promise((r) => setTimeout(r, 20));
@@ -350,10 +338,10 @@ describe('query worker pool offers the next request to a busy worker', () => {
     const before = pool.counters.takenBack;
     // The regular expression starts first, so the offer goes to its worker (the earliest start).
     const slow = run(h, REGEX_BOMB, { timeoutMs: 4000 });
-    const medium = run(h, 'Set.sequence(0, 20000).reduce((a, b) => a + b)');
+    const medium = run(h, 'Set.sequence(0, 300000).reduce((a, b) => a + b)');
     const fast = run(h, '"fast"');
     const m = await medium;
-    assert.equal(m.body.data, 199990000);
+    assert.equal(m.body.data, 44999850000);
     const f = await fast;
     assert.equal(f.body.data, 'fast');
     assert.ok(f.ms < 3000, `the offered request waited ${f.ms} ms`);
@@ -376,5 +364,65 @@ describe('query worker pool offers the next request to a busy worker', () => {
     assert.equal(pool.counters.terminatedOnDeadline, terminated + 2);
     assert.equal(pool.counters.offersRequeued, requeued + 1);
     assert.equal((await run(h, 'O.where(.tag == "offered").count()')).body.data, 1);
+  });
+
+  it('an offer that waited past its deadline behind busy workers is answered time_out without running', async () => {
+    await bothIdle();
+    const expired = pool.counters.offersExpired;
+    // The sum starts first, so the offer goes to its worker, which frees up first.
+    const medium = run(h, 'Set.sequence(0, 300000).reduce((a, b) => a + b)');
+    const slow = run(h, REGEX_BOMB, { timeoutMs: 3000 });
+    const late = run(h, 'O.create({ tag: "late" }); 1', { timeoutMs: 150 });
+    assert.equal((await medium).body.data, 44999850000);
+    const l = await late;
+    // 440 when answered within a second of arrival, else 503 (src/exec/timeouts.ts).
+    assert.ok(l.status === 440 || l.status === 503, JSON.stringify(l.body));
+    assert.equal(l.body.error.code, 'time_out');
+    assert.equal(pool.counters.offersExpired, expired + 1);
+    assert.equal((await slow).body.error.code, 'time_out');
+    assert.equal((await run(h, 'O.where(.tag == "late").count()')).body.data, 0);
+  });
+});
+
+describe('query worker pool acknowledging answering commits', () => {
+  let dir: string;
+  let engine: KvEngine;
+  let pool: WorkerPool;
+  let h: QueryHandlers;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fql-pool-acks-'));
+    engine = await openSqlite(dir);
+    pool = new WorkerPool({
+      engine, worker: { rootSecrets: ['secret'], rootSecretHashes: [], bcryptCost: 4 },
+      minWorkers: 1, maxWorkers: 1, reserveWorkers: 0, workerMemoryMb: 64, graceMs: 100,
+      // Requests waiting behind the busy worker are always offered to it (whatever the timing).
+      offerWithinMs: 60_000,
+    });
+    h = createPooledHandlers(pool);
+    assert.equal((await run(h, 'Collection.create({ name: "A" }); 1')).body.data, 1);
+  });
+
+  after(async () => {
+    await pool.close();
+    await engine.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a worker learns that its answering commit succeeded with its next request, or at once when none waits', async () => {
+    // One worker, ten requests at once: the second is offered while the first runs, and each
+    // commit after that is acknowledged with the request offered next (no message of their
+    // own): eight; the ninth's and the tenth's alone (the tenth was already offered, nothing
+    // else waits). Each run must have finished in the worker (its commit resolved) for the next
+    // to be answered.
+    const before = pool.counters.acksWithRequest;
+    const answered = pool.counters.answeredWithCommit;
+    const all = await Promise.all(Array.from({ length: 10 }, (_, i) => run(h, `${i} + 1`)));
+    assert.deepEqual(all.map((r) => r.body.data), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert.equal(pool.counters.answeredWithCommit, answered + 10);
+    assert.equal(pool.counters.acksWithRequest, before + 8);
+    // The lone acknowledgement reached the worker: a later request runs normally.
+    assert.equal((await run(h, 'A.create({ n: 8 }).n')).body.data, 8);
+    assert.equal(pool.counters.acksWithRequest, before + 8);
   });
 });

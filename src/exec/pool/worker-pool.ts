@@ -62,6 +62,12 @@ export interface PoolOptions {
   readonly idleMs?: number;
   /** Requests waiting for a worker at most; more are refused with 429. */
   readonly maxQueued?: number;
+  /**
+   * A waiting request is offered to a busy worker only if its current request started less
+   * than this long ago; an offer behind one running longer is taken back by a worker that frees
+   * up (default OFFER_WITHIN_MS; tests set it to make offers independent of timing).
+   */
+  readonly offerWithinMs?: number;
   /** The worker script (tests substitute a broken one). */
   readonly workerFile?: string;
   /** The process's access provider keys (default: this thread's `providerKeys`). */
@@ -179,11 +185,12 @@ export class WorkerPool {
   private readonly perClient: number;
   private readonly grace: number;
   private readonly idleMs: number;
+  private readonly offerWithinMs: number;
   private readonly maxQueued: number;
   private readonly keys: JwksCache;
   private readonly unsubscribeKeys: () => void;
   /** Counters for /metrics and tests. */
-  readonly counters = { started: 0, terminatedOnDeadline: 0, crashed: 0, overloaded: 0, answeredWithCommit: 0, acksWithRequest: 0, neededKeys: 0, offered: 0, takenBack: 0, offersRequeued: 0 };
+  readonly counters = { started: 0, terminatedOnDeadline: 0, crashed: 0, overloaded: 0, answeredWithCommit: 0, acksWithRequest: 0, neededKeys: 0, offered: 0, takenBack: 0, offersRequeued: 0, offersExpired: 0 };
 
   constructor(private readonly opts: PoolOptions) {
     const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
@@ -193,6 +200,7 @@ export class WorkerPool {
     this.perClient = Math.min(this.max, Math.max(1, opts.clientConcurrency ?? cores));
     this.grace = opts.graceMs ?? 250;
     this.idleMs = opts.idleMs ?? 30_000;
+    this.offerWithinMs = opts.offerWithinMs ?? OFFER_WITHIN_MS;
     this.maxQueued = opts.maxQueued ?? 10_000;
     this.keys = opts.keys ?? providerKeys;
     // Every worker gets each fetched set, so the others need not ask for it.
@@ -457,6 +465,17 @@ export class WorkerPool {
   private promote(slot: Slot): void {
     const next = slot.next;
     if (!next) return;
+    const now = performance.now();
+    if (now > next.job.deadline) {
+      // It waited past its deadline behind the worker's request: answered as a queued one is,
+      // without running, unless the worker has already taken it.
+      const job = this.reclaim(slot);
+      if (job) {
+        this.counters.offersExpired++;
+        job.resolve(job.failure({ kind: 'timeout', elapsedMs: now - job.req.receivedAt, queued: true }));
+        return;
+      }
+    }
     slot.next = undefined;
     this.offered--;
     // The worker runs it whether or not it took it out of [0] yet; [1] first, so that a worker
@@ -466,7 +485,6 @@ export class WorkerPool {
     slot.job = next.job;
     slot.jobId = next.id;
     slot.preTxn = next.preTxn;
-    const now = performance.now();
     slot.startedAt = now;
     slot.timer = setTimeout(() => this.onOverrun(slot), Math.max(0, next.job.deadline - now) + this.grace);
   }
@@ -621,7 +639,7 @@ export class WorkerPool {
         // Its client may take a free worker as in nextClient (the offer is among its running).
         const others = (this.running.get(s.next.job.client) ?? 1) - 1;
         if (others >= this.perClient && (idle < 2 || others >= this.max)) continue;
-        if (idle < 2 && now - s.startedAt < OFFER_WITHIN_MS) {
+        if (idle < 2 && now - s.startedAt < this.offerWithinMs) {
           later = true;
           continue;
         }
@@ -638,20 +656,20 @@ export class WorkerPool {
       this.offerCheck = setTimeout(() => {
         this.offerCheck = undefined;
         this.dispatch();
-      }, OFFER_WITHIN_MS);
+      }, this.offerWithinMs);
       this.offerCheck.unref();
     }
   }
 
   /**
    * The busy worker without an offer whose current request started first, but a moment ago
-   * (OFFER_WITHIN_MS); only among those running requests of `onlyOf` if given.
+   * (offerWithinMs); only among those running requests of `onlyOf` if given.
    */
   private offerSlot(onlyOf?: string): Slot | undefined {
     const now = performance.now();
     let best: Slot | undefined;
     for (const s of this.slots) {
-      if (!s.ready || s.dead || !s.job || s.next || now - s.startedAt >= OFFER_WITHIN_MS) continue;
+      if (!s.ready || s.dead || !s.job || s.next || now - s.startedAt >= this.offerWithinMs) continue;
       if (onlyOf !== undefined && s.job.client !== onlyOf) continue;
       if (!best || s.startedAt < best.startedAt) best = s;
     }
