@@ -15,10 +15,7 @@ import type { QueryHandlers } from '../../src/exec/handlers';
 import type { ServerRequest } from '../../src/server/http-types';
 
 function request(query: string, opts: { timeoutMs?: number; client?: string } = {}): ServerRequest {
-  // A body that owns its whole buffer, as a large upload's does: the pool moves those to the
-  // worker (an offered one it must keep, to send it again if it takes the offer back).
-  const bytes = Buffer.from(JSON.stringify({ query }));
-  const body = Buffer.from(new Uint8Array(bytes).buffer);
+  const body = Buffer.from(JSON.stringify({ query }));
   return {
     method: 'POST', path: '/query/1', query: new URLSearchParams(), httpVersion: '1.1',
     headers: { authorization: 'Bearer secret', ...(opts.timeoutMs ? { 'x-query-timeout-ms': String(opts.timeoutMs) } : {}) },
@@ -85,6 +82,21 @@ describe('query worker pool', () => {
     assert.equal(failed.status, 400);
     assert.equal(failed.body.error.code, 'abort');
     assert.equal(pool.counters.answeredWithCommit, before + 3);
+  });
+
+  it('a worker learns that its answering commit succeeded with its next request, or at once when none waits', async () => {
+    // One worker, ten requests at once: nine commits are acknowledged with the request that
+    // follows them (no message of their own); the last, with nothing queued, alone. Each run
+    // must have finished in the worker (its commit resolved) for the next to be answered.
+    const before = pool.counters.acksWithRequest;
+    const answered = pool.counters.answeredWithCommit;
+    const all = await Promise.all(Array.from({ length: 10 }, (_, i) => run(h, `${i} + 1`)));
+    assert.deepEqual(all.map((r) => r.body.data), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert.equal(pool.counters.answeredWithCommit, answered + 10);
+    assert.equal(pool.counters.acksWithRequest, before + 9);
+    // The lone acknowledgement reached the worker: a later request runs normally.
+    assert.equal((await run(h, 'P.create({ n: 8 }).n')).body.data, 8);
+    assert.equal(pool.counters.acksWithRequest, before + 9);
   });
 
   it('terminates a worker that overruns its deadline, answers time_out and rolls back its writes', async () => {
@@ -250,8 +262,6 @@ describe('query worker pool with a full queue', () => {
   it('requests whose client went away are never run, and do not keep the queue full', async () => {
     const hold = run(h, REGEX_BOMB, { timeoutMs: 1500, client: 'resetter' });
     await until(() => pool.busy === 1);
-    // Past the moment its worker would take an offer: the next requests queue.
-    await new Promise((r) => setTimeout(r, 20));
     const gone = Array.from({ length: 4 }, () => abandoned('Q.create({ gone: true }); 1', 'resetter'));
     await until(() => pool.waiting === 4);
     // The same client's next request is taken: the abandoned ones make room.
@@ -284,145 +294,5 @@ describe('query worker pool whose workers cannot start', () => {
       await engine.close();
       rmSync(dir, { recursive: true, force: true });
     }
-  });
-});
-
-describe('query worker pool offers the next request to a busy worker', () => {
-  // worker-pool.ts header: while every worker is busy, a waiting request is offered to a worker
-  // that started its current one a moment ago; a worker that frees up takes back an offer stuck
-  // behind a slow request; an offer on a worker that is terminated goes back to the queue and
-  // runs elsewhere, once.
-  let dir: string;
-  let engine: KvEngine;
-  let pool: WorkerPool;
-  let h: QueryHandlers;
-
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'fql-pool-offers-'));
-    engine = await openSqlite(dir);
-    pool = new WorkerPool({
-      engine, worker: { rootSecrets: ['secret'], rootSecretHashes: [], bcryptCost: 4 },
-      minWorkers: 2, maxWorkers: 2, reserveWorkers: 0, clientConcurrency: 2, workerMemoryMb: 64, graceMs: 100,
-      // Offers made within 100 ms of a worker's start (whatever the machine's load), and stuck
-      // past it: the slow requests below run far longer.
-      offerWithinMs: 100,
-    });
-    h = createPooledHandlers(pool);
-    for (let i = 0; i < 500 && pool.idle < 2; i++) await new Promise((r) => setTimeout(r, 20));
-    assert.equal((await run(h, 'Collection.create({ name: "O" }); 1')).body.data, 1);
-  });
-
-  after(async () => {
-    await pool.close();
-    await engine.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function bothIdle(): Promise<void> {
-    for (let i = 0; i < 500 && pool.idle < 2; i++) await new Promise((r) => setTimeout(r, 20));
-    assert.equal(pool.idle, 2);
-  }
-
-  it('many writes at once on two workers: each runs once and is answered once', async () => {
-    const before = pool.counters.offered;
-    const all = await Promise.all(Array.from({ length: 40 }, (_, i) => run(h, `O.create({ k: ${i}, batch: "many" }).k`)));
-    assert.deepEqual(all.map((r) => r.body.data), Array.from({ length: 40 }, (_, i) => i));
-    assert.ok(pool.counters.offered > before, 'requests were offered to busy workers');
-    assert.equal(pool.waiting, 0);
-    const ks = (await run(h, 'O.where(.batch == "many").toArray().map(.k)')).body.data as number[];
-    assert.deepEqual([...ks].sort((a, b) => a - b), Array.from({ length: 40 }, (_, i) => i));
-  });
-
-  it('an offer stuck behind a slow request is taken back by the worker that frees up first', async () => {
-    await bothIdle();
-    const before = pool.counters.takenBack;
-    // The regular expression starts first, so the offer goes to its worker (the earliest start).
-    const slow = run(h, REGEX_BOMB, { timeoutMs: 4000 });
-    const medium = run(h, 'Set.sequence(0, 300000).reduce((a, b) => a + b)');
-    const fast = run(h, '"fast"');
-    const m = await medium;
-    assert.equal(m.body.data, 44999850000);
-    const f = await fast;
-    assert.equal(f.body.data, 'fast');
-    assert.ok(f.ms < 3000, `the offered request waited ${f.ms} ms`);
-    assert.equal(pool.counters.takenBack, before + 1);
-    assert.equal((await slow).body.error.code, 'time_out');
-  });
-
-  it('an offer on a worker terminated at its deadline runs on another worker, once', async () => {
-    await bothIdle(); // the previous test's terminated worker has been replaced
-    const terminated = pool.counters.terminatedOnDeadline;
-    const requeued = pool.counters.offersRequeued;
-    // Both workers busy past their deadlines: the create is offered to one of them, which is
-    // terminated; the create goes back to the queue and runs on a replacement.
-    const slow = [run(h, REGEX_BOMB, { timeoutMs: 500 }), run(h, REGEX_BOMB, { timeoutMs: 500 })];
-    const create = run(h, 'O.create({ tag: "offered" }).tag', { timeoutMs: 10_000 });
-    for (const r of await Promise.all(slow)) assert.equal(r.body.error.code, 'time_out');
-    const c = await create;
-    assert.equal(c.status, 200, JSON.stringify(c.body));
-    assert.equal(c.body.data, 'offered');
-    assert.equal(pool.counters.terminatedOnDeadline, terminated + 2);
-    assert.equal(pool.counters.offersRequeued, requeued + 1);
-    assert.equal((await run(h, 'O.where(.tag == "offered").count()')).body.data, 1);
-  });
-
-  it('an offer that waited past its deadline behind busy workers is answered time_out without running', async () => {
-    await bothIdle();
-    const expired = pool.counters.offersExpired;
-    // The sum starts first, so the offer goes to its worker, which frees up first.
-    const medium = run(h, 'Set.sequence(0, 300000).reduce((a, b) => a + b)');
-    const slow = run(h, REGEX_BOMB, { timeoutMs: 3000 });
-    const late = run(h, 'O.create({ tag: "late" }); 1', { timeoutMs: 150 });
-    assert.equal((await medium).body.data, 44999850000);
-    const l = await late;
-    // 440 when answered within a second of arrival, else 503 (src/exec/timeouts.ts).
-    assert.ok(l.status === 440 || l.status === 503, JSON.stringify(l.body));
-    assert.equal(l.body.error.code, 'time_out');
-    assert.equal(pool.counters.offersExpired, expired + 1);
-    assert.equal((await slow).body.error.code, 'time_out');
-    assert.equal((await run(h, 'O.where(.tag == "late").count()')).body.data, 0);
-  });
-});
-
-describe('query worker pool acknowledging answering commits', () => {
-  let dir: string;
-  let engine: KvEngine;
-  let pool: WorkerPool;
-  let h: QueryHandlers;
-
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'fql-pool-acks-'));
-    engine = await openSqlite(dir);
-    pool = new WorkerPool({
-      engine, worker: { rootSecrets: ['secret'], rootSecretHashes: [], bcryptCost: 4 },
-      minWorkers: 1, maxWorkers: 1, reserveWorkers: 0, workerMemoryMb: 64, graceMs: 100,
-      // Requests waiting behind the busy worker are always offered to it (whatever the timing).
-      offerWithinMs: 60_000,
-    });
-    h = createPooledHandlers(pool);
-    assert.equal((await run(h, 'Collection.create({ name: "A" }); 1')).body.data, 1);
-  });
-
-  after(async () => {
-    await pool.close();
-    await engine.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('a worker learns that its answering commit succeeded with its next request, or at once when none waits', async () => {
-    // One worker, ten requests at once: the second is offered while the first runs, and each
-    // commit after that is acknowledged with the request offered next (no message of their
-    // own): eight; the ninth's and the tenth's alone (the tenth was already offered, nothing
-    // else waits). Each run must have finished in the worker (its commit resolved) for the next
-    // to be answered.
-    const before = pool.counters.acksWithRequest;
-    const answered = pool.counters.answeredWithCommit;
-    const all = await Promise.all(Array.from({ length: 10 }, (_, i) => run(h, `${i} + 1`)));
-    assert.deepEqual(all.map((r) => r.body.data), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    assert.equal(pool.counters.answeredWithCommit, answered + 10);
-    assert.equal(pool.counters.acksWithRequest, before + 8);
-    // The lone acknowledgement reached the worker: a later request runs normally.
-    assert.equal((await run(h, 'A.create({ n: 8 }).n')).body.data, 8);
-    assert.equal(pool.counters.acksWithRequest, before + 8);
   });
 });

@@ -41,14 +41,6 @@ export interface RequestMessage {
    * Its keys were obtained once: a second "needs keys" refuses the JWT instead.
    */
   readonly keys?: { readonly uri: string; readonly state?: JwksState };
-  /**
-   * Present on a request offered to a worker that is still running another (so that it goes
-   * from one to the next without sleeping: worker-pool.ts `offer`): the number the coordinator
-   * stored in the worker's offer cell. The worker runs it only if it can take that number out
-   * of the cell first; the coordinator may take it back the same way meanwhile (to run it on a
-   * worker that became free), and then the worker drops it.
-   */
-  readonly offer?: number;
 }
 
 /**

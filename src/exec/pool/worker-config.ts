@@ -22,9 +22,4 @@ export interface WorkerConfig {
   readonly idNode: number;
   /** The process's random offset of id node numbers. */
   readonly idNodeOffset: number;
-  /**
-   * One Int32 shared with the coordinator: the number of the request offered to this worker
-   * while it runs another, until one side takes it (RequestMessage.offer).
-   */
-  readonly offerCell?: SharedArrayBuffer;
 }

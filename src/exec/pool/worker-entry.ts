@@ -88,42 +88,12 @@ function start(): void {
       const m = current;
       // Obtained once already for this request: look once more, then refuse.
       if (!m || m.keys !== undefined) return Promise.resolve();
+      current = undefined;
       send({ type: 'needKeys', id: m.id, want, body: m.body });
-      ended(m);
       return new Promise<void>(() => undefined);
     },
     stale: (uri) => send({ type: 'refreshKeys', uri }),
   });
-
-  // Requests run one at a time, in arrival order. The coordinator sends the next while one
-  // runs only as an offer (RequestMessage.offer), taken out of the shared cell before it runs:
-  // one it took back meanwhile is dropped here.
-  const offers = config.offerCell !== undefined ? new Int32Array(config.offerCell) : undefined;
-  const waiting: RequestMessage[] = [];
-  let running = false;
-
-  /** Whether this worker may run offer `n`: it took it out of the cell, or it was made its own. */
-  function taken(n: number): boolean {
-    if (offers === undefined) return false;
-    return Atomics.compareExchange(offers, 0, n, 0) === n || Atomics.load(offers, 1) === n;
-  }
-
-  function next(): void {
-    while (!running) {
-      const m = waiting.shift();
-      if (m === undefined) return;
-      if (m.offer !== undefined && !taken(m.offer)) continue;
-      run(m);
-    }
-  }
-
-  /** The run of `m` ended (or handed its request back): the next may start. */
-  function ended(m: RequestMessage): void {
-    if (current !== m) return;
-    current = undefined;
-    running = false;
-    next();
-  }
 
   port.on('message', (m: ToWorker) => {
     if (m.type === 'kv') {
@@ -134,16 +104,18 @@ function start(): void {
       providerKeys.install(m.uri, m.state);
       return;
     }
-    // The previous request's answering commit succeeded: its run finishes (its continuations
-    // are queued by this resolve) before this one starts.
-    if (m.ack !== undefined) remote.receive({ type: 'kv', id: m.ack, ok: true });
-    waiting.push(m);
-    next();
+    if (m.ack !== undefined) {
+      // The previous request's answering commit succeeded: let its run finish first (its
+      // continuations are queued by this resolve), then start this one.
+      remote.receive({ type: 'kv', id: m.ack, ok: true });
+      setImmediate(() => run(m));
+      return;
+    }
+    run(m);
   });
 
   function run(m: RequestMessage): void {
     current = m;
-    running = true;
     if (m.keys?.state) providerKeys.install(m.keys.uri, m.keys.state);
     remote.offer(m.pre, m.id);
     handlers[m.route](toServerRequest(m))
@@ -151,8 +123,7 @@ function start(): void {
       .catch((e: unknown) => send({
         type: 'response', id: m.id, status: 500, headers: { 'content-type': 'application/json;charset=utf-8' }, report: { errorCode: 'internal_error' },
         body: JSON.stringify({ error: { code: 'internal_error', message: `Internal server error: ${e instanceof Error ? e.message : String(e)}` } }),
-      }))
-      .finally(() => ended(m));
+      }));
   }
   send({ type: 'ready' });
 }

@@ -14,15 +14,6 @@
 // while all are busy) serve the others, so one client holding every worker with slow queries
 // cannot lock others out.
 //
-// A worker goes from one request to the next without sleeping when the next is already in its
-// inbox: waking a sleeping thread costs both threads more than running the request does for a
-// small query. So while every worker is busy, a waiting request is offered to a worker that
-// started its current one a moment ago (at most one offer per worker): the worker runs it next,
-// unless the coordinator takes it back first to run it on a worker that became free (a shared
-// cell settles who takes it: RequestMessage.offer). An offer behind a request that turned out
-// slow is taken back by the next worker that frees up; one behind a worker that is terminated
-// or dies goes back to the head of its client's queue, never run.
-//
 // Access provider keys (JWKS) are fetched here, on the main thread, once for the process
 // (src/auth/jwks.ts): a worker whose request needs keys it lacks hands the request back
 // (NeedKeysMessage) and takes other work; the request waits for the fetch outside any worker and
@@ -62,12 +53,6 @@ export interface PoolOptions {
   readonly idleMs?: number;
   /** Requests waiting for a worker at most; more are refused with 429. */
   readonly maxQueued?: number;
-  /**
-   * A waiting request is offered to a busy worker only if its current request started less
-   * than this long ago; an offer behind one running longer is taken back by a worker that frees
-   * up (default OFFER_WITHIN_MS; tests set it to make offers independent of timing).
-   */
-  readonly offerWithinMs?: number;
   /** The worker script (tests substitute a broken one). */
   readonly workerFile?: string;
   /** The process's access provider keys (default: this thread's `providerKeys`). */
@@ -104,16 +89,6 @@ interface Job extends PoolJob {
   readonly keys?: RequestMessage['keys'];
 }
 
-/** A request handed to a worker: the job, its id there and the transaction begun with it. */
-interface Assigned {
-  readonly job: Job;
-  readonly id: number;
-  /** The transaction begun with the request (see RequestMessage.pre). */
-  readonly preTxn?: number;
-  /** Its number in the worker's offer cells, if it was offered (RequestMessage.offer). */
-  readonly offer: number;
-}
-
 interface Slot {
   /** Its id node number, distinct among live workers. */
   readonly idNode: number;
@@ -124,16 +99,6 @@ interface Slot {
   jobId: number;
   /** The transaction begun with the current job (see RequestMessage.pre). */
   preTxn?: number;
-  /** When the current job was handed to the worker (or became its current one). */
-  startedAt: number;
-  /** A request offered while the current one runs, not known to have started (see `offer`). */
-  next?: Assigned;
-  /**
-   * Shared with the worker: [0] the offer number of `next` until one side takes it out; [1] the
-   * number of the last offer that became the worker's current request before the worker took
-   * it (then [0] is free for the next offer, and the worker still runs that one).
-   */
-  readonly offerCell: Int32Array;
   /**
    * The id of the worker's answering commit that succeeded and whose reply is held back, to be
    * sent with the worker's next request (RequestMessage.ack) rather than as a message of its own.
@@ -146,27 +111,12 @@ interface Slot {
 
 const WORKER_FILE = path.join(__dirname, 'worker-entry.js');
 
-/**
- * A request is offered only to a worker whose current request started less than this long ago
- * (a small query's time on a loaded machine): one that runs longer is likely a slow query, and
- * an offer behind it waits until another worker frees up and takes it back.
- */
-const OFFER_WITHIN_MS = 5;
-
-/**
- * An offered request's body is copied to the worker, not moved: one taken back must be sent
- * again. So only requests with small bodies are offered; larger ones wait for a free worker.
- */
-const OFFER_MAX_BODY_BYTES = 64 * 1024;
-
 export class WorkerPool {
   private readonly slots = new Set<Slot>();
   /** Waiting jobs per client, in arrival order; clients in first-arrival order. */
   private readonly queues = new Map<string, Job[]>();
   private readonly running = new Map<string, number>();
   private queued = 0;
-  /** Requests offered to busy workers and not known to have started (they wait, too). */
-  private offered = 0;
   /** Requests handed back by workers, waiting for access provider keys; bounded with `queued`. */
   private awaitingKeys = 0;
   private nextJob = 1;
@@ -174,8 +124,6 @@ export class WorkerPool {
   /** Workers that died before they were ready, in a row; spaces out restarts. */
   private failedStarts = 0;
   private restartTimer?: NodeJS.Timeout;
-  /** A look, soon, at offers that may be stuck behind a slow request (takeBackStuckOffers). */
-  private offerCheck?: NodeJS.Timeout;
   private readonly reaper: NodeJS.Timeout;
   /** Random per process, so that processes sharing a database use different id nodes. */
   private readonly idNodeOffset = randomInt(256);
@@ -185,12 +133,11 @@ export class WorkerPool {
   private readonly perClient: number;
   private readonly grace: number;
   private readonly idleMs: number;
-  private readonly offerWithinMs: number;
   private readonly maxQueued: number;
   private readonly keys: JwksCache;
   private readonly unsubscribeKeys: () => void;
   /** Counters for /metrics and tests. */
-  readonly counters = { started: 0, terminatedOnDeadline: 0, crashed: 0, overloaded: 0, answeredWithCommit: 0, acksWithRequest: 0, neededKeys: 0, offered: 0, takenBack: 0, offersRequeued: 0, offersExpired: 0 };
+  readonly counters = { started: 0, terminatedOnDeadline: 0, crashed: 0, overloaded: 0, answeredWithCommit: 0, acksWithRequest: 0, neededKeys: 0 };
 
   constructor(private readonly opts: PoolOptions) {
     const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
@@ -200,7 +147,6 @@ export class WorkerPool {
     this.perClient = Math.min(this.max, Math.max(1, opts.clientConcurrency ?? cores));
     this.grace = opts.graceMs ?? 250;
     this.idleMs = opts.idleMs ?? 30_000;
-    this.offerWithinMs = opts.offerWithinMs ?? OFFER_WITHIN_MS;
     this.maxQueued = opts.maxQueued ?? 10_000;
     this.keys = opts.keys ?? providerKeys;
     // Every worker gets each fetched set, so the others need not ask for it.
@@ -216,13 +162,17 @@ export class WorkerPool {
   async run(job: PoolJob): Promise<ServerResponse> {
     const body = await job.req.body();
     if (this.closed) return job.failure({ kind: 'overloaded', elapsedMs: performance.now() - job.req.receivedAt });
-    if (this.waiting + this.awaitingKeys >= this.maxQueued) this.shed(job.client);
-    if (this.waiting + this.awaitingKeys >= this.maxQueued) {
+    if (this.queued + this.awaitingKeys >= this.maxQueued) this.shed(job.client);
+    if (this.queued + this.awaitingKeys >= this.maxQueued) {
       this.counters.overloaded++;
       return job.failure({ kind: 'overloaded', elapsedMs: performance.now() - job.req.receivedAt, queued: true });
     }
     return new Promise<ServerResponse>((resolve) => {
-      this.enqueue({ ...job, body, resolve });
+      const full: Job = { ...job, body, resolve };
+      let q = this.queues.get(job.client);
+      if (!q) this.queues.set(job.client, (q = []));
+      q.push(full);
+      this.queued++;
       this.dispatch();
     });
   }
@@ -247,7 +197,7 @@ export class WorkerPool {
       if (kept.length > 0) this.queues.set(client, kept);
       else this.queues.delete(client);
     }
-    if (this.waiting + this.awaitingKeys < this.maxQueued) return;
+    if (this.queued + this.awaitingKeys < this.maxQueued) return;
     const own = this.queues.get(newcomer)?.length ?? 0;
     let heaviest: Job[] | undefined;
     for (const q of this.queues.values()) if (q.length > own + 1 && q.length > (heaviest?.length ?? 0)) heaviest = q;
@@ -270,9 +220,9 @@ export class WorkerPool {
     return n;
   }
 
-  /** Requests waiting for a worker (queued, or offered to a busy one). */
+  /** Requests waiting for a worker. */
   get waiting(): number {
-    return this.queued + this.offered;
+    return this.queued;
   }
 
   async close(): Promise<void> {
@@ -280,8 +230,6 @@ export class WorkerPool {
     this.unsubscribeKeys();
     clearInterval(this.reaper);
     if (this.restartTimer) clearTimeout(this.restartTimer);
-    if (this.offerCheck) clearTimeout(this.offerCheck);
-    for (const s of this.slots) this.requeueOffer(s);
     this.failQueued('overloaded');
     await Promise.all([...this.slots].map((s) => this.kill(s)));
   }
@@ -294,7 +242,6 @@ export class WorkerPool {
       ...(this.opts.engine.sharedReadFile !== undefined ? { sqliteFile: this.opts.engine.sharedReadFile } : {}),
       ...(this.opts.engine.sharedUrl !== undefined && this.opts.engine.shared !== undefined
         ? { postgres: { url: this.opts.engine.sharedUrl, shared: this.opts.engine.shared.state } } : {}),
-      offerCell: new SharedArrayBuffer(8),
     };
     const worker = new Worker(this.opts.workerFile ?? WORKER_FILE, {
       workerData: config,
@@ -304,7 +251,7 @@ export class WorkerPool {
     });
     const slot: Slot = {
       idNode, worker, kv: new KvHost(this.opts.engine), ready: false, jobId: 0,
-      idleSince: performance.now(), dead: false, startedAt: 0, offerCell: new Int32Array(config.offerCell!),
+      idleSince: performance.now(), dead: false,
     };
     this.slots.add(slot);
     this.counters.started++;
@@ -369,7 +316,6 @@ export class WorkerPool {
     if (!job || m.id !== slot.jobId) return;
     this.counters.neededKeys++;
     this.finish(slot);
-    this.promote(slot);
     this.dispatch();
     const body = Buffer.from(m.body.buffer, m.body.byteOffset, m.body.byteLength);
     const { uri } = m.want;
@@ -382,7 +328,10 @@ export class WorkerPool {
         again.resolve(again.failure({ kind: 'overloaded', elapsedMs: performance.now() - job.req.receivedAt }));
         return;
       }
-      this.enqueue(again, true);
+      let q = this.queues.get(job.client);
+      if (!q) this.queues.set(job.client, (q = []));
+      q.unshift(again);
+      this.queued++;
       this.dispatch();
     });
   }
@@ -392,7 +341,6 @@ export class WorkerPool {
     const job = slot.job;
     if (!job || id !== slot.jobId) return false;
     this.finish(slot);
-    this.promote(slot);
     const body = m.body === undefined || typeof m.body === 'string'
       ? m.body
       : Buffer.from(m.body.buffer, m.body.byteOffset, m.body.byteLength);
@@ -406,7 +354,6 @@ export class WorkerPool {
     if (slot.dead) return;
     slot.dead = true;
     this.slots.delete(slot);
-    this.requeueOffer(slot);
     const job = slot.job;
     if (job) {
       this.finish(slot);
@@ -451,85 +398,11 @@ export class WorkerPool {
       void slot.kv.discard(slot.preTxn);
       slot.preTxn = undefined;
     }
-    if (job) this.release(job);
-  }
-
-  /** One request of `job`'s client less is running (or offered). */
-  private release(job: Job): void {
-    const n = (this.running.get(job.client) ?? 1) - 1;
-    if (n <= 0) this.running.delete(job.client);
-    else this.running.set(job.client, n);
-  }
-
-  /** The worker's current request ended: the one offered to it, if any, is now its current one. */
-  private promote(slot: Slot): void {
-    const next = slot.next;
-    if (!next) return;
-    const now = performance.now();
-    if (now > next.job.deadline) {
-      // It waited past its deadline behind the worker's request: answered as a queued one is,
-      // without running, unless the worker has already taken it.
-      const job = this.reclaim(slot);
-      if (job) {
-        this.counters.offersExpired++;
-        job.resolve(job.failure({ kind: 'timeout', elapsedMs: now - job.req.receivedAt, queued: true }));
-        return;
-      }
-    }
-    slot.next = undefined;
-    this.offered--;
-    // The worker runs it whether or not it took it out of [0] yet; [1] first, so that a worker
-    // failing to take it from [0] finds it there.
-    Atomics.store(slot.offerCell, 1, next.offer);
-    Atomics.compareExchange(slot.offerCell, 0, next.offer, 0);
-    slot.job = next.job;
-    slot.jobId = next.id;
-    slot.preTxn = next.preTxn;
-    slot.startedAt = now;
-    slot.timer = setTimeout(() => this.onOverrun(slot), Math.max(0, next.job.deadline - now) + this.grace);
-  }
-
-  /**
-   * Takes back the request offered to `slot` if the worker has not taken it (the cell still
-   * holds its number): it never runs there. Undefined if there is none or the worker took it.
-   */
-  private reclaim(slot: Slot): Job | undefined {
-    const next = slot.next;
-    if (!next) return undefined;
-    if (Atomics.compareExchange(slot.offerCell, 0, next.offer, 0) !== next.offer) return undefined;
-    slot.next = undefined;
-    this.offered--;
-    if (next.preTxn !== undefined) void slot.kv.discard(next.preTxn);
-    this.release(next.job);
-    return next.job;
-  }
-
-  /**
-   * The worker is ending: its offered request goes back to the head of its client's queue if it
-   * never started; if the worker had started it, it fails with the worker's current one.
-   */
-  private requeueOffer(slot: Slot): void {
-    const next = slot.next;
-    if (!next) return;
-    const job = this.reclaim(slot);
     if (job) {
-      this.counters.offersRequeued++;
-      this.enqueue(job, true);
-      return;
+      const n = (this.running.get(job.client) ?? 1) - 1;
+      if (n <= 0) this.running.delete(job.client);
+      else this.running.set(job.client, n);
     }
-    slot.next = undefined;
-    this.offered--;
-    this.release(next.job);
-    const elapsedMs = performance.now() - next.job.req.receivedAt;
-    next.job.resolve(next.job.failure({ kind: performance.now() > next.job.deadline ? 'timeout' : 'crashed', elapsedMs }));
-  }
-
-  private enqueue(job: Job, first = false): void {
-    let q = this.queues.get(job.client);
-    if (!q) this.queues.set(job.client, (q = []));
-    if (first) q.unshift(job);
-    else q.push(job);
-    this.queued++;
   }
 
   /** The deadline passed and the worker did not answer: end it. */
@@ -537,7 +410,6 @@ export class WorkerPool {
     const job = slot.job;
     if (!job || slot.dead) return;
     this.counters.terminatedOnDeadline++;
-    this.requeueOffer(slot);
     this.finish(slot);
     job.resolve(job.failure({ kind: 'timeout', elapsedMs: performance.now() - job.req.receivedAt }));
     void this.kill(slot).then(() => this.refill());
@@ -586,94 +458,23 @@ export class WorkerPool {
   }
 
   private dispatch(): void {
-    this.takeBackStuckOffers();
     while (this.queued > 0 && !this.closed) {
       const client = this.nextClient();
-      const slot = client !== undefined ? this.idleSlot() : undefined;
-      if (slot) {
-        this.start(slot, this.dequeue(client!));
-        continue;
+      if (client === undefined) break;
+      const slot = this.idleSlot();
+      if (!slot) {
+        const starting = [...this.slots].some((s) => !s.ready && !s.dead);
+        const limit = (this.running.get(client) ?? 0) === 0 ? this.max + this.reserve : this.max;
+        if (!starting && !this.restartTimer && this.slots.size < limit) this.spawn();
+        return;
       }
-      if (client !== undefined) this.spawnFor(client);
-      // No worker may take a request now: offer one to a worker about to be free. A client
-      // alone beyond its cap only to workers running its own requests (so never the worker
-      // kept for others: it may keep every regular worker busy, and each with one offer).
-      const alone = client === undefined && this.queues.size === 1 ? this.queues.keys().next().value as string : undefined;
-      const offered = client ?? alone;
-      const target = offered !== undefined && this.queues.get(offered)![0].body.byteLength <= OFFER_MAX_BODY_BYTES ? this.offerSlot(alone) : undefined;
-      if (!target) break;
-      this.offer(target, this.dequeue(offered!));
+      const q = this.queues.get(client)!;
+      const job = q.shift()!;
+      if (q.length === 0) this.queues.delete(client);
+      this.queued--;
+      this.start(slot, job);
     }
     this.keepSpare();
-  }
-
-  private dequeue(client: string): Job {
-    const q = this.queues.get(client)!;
-    const job = q.shift()!;
-    if (q.length === 0) this.queues.delete(client);
-    this.queued--;
-    return job;
-  }
-
-  /** No worker is free for `client`: start one if it may have one more. */
-  private spawnFor(client: string): void {
-    const starting = [...this.slots].some((s) => !s.ready && !s.dead);
-    const limit = (this.running.get(client) ?? 0) === 0 ? this.max + this.reserve : this.max;
-    if (!starting && !this.restartTimer && this.slots.size < limit) this.spawn();
-  }
-
-  /**
-   * A free worker takes back the offers of workers whose current request runs long (oldest
-   * first: before anything queued, which arrived later); with two or more free (the last one
-   * stays ready for a newcomer), any offer, which then starts at once.
-   */
-  private takeBackStuckOffers(): void {
-    const now = performance.now();
-    let later = false;
-    for (;;) {
-      const idle = this.idle;
-      if (idle === 0) return;
-      let from: Slot | undefined;
-      for (const s of this.slots) {
-        if (!s.next || s.dead) continue;
-        // Its client may take a free worker as in nextClient (the offer is among its running).
-        const others = (this.running.get(s.next.job.client) ?? 1) - 1;
-        if (others >= this.perClient && (idle < 2 || others >= this.max)) continue;
-        if (idle < 2 && now - s.startedAt < this.offerWithinMs) {
-          later = true;
-          continue;
-        }
-        if (!from || s.next.job.req.receivedAt < from.next!.job.req.receivedAt) from = s;
-      }
-      if (!from) break;
-      const job = this.reclaim(from);
-      if (!job) break; // its worker took it meanwhile
-      this.counters.takenBack++;
-      this.start(this.idleSlot()!, job);
-    }
-    // An offer may turn out stuck with a worker free to take it: look again then.
-    if (later && !this.offerCheck) {
-      this.offerCheck = setTimeout(() => {
-        this.offerCheck = undefined;
-        this.dispatch();
-      }, this.offerWithinMs);
-      this.offerCheck.unref();
-    }
-  }
-
-  /**
-   * The busy worker without an offer whose current request started first, but a moment ago
-   * (offerWithinMs); only among those running requests of `onlyOf` if given.
-   */
-  private offerSlot(onlyOf?: string): Slot | undefined {
-    const now = performance.now();
-    let best: Slot | undefined;
-    for (const s of this.slots) {
-      if (!s.ready || s.dead || !s.job || s.next || now - s.startedAt >= this.offerWithinMs) continue;
-      if (onlyOf !== undefined && s.job.client !== onlyOf) continue;
-      if (!best || s.startedAt < best.startedAt) best = s;
-    }
-    return best;
   }
 
   /**
@@ -684,7 +485,7 @@ export class WorkerPool {
    */
   private keepSpare(): void {
     if (this.closed || this.restartTimer || this.slots.size >= this.max + this.reserve) return;
-    if (this.idle >= (this.waiting > 0 ? 2 : 1)) return;
+    if (this.idle >= (this.queued > 0 ? 2 : 1)) return;
     if ([...this.slots].some((s) => !s.ready && !s.dead)) return;
     this.spawn();
   }
@@ -694,70 +495,41 @@ export class WorkerPool {
     return undefined;
   }
 
-  /** False (and `job` answered) if it is not worth running any more. */
-  private stillWanted(job: Job, now: number): boolean {
+  private start(slot: Slot, job: Job): void {
+    const now = performance.now();
     if (now > job.deadline) {
       // It waited past its deadline in the queue: answer without running it.
       job.resolve(job.failure({ kind: 'timeout', elapsedMs: now - job.req.receivedAt, queued: true }));
-      return false;
+      return;
     }
     if (job.req.closed === true) {
       // Its client went away while it waited: nobody would read the answer.
       job.resolve(job.failure({ kind: 'overloaded', elapsedMs: now - job.req.receivedAt }));
-      return false;
+      return;
     }
-    return true;
-  }
-
-  private start(slot: Slot, job: Job): void {
-    const now = performance.now();
-    if (!this.stillWanted(job, now)) return;
     slot.job = job;
     slot.jobId = this.nextJob++;
-    slot.startedAt = now;
     this.running.set(job.client, (this.running.get(job.client) ?? 0) + 1);
-    slot.preTxn = this.send(slot, job, slot.jobId);
-    slot.timer = setTimeout(() => this.onOverrun(slot), Math.max(0, job.deadline - now) + this.grace);
-  }
-
-  /** Hands `job` to a busy worker, to run when its current request ends (see the header). */
-  private offer(slot: Slot, job: Job): void {
-    if (!this.stillWanted(job, performance.now())) return;
-    const id = this.nextJob++;
-    // Offer numbers are the job ids, which fit an Int32 cell for 2^31 requests; wrapped, they
-    // stay distinct from the few a worker may still hold.
-    const cell = id % 0x7fffffff || 1;
-    this.running.set(job.client, (this.running.get(job.client) ?? 0) + 1);
-    this.offered++;
-    this.counters.offered++;
-    Atomics.store(slot.offerCell, 0, cell);
-    const preTxn = this.send(slot, job, id, cell);
-    slot.next = { job, id, offer: cell, ...(preTxn !== undefined ? { preTxn } : {}) };
-  }
-
-  /** Posts the request to the worker; returns the transaction begun with it, if any. */
-  private send(slot: Slot, job: Job, id: number, offer?: number): number | undefined {
     const { req } = job;
     const qs = req.query.toString();
-    // A body that owns its whole buffer is moved to the worker (an offer's is copied: it may be
-    // sent again); any other is copied to a buffer of its own size first, since cloning a view
-    // clones all of the memory behind it (a socket's read buffer, tens of kilobytes, for a body
-    // of a few bytes).
+    // A body that owns its whole buffer is moved to the worker; any other is copied to a buffer
+    // of its own size first, since cloning a view clones all of the memory behind it (a
+    // socket's read buffer, tens of kilobytes, for a body of a few bytes).
     const b = job.body;
-    const movable = offer === undefined && b.byteOffset === 0 && b.byteLength === b.buffer.byteLength;
+    const movable = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength;
     const body = movable ? b : new Uint8Array(b);
     const pre = slot.kv.preBegin();
+    slot.preTxn = pre?.txn;
     const ack = slot.heldAck;
     slot.heldAck = undefined;
     if (ack !== undefined) this.counters.acksWithRequest++;
     const msg: RequestMessage = {
-      type: 'request', id, route: job.route, method: req.method, path: req.path, query: qs,
+      type: 'request', id: slot.jobId, route: job.route, method: req.method, path: req.path, query: qs,
       headers: req.headers, httpVersion: req.httpVersion, receivedAtEpoch: performance.timeOrigin + req.receivedAt,
       body, ...(pre !== undefined ? { pre } : {}), ...(ack !== undefined ? { ack } : {}), ...(job.keys !== undefined ? { keys: job.keys } : {}),
-      ...(offer !== undefined ? { offer } : {}),
     };
+    slot.timer = setTimeout(() => this.onOverrun(slot), Math.max(0, job.deadline - now) + this.grace);
     slot.worker.postMessage(msg satisfies ToWorker, movable ? [job.body.buffer as ArrayBuffer] : []);
-    return pre?.txn;
   }
 
   private retireIdle(): void {
