@@ -85,7 +85,8 @@ export class RootKeyChecker {
     const key = hash('sha256', secret, 'hex');
     const cached = this.verdicts.get(key);
     if (cached) return cached;
-    const verdict = this.check(secret, digest(secret));
+    // The cache key is the digest: decoded, not computed again.
+    const verdict = this.check(secret, Buffer.from(key, 'hex'));
     if (this.verdicts.size >= MAX_CACHED) this.verdicts.delete(this.verdicts.keys().next().value as string);
     this.verdicts.set(key, verdict);
     return verdict;
