@@ -30,8 +30,15 @@ describe('--max-query-timeout-ms', () => {
       const started = Date.now();
       await assert.rejects(client.query(endless, options), (e: unknown) => {
         assert.ok(e instanceof QueryTimeoutError, String(e));
-        assert.equal(e.httpStatus, 440);
         assert.equal(e.code, 'time_out');
+        // src/exec/timeouts.ts: 440 when answered within a second of arrival, else 503 "Read
+        // timed out" (a loaded machine answered a query stopped at 400 ms after 1,156 ms).
+        if (e.httpStatus === 503) {
+          assert.ok(Date.now() - started >= 1000, `503 after ${Date.now() - started} ms`);
+          assert.equal(e.message, 'Read timed out');
+          return true;
+        }
+        assert.equal(e.httpStatus, 440);
         assert.match(e.message, /^Client set aggressive deadline: query needs \d+, timed out within 400$/);
         return true;
       });
