@@ -134,6 +134,9 @@ interface Target {
   readonly faults: readonly { readonly at: number; readonly run: () => Promise<string> }[];
 }
 
+/** Acknowledged operations below which a run proves nothing (assertClean). */
+const MIN_ACKNOWLEDGED = 50;
+
 interface RunOptions {
   readonly target: Target;
   readonly clients: number;
@@ -280,6 +283,11 @@ async function runWorkload(opts: RunOptions): Promise<RunReport> {
     debug(`fault: ${faults.at(-1)}`);
   }
   await sleep(Math.max(0, started + opts.durationMs - performance.now()));
+  // A loaded machine completes fewer operations in the same time (one run of the slow-transaction
+  // workload acknowledged 48): run on, up to three times as long, until enough are acknowledged
+  // for the run to mean something (assertClean's floor); a run still short of it fails there.
+  const acknowledged = () => history.reduce((n, o) => n + (o.outcome === 'ok' ? 1 : 0), 0);
+  while (acknowledged() < MIN_ACKNOWLEDGED && performance.now() < started + 3 * opts.durationMs) await sleep(250);
   stop = true;
   debug(`stopping after ${history.length} ops`);
   await Promise.all(running);
@@ -331,7 +339,7 @@ function assertClean(name: string, r: RunReport): void {
     const minimal = minimalHistory(r.history, first, r.commits).map((o) => JSON.stringify(o, (_, v) => (typeof v === 'bigint' ? String(v) : v)));
     assert.fail(`${summarize(r.result.anomalies)}\nminimal history of: ${first.detail}\n${minimal.join('\n')}`);
   }
-  assert.ok(r.result.counts.ok >= 50, `too few acknowledged ops to mean anything: ${r.result.counts.ok}`);
+  assert.ok(r.result.counts.ok >= MIN_ACKNOWLEDGED, `too few acknowledged ops to mean anything: ${r.result.counts.ok}`);
 }
 
 const onPostgres = process.env.FQL_TEST_STORAGE === 'postgres';
