@@ -5,7 +5,7 @@ import type { Value } from '../fql/values/value';
 import type { MValue } from '../wire/materialized';
 import type { QueryError, QueryCheckError } from '../fql/errors';
 import type { Credentials } from '../auth/credentials';
-import type { CommitAnswer } from '../storage/kv';
+import type { CommitAnswer, CommitRerun } from '../storage/kv';
 
 export interface QueryRequest {
   /** Query source; template `value` fragments appear as "\u0000value>" placeholders. */
@@ -27,6 +27,10 @@ export interface QueryRequest {
    * (KvTxn.commitAnswering, in query workers): the outcome is then `answered`.
    */
   readonly answer?: (data: MValue, info: QueryInfo) => CommitAnswer;
+  /** A run again after a handed-off commit failed: the attempt to start from (ServerRequest.rerun). */
+  readonly rerun?: CommitRerun;
+  /** Whether the answering commit may be handed off to the host (ServerRequest.rerunnable). */
+  readonly rerunnable?: boolean;
 }
 
 export interface QueryStatsOut {

@@ -189,8 +189,10 @@ export function createQueryService(opts: QueryServiceOptions): QueryService {
     // make the server parse (and cache) megabytes of query text.
     let parsed: Query | QueryCheckError | undefined;
     const stats = newStats();
-    let readOnly = !writers.has(req.source);
-    for (let attempt = 0; ; attempt++) {
+    const first = req.rerun?.attempt ?? 0;
+    stats.contentionRetries = first;
+    let readOnly = req.rerun?.readWrite !== true && !writers.has(req.source);
+    for (let attempt = first; ; attempt++) {
       const begun = await beginAttempt(opts.engine, {
         credentials: req.credentials, isRoot, readOnly, deadline: req.deadline, stats,
         // A read may be served by a read replica, never older than what the client has seen.
@@ -216,7 +218,10 @@ export function createQueryService(opts: QueryServiceOptions): QueryService {
         if (performance.now() + COMMIT_BUDGET_MS > req.deadline) throw new QueryTimeout();
         const answer = kv.commitAnswering !== undefined ? answerOf(req, data, done) : undefined;
         if (answer !== undefined) {
-          await kv.commitAnswering!(answer);
+          // With retries left, the commit may be handed off: the host runs the request again if
+          // it conflicts, and this worker is free at once instead of waiting for the fsync.
+          const rerun = req.rerunnable === true && attempt < req.maxContentionRetries ? { attempt: attempt + 1, readWrite: !readOnly } : undefined;
+          await kv.commitAnswering!(answer, rerun);
           return { kind: 'ok', data, info: done, answered: true };
         }
         await kv.commit();

@@ -1,6 +1,7 @@
 // A transport-neutral request/response model shared by HTTP/1.1 and HTTP/2 connections.
 // Handlers are async functions from request to response; a response body may be an async
 // iterable of chunks for long-lived streaming responses (/stream/1).
+import type { CommitRerun } from '../storage/kv';
 
 export interface ServerRequest {
   readonly method: string;
@@ -20,6 +21,13 @@ export interface ServerRequest {
   readonly closed?: boolean;
   /** The client's address (fair scheduling and per-client limits key on it). */
   readonly remoteAddress?: string;
+  /**
+   * Set by the query workers' coordinator only, never from the wire: this run repeats a request
+   * whose handed-off commit failed (src/exec/pool/worker-pool.ts), from this attempt on.
+   */
+  readonly rerun?: CommitRerun;
+  /** Set by the query workers' coordinator only: the commit may be handed off (KvTxn.commitAnswering). */
+  readonly rerunnable?: boolean;
 }
 
 export type ResponseBody = string | Buffer | AsyncIterable<string | Buffer>;

@@ -124,6 +124,8 @@ export function createQueryEndpoint(service: QueryService): Handler {
       maxContentionRetries,
       lastTxnTs,
       answer: (data, info) => successResponse(format, data, info, tags) as CommitAnswer,
+      ...(req.rerun !== undefined ? { rerun: req.rerun } : {}),
+      ...(req.rerunnable === true ? { rerunnable: true } : {}),
     });
     switch (outcome.kind) {
       case 'ok':

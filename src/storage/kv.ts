@@ -44,6 +44,17 @@ export interface CommitAnswer {
   readonly report?: object;
 }
 
+/**
+ * How to run a request again if its answering commit fails (KvTxn.commitAnswering): given, the
+ * engine may hand the commit off and resolve at once, the caller being done with the request
+ * whatever the outcome; its host answers the request on success, and on a conflict runs it
+ * again from `attempt`, read-write if `readWrite`.
+ */
+export interface CommitRerun {
+  readonly attempt: number;
+  readonly readWrite: boolean;
+}
+
 export interface KvTxn {
   /** Transaction timestamp, µs since the epoch. */
   readonly ts: bigint;
@@ -75,7 +86,7 @@ export interface KvTxn {
    * with it once the commit succeeded (durable), instead of waiting for a response message
    * from the worker. Only where such a path exists.
    */
-  commitAnswering?(answer: CommitAnswer): Promise<void>;
+  commitAnswering?(answer: CommitAnswer, rerun?: CommitRerun): Promise<void>;
   /** Discard buffered writes and release resources. Safe to call more than once. */
   rollback(): Promise<void>;
   /**

@@ -6,7 +6,7 @@
 import { MAX_TRANSACTION_BYTES, TransactionTooLarge } from '../fql/limits';
 import { keyString } from './bytes';
 import { runBeforeCommit } from './before-commit';
-import type { Bytes, CommitAnswer, KvPair, KvStats, KvTxn, ScanOptions } from './kv';
+import type { Bytes, CommitAnswer, CommitRerun, KvPair, KvStats, KvTxn, ScanOptions } from './kv';
 
 export class SizeLimitedTxn implements KvTxn {
   /** Bytes each written key would commit (its key plus value; a delete is its key). */
@@ -45,12 +45,12 @@ export class SizeLimitedTxn implements KvTxn {
     return this.inner.commit();
   }
   /** The commit that also answers the request (see KvTxn): the same work precedes it. */
-  get commitAnswering(): ((answer: CommitAnswer) => Promise<void>) | undefined {
+  get commitAnswering(): ((answer: CommitAnswer, rerun?: CommitRerun) => Promise<void>) | undefined {
     const inner = this.inner;
     if (!inner.commitAnswering) return undefined;
-    return async (answer) => {
+    return async (answer, rerun) => {
       await runBeforeCommit(this);
-      return inner.commitAnswering!(answer);
+      return inner.commitAnswering!(answer, rerun);
     };
   }
   rollback(): Promise<void> { return this.inner.rollback(); }

@@ -11,7 +11,7 @@
 // beginning the transaction is visible here: it commits a group to SQLite in the same
 // synchronous step as it logs it, and begins transactions only between such steps.
 import Database from 'better-sqlite3';
-import type { Bytes, CommitAnswer, KvEngine, KvPair, KvTxn, ScanOptions } from '../../storage/kv';
+import type { Bytes, CommitAnswer, CommitRerun, KvEngine, KvPair, KvTxn, ScanOptions } from '../../storage/kv';
 import { prepareStatements, type Statements } from '../../storage/sqlite/statements';
 import { SqliteTxn, type TxnHost } from '../../storage/sqlite/txn';
 import type { WriteOp } from './protocol';
@@ -49,11 +49,15 @@ class LocalTxn extends SqliteTxn {
     return r.map((rows) => this.counted(rows));
   }
 
-  /** The coordinator answers the request with `answer` if the commit succeeds (no response message). */
-  async commitAnswering(answer: CommitAnswer): Promise<void> {
+  /**
+   * The coordinator answers the request with `answer` if the commit succeeds (no response
+   * message). With `rerun`, and a request the coordinator can run again, the commit is handed
+   * off: nothing waits for it here (protocol.ts, the commit's `rerun`).
+   */
+  async commitAnswering(answer: CommitAnswer, rerun?: CommitRerun): Promise<void> {
     this.ensureOpen();
     this.finished = true;
-    await this.local.commit(this, answer);
+    await this.local.commit(this, answer, rerun);
   }
 
   override async rollbackStale(): Promise<string | undefined> {
@@ -81,17 +85,19 @@ export class LocalReadKvEngine implements KvEngine, TxnHost {
     return new LocalTxn(this, b.txn, b.ts, readOnly, b.declare);
   }
 
-  async commit(txn: SqliteTxn, answer?: CommitAnswer): Promise<void> {
+  async commit(txn: SqliteTxn, answer?: CommitAnswer, rerun?: CommitRerun): Promise<void> {
     const t = txn as LocalTxn;
     const writes: WriteOp[] = [];
     for (const w of t.overlay.writes()) writes.push(w.value === undefined ? { key: own(w.key) } : { key: own(w.key), value: own(w.value) });
-    await this.remote.call({
-      op: 'commit', txn: t.remoteId,
+    const req = {
+      op: 'commit' as const, txn: t.remoteId,
       ...(writes.length > 0 ? { writes } : {}),
       ...(t.reads.isEmpty ? {} : { reads: t.reads.toForeign() }),
       ...(t.declare ? { readOnly: true as const } : {}),
       ...(answer !== undefined ? { answer: { id: this.remote.requestId, ...answer } } : {}),
-    });
+    };
+    if (answer !== undefined && rerun !== undefined && this.remote.rerunnable) return this.remote.post({ ...req, rerun });
+    await this.remote.call(req);
   }
 
   release(txn: SqliteTxn): void {

@@ -3,7 +3,7 @@
 // operations travel one message each way, and a worker's writes ride along with its next
 // operation so that a write costs no message of its own.
 import type { JwksState, KeyWant } from '../../auth/jwks';
-import type { Bytes, CommitAnswer, ForeignReads } from '../../storage/kv';
+import type { Bytes, CommitAnswer, CommitRerun, ForeignReads } from '../../storage/kv';
 import type { ResponseReport } from '../../server/http-types';
 import type { PackedBytes, PackedRows } from './packed-bytes';
 
@@ -41,6 +41,13 @@ export interface RequestMessage {
    * Its keys were obtained once: a second "needs keys" refuses the JWT instead.
    */
   readonly keys?: { readonly uri: string; readonly state?: JwksState };
+  /**
+   * The coordinator kept the body: the request's answering commit may be handed off (the
+   * worker is free at once; see the commit's `rerun`).
+   */
+  readonly rerunnable?: true;
+  /** This run repeats the request after its handed-off commit failed (ServerRequest.rerun). */
+  readonly rerun?: CommitRerun;
 }
 
 /**
@@ -123,6 +130,13 @@ export type KvRequest =
      * answers request `id` with it, and the worker sends no response message of its own.
      */
     readonly answer?: AnswerMessage;
+    /**
+     * With `answer`: the commit is handed off. The worker awaits no reply (it is free for the
+     * next request at once); the coordinator answers request `answer.id` if the commit succeeds,
+     * and otherwise runs the request again as this says (a conflict: the next attempt; any
+     * other failure: the same attempt, without handing off, so the worker reports it).
+     */
+    readonly rerun?: CommitRerun;
   }
   | { readonly type: 'kv'; readonly id: number; readonly op: 'rollback'; readonly txn: number }
   | { readonly type: 'kv'; readonly id: number; readonly op: 'rollbackStale'; readonly txn: number; readonly reads?: ForeignReads };

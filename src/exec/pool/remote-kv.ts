@@ -29,6 +29,8 @@ export class RemoteKvEngine implements KvEngine {
   private offered: PreBegun | undefined;
   /** The current request's id (answers sent with a commit name it). */
   requestId = 0;
+  /** Whether the coordinator can run the current request again (its commit may be handed off). */
+  rerunnable = false;
 
   constructor(readonly kind: 'sqlite' | 'postgres', private readonly port: Pick<MessagePort, 'postMessage'>) {}
 
@@ -50,10 +52,17 @@ export class RemoteKvEngine implements KvEngine {
     });
   }
 
+  /** Sends `req` and awaits no reply (a handed-off commit: the coordinator settles it). */
+  post(req: WithoutId<KvRequest>): void {
+    if (this.closed) throw new Error('storage engine is closed');
+    this.port.postMessage({ ...req, type: 'kv', id: 0 } as KvRequest);
+  }
+
   /** Called with each request: its id and pre-begun transaction, if any (replaces an unused one). */
-  offer(pre: PreBegun | undefined, requestId = 0): void {
+  offer(pre: PreBegun | undefined, requestId = 0, rerunnable = false): void {
     this.requestId = requestId;
     this.offered = pre;
+    this.rerunnable = rerunnable;
   }
 
   async begin(opts?: BeginOptions): Promise<KvTxn> {

@@ -41,6 +41,8 @@ function toServerRequest(m: RequestMessage): ServerRequest {
     receivedAt: m.receivedAtEpoch - performance.timeOrigin,
     body: () => Promise.resolve(body),
     signal: NEVER_ABORTED,
+    ...(m.rerun !== undefined ? { rerun: m.rerun } : {}),
+    ...(m.rerunnable === true ? { rerunnable: true } : {}),
   };
 }
 
@@ -117,7 +119,7 @@ function start(): void {
   function run(m: RequestMessage): void {
     current = m;
     if (m.keys?.state) providerKeys.install(m.keys.uri, m.keys.state);
-    remote.offer(m.pre, m.id);
+    remote.offer(m.pre, m.id, m.rerunnable === true);
     handlers[m.route](toServerRequest(m))
       .then(async (res) => res === ANSWERED_WITH_COMMIT ? undefined : respond({ type: 'response', id: m.id, status: res.status, headers: res.headers, body: await bodyOf(res), report: res.report }, m.route))
       .catch((e: unknown) => send({

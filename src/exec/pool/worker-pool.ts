@@ -24,11 +24,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import type { KvEngine } from '../../storage/kv';
+import type { CommitRerun, KvEngine } from '../../storage/kv';
 import type { ResponseReport, ServerRequest, ServerResponse } from '../../server/http-types';
 import { JWKS_DEADLINE_MARGIN_MS, providerKeys, type JwksCache } from '../../auth/jwks';
 import { KvHost } from './kv-host';
-import type { FromWorker, NeedKeysMessage, RequestMessage, ResponseMessage, RouteKind, ToWorker } from './protocol';
+import type { AnswerMessage, FromWorker, KvRequest, NeedKeysMessage, RequestMessage, ResponseMessage, RouteKind, ToWorker } from './protocol';
 import type { WorkerConfig } from './worker-config';
 
 export interface PoolOptions {
@@ -87,6 +87,10 @@ interface Job extends PoolJob {
   readonly resolve: (res: ServerResponse) => void;
   /** Set once the request asked for access provider keys (see RequestMessage.keys). */
   readonly keys?: RequestMessage['keys'];
+  /** Set when it runs again after its handed-off commit failed (RequestMessage.rerun). */
+  readonly rerun?: CommitRerun;
+  /** Its commit must not be handed off (a run again after a failure other than a conflict). */
+  readonly noHandOff?: true;
 }
 
 interface Slot {
@@ -110,6 +114,9 @@ interface Slot {
 }
 
 const WORKER_FILE = path.join(__dirname, 'worker-entry.js');
+
+/** Bodies up to this size are kept while their query runs, so that it can run again (handOff). */
+const RERUNNABLE_BODY_BYTES = 64 * 1024;
 
 export class WorkerPool {
   private readonly slots = new Set<Slot>();
@@ -137,7 +144,10 @@ export class WorkerPool {
   private readonly keys: JwksCache;
   private readonly unsubscribeKeys: () => void;
   /** Counters for /metrics and tests. */
-  readonly counters = { started: 0, terminatedOnDeadline: 0, crashed: 0, overloaded: 0, answeredWithCommit: 0, acksWithRequest: 0, neededKeys: 0 };
+  readonly counters = {
+    started: 0, terminatedOnDeadline: 0, crashed: 0, overloaded: 0, answeredWithCommit: 0, acksWithRequest: 0, neededKeys: 0,
+    handedOff: 0, rerunAfterHandOff: 0,
+  };
 
   constructor(private readonly opts: PoolOptions) {
     const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
@@ -271,6 +281,10 @@ export class WorkerPool {
         this.dispatch();
         return;
       case 'kv': {
+        if (m.op === 'commit' && m.rerun !== undefined && m.answer !== undefined) {
+          this.handOff(slot, m, m.answer, m.rerun);
+          return;
+        }
         const answer = m.op === 'commit' ? m.answer : undefined;
         void slot.kv.handle(m).then((reply) => {
           if (slot.dead) return;
@@ -307,6 +321,55 @@ export class WorkerPool {
   }
 
   /**
+   * A handed-off commit (protocol.ts, the commit's `rerun`): the worker is free at once and takes
+   * the next request while the commit is validated and made durable. Its request is answered
+   * with the response that came along if the commit succeeds, whatever became of the worker
+   * meanwhile; if it fails, the request queues again first in its client's queue (its deadline
+   * still counted from its arrival) to run as `rerun` says: after a conflict, the next attempt;
+   * after any other failure, the same attempt without handing off, so that the worker reports
+   * the failure as it would have.
+   */
+  private handOff(slot: Slot, m: Extract<KvRequest, { op: 'commit' }>, answer: AnswerMessage, rerun: CommitRerun): void {
+    const job = slot.job;
+    if (!job || answer.id !== slot.jobId) {
+      // Answered already (it overran its deadline): nothing of it may commit.
+      void slot.kv.handle({ type: 'kv', id: m.id, op: 'rollback', txn: m.txn });
+      return;
+    }
+    // Synchronously up to the commit's queueing: the transaction leaves the worker's host now.
+    const committed = slot.kv.handle(m);
+    this.counters.handedOff++;
+    this.finish(slot);
+    this.dispatch();
+    void committed.then((reply) => {
+      if (reply.ok) {
+        this.counters.answeredWithCommit++;
+        job.resolve({ status: answer.status, headers: answer.headers, body: answer.body, report: answer.report as ResponseReport | undefined });
+        return;
+      }
+      this.counters.rerunAfterHandOff++;
+      const conflict = reply.error.kind === 'conflict';
+      const again: Job = conflict
+        ? { ...job, rerun }
+        : { ...job, rerun: { attempt: rerun.attempt - 1, readWrite: rerun.readWrite }, noHandOff: true };
+      this.requeue(again);
+    });
+  }
+
+  /** Queues `job` again, first in its client's queue. */
+  private requeue(job: Job): void {
+    if (this.closed) {
+      job.resolve(job.failure({ kind: 'overloaded', elapsedMs: performance.now() - job.req.receivedAt }));
+      return;
+    }
+    let q = this.queues.get(job.client);
+    if (!q) this.queues.set(job.client, (q = []));
+    q.unshift(job);
+    this.queued++;
+    this.dispatch();
+  }
+
+  /**
    * The slot's request needs access provider keys: free the worker, obtain them here (joining a
    * fetch in flight; at most until the request's deadline), then queue the request again first
    * in its client's queue, carrying the keys.
@@ -323,16 +386,7 @@ export class WorkerPool {
     void this.keys.ensure(m.want, job.deadline - performance.now() - JWKS_DEADLINE_MARGIN_MS).then(() => {
       this.awaitingKeys--;
       const state = this.keys.state(uri);
-      const again: Job = { ...job, body, keys: { uri, ...(state ? { state } : {}) } };
-      if (this.closed) {
-        again.resolve(again.failure({ kind: 'overloaded', elapsedMs: performance.now() - job.req.receivedAt }));
-        return;
-      }
-      let q = this.queues.get(job.client);
-      if (!q) this.queues.set(job.client, (q = []));
-      q.unshift(again);
-      this.queued++;
-      this.dispatch();
+      this.requeue({ ...job, body, keys: { uri, ...(state ? { state } : {}) } });
     });
   }
 
@@ -518,6 +572,9 @@ export class WorkerPool {
     const b = job.body;
     const movable = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength;
     const body = movable ? b : new Uint8Array(b);
+    // A query whose commit the worker may hand off (handOff) keeps its body here, to run again:
+    // its own buffer is then sent as a copy, not moved (only small bodies, as almost all are).
+    const rerunnable = job.route === 'query' && job.noHandOff !== true && this.opts.engine.kind === 'sqlite' && b.byteLength <= RERUNNABLE_BODY_BYTES;
     const pre = slot.kv.preBegin();
     slot.preTxn = pre?.txn;
     const ack = slot.heldAck;
@@ -527,9 +584,10 @@ export class WorkerPool {
       type: 'request', id: slot.jobId, route: job.route, method: req.method, path: req.path, query: qs,
       headers: req.headers, httpVersion: req.httpVersion, receivedAtEpoch: performance.timeOrigin + req.receivedAt,
       body, ...(pre !== undefined ? { pre } : {}), ...(ack !== undefined ? { ack } : {}), ...(job.keys !== undefined ? { keys: job.keys } : {}),
+      ...(rerunnable ? { rerunnable: true as const } : {}), ...(job.rerun !== undefined ? { rerun: job.rerun } : {}),
     };
     slot.timer = setTimeout(() => this.onOverrun(slot), Math.max(0, job.deadline - now) + this.grace);
-    slot.worker.postMessage(msg satisfies ToWorker, movable ? [job.body.buffer as ArrayBuffer] : []);
+    slot.worker.postMessage(msg satisfies ToWorker, !movable ? [body.buffer as ArrayBuffer] : rerunnable ? [] : [job.body.buffer as ArrayBuffer]);
   }
 
   private retireIdle(): void {
