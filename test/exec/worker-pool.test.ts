@@ -131,8 +131,9 @@ describe('query worker pool', () => {
   it('a handed-off commit that conflicts runs again, counted in contention_retries; none is lost', async () => {
     // Ten increments of one counter at once through one worker: each reads the counter before
     // the previous increment's commit (handed off) is durable, so most conflict at commit and
-    // the coordinator runs them again, each from its next attempt (x-max-contention-retries 7,
-    // core's most). Every increment lands exactly once.
+    // the coordinator runs them again, each from its next attempt and without handing it off
+    // (the worker waits for that commit, so the retries do not contend with one another).
+    // Every increment lands exactly once, with at most two retries each.
     await ensureHandOff();
     const id = (await run(h, 'HandOff.create({ n: 0 }).id')).body.data as string;
     const reruns = pool.counters.rerunAfterHandOff;
@@ -143,7 +144,10 @@ describe('query worker pool', () => {
     assert.deepEqual(all.map((r) => r.body.data as number).sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     const retried = all.reduce((n, r) => n + (r.body.stats.contention_retries as number), 0);
     assert.ok(pool.counters.rerunAfterHandOff > reruns, 'no handed-off commit conflicted');
-    assert.equal(retried, pool.counters.rerunAfterHandOff - reruns);
+    // Each run again is a retry; a run again may conflict once more (with a handed-off commit
+    // still in flight) and retry in its worker.
+    assert.ok(retried >= pool.counters.rerunAfterHandOff - reruns, `${retried} retries, ${pool.counters.rerunAfterHandOff - reruns} runs again`);
+    for (const r of all) assert.ok(r.body.stats.contention_retries <= 2, JSON.stringify(r.body.stats));
     assert.equal((await run(h, `HandOff.byId("${id}")!.n`)).body.data, 10);
   });
 

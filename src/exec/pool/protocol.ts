@@ -133,8 +133,8 @@ export type KvRequest =
     /**
      * With `answer`: the commit is handed off. The worker awaits no reply (it is free for the
      * next request at once); the coordinator answers request `answer.id` if the commit succeeds,
-     * and otherwise runs the request again as this says (a conflict: the next attempt; any
-     * other failure: the same attempt, without handing off, so the worker reports it).
+     * and otherwise runs the request again as this says, without handing off (a conflict: the
+     * next attempt; any other failure: the same attempt, so the worker reports it).
      */
     readonly rerun?: CommitRerun;
   }

@@ -325,9 +325,9 @@ export class WorkerPool {
    * the next request while the commit is validated and made durable. Its request is answered
    * with the response that came along if the commit succeeds, whatever became of the worker
    * meanwhile; if it fails, the request queues again first in its client's queue (its deadline
-   * still counted from its arrival) to run as `rerun` says: after a conflict, the next attempt;
-   * after any other failure, the same attempt without handing off, so that the worker reports
-   * the failure as it would have.
+   * still counted from its arrival) to run as `rerun` says, without handing off: after a
+   * conflict, the next attempt; after any other failure, the same attempt, so that the worker
+   * reports the failure as it would have.
    */
   private handOff(slot: Slot, m: Extract<KvRequest, { op: 'commit' }>, answer: AnswerMessage, rerun: CommitRerun): void {
     const job = slot.job;
@@ -348,11 +348,11 @@ export class WorkerPool {
         return;
       }
       this.counters.rerunAfterHandOff++;
+      // Not handed off again: its worker waits for the commit, as without hand-offs, so requests
+      // contending for one key retry no more concurrently than there are workers (handing each
+      // retry off as well, ten increments of one counter through one worker took nine retries).
       const conflict = reply.error.kind === 'conflict';
-      const again: Job = conflict
-        ? { ...job, rerun }
-        : { ...job, rerun: { attempt: rerun.attempt - 1, readWrite: rerun.readWrite }, noHandOff: true };
-      this.requeue(again);
+      this.requeue({ ...job, rerun: conflict ? rerun : { attempt: rerun.attempt - 1, readWrite: rerun.readWrite }, noHandOff: true });
     });
   }
 
