@@ -171,6 +171,34 @@ describe('query worker pool', () => {
     assert.equal((await run(h, `HandOff.byId("${id}")!.n`)).body.data, ok.length);
   });
 
+  it('hands off no commit while recent commits conflict, and again once they do not', async () => {
+    // A hundred commits without a conflict bring the moving share of conflicts below 2% whatever
+    // it was (src/exec/pool/worker-pool.ts HAND_OFF_MAX_CONFLICT_SHARE): commits are handed off.
+    for (let i = 0; i < 100; i++) assert.equal((await run(h, '1 + 1')).body.data, 2);
+    assert.equal(pool.handsOff, true);
+    // Sixteen increments of one counter at once conflict (as above). Even one conflict followed
+    // by all sixteen successes leaves the share above 2% (0.05 × 0.95^16 = 0.022): requests wait
+    // for their commits again, as under contention they must not race every request in flight.
+    await ensureHandOff();
+    const id = (await run(h, 'HandOff.create({ n: 0 }).id')).body.data as string;
+    const reruns = pool.counters.rerunAfterHandOff;
+    const all = await Promise.all(Array.from({ length: 16 }, () =>
+      run(h, `let d = HandOff.byId("${id}")!; d.update({ n: d.n + 1 }).n`, { headers: { 'x-max-contention-retries': '7' } })));
+    for (const r of all) assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.ok(pool.counters.rerunAfterHandOff > reruns, 'no handed-off commit conflicted');
+    assert.equal(pool.handsOff, false);
+    const handedOff = pool.counters.handedOff;
+    for (let i = 0; i < 3; i++) assert.equal((await run(h, `HandOff.create({ i: ${i} }).i`)).status, 200);
+    assert.equal(pool.counters.handedOff, handedOff);
+    // Once commits stop conflicting, hand-offs resume.
+    for (let i = 0; i < 100; i++) assert.equal((await run(h, '1 + 1')).body.data, 2);
+    assert.equal(pool.handsOff, true);
+    const resumed = pool.counters.handedOff;
+    assert.ok(resumed > handedOff, 'no 1 + 1 was handed off');
+    assert.equal((await run(h, 'HandOff.create({ i: 9 }).i')).body.data, 9);
+    assert.equal(pool.counters.handedOff, resumed + 1);
+  });
+
   it('terminates a worker that overruns its deadline, answers time_out and rolls back its writes', async () => {
     const before = pool.counters.terminatedOnDeadline;
     const r = await run(h, `P.create({ n: 2 }); ${REGEX_BOMB}`, { timeoutMs: 300 });
