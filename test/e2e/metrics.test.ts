@@ -125,6 +125,10 @@ describe('/metrics', () => {
       ['fql_queued_requests', {}, 0],
       ['fql_worker_restarts_total', { reason: 'deadline' }, 0],
       ['fql_worker_restarts_total', { reason: 'crash' }, 0],
+      // The three queries that succeeded: each worker handed its commit off; none conflicted
+      // (on the embedded engine: on PostgreSQL workers commit on connections of their own).
+      ['fql_commit_hand_offs_total', { event: 'handed_off' }, process.env.FQL_TEST_STORAGE === 'postgres' ? 0 : 3],
+      ['fql_commit_hand_offs_total', { event: 'run_again' }, 0],
     ];
     for (const [name, labels, value] of expected) assert.equal(valueOf(m, name, labels), value, `${name} ${JSON.stringify(labels)}`);
     // Key.create wrote; `1 + 1` costs a compute op.
