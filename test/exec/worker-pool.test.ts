@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { KvEngine } from '../../src/storage/kv';
+import type { BeginOptions, KvEngine, KvTxn } from '../../src/storage/kv';
 import { openSqlite } from '../../src/storage/sqlite/engine';
 import { WorkerPool } from '../../src/exec/pool/worker-pool';
 import { createPooledHandlers } from '../../src/exec/pool/pooled-handlers';
@@ -297,6 +297,88 @@ describe('query worker pool with one client alone', () => {
     const t = await third;
     assert.equal(t.body.data, 2);
     assert.ok(t.end >= firstSlowEnd, 'the third request ran beside the first two');
+  });
+});
+
+/**
+ * The embedded engine, except that the next `failures` commits that write fail with a storage
+ * error (as a full disk would make a group's write fail): nothing of them is applied.
+ */
+function failingWrites(engine: KvEngine): { engine: KvEngine; failNext: (n: number) => void } {
+  let failures = 0;
+  const wrap = (txn: KvTxn): KvTxn => new Proxy(txn, {
+    get(t, p) {
+      if (p === 'commit' && failures > 0 && t.hasWrites) {
+        return async () => {
+          failures--;
+          await t.rollback();
+          throw new Error('disk I/O error (injected)');
+        };
+      }
+      const v = Reflect.get(t, p, t);
+      return typeof v === 'function' ? v.bind(t) : v;
+    },
+  });
+  const wrapped = new Proxy(engine, {
+    get(e, p) {
+      if (p === 'beginNow') return (opts?: { readOnly?: boolean }) => wrap(e.beginNow!(opts));
+      if (p === 'begin') return async (opts?: BeginOptions) => wrap(await e.begin(opts));
+      const v = Reflect.get(e, p, e);
+      return typeof v === 'function' ? v.bind(e) : v;
+    },
+  });
+  return { engine: wrapped, failNext: (n) => { failures = n; } };
+}
+
+describe('query worker pool over storage that fails a commit', () => {
+  let dir: string;
+  let engine: KvEngine;
+  let failNext: (n: number) => void;
+  let pool: WorkerPool;
+  let h: QueryHandlers;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fql-pool-failing-'));
+    engine = await openSqlite(dir);
+    const failing = failingWrites(engine);
+    failNext = failing.failNext;
+    pool = new WorkerPool({
+      engine: failing.engine, worker: { rootSecrets: ['secret'], rootSecretHashes: [], bcryptCost: 4 },
+      minWorkers: 1, maxWorkers: 1, reserveWorkers: 1, workerMemoryMb: 64, graceMs: 100,
+    });
+    h = createPooledHandlers(pool);
+    assert.equal((await run(h, 'Collection.create({ name: "F" }); 1')).body.data, 1);
+  });
+
+  after(async () => {
+    await pool.close();
+    await engine.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a handed-off commit that fails otherwise than by a conflict runs again at the same attempt, not handed off', async () => {
+    const handedOff = pool.counters.handedOff;
+    const reruns = pool.counters.rerunAfterHandOff;
+    failNext(1);
+    const r = await run(h, 'F.create({ k: "once" }).k');
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.data, 'once');
+    // No retry was counted: the first run's commit failed, not for a conflict.
+    assert.equal(r.body.stats.contention_retries, 0);
+    assert.equal(pool.counters.handedOff, handedOff + 1);
+    assert.equal(pool.counters.rerunAfterHandOff, reruns + 1);
+    assert.equal((await run(h, 'F.where(.k == "once").count()')).body.data, 1);
+  });
+
+  it('when the run again fails too, its worker reports the failure (500), and nothing is written', async () => {
+    const reruns = pool.counters.rerunAfterHandOff;
+    failNext(2);
+    const r = await run(h, 'F.create({ k: "never" }).k');
+    assert.equal(r.status, 500, JSON.stringify(r.body));
+    assert.equal(r.body.error.code, 'internal_error');
+    assert.match(r.body.error.message, /^disk I\/O error \(injected\)/);
+    assert.equal(pool.counters.rerunAfterHandOff, reruns + 1);
+    assert.equal((await run(h, 'F.where(.k == "never").count()')).body.data, 0);
   });
 });
 
