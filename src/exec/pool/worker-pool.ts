@@ -334,15 +334,6 @@ export class WorkerPool {
     }
   }
 
-  /**
-   * A handed-off commit (protocol.ts, the commit's `rerun`): the worker is free at once and takes
-   * the next request while the commit is validated and made durable. Its request is answered
-   * with the response that came along if the commit succeeds, whatever became of the worker
-   * meanwhile; if it fails, the request queues again first in its client's queue (its deadline
-   * still counted from its arrival) to run as `rerun` says, without handing off: after a
-   * conflict, the next attempt; after any other failure, the same attempt, so that the worker
-   * reports the failure as it would have.
-   */
   /** Whether commits are handed off now (few recent commits conflicted: HAND_OFF_MAX_CONFLICT_SHARE). */
   get handsOff(): boolean {
     return this.conflictShare < HAND_OFF_MAX_CONFLICT_SHARE;
@@ -354,6 +345,15 @@ export class WorkerPool {
     this.conflictShare += CONFLICT_SHARE_WEIGHT * ((conflicted ? 1 : 0) - this.conflictShare);
   }
 
+  /**
+   * A handed-off commit (protocol.ts, the commit's `rerun`): the worker is free at once and takes
+   * the next request while the commit is validated and made durable. Its request is answered
+   * with the response that came along if the commit succeeds, whatever became of the worker
+   * meanwhile; if it fails, the request queues again first in its client's queue (its deadline
+   * still counted from its arrival) to run as `rerun` says, without handing off: after a
+   * conflict, the next attempt; after any other failure, the same attempt, so that the worker
+   * reports the failure as it would have.
+   */
   private handOff(slot: Slot, m: Extract<KvRequest, { op: 'commit' }>, answer: AnswerMessage, rerun: CommitRerun): void {
     const job = slot.job;
     if (!job || answer.id !== slot.jobId) {
