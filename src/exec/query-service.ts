@@ -29,8 +29,6 @@ export interface QueryRequest {
   readonly answer?: (data: MValue, info: QueryInfo) => CommitAnswer;
   /** A run again after a handed-off commit failed: the attempt to start from (ServerRequest.rerun). */
   readonly rerun?: CommitRerun;
-  /** Whether the answering commit may be handed off to the host (ServerRequest.rerunnable). */
-  readonly rerunnable?: boolean;
 }
 
 export interface QueryStatsOut {

@@ -218,9 +218,10 @@ export function createQueryService(opts: QueryServiceOptions): QueryService {
         if (performance.now() + COMMIT_BUDGET_MS > req.deadline) throw new QueryTimeout();
         const answer = kv.commitAnswering !== undefined ? answerOf(req, data, done) : undefined;
         if (answer !== undefined) {
-          // With retries left, the commit may be handed off: the host runs the request again if
-          // it conflicts, and this worker is free at once instead of waiting for the fsync.
-          const rerun = req.rerunnable === true && attempt < req.maxContentionRetries ? { attempt: attempt + 1, readWrite: !readOnly } : undefined;
+          // With retries left, the engine may hand the commit off (if its host can run the request
+          // again: local-read-kv.ts): the host then runs it again if it conflicts, and this
+          // worker is free at once instead of waiting for the fsync.
+          const rerun = attempt < req.maxContentionRetries ? { attempt: attempt + 1, readWrite: !readOnly } : undefined;
           await kv.commitAnswering!(answer, rerun);
           return { kind: 'ok', data, info: done, answered: true };
         }

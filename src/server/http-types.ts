@@ -26,8 +26,6 @@ export interface ServerRequest {
    * whose handed-off commit failed (src/exec/pool/worker-pool.ts), from this attempt on.
    */
   readonly rerun?: CommitRerun;
-  /** Set by the query workers' coordinator only: the commit may be handed off (KvTxn.commitAnswering). */
-  readonly rerunnable?: boolean;
 }
 
 export type ResponseBody = string | Buffer | AsyncIterable<string | Buffer>;

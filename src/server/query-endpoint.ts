@@ -125,7 +125,6 @@ export function createQueryEndpoint(service: QueryService): Handler {
       lastTxnTs,
       answer: (data, info) => successResponse(format, data, info, tags) as CommitAnswer,
       ...(req.rerun !== undefined ? { rerun: req.rerun } : {}),
-      ...(req.rerunnable === true ? { rerunnable: true } : {}),
     });
     switch (outcome.kind) {
       case 'ok':

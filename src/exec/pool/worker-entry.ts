@@ -42,7 +42,6 @@ function toServerRequest(m: RequestMessage): ServerRequest {
     body: () => Promise.resolve(body),
     signal: NEVER_ABORTED,
     ...(m.rerun !== undefined ? { rerun: m.rerun } : {}),
-    ...(m.rerunnable === true ? { rerunnable: true } : {}),
   };
 }
 
