@@ -113,6 +113,15 @@ describe('query worker pool', () => {
     const r = await run(h, 'if (Collection.byName("HandOff") == null) Collection.create({ name: "HandOff" }); 1');
     assert.equal(r.status, 200, JSON.stringify(r.body));
   };
+  /** A new counter document at 0 (its id). */
+  const newCounter = async (): Promise<string> => {
+    await ensureHandOff();
+    return (await run(h, 'HandOff.create({ n: 0 }).id')).body.data as string;
+  };
+  /** `n` increments of the counter at once, each allowed `retries` contention retries. */
+  const incrementsAtOnce = (id: string, n: number, retries: number) => Promise.all(Array.from({ length: n }, () =>
+    run(h, `let d = HandOff.byId("${id}")!; d.update({ n: d.n + 1 }).n`, { headers: { 'x-max-contention-retries': String(retries) } })));
+  const counterValue = async (id: string): Promise<unknown> => (await run(h, `HandOff.byId("${id}")!.n`)).body.data;
 
   it('hands a commit off: the worker takes the next request before the commit is durable', async () => {
     // One worker, ten creates at once, each free to retry: the worker posts each commit with its
@@ -134,12 +143,9 @@ describe('query worker pool', () => {
     // the coordinator runs them again, each from its next attempt and without handing it off
     // (the worker waits for that commit, so the retries do not contend with one another).
     // Every increment lands exactly once, with at most two retries each.
-    await ensureHandOff();
-    const id = (await run(h, 'HandOff.create({ n: 0 }).id')).body.data as string;
+    const id = await newCounter();
     const reruns = pool.counters.rerunAfterHandOff;
-    const retries = { headers: { 'x-max-contention-retries': '7' } };
-    const all = await Promise.all(Array.from({ length: 10 }, () =>
-      run(h, `let d = HandOff.byId("${id}")!; d.update({ n: d.n + 1 }).n`, retries)));
+    const all = await incrementsAtOnce(id, 10, 7);
     for (const r of all) assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.deepEqual(all.map((r) => r.body.data as number).sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     const retried = all.reduce((n, r) => n + (r.body.stats.contention_retries as number), 0);
@@ -148,19 +154,16 @@ describe('query worker pool', () => {
     // still in flight) and retry in its worker.
     assert.ok(retried >= pool.counters.rerunAfterHandOff - reruns, `${retried} retries, ${pool.counters.rerunAfterHandOff - reruns} runs again`);
     for (const r of all) assert.ok(r.body.stats.contention_retries <= 2, JSON.stringify(r.body.stats));
-    assert.equal((await run(h, `HandOff.byId("${id}")!.n`)).body.data, 10);
+    assert.equal(await counterValue(id), 10);
   });
 
   it('the last allowed attempt is not handed off: a conflict there is answered 409 contended_transaction', async () => {
     // x-max-contention-retries 0: nothing is handed off, so a conflicting increment is reported
     // by the worker itself, as before (core: "Transaction was aborted due to detection of
     // concurrent modifications to ...").
-    await ensureHandOff();
-    const id = (await run(h, 'HandOff.create({ n: 0 }).id')).body.data as string;
+    const id = await newCounter();
     const handedOff = pool.counters.handedOff;
-    const noRetries = { headers: { 'x-max-contention-retries': '0' } };
-    const all = await Promise.all(Array.from({ length: 6 }, () =>
-      run(h, `let d = HandOff.byId("${id}")!; d.update({ n: d.n + 1 }).n`, noRetries)));
+    const all = await incrementsAtOnce(id, 6, 0);
     const ok = all.filter((r) => r.status === 200);
     for (const r of all.filter((x) => x.status !== 200)) {
       assert.equal(r.status, 409, JSON.stringify(r.body));
@@ -168,7 +171,7 @@ describe('query worker pool', () => {
       assert.match(r.body.error.message, /^Transaction was aborted due to detection of concurrent modifications to /);
     }
     assert.equal(pool.counters.handedOff, handedOff);
-    assert.equal((await run(h, `HandOff.byId("${id}")!.n`)).body.data, ok.length);
+    assert.equal(await counterValue(id), ok.length);
   });
 
   it('hands off no commit while recent commits conflict, and again once they do not', async () => {
@@ -179,11 +182,9 @@ describe('query worker pool', () => {
     // Sixteen increments of one counter at once conflict (as above). Even one conflict followed
     // by all sixteen successes leaves the share above 2% (0.05 × 0.95^16 = 0.022): requests wait
     // for their commits again, as under contention they must not race every request in flight.
-    await ensureHandOff();
-    const id = (await run(h, 'HandOff.create({ n: 0 }).id')).body.data as string;
+    const id = await newCounter();
     const reruns = pool.counters.rerunAfterHandOff;
-    const all = await Promise.all(Array.from({ length: 16 }, () =>
-      run(h, `let d = HandOff.byId("${id}")!; d.update({ n: d.n + 1 }).n`, { headers: { 'x-max-contention-retries': '7' } })));
+    const all = await incrementsAtOnce(id, 16, 7);
     for (const r of all) assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.ok(pool.counters.rerunAfterHandOff > reruns, 'no handed-off commit conflicted');
     assert.equal(pool.handsOff, false);
