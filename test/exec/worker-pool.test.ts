@@ -305,8 +305,10 @@ describe('query worker pool with one client alone', () => {
  * The embedded engine, except that the next `failures` commits that write fail with a storage
  * error (as a full disk would make a group's write fail): nothing of them is applied.
  */
-function failingWrites(engine: KvEngine): { engine: KvEngine; failNext: (n: number) => void } {
+function failingWrites(engine: KvEngine): { engine: KvEngine; failNext: (n: number) => void; stallNext: () => () => void } {
   let failures = 0;
+  // The next commit that writes waits for `release` before it goes to storage (a stalled disk).
+  let stall: Promise<void> | undefined;
   const wrap = (txn: KvTxn): KvTxn => new Proxy(txn, {
     get(t, p) {
       if (p === 'commit' && failures > 0 && t.hasWrites) {
@@ -314,6 +316,14 @@ function failingWrites(engine: KvEngine): { engine: KvEngine; failNext: (n: numb
           failures--;
           await t.rollback();
           throw new Error('disk I/O error (injected)');
+        };
+      }
+      if (p === 'commit' && stall !== undefined && t.hasWrites) {
+        const wait = stall;
+        stall = undefined;
+        return async () => {
+          await wait;
+          return t.commit();
         };
       }
       const v = Reflect.get(t, p, t);
@@ -328,13 +338,22 @@ function failingWrites(engine: KvEngine): { engine: KvEngine; failNext: (n: numb
       return typeof v === 'function' ? v.bind(e) : v;
     },
   });
-  return { engine: wrapped, failNext: (n) => { failures = n; } };
+  return {
+    engine: wrapped,
+    failNext: (n) => { failures = n; },
+    stallNext: () => {
+      let release!: () => void;
+      stall = new Promise<void>((r) => { release = r; });
+      return release;
+    },
+  };
 }
 
 describe('query worker pool over storage that fails a commit', () => {
   let dir: string;
   let engine: KvEngine;
   let failNext: (n: number) => void;
+  let stallNext: () => () => void;
   let pool: WorkerPool;
   let h: QueryHandlers;
 
@@ -343,6 +362,7 @@ describe('query worker pool over storage that fails a commit', () => {
     engine = await openSqlite(dir);
     const failing = failingWrites(engine);
     failNext = failing.failNext;
+    stallNext = failing.stallNext;
     pool = new WorkerPool({
       engine: failing.engine, worker: { rootSecrets: ['secret'], rootSecretHashes: [], bcryptCost: 4 },
       minWorkers: 1, maxWorkers: 1, reserveWorkers: 1, workerMemoryMb: 64, graceMs: 100,
@@ -380,6 +400,38 @@ describe('query worker pool over storage that fails a commit', () => {
     assert.match(r.body.error.message, /^disk I\/O error \(injected\)/);
     assert.equal(pool.counters.rerunAfterHandOff, reruns + 1);
     assert.equal((await run(h, 'F.where(.k == "never").count()')).body.data, 0);
+  });
+
+  it('a handed-off commit that storage does not settle by the deadline answers time_out then, and the worker serves others meanwhile', async () => {
+    const handedOff = pool.counters.handedOff;
+    const overran = pool.counters.handedOffOverran;
+    const release = stallNext();
+    // The deadline is 300 ms; the pool's grace 100 ms: the answer comes at about 400 ms.
+    const late = run(h, 'F.create({ k: "stalled" }).k', { timeoutMs: 300 });
+    // The only worker is free: the stalled commit is out of it.
+    const other = await run(h, '1 + 1');
+    assert.equal(other.status, 200);
+    assert.equal(other.body.data, 2);
+    // Raced against 3 s, so that a request held until storage comes back fails here, not by hanging.
+    const r = await Promise.race([late, new Promise<undefined>((res) => setTimeout(res, 3000))]);
+    if (r === undefined) release();
+    assert.ok(r !== undefined, 'not answered while storage stalled');
+    assert.equal(r.status, 440, JSON.stringify(r.body));
+    assert.equal(r.body.error.code, 'time_out');
+    assert.match(r.body.error.message, /^Client set aggressive deadline: query needs \d+, timed out within 300$/);
+    assert.ok(r.ms >= 300, `answered after ${r.ms} ms`);
+    // Both queries' answering commits were handed off (the read's only ends its transaction).
+    assert.equal(pool.counters.handedOff, handedOff + 2);
+    assert.equal(pool.counters.handedOffOverran, overran + 1);
+    // Storage comes back: the commit lands (its outcome was unknown to the client, as when a
+    // worker is terminated mid-commit), once: the answered request does not run again.
+    release();
+    let count = 0;
+    for (let i = 0; i < 100 && count === 0; i++) {
+      count = (await run(h, 'F.where(.k == "stalled").count()')).body.data;
+      if (count === 0) await new Promise((res) => setTimeout(res, 10));
+    }
+    assert.equal(count, 1);
   });
 });
 

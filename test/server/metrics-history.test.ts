@@ -124,7 +124,7 @@ describe('ServerMetrics', () => {
   });
 
   it('counts per request and catches up with the pool\'s restart totals when scraped', async () => {
-    const counters = { terminatedOnDeadline: 0, crashed: 0, handedOff: 5, rerunAfterHandOff: 1 };
+    const counters = { terminatedOnDeadline: 0, crashed: 0, handedOff: 5, rerunAfterHandOff: 1, handedOffOverran: 2 };
     const m = createServerMetrics({
       pool: { busy: 1, idle: 3, waiting: 2, counters }, connections: () => 7, storageBytes: async () => 1234,
     });
@@ -151,6 +151,7 @@ describe('ServerMetrics', () => {
         'fql_worker_restarts_total{reason="crash"} 0',
         'fql_commit_hand_offs_total{event="handed_off"} 5',
         'fql_commit_hand_offs_total{event="run_again"} 1',
+        'fql_commit_hand_offs_total{event="overran"} 2',
       ]);
       counters.crashed = 1;
       const again = await lines();

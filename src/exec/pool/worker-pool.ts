@@ -157,7 +157,7 @@ export class WorkerPool {
   /** Counters for /metrics and tests. */
   readonly counters = {
     started: 0, terminatedOnDeadline: 0, crashed: 0, overloaded: 0, answeredWithCommit: 0, acksWithRequest: 0, neededKeys: 0,
-    handedOff: 0, rerunAfterHandOff: 0,
+    handedOff: 0, rerunAfterHandOff: 0, handedOffOverran: 0,
   };
   /** Moving share of commits that conflicted (HAND_OFF_MAX_CONFLICT_SHARE). */
   private conflictShare = 0;
@@ -366,8 +366,20 @@ export class WorkerPool {
     this.counters.handedOff++;
     this.finish(slot);
     this.dispatch();
+    // The request's deadline still binds while its commit is out of every worker: storage that
+    // hangs (a stalled disk) must not hold the client past it. It is answered `time_out`, as
+    // when a worker overran its deadline mid-commit; the commit may still land (an unknown
+    // outcome either way), and its result is then only counted.
+    let answered = false;
+    const overrun = setTimeout(() => {
+      answered = true;
+      this.counters.handedOffOverran++;
+      job.resolve(job.failure({ kind: 'timeout', elapsedMs: performance.now() - job.req.receivedAt }));
+    }, Math.max(0, job.deadline - performance.now()) + this.grace);
     void committed.then((reply) => {
+      clearTimeout(overrun);
       this.noteCommit(reply);
+      if (answered) return;
       if (reply.ok) {
         this.counters.answeredWithCommit++;
         job.resolve({ status: answer.status, headers: answer.headers, body: answer.body, report: answer.report as ResponseReport | undefined });

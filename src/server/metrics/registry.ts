@@ -37,6 +37,7 @@ export interface PoolGauges {
   readonly waiting: number;
   readonly counters: {
     readonly terminatedOnDeadline: number; readonly crashed: number; readonly handedOff: number; readonly rerunAfterHandOff: number;
+    readonly handedOffOverran: number;
   };
 }
 
@@ -130,8 +131,8 @@ export function createServerMetrics(sources: MetricsSources): ServerMetrics {
     totalsCounter(registers, 'fql_worker_restarts_total', 'Query workers terminated and replaced, by reason (deadline overrun; crash or out of memory).',
       'reason', () => ({ deadline: pool.counters.terminatedOnDeadline, crash: pool.counters.crashed }));
     totalsCounter(registers, 'fql_commit_hand_offs_total',
-      'Answering commits a query worker handed off (it took the next request at once), and requests run again because such a commit failed (src/exec/pool/worker-pool.ts), by event.',
-      'event', () => ({ handed_off: pool.counters.handedOff, run_again: pool.counters.rerunAfterHandOff }));
+      'Answering commits a query worker handed off (it took the next request at once), requests run again because such a commit failed, and requests answered time_out because such a commit outlasted their deadline (src/exec/pool/worker-pool.ts), by event.',
+      'event', () => ({ handed_off: pool.counters.handedOff, run_again: pool.counters.rerunAfterHandOff, overran: pool.counters.handedOffOverran }));
   }
 
   const streams = sources.streams;
