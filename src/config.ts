@@ -119,6 +119,9 @@ Transport limits (see README, "Transport limits"):
                              [MAX_CONNECTIONS_PER_ADDRESS] (default 256)
   --body-buffer-mib <n>      MiB of request bodies buffered at once; more are refused with 503
                              [BODY_BUFFER_MIB] (default 128, at least 8)
+  --response-buffer-mib <n>  MiB of responses waiting for their clients to read them; a client
+                             holding over a quarter of it (or any, while all hold more) gets
+                             429 [RESPONSE_BUFFER_MIB] (default 512, at least 256)
   --help                     show this help
 `;
 
@@ -135,6 +138,8 @@ const LIMIT_OPTIONS: readonly {
   { flag: 'max-connections-per-address', env: 'MAX_CONNECTIONS_PER_ADDRESS', field: 'maxConnectionsPerAddress', min: 1, max: 1_000_000, unit: 1 },
   // At least one request of the maximum size (8 MiB) must fit.
   { flag: 'body-buffer-mib', env: 'BODY_BUFFER_MIB', field: 'bodyBufferBytes', min: 8, max: 1_048_576, unit: MIB },
+  // A client's quarter must hold one response of the largest size (64 MiB: src/fql/limits.ts).
+  { flag: 'response-buffer-mib', env: 'RESPONSE_BUFFER_MIB', field: 'responseBufferBytes', min: 256, max: 1_048_576, unit: MIB },
 ];
 
 const DEFAULTS = { host: '0.0.0.0', port: 8443, dataDir: './data', rootSecret: 'secret', bcryptCost: 10, workerMemoryMb: 512 };

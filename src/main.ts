@@ -29,6 +29,7 @@ import { createV4StreamEndpoint } from './v4/streams/endpoint';
 import { createServerMetrics } from './server/metrics/registry';
 import { createMetricsEndpoint } from './server/metrics/endpoint';
 import { storageSize } from './server/metrics/storage-size';
+import { ResponseBacklog } from './server/response-backlog';
 
 // Regular expressions in queries are untrusted: past a bound on backtracking, V8 re-runs them
 // on its linear-time engine (patterns it supports: no backreferences or lookaround), so
@@ -44,7 +45,7 @@ interface QueryRuntime {
   close(): Promise<void>;
 }
 
-function queryRuntime(config: ServerConfig, engine: KvEngine, rootKeys: RootKeyChecker): QueryRuntime {
+function queryRuntime(config: ServerConfig, engine: KvEngine, rootKeys: RootKeyChecker, responses: ResponseBacklog): QueryRuntime {
   if (config.workers === 0) {
     // Loaded only here: with workers, the coordinator never loads the query runtime.
     // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -61,6 +62,7 @@ function queryRuntime(config: ServerConfig, engine: KvEngine, rootKeys: RootKeyC
     maxWorkers: config.workers,
     workerMemoryMb: config.workerMemoryMb,
     clientConcurrency: config.clientConcurrency,
+    responses,
   });
   return { handlers: createPooledHandlers(pool), pool, close: () => pool.close() };
 }
@@ -86,7 +88,9 @@ async function start(config: ServerConfig): Promise<void> {
   const rootKeys = new RootKeyChecker({ secrets: config.rootSecrets, hashes: config.rootSecretHashes });
   // The process's one JWKS fetcher (query workers never fetch: src/auth/jwks.ts).
   providerKeys.useFetcher(jwksFetcher({ allowPrivateAddresses: config.allowPrivateJwks }));
-  const runtime = queryRuntime(config, engine, rootKeys);
+  // Responses clients have not read yet: counted by the transport, refused by the pool.
+  const responses = new ResponseBacklog(config.limits.responseBufferBytes);
+  const runtime = queryRuntime(config, engine, rootKeys, responses);
   // An operator's bound on query timeouts (src/server/timeout-cap.ts).
   const query = withTimeoutCap(runtime.handlers.query, 'x-query-timeout-ms', config.maxQueryTimeoutMs);
   const v4 = withTimeoutCap(runtime.handlers.v4, 'x-query-timeout', config.maxQueryTimeoutMs);
@@ -96,11 +100,11 @@ async function start(config: ServerConfig): Promise<void> {
   // The server's connection count exists once it listens, after the app (and its metrics).
   let connections = (): number => 0;
   const metrics = createServerMetrics({
-    pool: runtime.pool, connections: () => connections(), storageBytes: storageBytes.read, readReplicas: engine.replicaStats, snapshotRenewals: engine.shared, streams: hub,
+    pool: runtime.pool, responses: { held: () => responses.held() }, connections: () => connections(), storageBytes: storageBytes.read, readReplicas: engine.replicaStats, snapshotRenewals: engine.shared, streams: hub,
   });
   const metricsRoute = createMetricsEndpoint({ metrics, isRoot: (s) => rootKeys.isRoot(s), isPublic: config.publicMetrics });
   const app = createApp({ routes: { query, schema, v4, stream, feed, v4Stream, metrics: metricsRoute, dashboard: createStaticFiles(defaultDashboardDir()) }, onResponse: metrics.observe });
-  const server = await listen(app, { port: config.port, host: config.host, limits: config.limits });
+  const server = await listen(app, { port: config.port, host: config.host, limits: config.limits, responses });
   connections = server.connections;
   // The sweeper removes expired documents here, on the main thread, through the model (their
   // index entries, computed fields included): it needs the model wired as query runtimes have it.

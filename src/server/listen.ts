@@ -15,6 +15,7 @@ import type { Handler } from './http-types';
 import { type NodeRequest, type NodeResponse, nodeListener } from './node-adapter';
 import { DEFAULT_LIMITS, type TransportLimits } from './transport-limits';
 import { AddressCounter, closeWhenIdle } from './connection-limits';
+import type { ResponseBacklog } from './response-backlog';
 
 const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 /** Bytes needed to tell the HTTP/2 preface apart from any HTTP/1.1 method. */
@@ -27,6 +28,8 @@ export interface ListenOptions {
   readonly host?: string;
   /** Defaults to DEFAULT_LIMITS, field by field. */
   readonly limits?: Partial<TransportLimits>;
+  /** Counts whole responses until delivered (the worker pool refuses clients that do not read them). */
+  readonly responses?: ResponseBacklog;
 }
 
 export interface RunningServer {
@@ -47,7 +50,7 @@ function clientErrorResponse(code: string | undefined): string {
 
 export function listen(handler: Handler, opts: ListenOptions): Promise<RunningServer> {
   const limits: TransportLimits = { ...DEFAULT_LIMITS, ...opts.limits };
-  const onRequest = nodeListener(handler, limits);
+  const onRequest = nodeListener(handler, limits, opts.responses);
   const perAddress = new AddressCounter(limits.maxConnectionsPerAddress);
   const sockets = new Set<net.Socket>();
   /** Connections whose first bytes have not arrived yet. */

@@ -5,6 +5,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { BodyBudget } from './body-budget';
+import { clientKey } from './client-key';
+import type { ResponseBacklog } from './response-backlog';
 import { type Handler, RequestTooLargeError, type ServerRequest, type ServerResponse } from './http-types';
 import { type BodyOutcome, receiveBody } from './receive-body';
 import { protocolError } from './responses';
@@ -93,8 +95,12 @@ function waitDrainOrClose(res: NodeResponse, cancel: AbortSignal | undefined): P
   });
 }
 
-/** Write `out` to `res`; streaming bodies stop when the client disconnects. */
-export async function writeResponse(req: ServerRequest, res: NodeResponse, out: ServerResponse): Promise<void> {
+/**
+ * Write `out` to `res`; streaming bodies stop when the client disconnects. A whole body counts
+ * in `backlog` for its client until the response closes (delivered, or the client gone); streaming
+ * bodies (event streams, feeds) wait for the client to drain them and are bounded where they are made.
+ */
+export async function writeResponse(req: ServerRequest, res: NodeResponse, out: ServerResponse, backlog?: ResponseBacklog): Promise<void> {
   const headers: Record<string, string> = { ...out.headers };
   const body = out.body;
   const isHead = req.method === 'HEAD';
@@ -102,6 +108,10 @@ export async function writeResponse(req: ServerRequest, res: NodeResponse, out: 
     const buf = body === undefined ? undefined : typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
     headers['content-length'] = String(buf?.length ?? 0);
     res.writeHead(out.status, headers);
+    // Not once the response has closed: its 'close' would never come again to give the bytes back.
+    if (backlog !== undefined && !isHead && buf !== undefined && buf.length > 0 && req.closed !== true) {
+      res.once('close', backlog.hold(clientKey(req.remoteAddress), buf.length));
+    }
     res.end(isHead ? undefined : buf);
     return;
   }
@@ -160,8 +170,8 @@ function bodyOf(outcome: BodyOutcome): Promise<Buffer> {
   return outcome.kind === 'body' ? Promise.resolve(outcome.body) : Promise.reject(new RequestTooLargeError());
 }
 
-/** Adapt a Handler to Node's ('request', req, res) event. */
-export function nodeListener(handler: Handler, limits: AdapterLimits): (req: NodeRequest, res: NodeResponse) => void {
+/** Adapt a Handler to Node's ('request', req, res) event; whole responses count in `backlog` until delivered. */
+export function nodeListener(handler: Handler, limits: AdapterLimits, backlog?: ResponseBacklog): (req: NodeRequest, res: NodeResponse) => void {
   const budget = new BodyBudget(limits.bodyBufferBytes);
   return (nreq, nres) => {
     // Query deadlines run from the request's arrival, not from the end of its upload.
@@ -175,19 +185,19 @@ export function nodeListener(handler: Handler, limits: AdapterLimits): (req: Nod
           return refuse(nreq, nres, false, 503, 'limit_exceeded', 'Too many request bodies are being received at once. Retry later.');
         case 'tooLarge':
         case 'body':
-          return dispatch(handler, nreq, nres, outcome, receivedAt);
+          return dispatch(handler, nreq, nres, outcome, receivedAt, backlog);
       }
     });
   };
 }
 
-function dispatch(handler: Handler, nreq: NodeRequest, nres: NodeResponse, outcome: BodyOutcome, receivedAt: number): void {
+function dispatch(handler: Handler, nreq: NodeRequest, nres: NodeResponse, outcome: BodyOutcome, receivedAt: number, backlog: ResponseBacklog | undefined): void {
   const req = toServerRequest(nreq, bodyOf(outcome), receivedAt, (cb) => nres.once('close', cb));
   // The rest of an oversized body is discarded (HTTP/1.1) or not wanted (HTTP/2).
   if (outcome.kind === 'tooLarge' && isHttp2(nreq)) stopStreamWhenAnswered(nreq);
   handler(req)
     .finally(() => { if (outcome.kind === 'body') outcome.release(); })
-    .then((out) => writeResponse(req, nres, out))
+    .then((out) => writeResponse(req, nres, out, backlog))
     .catch((err: unknown) => {
       // The app already turns handler failures into 500s; this only guards the writer. A
       // client that went away is not an error worth a line.

@@ -1,7 +1,8 @@
 // Limits that keep one client from pinning the server's connections and memory: how long a
 // connection may take to say which protocol it speaks, to send its headers and its body, how
 // long an idle connection or HTTP/2 session is kept, and caps on streams per HTTP/2
-// connection, on connections per client address and on request bodies buffered at once.
+// connection, on connections per client address, on request bodies buffered at once and on
+// response bytes waiting for clients to read them.
 // Defaults are generous enough for every legitimate driver (the fauna driver keeps one h2
 // session open between queries; browsers and the CLI keep HTTP/1.1 connections alive).
 
@@ -20,6 +21,11 @@ export interface TransportLimits {
   readonly maxConnectionsPerAddress: number;
   /** Bytes of request bodies held at once; requests past it are refused with 503. */
   readonly bodyBufferBytes: number;
+  /**
+   * Bytes of whole responses written and not yet read by their clients (response-backlog.ts): a
+   * client holding more than a quarter of it, or any while all together hold more, gets 429s.
+   */
+  readonly responseBufferBytes: number;
 }
 
 export const MIB = 1024 * 1024;
@@ -33,4 +39,5 @@ export const DEFAULT_LIMITS: TransportLimits = {
   maxStreamsPerConnection: 100,
   maxConnectionsPerAddress: 256,
   bodyBufferBytes: 128 * MIB,
+  responseBufferBytes: 512 * MIB,
 };

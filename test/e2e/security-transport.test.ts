@@ -470,3 +470,107 @@ describe('requests reset before they run (HTTP/2 rapid reset)', () => {
     await assertHealthy(s);
   });
 });
+
+describe('responses a client does not read', () => {
+  // A client that sends queries and never reads their answers (its HTTP/2 flow-control window
+  // left shut, its HTTP/1.1 socket unread) kept every answer in the server's memory: thirty
+  // answers of 55 MB on one connection held 1.2 GB, and more connections would have ended the
+  // process (Node's own per-session memory cap only refuses streams opened after the answers
+  // came). Now whole responses count per client until delivered (src/server/response-backlog.ts);
+  // a client holding over a quarter of `--response-buffer-mib` gets 429 limit_exceeded for its
+  // next queries, before they run, and others are served throughout.
+  let s: TestServer;
+  before(async () => { s = await startServer({ args: ['--response-buffer-mib', '256'] }); });
+  after(async () => { await s?.dispose(); });
+
+  /** An answer of 32 MiB and a little (two strings of 16 MiB, the string limit). */
+  const BIG = 'let s = Array.sequence(0, 24).fold("a", (acc, _) => acc + acc); [s, s]';
+  const UNREAD = "Too many of this client's responses are waiting to be read; read them, then try again.";
+
+  async function unreadBytes(): Promise<number> {
+    const m = await request(s.port, { path: '/metrics', headers: { authorization: 'Bearer secret' } });
+    return Number(/^fql_unread_response_bytes (\d+)$/m.exec(m.body)?.[1]);
+  }
+
+  async function until(cond: () => Promise<boolean>, what: string): Promise<void> {
+    for (let i = 0; i < 200; i++) {
+      if (await cond()) return;
+      await sleep(50);
+    }
+    assert.fail(`timed out waiting until ${what}`);
+  }
+
+  function assertRefused(a: Answer): void {
+    assert.equal(a.status, 429, a.body.slice(0, 300));
+    const body = JSON.parse(a.body);
+    assert.equal(body.error.code, 'limit_exceeded');
+    assert.equal(body.error.message, UNREAD);
+  }
+
+  it('HTTP/2: a client holding unread answers gets 429 before its next query runs; served again once it goes', async () => {
+    // Three queries at once on one connection with small windows, whose answers are never read.
+    const session = http2.connect(`http://127.0.0.1:${s.port}`, { settings: { initialWindowSize: 65_535 } });
+    session.on('error', () => undefined);
+    const statuses = await Promise.all([0, 1, 2].map(() => new Promise<number>((res, rej) => {
+      const req = session.request({ ':method': 'POST', ':path': '/query/1', authorization: 'Bearer secret' });
+      req.on('error', rej);
+      req.on('response', (h) => {
+        req.pause();
+        res(Number(h[':status']));
+      });
+      req.end(JSON.stringify({ query: BIG }));
+    })));
+    assert.deepEqual(statuses, [200, 200, 200]);
+    // About 96 MiB is held for this client, over its share of 64 MiB.
+    await until(async () => (await unreadBytes()) > 64 * MIB, 'the answers are held');
+    // Its next query (another connection: Node refuses new streams on this one) is refused.
+    assertRefused(await query(s.port, '1 + 1'));
+    // Another client is served meanwhile, and this one still gets what is not a query.
+    await assertHealthy(s, '127.0.0.2');
+    assert.equal((await request(s.port)).status, 200);
+    const metrics = await request(s.port, { path: '/metrics', headers: { authorization: 'Bearer secret' } });
+    assert.match(metrics.body, /^fql_requests_refused_total\{reason="unread"\} 1$/m);
+    // The client goes away: its answers are dropped and it is served again.
+    session.destroy();
+    await until(async () => (await unreadBytes()) === 0, 'the answers are dropped');
+    await assertHealthy(s);
+  });
+
+  it('HTTP/1.1: answers left unread on their sockets count the same way', async () => {
+    const conns = [0, 1, 2].map(() => connect(s.port));
+    const body = JSON.stringify({ query: BIG });
+    for (const c of conns) {
+      c.socket.pause();
+      c.socket.write(`POST /query/1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer secret\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    }
+    await until(async () => (await unreadBytes()) > 64 * MIB, 'the answers are held');
+    assertRefused(await query(s.port, '1 + 1'));
+    await assertHealthy(s, '127.0.0.2');
+    for (const c of conns) c.socket.destroy();
+    await until(async () => (await unreadBytes()) === 0, 'the answers are dropped');
+    await assertHealthy(s);
+  });
+
+  it('a client that reads its answers is never refused', async () => {
+    const session = http2.connect(`http://127.0.0.1:${s.port}`);
+    session.on('error', () => undefined);
+    try {
+      for (let i = 0; i < 5; i++) {
+        const sizes = await Promise.all([0, 1].map(() => new Promise<number>((res, rej) => {
+          const req = session.request({ ':method': 'POST', ':path': '/query/1', authorization: 'Bearer secret' });
+          req.on('error', rej);
+          let n = 0;
+          let status = 0;
+          req.on('response', (h) => { status = Number(h[':status']); });
+          req.on('data', (c: Buffer) => { n += c.length; });
+          req.on('end', () => (status === 200 ? res(n) : rej(new Error(`status ${status}`))));
+          req.end(JSON.stringify({ query: BIG }));
+        })));
+        for (const n of sizes) assert.ok(n > 32 * MIB, `answer of ${n} bytes`);
+      }
+    } finally {
+      session.close();
+    }
+    assert.equal(await unreadBytes(), 0);
+  });
+});

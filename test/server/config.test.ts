@@ -13,6 +13,7 @@ test('defaults', () => {
     limits: {
       sniffTimeoutMs: 10_000, headersTimeoutMs: 20_000, bodyTimeoutMs: 60_000, idleTimeoutMs: 75_000,
       maxStreamsPerConnection: 100, maxConnectionsPerAddress: 256, bodyBufferBytes: 128 * 1024 * 1024,
+      responseBufferBytes: 512 * 1024 * 1024,
     },
     publicMetrics: false,
     allowPrivateJwks: false,
@@ -92,12 +93,15 @@ test('transport limits from options and environment', () => {
   const c = parseConfig(
     ['--sniff-timeout-ms', '100', '--headers-timeout-ms=200', '--body-timeout-ms', '300', '--idle-timeout-ms', '400',
       '--max-streams-per-connection', '5', '--body-buffer-mib', '8'],
-    { MAX_CONNECTIONS_PER_ADDRESS: '3', MAX_STREAMS_PER_CONNECTION: '9', IDLE_TIMEOUT_MS: '1' });
+    { MAX_CONNECTIONS_PER_ADDRESS: '3', MAX_STREAMS_PER_CONNECTION: '9', IDLE_TIMEOUT_MS: '1', RESPONSE_BUFFER_MIB: '300' });
   assert.ok(c !== 'help');
   assert.deepEqual(c.limits, {
     sniffTimeoutMs: 100, headersTimeoutMs: 200, bodyTimeoutMs: 300, idleTimeoutMs: 400,
     maxStreamsPerConnection: 5, maxConnectionsPerAddress: 3, bodyBufferBytes: 8 * 1024 * 1024,
+    responseBufferBytes: 300 * 1024 * 1024,
   });
+  // A client's quarter must hold one answer of the largest size (64 MiB).
+  assert.throws(() => parseConfig(['--response-buffer-mib', '255'], {}), { message: "response-buffer-mib must be an integer between 256 and 1048576, got '255'" });
   assert.throws(() => parseConfig(['--body-buffer-mib', '7'], {}), { message: "body-buffer-mib must be an integer between 8 and 1048576, got '7'" });
   assert.throws(() => parseConfig([], { SNIFF_TIMEOUT_MS: '0' }), { message: "sniff-timeout-ms must be an integer between 1 and 3600000, got '0'" });
 });

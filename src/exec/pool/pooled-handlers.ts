@@ -28,6 +28,7 @@ export const EVENTS_JOB_TIMEOUT_MS = 30_000;
 
 const OUT_OF_MEMORY = 'The query was stopped: it exceeded the memory available to one query.';
 export const OVERLOADED = 'Too many requests are waiting to run; try again later.';
+export const UNREAD = 'Too many of this client\'s responses are waiting to be read; read them, then try again.';
 
 function queryFailure(timeoutMs: number, f: PoolFailure): ServerResponse {
   switch (f.kind) {
@@ -37,6 +38,7 @@ function queryFailure(timeoutMs: number, f: PoolFailure): ServerResponse {
     }
     case 'crashed': return protocolError(500, 'internal_error', OUT_OF_MEMORY);
     case 'overloaded': return protocolError(429, 'limit_exceeded', OVERLOADED);
+    case 'unread': return protocolError(429, 'limit_exceeded', UNREAD);
   }
 }
 
@@ -45,11 +47,13 @@ function v4Failure(f: PoolFailure): ServerResponse {
     case 'timeout': return v4Error(503, 'time out', 'Read timed out');
     case 'crashed': return v4Error(500, 'internal server error', OUT_OF_MEMORY);
     case 'overloaded': return v4Error(429, 'too many requests', OVERLOADED);
+    case 'unread': return v4Error(429, 'too many requests', UNREAD);
   }
 }
 
 function schemaFailure(f: PoolFailure): ServerResponse {
-  const [status, message] = f.kind === 'timeout' ? [503, 'Read timed out'] : f.kind === 'crashed' ? [500, OUT_OF_MEMORY] : [429, OVERLOADED];
+  const [status, message] = f.kind === 'timeout' ? [503, 'Read timed out'] : f.kind === 'crashed' ? [500, OUT_OF_MEMORY]
+    : f.kind === 'unread' ? [429, UNREAD] : [429, OVERLOADED];
   return jsonResponse(status, JSON.stringify({ error: { message } }));
 }
 

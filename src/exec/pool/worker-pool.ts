@@ -57,11 +57,17 @@ export interface PoolOptions {
   readonly workerFile?: string;
   /** The process's access provider keys (default: this thread's `providerKeys`). */
   readonly keys?: JwksCache;
+  /**
+   * Response bytes clients have not read yet (src/server/response-backlog.ts): a client it
+   * refuses gets no worker for its queries until it reads (events jobs are bounded by the streams).
+   */
+  readonly responses?: { refuses(client: string): boolean };
 }
 
 /** What the coordinator answers itself when a worker cannot. */
 export interface PoolFailure {
-  readonly kind: 'timeout' | 'crashed' | 'overloaded';
+  /** `unread`: its client holds too many response bytes it has not read (PoolOptions.responses). */
+  readonly kind: 'timeout' | 'crashed' | 'overloaded' | 'unread';
   /** ms since the request arrived. */
   readonly elapsedMs: number;
   /**
@@ -157,7 +163,7 @@ export class WorkerPool {
   /** Counters for /metrics and tests. */
   readonly counters = {
     started: 0, terminatedOnDeadline: 0, crashed: 0, overloaded: 0, answeredWithCommit: 0, acksWithRequest: 0, neededKeys: 0,
-    handedOff: 0, rerunAfterHandOff: 0, handedOffOverran: 0,
+    handedOff: 0, rerunAfterHandOff: 0, handedOffOverran: 0, refusedUnread: 0,
   };
   /** Moving share of commits that conflicted (HAND_OFF_MAX_CONFLICT_SHARE). */
   private conflictShare = 0;
@@ -185,6 +191,7 @@ export class WorkerPool {
   async run(job: PoolJob): Promise<ServerResponse> {
     const body = await job.req.body();
     if (this.closed) return job.failure({ kind: 'overloaded', elapsedMs: performance.now() - job.req.receivedAt });
+    if (this.unread(job)) return job.failure({ kind: 'unread', elapsedMs: performance.now() - job.req.receivedAt, queued: true });
     if (this.queued + this.awaitingKeys >= this.maxQueued) this.shed(job.client);
     if (this.queued + this.awaitingKeys >= this.maxQueued) {
       this.counters.overloaded++;
@@ -599,6 +606,11 @@ export class WorkerPool {
       job.resolve(job.failure({ kind: 'overloaded', elapsedMs: now - job.req.receivedAt }));
       return;
     }
+    if (this.unread(job)) {
+      // Its client stopped reading its answers while it waited.
+      job.resolve(job.failure({ kind: 'unread', elapsedMs: now - job.req.receivedAt, queued: true }));
+      return;
+    }
     slot.job = job;
     slot.jobId = this.nextJob++;
     this.running.set(job.client, (this.running.get(job.client) ?? 0) + 1);
@@ -627,6 +639,13 @@ export class WorkerPool {
     };
     slot.timer = setTimeout(() => this.onOverrun(slot), Math.max(0, job.deadline - now) + this.grace);
     slot.worker.postMessage(msg satisfies ToWorker, !movable ? [body.buffer as ArrayBuffer] : rerunnable ? [] : [job.body.buffer as ArrayBuffer]);
+  }
+
+  /** Whether `job`'s client must read its answers before it runs more (PoolOptions.responses). */
+  private unread(job: PoolJob): boolean {
+    if (job.route === 'events' || this.opts.responses?.refuses(job.client) !== true) return false;
+    this.counters.refusedUnread++;
+    return true;
   }
 
   private retireIdle(): void {

@@ -37,7 +37,7 @@ export interface PoolGauges {
   readonly waiting: number;
   readonly counters: {
     readonly terminatedOnDeadline: number; readonly crashed: number; readonly handedOff: number; readonly rerunAfterHandOff: number;
-    readonly handedOffOverran: number;
+    readonly handedOffOverran: number; readonly overloaded: number; readonly refusedUnread: number;
   };
 }
 
@@ -52,6 +52,8 @@ export interface MetricsSources {
   readonly snapshotRenewals?: { readonly renewals: Record<string, number> };
   /** Event streams (src/streams/stream-hub.ts): open now, and refused at a bound so far. */
   readonly streams?: { readonly size: number; readonly refused: { readonly address: number; readonly total: number } };
+  /** Bytes of whole responses not yet read by their clients (src/server/response-backlog.ts). */
+  readonly responses?: { held(): number };
   /** Unix ms clock of the history (tests). */
   readonly now?: () => number;
 }
@@ -133,6 +135,17 @@ export function createServerMetrics(sources: MetricsSources): ServerMetrics {
     totalsCounter(registers, 'fql_commit_hand_offs_total',
       'Answering commits a query worker handed off (it took the next request at once), requests run again because such a commit failed, and requests answered time_out because such a commit outlasted their deadline (src/exec/pool/worker-pool.ts), by event.',
       'event', () => ({ handed_off: pool.counters.handedOff, run_again: pool.counters.rerunAfterHandOff, overran: pool.counters.handedOffOverran }));
+    totalsCounter(registers, 'fql_requests_refused_total',
+      'Requests the worker pool refused with 429, by reason (queue_full: too many waiting; unread: their client held too many response bytes it had not read, --response-buffer-mib).',
+      'reason', () => ({ queue_full: pool.counters.overloaded, unread: pool.counters.refusedUnread }));
+  }
+
+  const responses = sources.responses;
+  if (responses) {
+    new Gauge({
+      name: 'fql_unread_response_bytes', help: 'Bytes of responses written and not yet read by their clients (--response-buffer-mib).', registers,
+      collect() { this.set(responses.held()); },
+    });
   }
 
   const streams = sources.streams;
