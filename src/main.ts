@@ -68,14 +68,14 @@ function queryRuntime(config: ServerConfig, engine: KvEngine, rootKeys: RootKeyC
 }
 
 /** /stream/1, /feed/1 and v4 /stream: their jobs run where queries run (the `events` route of the runtime). */
-function eventRoutes(config: ServerConfig, engine: WatchedEngine, handlers: QueryHandlers) {
+function eventRoutes(config: ServerConfig, engine: WatchedEngine, handlers: QueryHandlers, responses: ResponseBacklog) {
   const runJob = createJobRunner(handlers.events);
   const hub = new StreamHub({
     engine, runJob, statusIntervalMs: config.streamStatusIntervalMs,
     maxStreams: config.maxStreams, maxStreamsPerAddress: config.maxStreamsPerAddress,
     maxBufferedBytesTotal: config.maxStreamBufferMb * 1024 * 1024,
   });
-  return { hub, stream: createStreamEndpoint(hub), feed: createFeedEndpoint({ engine, runJob }), v4Stream: createV4StreamEndpoint(hub) };
+  return { hub, stream: createStreamEndpoint(hub), feed: createFeedEndpoint({ engine, runJob, responses }), v4Stream: createV4StreamEndpoint(hub) };
 }
 
 async function start(config: ServerConfig): Promise<void> {
@@ -95,7 +95,7 @@ async function start(config: ServerConfig): Promise<void> {
   const query = withTimeoutCap(runtime.handlers.query, 'x-query-timeout-ms', config.maxQueryTimeoutMs);
   const v4 = withTimeoutCap(runtime.handlers.v4, 'x-query-timeout', config.maxQueryTimeoutMs);
   const { schema } = runtime.handlers;
-  const { stream, feed, v4Stream, hub } = eventRoutes(config, engine, runtime.handlers);
+  const { stream, feed, v4Stream, hub } = eventRoutes(config, engine, runtime.handlers, responses);
   const storageBytes = storageSize(config.storageUrl !== undefined ? { url: config.storageUrl } : { dataDir: config.dataDir });
   // The server's connection count exists once it listens, after the app (and its metrics).
   let connections = (): number => 0;

@@ -7,6 +7,9 @@
 // served throughout; what one client can pin is its share plus the answers of the requests it
 // has running.
 
+/** What a refused client is told (429 limit_exceeded, or v4's 429 "too many requests"). */
+export const UNREAD = 'Too many of this client\'s responses are waiting to be read; read them, then try again.';
+
 /** A client's share of the capacity: it is refused beyond this even if others hold nothing. */
 const SHARE_OF_CAPACITY = 4;
 

@@ -7,6 +7,8 @@ import { parseAuthorization } from '../auth/secret-parse';
 import type { WatchedEngine } from '../storage/kv';
 import type { Handler, ServerRequest, ServerResponse } from '../server/http-types';
 import { jsonResponse, protocolError } from '../server/responses';
+import { clientKey } from '../server/client-key';
+import { UNREAD } from '../server/response-backlog';
 import { InvalidHeaderError, parseLastTxnTs, parseMaxContentionRetries, parseQueryTimeoutMs } from '../server/query-headers';
 import { timeoutFailure } from '../exec/timeouts';
 import { EventsRequestError, parseEventsRequest, type EventsEndpoint, type EventsRequest } from './requests';
@@ -68,6 +70,8 @@ async function settledStableTs(engine: WatchedEngine, deadline: number): Promise
 export interface FeedEndpointOptions {
   readonly engine: WatchedEngine;
   readonly runJob: RunJob;
+  /** Response bytes clients have not read yet (src/server/response-backlog.ts): a page is a whole response. */
+  readonly responses?: { refuses(client: string): boolean };
 }
 
 export function createFeedEndpoint(opts: FeedEndpointOptions): Handler {
@@ -82,6 +86,8 @@ export function createFeedEndpoint(opts: FeedEndpointOptions): Handler {
       if (e instanceof InvalidHeaderError) return badRequest(`Invalid headers: ${e.message}`);
       throw e;
     }
+    // Before anything runs for a client that does not read its answers (as for queries: worker-pool.ts).
+    if (opts.responses?.refuses(clientKey(req.remoteAddress)) === true) return protocolError(429, 'limit_exceeded', UNREAD);
     const valid = await validBody('feed', req);
     if (!valid.ok) return valid.response;
     const parsed = valid.body;

@@ -523,8 +523,10 @@ describe('responses a client does not read', () => {
     assert.deepEqual(statuses, [200, 200, 200]);
     // About 96 MiB is held for this client, over its share of 64 MiB.
     await until(async () => (await unreadBytes()) > 64 * MIB, 'the answers are held');
-    // Its next query (another connection: Node refuses new streams on this one) is refused.
+    // Its next query (another connection: Node refuses new streams on this one) is refused, and
+    // so is a feed page (a whole response too), before its body is even looked at.
     assertRefused(await query(s.port, '1 + 1'));
+    assertRefused(await request(s.port, { method: 'POST', path: '/feed/1', headers: { authorization: 'Bearer secret' }, body: '{}' }));
     // Another client is served meanwhile, and this one still gets what is not a query.
     await assertHealthy(s, '127.0.0.2');
     assert.equal((await request(s.port)).status, 200);
@@ -534,6 +536,9 @@ describe('responses a client does not read', () => {
     session.destroy();
     await until(async () => (await unreadBytes()) === 0, 'the answers are dropped');
     await assertHealthy(s);
+    // The feed endpoint looks at the body again (no event source in it).
+    const feed = await request(s.port, { method: 'POST', path: '/feed/1', headers: { authorization: 'Bearer secret' }, body: '{}' });
+    assert.equal(feed.status, 400, feed.body);
   });
 
   it('HTTP/1.1: answers left unread on their sockets count the same way', async () => {

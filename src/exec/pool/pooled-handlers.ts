@@ -7,6 +7,7 @@ import { parseQueryTimeout } from '../../v4/headers';
 import type { Handler, ServerRequest, ServerResponse } from '../../server/http-types';
 import { jsonResponse, protocolError, v4Error } from '../../server/responses';
 import { timeoutFailure } from '../timeouts';
+import { UNREAD } from '../../server/response-backlog';
 import type { QueryHandlers } from '../handlers';
 import type { PoolFailure, WorkerPool } from './worker-pool';
 import type { RouteKind } from './protocol';
@@ -28,7 +29,6 @@ export const EVENTS_JOB_TIMEOUT_MS = 30_000;
 
 const OUT_OF_MEMORY = 'The query was stopped: it exceeded the memory available to one query.';
 export const OVERLOADED = 'Too many requests are waiting to run; try again later.';
-export const UNREAD = 'Too many of this client\'s responses are waiting to be read; read them, then try again.';
 
 function queryFailure(timeoutMs: number, f: PoolFailure): ServerResponse {
   switch (f.kind) {
