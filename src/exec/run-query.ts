@@ -4,7 +4,7 @@
 import { pathLabel } from '../model/definitions/field-path';
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { CommitAnswer, KvEngine } from '../storage/kv';
+import type { CommitAnswer, CommitRerun, KvEngine } from '../storage/kv';
 import { KvConflictError, KvReadOnlyError } from '../storage/kv';
 import type { Query } from '../fql/ast/nodes';
 import { QUERY_ORIGIN, QueryCheckError, QueryError, QueryTimeout, isStackOverflow, type StoredSource } from '../fql/errors';
@@ -183,7 +183,9 @@ export function createQueryService(opts: QueryServiceOptions): QueryService {
   const writers = new WriterMemo();
 
   async function run(req: QueryRequest): Promise<QueryOutcome> {
-    const startedAt = performance.now();
+    // A run again after a handed-off commit conflicted counts from where the runs before it left off.
+    const counted = req.rerun?.counted;
+    const startedAt = counted !== undefined ? counted.startedAtEpoch - performance.timeOrigin : performance.now();
     const isRoot = await opts.isRoot(req.credentials);
     // Parsed only once the caller is authenticated: an anonymous client must not be able to
     // make the server parse (and cache) megabytes of query text.
@@ -191,6 +193,11 @@ export function createQueryService(opts: QueryServiceOptions): QueryService {
     const stats = newStats();
     const first = req.rerun?.attempt ?? 0;
     stats.contentionRetries = first;
+    if (counted !== undefined) {
+      stats.computeOps = counted.computeOps;
+      stats.readOps = counted.readOps;
+      stats.writeOps = counted.writeOps;
+    }
     let readOnly = req.rerun?.readWrite !== true && !writers.has(req.source);
     for (let attempt = first; ; attempt++) {
       const begun = await beginAttempt(opts.engine, {
@@ -221,7 +228,10 @@ export function createQueryService(opts: QueryServiceOptions): QueryService {
           // With retries left, the engine may hand the commit off (if its host can run the request
           // again: local-read-kv.ts): the host then runs it again if it conflicts, and this
           // worker is free at once instead of waiting for the fsync.
-          const rerun = attempt < req.maxContentionRetries ? { attempt: attempt + 1, readWrite: !readOnly } : undefined;
+          const rerun: CommitRerun | undefined = attempt < req.maxContentionRetries ? {
+            attempt: attempt + 1, readWrite: !readOnly,
+            counted: { computeOps: stats.computeOps, readOps: stats.readOps, writeOps: stats.writeOps, startedAtEpoch: performance.timeOrigin + startedAt },
+          } : undefined;
           await kv.commitAnswering!(answer, rerun);
           return { kind: 'ok', data, info: done, answered: true };
         }

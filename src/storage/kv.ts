@@ -53,6 +53,12 @@ export interface CommitAnswer {
 export interface CommitRerun {
   readonly attempt: number;
   readonly readWrite: boolean;
+  /**
+   * What the runs so far counted (src/exec/run-query.ts), so that the run again reports them with
+   * its own, as retries inside one worker do; `startedAtEpoch` (ms since the Unix epoch) is when
+   * the first run began, for `query_time_ms`.
+   */
+  readonly counted?: { readonly computeOps: number; readonly readOps: number; readonly writeOps: number; readonly startedAtEpoch: number };
 }
 
 export interface KvTxn {

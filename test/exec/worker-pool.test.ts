@@ -154,6 +154,14 @@ describe('query worker pool', () => {
     // still in flight) and retry in its worker.
     assert.ok(retried >= pool.counters.rerunAfterHandOff - reruns, `${retried} retries, ${pool.counters.rerunAfterHandOff - reruns} runs again`);
     for (const r of all) assert.ok(r.body.stats.contention_retries <= 2, JSON.stringify(r.body.stats));
+    // Stats count every run, the runs before a run again too, as retries inside one worker do:
+    // each run of an increment reads the counter and writes it once.
+    for (const r of all) {
+      const runs = r.body.stats.contention_retries + 1;
+      assert.equal(r.body.stats.write_ops, runs, JSON.stringify(r.body.stats));
+      assert.ok(r.body.stats.read_ops >= runs, JSON.stringify(r.body.stats));
+      assert.ok(r.body.stats.compute_ops >= runs, JSON.stringify(r.body.stats));
+    }
     assert.equal(await counterValue(id), 10);
   });
 

@@ -397,7 +397,7 @@ export class WorkerPool {
       // contending for one key retry no more concurrently than there are workers (handing each
       // retry off as well, ten increments of one counter through one worker took nine retries).
       const conflict = reply.error.kind === 'conflict';
-      this.requeue({ ...job, rerun: conflict ? rerun : { attempt: rerun.attempt - 1, readWrite: rerun.readWrite }, noHandOff: true });
+      this.requeue({ ...job, rerun: conflict ? rerun : { ...rerun, attempt: rerun.attempt - 1 }, noHandOff: true });
     });
   }
 
