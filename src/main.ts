@@ -12,7 +12,7 @@ import { createStaticFiles, defaultDashboardDir } from './server/static-files';
 import { openStorage } from './storage/open';
 import { startHistorySweeper } from './model/temporal/history';
 import { ensureCursorKey } from './model/cursor-key';
-import { wireModel } from './model/wiring';
+import { wireRuntime } from './exec/wiring';
 import { setPasswordCost } from './auth/passwords';
 import { providerKeys } from './auth/jwks';
 import { jwksFetcher } from './auth/jwks-fetch';
@@ -107,8 +107,8 @@ async function start(config: ServerConfig): Promise<void> {
   const server = await listen(app, { port: config.port, host: config.host, limits: config.limits, responses });
   connections = server.connections;
   // The sweeper removes expired documents here, on the main thread, through the model (their
-  // index entries, computed fields included): it needs the model wired as query runtimes have it.
-  wireModel();
+  // index entries, computed fields included): it needs the runtime wired as query workers have it.
+  wireRuntime();
   const stopSweeper = startHistorySweeper(engine);
   const storage = config.storageUrl !== undefined ? `postgres ${redactUrl(config.storageUrl)}` : `sqlite ${config.dataDir}`;
   const isolation = config.workers === 0 ? 'in the main thread (no isolation)' : `in up to ${config.workers} worker threads`;

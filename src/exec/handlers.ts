@@ -16,7 +16,7 @@ import { createQueryEndpoint } from '../server/query-endpoint';
 import { createQueryService } from './run-query';
 import type { RouteKind } from './pool/protocol';
 import { withV4Report } from './v4-report';
-import { wireModel } from '../model/wiring';
+import { wireRuntime } from './wiring';
 
 export type QueryHandlers = Readonly<Record<RouteKind, Handler>>;
 
@@ -45,9 +45,10 @@ function eventsHandler(opts: HandlerOptions): Handler {
 /* eslint-enable @typescript-eslint/no-var-requires */
 
 export function createQueryHandlers(opts: HandlerOptions): QueryHandlers {
-  // The model's hooks (identity, collection schemas, temporal reads, v4 indexes that follow
-  // writes and schema changes made in any language), installed here rather than by imports.
-  wireModel();
+  // The standard libraries, v4's forms and the model's hooks (identity, collection schemas,
+  // temporal reads, v4 indexes that follow writes and schema changes made in any language),
+  // installed here rather than by imports (src/exec/wiring.ts).
+  wireRuntime();
   return {
     query: createQueryEndpoint(createQueryService(opts)),
     schema: onFirstUse(() => schemaHandler(opts)),

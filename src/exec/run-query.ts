@@ -20,8 +20,6 @@ import type { Credentials } from '../auth/credentials';
 import { beginAttempt, newStats } from './attempt';
 import { COMMIT_BUDGET_MS, timeoutFailure } from './timeouts';
 import type { QueryInfo, QueryOutcome, QueryRequest, QueryService, QueryStatsOut } from './query-service';
-import '../fql/stdlib/index';
-import '../model/stdlib/index';
 
 /** Query texts remembered as writers. */
 const WRITER_MEMO_SIZE = 2000;

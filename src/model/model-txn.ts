@@ -74,10 +74,9 @@ export const modelHooks: ModelHooks = {};
 
 /** System collections with id-keyed documents (Key, Token, Credential) and fixed ids. */
 const systemCollections = new Map<string, CollectionDef>();
-export function defineSystemCollection(name: string, id: number): CollectionDef {
-  const def: CollectionDef = { name, id, ts: 0n, data: new Map() };
-  systemCollections.set(name, def);
-  return def;
+/** Registers a system collection (src/model/identity/system.ts defines them). */
+export function defineSystemCollection(def: CollectionDef): void {
+  systemCollections.set(def.name, def);
 }
 
 /** Resolves `Coll.indexName` (src/model/indexes, installed by src/model/wiring.ts). */

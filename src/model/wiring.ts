@@ -1,8 +1,9 @@
 // Installs the model's extension points: identity's guards and permission checks, the sets the
-// model decodes from cursors, collection schemas (computed fields, constraints, index entries,
-// defaults, `ttl_days`), temporal reads and expiry, and FQL v4's indexes. The parts export their
-// hooks; this is the one place that registers them, called by the query runtime's composition
-// root (`createQueryHandlers`) and by tests that build a query service without it.
+// model decodes from cursors, reads served by index entries, collection schemas (computed fields,
+// constraints, index entries, defaults, `ttl_days`), temporal reads and expiry, and FQL v4's
+// indexes. The parts export their hooks; this is the one place that registers them, called by the
+// runtime's composition root (src/exec/wiring.ts `wireRuntime`) and by tests that build a query
+// service without it.
 //
 // Why this order (it is the order the parts registered themselves in when loaded by their
 // imports): hooks of one kind run in the order installed, and the first to throw decides the error.
@@ -15,13 +16,15 @@
 //   of the write, `ttl` and data).
 // - Schema write hooks: the caller's permission first, then noting names the query creates (so a
 //   refused create notes nothing).
-// The rest are one per key (set decoders, per-collection shapers, model hooks) or single
-// settings, for which order does not matter.
+// The rest are one per key (set decoders, per-collection shapers, model hooks), single settings
+// or lists of one (expiry removals), for which order does not matter.
 import { defineHistoricalReader, defineIndexResolver, defineReadDecorator, defineSetDecoder, modelHooks } from './model-txn';
+import { defineCoveredReader } from '../fql/eval/fields';
 import { afterDocumentWrite, defineWriteGate, onDocumentWrite, onSchemaWrite, shapeAllWrites, shapeWrites } from './write-broker';
 import { decodeIndexSet, defineIndexReadGuard } from './sets/index-set';
 import { decodeCollectionScan } from './sets/collection-scan';
 import { decodeNamedScan } from './sets/named-scan';
+import { coveredDoc } from './sets/covered';
 import {
   identityIndexReadGuard, identityReadHooks, identitySchemaWriteCheck, identityWriteCheck, identityWriteGate,
 } from './identity/guards';
@@ -33,10 +36,10 @@ import { collectionIndexMethod } from './indexes/index-method';
 import { computedFieldsOnRead, enforceCheckConstraints, enforceCollectionSchema } from './indexes/register';
 import { noteCreatedSchemaName } from './stdlib/collections';
 import { readVersionAt } from './temporal/history';
-import { trackExpiry } from './temporal/expiry';
+import { onExpiredRemoval, trackExpiry } from './temporal/expiry';
 import { applyTtlDays } from './temporal/ttl-days';
 import { applyFieldDefaults } from './definitions/field-defaults';
-import { maintainV4IndexEntries, v4SchemaHooks } from '../v4/model/index-defs';
+import { maintainV4IndexEntries, removeExpiredV4IndexEntries, v4SchemaHooks } from '../v4/model/index-defs';
 
 let wired = false;
 
@@ -46,12 +49,14 @@ export function wireModel(): void {
   wired = true;
 
   // Reads: what the caller may see, named schema documents, UDF names, past versions, computed
-  // fields, index methods, and what v4 indexes must hear of schema changes.
+  // fields, index methods, fields served by index entries, and what v4 indexes must hear of
+  // schema changes.
   Object.assign(modelHooks, identityReadHooks, v4SchemaHooks);
   defineIndexReadGuard(identityIndexReadGuard);
   defineHistoricalReader(readVersionAt);
   defineReadDecorator(computedFieldsOnRead);
   defineIndexResolver(collectionIndexMethod);
+  defineCoveredReader(coveredDoc);
 
   // Sets a cursor can name.
   defineSetDecoder('index', decodeIndexSet);
@@ -76,4 +81,7 @@ export function wireModel(): void {
   // Schema writes.
   onSchemaWrite(identitySchemaWriteCheck);
   onSchemaWrite(noteCreatedSchemaName);
+
+  // What the expiry sweep removes with an expired document besides its v10 index entries.
+  onExpiredRemoval(removeExpiredV4IndexEntries);
 }

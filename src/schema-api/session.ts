@@ -11,8 +11,6 @@ import { beginAttempt, newStats } from '../exec/attempt';
 import { UNAUTHORIZED, SchemaApiError, badRequest } from './errors';
 import { QueryError } from '../fql/errors';
 import { runBeforeCommit } from '../storage/before-commit';
-import '../fql/stdlib/index';
-import '../model/stdlib/index';
 
 const MAX_CONFLICT_RETRIES = 5;
 /** Schema changes may rebuild indexes over many documents. */

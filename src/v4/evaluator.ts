@@ -2,8 +2,8 @@
 // JSON tree: scalars and arrays evaluate to themselves (elementwise), an object is either an
 // `@`-escape or a *form* whose key set exactly matches one declared form, e.g.
 // `{"select": p, "from": x, "default": d}`. Forms live in src/v4/forms/*, one file per family,
-// and register themselves here. Errors carry the position of the failing form: the path of
-// object keys and array indexes from the root of the request.
+// registered here by src/v4/forms/index.ts (`wireV4Forms`). Errors carry the position of the
+// failing form: the path of object keys and array indexes from the root of the request.
 import { performance } from 'node:perf_hooks';
 import type { Json } from './json';
 import { isJsonObject } from './json';

@@ -19,9 +19,6 @@ import { V4Error, V4Timeout } from './errors';
 import { Evaluator } from './evaluator';
 import type { Json } from './json';
 import type { V4Query } from './query-context';
-import '../fql/stdlib/index';
-import '../model/stdlib/index';
-import './forms/index';
 import { installFql4Runner } from '../model/identity/fql4-lambdas';
 import { runStoredQuery } from './model/stored-query';
 

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { RootKeyChecker } from '../../src/auth/root-key';
 import { parseSecret } from '../../src/auth/secret-parse';
 import { createQueryService } from '../../src/exec/run-query';
-import { wireModel } from '../../src/model/wiring';
+import { wireRuntime } from '../../src/exec/wiring';
 import type { KvEngine } from '../../src/storage/kv';
 import { openSqlite } from '../../src/storage/sqlite/engine';
 import { encodeSimple } from '../../src/wire/encode-simple';
@@ -31,8 +31,8 @@ export async function newService(): Promise<TestService> {
   const dir = mkdtempSync(join(tmpdir(), 'fql-auth-'));
   const engine = await openSqlite(dir);
   const root = new RootKeyChecker({ secrets: [ROOT], hashes: [] });
-  // What createQueryHandlers does for the server: the model's hooks.
-  wireModel();
+  // What createQueryHandlers does for the server: the standard libraries and the model's hooks.
+  wireRuntime();
   const service = createQueryService({ engine, isRoot: (c) => root.isRoot(c.secret) });
   const run = async (secret: string, source: string): Promise<Outcome> => {
     const credentials = parseSecret(secret);

@@ -6,7 +6,7 @@ import type { DocV, FqlSet, NamedDocV, NullDocV, SetElement, SetPosition, Value 
 import type { EvalContext } from '../../src/fql/eval/context';
 import { parseQuery } from '../../src/fql/parse/parse';
 import { evaluateQuery, type EvaluateOptions } from '../../src/fql/eval/evaluate';
-import '../../src/fql/stdlib/index';
+import { wireStdlib } from '../../src/fql/stdlib/index';
 
 export const TXN_TS = 1_700_000_000_000_000n;
 
@@ -94,6 +94,7 @@ export interface RunOptions extends EvaluateOptions {
 }
 
 export function makeContext(source: string, opts: RunOptions = {}): EvalContext {
+  wireStdlib();
   return {
     source,
     templateValues: opts.templateValues ?? [],

@@ -1,7 +1,6 @@
 // Scalar stdlib members reached through the parser and evaluator.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import './stdlib-support';
 import { QueryError } from '../../src/fql/errors';
 import type { EvalContext } from '../../src/fql/eval/context';
 import { evaluateQuery } from '../../src/fql/eval/evaluate';
@@ -9,9 +8,11 @@ import { parseQuery } from '../../src/fql/parse/parse';
 import { arr, double, int, long, str } from '../../src/fql/values/construct';
 import { formatTime } from '../../src/fql/values/format';
 import type { Value } from '../../src/fql/values/value';
+import { wireStdlib } from '../../src/fql/stdlib/index';
 import { TXN_TS } from './stdlib-support';
 
 function context(source: string): EvalContext {
+  wireStdlib();
   return {
     source,
     templateValues: [],

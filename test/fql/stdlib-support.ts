@@ -1,16 +1,9 @@
 // Calls registered scalar stdlib members directly, with a minimal EvalContext.
 import assert from 'node:assert/strict';
-import '../../src/fql/stdlib/string';
-import '../../src/fql/stdlib/number';
-import '../../src/fql/stdlib/math';
-import '../../src/fql/stdlib/boolean';
-import '../../src/fql/stdlib/time';
-import '../../src/fql/stdlib/date';
-import '../../src/fql/stdlib/bytes';
-import '../../src/fql/stdlib/uuid';
 import { QueryError } from '../../src/fql/errors';
 import type { EvalContext } from '../../src/fql/eval/context';
 import { dispatchKeys, lookupApply, lookupField, lookupMethod } from '../../src/fql/stdlib/registry';
+import { wireStdlib } from '../../src/fql/stdlib/index';
 import type { Value } from '../../src/fql/values/value';
 
 /** 2023-11-14T22:13:20Z in µs. */
@@ -18,6 +11,7 @@ export const TXN_TS = 1700000000000000n;
 export const ctx = { model: { txnTs: TXN_TS } } as unknown as EvalContext;
 
 export async function call(self: Value, name: string, ...args: Value[]): Promise<Value> {
+  wireStdlib();
   const def = lookupMethod(dispatchKeys(self), name);
   assert.ok(def, `no method ${name} on ${self.t}`);
   const [min, max] = typeof def.arity === 'number' ? [def.arity, def.arity] : def.arity;
@@ -26,12 +20,14 @@ export async function call(self: Value, name: string, ...args: Value[]): Promise
 }
 
 export async function field(self: Value, name: string): Promise<Value> {
+  wireStdlib();
   const f = lookupField(dispatchKeys(self), name);
   assert.ok(f, `no field ${name} on ${self.t}`);
   return f(ctx, self);
 }
 
 export async function apply(moduleName: string, ...args: Value[]): Promise<Value> {
+  wireStdlib();
   const def = lookupApply(moduleName);
   assert.ok(def, `${moduleName} is not applicable`);
   return def.impl(ctx, { t: 'module', name: moduleName }, args, {});

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { KvEngine, KvTxn } from '../../src/storage/kv';
 import { openStorage } from '../../src/storage/open';
 import { createQueryService } from '../../src/exec/run-query';
-import { wireModel } from '../../src/model/wiring';
+import { wireRuntime } from '../../src/exec/wiring';
 import { ensureCursorKey } from '../../src/model/cursor-key';
 import type { QueryOutcome } from '../../src/exec/query-service';
 import type { MValue } from '../../src/wire/materialized';
@@ -41,8 +41,8 @@ export async function openHarness(): Promise<ModelHarness> {
   const engine = await openStorage({ dataDir: dir });
   // What the server does at start: set cursors carry authenticated snapshots.
   await ensureCursorKey(engine);
-  // What createQueryHandlers does for the server: the model's hooks.
-  wireModel();
+  // What createQueryHandlers does for the server: the standard libraries and the model's hooks.
+  wireRuntime();
   let last: KvTxn | undefined;
   const service = createQueryService({ engine: observed(engine, (t) => { last = t; }), isRoot: async () => true });
   const run = (source: string) => service.run({

@@ -13,9 +13,9 @@ import { missingField, nullDocError, withNullHint } from './nulls';
 import { fqlMember, moduleValue } from './state';
 
 /**
- * Serves what an index entry recorded of a document (registered by src/model/sets/covered.ts):
- * a partial DocData when `field` (or, without one, the document's existence) can be answered
- * without reading the document, else undefined.
+ * Serves what an index entry recorded of a document (src/model/sets/covered.ts, installed by
+ * src/model/wiring.ts): a partial DocData when `field` (or, without one, the document's
+ * existence) can be answered without reading the document, else undefined.
  */
 export type CoveredReader = (ctx: Evaluator['ctx'], ref: DocV, field?: string) => Promise<DocData | undefined>;
 let coveredReader: CoveredReader | undefined;

@@ -16,7 +16,7 @@ import { sortByOrderings, truthy } from '../eval/sets/combinators';
 import { INT, method, overloaded, param, sig } from './native-args';
 import { MAX_ARRAY_SEQUENCE, checkArraySize } from '../limits';
 import { checkDeadline } from '../eval/state';
-import { defineFields, defineMethods, defineModule } from './registry';
+import { defineFields, defineMethods, defineModule, type MethodDef } from './registry';
 
 /** Builds an array of `size` elements once the size is known to be within the limit. */
 function sized(size: number, build: () => Value[]): Value {
@@ -137,9 +137,7 @@ async function aggregate(ctx: EvalContext, xs: readonly Value[], seed: Value, fn
   return call(ctx, fn, level[0], seed);
 }
 
-defineFields('array', { length: (_ctx, self) => int(items(self).length) });
-
-defineMethods('array', {
+const ARRAY_METHODS: Record<string, MethodDef> = {
   at: method(sig([param('index', INT)], (_ctx, self, [i]) => items(self)[checkIndex(items(self), i)])),
   aggregate: method(sig([param('seed', ANY), param('combiner', FUNCTION)], (ctx, self, [seed, fn]) => aggregate(ctx, items(self), seed, fn))),
   any: method(sig([param('predicate', FUNCTION)], (ctx, self, [fn]) => anyEvery(ctx, items(self), fn, false))),
@@ -237,10 +235,9 @@ defineMethods('array', {
     sig([param('from', INT)], (_ctx, self, [from]) => arr(slice(items(self), from, items(self).length))),
     sig([param('from', INT), param('until', INT)], (_ctx, self, [from, until]) => arr(slice(items(self), from, until)))),
   toSet: method(sig([], (_ctx, self) => ({ t: 'set', set: new ArraySet(items(self)) }))),
-});
+};
 
-defineModule('Array');
-defineMethods('module:Array', {
+const ARRAY_MODULE_METHODS: Record<string, MethodDef> = {
   sequence: method(sig([param('from', INT), param('until', INT)], (_ctx, _self, [from, until]) => {
     const n = Math.max(0, until - from);
     if (n > MAX_ARRAY_SEQUENCE) throw valueTooLarge(`range size ${n} exceeds limit ${MAX_ARRAY_SEQUENCE}`);
@@ -248,4 +245,12 @@ defineMethods('module:Array', {
     for (let i = 0; i < n; i++) out[i] = int(from + i);
     return arr(out);
   })),
-});
+};
+
+/** Registers the members of arrays and the `Array` module (called by src/fql/stdlib/index.ts). */
+export function wireArray(): void {
+  defineFields('array', { length: (_ctx, self) => int(items(self).length) });
+  defineMethods('array', ARRAY_METHODS);
+  defineModule('Array');
+  defineMethods('module:Array', ARRAY_MODULE_METHODS);
+}

@@ -28,9 +28,12 @@ export function bytesFromBase64(encoded: string): BytesV {
 const asBytes = (v: Value): BytesV => v as BytesV;
 const base64 = method(sig([], (_ctx, self) => str(formatBytes(asBytes(self).v))));
 
-defineMethods('bytes', { toBase64: base64, toString: base64 });
-
-defineModule('Bytes');
 const FROM_BASE64 = method(sig([param('encoded', STRING)], (_ctx, _self, [s]) => bytesFromBase64(s)));
-defineApply('Bytes', FROM_BASE64);
-defineMethods('module:Bytes', { fromBase64: FROM_BASE64 });
+
+/** Registers the members of bytes and the `Bytes` module (called by src/fql/stdlib/index.ts). */
+export function wireBytes(): void {
+  defineMethods('bytes', { toBase64: base64, toString: base64 });
+  defineModule('Bytes');
+  defineApply('Bytes', FROM_BASE64);
+  defineMethods('module:Bytes', { fromBase64: FROM_BASE64 });
+}

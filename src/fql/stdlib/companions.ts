@@ -7,11 +7,7 @@ import { idValue } from '../values/construct';
 import type { Value } from '../values/value';
 import { debugString } from '../eval/display';
 import { defineGlobal } from '../eval/globals';
-import { defineApply, defineModule } from './registry';
-
-for (const name of ['ID', 'Doc', 'Null', 'Struct', 'SetCursor', 'EventSource', 'FQL']) defineModule(name);
-
-defineGlobal('Credentials', { t: 'module', name: 'Credential' });
+import { defineApply, defineModule, type MethodDef } from './registry';
 
 const ID_DIGITS = /^\d{1,19}$/;
 const MAX_ID = 2n ** 63n - 1n;
@@ -27,11 +23,18 @@ export function castId(v: Value): string | undefined {
 }
 
 /** `ID(123)`, `ID("123")`: an ID, carried as its decimal string (values/value.ts StringV.id). */
-defineApply('ID', {
+const APPLY_ID: MethodDef = {
   arity: 1,
   impl: async (ctx, _self, [v]) => {
     const id = castId(v);
     if (id !== undefined) return idValue(id);
     throw new QueryError('invalid_id', `\`${await debugString(ctx, v, false)}\` is not a valid ID.`);
   },
-});
+};
+
+/** Registers the companion modules, the `Credentials` alias and `ID(x)` (called by src/fql/stdlib/index.ts). */
+export function wireCompanions(): void {
+  for (const name of ['ID', 'Doc', 'Null', 'Struct', 'SetCursor', 'EventSource', 'FQL']) defineModule(name);
+  defineGlobal('Credentials', { t: 'module', name: 'Credential' });
+  defineApply('ID', APPLY_ID);
+}

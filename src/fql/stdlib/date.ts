@@ -4,7 +4,7 @@ import { QueryError } from '../errors';
 import { int, long, str } from '../values/construct';
 import { daysFromCivil, formatDate, parseDate } from '../values/format';
 import type { DateV, Value } from '../values/value';
-import { defineApply, defineFields, defineMethods, defineModule } from './registry';
+import { defineApply, defineFields, defineMethods, defineModule, type FieldImpl, type MethodDef } from './registry';
 import { DATE, NUMBER, STRING, method, param, sig, type NumberV } from './native-args';
 import { civilFields, parseTimeUnit, transactionTime } from './time';
 import { javaDoubleToLong } from './number';
@@ -29,25 +29,25 @@ function shift(d: DateV, amount: NumberV, unitName: string, sign: 1n | -1n): Dat
   return date(Number(days));
 }
 
-defineFields('date', {
+const DATE_FIELDS: Record<string, FieldImpl> = {
   year: (_ctx, self) => int(civilFields(asDate(self).days).year),
   month: (_ctx, self) => int(civilFields(asDate(self).days).month),
   dayOfMonth: (_ctx, self) => int(civilFields(asDate(self).days).day),
   dayOfWeek: (_ctx, self) => int(civilFields(asDate(self).days).dayOfWeek),
   dayOfYear: (_ctx, self) => int(civilFields(asDate(self).days).dayOfYear),
-});
+};
 
 const AMOUNT = param('amount', NUMBER);
 const UNIT = param('unit', STRING);
 
-defineMethods('date', {
+const DATE_METHODS: Record<string, MethodDef> = {
   add: method(sig([AMOUNT, UNIT], (_ctx, self, [amount, unit]) => shift(asDate(self), amount, unit, 1n))),
   subtract: method(sig([AMOUNT, UNIT], (_ctx, self, [amount, unit]) => shift(asDate(self), amount, unit, -1n))),
   // Days from `start` to this date; always a Long, as in core.
   difference: method(sig([param('start', DATE)], (_ctx, self, [start]) =>
     long(BigInt(asDate(self).days - start.days)))),
   toString: method(sig([], (_ctx, self) => str(formatDate(asDate(self).days)))),
-});
+};
 
 function fromString(s: string): DateV {
   const days = parseDate(s);
@@ -55,10 +55,8 @@ function fromString(s: string): DateV {
   return date(days);
 }
 
-defineModule('Date');
 const FROM_STRING = method(sig([param('date', STRING)], (_ctx, _self, [s]) => fromString(s)));
-defineApply('Date', FROM_STRING);
-defineMethods('module:Date', {
+const DATE_MODULE_METHODS: Record<string, MethodDef> = {
   fromString: FROM_STRING,
   // The UTC calendar day of the transaction time.
   today: method(sig([], (ctx) => {
@@ -66,4 +64,13 @@ defineMethods('module:Date', {
     const days = ns / NS_PER_DAY - (ns % NS_PER_DAY < 0n ? 1n : 0n);
     return date(Number(days));
   })),
-});
+};
+
+/** Registers the members of dates and the `Date` module (called by src/fql/stdlib/index.ts). */
+export function wireDate(): void {
+  defineFields('date', DATE_FIELDS);
+  defineMethods('date', DATE_METHODS);
+  defineModule('Date');
+  defineApply('Date', FROM_STRING);
+  defineMethods('module:Date', DATE_MODULE_METHODS);
+}

@@ -22,27 +22,6 @@ function globalFunction(
   defineGlobal(name, { t: 'function', fn: { kind: 'native', name, arity, call: (ctx, args, site) => call(ctx as EvalContext, args, site) } });
 }
 
-globalFunction('abort', 1, (_ctx, [value]) => {
-  throw new QueryError('abort', 'Query aborted.', undefined, { abort: value });
-});
-
-/** `log(a, b, ...)`: one summary line of the arguments' display strings. */
-globalFunction('log', [0, Infinity], async (ctx, args, site) => {
-  const line = new BoundedJoin(' ');
-  for (const a of args) line.add(await displayString(ctx, a));
-  recordLog(ctx, line.join(), site.span);
-  return NULL;
-});
-
-/** `dbg(x)`: logs x in FQL form and returns it unchanged. */
-globalFunction('dbg', 1, async (ctx, [value], site) => {
-  recordLog(ctx, await debugString(ctx, value, false), site.span);
-  return value;
-});
-
-// core: newId() is an ID (FQL2Spec "newId").
-globalFunction('newId', 0, () => idValue(newId()));
-
 /** Orderings for `order()`: `asc(.name)`, `desc(.age)`. */
 /** core StaticGlobalResolvers.asc/desc: the accessor takes one argument. */
 function ordering(dir: 'asc' | 'desc', fn: Value): Value {
@@ -50,8 +29,34 @@ function ordering(dir: 'asc' | 'desc', fn: Value): Value {
   checkParamArity(fn, 1, 'accessor');
   return obj([[dir, fn]]);
 }
-globalFunction('asc', 1, (_ctx, [fn]) => ordering('asc', fn));
-globalFunction('desc', 1, (_ctx, [fn]) => ordering('desc', fn));
 
 const toString = method(sig([], async (ctx, self) => str(await displayString(ctx, self))));
-for (const kind of ['null', 'array', 'set', 'function', 'eventsource']) defineMethods(kind, { toString });
+
+/** Registers the global functions and the `toString` shared by several kinds of value (called by src/fql/stdlib/index.ts). */
+export function wireGlobals(): void {
+  globalFunction('abort', 1, (_ctx, [value]) => {
+    throw new QueryError('abort', 'Query aborted.', undefined, { abort: value });
+  });
+
+  // `log(a, b, ...)`: one summary line of the arguments' display strings.
+  globalFunction('log', [0, Infinity], async (ctx, args, site) => {
+    const line = new BoundedJoin(' ');
+    for (const a of args) line.add(await displayString(ctx, a));
+    recordLog(ctx, line.join(), site.span);
+    return NULL;
+  });
+
+  // `dbg(x)`: logs x in FQL form and returns it unchanged.
+  globalFunction('dbg', 1, async (ctx, [value], site) => {
+    recordLog(ctx, await debugString(ctx, value, false), site.span);
+    return value;
+  });
+
+  // core: newId() is an ID (FQL2Spec "newId").
+  globalFunction('newId', 0, () => idValue(newId()));
+
+  globalFunction('asc', 1, (_ctx, [fn]) => ordering('asc', fn));
+  globalFunction('desc', 1, (_ctx, [fn]) => ordering('desc', fn));
+
+  for (const kind of ['null', 'array', 'set', 'function', 'eventsource']) defineMethods(kind, { toString });
+}

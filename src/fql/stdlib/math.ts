@@ -3,7 +3,7 @@
 import { double, int, long } from '../values/construct';
 import type { EvalContext } from '../eval/context';
 import type { SetV, Value } from '../values/value';
-import { defineFields, defineMethods, defineModule } from './registry';
+import { defineFields, defineMethods, defineModule, type FieldImpl, type MethodDef } from './registry';
 import {
   ARRAY_OF_NUMBER, INT, NUMBER, SET_OF_NUMBER, invalidArgument, method, overloaded, param, sig,
   type NumberV, type Signature,
@@ -12,14 +12,12 @@ import { materialize } from '../eval/sets/combinators';
 import { MAX_ARRAY_SIZE } from '../limits';
 import { addNumbers, compareNumbers, divideNumbers, javaDoubleToLong, toDouble } from './number';
 
-defineModule('Math');
-
-defineFields('module:Math', {
+const MATH_MODULE_FIELDS: Record<string, FieldImpl> = {
   NaN: () => double(NaN),
   Infinity: () => double(Infinity),
   E: () => double(Math.E),
   PI: () => double(Math.PI),
-});
+};
 
 const X = param('x', NUMBER);
 // java.lang.Math's conversion factors, so results match the JVM bit for bit.
@@ -115,7 +113,7 @@ function truncDouble(n: number, p: number): number {
   return Number(javaDoubleToLong(n * tmp)) / tmp;
 }
 
-defineMethods('module:Math', {
+const MATH_MODULE_METHODS: Record<string, MethodDef> = {
   abs: method(sig([X], (_ctx, _self, [x]) => {
     switch (x.t) {
       case 'int': return int(Math.abs(x.v));
@@ -160,4 +158,11 @@ defineMethods('module:Math', {
   tanh: method(unary(Math.tanh)),
   trunc: method(sig([X, PRECISION], (_ctx, _self, [x, p]) =>
     x.t === 'double' ? double(truncDouble(x.v, p)) : long(truncLong(BigInt(x.v), p)))),
-});
+};
+
+/** Registers the `Math` module (called by src/fql/stdlib/index.ts). */
+export function wireMath(): void {
+  defineModule('Math');
+  defineFields('module:Math', MATH_MODULE_FIELDS);
+  defineMethods('module:Math', MATH_MODULE_METHODS);
+}

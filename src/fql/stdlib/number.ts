@@ -4,7 +4,7 @@
 import { QueryError } from '../errors';
 import { double, int, integer, long, str } from '../values/construct';
 import { displayScalar } from '../values/format';
-import { defineMethods, defineModule } from './registry';
+import { defineMethods, defineModule, type MethodDef } from './registry';
 import { method, sig, type NumberV } from './native-args';
 import { compareNumbers } from '../values/compare';
 
@@ -105,8 +105,12 @@ export const bitOr = (a: NumberV, b: NumberV): NumberV => integer(asLong(a) | as
 export const bitXor = (a: NumberV, b: NumberV): NumberV => integer(asLong(a) ^ asLong(b));
 export const bitNot = (a: NumberV): NumberV => integer(~asLong(a));
 
-for (const name of ['Number', 'Int', 'Long', 'Double', 'Float']) defineModule(name);
-
-defineMethods('number', {
+const NUMBER_METHODS: Record<string, MethodDef> = {
   toString: method(sig([], (_ctx, self) => str(displayScalar(self) ?? ''))),
-});
+};
+
+/** Registers the number modules and the members of numbers (called by src/fql/stdlib/index.ts). */
+export function wireNumber(): void {
+  for (const name of ['Number', 'Int', 'Long', 'Double', 'Float']) defineModule(name);
+  defineMethods('number', NUMBER_METHODS);
+}

@@ -9,7 +9,7 @@ import { invalidArgType, invalidArgument } from '../eval/failures';
 import { displayedFields } from '../../model/doc-fields';
 import { computedValues, docTs } from '../../model/model-api';
 import { dynamicTypeName, method, param, sig } from './native-args';
-import { defineMethods, defineModule } from './registry';
+import { defineMethods, defineModule, type MethodDef } from './registry';
 import { checkObjectSize } from '../limits';
 
 /** Follow `path` (strings into objects, integers into arrays); undefined when it leads nowhere. */
@@ -56,8 +56,7 @@ async function objectOf(ctx: EvalContext, v: Value, argName = 'object'): Promise
   return obj(m);
 }
 
-defineModule('Object');
-defineMethods('module:Object', {
+const OBJECT_MODULE_METHODS: Record<string, MethodDef> = {
   keys: method(sig([param('object', ANY)], async (ctx, _self, [v]) => arr([...(await objectOf(ctx, v)).v.keys()].map(str)))),
   values: method(sig([param('object', ANY)], async (ctx, _self, [v]) => arr([...(await objectOf(ctx, v)).v.values()]))),
   entries: method(sig([param('object', ANY)], async (ctx, _self, [v]) => arr([...(await objectOf(ctx, v)).v].map(([k, f]) => arr([str(k), f]))))),
@@ -72,4 +71,10 @@ defineMethods('module:Object', {
   hasPath: method(sig([param('object', ANY), param('path', ARRAY)], (_ctx, _self, [o, path]) => (select(o, path.v) === undefined ? FALSE : TRUE))),
   select: method(sig([param('object', ANY), param('path', ARRAY)], (_ctx, _self, [o, path]) => select(o, path.v) ?? NULL)),
   toString: method(sig([param('object', ANY)], async (ctx, _self, [o]) => str(await debugString(ctx, o, false)))),
-});
+};
+
+/** Registers the `Object` module (called by src/fql/stdlib/index.ts). */
+export function wireObject(): void {
+  defineModule('Object');
+  defineMethods('module:Object', OBJECT_MODULE_METHODS);
+}

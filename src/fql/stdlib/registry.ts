@@ -1,6 +1,8 @@
 // The standard library's dispatch table. Each file under src/fql/stdlib/ (one per FQL type:
-// string.ts, number.ts, array.ts, ...) and the model layer (collections, documents, sets)
-// registers its methods here at module load; the evaluator looks methods and fields up here.
+// string.ts, number.ts, array.ts, ...) and the model layer (collections, documents, sets,
+// identity) exports a `wire…` function that registers its methods here; nothing registers at
+// module load. The runtime's composition root calls them, in order, through src/exec/wiring.ts
+// (wireRuntime); the evaluator looks methods and fields up here.
 //
 // Dispatch keys:
 //   - 'doc:<Coll>': documents of one collection (looked up before 'doc')

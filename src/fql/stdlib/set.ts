@@ -21,7 +21,7 @@ import {
 import { MAX_PAGE_SIZE, defaultPageSize, pageObject, pageSet, paginateCursor } from '../eval/sets/paginate';
 import { INT, method, overloaded, param, sig } from './native-args';
 import { MAX_ARRAY_SIZE, MAX_SET_ELEMENTS } from '../limits';
-import { defineMethods, defineModule } from './registry';
+import { defineMethods, defineModule, type MethodDef } from './registry';
 
 const setOf = (self: Value): FqlSet => (self as SetV).set;
 const wrap = (set: FqlSet): SetV => ({ t: 'set', set });
@@ -102,7 +102,7 @@ async function paginate(ctx: EvalContext, set: FqlSet, size: number): Promise<Va
   return pageObject(await pageSet(ctx, set, size));
 }
 
-defineMethods('set', {
+const SET_METHODS: Record<string, MethodDef> = {
   // Lazy transformations remember the `at` snapshot they were built in (ctx.snapshotTs), and
   // inside stored code the calls around them (stored-calls.ts).
   where: method(sig([param('predicate', FUNCTION)], (ctx, self, [fn], site) => {
@@ -191,7 +191,7 @@ defineMethods('set', {
   paginate: overloaded('paginate',
     sig([], (ctx, self) => paginate(ctx, setOf(self), defaultPageSize(setOf(self)))),
     sig([param('size', INT)], (ctx, self, [n]) => paginate(ctx, setOf(self), checkSize(n, 'size')))),
-});
+};
 
 const CURSOR_TYPE = 'String';
 function cursorText(v: Value): string {
@@ -199,8 +199,7 @@ function cursorText(v: Value): string {
   return v.v;
 }
 
-defineModule('Set');
-defineMethods('module:Set', {
+const SET_MODULE_METHODS: Record<string, MethodDef> = {
   single: method(sig([param('element', ANY)], (_ctx, _self, [v]) => wrap(new SingleSet(v)))),
   sequence: method(sig([param('from', INT), param('until', INT)], (_ctx, _self, [from, until]) => wrap(new SequenceSet(from, until)))),
   paginate: {
@@ -213,4 +212,11 @@ defineMethods('module:Set', {
       return paginateCursor(ctx, cursor, checkSize(size, 'size'));
     },
   },
-});
+};
+
+/** Registers the members of sets and the `Set` module (called by src/fql/stdlib/index.ts). */
+export function wireSet(): void {
+  defineMethods('set', SET_METHODS);
+  defineModule('Set');
+  defineMethods('module:Set', SET_MODULE_METHODS);
+}

@@ -5,7 +5,7 @@
 import { QueryError } from '../errors';
 import { NULL, arr, bool, double, int, long, str } from '../values/construct';
 import type { Value } from '../values/value';
-import { defineFields, defineMethods, defineModule } from './registry';
+import { defineFields, defineMethods, defineModule, type FieldImpl, type MethodDef } from './registry';
 import { INT, STRING, invalidArgument, method, overloaded, param, sig } from './native-args';
 import { compileJavaRegex, regexFor } from './java-regex';
 import type { EvalContext } from '../eval/context';
@@ -309,11 +309,9 @@ const REPLACEMENT = param('replacement', STRING);
 const AMOUNT = param('amount', INT);
 const RADIX = param('radix', INT);
 
-defineModule('String');
-
 const AT = method(sig([param('index', INT)], (_ctx, self, [i]) => stringAt(text(self), i)));
 
-defineMethods('string', {
+const STRING_METHODS: Record<string, MethodDef> = {
   // `s[i]`: the evaluator dispatches index access to the `[]` method.
   '[]': AT,
   at: AT,
@@ -423,8 +421,15 @@ defineMethods('string', {
   toLowerCase: method(sig([], (_ctx, self) => caseMapped(text(self).toLowerCase()))),
   toString: method(sig([], (_ctx, self) => self)),
   toUpperCase: method(sig([], (_ctx, self) => caseMapped(text(self).toUpperCase()))),
-});
+};
 
-defineFields('string', {
+const STRING_FIELDS: Record<string, FieldImpl> = {
   length: (_ctx, self) => int(codePointLength(text(self))),
-});
+};
+
+/** Registers the `String` module and the members of strings (called by src/fql/stdlib/index.ts). */
+export function wireString(): void {
+  defineModule('String');
+  defineMethods('string', STRING_METHODS);
+  defineFields('string', STRING_FIELDS);
+}

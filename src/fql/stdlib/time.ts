@@ -6,7 +6,7 @@ import { integer, int, str, txnTimeValue } from '../values/construct';
 import { civilFromDays, daysFromCivil, formatTime, parseTime } from '../values/format';
 import type { EvalContext } from '../eval/context';
 import type { TimeV, Value } from '../values/value';
-import { defineApply, defineFields, defineMethods, defineModule } from './registry';
+import { defineApply, defineFields, defineMethods, defineModule, type FieldImpl, type MethodDef } from './registry';
 import { NUMBER, STRING, TIME, method, param, sig, type NumberV } from './native-args';
 import { javaDoubleToLong } from './number';
 
@@ -157,7 +157,7 @@ const timeDays = (t: TimeV): number => Number(floorDiv(t.ns, NS_PER_DAY));
 const secondOfDay = (t: TimeV): number => Number(floorDiv(t.ns - floorDiv(t.ns, NS_PER_DAY) * NS_PER_DAY, NS_PER_SECOND));
 const asTime = (v: Value): TimeV => v as TimeV;
 
-defineFields('time', {
+const TIME_FIELDS: Record<string, FieldImpl> = {
   year: (_ctx, self) => int(civilFields(timeDays(asTime(self))).year),
   month: (_ctx, self) => int(civilFields(timeDays(asTime(self))).month),
   dayOfMonth: (_ctx, self) => int(civilFields(timeDays(asTime(self))).day),
@@ -166,12 +166,12 @@ defineFields('time', {
   hour: (_ctx, self) => int(Math.floor(secondOfDay(asTime(self)) / 3600)),
   minute: (_ctx, self) => int(Math.floor(secondOfDay(asTime(self)) / 60) % 60),
   second: (_ctx, self) => int(secondOfDay(asTime(self)) % 60),
-});
+};
 
 const AMOUNT = param('amount', NUMBER);
 const UNIT = param('unit', STRING);
 
-defineMethods('time', {
+const TIME_METHODS: Record<string, MethodDef> = {
   add: method(sig([AMOUNT, UNIT], (_ctx, self, [amount, unit]) =>
     shift(asTime(self), amount, unit, 1n, timeMaxOverflow))),
   subtract: method(sig([AMOUNT, UNIT], (_ctx, self, [amount, unit]) =>
@@ -185,7 +185,7 @@ defineMethods('time', {
   toMillis: method(sig([], (_ctx, self) => integer(floorDiv(asTime(self).ns, 1_000_000n)))),
   toSeconds: method(sig([], (_ctx, self) => integer(floorDiv(asTime(self).ns, NS_PER_SECOND)))),
   toString: method(sig([], (_ctx, self) => str(formatTime(asTime(self).ns)))),
-});
+};
 
 /** The query's transaction (snapshot) time: `txnTs` is in µs. */
 export const transactionTime = (ctx: EvalContext): TimeV => time(ctx.model.txnTs * 1000n);
@@ -217,17 +217,22 @@ function epoch(amount: NumberV, unitName: string): TimeV {
   return time(ns);
 }
 
-defineModule('Time');
-defineModule('TransactionTime');
-
 const FROM_STRING = method(sig([param('time', STRING)], (_ctx, _self, [s]) => fromString(s)));
-defineApply('Time', FROM_STRING);
-defineMethods('module:Time', {
+const TIME_MODULE_METHODS: Record<string, MethodDef> = {
   fromString: FROM_STRING,
   now: method(sig([], (ctx) => transactionTime(ctx))),
   epoch: method(sig([param('offset', NUMBER), UNIT], (_ctx, _self, [offset, unit]) => epoch(offset, unit))),
-});
+};
 
-// core TransactionTimeCompanion: a value of its own (construct.ts txnTimeValue) that stands
-// for the commit time; `Time.now()` is a plain Time.
-defineApply('TransactionTime', method(sig([], (ctx) => txnTimeValue(transactionTime(ctx).ns))));
+/** Registers the members of times and the `Time` and `TransactionTime` modules (called by src/fql/stdlib/index.ts). */
+export function wireTime(): void {
+  defineFields('time', TIME_FIELDS);
+  defineMethods('time', TIME_METHODS);
+  defineModule('Time');
+  defineModule('TransactionTime');
+  defineApply('Time', FROM_STRING);
+  defineMethods('module:Time', TIME_MODULE_METHODS);
+  // core TransactionTimeCompanion: a value of its own (construct.ts txnTimeValue) that stands
+  // for the commit time; `Time.now()` is a plain Time.
+  defineApply('TransactionTime', method(sig([], (ctx) => txnTimeValue(transactionTime(ctx).ns))));
+}

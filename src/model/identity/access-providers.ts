@@ -73,5 +73,8 @@ const accessProviderKind: SchemaKind = {
   checkNames: refuseDuplicateIssuer,
 };
 
-defineModule('AccessProvider');
-defineSchemaKind(accessProviderKind);
+/** Registers the `AccessProvider` module and access provider definitions (called by src/model/identity/index.ts). */
+export function wireAccessProviders(): void {
+  defineModule('AccessProvider');
+  defineSchemaKind(accessProviderKind);
+}

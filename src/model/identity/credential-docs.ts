@@ -5,7 +5,7 @@ import { hashPassword, verifyPassword } from '../../auth/passwords';
 import { QueryError } from '../../fql/errors';
 import type { EvalContext } from '../../fql/eval/context';
 import { bool, obj, typeName } from '../../fql/values/construct';
-import { defineMethods } from '../../fql/stdlib/registry';
+import { defineMethods, type MethodDef } from '../../fql/stdlib/registry';
 import type { DocV, ObjectV, Value } from '../../fql/values/value';
 import { nullDocError } from '../../fql/eval/nulls';
 import { fromBytes, toBytes } from '../codec';
@@ -100,7 +100,7 @@ async function passwordMatches(cred: DocData, password: string): Promise<boolean
   return hash?.t === 'string' && verifyPassword(password, hash.v);
 }
 
-defineMethods(`doc:${CREDENTIAL_COLL.name}`, {
+const CREDENTIAL_METHODS: Record<string, MethodDef> = {
   login: {
     arity: [1, 2],
     impl: async (ctx, self, [secret, ttl]) => {
@@ -120,9 +120,9 @@ defineMethods(`doc:${CREDENTIAL_COLL.name}`, {
       return bool(await passwordMatches(await storedCredential(ctx, self, 'verify'), password));
     },
   },
-});
+};
 
-defineSystemCollectionModule(CREDENTIAL_COLL, createCredential, {
+const CREDENTIAL_MODULE_METHODS: Record<string, MethodDef> = {
   byDocument: {
     arity: 1,
     impl: async (ctx, _self, [doc]): Promise<Value> => {
@@ -140,4 +140,10 @@ defineSystemCollectionModule(CREDENTIAL_COLL, createCredential, {
       return ref;
     },
   },
-});
+};
+
+/** Registers the members of credentials and the `Credential` module (called by src/model/identity/index.ts). */
+export function wireCredentials(): void {
+  defineMethods(`doc:${CREDENTIAL_COLL.name}`, CREDENTIAL_METHODS);
+  defineSystemCollectionModule(CREDENTIAL_COLL, createCredential, CREDENTIAL_MODULE_METHODS);
+}

@@ -49,4 +49,7 @@ const databaseKind: SchemaKind = {
   onRename: (ctx, def, newName) => renameReferences(ctx, 'Database', def, newName),
 };
 
-defineSchemaKind(databaseKind);
+/** Registers the `Database` module and database definitions (called by src/model/identity/index.ts). */
+export function wireDatabases(): void {
+  defineSchemaKind(databaseKind);
+}

@@ -8,7 +8,7 @@ import { QueryCheckError, QueryError } from '../../fql/errors';
 import { renderSummary, type DetailedDiagnostic } from '../../fql/summary';
 import { setUdfInvoker } from '../../fql/eval/calls';
 import { missingField } from '../../fql/eval/nulls';
-import { defineFields } from '../../fql/stdlib/registry';
+import { defineFields, type FieldImpl } from '../../fql/stdlib/registry';
 import type { CallSite, Value } from '../../fql/values/value';
 import type { EvalContext } from '../../fql/eval/context';
 import { modelOf } from '../stdlib/args';
@@ -90,8 +90,6 @@ const functionKind: SchemaKind = {
   },
 };
 
-defineSchemaKind(functionKind);
-
 /**
  * Call the UDF `name` (from v10, and from v4 for functions with a v10 body): the `call`
  * privilege, then the body as the function's role or the caller. A v4 body runs in the v4
@@ -128,9 +126,17 @@ export async function callUserFunction(ctx: EvalContext, name: string, args: rea
   }
 }
 
-setUdfInvoker(callUserFunction);
-
-defineFields('function', {
+const FUNCTION_FIELDS: Record<string, FieldImpl> = {
   definition: (_ctx, self) =>
     self.t === 'function' && self.fn.kind === 'udf' ? { t: 'named', coll: 'Function', name: self.fn.name } : missingField('definition'),
-});
+};
+
+/**
+ * Registers the `Function` module and function definitions, how the evaluator calls a UDF, and
+ * the fields of function values (called by src/model/identity/index.ts).
+ */
+export function wireFunctions(): void {
+  defineSchemaKind(functionKind);
+  setUdfInvoker(callUserFunction);
+  defineFields('function', FUNCTION_FIELDS);
+}

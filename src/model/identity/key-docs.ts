@@ -48,8 +48,6 @@ export async function createKey(ctx: EvalContext, data: ObjectV, id?: string): P
   return ref;
 }
 
-defineSystemCollectionModule(KEY_COLL, (ctx, data) => createKey(ctx, data));
-
 /** Shapes every Key write: keeps the secret's hash, validates the role, binds the key. */
 export const shapeKeyWrite: WriteShaper = async (ctx, w) => {
   const shaped = keepSecret(ctx, w);
@@ -60,3 +58,8 @@ export const shapeKeyWrite: WriteShaper = async (ctx, w) => {
   else unbind(ctx, 'Key', w.id);
   return shaped;
 };
+
+/** Registers the `Key` module (called by src/model/identity/index.ts). */
+export function wireKeys(): void {
+  defineSystemCollectionModule(KEY_COLL, (ctx, data) => createKey(ctx, data));
+}

@@ -104,8 +104,6 @@ const roleKind: SchemaKind = {
   onDelete: (ctx, def) => refuseDeleteIfReferenced(ctx, 'Role', def),
 };
 
-defineSchemaKind(roleKind);
-
 /** `resource` members naming `from` now name `to`, in one privilege or membership entry or a list. */
 function renameResources(v: Value | undefined, from: string, to: string): Value | undefined {
   if (v === undefined) return undefined;
@@ -137,4 +135,9 @@ export async function followCollectionRename(txn: ModelTxnImpl, from: string, to
     if (membership !== undefined) data.set('membership', membership);
     putDef(txn, 'Role', def.name, data, def.id);
   }
+}
+
+/** Registers the `Role` module and role definitions (called by src/model/identity/index.ts). */
+export function wireRoles(): void {
+  defineSchemaKind(roleKind);
 }

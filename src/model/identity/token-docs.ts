@@ -2,6 +2,7 @@
 // the token with its `secret`, shown this once; `Token.byDocument(doc)` is the set of a
 // document's tokens; deleting a token (logout) invalidates its secret at once.
 import type { EvalContext } from '../../fql/eval/context';
+import type { MethodDef } from '../../fql/stdlib/registry';
 import { obj, typeName } from '../../fql/values/construct';
 import type { DocV, FqlSet, ObjectV, SetElement, SetPosition, Value } from '../../fql/values/value';
 import { argTypeError, modelOf } from '../stdlib/args';
@@ -63,7 +64,7 @@ class TokensOfDocumentSet implements FqlSet {
 export const decodeTokensOfDocument: SetDecoder = async (_txn, d) =>
   new TokensOfDocumentSet({ t: 'doc', coll: String(d.coll), id: String(d.id) });
 
-defineSystemCollectionModule(TOKEN_COLL, createToken, {
+const TOKEN_MODULE_METHODS: Record<string, MethodDef> = {
   byDocument: {
     arity: 1,
     impl: (_ctx, _self, [doc]): Value => {
@@ -72,7 +73,7 @@ defineSystemCollectionModule(TOKEN_COLL, createToken, {
       return { t: 'set', set: new TokensOfDocumentSet(doc) };
     },
   },
-});
+};
 
 /** Shapes every Token write: keeps the secret's hash, binds the token to its identity. */
 export const shapeTokenWrite: WriteShaper = async (ctx, w) => {
@@ -83,3 +84,8 @@ export const shapeTokenWrite: WriteShaper = async (ctx, w) => {
   else unbind(ctx, 'Token', w.id);
   return shaped;
 };
+
+/** Registers the `Token` module (called by src/model/identity/index.ts). */
+export function wireTokens(): void {
+  defineSystemCollectionModule(TOKEN_COLL, createToken, TOKEN_MODULE_METHODS);
+}

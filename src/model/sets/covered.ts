@@ -12,7 +12,6 @@
 // - the caller's read access depends on a predicate (or is denied): the read guard then needs
 //   the document.
 import type { EvalContext } from '../../fql/eval/context';
-import { defineCoveredReader } from '../../fql/eval/fields';
 import type { DocV, Value } from '../../fql/values/value';
 import type { DocData } from '../model-api';
 import { ModelTxnImpl } from '../model-txn';
@@ -70,7 +69,8 @@ function versionOf(entry: RecordedEntry): EntryVersion | undefined {
   return entry.decoded ?? undefined;
 }
 
-async function coveredDoc(ctx: EvalContext, ref: DocV, field?: string): Promise<DocData | undefined> {
+/** Serves a document's fields from index entries (src/fql/eval/fields.ts CoveredReader; installed by src/model/wiring.ts). */
+export async function coveredDoc(ctx: EvalContext, ref: DocV, field?: string): Promise<DocData | undefined> {
   if (ref.readTs !== undefined || ctx.snapshotTs !== undefined) return undefined;
   const model = ctx.model;
   if (!(model instanceof ModelTxnImpl)) return undefined;
@@ -91,5 +91,3 @@ async function coveredDoc(ctx: EvalContext, ref: DocV, field?: string): Promise<
   }
   return undefined;
 }
-
-defineCoveredReader(coveredDoc);

@@ -3,7 +3,7 @@
 import { QueryError, type ConstraintFailure } from '../../fql/errors';
 import { FALSE, TRUE } from '../../fql/values/construct';
 import {
-  defineApply, defineFields, defineMethods, defineModule, isBuiltinModule, lookupMethod, type MethodDef,
+  defineApply, defineFields, defineMethods, defineModule, isBuiltinModule, lookupMethod, type FieldImpl, type MethodDef,
 } from '../../fql/stdlib/registry';
 import type { EvalContext } from '../../fql/eval/context';
 import type { CallSite, ModuleV, NamedDocV, NullDocV, ObjectV, Value } from '../../fql/values/value';
@@ -22,8 +22,6 @@ import { atArguments, expectDocId, expectObject, expectString, modelOf } from '.
 import { refuseNonPersistable } from '../definitions/persistable';
 import { schemaWriteFailure, type WriteKind } from '../write-failures';
 import { PROTECTED_MODE, dropsProtectedIndex, isProtectedDb, retentionFailures } from '../definitions/protected-mode';
-
-defineModule('Collection');
 
 const IDENT_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Names a collection cannot take: FQL keywords, built-in modules and Fauna's reserved words. */
@@ -134,16 +132,16 @@ async function rewriteCollection(ctx: EvalContext, self: Value, arg: Value, acti
   return { t: 'named', coll: 'Collection', name };
 }
 
-defineMethods('module:Collection', {
+const COLLECTION_MODULE_METHODS: Record<string, MethodDef> = {
   create: { arity: 1, impl: (ctx, _self, [arg], site) => atArguments(site, () => createCollection(ctx, arg)) },
   byName: {
     arity: 1,
     impl: (_ctx, _self, [name]) => ({ t: 'named', coll: 'Collection', name: expectString(name, 'name').v }),
   },
   all: { arity: 0, impl: () => ({ t: 'set', set: new NamedScanSet('Collection') }) },
-});
+};
 
-defineMethods('named:Collection', {
+const NAMED_COLLECTION_METHODS: Record<string, MethodDef> = {
   update: { arity: 1, impl: (ctx, self, [arg], site) => atArguments(site, () => rewriteCollection(ctx, self, arg, 'update')) },
   replace: { arity: 1, impl: (ctx, self, [arg], site) => atArguments(site, () => rewriteCollection(ctx, self, arg, 'replace')) },
   delete: {
@@ -168,7 +166,7 @@ defineMethods('named:Collection', {
     arity: 0,
     impl: async (ctx, self) => ((await modelOf(ctx).collection((self as NamedDocV).name)) ? TRUE : FALSE),
   },
-});
+};
 
 // Members of user collection modules --------------------------------------------------------
 
@@ -206,7 +204,7 @@ async function byId(ctx: EvalContext, self: Value, id: Value): Promise<Value> {
     : { t: 'doc', coll: def.name, id: docId, readTs: ctx.snapshotTs };
 }
 
-defineMethods('collection', {
+const USER_COLLECTION_METHODS: Record<string, MethodDef> = {
   all: { arity: [0, 1], impl: async (ctx, self, [range]) => { await userCollection(ctx, self); return allOf(ctx, self, range); } },
   byId: { arity: 1, impl: (ctx, self, [id]) => byId(ctx, self, id) },
   create: {
@@ -222,14 +220,11 @@ defineMethods('collection', {
   where: { arity: 1, impl: viaSet('where') },
   firstWhere: { arity: 1, impl: viaSet('firstWhere') },
   toString: { arity: 0, impl: (_ctx: EvalContext, self: Value): Value => ({ t: 'string', v: (self as ModuleV).name }) },
-});
+};
 
-defineFields('collection', {
+const USER_COLLECTION_FIELDS: Record<string, FieldImpl> = {
   definition: (_ctx, self) => ({ t: 'named', coll: 'Collection', name: (self as ModuleV).name }),
-});
-
-/** `Account("123")` is `Account.byId("123")`. */
-defineApply('collection', { arity: 1, impl: (ctx, self, [id]) => byId(ctx, self, id) });
+};
 
 /**
  * `Collection("Account")` is the collection `Account` itself and `Function("double")` the
@@ -259,5 +254,19 @@ export const noteCreatedSchemaName: SchemaWriteHook = async (ctx, coll, action, 
   const name = spec?.t === 'object' ? spec.v.get('name') : undefined;
   if (name?.t === 'string') noteCreation(modelOf(ctx), coll, name.v);
 };
-defineApply('Collection', globalByName('collection', (v) => v.t === 'module'));
-defineApply('Function', globalByName('function', (v) => v.t === 'function'));
+
+/**
+ * Registers the `Collection` module, collection definitions and the members of user collection
+ * modules (called by src/model/stdlib/index.ts).
+ */
+export function wireCollections(): void {
+  defineModule('Collection');
+  defineMethods('module:Collection', COLLECTION_MODULE_METHODS);
+  defineMethods('named:Collection', NAMED_COLLECTION_METHODS);
+  defineMethods('collection', USER_COLLECTION_METHODS);
+  defineFields('collection', USER_COLLECTION_FIELDS);
+  // `Account("123")` is `Account.byId("123")`.
+  defineApply('collection', { arity: 1, impl: (ctx, self, [id]) => byId(ctx, self, id) });
+  defineApply('Collection', globalByName('collection', (v) => v.t === 'module'));
+  defineApply('Function', globalByName('function', (v) => v.t === 'function'));
+}

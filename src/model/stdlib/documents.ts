@@ -19,7 +19,7 @@ function plainRewrite(name: string, action: 'update' | 'replace'): MethodDef {
   };
 }
 
-defineMethods('doc', {
+const DOCUMENT_METHODS: Record<string, MethodDef> = {
   update: { arity: 1, impl: (ctx, self, [data], site) => atArguments(site, () => rewriteDocument(ctx, self as DocV, expectObject(data, 'data'), 'update')) },
   replace: { arity: 1, impl: (ctx, self, [data], site) => atArguments(site, () => rewriteDocument(ctx, self as DocV, expectObject(data, 'data'), 'replace')) },
   updateData: plainRewrite('updateData', 'update'),
@@ -34,8 +34,14 @@ defineMethods('doc', {
       return 'cause' in (await modelOf(ctx).readDoc(self as DocV)) ? FALSE : TRUE;
     },
   },
-});
+};
 
-defineMethods('nulldoc', {
+const NULL_DOCUMENT_METHODS: Record<string, MethodDef> = {
   exists: { arity: 0, impl: () => FALSE },
-});
+};
+
+/** Registers the members of documents and null documents (called by src/model/stdlib/index.ts). */
+export function wireDocuments(): void {
+  defineMethods('doc', DOCUMENT_METHODS);
+  defineMethods('nulldoc', NULL_DOCUMENT_METHODS);
+}

@@ -69,7 +69,7 @@ const onSourceSet = (name: 'where' | 'map'): MethodDef => ({
   }),
 });
 
-/** Registers the methods (called once by src/model/stdlib/index.ts). */
+/** Registers the methods (called once by wireModelStdlib, src/model/stdlib/index.ts). */
 export function defineEventSourceMethods(): void {
   defineMethods('set', {
     eventSource: toSource('.eventSource()'),

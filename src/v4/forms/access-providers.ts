@@ -20,4 +20,7 @@ export const ACCESS_PROVIDER_FORMS: readonly FormSpec[] = [
   },
 ];
 
-defineForms(ACCESS_PROVIDER_FORMS);
+/** Registers the access provider forms (called by src/v4/forms/index.ts). */
+export function wireAccessProviderForms(): void {
+  defineForms(ACCESS_PROVIDER_FORMS);
+}

@@ -1,7 +1,7 @@
 // Control flow, variables, lambdas, objects and basic functions (core BasicFunctions.scala,
 // ObjectFunctions.scala, ArrayFunctions.scala, BooleanFunctions.scala).
 import { type Position, V4Error, invalidArgument } from '../errors';
-import { type Evaluator, type FormArgs, defineForms } from '../evaluator';
+import { type Evaluator, type FormArgs, type FormSpec, defineForms } from '../evaluator';
 import { decodeLiteral } from '../escapes';
 import { compare4, equals4 } from '../compare';
 import { isJsonObject } from '../json';
@@ -142,7 +142,7 @@ function lambda(a: FormArgs): V4Value {
   return { t: 'lambda', params: a.json('lambda'), expr: a.json('expr'), env: a.env, apiVersion: '4', bodyPos: a.at('expr') };
 }
 
-defineForms([
+const BASIC_FORMS: readonly FormSpec[] = [
   { keys: ['let', 'in'], run: letForm },
   {
     keys: ['var'],
@@ -217,5 +217,9 @@ defineForms([
   { keys: ['map', 'collection'], run: (ev, a) => mapLike(ev, a, 'map') },
   { keys: ['foreach', 'collection'], run: (ev, a) => mapLike(ev, a, 'foreach') },
   { keys: ['filter', 'collection'], run: filter },
-]);
+];
 
+/** Registers the control flow, variable, lambda, object and basic forms (called by src/v4/forms/index.ts). */
+export function wireBasicForms(): void {
+  defineForms(BASIC_FORMS);
+}

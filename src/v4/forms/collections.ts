@@ -194,7 +194,7 @@ function firstOrLast(key: 'first' | 'last'): FormSpec {
   };
 }
 
-defineForms([
+const COLLECTION_FORMS: readonly FormSpec[] = [
   ...Object.keys(FOLDS).map(foldForm),
   firstOrLast('first'),
   firstOrLast('last'),
@@ -230,4 +230,9 @@ defineForms([
     },
   },
   { keys: ['contains_value', 'in'], run: containsValue },
-]);
+];
+
+/** Registers the forms over arrays, pages, sets and objects (called by src/v4/forms/index.ts). */
+export function wireCollectionForms(): void {
+  defineForms(COLLECTION_FORMS);
+}

@@ -1,7 +1,7 @@
 // Reads, writes and schema creation (core ReadFunctions.scala, WriteFunctions.scala) and sets
 // with pagination (SetFunctions.scala, PaginateFunction.scala).
 import { type Position, V4Error, invalidArgument } from '../errors';
-import { type Evaluator, type FormArgs, defineForms } from '../evaluator';
+import { type Evaluator, type FormArgs, type FormSpec, defineForms } from '../evaluator';
 import { locate, scopedModel } from '../model/locate';
 import { DOC_NATIVES, SCHEMA_NATIVES } from '../model/names';
 import { getVersion, refExists } from '../model/reads';
@@ -186,7 +186,7 @@ async function writeParams(a: FormArgs): Promise<ReadonlyMap<string, V4Value>> {
   return paramsObject(a.has('params') ? await a.value('params') : { t: 'null' }, a.at('params'));
 }
 
-defineForms([
+const DOCUMENT_FORMS: readonly FormSpec[] = [
   { keys: ['get'], run: async (ev, a) => getOf(ev.q, await a.value('get'), a) },
   { keys: ['exists'], run: async (ev, a) => existsOf(ev.q, await a.value('exists'), a) },
   {
@@ -245,4 +245,9 @@ defineForms([
       set: await matchSet(ev.q, expectRef(await a.value('index'), a.at('index')), varargs(await a.value('match')), a.at('index')),
     }),
   },
-]);
+];
+
+/** Registers the read, write, schema creation and pagination forms (called by src/v4/forms/index.ts). */
+export function wireDocumentForms(): void {
+  defineForms(DOCUMENT_FORMS);
+}

@@ -11,7 +11,7 @@ import { callUserFunction } from '../../model/identity/functions';
 import { readDef, stringField } from '../../model/identity/named-store';
 import { requireCall } from '../../model/identity/permissions';
 import { type Position, V4Error, invalidArgument, invalidRef } from '../errors';
-import { Evaluator, type FormArgs, defineForms } from '../evaluator';
+import { Evaluator, type FormArgs, type FormSpec, defineForms } from '../evaluator';
 import { fromModel, lambdaOfQuery, toModel } from '../model/convert';
 import { fromQueryError } from '../model/failures';
 import { createSchema, paramsObject } from '../model/writes';
@@ -58,7 +58,7 @@ async function call(ev: Evaluator, a: FormArgs): Promise<V4Value> {
   }
 }
 
-defineForms([
+const FUNCTION_FORMS: readonly FormSpec[] = [
   { keys: ['call', 'arguments'], run: call },
   {
     keys: ['create_function'], writes: true,
@@ -68,4 +68,9 @@ defineForms([
     keys: ['create_role'], writes: true,
     run: async (ev, a) => createSchema(ev.q, 'Role', paramsObject(await a.value('create_role'), a.at('create_role')), a.pos),
   },
-]);
+];
+
+/** Registers the user-defined function and role forms (called by src/v4/forms/index.ts). */
+export function wireFunctionForms(): void {
+  defineForms(FUNCTION_FORMS);
+}

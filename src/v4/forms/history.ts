@@ -96,4 +96,7 @@ export const HISTORY_FORMS: readonly FormSpec[] = [
   },
 ];
 
-defineForms(HISTORY_FORMS);
+/** Registers the history forms (called by src/v4/forms/index.ts). */
+export function wireHistoryForms(): void {
+  defineForms(HISTORY_FORMS);
+}

@@ -13,7 +13,7 @@ import { TOKEN_COLL } from '../../model/identity/system';
 import { createToken } from '../../model/identity/token-docs';
 import { deleteDocument } from '../../model/write-broker';
 import { type Position, V4Error, authenticationFailed, invalidArgument, validationFailed } from '../errors';
-import { type Evaluator, type FormArgs, defineForms } from '../evaluator';
+import { type Evaluator, type FormArgs, type FormSpec, defineForms } from '../evaluator';
 import { collectionRefOf, fromModel, toModel } from '../model/convert';
 import { passwordMatches } from '../model/credentials';
 import { locateDoc } from '../model/locate';
@@ -130,7 +130,7 @@ const currentIdentity = async (ev: Evaluator, a: FormArgs): Promise<V4Value> => 
   return identity;
 };
 
-defineForms([
+const IDENTITY_FORMS: readonly FormSpec[] = [
   { keys: ['login', 'params'], writes: true, run: login },
   { keys: ['logout'], writes: true, run: logout },
   {
@@ -158,4 +158,9 @@ defineForms([
     keys: ['key_from_secret'],
     run: async (ev, a) => keyFromSecret(ev.q, expectString(await a.value('key_from_secret'), a.at('key_from_secret')), a.pos),
   },
-]);
+];
+
+/** Registers the identity forms (called by src/v4/forms/index.ts). */
+export function wireIdentityForms(): void {
+  defineForms(IDENTITY_FORMS);
+}

@@ -130,7 +130,7 @@ async function pairOf(a: FormArgs, key: string, second: string): Promise<[number
   return [asDouble(x), y === undefined ? undefined : asDouble(y)];
 }
 
-defineForms([
+const MATH_FORMS: readonly FormSpec[] = [
   ...['add', 'subtract', 'multiply', 'divide', 'modulo', 'bitand', 'bitor', 'bitxor'].map(foldForm),
   unary('abs', (d) => double(Math.abs(d)), (l) => long(l < 0n ? -l : l)),
   unary('bitnot', (d) => long(~javaDoubleToLong(d)), (l) => long(~l)),
@@ -170,4 +170,9 @@ defineForms([
       return double(x ** (e ?? 2));
     },
   },
-]);
+];
+
+/** Registers the numeric forms (called by src/v4/forms/index.ts). */
+export function wireMathForms(): void {
+  defineForms(MATH_FORMS);
+}

@@ -61,7 +61,7 @@ function nativeForm(key: string, native: NativeName): FormSpec {
   };
 }
 
-defineForms([
+const REF_FORMS: readonly FormSpec[] = [
   { keys: ['ref', 'id'], run: async (_ev, a) => refForm(a) },
   schemaForm('collection', 'collections'),
   schemaForm('class', 'collections'),
@@ -75,4 +75,9 @@ defineForms([
   // faunadb-js test/query.test.js 'new_id').
   { keys: ['new_id'], run: async () => ({ t: 'string', v: newId() }) },
   { keys: ['next_id'], run: async () => ({ t: 'string', v: newId() }) },
-]);
+];
+
+/** Registers the reference forms (called by src/v4/forms/index.ts). */
+export function wireRefForms(): void {
+  defineForms(REF_FORMS);
+}

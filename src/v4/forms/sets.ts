@@ -106,7 +106,7 @@ async function join(ev: Evaluator, a: FormArgs): Promise<V4Value> {
 /** Core CursorParser's array cursor: an array's elements, or one value. */
 const bound = (v: V4Value): readonly V4Value[] => (v.t === 'array' ? v.v : [v]);
 
-defineForms([
+const SET_FORMS: readonly FormSpec[] = [
   associative('union'),
   associative('intersection'),
   associative('difference'),
@@ -124,4 +124,9 @@ defineForms([
     keys: ['singleton'],
     run: async (_ev, a) => ({ t: 'set', set: new SingletonSet(expectRef(await a.value('singleton'), a.at('singleton'))) }),
   },
-]);
+];
+
+/** Registers the set algebra forms (called by src/v4/forms/index.ts). */
+export function wireSetForms(): void {
+  defineForms(SET_FORMS);
+}

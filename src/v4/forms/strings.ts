@@ -259,7 +259,7 @@ const search = (key: string, f: (s: string, find: string) => boolean): FormSpec 
   run: async (_ev, a) => bool4(f(await arg(a, key, expectString), await arg(a, 'search', expectString))),
 });
 
-defineForms([
+const STRING_FORMS: readonly FormSpec[] = [
   {
     keys: ['concat'], optional: ['separator'],
     run: async (_ev, a) => {
@@ -354,4 +354,9 @@ defineForms([
       await optArg(a, 'length', expectInteger), a.pos)),
   },
   { keys: ['format', 'values'], run: async (_ev, a) => format(a) },
-]);
+];
+
+/** Registers the string forms (called by src/v4/forms/index.ts). */
+export function wireStringForms(): void {
+  defineForms(STRING_FORMS);
+}

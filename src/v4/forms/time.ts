@@ -104,7 +104,7 @@ function fromTimestamp(key: string, f: (ns: bigint) => bigint | number): FormSpe
 const civil = (ns: bigint) => civilFields(Number(floorDiv(ns, NS_PER_DAY)));
 const secondOfDay = (ns: bigint): number => Number(floorDiv(ns - floorDiv(ns, NS_PER_DAY) * NS_PER_DAY, NS_PER_SECOND));
 
-defineForms([
+const TIME_FORMS: readonly FormSpec[] = [
   { keys: ['now'], run: async (ev) => now(ev.q) },
   {
     keys: ['time'],
@@ -135,4 +135,9 @@ defineForms([
   fromTimestamp('day_of_year', (ns) => civil(ns).dayOfYear),
   fromTimestamp('month', (ns) => civil(ns).month),
   fromTimestamp('year', (ns) => civil(ns).year),
-]);
+];
+
+/** Registers the time and date forms (called by src/v4/forms/index.ts). */
+export function wireTimeForms(): void {
+  defineForms(TIME_FORMS);
+}

@@ -150,7 +150,7 @@ const CONVERSIONS: Readonly<Record<string, Conversion>> = {
   to_time: toTime, to_date: toDate, to_object: toObject, to_array: toArray,
 };
 
-defineForms([
+const TYPE_FORMS: readonly FormSpec[] = [
   ...Object.entries(CHECKS).map(([key, check]): FormSpec => ({
     keys: [key], run: async (_ev, a) => bool4(check(await a.value(key))),
   })),
@@ -158,5 +158,9 @@ defineForms([
     keys: [key],
     run: async (ev, a) => convert(await a.value(key), { form: a.pos, arg: a.at(key), now: { t: 'time', ns: ev.q.model.txnTs * 1000n } }),
   })),
-]);
+];
 
+/** Registers the type check and conversion forms (called by src/v4/forms/index.ts). */
+export function wireTypeForms(): void {
+  defineForms(TYPE_FORMS);
+}

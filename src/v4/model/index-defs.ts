@@ -9,7 +9,7 @@ import { ModelTxnImpl } from '../../model/model-txn';
 import { allDefs, deleteDef, putDef, readDef } from '../../model/identity/named-store';
 import { encodeValue } from '../../model/codec';
 import { checkSchemaWrite, type WriteHook } from '../../model/write-broker';
-import { onExpiredRemoval } from '../../model/temporal/expiry';
+import type { ExpiryHook } from '../../model/temporal/expiry';
 import { prefixEnd, v4IndexKey } from '../../model/keys';
 import { encodeKey } from '../../storage/tuple';
 import { equals4 } from '../compare';
@@ -265,12 +265,12 @@ async function indexesOf(model: ModelTxnImpl, coll: string): Promise<{ idx: Pars
 
 // The expiry sweep removes an expired document's entries with it. Bindings need the evaluator
 // and a query, which the sweep has not: entries computed by bindings stay (reads skip them).
-onExpiredRemoval(async (model, def, doc) => {
+export const removeExpiredV4IndexEntries: ExpiryHook = async (model, def, doc) => {
   const noQuery: Bind = async () => { throw new Error('no query context'); };
   for (const { idx, source } of await indexesOf(model, def.name)) {
     if (source.bindings.size === 0) await updateEntries(model, idx, source, def, doc, undefined, noQuery);
   }
-});
+};
 
 // v4 index entries follow every document write, from either language, in its transaction;
 // unique ones refuse duplicates then (Fauna enforces them on v10 writes too).
