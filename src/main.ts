@@ -47,7 +47,8 @@ interface QueryRuntime {
 
 function queryRuntime(config: ServerConfig, engine: KvEngine, rootKeys: RootKeyChecker, responses: ResponseBacklog): QueryRuntime {
   if (config.workers === 0) {
-    // Loaded only here: with workers, the coordinator never loads the query runtime.
+    // Loaded only here: with workers, the coordinator never loads the query handlers (it wires
+    // the model and standard library only for the expiry sweeper).
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { createQueryHandlers } = require('./exec/handlers') as typeof import('./exec/handlers');
     return { handlers: createQueryHandlers({ engine, isRoot: (c) => rootKeys.isRoot(c.secret) }), close: async () => undefined };
