@@ -30,6 +30,8 @@ export interface ServerConfig {
   readonly workers: number;
   /** Heap limit of one query worker, MiB. */
   readonly workerMemoryMb: number;
+  /** Workers above the two kept running end after this long idle (ms). */
+  readonly workerIdleMs: number;
   /** Requests one client address may run at once; undefined: as many as there are cores. */
   readonly clientConcurrency?: number;
   /** Timeouts and caps of the HTTP transport. */
@@ -79,6 +81,9 @@ Options (environment variable in brackets):
                              isolation (debugging only)
   --worker-memory-mb <n>     heap limit of one query worker in MiB [QUERY_WORKER_MEMORY_MB]
                              (default 512)
+  --worker-idle-ms <n>       workers beyond the two kept running end after this long idle
+                             [QUERY_WORKER_IDLE_MS] (default 300000; a new worker runs at a
+                             third of full speed for its first seconds while V8 compiles)
   --client-concurrency <n>   requests one client address may run at once while
                              other clients wait [QUERY_CLIENT_CONCURRENCY] (default: the
                              number of cores; a client alone may use every worker)
@@ -142,7 +147,7 @@ const LIMIT_OPTIONS: readonly {
   { flag: 'response-buffer-mib', env: 'RESPONSE_BUFFER_MIB', field: 'responseBufferBytes', min: 256, max: 1_048_576, unit: MIB },
 ];
 
-const DEFAULTS = { host: '0.0.0.0', port: 8443, dataDir: './data', rootSecret: 'secret', bcryptCost: 10, workerMemoryMb: 512 };
+const DEFAULTS = { host: '0.0.0.0', port: 8443, dataDir: './data', rootSecret: 'secret', bcryptCost: 10, workerMemoryMb: 512, workerIdleMs: 300_000 };
 
 /** Default number of query workers: twice the cores (queries also wait on storage), at least 4. */
 function defaultWorkers(): number {
@@ -177,7 +182,7 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
     const eq = arg.indexOf('=');
     const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
     let value: string | undefined = eq < 0 ? undefined : arg.slice(eq + 1);
-    if (!['host', 'port', 'data', 'storage', 'root-secret', 'root-secret-hash', 'bcrypt-cost', 'workers', 'worker-memory-mb', 'client-concurrency', 'stream-status-interval-ms', 'max-streams', 'max-streams-per-address', 'max-stream-buffer-mb', 'max-query-timeout-ms', 'public-metrics', 'allow-private-jwks', 'read-replica', 'read-replica-max-lag-ms', 'max-snapshot-ms'].includes(name)
+    if (!['host', 'port', 'data', 'storage', 'root-secret', 'root-secret-hash', 'bcrypt-cost', 'workers', 'worker-memory-mb', 'worker-idle-ms', 'client-concurrency', 'stream-status-interval-ms', 'max-streams', 'max-streams-per-address', 'max-stream-buffer-mb', 'max-query-timeout-ms', 'public-metrics', 'allow-private-jwks', 'read-replica', 'read-replica-max-lag-ms', 'max-snapshot-ms'].includes(name)
       && !LIMIT_OPTIONS.some((o) => o.flag === name)) {
       throw new ConfigError(`unknown option '--${name}'`);
     }
@@ -202,6 +207,7 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
   const cost = last('bcrypt-cost') ?? nonEmpty(env.BCRYPT_COST);
   const workers = last('workers') ?? nonEmpty(env.QUERY_WORKERS);
   const workerMemory = last('worker-memory-mb') ?? nonEmpty(env.QUERY_WORKER_MEMORY_MB);
+  const workerIdle = last('worker-idle-ms') ?? nonEmpty(env.QUERY_WORKER_IDLE_MS);
   const clientConcurrency = last('client-concurrency') ?? nonEmpty(env.QUERY_CLIENT_CONCURRENCY);
   const statusInterval = last('stream-status-interval-ms') ?? nonEmpty(env.STREAM_STATUS_INTERVAL_MS);
   const maxStreams = last('max-streams') ?? nonEmpty(env.MAX_STREAMS);
@@ -232,6 +238,7 @@ export function parseConfig(argv: readonly string[], env: Env): ServerConfig | '
     bcryptCost: cost === undefined ? DEFAULTS.bcryptCost : parseIntOption('bcrypt-cost', cost, 4, 31),
     workers: workers === undefined ? defaultWorkers() : parseIntOption('workers', workers, 0, 256),
     workerMemoryMb: workerMemory === undefined ? DEFAULTS.workerMemoryMb : parseIntOption('worker-memory-mb', workerMemory, 64, 65536),
+    workerIdleMs: workerIdle === undefined ? DEFAULTS.workerIdleMs : parseIntOption('worker-idle-ms', workerIdle, 1_000, 86_400_000),
     clientConcurrency: clientConcurrency === undefined ? undefined : parseIntOption('client-concurrency', clientConcurrency, 1, 256),
     limits: parseLimits(last, env),
     streamStatusIntervalMs: statusInterval === undefined ? 300_000 : parseIntOption('stream-status-interval-ms', statusInterval, 100, 14 * 60_000),

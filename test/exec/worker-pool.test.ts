@@ -539,3 +539,45 @@ describe('query worker pool whose workers cannot start', () => {
     }
   });
 });
+
+describe('query worker pool retiring idle workers', () => {
+  // Workers above the minimum end once idle for `idleMs` (--worker-idle-ms; 5 minutes by default,
+  // since a new worker needs seconds of compiling before it runs at full speed).
+  let dir: string;
+  let engine: KvEngine;
+  let pool: WorkerPool;
+  let h: QueryHandlers;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fql-pool-idle-'));
+    engine = await openSqlite(dir);
+    pool = new WorkerPool({
+      engine, worker: { rootSecrets: ['secret'], rootSecretHashes: [], bcryptCost: 4 },
+      minWorkers: 1, maxWorkers: 3, reserveWorkers: 0, workerMemoryMb: 64, graceMs: 100, idleMs: 2000,
+    });
+    h = createPooledHandlers(pool);
+  });
+
+  after(async () => {
+    await pool.close();
+    await engine.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('ends workers above the minimum once idle for idleMs, and not before', async () => {
+    // Three queries of some compute at once: while the first worker is busy, more are started.
+    const slow = 'Array.sequence(0, 1000).map(i => Array.sequence(0, 100).fold(0, (a, b) => a + b)).length';
+    const r = await Promise.all([0, 1, 2].map(() => run(h, slow)));
+    for (const x of r) assert.equal(x.status, 200, JSON.stringify(x.body));
+    // Workers started ahead of need are ready within a moment.
+    await new Promise((res) => setTimeout(res, 500));
+    const started = pool.idle + pool.busy;
+    assert.ok(started >= 2, `${started} workers`);
+    // None has ended well before idleMs (one still starting may have joined them).
+    await new Promise((res) => setTimeout(res, 500));
+    assert.ok(pool.idle + pool.busy >= started, `${pool.idle + pool.busy} workers`);
+    for (let i = 0; i < 100 && pool.idle + pool.busy > 1; i++) await new Promise((res) => setTimeout(res, 100));
+    assert.equal(pool.idle + pool.busy, 1);
+    assert.equal((await run(h, '1 + 1')).body.data, 2);
+  });
+});

@@ -9,7 +9,7 @@ test('defaults', () => {
   assert.deepEqual(parseConfig([], {}), {
     host: '0.0.0.0', port: 8443, dataDir: './data', storageUrl: undefined, readReplicas: [], readReplicaMaxLagMs: 1000, maxSnapshotMs: 2000,
     rootSecrets: ['secret'], rootSecretHashes: [], bcryptCost: 10,
-    workers: Math.max(4, availableParallelism() * 2), workerMemoryMb: 512, clientConcurrency: undefined,
+    workers: Math.max(4, availableParallelism() * 2), workerMemoryMb: 512, workerIdleMs: 300_000, clientConcurrency: undefined,
     limits: {
       sniffTimeoutMs: 10_000, headersTimeoutMs: 20_000, bodyTimeoutMs: 60_000, idleTimeoutMs: 75_000,
       maxStreamsPerConnection: 100, maxConnectionsPerAddress: 256, bodyBufferBytes: 128 * 1024 * 1024,
@@ -87,6 +87,13 @@ test('query workers', () => {
   assert.ok(e !== 'help');
   assert.deepEqual([e.workers, e.workerMemoryMb], [3, 128]);
   assert.throws(() => parseConfig(['--worker-memory-mb', '10'], {}), /worker-memory-mb must be an integer between 64 and 65536/);
+  const idle = parseConfig(['--worker-idle-ms', '60000'], { QUERY_WORKER_IDLE_MS: '2000' });
+  assert.ok(idle !== 'help');
+  assert.equal(idle.workerIdleMs, 60_000);
+  const idleEnv = parseConfig([], { QUERY_WORKER_IDLE_MS: '2000' });
+  assert.ok(idleEnv !== 'help');
+  assert.equal(idleEnv.workerIdleMs, 2_000);
+  assert.throws(() => parseConfig(['--worker-idle-ms', '999'], {}), { message: "worker-idle-ms must be an integer between 1000 and 86400000, got '999'" });
 });
 
 test('transport limits from options and environment', () => {
