@@ -10,7 +10,9 @@
 // Both floors are measured before and after the server's runs, and the ratios use their mean:
 // on a shared machine the platform's speed drifts (the bare h2c floor read 16,000 to 30,000 q/s
 // within one hour of one session), and a floor measured once, minutes away from the runs it
-// judges, would move the ratios by as much.
+// judges, would move the ratios by as much. Within minutes it moves too: each h2c floor and
+// server workload is measured in three windows and the median window counts (the report's
+// `windows` lists them all).
 // Every core used: `byId` again with the server pinned to one core and on all cores (h2load on
 // all cores both times), and for each run the server's CPU seconds per wall second and CPU ms
 // per query (all its threads, from /proc; after h2load's warm-up).
@@ -41,6 +43,9 @@ export interface H2loadSection {
 }
 
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
+
+/** Windows measured for each h2c floor and server workload; the median one counts. */
+const WINDOWS = 3;
 
 /** The longest warm-up of one workload (harness.ts warmUntilSteady). */
 const WARMUP_MAX_SECONDS = 45;
@@ -124,7 +129,23 @@ export async function h2loadWorkloads(o: H2loadOptions): Promise<H2loadSection> 
   const auth = { authorization: 'Bearer secret', 'content-type': 'application/json' };
   const body = (query: string) => JSON.stringify({ query });
 
-  const h2cFloor = (when: string) => withFloorServer((url) => h2load({ name: `floor: bare h2c fixed response, ${when}`, url, body: body('1 + 1'), ...timing }));
+  /** Rates of every window measured, by measurement name (the report's `windows`). */
+  const windows: Record<string, number[]> = {};
+  /**
+   * The median of WINDOWS runs of `once`, by rate: this machine's rate moves by half within
+   * seconds (`1 + 1` read 4,908 q/s in a warm-up window and 2,191 in the one window measured
+   * after it), so one window says more about the moment than about the server.
+   */
+  const median = async <T extends { result: Measurement }>(name: string, once: () => Promise<T>): Promise<T> => {
+    const runs: T[] = [];
+    for (let i = 0; i < WINDOWS; i++) runs.push(await once());
+    windows[name] = runs.map((r) => r.result.opsPerSec);
+    return [...runs].sort((a, b) => a.result.opsPerSec - b.result.opsPerSec)[Math.floor(runs.length / 2)];
+  };
+  const h2cFloor = (when: string) => withFloorServer(async (url) => {
+    const run = { name: `floor: bare h2c fixed response, ${when}`, url, body: body('1 + 1'), ...timing };
+    return (await median(run.name, async () => ({ result: await h2load(run) }))).result;
+  });
   const floor = await h2cFloor('before');
   const insertFloor = rawSqliteInserts(o.seconds, 'before');
   const server = await startServer(o.storage ? { storage: o.storage } : {});
@@ -132,7 +153,7 @@ export async function h2loadWorkloads(o: H2loadOptions): Promise<H2loadSection> 
   const cpu: Record<string, { cpuPerWall: number; cpuMsPerQuery: number }> = {};
   /** One h2load run, with the server's CPU seconds per wall second meanwhile. */
   const loaded = async (run: H2loadRun): Promise<Measurement> => {
-    const { result, cpuPerWall } = await cpuPerWallSecond(pid, () => h2load(run), run.warmupSeconds);
+    const { result, cpuPerWall } = await median(run.name, () => cpuPerWallSecond(pid, () => h2load(run), run.warmupSeconds));
     cpu[run.name] = { cpuPerWall, cpuMsPerQuery: round3((cpuPerWall / result.opsPerSec) * 1000) };
     return result;
   };
@@ -200,6 +221,7 @@ export async function h2loadWorkloads(o: H2loadOptions): Promise<H2loadSection> 
         'byId all cores / 1 core': ratio(byIdUnpinned, byIdPinned),
       },
       serverCpu: cpu,
+      windows,
       warmUps,
       statements,
     },
