@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { BeginOptions, KvEngine, KvTxn } from '../../src/storage/kv';
 import { openSqlite } from '../../src/storage/sqlite/engine';
-import { WorkerPool } from '../../src/exec/pool/worker-pool';
+import { type PoolOptions, WorkerPool } from '../../src/exec/pool/worker-pool';
 import { createPooledHandlers } from '../../src/exec/pool/pooled-handlers';
 import type { QueryHandlers } from '../../src/exec/handlers';
 import type { ServerRequest } from '../../src/server/http-types';
@@ -34,6 +34,27 @@ async function run(h: QueryHandlers, query: string, opts: RunOptions = {}): Prom
   const t = performance.now();
   const res = await h.query(request(query, opts));
   return { status: res.status, body: JSON.parse(String(res.body)), ms: performance.now() - t };
+}
+
+/**
+ * A pool over a fresh embedded database for the enclosing suite: started before its tests (then
+ * `ready` gets it and its handlers), closed and its directory removed after them.
+ */
+function usePool(prefix: string, opts: Omit<PoolOptions, 'engine' | 'worker'>, ready: (pool: WorkerPool, h: QueryHandlers) => Promise<void> | void): void {
+  let dir: string;
+  let engine: KvEngine;
+  let pool: WorkerPool;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), prefix));
+    engine = await openSqlite(dir);
+    pool = new WorkerPool({ engine, worker: { rootSecrets: ['secret'], rootSecretHashes: [], bcryptCost: 4 }, ...opts });
+    await ready(pool, createPooledHandlers(pool));
+  });
+  after(async () => {
+    await pool.close();
+    await engine.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 }
 
 /**
@@ -259,26 +280,12 @@ describe('query worker pool', () => {
 });
 
 describe('query worker pool with one client alone', () => {
-  let dir: string;
-  let engine: KvEngine;
   let pool: WorkerPool;
   let h: QueryHandlers;
-
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'fql-pool-alone-'));
-    engine = await openSqlite(dir);
-    pool = new WorkerPool({
-      engine, worker: { rootSecrets: ['secret'], rootSecretHashes: [], bcryptCost: 4 },
-      minWorkers: 2, maxWorkers: 2, reserveWorkers: 1, clientConcurrency: 1, workerMemoryMb: 64, graceMs: 100,
-    });
-    h = createPooledHandlers(pool);
+  usePool('fql-pool-alone-', { minWorkers: 2, maxWorkers: 2, reserveWorkers: 1, clientConcurrency: 1, workerMemoryMb: 64, graceMs: 100 }, async (p, handlers) => {
+    pool = p;
+    h = handlers;
     for (let i = 0; i < 500 && pool.idle < 2; i++) await new Promise((r) => setTimeout(r, 20));
-  });
-
-  after(async () => {
-    await pool.close();
-    await engine.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('the per-client cap binds only while another client waits: a client alone keeps every regular worker busy', async () => {
@@ -447,27 +454,13 @@ describe('query worker pool with a full queue', () => {
   // README "Query isolation": more than `maxQueued` waiting requests are refused with 429. One
   // client filling the queue (or resetting its requests, HTTP/2 rapid reset style, which left
   // them queued and run for nobody) made every other client's requests 429 too.
-  let dir: string;
-  let engine: KvEngine;
   let pool: WorkerPool;
   let h: QueryHandlers;
-
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'fql-pool-full-'));
-    engine = await openSqlite(dir);
-    pool = new WorkerPool({
-      engine, worker: { rootSecrets: ['secret'], rootSecretHashes: [], bcryptCost: 4 },
-      minWorkers: 1, maxWorkers: 1, reserveWorkers: 0, clientConcurrency: 1, workerMemoryMb: 64, graceMs: 100, maxQueued: 4,
-    });
-    h = createPooledHandlers(pool);
+  usePool('fql-pool-full-', { minWorkers: 1, maxWorkers: 1, reserveWorkers: 0, clientConcurrency: 1, workerMemoryMb: 64, graceMs: 100, maxQueued: 4 }, async (p, handlers) => {
+    pool = p;
+    h = handlers;
     for (let i = 0; i < 500 && pool.idle < 1; i++) await new Promise((r) => setTimeout(r, 20));
     assert.equal((await run(h, 'Collection.create({ name: "Q" }); 1')).body.data, 1);
-  });
-
-  after(async () => {
-    await pool.close();
-    await engine.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   async function until(cond: () => boolean): Promise<void> {
@@ -543,25 +536,11 @@ describe('query worker pool whose workers cannot start', () => {
 describe('query worker pool retiring idle workers', () => {
   // Workers above the minimum end once idle for `idleMs` (--worker-idle-ms; 5 minutes by default,
   // since a new worker needs seconds of compiling before it runs at full speed).
-  let dir: string;
-  let engine: KvEngine;
   let pool: WorkerPool;
   let h: QueryHandlers;
-
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'fql-pool-idle-'));
-    engine = await openSqlite(dir);
-    pool = new WorkerPool({
-      engine, worker: { rootSecrets: ['secret'], rootSecretHashes: [], bcryptCost: 4 },
-      minWorkers: 1, maxWorkers: 3, reserveWorkers: 0, workerMemoryMb: 64, graceMs: 100, idleMs: 2000,
-    });
-    h = createPooledHandlers(pool);
-  });
-
-  after(async () => {
-    await pool.close();
-    await engine.close();
-    rmSync(dir, { recursive: true, force: true });
+  usePool('fql-pool-idle-', { minWorkers: 1, maxWorkers: 3, reserveWorkers: 0, workerMemoryMb: 64, graceMs: 100, idleMs: 2000 }, async (p, handlers) => {
+    pool = p;
+    h = handlers;
   });
 
   it('ends workers above the minimum once idle for idleMs, and not before', async () => {
