@@ -70,7 +70,7 @@ import { ProcessShared, type RenewalOutcome, type SharedState } from './process-
 import { Semaphore } from './semaphore';
 import {
   beginReadSql, beginWriteSql, CLEAN_RUNNING, COMMIT_CHANNEL, END_PARKED, IDLE_IN_TRANSACTION_TIMEOUT, MAX_NOTIFY_PAYLOAD,
-  RAISE_CLOCK_FLOOR, SNAPSHOT_MAX_MS, STABLE_TS, VACUUM_PROTOCOL_TABLES, prefetchSql,
+  INDEX_PLANS, RAISE_CLOCK_FLOOR, SNAPSHOT_MAX_MS, STABLE_TS, VACUUM_PROTOCOL_TABLES, prefetchSql,
 } from './sql';
 import { idleEnded, PgTxn, type Prefetched, type TxnHost } from './txn';
 import { UNSAFE_NO_VALIDATION_ENV } from '../sqlite/engine';
@@ -358,10 +358,12 @@ class PostgresEngine implements PostgresEngineHandle, TxnHost {
 
 /**
  * A pool of connections named `application` in pg_stat_activity (unless the URL names them: its
- * parameters win in `pg`).
+ * parameters win in `pg`), planning as INDEX_PLANS says.
  */
 function connectionPool(url: string, max: number, application: string, maxSnapshotMs: number): Pool {
-  const pool = new Pool({ connectionString: url, max, application_name: application, idle_in_transaction_session_timeout: maxSnapshotMs });
+  const pool = new Pool({
+    connectionString: url, max, application_name: application, idle_in_transaction_session_timeout: maxSnapshotMs, options: INDEX_PLANS,
+  });
   // An idle pooled connection that breaks is dropped by the pool; without a listener the
   // 'error' event would crash the process.
   pool.on('error', () => {});

@@ -24,7 +24,7 @@
 // retries from the start (now on the primary).
 import { Pool, type PoolClient, type QueryResult } from 'pg';
 import { KvConflictError, type Bytes, type KvPair, type KvTxn, type ScanOptions } from '../kv';
-import { STABLE_TS, CLOCK_HEARTBEAT } from './sql';
+import { STABLE_TS, CLOCK_HEARTBEAT, INDEX_PLANS } from './sql';
 import { PgTxn, type TxnHost } from './txn';
 
 export interface ReplicaOptions {
@@ -76,7 +76,7 @@ class Replica {
 
   constructor(readonly url: string, poolSize: number) {
     // A replica that does not answer must not hold reads up: they go to the primary instead.
-    this.pool = new Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 2_000 });
+    this.pool = new Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 2_000, options: INDEX_PLANS });
     this.pool.on('error', () => {});
     this.pool.on('connect', (client) => client.on('error', () => {}));
   }

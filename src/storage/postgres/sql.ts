@@ -85,6 +85,22 @@ export const GET_MANY = { name: 'fql_kv_get_many', text: 'SELECT key, value FROM
 export const MIGRATION_LOCK_KEY = '5067596800001';
 // Writers lock their own ts (µs since the epoch, ~1.8e15), far from these.
 
+/**
+ * The startup options of every pooled connection (the engine's, its query workers', its read
+ * replicas'): plan with the indexes whatever the tables' size. A statement's plan is cached per
+ * connection: a named statement's (GET, the scans), and every statement of the commit functions
+ * (schema.ts), after their first five runs. One cached while `kv` was a few pages (a server started
+ * on a new database) was a sequential scan, and it stayed one as the table grew, for as long as the
+ * connection lived: every create's check of its new key (fql_commit's `absent`) read the whole
+ * table, inside the ordered part of the commit (issue 12: 7,380 creates read 57 million rows, and
+ * creates ran at 290/s where a server started on the same, grown, database ran 480/s). With
+ * sequential scans priced out, every such plan uses the primary key; a table with no usable index
+ * (kv_running's floor) is still scanned, but its plan's cost now passes jit_above_cost: JIT is off
+ * too (with it, every such statement was compiled by LLVM on every run: creates fell to 24/s).
+ * It never pays for statements this small. PostgreSQL settings (see Portability above).
+ */
+export const INDEX_PLANS = '-c enable_seqscan=off -c jit=off';
+
 export const GET = { name: 'fql_kv_get', text: 'SELECT value FROM kv WHERE key = $1' };
 
 // LIMIT NULL means no limit.
