@@ -288,12 +288,15 @@ export class StreamHub {
     if (answer.kind === 'end') {
       s.push([answer.event]);
       s.end();
+      this.keepUntilClosed(s, req, release);
     } else {
       s.push(answer.events);
       s.cursor = answer.next;
       s.readTs = stable;
-      if (answer.ended) s.end();
-      else if (answer.watch) {
+      if (answer.ended) {
+        s.end();
+        this.keepUntilClosed(s, req, release);
+      } else if (answer.watch) {
         s.stamp = answer.watch.stamp;
         s.watch = { key: `${answer.watch.db}:${answer.watch.collId}`, docId: answer.watch.docId === undefined ? undefined : BigInt(answer.watch.docId) };
         this.register(s, req, release);
@@ -308,24 +311,43 @@ export class StreamHub {
     };
   }
 
+  /** A live stream: kept (keepUntilClosed), woken by the commits it watches, polled when idle. */
   private register(s: Stream, req: ServerRequest, release: () => void): void {
-    s.release = release;
-    this.all.add(s);
+    this.keepUntilClosed(s, req, release);
     let set = this.byCollection.get(s.watch!.key);
     if (!set) this.byCollection.set(s.watch!.key, (set = new Set()));
     set.add(s);
-    const drop = () => this.drop(s);
-    req.signal.addEventListener('abort', drop, { once: true });
-    s.cancel.signal.addEventListener('abort', drop, { once: true });
     this.armIdle(s);
   }
 
+  /**
+   * Keeps the stream's place among those held, and its bytes counted, until its response closes:
+   * its client has read the last events or left. Not when its body ends: the transport may still
+   * hold what it took (an HTTP/2 stream buffers 16 KiB past a shut window). An ended stream too: given back when it ended,
+   * a client that reads nothing (an HTTP/2 window kept shut) could open stream after stream, each
+   * ending at once or soon (a start before the history window, a deleted collection) and each
+   * holding its last events, past --max-streams-per-address.
+   */
+  private keepUntilClosed(s: Stream, req: ServerRequest, release: () => void): void {
+    s.release = release;
+    this.all.add(s);
+    const drop = () => this.drop(s);
+    req.signal.addEventListener('abort', drop, { once: true });
+    s.cancel.signal.addEventListener('abort', drop, { once: true });
+  }
+
+  /** The stream's response closed (or was cancelled): its place and bytes are given back. */
   private drop(s: Stream): void {
-    s.end();
+    this.finish(s);
     // A body the transport never took (its client left first) will not give its bytes back.
     if (!s.reading) s.uncount();
     s.release?.();
     this.all.delete(s);
+  }
+
+  /** No more events: no more jobs or wake-ups. The stream stays held until its response closes (drop). */
+  private finish(s: Stream): void {
+    s.end();
     if (s.idleTimer) clearTimeout(s.idleTimer);
     const set = s.watch ? this.byCollection.get(s.watch.key) : undefined;
     set?.delete(s);
@@ -339,7 +361,8 @@ export class StreamHub {
   private shedBuffers(): void {
     while (this.budget.held > this.budget.max) {
       let largest: Stream | undefined;
-      for (const s of this.all) if (!s.ended && s.buffered > (largest?.buffered ?? 0)) largest = s;
+      // Ended streams too: their last events wait for a client that may never read them.
+      for (const s of this.all) if (s.buffered > (largest?.buffered ?? 0)) largest = s;
       if (largest === undefined) return;
       largest.overflow();
       this.drop(largest);
@@ -418,9 +441,9 @@ export class StreamHub {
     }
     s.deferred = 0;
     switch (answer.kind) {
-      case 'refused': s.push([s.dialect.error(answer.code, answer.message)]); this.drop(s); return;
-      case 'failed': s.push([s.dialect.error(...failureError(answer))]); this.drop(s); return;
-      case 'end': s.push([answer.event]); this.drop(s); return;
+      case 'refused': s.push([s.dialect.error(answer.code, answer.message)]); this.finish(s); return;
+      case 'failed': s.push([s.dialect.error(...failureError(answer))]); this.finish(s); return;
+      case 'end': s.push([answer.event]); this.finish(s); return;
       case 'events': break;
     }
     const moved = answer.next !== s.cursor;
@@ -432,7 +455,7 @@ export class StreamHub {
       const at = decodeCursor(answer.next);
       if (at && s.dialect.status) s.push([s.dialect.status(at)]);
     }
-    if (answer.ended) { this.drop(s); return; }
+    if (answer.ended) { this.finish(s); return; }
     this.armIdle(s);
     // More events than one job reads, a commit heard meanwhile, or one not yet stable (a
     // writer with an older ts still running): another job, after a breath in the last case.

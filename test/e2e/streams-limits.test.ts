@@ -8,8 +8,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import http2 from 'node:http2';
 import { Client, fql } from 'fauna';
 import { startServer, type TestServer } from '../helpers/server';
+import { decodeEventSource, encodeEventSource } from '../../src/streams/token';
 
 interface OpenStream { readonly status: number; readonly first: string; close(): void }
 
@@ -76,5 +78,68 @@ describe('event stream limits', () => {
     const byAddress = Number(/^fql_event_streams_refused_total\{bound="address"\} (\d+)$/m.exec(metrics)?.[1]);
     assert.ok(byAddress >= 1, metrics);
     for (const s of [a2, b1, again!]) s.close();
+  });
+});
+
+// An ended stream holds its place until its response closes, not only until it ends: a client
+// that reads nothing (here an HTTP/2 session whose stream windows are shut, so not one byte of a
+// body reaches it) could otherwise open stream after stream that ended at once, each holding its
+// last events, past --max-streams-per-address (session 15; found by reading stream-hub.ts).
+describe('event stream limits: streams that end at once', () => {
+  let server: TestServer;
+  let live: string;
+  let ended: string;
+
+  before(async () => {
+    server = await startServer({ args: ['--max-streams-per-address', '2'] });
+    const client = new Client({ endpoint: new URL(server.url), secret: 'secret' });
+    await client.query(fql`Collection.create({ name: "Brief", history_days: 0 })`);
+    const made = await client.query<{ token: string }>(fql`Brief.all().eventSource()`);
+    live = made.data.token;
+    // As the history-window test of streams.test.ts: a token 20 minutes old asked to start 16
+    // minutes back, before a 15-minute window, ends at once with invalid_stream_start_time.
+    const minute = 60_000_000n;
+    const txnTs = BigInt(made.txn_ts!);
+    ended = JSON.stringify({
+      token: encodeEventSource({ ...decodeEventSource(live)!, start: txnTs - 20n * minute }),
+      start_ts: Number(txnTs - 16n * minute),
+    });
+    client.close();
+  });
+
+  after(async () => {
+    await server?.dispose();
+  });
+
+  /** POST /stream/1 on `session`; resolves with the status once the headers arrive. */
+  function open(session: http2.ClientHttp2Session, body: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const req = session.request({
+        ':method': 'POST', ':path': '/stream/1', authorization: 'Bearer secret', 'content-type': 'application/json',
+      });
+      req.on('response', (headers) => resolve(Number(headers[':status'])));
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  it('keeps the places of ended streams whose events are unread until their client leaves', async () => {
+    const unread = http2.connect(server.url, { settings: { initialWindowSize: 0 } });
+    const reader = http2.connect(server.url);
+    try {
+      assert.deepEqual([await open(unread, ended), await open(unread, ended)], [200, 200]);
+      // Both ended at once, their events unread: the address holds its two places still.
+      assert.equal(await open(reader, JSON.stringify({ token: live })), 429);
+      unread.destroy();
+      let status = 0;
+      for (let i = 0; i < 50 && status !== 200; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        status = await open(reader, JSON.stringify({ token: live }));
+      }
+      assert.equal(status, 200);
+    } finally {
+      unread.destroy();
+      reader.destroy();
+    }
   });
 });

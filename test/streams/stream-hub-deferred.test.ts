@@ -27,8 +27,9 @@ function setUp(polls: JobAnswer[]) {
     return polls.shift() ?? { kind: 'events', events: [], next: 'c0', more: false, ended: false, stats: STATS };
   };
   const hub = new StreamHub({ engine: engine as never, runJob });
-  const req = { headers: { authorization: 'Bearer k' }, remoteAddress: '127.0.0.1', signal: new AbortController().signal } as unknown as ServerRequest;
-  return { hub, req, jobs, commit: () => notify({ ts: 101n }) };
+  const closed = new AbortController();
+  const req = { headers: { authorization: 'Bearer k' }, remoteAddress: '127.0.0.1', signal: closed.signal } as unknown as ServerRequest;
+  return { hub, req, jobs, commit: () => notify({ ts: 101n }), close: () => closed.abort() };
 }
 
 async function lines(body: AsyncIterable<string>, n: number, ms: number): Promise<string[]> {
@@ -61,13 +62,17 @@ test('stream hub: a poll that never ran is asked again; the stream stays open an
 });
 
 test('stream hub: a poll that ran past its deadline ends the stream with time_out', async () => {
-  const { hub, req, commit } = setUp([{ kind: 'failed', failure: 'timeout', elapsedMs: 30_250 }]);
+  const { hub, req, commit, close } = setUp([{ kind: 'failed', failure: 'timeout', elapsedMs: 30_250 }]);
   const res = await hub.open(req, 'token', {});
   commit();
   const got = await lines(res.body as AsyncIterable<string>, 2, 3000);
   assert.equal(got.length, 2);
   assert.equal(JSON.parse(got[1]).type, 'error');
   assert.equal(JSON.parse(got[1]).error.code, 'time_out');
+  // Ended, it holds its place until its response closes (stream-hub.ts keepUntilClosed: a client
+  // that never reads would otherwise open ended streams past its bound).
+  assert.equal(hub.size, 1);
+  close();
   assert.equal(hub.size, 0);
   hub.close();
 });
