@@ -168,10 +168,29 @@ function cpuFigures(all: readonly Measured[]): Figure[] {
   return out;
 }
 
+/**
+ * Sequential scans of `kv` so far in `url`'s database, as PostgreSQL counts them: a backend reports
+ * its counts when it ends or, idle, within a second, so callers stop their servers first.
+ */
+async function kvSequentialScans(url: string): Promise<number> {
+  const pool = new Pool({ connectionString: url, max: 1 });
+  pool.on('error', () => {});
+  try {
+    const { rows } = await pool.query<{ n: string | null }>("SELECT seq_scan::text AS n FROM pg_stat_user_tables WHERE relname = 'kv'");
+    return Number(rows[0]?.n ?? 0);
+  } finally {
+    await pool.end();
+  }
+}
+
 export async function postgresWorkloads(o: PostgresBenchOptions): Promise<{ measurements: Measurement[]; targets: PostgresBenchTarget[] }> {
   const sqlite = await withServers(1, undefined, (s) => serverPair('server on sqlite', s.map(clientFor), o, { pids: s.map((x) => x.proc.pid!) }));
+  const scansBefore = await kvSequentialScans(o.storage);
   const one = await withServers(1, o.storage, (s) => serverPair('server on pg, 1 process', s.map(clientFor), o, cpuOf(s)));
   const two = await withServers(2, o.storage, (s) => serverPair('server on pg, 2 processes', s.map(clientFor), o, cpuOf(s)));
+  await new Promise((r) => setTimeout(r, 1_500));
+  // Every plan of the server's should use kv's primary key (src/storage/postgres/sql.ts INDEX_PLANS).
+  const kvScans = (await kvSequentialScans(o.storage)) - scansBefore;
   const raw = await rawPg(o);
   const all = [sqlite.byId, one.byId, two.byId, raw.byId, sqlite.create, one.create, two.create, raw.create];
   const measurements = all.map((x) => x.m);
@@ -183,6 +202,7 @@ export async function postgresWorkloads(o: PostgresBenchOptions): Promise<{ meas
     { name: 'pg inserts: server (1 process) / raw pg', value: ratio(one.create, raw.create) },
     { name: 'pg inserts: 2 processes / 1 process', value: ratio(two.create, one.create) },
     { name: 'point reads: server on pg / server on sqlite', value: ratio(one.byId, sqlite.byId) },
+    { name: 'sequential scans of kv by the servers on pg', value: kvScans },
     ...cpuFigures(all),
   ];
   return { measurements, targets };
