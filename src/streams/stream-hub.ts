@@ -322,11 +322,11 @@ export class StreamHub {
 
   /**
    * Keeps the stream's place among those held, and its bytes counted, until its response closes:
-   * its client has read the last events or left. Not when its body ends: the transport may still
-   * hold what it took (an HTTP/2 stream buffers 16 KiB past a shut window). An ended stream too: given back when it ended,
-   * a client that reads nothing (an HTTP/2 window kept shut) could open stream after stream, each
-   * ending at once or soon (a start before the history window, a deleted collection) and each
-   * holding its last events, past --max-streams-per-address.
+   * its client has read the last events or left. An ended stream too. Were its place given back
+   * when it ended, a client that reads nothing (an HTTP/2 window kept shut) could open stream after
+   * stream that ends at once or soon (a start before the history window, a deleted collection),
+   * each holding its last events, past --max-streams-per-address. Nor when its body ends: the
+   * transport may still hold what it took (an HTTP/2 stream buffers 16 KiB past a shut window).
    */
   private keepUntilClosed(s: Stream, req: ServerRequest, release: () => void): void {
     s.release = release;
