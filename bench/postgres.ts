@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import { Client, fql, type Query, type QueryArgument } from 'fauna';
-import { startServer, type TestServer } from '../test/helpers/server';
+import { pgRows, startServer, type TestServer } from '../test/helpers/server';
 import { measure, warmUntilSteady, WARM_WINDOW_SECONDS, type Measurement, type Figure } from './harness';
 import { processCpuSeconds } from './process-cpu';
 
@@ -173,14 +173,8 @@ function cpuFigures(all: readonly Measured[]): Figure[] {
  * its counts when it ends or, idle, within a second, so callers stop their servers first.
  */
 async function kvSequentialScans(url: string): Promise<number> {
-  const pool = new Pool({ connectionString: url, max: 1 });
-  pool.on('error', () => {});
-  try {
-    const { rows } = await pool.query<{ n: string | null }>("SELECT seq_scan::text AS n FROM pg_stat_user_tables WHERE relname = 'kv'");
-    return Number(rows[0]?.n ?? 0);
-  } finally {
-    await pool.end();
-  }
+  const rows = await pgRows<{ n: string }>(url, "SELECT seq_scan::text AS n FROM pg_stat_user_tables WHERE relname = 'kv'");
+  return Number(rows[0]?.n ?? 0);
 }
 
 export async function postgresWorkloads(o: PostgresBenchOptions): Promise<{ measurements: Measurement[]; targets: PostgresBenchTarget[] }> {

@@ -288,21 +288,20 @@ export class StreamHub {
     if (answer.kind === 'end') {
       s.push([answer.event]);
       s.end();
-      this.keepUntilClosed(s, req, release);
     } else {
       s.push(answer.events);
       s.cursor = answer.next;
       s.readTs = stable;
-      if (answer.ended) {
-        s.end();
-        this.keepUntilClosed(s, req, release);
-      } else if (answer.watch) {
+      if (answer.ended) s.end();
+      else if (answer.watch) {
         s.stamp = answer.watch.stamp;
         s.watch = { key: `${answer.watch.db}:${answer.watch.collId}`, docId: answer.watch.docId === undefined ? undefined : BigInt(answer.watch.docId) };
         this.register(s, req, release);
         if (answer.more || s.heardTs > stable) this.schedule(s);
       }
     }
+    // Ended as it connected: it holds its place all the same until its response closes.
+    if (s.ended && s.release === undefined) this.keepUntilClosed(s, req, release);
     return {
       status: 200,
       headers: { 'content-type': JSON_CONTENT_TYPE, 'x-fauna-stream-id': String(s.id) },

@@ -30,6 +30,19 @@ function openStream(port: number, from: string, token: string): Promise<OpenStre
   });
 }
 
+/**
+ * `attempt` every 50 ms, at most 50 times, until `done` holds for its result (the last result
+ * either way): a closed stream's place comes back once the server has noticed the close.
+ */
+async function retried<T>(attempt: () => Promise<T>, done: (r: T) => boolean): Promise<T | undefined> {
+  let last: T | undefined;
+  for (let i = 0; i < 50 && (last === undefined || !done(last)); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    last = await attempt();
+  }
+  return last;
+}
+
 describe('event stream limits', () => {
   let server: TestServer;
   let token: string;
@@ -64,11 +77,7 @@ describe('event stream limits', () => {
     assert.deepEqual(JSON.parse(c1.first).error, { code: 'limit_exceeded', message: 'Too many event streams are open. Retry later.' });
     // Closing one gives its place back (the server notices the reset).
     a1.close();
-    let again: OpenStream | undefined;
-    for (let i = 0; i < 50 && again?.status !== 200; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      again = await openStream(server.port, '127.0.0.1', token);
-    }
+    const again = await retried(() => openStream(server.port, '127.0.0.1', token), (o) => o.status === 200);
     assert.equal(again?.status, 200);
     // /metrics counts them: three open, one refusal at each bound (more at the per-address one
     // if the retry loop above found the closed stream's place not yet given back).
@@ -131,12 +140,7 @@ describe('event stream limits: streams that end at once', () => {
       // Both ended at once, their events unread: the address holds its two places still.
       assert.equal(await open(reader, JSON.stringify({ token: live })), 429);
       unread.destroy();
-      let status = 0;
-      for (let i = 0; i < 50 && status !== 200; i++) {
-        await new Promise((r) => setTimeout(r, 50));
-        status = await open(reader, JSON.stringify({ token: live }));
-      }
-      assert.equal(status, 200);
+      assert.equal(await retried(() => open(reader, JSON.stringify({ token: live })), (status) => status === 200), 200);
     } finally {
       unread.destroy();
       reader.destroy();

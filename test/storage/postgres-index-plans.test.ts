@@ -1,11 +1,12 @@
 // PostgreSQL caches a statement's plan per connection: a named statement's (the engine's point
 // reads and scans), and each statement of the commit functions, after their first five runs. A
 // plan cached while `kv` held a few rows (a server started on a new database) was a sequential
-// scan, and stayed one as the table grew, for as long as the connection lived: every create's
-// check of its new key (fql_commit's `absent`) then read the whole table inside the ordered part of
-// the commit. In the bench (session 15), 7,380 creates read 57 million rows, and creates ran at
-// 290/s where a server started on the same, grown, database ran 480/s. The engine's connections
-// now price sequential scans out (src/storage/postgres/sql.ts INDEX_PLANS).
+// scan, and stayed one as the table grew, until the connection ended or something made
+// PostgreSQL plan again (autovacuum's ANALYZE): every create's check of its new key (fql_commit's
+// `absent`) read the whole table meanwhile, inside the ordered part of the commit. In the bench
+// (session 15), 7,380 creates read 57 million rows; with 300,000 rows in kv, a server made 37
+// creates/s. The engine's connections now price sequential scans out (src/storage/postgres/sql.ts
+// INDEX_PLANS).
 //
 // Here the plans are made on a table of a few rows, then the table grows by 50,000 rows without
 // anything that would make PostgreSQL plan again (no ANALYZE: autovacuum is off for `kv`), and
@@ -35,8 +36,9 @@ describe('postgres: plans use the primary key however small the table was when t
     await engine?.close();
   });
 
-  /** A create's transaction (requires its new key absent), a point read and a range scan. */
+  /** Keys the workloads wrote so far (the scans' expected row count follows from it). */
   let written = 0;
+  /** A create's transaction (requires its new key absent), a point read and a range scan. */
   async function workload(e: KvEngine, n: number): Promise<void> {
     for (let i = 0; i < n; i++) {
       const k = encodeKey(['plans', 'docs', randomBytes(8).toString('hex')]);
