@@ -126,7 +126,24 @@ function parseItem(p: ParserState): FslNode {
     return node(name, parseValue(p));
   }
   if (MIGRATIONS.has(kw.value)) {
-    while (p.tok.kind !== 'eof' && !p.tok.nlBefore && !p.isPunct(';') && !p.isPunct('}')) p.advance();
+    // To the end of the line, a `;` or the block's `}`, but not inside brackets or strings
+    // (`.["a}"]`). A backfill's value is an FQL expression, parsed as one: it may hold object
+    // literals (`backfill .a = { b: 1 }`), strings with braces, or span lines in parentheses.
+    let depth = 0;
+    while (p.tok.kind !== 'eof' && (depth > 0 || (!p.tok.nlBefore && !p.isPunct(';') && !p.isPunct('}')))) {
+      if (kw.value === 'backfill' && depth === 0 && p.isPunct('=')) {
+        p.advance();
+        parseExpr(p);
+        continue;
+      }
+      if (p.tok.kind === 'dquote' || p.tok.kind === 'heredoc') {
+        parseExpr(p);
+        continue;
+      }
+      if (p.isPunct('(') || p.isPunct('[') || p.isPunct('{')) depth++;
+      else if (p.isPunct(')') || p.isPunct(']') || p.isPunct('}')) depth--;
+      p.advance();
+    }
     return node(null, { kind: 'migration', text: p.source.slice(kw.start, p.lastEnd), span: spanOf(kw.start, p.lastEnd) });
   }
   if (NAMED.has(kw.value)) {

@@ -220,6 +220,35 @@ describe('security: who may assign which role', () => {
       assert.equal(await data(admin, fql`Item.definition.migrations`), null);
     });
 
+    it('a diff checks schema writes made by the pushed FQL: a server key cannot create an admin function in a backfill', async () => {
+      // Found by probing (session 16): a dry run let every schema write in its transaction go
+      // unchecked, the backfill's own included. A server key created a function with role admin
+      // there, called it and read every key's data through the error message. Core
+      // SchemaCollection.scala FunctionPermissionsValidation refuses that create from a server
+      // caller in any query; the backfill is FQL the caller wrote.
+      const body = "_ => Key.all().map(k => Object.fromEntries([['data', k.data]])).toArray()";
+      const escalate = 'collection Item {\n  a: Number\n  zz: String?\n  migrations {\n    add .zz\n'
+        + `    backfill .zz = if (Function.create({ name: "Lk", role: "admin", body: "${body}" }) != null) Time(Lk(0).toString()) else null\n`
+        + '  }\n}\nrole Reader {\n  privileges Item {\n    read\n  }\n}\n';
+      const asAdmin = await new SchemaApi(server.url, 'secret:app:admin').diff({ 'main.fsl': escalate });
+      assert.equal(asAdmin.status, 400);
+      assert.match(asAdmin.body.error!.message, /topsecret/, 'the same FSL as admin does reach the keys (the probe works)');
+      for (const path of ['/diff', '/validate']) {
+        const reply = await new SchemaApi(server.url, secrets.server).request('POST', path, { force: 'true' }, { 'main.fsl': escalate });
+        assert.equal(reply.status, 400);
+        assert.doesNotMatch(reply.body.error!.message, /topsecret/);
+        assert.match(reply.body.error!.message, /^error: Failed to create Function\.\nconstraint failures:\n  role: Cannot create a function with admin permissions using the server role\./);
+      }
+      assert.equal(await functionExists('Lk'), false);
+      // A role created in a backfill is refused to a server key too.
+      const role = 'collection Item {\n  a: Number\n  zz: String?\n  migrations {\n    add .zz\n'
+        + '    backfill .zz = if (Role.create({ name: "Sneaky" }) != null) "x" else null\n'
+        + '  }\n}\nrole Reader {\n  privileges Item {\n    read\n  }\n}\n';
+      const refused = await new SchemaApi(server.url, secrets.server).request('POST', '/diff', { force: 'true' }, { 'main.fsl': role });
+      assert.equal(refused.status, 400);
+      assert.match(refused.body.error!.message, /^error: Insufficient privileges to perform the action\./);
+    });
+
     it('a server-readonly key may diff a schema that a push by it would be refused', async () => {
       const api = new SchemaApi(server.url, secrets.readonly);
       const reply = await api.diff({ 'esc.fsl': ADMIN_FN }, { override: 'false' });

@@ -104,6 +104,22 @@ collection User {
     assert.deepEqual(c.migrations, ['add .tags', 'move .nick -> .name']);
   });
 
+  it('reads a backfill whose FQL holds braces, strings with braces and lines in parentheses', () => {
+    // A migration statement used to end at the first `}`, so `backfill .a = { b: 1 }.b` failed
+    // with "Expected identifier" (core FSL parses the value as an FQL expression).
+    const [c] = parseSchema(`collection Foo {
+  migrations {
+    add .a
+    backfill .a = { b: "x}" }.b + (
+      "y"
+    )
+    move .["odd}"] -> .c; drop .d
+  }
+}`) as CollectionDef[];
+    assert.deepEqual(c.migrations, ['add .a', 'backfill .a = { b: "x}" }.b + (\n      "y"\n    )', 'move .["odd}"] -> .c', 'drop .d']);
+    assert.throws(() => parseSchema('collection Foo {\n  migrations {\n    backfill .a = 1 +\n  }\n}\n'), /Expected expression/);
+  });
+
   it('reads annotated, typed and variadic functions', () => {
     const [f, g] = parseSchema(`@role(server)
 function Login(email: String, password: String): Token {

@@ -17,9 +17,21 @@ export interface AuthState {
   /**
    * A schema API dry run (diff, validate), always rolled back: the schema writes it simulates
    * are not permission-checked (a server key may ask what a push would change), while everything
-   * the pushed FQL reads or does runs with the caller's permissions.
+   * the pushed FQL reads or does runs with the caller's permissions. Read it through
+   * dryRunExempts, never directly.
    */
   readonly schemaDryRun: boolean;
+}
+
+/**
+ * Whether a schema write made with `ctx` is one a dry run simulates unchecked: only the writes
+ * the schema API makes itself, with the session's own context. Stored code the pushed files run
+ * meanwhile (a migration's backfill, a default, a check) has a context of its own: its writes,
+ * such as a `Function.create` with role admin inside a backfill, are checked as in any query,
+ * else a server key could create and call an admin function within the dry run.
+ */
+export function dryRunExempts(state: AuthState, ctx: EvalContext): boolean {
+  return state.schemaDryRun && ctx === state.ctx;
 }
 
 const states = new WeakMap<ModelTxn, AuthState>();

@@ -5,7 +5,7 @@ import type { DocV, Value } from '../../fql/values/value';
 import type { DocData, NamedData } from '../model-api';
 import type { ModelHooks, ModelTxnImpl } from '../model-txn';
 import type { SchemaWriteHook, WriteAction, WriteGate, WriteHook } from '../write-broker';
-import { authState, freshSecret } from './auth-state';
+import { authState, dryRunExempts, freshSecret } from './auth-state';
 import { readDef } from './named-store';
 import { audienceOf } from './audience';
 import { str } from '../../fql/values/construct';
@@ -124,7 +124,7 @@ export const identitySchemaWriteCheck: SchemaWriteHook = async (ctx, coll, actio
   const state = authState(ctx.model);
   if (!state) return;
   if (state.predicateDepth > 0) throw permissionDenied();
-  if (state.schemaDryRun) return;
+  if (dryRunExempts(state, ctx)) return;
   if (!(await isAllowed(state, coll, docAction(action, false), args))) throw permissionDenied();
 };
 

@@ -16,7 +16,7 @@ import type { EvalContext } from '../../fql/eval/context';
 import type { Value } from '../../fql/values/value';
 import { isBuiltin } from '../../auth/principal';
 import { modelOf } from '../stdlib/args';
-import { authState } from './auth-state';
+import { authState, dryRunExempts } from './auth-state';
 import { readDef } from './named-store';
 import type { SchemaAction } from './schema-kinds';
 
@@ -52,8 +52,9 @@ export function checkFunctionRole(
   ctx: EvalContext, action: SchemaAction, before: ReadonlyMap<string, Value> | undefined, after: ReadonlyMap<string, Value>,
 ): void {
   const state = authState(ctx.model);
-  // No state: internal work, trusted. A schema dry run (a diff) changes nothing.
-  if (!state || state.schemaDryRun || !isBuiltin(state.principal, 'server')) return;
+  // No state: internal work, trusted. The schema API's own writes in a dry run (a diff) change
+  // nothing; stored code it runs is checked (dryRunExempts).
+  if (!state || dryRunExempts(state, ctx) || !isBuiltin(state.principal, 'server')) return;
   if (roleOf(after) !== 'admin') return;
   if (action === 'create') {
     throw failure(action, before, 'Cannot create a function with admin permissions using the server role.');
