@@ -13,7 +13,8 @@ import { parseQuery } from '../fql/parse/parse';
 import { ParseCache } from '../fql/parse/parse-cache';
 import { evaluateQuery } from '../fql/eval/evaluate';
 import { renderFrame, renderLog, renderSummary, QUERY_SOURCE, SourceLines } from '../fql/summary';
-import { ComputeLimitExceeded, TransactionTooLarge } from '../fql/limits';
+import { ComputeLimitExceeded, MAX_STRING_SIZE, TransactionTooLarge } from '../fql/limits';
+import { OUT_OF_MEMORY, QueryMemoryExceeded, checkHeap } from '../fql/memory-guard';
 import { materialize } from '../wire/materialize';
 import type { MValue } from '../wire/materialized';
 import type { Credentials } from '../auth/credentials';
@@ -66,11 +67,38 @@ function failureMessage(e: QueryError): string {
   return `${e.message}\nconstraint failures:\n${lines.join('\n')}`;
 }
 
+/**
+ * (ours) Characters of summary the log lines, and separately an error's trace frames, may fill.
+ * Each log line and each frame repeats its whole source line, so a short query could make a
+ * summary of any size (found by probing, session 16: 500 `log("")` on one 100 KB line made a
+ * 100 MB response; two mutually recursive UDFs on 40 KB lines, 82 MB). Core renders them all;
+ * past this, the rest are counted in one closing line instead.
+ */
+export const SUMMARY_LIMIT = MAX_STRING_SIZE;
+
+/**
+ * The rendered items while they fit in SUMMARY_LIMIT (`used`: characters already taken), then a
+ * count of the rest, which are not rendered at all.
+ */
+function withinSummaryLimit<T>(items: readonly T[], render: (item: T) => string, what: string, used = 0): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const block = render(items[i]);
+    if (used + block.length > SUMMARY_LIMIT) {
+      out.push(`(${items.length - i} more ${what} omitted: the summary is limited to ${SUMMARY_LIMIT} characters)`);
+      break;
+    }
+    used += block.length + 2;
+    out.push(block);
+  }
+  return out;
+}
+
 /** A query's `log()` lines, placed in its source split into lines once for all of them. */
 function logLines(source: string, logs: EvalContext['logs']): string[] {
   if (logs.length === 0) return [];
   const lines = new SourceLines(source);
-  return logs.map((l) => renderLog(lines, l.text, l.span));
+  return withinSummaryLimit(logs, (l) => renderLog(lines, l.text, l.span), 'log lines');
 }
 
 /** The error's block (in the query or in the stored code it came from), then its trace frames. */
@@ -97,15 +125,18 @@ function renderError(query: string, e: QueryError, message: string): string {
     blocks.push(`hint: ${hint.message}\n${frameOf(h.origin, h.span)}`);
   }
   if (e.hints.length > 0 && e.trace.some((f) => f.span !== undefined)) blocks.push('trace:');
-  let previous = '';
+  // A recursion (stack_overflow) shows each distinct frame once, not thousands of times: a frame
+  // renders as the previous one when it is at the same place of the same source.
+  const frames: { origin: StoredSource | undefined; span: NonNullable<QueryError['span']> }[] = [];
   for (const f of e.trace) {
     if (f.span === undefined) continue;
-    const frame = frameOf(f.origin, f.span);
-    // A recursion (stack_overflow) shows each distinct frame once, not thousands of times.
-    if (frame !== previous) blocks.push(frame);
-    previous = frame;
+    const last = frames[frames.length - 1];
+    const same = last !== undefined && (last.origin?.name ?? QUERY_SOURCE) === (f.origin?.name ?? QUERY_SOURCE)
+      && last.span.start === f.span.start && last.span.end === f.span.end;
+    if (!same) frames.push({ origin: f.origin, span: f.span });
   }
-  return blocks.join('\n');
+  const used = blocks.reduce((n, b) => n + b.length + 1, 0);
+  return [...blocks, ...withinSummaryLimit(frames, (f) => frameOf(f.origin, f.span), 'trace frames', used)].join('\n');
 }
 
 async function failureOutcome(
@@ -114,6 +145,8 @@ async function failureOutcome(
   if (e instanceof ComputeLimitExceeded || e instanceof TransactionTooLarge) {
     return { kind: 'protocolError', status: 400, code: 'invalid_request', message: e.limitMessage };
   }
+  // Answered as a worker that ran out of memory is (pooled-handlers.ts).
+  if (e instanceof QueryMemoryExceeded) return { kind: 'protocolError', status: 500, code: 'internal_error', message: OUT_OF_MEMORY };
   if (e instanceof QueryTimeout) return timeoutOutcome(req, startedAt);
   if (isStackOverflow(e)) {
     // Deeply nested values or expressions exhausted the JavaScript stack somewhere below the
@@ -219,6 +252,8 @@ export function createQueryService(opts: QueryServiceOptions): QueryService {
         // run time, only when reached.
         const value = await evaluateQuery(parsed, ctx, { checkUnbound: req.typecheck === true });
         const data = await materialize(ctx, value);
+        // The response's JSON is the largest allocation left: room for it, or a clean failure.
+        checkHeap();
         const done = await info();
         if (performance.now() + COMMIT_BUDGET_MS > req.deadline) throw new QueryTimeout();
         const answer = kv.commitAnswering !== undefined ? answerOf(req, data, done) : undefined;

@@ -3,6 +3,7 @@
 // build hundreds of MB). Limits core does not have are marked "(ours)": they keep one query
 // from exhausting the process where core would rely on its JVM heap and operators.
 import { QueryError, QueryTimeout } from './errors';
+import { checkHeapBefore } from './memory-guard';
 
 // --- core limits ---------------------------------------------------------------------------
 
@@ -80,6 +81,7 @@ export const stringTooLarge = (size: number): QueryError =>
 /** Throws before a string of `size` UTF-16 units is built when it would be too long. */
 export function checkStringSize(size: number): void {
   if (size > MAX_STRING_SIZE) throw stringTooLarge(size);
+  checkHeapBefore(size);
 }
 
 /** Throws before an array of `size` elements is built when it would be too long (ours). */

@@ -15,6 +15,7 @@ import { decodeEscape } from './escapes';
 import { QueryError, QueryTimeout } from '../fql/errors';
 import { fromQueryError } from './model/failures';
 import { checkArraySize, checkStringSize } from '../fql/limits';
+import { checkHeapPeriodically } from '../fql/memory-guard';
 
 /**
  * A form's result within FQL v10's limits on the values operations build (src/fql/limits.ts).
@@ -108,7 +109,9 @@ export class Evaluator {
     if (!spec) {
       throw new V4Error('invalid expression', `No form/function found, or invalid argument keys: { ${keys.join(', ')} }.`, pos);
     }
-    if (performance.now() > this.q.ctx.deadline) throw new V4Timeout();
+    const now = performance.now();
+    if (now > this.q.ctx.deadline) throw new V4Timeout();
+    checkHeapPeriodically(now);
     if (spec.writes && this.readOnly) {
       throw new V4Error('invalid expression', 'Call performs a write, which is not allowed in reads.', pos);
     }

@@ -7,6 +7,7 @@ import { secretDigest } from '../auth/secrets';
 import type { QueryStats } from '../fql/eval/context';
 import { QueryTimeout, isStackOverflow } from '../fql/errors';
 import { MAX_RESULT_SIZE, TransactionTooLarge, resultTooLarge } from '../fql/limits';
+import { OUT_OF_MEMORY, QueryMemoryExceeded, checkHeap, checkHeapPeriodically } from '../fql/memory-guard';
 import { fromBytes } from '../model/codec';
 import { secretLookupKey } from '../model/keys';
 import { beginAttempt, newStats } from '../exec/attempt';
@@ -104,6 +105,7 @@ export function createV4Service(opts: V4ServiceOptions): V4Service {
         // Bounded like a v10 result (src/wire/materialize.ts), and failing with v10's message as
         // v4 reports v10's other limits: the worker would otherwise hand the coordinator a
         // response as large as the heap allows, from a query a few hundred bytes long.
+        checkHeap();
         const resource = encodeV4Within(value, MAX_RESULT_SIZE, (size) => fromQueryError(resultTooLarge(size), []));
         if (performance.now() > req.deadline) throw new V4Timeout();
         const txnTs = kv.ts;
@@ -119,6 +121,7 @@ export function createV4Service(opts: V4ServiceOptions): V4Service {
         }
         // core TxnTooLargeException: a 400 through ExceptionResponseHelpers, as in v10.
         if (e instanceof TransactionTooLarge) return { kind: 'failure', status: 400, code: 'bad request', description: e.limitMessage };
+        if (e instanceof QueryMemoryExceeded) return { kind: 'failure', status: 500, code: 'internal server error', description: OUT_OF_MEMORY };
         if (e instanceof V4Timeout || e instanceof QueryTimeout) {
           return { kind: 'failure', status: 503, code: 'time out', description: 'Read timed out' };
         }

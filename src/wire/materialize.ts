@@ -10,13 +10,14 @@ import { displayedFields } from '../model/doc-fields';
 import { cursorText, defaultPageSize, pageSet } from '../fql/eval/sets/paginate';
 import { MAX_RESULT_SIZE, resultTooLarge } from '../fql/limits';
 import { valueSize } from '../fql/values/size';
+import { escapedLength } from '../fql/values/json-length';
 import { loopCheckpoint } from '../fql/eval/state';
 
 /** Estimated encoded bytes of a value besides its text (numbers, punctuation, tags). */
 const VALUE_COST = 8;
-/** Estimated encoded bytes of a value: strings by length, bytes as base64. */
+/** Estimated encoded bytes of a value: strings by their JSON length, bytes as base64. */
 const cost = (v: Value): number =>
-  VALUE_COST + (v.t === 'string' ? v.v.length : v.t === 'bytes' ? Math.ceil(v.v.length / 3) * 4 : 0);
+  VALUE_COST + (v.t === 'string' ? escapedLength(v.v) : v.t === 'bytes' ? Math.ceil(v.v.length / 3) * 4 : 0);
 
 /** Set nesting levels materialised; deeper sets render as `{"@set": "<cursor>"}`. */
 export const SET_MATERIALIZATION_DEPTH = 10;
@@ -43,7 +44,10 @@ class Materializer {
   /** The cursor to the start of `set` (what `Set.paginate(cursor)` resumes), if it can be resumed. */
   private readonly setCursor = (set: FqlSet): string | undefined => {
     const d = set.describe();
-    return d === undefined ? undefined : cursorText(this.ctx, this.cursorKey, d, undefined, defaultPageSize(set));
+    if (d === undefined) return undefined;
+    const cursor = cursorText(this.ctx, this.cursorKey, d, undefined, defaultPageSize(set));
+    this.charge(cursor.length);
+    return cursor;
   };
 
   charge(bytes: number): void {
@@ -123,6 +127,7 @@ class Materializer {
       if (cursor !== undefined) return { t: 'setRef', cursor };
     }
     const page = await pageSet(this.ctx, set, defaultPageSize(set));
+    if (page.after !== undefined) this.charge(page.after.length);
     const data = new Array<MValue>(page.items.length);
     for (let i = 0; i < page.items.length; i++) data[i] = await this.value(page.items[i], setDepth + 1);
     return page.after !== undefined ? { t: 'page', data, after: page.after } : { t: 'page', data };

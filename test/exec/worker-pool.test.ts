@@ -241,16 +241,36 @@ describe('query worker pool', () => {
     assert.equal((await run(h, 'P.where(.n == 2).count()')).body.data, 0);
   });
 
-  it('a worker that runs out of memory is replaced; the request gets an error', async () => {
+  it('a query that outgrows its worker\'s heap gets an error; the worker lives or is replaced', async () => {
     // Every value stays within Fauna's limits (16,000 elements per sequence), but together they
-    // outgrow the worker's 64 MiB heap.
+    // outgrow the worker's 64 MiB heap. The memory guard (src/fql/memory-guard.ts) usually stops
+    // the query first; if the worker runs out anyway, it is replaced. Same answer either way.
     const before = pool.counters.crashed;
     const r = await run(h, 'Set.sequence(0, 2000).toArray().map(i => Array.sequence(0, 16000)).length', { timeoutMs: 20_000 });
     assert.equal(r.status, 500, JSON.stringify(r.body));
     assert.equal(r.body.error.code, 'internal_error');
     assert.equal(r.body.error.message, 'The query was stopped: it exceeded the memory available to one query.');
-    assert.equal(pool.counters.crashed, before + 1);
+    assert.ok(pool.counters.crashed <= before + 1);
     assert.equal((await run(h, '1 + 1')).body.data, 2);
+  });
+
+  it('the memory guard stops a query before one large allocation could abort the process', async () => {
+    // Found by probing (session 16): live 8 MB strings, each within every per-value limit, then
+    // one case mapping of a 16 Mi-unit two-byte string (32 MB at once). Past the worker's limit
+    // V8 grants a few MB to unwind; an allocation larger than that aborted the whole process.
+    // Run with the guard, the query ends with the out-of-memory answer and the worker stays.
+    const before = pool.counters.crashed;
+    const upper = Array.from({ length: 12 }, (_, i) => `let u${i} = (a + "${i}").toUpperCase()`).join('\n');
+    const lengths = Array.from({ length: 12 }, (_, i) => `u${i}.length`).join(' + ');
+    const query = `let a = Array.sequence(0, 23).fold("a", (x, i) => x + x)\n${upper}\n`
+      + `let w = Array.sequence(0, 24).fold("Ａ", (x, i) => x + x)\nw.toLowerCase().length + ${lengths}`;
+    const r = await run(h, query, { timeoutMs: 60_000 });
+    assert.equal(r.status, 500, JSON.stringify(r.body));
+    assert.equal(r.body.error.message, 'The query was stopped: it exceeded the memory available to one query.');
+    assert.equal(pool.counters.crashed, before, 'the guard, not the heap limit, ended the query');
+    assert.equal((await run(h, '1 + 1')).body.data, 2);
+    // A query within the guard's bounds still runs: two such strings.
+    assert.equal((await run(h, 'let a = Array.sequence(0, 23).fold("a", (x, i) => x + x)\n(a + "1").toUpperCase().length', { timeoutMs: 60_000 })).body.data, 8388609);
   });
 
   it('a client with nothing running gets a reserve worker while another holds the rest', async () => {

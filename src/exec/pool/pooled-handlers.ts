@@ -7,6 +7,7 @@ import { parseQueryTimeout } from '../../v4/headers';
 import type { Handler, ServerRequest, ServerResponse } from '../../server/http-types';
 import { jsonResponse, protocolError, v4Error } from '../../server/responses';
 import { timeoutFailure } from '../timeouts';
+import { OUT_OF_MEMORY } from '../../fql/memory-guard';
 import { UNREAD } from '../../server/response-backlog';
 import type { QueryHandlers } from '../handlers';
 import type { PoolFailure, WorkerPool } from './worker-pool';
@@ -27,7 +28,6 @@ function timeoutOf(parse: (v: string | undefined) => number, v: string | undefin
 /** Bound on one stream job; feeds send their client's timeout (`x-job-timeout-ms`, set only by the coordinator). */
 export const EVENTS_JOB_TIMEOUT_MS = 30_000;
 
-const OUT_OF_MEMORY = 'The query was stopped: it exceeded the memory available to one query.';
 export const OVERLOADED = 'Too many requests are waiting to run; try again later.';
 
 function queryFailure(timeoutMs: number, f: PoolFailure): ServerResponse {

@@ -3,6 +3,7 @@
 import { QueryTimeout } from '../errors';
 import { BASELINE_COMPUTE, COMPUTE_OPS_LIMIT, ComputeLimitExceeded, MAX_STACK_FRAMES, checkStringSize } from '../limits';
 import type { Span } from '../ast/span';
+import { checkHeapPeriodically } from '../memory-guard';
 import { isBuiltinModule } from '../stdlib/registry';
 import type { ModuleV, Value } from '../values/value';
 import type { EvalContext } from './context';
@@ -61,7 +62,9 @@ export function loopCheckpoint(ctx: EvalContext): void {
 
 /** The deadline check for loops whose every iteration may be expensive (keys of big values). */
 export function checkDeadline(ctx: EvalContext): void {
-  if (performance.now() > ctx.deadline) throw new QueryTimeout();
+  const now = performance.now();
+  if (now > ctx.deadline) throw new QueryTimeout();
+  checkHeapPeriodically(now);
 }
 
 /**

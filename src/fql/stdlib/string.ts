@@ -11,6 +11,7 @@ import { compileJavaRegex, regexFor } from './java-regex';
 import type { EvalContext } from '../eval/context';
 import { loopCheckpoint } from '../eval/state';
 import { MAX_STRING_SIZE, checkArraySize, checkStringSize, stringTooLarge } from '../limits';
+import { checkHeapBefore } from '../memory-guard';
 
 // --- code point <-> UTF-16 index conversions (java.lang.String semantics) -----------------
 
@@ -272,6 +273,12 @@ function caseMapped(s: string): Value {
   return str(s);
 }
 
+/** A case mapping builds its result before caseMapped sees it: check the heap for it first. */
+function beforeMapping(s: string): string {
+  checkHeapBefore(s.length * 2);
+  return s;
+}
+
 /**
  * Normalization can grow a string eighteenfold (U+FDFA), so large inputs are mapped in pieces
  * and the limit is checked as they add up. Pieces end before a character that never combines
@@ -418,9 +425,9 @@ const STRING_METHODS: Record<string, MethodDef> = {
   splitRegex: method(sig([REGEX], (ctx, self, [p]) =>
     splitMatches(ctx, text(self), regexMatcher(p)))),
   startsWith: method(sig([param('prefix', STRING)], (_ctx, self, [prefix]) => bool(text(self).startsWith(prefix)))),
-  toLowerCase: method(sig([], (_ctx, self) => caseMapped(text(self).toLowerCase()))),
+  toLowerCase: method(sig([], (_ctx, self) => caseMapped(beforeMapping(text(self)).toLowerCase()))),
   toString: method(sig([], (_ctx, self) => self)),
-  toUpperCase: method(sig([], (_ctx, self) => caseMapped(text(self).toUpperCase()))),
+  toUpperCase: method(sig([], (_ctx, self) => caseMapped(beforeMapping(text(self)).toUpperCase()))),
 };
 
 const STRING_FIELDS: Record<string, FieldImpl> = {

@@ -18,7 +18,8 @@ import type { EvalContext } from '../context';
 import type { FqlSet, SetElement, SetPosition, Value } from '../../values/value';
 import { invalidCursor } from '../failures';
 import { loopCheckpoint } from '../state';
-import { MAX_PAGE_SIZE } from '../../limits';
+import { MAX_PAGE_SIZE, MAX_STRING_SIZE, valueTooLarge } from '../../limits';
+import { jsonLengthWithin } from '../../values/json-length';
 import { initialPageSize } from './combinators';
 import { decodeSet } from './decode';
 import { cursorMac, cursorMacValid } from './cursor-mac';
@@ -39,6 +40,10 @@ export async function encodeCursor(ctx: EvalContext, d: unknown, p: SetPosition 
 
 /** encodeCursor with the store's cursor key at hand (`key` undefined: no snapshot). */
 export function cursorText(ctx: EvalContext, key: Uint8Array | undefined, d: unknown, p: SetPosition | undefined, s: number): string {
+  // A cursor is a string (base64 of its JSON): measured before anything is built from it (its
+  // MAC hashes the description's JSON too), since captured values may make it larger than any
+  // string may be.
+  if (jsonLengthWithin([d, p ?? null], MAX_CURSOR_JSON) > MAX_CURSOR_JSON) throw valueTooLarge(`set cursor size exceeds limit ${MAX_STRING_SIZE}`);
   let c: Cursor = { d, p, s };
   if (key !== undefined) {
     const t = (ctx.systemTs ?? ctx.model.txnTs).toString();
@@ -46,6 +51,9 @@ export function cursorText(ctx: EvalContext, key: Uint8Array | undefined, d: unk
   }
   return Buffer.from(JSON.stringify(c)).toString('base64url');
 }
+
+/** JSON whose base64 text is a string of MAX_STRING_SIZE at most. */
+const MAX_CURSOR_JSON = Math.floor(MAX_STRING_SIZE / 4) * 3;
 
 function decodeCursor(text: string): Cursor {
   let c: Partial<Cursor> | null;
