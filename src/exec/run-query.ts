@@ -14,6 +14,7 @@ import { ParseCache } from '../fql/parse/parse-cache';
 import { evaluateQuery } from '../fql/eval/evaluate';
 import { renderFrame, renderLog, renderSummary, QUERY_SOURCE, SourceLines } from '../fql/summary';
 import { ComputeLimitExceeded, TransactionTooLarge } from '../fql/limits';
+import { ReadBelowMinValidTime } from '../model/temporal/min-valid-time';
 import { materialize } from '../wire/materialize';
 import type { MValue } from '../wire/materialized';
 import type { Credentials } from '../auth/credentials';
@@ -111,7 +112,7 @@ function renderError(query: string, e: QueryError, message: string): string {
 async function failureOutcome(
   e: unknown, req: QueryRequest, ctx: EvalContext, info: () => Promise<QueryInfo>, startedAt: number,
 ): Promise<QueryOutcome> {
-  if (e instanceof ComputeLimitExceeded || e instanceof TransactionTooLarge) {
+  if (e instanceof ComputeLimitExceeded || e instanceof TransactionTooLarge || e instanceof ReadBelowMinValidTime) {
     return { kind: 'protocolError', status: 400, code: 'invalid_request', message: e.limitMessage };
   }
   if (e instanceof QueryTimeout) return timeoutOutcome(req, startedAt);

@@ -19,6 +19,7 @@ import { noteSchemaChange } from './definitions/schema-references';
 import { readCursorKey } from './cursor-key';
 import { newId } from './ids';
 import { withReadTs } from './temporal/read-ts';
+import { checkReadableAt } from './temporal/min-valid-time';
 
 /** A document version as stored under the current-version key. */
 export interface StoredDoc { ts: string; ttl?: string; data: unknown }
@@ -482,6 +483,8 @@ export class ModelTxnImpl implements ModelTxn {
     }
     const snapshot = ref.readTs ?? this.context?.snapshotTs;
     const cursorTs = snapshot === undefined ? this.context?.systemTs : undefined;
+    // A user's snapshot may not precede the history kept (an event's time is checked by its stream).
+    if (snapshot !== undefined && def && snapshot !== this.context?.eventTs) checkReadableAt(this, def, snapshot);
     const stored = snapshot !== undefined && def && historicalReader
       ? await this.versionAt(def, ref.id, snapshot)
       : cursorTs !== undefined && def && historicalReader

@@ -15,6 +15,7 @@ import { decodeEscape } from './escapes';
 import { QueryError, QueryTimeout } from '../fql/errors';
 import { fromQueryError } from './model/failures';
 import { checkArraySize, checkStringSize } from '../fql/limits';
+import { ReadBelowMinValidTime } from '../model/temporal/min-valid-time';
 
 /**
  * A form's result within FQL v10's limits on the values operations build (src/fql/limits.ts).
@@ -123,7 +124,8 @@ export class Evaluator {
     } catch (e) {
       // Failures of the shared model surface at the innermost form that called it.
       if (e instanceof QueryError) throw fromQueryError(e, pos);
-      if (e instanceof QueryTimeout) throw new V4Timeout();
+      // A read before the history kept ends the query with its own 400 (v4/run.ts).
+      if (e instanceof QueryTimeout && !(e instanceof ReadBelowMinValidTime)) throw new V4Timeout();
       throw e;
     }
   }

@@ -1,6 +1,7 @@
 // Reads through a past snapshot. A document read inside `at (t) { ... }` keeps `t` wherever it
 // goes, and so do the references it holds: their reads show the version as of `t` even after
-// the referenced document was updated or deleted (core FQL2TemporalitySpec.scala).
+// the referenced document was updated or deleted (core FQL2TemporalitySpec.scala). Reads before
+// the history a collection keeps are refused with a 400 (core FQL2BasicSpec.scala).
 import type { ConformanceArea, ConformanceCase } from '../case';
 
 const TEMPORALITY = 'FQL2TemporalitySpec.scala';
@@ -52,4 +53,35 @@ const temporality: ConformanceArea = {
   ],
 };
 
-export const areas: ConformanceArea[] = [temporality];
+const BASIC = 'FQL2BasicSpec.scala ("returns a 400 when reading before MVT")';
+const BEFORE_MVT = 'Requested timestamp 2000-01-01T00:00:00Z less than minimum allowed timestamp';
+const beforeMvt = { code: 'invalid_request', messageIncludes: BEFORE_MVT };
+
+const minValidTime: ConformanceArea = {
+  area: 'min_valid_time',
+  setup: ['Collection.create({ name: "Author", "history_days": 0 })', 'Author.create({ id: "1", foo: "bar" })'],
+  cases: [
+    { name: 'reading a document before MVT', query: 'at (Time("2000-01-01T00:00:00.000Z")) {\n  Author.byId("1")!.foo\n}', error: beforeMvt, source: BASIC },
+    {
+      // Storage.scala: SetSnapshot checks its valid time against the MVT as DocSnapshot does.
+      name: 'reading a collection before MVT',
+      query: 'at (Time("2000-01-01T00:00:00.000Z")) { Author.all().toArray() }',
+      error: beforeMvt,
+      source: `${BASIC}; SetSnapshot (storage api) ReadValidTimeBelowMVT.maybeThrow`,
+    },
+    {
+      name: 'the MVT is history_days plus 15 minutes ago',
+      query: 'at (Time.now().subtract(14, "minutes")) { Author.byId("1").exists() }',
+      result: false,
+      source: 'Collection.scala (deriveMinValidTime: MVTOffset = 15.minutes)',
+    },
+    {
+      name: 'the message ends with the MVT',
+      query: 'at (Time.now().subtract(16, "minutes")) { Author.byId("1").exists() }',
+      error: { code: 'invalid_request', messageIncludes: 'less than minimum allowed timestamp ' },
+      source: `${BASIC}; ExceptionResponseHelpers.scala (ReadValidTimeBelowMVT)`,
+    },
+  ],
+};
+
+export const areas: ConformanceArea[] = [temporality, minValidTime];
