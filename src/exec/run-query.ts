@@ -15,6 +15,7 @@ import { evaluateQuery } from '../fql/eval/evaluate';
 import { renderFrame, renderLog, renderSummary, QUERY_SOURCE, SourceLines } from '../fql/summary';
 import { ComputeLimitExceeded, MAX_STRING_SIZE, TransactionTooLarge } from '../fql/limits';
 import { OUT_OF_MEMORY, QueryMemoryExceeded, checkHeap } from '../fql/memory-guard';
+import { ReadBelowMinValidTime } from '../model/temporal/min-valid-time';
 import { materialize } from '../wire/materialize';
 import type { MValue } from '../wire/materialized';
 import type { Credentials } from '../auth/credentials';
@@ -142,7 +143,7 @@ function renderError(query: string, e: QueryError, message: string): string {
 async function failureOutcome(
   e: unknown, req: QueryRequest, ctx: EvalContext, info: () => Promise<QueryInfo>, startedAt: number,
 ): Promise<QueryOutcome> {
-  if (e instanceof ComputeLimitExceeded || e instanceof TransactionTooLarge) {
+  if (e instanceof ComputeLimitExceeded || e instanceof TransactionTooLarge || e instanceof ReadBelowMinValidTime) {
     return { kind: 'protocolError', status: 400, code: 'invalid_request', message: e.limitMessage };
   }
   // Answered as a worker that ran out of memory is (pooled-handlers.ts).

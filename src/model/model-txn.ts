@@ -18,6 +18,8 @@ import { decodeKey } from '../storage/tuple';
 import { noteSchemaChange } from './definitions/schema-references';
 import { readCursorKey } from './cursor-key';
 import { newId } from './ids';
+import { withReadTs } from './temporal/read-ts';
+import { checkReadableAt } from './temporal/min-valid-time';
 
 /** A document version as stored under the current-version key. */
 export interface StoredDoc { ts: string; ttl?: string; data: unknown }
@@ -481,13 +483,17 @@ export class ModelTxnImpl implements ModelTxn {
     }
     const snapshot = ref.readTs ?? this.context?.snapshotTs;
     const cursorTs = snapshot === undefined ? this.context?.systemTs : undefined;
+    // A user's snapshot may not precede the history kept (an event's time is checked by its stream).
+    if (snapshot !== undefined && def && snapshot !== this.context?.eventTs) checkReadableAt(this, def, snapshot);
     const stored = snapshot !== undefined && def && historicalReader
       ? await this.versionAt(def, ref.id, snapshot)
       : cursorTs !== undefined && def && historicalReader
         ? await this.versionAsOf(def, ref.id, cursorTs)
         : await this.getDoc(ref.coll, ref.id);
     if (!stored) return { t: 'nulldoc', coll: ref.coll, id: ref.id, cause: 'not found' };
-    const doc = readDecorator ? await readDecorator(this, stored, snapshot) : stored;
+    // A past document's references are read as of its snapshot too (temporal/read-ts.ts).
+    const version = ref.readTs === undefined ? stored : withReadTs(stored, ref.readTs);
+    const doc = readDecorator ? await readDecorator(this, version, snapshot) : version;
     // A cursor's snapshot is its present (EvalContext.systemTs): `read` suffices.
     const historical = snapshot !== undefined && snapshot !== this.context?.eventTs;
     return modelHooks.guardDoc ? modelHooks.guardDoc(this, doc, historical) : doc;

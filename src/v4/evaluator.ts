@@ -15,7 +15,8 @@ import { decodeEscape } from './escapes';
 import { QueryError, QueryTimeout } from '../fql/errors';
 import { fromQueryError } from './model/failures';
 import { checkArraySize, checkStringSize } from '../fql/limits';
-import { checkHeapPeriodically } from '../fql/memory-guard';
+import { QueryMemoryExceeded, checkHeapPeriodically } from '../fql/memory-guard';
+import { ReadBelowMinValidTime } from '../model/temporal/min-valid-time';
 
 /**
  * A form's result within FQL v10's limits on the values operations build (src/fql/limits.ts).
@@ -126,7 +127,9 @@ export class Evaluator {
     } catch (e) {
       // Failures of the shared model surface at the innermost form that called it.
       if (e instanceof QueryError) throw fromQueryError(e, pos);
-      if (e instanceof QueryTimeout) throw new V4Timeout();
+      // A read before the history kept ends the query with its own 400, and the memory guard
+      // with its own 500 (v4/run.ts).
+      if (e instanceof QueryTimeout && !(e instanceof ReadBelowMinValidTime) && !(e instanceof QueryMemoryExceeded)) throw new V4Timeout();
       throw e;
     }
   }

@@ -8,6 +8,7 @@ import type { QueryStats } from '../fql/eval/context';
 import { QueryTimeout, isStackOverflow } from '../fql/errors';
 import { MAX_RESULT_SIZE, TransactionTooLarge, resultTooLarge } from '../fql/limits';
 import { OUT_OF_MEMORY, QueryMemoryExceeded, checkHeap, checkHeapPeriodically } from '../fql/memory-guard';
+import { ReadBelowMinValidTime } from '../model/temporal/min-valid-time';
 import { fromBytes } from '../model/codec';
 import { secretLookupKey } from '../model/keys';
 import { beginAttempt, newStats } from '../exec/attempt';
@@ -119,8 +120,8 @@ export function createV4Service(opts: V4ServiceOptions): V4Service {
           if (attempt < MAX_CONTENTION_RETRIES) { stats.contentionRetries++; continue; }
           return { kind: 'failure', status: 409, code: 'contended transaction', description: 'Transaction was aborted due to detection of concurrent modification.' };
         }
-        // core TxnTooLargeException: a 400 through ExceptionResponseHelpers, as in v10.
-        if (e instanceof TransactionTooLarge) return { kind: 'failure', status: 400, code: 'bad request', description: e.limitMessage };
+        // core TxnTooLargeException and ReadValidTimeBelowMVT: a 400 through ExceptionResponseHelpers, as in v10.
+        if (e instanceof TransactionTooLarge || e instanceof ReadBelowMinValidTime) return { kind: 'failure', status: 400, code: 'bad request', description: e.limitMessage };
         if (e instanceof QueryMemoryExceeded) return { kind: 'failure', status: 500, code: 'internal server error', description: OUT_OF_MEMORY };
         if (e instanceof V4Timeout || e instanceof QueryTimeout) {
           return { kind: 'failure', status: 503, code: 'time out', description: 'Read timed out' };

@@ -26,6 +26,14 @@ export function functionDisplay(fn: Callable): string {
   return fn.kind === 'lambda' ? '[function <lambda>]' : `[function ${fn.name}()]`;
 }
 
+/**
+ * A read is shared by the references to one document at one snapshot: `[doc, at (t) { doc }]`
+ * shows two versions (core reads each Value.Doc at its own readTS).
+ */
+function docKey(ref: DocV): string {
+  return ref.readTs === undefined ? `${ref.coll}\u0000${ref.id}` : `${ref.coll}\u0000${ref.id}\u0000${ref.readTs}`;
+}
+
 class Materializer {
   /** Reads are shared: the same document appearing twice in a result is read once. */
   private readonly docs = new Map<string, Promise<DocData | NullDocV>>();
@@ -90,12 +98,12 @@ class Materializer {
     }
   }
 
-  knownDoc(d: DocData | NullDocV): void {
-    this.docs.set(`${d.coll}\u0000${d.id}`, Promise.resolve(d));
+  knownDoc(ref: DocV, d: DocData | NullDocV): void {
+    this.docs.set(docKey(ref), Promise.resolve(d));
   }
 
   private async doc(ref: DocV): Promise<MValue> {
-    const key = `${ref.coll}\u0000${ref.id}`;
+    const key = docKey(ref);
     let read = this.docs.get(key);
     if (!read) this.docs.set(key, (read = this.ctx.model.readDoc(ref)));
     const d = await read;
@@ -186,12 +194,12 @@ export function materializeStoredDoc(ctx: EvalContext, d: DocData): MValue {
 }
 
 /**
- * Read documents and page sets in `v` so that it can be encoded synchronously. `known`: a
- * document the caller has just read through `ctx.model.readDoc` under the same snapshot (event
- * streams), taken instead of reading it again.
+ * Read documents and page sets in `v` so that it can be encoded synchronously. `known`: the
+ * document `v` refers to, which the caller has just read through `ctx.model.readDoc` under the
+ * same snapshot (event streams), taken instead of reading it again.
  */
 export async function materialize(ctx: EvalContext, v: Value, known?: DocData | NullDocV): Promise<MValue> {
   const m = new Materializer(ctx, await ctx.model.cursorKey?.());
-  if (known !== undefined) m.knownDoc(known);
+  if (known !== undefined && v.t === 'doc') m.knownDoc(v, known);
   return m.value(v, 0);
 }

@@ -15,6 +15,8 @@ export interface CaseError {
   readonly code: string;
   /** The exact `error.message`. */
   readonly message?: string;
+  /** Text `error.message` must contain (core's `should include`), when the rest varies (times). */
+  readonly messageIncludes?: string;
   /** The exact `summary` (with carets), or use `summaryIncludes`. */
   readonly summary?: string;
   readonly summaryIncludes?: string;

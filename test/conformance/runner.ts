@@ -65,6 +65,7 @@ export async function runCase(url: string, prefix: string, c: ConformanceCase): 
     assert.equal(res.status, c.error.status ?? 400, context);
     assert.equal(res.body?.error?.code, c.error.code, context);
     if (c.error.message !== undefined) assert.equal(res.body.error.message, c.error.message, context);
+    if (c.error.messageIncludes !== undefined) assert.ok(String(res.body.error?.message).includes(c.error.messageIncludes), context);
     if (c.error.summary !== undefined) assert.equal(res.body.summary, c.error.summary, context);
     if (c.error.summaryIncludes !== undefined) assert.ok(String(res.body.summary).includes(c.error.summaryIncludes), context);
     return;

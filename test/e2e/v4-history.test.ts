@@ -223,7 +223,9 @@ describe('v4 history', () => {
     const byWeight = async (w: number) => data<number>(root10, fql`thimbles.byWeight(${w}).count()`);
 
     before(async () => {
-      await root10.query(fql`Collection.create({ name: "thimbles", indexes: { byWeight: { terms: [{ field: "weight" }] } } })`);
+      // Versions are inserted and read at times near the epoch: the history kept must reach
+      // back that far, or reads there are refused (core ReadValidTimeBelowMVT).
+      await root10.query(fql`Collection.create({ name: "thimbles", history_days: 30000, indexes: { byWeight: { terms: [{ field: "weight" }] } } })`);
     });
 
     it('inserts a version before the first one (faunadb-js "insert"); the current document stays', async () => {
@@ -304,6 +306,22 @@ describe('v4 history', () => {
       assert.deepEqual((await reader.query(q.Get(thimble('1'))) as Version).data, { weight: 1 });
       await v4Fails(reader, q.Get(thimble('1'), 5), 'permission denied', 403);
       assert.deepEqual((await reader.query(q.Paginate(q.Events(thimble('1')))) as Page).data, []);
+    });
+  });
+
+  describe('reads before the history kept', () => {
+    // core ExceptionResponseHelpers answers ReadValidTimeBelowMVT with a 400 for v4 as for v10
+    // (FQL2BasicSpec "returns a 400 when reading before MVT"); the MVT is history_days plus 15
+    // minutes before the transaction's time, and even an absent document is refused.
+    it('refuses At and Get at a time before the collection\'s minimum valid time', async () => {
+      await root10.query(fql`Collection.create({ name: "ephemeral", history_days: 0 })`);
+      const ref = q.Ref(q.Collection('ephemeral'), '1');
+      await root.query(q.Create(ref, { data: { foo: 'bar' } }));
+      const err = await v4Fails(root, q.Get(ref, q.Time('2000-01-01T00:00:00Z')), 'bad request', 400);
+      assert.match(err.description, /^Requested timestamp 2000-01-01T00:00:00Z less than minimum allowed timestamp \S+Z\.$/);
+      await v4Fails(root, q.At(q.Time('2000-01-01T00:00:00Z'), q.Get(q.Ref(q.Collection('ephemeral'), '2'))), 'bad request', 400);
+      // Inside the window the past reads as usual.
+      assert.equal(await root.query(q.Exists(ref, q.TimeSubtract(q.Now(), 14, 'minutes'))), false);
     });
   });
 

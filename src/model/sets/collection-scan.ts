@@ -7,6 +7,7 @@ import type { FqlSet, SetElement, SetPosition } from '../../fql/values/value';
 import type { EvalContext } from '../../fql/eval/context';
 import { ModelTxnImpl, type CollectionDef, type SetDecoder } from '../model-txn';
 import { docsAsOf, historicalDocs } from './cursor-snapshot';
+import { checkReadableAt } from '../temporal/min-valid-time';
 
 /** Inclusive document id bounds of `Coll.all({ from, to })`. */
 export interface IdBounds { readonly from?: bigint; readonly to?: bigint }
@@ -34,7 +35,9 @@ export class CollectionScanSet implements FqlSet {
     const from = after === undefined ? start : BigInt(after as string);
     const beyond = (id: bigint): boolean => (this.descending ? lo !== undefined && id < lo : hi !== undefined && id > hi);
     if (this.at !== undefined) {
-      // Built inside `at`: the documents keep that snapshot (read with `history_read`).
+      // Built inside `at`: the documents keep that snapshot (read with `history_read`), which
+      // may not precede the history kept.
+      checkReadableAt(model, def, this.at);
       for await (const d of historicalDocs(ectx, def, this.at, from, this.descending, beyond)) {
         yield { value: { t: 'doc', coll: this.coll, id: d.id, readTs: this.at }, pos: d.id };
       }

@@ -16,7 +16,8 @@
 // snapshot. Before the sweep, its row and entries are still there and it shows.
 //
 // Past the collection's history retention (history_days plus 15 minutes) the change log and
-// the versions are swept, and a page reads what is left, as `at()` does then.
+// the versions are swept, and a page reads what is left (`at()` is refused then:
+// temporal/min-valid-time.ts).
 import type { EvalContext } from '../../fql/eval/context';
 import { checkDeadline } from '../../fql/eval/state';
 import { decodeKey } from '../../storage/tuple';

@@ -21,6 +21,7 @@ import { entryTtl } from '../indexes/index-store';
 import { historicalEntries } from '../indexes/index-history';
 import { readsUnconditionally, recordEntry } from './covered';
 import { entriesAsOf } from './cursor-snapshot';
+import { checkReadableAt } from '../temporal/min-valid-time';
 import { keyAfter } from '../../storage/bytes';
 
 const FIRST_BATCH = 16;
@@ -160,6 +161,10 @@ export class IndexSet implements FqlSet {
 
   /** Entries as of `ts`, recomputed from the documents' versions then (see index-history.ts). */
   private async *historical(ectx: EvalContext, start: Uint8Array, end: Uint8Array, ts: bigint): AsyncIterable<SetElement> {
+    // A user's snapshot may not precede the history kept (temporal/min-valid-time.ts).
+    const model = ectx.model as ModelTxnImpl;
+    const def = await model.collection(this.coll);
+    if (def) checkReadableAt(model, def, ts);
     const keys = await historicalEntries(ectx, this.collId, this.coll, this.index, ts, start, end);
     if (this.descending) keys.reverse();
     for (const k of keys) yield this.element(k);

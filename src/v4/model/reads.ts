@@ -5,6 +5,7 @@ import type { NullDocV } from '../../fql/values/value';
 import type { DocData, NamedData } from '../../model/model-api';
 import type { ModelTxnImpl } from '../../model/model-txn';
 import { mayReadNamed } from '../../model/identity/permissions';
+import { checkReadableAt } from '../../model/temporal/min-valid-time';
 import { type Position, V4Error, invalidRef, permissionDenied } from '../errors';
 import type { V4Query } from '../query-context';
 import { type ObjectV4, type RefV4, scopeOf } from '../values';
@@ -32,6 +33,8 @@ export async function readDocTarget(q: V4Query, t: DocTarget, pos: Position): Pr
   // Inside `At` (history.ts) the version of that time, as v10 reads inside `at`.
   const at = q.ctx.snapshotTs;
   const def = at === undefined ? undefined : await t.model.collection(t.coll);
+  // Before the history kept, even an absent document is refused (core DocSnapshot).
+  if (def) checkReadableAt(t.model, def, at!);
   const doc = def ? await t.model.versionAt(def, t.id, at!) : await t.model.getDoc(t.coll, t.id);
   if (!doc) return undefined;
   q.ctx.stats.readOps += 1;

@@ -11,8 +11,8 @@
 // documents a page returns render as they are now, as core renders them at the reading query's
 // time (FQL2ValueMaterializer with the query's own context). Core does not bound how old that
 // time may be (FQLInterpreter.withSystemValidTime: "TODO: bound the valid time to the
-// MVTOffset"): past the collection's history retention a page reads what history is left, as
-// `at()` does.
+// MVTOffset"): past the collection's history retention a page reads what history is left,
+// where `at()` is refused (model/temporal/min-valid-time.ts).
 import { QueryError } from '../../errors';
 import type { EvalContext } from '../context';
 import type { FqlSet, SetElement, SetPosition, Value } from '../../values/value';

@@ -1,0 +1,43 @@
+// A document read through a past snapshot (a DocV with `readTs`, from `at (t) { ... }`) hands
+// its snapshot on to the references it holds: `(at (t) { bob }).other.name` reads `other` as of
+// `t` too, even after `other` was updated or deleted. Core decodes a version's fields with
+// `Value.fromIR(ir, span, doc.readTS)` (ReadBroker.extractVersionField), which gives every
+// Value.Doc inside the doc's valid time; FQL2TemporalitySpec "lookup other docs in the past".
+// A document read without its own `readTs` (only the context's snapshot) passes none on, as in
+// core, where only `doc.readTS` is used.
+import type { Value } from '../../fql/values/value';
+import type { DocData } from '../model-api';
+
+/** `doc` with every reference in its fields carrying `readTs` (the same object when it holds none). */
+export function withReadTs(doc: DocData, readTs: bigint): DocData {
+  let data: Map<string, Value> | undefined;
+  for (const [k, v] of doc.data) {
+    const stamped = stampRefs(v, readTs);
+    if (stamped === v) continue;
+    data ??= new Map(doc.data);
+    data.set(k, stamped);
+  }
+  return data === undefined ? doc : { ...doc, data };
+}
+
+/** `v` with its references stamped; unchanged values keep their identity (no copy per read). */
+function stampRefs(v: Value, readTs: bigint): Value {
+  switch (v.t) {
+    case 'doc': return v.readTs === undefined ? { ...v, readTs } : v;
+    case 'array': {
+      const items = v.v.map((x) => stampRefs(x, readTs));
+      return items.some((x, i) => x !== v.v[i]) ? { t: 'array', v: items } : v;
+    }
+    case 'object': {
+      let out: Map<string, Value> | undefined;
+      for (const [k, x] of v.v) {
+        const stamped = stampRefs(x, readTs);
+        if (stamped === x) continue;
+        out ??= new Map(v.v);
+        out.set(k, stamped);
+      }
+      return out === undefined ? v : { t: 'object', v: out };
+    }
+    default: return v;
+  }
+}
