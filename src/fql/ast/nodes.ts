@@ -90,23 +90,36 @@ export interface Logical extends Base {
 }
 /** `expr isa Type` */
 export interface IsA extends Base { readonly kind: 'isa'; readonly value: Expr; readonly type: TypeExpr }
+/** A link of a member/call/index/`!` chain. */
+interface ChainBase extends Base {
+  /**
+   * Written in parentheses, as the whole group: the chain ends there, so a `?.` inside does not
+   * skip links outside (`(null?.foo).bar` fails; core parses the group as an expression of its own).
+   */
+  readonly grouped?: true;
+}
 /** `obj.field` or `obj?.field`. */
-export interface Member extends Base {
+export interface Member extends ChainBase {
   readonly kind: 'member'; readonly object: Expr; readonly name: string; readonly nameSpan: Span;
   readonly optional: boolean;
+  /** The `.` or `?.` before the name. */
+  readonly dotSpan: Span;
 }
 /** `obj[expr]` or `obj?.[expr]`. */
-export interface IndexAccess extends Base {
+export interface IndexAccess extends ChainBase {
   readonly kind: 'index'; readonly object: Expr; readonly index: Expr; readonly optional: boolean;
 }
 /** `callee(args)` or `callee?.(args)`. A method call is a Call whose callee is a Member. */
-export interface Call extends Base {
+export interface Call extends ChainBase {
   readonly kind: 'call'; readonly callee: Expr; readonly args: readonly Expr[]; readonly optional: boolean;
   /** Span of the argument list including parentheses. */
   readonly argsSpan: Span;
 }
 /** Postfix non-null assertion `expr!`. */
-export interface NonNull extends Base { readonly kind: 'nonNull'; readonly expr: Expr }
+export interface NonNull extends ChainBase { readonly kind: 'nonNull'; readonly expr: Expr; readonly bangSpan: Span }
+export type ChainLink = Member | IndexAccess | Call | NonNull;
+export const isChainLink = (e: Expr): e is ChainLink =>
+  e.kind === 'member' || e.kind === 'index' || e.kind === 'call' || e.kind === 'nonNull';
 /** `x => body`, `(a, b) => body`, `(...rest) => body`, `() => body`. */
 export interface Lambda extends Base {
   readonly kind: 'lambda';

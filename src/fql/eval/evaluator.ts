@@ -2,11 +2,12 @@
 // asynchronously because field access may read documents. Errors raised without a span get
 // the span of the innermost node being evaluated, like Fauna's stack frames.
 import type {
-  At, Binary, Block, Call, Expr, If, IndexAccess, Lambda, Member, NonNull, Projection,
+  At, Binary, Block, Call, ChainLink, Expr, If, IndexAccess, Lambda, Member, NonNull, Projection,
   ProjectionField, ShortLambda,
 } from '../ast/nodes';
+import { isChainLink } from '../ast/nodes';
 import type { Span } from '../ast/span';
-import { QUERY_ORIGIN, QueryError } from '../errors';
+import { QUERY_ORIGIN, QueryError, type StoredSource } from '../errors';
 import { dispatchKeys, isBuiltinModule, lookupApply, lookupMethod } from '../stdlib/registry';
 import { FALSE, NULL, TRUE, arr, bool, double, int, isNullish, long, obj, str } from '../values/construct';
 import { compareRelated, equals } from '../values/compare';
@@ -20,7 +21,7 @@ import {
   notAFunction, unboundVariable,
 } from './failures';
 import { isA } from './isa';
-import { causeOf, nonNullError, nullDocError, placeNull, withNullHint } from './nulls';
+import { causeOf, nonNullError, nullDocError, placeNull, withDistantNullHint, withNullHint } from './nulls';
 import { arithmetic, concatDisplay, unary } from './operators';
 import { CAPTURED_TEMPLATES, IMPLICIT, TEMPLATES, bind, lookup, type Scope } from './scope';
 import { templatesIn } from './lambda-source';
@@ -29,9 +30,14 @@ import { checkStringSize } from '../limits';
 import { mapSet } from './sets/combinators';
 import { layerEventSource } from './sets/event-source-layers';
 
-/** Marks an optional chain (`a?.b.c`) that met a null and skips the rest of the chain. */
-const SHORT: unique symbol = Symbol('short-circuit');
-type Chained = Value | typeof SHORT;
+/**
+ * An optional chain (`a?.b.c`) that met a null and skips the rest of the chain. It keeps the
+ * null (a `!` after the chain reports its cause, core keeps the Value.Null) and `at`, the span of
+ * the last link met or skipped: core evalMethodChain0's callee span, where that `!` points.
+ */
+interface Skipped { readonly t: 'skipped'; readonly value: Value; readonly at: Span }
+type Chained = Value | Skipped;
+const skipped = (value: Value, at: Span): Skipped => ({ t: 'skipped', value, at });
 
 /** Binding that holds the source text spans refer to, for lambdas rebuilt from cursors. */
 export const SOURCE = '\u0000source';
@@ -70,7 +76,7 @@ export class Evaluator {
       case 'logical': return this.logical(e.op, e.left, e.right, scope);
       case 'isa': return this.isa(e.value, e.type, scope);
       case 'member': case 'index': case 'call': case 'nonNull':
-        return this.chainRoot(e, scope);
+        return this.chainEnd(e, scope);
       case 'lambda': case 'shortLambda': return this.lambda(e, scope);
       case 'implicitArg': {
         const v = lookup(scope, IMPLICIT);
@@ -103,11 +109,8 @@ export class Evaluator {
   /** A null value remembering that it was made at `span` of this scope's source (null hints). */
   private placed(v: Value, span: Span, scope: Scope | null): Value {
     if (v.t !== 'null') return v;
-    const text = lookup(scope, SOURCE);
-    const name = lookup(scope, SOURCE_NAME);
-    if (text === undefined) return placeNull(v, { span, origin: QUERY_ORIGIN });
-    if (text.t === 'string' && name?.t === 'string') return placeNull(v, { span, origin: { text: text.v, name: name.v } });
-    return v;
+    const origin = originOf(scope);
+    return origin ? placeNull(v, { span, origin }) : v;
   }
 
   /** The source text that spans in this scope refer to. */
@@ -266,13 +269,16 @@ export class Evaluator {
 
   // Member access, calls and optional chains ------------------------------------------------------
 
-  private async chainRoot(e: Member | IndexAccess | Call | NonNull, scope: Scope | null): Promise<Value> {
+  /** The value of a whole chain: a skipped chain is its null (core returns the Value.Null). */
+  private async chainEnd(e: ChainLink, scope: Scope | null): Promise<Value> {
     const v = await this.chain(e, scope);
-    return v === SHORT ? NULL : v;
+    if (v.t !== 'skipped') return v;
+    return isNullish(v.value) ? v.value : NULL;
   }
 
+  /** A link's receiver: links of the same chain pass a skip on; a parenthesized chain ends it. */
   private chainLink(e: Expr, scope: Scope | null): Promise<Chained> {
-    if (e.kind === 'member' || e.kind === 'index' || e.kind === 'call' || e.kind === 'nonNull') {
+    if (isChainLink(e) && !e.grouped) {
       return this.chain(e, scope).catch((err: unknown) => {
         if (err instanceof QueryError) err.place(errorSpan(e));
         throw err;
@@ -287,11 +293,12 @@ export class Evaluator {
     return (v.t === 'doc' || v.t === 'named') && !(await docExists(this, v));
   }
 
-  private async chain(e: Member | IndexAccess | Call | NonNull, scope: Scope | null): Promise<Chained> {
+  private async chain(e: ChainLink, scope: Scope | null): Promise<Chained> {
     switch (e.kind) {
       case 'member': {
         const o = await this.chainLink(e.object, scope);
-        if (o === SHORT || (e.optional && (await this.absent(o)))) return SHORT;
+        if (o.t === 'skipped') return skipped(o.value, { start: e.dotSpan.start, end: e.nameSpan.end });
+        if (e.optional && (await this.absent(o))) return skipped(o, e.nameSpan);
         return this.withSpan(e.nameSpan, async () => {
           try {
             return this.placed(await getField(this, o, e.name), e.nameSpan, scope);
@@ -304,24 +311,39 @@ export class Evaluator {
       }
       case 'index': {
         const o = await this.chainLink(e.object, scope);
-        if (o === SHORT || (e.optional && (await this.absent(o)))) return SHORT;
-        const i = await this.evalExpr(e.index, scope);
         // Fauna points index failures at the brackets (`[2]` of `[1][2]`).
-        return this.withSpan({ start: e.object.span.end, end: e.span.end }, () => this.index(o, i));
+        const brackets = { start: e.object.span.end, end: e.span.end };
+        if (o.t === 'skipped') return skipped(o.value, brackets);
+        if (e.optional && (await this.absent(o))) return skipped(o, brackets);
+        const i = await this.evalExpr(e.index, scope);
+        return this.withSpan(brackets, () => this.index(o, i));
       }
-      case 'nonNull': {
-        const v = await this.chainLink(e.expr, scope);
-        if (v === SHORT) throw nonNullError(NULL);
-        if (isNullish(v)) throw nonNullError(v);
-        if (v.t === 'doc' || v.t === 'named') {
-          const d = v.t === 'doc' ? await this.ctx.model.readDoc(v) : await this.ctx.model.readNamed(v);
-          if ('cause' in d) throw nonNullError(d);
-        }
-        return v;
-      }
+      case 'nonNull': return this.nonNull(e, scope);
       case 'call':
-        return e.callee.kind === 'member' ? this.methodCall(e, e.callee, scope) : this.apply(e, scope);
+        // `(a.f)(x)` applies the group's value: the parentheses end the chain before the call.
+        return e.callee.kind === 'member' && !e.callee.grouped ? this.methodCall(e, e.callee, scope) : this.apply(e, scope);
     }
+  }
+
+  /**
+   * `x!`. Its failures point from the last link of `x` to the `!` (core: the callee span to the
+   * bang), and a null made elsewhere gets the "Null value created here" hint.
+   */
+  private async nonNull(e: NonNull, scope: Scope | null): Promise<Value> {
+    const c = await this.chainLink(e.expr, scope);
+    const v = c.t === 'skipped' ? c.value : c;
+    const at: Span = { start: (c.t === 'skipped' ? c.at : calleeSpan(e.expr)).start, end: e.bangSpan.end };
+    const fail = (err: QueryError): QueryError => {
+      err.place(at);
+      const origin = originOf(scope);
+      return origin ? withDistantNullHint(err, v, { span: at, origin }) : err;
+    };
+    if (isNullish(v)) throw fail(nonNullError(v));
+    if (v.t === 'doc' || v.t === 'named') {
+      const d = v.t === 'doc' ? await this.ctx.model.readDoc(v) : await this.ctx.model.readNamed(v);
+      if ('cause' in d) throw fail(nonNullError(d));
+    }
+    return v;
   }
 
   private withSpan<T>(span: Span, f: () => Promise<T>): Promise<T> {
@@ -373,7 +395,8 @@ export class Evaluator {
   /** `recv.name(args)`: a registry method, a collection index, or a function-valued field. */
   private async methodCall(call: Call, callee: Member, scope: Scope | null): Promise<Chained> {
     const recv = await this.chainLink(callee.object, scope);
-    if (recv === SHORT || (callee.optional && (await this.absent(recv)))) return SHORT;
+    if (recv.t === 'skipped') return skipped(recv.value, call.argsSpan);
+    if (callee.optional && (await this.absent(recv))) return skipped(recv, callee.nameSpan);
     const site = this.site(call);
     const keys = dispatchKeys(recv);
     let def = lookupMethod(keys, callee.name);
@@ -387,7 +410,7 @@ export class Evaluator {
     if (recv.t === 'null') throw withNullHint(new QueryError('invalid_null_access', `Cannot access \`${callee.name}\` on null.`, callee.nameSpan), recv);
     const fv = await this.withSpan(callee.nameSpan, () => getField(this, recv, callee.name));
     if (fv.t === 'null' && causeOf(fv)?.kind === 'missingField') throw functionDoesNotExist(callee.name, recv, callee.nameSpan);
-    if (call.optional && isNullish(fv)) return SHORT;
+    if (call.optional && isNullish(fv)) return skipped(fv, call.argsSpan);
     if (fv.t !== 'function' && !(fv.t === 'module' && this.applicable(fv))) throw notAFunction(callee.name, fv, callee.nameSpan);
     const args = await this.args(call.args, scope);
     return this.inCall(site.span!, () => this.applyValue(fv, args, site));
@@ -395,7 +418,8 @@ export class Evaluator {
 
   private async apply(call: Call, scope: Scope | null): Promise<Chained> {
     const f = await this.chainLink(call.callee, scope);
-    if (f === SHORT || (call.optional && isNullish(f))) return SHORT;
+    if (f.t === 'skipped') return skipped(f.value, call.argsSpan);
+    if (call.optional && isNullish(f)) return skipped(f, call.argsSpan);
     const args = await this.args(call.args, scope);
     const site: CallSite = { span: call.argsSpan, argSpans: call.args.map((a) => a.span) };
     return this.inCall(call.argsSpan, () => this.applyValue(f, args, site));
@@ -496,6 +520,28 @@ function projectionText(fields: readonly ProjectionField[], source: string): str
     return f.nested ? `${f.name} ${projectionText(f.nested, source)}` : f.name;
   });
   return `{ ${parts.join(', ')} }`;
+}
+
+/**
+ * Core's callee span of the link `e` ends with, where a `!` after it points from: the name of
+ * a field, the argument list of a call, the brackets of an index, else the whole expression.
+ */
+function calleeSpan(e: Expr): Span {
+  if (!isChainLink(e) || e.grouped) return e.span;
+  switch (e.kind) {
+    case 'member': return e.nameSpan;
+    case 'call': return e.argsSpan;
+    case 'index': return { start: e.object.span.end, end: e.span.end };
+    case 'nonNull': return { start: calleeSpan(e.expr).start, end: e.bangSpan.end };
+  }
+}
+
+/** The source spans in `scope` point into (unset: stored code whose text is not bound). */
+function originOf(scope: Scope | null): StoredSource | undefined {
+  const text = lookup(scope, SOURCE);
+  if (text === undefined) return QUERY_ORIGIN;
+  const name = lookup(scope, SOURCE_NAME);
+  return text.t === 'string' && name?.t === 'string' ? { text: text.v, name: name.v } : undefined;
 }
 
 /** Where an error raised while evaluating `e` points (Fauna's carets). */

@@ -36,6 +36,29 @@ export function withNullHint(err: QueryError, v: Value): QueryError {
   return err;
 }
 
+/**
+ * Adds the null hint unless the null was made within `at`, where the error already points
+ * (core QueryRuntimeFailure.NullValue: no hint when the failing frame overlaps the null's span,
+ * so `null!` shows none and `let x = null; x!` does).
+ */
+export function withDistantNullHint(err: QueryError, v: Value, at: NullOrigin): QueryError {
+  const made = v.t === 'null' ? (v as PlacedNull).createdAt : undefined;
+  return made && !overlaps(at, made) ? withNullHint(err, v) : err;
+}
+
+/**
+ * core Span.overlaps, as the frame sees the null's span: same source, and the null's start or
+ * end lies within the frame (ends included).
+ */
+function overlaps(frame: NullOrigin, inner: NullOrigin): boolean {
+  if (!sameSource(frame.origin, inner.origin)) return false;
+  const within = (offset: number) => offset >= frame.span.start && offset <= frame.span.end;
+  return within(inner.span.start) || within(inner.span.end);
+}
+
+const sameSource = (a: StoredSource, b: StoredSource): boolean =>
+  a === b || (a.name === b.name && a.text === b.text);
+
 export function causeOf(v: NullV): NullCause | undefined {
   return (v as Partial<CausedNull>).cause;
 }

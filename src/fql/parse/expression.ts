@@ -8,6 +8,7 @@ import type {
   ArrayLit, BinaryOp, Call, Expr, ImplicitArg, IndexAccess, Lambda, Member, ObjectField, ObjectLit,
   ProjectionField, TypeExpr, UnaryOp,
 } from '../ast/nodes';
+import { isChainLink } from '../ast/nodes';
 import type { Span } from '../ast/span';
 import { KEYWORDS } from './chars';
 import {
@@ -258,12 +259,12 @@ function parseChainStep(p: ParserState, e: Expr): Expr | null {
   switch (t.value) {
     case '.':
       p.advance();
-      return member(p, e, false);
+      return member(p, e, false, spanOf(t.start, t.end));
     case '?.':
       p.advance();
       if (p.isPunct('(')) return call(p, e, true);
       if (p.isPunct('[')) return index(p, e, true);
-      return member(p, e, true);
+      return member(p, e, true, spanOf(t.start, t.end));
     case '(':
       return t.nlBefore ? null : call(p, e, false);
     case '[':
@@ -271,19 +272,19 @@ function parseChainStep(p: ParserState, e: Expr): Expr | null {
     case '!':
       if (t.nlBefore) return null;
       p.advance();
-      return { kind: 'nonNull', expr: e, span: spanOf(e.span.start, t.end) };
+      return { kind: 'nonNull', expr: e, bangSpan: spanOf(t.start, t.end), span: spanOf(e.span.start, t.end) };
     default:
       return null;
   }
 }
 
 /** Field names after `.` may be any word, keywords included (`{ if: 1 }.if`). */
-function member(p: ParserState, object: Expr, optional: boolean): Member {
+function member(p: ParserState, object: Expr, optional: boolean, dotSpan: Span): Member {
   const name = p.tok;
   if (name.kind !== 'ident') throw expected(['identifier'], name.start);
   p.advance();
   return {
-    kind: 'member', object, name: name.value, nameSpan: spanOf(name.start, name.end), optional,
+    kind: 'member', object, name: name.value, nameSpan: spanOf(name.start, name.end), optional, dotSpan,
     span: spanOf(object.span.start, name.end),
   };
 }
@@ -396,7 +397,8 @@ function parseParenthesized(p: ParserState): Expr {
   }
   p.expectPunct(')');
   // The parentheses belong to the span, as in Fauna (errors point at the whole group).
-  const e: Expr = { ...inner, span: spanOf(open.start, p.lastEnd) };
+  const span = spanOf(open.start, p.lastEnd);
+  const e: Expr = isChainLink(inner) ? { ...inner, span, grouped: true } : { ...inner, span };
   p.parenthesized.add(e);
   return e;
 }
@@ -422,7 +424,7 @@ function parseShortLambdaStart(p: ParserState): Expr {
   let body: Expr;
   if (p.isPunct('(')) body = call(p, receiver, false);
   else if (p.isPunct('[')) body = index(p, receiver, false);
-  else body = member(p, receiver, false);
+  else body = member(p, receiver, false, spanOf(dot.start, dot.end));
   return wrapShort(body);
 }
 

@@ -6,6 +6,7 @@ import type { ConformanceArea, ConformanceCase } from '../case';
 
 const RENDER = 'FQL2ErrorRenderingSpec.scala';
 const FUNC = 'FQL2FunctionSpec.scala';
+const BASIC = 'FQL2BasicSpec.scala';
 const TRACE = 'FQLInterpreter.scala (evalMethodChain0, evalApply), ValueSet.scala (prependStackTrace), QueryFailure.scala (hints = trace.drop(1))';
 
 const lines = (...l: string[]): string => l.join('\n');
@@ -313,6 +314,40 @@ const cases: ConformanceCase[] = [
     query: 'readBar()',
     error: { code: 'divide_by_zero', summaryIncludes: 'at *computed_field:Cz:bar*:1:11\n  |\n1 | _ => 10 / 0\n  |           ^\n  |\nat *udf:readBar*:1:21\n  |\n1 | () => Cz.create({}).bar\n  |                     ^^^\n  |\nat *query*:1:8' },
     source: RENDER + ', FQL2ComputedFieldsSpec.scala',
+  },
+  // A null that fails `!` away from where it was made (core QueryRuntimeFailure.NullValue): the
+  // error gets the null's hint, and the call frames below it the `trace:` header.
+  {
+    name: 'nulls show hints and traces',
+    query: 'let myVal = null\n[1, 2].firstWhere(v => myVal!)',
+    error: {
+      code: 'null_value', message: 'Null literal value',
+      summary: lines('error: Null literal value', 'at *query*:2:24', '  |', '2 | [1, 2].firstWhere(v => myVal!)', '  |                        ^^^^^^', '  |',
+        'hint: Null value created here', 'at *query*:1:13', '  |', '1 | let myVal = null', '  |             ^^^^', '  |',
+        'trace:', '  |', '2 | [1, 2].firstWhere(v => myVal!)', '  |                  ^^^^^^^^^^^^^', '  |'),
+    },
+    source: `${BASIC} (nulls show hints and traces)`,
+  },
+  {
+    name: "nulls don't show hints and traces when overlapping",
+    query: '[1, 2].firstWhere(v => null!)',
+    error: {
+      code: 'null_value', message: 'Null literal value',
+      summary: lines('error: Null literal value', 'at *query*:1:24', '  |', '1 | [1, 2].firstWhere(v => null!)', '  |                        ^^^^^', '  |',
+        '  |', '1 | [1, 2].firstWhere(v => null!)', '  |                  ^^^^^^^^^^^^', '  |'),
+    },
+    source: `${BASIC} (nulls don't show hints and traces when overlapping)`,
+  },
+  {
+    name: 'multiple traces are shown',
+    query: '[1].firstWhere(v => [1, 2].firstWhere(v => v == null!) == 3)',
+    error: {
+      code: 'null_value', message: 'Null literal value',
+      summary: lines('error: Null literal value', 'at *query*:1:49', '  |', '1 | [1].firstWhere(v => [1, 2].firstWhere(v => v == null!) == 3)', '  |                                                 ^^^^^', '  |',
+        '  |', '1 | [1].firstWhere(v => [1, 2].firstWhere(v => v == null!) == 3)', '  |                                      ^^^^^^^^^^^^^^^^^', '  |',
+        '  |', '1 | [1].firstWhere(v => [1, 2].firstWhere(v => v == null!) == 3)', '  |               ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^', '  |'),
+    },
+    source: `${BASIC} (multiple traces are shown)`,
   },
   {
     name: 'null hint for a missing field in the query',

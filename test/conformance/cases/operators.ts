@@ -5,6 +5,122 @@ import type { ConformanceArea, ConformanceCase } from '../case';
 
 const ARITH = 'FQL2ArithmeticOperatorsSpec.scala';
 const CMP = 'FQL2ComparisonSpec.scala';
+const INTERP = 'FQL2InterpreterSpec.scala';
+const NO_TC = { 'x-typecheck': 'false' };
+const lines = (...l: string[]): string => l.join('\n');
+
+// `?.` and `!` (core FQLInterpreter.evalMethodChain0): a `?.` that meets null skips the rest of
+// its chain (a parenthesized group ends the chain) but keeps the null, whose cause a `!` reports;
+// `!` points from the chain's last link to the bang, with the null's hint when the null was made
+// elsewhere (QueryFailure.scala NullValue).
+const chainCases: ConformanceCase[] = [
+  { name: '?. short-circuits a field', query: 'null?.foo', result: null, source: `${INTERP} (short-circuit on nulls)` },
+  { name: '?. short-circuits a method call', query: 'null?.foo()', result: null, source: `${INTERP} (short-circuit on nulls)` },
+  { name: '?. short-circuits an index', query: 'null?.foo[0]', result: null, source: `${INTERP} (short-circuit on nulls)` },
+  { name: '?. after a null field', query: '{ foo: { bar: null } }.foo.bar?.baz', result: null, source: `${INTERP} (short-circuit on nulls)` },
+  { name: '?.() and ?.[] short-circuit', query: '[null?.(), null?.[0]]', result: [null, null], source: `${INTERP} (short-circuit function calls and index access)` },
+  {
+    name: 'parenthesized expression breaks the short-circuit chain',
+    query: '(null?.foo).bar',
+    headers: NO_TC,
+    error: { code: 'invalid_null_access', message: 'Cannot access `bar` on null.', summaryIncludes: lines('at *query*:1:13', '  |', '1 | (null?.foo).bar', '  |             ^^^', '  |') },
+    source: `${INTERP} (parenthesized expression breaks the short-circuit chain)`,
+  },
+  {
+    name: 'a parenthesized ?. chain is applied, not skipped',
+    query: '(null?.foo)()',
+    headers: NO_TC,
+    error: { code: 'type_mismatch', message: 'expected type: Function, received Null', summaryIncludes: lines('at *query*:1:12', '  |', '1 | (null?.foo)()', '  |            ^^', '  |') },
+    source: 'FQLInterpreter.scala (Expr.Tuple of one element evaluates alone; evalAp on a null: InvalidType)',
+  },
+  { name: 'a parenthesized ?. chain is null', query: '(null?.foo)?.bar', result: null, source: `${INTERP} (parenthesized expression breaks the short-circuit chain)` },
+  {
+    name: 'different statements do not short-circuit',
+    query: 'let foo = null?.foo.bar[0].baz()\nfoo.bar',
+    headers: NO_TC,
+    error: { code: 'invalid_null_access', message: 'Cannot access `bar` on null.', summaryIncludes: lines('at *query*:2:5', '  |', '2 | foo.bar', '  |     ^^^', '  |') },
+    source: `${INTERP} (different statements doesn't short-circuit)`,
+  },
+  {
+    name: 'only short-circuit if the receiver is null',
+    query: 'let x = {foo: null}\nx?.foo.bar',
+    headers: NO_TC,
+    error: { code: 'invalid_null_access', message: 'Cannot access `bar` on null.', summaryIncludes: lines('at *query*:2:8', '  |', '2 | x?.foo.bar', '  |        ^^^', '  |') },
+    source: `${INTERP} (only short-circuit if recipient evals to null)`,
+  },
+  {
+    name: '?. does not short-circuit binary operators',
+    query: 'null?.foo + 1',
+    headers: NO_TC,
+    error: { code: 'invalid_function_invocation', message: 'The function `+` does not exist on `Null`', summaryIncludes: lines('at *query*:1:11', '  |', '1 | null?.foo + 1', '  |           ^', '  |') },
+    source: `${INTERP} (doesn't short circuit binary operators)`,
+  },
+  {
+    name: '! after a ?. chain keeps the null cause',
+    query: 'let foo = {}\n\nfoo?.bar?.baz!',
+    headers: NO_TC,
+    error: {
+      code: 'null_value', message: 'Null value, due to missing field `bar`',
+      summary: lines('error: Null value, due to missing field `bar`', 'at *query*:3:11', '  |', '3 | foo?.bar?.baz!', '  |           ^^^^', '  |',
+        'hint: Null value created here', '  |', '3 | foo?.bar?.baz!', '  |      ^^^', '  |'),
+    },
+    source: `${INTERP} (! operator: chains with ?. correctly), QueryFailure.scala (NullValue)`,
+  },
+  {
+    name: '! skips nothing after a ?. chain',
+    query: 'null?.foo[0].bar().baz!',
+    headers: NO_TC,
+    error: {
+      code: 'null_value', message: 'Null literal value',
+      summary: lines('error: Null literal value', 'at *query*:1:19', '  |', '1 | null?.foo[0].bar().baz!', '  |                   ^^^^^', '  |',
+        'hint: Null value created here', '  |', '1 | null?.foo[0].bar().baz!', '  | ^^^^', '  |'),
+    },
+    source: `${INTERP} (short-circuit nested things (except bang) after ?.), QueryFailure.scala (NullValue)`,
+  },
+  {
+    name: '! on a null literal',
+    query: 'null!',
+    error: { code: 'null_value', message: 'Null literal value', summary: lines('error: Null literal value', 'at *query*:1:1', '  |', '1 | null!', '  | ^^^^^', '  |') },
+    source: `${INTERP} (! operator: null literal)`,
+  },
+  {
+    name: '! on a null a function returns',
+    query: 'let foo = () => null\n\nfoo()!',
+    error: {
+      code: 'null_value', message: 'Null literal value',
+      summary: lines('error: Null literal value', 'at *query*:3:4', '  |', '3 | foo()!', '  |    ^^^', '  |',
+        'hint: Null value created here', 'at *query*:1:17', '  |', '1 | let foo = () => null', '  |                 ^^^^', '  |'),
+    },
+    source: `${INTERP} (! operator: null literal)`,
+  },
+  {
+    name: '! on a missing field',
+    query: 'let foo = {}\n\nfoo.bar!',
+    headers: NO_TC,
+    error: {
+      code: 'null_value', message: 'Null value, due to missing field `bar`',
+      summary: lines('error: Null value, due to missing field `bar`', 'at *query*:3:5', '  |', '3 | foo.bar!', '  |     ^^^^', '  |'),
+    },
+    source: `${INTERP} (! operator: missing field)`,
+  },
+  {
+    name: '! on a missing field read earlier',
+    query: 'let foo = {}\nlet bar = foo.bar\n\nbar!',
+    headers: NO_TC,
+    error: {
+      code: 'null_value', message: 'Null value, due to missing field `bar`',
+      summary: lines('error: Null value, due to missing field `bar`', 'at *query*:4:1', '  |', '4 | bar!', '  | ^^^^', '  |',
+        'hint: Null value created here', 'at *query*:2:15', '  |', '2 | let bar = foo.bar', '  |               ^^^', '  |'),
+    },
+    source: `${INTERP} (! operator: missing field), QueryFailure.scala (NullValue)`,
+  },
+  {
+    name: '! on an empty set\'s first()',
+    query: 'User.where(.id == "999").first()!',
+    error: { code: 'null_value', message: 'Null value, due to empty set', summaryIncludes: lines('at *query*:1:31', '  |', '1 | User.where(.id == "999").first()!', '  |                               ^^^', '  |') },
+    source: `${INTERP} (! operator: empty set)`,
+  },
+];
 
 /** [query, simple result, FQL type of the result] */
 const ARITHMETIC: readonly [string, unknown, string][] = [
@@ -64,6 +180,7 @@ export const area: ConformanceArea = {
   setup: ['Collection.create({ name: "User" })', 'User.create({ id: 0 })', 'User.create({ id: 1 })', 'User.create({ id: 2 })'],
   cases: [
     ...arithmeticCases,
+    ...chainCases,
     divideByZero('234 / 0', 7),
     divideByZero('70000000000 / 0', 15),
     { name: '% by zero', query: '5 % 0', error: { code: 'divide_by_zero', message: 'Attempted integer division by zero.' }, source: 'QueryFailure.scala (DivideByZero)' },
