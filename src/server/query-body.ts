@@ -28,7 +28,9 @@ export function parseQueryBody(buf: Buffer): QueryBody {
   const json = readBodyJson(buf);
   if (!(json instanceof JsonObject)) throw new InvalidBodyError(`Invalid request body: Unexpected JSON ${jsonLabel(json)}. Expected Object Start.`);
   const query = json.get('query');
-  if (query === undefined) throw new InvalidBodyError("Invalid request body: Missing field 'query'.");
+  // Core's record decoder fails a missing field with no JSON parse error to quote, so the
+  // message has no detail (FQL2Endpoint.getRequestBody, FQL2BasicSpec "returns invalid request").
+  if (query === undefined) throw new InvalidBodyError('Invalid request body');
   const args = json.get('arguments');
   if (args === undefined || args === null) return { query };
   if (!(args instanceof JsonObject)) throw new InvalidBodyError(`Invalid request body: Unexpected JSON ${jsonLabel(args)}. Expected Object.`);

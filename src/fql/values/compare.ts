@@ -1,7 +1,7 @@
 // Equality and ordering of FQL values, following Fauna's ValueCmp: numbers compare across
 // Int/Long/Double, documents compare by collection and id, and values of unrelated types are
 // ordered by a fixed rank (numbers first, null last) so that `order()` is a total order.
-import type { DoubleV, IntV, LongV, StringV, Value } from './value';
+import type { DoubleV, IntV, LongV, StringV, TimeV, Value } from './value';
 import { parseLong } from './long-text';
 
 /** Fauna's `totalOrderingPosition`: the rank of each kind of value in a total order. */
@@ -13,7 +13,8 @@ function rank(v: Value): number {
     case 'array': return 3;
     case 'object': return 4;
     case 'doc': case 'named': case 'nulldoc': return 6;
-    case 'time': return 7;
+    // core Value.TransactionTime is a type of its own, ranked right after Time.
+    case 'time': return v.txn ? 8 : 7;
     case 'date': return 9;
     case 'uuid': return 10;
     case 'boolean': return 11;
@@ -86,6 +87,17 @@ function sortedEntries(m: ReadonlyMap<string, Value>): [string, Value][] {
 }
 
 /**
+ * Times compare by instant; the transaction time only with itself: core keeps it a value of
+ * its own (Value.TransactionTime) until commit fixes the instant, so `TransactionTime()` and
+ * `Time.now()` are unrelated though they stand for the same instant (FQL2ComparisonSpec
+ * "equals and hashCode works").
+ */
+function compareTimes(a: TimeV, b: TimeV): number | undefined {
+  if (a.txn === true || b.txn === true) return a.txn === b.txn ? 0 : undefined;
+  return cmpPrim(a.ns, b.ns);
+}
+
+/**
  * Order of two values of related types, or undefined when the types are unrelated (the
  * relational operators are then simply false).
  */
@@ -100,7 +112,7 @@ export function compareRelated(a: Value, b: Value): number | undefined {
       if (b.t === 'string' && b.id) { const c = compareId(b, a); return c === undefined ? undefined : -c; }
       return b.t === 'string' ? cmpPrim(a.v, b.v) : undefined;
     case 'boolean': return b.t === 'boolean' ? cmpPrim(a.v, b.v) : undefined;
-    case 'time': return b.t === 'time' ? cmpPrim(a.ns, b.ns) : undefined;
+    case 'time': return b.t === 'time' ? compareTimes(a, b) : undefined;
     case 'date': return b.t === 'date' ? cmpPrim(a.days, b.days) : undefined;
     case 'bytes': return b.t === 'bytes' ? cmpBytes(a.v, b.v) : undefined;
     case 'uuid': return b.t === 'uuid' ? cmpPrim(a.v, b.v) : undefined;

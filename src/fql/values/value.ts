@@ -165,6 +165,12 @@ export interface FqlSet {
    * (the whole page is then materialised and no cursor is issued past it).
    */
   describe(): unknown | undefined;
+  /**
+   * True when a page that ends at `pos`, with no element after it, still gets a cursor: core
+   * pages some sets without reading past the page (a concat's first part, ConcatSet), so its
+   * last page can be empty. Absent: no.
+   */
+  cursorAtEnd?(pos: SetPosition): boolean;
   /** Short human description for `toString()` / decorated output, e.g. `Account.all()`. */
   readonly label: string;
 }

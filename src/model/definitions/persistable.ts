@@ -26,6 +26,11 @@ function firstNonPersistable(v: Value, path: PathPart[]): { path: PathPart[]; v:
   }
 }
 
+/** True when `v` can be stored: no module, set, function or event source anywhere inside it. */
+export function isPersistable(v: Value): boolean {
+  return firstNonPersistable(v, []) === undefined;
+}
+
 /** Throws core's invalid_type for the first field of `fields` that cannot be stored. */
 export function refuseNonPersistable(fields: ReadonlyMap<string, Value>): void {
   for (const [k, x] of fields) {

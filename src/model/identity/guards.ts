@@ -6,7 +6,7 @@ import type { DocData, NamedData } from '../model-api';
 import type { ModelHooks, ModelTxnImpl } from '../model-txn';
 import type { SchemaWriteHook, WriteAction, WriteGate, WriteHook } from '../write-broker';
 import { authState, dryRunExempts, freshSecret } from './auth-state';
-import { readDef } from './named-store';
+import { allDefs, readDef, stringField, type NamedDef } from './named-store';
 import { audienceOf } from './audience';
 import { str } from '../../fql/values/construct';
 import type { IndexReadGuard } from '../sets/index-set';
@@ -65,9 +65,20 @@ export const identityReadHooks: Required<Pick<ModelHooks,
     const named: NamedData = { coll: ref.coll, name: ref.name, ts: def.ts, data };
     return named;
   },
-  resolveGlobal: async (txn, name): Promise<Value | undefined> =>
-    (await readDef(txn, 'Function', name)) ? { t: 'function', fn: { kind: 'udf', name } } : undefined,
+  resolveGlobal: async (txn, name): Promise<Value | undefined> => {
+    const def = (await readDef(txn, 'Function', name)) ?? (await functionByAlias(txn, name));
+    return def ? { t: 'function', fn: { kind: 'udf', name: def.name } } : undefined;
+  },
 };
+
+/**
+ * The function whose definition has `alias: name`: core resolves a UDF global, bare or through
+ * `Function(name)`, by name then alias (model UserFunction.idByIdentifier). The value carries
+ * the function's name, which is what calls and permissions go by.
+ */
+async function functionByAlias(txn: ModelTxnImpl, name: string): Promise<NamedDef | undefined> {
+  return (await allDefs(txn.kv, txn.db, 'Function')).find((d) => stringField(d.data, 'alias') === name);
+}
 
 export const identityIndexReadGuard: IndexReadGuard = async (txn, coll) => {
   const state = authState(txn);

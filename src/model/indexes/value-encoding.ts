@@ -7,6 +7,7 @@
 // order exactly: that is how `order: "desc"` fields are stored.
 import { encodeKey, type KeyPart } from '../../storage/tuple';
 import type { Value } from '../../fql/values/value';
+import { isPersistable } from '../definitions/persistable';
 
 const RANK = {
   number: 0, bytes: 1, string: 2, array: 3, object: 4, doc: 6, time: 7, date: 9, uuid: 10,
@@ -19,9 +20,13 @@ function numberPart(v: bigint): KeyPart {
   return v >= -MAX_SAFE && v <= MAX_SAFE ? Number(v) : v;
 }
 
-/** True for values that can be stored in an index (everything persistable). */
+/**
+ * True for values that can be stored in an index: the persistable ones, checked all the way
+ * down (core converts a lookup term or range bound with Value.toIR, which refuses a module such
+ * as `Collection` too, or an array holding one).
+ */
 export function isIndexable(v: Value): boolean {
-  return v.t !== 'set' && v.t !== 'function' && v.t !== 'eventsource';
+  return isPersistable(v);
 }
 
 function pushParts(v: Value, out: KeyPart[]): void {

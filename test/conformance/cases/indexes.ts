@@ -4,6 +4,7 @@
 import type { ConformanceArea, ConformanceCase } from '../case';
 
 const IDX = 'FQL2IndexSpec.scala';
+const NO_TC = { 'x-typecheck': 'false' };
 const ids = (q: string, result: string[], source = IDX, name = q): ConformanceCase => ({ name, query: `${q}.toArray().map(.id)`, result, source });
 
 export const area: ConformanceArea = {
@@ -89,6 +90,16 @@ ${c}.create({ id: 4, category: "sports", price: 300, count: 300 })`),
     { name: 'an index with terms needs them', query: 'Person.byName()', error: { code: 'invalid_function_invocation', message: 'callee function expects 1 or 2 arguments, but 0 were provided.' }, source: 'NativeFunction.scala (InvalidFuncArity)' },
     { name: 'too many index arguments', query: 'Person.byName("a", {}, 3)', error: { code: 'invalid_function_invocation', message: 'callee function expects 1 or 2 arguments, but 3 were provided.' }, source: 'NativeFunction.scala (InvalidFuncArity)' },
     { name: 'an empty range', query: 'Products.byPrice("sports", {})', error: { code: 'invalid_argument', message: 'invalid argument `range`: should be an object contining `{ from }`, `{ to }`, or `{ from, to }` fields' }, source: 'CollectionIndexMethod.scala (collectRange)' },
+    // Core converts each bound with Value.toIR, which refuses what cannot be persisted (a module).
+    ...([['from: Collection', 'from'], ['from: 1234, to: Collection', 'to'], ['from: [1, Collection]', 'from']] as const).map(([range, field]) => ({
+      name: `a range bound that cannot be persisted: { ${range} }`, query: `Products.byPrice("sports", { ${range} })`, headers: NO_TC,
+      error: { code: 'invalid_argument', message: `invalid argument \`range\`: The \`${field}\` field should be either an indexable value or an array of values` },
+      source: 'FQL2SetsSpec.scala (ranges / fail to parse non-persistable range bound)',
+    })),
+    {
+      name: 'a lookup term that cannot be persisted', query: 'Person.byName(Collection)', headers: NO_TC,
+      error: { code: 'invalid_argument', message: 'invalid argument `term1`: Argument cannot be used as lookup term' }, source: 'CollectionIndexMethod.scala (valueSet: Value.toIR of the terms)',
+    },
     { name: 'a range with too many values', query: 'Products.byPrice("sports", { from: (1, 2, 3) })', error: { code: 'invalid_argument', message: 'invalid argument `range`: The field `from` can have at most 2 values' }, source: 'CollectionIndexMethod.scala (collectRange)' },
     { name: 'an unknown index method', query: 'Products.byNothing("x")', error: { code: 'invalid_function_invocation', message: 'The function `byNothing` does not exist on `Products`' }, source: 'QueryFailure.scala (FunctionDoesNotExist)' },
     // Tuples.

@@ -164,8 +164,8 @@ const divideByZero = (q: string, col: number): ConformanceCase => ({
 
 /** Values that are all different from each other (core FQL2ComparisonSpec "equals and hashCode works"). */
 const DISTINCT = [
-  'null', 'ID(0)', '1', '0x10ffffffff', '3.0', '"hi"', 'true', 'Time("2020-01-01T00:00:00Z")', 'Date("2020-01-01")',
-  'User(0)', '[1, 2]', '{ a: 2, b: 3 }', 'Time.now', 'Collection', 'User.all()',
+  'null', 'ID(0)', '1', '0x10ffffffff', '3.0', '"hi"', 'true', 'Time("2020-01-01T00:00:00Z")', 'Time.now()', 'Date("2020-01-01")',
+  'User(0)', '[1, 2]', '{ a: 2, b: 3 }', 'Time.now', 'Collection', 'TransactionTime()', 'User.all()',
 ];
 
 const equalityCases: ConformanceCase[] = DISTINCT.flatMap((a, i): ConformanceCase[] => [
@@ -202,6 +202,15 @@ export const area: ConformanceArea = {
     { name: 'null + 1', query: 'null + 1', error: { code: 'invalid_function_invocation', message: 'The function `+` does not exist on `Null`' }, source: 'QueryFailure.scala (FunctionDoesNotExist)' },
     { name: 'string - string', query: '"a" - "b"', error: { code: 'invalid_function_invocation', message: 'The function `-` does not exist on `String`' }, source: 'QueryFailure.scala (FunctionDoesNotExist)' },
     // Comparisons.
+    // core Value.TransactionTime is a type of its own (totalOrderingPosition 8, after Time's 7):
+    // unrelated to a Time for the relational operators, sorted after every Time.
+    cmp('TransactionTime() < Time("2999-01-01T00:00:00Z")', false, `${CMP} (unrelated types behavior); Value.scala (TransactionTime)`),
+    cmp('TransactionTime() > Time("1999-01-01T00:00:00Z")', false, `${CMP} (unrelated types behavior); Value.scala (TransactionTime)`),
+    cmp('TransactionTime() >= TransactionTime()', true, `${CMP} (equals and hashCode works)`),
+    {
+      name: 'the transaction time sorts after every Time', query: '[TransactionTime(), Time("2999-01-01T00:00:00Z")].toSet().order().map(t => t == TransactionTime()).toArray()',
+      result: [false, true], source: 'Value.scala (totalOrderingPosition: Time 7, TransactionTime 8)',
+    },
     { name: '1.33 == 1.33', query: '1.33 == 1.33', result: true, source: 'FQL2ComparisonOperatorsSpec.scala' },
     { name: '1.33 == 1.34', query: '1.33 == 1.34', result: false, source: 'FQL2ComparisonOperatorsSpec.scala' },
     { name: '1.33 == 1', query: '1.33 == 1', result: false, source: 'FQL2ComparisonOperatorsSpec.scala' },

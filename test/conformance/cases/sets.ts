@@ -13,6 +13,9 @@ function iter(name: string, elems: string, query: string, result: unknown): Conf
   ];
 }
 const ok = (query: string, result: unknown, source = ITER): ConformanceCase => ({ name: query, query, result, source });
+/** A case checked page by page (core FQL2SetsSpec, model tests: `test` is its name there). */
+const pagesOf = (test: string, query: string, pages: unknown[][], variant?: string): ConformanceCase =>
+  ({ name: variant ? `${test} (${variant})` : test, query, pages, source: `FQL2SetsSpec.scala (${test})` });
 
 const PEOPLE = '[{ name: "Bob", age: 30 }, { name: "Dave", age: 20 }, { name: "Alice", age: 20 }, { name: "Carol", age: 30 }]';
 const SORTED = [{ name: 'Alice', age: 20 }, { name: 'Dave', age: 20 }, { name: 'Bob', age: 30 }, { name: 'Carol', age: 30 }];
@@ -36,6 +39,14 @@ export const area: ConformanceArea = {
     ok('[].toSet().concat([].toSet()).paginate()', { data: [] }),
     ok('[1, 2].toSet().concat([].toSet()).paginate()', { data: [1, 2] }),
     ok('[].toSet().concat([3, 4].toSet()).paginate()', { data: [3, 4] }),
+    // Core's ConcatSet pages its first set alone: a page it fills and drains has a cursor to the
+    // second set, read on the next page (FQL2SetsSpec in model tests).
+    pagesOf('.concat() paginates correctly', '[1, 2].toSet().concat([3, 4].toSet()).paginate(2)', [[1, 2], [3, 4]]),
+    pagesOf('.concat() handles empty pages', '[1, 2].toSet().concat([].toSet()).paginate(2)', [[1, 2], []]),
+    pagesOf('.concat() handles non-boundry page sizes', '[1, 2, 3].toSet().concat([4].toSet()).paginate(2)', [[1, 2], [3, 4]]),
+    pagesOf('.concat() handles empty pages', '[1, 2, 3, 4].toSet().concat([].toSet()).paginate(2)', [[1, 2], [3, 4], []], 'resumed'),
+    pagesOf('.concat() handles empty pages', '[1, 2].toSet().concat([].toSet()).map(x => x * 10).paginate(2)', [[10, 20], []], 'mapped (ProjectedSet keeps the cursor)'),
+    pagesOf('.concat() handles empty pages', '[1].toSet().concat([2].toSet()).concat([].toSet()).paginate(2)', [[1, 2], []], 'nested concat'),
     ok('[1, 1, 2, 3, 3].distinct()', [1, 2, 3]),
     ok('[1, 1, 2, 3, 3].toSet().distinct().paginate()', { data: [1, 2, 3] }),
     ok('[1, 2, 3, 4, 5].drop(2)', [3, 4, 5]),

@@ -38,6 +38,7 @@ export const area: ConformanceArea = {
     'Function.create({ name: "Obj", body: "x => { value: x, doubled: x * 2 }" })',
     'Function.create({ name: "FieldOf", body: "o => o.a" })',
     'Function.create({ name: "NullOf", body: "_ => null" })',
+    'Function.create({ name: "add", body: "(x, y) => x + y", alias: "plus" })',
     'Role.create({ name: "CallOnly", privileges: { resource: "ReadItem", actions: { call: true } } })',
     'Function.create({ name: "MakeItemDoc", body: "n => Items.create({ n: n })", role: "server" })',
     'Credential.create({ document: Items.byId("1"), password: "pw" })',
@@ -68,6 +69,10 @@ export const area: ConformanceArea = {
     { name: 'a function in a map', query: '[1, 2, 3].map(AddTwo)', result: [3, 4, 5], source: FN_DOCS },
     { name: 'a function in a lambda', query: '[1, 2].map(x => DoubleFunc(x))', result: [2, 4], source: FN_DOCS },
     { name: 'Function(name) calls', query: 'Function("AddTwo")(3)', result: 5, source: `${UDF} (Function(name))` },
+    { name: 'Function(name) by name', query: 'let name = "add"\nFunction(name)(1, 2)', result: 3, source: 'FQL2FunctionsSpec.scala (get by name / works)' },
+    { name: 'Function(name) by alias', query: 'let name = "plus"\nFunction(name)(1, 2)', result: 3, source: 'FQL2FunctionsSpec.scala (get by name / works)' },
+    // Core resolves a UDF global by name or alias (UserFunction.lookup, model UserFunction.idByIdentifier).
+    { name: 'a function called by its alias', query: 'plus(1, 2)', result: 3, source: 'UserFunction.scala (lookup: idByIdentifier)' },
     { name: 'Function(name) of a missing function', query: 'Function("Foo")', error: { code: 'invalid_argument', message: 'invalid argument `function`: No such user function `Foo`.' }, source: `${UDF} (doesn't give hint for user function that don't exist)` },
     {
       name: 'Function(name) of a function created in the same query', query: 'Function.create({ name: "Foo", body: "x => x" })\nFunction("Foo")',

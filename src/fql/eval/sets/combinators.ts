@@ -86,6 +86,10 @@ export class MapSet implements FqlSet {
       yield { value, pos: el.pos };
     }
   }
+  // Core's ProjectedSet pages its inner set with the same size and keeps its cursor.
+  cursorAtEnd(pos: SetPosition): boolean {
+    return this.inner.cursorAtEnd?.(pos) ?? false;
+  }
   describe(): unknown {
     return wrap(this.inner, () => ({ src: 'map', fn: serializeValue(this.fn), ...snapshotField(this.at) }));
   }
@@ -176,6 +180,15 @@ export class ConcatSet implements FqlSet {
     }
     const secondAfter = resume && resume.s === 1 ? resume.p : undefined;
     for await (const el of this.second.iterate(ctx, secondAfter)) yield { value: el.value, pos: { s: 1, p: el.pos } };
+  }
+  /**
+   * Core's ConcatSet.paginateImpl pages the first set alone and, when that fills the page and
+   * drains it, answers with a cursor to the second set without reading it: a page that ends
+   * with the first set's last element has a cursor even when the second set is empty.
+   */
+  cursorAtEnd(pos: SetPosition): boolean {
+    const p = pos as ConcatPos;
+    return p.s === 0 || (this.second.cursorAtEnd?.(p.p) ?? false);
   }
   describe(): unknown {
     const a = this.first.describe(), b = this.second.describe();
@@ -302,6 +315,9 @@ export class PagedSet implements FqlSet {
   }
   iterate(ctx: unknown, after?: SetPosition): AsyncIterable<SetElement> {
     return this.inner.iterate(ctx, after);
+  }
+  cursorAtEnd(pos: SetPosition): boolean {
+    return this.inner.cursorAtEnd?.(pos) ?? false;
   }
   describe(): unknown {
     return wrap(this.inner, () => ({ src: 'paged', size: this.pageSize }));

@@ -110,6 +110,9 @@ class ResumedSet implements FqlSet {
       await it.return?.();
     }
   }
+  cursorAtEnd(pos: SetPosition): boolean {
+    return this.set.cursorAtEnd?.(pos) ?? false;
+  }
   describe(): unknown {
     return this.set.describe();
   }
@@ -138,8 +141,9 @@ export async function pageSet(
       items.push(next.value.value);
       last = next.value.pos;
     }
-    // Fauna reads one element past the page to know whether another page exists.
-    if ((await it.next()).done) return { items };
+    // Fauna reads one element past the page to know whether another page exists, except
+    // where a set answers without reading on (FqlSet.cursorAtEnd).
+    if ((await it.next()).done && !(last !== undefined && set.cursorAtEnd?.(last))) return { items };
   } finally {
     await it.return?.();
   }
