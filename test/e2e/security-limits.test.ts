@@ -158,6 +158,34 @@ describe('security: limits on what a query builds and computes', () => {
     await stillServing();
   });
 
+  /** The deadline overruns that made the pool terminate a worker so far. */
+  async function deadlineKills(): Promise<number> {
+    const text = await (await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer secret' } })).text();
+    return Number(/^fql_worker_restarts_total\{reason="deadline"\} (\d+)$/m.exec(text)?.[1] ?? NaN);
+  }
+
+  it('one operation cannot run past the deadline: parseInt of long digit strings, toString of shared structure', async () => {
+    // Found by probing (session 16). parseInt multiplied an ever longer BigInt (2^18 digits took
+    // 9.5 s, 2^24 hours); Java's parseInt refuses overflow, so it now stops at the first digit
+    // past the range. toString rendered whole subtrees of shared structure without looking at
+    // the clock; it now meets the deadline like any loop, so no worker is terminated.
+    const kills = await deadlineKills();
+    const digits = fql`Set.sequence(0, 17).fold("1", (a, x) => a + a)`;
+    const timeout = { query_timeout_ms: 3000 };
+    assert.equal((await client.query<number | null>(fql`${digits}.parseInt()`, timeout)).data, null);
+    assert.equal((await client.query<number | null>(fql`${digits}.parseLong()`, timeout)).data, null);
+    // parseNumber falls back to a double, as Java's Double.parseDouble does: Infinity past range.
+    assert.equal((await client.query<number | null>(fql`${digits}.parseNumber()`, timeout)).data, Infinity);
+    assert.equal((await client.query<number>(fql`"-2147483648".parseInt()`)).data, -2147483648);
+    assert.equal((await client.query<number | null>(fql`"2147483648".parseInt()`)).data, null);
+    const started = performance.now();
+    await assert.rejects(client.query(fql`Array.sequence(0, 24).fold([1], (acc, i) => [acc, acc]).toString()`, { query_timeout_ms: 1000 }),
+      (e: unknown) => e instanceof QueryTimeoutError && e.code === 'time_out');
+    assert.ok(performance.now() - started < 5000, `answered after ${performance.now() - started} ms`);
+    assert.equal(await deadlineKills(), kills, 'the evaluator stopped the query itself');
+    await stillServing();
+  });
+
   it('compute: a query past 12,000 compute ops fails with core\'s invalid_request', async () => {
     // Each element costs two units (the lambda's application and its `+`): the limit of
     // 600,000 units is crossed at the 300,000th element.

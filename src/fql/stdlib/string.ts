@@ -192,13 +192,17 @@ function parseInteger(s: string, radix: number, bits: 32 | 64): bigint | undefin
   if (i >= s.length) return undefined;
   let acc = 0n;
   const r = BigInt(radix);
+  const limit = 2n ** BigInt(bits - 1);
   for (; i < s.length; i++) {
     const d = parseInt(s[i], 36);
     if (Number.isNaN(d) || d >= radix) return undefined;
     acc = acc * r + BigInt(d);
+    // Out of range either way (Java's parseInt/parseLong refuse overflow as they refuse a bad
+    // digit), and going on would multiply an ever longer BigInt: quadratic in the length (a
+    // 16 Mi-digit string took hours; found by probing, session 16).
+    if (acc > limit) return undefined;
   }
   const value = neg ? -acc : acc;
-  const limit = 2n ** BigInt(bits - 1);
   return value >= -limit && value < limit ? value : undefined;
 }
 
