@@ -72,15 +72,22 @@ export function receiveBody(req: BodySource, limits: BodyLimits): Promise<BodyOu
     }
     // With a declared length the bytes are copied into one buffer as they arrive: joining
     // megabytes at the end would hold the event loop (and every other client) in one go, and
-    // a buffer of its own can be moved to a query worker without another copy.
+    // a buffer of its own can be moved to a query worker without another copy. The buffer
+    // grows (doubling, up to the declared length) as bytes arrive, never ahead of them: a
+    // declared length costs nothing by itself (found by probing, session 16: thousands of
+    // HTTP/2 streams declaring 8 MiB and sending nothing allocated 33 GB of buffers, and the
+    // collections they forced stalled every client for seconds).
     // Bytes past the declared length (a lying client) are kept as chunks after it.
-    const whole = declared > 64 * 1024 ? Buffer.allocUnsafeSlow(declared) : undefined;
+    const sized = declared > 64 * 1024;
+    let whole: Buffer | undefined;
     let filled = 0;
     req.on('data', (c: Buffer) => {
       if (settled) return;
       if (held + c.length > MAX_REQUEST_BYTES) return finish({ kind: 'tooLarge' });
       if (!limits.budget.take(c.length)) return finish({ kind: 'overBudget' });
-      if (whole && held + c.length <= whole.length) filled = held + c.copy(whole, held);
+      const fits = sized && filled === held && held + c.length <= declared;
+      if (fits && (whole === undefined || held + c.length > whole.length)) whole = grown(whole, filled, held + c.length, declared);
+      if (fits) filled = held + c.copy(whole!, held);
       else chunks.push(c);
       held += c.length;
     });
@@ -93,4 +100,12 @@ export function receiveBody(req: BodySource, limits: BodyLimits): Promise<BodyOu
     req.on('close', () => finish({ kind: 'aborted' }));
     req.on('error', () => finish({ kind: 'aborted' }));
   });
+}
+
+/** A buffer of at least `needed` bytes (at most `limit`) holding the first `filled` bytes of `from`. */
+function grown(from: Buffer | undefined, filled: number, needed: number, limit: number): Buffer {
+  const size = Math.min(limit, Math.max(64 * 1024, needed, 2 * (from?.length ?? 0)));
+  const to = Buffer.allocUnsafeSlow(size);
+  from?.copy(to, 0, 0, filled);
+  return to;
 }

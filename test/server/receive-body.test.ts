@@ -56,3 +56,31 @@ test('bodies not complete in time, declared too large, or aborted', async () => 
   assert.equal((await goneOutcome).kind, 'aborted');
   assert.equal(budget.inUse, 0);
 });
+
+test('a declared length allocates nothing until bytes arrive; the body grows into one buffer as they do', async () => {
+  // Found by probing (session 16): a buffer of the declared length was allocated as soon as the
+  // headers were in, so streams that declared 8 MiB and sent nothing held gigabytes.
+  const budget = new BodyBudget(64 * 1024 * 1024);
+  const declared = 8 * 1024 * 1024;
+  const before = process.memoryUsage().arrayBuffers;
+  const idle = Array.from({ length: 50 }, () => fakeRequest({ 'content-length': String(declared) }));
+  const outcomes = idle.map((r) => receiveBody(r, { timeoutMs: 1000, budget }));
+  const grew = process.memoryUsage().arrayBuffers - before;
+  assert.ok(grew < 10 * 1024 * 1024, `50 idle requests declaring 8 MiB took ${grew} bytes`);
+  for (const r of idle) r.destroy();
+  for (const o of outcomes) assert.equal((await o).kind, 'aborted');
+
+  // Sent in pieces, the body is whole and correct, in one buffer of its exact length.
+  const req = fakeRequest({ 'content-length': String(300_000) });
+  const outcome = receiveBody(req, { timeoutMs: 1000, budget });
+  const sent = Buffer.alloc(300_000);
+  for (let i = 0; i < sent.length; i++) sent[i] = i % 251;
+  for (let at = 0; at < sent.length; at += 7_000) req.write(sent.subarray(at, Math.min(sent.length, at + 7_000)));
+  req.end();
+  const o = await outcome;
+  assert.equal(o.kind, 'body');
+  if (o.kind !== 'body') return;
+  assert.ok(o.body.equals(sent));
+  o.release();
+  assert.equal(budget.inUse, 0);
+});
