@@ -19,6 +19,11 @@ export interface ServerRequest {
   readonly signal: AbortSignal;
   /** True once the client has disconnected: what `signal` tells, without making one (absent: never). */
   readonly closed?: boolean;
+  /**
+   * Calls `cb` once when the client disconnects (at once if it has), without making a signal.
+   * Absent on requests made inside the server, which have no client to lose.
+   */
+  onClose?(cb: () => void): void;
   /** The client's address (fair scheduling and per-client limits key on it). */
   readonly remoteAddress?: string;
   /**

@@ -17,7 +17,13 @@ export interface NodeRequest extends NodeJS.ReadableStream {
   readonly url?: string;
   readonly headers: IncomingHttpHeaders;
   readonly httpVersion: string;
-  readonly socket?: { readonly remoteAddress?: string } | null;
+  readonly socket?: {
+    readonly remoteAddress?: string;
+    once?(event: 'close', cb: () => void): unknown;
+    off?(event: 'close', cb: () => void): unknown;
+    pause?(): unknown;
+    resume?(): unknown;
+  } | null;
   /** The HTTP/2 stream (HTTP/2 requests only). */
   readonly stream?: { close(code?: number): void; once(event: 'finish', cb: () => void): unknown };
   destroy(): unknown;
@@ -59,9 +65,13 @@ export function toServerRequest(
   // with a stack trace, a cost per request that only streaming handlers need.
   let controller: AbortController | undefined;
   let closed = false;
+  let watchers: (() => void)[] = [];
   onClose(() => {
+    if (closed) return;
     closed = true;
     controller?.abort();
+    for (const cb of watchers) cb();
+    watchers = [];
   });
   // Callers that never read the body must not see an unhandled rejection.
   body.catch(() => undefined);
@@ -82,6 +92,10 @@ export function toServerRequest(
     },
     get closed(): boolean {
       return closed;
+    },
+    onClose(cb: () => void): void {
+      if (closed) cb();
+      else watchers.push(cb);
     },
     remoteAddress: req.socket?.remoteAddress,
   };
@@ -110,7 +124,11 @@ export async function writeResponse(req: ServerRequest, res: NodeResponse, out: 
     res.writeHead(out.status, headers);
     // Not once the response has closed: its 'close' would never come again to give the bytes back.
     if (backlog !== undefined && !isHead && buf !== undefined && buf.length > 0 && req.closed !== true) {
-      res.once('close', backlog.hold(clientKey(req.remoteAddress), buf.length));
+      const release = backlog.hold(clientKey(req.remoteAddress), buf.length);
+      res.once('close', release);
+      // A pipelined HTTP/1.1 response still queued behind an earlier one never closes when its
+      // connection does (Node emits nothing for it): the request's own close gives the bytes back.
+      req.onClose?.(release);
     }
     res.end(isHead ? undefined : buf);
     return;
@@ -170,10 +188,35 @@ function bodyOf(outcome: BodyOutcome): Promise<Buffer> {
   return outcome.kind === 'body' ? Promise.resolve(outcome.body) : Promise.reject(new RequestTooLargeError());
 }
 
+/**
+ * HTTP/1.1 requests one connection may have unanswered before the server stops reading it.
+ * Node parses every request a client pipelines and emits them all at once; HTTP/2 caps streams
+ * per connection, HTTP/1.1 had nothing (found by probing, session 16: 20,000 pipelined requests
+ * in one write, never read, held the event loop for seconds).
+ */
+export const MAX_PIPELINED = 16;
+
+const unanswered = new WeakMap<object, number>();
+
+/** Pauses an HTTP/1.1 connection with MAX_PIPELINED requests unanswered, until one is answered. */
+function boundPipelining(nreq: NodeRequest, nres: NodeResponse): void {
+  const socket = nreq.socket;
+  if (isHttp2(nreq) || !socket?.pause || !socket.resume) return;
+  const n = (unanswered.get(socket) ?? 0) + 1;
+  unanswered.set(socket, n);
+  if (n === MAX_PIPELINED) socket.pause();
+  nres.once('close', () => {
+    const left = (unanswered.get(socket) ?? 1) - 1;
+    unanswered.set(socket, left);
+    if (left === MAX_PIPELINED - 1) socket.resume!();
+  });
+}
+
 /** Adapt a Handler to Node's ('request', req, res) event; whole responses count in `backlog` until delivered. */
 export function nodeListener(handler: Handler, limits: AdapterLimits, backlog?: ResponseBacklog): (req: NodeRequest, res: NodeResponse) => void {
   const budget = new BodyBudget(limits.bodyBufferBytes);
   return (nreq, nres) => {
+    boundPipelining(nreq, nres);
     // Query deadlines run from the request's arrival, not from the end of its upload.
     const receivedAt = performance.now();
     receiveBody(nreq, { timeoutMs: limits.bodyTimeoutMs, budget }).then((outcome) => {
@@ -191,8 +234,23 @@ export function nodeListener(handler: Handler, limits: AdapterLimits, backlog?: 
   };
 }
 
+/**
+ * Calls `cb` when the client is gone: the response closes, or, over HTTP/1.1, the connection
+ * does first. Node emits no 'close' for pipelined responses still queued behind an earlier one
+ * when the connection ends (found by probing, session 16: their unread bytes stayed counted
+ * against the address for good, and their queued queries still ran). The connection listener
+ * is removed when the response closes, so a keep-alive connection does not collect them.
+ */
+function onClientGone(nreq: NodeRequest, nres: NodeResponse, cb: () => void): void {
+  nres.once('close', cb);
+  const socket = nreq.socket;
+  if (isHttp2(nreq) || !socket?.once || !socket.off) return;
+  socket.once('close', cb);
+  nres.once('close', () => socket.off!('close', cb));
+}
+
 function dispatch(handler: Handler, nreq: NodeRequest, nres: NodeResponse, outcome: BodyOutcome, receivedAt: number, backlog: ResponseBacklog | undefined): void {
-  const req = toServerRequest(nreq, bodyOf(outcome), receivedAt, (cb) => nres.once('close', cb));
+  const req = toServerRequest(nreq, bodyOf(outcome), receivedAt, (cb) => onClientGone(nreq, nres, cb));
   // The rest of an oversized body is discarded (HTTP/1.1) or not wanted (HTTP/2).
   if (outcome.kind === 'tooLarge' && isHttp2(nreq)) stopStreamWhenAnswered(nreq);
   handler(req)

@@ -527,6 +527,34 @@ describe('query worker pool with a full queue', () => {
     await hold;
     assert.equal((await run(h, 'Q.where(.gone == true).count()')).body.data, 0);
   });
+
+  it('queued requests leave the queue as soon as their client goes, all in one sweep', async () => {
+    // Found by probing (session 16): a connection closing with thousands of pipelined requests
+    // queued left them there (they ran later, or were scanned for on every newcomer).
+    const hold = run(h, REGEX_BOMB, { timeoutMs: 1500, client: 'closer' });
+    await until(() => pool.busy === 1);
+    const closers: (() => void)[] = [];
+    const queued = Array.from({ length: 4 }, () => {
+      let closed = false;
+      const watchers: (() => void)[] = [];
+      const req: ServerRequest = {
+        ...request('Q.create({ swept: true }); 1', { client: 'closer' }),
+        get closed() { return closed; },
+        onClose: (cb) => { if (closed) cb(); else watchers.push(cb); },
+      };
+      closers.push(() => { closed = true; for (const cb of watchers) cb(); });
+      return h.query(req);
+    });
+    await until(() => pool.waiting === 4);
+    for (const close of closers) close();
+    // Answered (to nobody) and gone from the queue while the worker is still busy.
+    const answers = await Promise.all(queued);
+    assert.deepEqual(answers.map((a) => a.status), [429, 429, 429, 429]);
+    assert.equal(pool.waiting, 0);
+    assert.equal(pool.busy, 1);
+    await hold;
+    assert.equal((await run(h, 'Q.where(.swept == true).count()')).body.data, 0);
+  });
 });
 
 describe('query worker pool whose workers cannot start', () => {

@@ -139,12 +139,19 @@ const HAND_OFF_MAX_CONFLICT_SHARE = 0.02;
 /** Weight of the newest commit in the moving share of conflicts (about the last 20 commits). */
 const CONFLICT_SHARE_WEIGHT = 0.05;
 
+/** How often a full queue is scanned for requests whose clients went away (WorkerPool.shed). */
+const SHED_SCAN_MS = 100;
+
 export class WorkerPool {
   private readonly slots = new Set<Slot>();
   /** Waiting jobs per client, in arrival order; clients in first-arrival order. */
   private readonly queues = new Map<string, Job[]>();
   private readonly running = new Map<string, number>();
   private queued = 0;
+  /** Clients whose queue is swept of requests whose clients went away, once this turn ends. */
+  private readonly sweeps = new Set<string>();
+  /** performance.now() of shed's last scan of every queue (at most one per SHED_SCAN_MS). */
+  private lastShedScan = -Infinity;
   /** Requests handed back by workers, waiting for access provider keys; bounded with `queued`. */
   private awaitingKeys = 0;
   private nextJob = 1;
@@ -207,8 +214,40 @@ export class WorkerPool {
       if (!q) this.queues.set(job.client, (q = []));
       q.push(full);
       this.queued++;
+      job.req.onClose?.(() => this.sweepSoon(job.client));
       this.dispatch();
     });
+  }
+
+  /**
+   * Drops the requests of `client` whose clients went away, once this turn ends: a connection
+   * that closes with thousands of pipelined requests queued closes them all in one turn, and
+   * one sweep of the queue drops them all (nobody waits for their answers, and they must not
+   * run or hold the queue: found by probing, session 16).
+   */
+  private sweepSoon(client: string): void {
+    if (this.sweeps.has(client) || !this.queues.has(client)) return;
+    this.sweeps.add(client);
+    setImmediate(() => {
+      this.sweeps.delete(client);
+      this.dropGone(client, performance.now());
+    });
+  }
+
+  /** Refuses and removes the queued requests of `client` whose clients went away. */
+  private dropGone(client: string, now: number): void {
+    const q = this.queues.get(client);
+    if (!q) return;
+    const kept = q.filter((j) => j.req.closed !== true);
+    if (kept.length === q.length) return;
+    for (const j of q) {
+      if (j.req.closed !== true) continue;
+      this.counters.overloaded++;
+      j.resolve(j.failure({ kind: 'overloaded', elapsedMs: now - j.req.receivedAt, queued: true }));
+    }
+    this.queued -= q.length - kept.length;
+    if (kept.length > 0) this.queues.set(client, kept);
+    else this.queues.delete(client);
   }
 
   /**
@@ -219,24 +258,22 @@ export class WorkerPool {
    */
   private shed(newcomer: string): void {
     const now = performance.now();
-    const refuse = (j: Job) => {
-      this.counters.overloaded++;
-      j.resolve(j.failure({ kind: 'overloaded', elapsedMs: now - j.req.receivedAt, queued: true }));
-    };
-    for (const [client, q] of this.queues) {
-      const kept = q.filter((j) => j.req.closed !== true);
-      if (kept.length === q.length) continue;
-      for (const j of q) if (j.req.closed === true) refuse(j);
-      this.queued -= q.length - kept.length;
-      if (kept.length > 0) this.queues.set(client, kept);
-      else this.queues.delete(client);
+    // Requests from the wire leave the queue when their clients go (sweepSoon); this scan is
+    // for those without onClose, and at most every SHED_SCAN_MS: run for every newcomer to a
+    // full queue, it made refusing one request cost the whole queue (quadratic under a flood
+    // of pipelined requests, found by probing, session 16).
+    if (now - this.lastShedScan >= SHED_SCAN_MS) {
+      this.lastShedScan = now;
+      for (const client of [...this.queues.keys()]) this.dropGone(client, now);
     }
     if (this.queued + this.awaitingKeys < this.maxQueued) return;
     const own = this.queues.get(newcomer)?.length ?? 0;
     let heaviest: Job[] | undefined;
     for (const q of this.queues.values()) if (q.length > own + 1 && q.length > (heaviest?.length ?? 0)) heaviest = q;
     if (heaviest === undefined) return;
-    refuse(heaviest.pop()!);
+    const refused = heaviest.pop()!;
+    this.counters.overloaded++;
+    refused.resolve(refused.failure({ kind: 'overloaded', elapsedMs: now - refused.req.receivedAt, queued: true }));
     this.queued--;
   }
 
