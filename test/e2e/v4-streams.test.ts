@@ -244,6 +244,17 @@ describe('v4 streams', () => {
     assert.deepEqual(await anon.json(), { errors: [{ code: 'unauthorized', description: 'Unauthorized' }] });
   });
 
+  it('refuses an expression past 64 KiB before parsing it, whatever the secret (ours)', async () => {
+    // Found by probing (session 16): 8 MiB bodies were parsed and re-encoded on the
+    // coordinator's thread before the secret was checked, holding every client for a second.
+    const huge = JSON.stringify(Array.from({ length: 20_000 }, (_, i) => i));
+    for (const secret of ['secret', 'fnAAAAnotAsecret']) {
+      const r = await fetch(`${server.url}/stream`, { method: 'POST', headers: { authorization: `Bearer ${secret}` }, body: huge });
+      assert.equal(r.status, 413);
+      assert.deepEqual(await r.json(), { errors: [{ position: [], code: 'request entity too large', description: 'A stream expression may be 65536 bytes at most.' }] });
+    }
+  });
+
   it('ends with permission denied when its key is deleted (StreamSpec "closes stream when authorization is lost")', async () => {
     const doc = await root.query<Doc>(q.Create(q.Collection('stream_docs'), { data: {} }));
     const key = await root.query<{ ref: values.Ref; secret: string }>(q.CreateKey({ role: 'server' }));
