@@ -219,7 +219,7 @@ export function nodeListener(handler: Handler, limits: AdapterLimits, backlog?: 
     boundPipelining(nreq, nres);
     // Query deadlines run from the request's arrival, not from the end of its upload.
     const receivedAt = performance.now();
-    receiveBody(nreq, { timeoutMs: limits.bodyTimeoutMs, budget }).then((outcome) => {
+    receiveBody(nreq, { timeoutMs: limits.bodyTimeoutMs, budget, client: clientKey(nreq.socket?.remoteAddress) }).then((outcome) => {
       switch (outcome.kind) {
         case 'aborted': return; // nobody to answer, nothing worth logging
         case 'timeout':

@@ -30,6 +30,8 @@ export interface BodySource {
 export interface BodyLimits {
   readonly timeoutMs: number;
   readonly budget: BodyBudget;
+  /** Who is uploading (client-key.ts), for the budget's per-client share. */
+  readonly client?: string;
 }
 
 export function receiveBody(req: BodySource, limits: BodyLimits): Promise<BodyOutcome> {
@@ -39,7 +41,7 @@ export function receiveBody(req: BodySource, limits: BodyLimits): Promise<BodyOu
     let settled = false;
     let ended = false;
     const release = (): void => {
-      limits.budget.give(held);
+      limits.budget.give(held, limits.client);
       held = 0;
     };
     const finish = (outcome: BodyOutcome): void => {
@@ -84,7 +86,7 @@ export function receiveBody(req: BodySource, limits: BodyLimits): Promise<BodyOu
     req.on('data', (c: Buffer) => {
       if (settled) return;
       if (held + c.length > MAX_REQUEST_BYTES) return finish({ kind: 'tooLarge' });
-      if (!limits.budget.take(c.length)) return finish({ kind: 'overBudget' });
+      if (!limits.budget.take(c.length, limits.client)) return finish({ kind: 'overBudget' });
       const fits = sized && filled === held && held + c.length <= declared;
       if (fits && (whole === undefined || held + c.length > whole.length)) whole = grown(whole, filled, held + c.length, declared);
       if (fits) filled = held + c.copy(whole!, held);

@@ -314,6 +314,40 @@ describe('request body budget', () => {
   });
 });
 
+describe('request body budget shared between clients', () => {
+  // Found by probing (session 16): one address holding uploads open took the whole budget, and
+  // every other client's POST got 503 until the uploads timed out. A client may now hold a
+  // quarter of --body-buffer-mib (at least one 8 MiB body): here 32 MiB, so 8 MiB each.
+  let s: TestServer;
+  before(async () => { s = await startServer({ args: ['--body-buffer-mib', '32'] }); });
+  after(async () => { await s?.dispose(); });
+
+  const upload = (size: number) =>
+    `POST /query/1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer secret\r\nContent-Length: ${size}\r\n\r\n`;
+
+  it('one address cannot take another\'s share of the body budget', async () => {
+    const held = [connect(s.port, '127.0.0.1'), connect(s.port, '127.0.0.1')];
+    for (const c of held) {
+      await written(c, upload(3 * MIB + 1));
+      await written(c, Buffer.alloc(3 * MIB, 'x'));
+    }
+    await sleep(300);
+    // The same address's third 3 MiB upload passes its 8 MiB share: refused.
+    const third = connect(s.port, '127.0.0.1');
+    third.socket.write(upload(3 * MIB));
+    third.socket.write(Buffer.alloc(3 * MIB, 'x'));
+    await withTimeout(answered(third), 5000, 'refusing the third upload');
+    assert.match(third.received(), /^HTTP\/1\.1 503 Service Unavailable\r\n/);
+    third.socket.destroy();
+    // Another address uploads as much while the first still holds its share.
+    const big = JSON.stringify({ query: '1 + 1', arguments: { pad: 'p'.repeat(5 * MIB) } });
+    const r = await request(s.port, { method: 'POST', path: '/query/1', headers: { authorization: 'Bearer secret' }, body: big, localAddress: '127.0.0.2' });
+    assert.equal(r.status, 200, r.body.slice(0, 300));
+    for (const c of held) c.socket.destroy();
+    await assertHealthy(s);
+  });
+});
+
 describe('forged cursors, aborted uploads, file modes', () => {
   let s: TestServer;
   const scratch = mkdtempSync(join(tmpdir(), 'fql-sec-'));
