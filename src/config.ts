@@ -122,6 +122,8 @@ Transport limits (see README, "Transport limits"):
   --max-connections-per-address <n>
                              open connections per client IP address
                              [MAX_CONNECTIONS_PER_ADDRESS] (default 256)
+  --max-connections <n>      open connections in all; at the cap the one idle longest is
+                             closed [MAX_CONNECTIONS] (default: 80% of the open files limit)
   --body-buffer-mib <n>      MiB of request bodies buffered at once; more are refused with 503
                              [BODY_BUFFER_MIB] (default 128, at least 8)
   --response-buffer-mib <n>  MiB of responses waiting for their clients to read them; a client
@@ -141,6 +143,7 @@ const LIMIT_OPTIONS: readonly {
   { flag: 'idle-timeout-ms', env: 'IDLE_TIMEOUT_MS', field: 'idleTimeoutMs', min: 1, max: 3_600_000, unit: 1 },
   { flag: 'max-streams-per-connection', env: 'MAX_STREAMS_PER_CONNECTION', field: 'maxStreamsPerConnection', min: 1, max: 10_000, unit: 1 },
   { flag: 'max-connections-per-address', env: 'MAX_CONNECTIONS_PER_ADDRESS', field: 'maxConnectionsPerAddress', min: 1, max: 1_000_000, unit: 1 },
+  { flag: 'max-connections', env: 'MAX_CONNECTIONS', field: 'maxConnections', min: 16, max: 10_000_000, unit: 1 },
   // At least one request of the maximum size (8 MiB) must fit.
   { flag: 'body-buffer-mib', env: 'BODY_BUFFER_MIB', field: 'bodyBufferBytes', min: 8, max: 1_048_576, unit: MIB },
   // A client's quarter must hold one response of the largest size (64 MiB: src/fql/limits.ts).

@@ -1,6 +1,7 @@
 // Per-connection limits of the listener: open connections per client address, and closing
 // HTTP/2 sessions that have had no open stream for a while (GOAWAY, then destroy if the peer
 // does not let go).
+import { readFileSync } from 'node:fs';
 import type * as http2 from 'node:http2';
 import type * as net from 'node:net';
 import { clientKey } from './client-key';
@@ -40,5 +41,65 @@ export class AddressCounter {
     if (!release) return false;
     socket.once('close', release);
     return true;
+  }
+}
+
+/**
+ * Open connections in all. At the cap, the connection idle longest (no request in flight: an
+ * HTTP/1.1 connection between requests, an HTTP/2 session without streams, or a connection
+ * that has not said which protocol it speaks) is closed to admit the new one; with none idle,
+ * the new one is refused. Without a cap, idle HTTP/2 connections from many addresses (an IPv6
+ * attacker has many /64s) used every file descriptor and every new client was refused for the
+ * idle timeout (found by probing, session 16).
+ */
+export class ConnectionCap {
+  private open = 0;
+  /** Idle connections, idle longest first (a Set iterates in insertion order). */
+  private readonly idle = new Set<net.Socket>();
+
+  constructor(readonly max: number) {}
+
+  /** Counts `socket` (idle until `busy`) until it closes; false if it must be refused. */
+  admit(socket: net.Socket): boolean {
+    if (this.open >= this.max) {
+      const victim = this.idle.values().next().value as net.Socket | undefined;
+      if (victim === undefined) return false;
+      this.idle.delete(victim);
+      victim.destroy();
+    }
+    this.open++;
+    this.idle.add(socket);
+    socket.once('close', () => {
+      this.open--;
+      this.idle.delete(socket);
+    });
+    return true;
+  }
+
+  /** A request started on `socket`: it cannot be evicted. */
+  busy(socket: net.Socket): void {
+    this.idle.delete(socket);
+  }
+
+  /** `socket` has nothing in flight again: it is now the most recently idle. */
+  idleAgain(socket: net.Socket): void {
+    if (socket.destroyed) return;
+    this.idle.delete(socket);
+    this.idle.add(socket);
+  }
+}
+
+/**
+ * The default cap on open connections: four fifths of the process's file descriptor limit
+ * (RLIMIT_NOFILE, read from /proc/self/limits), the rest left for the database, the workers and
+ * the files the server opens; 10,000 where the limit cannot be read.
+ */
+export function defaultMaxConnections(limitsFile = '/proc/self/limits'): number {
+  try {
+    const m = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync(limitsFile, 'utf8'));
+    if (m === null || m[1] === 'unlimited') return 10_000;
+    return Math.max(64, Math.floor(Number(m[1]) * 0.8));
+  } catch {
+    return 10_000;
   }
 }

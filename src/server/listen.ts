@@ -14,7 +14,7 @@ import * as net from 'node:net';
 import type { Handler } from './http-types';
 import { type NodeRequest, type NodeResponse, nodeListener } from './node-adapter';
 import { DEFAULT_LIMITS, type TransportLimits } from './transport-limits';
-import { AddressCounter, closeWhenIdle } from './connection-limits';
+import { AddressCounter, ConnectionCap, closeWhenIdle } from './connection-limits';
 import type { ResponseBacklog } from './response-backlog';
 
 const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
@@ -52,6 +52,7 @@ export function listen(handler: Handler, opts: ListenOptions): Promise<RunningSe
   const limits: TransportLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const onRequest = nodeListener(handler, limits, opts.responses);
   const perAddress = new AddressCounter(limits.maxConnectionsPerAddress);
+  const cap = new ConnectionCap(limits.maxConnections);
   const sockets = new Set<net.Socket>();
   /** Connections whose first bytes have not arrived yet. */
   const unsniffed = new Set<net.Socket>();
@@ -75,10 +76,12 @@ export function listen(handler: Handler, opts: ListenOptions): Promise<RunningSe
     // putting the socket back then would keep it in the map for the life of the server.
     const count = h1Active.get(socket);
     if (count !== undefined) h1Active.set(socket, count + 1);
+    cap.busy(socket);
     res.once('close', () => {
       const left = h1Active.get(socket);
       if (left === undefined) return;
       h1Active.set(socket, left - 1);
+      if (left - 1 === 0) cap.idleAgain(socket);
       if (closing && left - 1 === 0) socket.end();
     });
     if (closing) res.setHeader('connection', 'close');
@@ -94,8 +97,18 @@ export function listen(handler: Handler, opts: ListenOptions): Promise<RunningSe
     onRequest(req as unknown as NodeRequest, res as unknown as NodeResponse));
   h2.on('sessionError', () => { /* the session is torn down; nothing else to do */ });
   const sessions = new Set<http2.ServerHttp2Session>();
+  /** The socket h2 is being handed (its 'session' comes at once; the session's own socket is a proxy). */
+  let handing: net.Socket | undefined;
   h2.on('session', (s: http2.ServerHttp2Session) => {
     sessions.add(s);
+    const raw = handing;
+    if (raw !== undefined) {
+      let open = 0;
+      s.on('stream', (stream: http2.ServerHttp2Stream) => {
+        if (open++ === 0) cap.busy(raw);
+        stream.once('close', () => { if (--open === 0) cap.idleAgain(raw); });
+      });
+    }
     s.on('close', () => sessions.delete(s));
     s.on('error', () => s.destroy());
     closeWhenIdle(s, limits.idleTimeoutMs, DEFAULT_GRACE_MS);
@@ -108,7 +121,7 @@ export function listen(handler: Handler, opts: ListenOptions): Promise<RunningSe
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
     socket.setNoDelay(true);
-    if (closing || !perAddress.admit(socket)) {
+    if (closing || !perAddress.admit(socket) || !cap.admit(socket)) {
       socket.destroy();
       return;
     }
@@ -132,7 +145,12 @@ export function listen(handler: Handler, opts: ListenOptions): Promise<RunningSe
       socket.unshift(head);
       if (isPrefix) {
         // The HTTP/2 session takes over the native handle and replays the buffered bytes.
-        h2.emit('connection', socket);
+        handing = socket;
+        try {
+          h2.emit('connection', socket);
+        } finally {
+          handing = undefined;
+        }
       } else {
         h1Active.set(socket, 0);
         socket.once('close', () => h1Active.delete(socket));

@@ -19,6 +19,8 @@ export interface TransportLimits {
   readonly maxStreamsPerConnection: number;
   /** Open connections per client IP address; more are closed at once. */
   readonly maxConnectionsPerAddress: number;
+  /** Open connections in all; at the cap the one idle longest is closed (connection-limits.ts ConnectionCap). */
+  readonly maxConnections: number;
   /** Bytes of request bodies held at once; requests past it are refused with 503. */
   readonly bodyBufferBytes: number;
   /**
@@ -27,6 +29,8 @@ export interface TransportLimits {
    */
   readonly responseBufferBytes: number;
 }
+
+import { defaultMaxConnections } from './connection-limits';
 
 export const MIB = 1024 * 1024;
 
@@ -38,6 +42,7 @@ export const DEFAULT_LIMITS: TransportLimits = {
   idleTimeoutMs: 75_000,
   maxStreamsPerConnection: 100,
   maxConnectionsPerAddress: 256,
+  maxConnections: defaultMaxConnections(),
   bodyBufferBytes: 128 * MIB,
   responseBufferBytes: 512 * MIB,
 };

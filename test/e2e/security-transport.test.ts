@@ -276,6 +276,43 @@ describe('connections per client address', () => {
   });
 });
 
+describe('connections in all', () => {
+  // Found by probing (session 16): idle HTTP/2 connections from many addresses used every file
+  // descriptor, and new clients were refused for the idle timeout. At --max-connections the
+  // connection idle longest is closed to admit the new one; connections with a request in
+  // flight are never chosen.
+  let s: TestServer;
+  before(async () => { s = await startServer({ args: ['--max-connections', '16'] }); });
+  after(async () => { await s?.dispose(); });
+
+  it('past the cap the connection idle longest makes room; one with a request in flight stays', async () => {
+    // A request in flight on an HTTP/1.1 connection: its headers are in, its body is not yet.
+    const body = JSON.stringify({ query: '40 + 2' });
+    const busy = connect(s.port);
+    busy.socket.write(`POST /query/1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer secret\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`);
+    await sleep(200);
+    // Idle HTTP/2 sessions (preface and settings, no stream) from several addresses fill the rest.
+    const idle: http2.ClientHttp2Session[] = [];
+    for (let i = 0; i < 20; i++) {
+      const localAddress = `127.0.0.${10 + (i % 5)}`;
+      const session = http2.connect(`http://127.0.0.1:${s.port}`, { createConnection: () => net.connect({ port: s.port, host: '127.0.0.1', localAddress }) });
+      session.on('error', () => undefined);
+      idle.push(session);
+      await new Promise<void>((r) => { session.once('connect', () => r()); session.once('close', () => r()); });
+    }
+    await sleep(200);
+    // New clients are served: each new connection closes an idle one.
+    for (let i = 0; i < 5; i++) await assertHealthy(s, '127.0.0.3');
+    busy.socket.write(body.slice(5));
+    await withTimeout(answered(busy), 5000, 'the request in flight');
+    assert.match(busy.received(), /^HTTP\/1\.1 200 OK\r\n[\s\S]*\{"data":42,/);
+    busy.socket.destroy();
+    const closed = idle.filter((x) => x.closed || x.destroyed).length;
+    assert.ok(closed >= 5, `${closed} idle sessions closed`);
+    for (const x of idle) x.destroy();
+  });
+});
+
 describe('request body budget', () => {
   let s: TestServer;
   before(async () => { s = await startServer({ args: ['--body-buffer-mib', '8'] }); });
