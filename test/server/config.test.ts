@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { ConfigError, parseConfig } from '../../src/config';
+import { defaultMaxConnections } from '../../src/server/connection-limits';
 
 const HASH = '$2b$10$' + 'a'.repeat(53);
 
@@ -12,7 +13,7 @@ test('defaults', () => {
     workers: Math.max(4, availableParallelism() * 2), workerMemoryMb: 512, workerIdleMs: 300_000, clientConcurrency: undefined,
     limits: {
       sniffTimeoutMs: 10_000, headersTimeoutMs: 20_000, bodyTimeoutMs: 60_000, idleTimeoutMs: 75_000,
-      maxStreamsPerConnection: 100, maxConnectionsPerAddress: 256, bodyBufferBytes: 128 * 1024 * 1024,
+      maxStreamsPerConnection: 100, maxConnectionsPerAddress: 256, maxConnections: defaultMaxConnections(), bodyBufferBytes: 128 * 1024 * 1024,
       responseBufferBytes: 512 * 1024 * 1024,
     },
     publicMetrics: false,
@@ -100,11 +101,11 @@ test('transport limits from options and environment', () => {
   const c = parseConfig(
     ['--sniff-timeout-ms', '100', '--headers-timeout-ms=200', '--body-timeout-ms', '300', '--idle-timeout-ms', '400',
       '--max-streams-per-connection', '5', '--body-buffer-mib', '8'],
-    { MAX_CONNECTIONS_PER_ADDRESS: '3', MAX_STREAMS_PER_CONNECTION: '9', IDLE_TIMEOUT_MS: '1', RESPONSE_BUFFER_MIB: '300' });
+    { MAX_CONNECTIONS_PER_ADDRESS: '3', MAX_STREAMS_PER_CONNECTION: '9', IDLE_TIMEOUT_MS: '1', RESPONSE_BUFFER_MIB: '300', MAX_CONNECTIONS: '500' });
   assert.ok(c !== 'help');
   assert.deepEqual(c.limits, {
     sniffTimeoutMs: 100, headersTimeoutMs: 200, bodyTimeoutMs: 300, idleTimeoutMs: 400,
-    maxStreamsPerConnection: 5, maxConnectionsPerAddress: 3, bodyBufferBytes: 8 * 1024 * 1024,
+    maxStreamsPerConnection: 5, maxConnectionsPerAddress: 3, maxConnections: 500, bodyBufferBytes: 8 * 1024 * 1024,
     responseBufferBytes: 300 * 1024 * 1024,
   });
   // A client's quarter must hold one answer of the largest size (64 MiB).
