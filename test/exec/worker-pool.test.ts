@@ -610,3 +610,47 @@ describe('query worker pool retiring idle workers', () => {
     assert.equal((await run(h, '1 + 1')).body.data, 2);
   });
 });
+
+describe('query worker pool held by long queries', () => {
+  // Found by probing (session 16): queries that run to their deadline from a few addresses held
+  // every worker (each address within its own share), and every other client waited until
+  // those deadlines (tens of seconds, up to --max-query-timeout-ms). A client with nothing
+  // running now gets the worker of the query that has run longest past PREEMPT_AFTER_MS (here
+  // 300 ms); that query is answered 429, which drivers retry.
+  let pool: WorkerPool;
+  let h: QueryHandlers;
+  usePool('fql-pool-preempt-', {
+    minWorkers: 2, maxWorkers: 2, reserveWorkers: 0, clientConcurrency: 1, workerMemoryMb: 64, graceMs: 100, preemptAfterMs: 300,
+  }, (p, handlers) => { pool = p; h = handlers; });
+
+  it('a client with nothing running gets the worker of the query that has run longest', async () => {
+    let ended = 0;
+    const long = ['a1', 'a2'].map((client) => run(h, REGEX_BOMB, { timeoutMs: 4000, client }).finally(() => { ended++; }));
+    for (let i = 0; i < 200 && pool.busy < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(pool.busy, 2);
+    const quick = await run(h, '1 + 1', { client: 'victim', timeoutMs: 20_000 });
+    assert.equal(quick.body.data, 2, JSON.stringify(quick.body));
+    assert.equal(pool.counters.preempted, 1);
+    // One long query was stopped for it (429, retryable); the other still runs.
+    assert.equal(ended, 1);
+    const answers = await Promise.all(long);
+    const codes = answers.map((a) => a.body.error.code).sort();
+    assert.deepEqual(codes, ['limit_exceeded', 'time_out']);
+    const refused = answers.find((a) => a.status === 429)!;
+    assert.deepEqual(refused.body.error, { code: 'limit_exceeded', message: 'Too many requests are waiting to run; try again later.' });
+  });
+
+  it('a client whose queries made the pool terminate 3 workers in 30 s is refused for a while; others are not', async () => {
+    // Each regex runs past its deadline in one operation the evaluator cannot interrupt: the
+    // pool terminates its worker. New workers run slowly for seconds, so forcing restarts
+    // slowed every other client tenfold (found by probing, session 16).
+    const killed = pool.counters.terminatedOnDeadline;
+    for (let i = 0; i < 3; i++) assert.equal((await run(h, REGEX_BOMB, { timeoutMs: 200, client: 'restarter' })).status, 440);
+    assert.equal(pool.counters.terminatedOnDeadline, killed + 3);
+    const refused = await run(h, '1 + 1', { client: 'restarter' });
+    assert.equal(refused.status, 429);
+    assert.deepEqual(refused.body.error, { code: 'limit_exceeded', message: 'Too many requests are waiting to run; try again later.' });
+    assert.equal(pool.counters.refusedAfterKills, 1);
+    assert.equal((await run(h, '1 + 1', { client: 'someone-else' })).body.data, 2);
+  });
+});

@@ -124,7 +124,7 @@ describe('ServerMetrics', () => {
   });
 
   it('counts per request and catches up with the pool\'s restart totals when scraped', async () => {
-    const counters = { terminatedOnDeadline: 0, crashed: 0, handedOff: 5, rerunAfterHandOff: 1, handedOffOverran: 2, overloaded: 3, refusedUnread: 4 };
+    const counters = { terminatedOnDeadline: 0, crashed: 0, handedOff: 5, rerunAfterHandOff: 1, handedOffOverran: 2, overloaded: 3, refusedUnread: 4, preempted: 6, refusedAfterKills: 8 };
     const m = createServerMetrics({
       pool: { busy: 1, idle: 3, waiting: 2, counters }, responses: { held: () => 4096 }, connections: () => 7, storageBytes: async () => 1234,
     });
@@ -149,11 +149,13 @@ describe('ServerMetrics', () => {
         'fql_queued_requests 2',
         'fql_worker_restarts_total{reason="deadline"} 2',
         'fql_worker_restarts_total{reason="crash"} 0',
+        'fql_worker_restarts_total{reason="preempted"} 6',
         'fql_commit_hand_offs_total{event="handed_off"} 5',
         'fql_commit_hand_offs_total{event="run_again"} 1',
         'fql_commit_hand_offs_total{event="overran"} 2',
         'fql_requests_refused_total{reason="queue_full"} 3',
         'fql_requests_refused_total{reason="unread"} 4',
+        'fql_requests_refused_total{reason="restarts"} 8',
         'fql_unread_response_bytes 4096',
       ]);
       counters.crashed = 1;

@@ -57,6 +57,8 @@ export interface PoolOptions {
   readonly idleMs?: number;
   /** Requests waiting for a worker at most; more are refused with 429. */
   readonly maxQueued?: number;
+  /** How long a query runs before it may be preempted (PREEMPT_AFTER_MS; tests shorten it). */
+  readonly preemptAfterMs?: number;
   /** The worker script (tests substitute a broken one). */
   readonly workerFile?: string;
   /** The process's access provider keys (default: this thread's `providerKeys`). */
@@ -120,6 +122,8 @@ interface Slot {
   heldAck?: number;
   timer?: NodeJS.Timeout;
   idleSince: number;
+  /** performance.now() when the current job started. */
+  startedAt: number;
   dead: boolean;
 }
 
@@ -141,6 +145,24 @@ const CONFLICT_SHARE_WEIGHT = 0.05;
 
 /** How often a full queue is scanned for requests whose clients went away (WorkerPool.shed). */
 const SHED_SCAN_MS = 100;
+
+/**
+ * A query running this long may be stopped (answered 429, retryable) to give its worker to a
+ * client with nothing running, when no worker is free and no more may start. Without it, six
+ * queries that run to their deadline (up to --max-query-timeout-ms) from three addresses held
+ * every worker, and every other client waited that long (found by probing, session 16).
+ */
+export const PREEMPT_AFTER_MS = 5_000;
+
+/**
+ * A client whose queries made the pool terminate this many workers (a deadline overrun: an
+ * operation the evaluator cannot interrupt) within KILL_WINDOW_MS is refused new requests until
+ * fewer remain in the window. A new worker runs slowly for seconds while it compiles the
+ * runtime, so a client that forced restarts slowed every other client tenfold (found by
+ * probing, session 16).
+ */
+export const MAX_KILLS_PER_CLIENT = 3;
+export const KILL_WINDOW_MS = 30_000;
 
 export class WorkerPool {
   private readonly slots = new Set<Slot>();
@@ -174,8 +196,12 @@ export class WorkerPool {
   /** Counters for /metrics and tests. */
   readonly counters = {
     started: 0, terminatedOnDeadline: 0, crashed: 0, overloaded: 0, answeredWithCommit: 0, acksWithRequest: 0, neededKeys: 0,
-    handedOff: 0, rerunAfterHandOff: 0, handedOffOverran: 0, refusedUnread: 0,
+    handedOff: 0, rerunAfterHandOff: 0, handedOffOverran: 0, refusedUnread: 0, preempted: 0, refusedAfterKills: 0,
   };
+  /** Set while a client waits for a query to pass PREEMPT_AFTER_MS (preemptFor). */
+  private preemptTimer?: NodeJS.Timeout;
+  /** When each client's queries last made the pool terminate workers (onOverrun), oldest first. */
+  private readonly kills = new Map<string, number[]>();
   /** Moving share of commits that conflicted (HAND_OFF_MAX_CONFLICT_SHARE). */
   private conflictShare = 0;
 
@@ -203,6 +229,10 @@ export class WorkerPool {
     const body = await job.req.body();
     if (this.closed) return job.failure({ kind: 'overloaded', elapsedMs: performance.now() - job.req.receivedAt });
     if (this.unread(job)) return job.failure({ kind: 'unread', elapsedMs: performance.now() - job.req.receivedAt, queued: true });
+    if (this.killedTooOften(job.client)) {
+      this.counters.refusedAfterKills++;
+      return job.failure({ kind: 'overloaded', elapsedMs: performance.now() - job.req.receivedAt, queued: true });
+    }
     if (this.queued + this.awaitingKeys >= this.maxQueued) this.shed(job.client);
     if (this.queued + this.awaitingKeys >= this.maxQueued) {
       this.counters.overloaded++;
@@ -301,6 +331,7 @@ export class WorkerPool {
     this.unsubscribeKeys();
     clearInterval(this.reaper);
     if (this.restartTimer) clearTimeout(this.restartTimer);
+    if (this.preemptTimer) clearTimeout(this.preemptTimer);
     this.failQueued('overloaded');
     await Promise.all([...this.slots].map((s) => this.kill(s)));
   }
@@ -322,7 +353,7 @@ export class WorkerPool {
     });
     const slot: Slot = {
       idNode, worker, kv: new KvHost(this.opts.engine), ready: false, jobId: 0,
-      idleSince: performance.now(), dead: false,
+      idleSince: performance.now(), startedAt: 0, dead: false,
     };
     this.slots.add(slot);
     this.counters.started++;
@@ -545,11 +576,24 @@ export class WorkerPool {
     }
   }
 
+  /** Whether `client` made the pool terminate MAX_KILLS_PER_CLIENT workers within KILL_WINDOW_MS. */
+  private killedTooOften(client: string): boolean {
+    const times = this.kills.get(client);
+    if (times === undefined) return false;
+    const since = performance.now() - KILL_WINDOW_MS;
+    while (times.length > 0 && times[0] < since) times.shift();
+    if (times.length === 0) this.kills.delete(client);
+    return times.length >= MAX_KILLS_PER_CLIENT;
+  }
+
   /** The deadline passed and the worker did not answer: end it. */
   private onOverrun(slot: Slot): void {
     const job = slot.job;
     if (!job || slot.dead) return;
     this.counters.terminatedOnDeadline++;
+    const times = this.kills.get(job.client) ?? [];
+    times.push(performance.now());
+    this.kills.set(job.client, times.slice(-MAX_KILLS_PER_CLIENT));
     this.finish(slot);
     job.resolve(job.failure({ kind: 'timeout', elapsedMs: performance.now() - job.req.receivedAt }));
     void this.kill(slot).then(() => this.refill());
@@ -604,8 +648,10 @@ export class WorkerPool {
       const slot = this.idleSlot();
       if (!slot) {
         const starting = [...this.slots].some((s) => !s.ready && !s.dead);
-        const limit = (this.running.get(client) ?? 0) === 0 ? this.max + this.reserve : this.max;
+        const fresh = (this.running.get(client) ?? 0) === 0;
+        const limit = fresh ? this.max + this.reserve : this.max;
         if (!starting && !this.restartTimer && this.slots.size < limit) this.spawn();
+        else if (fresh && !starting && !this.restartTimer) this.preemptFor(client);
         return;
       }
       const q = this.queues.get(client)!;
@@ -615,6 +661,49 @@ export class WorkerPool {
       this.start(slot, job);
     }
     this.keepSpare();
+  }
+
+  /**
+   * Gives a worker to `client` (nothing running, every worker busy, no more may start): the
+   * query that has run longest past PREEMPT_AFTER_MS, among the clients holding the most
+   * workers, is stopped and answered 429, and its worker replaced. Queries only (v10 and v4):
+   * schema pushes and the jobs of event streams run to their own ends.
+   */
+  private preemptFor(client: string): void {
+    const now = performance.now();
+    const after = this.opts.preemptAfterMs ?? PREEMPT_AFTER_MS;
+    let victim: Slot | undefined;
+    let victimHeld = 0;
+    let soonest = Infinity;
+    for (const s of this.slots) {
+      const job = s.job;
+      if (s.dead || job === undefined || job.client === client || (job.route !== 'query' && job.route !== 'v4')) continue;
+      if (now - s.startedAt < after) {
+        soonest = Math.min(soonest, s.startedAt + after - now);
+        continue;
+      }
+      const held = this.running.get(job.client) ?? 0;
+      if (victim === undefined || held > victimHeld || (held === victimHeld && s.startedAt < victim.startedAt)) {
+        victim = s;
+        victimHeld = held;
+      }
+    }
+    if (victim === undefined) {
+      // Look again once the first of them may be stopped (unless a worker frees up before).
+      if (soonest < Infinity && this.preemptTimer === undefined) {
+        this.preemptTimer = setTimeout(() => {
+          this.preemptTimer = undefined;
+          this.dispatch();
+        }, soonest + 1);
+        this.preemptTimer.unref();
+      }
+      return;
+    }
+    const job = victim.job!;
+    this.counters.preempted++;
+    this.finish(victim);
+    job.resolve(job.failure({ kind: 'overloaded', elapsedMs: now - job.req.receivedAt }));
+    void this.kill(victim).then(() => this.refill());
   }
 
   /**
@@ -654,6 +743,7 @@ export class WorkerPool {
     }
     slot.job = job;
     slot.jobId = this.nextJob++;
+    slot.startedAt = now;
     this.running.set(job.client, (this.running.get(job.client) ?? 0) + 1);
     const { req } = job;
     const qs = req.query.toString();

@@ -38,6 +38,7 @@ export interface PoolGauges {
   readonly counters: {
     readonly terminatedOnDeadline: number; readonly crashed: number; readonly handedOff: number; readonly rerunAfterHandOff: number;
     readonly handedOffOverran: number; readonly overloaded: number; readonly refusedUnread: number;
+    readonly preempted: number; readonly refusedAfterKills: number;
   };
 }
 
@@ -130,14 +131,15 @@ export function createServerMetrics(sources: MetricsSources): ServerMetrics {
       name: 'fql_queued_requests', help: 'Requests waiting for a query worker.', registers,
       collect() { this.set(pool.waiting); },
     });
-    totalsCounter(registers, 'fql_worker_restarts_total', 'Query workers terminated and replaced, by reason (deadline overrun; crash or out of memory).',
-      'reason', () => ({ deadline: pool.counters.terminatedOnDeadline, crash: pool.counters.crashed }));
+    totalsCounter(registers, 'fql_worker_restarts_total',
+      'Query workers terminated and replaced, by reason (deadline overrun; crash or out of memory; preempted: a query past 5 s stopped for a client with nothing running).',
+      'reason', () => ({ deadline: pool.counters.terminatedOnDeadline, crash: pool.counters.crashed, preempted: pool.counters.preempted }));
     totalsCounter(registers, 'fql_commit_hand_offs_total',
       'Answering commits a query worker handed off (it took the next request at once), requests run again because such a commit failed, and requests answered time_out because such a commit outlasted their deadline (src/exec/pool/worker-pool.ts), by event.',
       'event', () => ({ handed_off: pool.counters.handedOff, run_again: pool.counters.rerunAfterHandOff, overran: pool.counters.handedOffOverran }));
     totalsCounter(registers, 'fql_requests_refused_total',
-      'Requests the worker pool refused with 429, by reason (queue_full: too many waiting; unread: their client held too many response bytes it had not read, --response-buffer-mib).',
-      'reason', () => ({ queue_full: pool.counters.overloaded, unread: pool.counters.refusedUnread }));
+      'Requests the worker pool refused with 429, by reason (queue_full: too many waiting; unread: their client held too many response bytes it had not read, --response-buffer-mib; restarts: their client made the pool terminate 3 workers in 30 s).',
+      'reason', () => ({ queue_full: pool.counters.overloaded, unread: pool.counters.refusedUnread, restarts: pool.counters.refusedAfterKills }));
   }
 
   const responses = sources.responses;
