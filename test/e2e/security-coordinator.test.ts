@@ -117,6 +117,7 @@ describe('the coordinator does bounded work for each client', () => {
     const streamToken = await post('/stream/1', JSON.stringify({ token }));
     const feedToken = await post('/feed/1', JSON.stringify({ token }));
     const v4 = await post('/stream', deep(3_500_000));
+    const v4Deep = await post('/stream', deep(30_000));
     const slowest = await ping.stop();
     assert.ok(slowest < 1000, `a ping waited ${slowest.toFixed(0)} ms`);
     assert.deepEqual(streamBody, { status: 400, body: { error: { code: 'invalid_request', message: 'Invalid request body: JSON exceeds nesting limit' } } });
@@ -124,8 +125,10 @@ describe('the coordinator does bounded work for each client', () => {
     // A token that is no event source gets the same 400 before authentication wherever it is decoded.
     assert.deepEqual(streamToken, { status: 400, body: { error: { code: 'invalid_request', message: 'Invalid request body: invalid event source provided' } } });
     assert.deepEqual(feedToken, { status: 400, body: { error: { code: 'invalid_request', message: 'Invalid request body: invalid event source provided.' } } });
-    // v4 /stream bodies as v4 /query bodies (src/v4/endpoint.ts).
-    assert.deepEqual(v4, { status: 400, body: { errors: [{ position: [], code: 'invalid expression', description: 'JSON exceeds nesting limit of 1000.' }] } });
+    // v4 /stream bodies past 64 KiB are refused by their size; smaller ones are checked for
+    // nesting as v4 /query bodies are (src/v4/endpoint.ts).
+    assert.deepEqual(v4, { status: 413, body: { errors: [{ position: [], code: 'request entity too large', description: 'A stream expression may be 65536 bytes at most.' }] } });
+    assert.deepEqual(v4Deep, { status: 400, body: { errors: [{ position: [], code: 'invalid expression', description: 'JSON exceeds nesting limit of 1000.' }] } });
   });
 
   // A stream holds up to 4 MiB of events for a client that does not read (stream_overflow

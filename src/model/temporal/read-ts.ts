@@ -10,14 +10,20 @@ import type { DocData } from '../model-api';
 
 /** `doc` with every reference in its fields carrying `readTs` (the same object when it holds none). */
 export function withReadTs(doc: DocData, readTs: bigint): DocData {
-  let data: Map<string, Value> | undefined;
-  for (const [k, v] of doc.data) {
-    const stamped = stampRefs(v, readTs);
-    if (stamped === v) continue;
-    data ??= new Map(doc.data);
-    data.set(k, stamped);
+  const data = stampFields(doc.data, readTs);
+  return data === doc.data ? doc : { ...doc, data };
+}
+
+/** `fields` with their references stamped, or `fields` itself when none changed. */
+function stampFields(fields: ReadonlyMap<string, Value>, readTs: bigint): ReadonlyMap<string, Value> {
+  let out: Map<string, Value> | undefined;
+  for (const [k, x] of fields) {
+    const stamped = stampRefs(x, readTs);
+    if (stamped === x) continue;
+    out ??= new Map(fields);
+    out.set(k, stamped);
   }
-  return data === undefined ? doc : { ...doc, data };
+  return out ?? fields;
 }
 
 /** `v` with its references stamped; unchanged values keep their identity (no copy per read). */
@@ -29,14 +35,8 @@ function stampRefs(v: Value, readTs: bigint): Value {
       return items.some((x, i) => x !== v.v[i]) ? { t: 'array', v: items } : v;
     }
     case 'object': {
-      let out: Map<string, Value> | undefined;
-      for (const [k, x] of v.v) {
-        const stamped = stampRefs(x, readTs);
-        if (stamped === x) continue;
-        out ??= new Map(v.v);
-        out.set(k, stamped);
-      }
-      return out === undefined ? v : { t: 'object', v: out };
+      const fields = stampFields(v.v, readTs);
+      return fields === v.v ? v : { t: 'object', v: fields as Map<string, Value> };
     }
     default: return v;
   }
