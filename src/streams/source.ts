@@ -41,8 +41,21 @@ function fnOf(j: unknown): FunctionV {
   return v;
 }
 
-/** The base and steps of a set description (pure; names are resolved later). */
+/**
+ * The base and steps of a set description (pure; names are resolved later). A token is
+ * whatever its client sends: a value in it that does not decode (a function that is no
+ * function, a malformed serialized value) is an invalid source, not an internal error.
+ */
 export function parseSource(desc: unknown): SourceSpec {
+  try {
+    return parseSourceSteps(desc);
+  } catch (e) {
+    if (e instanceof InvalidSourceError) throw e;
+    throw new InvalidSourceError(e instanceof Error ? e.message : String(e));
+  }
+}
+
+function parseSourceSteps(desc: unknown): SourceSpec {
   const steps: SourceStep[] = [];
   let d = desc;
   for (let depth = 0; depth < 1000; depth++) {

@@ -245,6 +245,11 @@ describe('event feeds (/feed/1)', () => {
       ['no body', undefined, {}, 400, badRequest('No request body provided')],
       ['no token', {}, {}, 400, badRequest('Invalid request body: Value for key token not found.')],
       ['a bad token', { token: 'INVALID!' }, {}, 400, badRequest('Invalid request body: invalid event source provided.')],
+      // Hand-made tokens whose values do not decode (found by probing, session 16: they got 500).
+      ...[{ src: 'where', fn: { fn: 5 }, inner: { kind: 'collAll', coll: C } }, { src: 'where', fn: 5, inner: { kind: 'collAll', coll: C } },
+        { src: 'single', item: { doc: 5 } }].map((set, i): [string, unknown, object, number, unknown] => [`a forged token ${i}`,
+        { token: Buffer.from(JSON.stringify({ k: 'fqles1', set, start: String(txnTs) })).toString('base64url') }, {}, 400,
+        badRequest('Invalid request body: invalid event source provided.')]),
       ['a bad cursor', { token: token.token, cursor: 'INVALID!' }, {}, 400, badRequest('Invalid request body: invalid event cursor provided.')],
       ['a bad start_ts', { token: token.token, start_ts: 'INVALID!' }, {}, 400, badRequest("Invalid request body: Unexpected string value 'INVALID!'.")],
       ['both start_ts and cursor', { token: token.token, start_ts: txnTs, cursor: 'INVALID!' }, {}, 400,

@@ -327,6 +327,30 @@ describe('v4 streams', () => {
     assert.ok(same(events[2].data.document.ref, last.ref));
   });
 
+  it('a version the role predicate refuses never shows as prev or diff (ours: found by probing, session 16)', async () => {
+    // A private document the reader may not read becomes public: the event of that change used
+    // to carry `prev` (the private version, with its secret field) and a diff against it.
+    await root.query(q.CreateCollection({ name: 'stream_private' }));
+    await server.client().query(fql`Role.create({ name: "PublicOnly", privileges: { resource: "stream_private", actions: { read: "doc => doc.public == true" } } })`);
+    const reader = clients.as((await root.query<{ secret: string }>(q.CreateKey({ role: q.Role('PublicOnly') }))).secret);
+    const doc = await root.query<Doc>(q.Create(q.Collection('stream_private'), { data: { public: false, hidden: 'SECRET-0' } }));
+    const r = stream(reader, doc.ref, ['action', 'document', 'diff', 'prev']);
+    await r.until(1);
+    await root.query(q.Update(doc.ref, { data: { hidden: 'SECRET-1' } }));
+    await root.query(q.Update(doc.ref, { data: { public: true, hidden: 'now-public' } }));
+    await root.query(q.Update(doc.ref, { data: { hidden: 'public-2' } }));
+    const events = await r.until(3);
+    assert.deepEqual(events.map((e) => e.type), ['start', 'version', 'version']);
+    const text = JSON.stringify(events.map((e) => e.data));
+    assert.doesNotMatch(text, /SECRET/);
+    // The change that made it public shows it as if new; the next one has the public prev.
+    assert.equal(events[1].data.action, 'create');
+    assert.equal(events[1].data.prev.data, undefined);
+    assert.equal(events[1].data.document.data.hidden, 'now-public');
+    assert.equal(events[2].data.action, 'update');
+    assert.equal(events[2].data.prev.data.hidden, 'now-public');
+  });
+
   it('close() ends the subscription: later writes deliver nothing', async () => {
     const doc = await root.query<Doc>(q.Create(q.Collection('stream_docs'), { data: {} }));
     const r = stream(root, doc.ref);

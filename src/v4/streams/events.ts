@@ -109,14 +109,20 @@ async function readable(ctx: EvalContext, version: DocData, ts: bigint): Promise
 /** The events of one change. */
 async function changeEvents(ctx: EvalContext, r: Renderer, src: V4Source, def: CollectionDef, ts: bigint, id: string): Promise<string[]> {
   const model = ctx.model as ModelTxnImpl;
-  const { prev, curr } = await readVersionsAround(model, def, id, ts);
-  if (!prev && !curr) return [];
+  const versions = await readVersionsAround(model, def, id, ts);
+  const curr = versions.curr;
+  if (!versions.prev && !curr) return [];
   // What the caller sees of a removal is the version it removed.
-  if (!(await readable(ctx, (curr ?? prev)!, curr ? ts : ts - 1n))) return [];
+  if (!(await readable(ctx, (curr ?? versions.prev)!, curr ? ts : ts - 1n))) return [];
+  // The version before a change shows in `prev`, `diff` and a match's removed values only if
+  // the caller may read it too: a document that becomes readable appears as if new (found by
+  // probing, session 16: `prev` showed a version the caller's role predicate refused).
+  const prev = versions.prev && (!curr || (await readable(ctx, versions.prev, ts - 1n))) ? versions.prev : undefined;
   switch (src.kind) {
     case 'doc': return [r.versionEvent(id, ts, prev, curr)];
     case 'documents':
-      if (!prev === !curr) return [];
+      // Membership, not content: a change of a document that stays in the collection is none.
+      if (!versions.prev === !curr) return [];
       return [r.setEvent(id, ts, curr ? 'add' : 'remove')];
     case 'match': {
       const before = prev ? src.set.valuesOf(r.version(prev)) : undefined;
