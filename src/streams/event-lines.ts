@@ -33,6 +33,11 @@ export class EventLines {
     return this.n;
   }
 
+  /** Bytes written. */
+  get size(): number {
+    return this.end;
+  }
+
   /**
    * Appends one event (a compact JSON text). A raw newline could only be whitespace between
    * JSON tokens (strings escape theirs): it is written as a space, so every event stays one line.

@@ -236,6 +236,29 @@ describe('event feeds (/feed/1)', () => {
     for (const size of [1, 16_000]) assert.equal((await poll({ token: token.token, page_size: size })).events.length, size === 1 ? 1 : 17);
   });
 
+  // (ours) Found by probing (session 16): pages were bounded by their count only (30 events of
+  // 60 MiB made one page of 1.9 GB), and one compute budget served the whole page (a burst of
+  // writes ended filtered feeds with a bogus time_out, on every retry).
+  it('a page ends with has_next once its events pass 16 MiB; each event has a compute budget of its own', { timeout: 60_000 }, async () => {
+    const C = await coll();
+    const { token } = await eventSource(admin, q(`${C}.all().eventSource()`));
+    for (let i = 0; i < 5; i++) await admin.query(q(`${C}.create({ i: ${i}, big: Set.sequence(0, 22).fold("x", (a, _) => a + a) })`));
+    const first = await poll({ token: token.token, page_size: 10 });
+    assert.deepEqual(first.events.map((e: any) => e.data['@doc'].i['@int']), ['0', '1', '2', '3']);
+    assert.equal(first.has_next, true);
+    const rest = await poll({ token: token.token, page_size: 10, cursor: first.cursor });
+    assert.deepEqual(rest.events.map((e: any) => e.data['@doc'].i['@int']), ['4']);
+    assert.equal(rest.has_next, false);
+
+    // Each event's filter costs about 3,000 compute ops (of 12,000 per query); six in one page.
+    const D = await coll();
+    const filtered = await eventSource(admin, q(`${D}.where(d => Set.sequence(0, 150000).fold(0, (a, x) => a + 1) > d.n).eventSource()`));
+    await admin.query(q(`Set.sequence(0, 6).forEach(n => ${D}.create({ n: n }))`));
+    const page = await poll({ token: filtered.token.token, page_size: 10 }, { 'x-query-timeout-ms': '60000' });
+    assert.equal(page.events.length, 6);
+    for (const e of page.events) assert.ok(e.stats.compute_ops >= 3000, JSON.stringify(e.stats));
+  });
+
   // AT FeedSpec "errors" (requires stream token, rejects invalid event source / cursor / start time,
   // both cursor and start ts); spec §7 (trailing periods).
   it('answers bad requests with 400/401 and core messages', T, async () => {

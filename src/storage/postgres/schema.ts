@@ -4,6 +4,7 @@
 // start one process first.
 import type { Pool } from 'pg';
 import { MIGRATION_LOCK_KEY, WRITER_HOLD_MS } from './sql';
+import { EVICTED } from '../writer-hold';
 
 /**
  * fql_wait_older(ts, budget): waits until every writer with a lower ts in flight has ended (each
@@ -133,7 +134,6 @@ END
 $$;`;
 
 /** Evicted: see fql_await_older. Retried by the query layer like any conflict. */
-const EVICTED = 'this transaction held up newer commits for too long';
 
 /**
  * fql_commit as COMMIT_FUNCTION, but the wait for older writers is bounded (fql_await_older), and

@@ -6,13 +6,12 @@
 // (schema.ts), SET LOCAL synchronous_commit (ignored or rejected outside PostgreSQL).
 
 /**
- * How long a writer in flight may hold up newer commits (schema.ts fql_await_older). Past it, a
- * newer commit that waits for it evicts it: the newer commit goes ahead and the evicted writer's
- * commit conflicts (retried by the query layer with a new ts). Without it, one query that writes
- * and then computes until its deadline (up to 10 minutes) stalled every other writer of every
- * process sharing the database. Baked into the commit function by its migration.
+ * How long a writer in flight may hold up newer commits (schema.ts fql_await_older; the same
+ * bound as the embedded engine's, ../writer-hold.ts). Past it, a newer commit that waits for it
+ * evicts it: the newer commit goes ahead and the evicted writer's commit conflicts. Baked into
+ * the commit function by its migration.
  */
-export const WRITER_HOLD_MS = 2_000;
+export { WRITER_HOLD_MS } from '../writer-hold';
 
 /**
  * How long a transaction's snapshot may stay open (ms, default of PostgresOptions.maxSnapshotMs).

@@ -34,6 +34,7 @@ import { prepareStatements, type Statements } from './statements';
 import { lockDataDir, type ProcessLock } from './process-lock';
 import { SqliteTxn, type TxnHost } from './txn';
 import { SharedLockPin } from './shared-lock-pin';
+import { EVICTED, WRITER_HOLD_MS } from '../writer-hold';
 
 export interface SqliteOptions {
   /** Commits remembered for validation; a transaction older than that many commits conflicts. */
@@ -63,7 +64,10 @@ class SqliteEngine implements WatchedEngine, TxnHost {
   /** Running transactions in begin order, hence in ts and start-sequence order. */
   private readonly running = new Map<SqliteTxn, true>();
   /** Running transactions that may write, in begin order. */
-  private readonly runningWriters = new Map<SqliteTxn, true>();
+  /** Transactions that may still write, oldest first, with when they began (performance.now()). */
+  private readonly runningWriters = new Map<SqliteTxn, number>();
+  /** Writers that held the stable point past WRITER_HOLD_MS: their commits may not write. */
+  private readonly evicted = new WeakSet<SqliteTxn>();
   /** The ts of the newest write group's newest member (committedTs). */
   private lastWriteTs = 0n;
   /** Writes all accepted transactions of a group in one SQLite transaction (one fsync). */
@@ -130,7 +134,7 @@ class SqliteEngine implements WatchedEngine, TxnHost {
     const readOnly = opts?.readOnly === true;
     const txn = new SqliteTxn(this, ts, this.log.currentCsn, readOnly);
     this.running.set(txn, true);
-    if (!readOnly) this.runningWriters.set(txn, true);
+    if (!readOnly) this.runningWriters.set(txn, performance.now());
     return txn;
   }
 
@@ -208,6 +212,7 @@ class SqliteEngine implements WatchedEngine, TxnHost {
    * its record: undefined, or the conflict. Must run without yielding up to the write.
    */
   private validateAndLog(txn: SqliteTxn, writes: readonly string[]): string | undefined {
+    if (writes.length > 0 && this.evicted.has(txn)) return EVICTED;
     const conflict = this.unsafeNoValidation
       ? undefined
       : this.log.validate({ startCsn: txn.startCsn, ts: txn.ts, reads: txn.reads, writes });
@@ -235,8 +240,25 @@ class SqliteEngine implements WatchedEngine, TxnHost {
   }
 
   async stableTs(): Promise<bigint> {
+    this.evictHeldWriters();
     const oldest = first(this.runningWriters);
     return oldest === undefined ? this.clock.current : oldest.ts - 1n;
+  }
+
+  /**
+   * Writers running longer than WRITER_HOLD_MS that have written nothing here yet stop holding
+   * the stable point: a commit of theirs that writes then conflicts (validateAndLog; retried with
+   * a new ts), so none can land below a point already passed, and one that only read commits as
+   * before. A writer whose writes have reached the engine (a schema push backfilling documents)
+   * keeps the point until it ends: evicting it would fail work already done.
+   */
+  private evictHeldWriters(): void {
+    const since = performance.now() - WRITER_HOLD_MS;
+    for (const [txn, began] of this.runningWriters) {
+      if (began > since || txn.hasWrites) break;
+      this.runningWriters.delete(txn);
+      this.evicted.add(txn);
+    }
   }
 
   staleReads(txn: SqliteTxn): string | undefined {
