@@ -625,7 +625,9 @@ describe('query worker pool held by long queries', () => {
 
   it('a client with nothing running gets the worker of the query that has run longest', async () => {
     let ended = 0;
-    const long = ['a1', 'a2'].map((client) => run(h, REGEX_BOMB, { timeoutMs: 4000, client }).finally(() => { ended++; }));
+    // Deadlines far past the preemption point, so that a slow machine's worker start-up for the
+    // newcomer cannot outlast the other long query.
+    const long = ['a1', 'a2'].map((client) => run(h, REGEX_BOMB, { timeoutMs: 10_000, client }).finally(() => { ended++; }));
     for (let i = 0; i < 200 && pool.busy < 2; i++) await new Promise((r) => setTimeout(r, 20));
     assert.equal(pool.busy, 2);
     const quick = await run(h, '1 + 1', { client: 'victim', timeoutMs: 20_000 });
