@@ -170,6 +170,8 @@ export class WorkerPool {
   private readonly queues = new Map<string, Job[]>();
   private readonly running = new Map<string, number>();
   private queued = 0;
+  /** Jobs in the queues (those taken out may stay until collected: only a hint for sweeps). */
+  private readonly waitingJobs = new WeakSet<Job>();
   /** Clients whose queue is swept of requests whose clients went away, once this turn ends. */
   private readonly sweeps = new Set<string>();
   /** performance.now() of shed's last scan of every queue (at most one per SHED_SCAN_MS). */
@@ -244,7 +246,10 @@ export class WorkerPool {
       if (!q) this.queues.set(job.client, (q = []));
       q.push(full);
       this.queued++;
-      job.req.onClose?.(() => this.sweepSoon(job.client));
+      this.waitingJobs.add(full);
+      // onClose also fires when an answered request's response closes: only one still waiting
+      // is worth a sweep.
+      job.req.onClose?.(() => { if (this.waitingJobs.has(full)) this.sweepSoon(job.client); });
       this.dispatch();
     });
   }
@@ -656,6 +661,7 @@ export class WorkerPool {
       }
       const q = this.queues.get(client)!;
       const job = q.shift()!;
+      this.waitingJobs.delete(job);
       if (q.length === 0) this.queues.delete(client);
       this.queued--;
       this.start(slot, job);
