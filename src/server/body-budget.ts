@@ -4,11 +4,11 @@
 // client (client-key.ts: an IPv6 /64 is one) may hold a quarter of it, or one whole body of the
 // largest size if that is more: without a share, one address holding uploads open got every
 // other client's POST refused until they timed out (found by probing, session 16).
+import { ClientTotals } from './client-totals';
 import { MAX_REQUEST_BYTES } from './http-types';
 
 export class BodyBudget {
-  private used = 0;
-  private readonly byClient = new Map<string, number>();
+  private readonly totals = new ClientTotals();
   /** What one client may hold at once. */
   readonly share: number;
 
@@ -18,21 +18,16 @@ export class BodyBudget {
 
   /** Take `n` bytes for `client`; false (taking nothing) when that would exceed the capacity or its share. */
   take(n: number, client = ''): boolean {
-    const own = this.byClient.get(client) ?? 0;
-    if (this.used + n > this.capacity || own + n > this.share) return false;
-    this.used += n;
-    this.byClient.set(client, own + n);
+    if (this.totals.total + n > this.capacity || this.totals.of(client) + n > this.share) return false;
+    this.totals.add(client, n);
     return true;
   }
 
   give(n: number, client = ''): void {
-    this.used -= n;
-    const left = (this.byClient.get(client) ?? n) - n;
-    if (left <= 0) this.byClient.delete(client);
-    else this.byClient.set(client, left);
+    this.totals.add(client, -n);
   }
 
   get inUse(): number {
-    return this.used;
+    return this.totals.total;
   }
 }

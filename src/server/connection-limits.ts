@@ -14,16 +14,29 @@ function closeSession(s: http2.ServerHttp2Session, graceMs: number): void {
   setTimeout(() => s.destroy(), graceMs).unref();
 }
 
-/** Closes `s` once it has had no open stream for `idleMs`. */
-export function closeWhenIdle(s: http2.ServerHttp2Session, idleMs: number, graceMs: number): void {
+/** What else wants to know when a session starts and stops having open streams. */
+export interface SessionActivity {
+  busy(): void;
+  idle(): void;
+}
+
+/**
+ * Closes `s` once it has had no open stream for `idleMs`; tells `activity` (the connection cap)
+ * when it has open streams and when it has none again.
+ */
+export function closeWhenIdle(s: http2.ServerHttp2Session, idleMs: number, graceMs: number, activity?: SessionActivity): void {
   let open = 0;
   let timer: NodeJS.Timeout | undefined;
   const arm = (): void => { timer = setTimeout(() => closeSession(s, graceMs), idleMs).unref(); };
   arm();
   s.on('stream', (stream: http2.ServerHttp2Stream) => {
-    open++;
+    if (open++ === 0) activity?.busy();
     clearTimeout(timer);
-    stream.once('close', () => { if (--open === 0 && !s.closed) arm(); });
+    stream.once('close', () => {
+      if (--open !== 0) return;
+      activity?.idle();
+      if (!s.closed) arm();
+    });
   });
   s.once('close', () => clearTimeout(timer));
 }

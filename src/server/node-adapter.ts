@@ -21,8 +21,6 @@ export interface NodeRequest extends NodeJS.ReadableStream {
     readonly remoteAddress?: string;
     once?(event: 'close', cb: () => void): unknown;
     off?(event: 'close', cb: () => void): unknown;
-    pause?(): unknown;
-    resume?(): unknown;
   } | null;
   /** The HTTP/2 stream (HTTP/2 requests only). */
   readonly stream?: { close(code?: number): void; once(event: 'finish', cb: () => void): unknown };
@@ -188,35 +186,10 @@ function bodyOf(outcome: BodyOutcome): Promise<Buffer> {
   return outcome.kind === 'body' ? Promise.resolve(outcome.body) : Promise.reject(new RequestTooLargeError());
 }
 
-/**
- * HTTP/1.1 requests one connection may have unanswered before the server stops reading it.
- * Node parses every request a client pipelines and emits them all at once; HTTP/2 caps streams
- * per connection, HTTP/1.1 had nothing (found by probing, session 16: 20,000 pipelined requests
- * in one write, never read, held the event loop for seconds).
- */
-export const MAX_PIPELINED = 16;
-
-const unanswered = new WeakMap<object, number>();
-
-/** Pauses an HTTP/1.1 connection with MAX_PIPELINED requests unanswered, until one is answered. */
-function boundPipelining(nreq: NodeRequest, nres: NodeResponse): void {
-  const socket = nreq.socket;
-  if (isHttp2(nreq) || !socket?.pause || !socket.resume) return;
-  const n = (unanswered.get(socket) ?? 0) + 1;
-  unanswered.set(socket, n);
-  if (n === MAX_PIPELINED) socket.pause();
-  nres.once('close', () => {
-    const left = (unanswered.get(socket) ?? 1) - 1;
-    unanswered.set(socket, left);
-    if (left === MAX_PIPELINED - 1) socket.resume!();
-  });
-}
-
 /** Adapt a Handler to Node's ('request', req, res) event; whole responses count in `backlog` until delivered. */
 export function nodeListener(handler: Handler, limits: AdapterLimits, backlog?: ResponseBacklog): (req: NodeRequest, res: NodeResponse) => void {
   const budget = new BodyBudget(limits.bodyBufferBytes);
   return (nreq, nres) => {
-    boundPipelining(nreq, nres);
     // Query deadlines run from the request's arrival, not from the end of its upload.
     const receivedAt = performance.now();
     receiveBody(nreq, { timeoutMs: limits.bodyTimeoutMs, budget, client: clientKey(nreq.socket?.remoteAddress) }).then((outcome) => {

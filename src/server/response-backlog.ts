@@ -7,6 +7,8 @@
 // served throughout; what one client can pin is its share plus the answers of the requests it
 // has running.
 
+import { ClientTotals } from './client-totals';
+
 /** What a refused client is told (429 limit_exceeded, or v4's 429 "too many requests"). */
 export const UNREAD = 'Too many of this client\'s responses are waiting to be read; read them, then try again.';
 
@@ -14,35 +16,30 @@ export const UNREAD = 'Too many of this client\'s responses are waiting to be re
 const SHARE_OF_CAPACITY = 4;
 
 export class ResponseBacklog {
-  private readonly byClient = new Map<string, number>();
-  private total = 0;
+  private readonly totals = new ClientTotals();
 
   constructor(readonly capacity: number) {}
 
   /** Counts `bytes` written for `client` until the returned function is called (once delivered or dropped). */
   hold(client: string, bytes: number): () => void {
-    this.byClient.set(client, (this.byClient.get(client) ?? 0) + bytes);
-    this.total += bytes;
+    this.totals.add(client, bytes);
     let held = true;
     return () => {
       if (!held) return;
       held = false;
-      this.total -= bytes;
-      const left = (this.byClient.get(client) ?? bytes) - bytes;
-      if (left <= 0) this.byClient.delete(client);
-      else this.byClient.set(client, left);
+      this.totals.add(client, -bytes);
     };
   }
 
   /** Whether `client` must be refused new work until it reads what it was sent. */
   refuses(client: string): boolean {
-    const held = this.byClient.get(client);
-    if (held === undefined) return false;
-    return held > this.capacity / SHARE_OF_CAPACITY || this.total > this.capacity;
+    const held = this.totals.of(client);
+    if (held === 0) return false;
+    return held > this.capacity / SHARE_OF_CAPACITY || this.totals.total > this.capacity;
   }
 
   /** Undelivered bytes of `client` (all clients' when omitted). */
   held(client?: string): number {
-    return client === undefined ? this.total : this.byClient.get(client) ?? 0;
+    return client === undefined ? this.totals.total : this.totals.of(client);
   }
 }

@@ -7,7 +7,7 @@ import { secretDigest } from '../auth/secrets';
 import type { QueryStats } from '../fql/eval/context';
 import { QueryTimeout, isStackOverflow } from '../fql/errors';
 import { MAX_RESULT_SIZE, TransactionTooLarge, resultTooLarge } from '../fql/limits';
-import { OUT_OF_MEMORY, QueryMemoryExceeded, checkHeap, checkHeapPeriodically } from '../fql/memory-guard';
+import { OUT_OF_MEMORY, QueryMemoryExceeded, checkHeap } from '../fql/memory-guard';
 import { ReadBelowMinValidTime } from '../model/temporal/min-valid-time';
 import { fromBytes } from '../model/codec';
 import { secretLookupKey } from '../model/keys';

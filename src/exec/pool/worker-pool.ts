@@ -269,17 +269,19 @@ export class WorkerPool {
     });
   }
 
+  /** Answers a request taken out of the queue with 429 (the queue is full, or nobody waits for it). */
+  private refuseQueued(j: Job, now: number): void {
+    this.counters.overloaded++;
+    j.resolve(j.failure({ kind: 'overloaded', elapsedMs: now - j.req.receivedAt, queued: true }));
+  }
+
   /** Refuses and removes the queued requests of `client` whose clients went away. */
   private dropGone(client: string, now: number): void {
     const q = this.queues.get(client);
     if (!q) return;
     const kept = q.filter((j) => j.req.closed !== true);
     if (kept.length === q.length) return;
-    for (const j of q) {
-      if (j.req.closed !== true) continue;
-      this.counters.overloaded++;
-      j.resolve(j.failure({ kind: 'overloaded', elapsedMs: now - j.req.receivedAt, queued: true }));
-    }
+    for (const j of q) if (j.req.closed === true) this.refuseQueued(j, now);
     this.queued -= q.length - kept.length;
     if (kept.length > 0) this.queues.set(client, kept);
     else this.queues.delete(client);
@@ -306,9 +308,7 @@ export class WorkerPool {
     let heaviest: Job[] | undefined;
     for (const q of this.queues.values()) if (q.length > own + 1 && q.length > (heaviest?.length ?? 0)) heaviest = q;
     if (heaviest === undefined) return;
-    const refused = heaviest.pop()!;
-    this.counters.overloaded++;
-    refused.resolve(refused.failure({ kind: 'overloaded', elapsedMs: now - refused.req.receivedAt, queued: true }));
+    this.refuseQueued(heaviest.pop()!, now);
     this.queued--;
   }
 

@@ -1,7 +1,7 @@
 // Function invocation: lambdas (closures over a Scope), native functions, built-in methods
 // from the registry, and user-defined functions (delegated to the model layer, which owns
 // their definitions and roles).
-import { QUERY_ORIGIN, QueryError } from '../errors';
+import { QueryError } from '../errors';
 import type { MethodDef } from '../stdlib/registry';
 import { arr } from '../values/construct';
 import { isDecodedLambda } from '../values/serialize';
@@ -9,8 +9,8 @@ import type { Callable, CallSite, FunctionV, LambdaFn, NativeFn, Value } from '.
 import type { EvalContext } from './context';
 import { arityAccepts, arityFromDef, invalidFuncArity, invalidFuncParamArity, stackOverflow, type Arity } from './failures';
 import type { Evaluator } from './evaluator';
-import { bind, lookup, type Scope } from './scope';
-import { SOURCE, SOURCE_NAME } from './evaluator';
+import { bind, type Scope } from './scope';
+import { originOf } from './evaluator';
 import { checkpoint, MAX_STACK_FRAMES } from './state';
 import { completeSetTrace } from './stored-calls';
 
@@ -91,10 +91,8 @@ async function runLambda(ev: Evaluator, fn: LambdaFn, args: readonly Value[]): P
     return await ev.evalExpr(fn.body as never, bindParams(fn, args));
   } catch (err) {
     if (!(err instanceof QueryError)) throw err;
-    const text = lookup(fn.env as Scope | null, SOURCE);
-    const name = lookup(fn.env as Scope | null, SOURCE_NAME);
     // A lambda with no stored source was written in the query.
-    const origin = text?.t === 'string' && name?.t === 'string' ? { text: text.v, name: name.v } : text === undefined ? QUERY_ORIGIN : undefined;
+    const origin = originOf(fn.env as Scope | null);
     if (origin !== undefined) {
       if (err.span !== undefined && err.origin === undefined) err.origin = origin;
       // Frames of calls made in the body (`.map(...)` inside the lambda) are in its source too.

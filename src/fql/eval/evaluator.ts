@@ -2,7 +2,7 @@
 // asynchronously because field access may read documents. Errors raised without a span get
 // the span of the innermost node being evaluated, like Fauna's stack frames.
 import type {
-  At, Binary, Block, Call, ChainLink, Expr, If, IndexAccess, Lambda, Member, NonNull, Projection,
+  At, Binary, Block, Call, ChainLink, Expr, If, Lambda, Member, NonNull, Projection,
   ProjectionField, ShortLambda,
 } from '../ast/nodes';
 import { isChainLink } from '../ast/nodes';
@@ -537,7 +537,7 @@ function calleeSpan(e: Expr): Span {
 }
 
 /** The source spans in `scope` point into (unset: stored code whose text is not bound). */
-function originOf(scope: Scope | null): StoredSource | undefined {
+export function originOf(scope: Scope | null): StoredSource | undefined {
   const text = lookup(scope, SOURCE);
   if (text === undefined) return QUERY_ORIGIN;
   const name = lookup(scope, SOURCE_NAME);
